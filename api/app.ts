@@ -1,0 +1,130 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import type { PrismaClient } from '@prisma/client';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config/env';
+import type { Principal } from '../infra/tokens';
+import { authenticate } from './auth';
+import { idempotency, respond } from './idempotency';
+import { buildOpenApi, docsPage } from './openapi';
+import { HttpProblem } from './problem';
+import { checkDependencies } from './readiness';
+import { RouteRegistry } from './route-registry';
+import { dashboardRoutes } from './routes/dashboard';
+import { taskRoutes } from './routes/tasks';
+import { isUnavailable } from './task-commands';
+
+export interface AppDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  config: Config;
+  log?: (line: string) => void;
+}
+
+/** The Express app (no listening here, so tests drive it without a port race). */
+export function createApp(deps: AppDeps) {
+  const { prisma, temporal, config } = deps;
+  const log = deps.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const app = express();
+  const registry = new RouteRegistry();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+
+  // One structured line per request: who, which route, status, time.
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      if (!config.LOG_REQUESTS) return;
+      const principal = (res.locals.principal as Principal | undefined)?.name ?? null;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log(JSON.stringify({ at: new Date().toISOString(), method: req.method, route: req.route?.path ?? req.path, path: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10, principal }));
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res, next) => {
+    try {
+      const deps = await checkDependencies(prisma, temporal, config.TEMPORAL_NAMESPACE);
+      if (deps.ok) {
+        res.json({ status: 'ready', postgres: deps.postgres, temporal: deps.temporal });
+        return;
+      }
+      const down = [deps.postgres === 'down' ? 'postgres' : null, deps.temporal === 'down' ? 'temporal' : null].filter(Boolean);
+      res
+        .status(503)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: 'https://delegated-tasks.example/problems/not-ready',
+            title: 'Service Unavailable',
+            status: 503,
+            detail: `Not ready: ${down.join(' and ')} unreachable.`,
+            postgres: deps.postgres,
+            temporal: deps.temporal,
+            errors: Object.entries(deps.errors).map(([field, message]) => ({ field, message })),
+          }),
+        );
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(buildOpenApi(registry, config.publicBaseUrl));
+  });
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage(registry));
+  });
+
+  app.use('/api', authenticate(prisma));
+  app.use(
+    '/api',
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.RATE_LIMIT_PER_MINUTE,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator: (_req, res) => (res.locals.principal as Principal).name,
+      handler: (_req, _res, next) => next(new HttpProblem(429, 'Too Many Requests', `More than ${config.RATE_LIMIT_PER_MINUTE} requests a minute from this token; slow down.`)),
+    }),
+  );
+  app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use('/api', idempotency(prisma));
+  app.use(taskRoutes({ prisma, temporal, config, registry }));
+  app.use(dashboardRoutes({ prisma, registry }));
+
+  app.use((req, _res, next) => {
+    next(new HttpProblem(404, 'Not Found', `No route ${req.method} ${req.path}.`));
+  });
+
+  // Every error leaves as application/problem+json.
+  app.use(async (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let problem: HttpProblem;
+    const e = err as { type?: string; status?: number; message?: string };
+    if (err instanceof HttpProblem) problem = err;
+    else if (e?.type === 'entity.too.large') problem = new HttpProblem(413, 'Content Too Large', `The body is larger than ${config.BODY_LIMIT}.`);
+    else if (e?.type === 'entity.parse.failed') {
+      problem = new HttpProblem(400, 'Bad Request', 'The body is not valid JSON.', { errors: [{ field: 'body', message: 'malformed JSON' }] });
+    } else if (e?.status && e.status >= 400 && e.status < 500) problem = new HttpProblem(e.status, 'Bad Request', e.message ?? 'bad request');
+    else if (isUnavailable(err)) problem = new HttpProblem(503, 'Service Unavailable', 'A dependency (PostgreSQL or Temporal) is unreachable; nothing was changed.');
+    else {
+      log(JSON.stringify({ at: new Date().toISOString(), level: 'error', path: req.originalUrl, error: String((err as Error)?.stack ?? err) }));
+      problem = new HttpProblem(500, 'Internal Server Error', 'Something went wrong on our side; nothing is half-done.');
+    }
+    const body = { type: problem.type, title: problem.title, status: problem.status, detail: problem.message, ...problem.extra };
+    if (problem.status === 503) res.setHeader('Retry-After', '5');
+    const storable = [400, 403, 404, 409, 422].includes(problem.status);
+    try {
+      if (storable) await respond(prisma, res, problem.status, body, 'application/problem+json');
+      else res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+    } catch {
+      res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+    }
+  });
+
+  return app;
+}

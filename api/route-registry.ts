@@ -1,0 +1,76 @@
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { badRequest } from './problem';
+
+type Method = 'get' | 'post' | 'put';
+
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  method: Method;
+  /** Express path, e.g. /api/tasks/:code */
+  path: string;
+  summary: string;
+  tags: string[];
+  /** Who may call it, for the document; enforcement is in the handler. */
+  access: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  handler: (
+    input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
+    req: Request,
+    res: Response,
+  ) => Promise<void> | void;
+}
+
+/** Every route the app serves through `register`, kept so /openapi.json is built from the same definitions. */
+export class RouteRegistry {
+  readonly routes: RouteSpec<z.ZodType, z.ZodType, z.ZodType>[] = [];
+
+  register<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(
+    router: Router,
+    spec: RouteSpec<P, Q, B>,
+    ...before: RequestHandler[]
+  ): void {
+    this.routes.push(spec as unknown as RouteSpec<z.ZodType, z.ZodType, z.ZodType>);
+    const run = async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        const errors: { field: string; message: string }[] = [];
+        const parse = <S extends z.ZodType>(schema: S | undefined, value: unknown, where: string) => {
+          if (!schema) return undefined;
+          const r = schema.safeParse(value);
+          if (r.success) return r.data;
+          for (const issue of r.error.issues) {
+            const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k].join('.')) : [issue.path.join('.')];
+            for (const k of keys) {
+              errors.push({ field: [where, k].filter(Boolean).join('.'), message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message });
+            }
+          }
+          return undefined;
+        };
+        const params = parse(spec.params, req.params, 'params');
+        const query = parse(spec.query, req.query, 'query');
+        let body: unknown;
+        if (spec.body) {
+          if (!req.is('application/json') && req.headers['content-length'] !== '0' && req.body === undefined) {
+            errors.push({ field: 'body', message: 'must be a JSON document (Content-Type: application/json)' });
+          } else {
+            body = parse(spec.body, req.body ?? {}, 'body');
+          }
+        }
+        if (errors.length > 0) {
+          throw badRequest(`The request is invalid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors });
+        }
+        await spec.handler({ params, query, body } as never, req, res);
+      } catch (err) {
+        next(err);
+      }
+    };
+    router[spec.method](spec.path, ...before, run);
+  }
+}
+
+/** Express path params (`:code`) as OpenAPI ones (`{code}`). */
+export function openApiPath(expressPath: string): string {
+  return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}

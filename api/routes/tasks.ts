@@ -1,0 +1,288 @@
+import { Router, type Response } from 'express';
+import type { PrismaClient, Task } from '@prisma/client';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Config } from '../../config/env';
+import type { MilestoneName, TaskDefinition } from '../../domain/task';
+import { verifyChain } from '../../infra/audit-chain';
+import { policyFromConfig, startTaskWorkflow } from '../../infra/task-client';
+import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, transitionUpdate } from '../../workflows/messages';
+import { actorOf, principalOf } from '../auth';
+import { respond, updateIdFor } from '../idempotency';
+import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
+import { getTaskRow, history, listTasks, tasksCsv, toApiTask } from '../read-model';
+import type { RouteRegistry } from '../route-registry';
+import {
+  assignmentBody,
+  createTaskBody,
+  deadlineBody,
+  historyResponse,
+  milestoneBody,
+  pageQuery,
+  problemResponse,
+  reportBody,
+  taskCodeParams,
+  taskListQuery,
+  taskListResponse,
+  taskResponse,
+  transitionBody,
+  verifyResponse,
+} from '../schemas';
+import { requireDatabase, runTaskUpdate, viewToApiTask } from '../task-commands';
+
+const problems = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
+
+export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; config: Config; registry: RouteRegistry }): Router {
+  const { prisma, temporal, config, registry } = deps;
+  const router = Router();
+
+  async function existingTask(code: string): Promise<Task> {
+    await requireDatabase(prisma);
+    const row = await getTaskRow(prisma, code);
+    if (!row) throw notFound(`There is no task ${code}.`);
+    return row;
+  }
+
+  async function knownMinistries(codes: string[], field: string): Promise<void> {
+    if (codes.length === 0) return;
+    const found = await prisma.ministry.findMany({ where: { code: { in: codes } }, select: { code: true } });
+    const missing = codes.filter((c) => !found.some((f) => f.code === c));
+    if (missing.length > 0) {
+      throw unprocessable(`Unknown ministry ${missing.join(', ')}.`, { errors: [{ field, message: `unknown ministry ${missing.join(', ')}` }] });
+    }
+  }
+
+  /** Ministries act only on tasks they lead (or, for milestones, coordinate); localities and public tokens on none. */
+  function requireActor(res: Response, row: Task, opts: { coordinatorsToo?: boolean } = {}) {
+    const p = principalOf(res);
+    if (p.kind === 'home-affairs') return actorOf(p);
+    if (p.kind === 'ministry' && (row.leadMinistryCode === p.code || (opts.coordinatorsToo && row.coordinatingMinistries.includes(p.code)))) {
+      return actorOf(p);
+    }
+    throw forbidden(
+      p.kind === 'ministry'
+        ? `Ministry ${p.code} does not ${opts.coordinatorsToo ? 'lead or coordinate' : 'lead'} task ${row.code}.`
+        : 'Only Home Affairs and the responsible ministry may do this.',
+    );
+  }
+
+  registry.register(router, {
+    method: 'get',
+    path: '/api/tasks',
+    summary: 'List tasks with filters, sorting and pages; CSV with Accept: text/csv or format=csv',
+    tags: ['tasks'],
+    access: 'any token',
+    query: taskListQuery,
+    responses: { 200: { description: 'a page of tasks', schema: taskListResponse }, ...problems(400, 401) },
+    handler: async ({ query }, req, res) => {
+      const wantsCsv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+      if (wantsCsv) {
+        // The export holds every matching task, in pages of 1000, not just the requested page.
+        const all = [];
+        for (let page = 1; ; page++) {
+          const chunk = await listTasks(prisma, { ...query, page, limit: 1000 });
+          all.push(...chunk.items);
+          if (all.length >= chunk.total || chunk.items.length === 0) break;
+        }
+        res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
+        res.send(tasksCsv(all));
+        return;
+      }
+      res.json(await listTasks(prisma, query));
+    },
+  });
+
+  registry.register(router, {
+    method: 'post',
+    path: '/api/tasks',
+    summary: 'Register a new delegated task (starts its workflow)',
+    tags: ['tasks'],
+    access: 'home-affairs',
+    body: createTaskBody,
+    responses: { 201: { description: 'created', schema: taskResponse }, ...problems(400, 401, 403, 409, 422, 503) },
+    handler: async ({ body }, _req, res) => {
+      const p = principalOf(res);
+      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs registers delegated tasks.');
+      await requireDatabase(prisma);
+      await knownMinistries([body.leadMinistry], 'body.leadMinistry');
+      await knownMinistries(body.coordinatingMinistries, 'body.coordinatingMinistries');
+      if (body.coordinatingMinistries.includes(body.leadMinistry)) {
+        throw unprocessable('The lead ministry cannot also coordinate.', { errors: [{ field: 'body.coordinatingMinistries', message: 'contains the lead ministry' }] });
+      }
+      if (body.status === 'FEASIBLE' && body.dueDate) {
+        throw unprocessable('A FEASIBLE task has no due date.', { errors: [{ field: 'body.dueDate', message: 'not allowed for FEASIBLE' }] });
+      }
+      if (await getTaskRow(prisma, body.code)) throw conflict(`Task ${body.code} already exists.`);
+      const definition: TaskDefinition = {
+        ...body,
+        focalPoint: body.focalPoint ?? { name: '', email: '' },
+        dueDate: body.dueDate ?? null,
+      };
+      const started = await startTaskWorkflow(temporal, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        definition,
+        policy: policyFromConfig(config),
+        createdBy: actorOf(p),
+      });
+      if (!started) throw conflict(`Task ${body.code} already exists.`);
+      // The response reflects the persisted task: wait for the workflow's first event to land.
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const row = await getTaskRow(prisma, body.code);
+        if (row) {
+          res.setHeader('Location', `/api/tasks/${body.code}`);
+          await respond(prisma, res, 201, toApiTask(row));
+          return;
+        }
+        if (Date.now() > deadline) throw unavailable(`Task ${body.code} was registered but is not persisted yet; is the worker running?`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+  });
+
+  registry.register(router, {
+    method: 'get',
+    path: '/api/tasks/:code',
+    summary: 'One task: status, assignment, due date, days overdue, milestones, report counts',
+    tags: ['tasks'],
+    access: 'any token',
+    params: taskCodeParams,
+    query: z.strictObject({}),
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 404) },
+    handler: async ({ params }, _req, res) => {
+      const row = await getTaskRow(prisma, params.code);
+      if (!row) throw notFound(`There is no task ${params.code}.`);
+      res.json(toApiTask(row));
+    },
+  });
+
+  registry.register(router, {
+    method: 'get',
+    path: '/api/tasks/:code/history',
+    summary: 'The append-only audit events of a task, in order',
+    tags: ['audit'],
+    access: 'any token',
+    params: taskCodeParams,
+    query: pageQuery,
+    responses: { 200: { description: 'events', schema: historyResponse }, ...problems(400, 401, 404) },
+    handler: async ({ params, query }, _req, res) => {
+      await existingTask(params.code);
+      res.json(await history(prisma, params.code, query.page, query.limit));
+    },
+  });
+
+  registry.register(router, {
+    method: 'get',
+    path: '/api/tasks/:code/history/verify',
+    summary: "Check the task's audit hash chain; names the first broken event",
+    tags: ['audit'],
+    access: 'any token',
+    params: taskCodeParams,
+    query: z.strictObject({}),
+    responses: { 200: { description: 'verification result', schema: verifyResponse }, ...problems(400, 401, 404) },
+    handler: async ({ params }, _req, res) => {
+      await existingTask(params.code);
+      res.json(await verifyChain(prisma, params.code));
+    },
+  });
+
+  registry.register(router, {
+    method: 'post',
+    path: '/api/tasks/:code/transitions',
+    summary: 'Move a task to another status (legal edges only; `from` guards against stale views)',
+    tags: ['tasks'],
+    access: 'home-affairs; the lead ministry for forward edges',
+    params: taskCodeParams,
+    body: transitionBody,
+    responses: { 200: { description: 'the task after the transition', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    handler: async ({ params, body }, _req, res) => {
+      const row = await existingTask(params.code);
+      const actor = requireActor(res, row);
+      const view = await runTaskUpdate(temporal, params.code, transitionUpdate, { actor, ...body }, updateIdFor(res));
+      await respond(prisma, res, 200, viewToApiTask(view));
+    },
+  });
+
+  registry.register(router, {
+    method: 'post',
+    path: '/api/tasks/:code/milestones',
+    summary: 'Record a progress milestone (does not change the status)',
+    tags: ['tasks'],
+    access: 'home-affairs; the lead or a coordinating ministry',
+    params: taskCodeParams,
+    body: milestoneBody,
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
+    handler: async ({ params, body }, _req, res) => {
+      const row = await existingTask(params.code);
+      const actor = requireActor(res, row, { coordinatorsToo: true });
+      const view = await runTaskUpdate(temporal, params.code, milestoneUpdate, { actor, name: body.name as MilestoneName, note: body.note }, updateIdFor(res));
+      await respond(prisma, res, 200, viewToApiTask(view));
+    },
+  });
+
+  registry.register(router, {
+    method: 'put',
+    path: '/api/tasks/:code/assignment',
+    summary: 'Change the lead/coordinating ministries (Home Affairs) or the focal point (also the lead ministry)',
+    tags: ['tasks'],
+    access: 'home-affairs; the lead ministry for its focal point',
+    params: taskCodeParams,
+    body: assignmentBody,
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
+    handler: async ({ params, body }, _req, res) => {
+      const row = await existingTask(params.code);
+      const actor = requireActor(res, row);
+      if (body.leadMinistry) await knownMinistries([body.leadMinistry], 'body.leadMinistry');
+      if (body.coordinatingMinistries) await knownMinistries(body.coordinatingMinistries, 'body.coordinatingMinistries');
+      const view = await runTaskUpdate(temporal, params.code, assignmentUpdate, { actor, ...body }, updateIdFor(res));
+      await respond(prisma, res, 200, viewToApiTask(view));
+    },
+  });
+
+  registry.register(router, {
+    method: 'put',
+    path: '/api/tasks/:code/deadline',
+    summary: 'Set or extend the due date, with a reason (extensions are counted)',
+    tags: ['tasks'],
+    access: 'home-affairs',
+    params: taskCodeParams,
+    body: deadlineBody,
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
+    handler: async ({ params, body }, _req, res) => {
+      await existingTask(params.code);
+      const p = principalOf(res);
+      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs sets deadlines.');
+      const view = await runTaskUpdate(temporal, params.code, deadlineUpdate, { actor: actorOf(p), ...body }, updateIdFor(res));
+      await respond(prisma, res, 200, viewToApiTask(view));
+    },
+  });
+
+  registry.register(router, {
+    method: 'post',
+    path: '/api/tasks/:code/reports',
+    summary: "A locality's report: the task is workable locally, or meets an obstacle",
+    tags: ['tasks'],
+    access: 'the locality itself; home-affairs',
+    params: taskCodeParams,
+    body: reportBody,
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
+    handler: async ({ params, body }, _req, res) => {
+      await existingTask(params.code);
+      const p = principalOf(res);
+      if (!(p.kind === 'home-affairs' || (p.kind === 'locality' && p.code === body.locality))) {
+        throw forbidden(p.kind === 'locality' ? `Locality ${p.code} reports only for itself.` : 'Only localities report.');
+      }
+      if (!(await prisma.locality.findUnique({ where: { code: body.locality } }))) {
+        throw unprocessable(`Unknown locality ${body.locality}.`, { errors: [{ field: 'body.locality', message: 'unknown locality' }] });
+      }
+      if (body.kind === 'OBSTACLE' && body.description.trim() === '') {
+        throw unprocessable('An obstacle report needs a description.', { errors: [{ field: 'body.description', message: 'required for OBSTACLE' }] });
+      }
+      const view = await runTaskUpdate(temporal, params.code, localityReportUpdate, { actor: actorOf(p), ...body }, updateIdFor(res));
+      await respond(prisma, res, 200, viewToApiTask(view));
+    },
+  });
+
+  return router;
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { isCalendarDate } from '../domain/dates';
+import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, REPORT_KINDS, TASK_STATUSES } from '../domain/task';
+
+/**
+ * Request and response shapes. The routes validate with these and /openapi.json is generated
+ * from the same objects, so the document cannot drift from the code.
+ */
+
+// Printable text: no control characters except newline and tab.
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'must not contain control characters');
+const requiredText = (max: number) => text(max).refine((s) => s.trim().length > 0, 'must not be empty');
+
+export const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD between 1900 and 2200').meta({ format: 'date', example: '2026-12-31' });
+export const code = z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be an upper-case code such as BYT').meta({ example: 'BYT' });
+export const taskCode = z.string().regex(/^[A-Z0-9][A-Z0-9._-]{0,39}$/, 'must be a task code of A-Z, 0-9, ".", "_", "-" (at most 40)').meta({ example: 'BYT-001' });
+export const status = z.enum(TASK_STATUSES);
+export const email = z.email().max(254);
+
+export const focalPoint = z.strictObject({ name: requiredText(200), email });
+export const documentRef = z.strictObject({
+  number: requiredText(100).meta({ example: '15/2026/TT-BYT' }),
+  issuedOn: calendarDate,
+  effectiveOn: calendarDate.optional(),
+});
+
+export const taskCodeParams = z.strictObject({ code: taskCode });
+
+export const createTaskBody = z.strictObject({
+  code: taskCode,
+  title: requiredText(500),
+  sector: requiredText(200),
+  legalBasis: text(1000).default(''),
+  level: z.enum(DELEGATION_LEVELS).default('province'),
+  status,
+  leadMinistry: code,
+  coordinatingMinistries: z.array(code).max(20).default([]),
+  focalPoint: focalPoint.optional(),
+  dueDate: calendarDate.optional(),
+});
+
+export const transitionBody = z.strictObject({
+  to: status,
+  from: status.optional(),
+  reason: text(2000).optional(),
+  document: documentRef.optional(),
+  dueDate: calendarDate.optional(),
+});
+
+export const milestoneBody = z.strictObject({
+  name: z.enum([...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [string, ...string[]]),
+  note: text(2000).optional(),
+});
+
+export const assignmentBody = z.strictObject({
+  leadMinistry: code.optional(),
+  coordinatingMinistries: z.array(code).max(20).optional(),
+  focalPoint: focalPoint.optional(),
+  reason: text(2000).optional(),
+});
+
+export const deadlineBody = z.strictObject({ dueDate: calendarDate, reason: requiredText(2000) });
+
+export const reportBody = z.strictObject({
+  locality: code,
+  kind: z.enum(REPORT_KINDS),
+  description: text(4000).default(''),
+});
+
+const booleanQuery = z.enum(['true', 'false']).transform((s) => s === 'true');
+export const TASK_SORTS = ['code', '-code', 'dueDate', '-dueDate', 'statusSince', '-statusSince', 'title', '-title', 'updatedAt', '-updatedAt'] as const;
+
+export const taskListQuery = z.strictObject({
+  status: status.optional(),
+  ministry: code.optional(),
+  overdue: booleanQuery.optional(),
+  dueBefore: calendarDate.optional(),
+  q: text(200).optional(),
+  sort: z.enum(TASK_SORTS).default('code'),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  format: z.enum(['json', 'csv']).optional(),
+});
+export type TaskListQuery = z.infer<typeof taskListQuery>;
+
+export const pageQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const emptyQuery = z.strictObject({});
+
+// ---- Responses (documented; handlers build them from the read model or the workflow state) ----
+
+export const taskResponse = z.object({
+  code: z.string(),
+  title: z.string(),
+  sector: z.string(),
+  legalBasis: z.string(),
+  level: z.enum(DELEGATION_LEVELS),
+  status,
+  statusSince: z.string(),
+  leadMinistry: z.string(),
+  coordinatingMinistries: z.array(z.string()),
+  focalPoint: z.object({ name: z.string(), email: z.string() }),
+  dueDate: z.string().nullable(),
+  daysOverdue: z.number().int(),
+  deadlineExtensions: z.number().int(),
+  milestones: z.array(z.object({ track: z.string(), name: z.string(), at: z.string(), actor: z.string(), note: z.string().optional() })),
+  reports: z.object({ workable: z.number().int(), obstacle: z.number().int() }),
+  lastSeq: z.number().int(),
+});
+
+export const taskListResponse = z.object({ items: z.array(taskResponse), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
+
+export const historyItem = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  kind: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+  prevHash: z.string(),
+});
+export const historyResponse = z.object({ items: z.array(historyItem), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
+export const verifyResponse = z.object({ valid: z.boolean(), checked: z.number().int(), brokenAtSeq: z.number().int().optional(), reason: z.string().optional() });
+
+export const summaryResponse = z.object({
+  total: z.number().int(),
+  byStatus: z.record(status, z.object({ count: z.number().int(), percent: z.number() })),
+  byMinistry: z.array(z.object({ ministry: z.string(), name: z.string(), total: z.number().int(), open: z.number().int(), overdue: z.number().int() })),
+  localities: z.object({ reported: z.number().int(), total: z.number().int() }),
+});
+
+export const bottlenecksResponse = z.object({
+  overdueByMinistry: z.array(z.object({ ministry: z.string(), overdue: z.number().int(), maxDaysOverdue: z.number().int() })),
+  oldestOpen: z.array(taskResponse),
+  mostObstacles: z.array(taskResponse),
+  dueSoon: z.array(taskResponse),
+});
+
+export const ministryResponse = z.object({ code: z.string(), name: z.string(), delegates: z.boolean(), role: z.string().nullable() });
+export const localityResponse = z.object({ code: z.string(), name: z.string(), kind: z.string(), reportedAt: z.string().nullable() });
+
+export const problemResponse = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  allowed: z.array(z.object({ from: status, to: status, requires: z.string(), label: z.string() })).optional(),
+});

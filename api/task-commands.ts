@@ -1,0 +1,91 @@
+import type { PrismaClient } from '@prisma/client';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { Rejection } from '../domain/transition-rules';
+import type { TaskView } from '../domain/task';
+import { daysOverdue } from '../domain/dates';
+import { taskWorkflowId } from '../workflows/messages';
+import { conflict, forbidden, HttpProblem, notFound, unavailable, unprocessable } from './problem';
+
+/** The task as clients see it, from the workflow's answer (the same shape as the read model gives). */
+export function viewToApiTask(v: TaskView, nowMs = Date.now()) {
+  return {
+    code: v.code,
+    title: v.title,
+    sector: v.sector,
+    legalBasis: v.legalBasis,
+    level: v.level,
+    status: v.status,
+    statusSince: v.statusSince,
+    leadMinistry: v.leadMinistry,
+    coordinatingMinistries: v.coordinatingMinistries,
+    focalPoint: v.focalPoint,
+    dueDate: v.dueDate,
+    daysOverdue: v.status === 'FEASIBLE' ? 0 : daysOverdue(v.dueDate, nowMs),
+    deadlineExtensions: v.deadlineExtensions,
+    milestones: v.milestones,
+    reports: v.reportCounts,
+    lastSeq: v.seq,
+  };
+}
+
+/** Maps a refusal from the workflow's validator to the HTTP answer. */
+export function rejectionProblem(r: Rejection): HttpProblem {
+  const extra = { code: r.code, ...(r.field ? { errors: [{ field: r.field, message: r.message }] } : {}), ...(r.allowed ? { allowed: r.allowed } : {}) };
+  switch (r.code) {
+    case 'FORBIDDEN':
+      return forbidden(r.message);
+    case 'ILLEGAL_TRANSITION':
+    case 'STALE_STATUS':
+      return conflict(r.message, extra);
+    default:
+      return unprocessable(r.message, extra);
+  }
+}
+
+export function isUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: string; message?: string };
+  const msg = String(e?.message ?? '');
+  return (
+    e?.name === 'ServiceError' ||
+    e?.name === 'PrismaClientInitializationError' ||
+    e?.code === 'ECONNREFUSED' ||
+    e?.code === 'P1001' ||
+    /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|Can't reach database|UNAVAILABLE|DEADLINE_EXCEEDED|timeout exceeded when trying to connect/i.test(msg)
+  );
+}
+
+/**
+ * Sends one Update to a task's workflow and returns the new state. The update id makes a retried
+ * request (same Idempotency-Key) one event: Temporal answers a repeated id with the first result.
+ */
+export async function runTaskUpdate<Arg>(
+  temporal: Client,
+  code: string,
+  update: UpdateDefinition<TaskView, [Arg]>,
+  arg: Arg,
+  updateId?: string,
+): Promise<TaskView> {
+  const handle = temporal.workflow.getHandle(taskWorkflowId(code));
+  try {
+    return await handle.executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const rejection = err.cause.details?.[0] as Rejection | undefined;
+      if (rejection?.code) throw rejectionProblem(rejection);
+      throw unprocessable(err.cause.message);
+    }
+    if (err instanceof WorkflowNotFoundError) throw notFound(`Task ${code} has no running workflow.`);
+    if (isUnavailable(err)) throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });
+    throw err;
+  }
+}
+
+/** Fails with 503 when PostgreSQL does not answer, before any write is attempted. */
+export async function requireDatabase(prisma: PrismaClient): Promise<void> {
+  try {
+    await prisma.$queryRaw`SELECT 1`;
+  } catch {
+    throw unavailable('PostgreSQL is unreachable; nothing was changed.', { dependency: 'postgres' });
+  }
+}

@@ -1,0 +1,195 @@
+import type { PrismaClient } from '@prisma/client';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import { isCalendarDate } from '../domain/dates';
+import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
+import { startTaskWorkflow } from '../infra/task-client';
+import { definitionUpdate, taskWorkflowId } from '../workflows/messages';
+import { parseCsv } from './csv';
+
+export const CATALOG_COLUMNS = [
+  'code',
+  'title',
+  'sector',
+  'legal_basis',
+  'level',
+  'lead_ministry',
+  'coordinating_ministries',
+  'initial_status',
+  'initial_due_date',
+  'focal_point_name',
+  'focal_point_email',
+] as const;
+
+export interface RowError {
+  line: number;
+  code?: string;
+  reason: string;
+}
+
+const ministryCode = z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be a ministry code');
+const rowSchema = z.object({
+  code: z.string().regex(/^[A-Z0-9][A-Z0-9._-]{0,39}$/, 'code must be A-Z, 0-9, ".", "_", "-" (at most 40)'),
+  title: z.string().trim().min(1, 'title is missing').max(500),
+  sector: z.string().trim().min(1, 'sector is missing').max(200),
+  legal_basis: z.string().trim().max(1000),
+  level: z.enum(DELEGATION_LEVELS, { error: `level must be one of ${DELEGATION_LEVELS.join(', ')}` }),
+  lead_ministry: ministryCode,
+  coordinating_ministries: z
+    .string()
+    .transform((s) => s.split(';').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(ministryCode)),
+  initial_status: z.enum(TASK_STATUSES, { error: `initial_status must be one of ${TASK_STATUSES.join(', ')}` }),
+  initial_due_date: z
+    .string()
+    .trim()
+    .refine((s) => s === '' || isCalendarDate(s), 'initial_due_date must be a date YYYY-MM-DD'),
+  focal_point_name: z.string().trim().max(200),
+  focal_point_email: z.union([z.literal(''), z.email('focal_point_email must be an e-mail address')]),
+});
+
+/**
+ * Validates every row of a catalog CSV before anything is imported; reports every bad row with its
+ * line number. `knownMinistries` are the codes a lead or coordinating ministry may have.
+ */
+export function validateCatalog(text: string, knownMinistries: Set<string>): { tasks: TaskDefinition[]; errors: RowError[] } {
+  const records = parseCsv(text);
+  const errors: RowError[] = [];
+  const header = records.shift();
+  if (!header) return { tasks: [], errors: [{ line: 1, reason: 'the file is empty' }] };
+  const names = header.fields.map((f) => f.trim());
+  const missing = CATALOG_COLUMNS.filter((c) => !names.includes(c));
+  if (missing.length > 0) return { tasks: [], errors: [{ line: header.line, reason: `missing column(s): ${missing.join(', ')}` }] };
+
+  const tasks: TaskDefinition[] = [];
+  const seen = new Map<string, number>();
+  for (const rec of records) {
+    if (rec.fields.length !== names.length) {
+      errors.push({ line: rec.line, reason: `has ${rec.fields.length} fields, the header has ${names.length}` });
+      continue;
+    }
+    const raw = Object.fromEntries(names.map((n, i) => [n, rec.fields[i] ?? '']));
+    const parsed = rowSchema.safeParse(raw);
+    const code = typeof raw.code === 'string' && raw.code !== '' ? raw.code : undefined;
+    if (!parsed.success) {
+      errors.push({ line: rec.line, code, reason: parsed.error.issues.map((i) => i.message).join('; ') });
+      continue;
+    }
+    const r = parsed.data;
+    const problems: string[] = [];
+    if (!knownMinistries.has(r.lead_ministry)) problems.push(`unknown lead_ministry ${r.lead_ministry}`);
+    for (const c of r.coordinating_ministries) if (!knownMinistries.has(c)) problems.push(`unknown coordinating ministry ${c}`);
+    if (r.coordinating_ministries.includes(r.lead_ministry)) problems.push('the lead ministry is also listed as coordinating');
+    if (r.initial_status === 'FEASIBLE' && r.initial_due_date !== '') problems.push('a FEASIBLE task has no initial_due_date');
+    const first = seen.get(r.code);
+    if (first !== undefined) problems.push(`duplicate code ${r.code} (first on line ${first})`);
+    else seen.set(r.code, rec.line);
+    if (problems.length > 0) {
+      errors.push({ line: rec.line, code: r.code, reason: problems.join('; ') });
+      continue;
+    }
+    tasks.push({
+      code: r.code,
+      title: r.title,
+      sector: r.sector,
+      legalBasis: r.legal_basis,
+      level: r.level,
+      status: r.initial_status,
+      leadMinistry: r.lead_ministry,
+      coordinatingMinistries: r.coordinating_ministries,
+      focalPoint: { name: r.focal_point_name, email: r.focal_point_email },
+      dueDate: r.initial_due_date === '' ? null : r.initial_due_date,
+    });
+  }
+  return { tasks, errors };
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  ratePerSecond: number;
+  secondsLeft: number | null;
+}
+
+export interface ImportResult {
+  started: number;
+  existing: number;
+  updated: number;
+  seconds: number;
+}
+
+/**
+ * Starts one workflow per new task with bounded concurrency, then waits until every task's first
+ * event is in PostgreSQL. Codes that already exist are left alone (or, with `update`, get their
+ * definition changed through the workflow, which records it as an audit event). Safe to re-run
+ * after an interruption: starting an existing workflow is refused by Temporal and counted as existing.
+ */
+export async function importTasks(opts: {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+  policy: DeadlinePolicy;
+  tasks: TaskDefinition[];
+  update?: boolean;
+  concurrency?: number;
+  onProgress?: (p: ImportProgress) => void;
+}): Promise<ImportResult> {
+  const t0 = Date.now();
+  const { prisma, temporal, tasks } = opts;
+  const existingRows = await prisma.task.findMany({
+    where: { code: { in: tasks.map((t) => t.code) } },
+    select: { code: true, title: true, sector: true, legalBasis: true, level: true },
+  });
+  const existing = new Map(existingRows.map((r) => [r.code, r]));
+  const todo = tasks.filter((t) => !existing.has(t.code));
+  const result: ImportResult = { started: 0, existing: existing.size, updated: 0, seconds: 0 };
+
+  let done = 0;
+  const report = () => {
+    const elapsed = (Date.now() - t0) / 1000;
+    const rate = elapsed > 0 ? done / elapsed : 0;
+    opts.onProgress?.({ done, total: todo.length, ratePerSecond: rate, secondsLeft: rate > 0 ? (todo.length - done) / rate : null });
+  };
+  const ticker = setInterval(report, 1000);
+  try {
+    let next = 0;
+    const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 16) }, async () => {
+      while (next < todo.length) {
+        const task = todo[next++] as TaskDefinition;
+        const started = await startTaskWorkflow(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' } });
+        if (started) result.started++;
+        else result.existing++;
+        done++;
+      }
+    });
+    await Promise.all(workers);
+
+    if (opts.update) {
+      for (const t of tasks) {
+        const row = existing.get(t.code);
+        if (!row) continue;
+        const changed = row.title !== t.title || row.sector !== t.sector || row.legalBasis !== t.legalBasis || row.level !== t.level;
+        if (!changed) continue;
+        await temporal.workflow.getHandle(taskWorkflowId(t.code)).executeUpdate(definitionUpdate, {
+          args: [{ actor: { kind: 'home-affairs' }, title: t.title, sector: t.sector, legalBasis: t.legalBasis, level: t.level }],
+        });
+        result.updated++;
+      }
+    }
+
+    // Every started workflow persists its CREATED event; wait for all of them to land.
+    const codes = todo.map((t) => t.code);
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const persisted = await prisma.task.count({ where: { code: { in: codes } } });
+      if (persisted >= codes.length) break;
+      if (Date.now() > deadline) throw new Error(`only ${persisted} of ${codes.length} imported tasks were persisted after 120 s; is the worker running?`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    clearInterval(ticker);
+  }
+  report();
+  result.seconds = (Date.now() - t0) / 1000;
+  return result;
+}

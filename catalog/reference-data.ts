@@ -1,0 +1,36 @@
+import type { PrismaClient } from '@prisma/client';
+import reference from './reference.json';
+
+export { reference };
+
+/**
+ * Localities that had sent their assessment by the report of 6 December 2025: 30 of 34.
+ * Assumption: which four had not is not published; the last four in reference.json are marked
+ * as not yet reported.
+ */
+export function reportedLocalities(): Set<string> {
+  const n = reference.assessment.localitiesReporting;
+  return new Set(reference.localities.slice(0, n).map((l) => l.code));
+}
+
+/** Loads ministries and localities from reference.json (idempotent; keeps reports filed since). */
+export async function loadReferenceData(prisma: PrismaClient): Promise<void> {
+  const reported = reportedLocalities();
+  const reportedAt = new Date(`${reference.assessment.reportedAt}T00:00:00Z`);
+  await prisma.$transaction([
+    ...reference.ministries.map((m) =>
+      prisma.ministry.upsert({
+        where: { code: m.code },
+        create: { code: m.code, name: m.name, delegates: m.delegates, role: 'role' in m ? (m.role ?? null) : null },
+        update: { name: m.name, delegates: m.delegates },
+      }),
+    ),
+    ...reference.localities.map((l) =>
+      prisma.locality.upsert({
+        where: { code: l.code },
+        create: { code: l.code, name: l.name, kind: l.kind, reportedAt: reported.has(l.code) ? reportedAt : null },
+        update: { name: l.name, kind: l.kind },
+      }),
+    ),
+  ]);
+}

@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const dayList = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'a comma-separated list of whole days, e.g. "14,7,1"')
+  .transform((s) => [...new Set(s.split(',').map(Number))].sort((a, b) => b - a));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === '' ? undefined : s));
+
+/**
+ * Every environment variable the tracker reads, parsed once. `.env.example` lists the same names.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
+
+  DATABASE_URL: optionalString.pipe(z.url().optional()),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('delegated-tasks'),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TEMPORAL_CLI: optionalString,
+  TEMPORAL_TEST_SERVER: optionalString,
+
+  SMTP_URL: optionalString,
+  MAIL_FROM: z.string().min(3).default('Delegated-tasks tracker <tracker@localhost>'),
+  HOME_AFFAIRS_EMAIL: z.email().default('delegation-office@moha.localhost'),
+
+  REMINDER_OFFSETS_DAYS: dayList.default([14, 7, 1]),
+  OVERDUE_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  DEFAULT_DUE_DAYS_REQUIRES_GUIDANCE: z.coerce.number().int().min(1).max(3650).default(90),
+  DEFAULT_DUE_DAYS_AUTHORITY_ADJUSTMENT: z.coerce.number().int().min(1).max(3650).default(180),
+
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  BODY_LIMIT: z.string().min(1).default('100kb'),
+  LOG_REQUESTS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((s) => s === 'true'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  publicBaseUrl: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    ...e,
+    dataDir: path.resolve(e.DATA_DIR),
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use; exits with the message on bad input. */
+export function config(): Config {
+  if (!cached) {
+    try {
+      cached = loadConfig();
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        console.error(err.message);
+        process.exit(2);
+      }
+      throw err;
+    }
+  }
+  return cached;
+}

@@ -1,0 +1,206 @@
+/**
+ * Every change to a task, as a pure function: `check*` refuses bad requests (used by update
+ * validators, so a refused request leaves no trace), `apply*` returns the new state and the event
+ * to record. The workflow only sequences these and persists the events.
+ */
+import {
+  ADJUSTMENT_MILESTONES,
+  DELEGATION_LEVELS,
+  GUIDANCE_MILESTONES,
+  REPORT_KINDS,
+  actorName,
+  type AssignmentInput,
+  type DeadlineInput,
+  type DefinitionUpdateInput,
+  type EventKind,
+  type LocalityReportInput,
+  type MilestoneInput,
+  type MilestoneTrack,
+  type TaskState,
+  type TransitionInput,
+} from './task';
+import { checkDate, checkText, checkTransition, isCoordinator, isHomeAffairs, isLead, type Rejection } from './transition-rules';
+import { defaultDueDate } from './deadline-policy';
+
+export interface Change {
+  state: TaskState;
+  kind: EventKind;
+  details: Record<string, unknown>;
+  /** True when deadlines or recipients changed, so reminder timers must be recomputed. */
+  reschedule: boolean;
+  /** True when the reminder cursor restarts at now (new deadline or status). */
+  resetCursor: boolean;
+}
+
+const CODE_RE = /^[A-Z][A-Z0-9]{1,15}$/;
+const EMAIL_RE = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+
+const forbidden = (message: string): Rejection => ({ code: 'FORBIDDEN', message });
+const invalid = (field: string, message: string): Rejection => ({ code: 'INVALID_INPUT', field, message });
+
+export { checkTransition };
+
+export function applyTransition(state: TaskState, input: TransitionInput, nowMs: number): Change {
+  const from = state.status;
+  const dueDate = input.to === 'FEASIBLE' ? null : (input.dueDate ?? defaultDueDate(state.policy, input.to, nowMs));
+  return {
+    state: {
+      ...state,
+      status: input.to,
+      statusSince: new Date(nowMs).toISOString(),
+      dueDate,
+      lastDocument: input.document ?? state.lastDocument,
+    },
+    kind: 'TRANSITION',
+    details: { from, to: input.to, reason: input.reason ?? null, document: input.document ?? null, dueDate },
+    reschedule: true,
+    resetCursor: true,
+  };
+}
+
+export function milestoneTrack(status: TaskState['status']): MilestoneTrack | null {
+  if (status === 'REQUIRES_GUIDANCE') return 'GUIDANCE';
+  if (status === 'AUTHORITY_ADJUSTMENT') return 'ADJUSTMENT';
+  return null;
+}
+
+export function checkMilestone(state: TaskState, input: MilestoneInput): Rejection | null {
+  const a = input.actor;
+  if (!isHomeAffairs(a) && !isLead(a, state) && !isCoordinator(a, state)) {
+    return forbidden('Only Home Affairs, the lead ministry or a coordinating ministry may record milestones.');
+  }
+  const track = milestoneTrack(state.status);
+  if (!track) return invalid('name', 'A FEASIBLE task has no milestones to record; reopen it first.');
+  const names: readonly string[] = track === 'GUIDANCE' ? GUIDANCE_MILESTONES : ADJUSTMENT_MILESTONES;
+  if (!names.includes(input.name)) {
+    return invalid('name', `In ${state.status} the milestones are ${names.join(', ')}.`);
+  }
+  return checkText(input.note, 'note', false);
+}
+
+export function applyMilestone(state: TaskState, input: MilestoneInput, nowMs: number): Change {
+  const track = milestoneTrack(state.status) as MilestoneTrack;
+  const milestone = {
+    track,
+    name: input.name,
+    at: new Date(nowMs).toISOString(),
+    actor: actorName(input.actor),
+    ...(input.note ? { note: input.note } : {}),
+  };
+  return {
+    state: { ...state, milestones: [...state.milestones, milestone] },
+    kind: 'MILESTONE',
+    details: { track, name: input.name, note: input.note ?? null },
+    reschedule: false,
+    resetCursor: false,
+  };
+}
+
+export function checkAssignment(state: TaskState, input: AssignmentInput): Rejection | null {
+  const a = input.actor;
+  const touchesMinistries = input.leadMinistry !== undefined || input.coordinatingMinistries !== undefined;
+  if (input.leadMinistry === undefined && input.coordinatingMinistries === undefined && input.focalPoint === undefined) {
+    return invalid('leadMinistry', 'Name at least one of leadMinistry, coordinatingMinistries, focalPoint.');
+  }
+  if (touchesMinistries && !isHomeAffairs(a)) return forbidden('Only Home Affairs may change the lead or coordinating ministries.');
+  if (!isHomeAffairs(a) && !isLead(a, state)) return forbidden('Only Home Affairs or the lead ministry may set the focal point.');
+  if (input.leadMinistry !== undefined && !CODE_RE.test(input.leadMinistry)) return invalid('leadMinistry', 'must be a ministry code');
+  if (input.coordinatingMinistries?.some((c) => !CODE_RE.test(c))) return invalid('coordinatingMinistries', 'must be ministry codes');
+  const lead = input.leadMinistry ?? state.leadMinistry;
+  if ((input.coordinatingMinistries ?? state.coordinatingMinistries).includes(lead)) {
+    return invalid('coordinatingMinistries', 'the lead ministry cannot also be a coordinating ministry');
+  }
+  if (input.focalPoint) {
+    const bad = checkText(input.focalPoint.name, 'focalPoint.name', true, 200);
+    if (bad) return bad;
+    if (typeof input.focalPoint.email !== 'string' || !EMAIL_RE.test(input.focalPoint.email) || input.focalPoint.email.length > 254) {
+      return invalid('focalPoint.email', 'must be an e-mail address');
+    }
+  }
+  return checkText(input.reason, 'reason', false);
+}
+
+export function applyAssignment(state: TaskState, input: AssignmentInput): Change {
+  const before = { leadMinistry: state.leadMinistry, coordinatingMinistries: state.coordinatingMinistries, focalPoint: state.focalPoint };
+  const next: TaskState = {
+    ...state,
+    leadMinistry: input.leadMinistry ?? state.leadMinistry,
+    coordinatingMinistries: input.coordinatingMinistries ? [...new Set(input.coordinatingMinistries)] : state.coordinatingMinistries,
+    focalPoint: input.focalPoint ?? state.focalPoint,
+  };
+  return {
+    state: next,
+    kind: 'ASSIGNMENT',
+    details: {
+      before,
+      after: { leadMinistry: next.leadMinistry, coordinatingMinistries: next.coordinatingMinistries, focalPoint: next.focalPoint },
+      reason: input.reason ?? null,
+    },
+    reschedule: true,
+    resetCursor: false,
+  };
+}
+
+export function checkDeadline(state: TaskState, input: DeadlineInput): Rejection | null {
+  if (!isHomeAffairs(input.actor)) return forbidden('Only Home Affairs may set or extend deadlines.');
+  if (state.status === 'FEASIBLE') return invalid('dueDate', 'A FEASIBLE task has no due date.');
+  return checkDate(input.dueDate, 'dueDate') ?? checkText(input.reason, 'reason', true);
+}
+
+export function applyDeadline(state: TaskState, input: DeadlineInput): Change {
+  const extended = state.dueDate !== null && input.dueDate > state.dueDate;
+  const next = { ...state, dueDate: input.dueDate, deadlineExtensions: state.deadlineExtensions + (extended ? 1 : 0) };
+  return {
+    state: next,
+    kind: 'DEADLINE',
+    details: { from: state.dueDate, to: input.dueDate, reason: input.reason, extension: extended, extensions: next.deadlineExtensions },
+    reschedule: true,
+    resetCursor: true,
+  };
+}
+
+export function checkLocalityReport(state: TaskState, input: LocalityReportInput): Rejection | null {
+  const a = input.actor;
+  if (!CODE_RE.test(input.locality)) return invalid('locality', 'must be a locality code');
+  if (!isHomeAffairs(a) && !(a.kind === 'locality' && a.code === input.locality)) {
+    return forbidden('A locality reports only for itself.');
+  }
+  if (!(REPORT_KINDS as readonly string[]).includes(input.kind)) return invalid('kind', `must be one of ${REPORT_KINDS.join(', ')}`);
+  return checkText(input.description, 'description', input.kind === 'OBSTACLE');
+}
+
+export function applyLocalityReport(state: TaskState, input: LocalityReportInput, nowMs: number): Change {
+  const entry = { kind: input.kind, description: input.description ?? '', at: new Date(nowMs).toISOString() };
+  return {
+    state: { ...state, reports: { ...state.reports, [input.locality]: entry } },
+    kind: 'LOCALITY_REPORT',
+    details: { locality: input.locality, kind: input.kind, description: entry.description },
+    reschedule: false,
+    resetCursor: false,
+  };
+}
+
+export function checkDefinitionUpdate(_state: TaskState, input: DefinitionUpdateInput): Rejection | null {
+  if (!isHomeAffairs(input.actor)) return forbidden('Only Home Affairs may change a task definition.');
+  if (input.level !== undefined && !(DELEGATION_LEVELS as readonly string[]).includes(input.level)) {
+    return invalid('level', `must be one of ${DELEGATION_LEVELS.join(', ')}`);
+  }
+  return (
+    (input.title !== undefined ? checkText(input.title, 'title', true, 500) : null) ??
+    (input.sector !== undefined ? checkText(input.sector, 'sector', true, 200) : null) ??
+    (input.legalBasis !== undefined ? checkText(input.legalBasis, 'legalBasis', false, 1000) : null)
+  );
+}
+
+export function applyDefinitionUpdate(state: TaskState, input: DefinitionUpdateInput): Change {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const next = { ...state };
+  for (const field of ['title', 'sector', 'legalBasis', 'level'] as const) {
+    const value = input[field];
+    if (value !== undefined && value !== state[field]) {
+      changes[field] = { from: state[field], to: value };
+      (next as Record<string, unknown>)[field] = value;
+    }
+  }
+  return { state: next, kind: 'DEFINITION_UPDATED', details: { changes }, reschedule: false, resetCursor: false };
+}

@@ -1,0 +1,200 @@
+/**
+ * The delegated task as the workflow holds it, and the messages that change it.
+ * Pure types and constants: imported by workflows (deterministic code), activities and the API.
+ */
+
+export const TASK_STATUSES = ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const GUIDANCE_MILESTONES = ['DRAFTING', 'CONSULTATION', 'SUBMITTED', 'ISSUED'] as const;
+export const ADJUSTMENT_MILESTONES = ['PROPOSAL_DRAFTED', 'SUBMITTED', 'APPROVED'] as const;
+export type MilestoneName = (typeof GUIDANCE_MILESTONES)[number] | (typeof ADJUSTMENT_MILESTONES)[number];
+export type MilestoneTrack = 'GUIDANCE' | 'ADJUSTMENT';
+
+export const REPORT_KINDS = ['WORKABLE', 'OBSTACLE'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export const DELEGATION_LEVELS = ['province', 'commune'] as const;
+export type DelegationLevel = (typeof DELEGATION_LEVELS)[number];
+
+/** Who asks. The API authenticates the caller; the workflow checks the role again. */
+export type Actor =
+  | { kind: 'home-affairs' }
+  | { kind: 'ministry'; code: string }
+  | { kind: 'locality'; code: string }
+  | { kind: 'system' };
+
+export function actorName(actor: Actor): string {
+  switch (actor.kind) {
+    case 'home-affairs':
+      return 'home-affairs';
+    case 'system':
+      return 'system';
+    default:
+      return `${actor.kind}:${actor.code}`;
+  }
+}
+
+export interface DocumentRef {
+  number: string;
+  /** YYYY-MM-DD */
+  issuedOn: string;
+  /** YYYY-MM-DD */
+  effectiveOn?: string;
+}
+
+export interface FocalPoint {
+  name: string;
+  email: string;
+}
+
+export interface Milestone {
+  track: MilestoneTrack;
+  name: MilestoneName;
+  /** ISO instant the milestone was recorded. */
+  at: string;
+  note?: string;
+  actor: string;
+}
+
+export interface LocalityReportEntry {
+  kind: ReportKind;
+  description: string;
+  at: string;
+}
+
+/** Settings that shape deadlines and reminders; carried in the workflow so a run is self-contained. */
+export interface DeadlinePolicy {
+  reminderOffsetsDays: number[];
+  overdueIntervalDays: number;
+  defaultDueDays: { REQUIRES_GUIDANCE: number; AUTHORITY_ADJUSTMENT: number };
+  homeAffairsEmail: string;
+  publicBaseUrl: string;
+}
+
+export interface TaskDefinition {
+  code: string;
+  title: string;
+  sector: string;
+  legalBasis: string;
+  level: DelegationLevel;
+  status: TaskStatus;
+  leadMinistry: string;
+  coordinatingMinistries: string[];
+  focalPoint: FocalPoint;
+  /** YYYY-MM-DD, or null: the policy's default for the status (FEASIBLE never has one). */
+  dueDate: string | null;
+}
+
+export interface TaskState extends TaskDefinition {
+  statusSince: string;
+  deadlineExtensions: number;
+  milestones: Milestone[];
+  /** Latest report of each locality, by locality code. */
+  reports: Record<string, LocalityReportEntry>;
+  lastDocument: DocumentRef | null;
+  /** Sequence number of the last event; the next event gets seq + 1. */
+  seq: number;
+  /** Reminder points at or before this instant (ms since epoch) are done or skipped. */
+  reminderCursor: number;
+  policy: DeadlinePolicy;
+}
+
+export interface TaskView extends TaskState {
+  reportCounts: { workable: number; obstacle: number };
+}
+
+export function reportCounts(state: Pick<TaskState, 'reports'>): { workable: number; obstacle: number } {
+  let workable = 0;
+  let obstacle = 0;
+  for (const r of Object.values(state.reports)) {
+    if (r.kind === 'WORKABLE') workable++;
+    else obstacle++;
+  }
+  return { workable, obstacle };
+}
+
+// ---- Messages (payloads of the workflow's updates) ----
+
+export interface TransitionInput {
+  actor: Actor;
+  to: TaskStatus;
+  /** The status the caller saw; if the task has moved on, the transition is refused. */
+  from?: TaskStatus;
+  reason?: string;
+  document?: DocumentRef;
+  /** Overrides the policy's default due date for the state entered (YYYY-MM-DD). */
+  dueDate?: string;
+}
+
+export interface MilestoneInput {
+  actor: Actor;
+  name: MilestoneName;
+  note?: string;
+}
+
+export interface AssignmentInput {
+  actor: Actor;
+  leadMinistry?: string;
+  coordinatingMinistries?: string[];
+  focalPoint?: FocalPoint;
+  reason?: string;
+}
+
+export interface DeadlineInput {
+  actor: Actor;
+  /** YYYY-MM-DD */
+  dueDate: string;
+  reason: string;
+}
+
+export interface LocalityReportInput {
+  actor: Actor;
+  locality: string;
+  kind: ReportKind;
+  description: string;
+}
+
+export interface DefinitionUpdateInput {
+  actor: Actor;
+  title?: string;
+  sector?: string;
+  legalBasis?: string;
+  level?: DelegationLevel;
+}
+
+export interface TaskWorkflowInput {
+  /** First run: the task as registered. After continue-as-new: the carried state. */
+  definition?: TaskDefinition;
+  state?: TaskState;
+  policy: DeadlinePolicy;
+  createdBy?: Actor;
+  /** Test hook: continue-as-new once history reaches this many events (Temporal's suggestion otherwise). */
+  continueAsNewAfterEvents?: number;
+}
+
+// ---- Events (what is persisted in the audit log) ----
+
+export const EVENT_KINDS = [
+  'CREATED',
+  'TRANSITION',
+  'MILESTONE',
+  'ASSIGNMENT',
+  'DEADLINE',
+  'LOCALITY_REPORT',
+  'DEFINITION_UPDATED',
+  'REMINDER_SENT',
+  'ESCALATED',
+  'OVERDUE_REMINDER',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface TaskEvent {
+  taskCode: string;
+  seq: number;
+  /** ISO instant (workflow time). */
+  at: string;
+  actor: string;
+  kind: EventKind;
+  details: Record<string, unknown>;
+}

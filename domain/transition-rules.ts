@@ -1,0 +1,122 @@
+import type { Actor, TaskState, TaskStatus, TransitionInput } from './task';
+import { isCalendarDate } from './dates';
+
+/** What an edge needs beyond the target status. */
+export type EdgeRequirement = 'reason' | 'document';
+
+export interface Edge {
+  from: TaskStatus;
+  to: TaskStatus;
+  requires: EdgeRequirement;
+  /** Home Affairs may always; `lead` adds the task's lead ministry. */
+  roles: readonly ('home-affairs' | 'lead')[];
+  label: string;
+}
+
+/** The only legal edges (../shared/DESIGN.md, "States and transitions"). */
+export const EDGES: readonly Edge[] = [
+  { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'guidance issued' },
+  { from: 'REQUIRES_GUIDANCE', to: 'AUTHORITY_ADJUSTMENT', requires: 'reason', roles: ['home-affairs', 'lead'], label: 'escalate to authority adjustment' },
+  { from: 'AUTHORITY_ADJUSTMENT', to: 'REQUIRES_GUIDANCE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'authority adjusted, guidance still needed' },
+  { from: 'AUTHORITY_ADJUSTMENT', to: 'FEASIBLE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'authority adjusted, directly workable' },
+  { from: 'FEASIBLE', to: 'REQUIRES_GUIDANCE', requires: 'reason', roles: ['home-affairs'], label: 'reopen: guidance needed' },
+  { from: 'FEASIBLE', to: 'AUTHORITY_ADJUSTMENT', requires: 'reason', roles: ['home-affairs'], label: 'reopen: authority adjustment needed' },
+];
+
+/** Why a request is refused; the API maps each to an HTTP status. */
+export type RejectionCode =
+  | 'ILLEGAL_TRANSITION' // 409
+  | 'STALE_STATUS' // 409
+  | 'FORBIDDEN' // 403
+  | 'INVALID_INPUT'; // 422
+
+export interface Rejection {
+  code: RejectionCode;
+  message: string;
+  field?: string;
+  allowed?: { from: TaskStatus; to: TaskStatus; requires: EdgeRequirement; label: string }[];
+}
+
+export function edgesFrom(status: TaskStatus): Edge[] {
+  return EDGES.filter((e) => e.from === status);
+}
+
+export function isHomeAffairs(actor: Actor): boolean {
+  return actor.kind === 'home-affairs';
+}
+
+export function isLead(actor: Actor, state: Pick<TaskState, 'leadMinistry'>): boolean {
+  return actor.kind === 'ministry' && actor.code === state.leadMinistry;
+}
+
+export function isCoordinator(actor: Actor, state: Pick<TaskState, 'coordinatingMinistries'>): boolean {
+  return actor.kind === 'ministry' && state.coordinatingMinistries.includes(actor.code);
+}
+
+const MAX_TEXT = 2000;
+
+export function checkText(value: unknown, field: string, required: boolean, max = MAX_TEXT): Rejection | null {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    return required ? { code: 'INVALID_INPUT', field, message: `${field} is required` } : null;
+  }
+  if (typeof value !== 'string') return { code: 'INVALID_INPUT', field, message: `${field} must be a string` };
+  if (value.length > max) return { code: 'INVALID_INPUT', field, message: `${field} must be at most ${max} characters` };
+  return null;
+}
+
+export function checkDate(value: unknown, field: string): Rejection | null {
+  if (typeof value !== 'string' || !isCalendarDate(value)) {
+    return { code: 'INVALID_INPUT', field, message: `${field} must be a calendar date YYYY-MM-DD` };
+  }
+  return null;
+}
+
+/**
+ * Decides whether `input` may move the task. Pure and synchronous, so the workflow's update
+ * validator can run it (nothing enters history on rejection) and the API can explain refusals.
+ */
+export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'>, input: TransitionInput): Rejection | null {
+  const allowed = edgesFrom(state.status).map(({ from, to, requires, label }) => ({ from, to, requires, label }));
+  if (input.from !== undefined && input.from !== state.status) {
+    return {
+      code: 'STALE_STATUS',
+      field: 'from',
+      message: `The task is ${state.status}, not ${input.from}; reload it and try again.`,
+      allowed,
+    };
+  }
+  const edge = EDGES.find((e) => e.from === state.status && e.to === input.to);
+  if (!edge) {
+    return {
+      code: 'ILLEGAL_TRANSITION',
+      field: 'to',
+      message: `A task in ${state.status} cannot move to ${input.to}.`,
+      allowed,
+    };
+  }
+  const permitted = (isHomeAffairs(input.actor) && edge.roles.includes('home-affairs')) || (isLead(input.actor, state) && edge.roles.includes('lead'));
+  if (!permitted) {
+    const who = edge.roles.includes('lead') ? 'the lead ministry or Home Affairs' : 'Home Affairs';
+    return { code: 'FORBIDDEN', message: `Only ${who} may take the edge ${edge.from} → ${edge.to}.` };
+  }
+  if (edge.requires === 'reason') {
+    const bad = checkText(input.reason, 'reason', true);
+    if (bad) return bad;
+  } else {
+    const doc = input.document;
+    if (!doc) return { code: 'INVALID_INPUT', field: 'document', message: `${edge.from} → ${edge.to} needs the legal document (number, issuedOn).` };
+    const bad =
+      checkText(doc.number, 'document.number', true, 100) ??
+      checkDate(doc.issuedOn, 'document.issuedOn') ??
+      (doc.effectiveOn !== undefined ? checkDate(doc.effectiveOn, 'document.effectiveOn') : null);
+    if (bad) return bad;
+    const reasonBad = checkText(input.reason, 'reason', false);
+    if (reasonBad) return reasonBad;
+  }
+  if (input.dueDate !== undefined) {
+    if (input.to === 'FEASIBLE') return { code: 'INVALID_INPUT', field: 'dueDate', message: 'A FEASIBLE task has no due date.' };
+    const bad = checkDate(input.dueDate, 'dueDate');
+    if (bad) return bad;
+  }
+  return null;
+}

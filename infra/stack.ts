@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Config } from '../config/env';
+import { createMailer } from '../activities/mailer';
+import { createApp } from '../api/app';
+import { loadReferenceData, reference } from '../catalog/reference-data';
+import { importTasks, validateCatalog } from '../catalog/importer';
+import { createTaskWorker } from '../worker/create-worker';
+import { createPrisma, type PrismaClient } from './db';
+import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
+import { applyMigrations } from './migrations';
+import { policyFromConfig } from './task-client';
+import { resolveTemporalCli } from './temporal-binaries';
+import { startTemporalDevServer, type RunningTemporal } from './temporal-dev-server';
+import { ensureDevTokens } from './tokens';
+
+export const CATALOG_FILE = path.resolve(__dirname, '..', 'catalog', 'tasks.csv');
+
+export interface Stack {
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+  apiUrl: string;
+  tokensFile: string | null;
+  prisma: PrismaClient;
+  temporal: Client;
+  stop(): Promise<void>;
+}
+
+/** Where a running embedded stack says how to reach it (read by `npm run import`, `npm run tokens`). */
+export function runtimeFile(cfg: Config): string {
+  return path.join(cfg.dataDir, 'runtime.json');
+}
+
+/**
+ * The embedded default: PostgreSQL (embedded unless DATABASE_URL), migrations, the Temporal dev
+ * server (unless TEMPORAL_ADDRESS), the worker, the API, the seeded catalog and dev tokens.
+ * Every piece started here is stopped by `stop()`, in reverse order.
+ */
+export async function startStack(
+  cfg: Config,
+  opts: { log?: (line: string) => void; seed?: boolean; devTokens?: boolean; worker?: boolean } = {},
+): Promise<Stack> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log(`shutdown: ${String(err)}`);
+      }
+    }
+    stops.length = 0;
+  };
+  try {
+    fs.mkdirSync(cfg.dataDir, { recursive: true });
+
+    let databaseUrl = cfg.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: cfg.dataDir, port: cfg.EMBEDDED_PG_PORT });
+      stops.push(() => pg.stop());
+      databaseUrl = pg.url;
+      log(`postgres: embedded PostgreSQL on 127.0.0.1:${cfg.EMBEDDED_PG_PORT} (data in ${path.join(cfg.dataDir, 'postgres')})`);
+    }
+    const migrations = await applyMigrations(databaseUrl);
+    if (migrations.applied.length > 0) log(`postgres: applied migrations ${migrations.applied.join(', ')}`);
+
+    let temporalAddress = cfg.TEMPORAL_ADDRESS;
+    let temporalUiUrl: string | null = null;
+    if (!temporalAddress) {
+      const cli = resolveTemporalCli();
+      const t: RunningTemporal = await startTemporalDevServer({
+        cli,
+        port: cfg.TEMPORAL_DEV_PORT,
+        uiPort: cfg.TEMPORAL_UI_PORT,
+        dbFile: path.join(cfg.dataDir, 'temporal', 'temporal.sqlite'),
+        namespace: cfg.TEMPORAL_NAMESPACE,
+        logFile: path.join(cfg.dataDir, 'temporal', 'server.log'),
+      });
+      stops.push(() => t.stop());
+      temporalAddress = t.address;
+      temporalUiUrl = t.uiUrl;
+      log(`temporal: dev server on ${t.address} (state in ${path.join(cfg.dataDir, 'temporal', 'temporal.sqlite')})`);
+    }
+
+    const prisma = createPrisma(databaseUrl);
+    stops.push(() => prisma.$disconnect());
+    await loadReferenceData(prisma);
+
+    const clientConnection = await Connection.connect({ address: temporalAddress });
+    stops.push(() => clientConnection.close());
+    const temporal = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE });
+
+    const app = createApp({ prisma, temporal, config: cfg });
+    const server = http.createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(cfg.PORT, cfg.HOST, () => resolve());
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        }),
+    );
+    const port = (server.address() as AddressInfo).port;
+    const apiUrl = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${port}`;
+
+    if (opts.worker !== false) {
+      const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+      const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
+      const worker: Worker = await createTaskWorker({
+        connection: workerConnection,
+        namespace: cfg.TEMPORAL_NAMESPACE,
+        taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+        deps: { prisma, mailer, mailFrom: cfg.MAIL_FROM },
+      });
+      const running = worker.run();
+      stops.push(async () => {
+        // Finish in-flight activities and workflow tasks before the database goes away.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running.catch((err: unknown) => log(`worker: ${String(err)}`));
+        await workerConnection.close();
+        mailer.close();
+      });
+      log(`worker: polling task queue ${cfg.TEMPORAL_TASK_QUEUE}`);
+    }
+
+    if (opts.seed !== false && (await prisma.task.count()) === 0) {
+      const ministries = new Set(reference.ministries.map((m) => m.code));
+      const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
+      if (errors.length > 0) throw new Error(`The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
+      log(`seed: importing ${tasks.length} tasks from ${path.relative(process.cwd(), CATALOG_FILE)} ...`);
+      const r = await importTasks({ prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks });
+      log(`seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s`);
+    }
+
+    let tokensFile: string | null = null;
+    if (opts.devTokens !== false) {
+      const t = await ensureDevTokens(
+        prisma,
+        cfg.dataDir,
+        reference.ministries.map((m) => m.code),
+        reference.localities.map((l) => l.code),
+      );
+      tokensFile = t.file;
+    }
+
+    const file = runtimeFile(cfg);
+    fs.writeFileSync(file, `${JSON.stringify({ pid: process.pid, databaseUrl, temporalAddress, apiUrl }, null, 2)}\n`, { mode: 0o600 });
+    stops.unshift(async () => fs.rmSync(file, { force: true }));
+
+    return { databaseUrl, temporalAddress, temporalUiUrl, apiUrl, tokensFile, prisma, temporal, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

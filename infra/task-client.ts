@@ -1,0 +1,51 @@
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { Config } from '../config/env';
+import { deadlineInstant } from '../domain/dates';
+import type { Actor, DeadlinePolicy, TaskDefinition } from '../domain/task';
+import { taskWorkflowId } from '../workflows/messages';
+import { DueDateKey, LeadMinistryKey, TaskStatusKey } from '../workflows/search-attributes';
+import type { taskWorkflow } from '../workflows/task-workflow';
+
+export function policyFromConfig(cfg: Config): DeadlinePolicy {
+  return {
+    reminderOffsetsDays: cfg.REMINDER_OFFSETS_DAYS,
+    overdueIntervalDays: cfg.OVERDUE_INTERVAL_DAYS,
+    defaultDueDays: {
+      REQUIRES_GUIDANCE: cfg.DEFAULT_DUE_DAYS_REQUIRES_GUIDANCE,
+      AUTHORITY_ADJUSTMENT: cfg.DEFAULT_DUE_DAYS_AUTHORITY_ADJUSTMENT,
+    },
+    homeAffairsEmail: cfg.HOME_AFFAIRS_EMAIL,
+    publicBaseUrl: cfg.publicBaseUrl,
+  };
+}
+
+/**
+ * Starts the workflow `task-<code>`. The business id is the workflow id and a second start of the
+ * same code is refused by Temporal itself, so a task can never get two workflows.
+ * Returns false when the task's workflow already exists.
+ */
+export async function startTaskWorkflow(
+  client: Client,
+  opts: { taskQueue: string; definition: TaskDefinition; policy: DeadlinePolicy; createdBy: Actor; continueAsNewAfterEvents?: number },
+): Promise<boolean> {
+  const d = opts.definition;
+  try {
+    await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+      taskQueue: opts.taskQueue,
+      workflowId: taskWorkflowId(d.code),
+      args: [{ definition: d, policy: opts.policy, createdBy: opts.createdBy, continueAsNewAfterEvents: opts.continueAsNewAfterEvents }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      typedSearchAttributes: [
+        { key: TaskStatusKey, value: d.status },
+        { key: LeadMinistryKey, value: d.leadMinistry },
+        ...(d.dueDate && d.status !== 'FEASIBLE' ? [{ key: DueDateKey, value: new Date(deadlineInstant(d.dueDate)) }] : []),
+      ],
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
+
+export interface RunningTemporal {
+  address: string;
+  uiUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `temporal server start-dev` as a child process. With `dbFile` the server keeps its state in
+ * that SQLite file (survives restarts); without it, state lives in memory (tests).
+ * The dev server keeps a single SQLite connection, so WAL and relaxed syncing matter for speed
+ * (temporalio/temporal#9686).
+ */
+export async function startTemporalDevServer(opts: {
+  cli: string;
+  port: number;
+  uiPort?: number;
+  headless?: boolean;
+  dbFile?: string;
+  namespace: string;
+  logFile?: string;
+}): Promise<RunningTemporal> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn'];
+  args.push('--namespace', opts.namespace);
+  if (opts.dbFile) {
+    fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+    args.push('--db-filename', opts.dbFile);
+    for (const pragma of ['journal_mode=wal', 'synchronous=normal', 'busy_timeout=10000']) {
+      args.push('--sqlite-pragma', pragma);
+    }
+  }
+  if (opts.headless || opts.uiPort === undefined) args.push('--headless');
+  else args.push('--ui-port', String(opts.uiPort));
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) {
+    args.push('--search-attribute', `${name}=${type}`);
+  }
+
+  const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
+  const child = spawn(opts.cli, args, { stdio: ['ignore', out, out] });
+  const address = `127.0.0.1:${opts.port}`;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  try {
+    await waitForTemporal(address, opts.namespace, 60_000, exited);
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return {
+    address,
+    uiUrl: opts.headless || opts.uiPort === undefined ? null : `http://127.0.0.1:${opts.uiPort}`,
+    stop: () => stopChild(child),
+  };
+}
+
+/** Polls until the frontend answers and the namespace exists, or fails with a clear message. */
+export async function waitForTemporal(
+  address: string,
+  namespace: string,
+  timeoutMs: number,
+  exited?: Promise<number | null>,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let died: number | null | undefined;
+  void exited?.then((code) => (died = code));
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (died !== undefined) throw new Error(`The Temporal dev server exited early (code ${died}).`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal at ${address} did not become ready in ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await done;
+  clearTimeout(timer);
+}

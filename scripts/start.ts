@@ -1,0 +1,46 @@
+/**
+ * `npm start`: the embedded default on one machine. Brings up PostgreSQL, the Temporal dev server,
+ * the worker and the API, seeds the catalog on first run, prints where everything is, and shuts it
+ * all down on Ctrl-C (SIGINT) or SIGTERM.
+ */
+import { config } from '../config/env';
+import { startStack } from '../infra/stack';
+
+async function main(): Promise<void> {
+  const cfg = config();
+  const t0 = Date.now();
+  let stopping = false;
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      console.log(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`${signal}: shutting down (worker, API, Temporal, PostgreSQL) ...`);
+    await stack?.stop();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  stack = await startStack(cfg);
+  if (stopping) return;
+  const lines = [
+    '',
+    `Delegated-tasks tracker is up (${((Date.now() - t0) / 1000).toFixed(1)} s).`,
+    `  API:             ${stack.apiUrl}/api/tasks   (docs ${stack.apiUrl}/docs, OpenAPI ${stack.apiUrl}/openapi.json)`,
+    `  Health:          ${stack.apiUrl}/healthz, ${stack.apiUrl}/readyz`,
+    `  Temporal UI:     ${stack.temporalUiUrl ?? '(external cluster)'}   gRPC ${stack.temporalAddress}`,
+    `  Dev tokens:      ${stack.tokensFile ?? '(not created)'}`,
+    `  Outbox (e-mail): ${cfg.SMTP_URL ? 'SMTP_URL' : `${cfg.dataDir}/outbox`}`,
+    'Press Ctrl-C to stop.',
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

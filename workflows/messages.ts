@@ -1,0 +1,23 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type {
+  AssignmentInput,
+  DeadlineInput,
+  DefinitionUpdateInput,
+  LocalityReportInput,
+  MilestoneInput,
+  TaskView,
+  TransitionInput,
+} from '../domain/task';
+
+/** Messages of the task workflow, shared by the workflow, the API and tests. Each update returns the new state. */
+export const transitionUpdate = defineUpdate<TaskView, [TransitionInput]>('transition');
+export const milestoneUpdate = defineUpdate<TaskView, [MilestoneInput]>('recordMilestone');
+export const assignmentUpdate = defineUpdate<TaskView, [AssignmentInput]>('changeAssignment');
+export const deadlineUpdate = defineUpdate<TaskView, [DeadlineInput]>('setDeadline');
+export const localityReportUpdate = defineUpdate<TaskView, [LocalityReportInput]>('reportLocality');
+export const definitionUpdate = defineUpdate<TaskView, [DefinitionUpdateInput]>('updateDefinition');
+export const stateQuery = defineQuery<TaskView>('state');
+
+export function taskWorkflowId(code: string): string {
+  return `task-${code}`;
+}
