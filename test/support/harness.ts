@@ -1,0 +1,197 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { SMTPServer } from 'smtp-server';
+import { createMailer, type Mailer } from '../../activities/mailer';
+import { loadReferenceData } from '../../catalog/reference-data';
+import { createPrisma, type PrismaClient } from '../../infra/db';
+import { applyMigrations } from '../../infra/migrations';
+import type { DeadlinePolicy, TaskDefinition } from '../../domain/task';
+import { createTaskWorker } from '../../worker/create-worker';
+
+let runtimeInstalled = false;
+/** Keeps the SDK's INFO lines out of test output. */
+export function quietTemporalLogs(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by an earlier file in this process.
+  }
+}
+
+export function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the tests through jest (test/support/global-setup.mjs starts the services)`);
+  return v;
+}
+
+export const uid = (prefix = 'T') => `${prefix}${crypto.randomBytes(4).toString('hex').toUpperCase()}`;
+
+export interface TestDatabase {
+  url: string;
+  prisma: PrismaClient;
+  /** A plain pg pool for checks that go around the application. */
+  sql: pg.Pool;
+  drop(): Promise<void>;
+}
+
+/** A fresh database on the shared test PostgreSQL server, migrated and loaded with reference data. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const admin = new URL(env('TEST_PG_ADMIN_URL'));
+  const name = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  const url = new URL(admin.toString());
+  url.pathname = `/${name}`;
+  await applyMigrations(url.toString());
+  const prisma = createPrisma(url.toString(), { max: 5 });
+  await loadReferenceData(prisma);
+  const sql = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  return {
+    url: url.toString(),
+    prisma,
+    sql,
+    async drop() {
+      await prisma.$disconnect();
+      await sql.end();
+      const d = new pg.Client({ connectionString: admin.toString() });
+      await d.connect();
+      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await d.end();
+    },
+  };
+}
+
+export interface CapturedMail {
+  to: string[];
+  subject: string;
+  raw: string;
+  messageId: string | undefined;
+}
+
+/** A real SMTP server on loopback that keeps what it receives; it can be told to refuse or be stopped. */
+export class TestSmtpServer {
+  readonly received: CapturedMail[] = [];
+  /** When set, every message is refused with this SMTP code (e.g. 550 permanent, 451 transient). */
+  refuseWith: number | null = null;
+  private server: SMTPServer | null = null;
+  port = 0;
+
+  async start(port = 0): Promise<void> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          if (this.refuseWith !== null) {
+            const err = Object.assign(new Error(`refused (${this.refuseWith})`), { responseCode: this.refuseWith });
+            callback(err);
+            return;
+          }
+          const raw = Buffer.concat(chunks).toString('utf8');
+          this.received.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
+            raw,
+            messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim(),
+          });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, '127.0.0.1', () => resolve());
+    });
+    const addr = (this.server as unknown as { server: import('node:net').Server }).server.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : port;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}?ignoreTLS=true`;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = null;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
+
+export const TEST_POLICY: DeadlinePolicy = {
+  reminderOffsetsDays: [14, 7, 1],
+  overdueIntervalDays: 7,
+  defaultDueDays: { REQUIRES_GUIDANCE: 90, AUTHORITY_ADJUSTMENT: 180 },
+  homeAffairsEmail: 'moha@tracker.test',
+  publicBaseUrl: 'http://tracker.test',
+};
+
+export function definition(overrides: Partial<TaskDefinition> = {}): TaskDefinition {
+  return {
+    code: uid('T-'),
+    title: 'Recruitment authority for education-sector employees at commune-level public service units',
+    sector: 'Education',
+    legalBasis: 'Decree 1/2025/ND-CP',
+    level: 'commune',
+    status: 'REQUIRES_GUIDANCE',
+    leadMinistry: 'BGDDT',
+    coordinatingMinistries: ['BNV'],
+    focalPoint: { name: 'Nguyen Van An', email: 'focal@bgddt.test' },
+    dueDate: null,
+    ...overrides,
+  };
+}
+
+/** A worker on its own task queue against the shared dev server, with real activities. */
+export async function startDevWorker(deps: { prisma: PrismaClient; mailer: Mailer; taskQueue: string }): Promise<{
+  worker: Worker;
+  client: Client;
+  stop(): Promise<void>;
+}> {
+  quietTemporalLogs();
+  const address = env('TEST_TEMPORAL_ADDRESS');
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await createTaskWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue: deps.taskQueue,
+    deps: { prisma: deps.prisma, mailer: deps.mailer, mailFrom: 'tracker@tracker.test' },
+    workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  return {
+    worker,
+    client,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}
+
+export function smtpMailer(smtp: TestSmtpServer): Mailer {
+  return createMailer({ smtpUrl: smtp.url, outboxDir: path.join(env('TEST_DATA_DIR'), 'unused-outbox') });
+}
+
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
+import { resolveTemporalCli, resolveTemporalTestServer } from '../../infra/temporal-binaries';
+import { startTemporalDevServer } from '../../infra/temporal-dev-server';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Run as its own process by global-setup.mjs (`tsx test/support/services.ts`): prints one JSON line
+ * with the services' addresses, then stops them on SIGTERM or when its parent goes away.
+ */
+if (require.main === module) {
+  startTestServices().then(
+    (services) => {
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        void services.stop().finally(() => process.exit(0));
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.stdin.on('end', stop);
+      process.stdin.resume();
+      process.stdout.write(`${JSON.stringify(services.env)}\n`);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
+
+/**
+ * Starts what every test file shares: one real PostgreSQL server (each file makes its own database
+ * on it), one Temporal dev server in memory, and the workflow bundle. Exported to the test files
+ * through environment variables.
+ */
+export async function startTestServices(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-test-'));
+  if (os.userInfo().uid === 0) fs.chmodSync(dir, 0o755);
+  const t0 = Date.now();
+  const [pgPort, temporalPort] = [await freePort(), await freePort()];
+  const cli = resolveTemporalCli();
+  const testServer = resolveTemporalTestServer();
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  const root = path.resolve(__dirname, '..', '..');
+  const [pg, temporal] = await Promise.all([
+    startEmbeddedPostgres({ dataDir: dir, port: pgPort }),
+    startTemporalDevServer({ cli, port: temporalPort, headless: true, namespace: 'default', logFile: path.join(dir, 'temporal.log') }),
+    promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'bundle-workflows.ts'), bundlePath], { cwd: root }),
+  ]);
+  console.error(`test services ready in ${Date.now() - t0} ms (PostgreSQL on ${pgPort}, Temporal ${temporal.address})`);
+  return {
+    env: {
+      TEST_PG_ADMIN_URL: pg.url,
+      TEST_TEMPORAL_ADDRESS: temporal.address,
+      TEST_WORKFLOW_BUNDLE: bundlePath,
+      TEMPORAL_TEST_SERVER: testServer,
+      TEST_TEMPORAL_CLI: cli,
+      TEST_DATA_DIR: dir,
+    },
+    async stop() {
+      await temporal.stop();
+      await pg.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
