@@ -17,6 +17,7 @@ import { policyFromConfig } from './task-client';
 import { resolveTemporalCli } from './temporal-binaries';
 import { startTemporalDevServer, type RunningTemporal } from './temporal-dev-server';
 import { ensureDevTokens } from './tokens';
+import { runtimeFile } from './runtime-target';
 
 export const CATALOG_FILE = path.resolve(__dirname, '..', 'catalog', 'tasks.csv');
 
@@ -29,11 +30,6 @@ export interface Stack {
   prisma: PrismaClient;
   temporal: Client;
   stop(): Promise<void>;
-}
-
-/** Where a running embedded stack says how to reach it (read by `npm run import`, `npm run tokens`). */
-export function runtimeFile(cfg: Config): string {
-  return path.join(cfg.dataDir, 'runtime.json');
 }
 
 /**

@@ -6,18 +6,21 @@
 import { config } from '../config/env';
 import { startStack } from '../infra/stack';
 
-async function main(): Promise<void> {
+function main(): void {
   const cfg = config();
   const t0 = Date.now();
+  const starting = startStack(cfg);
   let stopping = false;
-  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+
   const shutdown = async (signal: string) => {
     if (stopping) {
       console.log(`${signal} again: exiting now`);
       process.exit(130);
     }
     stopping = true;
-    console.log(`${signal}: shutting down (worker, API, Temporal, PostgreSQL) ...`);
+    console.log(`${signal}: shutting down (API, worker, Temporal, PostgreSQL) ...`);
+    // A signal during start-up waits for start-up to finish, so nothing it started is left behind.
+    const stack = await starting.catch(() => undefined);
     await stack?.stop();
     console.log('stopped.');
     process.exit(0);
@@ -25,22 +28,27 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  stack = await startStack(cfg);
-  if (stopping) return;
-  const lines = [
-    '',
-    `Delegated-tasks tracker is up (${((Date.now() - t0) / 1000).toFixed(1)} s).`,
-    `  API:             ${stack.apiUrl}/api/tasks   (docs ${stack.apiUrl}/docs, OpenAPI ${stack.apiUrl}/openapi.json)`,
-    `  Health:          ${stack.apiUrl}/healthz, ${stack.apiUrl}/readyz`,
-    `  Temporal UI:     ${stack.temporalUiUrl ?? '(external cluster)'}   gRPC ${stack.temporalAddress}`,
-    `  Dev tokens:      ${stack.tokensFile ?? '(not created)'}`,
-    `  Outbox (e-mail): ${cfg.SMTP_URL ? 'SMTP_URL' : `${cfg.dataDir}/outbox`}`,
-    'Press Ctrl-C to stop.',
-  ];
-  console.log(lines.join('\n'));
+  starting.then(
+    (stack) => {
+      if (stopping) return;
+      console.log(
+        [
+          '',
+          `Delegated-tasks tracker is up (${((Date.now() - t0) / 1000).toFixed(1)} s).`,
+          `  API:             ${stack.apiUrl}/api/tasks   (docs ${stack.apiUrl}/docs, OpenAPI ${stack.apiUrl}/openapi.json)`,
+          `  Health:          ${stack.apiUrl}/healthz, ${stack.apiUrl}/readyz`,
+          `  Temporal UI:     ${stack.temporalUiUrl ?? '(external cluster)'}   gRPC ${stack.temporalAddress}`,
+          `  Dev tokens:      ${stack.tokensFile ?? '(not created)'}`,
+          `  Outbox (e-mail): ${cfg.SMTP_URL ? 'SMTP_URL' : `${cfg.dataDir}/outbox`}`,
+          'Press Ctrl-C to stop.',
+        ].join('\n'),
+      );
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+main();

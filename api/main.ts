@@ -1,0 +1,46 @@
+/**
+ * Production entry point of the API: `npm run api` with DATABASE_URL and TEMPORAL_ADDRESS set.
+ * (The embedded default, `npm start`, runs the same app in one process with everything else.)
+ */
+import http from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { config } from '../config/env';
+import { createPrisma } from '../infra/db';
+import { applyMigrations } from '../infra/migrations';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const cfg = config();
+  if (!cfg.DATABASE_URL || !cfg.TEMPORAL_ADDRESS) {
+    console.error('npm run api needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default).');
+    process.exit(2);
+  }
+  await applyMigrations(cfg.DATABASE_URL);
+  const prisma = createPrisma(cfg.DATABASE_URL);
+  // One Temporal connection for the process, shared by every request.
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const server = http.createServer(createApp({ prisma, temporal, config: cfg }));
+  server.listen(cfg.PORT, cfg.HOST, () => console.log(`api: listening on http://${cfg.HOST}:${cfg.PORT}`));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: closing the API`);
+    server.close(async () => {
+      await connection.close();
+      await prisma.$disconnect();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 10_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
