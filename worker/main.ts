@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { ensureSearchAttributes } from '../infra/search-attributes';
 import { config } from '../config/env';
 import { createPrisma } from '../infra/db';
 import { applyMigrations } from '../infra/migrations';
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
   await applyMigrations(cfg.DATABASE_URL);
   const prisma = createPrisma(cfg.DATABASE_URL);
   const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
+  await registerSearchAttributes(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const worker = await createTaskWorker({
     connection,
@@ -29,6 +32,19 @@ async function main(): Promise<void> {
   await connection.close();
   await prisma.$disconnect();
   mailer.close();
+}
+
+/** Workflows fail their tasks if the search attributes they upsert are unknown: register missing ones. */
+async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const added = await ensureSearchAttributes(connection, namespace);
+    if (added.length > 0) console.log(`worker: registered search attributes ${added.join(', ')} in ${namespace}`);
+  } catch (err) {
+    console.warn(`worker: could not check search attributes (${String(err)}); register TaskStatus, LeadMinistry (Keyword) and DueDate (Datetime) by hand.`);
+  } finally {
+    await connection.close();
+  }
 }
 
 main().catch((err) => {

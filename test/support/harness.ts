@@ -97,7 +97,8 @@ export class TestSmtpServer {
             callback(err);
             return;
           }
-          const raw = Buffer.concat(chunks).toString('utf8');
+          // Unfold folded header lines (RFC 5322) so a long Subject reads as one line.
+          const raw = Buffer.concat(chunks).toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
           this.received.push({
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
