@@ -1,0 +1,322 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { loadConfig } from '../../config/env';
+import { issueToken, revokeTokens } from '../../infra/tokens';
+import { TestSmtpServer, createTestDatabase, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
+
+let db: TestDatabase;
+let smtp: TestSmtpServer;
+let dev: Awaited<ReturnType<typeof startDevWorker>>;
+let app: Express;
+const taskQueue = uid('api-');
+const tokens: Record<string, string> = {};
+
+const PRINCIPALS = ['home-affairs', 'ministry:BGDDT', 'ministry:BNV', 'ministry:BTC', 'locality:HNI', 'locality:HCM', 'public'] as const;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  smtp = new TestSmtpServer();
+  await smtp.start();
+  dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+  const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', BODY_LIMIT: '20kb', PUBLIC_BASE_URL: 'http://tracker.test' });
+  app = createApp({ prisma: db.prisma, temporal: dev.client, config });
+  for (const p of PRINCIPALS) tokens[p] = await issueToken(db.prisma, p);
+});
+
+afterAll(async () => {
+  await dev?.stop();
+  await smtp?.stop();
+  await db?.drop();
+});
+
+const as = (p: (typeof PRINCIPALS)[number]) => ({ Authorization: `Bearer ${tokens[p]}` });
+
+/** Registers a task through the API (Home Affairs), lead BGDDT, coordinating BNV. */
+async function createTask(overrides: Record<string, unknown> = {}) {
+  const code = uid('API-');
+  const res = await request(app)
+    .post('/api/tasks')
+    .set(as('home-affairs'))
+    .send({ code, title: `Recruitment at commune public service units ${code}`, sector: 'Education', level: 'commune', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', coordinatingMinistries: ['BNV'], focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' }, dueDate: '2027-06-30', ...overrides });
+  expect(res.status).toBe(201);
+  return code;
+}
+
+async function snapshot(code: string) {
+  const row = await db.prisma.task.findUniqueOrThrow({ where: { code } });
+  const events = await db.prisma.auditEvent.count({ where: { taskCode: code } });
+  return { lastSeq: row.lastSeq, status: row.status, dueDate: row.dueDate, focal: row.focalPointEmail, lead: row.leadMinistryCode, events };
+}
+
+describe('health', () => {
+  it('when PostgreSQL and Temporal answer, then /healthz and /readyz are 200', async () => {
+    expect((await request(app).get('/healthz')).status).toBe(200);
+    const ready = await request(app).get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual({ status: 'ready', postgres: 'up', temporal: 'up' });
+  });
+});
+
+describe('identity', () => {
+  it('when no token is sent, then 401 problem+json', async () => {
+    const res = await request(app).get('/api/tasks');
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ status: 401, title: 'Unauthorized' });
+  });
+
+  it('when a token is revoked, then it no longer works', async () => {
+    const token = await issueToken(db.prisma, 'ministry:BYT');
+    expect((await request(app).get('/api/ministries').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    await revokeTokens(db.prisma, { token });
+    expect((await request(app).get('/api/ministries').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+  });
+});
+
+describe('access matrix on every write route', () => {
+  type Write = { name: string; method: 'post' | 'put'; path: (c: string) => string; body: Record<string, unknown> };
+  const writes: Write[] = [
+    { name: 'transition', method: 'post', path: (c) => `/api/tasks/${c}/transitions`, body: { to: 'AUTHORITY_ADJUSTMENT', reason: 'needs a law change' } },
+    { name: 'milestone', method: 'post', path: (c) => `/api/tasks/${c}/milestones`, body: { name: 'DRAFTING' } },
+    { name: 'focal point', method: 'put', path: (c) => `/api/tasks/${c}/assignment`, body: { focalPoint: { name: 'Le Thi C', email: 'c@bgddt.test' } } },
+    { name: 'lead ministry', method: 'put', path: (c) => `/api/tasks/${c}/assignment`, body: { leadMinistry: 'BYT' } },
+    { name: 'deadline', method: 'put', path: (c) => `/api/tasks/${c}/deadline`, body: { dueDate: '2027-12-31', reason: 'extended' } },
+    { name: 'report', method: 'post', path: (c) => `/api/tasks/${c}/reports`, body: { locality: 'HNI', kind: 'OBSTACLE', description: 'no form' } },
+  ];
+  // Who may: HA everything; the lead (BGDDT) transitions, milestones, its focal point; the coordinator (BNV) milestones; HNI its own report.
+  const allowed: Record<string, string[]> = {
+    transition: ['home-affairs', 'ministry:BGDDT'],
+    milestone: ['home-affairs', 'ministry:BGDDT', 'ministry:BNV'],
+    'focal point': ['home-affairs', 'ministry:BGDDT'],
+    'lead ministry': ['home-affairs'],
+    deadline: ['home-affairs'],
+    report: ['home-affairs', 'locality:HNI'],
+  };
+  const cases = writes.flatMap((w) => PRINCIPALS.map((p) => [w.name, p, w] as const));
+
+  it.each(cases)('when %s is sent by %s, then it is allowed only for its roles and a refusal changes nothing', async (name, principal, w) => {
+    const code = await createTask();
+    const before = await snapshot(code);
+    const res = await request(app)[w.method](w.path(code)).set(as(principal)).send(w.body);
+    if (allowed[name]?.includes(principal)) {
+      expect(res.status).toBe(200);
+      expect((await snapshot(code)).events).toBe(before.events + 1);
+    } else {
+      expect(res.status).toBe(403);
+      expect(res.body.title).toBe('Forbidden');
+      expect(await snapshot(code)).toEqual(before);
+    }
+  });
+
+  it('when POST /api/tasks comes from anyone but Home Affairs, then 403', async () => {
+    for (const p of PRINCIPALS.filter((x) => x !== 'home-affairs')) {
+      const res = await request(app).post('/api/tasks').set(as(p)).send({ code: uid('X-'), title: 't', sector: 's', status: 'FEASIBLE', leadMinistry: 'BYT' });
+      expect(res.status).toBe(403);
+    }
+  });
+});
+
+describe('bad input is refused with the field named and changes nothing', () => {
+  const cases: [string, (c: string) => request.Test, number, string | null][] = [
+    ['malformed JSON', (c) => request(app).post(`/api/tasks/${c}/transitions`).set(as('home-affairs')).set('Content-Type', 'application/json').send('{"to": "FEAS'), 400, 'body'],
+    ['an unknown field', (c) => request(app).post(`/api/tasks/${c}/transitions`).set(as('home-affairs')).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'x', sneaky: 1 }), 400, 'body.sneaky'],
+    ['a wrong type', (c) => request(app).post(`/api/tasks/${c}/transitions`).set(as('home-affairs')).send({ to: 42 }), 400, 'body.to'],
+    ['an unknown status', (c) => request(app).post(`/api/tasks/${c}/transitions`).set(as('home-affairs')).send({ to: 'DONE' }), 400, 'body.to'],
+    ['an overlong reason', (c) => request(app).post(`/api/tasks/${c}/transitions`).set(as('home-affairs')).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'x'.repeat(2001) }), 400, 'body.reason'],
+    ['control characters', (c) => request(app).post(`/api/tasks/${c}/milestones`).set(as('home-affairs')).send({ name: 'DRAFTING', note: 'a\u0000b' }), 400, 'body.note'],
+    ['an impossible date', (c) => request(app).put(`/api/tasks/${c}/deadline`).set(as('home-affairs')).send({ dueDate: '2027-02-30', reason: 'x' }), 400, 'body.dueDate'],
+    ['a date out of range', (c) => request(app).put(`/api/tasks/${c}/deadline`).set(as('home-affairs')).send({ dueDate: '9999-01-01', reason: 'x' }), 400, 'body.dueDate'],
+    ['a missing reason', (c) => request(app).put(`/api/tasks/${c}/deadline`).set(as('home-affairs')).send({ dueDate: '2027-01-01' }), 400, 'body.reason'],
+    ['an unknown ministry', (c) => request(app).put(`/api/tasks/${c}/assignment`).set(as('home-affairs')).send({ leadMinistry: 'BXYZ' }), 422, 'body.leadMinistry'],
+    ['an unknown locality', (c) => request(app).post(`/api/tasks/${c}/reports`).set(as('home-affairs')).send({ locality: 'ZZZ', kind: 'WORKABLE' }), 422, 'body.locality'],
+    ['an obstacle without description', (c) => request(app).post(`/api/tasks/${c}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'OBSTACLE' }), 422, 'body.description'],
+    ['a missing document for guidance issued', (c) => request(app).post(`/api/tasks/${c}/transitions`).set(as('home-affairs')).send({ to: 'FEASIBLE' }), 422, 'document'],
+    ['an illegal edge', (c) => request(app).post(`/api/tasks/${c}/transitions`).set(as('home-affairs')).send({ to: 'REQUIRES_GUIDANCE', reason: 'x' }), 409, 'to'],
+    ['a stale from', (c) => request(app).post(`/api/tasks/${c}/transitions`).set(as('home-affairs')).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'x', from: 'FEASIBLE' }), 409, 'from'],
+    ['a milestone of the wrong track', (c) => request(app).post(`/api/tasks/${c}/milestones`).set(as('home-affairs')).send({ name: 'APPROVED' }), 422, 'name'],
+    ['a huge body', (c) => request(app).post(`/api/tasks/${c}/milestones`).set(as('home-affairs')).send({ name: 'DRAFTING', note: 'x'.repeat(30_000) }), 413, null],
+    ['SQL-looking text in a query', () => request(app).get(`/api/tasks?status=FEASIBLE';DROP TABLE tasks;--`).set(as('home-affairs')), 400, 'query.status'],
+    ['an unknown query parameter', () => request(app).get('/api/tasks?colour=red').set(as('home-affairs')), 400, 'query.colour'],
+    ['a bad task code', () => request(app).get('/api/tasks/<script>').set(as('home-affairs')), 400, 'params.code'],
+  ];
+
+  it.each(cases)('when a request has %s, then it is refused', async (_name, send, status, field) => {
+    const code = await createTask();
+    const before = await snapshot(code);
+    const res = await send(code);
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+    if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    if (status === 409 && field === 'to') expect(res.body.allowed.map((a: { to: string }) => a.to).sort()).toEqual(['AUTHORITY_ADJUSTMENT', 'FEASIBLE']);
+    expect(await snapshot(code)).toEqual(before);
+  });
+
+  it('when a task does not exist, then reads and writes are 404', async () => {
+    expect((await request(app).get('/api/tasks/NOPE-1').set(as('home-affairs'))).status).toBe(404);
+    expect((await request(app).post('/api/tasks/NOPE-1/milestones').set(as('home-affairs')).send({ name: 'DRAFTING' })).status).toBe(404);
+  });
+
+  it('when SQL- and HTML-looking text is stored, then it comes back verbatim and harms nothing', async () => {
+    const code = await createTask();
+    const note = `'); DROP TABLE tasks; -- <script>alert(1)</script>`;
+    const res = await request(app).post(`/api/tasks/${code}/milestones`).set(as('home-affairs')).send({ name: 'DRAFTING', note });
+    expect(res.status).toBe(200);
+    expect(res.body.milestones[0].note).toBe(note);
+    expect(await db.prisma.task.count()).toBeGreaterThan(0);
+  });
+
+  it('when a task code is registered twice, then the second is 409', async () => {
+    const code = await createTask();
+    const res = await request(app).post('/api/tasks').set(as('home-affairs')).send({ code, title: 'again', sector: 's', status: 'FEASIBLE', leadMinistry: 'BYT' });
+    expect(res.status).toBe(409);
+  });
+});
+
+describe('writes', () => {
+  it('when a transition succeeds, then the response and an immediate GET show the new state and history has the event', async () => {
+    const code = await createTask();
+    const res = await request(app)
+      .post(`/api/tasks/${code}/transitions`)
+      .set(as('ministry:BGDDT'))
+      .send({ to: 'FEASIBLE', from: 'REQUIRES_GUIDANCE', document: { number: '15/2026/TT-BGDDT', issuedOn: '2026-11-20', effectiveOn: '2027-01-01' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ code, status: 'FEASIBLE', dueDate: null, daysOverdue: 0, lastSeq: 2 });
+    const got = await request(app).get(`/api/tasks/${code}`).set(as('locality:HNI'));
+    expect(got.body).toMatchObject({ status: 'FEASIBLE', lastSeq: 2, focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' }, reports: { workable: 0, obstacle: 0 } });
+    const history = await request(app).get(`/api/tasks/${code}/history`).set(as('public'));
+    expect(history.body.items.map((i: { seq: number; kind: string; actor: string }) => [i.seq, i.kind, i.actor])).toEqual([
+      [1, 'CREATED', 'home-affairs'],
+      [2, 'TRANSITION', 'ministry:BGDDT'],
+    ]);
+    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(as('public'))).body).toEqual({ valid: true, checked: 2 });
+  });
+
+  it('when the same Idempotency-Key and body are retried, then one event and the same answer; another body is 422', async () => {
+    const code = await createTask();
+    const send = (body: object) => request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BNV')).set('Idempotency-Key', 'key-123').send(body);
+    const first = await send({ name: 'DRAFTING' });
+    const second = await send({ name: 'DRAFTING' });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect((await snapshot(code)).events).toBe(2);
+    const other = await send({ name: 'CONSULTATION' });
+    expect(other.status).toBe(422);
+    expect((await snapshot(code)).events).toBe(2);
+  });
+
+  it('when a locality reports, then the counts follow its latest report', async () => {
+    const code = await createTask();
+    await request(app).post(`/api/tasks/${code}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'OBSTACLE', description: 'no form' }).expect(200);
+    await request(app).post(`/api/tasks/${code}/reports`).set(as('locality:HCM')).send({ locality: 'HCM', kind: 'WORKABLE' }).expect(200);
+    const res = await request(app).post(`/api/tasks/${code}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'WORKABLE' }).expect(200);
+    expect(res.body.reports).toEqual({ workable: 2, obstacle: 0 });
+  });
+
+  it('when an audit row is altered in PostgreSQL, then verification names it, and the application role cannot alter it', async () => {
+    const code = await createTask();
+    await request(app).post(`/api/tasks/${code}/milestones`).set(as('home-affairs')).send({ name: 'DRAFTING' }).expect(200);
+    await request(app).post(`/api/tasks/${code}/milestones`).set(as('home-affairs')).send({ name: 'CONSULTATION' }).expect(200);
+    await expect(db.sql.query(`UPDATE audit_events SET actor = 'someone-else' WHERE task_code = $1 AND seq = 2`, [code])).rejects.toThrow(/append-only/);
+    await expect(db.sql.query(`DELETE FROM audit_events WHERE task_code = $1`, [code])).rejects.toThrow(/append-only/);
+    // A superuser can switch triggers off; the hash chain still shows the edit.
+    const c = await db.sql.connect();
+    try {
+      await c.query(`SET session_replication_role = replica`);
+      await c.query(`UPDATE audit_events SET details = '{"name":"ISSUED"}' WHERE task_code = $1 AND seq = 2`, [code]);
+      await c.query(`SET session_replication_role = origin`);
+    } finally {
+      c.release();
+    }
+    const res = await request(app).get(`/api/tasks/${code}/history/verify`).set(as('public'));
+    expect(res.body).toMatchObject({ valid: false, checked: 1, brokenAtSeq: 2 });
+  });
+});
+
+describe('reads', () => {
+  let codes: string[] = [];
+  beforeAll(async () => {
+    codes = [
+      await createTask({ title: 'Alpha licences for clinics', leadMinistry: 'BYT', coordinatingMinistries: [] }),
+      await createTask({ title: 'Beta overdue guidance', dueDate: '2025-12-31' }),
+      await createTask({ title: 'Gamma feasible task', status: 'FEASIBLE', dueDate: undefined }),
+    ];
+  });
+
+  it('when tasks are filtered by status, ministry, overdue, dueBefore and text, then only matching ones return', async () => {
+    const get = (q: string) => request(app).get(`/api/tasks?${q}`).set(as('public'));
+    const byMinistry = await get('ministry=BYT&limit=500');
+    expect(byMinistry.body.items.map((t: { code: string }) => t.code)).toContain(codes[0]);
+    expect(byMinistry.body.items.every((t: { leadMinistry: string }) => t.leadMinistry === 'BYT')).toBe(true);
+    const overdue = await get('overdue=true&limit=500');
+    expect(overdue.body.items.map((t: { code: string }) => t.code)).toEqual([codes[1]]);
+    expect(overdue.body.items[0].daysOverdue).toBeGreaterThan(300);
+    expect((await get('q=gamma%20FEASIBLE')).body.items.map((t: { code: string }) => t.code)).toEqual([codes[2]]);
+    expect((await get('status=FEASIBLE&limit=500')).body.items.every((t: { status: string }) => t.status === 'FEASIBLE')).toBe(true);
+    expect((await get('dueBefore=2026-01-01&limit=500')).body.items.map((t: { code: string }) => t.code)).toEqual([codes[1]]);
+  });
+
+  it('when pages are requested, then they partition the list in the requested order', async () => {
+    const all = await request(app).get('/api/tasks?limit=500&sort=-code').set(as('public'));
+    const total = all.body.total as number;
+    expect(total).toBeGreaterThanOrEqual(3);
+    const p1 = await request(app).get('/api/tasks?limit=2&page=1&sort=-code').set(as('public'));
+    const p2 = await request(app).get('/api/tasks?limit=2&page=2&sort=-code').set(as('public'));
+    expect(p1.body).toMatchObject({ total, page: 1, limit: 2 });
+    expect([...p1.body.items, ...p2.body.items].map((t: { code: string }) => t.code)).toEqual(all.body.items.slice(0, 4).map((t: { code: string }) => t.code));
+  });
+
+  it('when CSV is asked for, then every matching task comes as text/csv', async () => {
+    const viaAccept = await request(app).get('/api/tasks?ministry=BYT').set(as('public')).set('Accept', 'text/csv');
+    const viaFormat = await request(app).get('/api/tasks?ministry=BYT&format=csv').set(as('public'));
+    for (const res of [viaAccept, viaFormat]) {
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toContain('text/csv');
+      const lines = res.text.trim().split('\r\n');
+      expect(lines[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,focalPointName,focalPointEmail,dueDate,daysOverdue,workableReports,obstacleReports');
+      expect(lines.some((l) => l.startsWith(`${codes[0]},Alpha licences for clinics,`))).toBe(true);
+    }
+  });
+
+  it('when the dashboard is read, then it counts the read model', async () => {
+    const summary = await request(app).get('/api/dashboard/summary').set(as('public'));
+    const total = await db.prisma.task.count();
+    expect(summary.body.total).toBe(total);
+    const sum = Object.values(summary.body.byStatus as Record<string, { count: number }>).reduce((a, s) => a + s.count, 0);
+    expect(sum).toBe(total);
+    expect(summary.body.localities).toEqual({ reported: expect.any(Number), total: 34 });
+    const b = await request(app).get('/api/dashboard/bottlenecks').set(as('public'));
+    expect(b.status).toBe(200);
+    expect(b.body.overdueByMinistry[0]).toMatchObject({ ministry: 'BGDDT', overdue: expect.any(Number) });
+  });
+
+  it('when reference data is read, then ministries and the 34 localities are there', async () => {
+    expect((await request(app).get('/api/ministries').set(as('public'))).body.items).toHaveLength(17);
+    expect((await request(app).get('/api/localities').set(as('public'))).body.items).toHaveLength(34);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('when the document is built, then it lists exactly the routes the app serves under /api', async () => {
+    const doc = (await request(app).get('/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+    const served: string[] = [];
+    const walk = (stack: Layer[]) => {
+      for (const l of stack) {
+        if (l.route) for (const m of Object.keys(l.route.methods)) served.push(`${m.toUpperCase()} ${l.route.path.replace(/:(\w+)/g, '{$1}')}`);
+        else if (l.handle?.stack) walk(l.handle.stack);
+      }
+    };
+    walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+    expect(documented).toEqual(served.filter((r) => r.includes(' /api/')).sort());
+    const transition = doc.paths['/api/tasks/{code}/transitions']?.post as { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown>; additionalProperties: boolean } }> } };
+    expect(Object.keys(transition.requestBody.content['application/json']?.schema.properties ?? {}).sort()).toEqual(['document', 'dueDate', 'from', 'reason', 'to']);
+    expect(transition.requestBody.content['application/json']?.schema.additionalProperties).toBe(false);
+    expect((await request(app).get('/docs')).text).toContain('/api/tasks/{code}/transitions');
+  });
+});
