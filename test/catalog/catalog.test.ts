@@ -1,0 +1,139 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import { importTasks, validateCatalog } from '../../catalog/importer';
+import { reference } from '../../catalog/reference-data';
+import { loadConfig } from '../../config/env';
+import { CATALOG_FILE } from '../../infra/stack';
+import { issueToken } from '../../infra/tokens';
+import { TEST_POLICY, TestSmtpServer, createTestDatabase, env, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
+
+const ministries = new Set(reference.ministries.map((m) => m.code));
+const catalogText = fs.readFileSync(CATALOG_FILE, 'utf8');
+
+describe('the bundled catalog', () => {
+  it('when it is validated, then it has 949 valid tasks matching every published aggregate', () => {
+    const { tasks, errors } = validateCatalog(catalogText, ministries);
+    expect(errors).toEqual([]);
+    expect(tasks).toHaveLength(reference.assessment.delegatedTasks);
+    const byStatus = (s: string) => tasks.filter((t) => t.status === s).length;
+    expect(byStatus('FEASIBLE')).toBe(584);
+    expect(byStatus('REQUIRES_GUIDANCE')).toBe(355);
+    expect(byStatus('AUTHORITY_ADJUSTMENT')).toBe(10);
+    expect(new Set(tasks.map((t) => t.leadMinistry)).size).toBe(reference.assessment.ministriesGivingFeedback);
+    for (const k of reference.knownBottleneckExamples) {
+      expect(tasks.find((t) => t.title === k.title)).toMatchObject({ leadMinistry: k.ministry, status: expect.not.stringMatching('FEASIBLE') });
+    }
+    expect(catalogText.split('\n')[0]).toContain('ILLUSTRATIVE');
+  });
+});
+
+describe('validation of an import file', () => {
+  const header = 'code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email';
+  const bad = [
+    '# comment lines are skipped',
+    header,
+    'OK-1,A fine task,Health,,province,BYT,,REQUIRES_GUIDANCE,2027-01-31,Focal,focal@byt.test',
+    'BAD-1,Unknown ministry,Health,,province,BXX,,FEASIBLE,,,',
+    'BAD-2,Bad status,Health,,province,BYT,,DONE,,,',
+    'OK-1,Duplicate code,Health,,province,BYT,,FEASIBLE,,,',
+    'BAD-3,,Health,,province,BYT,,FEASIBLE,,,',
+    'BAD-4,Bad date,Health,,province,BYT,,REQUIRES_GUIDANCE,2027-02-30,,',
+    '"BAD-5","Quoted, with comma",Health,,province,BYT,BYT,FEASIBLE,,,',
+  ].join('\n');
+
+  it('when rows are bad, then every bad row is named with its line and reason', () => {
+    const { errors } = validateCatalog(bad, ministries);
+    expect(errors.map((e) => [e.line, e.code])).toEqual([
+      [4, 'BAD-1'],
+      [5, 'BAD-2'],
+      [6, 'OK-1'],
+      [7, 'BAD-3'],
+      [8, 'BAD-4'],
+      [9, 'BAD-5'],
+    ]);
+    const reasons = errors.map((e) => e.reason).join('\n');
+    for (const words of ['unknown lead_ministry BXX', 'initial_status must be one of', 'duplicate code OK-1 (first on line 3)', 'title is missing', 'initial_due_date must be a date', 'also listed as coordinating']) {
+      expect(reasons).toContain(words);
+    }
+  });
+
+  it('when the import command gets a bad file, then it exits non-zero, lists the rows and imports nothing', async () => {
+    const db = await createTestDatabase();
+    try {
+      const file = path.join(env('TEST_DATA_DIR'), `${uid('bad-')}.csv`);
+      fs.writeFileSync(file, bad);
+      const root = path.resolve(__dirname, '..', '..');
+      const run = promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'import-catalog.ts'), file], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'), TEMPORAL_TASK_QUEUE: uid('q-') },
+      });
+      const err = (await run.catch((e: unknown) => e)) as { code: number; stderr: string };
+      expect(err.code).toBe(1);
+      expect(err.stderr).toContain('6 bad row(s); nothing was imported');
+      expect(err.stderr).toContain('line 8 (BAD-4)');
+      expect(await db.prisma.task.count()).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe('importing the whole catalog', () => {
+  let db: TestDatabase;
+  let smtp: TestSmtpServer;
+  let dev: Awaited<ReturnType<typeof startDevWorker>>;
+  const taskQueue = uid('cat-');
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    smtp = new TestSmtpServer();
+    await smtp.start();
+    dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+  });
+
+  afterAll(async () => {
+    await dev?.stop();
+    await smtp?.stop();
+    await db?.drop();
+  });
+
+  it('when the catalog is imported, then the API shows exactly the published figures, and a second import changes nothing', async () => {
+    // Codes get a per-run prefix: the shared dev server keeps workflows of earlier runs.
+    const prefix = uid('R');
+    const tasks = validateCatalog(catalogText, ministries).tasks.map((t) => ({ ...t, code: `${prefix}-${t.code}` }));
+    const first = await importTasks({ prisma: db.prisma, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks, concurrency: 16 });
+    expect(first).toMatchObject({ started: 949, existing: 0 });
+    console.log(`imported 949 tasks in ${first.seconds.toFixed(1)} s`);
+
+    const app = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue }) });
+    const token = await issueToken(db.prisma, 'public');
+    const summary = await request(app).get('/api/dashboard/summary').set('Authorization', `Bearer ${token}`);
+    expect(summary.body).toMatchObject({
+      total: 949,
+      byStatus: {
+        FEASIBLE: { count: 584, percent: 61.54 },
+        REQUIRES_GUIDANCE: { count: 355, percent: 37.41 },
+        AUTHORITY_ADJUSTMENT: { count: 10, percent: 1.05 },
+      },
+      localities: { reported: 30, total: 34 },
+    });
+    expect(summary.body.byMinistry.filter((m: { total: number }) => m.total > 0)).toHaveLength(12);
+
+    const eventsBefore = await db.prisma.auditEvent.count();
+    const second = await importTasks({ prisma: db.prisma, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks });
+    expect(second).toMatchObject({ started: 0, existing: 949, updated: 0 });
+    expect(await db.prisma.auditEvent.count()).toBe(eventsBefore);
+
+    // --update changes a definition through the workflow, as an audit event.
+    const changed = tasks.map((t, i) => (i === 0 ? { ...t, title: `${t.title} (revised)` } : t));
+    const third = await importTasks({ prisma: db.prisma, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: changed, update: true });
+    expect(third).toMatchObject({ started: 0, updated: 1 });
+    const row = await db.prisma.task.findUniqueOrThrow({ where: { code: changed[0]?.code } });
+    expect(row.title).toMatch(/\(revised\)$/);
+    expect(await db.prisma.auditEvent.count({ where: { taskCode: row.code, kind: 'DEFINITION_UPDATED' } })).toBe(1);
+  });
+});

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startTaskWorkflow } from '../../infra/task-client';
+import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
+import { TEST_POLICY, TestSmtpServer, createTestDatabase, definition, env, eventually, quietTemporalLogs, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
+
+// Recorded histories must keep replaying against the current workflow code: a change that breaks
+// determinism needs patched() (see README). Set RECORD_HISTORIES=1 to add today's full life as a fixture.
+const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'histories');
+
+let db: TestDatabase;
+let smtp: TestSmtpServer;
+let dev: Awaited<ReturnType<typeof startDevWorker>>;
+const taskQueue = uid('replay-');
+
+beforeAll(async () => {
+  quietTemporalLogs();
+  db = await createTestDatabase();
+  smtp = new TestSmtpServer();
+  await smtp.start();
+  dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+});
+
+afterAll(async () => {
+  await dev?.stop();
+  await smtp?.stop();
+  await db?.drop();
+});
+
+async function fullLife() {
+  const def = definition({ dueDate: '2027-06-30' });
+  await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
+  await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }));
+  const h = dev.client.workflow.getHandle(taskWorkflowId(def.code));
+  const lead = { kind: 'ministry' as const, code: 'BGDDT' };
+  await h.executeUpdate(milestoneUpdate, { args: [{ actor: lead, name: 'DRAFTING' }] });
+  await h.executeUpdate(localityReportUpdate, { args: [{ actor: { kind: 'locality', code: 'HNI' }, locality: 'HNI', kind: 'OBSTACLE', description: 'no form' }] });
+  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'AUTHORITY_ADJUSTMENT', reason: 'needs a decree change' }] });
+  await h.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: '2027-12-31', reason: 'law-making calendar' }] });
+  await h.executeUpdate(assignmentUpdate, { args: [{ actor: { kind: 'home-affairs' }, coordinatingMinistries: ['BNV', 'BTP'] }] });
+  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'REQUIRES_GUIDANCE', document: { number: '12/2027/ND-CP', issuedOn: '2027-01-10' } }] });
+  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'FEASIBLE', document: { number: '3/2027/TT-BGDDT', issuedOn: '2027-02-01' } }] });
+  return { history: await h.fetchHistory(), workflowId: h.workflowId };
+}
+
+describe('replay', () => {
+  it('when a full life is replayed against the current code, then it is deterministic', async () => {
+    const { history, workflowId } = await fullLife();
+    await Worker.runReplayHistory({ workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') } }, history);
+    if (process.env.RECORD_HISTORIES === '1') {
+      // The CLI writes the standard JSON history format that historyFromJSON reads.
+      const { stdout } = await promisify(execFile)(env('TEST_TEMPORAL_CLI'), ['workflow', 'show', '--address', env('TEST_TEMPORAL_ADDRESS'), '-w', workflowId, '--output', 'json'], { maxBuffer: 64 << 20 });
+      fs.mkdirSync(FIXTURES, { recursive: true });
+      fs.writeFileSync(path.join(FIXTURES, `full-life-${new Date().toISOString().slice(0, 10)}.json`), stdout);
+    }
+  });
+
+  it('when the recorded histories are replayed (npm run replay), then the current code accepts every one', async () => {
+    const fixtures = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
+    expect(fixtures.length).toBeGreaterThan(0);
+    // Through the same command operators run before deploying a workflow change.
+    const root = path.resolve(__dirname, '..', '..');
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'replay-histories.ts'), '--bundle', env('TEST_WORKFLOW_BUNDLE'), FIXTURES], { cwd: root });
+    for (const f of fixtures) expect(stdout).toContain(`${f}: deterministic`);
+  });
+});
