@@ -22,7 +22,9 @@ export class PermanentMailError extends Error {}
 /** SMTP when `smtpUrl` is set; otherwise `.eml` files in `outboxDir` (the embedded default). */
 export function createMailer(opts: { smtpUrl?: string; outboxDir: string }): Mailer {
   if (opts.smtpUrl) {
-    const transport = nodemailer.createTransport(opts.smtpUrl);
+    // Give up on a stalled server well inside the activity's 30 s timeout, so an attempt never
+    // outlives the retry that replaces it (which would risk a second copy).
+    const transport = nodemailer.createTransport({ url: opts.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 });
     return {
       async send(mail) {
         try {

@@ -31,6 +31,8 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_CLI: optionalString,
   TEMPORAL_TEST_SERVER: optionalString,
+  /** A prebuilt workflow bundle (npm run build:workflows) for `npm run worker`; unset: bundle at start. */
+  WORKFLOW_BUNDLE: optionalString,
 
   SMTP_URL: optionalString,
   MAIL_FROM: z.string().min(3).default('Delegated-tasks tracker <tracker@localhost>'),

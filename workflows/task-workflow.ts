@@ -50,16 +50,17 @@ import { deadlineInstant } from '../domain/dates';
 type Activities = ReturnType<typeof createActivities>;
 
 // Persisting must eventually succeed (the database may be down for a while), so it retries
-// without limit; each attempt is idempotent on (task, seq).
+// without limit; each attempt is idempotent on (task, seq). One transaction takes milliseconds,
+// so a short timeout lets a retry take over quickly from a worker that died mid-attempt.
 const { persistEvent } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 // A permanent SMTP rejection comes back as a FAILED result, not an exception; transient
 // failures throw and are retried with backoff. The outbox key keeps retries from sending twice.
 const { sendReminder } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 

@@ -9,6 +9,7 @@ import { loadReferenceData } from '../../catalog/reference-data';
 import { createPrisma, type PrismaClient } from '../../infra/db';
 import { applyMigrations } from '../../infra/migrations';
 import type { DeadlinePolicy, TaskDefinition } from '../../domain/task';
+import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
 import { createTaskWorker } from '../../worker/create-worker';
 
 let runtimeInstalled = false;
@@ -80,6 +81,10 @@ export class TestSmtpServer {
   readonly received: CapturedMail[] = [];
   /** When set, every message is refused with this SMTP code (e.g. 550 permanent, 451 transient). */
   refuseWith: number | null = null;
+  /** When true, messages get no answer until release(): the sender is left waiting mid-send. */
+  hold = false;
+  private held: { done: (err?: Error) => void; mail: CapturedMail }[] = [];
+  heldCount = 0;
   private server: SMTPServer | null = null;
   port = 0;
 
@@ -99,12 +104,18 @@ export class TestSmtpServer {
           }
           // Unfold folded header lines (RFC 5322) so a long Subject reads as one line.
           const raw = Buffer.concat(chunks).toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
-          this.received.push({
+          const mail = {
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
             raw,
             messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim(),
-          });
+          };
+          if (this.hold) {
+            this.heldCount++;
+            this.held.push({ done: callback, mail });
+            return;
+          }
+          this.received.push(mail);
           callback();
         });
       },
@@ -115,6 +126,12 @@ export class TestSmtpServer {
     });
     const addr = (this.server as unknown as { server: import('node:net').Server }).server.address();
     this.port = typeof addr === 'object' && addr ? addr.port : port;
+  }
+
+  /** Answers every held message with a transient refusal (its sender may be gone by now). */
+  releaseHeldAsRefused(): void {
+    this.hold = false;
+    for (const h of this.held.splice(0)) h.done(Object.assign(new Error('try again later'), { responseCode: 451 }));
   }
 
   get url(): string {
@@ -153,13 +170,13 @@ export function definition(overrides: Partial<TaskDefinition> = {}): TaskDefinit
 }
 
 /** A worker on its own task queue against the shared dev server, with real activities. */
-export async function startDevWorker(deps: { prisma: PrismaClient; mailer: Mailer; taskQueue: string }): Promise<{
+export async function startDevWorker(deps: { prisma: PrismaClient; mailer: Mailer; taskQueue: string; address?: string }): Promise<{
   worker: Worker;
   client: Client;
   stop(): Promise<void>;
 }> {
   quietTemporalLogs();
-  const address = env('TEST_TEMPORAL_ADDRESS');
+  const address = deps.address ?? env('TEST_TEMPORAL_ADDRESS');
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await createTaskWorker({
     connection: nativeConnection,
@@ -195,4 +212,15 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Deadlines are whole days; a fractional reminder offset puts one reminder `secondsAhead` from now,
+ * so fault tests can watch a real reminder fire on a real-time server.
+ */
+export function reminderSoon(secondsAhead: number, nowMs = Date.now()): { dueDate: string; policy: DeadlinePolicy } {
+  let dueDate = vietnamDate(nowMs);
+  if (deadlineInstant(dueDate) - nowMs < 120_000) dueDate = addDays(dueDate, 1);
+  const offsetDays = (deadlineInstant(dueDate) - nowMs - secondsAhead * 1000) / DAY_MS;
+  return { dueDate, policy: { ...TEST_POLICY, reminderOffsetsDays: [offsetDays] } };
 }
