@@ -156,4 +156,17 @@ describe('deadline reminders under time skipping', () => {
     await eventually(async () => (await notifications(def.code)).length === 1, 20_000, 'the reminder after continue-as-new');
     expect(await verifyChain(db.prisma, def.code)).toEqual({ valid: true, checked: 11 });
   });
+
+  it('when a task stays overdue for a year, then it gets a weekly reminder each week and its history stays bounded', async () => {
+    const { def, handle, due } = await startTask(1);
+    await sleepUntil(due + 365 * DAY_MS + HOUR);
+    // 1-day reminder, the escalation, then 52 weekly overdue reminders.
+    await eventually(async () => (await notifications(def.code)).length === 54, 60_000, 'a year of reminders');
+    const overdue = (await notifications(def.code)).filter((n) => n.startsWith('OVERDUE'));
+    expect(overdue).toHaveLength(52);
+    expect(new Set(overdue).size).toBe(52);
+    const events = (await handle.fetchHistory()).events?.length ?? 0;
+    console.log(`history of one task after a year overdue: ${events} events (${await db.prisma.auditEvent.count({ where: { taskCode: def.code } })} audit events)`);
+    expect(events).toBeLessThan(2000);
+  });
 });

@@ -49,6 +49,7 @@ async function fullLife() {
 describe('replay', () => {
   it('when a full life is replayed against the current code, then it is deterministic', async () => {
     const { history, workflowId } = await fullLife();
+    console.log(`history of one task after a full life (created, milestone, report, escalated, deadline, reassigned, adjusted, feasible): ${history.events?.length} events`);
     await Worker.runReplayHistory({ workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') } }, history);
     if (process.env.RECORD_HISTORIES === '1') {
       // The CLI writes the standard JSON history format that historyFromJSON reads.
