@@ -40,8 +40,11 @@ export async function startTemporalDevServer(opts: {
     args.push('--search-attribute', `${name}=${type}`);
   }
 
+  const pidFile = opts.dbFile ? `${opts.dbFile}.pid` : undefined;
+  if (pidFile) await stopStaleServer(pidFile);
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const child = spawn(opts.cli, args, { stdio: ['ignore', out, out] });
+  if (pidFile && child.pid) fs.writeFileSync(pidFile, String(child.pid));
   const address = `127.0.0.1:${opts.port}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
@@ -54,8 +57,40 @@ export async function startTemporalDevServer(opts: {
   return {
     address,
     uiUrl: opts.headless || opts.uiPort === undefined ? null : `http://127.0.0.1:${opts.uiPort}`,
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      if (pidFile) fs.rmSync(pidFile, { force: true });
+    },
   };
+}
+
+/**
+ * A dev server left running by a parent that was killed outright holds the port and the SQLite
+ * file; stop it before starting again on the same file.
+ */
+async function stopStaleServer(pidFile: string): Promise<void> {
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  fs.rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0 || !isTemporalProcess(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (isTemporalProcess(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (isTemporalProcess(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function isTemporalProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev');
+  } catch {
+    // No /proc (macOS): trust the pid file.
+    return true;
+  }
 }
 
 /** Polls until the frontend answers and the namespace exists, or fails with a clear message. */

@@ -59,11 +59,20 @@ export async function startTestServices(): Promise<{ env: Record<string, string>
   const testServer = resolveTemporalTestServer();
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   const root = path.resolve(__dirname, '..', '..');
-  const [pg, temporal] = await Promise.all([
+  const results = await Promise.allSettled([
     startEmbeddedPostgres({ dataDir: dir, port: pgPort }),
     startTemporalDevServer({ cli, port: temporalPort, headless: true, namespace: 'default', logFile: path.join(dir, 'temporal.log') }),
     promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'bundle-workflows.ts'), bundlePath], { cwd: root }),
   ]);
+  const [pgResult, temporalResult, bundleResult] = results;
+  if (pgResult.status === 'rejected' || temporalResult.status === 'rejected' || bundleResult.status === 'rejected') {
+    // Stop whatever did start, so a failed setup leaves no server behind.
+    if (pgResult.status === 'fulfilled') await pgResult.value.stop();
+    if (temporalResult.status === 'fulfilled') await temporalResult.value.stop();
+    throw results.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
+  }
+  const pg = pgResult.value;
+  const temporal = temporalResult.value;
   console.error(`test services ready in ${Date.now() - t0} ms (PostgreSQL on ${pgPort}, Temporal ${temporal.address})`);
   return {
     env: {
