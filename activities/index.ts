@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Prisma, type PrismaClient } from '@prisma/client';
 import type { ReminderPoint } from '../domain/deadline-policy';
-import type { TaskEvent, TaskState, TaskView } from '../domain/task';
+import { reportCounts, type TaskEvent, type TaskState, type TaskView } from '../domain/task';
 import { GENESIS_HASH, eventHash } from '../infra/audit-chain';
 import { PermanentMailError, type Mailer } from './mailer';
 import { reminderEmail } from './reminder-email';
@@ -30,10 +30,7 @@ export interface Delivery {
 
 /** Columns of the `tasks` read-model row for a workflow state. */
 export function taskRow(s: TaskState) {
-  const counts = Object.values(s.reports).reduce(
-    (acc, r) => (r.kind === 'WORKABLE' ? { ...acc, w: acc.w + 1 } : { ...acc, o: acc.o + 1 }),
-    { w: 0, o: 0 },
-  );
+  const counts = reportCounts(s);
   return {
     title: s.title,
     sector: s.sector,
@@ -48,8 +45,8 @@ export function taskRow(s: TaskState) {
     dueDate: s.dueDate ? new Date(`${s.dueDate}T00:00:00Z`) : null,
     deadlineExtensions: s.deadlineExtensions,
     milestones: s.milestones as unknown as Prisma.InputJsonValue,
-    reportsWorkable: counts.w,
-    reportsObstacle: counts.o,
+    reportsWorkable: counts.workable,
+    reportsObstacle: counts.obstacle,
     lastSeq: s.seq,
   };
 }

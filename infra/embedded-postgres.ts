@@ -137,10 +137,8 @@ function readOrCreatePassword(dataDir: string): string {
  * `pg_ctl stop -m fast` would (SIGINT), so the next start is clean.
  */
 async function stopStalePostmaster(databaseDir: string): Promise<void> {
-  const pidFile = path.join(databaseDir, 'postmaster.pid');
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const pid = readPostmasterPid(databaseDir);
+  if (pid === null || !isAlive(pid)) return;
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
   while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
