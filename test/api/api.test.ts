@@ -3,31 +3,27 @@ import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/env';
 import { issueToken, revokeTokens } from '../../infra/tokens';
-import { TestSmtpServer, createTestDatabase, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
+import { startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
+let stack: WorkflowStack;
 let db: TestDatabase;
-let smtp: TestSmtpServer;
-let dev: Awaited<ReturnType<typeof startDevWorker>>;
+let dev: WorkflowStack['dev'];
 let app: Express;
-const taskQueue = uid('api-');
+let taskQueue: string;
 const tokens: Record<string, string> = {};
 
 const PRINCIPALS = ['home-affairs', 'ministry:BGDDT', 'ministry:BNV', 'ministry:BTC', 'locality:HNI', 'locality:HCM', 'public'] as const;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  smtp = new TestSmtpServer();
-  await smtp.start();
-  dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+  stack = await startWorkflowStack('api-');
+  ({ db, dev, taskQueue } = stack);
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', BODY_LIMIT: '20kb', PUBLIC_BASE_URL: 'http://tracker.test' });
   app = createApp({ prisma: db.prisma, temporal: dev.client, config });
   for (const p of PRINCIPALS) tokens[p] = await issueToken(db.prisma, p);
 });
 
 afterAll(async () => {
-  await dev?.stop();
-  await smtp?.stop();
-  await db?.drop();
+  await stack?.stop();
 });
 
 const as = (p: (typeof PRINCIPALS)[number]) => ({ Authorization: `Bearer ${tokens[p]}` });

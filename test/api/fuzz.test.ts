@@ -4,29 +4,27 @@ import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/env';
 import { issueToken } from '../../infra/tokens';
-import { TestSmtpServer, createTestDatabase, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
+import { startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // A bounded, schema-driven fuzz run: every operation of /openapi.json gets random path values,
 // query strings and JSON bodies (half shaped like the documented body, half anything at all).
 // Whatever comes in, the answer is never a 5xx, and every refusal is problem+json.
 
+let stack: WorkflowStack;
 let db: TestDatabase;
-let smtp: TestSmtpServer;
-let dev: Awaited<ReturnType<typeof startDevWorker>>;
+let dev: WorkflowStack['dev'];
 let app: Express;
 let token: string;
 let code: string;
-const taskQueue = uid('fuzz-');
+let taskQueue: string;
 const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 25);
 
 type Schema = { type?: string; properties?: Record<string, Schema>; enum?: unknown[]; items?: Schema };
 type Operation = { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: Schema }> } };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  smtp = new TestSmtpServer();
-  await smtp.start();
-  dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+  stack = await startWorkflowStack('fuzz-');
+  ({ db, dev, taskQueue } = stack);
   app = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' }) });
   token = await issueToken(db.prisma, 'home-affairs');
   code = uid('FZ-');
@@ -34,9 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await dev?.stop();
-  await smtp?.stop();
-  await db?.drop();
+  await stack?.stop();
 });
 
 /** Values shaped by a JSON Schema, with random junk mixed in at every level. */

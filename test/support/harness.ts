@@ -224,3 +224,31 @@ export function reminderSoon(secondsAhead: number, nowMs = Date.now()): { dueDat
   const offsetDays = (deadlineInstant(dueDate) - nowMs - secondsAhead * 1000) / DAY_MS;
   return { dueDate, policy: { ...TEST_POLICY, reminderOffsetsDays: [offsetDays] } };
 }
+
+export interface WorkflowStack {
+  db: TestDatabase;
+  smtp: TestSmtpServer;
+  dev: Awaited<ReturnType<typeof startDevWorker>>;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/** A test file's own database, SMTP server and worker (on its own task queue) against the shared dev server. */
+export async function startWorkflowStack(queuePrefix: string): Promise<WorkflowStack> {
+  const taskQueue = uid(queuePrefix);
+  const db = await createTestDatabase();
+  const smtp = new TestSmtpServer();
+  await smtp.start();
+  const dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+  return {
+    db,
+    smtp,
+    dev,
+    taskQueue,
+    async stop() {
+      await dev.stop();
+      await smtp.stop();
+      await db.drop();
+    },
+  };
+}

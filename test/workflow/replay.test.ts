@@ -5,29 +5,25 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startTaskWorkflow } from '../../infra/task-client';
 import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
-import { TEST_POLICY, TestSmtpServer, createTestDatabase, definition, env, eventually, quietTemporalLogs, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
+import { TEST_POLICY, definition, env, eventually, quietTemporalLogs, startWorkflowStack, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // Recorded histories must keep replaying against the current workflow code: a change that breaks
 // determinism needs patched() (see README). Set RECORD_HISTORIES=1 to add today's full life as a fixture.
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'histories');
 
+let stack: WorkflowStack;
 let db: TestDatabase;
-let smtp: TestSmtpServer;
-let dev: Awaited<ReturnType<typeof startDevWorker>>;
-const taskQueue = uid('replay-');
+let dev: WorkflowStack['dev'];
+let taskQueue: string;
 
 beforeAll(async () => {
   quietTemporalLogs();
-  db = await createTestDatabase();
-  smtp = new TestSmtpServer();
-  await smtp.start();
-  dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+  stack = await startWorkflowStack('replay-');
+  ({ db, dev, taskQueue } = stack);
 });
 
 afterAll(async () => {
-  await dev?.stop();
-  await smtp?.stop();
-  await db?.drop();
+  await stack?.stop();
 });
 
 async function fullLife() {

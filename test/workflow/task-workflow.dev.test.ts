@@ -15,31 +15,27 @@ import {
 import {
   TEST_POLICY,
   TestSmtpServer,
-  createTestDatabase,
   definition,
   eventually,
   smtpMailer,
-  startDevWorker,
-  uid,
+  startWorkflowStack,
   type TestDatabase,
+  type WorkflowStack,
 } from '../support/harness';
 
+let stack: WorkflowStack;
 let db: TestDatabase;
 let smtp: TestSmtpServer;
-let dev: Awaited<ReturnType<typeof startDevWorker>>;
-const taskQueue = uid('q-');
+let dev: WorkflowStack['dev'];
+let taskQueue: string;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  smtp = new TestSmtpServer();
-  await smtp.start();
-  dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+  stack = await startWorkflowStack('q-');
+  ({ db, smtp, dev, taskQueue } = stack);
 });
 
 afterAll(async () => {
-  await dev?.stop();
-  await smtp?.stop();
-  await db?.drop();
+  await stack?.stop();
 });
 
 async function newTask(overrides = {}) {
