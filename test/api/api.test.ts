@@ -54,6 +54,35 @@ describe('health', () => {
   });
 });
 
+describe('the edge', () => {
+  it('when a token sends more than its per-minute allowance, then it gets 429 problem+json', async () => {
+    const limited = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', RATE_LIMIT_PER_MINUTE: '3' }) });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await request(limited).get('/api/ministries').set(as('locality:HCM'))).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const res = await request(limited).get('/api/ministries').set(as('locality:HCM'));
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    // Another token has its own allowance.
+    expect((await request(limited).get('/api/ministries').set(as('locality:HNI'))).status).toBe(200);
+  });
+
+  it('when any answer is sent, then it carries security headers', async () => {
+    const res = await request(app).get('/api/ministries').set(as('public'));
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toBeDefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('when requests are served, then each leaves one structured log line with principal, route, status and time', async () => {
+    const lines: string[] = [];
+    const logged = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue }), log: (l) => lines.push(l) });
+    await request(logged).get('/api/tasks/NOPE-9').set(as('ministry:BTC'));
+    await new Promise((r) => setImmediate(r));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ method: 'GET', route: '/api/tasks/:code', status: 404, principal: 'ministry:BTC', ms: expect.any(Number) });
+  });
+});
+
 describe('identity', () => {
   it('when no token is sent, then 401 problem+json', async () => {
     const res = await request(app).get('/api/tasks');
