@@ -1,0 +1,325 @@
+/**
+ * `npm run bench [-- --quick]`: measures the tracker on a fresh embedded stack (its own ports and
+ * data folder, so a running `npm start` is untouched), each figure beside an anchor measured in the
+ * same run. Writes bench/results.json and the results section of BENCHMARKS.md.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import express from 'express';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { importTasks, validateCatalog } from '../catalog/importer';
+import { reference } from '../catalog/reference-data';
+import { loadConfig } from '../config/env';
+import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../domain/dates';
+import type { TaskDefinition } from '../domain/task';
+import { CATALOG_FILE, startStack } from '../infra/stack';
+import { policyFromConfig, startTaskWorkflow } from '../infra/task-client';
+import { resolveTemporalCli } from '../infra/temporal-binaries';
+import { noopUpdate } from './workflows/noop';
+import { pool, summary, timed } from './stats';
+
+const quick = process.argv.includes('--quick');
+const ROOT = path.resolve(__dirname, '..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Result {
+  name: string;
+  figure: Record<string, number>;
+  anchor: Record<string, number> | null;
+  ratio: number | null;
+  target: string;
+  met: boolean;
+  note?: string;
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-'));
+  if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.TEMPORAL_ADDRESS;
+  const cfg = loadConfig({
+    ...env,
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    EMBEDDED_PG_PORT: String(await freePort()),
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    LOG_REQUESTS: 'false',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+  });
+  const log = (s: string) => console.log(`[bench ${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
+  log(`starting a fresh embedded stack in ${dataDir}${quick ? ' (quick mode)' : ''}`);
+  const stack = await startStack(cfg, { seed: false, log: () => undefined });
+  const results: Result[] = [];
+  const token = (JSON.parse(fs.readFileSync(stack.tokensFile as string, 'utf8')) as Record<string, string>)['home-affairs'] as string;
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+
+  // The anchor workflow runs on its own worker and task queue against the same server.
+  const noopQueue = 'bench-noop';
+  const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
+  const noopWorker = await Worker.create({ connection: nativeConnection, taskQueue: noopQueue, workflowsPath: path.join(__dirname, 'workflows', 'noop.ts') });
+  const noopRunning = noopWorker.run();
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection });
+
+  try {
+    // 1. Bulk start.
+    const all = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), new Set(reference.ministries.map((m) => m.code))).tasks;
+    const tasks = quick ? all.slice(0, 200) : all;
+    const concurrency = 16;
+    log(`1. bulk start of ${tasks.length} task workflows (each with its first persisted event)`);
+    const imported = await importTasks({ prisma: stack.prisma, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, concurrency });
+    const [, bareMs] = await timed(() =>
+      pool(
+        tasks.map((_, i) => i),
+        concurrency,
+        async (i) => {
+          await client.workflow.start('noopWorkflow', { taskQueue: noopQueue, workflowId: `noop-${i}` });
+        },
+      ),
+    );
+    const ours = tasks.length / imported.seconds;
+    const bare = tasks.length / (bareMs / 1000);
+    results.push({
+      name: `bulk start (${tasks.length} workflows)`,
+      figure: { seconds: round(imported.seconds), perSecond: round(ours) },
+      anchor: { seconds: round(bareMs / 1000), perSecond: round(bare) },
+      ratio: round(ours / bare),
+      target: 'all 949 < 30 s and >= 0.5x the bare start rate',
+      met: (quick || imported.seconds < 30) && ours / bare >= 0.5,
+      note: 'anchor: bare client.workflow.start of a no-op workflow (no persistence), same concurrency (16)',
+    });
+
+    // 2. Transition round trip through the API vs a no-op update.
+    const n = quick ? 100 : 500;
+    const open = tasks.filter((t) => t.status === 'REQUIRES_GUIDANCE').slice(0, 50).map((t) => t.code);
+    log(`2. ${n} transitions through the API over ${open.length} tasks`);
+    const state = new Map(open.map((c) => [c, 'REQUIRES_GUIDANCE']));
+    const api = stack.apiUrl;
+    const transitionMs: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const code = open[i % open.length] as string;
+      const from = state.get(code);
+      const body =
+        from === 'REQUIRES_GUIDANCE'
+          ? { to: 'AUTHORITY_ADJUSTMENT', from, reason: 'benchmark' }
+          : { to: 'REQUIRES_GUIDANCE', from, document: { number: `${i}/2026/ND-CP`, issuedOn: '2026-11-20' } };
+      const [res, ms] = await timed(() => fetch(`${api}/api/tasks/${code}/transitions`, { method: 'POST', headers, body: JSON.stringify(body) }));
+      if (res.status !== 200) throw new Error(`transition ${code} answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+      transitionMs.push(ms);
+      state.set(code, body.to);
+    }
+    const noop = client.workflow.getHandle('noop-0');
+    const noopMs: number[] = [];
+    for (let i = 0; i < n; i++) noopMs.push((await timed(() => noop.executeUpdate(noopUpdate, { args: [i] })))[1]);
+    const ts = summary(transitionMs);
+    const ns = summary(noopMs);
+    results.push({
+      name: `transition round trip (${n})`,
+      figure: { p50: ts.p50, p95: ts.p95, p99: ts.p99 },
+      anchor: { p50: ns.p50, p95: ns.p95, p99: ns.p99 },
+      ratio: round(ts.p50 / ns.p50),
+      target: 'p50 < 25 ms, p99 < 100 ms, p50 <= 3x the no-op update',
+      met: ts.p50 < 25 && ts.p99 < 100 && ts.p50 / ns.p50 <= 3,
+      note: 'ms; API + Workflow Update + audit/read-model transaction + response; anchor: a no-op Workflow Update sent with the client',
+    });
+
+    // 3. List throughput vs an Express hello-world.
+    const duration = quick ? 3 : 10;
+    log(`3. list throughput, 50 connections for ${duration} s each`);
+    const hello = express();
+    hello.get('/', (_req, res) => {
+      res.json({ hello: 'world' });
+    });
+    const helloServer = http.createServer(hello);
+    await new Promise<void>((r) => helloServer.listen(0, '127.0.0.1', () => r()));
+    const helloUrl = `http://127.0.0.1:${(helloServer.address() as net.AddressInfo).port}/`;
+    const cannon = (url: string, h: Record<string, string> = {}) => autocannon({ url, connections: 50, duration, headers: h });
+    const list = await cannon(`${api}/api/tasks?status=REQUIRES_GUIDANCE&limit=50`, { Authorization: `Bearer ${token}` });
+    const helloRun = await cannon(helloUrl);
+    helloServer.close();
+    if (list.non2xx > 0) throw new Error(`list answered ${list.non2xx} non-2xx`);
+    results.push({
+      name: 'list GET /api/tasks?status=REQUIRES_GUIDANCE&limit=50',
+      figure: { reqPerSec: round(list.requests.average), p99: list.latency.p99 },
+      anchor: { reqPerSec: round(helloRun.requests.average), p99: helloRun.latency.p99 },
+      ratio: round(list.requests.average / helloRun.requests.average),
+      target: '>= 40% of the hello-world req/s and p99 < 50 ms',
+      met: list.requests.average / helloRun.requests.average >= 0.4 && list.latency.p99 < 50,
+      note: 'autocannon, 50 connections, loopback, same Node process serves both',
+    });
+
+    // 4. Dashboards at the seeded size and at 100,000 tasks.
+    const reps = quick ? 50 : 200;
+    const dash = async () => {
+      const out: Record<string, number> = {};
+      for (const p of ['summary', 'bottlenecks']) {
+        const ms: number[] = [];
+        for (let i = 0; i < reps; i++) {
+          const [res, t] = await timed(() => fetch(`${api}/api/dashboard/${p}`, { headers }));
+          await res.arrayBuffer();
+          ms.push(t);
+        }
+        const s = summary(ms);
+        out[`${p}P50`] = s.p50;
+        out[`${p}P95`] = s.p95;
+      }
+      return out;
+    };
+    log(`4. dashboards at ${tasks.length} tasks`);
+    const small = await dash();
+    const synthetic = quick ? 10_000 : 100_000;
+    log(`4. inserting ${synthetic} synthetic read-model rows`);
+    const ministries = reference.ministries.filter((m) => m.delegates).map((m) => m.code);
+    await stack.prisma.$executeRawUnsafe(`
+      INSERT INTO tasks (code, title, sector, status, status_since, lead_ministry_code, coordinating_ministries, due_date, reports_obstacle, updated_at)
+      SELECT 'SYN-' || lpad(g::text, 6, '0'), 'Synthetic task ' || g, 'Synthetic',
+             (ARRAY['FEASIBLE','FEASIBLE','REQUIRES_GUIDANCE','AUTHORITY_ADJUSTMENT'])[1 + g % 4]::"TaskStatus",
+             now() - (g % 400) * interval '1 day',
+             (ARRAY[${ministries.map((m) => `'${m}'`).join(',')}])[1 + g % ${ministries.length}],
+             '{}', CASE WHEN g % 4 = 0 OR g % 4 = 1 THEN NULL ELSE current_date + (g % 600 - 300) END, g % 5, now()
+        FROM generate_series(1, ${synthetic}) g`);
+    await stack.prisma.$executeRawUnsafe('ANALYZE tasks');
+    const large = await dash();
+    results.push({
+      name: `dashboard at ${tasks.length} vs ${tasks.length + synthetic} tasks`,
+      figure: Object.fromEntries(Object.entries(large).map(([k, v]) => [`${k}@${tasks.length + synthetic}`, v])),
+      anchor: Object.fromEntries(Object.entries(small).map(([k, v]) => [`${k}@${tasks.length}`, v])),
+      ratio: round((large.summaryP50 as number) / (small.summaryP50 as number)),
+      target: 'summary p50 < 10 ms at 949 and < 100 ms at 100,000',
+      met: (small.summaryP50 as number) < 10 && (large.summaryP50 as number) < 100,
+      note: `ms over ${reps} sequential requests each; ratio = growth of the summary p50`,
+    });
+    await stack.prisma.$executeRawUnsafe(`DELETE FROM tasks WHERE code LIKE 'SYN-%'`);
+
+    // 5. Deadline storm: every reminder falls due at the same instant.
+    const stormN = quick ? 100 : 949;
+    const leadSeconds = quick ? 25 : 60;
+    const dueAt = Date.now() + leadSeconds * 1000;
+    let dueDate = vietnamDate(dueAt);
+    if (deadlineInstant(dueDate) - dueAt < 60_000) dueDate = addDays(dueDate, 1);
+    // Deadlines are whole days; a fractional offset puts the reminder at exactly `dueAt`.
+    const policy = { ...policyFromConfig(cfg), reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
+    log(`5. deadline storm: ${stormN} reminders due at ${new Date(dueAt).toISOString()}`);
+    const stormTasks: TaskDefinition[] = Array.from({ length: stormN }, (_, i) => ({
+      ...(tasks[i % tasks.length] as TaskDefinition),
+      code: `STORM-${String(i).padStart(4, '0')}`,
+      status: 'REQUIRES_GUIDANCE',
+      dueDate,
+      focalPoint: { name: 'Focal point', email: `focal${i}@ministries.example` },
+    }));
+    await pool(stormTasks, 16, async (t) => {
+      await startTaskWorkflow(stack.temporal, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, definition: t, policy, createdBy: { kind: 'system' } });
+    });
+    if (Date.now() > dueAt) throw new Error('the storm tasks were not all started before their reminders fell due; raise leadSeconds');
+    const deadline = dueAt + 180_000;
+    let sent: { sentAt: Date | null }[] = [];
+    while (Date.now() < deadline) {
+      sent = await stack.prisma.notification.findMany({ where: { taskCode: { startsWith: 'STORM-' }, status: 'SENT' }, select: { sentAt: true } });
+      if (sent.length >= stormN) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const rows = await stack.prisma.notification.count({ where: { taskCode: { startsWith: 'STORM-' } } });
+    const files = fs.readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.startsWith('STORM-')).length;
+    const lags = sent.map((s) => ((s.sentAt as Date).getTime() - dueAt) / 1000);
+    const ls = summary(lags);
+    results.push({
+      name: `deadline storm (${stormN} reminders due at once)`,
+      figure: { sent: sent.length, notificationRows: rows, outboxFiles: files, lagP50s: ls.p50, lagP99s: ls.p99, drainSeconds: ls.max },
+      anchor: null,
+      ratio: null,
+      target: 'every reminder sent once, p99 lag < 30 s',
+      met: sent.length === stormN && rows === stormN && files === stormN && ls.p99 < 30,
+      note: 'embedded default e-mail (outbox folder); lag = sent time - due time',
+    });
+
+    // 6. Memory with every workflow cached.
+    const open2 = tasks.length + stormN + tasks.length;
+    const rss = process.memoryUsage().rss / 2 ** 20;
+    results.push({
+      name: 'worker memory',
+      figure: { rssMiB: round(rss), workflows: open2, kibPerWorkflow: round((rss * 1024) / open2) },
+      anchor: null,
+      ratio: null,
+      target: '< 1 GB RSS with 949 cached',
+      met: rss < 1024,
+      note: 'RSS of the one process that runs the worker, the API and the benchmark client (an upper bound for the worker); workflows = task + storm + no-op workflows, cache default',
+    });
+  } finally {
+    noopWorker.shutdown();
+    await noopRunning;
+    await nativeConnection.close();
+    await connection.close();
+    await writeResults(results, stack, quick);
+    await stack.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  log('done');
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+async function writeResults(results: Result[], stack: Awaited<ReturnType<typeof startStack>>, isQuick: boolean): Promise<void> {
+  const pg = (await stack.prisma.$queryRawUnsafe<{ version: string }[]>('SELECT version()'))[0]?.version ?? '?';
+  const pkg = (name: string) => (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  let temporalCli = '?';
+  try {
+    temporalCli = execFileSync(resolveTemporalCli(process.env, { install: false }), ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // reported as unknown
+  }
+  const meta = {
+    date: new Date().toISOString(),
+    mode: isQuick ? 'quick' : 'full',
+    command: isQuick ? 'npm run bench -- --quick' : 'npm run bench',
+    machine: { cores: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? '?' },
+    versions: { node: process.version, temporalCli, temporalSdk: pkg('@temporalio/worker'), prisma: pkg('@prisma/client'), postgres: pg.split(' on ')[0] },
+  };
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ ...meta, results }, null, 2)}\n`);
+  const fmt = (o: Record<string, number> | null) => (o ? Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ') : '-');
+  const lines = [
+    `## Results (${meta.mode} run, ${meta.date.slice(0, 10)})`,
+    '',
+    `Command: \`${meta.command}\`. Machine: ${meta.machine.cores} cores, ${meta.machine.memoryGiB} GiB (${meta.machine.cpu}).`,
+    `Versions: Node ${meta.versions.node}; ${meta.versions.temporalCli}; Temporal SDK ${meta.versions.temporalSdk}; Prisma ${meta.versions.prisma}; ${meta.versions.postgres}.`,
+    '',
+    '| benchmark | figure | anchor (same run) | ratio | target | met |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...results.map((r) => `| ${r.name} | ${fmt(r.figure)} | ${fmt(r.anchor)} | ${r.ratio ?? '-'} | ${r.target} | ${r.met ? 'yes' : 'NO'} |`),
+    '',
+    ...results.filter((r) => r.note).map((r) => `- ${r.name}: ${r.note}`),
+    '',
+  ];
+  const file = path.join(ROOT, 'BENCHMARKS.md');
+  const marker = '<!-- results -->';
+  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Benchmarks\n\n${marker}\n`;
+  const head = existing.includes(marker) ? existing.slice(0, existing.indexOf(marker) + marker.length) : `${existing.trimEnd()}\n\n${marker}`;
+  fs.writeFileSync(file, `${head}\n${lines.join('\n')}`);
+  console.log(lines.join('\n'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
