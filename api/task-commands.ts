@@ -1,4 +1,3 @@
-import type { PrismaClient } from '@prisma/client';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Rejection } from '../domain/transition-rules';
@@ -78,14 +77,5 @@ export async function runTaskUpdate<Arg>(
     if (err instanceof WorkflowNotFoundError) throw notFound(`Task ${code} has no running workflow.`);
     if (isUnavailable(err)) throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });
     throw err;
-  }
-}
-
-/** Fails with 503 when PostgreSQL does not answer, before any write is attempted. */
-export async function requireDatabase(prisma: PrismaClient): Promise<void> {
-  try {
-    await prisma.$queryRaw`SELECT 1`;
-  } catch {
-    throw unavailable('PostgreSQL is unreachable; nothing was changed.', { dependency: 'postgres' });
   }
 }

@@ -5,6 +5,6 @@ export type { PrismaClient };
 
 /** Prisma over node-postgres (the JS engine: nothing native is downloaded). */
 export function createPrisma(databaseUrl: string, opts: { max?: number } = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.max ?? 10, connectionTimeoutMillis: 5_000 });
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.max ?? 20, connectionTimeoutMillis: 5_000 });
   return new PrismaClient({ adapter });
 }

@@ -28,7 +28,7 @@ import {
   transitionBody,
   verifyResponse,
 } from '../schemas';
-import { requireDatabase, runTaskUpdate, viewToApiTask } from '../task-commands';
+import { runTaskUpdate, viewToApiTask } from '../task-commands';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
@@ -38,7 +38,6 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
   const router = Router();
 
   async function existingTask(code: string): Promise<Task> {
-    await requireDatabase(prisma);
     const row = await getTaskRow(prisma, code);
     if (!row) throw notFound(`There is no task ${code}.`);
     return row;
@@ -104,7 +103,6 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
     handler: async ({ body }, _req, res) => {
       const p = principalOf(res);
       if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs registers delegated tasks.');
-      await requireDatabase(prisma);
       await knownMinistries([body.leadMinistry], 'body.leadMinistry');
       await knownMinistries(body.coordinatingMinistries, 'body.coordinatingMinistries');
       if (body.coordinatingMinistries.includes(body.leadMinistry)) {
