@@ -8,7 +8,8 @@ import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate
 import { TEST_POLICY, definition, env, eventually, quietTemporalLogs, startWorkflowStack, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // Recorded histories must keep replaying against the current workflow code: a change that breaks
-// determinism needs patched() (see README). Set RECORD_HISTORIES=1 to add today's full life as a fixture.
+// determinism needs patched() (see README). Set RECORD_HISTORIES=<name> to add today's full life as
+// the fixture full-life-<name>.json.
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'histories');
 
 let stack: WorkflowStack;
@@ -47,11 +48,12 @@ describe('replay', () => {
     const { history, workflowId } = await fullLife();
     console.log(`history of one task after a full life (created, milestone, report, escalated, deadline, reassigned, adjusted, feasible): ${history.events?.length} events`);
     await Worker.runReplayHistory({ workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') } }, history);
-    if (process.env.RECORD_HISTORIES === '1') {
+    const name = process.env.RECORD_HISTORIES;
+    if (name) {
       // The CLI writes the standard JSON history format that historyFromJSON reads.
       const { stdout } = await promisify(execFile)(env('TEST_TEMPORAL_CLI'), ['workflow', 'show', '--address', env('TEST_TEMPORAL_ADDRESS'), '-w', workflowId, '--output', 'json'], { maxBuffer: 64 << 20 });
       fs.mkdirSync(FIXTURES, { recursive: true });
-      fs.writeFileSync(path.join(FIXTURES, `full-life-${new Date().toISOString().slice(0, 10)}.json`), stdout);
+      fs.writeFileSync(path.join(FIXTURES, `full-life-${name}.json`), stdout);
     }
   });
 
