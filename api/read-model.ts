@@ -27,43 +27,97 @@ export function toApiTask(row: Task, nowMs = Date.now()) {
 }
 export type ApiTask = ReturnType<typeof toApiTask>;
 
-const SORT_COLUMNS = {
-  code: 'code',
-  dueDate: 'dueDate',
-  statusSince: 'statusSince',
-  title: 'title',
-  updatedAt: 'updatedAt',
-} as const;
+/** ORDER BY clauses by sort key: a fixed list, so no client text reaches the SQL. */
+const ORDER_BY: Record<TaskListQuery['sort'], string> = {
+  code: 'code ASC',
+  '-code': 'code DESC',
+  dueDate: 'due_date ASC NULLS LAST, code ASC',
+  '-dueDate': 'due_date DESC NULLS LAST, code ASC',
+  statusSince: 'status_since ASC, code ASC',
+  '-statusSince': 'status_since DESC, code ASC',
+  title: 'title ASC, code ASC',
+  '-title': 'title DESC, code ASC',
+  updatedAt: 'updated_at ASC, code ASC',
+  '-updatedAt': 'updated_at DESC, code ASC',
+};
 
 /** Today's date in Viet Nam as a Date at 00:00 UTC (how `due_date` is stored). */
 function today(nowMs: number): Date {
   return new Date(`${vietnamDate(nowMs)}T00:00:00Z`);
 }
 
-export function taskWhere(q: Pick<TaskListQuery, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q'>, nowMs = Date.now()): Prisma.TaskWhereInput {
-  const and: Prisma.TaskWhereInput[] = [];
-  if (q.status) and.push({ status: q.status });
-  if (q.ministry) and.push({ leadMinistryCode: q.ministry });
-  if (q.overdue === true) and.push({ status: { not: 'FEASIBLE' }, dueDate: { lt: today(nowMs) } });
-  if (q.overdue === false) and.push({ OR: [{ status: 'FEASIBLE' }, { dueDate: null }, { dueDate: { gte: today(nowMs) } }] });
-  if (q.dueBefore) and.push({ dueDate: { lt: new Date(`${q.dueBefore}T00:00:00Z`) } });
-  if (q.q) and.push({ title: { contains: q.q, mode: 'insensitive' } });
-  return { AND: and };
+function taskConditions(q: Pick<TaskListQuery, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q'>, nowMs: number): Prisma.Sql {
+  const day = vietnamDate(nowMs);
+  const conds: Prisma.Sql[] = [];
+  if (q.status) conds.push(Prisma.sql`status = ${q.status}::"TaskStatus"`);
+  if (q.ministry) conds.push(Prisma.sql`lead_ministry_code = ${q.ministry}`);
+  if (q.overdue === true) conds.push(Prisma.sql`status <> 'FEASIBLE' AND due_date < ${day}::date`);
+  if (q.overdue === false) conds.push(Prisma.sql`(status = 'FEASIBLE' OR due_date IS NULL OR due_date >= ${day}::date)`);
+  if (q.dueBefore) conds.push(Prisma.sql`due_date < ${q.dueBefore}::date`);
+  if (q.q) conds.push(Prisma.sql`title ILIKE ${`%${q.q.replace(/[\\%_]/g, '\\$&')}%`}`);
+  return conds.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conds, ' AND ')}` : Prisma.empty;
 }
 
+interface TaskSqlRow {
+  code: string;
+  title: string;
+  sector: string;
+  legal_basis: string;
+  level: string;
+  status: Task['status'];
+  status_since: Date;
+  lead_ministry_code: string;
+  coordinating_ministries: string[];
+  focal_point_name: string;
+  focal_point_email: string;
+  due_date: Date | null;
+  deadline_extensions: number;
+  milestones: Prisma.JsonValue;
+  reports_workable: number;
+  reports_obstacle: number;
+  last_seq: number;
+  created_at: Date;
+  updated_at: Date;
+  total: bigint;
+}
+
+function fromSql(r: TaskSqlRow): Task {
+  return {
+    code: r.code,
+    title: r.title,
+    sector: r.sector,
+    legalBasis: r.legal_basis,
+    level: r.level,
+    status: r.status,
+    statusSince: r.status_since,
+    leadMinistryCode: r.lead_ministry_code,
+    coordinatingMinistries: r.coordinating_ministries,
+    focalPointName: r.focal_point_name,
+    focalPointEmail: r.focal_point_email,
+    dueDate: r.due_date,
+    deadlineExtensions: r.deadline_extensions,
+    milestones: r.milestones,
+    reportsWorkable: r.reports_workable,
+    reportsObstacle: r.reports_obstacle,
+    lastSeq: r.last_seq,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/**
+ * One page of tasks and the total, in one statement (the list is the hottest read: a window
+ * count saves a second round trip and a second query plan).
+ */
 export async function listTasks(prisma: PrismaClient, q: TaskListQuery, nowMs = Date.now()) {
-  const where = taskWhere(q, nowMs);
-  const desc = q.sort.startsWith('-');
-  const column = SORT_COLUMNS[q.sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS];
-  const direction = desc ? ('desc' as const) : ('asc' as const);
-  // Only the nullable column takes { sort, nulls }; the others take a plain direction.
-  const orderBy: Prisma.TaskOrderByWithRelationInput[] = [column === 'dueDate' ? { dueDate: { sort: direction, nulls: 'last' } } : { [column]: direction }];
-  if (column !== 'code') orderBy.push({ code: 'asc' });
-  const [rows, total] = await Promise.all([
-    prisma.task.findMany({ where, orderBy, skip: (q.page - 1) * q.limit, take: q.limit }),
-    prisma.task.count({ where }),
-  ]);
-  return { items: rows.map((r) => toApiTask(r, nowMs)), total, page: q.page, limit: q.limit };
+  const where = taskConditions(q, nowMs);
+  const rows = await prisma.$queryRaw<TaskSqlRow[]>`
+    SELECT *, count(*) OVER () AS total FROM tasks ${where}
+     ORDER BY ${Prisma.raw(ORDER_BY[q.sort])} LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit}`;
+  // A page past the end has no row to carry the total.
+  const total =
+    rows.length > 0 ? Number(rows[0]?.total) : Number((await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM tasks ${where}`)[0]?.n ?? 0);
+  return { items: rows.map((r) => toApiTask(fromSql(r), nowMs)), total, page: q.page, limit: q.limit };
 }
 
 export async function getTaskRow(prisma: PrismaClient, code: string): Promise<Task | null> {

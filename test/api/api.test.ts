@@ -280,6 +280,13 @@ describe('reads', () => {
     expect(overdue.body.items.map((t: { code: string }) => t.code)).toEqual([codes[1]]);
     expect(overdue.body.items[0].daysOverdue).toBeGreaterThan(300);
     expect((await get('q=gamma%20FEASIBLE')).body.items.map((t: { code: string }) => t.code)).toEqual([codes[2]]);
+    // LIKE wildcards in the text are taken literally.
+    expect((await get('q=%25')).body.total).toBe(0);
+    expect((await get('q=_')).body.total).toBe(0);
+    // A page past the end is empty but still knows the total.
+    const past = await get('limit=1&page=100000');
+    expect(past.body.items).toEqual([]);
+    expect(past.body.total).toBeGreaterThanOrEqual(3);
     expect((await get('status=FEASIBLE&limit=500')).body.items.every((t: { status: string }) => t.status === 'FEASIBLE')).toBe(true);
     expect((await get('dueBefore=2026-01-01&limit=500')).body.items.map((t: { code: string }) => t.code)).toEqual([codes[1]]);
   });
