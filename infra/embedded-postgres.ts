@@ -22,7 +22,7 @@ export async function startEmbeddedPostgres(opts: {
   log?: (line: string) => void;
 }): Promise<RunningPostgres> {
   const databaseDir = path.resolve(opts.dataDir, 'postgres');
-  const password = readOrCreatePassword(opts.dataDir);
+  const password = readOrCreateSecret(opts.dataDir, 'postgres-password');
   await stopStalePostmaster(databaseDir);
 
   const isRoot = os.userInfo().uid === 0;
@@ -123,8 +123,9 @@ function readPostmasterPid(databaseDir: string): number | null {
   }
 }
 
-function readOrCreatePassword(dataDir: string): string {
-  const file = path.resolve(dataDir, 'postgres-password');
+/** A random secret kept in `<dataDir>/<name>` (created on first use, readable by the owner only). */
+export function readOrCreateSecret(dataDir: string, name: string): string {
+  const file = path.resolve(dataDir, name);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   fs.mkdirSync(dataDir, { recursive: true });
   const password = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64url');

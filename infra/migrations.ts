@@ -27,8 +27,13 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
   const result: MigrationResult = { applied: [], alreadyApplied: [] };
   try {
     await client.query(`SELECT pg_advisory_lock(hashtext('tracker-migrations'))`);
-    await client.query(`CREATE TABLE IF NOT EXISTS _tracker_migrations (
-      name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    // A database that is up to date needs no DDL, so a role without CREATE (the restricted
+    // application role) can start against it.
+    const exists = (await client.query(`SELECT to_regclass('_tracker_migrations') IS NOT NULL AS ok`)).rows[0]?.ok === true;
+    if (!exists) {
+      await client.query(`CREATE TABLE _tracker_migrations (
+        name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    }
     const done = new Map(
       (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM _tracker_migrations')).rows.map(
         (r) => [r.name, r.checksum],

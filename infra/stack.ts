@@ -11,7 +11,8 @@ import { loadReferenceData, reference } from '../catalog/reference-data';
 import { importTasks, validateCatalog } from '../catalog/importer';
 import { createTaskWorker } from '../worker/create-worker';
 import { createPrisma, type PrismaClient } from './db';
-import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
+import { ensureAppRole } from './app-role';
+import { readOrCreateSecret, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 import { applyMigrations } from './migrations';
 import { policyFromConfig } from './task-client';
 import { resolveTemporalCli } from './temporal-binaries';
@@ -56,15 +57,18 @@ export async function startStack(
   try {
     fs.mkdirSync(cfg.dataDir, { recursive: true });
 
-    let databaseUrl = cfg.DATABASE_URL;
-    if (!databaseUrl) {
+    let ownerUrl = cfg.DATABASE_URL;
+    if (!ownerUrl) {
       const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: cfg.dataDir, port: cfg.EMBEDDED_PG_PORT });
       stops.push(() => pg.stop());
-      databaseUrl = pg.url;
+      ownerUrl = pg.url;
       log(`postgres: embedded PostgreSQL on 127.0.0.1:${cfg.EMBEDDED_PG_PORT} (data in ${path.join(cfg.dataDir, 'postgres')})`);
     }
-    const migrations = await applyMigrations(databaseUrl);
+    const migrations = await applyMigrations(ownerUrl);
     if (migrations.applied.length > 0) log(`postgres: applied migrations ${migrations.applied.join(', ')}`);
+    // The embedded default runs the API and worker as a restricted role (no UPDATE/DELETE on the
+    // audit log); with DATABASE_URL the operator chooses the role (README, Production).
+    const databaseUrl = cfg.DATABASE_URL ?? (await ensureAppRole(ownerUrl, readOrCreateSecret(cfg.dataDir, 'postgres-app-password')));
 
     let temporalAddress = cfg.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | null = null;
@@ -150,7 +154,7 @@ export async function startStack(
     }
 
     const file = runtimeFile(cfg);
-    fs.writeFileSync(file, `${JSON.stringify({ pid: process.pid, databaseUrl, temporalAddress, apiUrl }, null, 2)}\n`, { mode: 0o600 });
+    fs.writeFileSync(file, `${JSON.stringify({ pid: process.pid, databaseUrl, ownerDatabaseUrl: ownerUrl, temporalAddress, apiUrl }, null, 2)}\n`, { mode: 0o600 });
     stops.unshift(async () => fs.rmSync(file, { force: true }));
 
     return { databaseUrl, temporalAddress, temporalUiUrl, apiUrl, tokensFile, prisma, temporal, stop: stopAll };

@@ -4,7 +4,7 @@ import { applyMigrations } from '../infra/migrations';
 import { runtimeTarget } from '../infra/runtime-target';
 
 async function main(): Promise<void> {
-  const { databaseUrl } = runtimeTarget(config(), { temporal: false });
+  const { databaseUrl } = runtimeTarget(config(), { temporal: false, owner: true });
   const r = await applyMigrations(databaseUrl);
   console.log(`applied: ${r.applied.join(', ') || '(none)'}; already applied: ${r.alreadyApplied.length}`);
 }

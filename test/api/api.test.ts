@@ -3,7 +3,12 @@ import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/env';
 import { issueToken, revokeTokens } from '../../infra/tokens';
-import { startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import pg from 'pg';
+import { createActivities } from '../../activities';
+import { ensureAppRole } from '../../infra/app-role';
+import { createPrisma } from '../../infra/db';
+import { stateQuery } from '../../workflows/messages';
+import { smtpMailer, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 let stack: WorkflowStack;
 let db: TestDatabase;
@@ -258,6 +263,34 @@ describe('writes', () => {
     }
     const res = await request(app).get(`/api/tasks/${code}/history/verify`).set(as('public'));
     expect(res.body).toMatchObject({ valid: false, checked: 1, brokenAtSeq: 2 });
+  });
+});
+
+describe('the application database role', () => {
+  it('when the API and worker connect as the application role, then they write events but cannot change or delete them', async () => {
+    const code = await createTask();
+    const role = `app_${uid('').toLowerCase()}`;
+    const appUrl = await ensureAppRole(db.url, 'app-secret', role);
+    const appDb = new pg.Client({ connectionString: appUrl });
+    await appDb.connect();
+    try {
+      const view = (await request(app).get(`/api/tasks/${code}`).set(as('public'))).body;
+      // Persisting an event (INSERT) works as this role ...
+      const acts = createActivities({ prisma: createPrisma(appUrl, { max: 1 }), mailer: smtpMailer(stack.smtp), mailFrom: 'x@tracker.test' });
+      const row = await db.prisma.task.findUniqueOrThrow({ where: { code } });
+      const snapshot = { ...(await dev.client.workflow.getHandle(`task-${code}`).query(stateQuery)), seq: row.lastSeq + 1 };
+      await acts.persistEvent({ event: { taskCode: code, seq: row.lastSeq + 1, at: new Date().toISOString(), actor: 'home-affairs', kind: 'MILESTONE', details: {} }, snapshot });
+      expect((await appDb.query('SELECT count(*)::int AS n FROM audit_events WHERE task_code = $1', [code])).rows[0].n).toBe(view.lastSeq + 1);
+      // ... changing or removing one does not, whatever the triggers say.
+      for (const sql of [`UPDATE audit_events SET actor = 'x' WHERE task_code = $1`, `DELETE FROM audit_events WHERE task_code = $1`]) {
+        await expect(appDb.query(sql, [code])).rejects.toMatchObject({ code: '42501' });
+      }
+      await expect(appDb.query('TRUNCATE audit_events')).rejects.toMatchObject({ code: '42501' });
+      await expect(appDb.query('DROP TABLE audit_events')).rejects.toMatchObject({ code: '42501' });
+      expect((await appDb.query(`SELECT has_table_privilege(current_user, 'audit_events', 'UPDATE') AS u, has_table_privilege(current_user, 'audit_events', 'DELETE') AS d`)).rows[0]).toEqual({ u: false, d: false });
+    } finally {
+      await appDb.end();
+    }
   });
 });
 
