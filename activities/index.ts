@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { Prisma, type PrismaClient } from '@prisma/client';
+import type { PrismaClient } from '@prisma/client';
 import type { ReminderPoint } from '../domain/deadline-policy';
-import { reportCounts, type TaskEvent, type TaskState, type TaskView } from '../domain/task';
-import { GENESIS_HASH, eventHash } from '../infra/audit-chain';
+import type { TaskEvent, TaskState, TaskView } from '../domain/task';
+import { sqlPool } from '../infra/db';
+import { persistEventSql } from './persist-event';
 import { PermanentMailError, type Mailer } from './mailer';
 import { reminderEmail } from './reminder-email';
 
@@ -28,29 +29,6 @@ export interface Delivery {
   error?: string;
 }
 
-/** Columns of the `tasks` read-model row for a workflow state. */
-export function taskRow(s: TaskState) {
-  const counts = reportCounts(s);
-  return {
-    title: s.title,
-    sector: s.sector,
-    legalBasis: s.legalBasis,
-    level: s.level,
-    status: s.status,
-    statusSince: new Date(s.statusSince),
-    leadMinistryCode: s.leadMinistry,
-    coordinatingMinistries: s.coordinatingMinistries,
-    focalPointName: s.focalPoint.name,
-    focalPointEmail: s.focalPoint.email,
-    dueDate: s.dueDate ? new Date(`${s.dueDate}T00:00:00Z`) : null,
-    deadlineExtensions: s.deadlineExtensions,
-    milestones: s.milestones as unknown as Prisma.InputJsonValue,
-    reportsWorkable: counts.workable,
-    reportsObstacle: counts.obstacle,
-    lastSeq: s.seq,
-  };
-}
-
 export function createActivities({ prisma, mailer, mailFrom }: ActivityDeps) {
   return {
     /**
@@ -58,51 +36,10 @@ export function createActivities({ prisma, mailer, mailFrom }: ActivityDeps) {
      * transaction. Idempotent on (task, seq): a retry after a lost reply writes nothing.
      */
     async persistEvent({ event, snapshot }: PersistInput): Promise<{ duplicate: boolean }> {
-      return prisma.$transaction(async (tx) => {
-        const existing = await tx.auditEvent.findUnique({
-          where: { taskCode_seq: { taskCode: event.taskCode, seq: event.seq } },
-          select: { id: true },
-        });
-        if (existing) return { duplicate: true };
-
-        let prevHash = GENESIS_HASH;
-        if (event.seq > 1) {
-          const prev = await tx.auditEvent.findUnique({
-            where: { taskCode_seq: { taskCode: event.taskCode, seq: event.seq - 1 } },
-            select: { hash: true },
-          });
-          // Events are persisted strictly in order by the workflow; a gap is transient.
-          if (!prev) throw new Error(`event ${event.seq - 1} of ${event.taskCode} is not persisted yet`);
-          prevHash = prev.hash;
-        }
-
-        const row = taskRow(snapshot);
-        const updated = await tx.task.updateMany({ where: { code: event.taskCode, lastSeq: { lt: event.seq } }, data: { ...row, updatedAt: new Date() } });
-        if (updated.count === 0) {
-          await tx.task.upsert({ where: { code: event.taskCode }, create: { code: event.taskCode, ...row }, update: {} });
-        }
-
-        await tx.auditEvent.create({
-          data: {
-            taskCode: event.taskCode,
-            seq: event.seq,
-            at: new Date(event.at),
-            actor: event.actor,
-            kind: event.kind,
-            details: event.details as Prisma.InputJsonValue,
-            prevHash,
-            hash: eventHash(prevHash, event),
-          },
-        });
-
-        if (event.kind === 'LOCALITY_REPORT') {
-          const d = event.details as { locality: string; kind: string; description: string };
-          await tx.localityReport.create({
-            data: { taskCode: event.taskCode, seq: event.seq, localityCode: d.locality, kind: d.kind, description: d.description, at: new Date(event.at) },
-          });
-        }
-        return { duplicate: false };
-      });
+      const outcome = await persistEventSql(sqlPool(prisma), event, snapshot);
+      // Events are persisted strictly in order by the workflow; a gap is transient (retried).
+      if (outcome === 'previous-missing') throw new Error(`event ${event.seq - 1} of ${event.taskCode} is not persisted yet`);
+      return { duplicate: outcome === 'duplicate' };
     },
 
     /**

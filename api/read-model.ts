@@ -1,44 +1,44 @@
-import { Prisma, type PrismaClient, type Task } from '@prisma/client';
-import { DAY_MS, addDays, daysOverdue, vietnamDate } from '../domain/dates';
+import type { PrismaClient } from '@prisma/client';
+import { DAY_MS, addDays, vietnamDate } from '../domain/dates';
 import { TASK_STATUSES, type TaskStatus } from '../domain/task';
-import type { TaskListQuery } from './schemas';
+import { sqlPool } from '../infra/db';
+import type { TaskListQuery, taskResponse } from './schemas';
+import type { z } from 'zod';
 
 /** The task as clients see it (names kept stable: see the API issue's "Shapes clients can rely on"). */
-export function toApiTask(row: Task, nowMs = Date.now()) {
-  const dueDate = row.dueDate ? row.dueDate.toISOString().slice(0, 10) : null;
-  return {
-    code: row.code,
-    title: row.title,
-    sector: row.sector,
-    legalBasis: row.legalBasis,
-    level: row.level,
-    status: row.status,
-    statusSince: row.statusSince.toISOString(),
-    leadMinistry: row.leadMinistryCode,
-    coordinatingMinistries: row.coordinatingMinistries,
-    focalPoint: { name: row.focalPointName, email: row.focalPointEmail },
-    dueDate,
-    daysOverdue: row.status === 'FEASIBLE' ? 0 : daysOverdue(dueDate, nowMs),
-    deadlineExtensions: row.deadlineExtensions,
-    milestones: row.milestones as unknown[],
-    reports: { workable: row.reportsWorkable, obstacle: row.reportsObstacle },
-    lastSeq: row.lastSeq,
-  };
-}
-export type ApiTask = ReturnType<typeof toApiTask>;
+export type ApiTask = z.infer<typeof taskResponse>;
+
+/**
+ * A `tasks` row (alias t) rendered as the API's task JSON by PostgreSQL, so a page of tasks leaves
+ * the database as one string that is sent as it is. `$1` is the instant of the request in epoch
+ * milliseconds; a task is overdue from the end of its due date, Viet Nam time (domain/dates.ts).
+ * The workflow's answers are built by `viewToApiTask`; a test holds the two to the same shape.
+ */
+const TASK_JSON = `json_build_object(
+  'code', t.code, 'title', t.title, 'sector', t.sector, 'legalBasis', t.legal_basis, 'level', t.level,
+  'status', t.status, 'statusSince', to_char(t.status_since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'leadMinistry', t.lead_ministry_code, 'coordinatingMinistries', coalesce(t.coordinating_ministries, '{}'),
+  'focalPoint', json_build_object('name', t.focal_point_name, 'email', t.focal_point_email),
+  'dueDate', to_char(t.due_date, 'YYYY-MM-DD'),
+  'daysOverdue', CASE WHEN t.status = 'FEASIBLE' OR t.due_date IS NULL
+                        OR $1::bigint < (t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000} THEN 0
+                      ELSE ($1::bigint - ((t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000})) / ${DAY_MS} + 1 END,
+  'deadlineExtensions', t.deadline_extensions, 'milestones', t.milestones,
+  'reports', json_build_object('workable', t.reports_workable, 'obstacle', t.reports_obstacle),
+  'lastSeq', t.last_seq)`;
 
 /** ORDER BY clauses by sort key: a fixed list, so no client text reaches the SQL. */
 const ORDER_BY: Record<TaskListQuery['sort'], string> = {
-  code: 'code ASC',
-  '-code': 'code DESC',
-  dueDate: 'due_date ASC NULLS LAST, code ASC',
-  '-dueDate': 'due_date DESC NULLS LAST, code ASC',
-  statusSince: 'status_since ASC, code ASC',
-  '-statusSince': 'status_since DESC, code ASC',
-  title: 'title ASC, code ASC',
-  '-title': 'title DESC, code ASC',
-  updatedAt: 'updated_at ASC, code ASC',
-  '-updatedAt': 'updated_at DESC, code ASC',
+  code: 't.code ASC',
+  '-code': 't.code DESC',
+  dueDate: 't.due_date ASC NULLS LAST, t.code ASC',
+  '-dueDate': 't.due_date DESC NULLS LAST, t.code ASC',
+  statusSince: 't.status_since ASC, t.code ASC',
+  '-statusSince': 't.status_since DESC, t.code ASC',
+  title: 't.title ASC, t.code ASC',
+  '-title': 't.title DESC, t.code ASC',
+  updatedAt: 't.updated_at ASC, t.code ASC',
+  '-updatedAt': 't.updated_at DESC, t.code ASC',
 };
 
 /** Today's date in Viet Nam as a Date at 00:00 UTC (how `due_date` is stored). */
@@ -46,82 +46,73 @@ function today(nowMs: number): Date {
   return new Date(`${vietnamDate(nowMs)}T00:00:00Z`);
 }
 
-function taskConditions(q: Pick<TaskListQuery, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q'>, nowMs: number): Prisma.Sql {
-  const day = vietnamDate(nowMs);
-  const conds: Prisma.Sql[] = [];
-  if (q.status) conds.push(Prisma.sql`status = ${q.status}::"TaskStatus"`);
-  if (q.ministry) conds.push(Prisma.sql`lead_ministry_code = ${q.ministry}`);
-  if (q.overdue === true) conds.push(Prisma.sql`status <> 'FEASIBLE' AND due_date < ${day}::date`);
-  if (q.overdue === false) conds.push(Prisma.sql`(status = 'FEASIBLE' OR due_date IS NULL OR due_date >= ${day}::date)`);
-  if (q.dueBefore) conds.push(Prisma.sql`due_date < ${q.dueBefore}::date`);
-  if (q.q) conds.push(Prisma.sql`title ILIKE ${`%${q.q.replace(/[\\%_]/g, '\\$&')}%`}`);
-  return conds.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conds, ' AND ')}` : Prisma.empty;
+/** WHERE for the list filters; their values are appended to `params` and numbered after what it holds. */
+function taskConditions(q: Pick<TaskListQuery, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q'>, nowMs: number, params: unknown[]): string {
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const conds: string[] = [];
+  if (q.status) conds.push(`t.status = ${p(q.status)}::"TaskStatus"`);
+  if (q.ministry) conds.push(`t.lead_ministry_code = ${p(q.ministry)}`);
+  if (q.overdue !== undefined) {
+    const day = p(vietnamDate(nowMs));
+    conds.push(q.overdue ? `t.status <> 'FEASIBLE' AND t.due_date < ${day}::date` : `(t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.due_date >= ${day}::date)`);
+  }
+  if (q.dueBefore) conds.push(`t.due_date < ${p(q.dueBefore)}::date`);
+  if (q.q) conds.push(`t.title ILIKE ${p(`%${q.q.replace(/[\\%_]/g, '\\$&')}%`)}`);
+  return conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
 }
 
-interface TaskSqlRow {
-  code: string;
-  title: string;
-  sector: string;
-  legal_basis: string;
-  level: string;
-  status: Task['status'];
-  status_since: Date;
-  lead_ministry_code: string;
-  coordinating_ministries: string[];
-  focal_point_name: string;
-  focal_point_email: string;
-  due_date: Date | null;
-  deadline_extensions: number;
-  milestones: Prisma.JsonValue;
-  reports_workable: number;
-  reports_obstacle: number;
-  last_seq: number;
-  created_at: Date;
-  updated_at: Date;
-  total: bigint;
-}
-
-function fromSql(r: TaskSqlRow): Task {
-  return {
-    code: r.code,
-    title: r.title,
-    sector: r.sector,
-    legalBasis: r.legal_basis,
-    level: r.level,
-    status: r.status,
-    statusSince: r.status_since,
-    leadMinistryCode: r.lead_ministry_code,
-    coordinatingMinistries: r.coordinating_ministries,
-    focalPointName: r.focal_point_name,
-    focalPointEmail: r.focal_point_email,
-    dueDate: r.due_date,
-    deadlineExtensions: r.deadline_extensions,
-    milestones: r.milestones,
-    reportsWorkable: r.reports_workable,
-    reportsObstacle: r.reports_obstacle,
-    lastSeq: r.last_seq,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
+export interface TaskPage {
+  /** The page's tasks as a JSON array, rendered by PostgreSQL. */
+  itemsJson: string;
+  total: number;
+  page: number;
+  limit: number;
 }
 
 /**
  * One page of tasks and the total, in one statement (the list is the hottest read: a window
- * count saves a second round trip and a second query plan).
+ * count saves a second round trip, and the page is rendered to JSON where the rows are).
  */
-export async function listTasks(prisma: PrismaClient, q: TaskListQuery, nowMs = Date.now()) {
-  const where = taskConditions(q, nowMs);
-  const rows = await prisma.$queryRaw<TaskSqlRow[]>`
-    SELECT *, count(*) OVER () AS total FROM tasks ${where}
-     ORDER BY ${Prisma.raw(ORDER_BY[q.sort])} LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit}`;
+export async function listTasks(prisma: PrismaClient, q: TaskListQuery, nowMs = Date.now()): Promise<TaskPage> {
+  const pool = sqlPool(prisma);
+  const params: unknown[] = [nowMs];
+  const where = taskConditions(q, nowMs, params);
+  const order = ORDER_BY[q.sort];
+  const { rows } = await pool.query<{ items: string; total: string | null }>(
+    `WITH page AS (
+       SELECT ${TASK_JSON} AS j, row_number() OVER (ORDER BY ${order}) AS n, count(*) OVER () AS total
+         FROM tasks t ${where} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit})
+     SELECT coalesce(json_agg(j ORDER BY n), '[]')::text AS items, max(total) AS total FROM page`,
+    params,
+  );
+  let total = Number(rows[0]?.total ?? 0);
   // A page past the end has no row to carry the total.
-  const total =
-    rows.length > 0 ? Number(rows[0]?.total) : Number((await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM tasks ${where}`)[0]?.n ?? 0);
-  return { items: rows.map((r) => toApiTask(fromSql(r), nowMs)), total, page: q.page, limit: q.limit };
+  if (rows[0]?.total == null) {
+    const countParams: unknown[] = [];
+    const countWhere = taskConditions(q, nowMs, countParams);
+    total = Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM tasks t ${countWhere}`, countParams)).rows[0]?.n ?? 0);
+  }
+  return { itemsJson: rows[0]?.items ?? '[]', total, page: q.page, limit: q.limit };
 }
 
-export async function getTaskRow(prisma: PrismaClient, code: string): Promise<Task | null> {
-  return prisma.task.findUnique({ where: { code } });
+/** The page as the API's JSON body, without parsing and re-serialising the tasks. */
+export function taskPageJson(p: TaskPage): string {
+  return `{"items":${p.itemsJson},"total":${p.total},"page":${p.page},"limit":${p.limit}}`;
+}
+
+/** One task as the API shows it, or null. */
+export async function getTask(prisma: PrismaClient, code: string, nowMs = Date.now()): Promise<ApiTask | null> {
+  const { rows } = await sqlPool(prisma).query<{ j: ApiTask }>(`SELECT ${TASK_JSON} AS j FROM tasks t WHERE t.code = $2`, [nowMs, code]);
+  return rows[0]?.j ?? null;
+}
+
+/** Tasks matching a WHERE (over alias t, with `$1` the instant and `$2`... in `params`) as API tasks. */
+async function taskQuery(prisma: PrismaClient, sql: { where: string; orderBy: string; limit: number }, params: unknown[]): Promise<ApiTask[]> {
+  const { rows } = await sqlPool(prisma).query<{ j: ApiTask }>(
+    `SELECT ${TASK_JSON} AS j FROM tasks t ${sql.where} ORDER BY ${sql.orderBy} LIMIT ${sql.limit}`,
+    params,
+  );
+  return rows.map((r) => r.j);
 }
 
 export async function history(prisma: PrismaClient, code: string, page: number, limit: number) {
@@ -172,16 +163,18 @@ export async function summary(prisma: PrismaClient, nowMs = Date.now()) {
 
 export async function bottlenecks(prisma: PrismaClient, nowMs = Date.now(), limit = 10) {
   const todayDate = today(nowMs);
-  const soon = new Date(`${addDays(vietnamDate(nowMs), 14)}T00:00:00Z`);
-  const open = { status: { not: 'FEASIBLE' as const } };
-  const [overdueRows, oldest, obstacles, dueSoon] = await Promise.all([
+  const [overdueRows, oldestOpen, mostObstacles, dueSoon] = await Promise.all([
     prisma.$queryRaw<{ ministry: string; overdue: bigint; oldest_due: Date }[]>`
       SELECT lead_ministry_code AS ministry, count(*) AS overdue, min(due_date) AS oldest_due
         FROM tasks WHERE status <> 'FEASIBLE' AND due_date < ${todayDate}
        GROUP BY lead_ministry_code ORDER BY overdue DESC, oldest_due ASC`,
-    prisma.task.findMany({ where: open, orderBy: [{ statusSince: 'asc' }, { code: 'asc' }], take: limit }),
-    prisma.task.findMany({ where: { reportsObstacle: { gt: 0 } }, orderBy: [{ reportsObstacle: 'desc' }, { code: 'asc' }], take: limit }),
-    prisma.task.findMany({ where: { ...open, dueDate: { gte: todayDate, lte: soon } }, orderBy: [{ dueDate: 'asc' }, { code: 'asc' }], take: 50 }),
+    taskQuery(prisma, { where: `WHERE t.status <> 'FEASIBLE'`, orderBy: 't.status_since ASC, t.code ASC', limit }, [nowMs]),
+    taskQuery(prisma, { where: 'WHERE t.reports_obstacle > 0', orderBy: 't.reports_obstacle DESC, t.code ASC', limit }, [nowMs]),
+    taskQuery(
+      prisma,
+      { where: `WHERE t.status <> 'FEASIBLE' AND t.due_date BETWEEN $2::date AND $3::date`, orderBy: 't.due_date ASC, t.code ASC', limit: 50 },
+      [nowMs, vietnamDate(nowMs), addDays(vietnamDate(nowMs), 14)],
+    ),
   ]);
   return {
     overdueByMinistry: overdueRows.map((r) => ({
@@ -189,9 +182,9 @@ export async function bottlenecks(prisma: PrismaClient, nowMs = Date.now(), limi
       overdue: Number(r.overdue),
       maxDaysOverdue: Math.max(0, Math.floor((nowMs - (r.oldest_due.getTime() + DAY_MS - 7 * 3600_000)) / DAY_MS) + 1),
     })),
-    oldestOpen: oldest.map((r) => toApiTask(r, nowMs)),
-    mostObstacles: obstacles.map((r) => toApiTask(r, nowMs)),
-    dueSoon: dueSoon.map((r) => toApiTask(r, nowMs)),
+    oldestOpen,
+    mostObstacles,
+    dueSoon,
   };
 }
 

@@ -23,13 +23,15 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** The text an event's hash covers (after the previous hash and a newline). */
+export function canonicalContent(content: HashedContent): string {
+  const { taskCode, seq, at, actor, kind, details } = content;
+  return canonicalJson({ taskCode, seq, at: new Date(at).toISOString(), actor, kind, details });
+}
+
+/** sha256(prevHash + "\n" + canonicalContent), hex. PostgreSQL computes the same when an event is stored. */
 export function eventHash(prevHash: string, content: HashedContent): string {
-  return crypto
-    .createHash('sha256')
-    .update(prevHash)
-    .update('\n')
-    .update(canonicalJson({ ...content, at: new Date(content.at).toISOString() }))
-    .digest('hex');
+  return crypto.createHash('sha256').update(prevHash).update('\n').update(canonicalContent(content)).digest('hex');
 }
 
 export interface VerifyResult {

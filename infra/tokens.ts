@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PrismaClient } from '@prisma/client';
+import { sqlPool } from './db';
 
 /** `home-affairs`, `ministry:<CODE>`, `locality:<CODE>` or `public`. */
 export type PrincipalName = string;
@@ -39,10 +40,9 @@ export async function revokeTokens(prisma: PrismaClient, which: { token?: string
   return r.count;
 }
 
-/** Every API request asks this, so it is one indexed lookup written as plain SQL. */
+/** Every API request asks this, so it is one indexed lookup sent straight to node-postgres. */
 export async function principalForToken(prisma: PrismaClient, token: string): Promise<Principal | null> {
-  const rows = await prisma.$queryRaw<{ principal: string }[]>`
-    SELECT principal FROM api_tokens WHERE token_hash = ${hashToken(token)} AND revoked_at IS NULL`;
+  const { rows } = await sqlPool(prisma).query<{ principal: string }>('SELECT principal FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(token)]);
   return rows[0] ? parsePrincipal(rows[0].principal) : null;
 }
 

@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import type { PrismaClient, Task } from '@prisma/client';
+import type { PrismaClient } from '@prisma/client';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Config } from '../../config/env';
@@ -10,7 +10,7 @@ import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate
 import { actorOf, principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
-import { getTaskRow, history, listTasks, tasksCsv, toApiTask } from '../read-model';
+import { getTask, history, listTasks, taskPageJson, tasksCsv, type ApiTask } from '../read-model';
 import type { RouteRegistry } from '../route-registry';
 import {
   assignmentBody,
@@ -37,8 +37,8 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
   const { prisma, temporal, config, registry } = deps;
   const router = Router();
 
-  async function existingTask(code: string): Promise<Task> {
-    const row = await getTaskRow(prisma, code);
+  async function existingTask(code: string): Promise<ApiTask> {
+    const row = await getTask(prisma, code);
     if (!row) throw notFound(`There is no task ${code}.`);
     return row;
   }
@@ -53,10 +53,10 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
   }
 
   /** Ministries act only on tasks they lead (or, for milestones, coordinate); localities and public tokens on none. */
-  function requireActor(res: Response, row: Task, opts: { coordinatorsToo?: boolean } = {}) {
+  function requireActor(res: Response, row: ApiTask, opts: { coordinatorsToo?: boolean } = {}) {
     const p = principalOf(res);
     if (p.kind === 'home-affairs') return actorOf(p);
-    if (p.kind === 'ministry' && (row.leadMinistryCode === p.code || (opts.coordinatorsToo && row.coordinatingMinistries.includes(p.code)))) {
+    if (p.kind === 'ministry' && (row.leadMinistry === p.code || (opts.coordinatorsToo && row.coordinatingMinistries.includes(p.code)))) {
       return actorOf(p);
     }
     throw forbidden(
@@ -81,14 +81,15 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
         const all = [];
         for (let page = 1; ; page++) {
           const chunk = await listTasks(prisma, { ...query, page, limit: 1000 });
-          all.push(...chunk.items);
-          if (all.length >= chunk.total || chunk.items.length === 0) break;
+          const items = JSON.parse(chunk.itemsJson) as ApiTask[];
+          all.push(...items);
+          if (all.length >= chunk.total || items.length === 0) break;
         }
         res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
         res.send(tasksCsv(all));
         return;
       }
-      res.json(await listTasks(prisma, query));
+      res.type('application/json').send(taskPageJson(await listTasks(prisma, query)));
     },
   });
 
@@ -111,7 +112,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       if (body.status === 'FEASIBLE' && body.dueDate) {
         throw unprocessable('A FEASIBLE task has no due date.', { errors: [{ field: 'body.dueDate', message: 'not allowed for FEASIBLE' }] });
       }
-      if (await getTaskRow(prisma, body.code)) throw conflict(`Task ${body.code} already exists.`);
+      if (await getTask(prisma, body.code)) throw conflict(`Task ${body.code} already exists.`);
       const definition: TaskDefinition = {
         ...body,
         focalPoint: body.focalPoint ?? { name: '', email: '' },
@@ -127,10 +128,10 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       // The response reflects the persisted task: wait for the workflow's first event to land.
       const deadline = Date.now() + 20_000;
       for (;;) {
-        const row = await getTaskRow(prisma, body.code);
+        const row = await getTask(prisma, body.code);
         if (row) {
           res.setHeader('Location', `/api/tasks/${body.code}`);
-          await respond(prisma, res, 201, toApiTask(row));
+          await respond(prisma, res, 201, row);
           return;
         }
         if (Date.now() > deadline) throw unavailable(`Task ${body.code} was registered but is not persisted yet; is the worker running?`);
@@ -149,9 +150,9 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
     query: z.strictObject({}),
     responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 404) },
     handler: async ({ params }, _req, res) => {
-      const row = await getTaskRow(prisma, params.code);
+      const row = await getTask(prisma, params.code);
       if (!row) throw notFound(`There is no task ${params.code}.`);
-      res.json(toApiTask(row));
+      res.json(row);
     },
   });
 

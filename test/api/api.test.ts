@@ -8,6 +8,8 @@ import { createActivities } from '../../activities';
 import { ensureAppRole } from '../../infra/app-role';
 import { createPrisma } from '../../infra/db';
 import { stateQuery } from '../../workflows/messages';
+import { getTask } from '../../api/read-model';
+import { DAY_MS, daysOverdue, deadlineInstant } from '../../domain/dates';
 import { smtpMailer, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 let stack: WorkflowStack;
@@ -223,6 +225,24 @@ describe('writes', () => {
     expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(as('public'))).body).toEqual({ valid: true, checked: 2 });
   });
 
+  it('when a write answers with the workflow state, then it is exactly what GET and the list then show', async () => {
+    const code = await createTask({ coordinatingMinistries: ['BNV', 'BTC'] });
+    const writes = [
+      request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BNV')).send({ name: 'DRAFTING', note: 'Draft circular' }),
+      request(app).put(`/api/tasks/${code}/deadline`).set(as('home-affairs')).send({ dueDate: '2027-12-31', reason: 'more consultation' }),
+      request(app).post(`/api/tasks/${code}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'OBSTACLE', description: 'No guidance yet' }),
+      request(app).post(`/api/tasks/${code}/transitions`).set(as('home-affairs')).send({ to: 'AUTHORITY_ADJUSTMENT', from: 'REQUIRES_GUIDANCE', reason: 'needs a law change' }),
+    ];
+    for (const write of writes) {
+      const answer = await write;
+      expect(answer.status).toBe(200);
+      const got = await request(app).get(`/api/tasks/${code}`).set(as('public'));
+      expect(got.body).toEqual(answer.body);
+      const listed = await request(app).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('public'));
+      expect(listed.body.items).toEqual([answer.body]);
+    }
+  });
+
   it('when the same Idempotency-Key and body are retried, then one event and the same answer; another body is 422', async () => {
     const code = await createTask();
     const send = (body: object) => request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BNV')).set('Idempotency-Key', 'key-123').send(body);
@@ -322,6 +342,16 @@ describe('reads', () => {
     expect(past.body.total).toBeGreaterThanOrEqual(3);
     expect((await get('status=FEASIBLE&limit=500')).body.items.every((t: { status: string }) => t.status === 'FEASIBLE')).toBe(true);
     expect((await get('dueBefore=2026-01-01&limit=500')).body.items.map((t: { code: string }) => t.code)).toEqual([codes[1]]);
+  });
+
+  it('when PostgreSQL renders daysOverdue, then it agrees with the domain rule at every boundary', async () => {
+    const due = '2025-12-31';
+    const deadline = deadlineInstant(due);
+    for (const offset of [-DAY_MS, -1, 0, 1, DAY_MS - 1, DAY_MS, DAY_MS + 1, 400 * DAY_MS + 12345]) {
+      const task = await getTask(db.prisma, codes[1] as string, deadline + offset);
+      expect([offset, task?.daysOverdue]).toEqual([offset, daysOverdue(due, deadline + offset)]);
+    }
+    expect((await getTask(db.prisma, codes[2] as string, deadline + 400 * DAY_MS))?.daysOverdue).toBe(0);
   });
 
   it('when pages are requested, then they partition the list in the requested order', async () => {

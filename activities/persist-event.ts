@@ -1,0 +1,96 @@
+import type pg from 'pg';
+import { reportCounts, type TaskEvent, type TaskState } from '../domain/task';
+import { GENESIS_HASH, canonicalContent } from '../infra/audit-chain';
+
+/** The `tasks` read-model row for a workflow state, keyed by column (for jsonb_populate_record). */
+export function taskRow(s: TaskState) {
+  const counts = reportCounts(s);
+  return {
+    title: s.title,
+    sector: s.sector,
+    legal_basis: s.legalBasis,
+    level: s.level,
+    status: s.status,
+    status_since: new Date(s.statusSince).toISOString(),
+    lead_ministry_code: s.leadMinistry,
+    coordinating_ministries: s.coordinatingMinistries,
+    focal_point_name: s.focalPoint.name,
+    focal_point_email: s.focalPoint.email,
+    due_date: s.dueDate,
+    deadline_extensions: s.deadlineExtensions,
+    milestones: s.milestones,
+    reports_workable: counts.workable,
+    reports_obstacle: counts.obstacle,
+    last_seq: s.seq,
+  };
+}
+
+/**
+ * One statement, so one round trip and one implicit transaction: the audit row (its hash chained to
+ * the previous event's, computed by PostgreSQL over the same text `eventHash` hashes), the task's
+ * read-model row brought up to this event (never back), and for a locality report its row.
+ *
+ * Nothing is written unless the previous event is already stored (`prev.hash` is null otherwise),
+ * and a retry of a stored event inserts no second row (ON CONFLICT DO NOTHING) and leaves the
+ * read model alone (`last_seq` guard). Foreign keys are checked at the end of the statement, so the
+ * first event may insert its task row and its audit row together.
+ */
+const PERSIST_EVENT_SQL = `
+WITH prev AS (
+  SELECT CASE WHEN $2::int = 1 THEN $3::text
+              ELSE (SELECT hash FROM audit_events WHERE task_code = $1 AND seq = $2::int - 1) END AS hash
+),
+r AS (SELECT * FROM jsonb_populate_record(NULL::tasks, $4::jsonb)),
+task AS (
+  INSERT INTO tasks (code, title, sector, legal_basis, level, status, status_since, lead_ministry_code,
+                     coordinating_ministries, focal_point_name, focal_point_email, due_date, deadline_extensions,
+                     milestones, reports_workable, reports_obstacle, last_seq, created_at, updated_at)
+  SELECT $1, r.title, r.sector, r.legal_basis, r.level, r.status, r.status_since, r.lead_ministry_code,
+         r.coordinating_ministries, r.focal_point_name, r.focal_point_email, r.due_date, r.deadline_extensions,
+         r.milestones, r.reports_workable, r.reports_obstacle, r.last_seq, now(), now()
+    FROM r, prev WHERE prev.hash IS NOT NULL
+  ON CONFLICT (code) DO UPDATE SET
+    title = EXCLUDED.title, sector = EXCLUDED.sector, legal_basis = EXCLUDED.legal_basis, level = EXCLUDED.level,
+    status = EXCLUDED.status, status_since = EXCLUDED.status_since, lead_ministry_code = EXCLUDED.lead_ministry_code,
+    coordinating_ministries = EXCLUDED.coordinating_ministries, focal_point_name = EXCLUDED.focal_point_name,
+    focal_point_email = EXCLUDED.focal_point_email, due_date = EXCLUDED.due_date,
+    deadline_extensions = EXCLUDED.deadline_extensions, milestones = EXCLUDED.milestones,
+    reports_workable = EXCLUDED.reports_workable, reports_obstacle = EXCLUDED.reports_obstacle,
+    last_seq = EXCLUDED.last_seq, updated_at = now()
+  WHERE tasks.last_seq < EXCLUDED.last_seq
+),
+audit AS (
+  INSERT INTO audit_events (task_code, seq, at, actor, kind, details, prev_hash, hash)
+  SELECT $1, $2, ($5::timestamptz AT TIME ZONE 'UTC'), $6, $7, $8::jsonb, prev.hash,
+         encode(sha256(convert_to(prev.hash || E'\\n' || $9::text, 'UTF8')), 'hex')
+    FROM prev WHERE prev.hash IS NOT NULL
+  ON CONFLICT (task_code, seq) DO NOTHING
+  RETURNING seq
+),
+report AS (
+  INSERT INTO locality_reports (task_code, seq, locality_code, kind, description, at)
+  SELECT $1, audit.seq, $8::jsonb ->> 'locality', $8::jsonb ->> 'kind', $8::jsonb ->> 'description', ($5::timestamptz AT TIME ZONE 'UTC')
+    FROM audit WHERE $7 = 'LOCALITY_REPORT'
+  ON CONFLICT (task_code, seq) DO NOTHING
+)
+SELECT (SELECT hash FROM prev) IS NOT NULL AS ready, (SELECT count(*) FROM audit)::int AS inserted`;
+
+export type PersistOutcome = 'inserted' | 'duplicate' | 'previous-missing';
+
+export async function persistEventSql(pool: pg.Pool, event: TaskEvent, snapshot: TaskState): Promise<PersistOutcome> {
+  const at = new Date(event.at).toISOString();
+  const { rows } = await pool.query<{ ready: boolean; inserted: number }>(PERSIST_EVENT_SQL, [
+    event.taskCode,
+    event.seq,
+    GENESIS_HASH,
+    JSON.stringify(taskRow(snapshot)),
+    at,
+    event.actor,
+    event.kind,
+    JSON.stringify(event.details ?? null),
+    canonicalContent(event),
+  ]);
+  const r = rows[0];
+  if (!r?.ready) return 'previous-missing';
+  return r.inserted === 1 ? 'inserted' : 'duplicate';
+}
