@@ -79,7 +79,10 @@ export type PersistOutcome = 'inserted' | 'duplicate' | 'previous-missing';
 
 export async function persistEventSql(pool: pg.Pool, event: TaskEvent, snapshot: TaskState): Promise<PersistOutcome> {
   const at = new Date(event.at).toISOString();
-  const { rows } = await pool.query<{ ready: boolean; inserted: number }>(PERSIST_EVENT_SQL, [
+  const { rows } = await pool.query<{ ready: boolean; inserted: number }>({
+    name: 'persist-event',
+    text: PERSIST_EVENT_SQL,
+    values: [
     event.taskCode,
     event.seq,
     GENESIS_HASH,
@@ -88,8 +91,9 @@ export async function persistEventSql(pool: pg.Pool, event: TaskEvent, snapshot:
     event.actor,
     event.kind,
     JSON.stringify(event.details ?? null),
-    canonicalContent(event),
-  ]);
+      canonicalContent(event),
+    ],
+  });
   const r = rows[0];
   if (!r?.ready) return 'previous-missing';
   return r.inserted === 1 ? 'inserted' : 'duplicate';

@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps) {
     res.type('html').send(docsPage(registry));
   });
 
-  app.use('/api', authenticate(prisma));
+  app.use('/api', authenticate(prisma, config.TOKEN_CACHE_SECONDS * 1000));
   app.use(
     '/api',
     rateLimit({

@@ -5,13 +5,13 @@ import { principalForToken, type Principal } from '../infra/tokens';
 import { forbidden, unauthorized } from './problem';
 
 /** Resolves `Authorization: Bearer <token>` to a principal in res.locals.principal, or answers 401. */
-export function authenticate(prisma: PrismaClient) {
+export function authenticate(prisma: PrismaClient, tokenCacheMs = 0) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const header = req.headers.authorization ?? '';
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!m) throw unauthorized('Send Authorization: Bearer <token>.');
-      const principal = await principalForToken(prisma, m[1] as string);
+      const principal = await principalForToken(prisma, m[1] as string, tokenCacheMs);
       if (!principal) throw unauthorized('The token is unknown or revoked.');
       res.locals.principal = principal;
       next();

@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
+import type pg from 'pg';
 import { DAY_MS, addDays, vietnamDate } from '../domain/dates';
 import { TASK_STATUSES, type TaskStatus } from '../domain/task';
 import { sqlPool } from '../infra/db';
@@ -61,6 +63,14 @@ function taskConditions(q: Pick<TaskListQuery, 'status' | 'ministry' | 'overdue'
   return conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
 }
 
+/**
+ * A named (prepared) statement: PostgreSQL parses and plans it once per connection. The name comes
+ * from the text, and the texts are few (filters and sort keys are a fixed set; values are parameters).
+ */
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  return { name: `rm-${crypto.createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text, values };
+}
+
 export interface TaskPage {
   /** The page's tasks as a JSON array, rendered by PostgreSQL. */
   itemsJson: string;
@@ -78,12 +88,16 @@ export async function listTasks(prisma: PrismaClient, q: TaskListQuery, nowMs = 
   const params: unknown[] = [nowMs];
   const where = taskConditions(q, nowMs, params);
   const order = ORDER_BY[q.sort];
+  const limit = `$${params.push(q.limit)}`;
+  const offset = `$${params.push((q.page - 1) * q.limit)}`;
   const { rows } = await pool.query<{ items: string; total: string | null }>(
-    `WITH page AS (
-       SELECT ${TASK_JSON} AS j, row_number() OVER (ORDER BY ${order}) AS n, count(*) OVER () AS total
-         FROM tasks t ${where} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${(q.page - 1) * q.limit})
-     SELECT coalesce(json_agg(j ORDER BY n), '[]')::text AS items, max(total) AS total FROM page`,
-    params,
+    prepared(
+      `WITH page AS (
+         SELECT ${TASK_JSON} AS j, row_number() OVER (ORDER BY ${order}) AS n, count(*) OVER () AS total
+           FROM tasks t ${where} ORDER BY ${order} LIMIT ${limit}::int OFFSET ${offset}::int)
+       SELECT coalesce(json_agg(j ORDER BY n), '[]')::text AS items, max(total) AS total FROM page`,
+      params,
+    ),
   );
   let total = Number(rows[0]?.total ?? 0);
   // A page past the end has no row to carry the total.
@@ -102,15 +116,14 @@ export function taskPageJson(p: TaskPage): string {
 
 /** One task as the API shows it, or null. */
 export async function getTask(prisma: PrismaClient, code: string, nowMs = Date.now()): Promise<ApiTask | null> {
-  const { rows } = await sqlPool(prisma).query<{ j: ApiTask }>(`SELECT ${TASK_JSON} AS j FROM tasks t WHERE t.code = $2`, [nowMs, code]);
+  const { rows } = await sqlPool(prisma).query<{ j: ApiTask }>(prepared(`SELECT ${TASK_JSON} AS j FROM tasks t WHERE t.code = $2`, [nowMs, code]));
   return rows[0]?.j ?? null;
 }
 
 /** Tasks matching a WHERE (over alias t, with `$1` the instant and `$2`... in `params`) as API tasks. */
 async function taskQuery(prisma: PrismaClient, sql: { where: string; orderBy: string; limit: number }, params: unknown[]): Promise<ApiTask[]> {
   const { rows } = await sqlPool(prisma).query<{ j: ApiTask }>(
-    `SELECT ${TASK_JSON} AS j FROM tasks t ${sql.where} ORDER BY ${sql.orderBy} LIMIT ${sql.limit}`,
-    params,
+    prepared(`SELECT ${TASK_JSON} AS j FROM tasks t ${sql.where} ORDER BY ${sql.orderBy} LIMIT ${sql.limit}`, params),
   );
   return rows.map((r) => r.j);
 }

@@ -44,6 +44,7 @@ export const envSchema = z.object({
   DEFAULT_DUE_DAYS_AUTHORITY_ADJUSTMENT: z.coerce.number().int().min(1).max(3650).default(180),
 
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
   BODY_LIMIT: z.string().min(1).default('100kb'),
   LOG_REQUESTS: z
     .enum(['true', 'false'])

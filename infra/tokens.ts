@@ -37,13 +37,36 @@ export async function issueToken(prisma: PrismaClient, principal: PrincipalName,
 export async function revokeTokens(prisma: PrismaClient, which: { token?: string; principal?: PrincipalName }): Promise<number> {
   const where = which.token ? { tokenHash: hashToken(which.token) } : { principal: which.principal };
   const r = await prisma.apiToken.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: new Date() } });
+  // This process forgets at once; other API processes within their TOKEN_CACHE_SECONDS.
+  trusted.clear();
   return r.count;
 }
 
-/** Every API request asks this, so it is one indexed lookup sent straight to node-postgres. */
-export async function principalForToken(prisma: PrismaClient, token: string): Promise<Principal | null> {
-  const { rows } = await sqlPool(prisma).query<{ principal: string }>('SELECT principal FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [hashToken(token)]);
-  return rows[0] ? parsePrincipal(rows[0].principal) : null;
+/** Tokens found valid, by hash, until when (ms). Unknown tokens are never cached. */
+const trusted = new Map<string, { principal: Principal; until: number }>();
+const TRUSTED_MAX = 10_000;
+
+/**
+ * Every API request asks this: one indexed lookup (a prepared statement), or none while a token
+ * found valid less than `cacheMs` ago is trusted.
+ */
+export async function principalForToken(prisma: PrismaClient, token: string, cacheMs = 0): Promise<Principal | null> {
+  const hash = hashToken(token);
+  const now = Date.now();
+  const hit = trusted.get(hash);
+  if (hit && hit.until > now) return hit.principal;
+  const { rows } = await sqlPool(prisma).query<{ principal: string }>({
+    name: 'principal-for-token',
+    text: 'SELECT principal FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
+    values: [hash],
+  });
+  const principal = rows[0] ? parsePrincipal(rows[0].principal) : null;
+  if (!principal) trusted.delete(hash);
+  else if (cacheMs > 0) {
+    if (trusted.size >= TRUSTED_MAX) trusted.delete(trusted.keys().next().value as string);
+    trusted.set(hash, { principal, until: now + cacheMs });
+  }
+  return principal;
 }
 
 /**

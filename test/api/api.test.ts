@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/env';
-import { issueToken, revokeTokens } from '../../infra/tokens';
+import { hashToken, issueToken, revokeTokens } from '../../infra/tokens';
 import pg from 'pg';
 import { createActivities } from '../../activities';
 import { ensureAppRole } from '../../infra/app-role';
@@ -103,6 +103,18 @@ describe('identity', () => {
     expect((await request(app).get('/api/ministries').set('Authorization', `Bearer ${token}`)).status).toBe(200);
     await revokeTokens(db.prisma, { token });
     expect((await request(app).get('/api/ministries').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+  });
+
+  it('when a token is revoked by another process, then this one stops accepting it within TOKEN_CACHE_SECONDS', async () => {
+    const cached = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', TOKEN_CACHE_SECONDS: '1' }) });
+    const token = await issueToken(db.prisma, 'public');
+    const get = () => request(cached).get('/api/ministries').set({ Authorization: `Bearer ${token}` });
+    expect((await get()).status).toBe(200);
+    // As `npm run tokens -- revoke` in another process does it: this process's cache is not told.
+    await db.prisma.apiToken.updateMany({ where: { tokenHash: hashToken(token) }, data: { revokedAt: new Date() } });
+    expect((await get()).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await get()).status).toBe(401);
   });
 });
 
