@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     const tasks = quick ? all.slice(0, 200) : all;
     const concurrency = 16;
     log(`1. bulk start of ${tasks.length} task workflows (each with its first persisted event)`);
-    const imported = await importTasks({ prisma: stack.prisma, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, concurrency });
+    const imported = await importTasks({ prisma: stack.prisma, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, concurrency, eagerStart: true });
     // Memory with every task workflow cached, before anything else is started.
     const rssAfterImport = process.memoryUsage().rss / 2 ** 20;
     const [, bareMs] = await timed(() =>

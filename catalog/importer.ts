@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
+import { sqlPool } from '../infra/db';
 import { startTaskWorkflow } from '../infra/task-client';
 import { definitionUpdate, taskWorkflowId } from '../workflows/messages';
 import { parseCsv } from './csv';
@@ -132,6 +133,8 @@ export async function importTasks(opts: {
   tasks: TaskDefinition[];
   update?: boolean;
   concurrency?: number;
+  /** The client shares its NativeConnection with a worker on `taskQueue` in this process (npm start, the benchmark). */
+  eagerStart?: boolean;
   onProgress?: (p: ImportProgress) => void;
 }): Promise<ImportResult> {
   const t0 = Date.now();
@@ -156,7 +159,7 @@ export async function importTasks(opts: {
     const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 16) }, async () => {
       while (next < todo.length) {
         const task = todo[next++] as TaskDefinition;
-        const started = await startTaskWorkflow(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' } });
+        const started = await startTaskWorkflow(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' }, eager: opts.eagerStart });
         if (started) result.started++;
         else result.existing++;
         done++;
@@ -181,7 +184,7 @@ export async function importTasks(opts: {
     const codes = todo.map((t) => t.code);
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const persisted = await prisma.task.count({ where: { code: { in: codes } } });
+      const persisted = Number((await sqlPool(prisma).query<{ n: string }>('SELECT count(*) AS n FROM tasks WHERE code = ANY($1::text[])', [codes])).rows[0]?.n);
       if (persisted >= codes.length) break;
       if (Date.now() > deadline) throw new Error(`only ${persisted} of ${codes.length} imported tasks were persisted after 120 s; is the worker running?`);
       await new Promise((r) => setTimeout(r, 100));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Config } from '../config/env';
 import { createMailer } from '../activities/mailer';
@@ -92,9 +92,11 @@ export async function startStack(
     stops.push(() => prisma.$disconnect());
     await loadReferenceData(prisma);
 
-    const clientConnection = await Connection.connect({ address: temporalAddress });
-    stops.push(() => clientConnection.close());
-    const temporal = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE });
+    // One native (Rust) connection serves the client and the worker: cheaper than a second gRPC
+    // stack in JavaScript, and it lets the seed import ask for eager starts (below).
+    const connection = await NativeConnection.connect({ address: temporalAddress });
+    stops.push(() => connection.close());
+    const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
 
     const app = createApp({ prisma, temporal, config: cfg });
     const server = http.createServer(app);
@@ -114,10 +116,9 @@ export async function startStack(
     const apiUrl = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${port}`;
 
     if (opts.worker !== false) {
-      const workerConnection = await NativeConnection.connect({ address: temporalAddress });
       const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
       const worker: Worker = await createTaskWorker({
-        connection: workerConnection,
+        connection,
         namespace: cfg.TEMPORAL_NAMESPACE,
         taskQueue: cfg.TEMPORAL_TASK_QUEUE,
         deps: { prisma, mailer, mailFrom: cfg.MAIL_FROM },
@@ -127,7 +128,6 @@ export async function startStack(
         // Finish in-flight activities and workflow tasks before the database goes away.
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch((err: unknown) => log(`worker: ${String(err)}`));
-        await workerConnection.close();
         mailer.close();
       });
       log(`worker: polling task queue ${cfg.TEMPORAL_TASK_QUEUE}`);
@@ -138,7 +138,7 @@ export async function startStack(
       const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
       if (errors.length > 0) throw new Error(`The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
       log(`seed: importing ${tasks.length} tasks from ${path.relative(process.cwd(), CATALOG_FILE)} ...`);
-      const r = await importTasks({ prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks });
+      const r = await importTasks({ prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, eagerStart: opts.worker !== false });
       log(`seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s`);
     }
 

@@ -27,7 +27,15 @@ export function policyFromConfig(cfg: Config): DeadlinePolicy {
  */
 export async function startTaskWorkflow(
   client: Client,
-  opts: { taskQueue: string; definition: TaskDefinition; policy: DeadlinePolicy; createdBy: Actor; continueAsNewAfterEvents?: number },
+  opts: {
+    taskQueue: string;
+    definition: TaskDefinition;
+    policy: DeadlinePolicy;
+    createdBy: Actor;
+    continueAsNewAfterEvents?: number;
+    /** Ask the server to hand the first workflow task straight to this process's worker (the client must share the worker's NativeConnection). */
+    eager?: boolean;
+  },
 ): Promise<boolean> {
   const d = opts.definition;
   try {
@@ -37,6 +45,7 @@ export async function startTaskWorkflow(
       args: [{ definition: d, policy: opts.policy, createdBy: opts.createdBy, continueAsNewAfterEvents: opts.continueAsNewAfterEvents }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      ...(opts.eager ? { requestEagerStart: true } : {}),
       typedSearchAttributes: [
         { key: TaskStatusKey, value: d.status },
         { key: LeadMinistryKey, value: d.leadMinistry },
