@@ -7,6 +7,7 @@ import type { Config } from '../config/env';
 import type { Principal } from '../infra/tokens';
 import { authenticate } from './auth';
 import { idempotency, respond } from './idempotency';
+import type { ListCache } from './list-cache';
 import { buildOpenApi, docsPage } from './openapi';
 import { HttpProblem } from './problem';
 import { checkDependencies } from './readiness';
@@ -20,11 +21,13 @@ export interface AppDeps {
   temporal: Client;
   config: Config;
   log?: (line: string) => void;
+  /** Task-list pages kept until the read model changes (none: every list is read from PostgreSQL). */
+  listCache?: ListCache;
 }
 
 /** The Express app (no listening here, so tests drive it without a port race). */
 export function createApp(deps: AppDeps) {
-  const { prisma, temporal, config } = deps;
+  const { prisma, temporal, config, listCache } = deps;
   const log = deps.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const app = express();
   const registry = new RouteRegistry();
@@ -94,7 +97,7 @@ export function createApp(deps: AppDeps) {
   );
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use('/api', idempotency(prisma));
-  app.use(taskRoutes({ prisma, temporal, config, registry }));
+  app.use(taskRoutes({ prisma, temporal, config, registry, listCache }));
   app.use(dashboardRoutes({ prisma, registry }));
 
   app.use((req, _res, next) => {

@@ -8,6 +8,7 @@ import { config } from '../config/env';
 import { createPrisma } from '../infra/db';
 import { applyMigrations } from '../infra/migrations';
 import { createApp } from './app';
+import { ListCache } from './list-cache';
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   // One Temporal connection for the process, shared by every request.
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-  const server = http.createServer(createApp({ prisma, temporal, config: cfg }));
+  const listCache = cfg.LIST_CACHE_SECONDS > 0 ? await new ListCache(cfg.DATABASE_URL, cfg.LIST_CACHE_SECONDS * 1000).start() : undefined;
+  const server = http.createServer(createApp({ prisma, temporal, config: cfg, listCache }));
   server.listen(cfg.PORT, cfg.HOST, () => console.log(`api: listening on http://${cfg.HOST}:${cfg.PORT}`));
 
   let stopping = false;
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: closing the API`);
     server.close(async () => {
+      await listCache?.stop();
       await connection.close();
       await prisma.$disconnect();
       process.exit(0);

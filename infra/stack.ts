@@ -7,6 +7,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Config } from '../config/env';
 import { createMailer } from '../activities/mailer';
 import { createApp } from '../api/app';
+import { ListCache } from '../api/list-cache';
 import { loadReferenceData, reference } from '../catalog/reference-data';
 import { importTasks, validateCatalog } from '../catalog/importer';
 import { createTaskWorker } from '../worker/create-worker';
@@ -98,7 +99,13 @@ export async function startStack(
     stops.push(() => connection.close());
     const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
 
-    const app = createApp({ prisma, temporal, config: cfg });
+    let listCache: ListCache | undefined;
+    if (cfg.LIST_CACHE_SECONDS > 0) {
+      const cache = await new ListCache(databaseUrl, cfg.LIST_CACHE_SECONDS * 1000).start();
+      stops.push(() => cache.stop());
+      listCache = cache;
+    }
+    const app = createApp({ prisma, temporal, config: cfg, listCache });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

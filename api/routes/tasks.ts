@@ -1,14 +1,17 @@
 import { Router, type Response } from 'express';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { PrismaClient } from '@prisma/client';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Config } from '../../config/env';
-import type { MilestoneName, TaskDefinition } from '../../domain/task';
+import { vietnamDate } from '../../domain/dates';
+import type { MilestoneName, TaskDefinition, TaskView } from '../../domain/task';
 import { verifyChain } from '../../infra/audit-chain';
 import { policyFromConfig, startTaskWorkflow } from '../../infra/task-client';
 import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, transitionUpdate } from '../../workflows/messages';
 import { actorOf, principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
+import type { ListCache } from '../list-cache';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
 import { getTask, history, listTasks, taskPageJson, tasksCsv, type ApiTask } from '../read-model';
 import type { RouteRegistry } from '../route-registry';
@@ -33,14 +36,23 @@ import { runTaskUpdate, viewToApiTask } from '../task-commands';
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
 
-export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; config: Config; registry: RouteRegistry }): Router {
-  const { prisma, temporal, config, registry } = deps;
+export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; config: Config; registry: RouteRegistry; listCache?: ListCache }): Router {
+  const { prisma, temporal, config, registry, listCache } = deps;
   const router = Router();
 
   async function existingTask(code: string): Promise<ApiTask> {
     const row = await getTask(prisma, code);
     if (!row) throw notFound(`There is no task ${code}.`);
     return row;
+  }
+
+  /** Sends an Update to the task's workflow; this process's cached list pages are dropped after it. */
+  async function update<Arg>(code: string, def: UpdateDefinition<TaskView, [Arg]>, arg: Arg, res: Response): Promise<TaskView> {
+    try {
+      return await runTaskUpdate(temporal, code, def, arg, updateIdFor(res));
+    } finally {
+      listCache?.invalidate();
+    }
   }
 
   async function knownMinistries(codes: string[], field: string): Promise<void> {
@@ -89,7 +101,14 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
         res.send(tasksCsv(all));
         return;
       }
-      res.type('application/json').send(taskPageJson(await listTasks(prisma, query)));
+      const key = `${vietnamDate(Date.now())} ${JSON.stringify(query)}`;
+      let body = listCache?.get(key) ?? null;
+      if (body === null) {
+        const generation = listCache?.current();
+        body = taskPageJson(await listTasks(prisma, query));
+        if (generation !== undefined) listCache?.put(key, generation, body);
+      }
+      res.type('application/json').send(body);
     },
   });
 
@@ -130,6 +149,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       for (;;) {
         const row = await getTask(prisma, body.code);
         if (row) {
+          listCache?.invalidate();
           res.setHeader('Location', `/api/tasks/${body.code}`);
           await respond(prisma, res, 201, row);
           return;
@@ -198,7 +218,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
     handler: async ({ params, body }, _req, res) => {
       const row = await existingTask(params.code);
       const actor = requireActor(res, row);
-      const view = await runTaskUpdate(temporal, params.code, transitionUpdate, { actor, ...body }, updateIdFor(res));
+      const view = await update(params.code, transitionUpdate, { actor, ...body }, res);
       await respond(prisma, res, 200, viewToApiTask(view));
     },
   });
@@ -215,7 +235,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
     handler: async ({ params, body }, _req, res) => {
       const row = await existingTask(params.code);
       const actor = requireActor(res, row, { coordinatorsToo: true });
-      const view = await runTaskUpdate(temporal, params.code, milestoneUpdate, { actor, name: body.name as MilestoneName, note: body.note }, updateIdFor(res));
+      const view = await update(params.code, milestoneUpdate, { actor, name: body.name as MilestoneName, note: body.note }, res);
       await respond(prisma, res, 200, viewToApiTask(view));
     },
   });
@@ -234,7 +254,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       const actor = requireActor(res, row);
       if (body.leadMinistry) await knownMinistries([body.leadMinistry], 'body.leadMinistry');
       if (body.coordinatingMinistries) await knownMinistries(body.coordinatingMinistries, 'body.coordinatingMinistries');
-      const view = await runTaskUpdate(temporal, params.code, assignmentUpdate, { actor, ...body }, updateIdFor(res));
+      const view = await update(params.code, assignmentUpdate, { actor, ...body }, res);
       await respond(prisma, res, 200, viewToApiTask(view));
     },
   });
@@ -252,7 +272,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       await existingTask(params.code);
       const p = principalOf(res);
       if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs sets deadlines.');
-      const view = await runTaskUpdate(temporal, params.code, deadlineUpdate, { actor: actorOf(p), ...body }, updateIdFor(res));
+      const view = await update(params.code, deadlineUpdate, { actor: actorOf(p), ...body }, res);
       await respond(prisma, res, 200, viewToApiTask(view));
     },
   });
@@ -278,7 +298,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       if (body.kind === 'OBSTACLE' && body.description.trim() === '') {
         throw unprocessable('An obstacle report needs a description.', { errors: [{ field: 'body.description', message: 'required for OBSTACLE' }] });
       }
-      const view = await runTaskUpdate(temporal, params.code, localityReportUpdate, { actor: actorOf(p), ...body }, updateIdFor(res));
+      const view = await update(params.code, localityReportUpdate, { actor: actorOf(p), ...body }, res);
       await respond(prisma, res, 200, viewToApiTask(view));
     },
   });

@@ -9,8 +9,9 @@ import { ensureAppRole } from '../../infra/app-role';
 import { createPrisma } from '../../infra/db';
 import { stateQuery } from '../../workflows/messages';
 import { getTask } from '../../api/read-model';
+import { ListCache, TASKS_CHANGED_CHANNEL } from '../../api/list-cache';
 import { DAY_MS, daysOverdue, deadlineInstant } from '../../domain/dates';
-import { smtpMailer, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { eventually, smtpMailer, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 let stack: WorkflowStack;
 let db: TestDatabase;
@@ -425,5 +426,72 @@ describe('OpenAPI', () => {
     expect(Object.keys(transition.requestBody.content['application/json']?.schema.properties ?? {}).sort()).toEqual(['document', 'dueDate', 'from', 'reason', 'to']);
     expect(transition.requestBody.content['application/json']?.schema.additionalProperties).toBe(false);
     expect((await request(app).get('/docs')).text).toContain('/api/tasks/{code}/transitions');
+  });
+});
+
+describe('the task-list cache', () => {
+  let cache: ListCache;
+  let cached: Express;
+  beforeAll(async () => {
+    cache = await new ListCache(db.url, 60_000).start();
+    cached = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false' }), listCache: cache });
+  });
+  afterAll(async () => {
+    await cache?.stop();
+  });
+
+  it('when a page is kept, then a commit to tasks anywhere drops it, and so do a local write and a stale read', async () => {
+    const g = cache.current();
+    cache.put('k', g, 'page');
+    expect(cache.get('k')).toBe('page');
+    expect(cache.get('k', Date.now() + 60_001)).toBeNull();
+    // Another process changes the read model: PostgreSQL notifies, the page goes.
+    await db.sql.query(`UPDATE tasks SET updated_at = now() WHERE code = (SELECT min(code) FROM tasks)`);
+    await eventually(async () => cache.get('k') === null, 5_000, 'the notification');
+    // A page read before a change that is noticed meanwhile is not kept.
+    const before = cache.current();
+    cache.invalidate();
+    cache.put('k', before, 'stale');
+    expect(cache.get('k')).toBeNull();
+    // A rolled-back change notifies nobody.
+    cache.put('k', cache.current(), 'page');
+    const c = await db.sql.connect();
+    await c.query('BEGIN');
+    await c.query(`UPDATE tasks SET updated_at = now() WHERE code = (SELECT min(code) FROM tasks)`);
+    await c.query('ROLLBACK');
+    c.release();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(cache.get('k')).toBe('page');
+  });
+
+  it('when the listening connection is cut, then nothing is served from the cache until it listens again', async () => {
+    cache.put('k', cache.current(), 'page');
+    await db.sql.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN ${TASKS_CHANGED_CHANNEL}' AND datname = current_database()`);
+    await eventually(async () => cache.get('k') === null, 5_000, 'the cut');
+    // It reconnects by itself and caches again.
+    await eventually(
+      async () => {
+        cache.put('k2', cache.current(), 'again');
+        return cache.get('k2') === 'again';
+      },
+      10_000,
+      'the reconnect',
+    );
+  });
+
+  it('when lists are read through a caching API, then its own writes and writes elsewhere show up', async () => {
+    const code = await createTask();
+    const list = async () => (await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('public'))).body.items[0];
+    expect((await list()).status).toBe('REQUIRES_GUIDANCE');
+    expect((await list()).status).toBe('REQUIRES_GUIDANCE');
+    const moved = await request(cached).post(`/api/tasks/${code}/transitions`).set(as('home-affairs')).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'law change' });
+    expect(moved.status).toBe(200);
+    // Read-your-write on the same process, with no wait.
+    expect(await list()).toEqual(moved.body);
+    // A write through another API process (the uncached app here) reaches this one by notification.
+    const back = await request(app).post(`/api/tasks/${code}/transitions`).set(as('home-affairs')).send({ to: 'REQUIRES_GUIDANCE', document: { number: '9/2026/ND-CP', issuedOn: '2026-11-20' } });
+    expect(back.status).toBe(200);
+    await eventually(async () => (await list()).status === 'REQUIRES_GUIDANCE', 5_000, 'the other write');
+    expect(await list()).toEqual(back.body);
   });
 });
