@@ -1,4 +1,16 @@
+import crypto from 'node:crypto';
 import pg from 'pg';
+
+/** A response body ready to send as it is, with its validator (a hit costs no encoding or hashing). */
+export interface RenderedPage {
+  body: Buffer;
+  etag: string;
+}
+
+export function renderedPage(json: string): RenderedPage {
+  const body = Buffer.from(json, 'utf8');
+  return { body, etag: `W/"${body.length.toString(16)}-${crypto.createHash('sha1').update(body).digest('base64url')}"` };
+}
 
 /** The channel the `tasks` trigger notifies on every committed change (migration 0003). */
 export const TASKS_CHANGED_CHANNEL = 'tasks_changed';
@@ -22,7 +34,9 @@ export class ListCache {
   private stopped = false;
   private client: pg.Client | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
-  private readonly pages = new Map<string, { generation: number; at: number; body: string }>();
+  private readonly pages = new Map<string, { generation: number; at: number; page: RenderedPage }>();
+  /** Pages served from the cache and read from PostgreSQL since start. */
+  readonly stats = { hits: 0, misses: 0 };
 
   constructor(
     private readonly connectionString: string,
@@ -80,19 +94,22 @@ export class ListCache {
     return this.generation;
   }
 
-  get(key: string, now = Date.now()): string | null {
-    if (!this.listening) return null;
-    const page = this.pages.get(key);
-    if (!page || page.generation !== this.generation || now - page.at > this.maxAgeMs) return null;
-    return page.body;
+  get(key: string, now = Date.now()): RenderedPage | null {
+    const page = this.listening ? this.pages.get(key) : undefined;
+    if (!page || page.generation !== this.generation || now - page.at > this.maxAgeMs) {
+      this.stats.misses++;
+      return null;
+    }
+    this.stats.hits++;
+    return page.page;
   }
 
   /** Keeps a page read at `generation`; a change noticed meanwhile makes it unusable at once. */
-  put(key: string, generation: number, body: string, now = Date.now()): void {
+  put(key: string, generation: number, page: RenderedPage, now = Date.now()): void {
     if (!this.listening || generation !== this.generation) return;
     this.pages.delete(key);
     if (this.pages.size >= this.maxPages) this.pages.delete(this.pages.keys().next().value as string);
-    this.pages.set(key, { generation, at: now, body });
+    this.pages.set(key, { generation, at: now, page });
   }
 
   /** After a write through this process: its own next read must see it. */

@@ -11,7 +11,7 @@ import { policyFromConfig, startTaskWorkflow } from '../../infra/task-client';
 import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, transitionUpdate } from '../../workflows/messages';
 import { actorOf, principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
-import type { ListCache } from '../list-cache';
+import { renderedPage, type ListCache } from '../list-cache';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
 import { getTask, history, listTasks, taskPageJson, tasksCsv, type ApiTask } from '../read-model';
 import type { RouteRegistry } from '../route-registry';
@@ -102,13 +102,15 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
         return;
       }
       const key = `${vietnamDate(Date.now())} ${JSON.stringify(query)}`;
-      let body = listCache?.get(key) ?? null;
-      if (body === null) {
+      let page = listCache?.get(key) ?? null;
+      if (page === null) {
         const generation = listCache?.current();
-        body = taskPageJson(await listTasks(prisma, query));
-        if (generation !== undefined) listCache?.put(key, generation, body);
+        page = renderedPage(taskPageJson(await listTasks(prisma, query)));
+        if (generation !== undefined) listCache?.put(key, generation, page);
       }
-      res.type('application/json').send(body);
+      // With the ETag set, Express answers a matching If-None-Match with 304 and computes nothing.
+      res.setHeader('ETag', page.etag);
+      res.type('application/json').send(page.body);
     },
   });
 
