@@ -35,8 +35,6 @@ export class ListCache {
   private client: pg.Client | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly pages = new Map<string, { generation: number; at: number; page: RenderedPage }>();
-  /** Pages served from the cache and read from PostgreSQL since start. */
-  readonly stats = { hits: 0, misses: 0 };
 
   constructor(
     private readonly connectionString: string,
@@ -96,11 +94,7 @@ export class ListCache {
 
   get(key: string, now = Date.now()): RenderedPage | null {
     const page = this.listening ? this.pages.get(key) : undefined;
-    if (!page || page.generation !== this.generation || now - page.at > this.maxAgeMs) {
-      this.stats.misses++;
-      return null;
-    }
-    this.stats.hits++;
+    if (!page || page.generation !== this.generation || now - page.at > this.maxAgeMs) return null;
     return page.page;
   }
 
