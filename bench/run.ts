@@ -3,7 +3,7 @@
  * data folder, so a running `npm start` is untouched), each figure beside an anchor measured in the
  * same run. Writes bench/results.json and the results section of BENCHMARKS.md.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -61,12 +61,27 @@ interface Result {
   anchor: Record<string, number> | null;
   ratio: number | null;
   target: string;
-  /** Whether the target is met by these figures (applied to the medians). */
-  check: (figure: Record<string, number>, anchor: Record<string, number> | null, ratio: number | null) => boolean;
-  /** A correctness target: it must hold in every run, not only for the medians. */
-  everyRun?: boolean;
+  /** Which of CHECKS decides whether the target is met. */
+  id: keyof typeof CHECKS;
   note?: string;
 }
+
+type Figures = Record<string, number>;
+/**
+ * Whether each target is met by a set of figures: applied to the medians, and for a correctness
+ * target (`everyRun`) to every run as well.
+ */
+const CHECKS = {
+  bulk: { everyRun: false, met: (f: Figures, _a: Figures | null, r: number | null) => (quick || (f.seconds as number) < 30) && (r as number) >= 0.5 },
+  transition: { everyRun: false, met: (f: Figures, _a: Figures | null, r: number | null) => (f.p50 as number) < 25 && (f.p99 as number) < 100 && (r as number) <= 3 },
+  list: { everyRun: false, met: (f: Figures, _a: Figures | null, r: number | null) => (r as number) >= 0.4 && (f.p99 as number) < 50 },
+  dashboard: { everyRun: false, met: (f: Figures, a: Figures | null) => (a?.summaryP50 as number) < 10 && (f.summaryP50 as number) < 100 },
+  storm: {
+    everyRun: true,
+    met: (f: Figures) => f.sent === f.reminders && f.notificationRows === f.reminders && f.outboxFiles === f.reminders && (f.lagP99s as number) < 30,
+  },
+  memory: { everyRun: false, met: (f: Figures) => (f.rssMiBWithTasksCached as number) < 1024 },
+};
 
 interface Run {
   results: Result[];
@@ -133,7 +148,7 @@ async function runOnce(run: number): Promise<Run> {
       anchor: { seconds: round(bareMs / 1000), perSecond: round(bare) },
       ratio: round(ours / bare),
       target: 'all 949 < 30 s and >= 0.5x the bare start rate',
-      check: (f, _a, r) => (quick || (f.seconds as number) < 30) && (r as number) >= 0.5,
+      id: 'bulk',
       note: 'anchor: bare client.workflow.start of a no-op workflow (no persistence), same concurrency (16)',
     });
 
@@ -174,7 +189,7 @@ async function runOnce(run: number): Promise<Run> {
       anchor: { p50: ns.p50, p95: ns.p95, p99: ns.p99 },
       ratio: round(ts.p50 / ns.p50),
       target: 'p50 < 25 ms, p99 < 100 ms, p50 <= 3x the no-op update',
-      check: (f, _a, r) => (f.p50 as number) < 25 && (f.p99 as number) < 100 && (r as number) <= 3,
+      id: 'transition',
       note: `ms, after ${warmUp} uncounted of each; API + Workflow Update + audit/read-model statement + response; anchor: a no-op Workflow Update sent with the client`,
     });
 
@@ -224,7 +239,7 @@ async function runOnce(run: number): Promise<Run> {
       anchor: { reqPerSec: round(helloRun.requests.average), p99: helloRun.latency.p99 },
       ratio: round(list.requests.average / helloRun.requests.average),
       target: '>= 40% of the hello-world req/s and p99 < 50 ms',
-      check: (f, _a, r) => (r as number) >= 0.4 && (f.p99 as number) < 50,
+      id: 'list',
       note: `autocannon in the benchmark process, 50 connections, loopback; the API (npm run api) and the hello-world each in their own process, warmed up for one round first; reqPerSec/p99 as deployed (page cache on, LIST_CACHE_SECONDS=${cfg.LIST_CACHE_SECONDS}), uncached* with LIST_CACHE_SECONDS=0 (every request reads PostgreSQL)`,
     });
 
@@ -263,11 +278,11 @@ async function runOnce(run: number): Promise<Run> {
     const large = await dash();
     results.push({
       name: `dashboard at ${tasks.length} vs ${tasks.length + synthetic} tasks`,
-      figure: Object.fromEntries(Object.entries(large).map(([k, v]) => [`${k}@${tasks.length + synthetic}`, v])),
-      anchor: Object.fromEntries(Object.entries(small).map(([k, v]) => [`${k}@${tasks.length}`, v])),
+      figure: { tasks: tasks.length + synthetic, ...large },
+      anchor: { tasks: tasks.length, ...small },
       ratio: round((large.summaryP50 as number) / (small.summaryP50 as number)),
       target: 'summary p50 < 10 ms at 949 and < 100 ms at 100,000',
-      check: (f, a) => (a?.[`summaryP50@${tasks.length}`] as number) < 10 && (f[`summaryP50@${tasks.length + synthetic}`] as number) < 100,
+      id: 'dashboard',
       note: `ms over ${reps} sequential requests each; ratio = growth of the summary p50`,
     });
     await stack.prisma.$executeRawUnsafe(`DELETE FROM tasks WHERE code LIKE 'SYN-%'`);
@@ -306,12 +321,11 @@ async function runOnce(run: number): Promise<Run> {
     const ls = summary(lags);
     results.push({
       name: `deadline storm (${stormN} reminders due at once)`,
-      figure: { sent: sent.length, notificationRows: rows, outboxFiles: files, lagP50s: ls.p50, lagP99s: ls.p99, drainSeconds: ls.max },
+      figure: { reminders: stormN, sent: sent.length, notificationRows: rows, outboxFiles: files, lagP50s: ls.p50, lagP99s: ls.p99, drainSeconds: ls.max },
       anchor: null,
       ratio: null,
       target: 'every reminder sent once, p99 lag < 30 s',
-      check: (f) => f.sent === stormN && f.notificationRows === stormN && f.outboxFiles === stormN && (f.lagP99s as number) < 30,
-      everyRun: true,
+      id: 'storm',
       note: 'embedded default e-mail (outbox folder); lag = sent time - due time',
     });
 
@@ -324,7 +338,7 @@ async function runOnce(run: number): Promise<Run> {
       anchor: { rssMiBBeforeImport: round(rssBeforeImport) },
       ratio: null,
       target: '< 1 GB RSS with 949 cached',
-      check: (f) => (f.rssMiBWithTasksCached as number) < 1024,
+      id: 'memory',
       note: 'RSS of the one process that runs the worker, the API and the benchmark client (an upper bound for the worker); at the end it also caches the storm and no-op workflows',
     });
   } finally {
@@ -340,9 +354,30 @@ async function runOnce(run: number): Promise<Run> {
   return { results, postgres };
 }
 
+/**
+ * Each run is a fresh process (`--child <n> <file>`), so no run inherits the memory, JIT state or
+ * caches of the one before; this process collects them and writes the medians.
+ */
 async function main(): Promise<void> {
+  const child = process.argv.indexOf('--child');
+  if (child > 0) {
+    const run = await runOnce(Number(process.argv[child + 1]));
+    fs.writeFileSync(process.argv[child + 2] as string, JSON.stringify(run));
+    return;
+  }
   const runs: Run[] = [];
-  for (let run = 1; run <= RUNS; run++) runs.push(await runOnce(run));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-runs-'));
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      const out = path.join(dir, `run-${run}.json`);
+      const args = ['--import', 'tsx', __filename, ...(quick ? ['--quick'] : []), '--runs', String(RUNS), '--child', String(run), out];
+      const code = await new Promise<number | null>((resolve) => spawn(process.execPath, args, { stdio: 'inherit' }).once('exit', resolve));
+      if (code !== 0) throw new Error(`benchmark run ${run} failed (exit ${code})`);
+      runs.push(JSON.parse(fs.readFileSync(out, 'utf8')) as Run);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   writeResults(runs, quick);
 }
 
@@ -384,7 +419,8 @@ function writeResults(runs: Run[], isQuick: boolean): void {
     const figure = medianOf(each.map((e) => e.figure));
     const anchor = r.anchor ? medianOf(each.map((e) => e.anchor as Record<string, number>)) : null;
     const ratio = r.ratio === null ? null : median(each.map((e) => e.ratio as number));
-    const met = r.check(figure, anchor, ratio) && (!r.everyRun || each.every((e) => e.check(e.figure, e.anchor, e.ratio)));
+    const check = CHECKS[r.id];
+    const met = check.met(figure, anchor, ratio) && (!check.everyRun || each.every((e) => check.met(e.figure, e.anchor, e.ratio)));
     return { name: r.name, figure, anchor, ratio, target: r.target, met, note: r.note, runs: each.map((e) => ({ figure: e.figure, anchor: e.anchor, ratio: e.ratio })) };
   });
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ ...meta, results: medians }, null, 2)}\n`);

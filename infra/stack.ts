@@ -31,7 +31,6 @@ export interface Stack {
   tokensFile: string | null;
   prisma: PrismaClient;
   temporal: Client;
-  listCache: ListCache | undefined;
   stop(): Promise<void>;
 }
 
@@ -165,7 +164,7 @@ export async function startStack(
     fs.writeFileSync(file, `${JSON.stringify({ pid: process.pid, databaseUrl, ownerDatabaseUrl: ownerUrl, temporalAddress, apiUrl }, null, 2)}\n`, { mode: 0o600 });
     stops.unshift(async () => fs.rmSync(file, { force: true }));
 
-    return { databaseUrl, temporalAddress, temporalUiUrl, apiUrl, tokensFile, prisma, temporal, listCache, stop: stopAll };
+    return { databaseUrl, temporalAddress, temporalUiUrl, apiUrl, tokensFile, prisma, temporal, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
