@@ -32,8 +32,8 @@ export interface Delivery {
 export function createActivities({ prisma, mailer, mailFrom }: ActivityDeps) {
   return {
     /**
-     * Writes one event to the audit log and brings the task's read-model row up to it, in one
-     * transaction. Idempotent on (task, seq): a retry after a lost reply writes nothing.
+     * Writes one event to the audit log and brings the task's read-model row up to it, in one SQL
+     * statement (persist-event.ts). Idempotent on (task, seq): a retry after a lost reply writes nothing.
      */
     async persistEvent({ event, snapshot }: PersistInput): Promise<{ duplicate: boolean }> {
       const outcome = await persistEventSql(sqlPool(prisma), event, snapshot);
