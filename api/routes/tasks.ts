@@ -218,10 +218,11 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
     body: transitionBody,
     responses: { 200: { description: 'the task after the transition', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
-      // Who may take which edge is decided by the workflow's validator (domain/transition-rules.ts)
-      // against the task's current state, and a missing task is a missing workflow (404): the
-      // hottest write needs no read of its own first.
-      const view = await update(params.code, transitionUpdate, { actor: actorOf(principalOf(res)), ...body }, res);
+      // The read first is also what refuses a write with 503 while PostgreSQL is away, instead of an
+      // update the workflow accepts and then holds until the database is back.
+      const row = await existingTask(params.code);
+      const actor = requireActor(res, row);
+      const view = await update(params.code, transitionUpdate, { actor, ...body }, res);
       await respond(prisma, res, 200, viewToApiTask(view));
     },
   });
