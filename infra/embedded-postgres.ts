@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { isAlive, stopProcess } from './processes';
 
 export interface RunningPostgres {
   url: string;
@@ -140,17 +141,5 @@ export function readOrCreateSecret(dataDir: string, name: string): string {
 async function stopStalePostmaster(databaseDir: string): Promise<void> {
   const pid = readPostmasterPid(databaseDir);
   if (pid === null || !isAlive(pid)) return;
-  process.kill(pid, 'SIGINT');
-  const deadline = Date.now() + 15_000;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  await stopProcess(pid, 'SIGINT', 15_000);
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes';
+import { isAlive, stopProcess } from './processes';
 
 export interface RunningTemporal {
   address: string;
@@ -73,18 +74,11 @@ async function stopStaleServer(pidFile: string): Promise<void> {
   const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
   fs.rmSync(pidFile, { force: true });
   if (!Number.isInteger(pid) || pid <= 0 || !isTemporalProcess(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 10_000;
-  while (isTemporalProcess(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (isTemporalProcess(pid)) process.kill(pid, 'SIGKILL');
+  await stopProcess(pid, 'SIGTERM', 10_000, isTemporalProcess);
 }
 
 function isTemporalProcess(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
+  if (!isAlive(pid)) return false;
   try {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('start-dev');
   } catch {
