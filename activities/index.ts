@@ -1,14 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { PrismaClient } from '@prisma/client';
+import { persistEvent } from '../db/audit-events';
+import type { Db } from '../db/client';
+import { claimOutboxRow, recordSendFailure, recordSent } from '../db/notifications';
 import type { ReminderPoint } from '../domain/deadline-policy';
 import type { TaskEvent, TaskState, TaskView } from '../domain/task';
-import { sqlPool } from '../infra/db';
-import { persistEventSql } from './persist-event';
 import { PermanentMailError, type Mailer } from './mailer';
 import { reminderEmail } from './reminder-email';
 
 export interface ActivityDeps {
-  prisma: PrismaClient;
+  db: Db;
   mailer: Mailer;
   mailFrom: string;
 }
@@ -29,14 +29,14 @@ export interface Delivery {
   error?: string;
 }
 
-export function createActivities({ prisma, mailer, mailFrom }: ActivityDeps) {
+export function createActivities({ db, mailer, mailFrom }: ActivityDeps) {
   return {
     /**
      * Writes one event to the audit log and brings the task's read-model row up to it, in one SQL
-     * statement (persist-event.ts). Idempotent on (task, seq): a retry after a lost reply writes nothing.
+     * statement (db/audit-events.ts). Idempotent on (task, seq): a retry after a lost reply writes nothing.
      */
     async persistEvent({ event, snapshot }: PersistInput): Promise<{ duplicate: boolean }> {
-      const outcome = await persistEventSql(sqlPool(prisma), event, snapshot);
+      const outcome = await persistEvent(db, event, snapshot);
       // Events are persisted strictly in order by the workflow; a gap is transient (retried).
       if (outcome === 'previous-missing') throw new Error(`event ${event.seq - 1} of ${event.taskCode} is not persisted yet`);
       return { duplicate: outcome === 'duplicate' };
@@ -49,19 +49,15 @@ export function createActivities({ prisma, mailer, mailFrom }: ActivityDeps) {
     async sendReminder({ point, recipients, task }: ReminderInput): Promise<Delivery> {
       const key = `${task.code}:${point.kind}:${point.dueDate}:${point.offsetDays}`;
       const { subject, text } = reminderEmail(point, task);
-      const row = await prisma.notification.upsert({
-        where: { key },
-        create: {
-          key,
-          taskCode: task.code,
-          kind: point.kind,
-          dueDate: new Date(`${point.dueDate}T00:00:00Z`),
-          offsetDays: point.offsetDays,
-          recipients,
-          subject,
-          body: text,
-        },
-        update: {},
+      const row = await claimOutboxRow(db, {
+        key,
+        taskCode: task.code,
+        kind: point.kind,
+        dueDate: point.dueDate,
+        offsetDays: point.offsetDays,
+        recipients,
+        subject,
+        body: text,
       });
       if (row.status === 'SENT') return { status: 'SENT' };
       if (row.status === 'FAILED') return { status: 'FAILED', error: row.lastError ?? 'failed' };
@@ -72,16 +68,13 @@ export function createActivities({ prisma, mailer, mailFrom }: ActivityDeps) {
       } catch (err) {
         const message = (err as Error).message;
         if (err instanceof PermanentMailError) {
-          await prisma.notification.update({ where: { key }, data: { status: 'FAILED', attempts: { increment: 1 }, lastError: message } });
+          await recordSendFailure(db, key, message, true);
           return { status: 'FAILED', error: message };
         }
-        await prisma.notification.update({ where: { key }, data: { attempts: { increment: 1 }, lastError: message } });
+        await recordSendFailure(db, key, message, false);
         throw ApplicationFailure.retryable(`sending ${key} failed: ${message}`, 'MAIL_TRANSIENT');
       }
-      await prisma.notification.update({
-        where: { key },
-        data: { status: 'SENT', attempts: { increment: 1 }, sentAt: new Date(), messageId, lastError: null },
-      });
+      await recordSent(db, key, messageId);
       return { status: 'SENT' };
     },
   };

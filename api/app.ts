@@ -1,10 +1,10 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { rateLimit } from 'express-rate-limit';
-import type { PrismaClient } from '@prisma/client';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
-import type { Principal } from '../infra/tokens';
+import type { Db } from '../db/client';
+import type { Principal } from '../domain/principal';
 import { authenticate } from './auth';
 import { idempotency, respond } from './idempotency';
 import type { ListCache } from './list-cache';
@@ -17,7 +17,7 @@ import { taskRoutes } from './routes/tasks';
 import { isUnavailable } from './task-commands';
 
 export interface AppDeps {
-  prisma: PrismaClient;
+  db: Db;
   temporal: Client;
   config: Config;
   log?: (line: string) => void;
@@ -27,7 +27,7 @@ export interface AppDeps {
 
 /** The Express app (no listening here, so tests drive it without a port race). */
 export function createApp(deps: AppDeps) {
-  const { prisma, temporal, config, listCache } = deps;
+  const { db, temporal, config, listCache } = deps;
   const log = deps.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const app = express();
   const registry = new RouteRegistry();
@@ -52,7 +52,7 @@ export function createApp(deps: AppDeps) {
   });
   app.get('/readyz', async (_req, res, next) => {
     try {
-      const deps = await checkDependencies(prisma, temporal, config.TEMPORAL_NAMESPACE);
+      const deps = await checkDependencies(db, temporal, config.TEMPORAL_NAMESPACE);
       if (deps.ok) {
         res.json({ status: 'ready', postgres: deps.postgres, temporal: deps.temporal });
         return;
@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps) {
     res.type('html').send(docsPage(registry));
   });
 
-  app.use('/api', authenticate(prisma, config.TOKEN_CACHE_SECONDS * 1000));
+  app.use('/api', authenticate(db, config.TOKEN_CACHE_SECONDS * 1000));
   app.use(
     '/api',
     rateLimit({
@@ -96,9 +96,9 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use('/api', idempotency(prisma));
-  app.use(taskRoutes({ prisma, temporal, config, registry, listCache }));
-  app.use(dashboardRoutes({ prisma, registry }));
+  app.use('/api', idempotency(db));
+  app.use(taskRoutes({ db, temporal, config, registry, listCache }));
+  app.use(dashboardRoutes({ db, registry }));
 
   app.use((req, _res, next) => {
     next(new HttpProblem(404, 'Not Found', `No route ${req.method} ${req.path}.`));
@@ -122,7 +122,7 @@ export function createApp(deps: AppDeps) {
     if (problem.status === 503) res.setHeader('Retry-After', '5');
     const storable = [400, 403, 404, 409, 422].includes(problem.status);
     try {
-      if (storable) await respond(prisma, res, problem.status, body, 'application/problem+json');
+      if (storable) await respond(db, res, problem.status, body, 'application/problem+json');
       else res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
     } catch {
       res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));

@@ -1,17 +1,18 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { PrismaClient } from '@prisma/client';
 import type { Actor } from '../domain/task';
-import { principalForToken, type Principal } from '../infra/tokens';
+import type { Db } from '../db/client';
+import { principalForToken } from '../db/tokens';
+import type { Principal } from '../domain/principal';
 import { forbidden, unauthorized } from './problem';
 
 /** Resolves `Authorization: Bearer <token>` to a principal in res.locals.principal, or answers 401. */
-export function authenticate(prisma: PrismaClient, tokenCacheMs = 0) {
+export function authenticate(db: Db, tokenCacheMs = 0) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const header = req.headers.authorization ?? '';
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       if (!m) throw unauthorized('Send Authorization: Bearer <token>.');
-      const principal = await principalForToken(prisma, m[1] as string, tokenCacheMs);
+      const principal = await principalForToken(db, m[1] as string, tokenCacheMs);
       if (!principal) throw unauthorized('The token is unknown or revoked.');
       res.locals.principal = principal;
       next();

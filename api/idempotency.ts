@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { Prisma, type PrismaClient } from '@prisma/client';
-import { canonicalJson } from '../infra/audit-chain';
-import type { Principal } from '../infra/tokens';
+import type { Db } from '../db/client';
+import { findStoredAnswer, storeAnswer } from '../db/idempotency';
+import { canonicalJson } from '../domain/canonical-json';
+import type { Principal } from '../domain/principal';
 import { badRequest, unprocessable } from './problem';
 
 interface PendingKey {
@@ -28,7 +29,7 @@ export function updateIdFor(res: Response): string | undefined {
  * changes nothing; the same key with another body is 422. Answers are stored in PostgreSQL, so
  * this holds across restarts. Requests without the header pass through.
  */
-export function idempotency(prisma: PrismaClient) {
+export function idempotency(db: Db) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const key = req.header('idempotency-key');
@@ -40,7 +41,7 @@ export function idempotency(prisma: PrismaClient) {
       }
       const principal = (res.locals.principal as Principal).name;
       const hash = requestHash(req);
-      const stored = await prisma.idempotencyRecord.findUnique({ where: { principal_key: { principal, key } } });
+      const stored = await findStoredAnswer(db, principal, key);
       if (stored) {
         if (stored.requestHash !== hash) {
           throw unprocessable('This Idempotency-Key was used with a different request.', {
@@ -64,15 +65,11 @@ export function idempotency(prisma: PrismaClient) {
  * Sends a JSON answer, first storing it under the request's Idempotency-Key (if any) so a retry
  * gets exactly this answer. 5xx answers are not stored: the client should retry those.
  */
-export async function respond(prisma: PrismaClient, res: Response, status: number, body: unknown, contentType = 'application/json'): Promise<void> {
+export async function respond(db: Db, res: Response, status: number, body: unknown, contentType = 'application/json'): Promise<void> {
   const pending = res.locals.idempotency as PendingKey | undefined;
   if (pending && status < 500) {
-    await prisma.idempotencyRecord
-      .create({ data: { principal: pending.principal, key: pending.key, requestHash: pending.requestHash, status, body: body as Prisma.InputJsonValue } })
-      .catch((err: unknown) => {
-        // A concurrent request with the same key stored first; its answer stands.
-        if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
-      });
+    // A concurrent request with the same key may have stored first; then its answer stands.
+    await storeAnswer(db, pending.principal, pending.key, { requestHash: pending.requestHash, status, body });
     res.locals.idempotency = undefined;
   }
   res.status(status).type(contentType).send(JSON.stringify(body));

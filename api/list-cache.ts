@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import pg from 'pg';
+import { TasksChangedListener } from '../db/tasks-changed-listener';
 
 /** A response body ready to send as it is, with its validator (a hit costs no encoding or hashing). */
 export interface RenderedPage {
@@ -11,9 +11,6 @@ export function renderedPage(json: string): RenderedPage {
   const body = Buffer.from(json, 'utf8');
   return { body, etag: `W/"${body.length.toString(16)}-${crypto.createHash('sha1').update(body).digest('base64url')}"` };
 }
-
-/** The channel the `tasks` trigger notifies on every committed change (migration 0003). */
-export const TASKS_CHANGED_CHANNEL = 'tasks_changed';
 
 /**
  * Rendered task-list pages, kept by one API process until the read model changes.
@@ -30,61 +27,27 @@ export const TASKS_CHANGED_CHANNEL = 'tasks_changed';
  */
 export class ListCache {
   private generation = 0;
-  private listening = false;
-  private stopped = false;
-  private client: pg.Client | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly listener: TasksChangedListener;
   private readonly pages = new Map<string, { generation: number; at: number; page: RenderedPage }>();
 
   constructor(
-    private readonly connectionString: string,
+    connectionString: string,
     private readonly maxAgeMs: number,
     private readonly maxPages = 1000,
-  ) {}
+  ) {
+    this.listener = new TasksChangedListener(connectionString, () => {
+      this.generation++;
+    });
+  }
 
   /** Connects the listener; resolves once it listens (or rejects: the caller may run without a cache). */
   async start(): Promise<this> {
-    await this.listen();
+    await this.listener.start();
     return this;
   }
 
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 5_000 });
-    const lost = () => {
-      if (this.client !== client) return;
-      this.client = null;
-      this.listening = false;
-      this.generation++;
-      client.removeAllListeners();
-      client.on('error', () => undefined);
-      client.end().catch(() => undefined);
-      this.scheduleRetry();
-    };
-    client.on('error', lost);
-    client.on('end', lost);
-    client.on('notification', () => {
-      this.generation++;
-    });
-    this.client = client;
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${TASKS_CHANGED_CHANNEL}`);
-    } catch (err) {
-      lost();
-      throw err;
-    }
-    // Anything committed before LISTEN took effect is not in a page read from now on.
-    this.generation++;
-    this.listening = true;
-  }
-
-  private scheduleRetry(): void {
-    if (this.stopped || this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.listen().catch(() => undefined);
-    }, 1_000);
-    this.retryTimer.unref();
+  private get listening(): boolean {
+    return this.listener.listening;
   }
 
   /** The generation to read a page at (pass it to `put`). */
@@ -112,16 +75,7 @@ export class ListCache {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    const client = this.client;
-    this.client = null;
-    this.listening = false;
+    await this.listener.stop();
     this.pages.clear();
-    if (client) {
-      client.removeAllListeners();
-      client.on('error', () => undefined);
-      await client.end().catch(() => undefined);
-    }
   }
 }

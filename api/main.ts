@@ -5,8 +5,8 @@
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../config/env';
-import { createPrisma } from '../infra/db';
-import { applyMigrations } from '../infra/migrations';
+import { connectDb } from '../db/client';
+import { applyMigrations } from '../db/migrations';
 import { createApp } from './app';
 import { ListCache } from './list-cache';
 
@@ -17,12 +17,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   await applyMigrations(cfg.DATABASE_URL);
-  const prisma = createPrisma(cfg.DATABASE_URL);
+  const db = connectDb(cfg.DATABASE_URL);
   // One Temporal connection for the process, shared by every request.
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const listCache = cfg.LIST_CACHE_SECONDS > 0 ? await new ListCache(cfg.DATABASE_URL, cfg.LIST_CACHE_SECONDS * 1000).start() : undefined;
-  const server = http.createServer(createApp({ prisma, temporal, config: cfg, listCache }));
+  const server = http.createServer(createApp({ db, temporal, config: cfg, listCache }));
   server.listen(cfg.PORT, cfg.HOST, () => console.log(`api: listening on http://${cfg.HOST}:${cfg.PORT}`));
 
   let stopping = false;
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       await listCache?.stop();
       await connection.close();
-      await prisma.$disconnect();
+      await db.close();
       process.exit(0);
     });
     server.closeIdleConnections();

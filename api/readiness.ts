@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@prisma/client';
+import { ping, type Db } from '../db/client';
 import type { Client } from '@temporalio/client';
 
 export interface DependencyStatus {
@@ -25,10 +25,10 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Asks PostgreSQL and Temporal, in parallel, whether they answer. */
-export async function checkDependencies(prisma: PrismaClient, temporal: Client, namespace: string, timeoutMs = 2000): Promise<DependencyStatus> {
+export async function checkDependencies(db: Db, temporal: Client, namespace: string, timeoutMs = 2000): Promise<DependencyStatus> {
   const errors: Record<string, string> = {};
   const [pg, tp] = await Promise.allSettled([
-    withTimeout(prisma.$queryRaw`SELECT 1`, timeoutMs, 'PostgreSQL'),
+    withTimeout(ping(db), timeoutMs, 'PostgreSQL'),
     withTimeout(temporal.workflowService.describeNamespace({ namespace }), timeoutMs, 'Temporal'),
   ]);
   if (pg.status === 'rejected') errors.postgres = String((pg.reason as Error).message ?? pg.reason);

@@ -11,14 +11,14 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { importTasks, validateCatalog } from '../catalog/importer';
+import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer';
 import { reference } from '../catalog/reference-data';
 import { loadConfig } from '../config/env';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../domain/dates';
 import type { TaskDefinition } from '../domain/task';
-import { CATALOG_FILE, startStack } from '../infra/stack';
-import { policyFromConfig, startTaskWorkflow } from '../infra/task-client';
-import { resolveTemporalCli } from '../infra/temporal-binaries';
+import { startStack } from '../stack/stack';
+import { policyFromConfig, startTaskWorkflow } from '../temporal/task-client';
+import { resolveTemporalCli } from '../embedded/temporal-binaries';
 import { runTs } from '../test/support/processes';
 import { noopUpdate } from './workflows/noop';
 import { pool, summary, timed } from './stats';
@@ -128,7 +128,7 @@ async function runOnce(run: number): Promise<Run> {
     const tasks = quick ? all.slice(0, 200) : all;
     const concurrency = 16;
     log(`1. bulk start of ${tasks.length} task workflows (each with its first persisted event)`);
-    const imported = await importTasks({ prisma: stack.prisma, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, concurrency, eagerStart: true });
+    const imported = await importTasks({ db: stack.db, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, concurrency, eagerStart: true });
     // Memory with every task workflow cached, before anything else is started.
     const rssAfterImport = process.memoryUsage().rss / 2 ** 20;
     const [, bareMs] = await timed(() =>
@@ -266,7 +266,7 @@ async function runOnce(run: number): Promise<Run> {
     const synthetic = quick ? 10_000 : 100_000;
     log(`4. inserting ${synthetic} synthetic read-model rows`);
     const ministries = reference.ministries.filter((m) => m.delegates).map((m) => m.code);
-    await stack.prisma.$executeRawUnsafe(`
+    await stack.db.prisma.$executeRawUnsafe(`
       INSERT INTO tasks (code, title, sector, status, status_since, lead_ministry_code, coordinating_ministries, due_date, reports_obstacle, updated_at)
       SELECT 'SYN-' || lpad(g::text, 6, '0'), 'Synthetic task ' || g, 'Synthetic',
              (ARRAY['FEASIBLE','FEASIBLE','REQUIRES_GUIDANCE','AUTHORITY_ADJUSTMENT'])[1 + g % 4]::"TaskStatus",
@@ -274,7 +274,7 @@ async function runOnce(run: number): Promise<Run> {
              (ARRAY[${ministries.map((m) => `'${m}'`).join(',')}])[1 + g % ${ministries.length}],
              '{}', CASE WHEN g % 4 = 0 OR g % 4 = 1 THEN NULL ELSE current_date + (g % 600 - 300) END, g % 5, now()
         FROM generate_series(1, ${synthetic}) g`);
-    await stack.prisma.$executeRawUnsafe('ANALYZE tasks');
+    await stack.db.prisma.$executeRawUnsafe('ANALYZE tasks');
     const large = await dash();
     results.push({
       name: `dashboard at ${tasks.length} vs ${tasks.length + synthetic} tasks`,
@@ -285,7 +285,7 @@ async function runOnce(run: number): Promise<Run> {
       id: 'dashboard',
       note: `ms over ${reps} sequential requests each; ratio = growth of the summary p50`,
     });
-    await stack.prisma.$executeRawUnsafe(`DELETE FROM tasks WHERE code LIKE 'SYN-%'`);
+    await stack.db.prisma.$executeRawUnsafe(`DELETE FROM tasks WHERE code LIKE 'SYN-%'`);
 
     await settle();
     // 5. Deadline storm: every reminder falls due at the same instant.
@@ -311,11 +311,11 @@ async function runOnce(run: number): Promise<Run> {
     const deadline = dueAt + 180_000;
     let sent: { sentAt: Date | null }[] = [];
     while (Date.now() < deadline) {
-      sent = await stack.prisma.notification.findMany({ where: { taskCode: { startsWith: 'STORM-' }, status: 'SENT' }, select: { sentAt: true } });
+      sent = await stack.db.prisma.notification.findMany({ where: { taskCode: { startsWith: 'STORM-' }, status: 'SENT' }, select: { sentAt: true } });
       if (sent.length >= stormN) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    const rows = await stack.prisma.notification.count({ where: { taskCode: { startsWith: 'STORM-' } } });
+    const rows = await stack.db.prisma.notification.count({ where: { taskCode: { startsWith: 'STORM-' } } });
     const files = fs.readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.startsWith('STORM-')).length;
     const lags = sent.map((s) => ((s.sentAt as Date).getTime() - dueAt) / 1000);
     const ls = summary(lags);
@@ -346,7 +346,7 @@ async function runOnce(run: number): Promise<Run> {
     await noopRunning;
     await nativeConnection.close();
     await connection.close();
-    postgres = ((await stack.prisma.$queryRawUnsafe<{ version: string }[]>('SELECT version()'))[0]?.version ?? '?').split(' on ')[0] as string;
+    postgres = ((await stack.db.prisma.$queryRawUnsafe<{ version: string }[]>('SELECT version()'))[0]?.version ?? '?').split(' on ')[0] as string;
     await stack.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,12 +1,16 @@
-import type { PrismaClient } from '@prisma/client';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
-import { sqlPool } from '../infra/db';
-import { startTaskWorkflow } from '../infra/task-client';
+import type { Db } from '../db/client';
+import { catalogFieldsOf, countPersisted } from '../db/tasks';
+import { startTaskWorkflow } from '../temporal/task-client';
 import { definitionUpdate, taskWorkflowId } from '../workflows/messages';
 import { parseCsv } from './csv';
+
+/** The bundled catalog (illustrative rows; README "The catalog"). */
+export const CATALOG_FILE = path.resolve(__dirname, 'tasks.csv');
 
 export const CATALOG_COLUMNS = [
   'code',
@@ -126,7 +130,7 @@ export interface ImportResult {
  * after an interruption: starting an existing workflow is refused by Temporal and counted as existing.
  */
 export async function importTasks(opts: {
-  prisma: PrismaClient;
+  db: Db;
   temporal: Client;
   taskQueue: string;
   policy: DeadlinePolicy;
@@ -138,11 +142,8 @@ export async function importTasks(opts: {
   onProgress?: (p: ImportProgress) => void;
 }): Promise<ImportResult> {
   const t0 = Date.now();
-  const { prisma, temporal, tasks } = opts;
-  const existingRows = await prisma.task.findMany({
-    where: { code: { in: tasks.map((t) => t.code) } },
-    select: { code: true, title: true, sector: true, legalBasis: true, level: true },
-  });
+  const { db, temporal, tasks } = opts;
+  const existingRows = await catalogFieldsOf(db, tasks.map((t) => t.code));
   const existing = new Map(existingRows.map((r) => [r.code, r]));
   const todo = tasks.filter((t) => !existing.has(t.code));
   const result: ImportResult = { started: 0, existing: existing.size, updated: 0, seconds: 0 };
@@ -184,7 +185,7 @@ export async function importTasks(opts: {
     const codes = todo.map((t) => t.code);
     const deadline = Date.now() + 120_000;
     for (;;) {
-      const persisted = Number((await sqlPool(prisma).query<{ n: string }>('SELECT count(*) AS n FROM tasks WHERE code = ANY($1::text[])', [codes])).rows[0]?.n);
+      const persisted = await countPersisted(db, codes);
       if (persisted >= codes.length) break;
       if (Date.now() > deadline) throw new Error(`only ${persisted} of ${codes.length} imported tasks were persisted after 120 s; is the worker running?`);
       await new Promise((r) => setTimeout(r, 100));

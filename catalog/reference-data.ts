@@ -1,4 +1,5 @@
-import type { PrismaClient } from '@prisma/client';
+import type { Db } from '../db/client';
+import { upsertReferenceData } from '../db/reference-data';
 import reference from './reference.json';
 
 export { reference };
@@ -14,23 +15,11 @@ export function reportedLocalities(): Set<string> {
 }
 
 /** Loads ministries and localities from reference.json (idempotent; keeps reports filed since). */
-export async function loadReferenceData(prisma: PrismaClient): Promise<void> {
+export async function loadReferenceData(db: Db): Promise<void> {
   const reported = reportedLocalities();
   const reportedAt = new Date(`${reference.assessment.reportedAt}T00:00:00Z`);
-  await prisma.$transaction([
-    ...reference.ministries.map((m) =>
-      prisma.ministry.upsert({
-        where: { code: m.code },
-        create: { code: m.code, name: m.name, delegates: m.delegates, role: 'role' in m ? (m.role ?? null) : null },
-        update: { name: m.name, delegates: m.delegates },
-      }),
-    ),
-    ...reference.localities.map((l) =>
-      prisma.locality.upsert({
-        where: { code: l.code },
-        create: { code: l.code, name: l.name, kind: l.kind, reportedAt: reported.has(l.code) ? reportedAt : null },
-        update: { name: l.name, kind: l.kind },
-      }),
-    ),
-  ]);
+  await upsertReferenceData(db, {
+    ministries: reference.ministries.map((m) => ({ code: m.code, name: m.name, delegates: m.delegates, role: 'role' in m ? (m.role ?? null) : null })),
+    localities: reference.localities.map((l) => ({ code: l.code, name: l.name, kind: l.kind, reportedAt: reported.has(l.code) ? reportedAt : null })),
+  });
 }

@@ -9,10 +9,11 @@ import { Client, Connection } from '@temporalio/client';
 import { config } from '../config/env';
 import { importTasks, validateCatalog } from '../catalog/importer';
 import { loadReferenceData } from '../catalog/reference-data';
-import { createPrisma } from '../infra/db';
-import { applyMigrations } from '../infra/migrations';
-import { runtimeTarget } from '../infra/runtime-target';
-import { policyFromConfig } from '../infra/task-client';
+import { connectDb } from '../db/client';
+import { allMinistryCodes } from '../db/reference-data';
+import { applyMigrations } from '../db/migrations';
+import { runtimeTarget } from '../embedded/runtime-target';
+import { policyFromConfig } from '../temporal/task-client';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -27,11 +28,11 @@ async function main(): Promise<void> {
   const cfg = config();
   const target = runtimeTarget(cfg, { temporal: true });
   await applyMigrations(target.databaseUrl);
-  const prisma = createPrisma(target.databaseUrl);
+  const db = connectDb(target.databaseUrl);
   const connection = await Connection.connect({ address: target.temporalAddress });
   try {
-    await loadReferenceData(prisma);
-    const ministries = new Set((await prisma.ministry.findMany({ select: { code: true } })).map((m) => m.code));
+    await loadReferenceData(db);
+    const ministries = await allMinistryCodes(db);
     const { tasks, errors } = validateCatalog(fs.readFileSync(file, 'utf8'), ministries);
     if (errors.length > 0) {
       console.error(`${file}: ${errors.length} bad row(s); nothing was imported.`);
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     }
     const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
     const r = await importTasks({
-      prisma,
+      db,
       temporal,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       policy: policyFromConfig(cfg),
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     console.log(`${file}: ${tasks.length} rows; ${r.started} started, ${r.existing} already present, ${r.updated} updated, in ${r.seconds.toFixed(1)} s`);
   } finally {
     await connection.close();
-    await prisma.$disconnect();
+    await db.close();
   }
 }
 

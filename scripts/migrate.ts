@@ -1,7 +1,7 @@
 /** `npm run db:migrate`: applies the committed SQL migrations to DATABASE_URL (or the running embedded stack's database). */
 import { config } from '../config/env';
-import { applyMigrations } from '../infra/migrations';
-import { runtimeTarget } from '../infra/runtime-target';
+import { applyMigrations } from '../db/migrations';
+import { runtimeTarget } from '../embedded/runtime-target';
 
 async function main(): Promise<void> {
   const { databaseUrl } = runtimeTarget(config(), { temporal: false, owner: true });

@@ -3,7 +3,7 @@
  * CLI and the time-skipping test server, and prints their paths. TEMPORAL_CLI / TEMPORAL_TEST_SERVER
  * or binaries on PATH take precedence.
  */
-import { MissingBinaryError, resolveTemporalCli, resolveTemporalTestServer } from '../infra/temporal-binaries';
+import { MissingBinaryError, resolveTemporalCli, resolveTemporalTestServer } from '../embedded/temporal-binaries';
 
 try {
   console.log(`temporal CLI:          ${resolveTemporalCli()}`);

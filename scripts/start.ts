@@ -4,7 +4,7 @@
  * all down on Ctrl-C (SIGINT) or SIGTERM.
  */
 import { config } from '../config/env';
-import { startStack } from '../infra/stack';
+import { startStack } from '../stack/stack';
 
 function main(): void {
   const cfg = config();

@@ -5,31 +5,30 @@
  * Principals: home-affairs, ministry:<CODE>, locality:<CODE>, public.
  */
 import { config } from '../config/env';
-import { createPrisma } from '../infra/db';
-import { runtimeTarget } from '../infra/runtime-target';
-import { issueToken, revokeTokens } from '../infra/tokens';
+import { connectDb } from '../db/client';
+import { countValidTokens, issueToken, revokeTokens } from '../db/tokens';
+import { runtimeTarget } from '../embedded/runtime-target';
 
 async function main(): Promise<void> {
   const [command, arg, label] = process.argv.slice(2);
-  const prisma = createPrisma(runtimeTarget(config(), { temporal: false }).databaseUrl);
+  const db = connectDb(runtimeTarget(config(), { temporal: false }).databaseUrl);
   try {
     if (command === 'issue' && arg) {
-      console.log(await issueToken(prisma, arg, label ?? ''));
+      console.log(await issueToken(db, arg, label ?? ''));
     } else if (command === 'revoke' && arg) {
-      const n = await revokeTokens(prisma, { token: arg });
+      const n = await revokeTokens(db, { token: arg });
       if (n === 0) throw new Error('no active token matches');
       console.log('revoked');
     } else if (command === 'revoke-all' && arg) {
-      console.log(`revoked ${await revokeTokens(prisma, { principal: arg })} token(s) of ${arg}`);
+      console.log(`revoked ${await revokeTokens(db, { principal: arg })} token(s) of ${arg}`);
     } else if (command === 'list') {
-      const rows = await prisma.apiToken.groupBy({ by: ['principal'], where: { revokedAt: null }, _count: { _all: true }, orderBy: { principal: 'asc' } });
-      for (const r of rows) console.log(`${r.principal}\t${r._count._all}`);
+      for (const r of await countValidTokens(db)) console.log(`${r.principal}\t${r.count}`);
     } else {
       console.error('usage: npm run tokens -- issue <principal> [label] | revoke <token> | revoke-all <principal> | list');
       process.exitCode = 2;
     }
   } finally {
-    await prisma.$disconnect();
+    await db.close();
   }
 }
 

@@ -4,18 +4,19 @@
  * broken. Uses DATABASE_URL, or the running embedded stack's database.
  */
 import { config } from '../config/env';
-import { verifyChain } from '../infra/audit-chain';
-import { createPrisma } from '../infra/db';
-import { runtimeTarget } from '../infra/runtime-target';
+import { verifyChain } from '../db/audit-chain';
+import { connectDb } from '../db/client';
+import { allTaskCodes } from '../db/tasks';
+import { runtimeTarget } from '../embedded/runtime-target';
 
 async function main(): Promise<void> {
-  const prisma = createPrisma(runtimeTarget(config(), { temporal: false }).databaseUrl);
+  const db = connectDb(runtimeTarget(config(), { temporal: false }).databaseUrl);
   try {
-    const codes = process.argv.slice(2).length > 0 ? process.argv.slice(2) : (await prisma.task.findMany({ select: { code: true }, orderBy: { code: 'asc' } })).map((t) => t.code);
+    const codes = process.argv.slice(2).length > 0 ? process.argv.slice(2) : await allTaskCodes(db);
     let broken = 0;
     let events = 0;
     for (const code of codes) {
-      const r = await verifyChain(prisma, code);
+      const r = await verifyChain(db, code);
       events += r.checked;
       if (!r.valid) {
         broken++;
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     console.log(`${codes.length} task(s), ${events} intact event(s), ${broken} broken chain(s)`);
     if (broken > 0) process.exitCode = 1;
   } finally {
-    await prisma.$disconnect();
+    await db.close();
   }
 }
 

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { ensureSearchAttributes } from '../infra/search-attributes';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { config } from '../config/env';
-import { createPrisma } from '../infra/db';
-import { applyMigrations } from '../infra/migrations';
+import { connectDb } from '../db/client';
+import { applyMigrations } from '../db/migrations';
 import { createMailer } from '../activities/mailer';
 import { createTaskWorker } from './create-worker';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   await applyMigrations(cfg.DATABASE_URL);
-  const prisma = createPrisma(cfg.DATABASE_URL);
+  const db = connectDb(cfg.DATABASE_URL);
   const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
   await registerSearchAttributes(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
@@ -24,14 +24,14 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-    deps: { prisma, mailer, mailFrom: cfg.MAIL_FROM },
+    deps: { db, mailer, mailFrom: cfg.MAIL_FROM },
     ...(cfg.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE } } : {}),
   });
   console.log(`worker: polling task queue ${cfg.TEMPORAL_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
   // Worker.run() ends after SIGINT/SIGTERM once in-flight tasks are done (the SDK installs the handlers).
   await worker.run();
   await connection.close();
-  await prisma.$disconnect();
+  await db.close();
   mailer.close();
 }
 

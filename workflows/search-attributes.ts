@@ -3,7 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /**
  * Custom search attributes kept current by every task workflow, so operators can filter in the
  * Temporal UI/CLI too, e.g. `temporal workflow list --query "TaskStatus='REQUIRES_GUIDANCE'"`.
- * The dev server registers them at start (infra/temporal-dev-server.ts); on a cluster, register
+ * The dev server registers them at start (embedded/temporal-dev-server.ts); on a cluster, register
  * them once with `temporal operator search-attribute create`.
  */
 export const TaskStatusKey = defineSearchAttributeKey('TaskStatus', SearchAttributeType.KEYWORD);

@@ -1,12 +1,13 @@
 import { Router } from 'express';
-import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
-import { bottlenecks, summary } from '../read-model';
+import type { Db } from '../../db/client';
+import { bottlenecks, summary } from '../../db/dashboard';
+import { listLocalities, listMinistries } from '../../db/reference-data';
 import type { RouteRegistry } from '../route-registry';
 import { bottlenecksResponse, localityResponse, ministryResponse, summaryResponse } from '../schemas';
 
-export function dashboardRoutes(deps: { prisma: PrismaClient; registry: RouteRegistry }): Router {
-  const { prisma, registry } = deps;
+export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry }): Router {
+  const { db, registry } = deps;
   const router = Router();
 
   registry.register(router, {
@@ -18,7 +19,7 @@ export function dashboardRoutes(deps: { prisma: PrismaClient; registry: RouteReg
     query: z.strictObject({}),
     responses: { 200: { description: 'summary', schema: summaryResponse } },
     handler: async (_i, _req, res) => {
-      res.json(await summary(prisma));
+      res.json(await summary(db));
     },
   });
 
@@ -31,7 +32,7 @@ export function dashboardRoutes(deps: { prisma: PrismaClient; registry: RouteReg
     query: z.strictObject({}),
     responses: { 200: { description: 'bottlenecks', schema: bottlenecksResponse } },
     handler: async (_i, _req, res) => {
-      res.json(await bottlenecks(prisma));
+      res.json(await bottlenecks(db));
     },
   });
 
@@ -44,7 +45,7 @@ export function dashboardRoutes(deps: { prisma: PrismaClient; registry: RouteReg
     query: z.strictObject({}),
     responses: { 200: { description: 'ministries', schema: z.object({ items: z.array(ministryResponse) }) } },
     handler: async (_i, _req, res) => {
-      res.json({ items: await prisma.ministry.findMany({ orderBy: { code: 'asc' } }) });
+      res.json({ items: await listMinistries(db) });
     },
   });
 
@@ -57,7 +58,7 @@ export function dashboardRoutes(deps: { prisma: PrismaClient; registry: RouteReg
     query: z.strictObject({}),
     responses: { 200: { description: 'localities', schema: z.object({ items: z.array(localityResponse) }) } },
     handler: async (_i, _req, res) => {
-      const rows = await prisma.locality.findMany({ orderBy: { code: 'asc' } });
+      const rows = await listLocalities(db);
       res.json({ items: rows.map((r) => ({ ...r, reportedAt: r.reportedAt ? r.reportedAt.toISOString().slice(0, 10) : null })) });
     },
   });

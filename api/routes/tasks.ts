@@ -1,20 +1,23 @@
 import { Router, type Response } from 'express';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { PrismaClient } from '@prisma/client';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Config } from '../../config/env';
 import { vietnamDate } from '../../domain/dates';
 import type { MilestoneName, TaskDefinition, TaskView } from '../../domain/task';
-import { verifyChain } from '../../infra/audit-chain';
-import { policyFromConfig, startTaskWorkflow } from '../../infra/task-client';
+import { verifyChain } from '../../db/audit-chain';
+import { history } from '../../db/audit-events';
+import type { Db } from '../../db/client';
+import { knownMinistryCodes, localityExists } from '../../db/reference-data';
+import { getTask, listTasks, taskPageJson, type ApiTask } from '../../db/tasks';
+import { policyFromConfig, startTaskWorkflow } from '../../temporal/task-client';
 import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, transitionUpdate } from '../../workflows/messages';
 import { actorOf, principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import { renderedPage, type ListCache } from '../list-cache';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
-import { getTask, history, listTasks, taskPageJson, tasksCsv, type ApiTask } from '../read-model';
 import type { RouteRegistry } from '../route-registry';
+import { tasksCsv } from '../task-csv';
 import {
   assignmentBody,
   createTaskBody,
@@ -36,12 +39,12 @@ import { runTaskUpdate, viewToApiTask } from '../task-commands';
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
 
-export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; config: Config; registry: RouteRegistry; listCache?: ListCache }): Router {
-  const { prisma, temporal, config, registry, listCache } = deps;
+export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; registry: RouteRegistry; listCache?: ListCache }): Router {
+  const { db, temporal, config, registry, listCache } = deps;
   const router = Router();
 
   async function existingTask(code: string): Promise<ApiTask> {
-    const row = await getTask(prisma, code);
+    const row = await getTask(db, code);
     if (!row) throw notFound(`There is no task ${code}.`);
     return row;
   }
@@ -57,8 +60,8 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
 
   async function knownMinistries(codes: string[], field: string): Promise<void> {
     if (codes.length === 0) return;
-    const found = await prisma.ministry.findMany({ where: { code: { in: codes } }, select: { code: true } });
-    const missing = codes.filter((c) => !found.some((f) => f.code === c));
+    const found = await knownMinistryCodes(db, codes);
+    const missing = codes.filter((c) => !found.has(c));
     if (missing.length > 0) {
       throw unprocessable(`Unknown ministry ${missing.join(', ')}.`, { errors: [{ field, message: `unknown ministry ${missing.join(', ')}` }] });
     }
@@ -92,7 +95,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
         // The export holds every matching task, in pages of 1000, not just the requested page.
         const all = [];
         for (let page = 1; ; page++) {
-          const chunk = await listTasks(prisma, { ...query, page, limit: 1000 });
+          const chunk = await listTasks(db, { ...query, page, limit: 1000 });
           const items = JSON.parse(chunk.itemsJson) as ApiTask[];
           all.push(...items);
           if (all.length >= chunk.total || items.length === 0) break;
@@ -105,7 +108,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       let page = listCache?.get(key) ?? null;
       if (page === null) {
         const generation = listCache?.current();
-        page = renderedPage(taskPageJson(await listTasks(prisma, query)));
+        page = renderedPage(taskPageJson(await listTasks(db, query)));
         if (generation !== undefined) listCache?.put(key, generation, page);
       }
       // With the ETag set, Express answers a matching If-None-Match with 304 and computes nothing.
@@ -133,7 +136,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       if (body.status === 'FEASIBLE' && body.dueDate) {
         throw unprocessable('A FEASIBLE task has no due date.', { errors: [{ field: 'body.dueDate', message: 'not allowed for FEASIBLE' }] });
       }
-      if (await getTask(prisma, body.code)) throw conflict(`Task ${body.code} already exists.`);
+      if (await getTask(db, body.code)) throw conflict(`Task ${body.code} already exists.`);
       const definition: TaskDefinition = {
         ...body,
         focalPoint: body.focalPoint ?? { name: '', email: '' },
@@ -149,11 +152,11 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       // The response reflects the persisted task: wait for the workflow's first event to land.
       const deadline = Date.now() + 20_000;
       for (;;) {
-        const row = await getTask(prisma, body.code);
+        const row = await getTask(db, body.code);
         if (row) {
           listCache?.invalidate();
           res.setHeader('Location', `/api/tasks/${body.code}`);
-          await respond(prisma, res, 201, row);
+          await respond(db, res, 201, row);
           return;
         }
         if (Date.now() > deadline) throw unavailable(`Task ${body.code} was registered but is not persisted yet; is the worker running?`);
@@ -172,7 +175,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
     query: z.strictObject({}),
     responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 404) },
     handler: async ({ params }, _req, res) => {
-      const row = await getTask(prisma, params.code);
+      const row = await getTask(db, params.code);
       if (!row) throw notFound(`There is no task ${params.code}.`);
       res.json(row);
     },
@@ -189,7 +192,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
     responses: { 200: { description: 'events', schema: historyResponse }, ...problems(400, 401, 404) },
     handler: async ({ params, query }, _req, res) => {
       await existingTask(params.code);
-      res.json(await history(prisma, params.code, query.page, query.limit));
+      res.json(await history(db, params.code, query.page, query.limit));
     },
   });
 
@@ -204,7 +207,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
     responses: { 200: { description: 'verification result', schema: verifyResponse }, ...problems(400, 401, 404) },
     handler: async ({ params }, _req, res) => {
       await existingTask(params.code);
-      res.json(await verifyChain(prisma, params.code));
+      res.json(await verifyChain(db, params.code));
     },
   });
 
@@ -223,7 +226,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       const row = await existingTask(params.code);
       const actor = requireActor(res, row);
       const view = await update(params.code, transitionUpdate, { actor, ...body }, res);
-      await respond(prisma, res, 200, viewToApiTask(view));
+      await respond(db, res, 200, viewToApiTask(view));
     },
   });
 
@@ -240,7 +243,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       const row = await existingTask(params.code);
       const actor = requireActor(res, row, { coordinatorsToo: true });
       const view = await update(params.code, milestoneUpdate, { actor, name: body.name as MilestoneName, note: body.note }, res);
-      await respond(prisma, res, 200, viewToApiTask(view));
+      await respond(db, res, 200, viewToApiTask(view));
     },
   });
 
@@ -259,7 +262,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       if (body.leadMinistry) await knownMinistries([body.leadMinistry], 'body.leadMinistry');
       if (body.coordinatingMinistries) await knownMinistries(body.coordinatingMinistries, 'body.coordinatingMinistries');
       const view = await update(params.code, assignmentUpdate, { actor, ...body }, res);
-      await respond(prisma, res, 200, viewToApiTask(view));
+      await respond(db, res, 200, viewToApiTask(view));
     },
   });
 
@@ -277,7 +280,7 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       const p = principalOf(res);
       if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs sets deadlines.');
       const view = await update(params.code, deadlineUpdate, { actor: actorOf(p), ...body }, res);
-      await respond(prisma, res, 200, viewToApiTask(view));
+      await respond(db, res, 200, viewToApiTask(view));
     },
   });
 
@@ -296,14 +299,14 @@ export function taskRoutes(deps: { prisma: PrismaClient; temporal: Client; confi
       if (!(p.kind === 'home-affairs' || (p.kind === 'locality' && p.code === body.locality))) {
         throw forbidden(p.kind === 'locality' ? `Locality ${p.code} reports only for itself.` : 'Only localities report.');
       }
-      if (!(await prisma.locality.findUnique({ where: { code: body.locality } }))) {
+      if (!(await localityExists(db, body.locality))) {
         throw unprocessable(`Unknown locality ${body.locality}.`, { errors: [{ field: 'body.locality', message: 'unknown locality' }] });
       }
       if (body.kind === 'OBSTACLE' && body.description.trim() === '') {
         throw unprocessable('An obstacle report needs a description.', { errors: [{ field: 'body.description', message: 'required for OBSTACLE' }] });
       }
       const view = await update(params.code, localityReportUpdate, { actor: actorOf(p), ...body }, res);
-      await respond(prisma, res, 200, viewToApiTask(view));
+      await respond(db, res, 200, viewToApiTask(view));
     },
   });
 

@@ -2,14 +2,14 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/env';
-import { hashToken, issueToken, revokeTokens } from '../../infra/tokens';
-import pg from 'pg';
+import { hashToken, issueToken, revokeTokens } from '../../db/tokens';
 import { createActivities } from '../../activities';
-import { ensureAppRole } from '../../infra/app-role';
-import { createPrisma } from '../../infra/db';
+import { ensureAppRole } from '../../db/app-role';
+import { connectDb, openPool } from '../../db/client';
 import { stateQuery } from '../../workflows/messages';
-import { getTask } from '../../api/read-model';
-import { ListCache, TASKS_CHANGED_CHANNEL, renderedPage } from '../../api/list-cache';
+import { getTask } from '../../db/tasks';
+import { TASKS_CHANGED_CHANNEL } from '../../db/tasks-changed-listener';
+import { ListCache, renderedPage } from '../../api/list-cache';
 import { DAY_MS, daysOverdue, deadlineInstant } from '../../domain/dates';
 import { eventually, smtpMailer, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
@@ -26,8 +26,8 @@ beforeAll(async () => {
   stack = await startWorkflowStack('api-');
   ({ db, dev, taskQueue } = stack);
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', BODY_LIMIT: '20kb', PUBLIC_BASE_URL: 'http://tracker.test' });
-  app = createApp({ prisma: db.prisma, temporal: dev.client, config });
-  for (const p of PRINCIPALS) tokens[p] = await issueToken(db.prisma, p);
+  app = createApp({ db, temporal: dev.client, config });
+  for (const p of PRINCIPALS) tokens[p] = await issueToken(db, p);
 });
 
 afterAll(async () => {
@@ -64,7 +64,7 @@ describe('health', () => {
 
 describe('the edge', () => {
   it('when a token sends more than its per-minute allowance, then it gets 429 problem+json', async () => {
-    const limited = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', RATE_LIMIT_PER_MINUTE: '3' }) });
+    const limited = createApp({ db, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', RATE_LIMIT_PER_MINUTE: '3' }) });
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await request(limited).get('/api/ministries').set(as('locality:HCM'))).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
@@ -83,7 +83,7 @@ describe('the edge', () => {
 
   it('when requests are served, then each leaves one structured log line with principal, route, status and time', async () => {
     const lines: string[] = [];
-    const logged = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue }), log: (l) => lines.push(l) });
+    const logged = createApp({ db, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue }), log: (l) => lines.push(l) });
     await request(logged).get('/api/tasks/NOPE-9').set(as('ministry:BTC'));
     await new Promise((r) => setImmediate(r));
     expect(lines).toHaveLength(1);
@@ -100,15 +100,15 @@ describe('identity', () => {
   });
 
   it('when a token is revoked, then it no longer works', async () => {
-    const token = await issueToken(db.prisma, 'ministry:BYT');
+    const token = await issueToken(db, 'ministry:BYT');
     expect((await request(app).get('/api/ministries').set('Authorization', `Bearer ${token}`)).status).toBe(200);
-    await revokeTokens(db.prisma, { token });
+    await revokeTokens(db, { token });
     expect((await request(app).get('/api/ministries').set('Authorization', `Bearer ${token}`)).status).toBe(401);
   });
 
   it('when a token is revoked by another process, then this one stops accepting it within TOKEN_CACHE_SECONDS', async () => {
-    const cached = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', TOKEN_CACHE_SECONDS: '1' }) });
-    const token = await issueToken(db.prisma, 'public');
+    const cached = createApp({ db, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', TOKEN_CACHE_SECONDS: '1' }) });
+    const token = await issueToken(db, 'public');
     const get = () => request(cached).get('/api/ministries').set({ Authorization: `Bearer ${token}` });
     expect((await get()).status).toBe(200);
     // As `npm run tokens -- revoke` in another process does it: this process's cache is not told.
@@ -304,12 +304,11 @@ describe('the application database role', () => {
     const code = await createTask();
     const role = `app_${uid('').toLowerCase()}`;
     const appUrl = await ensureAppRole(db.url, 'app-secret', role);
-    const appDb = new pg.Client({ connectionString: appUrl });
-    await appDb.connect();
+    const appDb = openPool(appUrl, 1);
     try {
       const view = (await request(app).get(`/api/tasks/${code}`).set(as('public'))).body;
       // Persisting an event (INSERT) works as this role ...
-      const acts = createActivities({ prisma: createPrisma(appUrl, { max: 1 }), mailer: smtpMailer(stack.smtp), mailFrom: 'x@tracker.test' });
+      const acts = createActivities({ db: connectDb(appUrl, { max: 1 }), mailer: smtpMailer(stack.smtp), mailFrom: 'x@tracker.test' });
       const row = await db.prisma.task.findUniqueOrThrow({ where: { code } });
       const snapshot = { ...(await dev.client.workflow.getHandle(`task-${code}`).query(stateQuery)), seq: row.lastSeq + 1 };
       await acts.persistEvent({ event: { taskCode: code, seq: row.lastSeq + 1, at: new Date().toISOString(), actor: 'home-affairs', kind: 'MILESTONE', details: {} }, snapshot });
@@ -361,10 +360,10 @@ describe('reads', () => {
     const due = '2025-12-31';
     const deadline = deadlineInstant(due);
     for (const offset of [-DAY_MS, -1, 0, 1, DAY_MS - 1, DAY_MS, DAY_MS + 1, 400 * DAY_MS + 12345]) {
-      const task = await getTask(db.prisma, codes[1] as string, deadline + offset);
+      const task = await getTask(db, codes[1] as string, deadline + offset);
       expect([offset, task?.daysOverdue]).toEqual([offset, daysOverdue(due, deadline + offset)]);
     }
-    expect((await getTask(db.prisma, codes[2] as string, deadline + 400 * DAY_MS))?.daysOverdue).toBe(0);
+    expect((await getTask(db, codes[2] as string, deadline + 400 * DAY_MS))?.daysOverdue).toBe(0);
   });
 
   it('when pages are requested, then they partition the list in the requested order', async () => {
@@ -434,7 +433,7 @@ describe('the task-list cache', () => {
   let cached: Express;
   beforeAll(async () => {
     cache = await new ListCache(db.url, 60_000).start();
-    cached = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false' }), listCache: cache });
+    cached = createApp({ db, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false' }), listCache: cache });
   });
   afterAll(async () => {
     await cache?.stop();

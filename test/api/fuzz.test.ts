@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/env';
-import { issueToken } from '../../infra/tokens';
+import { issueToken } from '../../db/tokens';
 import { startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // A bounded, schema-driven fuzz run: every operation of /openapi.json gets random path values,
@@ -25,8 +25,8 @@ type Operation = { parameters?: { name: string; in: string }[]; requestBody?: { 
 beforeAll(async () => {
   stack = await startWorkflowStack('fuzz-');
   ({ db, dev, taskQueue } = stack);
-  app = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' }) });
-  token = await issueToken(db.prisma, 'home-affairs');
+  app = createApp({ db, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' }) });
+  token = await issueToken(db, 'home-affairs');
   code = uid('FZ-');
   await request(app).post('/api/tasks').set('Authorization', `Bearer ${token}`).send({ code, title: 'Fuzz target', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' }).expect(201);
 });

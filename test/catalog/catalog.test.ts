@@ -4,11 +4,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { importTasks, validateCatalog } from '../../catalog/importer';
+import { CATALOG_FILE, importTasks, validateCatalog } from '../../catalog/importer';
 import { reference } from '../../catalog/reference-data';
 import { loadConfig } from '../../config/env';
-import { CATALOG_FILE } from '../../infra/stack';
-import { issueToken } from '../../infra/tokens';
+import { issueToken } from '../../db/tokens';
 import { TEST_POLICY, TestSmtpServer, createTestDatabase, env, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
 
 const ministries = new Set(reference.ministries.map((m) => m.code));
@@ -92,7 +91,7 @@ describe('importing the whole catalog', () => {
     db = await createTestDatabase();
     smtp = new TestSmtpServer();
     await smtp.start();
-    dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+    dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue });
   });
 
   afterAll(async () => {
@@ -105,12 +104,12 @@ describe('importing the whole catalog', () => {
     // Codes get a per-run prefix: the shared dev server keeps workflows of earlier runs.
     const prefix = uid('R');
     const tasks = validateCatalog(catalogText, ministries).tasks.map((t) => ({ ...t, code: `${prefix}-${t.code}` }));
-    const first = await importTasks({ prisma: db.prisma, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks, concurrency: 16 });
+    const first = await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks, concurrency: 16 });
     expect(first).toMatchObject({ started: 949, existing: 0 });
     console.log(`imported 949 tasks in ${first.seconds.toFixed(1)} s`);
 
-    const app = createApp({ prisma: db.prisma, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue }) });
-    const token = await issueToken(db.prisma, 'public');
+    const app = createApp({ db, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue }) });
+    const token = await issueToken(db, 'public');
     const summary = await request(app).get('/api/dashboard/summary').set('Authorization', `Bearer ${token}`);
     expect(summary.body).toMatchObject({
       total: 949,
@@ -124,13 +123,13 @@ describe('importing the whole catalog', () => {
     expect(summary.body.byMinistry.filter((m: { total: number }) => m.total > 0)).toHaveLength(12);
 
     const eventsBefore = await db.prisma.auditEvent.count();
-    const second = await importTasks({ prisma: db.prisma, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks });
+    const second = await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks });
     expect(second).toMatchObject({ started: 0, existing: 949, updated: 0 });
     expect(await db.prisma.auditEvent.count()).toBe(eventsBefore);
 
     // --update changes a definition through the workflow, as an audit event.
     const changed = tasks.map((t, i) => (i === 0 ? { ...t, title: `${t.title} (revised)` } : t));
-    const third = await importTasks({ prisma: db.prisma, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: changed, update: true });
+    const third = await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: changed, update: true });
     expect(third).toMatchObject({ started: 0, updated: 1 });
     const row = await db.prisma.task.findUniqueOrThrow({ where: { code: changed[0]?.code } });
     expect(row.title).toMatch(/\(revised\)$/);

@@ -4,12 +4,12 @@ import request from 'supertest';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/env';
-import { verifyChain } from '../../infra/audit-chain';
-import { createPrisma } from '../../infra/db';
-import { applyMigrations } from '../../infra/migrations';
-import { startTaskWorkflow } from '../../infra/task-client';
-import { startTemporalDevServer } from '../../infra/temporal-dev-server';
-import { issueToken } from '../../infra/tokens';
+import { verifyChain } from '../../db/audit-chain';
+import { connectDb } from '../../db/client';
+import { applyMigrations } from '../../db/migrations';
+import { startTaskWorkflow } from '../../temporal/task-client';
+import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
+import { issueToken } from '../../db/tokens';
 import { loadReferenceData } from '../../catalog/reference-data';
 import { stateQuery, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import { freePort } from '../support/services';
@@ -99,7 +99,7 @@ describe('worker killed', () => {
         [1, 'CREATED'],
         [2, 'TRANSITION'],
       ]);
-      expect(await verifyChain(db.prisma, def.code)).toEqual({ valid: true, checked: 2 });
+      expect(await verifyChain(db, def.code)).toEqual({ valid: true, checked: 2 });
       expect((await db.prisma.task.findUniqueOrThrow({ where: { code: def.code } })).status).toBe('AUTHORITY_ADJUSTMENT');
     } finally {
       await worker.stop();
@@ -142,7 +142,7 @@ describe('SMTP server down', () => {
     const port = smtp.port;
     await smtp.stop();
     const taskQueue = uid('smtp-');
-    const dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+    const dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue });
     const { dueDate, policy } = reminderSoon(2);
     const def = definition({ dueDate });
     try {
@@ -171,7 +171,7 @@ describe('Temporal dev server restarted', () => {
     const smtp = new TestSmtpServer();
     await smtp.start();
     const taskQueue = uid('restart-');
-    const dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue, address: temporal.address });
+    const dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue, address: temporal.address });
     const { dueDate, policy } = reminderSoon(8);
     const def = definition({ dueDate });
     try {
@@ -205,14 +205,14 @@ describe('PostgreSQL stopped', () => {
     let pgProc = await startPg();
     const url = (JSON.parse(pgProc.readyLine) as { url: string }).url;
     await applyMigrations(url);
-    const prisma = createPrisma(url, { max: 4 });
-    await loadReferenceData(prisma);
+    const pgDb = connectDb(url, { max: 4 });
+    await loadReferenceData(pgDb);
     const smtp = new TestSmtpServer();
     await smtp.start();
     const taskQueue = uid('pgdown-');
-    const dev = await startDevWorker({ prisma, mailer: smtpMailer(smtp), taskQueue });
-    const app = createApp({ prisma, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue }) });
-    const token = await issueToken(prisma, 'home-affairs');
+    const dev = await startDevWorker({ db: pgDb, mailer: smtpMailer(smtp), taskQueue });
+    const app = createApp({ db: pgDb, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue }) });
+    const token = await issueToken(pgDb, 'home-affairs');
     const auth = { Authorization: `Bearer ${token}` };
     try {
       const code = uid('PG-');
@@ -244,7 +244,7 @@ describe('PostgreSQL stopped', () => {
     } finally {
       await dev.stop();
       await smtp.stop();
-      await prisma.$disconnect();
+      await pgDb.close();
       await pgProc.stop();
     }
   }, 120_000);
@@ -260,8 +260,8 @@ describe('concurrency and retries at the API', () => {
   beforeAll(async () => {
     smtp = new TestSmtpServer();
     await smtp.start();
-    dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
-    token = await issueToken(db.prisma, 'home-affairs');
+    dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue });
+    token = await issueToken(db, 'home-affairs');
   });
   afterAll(async () => {
     await dev?.stop();
@@ -275,7 +275,7 @@ describe('concurrency and retries at the API', () => {
   }
 
   it('when two conflicting transitions with the same from arrive at once, then exactly one wins and the other is 409', async () => {
-    const app = createApp({ prisma: db.prisma, temporal: dev.client, config });
+    const app = createApp({ db, temporal: dev.client, config });
     const code = await newTask(app);
     const send = (body: object) => request(app).post(`/api/tasks/${code}/transitions`).set('Authorization', `Bearer ${token}`).send(body);
     const [a, b] = await Promise.all([
@@ -284,17 +284,17 @@ describe('concurrency and retries at the API', () => {
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(await db.prisma.auditEvent.count({ where: { taskCode: code } })).toBe(2);
-    expect((await verifyChain(db.prisma, code)).valid).toBe(true);
+    expect((await verifyChain(db, code)).valid).toBe(true);
   });
 
   it('when a request is retried with the same Idempotency-Key after the API restarts, then there is one event', async () => {
-    const before = createApp({ prisma: db.prisma, temporal: dev.client, config });
+    const before = createApp({ db, temporal: dev.client, config });
     const code = await newTask(before);
     const send = (app: ReturnType<typeof createApp>) =>
       request(app).post(`/api/tasks/${code}/milestones`).set('Authorization', `Bearer ${token}`).set('Idempotency-Key', 'retry-after-restart').send({ name: 'DRAFTING' });
     const first = await send(before);
     // A new app instance (a restarted process) shares only the database and Temporal.
-    const after = createApp({ prisma: createPrisma(db.url, { max: 2 }), temporal: dev.client, config });
+    const after = createApp({ db: connectDb(db.url, { max: 2 }), temporal: dev.client, config });
     const second = await send(after);
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);

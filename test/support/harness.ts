@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { SMTPServer } from 'smtp-server';
 import { createMailer, type Mailer } from '../../activities/mailer';
 import { loadReferenceData } from '../../catalog/reference-data';
-import { createPrisma, type PrismaClient } from '../../infra/db';
-import { applyMigrations } from '../../infra/migrations';
+import { databaseUrlFor, dropDatabase, ensureDatabase } from '../../db/admin';
+import { connectDb, openPool, type Db, type SqlPool } from '../../db/client';
+import { applyMigrations } from '../../db/migrations';
 import type { DeadlinePolicy, TaskDefinition } from '../../domain/task';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
 import { createTaskWorker } from '../../worker/create-worker';
@@ -32,39 +32,32 @@ export function env(name: string): string {
 
 export const uid = (prefix = 'T') => `${prefix}${crypto.randomBytes(4).toString('hex').toUpperCase()}`;
 
-export interface TestDatabase {
+/** The application's `Db` on a database of its own, plus what tests need around it. */
+export interface TestDatabase extends Db {
   url: string;
-  prisma: PrismaClient;
   /** A plain pg pool for checks that go around the application. */
-  sql: pg.Pool;
+  sql: SqlPool;
   drop(): Promise<void>;
 }
 
 /** A fresh database on the shared test PostgreSQL server, migrated and loaded with reference data. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const admin = new URL(env('TEST_PG_ADMIN_URL'));
+  const admin = env('TEST_PG_ADMIN_URL');
   const name = `t_${crypto.randomBytes(6).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin.toString() });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const url = new URL(admin.toString());
-  url.pathname = `/${name}`;
-  await applyMigrations(url.toString());
-  const prisma = createPrisma(url.toString(), { max: 5 });
-  await loadReferenceData(prisma);
-  const sql = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  await ensureDatabase(admin, name);
+  const url = databaseUrlFor(admin, name);
+  await applyMigrations(url);
+  const db = connectDb(url, { max: 5 });
+  await loadReferenceData(db);
+  const sql = openPool(url, 2);
   return {
-    url: url.toString(),
-    prisma,
+    ...db,
+    url,
     sql,
     async drop() {
-      await prisma.$disconnect();
+      await db.close();
       await sql.end();
-      const d = new pg.Client({ connectionString: admin.toString() });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
+      await dropDatabase(admin, name);
     },
   };
 }
@@ -170,7 +163,7 @@ export function definition(overrides: Partial<TaskDefinition> = {}): TaskDefinit
 }
 
 /** A worker on its own task queue against the shared dev server, with real activities. */
-export async function startDevWorker(deps: { prisma: PrismaClient; mailer: Mailer; taskQueue: string; address?: string }): Promise<{
+export async function startDevWorker(deps: { db: Db; mailer: Mailer; taskQueue: string; address?: string }): Promise<{
   worker: Worker;
   client: Client;
   stop(): Promise<void>;
@@ -182,7 +175,7 @@ export async function startDevWorker(deps: { prisma: PrismaClient; mailer: Maile
     connection: nativeConnection,
     namespace: 'default',
     taskQueue: deps.taskQueue,
-    deps: { prisma: deps.prisma, mailer: deps.mailer, mailFrom: 'tracker@tracker.test' },
+    deps: { db: deps.db, mailer: deps.mailer, mailFrom: 'tracker@tracker.test' },
     workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
   });
   const running = worker.run();
@@ -239,7 +232,7 @@ export async function startWorkflowStack(queuePrefix: string): Promise<WorkflowS
   const db = await createTestDatabase();
   const smtp = new TestSmtpServer();
   await smtp.start();
-  const dev = await startDevWorker({ prisma: db.prisma, mailer: smtpMailer(smtp), taskQueue });
+  const dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue });
   return {
     db,
     smtp,

@@ -3,7 +3,7 @@
  * `tsx test/support/postgres-process.ts <dataDir> <port>` prints {"url": ...} when ready and stops
  * the server on SIGTERM. Started again with the same folder and port, it serves the same data.
  */
-import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
+import { startEmbeddedPostgres } from '../../embedded/embedded-postgres';
 
 const [dataDir, port] = process.argv.slice(2);
 startEmbeddedPostgres({ dataDir: dataDir as string, port: Number(port) }).then(

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
-import { resolveTemporalCli, resolveTemporalTestServer } from '../../infra/temporal-binaries';
-import { startTemporalDevServer } from '../../infra/temporal-dev-server';
+import { startEmbeddedPostgres } from '../../embedded/embedded-postgres';
+import { resolveTemporalCli, resolveTemporalTestServer } from '../../embedded/temporal-binaries';
+import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

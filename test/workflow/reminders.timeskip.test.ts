@@ -2,8 +2,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { DAY_MS, deadlineInstant, vietnamDate } from '../../domain/dates';
-import { verifyChain } from '../../infra/audit-chain';
-import { ensureSearchAttributes } from '../../infra/search-attributes';
+import { verifyChain } from '../../db/audit-chain';
+import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { deadlineUpdate, milestoneUpdate, stateQuery, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import type { taskWorkflow } from '../../workflows/task-workflow';
 import {
@@ -42,7 +42,7 @@ beforeAll(async () => {
     connection: testEnv.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: requireEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ prisma: db.prisma, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' }),
+    activities: createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' }),
   });
   running = worker.run();
 });
@@ -102,7 +102,7 @@ describe('deadline reminders under time skipping', () => {
     expect(mails[3]?.subject).toContain('escalated to Home Affairs');
     const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: def.code }, orderBy: { seq: 'asc' } })).map((e) => e.kind);
     expect(kinds).toEqual(['CREATED', 'REMINDER_SENT', 'REMINDER_SENT', 'REMINDER_SENT', 'ESCALATED', 'OVERDUE_REMINDER', 'OVERDUE_REMINDER']);
-    expect((await verifyChain(db.prisma, def.code)).valid).toBe(true);
+    expect((await verifyChain(db, def.code)).valid).toBe(true);
   });
 
   it('when the deadline is extended, then the old reminders are dropped and the new ones follow the new date', async () => {
@@ -154,7 +154,7 @@ describe('deadline reminders under time skipping', () => {
     expect(view.seq).toBe(10);
     await sleepUntil(due - 14 * DAY_MS + HOUR);
     await eventually(async () => (await notifications(def.code)).length === 1, 20_000, 'the reminder after continue-as-new');
-    expect(await verifyChain(db.prisma, def.code)).toEqual({ valid: true, checked: 11 });
+    expect(await verifyChain(db, def.code)).toEqual({ valid: true, checked: 11 });
   });
 
   it('when a task stays overdue for a year, then it gets a weekly reminder each week and its history stays bounded', async () => {

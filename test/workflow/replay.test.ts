@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startTaskWorkflow } from '../../infra/task-client';
+import { startTaskWorkflow } from '../../temporal/task-client';
 import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import { TEST_POLICY, definition, env, eventually, quietTemporalLogs, startWorkflowStack, type TestDatabase, type WorkflowStack } from '../support/harness';
 

@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { createActivities } from '../../activities';
-import { startTaskWorkflow } from '../../infra/task-client';
-import { verifyChain } from '../../infra/audit-chain';
+import { startTaskWorkflow } from '../../temporal/task-client';
+import { verifyChain } from '../../db/audit-chain';
 import type { TaskView } from '../../domain/task';
 import {
   assignmentUpdate,
@@ -89,7 +89,7 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
     const ev = await db.prisma.auditEvent.findUniqueOrThrow({ where: { taskCode_seq: { taskCode: def.code, seq: 2 } } });
     expect(ev).toMatchObject({ kind: 'TRANSITION', actor: 'ministry:BGDDT' });
     expect(ev.details).toMatchObject({ from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', document: { number: '15/2026/TT-BGDDT' } });
-    expect(await verifyChain(db.prisma, def.code)).toEqual({ valid: true, checked: 2 });
+    expect(await verifyChain(db, def.code)).toEqual({ valid: true, checked: 2 });
   });
 
   it.each([
@@ -134,7 +134,7 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
       handle.executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'home-affairs' }, name: 'CONSULTATION' }] }),
     ]);
     expect([a.seq, b.seq].sort()).toEqual([2, 3]);
-    expect(await verifyChain(db.prisma, def.code)).toEqual({ valid: true, checked: 3 });
+    expect(await verifyChain(db, def.code)).toEqual({ valid: true, checked: 3 });
   });
 
   it('when two conflicting transitions carry the same from, then exactly one wins', async () => {
@@ -165,7 +165,7 @@ describe('activities against real PostgreSQL and SMTP', () => {
   it('when persistEvent is retried with the same event, then one audit row is written', async () => {
     const { def, handle } = await newTask();
     const state = await handle.query(stateQuery);
-    const acts = createActivities({ prisma: db.prisma, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
+    const acts = createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
     const event = { taskCode: def.code, seq: 2, at: new Date().toISOString(), actor: 'home-affairs', kind: 'MILESTONE' as const, details: { name: 'DRAFTING' } };
     const snapshot = { ...state, seq: 2 };
     expect(await acts.persistEvent({ event, snapshot })).toEqual({ duplicate: false });
@@ -176,7 +176,7 @@ describe('activities against real PostgreSQL and SMTP', () => {
   it('when sendReminder is retried, then one e-mail reaches the SMTP server', async () => {
     const { def, handle } = await newTask({ dueDate: '2027-01-31' });
     const task = await handle.query(stateQuery);
-    const acts = createActivities({ prisma: db.prisma, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
+    const acts = createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
     const point = { kind: 'REMINDER' as const, at: 0, offsetDays: 7, dueDate: '2027-01-31' };
     const before = smtp.received.length;
     expect(await acts.sendReminder({ point, recipients: ['focal@bgddt.test'], task })).toEqual({ status: 'SENT' });
@@ -192,7 +192,7 @@ describe('activities against real PostgreSQL and SMTP', () => {
   it('when the SMTP server refuses permanently, then the notification is FAILED and not retried', async () => {
     const { handle } = await newTask({ dueDate: '2027-01-31' });
     const task = await handle.query(stateQuery);
-    const acts = createActivities({ prisma: db.prisma, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
+    const acts = createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
     smtp.refuseWith = 550;
     try {
       const point = { kind: 'ESCALATION' as const, at: 0, offsetDays: 0, dueDate: '2027-01-31' };
@@ -212,7 +212,7 @@ describe('activities against real PostgreSQL and SMTP', () => {
   it('when the SMTP server refuses for now, then the activity fails retryably and a later attempt sends once', async () => {
     const { handle } = await newTask({ dueDate: '2027-01-31' });
     const task = await handle.query(stateQuery);
-    const acts = createActivities({ prisma: db.prisma, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
+    const acts = createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
     const point = { kind: 'REMINDER' as const, at: 0, offsetDays: 1, dueDate: '2027-01-31' };
     smtp.refuseWith = 451;
     await expect(acts.sendReminder({ point, recipients: ['focal@bgddt.test'], task })).rejects.toMatchObject({ type: 'MAIL_TRANSIENT' });

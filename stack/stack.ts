@@ -9,19 +9,18 @@ import { createMailer } from '../activities/mailer';
 import { createApp } from '../api/app';
 import { ListCache } from '../api/list-cache';
 import { loadReferenceData, reference } from '../catalog/reference-data';
-import { importTasks, validateCatalog } from '../catalog/importer';
+import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer';
+import { ensureAppRole } from '../db/app-role';
+import { connectDb, type Db } from '../db/client';
+import { applyMigrations } from '../db/migrations';
+import { hasTasks } from '../db/tasks';
+import { ensureDevTokens } from '../embedded/dev-tokens';
+import { readOrCreateSecret, startEmbeddedPostgres, type RunningPostgres } from '../embedded/embedded-postgres';
+import { runtimeFile } from '../embedded/runtime-target';
+import { resolveTemporalCli } from '../embedded/temporal-binaries';
+import { startTemporalDevServer, type RunningTemporal } from '../embedded/temporal-dev-server';
+import { policyFromConfig } from '../temporal/task-client';
 import { createTaskWorker } from '../worker/create-worker';
-import { createPrisma, type PrismaClient } from './db';
-import { ensureAppRole } from './app-role';
-import { readOrCreateSecret, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
-import { applyMigrations } from './migrations';
-import { policyFromConfig } from './task-client';
-import { resolveTemporalCli } from './temporal-binaries';
-import { startTemporalDevServer, type RunningTemporal } from './temporal-dev-server';
-import { ensureDevTokens } from './tokens';
-import { runtimeFile } from './runtime-target';
-
-export const CATALOG_FILE = path.resolve(__dirname, '..', 'catalog', 'tasks.csv');
 
 export interface Stack {
   databaseUrl: string;
@@ -29,7 +28,7 @@ export interface Stack {
   temporalUiUrl: string | null;
   apiUrl: string;
   tokensFile: string | null;
-  prisma: PrismaClient;
+  db: Db;
   temporal: Client;
   stop(): Promise<void>;
 }
@@ -89,9 +88,9 @@ export async function startStack(
       log(`temporal: dev server on ${t.address} (state in ${path.join(cfg.dataDir, 'temporal', 'temporal.sqlite')})`);
     }
 
-    const prisma = createPrisma(databaseUrl);
-    stops.push(() => prisma.$disconnect());
-    await loadReferenceData(prisma);
+    const db = connectDb(databaseUrl);
+    stops.push(() => db.close());
+    await loadReferenceData(db);
 
     // One native (Rust) connection serves the client and the worker: cheaper than a second gRPC
     // stack in JavaScript, and it lets the seed import ask for eager starts (below).
@@ -105,7 +104,7 @@ export async function startStack(
       stops.push(() => cache.stop());
       listCache = cache;
     }
-    const app = createApp({ prisma, temporal, config: cfg, listCache });
+    const app = createApp({ db, temporal, config: cfg, listCache });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -128,7 +127,7 @@ export async function startStack(
         connection,
         namespace: cfg.TEMPORAL_NAMESPACE,
         taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-        deps: { prisma, mailer, mailFrom: cfg.MAIL_FROM },
+        deps: { db, mailer, mailFrom: cfg.MAIL_FROM },
       });
       const running = worker.run();
       stops.push(async () => {
@@ -140,19 +139,19 @@ export async function startStack(
       log(`worker: polling task queue ${cfg.TEMPORAL_TASK_QUEUE}`);
     }
 
-    if (opts.seed !== false && (await prisma.task.count()) === 0) {
+    if (opts.seed !== false && !(await hasTasks(db))) {
       const ministries = new Set(reference.ministries.map((m) => m.code));
       const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
       if (errors.length > 0) throw new Error(`The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
       log(`seed: importing ${tasks.length} tasks from ${path.relative(process.cwd(), CATALOG_FILE)} ...`);
-      const r = await importTasks({ prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, eagerStart: opts.worker !== false });
+      const r = await importTasks({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, eagerStart: opts.worker !== false });
       log(`seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s`);
     }
 
     let tokensFile: string | null = null;
     if (opts.devTokens !== false) {
       const t = await ensureDevTokens(
-        prisma,
+        db,
         cfg.dataDir,
         reference.ministries.map((m) => m.code),
         reference.localities.map((l) => l.code),
@@ -164,7 +163,7 @@ export async function startStack(
     fs.writeFileSync(file, `${JSON.stringify({ pid: process.pid, databaseUrl, ownerDatabaseUrl: ownerUrl, temporalAddress, apiUrl }, null, 2)}\n`, { mode: 0o600 });
     stops.unshift(async () => fs.rmSync(file, { force: true }));
 
-    return { databaseUrl, temporalAddress, temporalUiUrl, apiUrl, tokensFile, prisma, temporal, stop: stopAll };
+    return { databaseUrl, temporalAddress, temporalUiUrl, apiUrl, tokensFile, db, temporal, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

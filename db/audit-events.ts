@@ -1,6 +1,6 @@
-import type pg from 'pg';
 import { reportCounts, type TaskEvent, type TaskState } from '../domain/task';
-import { GENESIS_HASH, canonicalContent } from '../infra/audit-chain';
+import { GENESIS_HASH, canonicalContent } from './audit-chain';
+import type { Db } from './client';
 
 /** The `tasks` read-model row for a workflow state, keyed by column (for jsonb_populate_record). */
 export function taskRow(s: TaskState) {
@@ -77,9 +77,9 @@ SELECT (SELECT hash FROM prev) IS NOT NULL AS ready, (SELECT count(*) FROM audit
 
 export type PersistOutcome = 'inserted' | 'duplicate' | 'previous-missing';
 
-export async function persistEventSql(pool: pg.Pool, event: TaskEvent, snapshot: TaskState): Promise<PersistOutcome> {
+export async function persistEvent(db: Db, event: TaskEvent, snapshot: TaskState): Promise<PersistOutcome> {
   const at = new Date(event.at).toISOString();
-  const { rows } = await pool.query<{ ready: boolean; inserted: number }>({
+  const { rows } = await db.pool.query<{ ready: boolean; inserted: number }>({
     name: 'persist-event',
     text: PERSIST_EVENT_SQL,
     values: [
@@ -98,3 +98,18 @@ export async function persistEventSql(pool: pg.Pool, event: TaskEvent, snapshot:
   if (!r?.ready) return 'previous-missing';
   return r.inserted === 1 ? 'inserted' : 'duplicate';
 }
+
+/** A page of a task's audit events, oldest first. */
+export async function history(db: Db, code: string, page: number, limit: number) {
+  const [rows, total] = await Promise.all([
+    db.prisma.auditEvent.findMany({ where: { taskCode: code }, orderBy: { seq: 'asc' }, skip: (page - 1) * limit, take: limit }),
+    db.prisma.auditEvent.count({ where: { taskCode: code } }),
+  ]);
+  return {
+    items: rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, kind: r.kind, details: r.details, hash: r.hash, prevHash: r.prevHash })),
+    total,
+    page,
+    limit,
+  };
+}
+

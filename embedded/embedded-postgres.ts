@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { ensureDatabase } from '../db/admin';
 import { isAlive, stopProcess } from './processes';
 
 export interface RunningPostgres {
@@ -51,14 +51,7 @@ export async function startEmbeddedPostgres(opts: {
   if (fresh) await server.initialise();
   await server.start();
 
-  const admin = new pg.Client({ host: '127.0.0.1', port: opts.port, user: USER, password, database: 'postgres' });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await admin.end();
-  }
+  await ensureDatabase(`postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`, DATABASE);
 
   // If this process dies without stopping the server, stop it too (fast shutdown, SIGINT).
   const postmasterPid = readPostmasterPid(databaseDir);

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import type { PrismaClient } from '@prisma/client';
+import { canonicalJson } from '../domain/canonical-json';
+import type { Db } from './client';
 
 /** prevHash of a task's first event. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -11,16 +12,6 @@ export interface HashedContent {
   actor: string;
   kind: string;
   details: unknown;
-}
-
-/** JSON with object keys sorted, so PostgreSQL's jsonb key reordering does not change the hash. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 /** The text an event's hash covers (after the previous hash and a newline). */
@@ -42,8 +33,8 @@ export interface VerifyResult {
 }
 
 /** Recomputes a task's hash chain from its first event and names the first event that does not fit. */
-export async function verifyChain(prisma: PrismaClient, taskCode: string): Promise<VerifyResult> {
-  const rows = await prisma.auditEvent.findMany({ where: { taskCode }, orderBy: { seq: 'asc' } });
+export async function verifyChain(db: Db, taskCode: string): Promise<VerifyResult> {
+  const rows = await db.prisma.auditEvent.findMany({ where: { taskCode }, orderBy: { seq: 'asc' } });
   let prev = GENESIS_HASH;
   let checked = 0;
   for (const [i, row] of rows.entries()) {

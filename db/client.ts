@@ -1,0 +1,42 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '@prisma/client';
+import pg from 'pg';
+
+export type { PrismaClient };
+/** A node-postgres pool, for callers outside db/ that hold one (tests' checks around the application). */
+export type SqlPool = pg.Pool;
+
+/**
+ * The one connection to PostgreSQL that the application holds: Prisma and the node-postgres pool
+ * under it, side by side. Prepared SQL goes to `pool`, model calls to `prisma` (db/README.md says
+ * which is used when). `close()` ends both.
+ */
+export interface Db {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+/**
+ * Prisma over node-postgres (the JS engine: nothing native is downloaded). The pool is ours and
+ * shared, so prepared statements and Prisma queries count against one connection limit.
+ */
+export function connectDb(databaseUrl: string, opts: { max?: number } = {}): Db {
+  const pool = openPool(databaseUrl, opts.max ?? 20);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  return { prisma, pool, close: () => prisma.$disconnect() };
+}
+
+/** A plain pool (no Prisma). */
+export function openPool(databaseUrl: string, max = 2): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000, allowExitOnIdle: true });
+  // An idle client that loses its connection (PostgreSQL restarted) must not crash the process;
+  // the next query gets a fresh connection or a clear error.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Whether PostgreSQL answers (readiness). */
+export async function ping(db: Db): Promise<void> {
+  await db.pool.query('SELECT 1');
+}

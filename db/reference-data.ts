@@ -1,0 +1,51 @@
+import type { Db } from './client';
+
+export interface MinistryRow {
+  code: string;
+  name: string;
+  delegates: boolean;
+  role: string | null;
+}
+
+export interface LocalityRow {
+  code: string;
+  name: string;
+  kind: string;
+  /** When it sent its assessment (set on first load only; reports filed since are kept). */
+  reportedAt: Date | null;
+}
+
+/** Upserts ministries and localities in one transaction (idempotent; keeps reports filed since). */
+export async function upsertReferenceData(db: Db, data: { ministries: MinistryRow[]; localities: LocalityRow[] }): Promise<void> {
+  const { prisma } = db;
+  await prisma.$transaction([
+    ...data.ministries.map((m) =>
+      prisma.ministry.upsert({ where: { code: m.code }, create: m, update: { name: m.name, delegates: m.delegates } }),
+    ),
+    ...data.localities.map((l) =>
+      prisma.locality.upsert({ where: { code: l.code }, create: l, update: { name: l.name, kind: l.kind } }),
+    ),
+  ]);
+}
+
+export async function listMinistries(db: Db): Promise<MinistryRow[]> {
+  return db.prisma.ministry.findMany({ orderBy: { code: 'asc' } });
+}
+
+export async function listLocalities(db: Db): Promise<LocalityRow[]> {
+  return db.prisma.locality.findMany({ orderBy: { code: 'asc' } });
+}
+
+/** Which of `codes` are known ministries. */
+export async function knownMinistryCodes(db: Db, codes: string[]): Promise<Set<string>> {
+  const found = await db.prisma.ministry.findMany({ where: { code: { in: codes } }, select: { code: true } });
+  return new Set(found.map((f) => f.code));
+}
+
+export async function allMinistryCodes(db: Db): Promise<Set<string>> {
+  return new Set((await db.prisma.ministry.findMany({ select: { code: true } })).map((m) => m.code));
+}
+
+export async function localityExists(db: Db, code: string): Promise<boolean> {
+  return (await db.prisma.locality.findUnique({ where: { code }, select: { code: true } })) !== null;
+}
