@@ -5,12 +5,14 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import type { Principal } from '../domain/principal';
+import { createLogger, type Logger } from '../logging/logger';
 import { authenticate } from './auth';
 import { idempotency, respond } from './idempotency';
 import type { ListCache } from './list-cache';
 import { buildOpenApi, docsPage } from './openapi';
 import { HttpProblem } from './problem';
 import { checkDependencies } from './readiness';
+import { requestIdOf, requestLogging } from './request-logging';
 import { RouteRegistry } from './route-registry';
 import { dashboardRoutes } from './routes/dashboard';
 import { taskRoutes } from './routes/tasks';
@@ -20,7 +22,8 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   config: Config;
-  log?: (line: string) => void;
+  /** Where request lines and errors go (default: a logger at LOG_LEVEL on stdout). */
+  logger?: Logger;
   /** Task-list pages kept until the read model changes (none: every list is read from PostgreSQL). */
   listCache?: ListCache;
 }
@@ -28,29 +31,19 @@ export interface AppDeps {
 /** The Express app (no listening here, so tests drive it without a port race). */
 export function createApp(deps: AppDeps) {
   const { db, temporal, config, listCache } = deps;
-  const log = deps.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const logger = deps.logger ?? createLogger({ level: config.LOG_LEVEL });
   const app = express();
   const registry = new RouteRegistry();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
 
-  // One structured line per request: who, which route, status, time.
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      if (!config.LOG_REQUESTS) return;
-      const principal = (res.locals.principal as Principal | undefined)?.name ?? null;
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log(JSON.stringify({ at: new Date().toISOString(), method: req.method, route: req.route?.path ?? req.path, path: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10, principal }));
-    });
-    next();
-  });
+  app.use(requestLogging(logger, config.LOG_REQUESTS));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res, next) => {
+  app.get('/readyz', async (req, res, next) => {
     try {
       const deps = await checkDependencies(db, temporal, config.TEMPORAL_NAMESPACE);
       if (deps.ok) {
@@ -70,6 +63,7 @@ export function createApp(deps: AppDeps) {
             postgres: deps.postgres,
             temporal: deps.temporal,
             errors: Object.entries(deps.errors).map(([field, message]) => ({ field, message })),
+            requestId: requestIdOf(req),
           }),
         );
     } catch (err) {
@@ -115,10 +109,10 @@ export function createApp(deps: AppDeps) {
     } else if (e?.status && e.status >= 400 && e.status < 500) problem = new HttpProblem(e.status, 'Bad Request', e.message ?? 'bad request');
     else if (isUnavailable(err)) problem = new HttpProblem(503, 'Service Unavailable', 'A dependency (PostgreSQL or Temporal) is unreachable; nothing was changed.');
     else {
-      log(JSON.stringify({ at: new Date().toISOString(), level: 'error', path: req.originalUrl, error: String((err as Error)?.stack ?? err) }));
+      req.log.error({ err }, 'unhandled error');
       problem = new HttpProblem(500, 'Internal Server Error', 'Something went wrong on our side; nothing is half-done.');
     }
-    const body = { type: problem.type, title: problem.title, status: problem.status, detail: problem.message, ...problem.extra };
+    const body = { type: problem.type, title: problem.title, status: problem.status, detail: problem.message, ...problem.extra, requestId: requestIdOf(req) };
     if (problem.status === 503) res.setHeader('Retry-After', '5');
     const storable = [400, 403, 404, 409, 422].includes(problem.status);
     try {

@@ -7,13 +7,16 @@ import { Client, Connection } from '@temporalio/client';
 import { config } from '../config/env';
 import { connectDb } from '../db/client';
 import { applyMigrations } from '../db/migrations';
+import { createLogger } from '../logging/logger';
 import { createApp } from './app';
 import { ListCache } from './list-cache';
 
+const cfg = config();
+const logger = createLogger({ level: cfg.LOG_LEVEL }).child({ component: 'api' });
+
 async function main(): Promise<void> {
-  const cfg = config();
   if (!cfg.DATABASE_URL || !cfg.TEMPORAL_ADDRESS) {
-    console.error('npm run api needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default).');
+    logger.fatal('npm run api needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default).');
     process.exit(2);
   }
   await applyMigrations(cfg.DATABASE_URL);
@@ -22,14 +25,14 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const listCache = cfg.LIST_CACHE_SECONDS > 0 ? await new ListCache(cfg.DATABASE_URL, cfg.LIST_CACHE_SECONDS * 1000).start() : undefined;
-  const server = http.createServer(createApp({ db, temporal, config: cfg, listCache }));
-  server.listen(cfg.PORT, cfg.HOST, () => console.log(`api: listening on http://${cfg.HOST}:${cfg.PORT}`));
+  const server = http.createServer(createApp({ db, temporal, config: cfg, listCache, logger }));
+  server.listen(cfg.PORT, cfg.HOST, () => logger.info(`listening on http://${cfg.HOST}:${cfg.PORT}`));
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: closing the API`);
+    logger.info(`${signal}: closing the API`);
     server.close(async () => {
       await listCache?.stop();
       await connection.close();
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: unknown) => {
+  logger.fatal({ err }, 'the API stopped');
   process.exit(1);
 });

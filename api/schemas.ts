@@ -153,4 +153,6 @@ export const problemResponse = z.object({
   detail: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   allowed: z.array(z.object({ from: status, to: status, requires: z.string(), label: z.string() })).optional(),
+  /** The request's id (X-Request-Id), to find its log lines. */
+  requestId: z.string().optional(),
 });

@@ -51,6 +51,7 @@ export const envSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((s) => s === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -86,7 +87,8 @@ export function config(): Config {
       cached = loadConfig();
     } catch (err) {
       if (err instanceof ConfigError) {
-        console.error(err.message);
+        // No logger yet: its level is part of what failed to parse.
+        process.stderr.write(`${err.message}\n`);
         process.exit(2);
       }
       throw err;

@@ -9,7 +9,7 @@ import { startStack } from '../stack/stack';
 function main(): void {
   const cfg = config();
   const t0 = Date.now();
-  const starting = startStack(cfg);
+  const starting = startStack(cfg, { log: (line) => console.log(line) });
   let stopping = false;
 
   const shutdown = async (signal: string) => {

@@ -20,6 +20,7 @@ import { runtimeFile } from '../embedded/runtime-target';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
 import { startTemporalDevServer, type RunningTemporal } from '../embedded/temporal-dev-server';
 import { policyFromConfig } from '../temporal/task-client';
+import { createLogger, type Logger } from '../logging/logger';
 import { createTaskWorker } from '../worker/create-worker';
 
 export interface Stack {
@@ -40,9 +41,11 @@ export interface Stack {
  */
 export async function startStack(
   cfg: Config,
-  opts: { log?: (line: string) => void; seed?: boolean; devTokens?: boolean; worker?: boolean } = {},
+  opts: { log?: (line: string) => void; logger?: Logger; seed?: boolean; devTokens?: boolean; worker?: boolean } = {},
 ): Promise<Stack> {
-  const log = opts.log ?? ((l: string) => console.log(l));
+  const logger = opts.logger ?? createLogger({ level: cfg.LOG_LEVEL });
+  // Start-up progress for a terminal (npm start prints it); otherwise log lines.
+  const log = opts.log ?? ((l: string) => logger.info(l));
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) {
@@ -104,7 +107,7 @@ export async function startStack(
       stops.push(() => cache.stop());
       listCache = cache;
     }
-    const app = createApp({ db, temporal, config: cfg, listCache });
+    const app = createApp({ db, temporal, config: cfg, listCache, logger });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

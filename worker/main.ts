@@ -5,20 +5,23 @@ import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { config } from '../config/env';
 import { connectDb } from '../db/client';
 import { applyMigrations } from '../db/migrations';
+import { createLogger, type Logger } from '../logging/logger';
 import { createMailer } from '../activities/mailer';
 import { createTaskWorker } from './create-worker';
 
 /** Production entry point: `npm run worker` with DATABASE_URL and TEMPORAL_ADDRESS set. */
+const cfg = config();
+const logger = createLogger({ level: cfg.LOG_LEVEL }).child({ component: 'worker' });
+
 async function main(): Promise<void> {
-  const cfg = config();
   if (!cfg.DATABASE_URL || !cfg.TEMPORAL_ADDRESS) {
-    console.error('npm run worker needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default).');
+    logger.fatal('npm run worker needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default).');
     process.exit(2);
   }
   await applyMigrations(cfg.DATABASE_URL);
   const db = connectDb(cfg.DATABASE_URL);
   const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
-  await registerSearchAttributes(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE);
+  await registerSearchAttributes(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, logger);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const worker = await createTaskWorker({
     connection,
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
     deps: { db, mailer, mailFrom: cfg.MAIL_FROM },
     ...(cfg.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE } } : {}),
   });
-  console.log(`worker: polling task queue ${cfg.TEMPORAL_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
+  logger.info(`polling task queue ${cfg.TEMPORAL_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
   // Worker.run() ends after SIGINT/SIGTERM once in-flight tasks are done (the SDK installs the handlers).
   await worker.run();
   await connection.close();
@@ -36,19 +39,19 @@ async function main(): Promise<void> {
 }
 
 /** Workflows fail their tasks if the search attributes they upsert are unknown: register missing ones. */
-async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
+async function registerSearchAttributes(address: string, namespace: string, log: Logger): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
     const added = await ensureSearchAttributes(connection, namespace);
-    if (added.length > 0) console.log(`worker: registered search attributes ${added.join(', ')} in ${namespace}`);
+    if (added.length > 0) log.info(`registered search attributes ${added.join(', ')} in ${namespace}`);
   } catch (err) {
-    console.warn(`worker: could not check search attributes (${String(err)}); register TaskStatus, LeadMinistry (Keyword) and DueDate (Datetime) by hand.`);
+    log.warn({ err }, `could not check search attributes; register TaskStatus, LeadMinistry (Keyword) and DueDate (Datetime) by hand.`);
   } finally {
     await connection.close();
   }
 }
 
-main().catch((err) => {
-  console.error(err);
+main().catch((err: unknown) => {
+  logger.fatal({ err }, 'the worker stopped');
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import { hashToken, issueToken, revokeTokens } from '../../db/tokens';
 import { createActivities } from '../../activities';
 import { ensureAppRole } from '../../db/app-role';
 import { connectDb, openPool } from '../../db/client';
+import { createLogger } from '../../logging/logger';
 import { stateQuery } from '../../workflows/messages';
 import { getTask } from '../../db/tasks';
 import { TASKS_CHANGED_CHANNEL } from '../../db/tasks-changed-listener';
@@ -81,13 +82,37 @@ describe('the edge', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
-  it('when requests are served, then each leaves one structured log line with principal, route, status and time', async () => {
+  it('when requests are served, then each leaves one structured log line with request id, principal, route, status and time', async () => {
     const lines: string[] = [];
-    const logged = createApp({ db, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue }), log: (l) => lines.push(l) });
-    await request(logged).get('/api/tasks/NOPE-9').set(as('ministry:BTC'));
+    const logger = createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } });
+    const logged = createApp({ db, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue }), logger });
+    const res = await request(logged).get('/api/tasks/NOPE-9').set(as('ministry:BTC')).set('X-Request-Id', 'req-42');
     await new Promise((r) => setImmediate(r));
+    expect(res.headers['x-request-id']).toBe('req-42');
+    expect(res.body).toMatchObject({ status: 404, requestId: 'req-42' });
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ method: 'GET', route: '/api/tasks/:code', status: 404, principal: 'ministry:BTC', ms: expect.any(Number) });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      level: 30,
+      requestId: 'req-42',
+      method: 'GET',
+      route: '/api/tasks/:code',
+      status: 404,
+      principal: 'ministry:BTC',
+      ms: expect.any(Number),
+    });
+  });
+
+  it('when a request has no usable X-Request-Id, then one is generated and echoed in the header, the problem body and the log line', async () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } });
+    const logged = createApp({ db, temporal: dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue }), logger });
+    const res = await request(logged).get('/api/tasks').set('X-Request-Id', 'bad id with spaces');
+    await new Promise((r) => setImmediate(r));
+    const id = res.headers['x-request-id'] as string;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.status).toBe(401);
+    expect(res.body.requestId).toBe(id);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ requestId: id, status: 401, principal: null });
   });
 });
 
