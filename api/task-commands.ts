@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Rejection } from '../domain/transition-rules';
 import type { TaskView } from '../domain/task';
-import { daysOverdue } from '../domain/dates';
+import { overdueDays } from '../domain/deadline-policy';
 import { taskWorkflowId } from '../workflows/messages';
 import { conflict, forbidden, HttpProblem, notFound, unavailable, unprocessable } from './problem';
 
@@ -20,7 +20,7 @@ export function viewToApiTask(v: TaskView, nowMs = Date.now()) {
     coordinatingMinistries: v.coordinatingMinistries,
     focalPoint: v.focalPoint,
     dueDate: v.dueDate,
-    daysOverdue: v.status === 'FEASIBLE' ? 0 : daysOverdue(v.dueDate, nowMs),
+    daysOverdue: v.status === 'FEASIBLE' ? 0 : overdueDays(v.policy, v.dueDate, nowMs),
     deadlineExtensions: v.deadlineExtensions,
     milestones: v.milestones,
     reports: v.reportCounts,

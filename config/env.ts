@@ -1,5 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { vietnamDate } from '../domain/dates';
+import { CalendarFileError, buildVietnamCalendar, parseCalendarAdjustments } from '../domain/vietnam-calendar';
+import type { WorkingCalendar } from '../domain/working-days';
 
 const dayList = z
   .string()
@@ -42,6 +46,12 @@ export const envSchema = z.object({
   OVERDUE_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   DEFAULT_DUE_DAYS_REQUIRES_GUIDANCE: z.coerce.number().int().min(1).max(3650).default(90),
   DEFAULT_DUE_DAYS_AUTHORITY_ADJUSTMENT: z.coerce.number().int().min(1).max(3650).default(180),
+  /** Unit of the default due days and of days overdue: every day, or Viet Nam's working days. */
+  DUE_DAYS_UNIT: z.enum(['calendar', 'working']).default('calendar'),
+  /** Unit of REMINDER_OFFSETS_DAYS. */
+  REMINDER_DAYS_UNIT: z.enum(['calendar', 'working']).default('calendar'),
+  /** The government's yearly holiday decisions and day swaps (see the file's header). */
+  CALENDAR_FILE: z.string().min(1).default('catalog/vn-calendar-adjustments.csv'),
 
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
@@ -59,6 +69,30 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config extends Env {
   dataDir: string;
   publicBaseUrl: string;
+  /** Viet Nam's working days from last year to four years ahead, with the adjustments of CALENDAR_FILE. */
+  calendar: WorkingCalendar;
+}
+
+/** Years around today that the working-day calendar covers (beyond them only weekends are rest days). */
+const CALENDAR_YEARS_BEFORE = 1;
+const CALENDAR_YEARS_AFTER = 4;
+
+/** Reads and checks the calendar adjustments file; a bad line is a ConfigError naming the file and line. */
+export function loadWorkingCalendar(file: string, nowMs = Date.now()): WorkingCalendar {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  CALENDAR_FILE: cannot read ${file} (${(err as Error).message})`);
+  }
+  try {
+    const year = Number(vietnamDate(nowMs).slice(0, 4));
+    const adjustments = parseCalendarAdjustments(text, file);
+    return buildVietnamCalendar({ firstYear: year - CALENDAR_YEARS_BEFORE, lastYear: year + CALENDAR_YEARS_AFTER, adjustments });
+  } catch (err) {
+    if (err instanceof CalendarFileError) throw new ConfigError(`Invalid calendar file: ${err.message}`);
+    throw err;
+  }
 }
 
 export class ConfigError extends Error {}
@@ -75,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...e,
     dataDir: path.resolve(e.DATA_DIR),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    calendar: loadWorkingCalendar(path.resolve(e.CALENDAR_FILE)),
   };
 }
 

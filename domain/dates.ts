@@ -1,11 +1,47 @@
 /**
  * Calendar dates are plain YYYY-MM-DD strings. Deadlines fall at the end of the due date in
- * Viet Nam (UTC+7, no daylight saving), i.e. 17:00 UTC on that date.
+ * Viet Nam: the instant the next day starts in the time zone Asia/Ho_Chi_Minh, read from the tz
+ * database that ships with the runtime (Intl), so a change of the zone's rules needs no code change.
  */
 export const DAY_MS = 24 * 60 * 60 * 1000;
-const VN_OFFSET_MS = 7 * 60 * 60 * 1000;
+export const VIETNAM_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+// One formatter for the process (or the workflow sandbox): building one costs far more than using it.
+const vietnamClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: VIETNAM_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wallClock(atMs: number): WallClock {
+  const out: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const part of vietnamClock.formatToParts(new Date(atMs))) {
+    if (part.type in out) out[part.type as keyof WallClock] = Number(part.value);
+  }
+  return out;
+}
+
+/** Viet Nam's offset from UTC at `atMs`, in ms (the tz database's answer, +7 h since 1975). */
+export function vietnamOffsetMs(atMs: number): number {
+  const c = wallClock(atMs);
+  return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second) - Math.floor(atMs / 1000) * 1000;
+}
 
 export function isCalendarDate(s: string): boolean {
   const m = DATE_RE.exec(s);
@@ -14,18 +50,38 @@ export function isCalendarDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && Number(m[1]) >= 1900 && Number(m[1]) <= 2200;
 }
 
+/** The instant `date` starts in Viet Nam. */
+export function vietnamMidnight(date: string): number {
+  const wall = Date.parse(`${date}T00:00:00Z`);
+  // Two rounds settle the offset even across a change of the zone's rules.
+  const guess = wall - vietnamOffsetMs(wall);
+  return wall - vietnamOffsetMs(guess);
+}
+
 /** The instant a task due on `date` becomes overdue: midnight at the end of that day, Viet Nam time. */
 export function deadlineInstant(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`) + DAY_MS - VN_OFFSET_MS;
+  return vietnamMidnight(addDays(date, 1));
 }
 
 /** Today's date in Viet Nam at instant `nowMs`. */
 export function vietnamDate(nowMs: number): string {
-  return new Date(nowMs + VN_OFFSET_MS).toISOString().slice(0, 10);
+  const c = wallClock(nowMs);
+  return `${String(c.year).padStart(4, '0')}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
 }
 
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** ISO weekday of a calendar date: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+/** dd/mm/yyyy, the way dates are written in Vietnamese documents. */
+export function vietnameseDate(date: string): string {
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 }
 
 /** Whole days past the deadline at `nowMs` (0 when not overdue or no due date). */

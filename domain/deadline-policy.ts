@@ -1,10 +1,34 @@
 import type { DeadlinePolicy, TaskState, TaskStatus } from './task';
-import { DAY_MS, addDays, deadlineInstant, vietnamDate } from './dates';
+import { DAY_MS, addDays, daysOverdue, deadlineInstant, vietnamDate } from './dates';
+import { addWorkingDays, nextWorkingDay, subtractWorkingDays, workingDaysBetween } from './working-days';
+
+type CalendarRules = Pick<DeadlinePolicy, 'calendar' | 'dueDaysUnit' | 'reminderDaysUnit'>;
+
+/** A due date as it stands: on a day off it moves to the next working day (when the policy has a calendar). */
+export function settleDueDate(policy: CalendarRules, date: string): string;
+export function settleDueDate(policy: CalendarRules, date: string | null): string | null;
+export function settleDueDate(policy: CalendarRules, date: string | null): string | null {
+  return date && policy.calendar ? nextWorkingDay(policy.calendar, date) : date;
+}
 
 /** The due date a task gets on entering `status` at `nowMs`, unless the caller names one. */
 export function defaultDueDate(policy: DeadlinePolicy, status: TaskStatus, nowMs: number): string | null {
   if (status === 'FEASIBLE') return null;
-  return addDays(vietnamDate(nowMs), policy.defaultDueDays[status]);
+  const today = vietnamDate(nowMs);
+  const days = policy.defaultDueDays[status];
+  if (policy.calendar && policy.dueDaysUnit === 'working') return addWorkingDays(policy.calendar, today, days);
+  return settleDueDate(policy, addDays(today, days));
+}
+
+/**
+ * Days past the deadline at `nowMs`: working days after the due date up to today when the policy
+ * counts due days in working days, else whole calendar days (0 when not overdue or no due date).
+ */
+export function overdueDays(policy: CalendarRules | undefined, dueDate: string | null, nowMs: number): number {
+  if (!dueDate) return 0;
+  if (!policy?.calendar || policy.dueDaysUnit !== 'working') return daysOverdue(dueDate, nowMs);
+  if (nowMs < deadlineInstant(dueDate)) return 0;
+  return workingDaysBetween(policy.calendar, dueDate, vietnamDate(nowMs));
 }
 
 export type ReminderKind = 'REMINDER' | 'ESCALATION' | 'OVERDUE';
@@ -13,9 +37,15 @@ export interface ReminderPoint {
   kind: ReminderKind;
   /** Instant (ms) it is due. */
   at: number;
-  /** Days before the deadline (positive), 0 at the deadline, negative days after it. */
+  /** Days before the deadline (positive; working days when the policy counts them so), 0 at the deadline, negative calendar days after it. */
   offsetDays: number;
   dueDate: string;
+}
+
+/** When the reminder `days` before the deadline of `dueDate` is due: the end of the day that many (working) days earlier. */
+function reminderInstant(policy: DeadlinePolicy, dueDate: string, days: number): number {
+  if (policy.calendar && policy.reminderDaysUnit === 'working') return deadlineInstant(subtractWorkingDays(policy.calendar, dueDate, days));
+  return deadlineInstant(dueDate) - days * DAY_MS;
 }
 
 /**
@@ -29,7 +59,7 @@ export function nextReminder(state: Pick<TaskState, 'status' | 'dueDate' | 'poli
   const dueDate = state.dueDate;
   const before = [...state.policy.reminderOffsetsDays].filter((d) => d > 0).sort((a, b) => b - a);
   for (const days of before) {
-    const at = due - days * DAY_MS;
+    const at = reminderInstant(state.policy, dueDate, days);
     if (at > afterMs) return { kind: 'REMINDER', at, offsetDays: days, dueDate };
   }
   if (due > afterMs) return { kind: 'ESCALATION', at: due, offsetDays: 0, dueDate };

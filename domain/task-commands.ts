@@ -20,7 +20,7 @@ import {
   type TransitionInput,
 } from './task';
 import { checkDate, checkText, checkTransition, isCoordinator, isHomeAffairs, isLead, type Rejection } from './transition-rules';
-import { defaultDueDate } from './deadline-policy';
+import { defaultDueDate, settleDueDate } from './deadline-policy';
 
 export interface Change {
   state: TaskState;
@@ -42,7 +42,7 @@ export { checkTransition };
 
 export function applyTransition(state: TaskState, input: TransitionInput, nowMs: number): Change {
   const from = state.status;
-  const dueDate = input.to === 'FEASIBLE' ? null : (input.dueDate ?? defaultDueDate(state.policy, input.to, nowMs));
+  const dueDate = input.to === 'FEASIBLE' ? null : input.dueDate ? settleDueDate(state.policy, input.dueDate) : defaultDueDate(state.policy, input.to, nowMs);
   return {
     state: {
       ...state,
@@ -148,12 +148,13 @@ export function checkDeadline(state: TaskState, input: DeadlineInput): Rejection
 }
 
 export function applyDeadline(state: TaskState, input: DeadlineInput): Change {
-  const extended = state.dueDate !== null && input.dueDate > state.dueDate;
-  const next = { ...state, dueDate: input.dueDate, deadlineExtensions: state.deadlineExtensions + (extended ? 1 : 0) };
+  const dueDate = settleDueDate(state.policy, input.dueDate);
+  const extended = state.dueDate !== null && dueDate > state.dueDate;
+  const next = { ...state, dueDate, deadlineExtensions: state.deadlineExtensions + (extended ? 1 : 0) };
   return {
     state: next,
     kind: 'DEADLINE',
-    details: { from: state.dueDate, to: input.dueDate, reason: input.reason, extension: extended, extensions: next.deadlineExtensions },
+    details: { from: state.dueDate, to: dueDate, reason: input.reason, extension: extended, extensions: next.deadlineExtensions },
     reschedule: true,
     resetCursor: true,
   };

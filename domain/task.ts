@@ -2,6 +2,7 @@
  * The delegated task as the workflow holds it, and the messages that change it.
  * Pure types and constants: imported by workflows (deterministic code), activities and the API.
  */
+import type { WorkingCalendar } from './working-days';
 
 export const TASK_STATUSES = ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -63,6 +64,10 @@ export interface LocalityReportEntry {
   at: string;
 }
 
+/** How a number of days is counted: every day, or Viet Nam's working days only. */
+export const DAY_UNITS = ['calendar', 'working'] as const;
+export type DayUnit = (typeof DAY_UNITS)[number];
+
 /** Settings that shape deadlines and reminders; carried in the workflow so a run is self-contained. */
 export interface DeadlinePolicy {
   reminderOffsetsDays: number[];
@@ -70,6 +75,16 @@ export interface DeadlinePolicy {
   defaultDueDays: { REQUIRES_GUIDANCE: number; AUTHORITY_ADJUSTMENT: number };
   homeAffairsEmail: string;
   publicBaseUrl: string;
+  /**
+   * Viet Nam's working days for the years around the start. With it, a due date that falls on a
+   * day off moves to the next working day. Policies carried by workflows started before it existed
+   * have none and keep counting calendar days, so their histories replay unchanged.
+   */
+  calendar?: WorkingCalendar;
+  /** Unit of `defaultDueDays` and of days overdue (calendar when absent). */
+  dueDaysUnit?: DayUnit;
+  /** Unit of `reminderOffsetsDays` (calendar when absent). */
+  reminderDaysUnit?: DayUnit;
 }
 
 export interface TaskDefinition {

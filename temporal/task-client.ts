@@ -17,6 +17,9 @@ export function policyFromConfig(cfg: Config): DeadlinePolicy {
     },
     homeAffairsEmail: cfg.HOME_AFFAIRS_EMAIL,
     publicBaseUrl: cfg.publicBaseUrl,
+    calendar: cfg.calendar,
+    dueDaysUnit: cfg.DUE_DAYS_UNIT,
+    reminderDaysUnit: cfg.REMINDER_DAYS_UNIT,
   };
 }
 

@@ -36,7 +36,7 @@ import {
   checkTransition,
   type Change,
 } from '../domain/task-commands';
-import { defaultDueDate, nextReminder, type ReminderPoint } from '../domain/deadline-policy';
+import { defaultDueDate, nextReminder, settleDueDate, type ReminderPoint } from '../domain/deadline-policy';
 import {
   assignmentUpdate,
   deadlineUpdate,
@@ -85,7 +85,7 @@ function reject(rejection: Rejection | null): void {
 export function initialState(definition: TaskDefinition, policy: TaskWorkflowInput['policy'], nowMs: number): TaskState {
   return {
     ...definition,
-    dueDate: definition.status === 'FEASIBLE' ? null : (definition.dueDate ?? defaultDueDate(policy, definition.status, nowMs)),
+    dueDate: definition.status === 'FEASIBLE' ? null : definition.dueDate ? settleDueDate(policy, definition.dueDate) : defaultDueDate(policy, definition.status, nowMs),
     statusSince: new Date(nowMs).toISOString(),
     deadlineExtensions: 0,
     milestones: [],

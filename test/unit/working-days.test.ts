@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig, loadWorkingCalendar } from '../../config/env';
+import { DAY_MS, deadlineInstant, vietnamDate, vietnamOffsetMs } from '../../domain/dates';
+import { defaultDueDate, nextReminder, overdueDays, settleDueDate } from '../../domain/deadline-policy';
+import type { DeadlinePolicy } from '../../domain/task';
+import { buildVietnamCalendar, parseCalendarAdjustments, statutoryHolidays } from '../../domain/vietnam-calendar';
+import { addWorkingDays, isWorkingDay, nextWorkingDay, subtractWorkingDays, workingDaysBetween } from '../../domain/working-days';
+
+const SHIPPED_FILE = path.resolve('catalog/vn-calendar-adjustments.csv');
+const calendar = loadWorkingCalendar(SHIPPED_FILE, Date.parse('2026-06-01T00:00:00Z'));
+
+function daysOffBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = new Date(Date.parse(`${d}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10)) {
+    if (!isWorkingDay(calendar, d)) out.push(d);
+  }
+  return out;
+}
+
+describe("Viet Nam's working-day calendar", () => {
+  it('when the library computes 2026, then Tết day is 17 February and Hùng Kings\' day 26 April (the published dates)', () => {
+    const holidays = statutoryHolidays(2026);
+    expect(holidays.filter((h) => h.name === 'Tết Nguyên Đán').map((h) => h.date)).toEqual(['2026-02-17']);
+    expect(holidays.filter((h) => h.name === 'Giỗ tổ Hùng Vương').map((h) => h.date)).toEqual(['2026-04-26']);
+    expect(holidays.map((h) => h.date)).toEqual(
+      expect.arrayContaining(['2026-01-01', '2026-02-16', '2026-02-18', '2026-02-19', '2026-02-20', '2026-04-30', '2026-05-01', '2026-09-02']),
+    );
+  });
+
+  it('when Tết 2026 comes, then offices close from 14 to 22 February as the government set, and reopen on the 23rd', () => {
+    expect(daysOffBetween('2026-02-12', '2026-02-24')).toEqual([
+      '2026-02-14', '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22',
+    ]);
+    expect(isWorkingDay(calendar, '2026-02-13')).toBe(true);
+    expect(isWorkingDay(calendar, '2026-02-23')).toBe(true);
+  });
+
+  it("when Hùng Kings' day 2026 falls on a Sunday, then the Monday after it is the substitute day off", () => {
+    expect(daysOffBetween('2026-04-24', '2026-05-04')).toEqual(['2026-04-25', '2026-04-26', '2026-04-27', '2026-04-30', '2026-05-01', '2026-05-02', '2026-05-03']);
+  });
+
+  it('when no decision names the day next to National Day, then 1 September is off with 2 September', () => {
+    expect(isWorkingDay(calendar, '2026-09-01')).toBe(false);
+    expect(isWorkingDay(calendar, '2026-09-02')).toBe(false);
+    expect(isWorkingDay(calendar, '2026-09-03')).toBe(true);
+  });
+
+  it('when the file records a swap, then the swapped weekday is off and the Saturday is a working day', () => {
+    expect(isWorkingDay(calendar, '2025-01-27')).toBe(false);
+    expect(isWorkingDay(calendar, '2025-02-08')).toBe(true);
+    expect(isWorkingDay(calendar, '2025-02-03')).toBe(true);
+    const cal = buildVietnamCalendar({ firstYear: 2027, lastYear: 2027, adjustments: parseCalendarAdjustments('2027-09-03,national-day-adjacent,decided', 'x.csv') });
+    expect([isWorkingDay(cal, '2027-09-01'), isWorkingDay(cal, '2027-09-03')]).toEqual([true, false]);
+  });
+
+  it('when a deadline falls on a day off, then it moves to the next working day', () => {
+    expect(nextWorkingDay(calendar, '2026-02-15')).toBe('2026-02-23');
+    expect(settleDueDate({ calendar }, '2026-02-17')).toBe('2026-02-23');
+    expect(settleDueDate({ calendar }, '2026-02-13')).toBe('2026-02-13');
+    expect(settleDueDate({}, '2026-02-17')).toBe('2026-02-17');
+  });
+
+  it('when working days are added or counted across Tết, then the break does not count', () => {
+    expect(addWorkingDays(calendar, '2026-02-12', 1)).toBe('2026-02-13');
+    expect(addWorkingDays(calendar, '2026-02-12', 2)).toBe('2026-02-23');
+    expect(addWorkingDays(calendar, '2026-02-12', 5)).toBe('2026-02-26');
+    expect(subtractWorkingDays(calendar, '2026-02-23', 1)).toBe('2026-02-13');
+    expect(workingDaysBetween(calendar, '2026-02-12', '2026-02-23')).toBe(2);
+    expect(workingDaysBetween(calendar, '2026-02-23', '2026-02-12')).toBe(0);
+  });
+
+  it('when the policy counts working days, then due dates, reminders and days overdue skip days off', () => {
+    const policy: DeadlinePolicy = {
+      reminderOffsetsDays: [3, 1],
+      overdueIntervalDays: 7,
+      defaultDueDays: { REQUIRES_GUIDANCE: 5, AUTHORITY_ADJUSTMENT: 10 },
+      homeAffairsEmail: 'moha@test',
+      publicBaseUrl: 'http://x',
+      calendar,
+      dueDaysUnit: 'working',
+      reminderDaysUnit: 'working',
+    };
+    const morning = Date.parse('2026-02-11T02:00:00Z'); // Wednesday 11 February, 09:00 in Hà Nội
+    expect(defaultDueDate(policy, 'REQUIRES_GUIDANCE', morning)).toBe('2026-02-25');
+    const first = nextReminder({ status: 'REQUIRES_GUIDANCE', dueDate: '2026-02-25', policy }, morning);
+    expect(first && [first.kind, first.offsetDays, vietnamDate(first.at - 1)]).toEqual(['REMINDER', 3, '2026-02-13']);
+    const second = first && nextReminder({ status: 'REQUIRES_GUIDANCE', dueDate: '2026-02-25', policy }, first.at);
+    expect(second && [second.kind, second.offsetDays, vietnamDate(second.at - 1)]).toEqual(['REMINDER', 1, '2026-02-24']);
+    // Due Friday 13 February: the whole Tết break is not overdue time, Monday 23rd is the first day late.
+    expect(overdueDays(policy, '2026-02-13', deadlineInstant('2026-02-13') - 1)).toBe(0);
+    expect(overdueDays(policy, '2026-02-13', deadlineInstant('2026-02-22') - 1)).toBe(0);
+    expect(overdueDays(policy, '2026-02-13', deadlineInstant('2026-02-22'))).toBe(1);
+    expect(overdueDays({ ...policy, dueDaysUnit: 'calendar' }, '2026-02-13', deadlineInstant('2026-02-22'))).toBe(10);
+  });
+
+  it('when the time zone is read from the tz database, then Viet Nam is 7 hours ahead of UTC', () => {
+    expect(vietnamOffsetMs(Date.parse('2026-02-17T00:00:00Z'))).toBe(7 * 3600 * 1000);
+    expect(new Date(deadlineInstant('2026-02-17')).toISOString()).toBe('2026-02-17T17:00:00.000Z');
+  });
+});
+
+describe('calendar adjustments file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calendar-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['2026-02-30,off,no such day', 'line 3: "2026-02-30" is not a date'],
+    ['26/02/2026,off,wrong form', 'line 3: "26/02/2026" is not a date'],
+    ['2026-02-10,holiday,unknown kind', 'line 3: kind "holiday" is not one of off, work, national-day-adjacent'],
+    ['2026-09-04,national-day-adjacent,not next to 2/9', 'line 3: the day next to National Day is 1 or 3 September'],
+    ['1850-01-02,off,too old', 'line 3: "1850-01-02" is not a date'],
+    ['2150-01-02,off,too far', 'line 3: 2150-01-02 is outside the years'],
+    ['2026-01-02,work,twice', 'line 3: 2026-01-02 is already given on line 2'],
+  ])('when a line reads %s, then start-up stops naming the file and the line', (line, message) => {
+    const file = path.join(dir, 'bad.csv');
+    fs.writeFileSync(file, `date,kind,note\n2026-01-02,off,first\n${line}\n`);
+    expect(() => loadConfig({ CALENDAR_FILE: file })).toThrow(ConfigError);
+    expect(() => loadConfig({ CALENDAR_FILE: file })).toThrow(`${file} ${message}`);
+  });
+
+  it('when the file is missing, then start-up stops naming it', () => {
+    expect(() => loadConfig({ CALENDAR_FILE: path.join(dir, 'none.csv') })).toThrow(/CALENDAR_FILE: cannot read .*none\.csv/);
+  });
+
+  it('when the shipped file is loaded by the configuration, then it is valid and covers the years around today', () => {
+    const cfg = loadConfig({});
+    const year = Number(vietnamDate(Date.now()).slice(0, 4));
+    expect([cfg.calendar.firstYear, cfg.calendar.lastYear]).toEqual([year - 1, year + 4]);
+    expect(cfg.calendar.daysOff.length).toBeGreaterThan(40);
+  });
+});

@@ -1,0 +1,120 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { loadConfig } from '../../config/env';
+import { addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
+import type { DeadlinePolicy } from '../../domain/task';
+import { statutoryHolidays } from '../../domain/vietnam-calendar';
+import { isWorkingDay, nextWorkingDay } from '../../domain/working-days';
+import { ensureSearchAttributes } from '../../infra/search-attributes';
+import { taskWorkflowId } from '../../workflows/messages';
+import type { taskWorkflow } from '../../workflows/task-workflow';
+import {
+  TEST_POLICY,
+  TestSmtpServer,
+  createTestDatabase,
+  definition,
+  env as requireEnv,
+  eventually,
+  quietTemporalLogs,
+  uid,
+  smtpMailer,
+  type TestDatabase,
+} from '../support/harness';
+
+// Months pass in seconds: the time-skipping server jumps over timers while the workflow waits.
+let testEnv: TestWorkflowEnvironment;
+let db: TestDatabase;
+let smtp: TestSmtpServer;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = uid('wd-');
+const HOUR = 3600_000;
+const { calendar } = loadConfig({});
+
+beforeAll(async () => {
+  quietTemporalLogs();
+  db = await createTestDatabase();
+  smtp = new TestSmtpServer();
+  await smtp.start();
+  testEnv = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER') } },
+  });
+  await ensureSearchAttributes(testEnv.connection, 'default');
+  worker = await Worker.create({
+    connection: testEnv.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: requireEnv('TEST_WORKFLOW_BUNDLE') },
+    activities: createActivities({ prisma: db.prisma, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' }),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await testEnv?.teardown();
+  await smtp?.stop();
+  await db?.drop();
+});
+
+async function sleepUntil(instant: number): Promise<void> {
+  const now = await testEnv.currentTimeMs();
+  if (instant > now) await testEnv.sleep(instant - now);
+}
+
+/** The next Tết break at least three weeks after `nowMs`, as the holiday library dates it. */
+function nextTetBreak(nowMs: number): { first: string; last: string } {
+  const today = vietnamDate(nowMs);
+  for (let year = Number(today.slice(0, 4)); ; year++) {
+    const tet = statutoryHolidays(year).filter((h) => h.name.includes('Tết Nguyên Đán')).map((h) => h.date).sort();
+    const first = tet[0];
+    const last = tet[tet.length - 1];
+    if (first && last && first > addDays(today, 21)) return { first, last };
+  }
+}
+
+async function reminderDates(code: string): Promise<string[]> {
+  const events = await db.prisma.auditEvent.findMany({ where: { taskCode: code, kind: 'REMINDER_SENT' }, orderBy: { seq: 'asc' } });
+  // A reminder "n days before" fires at the end of that day, the instant the next day starts, and is
+  // recorded moments later (after the e-mail went out): an hour back is safely inside that day.
+  return events.map((e) => vietnamDate(e.at.getTime() - HOUR));
+}
+
+describe('working-day reminders under time skipping', () => {
+  it('when a task is due just after Tết, then the reminder two working days before it comes before the break, not during it', async () => {
+    const now = await testEnv.currentTimeMs();
+    const tet = nextTetBreak(now);
+    const dueDate = nextWorkingDay(calendar, addDays(tet.last, 1));
+    const working: DeadlinePolicy = { ...TEST_POLICY, reminderOffsetsDays: [2], calendar, reminderDaysUnit: 'working' };
+    const byCalendar: DeadlinePolicy = { ...TEST_POLICY, reminderOffsetsDays: [2] };
+    const tasks = [
+      { def: definition({ dueDate }), policy: working },
+      { def: definition({ dueDate }), policy: byCalendar },
+    ];
+    for (const t of tasks) {
+      await testEnv.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+        taskQueue,
+        workflowId: taskWorkflowId(t.def.code),
+        args: [{ definition: t.def, policy: t.policy, createdBy: { kind: 'home-affairs' } }],
+      });
+      await eventually(() => db.prisma.task.findUnique({ where: { code: t.def.code } }), 20_000, 'the task row');
+    }
+    await sleepUntil(deadlineInstant(dueDate) - HOUR);
+    const [inWorkingDays, inCalendarDays] = await Promise.all(tasks.map((t) => eventually(async () => {
+      const dates = await reminderDates(t.def.code);
+      return dates.length === 1 ? dates : null;
+    }, 20_000, 'the reminder')));
+
+    const sent = inWorkingDays?.[0] as string;
+    expect(sent < tet.first).toBe(true);
+    expect(isWorkingDay(calendar, sent)).toBe(true);
+    // Between the reminder's day and the due date lies exactly one working day: the break does not count.
+    const between: string[] = [];
+    for (let d = addDays(sent, 1); d < dueDate; d = addDays(d, 1)) if (isWorkingDay(calendar, d)) between.push(d);
+    expect(between).toHaveLength(1);
+    // Counted in calendar days, the same reminder would fall inside the break, when offices are closed.
+    expect(inCalendarDays).toEqual([addDays(dueDate, -2)]);
+    expect(isWorkingDay(calendar, addDays(dueDate, -2))).toBe(false);
+  });
+});
