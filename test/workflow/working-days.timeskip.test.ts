@@ -6,7 +6,7 @@ import { addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
 import type { DeadlinePolicy } from '../../domain/task';
 import { statutoryHolidays } from '../../domain/vietnam-calendar';
 import { isWorkingDay, nextWorkingDay } from '../../domain/working-days';
-import { ensureSearchAttributes } from '../../infra/search-attributes';
+import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { taskWorkflowId } from '../../workflows/messages';
 import type { taskWorkflow } from '../../workflows/task-workflow';
 import {
@@ -45,7 +45,7 @@ beforeAll(async () => {
     connection: testEnv.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: requireEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ prisma: db.prisma, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' }),
+    activities: createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' }),
   });
   running = worker.run();
 });
