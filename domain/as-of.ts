@@ -1,0 +1,365 @@
+/**
+ * Any figure "as of" a past instant, rebuilt from the audit log alone: the events of every task are
+ * folded, in sequence order, up to the instant, into the task as it stood then. Pure: the API loads
+ * the events, these functions decide what they meant. The rules mirror the workflow's own
+ * (domain/task-commands.ts), which wrote the events in the first place.
+ */
+import { DAY_MS, addDays, deadlineInstant, daysOverdue, vietnamDate } from './dates';
+import {
+  DELEGATION_LEVELS,
+  TASK_STATUSES,
+  type DelegationLevel,
+  type EventKind,
+  type FocalPoint,
+  type Milestone,
+  type ReportKind,
+  type TaskStatus,
+} from './task';
+
+/** An audit event as the replay needs it (the audit row without its hashes). */
+export interface RecordedEvent {
+  taskCode: string;
+  seq: number;
+  /** ISO instant. */
+  at: string;
+  actor: string;
+  kind: EventKind | string;
+  details: Record<string, unknown>;
+}
+
+/** Reminders, escalations and ladder steps: notices the task's owners received. */
+export const NOTICE_KINDS: ReadonlySet<string> = new Set(['REMINDER_SENT', 'ESCALATED', 'OVERDUE_REMINDER', 'ESCALATION_STEP']);
+
+/** One task as it stood at an instant. */
+export interface TaskAsOf {
+  code: string;
+  title: string;
+  sector: string;
+  legalBasis: string;
+  level: DelegationLevel;
+  status: TaskStatus;
+  /** ISO instant the task entered its status. */
+  statusSince: string;
+  leadMinistry: string;
+  coordinatingMinistries: string[];
+  focalPoint: FocalPoint;
+  dueDate: string | null;
+  deadlineExtensions: number;
+  milestones: Milestone[];
+  /** Latest report per locality. */
+  reports: Record<string, { kind: ReportKind; at: string }>;
+  lastSeq: number;
+  /** ISO instant of the task's first and latest event. */
+  createdAt: string;
+  lastEventAt: string;
+  /** Notices received since the owners last acted (a milestone or a transition). */
+  noticesSinceAction: number;
+}
+
+/** A stay in a non-feasible status that ended: how long the lead ministry took, and whether in time. */
+export interface ResolvedSpell {
+  taskCode: string;
+  ministry: string;
+  status: TaskStatus;
+  to: TaskStatus;
+  enteredAt: number;
+  leftAt: number;
+  dueDate: string | null;
+}
+
+export interface Replay {
+  tasks: Map<string, TaskAsOf>;
+  spells: ResolvedSpell[];
+}
+
+const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+const isStatus = (v: unknown): v is TaskStatus => typeof v === 'string' && (TASK_STATUSES as readonly string[]).includes(v);
+const isLevel = (v: unknown): v is DelegationLevel => typeof v === 'string' && (DELEGATION_LEVELS as readonly string[]).includes(v);
+const dateOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function focal(v: unknown, fallback: FocalPoint): FocalPoint {
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return { name: str(o.name, ''), email: str(o.email, '') };
+  }
+  return fallback;
+}
+
+/** The task as its CREATED event registered it. */
+export function taskFromCreated(e: RecordedEvent): TaskAsOf {
+  const d = e.details;
+  return {
+    code: e.taskCode,
+    title: str(d.title, ''),
+    sector: str(d.sector, ''),
+    legalBasis: str(d.legalBasis, ''),
+    level: isLevel(d.level) ? d.level : 'province',
+    status: isStatus(d.status) ? d.status : 'REQUIRES_GUIDANCE',
+    statusSince: e.at,
+    leadMinistry: str(d.leadMinistry, ''),
+    coordinatingMinistries: Array.isArray(d.coordinatingMinistries) ? d.coordinatingMinistries.map(String) : [],
+    focalPoint: focal(d.focalPoint, { name: '', email: '' }),
+    dueDate: dateOrNull(d.dueDate),
+    deadlineExtensions: 0,
+    milestones: [],
+    reports: {},
+    lastSeq: e.seq,
+    createdAt: e.at,
+    lastEventAt: e.at,
+    noticesSinceAction: 0,
+  };
+}
+
+/** The task after one more event (events of other kinds only move its sequence number). */
+export function applyRecordedEvent(t: TaskAsOf, e: RecordedEvent, spells?: ResolvedSpell[]): TaskAsOf {
+  const d = e.details;
+  const next: TaskAsOf = { ...t, lastSeq: e.seq, lastEventAt: e.at };
+  switch (e.kind) {
+    case 'TRANSITION': {
+      const to = isStatus(d.to) ? d.to : t.status;
+      spells?.push({
+        taskCode: t.code,
+        ministry: t.leadMinistry,
+        status: t.status,
+        to,
+        enteredAt: Date.parse(t.statusSince),
+        leftAt: Date.parse(e.at),
+        dueDate: t.dueDate,
+      });
+      next.status = to;
+      next.statusSince = e.at;
+      next.dueDate = to === 'FEASIBLE' ? null : dateOrNull(d.dueDate);
+      next.noticesSinceAction = 0;
+      break;
+    }
+    case 'MILESTONE':
+      next.milestones = [
+        ...t.milestones,
+        {
+          track: d.track === 'ADJUSTMENT' ? 'ADJUSTMENT' : 'GUIDANCE',
+          name: str(d.name, '') as Milestone['name'],
+          at: e.at,
+          actor: e.actor,
+          ...(typeof d.note === 'string' && d.note ? { note: d.note } : {}),
+        },
+      ];
+      next.noticesSinceAction = 0;
+      break;
+    case 'ASSIGNMENT': {
+      const after = (d.after ?? {}) as Record<string, unknown>;
+      next.leadMinistry = str(after.leadMinistry, t.leadMinistry);
+      next.coordinatingMinistries = Array.isArray(after.coordinatingMinistries) ? after.coordinatingMinistries.map(String) : t.coordinatingMinistries;
+      next.focalPoint = focal(after.focalPoint, t.focalPoint);
+      break;
+    }
+    case 'DEADLINE':
+      next.dueDate = dateOrNull(d.to);
+      next.deadlineExtensions = typeof d.extensions === 'number' ? d.extensions : t.deadlineExtensions + (d.extension === true ? 1 : 0);
+      break;
+    case 'LOCALITY_REPORT':
+      next.reports = { ...t.reports, [str(d.locality, '?')]: { kind: d.kind === 'OBSTACLE' ? 'OBSTACLE' : 'WORKABLE', at: e.at } };
+      break;
+    case 'DEFINITION_UPDATED': {
+      const changes = (d.changes ?? {}) as Record<string, { to?: unknown }>;
+      if (typeof changes.title?.to === 'string') next.title = changes.title.to;
+      if (typeof changes.sector?.to === 'string') next.sector = changes.sector.to;
+      if (typeof changes.legalBasis?.to === 'string') next.legalBasis = changes.legalBasis.to;
+      if (isLevel(changes.level?.to)) next.level = changes.level.to;
+      break;
+    }
+    default:
+      if (NOTICE_KINDS.has(e.kind)) next.noticesSinceAction = t.noticesSinceAction + 1;
+  }
+  return next;
+}
+
+/**
+ * Every task as it stood at `asOfMs` (events recorded after it are ignored; tasks created after it
+ * do not exist yet). Events may come in any order; each task's are applied by sequence number.
+ */
+export function replayAsOf(events: Iterable<RecordedEvent>, asOfMs: number): Replay {
+  const byTask = new Map<string, RecordedEvent[]>();
+  for (const e of events) {
+    if (Date.parse(e.at) > asOfMs) continue;
+    let list = byTask.get(e.taskCode);
+    if (!list) byTask.set(e.taskCode, (list = []));
+    list.push(e);
+  }
+  const tasks = new Map<string, TaskAsOf>();
+  const spells: ResolvedSpell[] = [];
+  for (const [code, list] of byTask) {
+    list.sort((a, b) => a.seq - b.seq);
+    let t: TaskAsOf | null = null;
+    for (const e of list) {
+      // A task continues from its CREATED event; anything before it cannot be placed.
+      if (e.kind === 'CREATED') t = taskFromCreated(e);
+      else if (t) t = applyRecordedEvent(t, e, spells);
+    }
+    if (t) tasks.set(code, t);
+  }
+  return { tasks, spells };
+}
+
+export function reportCountsAsOf(t: Pick<TaskAsOf, 'reports'>): { workable: number; obstacle: number } {
+  let workable = 0;
+  let obstacle = 0;
+  for (const r of Object.values(t.reports)) {
+    if (r.kind === 'OBSTACLE') obstacle++;
+    else workable++;
+  }
+  return { workable, obstacle };
+}
+
+/** The task in the API's task shape, as it looked at `asOfMs`. */
+export function taskView(t: TaskAsOf, asOfMs: number) {
+  return {
+    code: t.code,
+    title: t.title,
+    sector: t.sector,
+    legalBasis: t.legalBasis,
+    level: t.level,
+    status: t.status,
+    statusSince: new Date(t.statusSince).toISOString(),
+    leadMinistry: t.leadMinistry,
+    coordinatingMinistries: t.coordinatingMinistries,
+    focalPoint: t.focalPoint,
+    dueDate: t.dueDate,
+    daysOverdue: t.status === 'FEASIBLE' ? 0 : daysOverdue(t.dueDate, asOfMs),
+    deadlineExtensions: t.deadlineExtensions,
+    milestones: t.milestones,
+    reports: reportCountsAsOf(t),
+    lastSeq: t.lastSeq,
+  };
+}
+export type TaskViewAsOf = ReturnType<typeof taskView>;
+
+/** Overdue at `asOfMs`: still open and past the end of its due date (Viet Nam time). */
+export function isOverdue(t: Pick<TaskAsOf, 'status' | 'dueDate'>, asOfMs: number): boolean {
+  return t.status !== 'FEASIBLE' && t.dueDate !== null && t.dueDate < vietnamDate(asOfMs);
+}
+
+export interface MinistryRef {
+  code: string;
+  name: string;
+  delegates: boolean;
+}
+
+export interface LocalityRef {
+  code: string;
+  /** YYYY-MM-DD the locality's assessment report reached Home Affairs, or null. */
+  reportedAt: string | null;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The dashboard summary as it stood at `asOfMs`: same shape and rules as the live one. */
+export function summaryAsOf(tasks: Iterable<TaskAsOf>, ministries: MinistryRef[], localities: LocalityRef[], asOfMs: number) {
+  const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
+  const perMinistry = new Map<string, { total: number; open: number; overdue: number }>();
+  const reportedBy = new Set<string>();
+  for (const t of tasks) {
+    counts[t.status]++;
+    let m = perMinistry.get(t.leadMinistry);
+    if (!m) perMinistry.set(t.leadMinistry, (m = { total: 0, open: 0, overdue: 0 }));
+    m.total++;
+    if (t.status !== 'FEASIBLE') m.open++;
+    if (isOverdue(t, asOfMs)) m.overdue++;
+    for (const code of Object.keys(t.reports)) reportedBy.add(code);
+  }
+  const total = TASK_STATUSES.reduce((a, s) => a + counts[s], 0);
+  const byStatus = Object.fromEntries(
+    TASK_STATUSES.map((s) => [s, { count: counts[s], percent: total === 0 ? 0 : round2((counts[s] * 100) / total) }]),
+  ) as Record<TaskStatus, { count: number; percent: number }>;
+  const today = vietnamDate(asOfMs);
+  const byMinistry = ministries
+    .filter((m) => perMinistry.has(m.code) || m.delegates)
+    .map((m) => ({ ministry: m.code, name: m.name, ...(perMinistry.get(m.code) ?? { total: 0, open: 0, overdue: 0 }) }))
+    .sort((a, b) => b.overdue - a.overdue || b.open - a.open || (a.ministry < b.ministry ? -1 : a.ministry > b.ministry ? 1 : 0));
+  const reported = localities.filter((l) => (l.reportedAt !== null && l.reportedAt <= today) || reportedBy.has(l.code)).length;
+  return { total, byStatus, byMinistry, localities: { reported, total: localities.length } };
+}
+
+const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+
+/** The bottlenecks as they stood at `asOfMs`: same shape and rules as the live ones. */
+export function bottlenecksAsOf(tasks: Iterable<TaskAsOf>, asOfMs: number, limit = 10) {
+  const all = [...tasks];
+  const open = all.filter((t) => t.status !== 'FEASIBLE');
+  const today = vietnamDate(asOfMs);
+  const horizon = addDays(today, 14);
+  const overdue = new Map<string, { overdue: number; oldestDue: string }>();
+  for (const t of open) {
+    if (!isOverdue(t, asOfMs) || t.dueDate === null) continue;
+    const m = overdue.get(t.leadMinistry);
+    if (!m) overdue.set(t.leadMinistry, { overdue: 1, oldestDue: t.dueDate });
+    else {
+      m.overdue++;
+      if (t.dueDate < m.oldestDue) m.oldestDue = t.dueDate;
+    }
+  }
+  const overdueByMinistry = [...overdue.entries()]
+    .sort(([, a], [, b]) => b.overdue - a.overdue || (a.oldestDue < b.oldestDue ? -1 : a.oldestDue > b.oldestDue ? 1 : 0))
+    .map(([ministry, m]) => ({
+      ministry,
+      overdue: m.overdue,
+      maxDaysOverdue: Math.max(0, Math.floor((asOfMs - deadlineInstant(m.oldestDue)) / DAY_MS) + 1),
+    }));
+  const oldestOpen = [...open].sort((a, b) => Date.parse(a.statusSince) - Date.parse(b.statusSince) || byCode(a, b)).slice(0, limit);
+  const mostObstacles = all
+    .map((t) => ({ t, n: reportCountsAsOf(t).obstacle }))
+    .filter((x) => x.n > 0)
+    .sort((a, b) => b.n - a.n || byCode(a.t, b.t))
+    .slice(0, limit)
+    .map((x) => x.t);
+  const dueSoon = open
+    .filter((t) => t.dueDate !== null && t.dueDate >= today && t.dueDate <= horizon)
+    .sort((a, b) => ((a.dueDate as string) < (b.dueDate as string) ? -1 : (a.dueDate as string) > (b.dueDate as string) ? 1 : byCode(a, b)))
+    .slice(0, 50);
+  const view = (t: TaskAsOf) => taskView(t, asOfMs);
+  return { overdueByMinistry, oldestOpen: oldestOpen.map(view), mostObstacles: mostObstacles.map(view), dueSoon: dueSoon.map(view) };
+}
+
+export interface TaskFilter {
+  status?: TaskStatus;
+  ministry?: string;
+  overdue?: boolean;
+  dueBefore?: string;
+  q?: string;
+  sort: string;
+  page: number;
+  limit: number;
+}
+
+type SortKey = (t: TaskAsOf) => string | number | null;
+const SORT_KEYS: Record<string, SortKey> = {
+  code: (t) => t.code,
+  dueDate: (t) => t.dueDate,
+  statusSince: (t) => Date.parse(t.statusSince),
+  title: (t) => t.title,
+  updatedAt: (t) => Date.parse(t.lastEventAt),
+};
+
+/** One page of the task list as it stood at `asOfMs`, with the live list's filters and sort keys. */
+export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilter, asOfMs: number) {
+  const needle = f.q?.toLocaleLowerCase();
+  const rows = [...tasks].filter(
+    (t) =>
+      (!f.status || t.status === f.status) &&
+      (!f.ministry || t.leadMinistry === f.ministry) &&
+      (f.overdue === undefined || isOverdue(t, asOfMs) === f.overdue) &&
+      (!f.dueBefore || (t.dueDate !== null && t.dueDate < f.dueBefore)) &&
+      (!needle || t.title.toLocaleLowerCase().includes(needle)),
+  );
+  const desc = f.sort.startsWith('-');
+  const key: SortKey = SORT_KEYS[desc ? f.sort.slice(1) : f.sort] ?? ((t) => t.code);
+  rows.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    // Missing due dates last in both directions, as PostgreSQL's NULLS LAST.
+    if (ka === null || kb === null) return ka === kb ? byCode(a, b) : ka === null ? 1 : -1;
+    const c = ka < kb ? -1 : ka > kb ? 1 : 0;
+    return (desc ? -c : c) || (f.sort === '-code' ? -byCode(a, b) : byCode(a, b));
+  });
+  const start = (f.page - 1) * f.limit;
+  return { items: rows.slice(start, start + f.limit).map((t) => taskView(t, asOfMs)), total: rows.length, page: f.page, limit: f.limit };
+}
