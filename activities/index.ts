@@ -1,16 +1,20 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { persistEvent } from '../db/audit-events';
 import type { Db } from '../db/client';
-import { claimOutboxRow, recordSendFailure, recordSent } from '../db/notifications';
+import { claimOutboxRow, recordSendFailure, recordSent, type OutboxMessage } from '../db/notifications';
 import type { ReminderPoint } from '../domain/deadline-policy';
 import type { TaskEvent, TaskState, TaskView } from '../domain/task';
 import { PermanentMailError, type Mailer } from './mailer';
 import { reminderEmail } from './reminder-email';
+import { escalationEmail } from './escalation-email';
+import type { LadderPoint } from '../domain/escalation-ladder';
 
 export interface ActivityDeps {
   db: Db;
   mailer: Mailer;
   mailFrom: string;
+  /** Leadership contact of each ministry, by code, for the ladder's 'ministry-leadership' step. */
+  leadershipEmails?: Record<string, string>;
 }
 
 export interface PersistInput {
@@ -24,12 +28,43 @@ export interface ReminderInput {
   task: TaskView;
 }
 
+export interface EscalationStepInput {
+  step: LadderPoint;
+  task: TaskView;
+}
+
 export interface Delivery {
   status: 'SENT' | 'FAILED';
   error?: string;
 }
 
-export function createActivities({ db, mailer, mailFrom }: ActivityDeps) {
+export function createActivities({ db, mailer, mailFrom, leadershipEmails = {} }: ActivityDeps) {
+  /**
+   * Sends one message through the outbox: the row (unique per `key`) is written first; a message
+   * already sent is never sent again, a permanent refusal is recorded once, a transient one retried.
+   */
+  async function sendOnce(message: OutboxMessage): Promise<Delivery> {
+    const { key } = message;
+    const row = await claimOutboxRow(db, message);
+    if (row.status === 'SENT') return { status: 'SENT' };
+    if (row.status === 'FAILED') return { status: 'FAILED', error: row.lastError ?? 'failed' };
+
+    const messageId = `<${key.replace(/:/g, '.')}@delegated-tasks-tracker>`;
+    try {
+      await mailer.send({ from: mailFrom, to: row.recipients, subject: row.subject, text: row.body, messageId });
+    } catch (err) {
+      const text = (err as Error).message;
+      if (err instanceof PermanentMailError) {
+        await recordSendFailure(db, key, text, true);
+        return { status: 'FAILED', error: text };
+      }
+      await recordSendFailure(db, key, text, false);
+      throw ApplicationFailure.retryable(`sending ${key} failed: ${text}`, 'MAIL_TRANSIENT');
+    }
+    await recordSent(db, key, messageId);
+    return { status: 'SENT' };
+  }
+
   return {
     /**
      * Writes one event to the audit log and brings the task's read-model row up to it, in one SQL
@@ -47,10 +82,9 @@ export function createActivities({ db, mailer, mailFrom }: ActivityDeps) {
      * written first; a message already sent is never sent again.
      */
     async sendReminder({ point, recipients, task }: ReminderInput): Promise<Delivery> {
-      const key = `${task.code}:${point.kind}:${point.dueDate}:${point.offsetDays}`;
       const { subject, text } = reminderEmail(point, task);
-      const row = await claimOutboxRow(db, {
-        key,
+      return sendOnce({
+        key: `${task.code}:${point.kind}:${point.dueDate}:${point.offsetDays}`,
         taskCode: task.code,
         kind: point.kind,
         dueDate: point.dueDate,
@@ -59,23 +93,33 @@ export function createActivities({ db, mailer, mailFrom }: ActivityDeps) {
         subject,
         body: text,
       });
-      if (row.status === 'SENT') return { status: 'SENT' };
-      if (row.status === 'FAILED') return { status: 'FAILED', error: row.lastError ?? 'failed' };
+    },
 
-      const messageId = `<${key.replace(/:/g, '.')}@delegated-tasks-tracker>`;
-      try {
-        await mailer.send({ from: mailFrom, to: row.recipients, subject: row.subject, text: row.body, messageId });
-      } catch (err) {
-        const message = (err as Error).message;
-        if (err instanceof PermanentMailError) {
-          await recordSendFailure(db, key, message, true);
-          return { status: 'FAILED', error: message };
-        }
-        await recordSendFailure(db, key, message, false);
-        throw ApplicationFailure.retryable(`sending ${key} failed: ${message}`, 'MAIL_TRANSIENT');
-      }
-      await recordSent(db, key, messageId);
-      return { status: 'SENT' };
+    /**
+     * One step of the escalation ladder, sent at once (escalations are not part of the digest) to the
+     * step's recipient with the focal point in copy; idempotent per task, due date and step. Without
+     * a leadership contact for the ministry, its step goes to Home Affairs.
+     */
+    async sendEscalationStep({ step, task }: EscalationStepInput): Promise<Delivery & { recipients: string[] }> {
+      const focal = task.focalPoint.email ? [task.focalPoint.email] : [];
+      const leadership = leadershipEmails[task.leadMinistry];
+      const target =
+        step.recipient === 'home-affairs' ? [task.policy.homeAffairsEmail] : step.recipient === 'ministry-leadership' ? [leadership ?? task.policy.homeAffairsEmail] : [];
+      const recipients = [...new Set([...target, ...focal])];
+      if (recipients.length === 0) recipients.push(task.policy.homeAffairsEmail);
+      const dueDate = task.dueDate ?? step.date;
+      const { subject, text } = escalationEmail(step, task);
+      const delivery = await sendOnce({
+        key: `${task.code}:LADDER:${dueDate}:${step.index}`,
+        taskCode: task.code,
+        kind: 'ESCALATION_STEP',
+        dueDate,
+        offsetDays: -step.afterWorkingDays,
+        recipients,
+        subject,
+        body: text,
+      });
+      return { ...delivery, recipients };
     },
   };
 }

@@ -3,6 +3,7 @@
  * Pure types and constants: imported by workflows (deterministic code), activities and the API.
  */
 import type { WorkingCalendar } from './working-days';
+import type { LadderStep } from './escalation-ladder';
 
 export const TASK_STATUSES = ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -85,6 +86,13 @@ export interface DeadlinePolicy {
   dueDaysUnit?: DayUnit;
   /** Unit of `reminderOffsetsDays` (calendar when absent). */
   reminderDaysUnit?: DayUnit;
+  /**
+   * Escalation ladder after the deadline (domain/escalation-ladder.ts); absent: the default ladder.
+   * Used by workflows that run the ladder (patch 'escalation-ladder-and-digests').
+   */
+  escalationLadder?: LadderStep[];
+  /** True: one e-mail per task per reminder, the escalation and overdue reminders (the first version's notices). */
+  perTaskReminders?: boolean;
 }
 
 export interface TaskDefinition {
@@ -201,6 +209,7 @@ export const EVENT_KINDS = [
   'REMINDER_SENT',
   'ESCALATED',
   'OVERDUE_REMINDER',
+  'ESCALATION_STEP',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

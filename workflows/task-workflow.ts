@@ -37,6 +37,7 @@ import {
   type Change,
 } from '../domain/task-commands';
 import { defaultDueDate, nextReminder, settleDueDate, type ReminderPoint } from '../domain/deadline-policy';
+import { DEFAULT_LADDER, WEEKENDS_ONLY, nextLadderStep, type LadderPoint } from '../domain/escalation-ladder';
 import {
   assignmentUpdate,
   deadlineUpdate,
@@ -71,10 +72,17 @@ const PERSIST_AS_LOCAL_ACTIVITY = 'persist-event-as-local-activity';
 
 // A permanent SMTP rejection comes back as a FAILED result, not an exception; transient
 // failures throw and are retried with backoff. The outbox key keeps retries from sending twice.
-const { sendReminder } = proxyActivities<Activities>({
+const { sendReminder, sendEscalationStep } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
+
+/**
+ * Workflows from this change on send no e-mail per task per reminder (the daily digest lists every
+ * task instead) and escalate along the ladder: focal point at the deadline, then whoever the
+ * policy's later steps name. Recorded histories from before keep their reminders on replay.
+ */
+const ESCALATION_LADDER = 'escalation-ladder-and-digests';
 
 function reject(rejection: Rejection | null): void {
   if (rejection) {
@@ -116,6 +124,9 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   // its timer at once instead of waiting for the old one (the "updatable timer" pattern).
   let scheduleVersion = 0;
   let persistTail: Promise<unknown> = Promise.resolve();
+  // Decided once per run, before any timer: a replayed history without the marker keeps the
+  // reminders it recorded; every new run (and every run after continue-as-new) climbs the ladder.
+  const climbsLadder = patched(ESCALATION_LADDER) && state.policy.perTaskReminders !== true;
 
   function syncSearchAttributes(): void {
     upsertSearchAttributes([
@@ -198,7 +209,43 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     );
   }
 
-  while (!shouldContinueAsNew()) {
+  /** The next ladder step of the current deadline; none for a FEASIBLE task (leaving the status ends the ladder). */
+  function nextStep(afterMs: number): LadderPoint | null {
+    if (state.status === 'FEASIBLE' || !state.dueDate) return null;
+    return nextLadderStep(state.dueDate, state.policy.escalationLadder ?? DEFAULT_LADDER, state.policy.calendar ?? WEEKENDS_ONLY, afterMs);
+  }
+
+  async function climb(step: LadderPoint): Promise<void> {
+    state = { ...state, reminderCursor: step.at };
+    const sent = await sendEscalationStep({ step, task: view(state) });
+    await commit(
+      noChange('ESCALATION_STEP', {
+        dueDate: state.dueDate,
+        step: step.index,
+        recipient: step.recipient,
+        afterWorkingDays: step.afterWorkingDays,
+        recipients: sent.recipients,
+        delivery: sent.status,
+        error: sent.error ?? null,
+      }),
+      'system',
+    );
+  }
+
+  while (climbsLadder && !shouldContinueAsNew()) {
+    const version = scheduleVersion;
+    const step = nextStep(state.reminderCursor);
+    const replan = () => scheduleVersion !== version || shouldContinueAsNew();
+    if (!step) {
+      await condition(replan);
+      continue;
+    }
+    const wait = step.at - Date.now();
+    const interrupted = wait > 0 ? await condition(replan, wait) : false;
+    if (!interrupted) await climb(step);
+  }
+
+  while (!climbsLadder && !shouldContinueAsNew()) {
     const version = scheduleVersion;
     const point = nextReminder(state, state.reminderCursor);
     const replan = () => scheduleVersion !== version || shouldContinueAsNew();

@@ -144,6 +144,8 @@ export const TEST_POLICY: DeadlinePolicy = {
   defaultDueDays: { REQUIRES_GUIDANCE: 90, AUTHORITY_ADJUSTMENT: 180 },
   homeAffairsEmail: 'moha@tracker.test',
   publicBaseUrl: 'http://tracker.test',
+  // The first version's notices, which most workflow tests exercise; the ladder has its own tests.
+  perTaskReminders: true,
 };
 
 export function definition(overrides: Partial<TaskDefinition> = {}): TaskDefinition {

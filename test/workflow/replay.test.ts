@@ -29,7 +29,9 @@ afterAll(async () => {
 
 async function fullLife() {
   const def = definition({ dueDate: '2027-06-30' });
-  await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
+  // The default notices of new workflows: the escalation ladder, no per-task reminders.
+  const policy = { ...TEST_POLICY, perTaskReminders: undefined };
+  await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy, createdBy: { kind: 'home-affairs' } });
   await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }));
   const h = dev.client.workflow.getHandle(taskWorkflowId(def.code));
   const lead = { kind: 'ministry' as const, code: 'BGDDT' };

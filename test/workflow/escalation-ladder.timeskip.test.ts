@@ -1,0 +1,133 @@
+import { simpleParser } from 'mailparser';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { DAY_MS, deadlineInstant, vietnamDate } from '../../domain/dates';
+import { ladderSchedule, type LadderStep } from '../../domain/escalation-ladder';
+import { weekdaysOnly } from '../../domain/working-days';
+import { verifyChain } from '../../db/audit-chain';
+import { ensureSearchAttributes } from '../../temporal/search-attributes';
+import { taskWorkflowId, transitionUpdate } from '../../workflows/messages';
+import type { taskWorkflow } from '../../workflows/task-workflow';
+import {
+  TEST_POLICY,
+  TestSmtpServer,
+  createTestDatabase,
+  definition,
+  env as requireEnv,
+  eventually,
+  quietTemporalLogs,
+  smtpMailer,
+  uid,
+  type TestDatabase,
+} from '../support/harness';
+
+// The ladder's steps are days apart; the time-skipping server jumps over them. Real PostgreSQL and
+// a real SMTP server on loopback receive what the activities write and send.
+let testEnv: TestWorkflowEnvironment;
+let db: TestDatabase;
+let smtp: TestSmtpServer;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = uid('ladder-');
+const HOUR = 3600_000;
+const LADDER: LadderStep[] = [
+  { recipient: 'focal-point', afterWorkingDays: 0 },
+  { recipient: 'ministry-leadership', afterWorkingDays: 2 },
+  { recipient: 'home-affairs', afterWorkingDays: 4 },
+];
+const LADDER_POLICY = { ...TEST_POLICY, perTaskReminders: undefined, escalationLadder: LADDER };
+
+beforeAll(async () => {
+  quietTemporalLogs();
+  db = await createTestDatabase();
+  smtp = new TestSmtpServer();
+  await smtp.start();
+  testEnv = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER') } },
+  });
+  await ensureSearchAttributes(testEnv.connection, 'default');
+  worker = await Worker.create({
+    connection: testEnv.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: requireEnv('TEST_WORKFLOW_BUNDLE') },
+    activities: createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test', leadershipEmails: { BGDDT: 'lanhdao@bgddt.test' } }),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await testEnv?.teardown();
+  await smtp?.stop();
+  await db?.drop();
+});
+
+async function sleepUntil(instant: number): Promise<void> {
+  const now = await testEnv.currentTimeMs();
+  if (instant > now) await testEnv.sleep(instant - now);
+}
+
+async function startTask(days: number) {
+  const now = await testEnv.currentTimeMs();
+  const dueDate = vietnamDate(now + days * DAY_MS);
+  const def = definition({ dueDate });
+  const handle = await testEnv.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+    taskQueue,
+    workflowId: taskWorkflowId(def.code),
+    args: [{ definition: def, policy: LADDER_POLICY, createdBy: { kind: 'home-affairs' } }],
+  });
+  await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'the task row');
+  return { def, handle, dueDate, due: deadlineInstant(dueDate) };
+}
+
+const steps = async (code: string) =>
+  (await db.prisma.auditEvent.findMany({ where: { taskCode: code, kind: 'ESCALATION_STEP' }, orderBy: { seq: 'asc' } })).map((e) => e.details as Record<string, unknown>);
+/** The messages about a task, decoded (subjects in Vietnamese travel MIME-encoded). */
+async function mailsFor(code: string) {
+  const decoded = await Promise.all(smtp.received.map(async (m) => ({ to: m.to, subject: (await simpleParser(m.raw)).subject ?? '' })));
+  return decoded.filter((m) => m.subject.includes(`[${code}]`));
+}
+
+describe('escalation ladder under time skipping', () => {
+  it('when a task stays unresolved past its deadline, then each step goes out once at its working day, to its recipient, and is audited on the task; no per-task reminder is sent', async () => {
+    const { def, dueDate, due } = await startTask(20);
+    const plan = ladderSchedule(dueDate, LADDER, weekdaysOnly);
+    await sleepUntil(due - HOUR);
+    expect(await steps(def.code)).toEqual([]);
+    for (const [i, point] of plan.entries()) {
+      await sleepUntil(point.at + HOUR);
+      await eventually(async () => (await steps(def.code)).length === i + 1, 20_000, `ladder step ${i}`);
+    }
+    await sleepUntil(plan[2]!.at + 30 * DAY_MS);
+    await new Promise((r) => setTimeout(r, 300));
+    const recorded = await steps(def.code);
+    expect(recorded.map((d) => [d.step, d.recipient, d.delivery, d.dueDate])).toEqual([
+      [0, 'focal-point', 'SENT', dueDate],
+      [1, 'ministry-leadership', 'SENT', dueDate],
+      [2, 'home-affairs', 'SENT', dueDate],
+    ]);
+    const mails = await mailsFor(def.code);
+    expect(mails.map((m) => [...m.to].sort())).toEqual([['focal@bgddt.test'], ['focal@bgddt.test', 'lanhdao@bgddt.test'], ['focal@bgddt.test', 'moha@tracker.test']]);
+    expect(mails[0]!.subject).toContain('Đến hạn hôm nay');
+    expect(mails[2]!.subject).toContain('4 working days overdue');
+    const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: def.code }, orderBy: { seq: 'asc' } })).map((e) => e.kind);
+    expect(kinds).toEqual(['CREATED', 'ESCALATION_STEP', 'ESCALATION_STEP', 'ESCALATION_STEP']);
+    expect((await db.prisma.notification.findMany({ where: { taskCode: def.code } })).map((n) => n.kind)).toEqual(['ESCALATION_STEP', 'ESCALATION_STEP', 'ESCALATION_STEP']);
+    expect((await verifyChain(db, def.code)).valid).toBe(true);
+  });
+
+  it('when the task leaves its status after the first step, then the ladder stops', async () => {
+    const { def, handle, dueDate, due } = await startTask(10);
+    await sleepUntil(due + HOUR);
+    await eventually(async () => (await steps(def.code)).length === 1, 20_000, 'the first step');
+    await handle.executeUpdate(transitionUpdate, {
+      args: [{ actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: { number: '7/2026/TT-BGDDT', issuedOn: dueDate } }],
+    });
+    await sleepUntil(due + 40 * DAY_MS);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await steps(def.code)).map((d) => d.step)).toEqual([0]);
+    expect(await mailsFor(def.code)).toHaveLength(1);
+  });
+});
