@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { vietnamDate } from '../domain/dates';
 import { CalendarFileError, buildVietnamCalendar, parseCalendarAdjustments } from '../domain/vietnam-calendar';
 import type { WorkingCalendar } from '../domain/working-days';
+import { DEFAULT_LADDER, parseLadder, type LadderStep } from '../domain/escalation-ladder';
 
 const dayList = z
   .string()
@@ -14,6 +15,22 @@ const optionalString = z
   .string()
   .optional()
   .transform((s) => (s === undefined || s.trim() === '' ? undefined : s));
+
+/** "focal-point:0,ministry-leadership:5,home-affairs:10" */
+const ladder = z.string().transform((s, ctx): LadderStep[] => {
+  try {
+    return parseLadder(s);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** "BYT=lanhdao@byt.gov.vn,BTC=..." */
+const contactMap = z
+  .string()
+  .regex(/^\s*$|^[A-Z][A-Z0-9]{1,15}=[^\s,=@]+@[^\s,=@]+(,[A-Z][A-Z0-9]{1,15}=[^\s,=@]+@[^\s,=@]+)*$/, 'a list CODE=email,CODE=email')
+  .transform((s) => Object.fromEntries(s.split(',').filter((p) => p.includes('=')).map((p) => p.split('=') as [string, string])));
 
 /**
  * Every environment variable the tracker reads, parsed once. `.env.example` lists the same names.
@@ -44,6 +61,12 @@ export const envSchema = z.object({
 
   REMINDER_OFFSETS_DAYS: dayList.default([14, 7, 1]),
   OVERDUE_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  ESCALATION_LADDER: ladder.default(DEFAULT_LADDER),
+  MINISTRY_LEADERSHIP_EMAILS: contactMap.default({}),
+  PER_TASK_REMINDERS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((s) => s === 'true'),
   DEFAULT_DUE_DAYS_REQUIRES_GUIDANCE: z.coerce.number().int().min(1).max(3650).default(90),
   DEFAULT_DUE_DAYS_AUTHORITY_ADJUSTMENT: z.coerce.number().int().min(1).max(3650).default(180),
   /** Unit of the default due days and of days overdue: every day, or Viet Nam's working days. */

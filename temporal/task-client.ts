@@ -20,6 +20,8 @@ export function policyFromConfig(cfg: Config): DeadlinePolicy {
     calendar: cfg.calendar,
     dueDaysUnit: cfg.DUE_DAYS_UNIT,
     reminderDaysUnit: cfg.REMINDER_DAYS_UNIT,
+    escalationLadder: cfg.ESCALATION_LADDER,
+    ...(cfg.PER_TASK_REMINDERS ? { perTaskReminders: true } : {}),
   };
 }
 
