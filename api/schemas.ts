@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCalendarDate } from '../domain/dates';
+import { deadlineInstant, isCalendarDate, vietnamDate } from '../domain/dates';
 import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, REPORT_KINDS, TASK_STATUSES } from '../domain/task';
 
 /**
@@ -71,6 +71,28 @@ export const reportBody = z.strictObject({
   description: text(4000).default(''),
 });
 
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** `asOf` as epoch ms: a date is the end of that day in Viet Nam (today: now); null when not acceptable. */
+export function asOfInstant(s: string, nowMs = Date.now()): number | null {
+  if (isCalendarDate(s)) {
+    if (s < '2000-01-01' || s > vietnamDate(nowMs)) return null;
+    return Math.min(deadlineInstant(s) - 1, nowMs);
+  }
+  if (!INSTANT_RE.test(s)) return null;
+  const ms = Date.parse(s);
+  // A little clock skew between client and server is not "the future".
+  return Number.isNaN(ms) || ms < Date.parse('2000-01-01T00:00:00Z') || ms > nowMs + 60_000 ? null : Math.min(ms, nowMs);
+}
+
+/** ?asOf=: the figures as they stood at that instant, rebuilt from the audit log. */
+export const asOfQuery = z
+  .string()
+  .max(40)
+  .refine((s) => asOfInstant(s) !== null, 'must be a date YYYY-MM-DD (end of that day, Viet Nam time) or an instant with its offset, such as 2025-12-06T17:00:00Z, from 2000 and not in the future')
+  .transform((s) => asOfInstant(s) as number)
+  .meta({ example: '2025-12-06' });
+
 const booleanQuery = z.enum(['true', 'false']).transform((s) => s === 'true');
 export const TASK_SORTS = ['code', '-code', 'dueDate', '-dueDate', 'statusSince', '-statusSince', 'title', '-title', 'updatedAt', '-updatedAt'] as const;
 
@@ -84,6 +106,7 @@ export const taskListQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(100000).default(1),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   format: z.enum(['json', 'csv']).optional(),
+  asOf: asOfQuery.optional(),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
 
@@ -156,3 +179,45 @@ export const problemResponse = z.object({
   /** The request's id (X-Request-Id), to find its log lines. */
   requestId: z.string().optional(),
 });
+
+export const asOfOnlyQuery = z.strictObject({ asOf: asOfQuery.optional() });
+
+const trendPoint = z.object({
+  weekStart: z.string(),
+  asOf: z.string(),
+  total: z.number().int(),
+  byStatus: z.record(status, z.number().int()),
+  open: z.number().int(),
+  overdue: z.number().int(),
+});
+export const trendQuery = z.strictObject({ ministry: code.optional(), format: z.enum(['json', 'csv']).optional() });
+export const trendResponse = z.object({ overall: z.array(trendPoint), byMinistry: z.record(z.string(), z.array(trendPoint)) });
+
+export const atRiskQuery = z.strictObject({
+  asOf: asOfQuery.optional(),
+  ministry: code.optional(),
+  risk: z.enum(['high', 'medium', 'low']).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(100),
+});
+export const forecastResponse = z.object({
+  code: z.string(),
+  title: z.string(),
+  leadMinistry: z.string(),
+  status,
+  dueDate: z.string().nullable(),
+  probabilityLate: z.number().min(0).max(1),
+  risk: z.enum(['high', 'medium', 'low']),
+  expectedResolution: z.string(),
+  daysInStatus: z.number(),
+  typicalDays: z.number(),
+  typicalBasis: z.enum(['ministry', 'all ministries', 'default deadline']),
+  reasons: z.array(
+    z.object({
+      code: z.enum(['ALREADY_OVERDUE', 'EXPECTED_LATENESS', 'TIME_IN_STATUS', 'NOTICES_IGNORED', 'LOCALITY_OBSTACLES']),
+      weight: z.number().nullable(),
+      en: z.string(),
+      vi: z.string(),
+    }),
+  ),
+});
+export const atRiskResponse = z.object({ asOf: z.string(), total: z.number().int(), items: z.array(forecastResponse) });

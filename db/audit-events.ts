@@ -1,6 +1,8 @@
 import { reportCounts, type TaskEvent, type TaskState } from '../domain/task';
 import { GENESIS_HASH, canonicalContent } from './audit-chain';
 import type { Db } from './client';
+import { prepared } from './tasks';
+import type { RecordedEvent } from '../domain/as-of';
 
 /** The `tasks` read-model row for a workflow state, keyed by column (for jsonb_populate_record). */
 export function taskRow(s: TaskState) {
@@ -113,3 +115,23 @@ export async function history(db: Db, code: string, page: number, limit: number)
   };
 }
 
+
+/** Kinds that only record a notice: the as-of state needs none of them, the forecast does. */
+const NOTICE_KINDS_SQL = `('REMINDER_SENT', 'ESCALATED', 'OVERDUE_REMINDER', 'ESCALATION_STEP')`;
+
+/**
+ * Every audit event recorded at or before `untilMs` (of one task, or all), as one JSON text built by
+ * PostgreSQL and parsed once: for the as-of figures, the trend and the forecast (domain/as-of.ts).
+ * `withNotices: false` leaves out reminders and escalations, which change no state.
+ */
+export async function recordedEvents(db: Db, untilMs: number, opts: { taskCode?: string; withNotices?: boolean } = {}): Promise<RecordedEvent[]> {
+  const conds = [`at <= ($1::timestamptz AT TIME ZONE 'UTC')`];
+  const params: unknown[] = [new Date(untilMs).toISOString()];
+  if (opts.taskCode !== undefined) conds.push(`task_code = $${params.push(opts.taskCode)}`);
+  if (opts.withNotices === false) conds.push(`kind NOT IN ${NOTICE_KINDS_SQL}`);
+  const text = `SELECT coalesce(json_agg(json_build_object('taskCode', task_code, 'seq', seq,
+                  'at', to_char(at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'actor', actor, 'kind', kind, 'details', details)), '[]')::text AS events
+                  FROM audit_events WHERE ${conds.join(' AND ')}`;
+  const { rows } = await db.pool.query<{ events: string }>(prepared(text, params));
+  return JSON.parse(rows[0]?.events ?? '[]') as RecordedEvent[];
+}

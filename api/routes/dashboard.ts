@@ -4,7 +4,23 @@ import type { Db } from '../../db/client';
 import { bottlenecks, summary } from '../../db/dashboard';
 import { listLocalities, listMinistries } from '../../db/reference-data';
 import type { RouteRegistry } from '../route-registry';
-import { bottlenecksResponse, localityResponse, ministryResponse, summaryResponse } from '../schemas';
+import {
+  asOfOnlyQuery,
+  atRiskQuery,
+  atRiskResponse,
+  bottlenecksResponse,
+  localityResponse,
+  ministryResponse,
+  problemResponse,
+  summaryResponse,
+  trendQuery,
+  trendResponse,
+} from '../schemas';
+import { atRisk, bottlenecksAt, summaryAt, trend } from '../insight';
+import { trendCsv } from '../../domain/trend';
+
+const problems = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
 
 export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry }): Router {
   const { db, registry } = deps;
@@ -13,26 +29,64 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry }): Rout
   registry.register(router, {
     method: 'get',
     path: '/api/dashboard/summary',
-    summary: 'Totals by status (count, percent), by ministry (open, overdue) and localities reporting',
+    summary: 'Totals by status (count, percent), by ministry (open, overdue) and localities reporting; with asOf, as they stood then (from the audit log)',
     tags: ['dashboard'],
     access: 'any token',
-    query: z.strictObject({}),
-    responses: { 200: { description: 'summary', schema: summaryResponse } },
-    handler: async (_i, _req, res) => {
-      res.json(await summary(db));
+    query: asOfOnlyQuery,
+    responses: { 200: { description: 'summary', schema: summaryResponse }, ...problems(400, 401) },
+    handler: async ({ query }, _req, res) => {
+      res.json(query.asOf === undefined ? await summary(db) : await summaryAt(db, query.asOf));
     },
   });
 
   registry.register(router, {
     method: 'get',
     path: '/api/dashboard/bottlenecks',
-    summary: 'Overdue work by ministry (worst first), oldest open tasks, most obstacle reports, deadlines in the next 14 days',
+    summary: 'Overdue work by ministry (worst first), oldest open tasks, most obstacle reports, deadlines in the next 14 days; with asOf, as they stood then',
     tags: ['dashboard'],
     access: 'any token',
-    query: z.strictObject({}),
-    responses: { 200: { description: 'bottlenecks', schema: bottlenecksResponse } },
-    handler: async (_i, _req, res) => {
-      res.json(await bottlenecks(db));
+    query: asOfOnlyQuery,
+    responses: { 200: { description: 'bottlenecks', schema: bottlenecksResponse }, ...problems(400, 401) },
+    handler: async ({ query }, _req, res) => {
+      res.json(query.asOf === undefined ? await bottlenecks(db) : await bottlenecksAt(db, query.asOf));
+    },
+  });
+
+  registry.register(router, {
+    method: 'get',
+    path: '/api/dashboard/trend',
+    summary: 'Tasks per status at the end of each week (Monday to Sunday, Viet Nam time), overall and per lead ministry, from the first event to now; CSV with format=csv or Accept: text/csv',
+    tags: ['dashboard'],
+    access: 'any token',
+    query: trendQuery,
+    responses: {
+      200: { description: 'weekly counts (CSV: one row per week and ministry, "*" for all)', schema: trendResponse },
+      ...problems(400, 401),
+    },
+    handler: async ({ query }, req, res) => {
+      const t = await trend(db, Date.now(), query.ministry);
+      const wantsCsv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+      if (wantsCsv) {
+        res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="trend.csv"');
+        res.send(trendCsv(t));
+        return;
+      }
+      res.json(t);
+    },
+  });
+
+  registry.register(router, {
+    method: 'get',
+    path: '/api/dashboard/at-risk',
+    summary: 'At-risk forecast of every open task, riskiest first: probability of missing its deadline, expected resolution date, and the reasons (time in status against the ministry\'s past pace, reminders ignored, locality obstacles)',
+    tags: ['dashboard'],
+    access: 'any token',
+    query: atRiskQuery,
+    responses: { 200: { description: 'forecasts', schema: atRiskResponse }, ...problems(400, 401) },
+    handler: async ({ query }, _req, res) => {
+      const at = query.asOf ?? Date.now();
+      const all = (await atRisk(db, at)).filter((f) => (!query.ministry || f.leadMinistry === query.ministry) && (!query.risk || f.risk === query.risk));
+      res.json({ asOf: new Date(at).toISOString(), total: all.length, items: all.slice(0, query.limit) });
     },
   });
 

@@ -18,7 +18,9 @@ import { renderedPage, type ListCache } from '../list-cache';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
 import { tasksCsv } from '../task-csv';
+import { taskAt, taskListAt } from '../insight';
 import {
+  asOfOnlyQuery,
   assignmentBody,
   createTaskBody,
   deadlineBody,
@@ -84,13 +86,22 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
   registry.register(router, {
     method: 'get',
     path: '/api/tasks',
-    summary: 'List tasks with filters, sorting and pages; CSV with Accept: text/csv or format=csv',
+    summary: 'List tasks with filters, sorting and pages; CSV with Accept: text/csv or format=csv; with asOf, the tasks as they stood then (from the audit log)',
     tags: ['tasks'],
     access: 'any token',
     query: taskListQuery,
     responses: { 200: { description: 'a page of tasks', schema: taskListResponse }, ...problems(400, 401) },
     handler: async ({ query }, req, res) => {
       const wantsCsv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+      if (query.asOf !== undefined) {
+        // As the tasks stood then, rebuilt from the audit log (api/insight.ts); never cached.
+        const page = await taskListAt(db, wantsCsv ? { ...query, page: 1, limit: Number.MAX_SAFE_INTEGER } : query, query.asOf);
+        if (wantsCsv) {
+          res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
+          res.send(tasksCsv(page.items));
+        } else res.json(page);
+        return;
+      }
       if (wantsCsv) {
         // The export holds every matching task, in pages of 1000, not just the requested page.
         const all = [];
@@ -172,11 +183,11 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     tags: ['tasks'],
     access: 'any token',
     params: taskCodeParams,
-    query: z.strictObject({}),
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 404) },
-    handler: async ({ params }, _req, res) => {
-      const row = await getTask(db, params.code);
-      if (!row) throw notFound(`There is no task ${params.code}.`);
+    query: asOfOnlyQuery,
+    responses: { 200: { description: 'the task (with asOf: as it stood then, from its audit log)', schema: taskResponse }, ...problems(400, 401, 404) },
+    handler: async ({ params, query }, _req, res) => {
+      const row = query.asOf === undefined ? await getTask(db, params.code) : await taskAt(db, params.code, query.asOf);
+      if (!row) throw notFound(query.asOf === undefined ? `There is no task ${params.code}.` : `Task ${params.code} did not exist at ${new Date(query.asOf).toISOString()}.`);
       res.json(row);
     },
   });
