@@ -65,7 +65,7 @@ export const envSchema = z.object({
   MINISTRY_LEADERSHIP_EMAILS: contactMap.default({}),
   PER_TASK_REMINDERS: z
     .enum(['true', 'false'])
-    .default('false')
+    .default('true')
     .transform((s) => s === 'true'),
   DEFAULT_DUE_DAYS_REQUIRES_GUIDANCE: z.coerce.number().int().min(1).max(3650).default(90),
   DEFAULT_DUE_DAYS_AUTHORITY_ADJUSTMENT: z.coerce.number().int().min(1).max(3650).default(180),

@@ -89,6 +89,9 @@ export interface DeadlinePolicy {
   /**
    * Escalation ladder after the deadline (domain/escalation-ladder.ts); absent: the default ladder.
    * Used by workflows that run the ladder (patch 'escalation-ladder-and-digests').
+   * Escalation ladder after the deadline (domain/escalation-ladder.ts). A workflow with the patch
+   * 'escalation-ladder-and-digests' climbs it instead of sending per-task reminders; absent (policies
+   * from before), the reminders stay.
    */
   escalationLadder?: LadderStep[];
   /** True: one e-mail per task per reminder, the escalation and overdue reminders (the first version's notices). */

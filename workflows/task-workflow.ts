@@ -125,8 +125,9 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   let scheduleVersion = 0;
   let persistTail: Promise<unknown> = Promise.resolve();
   // Decided once per run, before any timer: a replayed history without the marker keeps the
-  // reminders it recorded; every new run (and every run after continue-as-new) climbs the ladder.
-  const climbsLadder = patched(ESCALATION_LADDER) && state.policy.perTaskReminders !== true;
+  // reminders it recorded. A run climbs the ladder when its policy names one (policies written
+  // before the ladder existed have none, so those tasks keep their reminders).
+  const climbsLadder = patched(ESCALATION_LADDER) && state.policy.escalationLadder !== undefined && state.policy.perTaskReminders !== true;
 
   function syncSearchAttributes(): void {
     upsertSearchAttributes([

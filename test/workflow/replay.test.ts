@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { DEFAULT_LADDER } from '../../domain/escalation-ladder';
 import { startTaskWorkflow } from '../../temporal/task-client';
 import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import { TEST_POLICY, definition, env, eventually, quietTemporalLogs, startWorkflowStack, type TestDatabase, type WorkflowStack } from '../support/harness';
@@ -30,7 +31,7 @@ afterAll(async () => {
 async function fullLife() {
   const def = definition({ dueDate: '2027-06-30' });
   // The default notices of new workflows: the escalation ladder, no per-task reminders.
-  const policy = { ...TEST_POLICY, perTaskReminders: undefined };
+  const policy = { ...TEST_POLICY, perTaskReminders: undefined, escalationLadder: DEFAULT_LADDER };
   await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy, createdBy: { kind: 'home-affairs' } });
   await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }));
   const h = dev.client.workflow.getHandle(taskWorkflowId(def.code));

@@ -1,0 +1,53 @@
+/**
+ * `npm run backtest [-- --recorded]`: scores the at-risk forecast (domain/at-risk.ts) by forecasting
+ * from the log as it stood at a cutoff and comparing with what the log says happened next.
+ * Always on a SIMULATED history (bench/simulated-history.ts: no real history of the 949 tasks exists
+ * yet); with --recorded, also on this deployment's recorded audit log (DATABASE_URL or the running
+ * embedded stack), cut at the midpoint of its span.
+ */
+import { backtest, type BacktestResult } from '../domain/backtest';
+import { DAY_MS } from '../domain/dates';
+import { simulateHistory } from '../bench/simulated-history';
+import { MINISTRY_CODES } from '../bench/simulated-ministries';
+
+function row(label: string, r: BacktestResult): string {
+  return `| ${label} | ${r.cutoff.slice(0, 10)} | ${r.scored} | ${r.baseRate} | ${r.accuracy} | ${r.majorityAccuracy} | ${r.precision} | ${r.recall} | ${r.brier} |`;
+}
+
+async function main(): Promise<void> {
+  const start = '2025-07-01T00:00:00Z';
+  const days = 400;
+  const events = simulateHistory({ seed: 15, tasks: 949, ministries: MINISTRY_CODES, start, days });
+  const startMs = Date.parse(start);
+  const lines = [
+    '| history | cutoff | tasks scored | missed (base rate) | accuracy | always-majority accuracy | precision (late) | recall (late) | Brier |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const cutoffDays of [60, 90, 120, 150, 180]) {
+    lines.push(row(`simulated (seed 15, ${events.length} events), day ${cutoffDays}`, backtest(events, startMs + cutoffDays * DAY_MS, startMs + days * DAY_MS)));
+  }
+  if (process.argv.includes('--recorded')) {
+    const { config } = await import('../config/env');
+    const { connectDb } = await import('../db/client');
+    const { recordedEvents } = await import('../db/audit-events');
+    const { runtimeTarget } = await import('../embedded/runtime-target');
+    const db = connectDb(runtimeTarget(config(), { temporal: false }).databaseUrl);
+    try {
+      const now = Date.now();
+      const recorded = await recordedEvents(db, now);
+      const times = recorded.map((e) => Date.parse(e.at));
+      if (times.length > 0) {
+        const first = Math.min(...times);
+        lines.push(row(`recorded (${recorded.length} events)`, backtest(recorded, first + (now - first) / 2, now)));
+      }
+    } finally {
+      await db.close();
+    }
+  }
+  console.log(lines.join('\n'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
