@@ -87,8 +87,6 @@ export interface DeadlinePolicy {
   /** Unit of `reminderOffsetsDays` (calendar when absent). */
   reminderDaysUnit?: DayUnit;
   /**
-   * Escalation ladder after the deadline (domain/escalation-ladder.ts); absent: the default ladder.
-   * Used by workflows that run the ladder (patch 'escalation-ladder-and-digests').
    * Escalation ladder after the deadline (domain/escalation-ladder.ts). A workflow with the patch
    * 'escalation-ladder-and-digests' climbs it instead of sending per-task reminders; absent (policies
    * from before), the reminders stay.

@@ -2,9 +2,9 @@ import { replayAsOf, type RecordedEvent } from '../../domain/as-of';
 import { forecastAll, medianStay } from '../../domain/at-risk';
 import { backtest } from '../../domain/backtest';
 import { composeBottleneckDigest, composeFocalPointDigest, digestsByRecipient } from '../../domain/digest';
-import { DEFAULT_LADDER, ladderSchedule, nextLadderStep, parseLadder } from '../../domain/escalation-ladder';
+import { DEFAULT_LADDER, WEEKENDS_ONLY, ladderSchedule, nextLadderStep, parseLadder } from '../../domain/escalation-ladder';
 import { trendCsv, weekStartOf, weeklyTrend } from '../../domain/trend';
-import { addWorkingDays, weekdaysOnly } from '../../domain/working-days';
+import { addWorkingDays } from '../../domain/working-days';
 import { simulateHistory } from '../../bench/simulated-history';
 
 const ev = (taskCode: string, seq: number, at: string, kind: string, details: Record<string, unknown> = {}): RecordedEvent => ({ taskCode, seq, at, actor: 'system', kind, details });
@@ -185,24 +185,25 @@ describe('digests', () => {
 
 describe('escalation ladder', () => {
   it('when the calendar skips weekends, then working days after Friday start on Monday', () => {
-    expect(addWorkingDays(weekdaysOnly, '2025-12-05', 1)).toBe('2025-12-08');
-    expect(addWorkingDays(weekdaysOnly, '2025-12-05', 5)).toBe('2025-12-12');
-    expect(addWorkingDays(weekdaysOnly, '2025-12-06', 0)).toBe('2025-12-06');
+    expect(addWorkingDays(WEEKENDS_ONLY, '2025-12-05', 1)).toBe('2025-12-08');
+    expect(addWorkingDays(WEEKENDS_ONLY, '2025-12-05', 5)).toBe('2025-12-12');
+    // Step 0 on a Saturday due date waits for Monday.
+    expect(addWorkingDays(WEEKENDS_ONLY, '2025-12-06', 0)).toBe('2025-12-08');
   });
 
   it('when a task is due on Friday 5 December, then the default ladder tells the focal point that night, leadership 5 working days later, Home Affairs after 10', () => {
-    const points = ladderSchedule('2025-12-05', DEFAULT_LADDER, weekdaysOnly);
+    const points = ladderSchedule('2025-12-05', DEFAULT_LADDER, WEEKENDS_ONLY);
     expect(points.map((p) => [p.index, p.recipient, p.date, new Date(p.at).toISOString()])).toEqual([
       [0, 'focal-point', '2025-12-05', '2025-12-05T17:00:00.000Z'],
       [1, 'ministry-leadership', '2025-12-12', '2025-12-12T17:00:00.000Z'],
       [2, 'home-affairs', '2025-12-19', '2025-12-19T17:00:00.000Z'],
     ]);
-    expect(nextLadderStep('2025-12-05', DEFAULT_LADDER, weekdaysOnly, Date.parse('2025-12-05T17:00:00Z'))!.index).toBe(1);
-    expect(nextLadderStep('2025-12-05', DEFAULT_LADDER, weekdaysOnly, Date.parse('2025-12-19T17:00:00Z'))).toBeNull();
+    expect(nextLadderStep('2025-12-05', DEFAULT_LADDER, WEEKENDS_ONLY, Date.parse('2025-12-05T17:00:00Z'))!.index).toBe(1);
+    expect(nextLadderStep('2025-12-05', DEFAULT_LADDER, WEEKENDS_ONLY, Date.parse('2025-12-19T17:00:00Z'))).toBeNull();
   });
 
   it('when a holiday calendar is given, then the steps skip its days off', () => {
-    const tet = { isWorkingDay: (d: string) => weekdaysOnly.isWorkingDay(d) && !(d >= '2026-02-16' && d <= '2026-02-20') };
+    const tet = { firstYear: 2026, lastYear: 2026, daysOff: ['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20'], workingWeekendDays: [] };
     expect(ladderSchedule('2026-02-13', [{ recipient: 'home-affairs', afterWorkingDays: 1 }], tet)[0]!.date).toBe('2026-02-23');
   });
 
