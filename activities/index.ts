@@ -7,6 +7,7 @@ import type { TaskEvent, TaskState, TaskView } from '../domain/task';
 import { PermanentMailError, type Mailer } from './mailer';
 import { reminderEmail } from './reminder-email';
 import { escalationEmail } from './escalation-email';
+import { createDigestActivities, type DigestSettings } from './digests';
 import type { LadderPoint } from '../domain/escalation-ladder';
 
 export interface ActivityDeps {
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   mailFrom: string;
   /** Leadership contact of each ministry, by code, for the ladder's 'ministry-leadership' step. */
   leadershipEmails?: Record<string, string>;
+  /** Home Affairs' address, the link base and the calendar of the digest runs (no weekly digest without an address). */
+  digests?: DigestSettings;
 }
 
 export interface PersistInput {
@@ -38,7 +41,7 @@ export interface Delivery {
   error?: string;
 }
 
-export function createActivities({ db, mailer, mailFrom, leadershipEmails = {} }: ActivityDeps) {
+export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, digests }: ActivityDeps) {
   /**
    * Sends one message through the outbox: the row (unique per `key`) is written first; a message
    * already sent is never sent again, a permanent refusal is recorded once, a transient one retried.
@@ -66,6 +69,8 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {} }
   }
 
   return {
+    ...createDigestActivities({ db, mailer, mailFrom, settings: digests ?? { homeAffairsEmail: '', publicBaseUrl: '', dueSoonDays: 14 } }),
+
     /**
      * Writes one event to the audit log and brings the task's read-model row up to it, in one SQL
      * statement (db/audit-events.ts). Idempotent on (task, seq): a retry after a lost reply writes nothing.

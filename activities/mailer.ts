@@ -7,6 +7,8 @@ export interface OutgoingMail {
   to: string[];
   subject: string;
   text: string;
+  /** An HTML alternative to `text` (digests). */
+  html?: string;
   /** Stable per notification, so a receiving system can drop a duplicate. */
   messageId: string;
 }

@@ -7,6 +7,7 @@ import type { Db } from '../db/client';
 import type { Principal } from '../domain/principal';
 import { createLogger, type Logger } from '../logging/logger';
 import { authenticate } from './auth';
+import { preferenceRoutes } from './routes/preferences';
 import { idempotency, respond } from './idempotency';
 import type { ListCache } from './list-cache';
 import { buildOpenApi, docsPage } from './openapi';
@@ -77,6 +78,8 @@ export function createApp(deps: AppDeps) {
     res.type('html').send(docsPage(registry));
   });
 
+  // Reached from the link in each digest: the token in the path is the key, no API token needed.
+  app.use(preferenceRoutes({ db, registry, bodyLimit: config.BODY_LIMIT }));
   app.use('/api', authenticate(db, config.TOKEN_CACHE_SECONDS * 1000));
   app.use(
     '/api',

@@ -379,6 +379,11 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   writeResults(runs, quick);
+  // The insight figures (as-of summary, digest run) on their own fresh database: bench/insight.ts.
+  const insight = await new Promise<number | null>((resolve) =>
+    spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'insight.ts'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }).once('exit', resolve),
+  );
+  if (insight !== 0) throw new Error(`the insight benchmark failed (exit ${insight})`);
 }
 
 function median(xs: number[]): number {

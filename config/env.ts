@@ -62,10 +62,12 @@ export const envSchema = z.object({
   REMINDER_OFFSETS_DAYS: dayList.default([14, 7, 1]),
   OVERDUE_INTERVAL_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   ESCALATION_LADDER: ladder.default(DEFAULT_LADDER),
+  /** Hour (Viet Nam time) the digest schedules start their runs. */
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   MINISTRY_LEADERSHIP_EMAILS: contactMap.default({}),
   PER_TASK_REMINDERS: z
     .enum(['true', 'false'])
-    .default('true')
+    .default('false')
     .transform((s) => s === 'true'),
   DEFAULT_DUE_DAYS_REQUIRES_GUIDANCE: z.coerce.number().int().min(1).max(3650).default(90),
   DEFAULT_DUE_DAYS_AUTHORITY_ADJUSTMENT: z.coerce.number().int().min(1).max(3650).default(180),

@@ -77,6 +77,8 @@ export interface FocalPointDigestInput {
   language: DigestLanguage;
   /** Tasks due within this many days count as "due". */
   dueSoonDays: number;
+  /** Where the recipient changes language or unsubscribes. */
+  preferencesUrl?: string;
 }
 
 export interface ComposedMail {
@@ -131,9 +133,10 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
     en: `Dear ${input.recipient.name || input.recipient.email},`,
   };
   const statusName = (s: TaskStatus, lang: 'vi' | 'en') => (lang === 'vi' ? STATUS_VI[s] : STATUS_EN[s]);
+  const prefs = input.preferencesUrl;
   const footer: Record<'vi' | 'en', string> = {
-    vi: 'Thư này thay cho các thư nhắc riêng lẻ theo từng nhiệm vụ. Thư cảnh báo khi đến hạn vẫn được gửi ngay.',
-    en: 'This digest replaces the separate reminder per task. Escalations at a deadline are still sent at once.',
+    vi: `Thư này thay cho các thư nhắc riêng lẻ theo từng nhiệm vụ. Thư cảnh báo khi quá hạn vẫn được gửi ngay.${prefs ? ` Đổi ngôn ngữ hoặc hủy nhận thư tổng hợp: ${prefs}` : ''}`,
+    en: `This digest replaces the separate reminder per task. Escalations after a deadline are still sent at once.${prefs ? ` Change language or unsubscribe from digests: ${prefs}` : ''}`,
   };
 
   const textParts: string[] = [];
@@ -177,6 +180,7 @@ export interface BottleneckDigestInput {
   atRisk: { code: string; title: string; leadMinistry: string; probabilityLate: number; reasons: Bilingual[] }[];
   baseUrl: string;
   language: DigestLanguage;
+  preferencesUrl?: string;
 }
 
 /** Home Affairs' weekly digest of bottlenecks. */
@@ -214,8 +218,13 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
           `<ul>${t.reasons.map((r) => `<li>${escapeHtml(r[lang])}</li>`).join('')}</ul></li>`,
       );
     }
-    text.push('', '----', '');
-    html.push('</ul></section><hr>');
+    const prefs = input.preferencesUrl
+      ? lang === 'vi'
+        ? `Đổi ngôn ngữ hoặc hủy nhận thư: ${input.preferencesUrl}`
+        : `Change language or unsubscribe: ${input.preferencesUrl}`
+      : '';
+    text.push('', prefs, '----', '');
+    html.push(`</ul>${prefs ? `<p>${escapeHtml(prefs)}</p>` : ''}</section><hr>`);
   }
   const subjectVi = `[Nhiệm vụ phân cấp] Điểm nghẽn tuần ${input.weekStart}: ${input.overdue} quá hạn`;
   const subjectEn = `[Delegated tasks] Bottlenecks, week of ${input.weekStart}: ${input.overdue} overdue`;
@@ -234,14 +243,19 @@ export interface RecipientDigest {
 
 /**
  * Each focal point's digest lines at `nowMs`: all their open tasks, plus any task of theirs that
- * changed since `sinceMs` (a task just made feasible still shows once, with what changed).
+ * changed in [fromMs, toMs) (a task just made feasible still shows once, with what changed).
  * Recipients are the focal points' e-mail addresses, lower-cased.
  */
-export function digestsByRecipient(tasks: Iterable<TaskAsOf>, events: RecordedEvent[], sinceMs: number, nowMs: number): Map<string, RecipientDigest> {
+export function digestsByRecipient(
+  tasks: Iterable<TaskAsOf>,
+  events: RecordedEvent[],
+  changedIn: { fromMs: number; toMs: number },
+  nowMs: number,
+): Map<string, RecipientDigest> {
   const changes = new Map<string, Bilingual[]>();
   for (const e of events) {
     const at = Date.parse(e.at);
-    if (at <= sinceMs || at > nowMs) continue;
+    if (at < changedIn.fromMs || at >= changedIn.toMs) continue;
     const line = describeChange(e);
     if (!line) continue;
     const list = changes.get(e.taskCode) ?? [];

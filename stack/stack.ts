@@ -6,6 +6,8 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Config } from '../config/env';
 import { createMailer } from '../activities/mailer';
+import { digestSettingsFromConfig } from '../activities/digests';
+import { ensureDigestSchedules } from '../temporal/digest-schedules';
 import { createApp } from '../api/app';
 import { ListCache } from '../api/list-cache';
 import { loadReferenceData, reference } from '../catalog/reference-data';
@@ -130,7 +132,7 @@ export async function startStack(
         connection,
         namespace: cfg.TEMPORAL_NAMESPACE,
         taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-        deps: { db, mailer, mailFrom: cfg.MAIL_FROM, leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS },
+        deps: { db, mailer, mailFrom: cfg.MAIL_FROM, leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS, digests: digestSettingsFromConfig(cfg) },
       });
       const running = worker.run();
       stops.push(async () => {
@@ -140,6 +142,8 @@ export async function startStack(
         mailer.close();
       });
       log(`worker: polling task queue ${cfg.TEMPORAL_TASK_QUEUE}`);
+      const schedules = await ensureDigestSchedules(temporal, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, hour: cfg.DIGEST_HOUR });
+      log(`digests: schedules ${schedules.join(', ')} at ${cfg.DIGEST_HOUR}:00 Asia/Ho_Chi_Minh`);
     }
 
     if (opts.seed !== false && !(await hasTasks(db))) {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { config } from '../config/env';
@@ -7,6 +7,8 @@ import { connectDb } from '../db/client';
 import { applyMigrations } from '../db/migrations';
 import { createLogger, type Logger } from '../logging/logger';
 import { createMailer } from '../activities/mailer';
+import { digestSettingsFromConfig } from '../activities/digests';
+import { ensureDigestSchedules } from '../temporal/digest-schedules';
 import { createTaskWorker } from './create-worker';
 
 /** Production entry point: `npm run worker` with DATABASE_URL and TEMPORAL_ADDRESS set. */
@@ -27,15 +29,27 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-    deps: { db, mailer, mailFrom: cfg.MAIL_FROM, leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS },
+    deps: { db, mailer, mailFrom: cfg.MAIL_FROM, leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS, digests: digestSettingsFromConfig(cfg) },
     ...(cfg.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE } } : {}),
   });
+  await ensureSchedules(cfg.TEMPORAL_ADDRESS, logger);
   logger.info(`polling task queue ${cfg.TEMPORAL_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
   // Worker.run() ends after SIGINT/SIGTERM once in-flight tasks are done (the SDK installs the handlers).
   await worker.run();
   await connection.close();
   await db.close();
   mailer.close();
+}
+
+/** The digest schedules, created or brought up to date at every start (idempotent). */
+async function ensureSchedules(address: string, log: Logger): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const ids = await ensureDigestSchedules(new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }), { taskQueue: cfg.TEMPORAL_TASK_QUEUE, hour: cfg.DIGEST_HOUR });
+    log.info(`digest schedules ${ids.join(', ')} at ${cfg.DIGEST_HOUR}:00 Asia/Ho_Chi_Minh`);
+  } finally {
+    await connection.close();
+  }
 }
 
 /** Workflows fail their tasks if the search attributes they upsert are unknown: register missing ones. */

@@ -1,1 +1,2 @@
 export { taskWorkflow } from './task-workflow';
+export { dailyDigestWorkflow, weeklyBottleneckDigestWorkflow } from './digest-workflows';

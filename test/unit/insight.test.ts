@@ -121,7 +121,7 @@ describe('digests', () => {
 
   it('when a focal point has one overdue, one due-soon and one changed task, then one digest lists all three with deadlines, links and changes, Vietnamese first', () => {
     const r = replayAsOf(events, now);
-    const byRecipient = digestsByRecipient(r.tasks.values(), events, since, now);
+    const byRecipient = digestsByRecipient(r.tasks.values(), events, { fromMs: since, toMs: now }, now);
     expect([...byRecipient.keys()].sort()).toEqual(['f@btc.test', 'focal@byt.test']);
     const byt = byRecipient.get('focal@byt.test')!;
     const mail = composeFocalPointDigest({ recipient: byt.recipient, date: '2025-12-05', tasks: byt.tasks, baseUrl: 'http://tracker.test', language: 'vi+en', dueSoonDays: 14 })!;
@@ -143,7 +143,7 @@ describe('digests', () => {
 
   it('when nothing is due, overdue or changed, then no digest is sent', () => {
     const r = replayAsOf(events, now);
-    const btc = digestsByRecipient(r.tasks.values(), events, since, now).get('f@btc.test')!;
+    const btc = digestsByRecipient(r.tasks.values(), events, { fromMs: since, toMs: now }, now).get('f@btc.test')!;
     expect(composeFocalPointDigest({ recipient: btc.recipient, date: '2025-12-05', tasks: btc.tasks, baseUrl: 'http://x', language: 'vi+en', dueSoonDays: 14 })).toBeNull();
   });
 

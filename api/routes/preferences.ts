@@ -1,0 +1,79 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { preferencesByToken, updatePreferences } from '../../db/digests';
+import { DIGEST_LANGUAGES } from '../../domain/digest';
+import { notFound } from '../problem';
+import type { RouteRegistry } from '../route-registry';
+import { problemResponse } from '../schemas';
+
+const problems = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
+
+const tokenParams = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'must be the token of a preferences link') });
+const preferencesResponse = z.object({
+  email: z.string(),
+  language: z.enum(DIGEST_LANGUAGES),
+  dailyDigest: z.boolean(),
+  weeklyDigest: z.boolean(),
+  mandatory: z.array(z.string()),
+});
+const preferencesBody = z
+  .strictObject({ language: z.enum(DIGEST_LANGUAGES).optional(), dailyDigest: z.boolean().optional(), weeklyDigest: z.boolean().optional() })
+  .refine((b) => Object.keys(b).length > 0, 'name at least one of language, dailyDigest, weeklyDigest');
+
+const MANDATORY = ['escalations (the ladder after a deadline)'];
+
+/**
+ * A recipient's mail preferences, reached through the link in every digest (the token in the path
+ * is the key: recipients need no API token). Escalations are mandatory and cannot be turned off.
+ */
+export function preferenceRoutes(deps: { db: Db; registry: RouteRegistry; bodyLimit: string }): Router {
+  const { db, registry } = deps;
+  const router = Router();
+  const show = (p: { email: string; language: string; dailyDigest: boolean; weeklyDigest: boolean }) => ({
+    email: p.email,
+    language: p.language,
+    dailyDigest: p.dailyDigest,
+    weeklyDigest: p.weeklyDigest,
+    mandatory: MANDATORY,
+  });
+
+  registry.register(router, {
+    method: 'get',
+    path: '/preferences/:token',
+    summary: 'A recipient’s digest preferences (language, daily digest, weekly digest), from the link in each digest',
+    tags: ['preferences'],
+    access: 'anyone',
+    params: tokenParams,
+    query: z.strictObject({}),
+    responses: { 200: { description: 'preferences', schema: preferencesResponse }, ...problems(400, 404) },
+    handler: async ({ params }, _req, res) => {
+      const p = await preferencesByToken(db, params.token);
+      if (!p) throw notFound('There are no preferences behind this link.');
+      res.json(show(p));
+    },
+  });
+
+  registry.register(
+    router,
+    {
+      method: 'put',
+      path: '/preferences/:token',
+      summary: 'Change the language of digests or unsubscribe from (or back to) the daily and weekly digests; escalations stay mandatory',
+      tags: ['preferences'],
+      access: 'anyone',
+      params: tokenParams,
+      body: preferencesBody,
+      responses: { 200: { description: 'preferences after the change', schema: preferencesResponse }, ...problems(400, 404, 413) },
+      handler: async ({ params, body }, _req, res) => {
+        const p = await updatePreferences(db, params.token, body);
+        if (!p) throw notFound('There are no preferences behind this link.');
+        res.json(show(p));
+      },
+    },
+    express.json({ limit: deps.bodyLimit, strict: true }),
+  );
+
+  return router;
+}
