@@ -52,7 +52,7 @@ const startOfDay = (date: string) => deadlineInstant(date) - DAY_MS;
 
 export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom: string; settings: DigestSettings }) {
   const { db, mailer, mailFrom, settings } = deps;
-  const preferencesUrl = (token: string) => `${settings.publicBaseUrl}/preferences/${token}`;
+  const preferencesUrl = (token: string) => `${settings.publicBaseUrl}/api/preferences/${token}`;
 
   /** Sends the stored message for `message.key` unless an earlier attempt did. */
   async function sendDigestOnce(message: DigestMessage): Promise<'SENT' | 'FAILED' | 'ALREADY_SENT'> {

@@ -78,7 +78,8 @@ export function createApp(deps: AppDeps) {
     res.type('html').send(docsPage(registry));
   });
 
-  // Reached from the link in each digest: the token in the path is the key, no API token needed.
+  // Reached from the link in each digest: the token in the path is the key, so these routes answer
+  // before the bearer-token check below.
   app.use(preferenceRoutes({ db, registry, bodyLimit: config.BODY_LIMIT }));
   app.use('/api', authenticate(db, config.TOKEN_CACHE_SECONDS * 1000));
   app.use(

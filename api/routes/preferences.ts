@@ -41,7 +41,7 @@ export function preferenceRoutes(deps: { db: Db; registry: RouteRegistry; bodyLi
 
   registry.register(router, {
     method: 'get',
-    path: '/preferences/:token',
+    path: '/api/preferences/:token',
     summary: 'A recipient’s digest preferences (language, daily digest, weekly digest), from the link in each digest',
     tags: ['preferences'],
     access: 'anyone',
@@ -59,7 +59,7 @@ export function preferenceRoutes(deps: { db: Db; registry: RouteRegistry; bodyLi
     router,
     {
       method: 'put',
-      path: '/preferences/:token',
+      path: '/api/preferences/:token',
       summary: 'Change the language of digests or unsubscribe from (or back to) the daily and weekly digests; escalations stay mandatory',
       tags: ['preferences'],
       access: 'anyone',

@@ -124,7 +124,7 @@ describe('daily digests', () => {
     expect(text).toContain(`hạn ${addDays(today, 5)}, còn 4 ngày`);
     expect(text).toContain('Ghi nhận tiến độ: DRAFTING');
     expect(text.indexOf('Kính gửi')).toBeLessThan(text.indexOf('Dear'));
-    expect(text).toMatch(/http:\/\/tracker\.test\/preferences\/[A-Za-z0-9_-]{20,}/);
+    expect(text).toMatch(/http:\/\/tracker\.test\/api\/preferences\/[A-Za-z0-9_-]{20,}/);
   });
 
   it('when the same day’s run is retried after dying midway, then every recipient still has exactly one e-mail, and one with nothing due, overdue or changed gets none', async () => {
@@ -168,29 +168,29 @@ describe('daily digests', () => {
   it('when a focal point unsubscribes through the link, then the daily digest stops, and the language preference is kept', async () => {
     const app = createApp({ db, temporal: client, config: loadConfig({ LOG_REQUESTS: 'false', PUBLIC_BASE_URL: 'http://tracker.test' }) });
     const token = (await preferencesFor(db, [A.email])).get(A.email)!.token;
-    const shown = await request(app).get(`/preferences/${token}`);
+    const shown = await request(app).get(`/api/preferences/${token}`);
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({ email: A.email, language: 'vi+en', dailyDigest: true, weeklyDigest: true });
     expect(shown.body.mandatory.length).toBeGreaterThan(0);
-    const bad = await request(app).put(`/preferences/${token}`).send({ dailyDigest: 'no' });
+    const bad = await request(app).put(`/api/preferences/${token}`).send({ dailyDigest: 'no' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.dailyDigest']);
-    expect((await request(app).put(`/preferences/not-a-real-token-000000000000`).send({ dailyDigest: false })).status).toBe(404);
+    expect((await request(app).put(`/api/preferences/not-a-real-token-000000000000`).send({ dailyDigest: false })).status).toBe(404);
     try {
-      const changed = await request(app).put(`/preferences/${token}`).send({ dailyDigest: false, language: 'en' });
+      const changed = await request(app).put(`/api/preferences/${token}`).send({ dailyDigest: false, language: 'en' });
       expect(changed.status).toBe(200);
       expect(changed.body).toMatchObject({ dailyDigest: false, language: 'en' });
       const run = await activities().sendDailyDigests({ nowMs: morningOf(addDays(today, 4)) });
       expect(run).toMatchObject({ workingDay: true, unsubscribed: 1 });
       expect((await received(A.email)).filter((m) => m.parsed.subject?.includes(addDays(today, 4)))).toEqual([]);
       // Back on, in English only.
-      expect((await request(app).put(`/preferences/${token}`).send({ dailyDigest: true })).body).toMatchObject({ dailyDigest: true, language: 'en' });
+      expect((await request(app).put(`/api/preferences/${token}`).send({ dailyDigest: true })).body).toMatchObject({ dailyDigest: true, language: 'en' });
       await activities().sendDailyDigests({ nowMs: morningOf(addDays(today, 5)) });
       const [english] = (await received(A.email)).filter((m) => m.parsed.subject?.includes(addDays(today, 5)));
       expect(english!.parsed.subject).toBe(`[Delegated tasks] ${addDays(today, 5)}: 1 overdue, 1 due soon`);
       expect(english!.parsed.text).not.toContain('Kính gửi');
     } finally {
-      await request(app).put(`/preferences/${token}`).send({ dailyDigest: true, language: 'vi+en' });
+      await request(app).put(`/api/preferences/${token}`).send({ dailyDigest: true, language: 'vi+en' });
     }
   });
 });
