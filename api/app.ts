@@ -8,6 +8,7 @@ import type { Principal } from '../domain/principal';
 import { createLogger, type Logger } from '../logging/logger';
 import { authenticate } from './auth';
 import { preferenceRoutes } from './routes/preferences';
+import { createInsight } from './insight';
 import { idempotency, respond } from './idempotency';
 import type { ListCache } from './list-cache';
 import { buildOpenApi, docsPage } from './openapi';
@@ -95,8 +96,10 @@ export function createApp(deps: AppDeps) {
   );
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use('/api', idempotency(db));
-  app.use(taskRoutes({ db, temporal, config, registry, listCache }));
-  app.use(dashboardRoutes({ db, registry }));
+  // One mirror of the audit log per app: as-of figures, trend and forecast catch up on new events only.
+  const insight = createInsight(db);
+  app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
+  app.use(dashboardRoutes({ db, registry, insight }));
 
   app.use((req, _res, next) => {
     next(new HttpProblem(404, 'Not Found', `No route ${req.method} ${req.path}.`));

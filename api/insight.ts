@@ -3,44 +3,84 @@
  * and the at-risk forecast. The events are loaded here; what they mean is decided in domain/.
  */
 import type { Db } from '../db/client';
-import { recordedEvents } from '../db/audit-events';
+import { eventsAfter } from '../db/audit-events';
 import { listLocalities, listMinistries } from '../db/reference-data';
-import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type TaskFilter } from '../domain/as-of';
+import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent, type TaskFilter } from '../domain/as-of';
 import { forecastAll, type Forecast } from '../domain/at-risk';
 import { weeklyTrend, type Trend } from '../domain/trend';
 
-export async function summaryAt(db: Db, asOfMs: number) {
-  const [events, ministries, localities] = await Promise.all([recordedEvents(db, asOfMs, { withNotices: false }), listMinistries(db), listLocalities(db)]);
-  const { tasks } = replayAsOf(events, asOfMs);
-  return summaryAsOf(
-    tasks.values(),
-    ministries,
-    localities.map((l) => ({ code: l.code, reportedAt: l.reportedAt ? l.reportedAt.toISOString().slice(0, 10) : null })),
-    asOfMs,
-  );
+/**
+ * The audit log mirrored in this process: each request fetches only the events appended since the
+ * last one (the log is append-only). Inserts can commit out of id order, so each catch-up also
+ * counts the whole log, and a mirror that does not add up is reloaded in full.
+ */
+export class AuditLogMirror {
+  private events: RecordedEvent[] = [];
+  private maxId = 0;
+  private pending: Promise<RecordedEvent[]> | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  /** Every recorded event, up to date as of this call. */
+  current(): Promise<RecordedEvent[]> {
+    // Concurrent requests share one catch-up.
+    this.pending ??= this.catchUp().finally(() => {
+      this.pending = null;
+    });
+    return this.pending;
+  }
+
+  private async catchUp(): Promise<RecordedEvent[]> {
+    const fresh = await eventsAfter(this.db, this.maxId);
+    if (this.events.length + fresh.events.length === fresh.total) {
+      if (fresh.events.length > 0) this.events = this.events.concat(fresh.events);
+      this.maxId = fresh.maxId;
+      return this.events;
+    }
+    const all = await eventsAfter(this.db, 0);
+    this.events = all.events;
+    this.maxId = all.maxId;
+    return this.events;
+  }
 }
 
-export async function bottlenecksAt(db: Db, asOfMs: number) {
-  const { tasks } = replayAsOf(await recordedEvents(db, asOfMs, { withNotices: false }), asOfMs);
-  return bottlenecksAsOf(tasks.values(), asOfMs);
-}
+export type Insight = ReturnType<typeof createInsight>;
 
-export async function taskListAt(db: Db, filter: TaskFilter, asOfMs: number) {
-  const { tasks } = replayAsOf(await recordedEvents(db, asOfMs, { withNotices: false }), asOfMs);
-  return listAsOf(tasks.values(), filter, asOfMs);
-}
+export function createInsight(db: Db, mirror = new AuditLogMirror(db)) {
+  const replay = async (asOfMs: number) => replayAsOf(await mirror.current(), asOfMs);
+  return {
+    async summaryAt(asOfMs: number) {
+      const [{ tasks }, ministries, localities] = await Promise.all([replay(asOfMs), listMinistries(db), listLocalities(db)]);
+      return summaryAsOf(
+        tasks.values(),
+        ministries,
+        localities.map((l) => ({ code: l.code, reportedAt: l.reportedAt ? l.reportedAt.toISOString().slice(0, 10) : null })),
+        asOfMs,
+      );
+    },
 
-/** One task as it stood, or null when it did not exist yet. */
-export async function taskAt(db: Db, code: string, asOfMs: number) {
-  const t = replayAsOf(await recordedEvents(db, asOfMs, { taskCode: code, withNotices: false }), asOfMs).tasks.get(code);
-  return t ? taskView(t, asOfMs) : null;
-}
+    async bottlenecksAt(asOfMs: number) {
+      return bottlenecksAsOf((await replay(asOfMs)).tasks.values(), asOfMs);
+    },
 
-export async function trend(db: Db, nowMs: number, ministry?: string): Promise<Trend> {
-  return weeklyTrend(await recordedEvents(db, nowMs, { withNotices: false }), nowMs, ministry);
-}
+    async taskListAt(filter: TaskFilter, asOfMs: number) {
+      return listAsOf((await replay(asOfMs)).tasks.values(), filter, asOfMs);
+    },
 
-export async function atRisk(db: Db, asOfMs: number): Promise<Forecast[]> {
-  const { tasks, spells } = replayAsOf(await recordedEvents(db, asOfMs), asOfMs);
-  return forecastAll(tasks.values(), spells, asOfMs);
+    /** One task as it stood, or null when it did not exist yet. */
+    async taskAt(code: string, asOfMs: number) {
+      const events = (await mirror.current()).filter((e) => e.taskCode === code);
+      const t = replayAsOf(events, asOfMs).tasks.get(code);
+      return t ? taskView(t, asOfMs) : null;
+    },
+
+    async trend(nowMs: number, ministry?: string): Promise<Trend> {
+      return weeklyTrend(await mirror.current(), nowMs, ministry);
+    },
+
+    async atRisk(asOfMs: number): Promise<Forecast[]> {
+      const { tasks, spells } = await replay(asOfMs);
+      return forecastAll(tasks.values(), spells, asOfMs);
+    },
+  };
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { createDigestActivities } from '../activities/digests';
 import { createMailer } from '../activities/mailer';
-import { summaryAt } from '../api/insight';
+import { createInsight } from '../api/insight';
 import { loadReferenceData } from '../catalog/reference-data';
 import { databaseUrlFor, ensureDatabase } from '../db/admin';
 import { loadSyntheticHistory } from '../db/bench-data';
@@ -89,15 +89,20 @@ async function main(): Promise<void> {
         // As of the end of the simulated history: every event is read and folded.
         const asOf = endMs;
         const reps = n >= 30_000 ? 5 : quick ? 10 : 30;
-        await summaryAt(db, asOf); // warm-up: prepared statement, JIT
+        // An API process's first as-of request loads the whole log into its mirror; later ones
+        // fetch only what was appended since (here: nothing) and replay in memory.
+        const insight = createInsight(db);
+        const cold = process.hrtime.bigint();
+        await insight.summaryAt(asOf);
+        const coldMs = Number(process.hrtime.bigint() - cold) / 1e6;
         const times: number[] = [];
         for (let i = 0; i < reps; i++) {
           const s = process.hrtime.bigint();
-          await summaryAt(db, asOf);
+          await insight.summaryAt(asOf);
           times.push(Number(process.hrtime.bigint() - s) / 1e6);
         }
         const p50 = percentile(times, 50);
-        rows.push(`| ${n} | ${events.length} | ${reps} | ${p50.toFixed(1)} | ${percentile(times, 95).toFixed(1)} | ${n === 949 ? (p50 < 100 ? 'met (< 100 ms)' : 'MISSED (< 100 ms)') : 'growth'} |`);
+        rows.push(`| ${n} | ${events.length} | ${coldMs.toFixed(0)} | ${reps} | ${p50.toFixed(1)} | ${percentile(times, 95).toFixed(1)} | ${n === 949 ? (p50 < 100 ? 'met (< 100 ms)' : 'MISSED (< 100 ms)') : 'growth'} |`);
         log(`as-of summary, ${n} tasks: p50 ${p50.toFixed(1)} ms`);
 
         if (n === 949) digestLine = await digestRun(db);
@@ -118,13 +123,15 @@ async function main(): Promise<void> {
     '',
     '**As-of summary** (`GET /api/dashboard/summary?asOf=`: load the audit events up to the instant, replay them, count), as of the end of the history (every event read):',
     '',
-    '| tasks | audit events | runs | p50 ms | p95 ms | target |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| tasks | audit events | first request ms (loads the log) | runs | p50 ms | p95 ms | target |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    'It grows linearly with the number of events (every event up to the instant is read and folded);',
-    'PostgreSQL building the events as one JSON text and Node parsing it dominate. A daily snapshot of',
-    'every task would bound it by the events of one day, should the log outgrow this.',
+    'Each API process mirrors the audit log in memory (`api/insight.ts`): its first as-of request reads the',
+    'whole log (PostgreSQL builds it as one JSON text, Node parses it), later ones fetch only the events',
+    'appended since, check the count, and fold the events up to the instant in memory. Both grow linearly',
+    'with the number of events (about 9 per task here). A daily snapshot of every task would bound the',
+    'fold by the events of one day, should the log outgrow this.',
     '',
     `**Daily digest run** (12 ministries' focal points, all their tasks, real SMTP on loopback): ${digestLine}`,
     '<!-- insight:end -->',

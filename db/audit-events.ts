@@ -135,3 +135,21 @@ export async function recordedEvents(db: Db, untilMs: number, opts: { taskCode?:
   const { rows } = await db.pool.query<{ events: string }>(prepared(text, params));
   return JSON.parse(rows[0]?.events ?? '[]') as RecordedEvent[];
 }
+
+/**
+ * The events appended after id `afterId` (id order), and how many events the log holds in all: what
+ * an in-process mirror of the log needs to catch up, in one statement.
+ */
+export async function eventsAfter(db: Db, afterId: number): Promise<{ total: number; maxId: number; events: RecordedEvent[] }> {
+  const { rows } = await db.pool.query<{ total: string; max_id: string | null; events: string }>(
+    prepared(
+      `SELECT (SELECT count(*) FROM audit_events) AS total, max(id) AS max_id,
+              coalesce(json_agg(json_build_object('taskCode', task_code, 'seq', seq,
+                'at', to_char(at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'actor', actor, 'kind', kind, 'details', details) ORDER BY id), '[]')::text AS events
+         FROM audit_events WHERE id > $1::bigint`,
+      [afterId],
+    ),
+  );
+  const r = rows[0];
+  return { total: Number(r?.total ?? 0), maxId: r?.max_id == null ? afterId : Number(r.max_id), events: JSON.parse(r?.events ?? '[]') as RecordedEvent[] };
+}

@@ -16,14 +16,14 @@ import {
   trendQuery,
   trendResponse,
 } from '../schemas';
-import { atRisk, bottlenecksAt, summaryAt, trend } from '../insight';
+import type { Insight } from '../insight';
 import { trendCsv } from '../../domain/trend';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
 
-export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry }): Router {
-  const { db, registry } = deps;
+export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry; insight: Insight }): Router {
+  const { db, registry, insight } = deps;
   const router = Router();
 
   registry.register(router, {
@@ -35,7 +35,7 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry }): Rout
     query: asOfOnlyQuery,
     responses: { 200: { description: 'summary', schema: summaryResponse }, ...problems(400, 401) },
     handler: async ({ query }, _req, res) => {
-      res.json(query.asOf === undefined ? await summary(db) : await summaryAt(db, query.asOf));
+      res.json(query.asOf === undefined ? await summary(db) : await insight.summaryAt(query.asOf));
     },
   });
 
@@ -48,7 +48,7 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry }): Rout
     query: asOfOnlyQuery,
     responses: { 200: { description: 'bottlenecks', schema: bottlenecksResponse }, ...problems(400, 401) },
     handler: async ({ query }, _req, res) => {
-      res.json(query.asOf === undefined ? await bottlenecks(db) : await bottlenecksAt(db, query.asOf));
+      res.json(query.asOf === undefined ? await bottlenecks(db) : await insight.bottlenecksAt(query.asOf));
     },
   });
 
@@ -64,7 +64,7 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry }): Rout
       ...problems(400, 401),
     },
     handler: async ({ query }, req, res) => {
-      const t = await trend(db, Date.now(), query.ministry);
+      const t = await insight.trend(Date.now(), query.ministry);
       const wantsCsv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
       if (wantsCsv) {
         res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="trend.csv"');
@@ -85,7 +85,7 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry }): Rout
     responses: { 200: { description: 'forecasts', schema: atRiskResponse }, ...problems(400, 401) },
     handler: async ({ query }, _req, res) => {
       const at = query.asOf ?? Date.now();
-      const all = (await atRisk(db, at)).filter((f) => (!query.ministry || f.leadMinistry === query.ministry) && (!query.risk || f.risk === query.risk));
+      const all = (await insight.atRisk(at)).filter((f) => (!query.ministry || f.leadMinistry === query.ministry) && (!query.risk || f.risk === query.risk));
       res.json({ asOf: new Date(at).toISOString(), total: all.length, items: all.slice(0, query.limit) });
     },
   });

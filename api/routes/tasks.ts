@@ -18,7 +18,7 @@ import { renderedPage, type ListCache } from '../list-cache';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
 import { tasksCsv } from '../task-csv';
-import { taskAt, taskListAt } from '../insight';
+import type { Insight } from '../insight';
 import {
   asOfOnlyQuery,
   assignmentBody,
@@ -41,8 +41,8 @@ import { runTaskUpdate, viewToApiTask } from '../task-commands';
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
 
-export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; registry: RouteRegistry; listCache?: ListCache }): Router {
-  const { db, temporal, config, registry, listCache } = deps;
+export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; registry: RouteRegistry; insight: Insight; listCache?: ListCache }): Router {
+  const { db, temporal, config, registry, insight, listCache } = deps;
   const router = Router();
 
   async function existingTask(code: string): Promise<ApiTask> {
@@ -95,7 +95,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
       const wantsCsv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
       if (query.asOf !== undefined) {
         // As the tasks stood then, rebuilt from the audit log (api/insight.ts); never cached.
-        const page = await taskListAt(db, wantsCsv ? { ...query, page: 1, limit: Number.MAX_SAFE_INTEGER } : query, query.asOf);
+        const page = await insight.taskListAt(wantsCsv ? { ...query, page: 1, limit: Number.MAX_SAFE_INTEGER } : query, query.asOf);
         if (wantsCsv) {
           res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
           res.send(tasksCsv(page.items));
@@ -186,7 +186,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     query: asOfOnlyQuery,
     responses: { 200: { description: 'the task (with asOf: as it stood then, from its audit log)', schema: taskResponse }, ...problems(400, 401, 404) },
     handler: async ({ params, query }, _req, res) => {
-      const row = query.asOf === undefined ? await getTask(db, params.code) : await taskAt(db, params.code, query.asOf);
+      const row = query.asOf === undefined ? await getTask(db, params.code) : await insight.taskAt(params.code, query.asOf);
       if (!row) throw notFound(query.asOf === undefined ? `There is no task ${params.code}.` : `Task ${params.code} did not exist at ${new Date(query.asOf).toISOString()}.`);
       res.json(row);
     },

@@ -95,6 +95,15 @@ describe('as of an instant', () => {
     expect((third.figures.overdue as { total: number }).total).toBe(0);
   });
 
+  it('when tasks are registered after an as-of request, then the next as-of request counts them (the process mirror of the log catches up)', async () => {
+    const at = () => encodeURIComponent(new Date(Date.now() + 2).toISOString());
+    const before = (await request(app).get(`/api/dashboard/summary?asOf=${at()}`).set(as('public'))).body.total as number;
+    const code = await createTask();
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await request(app).get(`/api/dashboard/summary?asOf=${at()}`).set(as('public'))).body.total).toBe(before + 1);
+    expect((await request(app).get(`/api/tasks/${code}?asOf=${at()}`).set(as('public'))).status).toBe(200);
+  });
+
   it('when a task is asked as of a date before it existed, then it is 404; the list and CSV as of then leave it out', async () => {
     const code = await createTask();
     const res = await request(app).get(`/api/tasks/${code}?asOf=2025-12-06`).set(as('public'));
