@@ -2,8 +2,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { persistEvent } from '../db/audit-events';
 import type { Db } from '../db/client';
 import { claimOutboxRow, recordSendFailure, recordSent, type OutboxMessage } from '../db/notifications';
+import { PERSIST_REFUSED, permanentSqlState } from '../db/errors';
+import { clearStuck, markStuck } from '../db/stuck-tasks';
 import type { ReminderPoint } from '../domain/deadline-policy';
 import type { TaskEvent, TaskState, TaskView } from '../domain/task';
+import { createLogger, type Logger } from '../logging/logger';
 import { PermanentMailError, type Mailer } from './mailer';
 import { reminderEmail } from './reminder-email';
 import { escalationEmail } from './escalation-email';
@@ -18,6 +21,15 @@ export interface ActivityDeps {
   leadershipEmails?: Record<string, string>;
   /** Home Affairs' address, the link base and the calendar of the digest runs (no weekly digest without an address). */
   digests?: DigestSettings;
+  /** Where operator-facing lines go (default: a logger at info level on stdout). */
+  logger?: Logger;
+}
+
+export interface StuckInput {
+  taskCode: string;
+  seq: number;
+  kind: string;
+  error: string;
 }
 
 export interface PersistInput {
@@ -41,7 +53,8 @@ export interface Delivery {
   error?: string;
 }
 
-export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, digests }: ActivityDeps) {
+export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, digests, logger = createLogger({ level: 'info' }) }: ActivityDeps) {
+  const log = logger.child({ component: 'activities' });
   /**
    * Sends one message through the outbox: the row (unique per `key`) is written first; a message
    * already sent is never sent again, a permanent refusal is recorded once, a transient one retried.
@@ -76,10 +89,36 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
      * statement (db/audit-events.ts). Idempotent on (task, seq): a retry after a lost reply writes nothing.
      */
     async persistEvent({ event, snapshot }: PersistInput): Promise<{ duplicate: boolean }> {
-      const outcome = await persistEvent(db, event, snapshot);
+      let outcome;
+      try {
+        outcome = await persistEvent(db, event, snapshot);
+      } catch (err) {
+        // A refusal that no retry can fix fails at once, so the workflow can mark the task stuck
+        // and say so, instead of retrying forever with every later change queued behind it.
+        const sqlState = permanentSqlState(err);
+        if (sqlState) {
+          throw ApplicationFailure.nonRetryable(`PostgreSQL refused event ${event.seq} (${event.kind}) of ${event.taskCode}: ${sqlState} ${(err as Error).message}`, PERSIST_REFUSED, { sqlState });
+        }
+        throw err;
+      }
       // Events are persisted strictly in order by the workflow; a gap is transient (retried).
       if (outcome === 'previous-missing') throw new Error(`event ${event.seq - 1} of ${event.taskCode} is not persisted yet`);
       return { duplicate: outcome === 'duplicate' };
+    },
+
+    /** Records that a task's event was refused for good, and says so at error level. */
+    async markTaskStuck({ taskCode, seq, kind, error }: StuckInput): Promise<void> {
+      await markStuck(db, { taskCode, seq, kind, error });
+      log.error(
+        { taskCode, seq, kind, error },
+        `task ${taskCode} is stuck: event ${seq} (${kind}) cannot be stored; changes to it are refused until an operator runs \`npm run tasks:repair -- ${taskCode}\``,
+      );
+    },
+
+    /** The stuck event of a task is stored now. */
+    async clearTaskStuck({ taskCode, seq }: { taskCode: string; seq: number }): Promise<void> {
+      await clearStuck(db, taskCode);
+      log.info({ taskCode, seq }, `task ${taskCode} is repaired: event ${seq} is stored`);
     },
 
     /**

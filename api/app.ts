@@ -1,15 +1,17 @@
+import http from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { rateLimit } from 'express-rate-limit';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
-import type { Principal } from '../domain/principal';
+import { stuckTasks } from '../db/stuck-tasks';
 import { createLogger, type Logger } from '../logging/logger';
 import { authenticate } from './auth';
 import { preferenceRoutes } from './routes/preferences';
 import { createInsight } from './insight';
 import { idempotency, respond } from './idempotency';
+import { boundedBodyDepth } from './json-depth';
+import { addressKey, rateLimit, tokenKey } from './rate-limit';
 import type { ListCache } from './list-cache';
 import { buildOpenApi, docsPage } from './openapi';
 import { HttpProblem } from './problem';
@@ -49,7 +51,14 @@ export function createApp(deps: AppDeps) {
     try {
       const deps = await checkDependencies(db, temporal, config.TEMPORAL_NAMESPACE);
       if (deps.ok) {
-        res.json({ status: 'ready', postgres: deps.postgres, temporal: deps.temporal });
+        // A stuck task does not make this process unready, but operators must see it (README, "Stuck tasks").
+        const stuck = await stuckTasks(db);
+        res.json({
+          status: 'ready',
+          postgres: deps.postgres,
+          temporal: deps.temporal,
+          stuckTasks: { count: stuck.count, tasks: stuck.tasks.map(({ code, seq, kind, since }) => ({ code, seq, kind, since })) },
+        });
         return;
       }
       const down = [deps.postgres === 'down' ? 'postgres' : null, deps.temporal === 'down' ? 'temporal' : null].filter(Boolean);
@@ -79,27 +88,52 @@ export function createApp(deps: AppDeps) {
     res.type('html').send(docsPage(registry));
   });
 
+  // Limited by client address before the token is looked up (unknown tokens cost a lookup each),
+  // then per token; both counted in PostgreSQL, so the limits hold across API processes.
+  app.use(
+    '/api',
+    rateLimit(db, {
+      perMinute: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+      keyOf: addressKey,
+      tooMany: `More than ${config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE} requests a minute from this address; slow down.`,
+    }),
+  );
   // Reached from the link in each digest: the token in the path is the key, so these routes answer
   // before the bearer-token check below.
   app.use(preferenceRoutes({ db, registry, bodyLimit: config.BODY_LIMIT }));
   app.use('/api', authenticate(db, config.TOKEN_CACHE_SECONDS * 1000));
   app.use(
     '/api',
-    rateLimit({
-      windowMs: 60_000,
-      limit: config.RATE_LIMIT_PER_MINUTE,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      keyGenerator: (_req, res) => (res.locals.principal as Principal).name,
-      handler: (_req, _res, next) => next(new HttpProblem(429, 'Too Many Requests', `More than ${config.RATE_LIMIT_PER_MINUTE} requests a minute from this token; slow down.`)),
+    rateLimit(db, {
+      perMinute: config.RATE_LIMIT_PER_MINUTE,
+      keyOf: tokenKey,
+      tooMany: `More than ${config.RATE_LIMIT_PER_MINUTE} requests a minute with this token; slow down.`,
     }),
   );
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use('/api', boundedBodyDepth());
   app.use('/api', idempotency(db));
   // One mirror of the audit log per app: as-of figures, trend and forecast catch up on new events only.
   const insight = createInsight(db);
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
+
+  // A known path asked with a method it does not serve (TRACE, DELETE, ...): 405 naming the ones it does.
+  const known = [...registry.methodsByPath()].map(([path, methods]) => ({
+    path,
+    pattern: new RegExp(`^${path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`),
+    allow: [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', '),
+  }));
+  app.use((req, res, next) => {
+    const route = known.find((k) => k.pattern.test(req.path));
+    if (!route) return next();
+    res.setHeader('Allow', route.allow);
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    next(new HttpProblem(405, 'Method Not Allowed', `${route.path} answers ${route.allow}, not ${req.method}.`));
+  });
 
   app.use((req, _res, next) => {
     next(new HttpProblem(404, 'Not Found', `No route ${req.method} ${req.path}.`));
@@ -113,14 +147,15 @@ export function createApp(deps: AppDeps) {
     else if (e?.type === 'entity.too.large') problem = new HttpProblem(413, 'Content Too Large', `The body is larger than ${config.BODY_LIMIT}.`);
     else if (e?.type === 'entity.parse.failed') {
       problem = new HttpProblem(400, 'Bad Request', 'The body is not valid JSON.', { errors: [{ field: 'body', message: 'malformed JSON' }] });
-    } else if (e?.status && e.status >= 400 && e.status < 500) problem = new HttpProblem(e.status, 'Bad Request', e.message ?? 'bad request');
+    } else if (e?.status && e.status >= 400 && e.status < 500) problem = new HttpProblem(e.status, http.STATUS_CODES[e.status] ?? 'Bad Request', e.message ?? 'bad request');
     else if (isUnavailable(err)) problem = new HttpProblem(503, 'Service Unavailable', 'A dependency (PostgreSQL or Temporal) is unreachable; nothing was changed.');
     else {
       req.log.error({ err }, 'unhandled error');
       problem = new HttpProblem(500, 'Internal Server Error', 'Something went wrong on our side; nothing is half-done.');
     }
     const body = { type: problem.type, title: problem.title, status: problem.status, detail: problem.message, ...problem.extra, requestId: requestIdOf(req) };
-    if (problem.status === 503) res.setHeader('Retry-After', '5');
+    if (problem.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '5');
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="delegated-tasks-tracker"');
     const storable = [400, 403, 404, 409, 422].includes(problem.status);
     try {
       if (storable) await respond(db, res, problem.status, body, 'application/problem+json');

@@ -1,17 +1,21 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../db/client';
-import { findStoredAnswer, storeAnswer } from '../db/idempotency';
+import { completeReservation, releaseReservation, reserveKey } from '../db/idempotency';
 import { canonicalJson } from '../domain/canonical-json';
 import type { Principal } from '../domain/principal';
-import { badRequest, unprocessable } from './problem';
+import { badRequest, conflict, unprocessable } from './problem';
 
-interface PendingKey {
+interface HeldKey {
   principal: string;
   key: string;
   requestHash: string;
 }
 
+/** How long a reservation holds before a retry with the same request may take it over (its holder died). */
+const RESERVATION_LEASE_MS = 60_000;
+
+/** Hash of what a keyed request asks; the body is bounded in depth before this runs (api/json-depth.ts). */
 export function requestHash(req: Request): string {
   return crypto
     .createHash('sha256')
@@ -24,10 +28,17 @@ export function updateIdFor(res: Response): string | undefined {
   return res.locals.updateId as string | undefined;
 }
 
+const reusedKey = () =>
+  unprocessable('This Idempotency-Key was used with a different request.', {
+    errors: [{ field: 'header.Idempotency-Key', message: 'reused with a different request' }],
+  });
+
 /**
- * `Idempotency-Key` on POST/PUT: a repeat with the same key and body gets the stored answer and
- * changes nothing; the same key with another body is 422. Answers are stored in PostgreSQL, so
- * this holds across restarts. Requests without the header pass through.
+ * `Idempotency-Key` on POST/PUT. The key is reserved, with a hash of the request, before anything
+ * is sent (one atomic insert in PostgreSQL), so of concurrent requests sharing a key exactly one
+ * goes through: the others get 409 (same request, still in progress) or 422 (another request).
+ * A repeat after the answer gets that answer and changes nothing. 5xx answers are not kept: the
+ * key is released and the client may retry. Requests without the header pass through.
  */
 export function idempotency(db: Db) {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -41,19 +52,27 @@ export function idempotency(db: Db) {
       }
       const principal = (res.locals.principal as Principal).name;
       const hash = requestHash(req);
-      const stored = await findStoredAnswer(db, principal, key);
-      if (stored) {
-        if (stored.requestHash !== hash) {
-          throw unprocessable('This Idempotency-Key was used with a different request.', {
-            errors: [{ field: 'header.Idempotency-Key', message: 'reused with a different request' }],
-          });
-        }
+      const found = await reserveKey(db, principal, key, hash, RESERVATION_LEASE_MS);
+      if (found.outcome !== 'reserved' && found.requestHash !== hash) throw reusedKey();
+      if (found.outcome === 'in-flight') {
+        res.setHeader('Retry-After', '1');
+        throw conflict('A request with this Idempotency-Key is still in progress; retry it in a moment to get its answer.', {
+          code: 'IDEMPOTENCY_KEY_IN_USE',
+          errors: [{ field: 'header.Idempotency-Key', message: 'in use by a request in progress' }],
+        });
+      }
+      if (found.outcome === 'answered') {
         res.setHeader('Idempotent-Replayed', 'true');
-        res.status(stored.status).type(stored.status >= 400 ? 'application/problem+json' : 'application/json').send(JSON.stringify(stored.body));
+        res.status(found.status).type(found.status >= 400 ? 'application/problem+json' : 'application/json').send(JSON.stringify(found.body));
         return;
       }
+      const held: HeldKey = { principal, key, requestHash: hash };
       res.locals.updateId = `idem-${crypto.createHash('sha256').update(`${principal}\n${key}`).digest('hex').slice(0, 40)}`;
-      res.locals.idempotency = { principal, key, requestHash: hash } satisfies PendingKey;
+      res.locals.idempotency = held;
+      // Whatever ends this response without an answer to keep (a 5xx, a crash in a handler) gives the key back.
+      res.on('finish', () => {
+        if (res.locals.idempotency === held) void releaseReservation(db, principal, key, hash).catch(() => undefined);
+      });
       next();
     } catch (err) {
       next(err);
@@ -63,14 +82,14 @@ export function idempotency(db: Db) {
 
 /**
  * Sends a JSON answer, first storing it under the request's Idempotency-Key (if any) so a retry
- * gets exactly this answer. 5xx answers are not stored: the client should retry those.
+ * gets exactly this answer. 5xx answers are not stored: the key is released for a retry.
  */
 export async function respond(db: Db, res: Response, status: number, body: unknown, contentType = 'application/json'): Promise<void> {
-  const pending = res.locals.idempotency as PendingKey | undefined;
-  if (pending && status < 500) {
-    // A concurrent request with the same key may have stored first; then its answer stands.
-    await storeAnswer(db, pending.principal, pending.key, { requestHash: pending.requestHash, status, body });
+  const held = res.locals.idempotency as HeldKey | undefined;
+  if (held) {
     res.locals.idempotency = undefined;
+    if (status < 500) await completeReservation(db, held.principal, held.key, held.requestHash, { status, body });
+    else await releaseReservation(db, held.principal, held.key, held.requestHash);
   }
   res.status(status).type(contentType).send(JSON.stringify(body));
 }

@@ -27,6 +27,13 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
 export class RouteRegistry {
   readonly routes: RouteSpec<z.ZodType, z.ZodType, z.ZodType>[] = [];
 
+  /** Each registered Express path with the methods it serves (upper case), for 405 answers. */
+  methodsByPath(): Map<string, string[]> {
+    const byPath = new Map<string, string[]>();
+    for (const r of this.routes) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r.method.toUpperCase()]);
+    return byPath;
+  }
+
   register<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(
     router: Router,
     spec: RouteSpec<P, Q, B>,

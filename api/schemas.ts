@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { deadlineInstant, isCalendarDate, vietnamDate } from '../domain/dates';
+import { isBlankText, unstorableReason } from '../domain/storable-text';
 import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, REPORT_KINDS, TASK_STATUSES } from '../domain/task';
 
 /**
@@ -7,13 +8,23 @@ import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, REPORT_K
  * from the same objects, so the document cannot drift from the code.
  */
 
-// Printable text: no control characters except newline and tab.
-const text = (max: number) =>
+/**
+ * Text PostgreSQL can store (domain/storable-text.ts): well-formed Unicode, no control characters
+ * except tab and line breaks. Every string a route accepts goes through this or a stricter pattern.
+ */
+export const text = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'must not contain control characters');
-const requiredText = (max: number) => text(max).refine((s) => s.trim().length > 0, 'must not be empty');
+    .superRefine((s, ctx) => {
+      const reason = unstorableReason(s);
+      if (reason) ctx.addIssue({ code: 'custom', message: reason });
+    });
+/** Text that shows something: whitespace and zero-width characters alone do not count. */
+export const requiredText = (max: number) =>
+  text(max)
+    .refine((s) => !isBlankText(s), 'must not be empty')
+    .meta({ minLength: 1, pattern: '[^\\s\\u200B-\\u200D\\u2060\\uFEFF]' });
 
 export const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD between 1900 and 2200').meta({ format: 'date', example: '2026-12-31' });
 export const code = z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be an upper-case code such as BYT').meta({ example: 'BYT' });
@@ -38,7 +49,12 @@ export const createTaskBody = z.strictObject({
   level: z.enum(DELEGATION_LEVELS).default('province'),
   status,
   leadMinistry: code,
-  coordinatingMinistries: z.array(code).max(20).default([]),
+  // A ministry named twice coordinates once.
+  coordinatingMinistries: z
+    .array(code)
+    .max(20)
+    .default([])
+    .transform((codes) => [...new Set(codes)]),
   focalPoint: focalPoint.optional(),
   dueDate: calendarDate.optional(),
 });
@@ -93,6 +109,20 @@ export const asOfQuery = z
   .transform((s) => asOfInstant(s) as number)
   .meta({ example: '2025-12-06' });
 
+/**
+ * A whole number in a query string, written in plain decimal digits (no "0x10", "1e3", " 5");
+ * documented as an integer with its bounds.
+ */
+const queryInt = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,9}$/, 'must be a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((n) => n ?? fallback)
+    .meta({ type: 'integer', minimum: min, maximum: max, default: fallback });
+
 const booleanQuery = z.enum(['true', 'false']).transform((s) => s === 'true');
 export const TASK_SORTS = ['code', '-code', 'dueDate', '-dueDate', 'statusSince', '-statusSince', 'title', '-title', 'updatedAt', '-updatedAt'] as const;
 
@@ -103,16 +133,16 @@ export const taskListQuery = z.strictObject({
   dueBefore: calendarDate.optional(),
   q: text(200).optional(),
   sort: z.enum(TASK_SORTS).default('code'),
-  page: z.coerce.number().int().min(1).max(100000).default(1),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  page: queryInt(1, 100000, 1),
+  limit: queryInt(1, 500, 50),
   format: z.enum(['json', 'csv']).optional(),
   asOf: asOfQuery.optional(),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
 
 export const pageQuery = z.strictObject({
-  page: z.coerce.number().int().min(1).max(100000).default(1),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  page: queryInt(1, 100000, 1),
+  limit: queryInt(1, 500, 100),
 });
 
 export const emptyQuery = z.strictObject({});
@@ -129,11 +159,19 @@ export const taskResponse = z.object({
   statusSince: z.string(),
   leadMinistry: z.string(),
   coordinatingMinistries: z.array(z.string()),
-  focalPoint: z.object({ name: z.string(), email: z.string() }),
+  focalPoint: z.object({ name: z.string(), email: z.string() }).optional().meta({ description: 'absent for the public token (personal data)' }),
   dueDate: z.string().nullable(),
   daysOverdue: z.number().int(),
   deadlineExtensions: z.number().int(),
-  milestones: z.array(z.object({ track: z.string(), name: z.string(), at: z.string(), actor: z.string(), note: z.string().optional() })),
+  milestones: z.array(
+    z.object({
+      track: z.enum(['GUIDANCE', 'ADJUSTMENT']),
+      name: z.enum([...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [string, ...string[]]),
+      at: z.string(),
+      actor: z.string().optional().meta({ description: 'absent for the public token' }),
+      note: z.string().optional().meta({ description: 'absent for the public token' }),
+    }),
+  ),
   reports: z.object({ workable: z.number().int(), obstacle: z.number().int() }),
   lastSeq: z.number().int(),
 });
@@ -143,9 +181,9 @@ export const taskListResponse = z.object({ items: z.array(taskResponse), total: 
 export const historyItem = z.object({
   seq: z.number().int(),
   at: z.string(),
-  actor: z.string(),
+  actor: z.string().optional().meta({ description: 'absent for the public token' }),
   kind: z.string(),
-  details: z.record(z.string(), z.unknown()),
+  details: z.record(z.string(), z.unknown()).meta({ description: 'for the public token, only what carries no personal data (no reasons, notes, descriptions, focal points or recipients)' }),
   hash: z.string(),
   prevHash: z.string(),
 });
@@ -157,6 +195,11 @@ export const summaryResponse = z.object({
   byStatus: z.record(status, z.object({ count: z.number().int(), percent: z.number() })),
   byMinistry: z.array(z.object({ ministry: z.string(), name: z.string(), total: z.number().int(), open: z.number().int(), overdue: z.number().int() })),
   localities: z.object({ reported: z.number().int(), total: z.number().int() }),
+  stuckTasks: z
+    .number()
+    .int()
+    .optional()
+    .meta({ description: 'tasks whose latest change could not be stored and wait for an operator (README, "Stuck tasks"); now only, absent with asOf' }),
 });
 
 export const bottlenecksResponse = z.object({

@@ -4,7 +4,7 @@ import type { Rejection } from '../domain/transition-rules';
 import type { TaskView } from '../domain/task';
 import { overdueDays } from '../domain/deadline-policy';
 import { taskWorkflowId } from '../workflows/messages';
-import { conflict, forbidden, HttpProblem, notFound, unavailable, unprocessable } from './problem';
+import { conflict, HttpProblem, notFound, unavailable, unprocessable } from './problem';
 
 /** The task as clients see it, from the workflow's answer (the same shape as the read model gives). */
 export function viewToApiTask(v: TaskView, nowMs = Date.now()) {
@@ -33,10 +33,12 @@ export function rejectionProblem(r: Rejection): HttpProblem {
   const extra = { code: r.code, ...(r.field ? { errors: [{ field: r.field, message: r.message }] } : {}), ...(r.allowed ? { allowed: r.allowed } : {}) };
   switch (r.code) {
     case 'FORBIDDEN':
-      return forbidden(r.message);
+      return new HttpProblem(403, 'Forbidden', r.message, extra);
     case 'ILLEGAL_TRANSITION':
     case 'STALE_STATUS':
       return conflict(r.message, extra);
+    case 'TASK_STUCK':
+      return unavailable(r.message, extra);
     default:
       return unprocessable(r.message, extra);
   }

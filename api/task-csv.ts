@@ -9,14 +9,27 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function tasksCsv(items: ApiTask[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
+/** The tasks as CSV; without `personalData` (the public token) the focal-point columns are left out. */
+export function tasksCsv(items: ApiTask[], opts: { personalData: boolean } = { personalData: true }): string {
+  const personal = new Set<string>(['focalPointName', 'focalPointEmail']);
+  const columns = CSV_COLUMNS.filter((c) => opts.personalData || !personal.has(c));
+  const lines = [columns.join(',')];
   for (const t of items) {
-    lines.push(
-      [t.code, t.title, t.sector, t.status, t.leadMinistry, t.coordinatingMinistries.join(';'), t.focalPoint.name, t.focalPoint.email, t.dueDate, t.daysOverdue, t.reports.workable, t.reports.obstacle]
-        .map(csvCell)
-        .join(','),
-    );
+    const cells: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+      code: t.code,
+      title: t.title,
+      sector: t.sector,
+      status: t.status,
+      leadMinistry: t.leadMinistry,
+      coordinatingMinistries: t.coordinatingMinistries.join(';'),
+      focalPointName: t.focalPoint?.name,
+      focalPointEmail: t.focalPoint?.email,
+      dueDate: t.dueDate,
+      daysOverdue: t.daysOverdue,
+      workableReports: t.reports.workable,
+      obstacleReports: t.reports.obstacle,
+    };
+    lines.push(columns.map((c) => csvCell(cells[c])).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates';
+import { isBlankText, unstorableReason } from '../domain/storable-text';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
 import type { Db } from '../db/client';
 import { catalogFieldsOf, countPersisted } from '../db/tasks';
@@ -32,12 +33,23 @@ export interface RowError {
   reason: string;
 }
 
+/** Catalog text: what PostgreSQL can store (domain/storable-text.ts), trimmed. */
+const catalogText = (field: string, max: number, required: boolean) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .superRefine((s, ctx) => {
+      const reason = unstorableReason(s);
+      if (reason) ctx.addIssue({ code: 'custom', message: `${field} ${reason}` });
+      else if (required && isBlankText(s)) ctx.addIssue({ code: 'custom', message: `${field} is missing` });
+    });
 const ministryCode = z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be a ministry code');
 const rowSchema = z.object({
   code: z.string().regex(/^[A-Z0-9][A-Z0-9._-]{0,39}$/, 'code must be A-Z, 0-9, ".", "_", "-" (at most 40)'),
-  title: z.string().trim().min(1, 'title is missing').max(500),
-  sector: z.string().trim().min(1, 'sector is missing').max(200),
-  legal_basis: z.string().trim().max(1000),
+  title: catalogText('title', 500, true),
+  sector: catalogText('sector', 200, true),
+  legal_basis: catalogText('legal_basis', 1000, false),
   level: z.enum(DELEGATION_LEVELS, { error: `level must be one of ${DELEGATION_LEVELS.join(', ')}` }),
   lead_ministry: ministryCode,
   coordinating_ministries: z
@@ -49,7 +61,7 @@ const rowSchema = z.object({
     .string()
     .trim()
     .refine((s) => s === '' || isCalendarDate(s), 'initial_due_date must be a date YYYY-MM-DD'),
-  focal_point_name: z.string().trim().max(200),
+  focal_point_name: catalogText('focal_point_name', 200, false),
   focal_point_email: z.union([z.literal(''), z.email('focal_point_email must be an e-mail address')]),
 });
 

@@ -79,6 +79,7 @@ export const envSchema = z.object({
   CALENDAR_FILE: z.string().min(1).default('catalog/vn-calendar-adjustments.csv'),
 
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
   LIST_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   BODY_LIMIT: z.string().min(1).default('100kb'),

@@ -34,7 +34,10 @@ export interface VerifyResult {
 
 /** Recomputes a task's hash chain from its first event and names the first event that does not fit. */
 export async function verifyChain(db: Db, taskCode: string): Promise<VerifyResult> {
-  const rows = await db.prisma.auditEvent.findMany({ where: { taskCode }, orderBy: { seq: 'asc' } });
+  const [rows, task] = await Promise.all([
+    db.prisma.auditEvent.findMany({ where: { taskCode }, orderBy: { seq: 'asc' } }),
+    db.prisma.task.findUnique({ where: { code: taskCode }, select: { lastSeq: true } }),
+  ]);
   let prev = GENESIS_HASH;
   let checked = 0;
   for (const [i, row] of rows.entries()) {
@@ -46,5 +49,7 @@ export async function verifyChain(db: Db, taskCode: string): Promise<VerifyResul
     prev = row.hash;
     checked++;
   }
+  // The read model names the last event it was brought up to: a chain that ends before it lost its tail.
+  if (task && task.lastSeq > checked) return { valid: false, checked, brokenAtSeq: checked + 1, reason: `missing events ${checked + 1}-${task.lastSeq} at the end` };
   return { valid: true, checked };
 }

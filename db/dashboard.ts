@@ -12,7 +12,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export async function summary(db: Db, nowMs = Date.now()) {
   const todayDate = today(nowMs);
-  const [byStatusRows, byMinistryRows, localityRows] = await Promise.all([
+  const [byStatusRows, byMinistryRows, localityRows, stuck] = await Promise.all([
     db.prisma.$queryRaw<{ status: TaskStatus; count: bigint }[]>`SELECT status, count(*) AS count FROM tasks GROUP BY status`,
     db.prisma.$queryRaw<{ ministry: string; name: string; total: bigint; open: bigint; overdue: bigint }[]>`
       SELECT m.code AS ministry, m.name,
@@ -26,6 +26,7 @@ export async function summary(db: Db, nowMs = Date.now()) {
     db.prisma.$queryRaw<{ reported: bigint; total: bigint }[]>`
       SELECT count(*) FILTER (WHERE reported_at IS NOT NULL OR EXISTS (SELECT 1 FROM locality_reports r WHERE r.locality_code = l.code)) AS reported,
              count(*) AS total FROM localities l`,
+    db.prisma.stuckTask.count(),
   ]);
   const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
   for (const r of byStatusRows) counts[r.status] = Number(r.count);
@@ -38,6 +39,8 @@ export async function summary(db: Db, nowMs = Date.now()) {
     byStatus,
     byMinistry: byMinistryRows.map((r) => ({ ministry: r.ministry, name: r.name, total: Number(r.total), open: Number(r.open), overdue: Number(r.overdue) })),
     localities: { reported: Number(localityRows[0]?.reported ?? 0), total: Number(localityRows[0]?.total ?? 0) },
+    // Tasks waiting for an operator's repair (README, "Stuck tasks"): their figures above may lag.
+    stuckTasks: stuck,
   };
 }
 

@@ -21,6 +21,7 @@ import {
 } from './task';
 import { checkDate, checkText, checkTransition, isCoordinator, isHomeAffairs, isLead, type Rejection } from './transition-rules';
 import { defaultDueDate, settleDueDate } from './deadline-policy';
+import { unstorableReason } from './storable-text';
 
 export interface Change {
   state: TaskState;
@@ -113,7 +114,8 @@ export function checkAssignment(state: TaskState, input: AssignmentInput): Rejec
   if (input.focalPoint) {
     const bad = checkText(input.focalPoint.name, 'focalPoint.name', true, 200);
     if (bad) return bad;
-    if (typeof input.focalPoint.email !== 'string' || !EMAIL_RE.test(input.focalPoint.email) || input.focalPoint.email.length > 254) {
+    const email = input.focalPoint.email;
+    if (typeof email !== 'string' || !EMAIL_RE.test(email) || email.length > 254 || unstorableReason(email) !== null) {
       return invalid('focalPoint.email', 'must be an e-mail address');
     }
   }

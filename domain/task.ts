@@ -197,6 +197,16 @@ export interface TaskWorkflowInput {
   continueAsNewAfterEvents?: number;
 }
 
+/** What the operator's repair of a stuck task found and did (README, "Stuck tasks"). */
+export interface RepairResult {
+  /** The task was waiting for a repair. */
+  wasStuck: boolean;
+  /** Its held event is stored now (false: still refused; `error` says why). */
+  repaired: boolean;
+  seq?: number;
+  error?: string;
+}
+
 // ---- Events (what is persisted in the audit log) ----
 
 export const EVENT_KINDS = [

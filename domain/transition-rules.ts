@@ -1,5 +1,6 @@
 import type { Actor, TaskState, TaskStatus, TransitionInput } from './task';
 import { isCalendarDate } from './dates';
+import { isBlankText, unstorableReason } from './storable-text';
 
 /** What an edge needs beyond the target status. */
 export type EdgeRequirement = 'reason' | 'document';
@@ -28,7 +29,8 @@ export type RejectionCode =
   | 'ILLEGAL_TRANSITION' // 409
   | 'STALE_STATUS' // 409
   | 'FORBIDDEN' // 403
-  | 'INVALID_INPUT'; // 422
+  | 'INVALID_INPUT' // 422
+  | 'TASK_STUCK'; // 503: an earlier event could not be stored; an operator must repair the task
 
 export interface Rejection {
   code: RejectionCode;
@@ -55,12 +57,17 @@ export function isCoordinator(actor: Actor, state: Pick<TaskState, 'coordinating
 
 const MAX_TEXT = 2000;
 
+/**
+ * A text field: a string of at most `max` characters that PostgreSQL can store (domain/storable-text.ts);
+ * when `required`, one that shows something (whitespace and zero-width characters alone do not count).
+ */
 export function checkText(value: unknown, field: string, required: boolean, max = MAX_TEXT): Rejection | null {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
-    return required ? { code: 'INVALID_INPUT', field, message: `${field} is required` } : null;
-  }
+  if (value === undefined || value === null) return required ? { code: 'INVALID_INPUT', field, message: `${field} is required` } : null;
   if (typeof value !== 'string') return { code: 'INVALID_INPUT', field, message: `${field} must be a string` };
   if (value.length > max) return { code: 'INVALID_INPUT', field, message: `${field} must be at most ${max} characters` };
+  const unstorable = unstorableReason(value);
+  if (unstorable) return { code: 'INVALID_INPUT', field, message: `${field} ${unstorable}` };
+  if (required && isBlankText(value)) return { code: 'INVALID_INPUT', field, message: `${field} is required` };
   return null;
 }
 
@@ -114,6 +121,8 @@ export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'
     if (reasonBad) return reasonBad;
   }
   if (input.dueDate !== undefined) {
+    // Deadlines are Home Affairs' to set (PUT .../deadline); a ministry cannot pick its own.
+    if (!isHomeAffairs(input.actor)) return { code: 'FORBIDDEN', field: 'dueDate', message: 'Only Home Affairs sets deadlines; leave dueDate out.' };
     if (input.to === 'FEASIBLE') return { code: 'INVALID_INPUT', field: 'dueDate', message: 'A FEASIBLE task has no due date.' };
     const bad = checkDate(input.dueDate, 'dueDate');
     if (bad) return bad;

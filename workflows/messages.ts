@@ -5,6 +5,7 @@ import type {
   DefinitionUpdateInput,
   LocalityReportInput,
   MilestoneInput,
+  RepairResult,
   TaskView,
   TransitionInput,
 } from '../domain/task';
@@ -16,6 +17,8 @@ export const assignmentUpdate = defineUpdate<TaskView, [AssignmentInput]>('chang
 export const deadlineUpdate = defineUpdate<TaskView, [DeadlineInput]>('setDeadline');
 export const localityReportUpdate = defineUpdate<TaskView, [LocalityReportInput]>('reportLocality');
 export const definitionUpdate = defineUpdate<TaskView, [DefinitionUpdateInput]>('updateDefinition');
+/** Operators only (npm run tasks:repair): store a stuck task's held event, its text made storable. */
+export const repairUpdate = defineUpdate<RepairResult, []>('repairPersistence');
 export const stateQuery = defineQuery<TaskView>('state');
 
 export function taskWorkflowId(code: string): string {

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -44,11 +45,14 @@ import {
   definitionUpdate,
   localityReportUpdate,
   milestoneUpdate,
+  repairUpdate,
   stateQuery,
   transitionUpdate,
 } from './messages';
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from './search-attributes';
 import { deadlineInstant } from '../domain/dates';
+import { storableValue } from '../domain/storable-text';
+import type { RepairResult, TaskEvent } from '../domain/task';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -83,6 +87,21 @@ const { sendReminder, sendEscalationStep } = proxyActivities<Activities>({
  * policy's later steps name. Recorded histories from before keep their reminders on replay.
  */
 const ESCALATION_LADDER = 'escalation-ladder-and-digests';
+// Marking a task stuck and clearing the mark are small writes that must land eventually.
+const { markTaskStuck, clearTaskStuck } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: persistRetry });
+/** Persistence refused for good marks the task stuck and waits for a repair (older code retried forever). */
+const STUCK_TASKS = 'stuck-task-on-refused-event';
+/** The ApplicationFailure type persistEvent throws when PostgreSQL refuses an event for good (activities/persist-errors.ts). */
+const PERSIST_REFUSED = 'PERSIST_REFUSED';
+
+/** The failure (an activity's, possibly wrapping the ApplicationFailure it threw) says PostgreSQL refused the event for good. */
+function refusedForGood(err: unknown): ApplicationFailure | null {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (e instanceof ApplicationFailure && e.type === PERSIST_REFUSED) return e;
+    if (!(e instanceof ActivityFailure) && !(e instanceof ApplicationFailure)) return null;
+  }
+  return null;
+}
 
 function reject(rejection: Rejection | null): void {
   if (rejection) {
@@ -128,6 +147,12 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   // reminders it recorded. A run climbs the ladder when its policy names one (policies written
   // before the ladder existed have none, so those tasks keep their reminders).
   const climbsLadder = patched(ESCALATION_LADDER) && state.policy.escalationLadder !== undefined && state.policy.perTaskReminders !== true;
+  let persisting = 0;
+  /** The event PostgreSQL refused for good, held until an operator repairs the task. */
+  let stuck: { seq: number; kind: string; error: string; attempt: number; recorded: boolean } | null = null;
+  let repairsRequested = 0;
+  /** After a repair every event is made storable before it is written (events queued meanwhile too). */
+  let repaired = false;
 
   function syncSearchAttributes(): void {
     upsertSearchAttributes([
@@ -152,10 +177,60 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     const snapshot = state;
     const event = { taskCode: state.code, seq: state.seq, at: new Date(now).toISOString(), actor, kind: change.kind, details: change.details };
     const persistEvent = patched(PERSIST_AS_LOCAL_ACTIVITY) ? persistEventLocal : persistEventRemote;
-    const persisted = persistTail.then(() => persistEvent({ event, snapshot }));
+    persisting++;
+    const persisted = persistTail.then(() => persistUntilStored(persistEvent, event, snapshot)).finally(() => persisting--);
     persistTail = persisted.catch(() => undefined);
     await persisted;
     return view(snapshot);
+  }
+
+  /**
+   * An update's commit: as `commit`, but when its event is refused for good the caller hears so at
+   * once (the event stays held, in order, until an operator repairs the task).
+   */
+  async function commitUpdate(change: Change, actor: string): Promise<TaskView> {
+    const seq = state.seq + 1;
+    let answered = false;
+    const heldStuck = condition(() => answered || (stuck !== null && stuck.seq === seq)).then(() => {
+      if (!answered) throw ApplicationFailure.create({ type: 'TASK_STUCK', message: stuckMessage(), details: [stuckRejection()], nonRetryable: true });
+    });
+    try {
+      return (await Promise.race([commit(change, actor), heldStuck])) as TaskView;
+    } finally {
+      answered = true;
+    }
+  }
+
+  function stuckMessage(): string {
+    return `Task ${state.code} is stuck: event ${stuck?.seq} could not be stored (${stuck?.error ?? ''}). An operator must repair it (README, "Stuck tasks"); nothing more can change until then.`;
+  }
+
+  function stuckRejection(): Rejection {
+    return { code: 'TASK_STUCK', message: stuckMessage() };
+  }
+
+  async function persistUntilStored(persistEvent: Activities['persistEvent'], event: TaskEvent, snapshot: TaskState): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      const input = repaired ? { event: storableValue(event), snapshot: storableValue(snapshot) } : { event, snapshot };
+      try {
+        const result = await persistEvent(input);
+        if (stuck !== null && stuck.seq === event.seq) {
+          await clearTaskStuck({ taskCode: event.taskCode, seq: event.seq });
+          stuck = null;
+        }
+        return result;
+      } catch (err) {
+        const refusal = refusedForGood(err);
+        if (!refusal || !patched(STUCK_TASKS)) throw err;
+        const error = refusal.message;
+        stuck = { seq: event.seq, kind: event.kind, error, attempt, recorded: false };
+        // Counted before the mark is written: a repair may arrive while it is being written.
+        const asked = repairsRequested;
+        await markTaskStuck({ taskCode: event.taskCode, seq: event.seq, kind: event.kind, error });
+        stuck = { ...stuck, recorded: true };
+        await condition(() => repairsRequested > asked);
+      }
+    }
   }
 
   const noChange = (kind: Change['kind'], details: Record<string, unknown>): Change => ({
@@ -167,23 +242,34 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   });
 
   setHandler(stateQuery, () => view(state));
-  setHandler(transitionUpdate, (i) => commit(applyTransition(state, i, Date.now()), actorName(i.actor)), {
-    validator: (i) => reject(checkTransition(state, i)),
+  setHandler(transitionUpdate, (i) => commitUpdate(applyTransition(state, i, Date.now()), actorName(i.actor)), {
+    validator: (i) => reject(stuck ? stuckRejection() : checkTransition(state, i)),
   });
-  setHandler(milestoneUpdate, (i) => commit(applyMilestone(state, i, Date.now()), actorName(i.actor)), {
-    validator: (i) => reject(checkMilestone(state, i)),
+  setHandler(milestoneUpdate, (i) => commitUpdate(applyMilestone(state, i, Date.now()), actorName(i.actor)), {
+    validator: (i) => reject(stuck ? stuckRejection() : checkMilestone(state, i)),
   });
-  setHandler(assignmentUpdate, (i) => commit(applyAssignment(state, i), actorName(i.actor)), {
-    validator: (i) => reject(checkAssignment(state, i)),
+  setHandler(assignmentUpdate, (i) => commitUpdate(applyAssignment(state, i), actorName(i.actor)), {
+    validator: (i) => reject(stuck ? stuckRejection() : checkAssignment(state, i)),
   });
-  setHandler(deadlineUpdate, (i) => commit(applyDeadline(state, i), actorName(i.actor)), {
-    validator: (i) => reject(checkDeadline(state, i)),
+  setHandler(deadlineUpdate, (i) => commitUpdate(applyDeadline(state, i), actorName(i.actor)), {
+    validator: (i) => reject(stuck ? stuckRejection() : checkDeadline(state, i)),
   });
-  setHandler(localityReportUpdate, (i) => commit(applyLocalityReport(state, i, Date.now()), actorName(i.actor)), {
-    validator: (i) => reject(checkLocalityReport(state, i)),
+  setHandler(localityReportUpdate, (i) => commitUpdate(applyLocalityReport(state, i, Date.now()), actorName(i.actor)), {
+    validator: (i) => reject(stuck ? stuckRejection() : checkLocalityReport(state, i)),
   });
-  setHandler(definitionUpdate, (i) => commit(applyDefinitionUpdate(state, i), actorName(i.actor)), {
-    validator: (i) => reject(checkDefinitionUpdate(state, i)),
+  setHandler(definitionUpdate, (i) => commitUpdate(applyDefinitionUpdate(state, i), actorName(i.actor)), {
+    validator: (i) => reject(stuck ? stuckRejection() : checkDefinitionUpdate(state, i)),
+  });
+
+  setHandler(repairUpdate, async (): Promise<RepairResult> => {
+    if (!stuck) return { wasStuck: false, repaired: false };
+    const { seq, attempt } = stuck;
+    repaired = true;
+    // Text nobody can store is made storable: in the held event and in what later events carry.
+    state = storableValue(state);
+    repairsRequested++;
+    await condition(() => stuck === null || (stuck.attempt > attempt && stuck.recorded));
+    return stuck === null ? { wasStuck: true, repaired: true, seq } : { wasStuck: true, repaired: false, seq, error: stuck.error };
   });
 
   if (state.seq === 0) {
@@ -261,7 +347,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   }
 
   // Hand over only once every update has finished persisting, so no accepted change is lost.
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && persisting === 0);
   await continueAsNew<typeof taskWorkflow>({
     state,
     policy: state.policy,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { bottlenecks, summary } from '../../db/dashboard';
 import { listLocalities, listMinistries } from '../../db/reference-data';
+import { isPublic, publicTask } from '../public-view';
 import type { RouteRegistry } from '../route-registry';
 import {
   asOfOnlyQuery,
@@ -48,7 +49,8 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry; insight
     query: asOfOnlyQuery,
     responses: { 200: { description: 'bottlenecks', schema: bottlenecksResponse }, ...problems(400, 401) },
     handler: async ({ query }, _req, res) => {
-      res.json(query.asOf === undefined ? await bottlenecks(db) : await insight.bottlenecksAt(query.asOf));
+      const b = query.asOf === undefined ? await bottlenecks(db) : await insight.bottlenecksAt(query.asOf);
+      res.json(isPublic(res) ? { ...b, oldestOpen: b.oldestOpen.map(publicTask), mostObstacles: b.mostObstacles.map(publicTask), dueSoon: b.dueSoon.map(publicTask) } : b);
     },
   });
 

@@ -14,6 +14,7 @@ import { policyFromConfig, startTaskWorkflow } from '../../temporal/task-client'
 import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, transitionUpdate } from '../../workflows/messages';
 import { actorOf, principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
+import { isPublic, publicHistoryItem, publicPageJson, publicTask } from '../public-view';
 import { renderedPage, type ListCache } from '../list-cache';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
@@ -98,8 +99,8 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         const page = await insight.taskListAt(wantsCsv ? { ...query, page: 1, limit: Number.MAX_SAFE_INTEGER } : query, query.asOf);
         if (wantsCsv) {
           res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
-          res.send(tasksCsv(page.items));
-        } else res.json(page);
+          res.send(tasksCsv(page.items, { personalData: !isPublic(res) }));
+        } else res.json(isPublic(res) ? { ...page, items: page.items.map(publicTask) } : page);
         return;
       }
       if (wantsCsv) {
@@ -112,14 +113,16 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
           if (all.length >= chunk.total || items.length === 0) break;
         }
         res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
-        res.send(tasksCsv(all));
+        res.send(tasksCsv(all, { personalData: !isPublic(res) }));
         return;
       }
-      const key = `${vietnamDate(Date.now())} ${JSON.stringify(query)}`;
+      const audience = isPublic(res) ? 'public' : 'full';
+      const key = `${audience} ${vietnamDate(Date.now())} ${JSON.stringify(query)}`;
       let page = listCache?.get(key) ?? null;
       if (page === null) {
         const generation = listCache?.current();
-        page = renderedPage(taskPageJson(await listTasks(db, query)));
+        const json = taskPageJson(await listTasks(db, query));
+        page = renderedPage(audience === 'public' ? publicPageJson(json) : json);
         if (generation !== undefined) listCache?.put(key, generation, page);
       }
       // With the ETag set, Express answers a matching If-None-Match with 304 and computes nothing.
@@ -188,7 +191,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     handler: async ({ params, query }, _req, res) => {
       const row = query.asOf === undefined ? await getTask(db, params.code) : await insight.taskAt(params.code, query.asOf);
       if (!row) throw notFound(query.asOf === undefined ? `There is no task ${params.code}.` : `Task ${params.code} did not exist at ${new Date(query.asOf).toISOString()}.`);
-      res.json(row);
+      res.json(isPublic(res) ? publicTask(row) : row);
     },
   });
 
@@ -203,7 +206,8 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     responses: { 200: { description: 'events', schema: historyResponse }, ...problems(400, 401, 404) },
     handler: async ({ params, query }, _req, res) => {
       await existingTask(params.code);
-      res.json(await history(db, params.code, query.page, query.limit));
+      const page = await history(db, params.code, query.page, query.limit);
+      res.json(isPublic(res) ? { ...page, items: page.items.map(publicHistoryItem) } : page);
     },
   });
 

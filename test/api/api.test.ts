@@ -59,7 +59,7 @@ describe('health', () => {
     expect((await request(app).get('/healthz')).status).toBe(200);
     const ready = await request(app).get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', postgres: 'up', temporal: 'up' });
+    expect(ready.body).toEqual({ status: 'ready', postgres: 'up', temporal: 'up', stuckTasks: { count: 0, tasks: [] } });
   });
 });
 
@@ -255,7 +255,7 @@ describe('writes', () => {
     expect(res.body).toMatchObject({ code, status: 'FEASIBLE', dueDate: null, daysOverdue: 0, lastSeq: 2 });
     const got = await request(app).get(`/api/tasks/${code}`).set(as('locality:HNI'));
     expect(got.body).toMatchObject({ status: 'FEASIBLE', lastSeq: 2, focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' }, reports: { workable: 0, obstacle: 0 } });
-    const history = await request(app).get(`/api/tasks/${code}/history`).set(as('public'));
+    const history = await request(app).get(`/api/tasks/${code}/history`).set(as('ministry:BTC'));
     expect(history.body.items.map((i: { seq: number; kind: string; actor: string }) => [i.seq, i.kind, i.actor])).toEqual([
       [1, 'CREATED', 'home-affairs'],
       [2, 'TRANSITION', 'ministry:BGDDT'],
@@ -274,9 +274,9 @@ describe('writes', () => {
     for (const write of writes) {
       const answer = await write;
       expect(answer.status).toBe(200);
-      const got = await request(app).get(`/api/tasks/${code}`).set(as('public'));
+      const got = await request(app).get(`/api/tasks/${code}`).set(as('locality:HCM'));
       expect(got.body).toEqual(answer.body);
-      const listed = await request(app).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('public'));
+      const listed = await request(app).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('locality:HCM'));
       expect(listed.body.items).toEqual([answer.body]);
     }
   });
@@ -294,6 +294,43 @@ describe('writes', () => {
     const other = await send({ name: 'CONSULTATION' });
     expect(other.status).toBe(422);
     expect((await snapshot(code)).events).toBe(2);
+  });
+
+  it('when requests sharing an Idempotency-Key race with different bodies, then exactly one goes through and the key keeps its body', async () => {
+    const code = await createTask();
+    const notes = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
+    const send = (note: string) => request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BNV')).set('Idempotency-Key', 'race-1').send({ name: 'DRAFTING', note });
+    const answers = await Promise.all(notes.map(send));
+    const winners = answers.filter((a) => a.status === 200);
+    expect(winners).toHaveLength(1);
+    for (const loser of answers.filter((a) => a.status !== 200)) {
+      expect([409, 422]).toContain(loser.status);
+      expect(loser.headers['content-type']).toContain('application/problem+json');
+      expect(loser.body.errors.map((e: { field: string }) => e.field)).toContain('header.Idempotency-Key');
+    }
+    const winnerNote = winners[0]?.body.milestones[0].note as string;
+    expect((await snapshot(code)).events).toBe(2);
+    // The key is stored against the winner's body: its retry replays, every other body is 422.
+    const replay = await send(winnerNote);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toEqual(winners[0]?.body);
+    for (const note of notes.filter((n) => n !== winnerNote)) expect((await send(note)).status).toBe(422);
+    expect((await snapshot(code)).events).toBe(2);
+  });
+
+  it('when requests sharing an Idempotency-Key race with the same body, then one event and each answer is the one answer or 409 in progress', async () => {
+    const code = await createTask();
+    const send = () => request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BNV')).set('Idempotency-Key', 'race-2').send({ name: 'DRAFTING' });
+    const answers = await Promise.all([send(), send(), send(), send()]);
+    const ok = answers.filter((a) => a.status === 200);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    for (const a of ok) expect(a.body).toEqual(ok[0]?.body);
+    for (const a of answers.filter((x) => x.status !== 200)) {
+      expect(a.status).toBe(409);
+      expect(a.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+    }
+    expect((await snapshot(code)).events).toBe(2);
+    expect((await send()).body).toEqual(ok[0]?.body);
   });
 
   it('when a locality reports, then the counts follow its latest report', async () => {
@@ -331,7 +368,7 @@ describe('the application database role', () => {
     const appUrl = await ensureAppRole(db.url, 'app-secret', role);
     const appDb = openPool(appUrl, 1);
     try {
-      const view = (await request(app).get(`/api/tasks/${code}`).set(as('public'))).body;
+      const view = (await request(app).get(`/api/tasks/${code}`).set(as('locality:HCM'))).body;
       // Persisting an event (INSERT) works as this role ...
       const acts = createActivities({ db: connectDb(appUrl, { max: 1 }), mailer: smtpMailer(stack.smtp), mailFrom: 'x@tracker.test' });
       const row = await db.prisma.task.findUniqueOrThrow({ where: { code } });
@@ -402,8 +439,8 @@ describe('reads', () => {
   });
 
   it('when CSV is asked for, then every matching task comes as text/csv', async () => {
-    const viaAccept = await request(app).get('/api/tasks?ministry=BYT').set(as('public')).set('Accept', 'text/csv');
-    const viaFormat = await request(app).get('/api/tasks?ministry=BYT&format=csv').set(as('public'));
+    const viaAccept = await request(app).get('/api/tasks?ministry=BYT').set(as('locality:HCM')).set('Accept', 'text/csv');
+    const viaFormat = await request(app).get('/api/tasks?ministry=BYT&format=csv').set(as('locality:HCM'));
     for (const res of [viaAccept, viaFormat]) {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toContain('text/csv');
@@ -411,6 +448,40 @@ describe('reads', () => {
       expect(lines[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,focalPointName,focalPointEmail,dueDate,daysOverdue,workableReports,obstacleReports');
       expect(lines.some((l) => l.startsWith(`${codes[0]},Alpha licences for clinics,`))).toBe(true);
     }
+  });
+
+  it('when the public token reads tasks, lists, CSV, dashboards and history, then no personal data comes back', async () => {
+    const code = await createTask({ focalPoint: { name: 'Nguyen Thi Secret', email: 'secret.person@bgddt.test' }, dueDate: '2025-01-31' });
+    await request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BNV')).send({ name: 'DRAFTING', note: 'Call Mr Secret on his mobile' }).expect(200);
+    await request(app).post(`/api/tasks/${code}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'OBSTACLE', description: 'Officer Secret refuses' }).expect(200);
+    await request(app).put(`/api/tasks/${code}/deadline`).set(as('home-affairs')).send({ dueDate: '2025-02-28', reason: 'Secret asked for more time' }).expect(200);
+    await request(app).post(`/api/tasks/${code}/transitions`).set(as('home-affairs')).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'Secret says the law must change' }).expect(200);
+    const reads = [
+      await request(app).get(`/api/tasks/${code}`).set(as('public')),
+      await request(app).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('public')),
+      await request(app).get(`/api/tasks?q=${encodeURIComponent(code)}&format=csv`).set(as('public')),
+      await request(app).get(`/api/tasks/${code}/history`).set(as('public')),
+      await request(app).get('/api/dashboard/bottlenecks').set(as('public')),
+    ];
+    for (const res of reads) {
+      expect(res.status).toBe(200);
+      expect(res.text).not.toMatch(/secret/i);
+      expect(res.text).not.toMatch(/home-affairs|ministry:|locality:/);
+    }
+    // Still there: the task, its milestones by name, the events by kind, the figures.
+    expect(reads[0]?.body).toMatchObject({ code, status: 'AUTHORITY_ADJUSTMENT', milestones: [{ track: 'GUIDANCE', name: 'DRAFTING' }] });
+    expect(reads[0]?.body.focalPoint).toBeUndefined();
+    expect(reads[2]?.text.split('\r\n')[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,dueDate,daysOverdue,workableReports,obstacleReports');
+    expect(reads[3]?.body.items.map((i: { kind: string; details: Record<string, unknown> }) => [i.kind, i.details])).toEqual([
+      ['CREATED', expect.objectContaining({ leadMinistry: 'BGDDT' })],
+      ['MILESTONE', { track: 'GUIDANCE', name: 'DRAFTING' }],
+      ['LOCALITY_REPORT', { locality: 'HNI', kind: 'OBSTACLE' }],
+      ['DEADLINE', expect.objectContaining({ to: '2025-02-28' })],
+      ['TRANSITION', expect.objectContaining({ from: 'REQUIRES_GUIDANCE', to: 'AUTHORITY_ADJUSTMENT' })],
+    ]);
+    // Every other token still sees it all.
+    expect((await request(app).get(`/api/tasks/${code}`).set(as('locality:HCM'))).text).toMatch(/Nguyen Thi Secret/);
+    expect((await request(app).get(`/api/tasks/${code}/history`).set(as('ministry:BTC'))).text).toMatch(/Secret says the law must change/);
   });
 
   it('when the dashboard is read, then it counts the read model', async () => {
@@ -505,17 +576,17 @@ describe('the task-list cache', () => {
 
   it('when lists are read through a caching API, then its own writes and writes elsewhere show up', async () => {
     const code = await createTask();
-    const list = async () => (await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('public'))).body.items[0];
+    const list = async () => (await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('locality:HCM'))).body.items[0];
     expect((await list()).status).toBe('REQUIRES_GUIDANCE');
-    const first = await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('public'));
+    const first = await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('locality:HCM'));
     // A client holding the page revalidates it for nothing.
-    const again = await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('public')).set('If-None-Match', first.headers.etag as string);
+    const again = await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('locality:HCM')).set('If-None-Match', first.headers.etag as string);
     expect(again.status).toBe(304);
     const moved = await request(cached).post(`/api/tasks/${code}/transitions`).set(as('home-affairs')).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'law change' });
     expect(moved.status).toBe(200);
     // Read-your-write on the same process, with no wait; the old validator no longer matches.
     expect(await list()).toEqual(moved.body);
-    expect((await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('public')).set('If-None-Match', first.headers.etag as string)).status).toBe(200);
+    expect((await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('locality:HCM')).set('If-None-Match', first.headers.etag as string)).status).toBe(200);
     // A write through another API process (the uncached app here) reaches this one by notification.
     const back = await request(app).post(`/api/tasks/${code}/transitions`).set(as('home-affairs')).send({ to: 'REQUIRES_GUIDANCE', document: { number: '9/2026/ND-CP', issuedOn: '2026-11-20' } });
     expect(back.status).toBe(200);

@@ -42,7 +42,8 @@ async function liveFigures(codes: string[]) {
     return res.body as unknown;
   };
   const figures = {
-    summary: await get('/api/dashboard/summary'),
+    // stuckTasks counts tasks stuck now; a figure asOf the past has none to give.
+    summary: (({ stuckTasks: _now, ...rest }) => rest)((await get('/api/dashboard/summary')) as Record<string, unknown>),
     bottlenecks: await get('/api/dashboard/bottlenecks'),
     list: await get('/api/tasks?sort=-dueDate&limit=500'),
     overdue: await get('/api/tasks?overdue=true&limit=500'),
@@ -61,7 +62,8 @@ async function asOfFigures(at: string, codes: string[]) {
     return res.body as unknown;
   };
   return {
-    summary: await get('/api/dashboard/summary'),
+    // stuckTasks counts tasks stuck now; a figure asOf the past has none to give.
+    summary: (({ stuckTasks: _now, ...rest }) => rest)((await get('/api/dashboard/summary')) as Record<string, unknown>),
     bottlenecks: await get('/api/dashboard/bottlenecks'),
     list: await get('/api/tasks?sort=-dueDate&limit=500'),
     overdue: await get('/api/tasks?overdue=true&limit=500'),

@@ -10,6 +10,7 @@ import { connectDb, openPool, type Db, type SqlPool } from '../../db/client';
 import { applyMigrations } from '../../db/migrations';
 import type { DeadlinePolicy, TaskDefinition } from '../../domain/task';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
+import type { Logger } from '../../logging/logger';
 import { createTaskWorker } from '../../worker/create-worker';
 
 let runtimeInstalled = false;
@@ -165,7 +166,13 @@ export function definition(overrides: Partial<TaskDefinition> = {}): TaskDefinit
 }
 
 /** A worker on its own task queue against the shared dev server, with real activities. */
-export async function startDevWorker(deps: { db: Db; mailer: Mailer; taskQueue: string; address?: string }): Promise<{
+export async function startDevWorker(deps: {
+  db: Db;
+  mailer: Mailer;
+  taskQueue: string;
+  address?: string;
+  logger?: Logger;
+}): Promise<{
   worker: Worker;
   client: Client;
   stop(): Promise<void>;
@@ -177,7 +184,7 @@ export async function startDevWorker(deps: { db: Db; mailer: Mailer; taskQueue: 
     connection: nativeConnection,
     namespace: 'default',
     taskQueue: deps.taskQueue,
-    deps: { db: deps.db, mailer: deps.mailer, mailFrom: 'tracker@tracker.test' },
+    deps: { db: deps.db, mailer: deps.mailer, mailFrom: 'tracker@tracker.test', ...(deps.logger ? { logger: deps.logger } : {}) },
     workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
   });
   const running = worker.run();
@@ -229,12 +236,12 @@ export interface WorkflowStack {
 }
 
 /** A test file's own database, SMTP server and worker (on its own task queue) against the shared dev server. */
-export async function startWorkflowStack(queuePrefix: string): Promise<WorkflowStack> {
+export async function startWorkflowStack(queuePrefix: string, opts: { logger?: Logger } = {}): Promise<WorkflowStack> {
   const taskQueue = uid(queuePrefix);
   const db = await createTestDatabase();
   const smtp = new TestSmtpServer();
   await smtp.start();
-  const dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue });
+  const dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue, logger: opts.logger });
   return {
     db,
     smtp,

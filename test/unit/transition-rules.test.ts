@@ -77,3 +77,14 @@ describe('transition table', () => {
     expect(r).toMatchObject({ code: 'INVALID_INPUT', field: 'dueDate' });
   });
 });
+
+describe('who sets deadlines', () => {
+  it('when the lead ministry names its own dueDate in a transition, then it is refused naming dueDate; Home Affairs may', () => {
+    const input = { to: 'AUTHORITY_ADJUSTMENT' as const, reason: 'law change', dueDate: '2200-12-31' };
+    expect(checkTransition({ status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD }, { actor: actors.lead as Actor, ...input })).toMatchObject({ code: 'FORBIDDEN', field: 'dueDate' });
+    expect(checkTransition({ status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD }, { actor: actors['home-affairs'] as Actor, ...input })).toBeNull();
+    // Without a dueDate the lead ministry's edge stands; the policy's default applies.
+    const { dueDate: _omitted, ...withoutDue } = input;
+    expect(checkTransition({ status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD }, { actor: actors.lead as Actor, ...withoutDue })).toBeNull();
+  });
+});
