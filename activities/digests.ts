@@ -5,6 +5,7 @@
  * retried after a crash sends nothing twice.
  */
 import crypto from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
@@ -44,6 +45,17 @@ export interface DigestRun {
   /** Recipients with nothing due, overdue or changed. */
   nothingToSay: number;
   unsubscribed: number;
+}
+
+/** Tells Temporal the run is alive (after each recipient); a no-op when called outside an activity (tests, bench). */
+function heartbeat(): void {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return;
+  }
+  context.heartbeat();
 }
 
 const languageOf = (s: string | undefined): DigestLanguage => ((DIGEST_LANGUAGES as readonly string[]).includes(s ?? '') ? (s as DigestLanguage) : 'vi+en');
@@ -92,6 +104,7 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
       const byRecipient = digestsByRecipient(tasks.values(), events, changedIn, nowMs);
       const preferences = await preferencesFor(db, [...byRecipient.keys()]);
       for (const [email, digest] of [...byRecipient.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        heartbeat();
         const pref = preferences.get(email);
         if (pref && !pref.dailyDigest) {
           run.unsubscribed++;

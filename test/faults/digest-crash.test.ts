@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../../config/env';
+import { digestRows } from '../../db/digests';
+import { nextWorkingDay } from '../../domain/working-days';
+import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
+import { digestScheduleIds } from '../../temporal/digest-schedules';
+import { startTaskWorkflow } from '../../temporal/task-client';
+import { TEST_POLICY, TestSmtpServer, createTestDatabase, definition, env, eventually, uid, type TestDatabase } from '../support/harness';
+import { runTs } from '../support/processes';
+
+// A real crash: the worker process is SIGKILLed while a digest is on the wire; a new worker process
+// finishes the run. Every recipient must get exactly one digest for the day.
+let db: TestDatabase;
+let connection: Connection;
+let client: Client;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  connection = await Connection.connect({ address: env('TEST_TEMPORAL_ADDRESS') });
+  client = new Client({ connection });
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await db?.drop();
+});
+
+function workerProcess(taskQueue: string, smtpUrl: string) {
+  return runTs(
+    'worker/main.ts',
+    [],
+    {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      WORKFLOW_BUNDLE: env('TEST_WORKFLOW_BUNDLE'),
+      SMTP_URL: smtpUrl,
+      PUBLIC_BASE_URL: 'http://tracker.test',
+      DATA_DIR: path.join(env('TEST_DATA_DIR'), uid('w-')),
+    },
+    /polling task queue/,
+  );
+}
+
+/** Tomorrow or the first working day after it, in the calendar the worker process loads. */
+function nextWorkingDayAfterToday(): string {
+  return nextWorkingDay(loadConfig({}).calendar, addDays(vietnamDate(Date.now()), 1));
+}
+
+describe('worker killed during a digest run', () => {
+  it('when the worker is SIGKILLed while a digest is being sent, then after a restart every focal point has exactly one digest for the day', async () => {
+    const smtp = new TestSmtpServer();
+    await smtp.start();
+    const taskQueue = uid('killdigest-');
+    let worker = await workerProcess(taskQueue, smtp.url);
+    const day = nextWorkingDayAfterToday();
+    const emails = ['a', 'b', 'c'].map((x) => `${x}-${taskQueue.toLowerCase()}@ministry.test`);
+    try {
+      for (const email of emails) {
+        const def = definition({ focalPoint: { name: email, email }, dueDate: addDays(vietnamDate(Date.now()), -2) });
+        await startTaskWorkflow(client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
+        await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'the task row');
+      }
+      smtp.hold = true;
+      await client.workflow.start('dailyDigestWorkflow', { taskQueue, workflowId: uid('digest-run-'), args: [{ nowMs: deadlineInstant(day) - DAY_MS + 7 * 3600_000 }] });
+      await eventually(async () => smtp.heldCount > 0, 30_000, 'the first digest to reach the SMTP server');
+      await worker.kill();
+      // The dead sender's message was never acknowledged: it does not count as delivered.
+      smtp.releaseHeldAsRefused();
+      worker = await workerProcess(taskQueue, smtp.url);
+      const rows = await eventually(
+        async () => {
+          const r = (await digestRows(db, 'DAILY', day)).filter((x) => emails.includes(x.recipient));
+          return r.length === emails.length && r.every((x) => x.status === 'SENT') ? r : null;
+        },
+        90_000,
+        'every digest of the day to be sent after the restart',
+      );
+      expect(rows.map((r) => r.recipient).sort()).toEqual([...emails].sort());
+      for (const email of emails) expect(smtp.received.filter((m) => m.to.includes(email))).toHaveLength(1);
+    } finally {
+      await worker.stop();
+      await smtp.stop();
+      for (const id of Object.values(digestScheduleIds(taskQueue))) await client.schedule.getHandle(id).delete().catch(() => undefined);
+    }
+  }, 150_000);
+});
