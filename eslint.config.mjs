@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     // db/ is the only door to PostgreSQL (db/README.md): everything else calls its functions.
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: ['db/**', 'prisma.config.ts'],
     rules: {
       'no-restricted-imports': [

@@ -4,10 +4,10 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.tsx?$': [
       'ts-jest',
       {
-        tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node', verbatimModuleSyntax: false, resolveJsonModule: true, esModuleInterop: true },
+        tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node', verbatimModuleSyntax: false, resolveJsonModule: true, esModuleInterop: true, jsx: 'react-jsx', jsxImportSource: 'preact' },
       },
     ],
   },

@@ -21,6 +21,8 @@ import { RouteRegistry } from './route-registry';
 import { dashboardRoutes } from './routes/dashboard';
 import { taskRoutes } from './routes/tasks';
 import { isUnavailable } from './task-commands';
+import type { Mailer } from '../activities/mailer';
+import { webRoutes } from '../web';
 
 export interface AppDeps {
   db: Db;
@@ -30,6 +32,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Task-list pages kept until the read model changes (none: every list is read from PostgreSQL). */
   listCache?: ListCache;
+  /** Sends the pages' e-mailed sign-in links (none: the e-mail sign-in sends nothing). */
+  mailer?: Mailer;
 }
 
 /** The Express app (no listening here, so tests drive it without a port race). */
@@ -117,6 +121,8 @@ export function createApp(deps: AppDeps) {
   const insight = createInsight(db);
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
+  // The pages, under / (web/): same app, same application code.
+  app.use(webRoutes({ db, temporal, config, listCache, mailer: deps.mailer }));
 
   // A known path asked with a method it does not serve (TRACE, DELETE, ...): 405 naming the ones it does.
   const known = [...registry.methodsByPath()].map(([path, methods]) => ({

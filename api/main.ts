@@ -3,6 +3,8 @@
  * (The embedded default, `npm start`, runs the same app in one process with everything else.)
  */
 import http from 'node:http';
+import path from 'node:path';
+import { createMailer } from '../activities/mailer';
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../config/env';
 import { connectDb } from '../db/client';
@@ -25,7 +27,9 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const listCache = cfg.LIST_CACHE_SECONDS > 0 ? await new ListCache(cfg.DATABASE_URL, cfg.LIST_CACHE_SECONDS * 1000).start() : undefined;
-  const server = http.createServer(createApp({ db, temporal, config: cfg, listCache, logger }));
+  // The pages' sign-in links go out like the reminders (SMTP_URL, else the outbox folder).
+  const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
+  const server = http.createServer(createApp({ db, temporal, config: cfg, listCache, logger, mailer }));
   server.listen(cfg.PORT, cfg.HOST, () => logger.info(`listening on http://${cfg.HOST}:${cfg.PORT}`));
 
   let stopping = false;

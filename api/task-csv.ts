@@ -33,3 +33,14 @@ export function tasksCsv(items: ApiTask[], opts: { personalData: boolean } = { p
   }
   return `${lines.join('\r\n')}\r\n`;
 }
+
+/** The open-data columns: the same list without personal data (no focal point). */
+const PUBLIC_CSV_COLUMNS = ['code', 'title', 'sector', 'status', 'leadMinistry', 'coordinatingMinistries', 'dueDate', 'daysOverdue', 'workableReports', 'obstacleReports'] as const;
+
+export function publicTasksCsv(items: ApiTask[]): string {
+  const lines = [PUBLIC_CSV_COLUMNS.join(',')];
+  for (const t of items) {
+    lines.push([t.code, t.title, t.sector, t.status, t.leadMinistry, t.coordinatingMinistries.join(';'), t.dueDate, t.daysOverdue, t.reports.workable, t.reports.obstacle].map(csvCell).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

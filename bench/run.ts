@@ -81,6 +81,7 @@ const CHECKS = {
     met: (f: Figures) => f.sent === f.reminders && f.notificationRows === f.reminders && f.outboxFiles === f.reminders && (f.lagP99s as number) < 30,
   },
   memory: { everyRun: false, met: (f: Figures) => (f.rssMiBWithTasksCached as number) < 1024 },
+  pages: { everyRun: false, met: (f: Figures) => (f.publicP50 as number) < 50 && (f.dashboardP50 as number) < 50 && (f.dashboardFirstLoadKB as number) < 250 },
 };
 
 interface Run {
@@ -263,6 +264,56 @@ async function runOnce(run: number): Promise<Run> {
     };
     log(`4. dashboards at ${tasks.length} tasks`);
     const small = await dash();
+    await settle();
+    // 4b. Pages, server-rendered, at the seeded size: the public page and the Home Affairs dashboard
+    // (signed in with a session, as a person is), beside the API's summary from the same stack.
+    log(`4b. pages at ${tasks.length} tasks`);
+    const signIn = await fetch(`${api}/sign-in`);
+    const visitor = (signIn.headers.getSetCookie().find((c) => c.startsWith('dtt_visitor=')) ?? '').split(';')[0] as string;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await signIn.text())?.[1] ?? '';
+    const signedIn = await fetch(`${api}/sign-in/token`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: visitor, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, token }).toString(),
+    });
+    const session = (signedIn.headers.getSetCookie().find((c) => c.startsWith('dtt_session=')) ?? '').split(';')[0] as string;
+    if (!session) throw new Error(`signing in to the pages failed (${signedIn.status})`);
+    const pageTimes = async (pathname: string, cookie: string) => {
+      const ms: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < reps; i++) {
+        const [res, t] = await timed(() => fetch(`${api}${pathname}`, { headers: { Cookie: cookie } }));
+        const body = await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${pathname} answered ${res.status}`);
+        bytes = body.byteLength;
+        ms.push(t);
+      }
+      return { ...summary(ms), bytes };
+    };
+    const publicPage = await pageTimes('/', visitor);
+    const dashboardPage = await pageTimes('/dashboard', session);
+    // What a first visit to the dashboard downloads: the page, its stylesheet and its two charts.
+    let firstLoadBytes = dashboardPage.bytes;
+    for (const asset of ['/assets/site.css', '/charts/status.svg?lang=vi', '/charts/ministries.svg?lang=vi']) {
+      firstLoadBytes += (await (await fetch(`${api}${asset}`, { headers: { Cookie: session } })).arrayBuffer()).byteLength;
+    }
+    results.push({
+      name: `pages at ${tasks.length} tasks (public page, Home Affairs dashboard)`,
+      figure: {
+        publicP50: publicPage.p50,
+        publicP95: publicPage.p95,
+        dashboardP50: dashboardPage.p50,
+        dashboardP95: dashboardPage.p95,
+        dashboardFirstLoadKB: round(firstLoadBytes / 1024),
+      },
+      anchor: { apiSummaryP50: small.summaryP50 as number, apiBottlenecksP50: small.bottlenecksP50 as number },
+      ratio: round(dashboardPage.p50 / ((small.summaryP50 as number) + (small.bottlenecksP50 as number))),
+      target: 'p50 < 50 ms for both pages; dashboard first load < 250 KB',
+      id: 'pages',
+      note: `ms over ${reps} sequential requests each, loopback, rendered on the server; first load = HTML + CSS + 2 chart SVGs, uncompressed; anchor: the API's summary and bottlenecks p50 (the dashboard reads both); ratio = dashboard p50 / their sum`,
+    });
+
     const synthetic = quick ? 10_000 : 100_000;
     log(`4. inserting ${synthetic} synthetic read-model rows`);
     const ministries = reference.ministries.filter((m) => m.delegates).map((m) => m.code);

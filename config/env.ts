@@ -83,6 +83,11 @@ export const envSchema = z.object({
   TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
   LIST_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   BODY_LIMIT: z.string().min(1).default('100kb'),
+  /** Signs the pages' CSRF tokens; set the same value on every API process (unset: random per process). */
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, 'at least 32 characters').optional()),
+  SESSION_HOURS: z.coerce.number().min(0.01).max(720).default(8),
+  SIGN_IN_LINK_MINUTES: z.coerce.number().min(1).max(1440).default(15),
+  SIGN_IN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   LOG_REQUESTS: z
     .enum(['true', 'false'])
     .default('true')

@@ -35,6 +35,8 @@ function main(): void {
         [
           '',
           `Delegated-tasks tracker is up (${((Date.now() - t0) / 1000).toFixed(1)} s).`,
+          `  Pages:           ${stack.apiUrl}/   (sign in at ${stack.apiUrl}/sign-in with a token from the file below,`,
+          `                   or with a focal point's e-mail: the link arrives in the outbox below)`,
           `  API:             ${stack.apiUrl}/api/tasks   (docs ${stack.apiUrl}/docs, OpenAPI ${stack.apiUrl}/openapi.json)`,
           `  Health:          ${stack.apiUrl}/healthz, ${stack.apiUrl}/readyz`,
           `  Temporal UI:     ${stack.temporalUiUrl ?? '(external cluster)'}   gRPC ${stack.temporalAddress}`,

@@ -1,17 +1,15 @@
-import { Router, type Response } from 'express';
-import type { UpdateDefinition } from '@temporalio/common';
+import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Config } from '../../config/env';
 import { vietnamDate } from '../../domain/dates';
-import type { MilestoneName, TaskDefinition, TaskView } from '../../domain/task';
+import type { TaskDefinition } from '../../domain/task';
 import { verifyChain } from '../../db/audit-chain';
 import { history } from '../../db/audit-events';
 import type { Db } from '../../db/client';
-import { knownMinistryCodes, localityExists } from '../../db/reference-data';
+import { knownMinistryCodes } from '../../db/reference-data';
 import { getTask, listTasks, taskPageJson, type ApiTask } from '../../db/tasks';
 import { policyFromConfig, startTaskWorkflow } from '../../temporal/task-client';
-import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, transitionUpdate } from '../../workflows/messages';
 import { actorOf, principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import { isPublic, publicHistoryItem, publicPageJson, publicTask } from '../public-view';
@@ -37,7 +35,7 @@ import {
   transitionBody,
   verifyResponse,
 } from '../schemas';
-import { runTaskUpdate, viewToApiTask } from '../task-commands';
+import { createTaskActions } from '../task-actions';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
@@ -46,20 +44,8 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
   const { db, temporal, config, registry, insight, listCache } = deps;
   const router = Router();
 
-  async function existingTask(code: string): Promise<ApiTask> {
-    const row = await getTask(db, code);
-    if (!row) throw notFound(`There is no task ${code}.`);
-    return row;
-  }
-
-  /** Sends an Update to the task's workflow; this process's cached list pages are dropped after it. */
-  async function update<Arg>(code: string, def: UpdateDefinition<TaskView, [Arg]>, arg: Arg, res: Response): Promise<TaskView> {
-    try {
-      return await runTaskUpdate(temporal, code, def, arg, updateIdFor(res));
-    } finally {
-      listCache?.invalidate();
-    }
-  }
+  const actions = createTaskActions({ db, temporal, listCache });
+  const { existingTask } = actions;
 
   async function knownMinistries(codes: string[], field: string): Promise<void> {
     if (codes.length === 0) return;
@@ -68,20 +54,6 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     if (missing.length > 0) {
       throw unprocessable(`Unknown ministry ${missing.join(', ')}.`, { errors: [{ field, message: `unknown ministry ${missing.join(', ')}` }] });
     }
-  }
-
-  /** Ministries act only on tasks they lead (or, for milestones, coordinate); localities and public tokens on none. */
-  function requireActor(res: Response, row: ApiTask, opts: { coordinatorsToo?: boolean } = {}) {
-    const p = principalOf(res);
-    if (p.kind === 'home-affairs') return actorOf(p);
-    if (p.kind === 'ministry' && (row.leadMinistry === p.code || (opts.coordinatorsToo && row.coordinatingMinistries.includes(p.code)))) {
-      return actorOf(p);
-    }
-    throw forbidden(
-      p.kind === 'ministry'
-        ? `Ministry ${p.code} does not ${opts.coordinatorsToo ? 'lead or coordinate' : 'lead'} task ${row.code}.`
-        : 'Only Home Affairs and the responsible ministry may do this.',
-    );
   }
 
   registry.register(router, {
@@ -236,12 +208,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     body: transitionBody,
     responses: { 200: { description: 'the task after the transition', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
-      // The read first is also what refuses a write with 503 while PostgreSQL is away, instead of an
-      // update the workflow accepts and then holds until the database is back.
-      const row = await existingTask(params.code);
-      const actor = requireActor(res, row);
-      const view = await update(params.code, transitionUpdate, { actor, ...body }, res);
-      await respond(db, res, 200, viewToApiTask(view));
+      await respond(db, res, 200, await actions.transition(principalOf(res), params.code, body, updateIdFor(res)));
     },
   });
 
@@ -255,10 +222,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     body: milestoneBody,
     responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
-      const row = await existingTask(params.code);
-      const actor = requireActor(res, row, { coordinatorsToo: true });
-      const view = await update(params.code, milestoneUpdate, { actor, name: body.name as MilestoneName, note: body.note }, res);
-      await respond(db, res, 200, viewToApiTask(view));
+      await respond(db, res, 200, await actions.milestone(principalOf(res), params.code, body, updateIdFor(res)));
     },
   });
 
@@ -272,12 +236,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     body: assignmentBody,
     responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
-      const row = await existingTask(params.code);
-      const actor = requireActor(res, row);
-      if (body.leadMinistry) await knownMinistries([body.leadMinistry], 'body.leadMinistry');
-      if (body.coordinatingMinistries) await knownMinistries(body.coordinatingMinistries, 'body.coordinatingMinistries');
-      const view = await update(params.code, assignmentUpdate, { actor, ...body }, res);
-      await respond(db, res, 200, viewToApiTask(view));
+      await respond(db, res, 200, await actions.assignment(principalOf(res), params.code, body, updateIdFor(res)));
     },
   });
 
@@ -291,11 +250,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     body: deadlineBody,
     responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
-      await existingTask(params.code);
-      const p = principalOf(res);
-      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs sets deadlines.');
-      const view = await update(params.code, deadlineUpdate, { actor: actorOf(p), ...body }, res);
-      await respond(db, res, 200, viewToApiTask(view));
+      await respond(db, res, 200, await actions.deadline(principalOf(res), params.code, body, updateIdFor(res)));
     },
   });
 
@@ -309,19 +264,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     body: reportBody,
     responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
-      await existingTask(params.code);
-      const p = principalOf(res);
-      if (!(p.kind === 'home-affairs' || (p.kind === 'locality' && p.code === body.locality))) {
-        throw forbidden(p.kind === 'locality' ? `Locality ${p.code} reports only for itself.` : 'Only localities report.');
-      }
-      if (!(await localityExists(db, body.locality))) {
-        throw unprocessable(`Unknown locality ${body.locality}.`, { errors: [{ field: 'body.locality', message: 'unknown locality' }] });
-      }
-      if (body.kind === 'OBSTACLE' && body.description.trim() === '') {
-        throw unprocessable('An obstacle report needs a description.', { errors: [{ field: 'body.description', message: 'required for OBSTACLE' }] });
-      }
-      const view = await update(params.code, localityReportUpdate, { actor: actorOf(p), ...body }, res);
-      await respond(db, res, 200, viewToApiTask(view));
+      await respond(db, res, 200, await actions.report(principalOf(res), params.code, body, updateIdFor(res)));
     },
   });
 

@@ -1,0 +1,137 @@
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import type { MilestoneName, TaskView } from '../domain/task';
+import { EDGES, type Edge } from '../domain/transition-rules';
+import type { Principal } from '../domain/principal';
+import type { Db } from '../db/client';
+import { knownMinistryCodes, localityExists } from '../db/reference-data';
+import { getTask, type ApiTask } from '../db/tasks';
+import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, transitionUpdate } from '../workflows/messages';
+import { actorOf } from './auth';
+import type { ListCache } from './list-cache';
+import { forbidden, notFound, unprocessable } from './problem';
+import type { assignmentBody, deadlineBody, milestoneBody, reportBody, transitionBody } from './schemas';
+import { runTaskUpdate, viewToApiTask } from './task-commands';
+
+/**
+ * What a principal may do to a task. The API refuses through these same checks, the pages show
+ * only the actions listed here, and the workflow's validators check again before anything is
+ * recorded: one rule, asked in three places.
+ */
+export interface PermittedActions {
+  /** Edges this principal may take from the task's current status. */
+  transitions: Edge[];
+  milestone: boolean;
+  focalPoint: boolean;
+  deadline: boolean;
+  /** The locality this principal may report for, or null. */
+  reportFor: string | null;
+}
+
+export function permittedActions(p: Principal | null, task: Pick<ApiTask, 'status' | 'leadMinistry' | 'coordinatingMinistries'>): PermittedActions {
+  const ha = p?.kind === 'home-affairs';
+  const lead = p?.kind === 'ministry' && p.code === task.leadMinistry;
+  const coordinator = p?.kind === 'ministry' && task.coordinatingMinistries.includes(p.code);
+  return {
+    transitions: EDGES.filter((e) => e.from === task.status && ((ha && e.roles.includes('home-affairs')) || (lead && e.roles.includes('lead')))),
+    milestone: (ha || lead || coordinator) && task.status !== 'FEASIBLE',
+    focalPoint: ha || lead,
+    deadline: ha && task.status !== 'FEASIBLE',
+    reportFor: p?.kind === 'locality' ? p.code : null,
+  };
+}
+
+export interface TaskActionDeps {
+  db: Db;
+  temporal: Client;
+  listCache?: ListCache;
+}
+
+/** The writes on a task, for the API's routes and the pages alike. Each returns the task after it. */
+export function createTaskActions(deps: TaskActionDeps) {
+  const { db, temporal, listCache } = deps;
+
+  async function existingTask(code: string): Promise<ApiTask> {
+    const row = await getTask(db, code);
+    if (!row) throw notFound(`There is no task ${code}.`);
+    return row;
+  }
+
+  /** Sends an Update to the task's workflow; this process's cached list pages are dropped after it. */
+  async function update<Arg>(code: string, def: UpdateDefinition<TaskView, [Arg]>, arg: Arg, updateId?: string): Promise<ApiTask> {
+    try {
+      return viewToApiTask(await runTaskUpdate(temporal, code, def, arg, updateId));
+    } finally {
+      listCache?.invalidate();
+    }
+  }
+
+  async function knownMinistries(codes: string[], field: string): Promise<void> {
+    if (codes.length === 0) return;
+    const found = await knownMinistryCodes(db, codes);
+    const missing = codes.filter((c) => !found.has(c));
+    if (missing.length > 0) {
+      throw unprocessable(`Unknown ministry ${missing.join(', ')}.`, { errors: [{ field, message: `unknown ministry ${missing.join(', ')}` }] });
+    }
+  }
+
+  function refuse(p: Principal, row: ApiTask, coordinatorsToo: boolean): never {
+    throw forbidden(
+      p.kind === 'ministry'
+        ? `Ministry ${p.code} does not ${coordinatorsToo ? 'lead or coordinate' : 'lead'} task ${row.code}.`
+        : 'Only Home Affairs and the responsible ministry may do this.',
+    );
+  }
+
+  return {
+    existingTask,
+
+    async transition(p: Principal, code: string, body: z.output<typeof transitionBody>, updateId?: string): Promise<ApiTask> {
+      // The read first is also what refuses a write with 503 while PostgreSQL is away, instead of an
+      // update the workflow accepts and then holds until the database is back.
+      const row = await existingTask(code);
+      // Home Affairs or the lead ministry may ask; the workflow's validator decides the edge.
+      if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) refuse(p, row, false);
+      return update(code, transitionUpdate, { actor: actorOf(p), ...body }, updateId);
+    },
+
+    async milestone(p: Principal, code: string, body: z.output<typeof milestoneBody>, updateId?: string): Promise<ApiTask> {
+      const row = await existingTask(code);
+      const lead = p.kind === 'ministry' && p.code === row.leadMinistry;
+      const coordinator = p.kind === 'ministry' && row.coordinatingMinistries.includes(p.code);
+      if (!(p.kind === 'home-affairs' || lead || coordinator)) refuse(p, row, true);
+      return update(code, milestoneUpdate, { actor: actorOf(p), name: body.name as MilestoneName, note: body.note }, updateId);
+    },
+
+    async assignment(p: Principal, code: string, body: z.output<typeof assignmentBody>, updateId?: string): Promise<ApiTask> {
+      const row = await existingTask(code);
+      if (!permittedActions(p, row).focalPoint) refuse(p, row, false);
+      if (body.leadMinistry) await knownMinistries([body.leadMinistry], 'body.leadMinistry');
+      if (body.coordinatingMinistries) await knownMinistries(body.coordinatingMinistries, 'body.coordinatingMinistries');
+      return update(code, assignmentUpdate, { actor: actorOf(p), ...body }, updateId);
+    },
+
+    async deadline(p: Principal, code: string, body: z.output<typeof deadlineBody>, updateId?: string): Promise<ApiTask> {
+      await existingTask(code);
+      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs sets deadlines.');
+      return update(code, deadlineUpdate, { actor: actorOf(p), ...body }, updateId);
+    },
+
+    async report(p: Principal, code: string, body: z.output<typeof reportBody>, updateId?: string): Promise<ApiTask> {
+      await existingTask(code);
+      if (!(p.kind === 'home-affairs' || (p.kind === 'locality' && p.code === body.locality))) {
+        throw forbidden(p.kind === 'locality' ? `Locality ${p.code} reports only for itself.` : 'Only localities report.');
+      }
+      if (!(await localityExists(db, body.locality))) {
+        throw unprocessable(`Unknown locality ${body.locality}.`, { errors: [{ field: 'body.locality', message: 'unknown locality' }] });
+      }
+      if (body.kind === 'OBSTACLE' && body.description.trim() === '') {
+        throw unprocessable('An obstacle report needs a description.', { errors: [{ field: 'body.description', message: 'required for OBSTACLE' }] });
+      }
+      return update(code, localityReportUpdate, { actor: actorOf(p), ...body }, updateId);
+    },
+  };
+}
+
+export type TaskActions = ReturnType<typeof createTaskActions>;

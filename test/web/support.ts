@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { loadConfig, type Env } from '../../config/env';
+import { issueToken } from '../../db/tokens';
+import { addDays, vietnamDate } from '../../domain/dates';
+import { smtpMailer, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
+
+export const PRINCIPALS = ['home-affairs', 'ministry:BGDDT', 'ministry:BYT', 'locality:HNI'] as const;
+export type TestPrincipal = (typeof PRINCIPALS)[number];
+
+export interface PagesStack {
+  stack: WorkflowStack;
+  app: Express;
+  origin: string;
+  tokens: Record<TestPrincipal, string>;
+  /** The tasks the tests act on, by role in the story. */
+  tasks: { overdue: string; dueSoon: string; adjustment: string; feasible: string; coordinated: string };
+  focalEmail: string;
+  makeApp(env: Partial<Record<keyof Env, string>>): Express;
+  stop(): Promise<void>;
+}
+
+/**
+ * A test file's own stack for the pages: database, worker, SMTP server, the app listening on a
+ * free loopback port, tokens, and a handful of tasks registered through the API.
+ */
+export async function startPagesStack(prefix: string): Promise<PagesStack> {
+  const stack = await startWorkflowStack(prefix);
+  const { db, dev, taskQueue, smtp } = stack;
+  const makeApp = (env: Partial<Record<keyof Env, string>>) =>
+    createApp({
+      db,
+      temporal: dev.client,
+      config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', SESSION_SECRET: 'pages-test-secret-0123456789abcdef0123', SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000', ...env }),
+      mailer: smtpMailer(smtp),
+    });
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = makeApp({ PUBLIC_BASE_URL: origin });
+  server.on('request', app);
+  const tokens = {} as Record<TestPrincipal, string>;
+  for (const p of PRINCIPALS) tokens[p] = await issueToken(db, p);
+  const today = vietnamDate(Date.now());
+  const focalEmail = `an.${uid('').toLowerCase()}@bgddt.test`;
+  const register = async (body: Record<string, unknown>) => {
+    const code = uid(`${String(body.leadMinistry)}-`);
+    const res = await request(app)
+      .post('/api/tasks')
+      .set('Authorization', `Bearer ${tokens['home-affairs']}`)
+      .send({ code, sector: 'Giáo dục', level: 'commune', coordinatingMinistries: [], ...body });
+    if (res.status !== 201) throw new Error(`registering a task: ${res.status} ${JSON.stringify(res.body)}`);
+    return code;
+  };
+  const focalPoint = { name: 'Nguyễn Văn An', email: focalEmail };
+  const tasks = {
+    overdue: await register({ title: 'Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', coordinatingMinistries: ['BNV'], focalPoint, dueDate: addDays(today, -20) }),
+    dueSoon: await register({ title: 'Hướng dẫn công nhận trường đạt chuẩn quốc gia cấp xã', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', focalPoint, dueDate: addDays(today, 10) }),
+    adjustment: await register({ title: 'Cấp giấy phép hoạt động khám bệnh, chữa bệnh cho trạm y tế xã sau sắp xếp', status: 'AUTHORITY_ADJUSTMENT', leadMinistry: 'BYT', sector: 'Y tế', focalPoint: { name: 'Trần Thị Bình', email: 'binh@byt.test' } }),
+    feasible: await register({ title: 'Quản lý ngân sách sự nghiệp giáo dục cấp xã', status: 'FEASIBLE', leadMinistry: 'BTC', sector: 'Tài chính', focalPoint: { name: 'Lê Văn Cường', email: 'cuong@btc.test' } }),
+    coordinated: await register({ title: 'Y tế trường học tại cấp xã', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', coordinatingMinistries: ['BGDDT'], sector: 'Y tế', focalPoint: { name: 'Trần Thị Bình', email: 'binh@byt.test' }, dueDate: addDays(today, 40) }),
+  };
+  const report = await request(app)
+    .post(`/api/tasks/${tasks.adjustment}/reports`)
+    .set('Authorization', `Bearer ${tokens['home-affairs']}`)
+    .send({ locality: 'HCM', kind: 'OBSTACLE', description: 'Chưa có hướng dẫn về điều kiện nhân lực của trạm y tế xã.' });
+  if (report.status !== 200) throw new Error(`reporting: ${report.status}`);
+  return {
+    stack,
+    app,
+    origin,
+    tokens,
+    tasks,
+    focalEmail,
+    makeApp,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await stack.stop();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { z } from 'zod';
+import { isCalendarDate } from '../domain/dates';
+import { HttpProblem } from '../api/problem';
+import type { Messages } from './i18n';
+import type { FieldError } from './layout';
+
+/** A form field's name, what it holds, and where it goes in the API's body. */
+export interface FormField {
+  kind: 'text' | 'date' | 'choice' | 'email';
+  /** Dotted path in the API body (the same zod schema validates both). */
+  path: string;
+  required?: boolean;
+}
+export type FormSpec = Record<string, FormField>;
+
+/** A form's raw values (strings), as sent. */
+export type FormValues = Record<string, string>;
+
+export function formValues(body: unknown, spec: FormSpec): FormValues {
+  const b = (body ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(spec).map((k) => [k, typeof b[k] === 'string' ? (b[k] as string) : '']));
+}
+
+/** dd/mm/yyyy (as people write it in Viet Nam) or yyyy-mm-dd, to the API's YYYY-MM-DD; null if neither. */
+export function parseDateInput(s: string): string | null {
+  const v = s.trim();
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(v);
+  const iso = m ? `${m[3]}-${m[2]?.padStart(2, '0')}-${m[1]?.padStart(2, '0')}` : v;
+  return isCalendarDate(iso) ? iso : null;
+}
+
+function message(t: Messages, f: FormField, tooLong = false): string {
+  if (tooLong) return t.errTooLong;
+  switch (f.kind) {
+    case 'date':
+      return t.errDate;
+    case 'choice':
+      return t.errChoose;
+    case 'email':
+      return t.errEmailField;
+    default:
+      return t.errRequired;
+  }
+}
+
+/**
+ * Builds the API body from the form: empty optional fields are left out, dates are converted.
+ * Returns the field errors found on the way (required fields, dates that are not dates).
+ */
+export function formToBody(t: Messages, spec: FormSpec, values: FormValues): { body: Record<string, unknown>; errors: FieldError[] } {
+  const body: Record<string, unknown> = {};
+  const errors: FieldError[] = [];
+  for (const [name, f] of Object.entries(spec)) {
+    const raw = values[name]?.trim() ?? '';
+    if (raw === '') {
+      if (f.required) errors.push({ field: name, message: message(t, f) });
+      continue;
+    }
+    let value: string = values[name] ?? '';
+    if (f.kind === 'date') {
+      const iso = parseDateInput(raw);
+      if (!iso) {
+        errors.push({ field: name, message: t.errDate });
+        continue;
+      }
+      value = iso;
+    }
+    const keys = f.path.split('.');
+    let target = body;
+    for (const k of keys.slice(0, -1)) target = (target[k] ??= {}) as Record<string, unknown>;
+    target[keys[keys.length - 1] as string] = value;
+  }
+  return { body, errors };
+}
+
+function fieldForPath(spec: FormSpec, path: string): [string, FormField] | undefined {
+  const p = path.replace(/^body\./, '');
+  return Object.entries(spec).find(([, f]) => f.path === p) ?? Object.entries(spec).find(([, f]) => p.startsWith(`${f.path}.`) || f.path.startsWith(`${p}.`));
+}
+
+/** The API schema's verdict on the body, as field errors of the form (none: it is valid). */
+export function schemaErrors<S extends z.ZodType>(t: Messages, spec: FormSpec, schema: S, body: unknown): { data?: z.output<S>; errors: FieldError[] } {
+  const r = schema.safeParse(body);
+  if (r.success) return { data: r.data, errors: [] };
+  const errors: FieldError[] = [];
+  for (const issue of r.error.issues) {
+    const hit = fieldForPath(spec, issue.path.join('.'));
+    const field = hit?.[0] ?? Object.keys(spec)[0] ?? 'form';
+    if (!errors.some((e) => e.field === field)) errors.push({ field, message: hit ? message(t, hit[1], issue.code === 'too_big') : t.errRequired });
+  }
+  return { errors };
+}
+
+/**
+ * A refusal from the application (the same one the API answers with) as form errors: a named
+ * field goes beside that field; anything else goes to the summary under the form's first field.
+ */
+export function problemErrors(t: Messages, spec: FormSpec, err: unknown): FieldError[] | null {
+  if (!(err instanceof HttpProblem) || err.status >= 500 || err.status === 404 || err.status === 403) return null;
+  const listed = (err.extra.errors as { field: string; message: string }[] | undefined) ?? [];
+  const errors: FieldError[] = [];
+  for (const e of listed) {
+    const hit = fieldForPath(spec, e.field);
+    if (hit && !errors.some((x) => x.field === hit[0])) errors.push({ field: hit[0], message: message(t, hit[1]) });
+  }
+  if (errors.length === 0) {
+    const first = Object.keys(spec)[0] ?? 'form';
+    errors.push({ field: first, message: err.extra.code === 'STALE_STATUS' ? t.errStale : err.message });
+  }
+  return errors;
+}

@@ -1,0 +1,249 @@
+import type { ComponentChildren } from 'preact';
+import type { PageContext } from './page-context';
+import { localityName, ministryName } from './i18n';
+
+/** Who is signed in, in words. */
+export function principalLabel(ctx: PageContext): string {
+  const p = ctx.principal;
+  if (!p) return '';
+  switch (p.kind) {
+    case 'home-affairs':
+      return ctx.t.homeAffairs;
+    case 'ministry':
+      return ministryName(ctx.lang, p.code);
+    case 'locality':
+      return localityName(ctx.lang, p.code);
+    default:
+      return p.name;
+  }
+}
+
+/** A form posting to this app, with its CSRF field. */
+export function Form(props: { ctx: PageContext; action: string; children: ComponentChildren; class?: string; id?: string }) {
+  return (
+    <form method="post" action={props.action} class={props.class} id={props.id} novalidate>
+      <input type="hidden" name="_csrf" value={props.ctx.csrfToken} />
+      {props.children}
+    </form>
+  );
+}
+
+function NavLink(props: { ctx: PageContext; href: string; children: ComponentChildren }) {
+  const current = props.ctx.path === props.href || props.ctx.path.startsWith(`${props.href}?`);
+  return (
+    <li>
+      <a href={props.href} aria-current={current ? 'page' : undefined}>
+        {props.children}
+      </a>
+    </li>
+  );
+}
+
+/** The frame of every page: skip link, header with navigation and language switch, main, footer. */
+export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+  const { ctx } = props;
+  const { t } = ctx;
+  const p = ctx.principal;
+  const other = ctx.lang === 'vi' ? 'en' : 'vi';
+  return (
+    <html lang={ctx.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} – ${t.serviceName}`}</title>
+        <link rel="stylesheet" href="/assets/site.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          {t.skipToContent}
+        </a>
+        <header class="site-header">
+          <div class="width">
+            <a class="service-name" href="/">
+              {t.serviceName}
+            </a>
+            <nav aria-label={ctx.lang === 'vi' ? 'Điều hướng chính' : 'Main'}>
+              <ul class="nav">
+                <NavLink ctx={ctx} href="/">
+                  {t.navPublic}
+                </NavLink>
+                {p?.kind === 'home-affairs' && (
+                  <NavLink ctx={ctx} href="/dashboard">
+                    {t.navDashboard}
+                  </NavLink>
+                )}
+                {p?.kind === 'ministry' && (
+                  <NavLink ctx={ctx} href="/worklist">
+                    {t.navWorklist}
+                  </NavLink>
+                )}
+                {p?.kind === 'locality' && (
+                  <NavLink ctx={ctx} href="/locality">
+                    {t.navLocality}
+                  </NavLink>
+                )}
+                {!p && (
+                  <NavLink ctx={ctx} href="/sign-in">
+                    {t.navSignIn}
+                  </NavLink>
+                )}
+              </ul>
+            </nav>
+            <div class="header-tools">
+              {p && (
+                <Form ctx={ctx} action="/sign-out" class="sign-out">
+                  <span class="who">
+                    {t.signedInAs} <strong>{principalLabel(ctx)}</strong>
+                  </span>{' '}
+                  <button type="submit" class="button button-secondary button-small">
+                    {t.signOut}
+                  </button>
+                </Form>
+              )}
+              <a class="lang-switch" href={`/language/${other}?next=${encodeURIComponent(ctx.path)}`} hreflang={other} lang={other} aria-label={t.switchToLabel}>
+                {t.switchTo}
+              </a>
+            </div>
+          </div>
+        </header>
+        <main id="main" class="width" tabindex={-1}>
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <div class="width">
+            <p>
+              <a href="/open-data/tasks.csv">{t.openData} (CSV)</a> · <a href="/open-data/tasks.json">{t.openData} (JSON)</a> · <a href="/docs">{t.apiDocs}</a>
+            </p>
+            <p class="muted">{t.footerNote}</p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+export interface FieldError {
+  /** The form field's name (and the id of its input). */
+  field: string;
+  message: string;
+}
+
+/** The GOV.UK pattern: a summary at the top, linking to each field, which shows its own message. */
+export function ErrorSummary(props: { ctx: PageContext; errors: FieldError[] }) {
+  if (props.errors.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" tabindex={-1} aria-labelledby="error-summary-title" autofocus>
+      <h2 id="error-summary-title">{props.ctx.t.errorSummaryTitle}</h2>
+      <ul>
+        {props.errors.map((e) => (
+          <li key={e.field}>
+            <a href={`#${e.field}`}>{e.message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function fieldError(errors: FieldError[], field: string): string | undefined {
+  return errors.find((e) => e.field === field)?.message;
+}
+
+/** A labelled input with its hint and its error beside it. */
+export function TextField(props: {
+  name: string;
+  label: string;
+  hint?: string;
+  value?: string;
+  errors: FieldError[];
+  type?: string;
+  autocomplete?: string;
+  inputmode?: 'numeric' | 'email' | 'text';
+  required?: boolean;
+  width?: 'short' | 'full';
+}) {
+  const error = fieldError(props.errors, props.name);
+  const described = [props.hint ? `${props.name}-hint` : null, error ? `${props.name}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field-error' : ''}`}>
+      <label for={props.name}>{props.label}</label>
+      {props.hint && (
+        <p class="hint" id={`${props.name}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {error && (
+        <p class="error-message" id={`${props.name}-error`}>
+          {error}
+        </p>
+      )}
+      <input
+        id={props.name}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value ?? ''}
+        autocomplete={props.autocomplete}
+        inputmode={props.inputmode}
+        aria-describedby={described}
+        aria-invalid={error ? 'true' : undefined}
+        aria-required={props.required ? 'true' : undefined}
+        class={props.width === 'short' ? 'input-short' : undefined}
+      />
+    </div>
+  );
+}
+
+export function TextArea(props: { name: string; label: string; hint?: string; value?: string; errors: FieldError[]; required?: boolean }) {
+  const error = fieldError(props.errors, props.name);
+  const described = [props.hint ? `${props.name}-hint` : null, error ? `${props.name}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field-error' : ''}`}>
+      <label for={props.name}>{props.label}</label>
+      {props.hint && (
+        <p class="hint" id={`${props.name}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {error && (
+        <p class="error-message" id={`${props.name}-error`}>
+          {error}
+        </p>
+      )}
+      <textarea id={props.name} name={props.name} rows={3} aria-describedby={described} aria-invalid={error ? 'true' : undefined} aria-required={props.required ? 'true' : undefined}>
+        {props.value ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+export function Select(props: { name: string; label: string; options: { value: string; label: string }[]; value?: string; errors: FieldError[]; hint?: string }) {
+  const error = fieldError(props.errors, props.name);
+  const described = [props.hint ? `${props.name}-hint` : null, error ? `${props.name}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${error ? ' field-error' : ''}`}>
+      <label for={props.name}>{props.label}</label>
+      {props.hint && (
+        <p class="hint" id={`${props.name}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {error && (
+        <p class="error-message" id={`${props.name}-error`}>
+          {error}
+        </p>
+      )}
+      <select id={props.name} name={props.name} aria-describedby={described} aria-invalid={error ? 'true' : undefined}>
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value} selected={o.value === props.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A status as a coloured tag with its name (colour is never the only signal). */
+export function StatusTag(props: { status: string; label: string }) {
+  return <strong class={`tag tag-${props.status.toLowerCase().replace(/_/g, '-')}`}>{props.label}</strong>;
+}

@@ -1,0 +1,177 @@
+import type { ApiTask } from '../../db/tasks';
+import { TASK_STATUSES } from '../../domain/task';
+import { formatDate, formatNumber, formatPercent, localityNames, ministryNames, statusName } from '../i18n';
+import { Layout, StatusTag } from '../layout';
+import type { PageContext } from '../page-context';
+import { TaskTable } from '../task-table';
+import { HeadlineFigures, listHref, MinistryProgressTable, type MinistryProgress, type StatusTotals } from './public-page';
+
+export interface DashboardData {
+  totals: StatusTotals;
+  byMinistry: MinistryProgress[];
+  overdueByMinistry: { ministry: string; overdue: number; maxDaysOverdue: number }[];
+  localities: { code: string; reported: boolean }[];
+  dueSoon: ApiTask[];
+  mostObstacles: ApiTask[];
+  obstacleReports: { taskCode: string; locality: string; description: string; at: string }[];
+}
+
+export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) {
+  const { ctx, data } = props;
+  const { t, lang } = ctx;
+  const reported = data.localities.filter((l) => l.reported).length;
+  const missing = data.localities.filter((l) => !l.reported);
+  const overdueBy = new Map(data.overdueByMinistry.map((o) => [o.ministry, o]));
+  return (
+    <Layout ctx={ctx} title={t.dashboardTitle}>
+      <h1>{t.dashboardTitle}</h1>
+      <HeadlineFigures ctx={ctx} totals={data.totals} base="/" />
+
+      <h2 id="status">{t.statusTotals}</h2>
+      <div class="chart-block">
+        <img class="chart" src={`/charts/status.svg?lang=${lang}`} alt={t.chartStatusAlt} width={900} height={220} />
+      </div>
+      <table>
+        <caption class="visually-hidden">{t.statusTotals}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t.status}</th>
+            <th scope="col" class="num">
+              {t.count}
+            </th>
+            <th scope="col" class="num">
+              {t.share}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {TASK_STATUSES.map((s) => (
+            <tr key={s}>
+              <th scope="row">
+                <StatusTag status={s} label={statusName(lang, s)} />
+              </th>
+              <td class="num">
+                <a href={listHref('/', { status: s })}>{formatNumber(lang, data.totals.byStatus[s].count)}</a>
+              </td>
+              <td class="num">{formatPercent(lang, data.totals.byStatus[s].percent)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2 id="bottlenecks">{t.bottlenecks}</h2>
+      <div class="chart-block">
+        <img class="chart" src={`/charts/ministries.svg?lang=${lang}`} alt={t.chartMinistryAlt} width={900} height={360} />
+      </div>
+      <div class="table-wrap">
+        <table>
+          <caption class="visually-hidden">{t.bottlenecks}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.ministry}</th>
+              <th scope="col" class="num">
+                {t.open}
+              </th>
+              <th scope="col" class="num">
+                {t.overdue}
+              </th>
+              <th scope="col" class="num">
+                {t.oldestOverdue}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.byMinistry
+              .filter((m) => m.total > 0)
+              .map((m) => {
+                const o = overdueBy.get(m.ministry);
+                const names = ministryNames(lang, m.ministry);
+                return (
+                  <tr key={m.ministry} class={m.overdue > 0 ? 'overdue' : undefined}>
+                    <th scope="row">
+                      {names.main}
+                      <span class="other-name" lang={lang === 'vi' ? 'en' : 'vi'}>
+                        {names.other}
+                      </span>
+                    </th>
+                    <td class="num">
+                      <a href={listHref('/', { ministry: m.ministry })}>{formatNumber(lang, m.open)}</a>
+                    </td>
+                    <td class="num">{m.overdue > 0 ? <a href={listHref('/', { ministry: m.ministry, overdue: true })}>{formatNumber(lang, m.overdue)}</a> : formatNumber(lang, 0)}</td>
+                    <td class="num">{o ? formatNumber(lang, o.maxDaysOverdue) : '—'}</td>
+                  </tr>
+                );
+              })}
+          </tbody>
+        </table>
+      </div>
+      <details>
+        <summary>{t.byMinistry}</summary>
+        <MinistryProgressTable ctx={ctx} rows={data.byMinistry} base="/" />
+      </details>
+
+      <h2 id="localities">{t.localitiesReporting}</h2>
+      <p class="lead">{t.localitiesReported(formatNumber(lang, reported), formatNumber(lang, data.localities.length))}</p>
+      {missing.length === 0 ? (
+        <p>{t.allReported}</p>
+      ) : (
+        <>
+          <h3>{t.notReported}</h3>
+          <ul>
+            {missing.map((l) => {
+              const n = localityNames(lang, l.code);
+              return (
+                <li key={l.code}>
+                  {n.main}{' '}
+                  <span class="muted" lang={lang === 'vi' ? 'en' : 'vi'}>
+                    ({n.other})
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
+
+      <h2 id="due-soon">{t.dueSoon}</h2>
+      {data.dueSoon.length === 0 ? <p>{t.noneDueSoon}</p> : <TaskTable ctx={ctx} tasks={data.dueSoon} caption={t.dueSoon} />}
+
+      <h2 id="obstacles">{t.obstacleReports}</h2>
+      {data.mostObstacles.length === 0 ? (
+        <p>{t.noObstacles}</p>
+      ) : (
+        <>
+          <TaskTable
+            ctx={ctx}
+            tasks={data.mostObstacles}
+            caption={t.obstacleReports}
+            extra={{ header: t.obstacleCount, cell: (task) => formatNumber(lang, task.reports.obstacle) }}
+          />
+          <table>
+            <caption>{t.localityReports}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.code}</th>
+                <th scope="col">{t.locality}</th>
+                <th scope="col">{t.report}</th>
+                <th scope="col">{t.reportedOn}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.obstacleReports.map((r) => (
+                <tr key={`${r.taskCode}-${r.locality}-${r.at}`}>
+                  <td>
+                    <a href={`/tasks/${encodeURIComponent(r.taskCode)}`}>{r.taskCode}</a>
+                  </td>
+                  <td>{localityNames(lang, r.locality).main}</td>
+                  <td>{r.description}</td>
+                  <td>{formatDate(lang, r.at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </Layout>
+  );
+}

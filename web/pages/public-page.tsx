@@ -1,0 +1,206 @@
+import type { ApiTask } from '../../db/tasks';
+import { TASK_STATUSES, type TaskStatus } from '../../domain/task';
+import { formatNumber, formatPercent, ministryNames, statusName } from '../i18n';
+import { Layout } from '../layout';
+import type { PageContext } from '../page-context';
+import { Pagination, TaskTable } from '../task-table';
+
+export interface StatusTotals {
+  total: number;
+  byStatus: Record<TaskStatus, { count: number; percent: number }>;
+}
+
+export interface MinistryProgress {
+  ministry: string;
+  total: number;
+  open: number;
+  overdue: number;
+}
+
+export interface PublicFilters {
+  q?: string;
+  status?: TaskStatus;
+  ministry?: string;
+  overdue?: boolean;
+}
+
+/** The query string of a filtered list (also the open-data downloads' query). */
+export function filterQuery(f: PublicFilters): Record<string, string | undefined> {
+  return { q: f.q, status: f.status, ministry: f.ministry, overdue: f.overdue ? 'true' : undefined };
+}
+
+export function listHref(base: string, f: PublicFilters, anchor = '#tasks'): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filterQuery(f))) if (v) q.set(k, v);
+  const s = q.toString();
+  return `${base}${s ? `?${s}` : ''}${anchor}`;
+}
+
+/** The headline figures: the total, then each status with its share; each links to the filtered list. */
+export function HeadlineFigures(props: { ctx: PageContext; totals: StatusTotals; base: string }) {
+  const { ctx, totals } = props;
+  const { lang, t } = ctx;
+  return (
+    <ul class="figures">
+      <li class="figure figure-total">
+        <a href={listHref(props.base, {})}>
+          <span class="number">{formatNumber(lang, totals.total)}</span>
+          <span class="label">{t.delegatedTasks}</span>
+        </a>
+      </li>
+      {TASK_STATUSES.map((s) => (
+        <li key={s} class={`figure figure-${s.toLowerCase().replace(/_/g, '-')}`}>
+          <a href={listHref(props.base, { status: s })}>
+            <span class="number">{formatNumber(lang, totals.byStatus[s].count)}</span>
+            <span class="label">{statusName(lang, s)}</span>
+            <span class="share">{formatPercent(lang, totals.byStatus[s].percent)}</span>
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Progress by ministry as a table (the chart's text equivalent); every figure links to the filtered list. */
+export function MinistryProgressTable(props: { ctx: PageContext; rows: MinistryProgress[]; base: string; id?: string }) {
+  const { ctx } = props;
+  const { lang, t } = ctx;
+  return (
+    <div class="table-wrap">
+      <table id={props.id}>
+        <caption>{t.byMinistry}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t.ministry}</th>
+            <th scope="col" class="num">
+              {t.total}
+            </th>
+            <th scope="col" class="num">
+              {t.open}
+            </th>
+            <th scope="col" class="num">
+              {t.overdue}
+            </th>
+            <th scope="col" class="num">
+              {t.feasibleShare}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows
+            .filter((r) => r.total > 0)
+            .map((r) => {
+              const names = ministryNames(lang, r.ministry);
+              return (
+                <tr key={r.ministry}>
+                  <th scope="row">
+                    {names.main}
+                    <span class="other-name" lang={lang === 'vi' ? 'en' : 'vi'}>
+                      {names.other}
+                    </span>
+                  </th>
+                  <td class="num">
+                    <a href={listHref(props.base, { ministry: r.ministry })}>{formatNumber(lang, r.total)}</a>
+                  </td>
+                  <td class="num">{formatNumber(lang, r.open)}</td>
+                  <td class="num">
+                    {r.overdue > 0 ? <a href={listHref(props.base, { ministry: r.ministry, overdue: true })}>{formatNumber(lang, r.overdue)}</a> : formatNumber(lang, 0)}
+                  </td>
+                  <td class="num">{formatPercent(lang, r.total === 0 ? 0 : Math.round(((r.total - r.open) * 10000) / r.total) / 100)}</td>
+                </tr>
+              );
+            })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The list's filter form (GET: works without JavaScript, and the URL can be shared). */
+export function TaskFilters(props: { ctx: PageContext; filters: PublicFilters; action: string; ministries: string[] }) {
+  const { ctx, filters } = props;
+  const { t, lang } = ctx;
+  return (
+    <form method="get" action={`${props.action}#tasks`} class="filters" role="search" aria-label={t.taskList}>
+      <div class="field">
+        <label for="q">{t.search}</label>
+        <input id="q" name="q" type="search" value={filters.q ?? ''} />
+      </div>
+      <div class="field">
+        <label for="status">{t.status}</label>
+        <select id="status" name="status">
+          <option value="">{t.any}</option>
+          {TASK_STATUSES.map((s) => (
+            <option key={s} value={s} selected={filters.status === s}>
+              {statusName(lang, s)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="ministry">{t.leadMinistry}</label>
+        <select id="ministry" name="ministry">
+          <option value="">{t.any}</option>
+          {props.ministries.map((m) => (
+            <option key={m} value={m} selected={filters.ministry === m}>
+              {ministryNames(lang, m).main}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="checkbox">
+        <input id="overdue" name="overdue" type="checkbox" value="true" checked={filters.overdue === true} />
+        <label for="overdue">{t.overdueOnly}</label>
+      </div>
+      <div>
+        <button type="submit" class="button">
+          {t.filter}
+        </button>{' '}
+        <a href={`${props.action}#tasks`}>{t.clearFilters}</a>
+      </div>
+    </form>
+  );
+}
+
+export function PublicPage(props: {
+  ctx: PageContext;
+  totals: StatusTotals;
+  byMinistry: MinistryProgress[];
+  filters: PublicFilters;
+  list: { items: ApiTask[]; total: number; page: number; limit: number };
+}) {
+  const { ctx, totals, filters, list } = props;
+  const { t, lang } = ctx;
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filterQuery(filters))) if (v) q.set(k, v);
+  const openDataQuery = q.toString() ? `?${q.toString()}` : '';
+  return (
+    <Layout ctx={ctx} title={t.publicTitle}>
+      <h1>{t.publicTitle}</h1>
+      <p class="lead">{t.publicLead}</p>
+      <HeadlineFigures ctx={ctx} totals={totals} base="/" />
+
+      <h2 id="ministries">{t.byMinistry}</h2>
+      <div class="chart-block">
+        <img class="chart" src={`/charts/ministries.svg?lang=${lang}`} alt={t.chartMinistryAlt} width={900} height={360} />
+      </div>
+      <MinistryProgressTable ctx={ctx} rows={props.byMinistry} base="/" />
+
+      <h2 id="tasks">{t.taskList}</h2>
+      <TaskFilters ctx={ctx} filters={filters} action="/" ministries={props.byMinistry.filter((m) => m.total > 0).map((m) => m.ministry)} />
+      <p>
+        <a href={`/open-data/tasks.csv${openDataQuery}`} download>
+          {t.downloadCsv}
+        </a>{' '}
+        ·{' '}
+        <a href={`/open-data/tasks.json${openDataQuery}`} download>
+          {t.downloadJson}
+        </a>
+        <br />
+        <span class="hint">{t.openDataNote}</span>
+      </p>
+      <TaskTable ctx={ctx} tasks={list.items} caption={t.taskList} />
+      <Pagination ctx={ctx} base="/" query={filterQuery(filters)} page={list.page} limit={list.limit} total={list.total} />
+    </Layout>
+  );
+}

@@ -1,0 +1,152 @@
+import express, { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Mailer } from '../../activities/mailer';
+import type { Config } from '../../config/env';
+import type { Db } from '../../db/client';
+import { hashToken, principalForToken } from '../../db/tokens';
+import { closeSession, createSignInLink, openSession, principalForEmail, signInLinkUsable, useSignInLink } from '../../db/web-sessions';
+import type { Principal } from '../../domain/principal';
+import { messages } from '../i18n';
+import { LinkConfirmPage, MessagePage, SignInPage } from '../pages/sign-in-page';
+import { sendPage } from '../render';
+import { clearSessionCookie, csrfValid, setSessionCookie, webLocals, type SessionSettings } from '../session';
+
+const EMAIL_RE = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+
+/** Where a person lands after signing in: their own page. */
+export function homeOf(p: Principal): string {
+  switch (p.kind) {
+    case 'home-affairs':
+      return '/dashboard';
+    case 'ministry':
+      return '/worklist';
+    case 'locality':
+      return '/locality';
+    default:
+      return '/';
+  }
+}
+
+export interface SignInDeps {
+  db: Db;
+  config: Config;
+  mailer?: Mailer;
+  settings: SessionSettings;
+}
+
+/** Sign-in (pasted token, or a single-use link e-mailed to a known address) and sign-out. */
+export function signInRoutes(deps: SignInDeps): Router {
+  const { db, config, settings } = deps;
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '10kb' });
+  const lifetimeMs = config.SESSION_HOURS * 3600_000;
+
+  // Sign-in attempts per client address: guessing tokens, or flooding someone's inbox with links.
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.SIGN_IN_RATE_LIMIT_PER_MINUTE,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      const { ctx } = webLocals(res);
+      sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.tooManyBody} />, 429);
+    },
+  });
+
+  async function signIn(req: Request, res: Response, principal: Principal, tokenHash: string | null) {
+    const old = webLocals(res).sessionId;
+    if (old) await closeSession(db, old);
+    // A new id at every sign-in: whatever id the browser held before is worthless now.
+    const session = await openSession(db, principal, lifetimeMs, tokenHash);
+    setSessionCookie(req, res, settings, session.id, session.expiresAt);
+    res.redirect(303, homeOf(principal));
+  }
+
+  function csrfRefused(res: Response): boolean {
+    const { ctx } = webLocals(res);
+    sendPage(res, <SignInPage ctx={ctx} errors={[{ field: 'email', message: ctx.t.errCsrf }]} />, 403);
+    return true;
+  }
+
+  router.get('/sign-in', (_req, res) => {
+    const { ctx } = webLocals(res);
+    if (ctx.principal) return res.redirect(303, homeOf(ctx.principal));
+    sendPage(res, <SignInPage ctx={ctx} errors={[]} notice={_req.query.signedOut === '1' ? ctx.t.signedOut : undefined} />);
+  });
+
+  router.post('/sign-in/token', limiter, form, async (req, res) => {
+    if (!csrfValid(req, res)) return csrfRefused(res);
+    const { ctx } = webLocals(res);
+    const token = typeof req.body.token === 'string' ? req.body.token.trim() : '';
+    if (token === '') return sendPage(res, <SignInPage ctx={ctx} errors={[{ field: 'token', message: ctx.t.errTokenEmpty }]} />, 400);
+    const principal = token.length <= 200 ? await principalForToken(db, token) : null;
+    if (!principal || principal.kind === 'public') {
+      return sendPage(res, <SignInPage ctx={ctx} errors={[{ field: 'token', message: ctx.t.errTokenUnknown }]} />, 401);
+    }
+    await signIn(req, res, principal, hashToken(token));
+  });
+
+  router.post('/sign-in/email', limiter, form, async (req, res) => {
+    if (!csrfValid(req, res)) return csrfRefused(res);
+    const { ctx } = webLocals(res);
+    const email = typeof req.body.email === 'string' ? req.body.email.trim() : '';
+    if (!EMAIL_RE.test(email) || email.length > 254) {
+      return sendPage(res, <SignInPage ctx={ctx} email={email} errors={[{ field: 'email', message: ctx.t.errEmail }]} />, 400);
+    }
+    const principal = await principalForEmail(db, email, config.HOME_AFFAIRS_EMAIL);
+    if (principal && deps.mailer) {
+      const token = await createSignInLink(db, principal, email, config.SIGN_IN_LINK_MINUTES * 60_000);
+      const link = `${config.publicBaseUrl}/sign-in/link/${token}`;
+      const vi = messages('vi');
+      const en = messages('en');
+      await deps.mailer.send({
+        from: config.MAIL_FROM,
+        to: [email],
+        subject: `${vi.serviceName}: đường dẫn đăng nhập / sign-in link`,
+        text: [
+          `Đường dẫn đăng nhập của bạn (dùng một lần, trong ${config.SIGN_IN_LINK_MINUTES} phút):`,
+          link,
+          '',
+          `Your sign-in link (works once, for ${config.SIGN_IN_LINK_MINUTES} minutes):`,
+          link,
+          '',
+          `${vi.serviceName} / ${en.serviceName}`,
+        ].join('\n'),
+        messageId: `<sign-in-${hashToken(token).slice(0, 24)}@tracker>`,
+      });
+    } else if (principal) {
+      req.log.warn('sign-in link not sent: no mailer configured');
+    }
+    // The same answer whether or not the address is known: the form does not reveal who is.
+    sendPage(res, <MessagePage ctx={ctx} title={ctx.t.linkSentTitle} body={ctx.t.linkSentBody} />);
+  });
+
+  // Opening the e-mailed link only asks for a click: mail scanners that fetch links must not spend it.
+  router.get('/sign-in/link/:token', async (req, res) => {
+    const { ctx } = webLocals(res);
+    const token = req.params.token;
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token) || !(await signInLinkUsable(db, token))) {
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.linkInvalidTitle} body={ctx.t.linkInvalidBody} />, 410);
+    }
+    sendPage(res, <LinkConfirmPage ctx={ctx} token={token} />);
+  });
+
+  router.post('/sign-in/link', limiter, form, async (req, res) => {
+    if (!csrfValid(req, res)) return csrfRefused(res);
+    const { ctx } = webLocals(res);
+    const token = typeof req.body.token === 'string' ? req.body.token : '';
+    const principal = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await useSignInLink(db, token) : null;
+    if (!principal) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.linkInvalidTitle} body={ctx.t.linkInvalidBody} />, 410);
+    await signIn(req, res, principal, null);
+  });
+
+  router.post('/sign-out', form, async (req, res) => {
+    if (!csrfValid(req, res)) return csrfRefused(res);
+    const { sessionId } = webLocals(res);
+    if (sessionId) await closeSession(db, sessionId);
+    clearSessionCookie(req, res, settings);
+    res.redirect(303, '/sign-in?signedOut=1');
+  });
+
+  return router;
+}

@@ -1,0 +1,168 @@
+import express, { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { history } from '../../db/audit-events';
+import { verifyChain } from '../../db/audit-chain';
+import type { Db } from '../../db/client';
+import { documentsOfTask, latestReportsOnTask, remindersOfTask } from '../../db/task-pages';
+import { getTask } from '../../db/tasks';
+import { assignmentBody, milestoneBody, reportBody, taskCode, transitionBody } from '../../api/schemas';
+import { permittedActions, type TaskActions } from '../../api/task-actions';
+import { HttpProblem } from '../../api/problem';
+import type { Principal } from '../../domain/principal';
+import { TASK_STATUSES, type TaskStatus } from '../../domain/task';
+import { EDGES } from '../../domain/transition-rules';
+import { formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
+import { eventSummary } from '../i18n';
+import { MessagePage } from '../pages/sign-in-page';
+import { TaskPage, type FormState } from '../pages/task-page';
+import type { PageContext } from '../page-context';
+import { sendPage } from '../render';
+import { csrfValid, webLocals } from '../session';
+
+const MILESTONE_FORM: FormSpec = {
+  name: { kind: 'choice', path: 'name', required: true },
+  note: { kind: 'text', path: 'note' },
+};
+const FOCAL_POINT_FORM: FormSpec = {
+  focalPointName: { kind: 'text', path: 'focalPoint.name', required: true },
+  focalPointEmail: { kind: 'email', path: 'focalPoint.email', required: true },
+};
+const REPORT_FORM: FormSpec = {
+  kind: { kind: 'choice', path: 'kind', required: true },
+  description: { kind: 'text', path: 'description' },
+};
+/** The move form of one target status; its fields are prefixed so several can share the page. */
+function moveForm(to: TaskStatus, requires: 'reason' | 'document'): { id: string; spec: FormSpec } {
+  const id = `move-${to.toLowerCase().replace(/_/g, '-')}`;
+  const spec: FormSpec =
+    requires === 'document'
+      ? {
+          [`${id}-documentNumber`]: { kind: 'text', path: 'document.number', required: true },
+          [`${id}-issuedOn`]: { kind: 'date', path: 'document.issuedOn', required: true },
+          [`${id}-effectiveOn`]: { kind: 'date', path: 'document.effectiveOn' },
+          [`${id}-reason`]: { kind: 'text', path: 'reason' },
+        }
+      : { [`${id}-reason`]: { kind: 'text', path: 'reason', required: true } };
+  return { id, spec };
+}
+
+async function taskPageData(db: Db, ctx: PageContext, code: string, failed: FormState | null, done: boolean) {
+  const task = await getTask(db, code);
+  if (!task) return null;
+  const signedIn = ctx.principal !== null;
+  const [documents, reports, events, verification, reminders] = await Promise.all([
+    documentsOfTask(db, code),
+    latestReportsOnTask(db, code),
+    signedIn ? history(db, code, 1, 500) : null,
+    verifyChain(db, code),
+    signedIn ? remindersOfTask(db, code) : null,
+  ]);
+  if (!signedIn) task.focalPoint = { name: '', email: '' };
+  return {
+    task,
+    documents,
+    reports,
+    history: events ? events.items.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, kind: e.kind, summary: eventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) })) : null,
+    verification,
+    reminders,
+    actions: permittedActions(ctx.principal, task),
+    failed,
+    done,
+  };
+}
+
+/** The task page, and the forms on it: each goes through the same task actions as the API. */
+export function taskRoutes(deps: { db: Db; actions: TaskActions }): Router {
+  const { db, actions } = deps;
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '50kb' });
+
+  async function show(res: Response, code: string, failed: FormState | null, done: boolean, status = 200) {
+    const { ctx } = webLocals(res);
+    const data = taskCode.safeParse(code).success ? await taskPageData(db, ctx, code, failed, done) : null;
+    if (!data) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+    sendPage(res, <TaskPage ctx={ctx} data={data} />, status);
+  }
+
+  router.get('/tasks/:code', async (req, res) => {
+    await show(res, req.params.code, null, req.query.done === '1');
+  });
+
+  /**
+   * Runs one form: CSRF, the API's schema, then the shared action. Bad input re-renders the page
+   * with the errors beside the fields (422) and changes nothing; success redirects (303) to the page.
+   */
+  function handle<S extends z.ZodType>(
+    path: string,
+    pick: (req: Request) => { form: string; spec: FormSpec; extra?: (body: Record<string, unknown>, p: Principal) => void } | null,
+    schema: S,
+    run: (p: Principal, code: string, body: z.output<S>) => Promise<unknown>,
+  ) {
+    router.post(path, form, async (req, res) => {
+      const { ctx } = webLocals(res);
+      const code = String(req.params.code);
+      if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+      if (!ctx.principal) return res.redirect(303, '/sign-in');
+      const chosen = pick(req);
+      if (!chosen) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 400);
+      const values = formValues(req.body, chosen.spec);
+      const fail = (errors: FormState['errors']) => show(res, code, { form: chosen.form, values, errors }, false, 422);
+      const built = formToBody(ctx.t, chosen.spec, values);
+      chosen.extra?.(built.body, ctx.principal);
+      const checked = schemaErrors(ctx.t, chosen.spec, schema, built.body);
+      const errors = [...built.errors, ...checked.errors.filter((e) => !built.errors.some((b) => b.field === e.field))];
+      if (errors.length > 0 || checked.data === undefined) return fail(errors);
+      try {
+        await run(ctx.principal, code, checked.data);
+      } catch (err) {
+        const formErrors = problemErrors(ctx.t, chosen.spec, err);
+        if (formErrors) return fail(formErrors);
+        if (err instanceof HttpProblem && err.status === 403) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
+        if (err instanceof HttpProblem && err.status === 404) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+        throw err;
+      }
+      res.redirect(303, `/tasks/${encodeURIComponent(code)}?done=1`);
+    });
+  }
+
+  handle('/tasks/:code/milestone', () => ({ form: 'milestone', spec: MILESTONE_FORM }), milestoneBody, (p, code, body) => actions.milestone(p, code, body));
+
+  handle(
+    '/tasks/:code/move',
+    (req) => {
+      const to = req.body?.to;
+      if (!(TASK_STATUSES as readonly string[]).includes(to)) return null;
+      const from = req.body?.from;
+      // What the edge needs comes from the transition table (an unknown edge: the workflow refuses it).
+      const requires = EDGES.find((e) => e.from === from && e.to === to)?.requires ?? 'reason';
+      const { id, spec } = moveForm(to as TaskStatus, requires);
+      return {
+        form: id,
+        spec,
+        extra: (body) => {
+          body.to = to;
+          if ((TASK_STATUSES as readonly string[]).includes(from)) body.from = from;
+        },
+      };
+    },
+    transitionBody,
+    (p, code, body) => actions.transition(p, code, body),
+  );
+
+  handle('/tasks/:code/focal-point', () => ({ form: 'focal-point', spec: FOCAL_POINT_FORM }), assignmentBody, (p, code, body) => actions.assignment(p, code, body));
+
+  handle(
+    '/tasks/:code/report',
+    () => ({
+      form: 'report',
+      spec: REPORT_FORM,
+      extra: (body, p) => {
+        if (p.kind === 'locality') body.locality = p.code;
+      },
+    }),
+    reportBody,
+    (p, code, body) => actions.report(p, code, body),
+  );
+
+  return router;
+}
