@@ -130,7 +130,7 @@ function FocalPointForm(props: { ctx: PageContext; task: ApiTask; state: FormSta
   const { t } = ctx;
   const mine = props.state?.form === 'focal-point';
   const errors = mine ? (props.state?.errors ?? []) : [];
-  const values = mine ? (props.state?.values ?? {}) : { focalPointName: task.focalPoint.name, focalPointEmail: task.focalPoint.email };
+  const values = mine ? (props.state?.values ?? {}) : { focalPointName: task.focalPoint?.name ?? '', focalPointEmail: task.focalPoint?.email ?? '' };
   return (
     <section class="panel" aria-labelledby="focal-heading">
       <h3 id="focal-heading">{t.changeFocalPoint}</h3>
@@ -230,7 +230,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
         {signedIn && (
           <>
             <dt>{t.focalPoint}</dt>
-            <dd>{task.focalPoint.name ? `${task.focalPoint.name} <${task.focalPoint.email}>` : t.notNamed}</dd>
+            <dd>{task.focalPoint?.name ? `${task.focalPoint.name} <${task.focalPoint.email}>` : t.notNamed}</dd>
           </>
         )}
         <dt>{t.sector}</dt>
