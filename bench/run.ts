@@ -215,7 +215,8 @@ async function runOnce(run: number): Promise<Run> {
     const measure = async (script: string, env: NodeJS.ProcessEnv, ready: RegExp, path: string, h: Record<string, string> = {}) => {
       const proc = await runTs(script, [], env, ready);
       try {
-        const base = (/https?:\/\/[^/\s]+/.exec(proc.readyLine) as RegExpExecArray)[0];
+        // The API logs JSON lines now (pino): the URL ends at the closing quote.
+        const base = (/https?:\/\/[^/\s"]+/.exec(proc.readyLine) as RegExpExecArray)[0];
         await cannon(`${base}${path}`, h); // warm-up (JIT, prepared statements, caches)
         const run = await cannon(`${base}${path}`, h);
         if (run.non2xx > 0) throw new Error(`${script} answered ${run.non2xx} non-2xx`);
@@ -225,8 +226,8 @@ async function runOnce(run: number): Promise<Run> {
       }
     };
     const auth = { Authorization: `Bearer ${token}` };
-    const list = await measure('api/main.ts', { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /api: listening/, listPath, auth);
-    const uncached = await measure('api/main.ts', { ...apiEnv(0), PORT: String(await freePort()) }, /api: listening/, listPath, auth);
+    const list = await measure('api/main.ts', { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/, listPath, auth);
+    const uncached = await measure('api/main.ts', { ...apiEnv(0), PORT: String(await freePort()) }, /listening on http/, listPath, auth);
     const helloRun = await measure('bench/hello-server.ts', {}, /hello: listening/, '/');
     results.push({
       name: `list GET ${listPath}`,
