@@ -47,7 +47,8 @@ function main(): void {
       );
     },
     (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
+      // Whatever failed is named (never a bare "undefined"), and the exit status says it failed.
+      console.error(`npm start failed: ${err instanceof Error ? err.message : String(err ?? 'unknown error (no message)')}`);
       process.exit(1);
     },
   );

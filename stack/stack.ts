@@ -20,6 +20,7 @@ import { ensureDevTokens } from '../embedded/dev-tokens';
 import { readOrCreateSecret, startEmbeddedPostgres, type RunningPostgres } from '../embedded/embedded-postgres';
 import { runtimeFile } from '../embedded/runtime-target';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
+import { ensureEmbeddedPortsFree } from '../embedded/ports';
 import { startTemporalDevServer, type RunningTemporal } from '../embedded/temporal-dev-server';
 import { policyFromConfig } from '../temporal/task-client';
 import { createLogger, type Logger } from '../logging/logger';
@@ -60,6 +61,18 @@ export async function startStack(
     stops.length = 0;
   };
   try {
+    // Before anything starts: a port taken by a first `npm start` must stop this one with the
+    // setting that fixes it, not let it share the first one's Temporal in silence.
+    await ensureEmbeddedPortsFree([
+      ...(cfg.DATABASE_URL ? [] : [{ port: cfg.EMBEDDED_PG_PORT, host: '127.0.0.1', setting: 'EMBEDDED_PG_PORT' }]),
+      ...(cfg.TEMPORAL_ADDRESS
+        ? []
+        : [
+            { port: cfg.TEMPORAL_DEV_PORT, host: '127.0.0.1', setting: 'TEMPORAL_DEV_PORT' },
+            { port: cfg.TEMPORAL_UI_PORT, host: '127.0.0.1', setting: 'TEMPORAL_UI_PORT' },
+          ]),
+      ...(cfg.PORT === 0 ? [] : [{ port: cfg.PORT, host: cfg.HOST, setting: 'PORT' }]),
+    ]);
     fs.mkdirSync(cfg.dataDir, { recursive: true });
 
     let ownerUrl = cfg.DATABASE_URL;
