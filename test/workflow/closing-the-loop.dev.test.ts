@@ -1,7 +1,6 @@
 import { createActivities } from '../../activities';
 import { cellHistory, submitLocalityReport, verifyCellChain } from '../../db/locality-cells';
-import { sqlPool } from '../../infra/db';
-import { startTaskWorkflow } from '../../infra/task-client';
+import { startTaskWorkflow } from '../../temporal/task-client';
 import { taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import { TEST_POLICY, definition, eventually, smtpMailer, startWorkflowStack, type WorkflowStack } from '../support/harness';
 
@@ -16,7 +15,7 @@ afterAll(async () => {
 });
 
 async function report(task: string, locality: string, cell: { state: 'OBSTACLE' | 'WORKABLE'; category?: 'LEGAL_BASIS'; text?: string }) {
-  const r = await submitLocalityReport(sqlPool(stack.db.prisma), { locality, cells: [{ task, ...cell }] }, { kind: 'locality', code: locality }, `locality:${locality}`, Date.now());
+  const r = await submitLocalityReport(stack.db, { locality, cells: [{ task, ...cell }] }, { kind: 'locality', code: locality }, `locality:${locality}`, Date.now());
   expect(r.ok).toBe(true);
 }
 
@@ -49,16 +48,16 @@ describe('closing the loop', () => {
       ['HCM', DOCUMENT.number],
       ['HNI', DOCUMENT.number],
     ]);
-    const history = await cellHistory(sqlPool(db.prisma), def.code, 'HNI');
+    const history = await cellHistory(db, def.code, 'HNI');
     expect(history.map((e) => e.kind)).toEqual(['REPORTED', 'DOCUMENT_ISSUED']);
-    expect(await verifyCellChain(sqlPool(db.prisma), def.code, 'HNI')).toEqual({ valid: true, checked: 2 });
+    expect(await verifyCellChain(db, def.code, 'HNI')).toEqual({ valid: true, checked: 2 });
 
     // A retried activity (same task event) marks nothing again and sends nothing again.
     const taskSeq = (await db.prisma.task.findUniqueOrThrow({ where: { code: def.code } })).lastSeq;
-    const activities = createActivities({ prisma: db.prisma, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
+    const activities = createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
     const again = await activities.notifyObstaclesResolved({ task: { code: def.code, title: def.title }, taskSeq, document: DOCUMENT, at: new Date().toISOString(), actor: 'home-affairs', publicBaseUrl: 'http://x' });
     expect(again.localities.sort()).toEqual(['HCM', 'HNI']);
     expect(smtp.received.filter((m) => m.raw.includes(DOCUMENT.number) && m.raw.includes(def.code))).toHaveLength(2);
-    expect(await cellHistory(sqlPool(db.prisma), def.code, 'HNI')).toHaveLength(2);
+    expect(await cellHistory(db, def.code, 'HNI')).toHaveLength(2);
   });
 });
