@@ -1,12 +1,13 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { persistEvent } from '../db/audit-events';
 import type { Db } from '../db/client';
-import { claimOutboxRow, recordSendFailure, recordSent, type OutboxMessage } from '../db/notifications';
+import type { OutboxMessage } from '../db/notifications';
 import { PERSIST_REFUSED, permanentSqlState } from '../db/errors';
 import { clearStuck, markStuck } from '../db/stuck-tasks';
 import type { ReminderPoint } from '../domain/deadline-policy';
 import type { TaskEvent, TaskState, TaskView } from '../domain/task';
 import { createLogger, type Logger } from '../logging/logger';
-import { PermanentMailError, type Mailer } from './mailer';
+import type { Mailer } from './mailer';
 import { deliverThroughOutbox, type Delivery } from './outbox';
 import { createRoundActivities } from './round-activities';
 import { reminderEmail } from './reminder-email';

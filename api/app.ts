@@ -19,6 +19,8 @@ import { checkDependencies } from './readiness';
 import { requestIdOf, requestLogging } from './request-logging';
 import { RouteRegistry } from './route-registry';
 import { dashboardRoutes } from './routes/dashboard';
+import { localityRoutes } from './routes/localities';
+import { roundRoutes } from './routes/rounds';
 import { taskRoutes } from './routes/tasks';
 import { isUnavailable } from './task-commands';
 import type { Mailer } from '../activities/mailer';
@@ -114,6 +116,9 @@ export function createApp(deps: AppDeps) {
       tooMany: `More than ${config.RATE_LIMIT_PER_MINUTE} requests a minute with this token; slow down.`,
     }),
   );
+  // A locality's whole report (949 cells and their texts) is larger than other bodies; parsed here,
+  // the general parser below leaves it alone.
+  app.use('/api/localities/:code/report', express.json({ limit: config.REPORT_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use('/api', boundedBodyDepth());
   app.use('/api', idempotency(db));
@@ -121,6 +126,8 @@ export function createApp(deps: AppDeps) {
   const insight = createInsight(db);
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
+  app.use(localityRoutes({ db, registry }));
+  app.use(roundRoutes({ db, temporal, config, registry }));
   // The pages, under / (web/): same app, same application code.
   app.use(webRoutes({ db, temporal, config, listCache, mailer: deps.mailer }));
 

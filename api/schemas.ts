@@ -216,6 +216,9 @@ export const taskListQuery = z.strictObject({
   overdue: booleanQuery.optional(),
   dueBefore: calendarDate.optional(),
   q: text(200).optional(),
+  locality: code.optional().meta({ description: 'tasks that apply to this locality' }),
+  level: z.enum(DELEGATION_LEVELS).optional().meta({ description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels' }),
+  sector: text(200).optional().meta({ description: 'exact sector name, case-insensitive' }),
   sort: z.enum(TASK_SORTS).default('code'),
   page: queryInt(1, 100000, 1),
   limit: queryInt(1, 500, 50),
@@ -301,7 +304,7 @@ export const problemResponse = z.object({
   title: z.string(),
   status: z.number().int(),
   detail: z.string(),
-  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string(), cell: z.object({ task: z.string(), locality: z.string() }).optional() })).optional(),
   allowed: z.array(z.object({ from: status, to: status, requires: z.string(), label: z.string() })).optional(),
   /** The request's id (X-Request-Id), to find its log lines. */
   requestId: z.string().optional(),

@@ -274,3 +274,28 @@ export async function verifyCellChain(db: Db, taskCode: string, locality: string
   }
   return { valid: true, checked };
 }
+
+/**
+ * Seeds the cells a closed round's reporters sent (one REPORTED event each), for localities that
+ * have no cells yet, in one transaction per locality. Idempotent: a locality with cells is skipped.
+ */
+export async function seedLocalityCells(
+  db: Db,
+  input: { locality: string; at: string; actor: string; round: string; cells: { task: string; content: CellContent }[] },
+): Promise<boolean> {
+  return inTransaction(db, async (client) => {
+    await lockLocality(client, input.locality);
+    const { rows } = await client.query('SELECT 1 FROM locality_cells WHERE locality_code = $1 LIMIT 1', [input.locality]);
+    if (rows.length > 0) return false;
+    const { events, cells } = eventsFor(input.locality, input.cells, new Map(), input.at, input.actor, 'REPORTED', (content) => ({
+      state: content.state,
+      category: content.category,
+      text: content.text,
+      rounds: [input.round],
+    }));
+    await client.query(UPSERT_CELLS_SQL, [input.locality, input.at, input.actor, JSON.stringify(cells)]);
+    await client.query(INSERT_EVENTS_SQL, [JSON.stringify(events)]);
+    await client.query(`UPDATE round_localities SET cells_reported = $3 WHERE round_id = $1 AND locality_code = $2`, [input.round, input.locality, cells.length]);
+    return true;
+  });
+}

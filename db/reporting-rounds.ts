@@ -121,3 +121,43 @@ export async function currentRound(db: Db): Promise<RoundRow | null> {
   const { rows } = await db.pool.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM reporting_rounds r ORDER BY r.opened_on DESC, r.created_at DESC, r.id DESC LIMIT 1`);
   return rows[0] ?? null;
 }
+
+/** The rounds a locality was asked in, newest first, with when it reported in each. */
+export async function localityRounds(db: Db, locality: string): Promise<{ id: string; status: RoundStatus; dueDate: string; reportedAt: string | null }[]> {
+  const { rows } = await db.pool.query<{ id: string; status: RoundStatus; dueDate: string; reportedAt: string | null }>(
+    `SELECT r.id, r.status, to_char(r.due_date, 'YYYY-MM-DD') AS "dueDate", to_char(rl.reported_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "reportedAt"
+       FROM round_localities rl JOIN reporting_rounds r ON r.id = rl.round_id WHERE rl.locality_code = $1
+      ORDER BY r.opened_on DESC, r.id DESC`,
+    [locality],
+  );
+  return rows;
+}
+
+/** Ids of rounds starting with `prefix` (to name the next extra round of a day). */
+export async function roundIdsLike(db: Db, prefix: string): Promise<string[]> {
+  const { rows } = await db.pool.query<{ id: string }>(`SELECT id FROM reporting_rounds WHERE starts_with(id, $1)`, [prefix]);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * A round that already happened (the seed round of the 6 December 2025 report): closed, with who
+ * reported frozen. Idempotent; an existing round is left as it is.
+ */
+export async function recordClosedRound(
+  db: Db,
+  r: { id: string; openedOn: string; dueDate: string; closedAt: string; reported: string[]; reportedAt: string; note: string },
+): Promise<void> {
+  await db.pool.query(
+    `WITH round AS (
+       INSERT INTO reporting_rounds (id, kind, opened_on, due_date, closes_on, status, closed_at, note)
+       VALUES ($1, 'SEED', $2, $3, $3, 'OPEN', NULL, $6)
+       ON CONFLICT (id) DO NOTHING RETURNING id)
+     INSERT INTO round_localities (round_id, locality_code, reported_at, last_report_at)
+     SELECT round.id, l.code, CASE WHEN l.code = ANY($4::text[]) THEN ($5::timestamptz AT TIME ZONE 'UTC') END,
+            CASE WHEN l.code = ANY($4::text[]) THEN ($5::timestamptz AT TIME ZONE 'UTC') END
+       FROM round, localities l
+     ON CONFLICT DO NOTHING`,
+    [r.id, r.openedOn, r.dueDate, r.reported, r.reportedAt, r.note],
+  );
+  await closeRound(db, { id: r.id, at: r.closedAt, early: false, reason: null });
+}
