@@ -6,6 +6,7 @@
 import { deadlineInstant, isCalendarDate } from './dates';
 import type { Actor } from './task';
 import type { WorkingDayCalendar } from './round-days';
+import type { WorkingCalendar } from './working-days';
 
 export const ROUND_KINDS = ['SEED', 'MONTHLY', 'EXTRA'] as const;
 export type RoundKind = (typeof ROUND_KINDS)[number];
@@ -21,6 +22,8 @@ export interface RoundPolicy {
   dueInWorkingDays: number;
   homeAffairsEmail: string;
   publicBaseUrl: string;
+  /** Viet Nam's working days (holidays, swaps); absent: every day counts. */
+  calendar?: WorkingCalendar;
 }
 
 export interface RoundState {

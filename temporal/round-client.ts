@@ -12,6 +12,7 @@ export function roundPolicyFromConfig(cfg: Config): RoundPolicy {
     dueInWorkingDays: cfg.ROUND_DUE_WORKING_DAYS,
     homeAffairsEmail: cfg.HOME_AFFAIRS_EMAIL,
     publicBaseUrl: cfg.publicBaseUrl,
+    calendar: cfg.calendar,
   };
 }
 

@@ -15,7 +15,7 @@ import {
   type RoundState,
 } from '../domain/reporting-round';
 import { actorName } from '../domain/task';
-import { CALENDAR_DAYS } from '../domain/working-days';
+import { CALENDAR_DAYS, workingDaysOf } from '../domain/round-days';
 import { closeRoundUpdate, extendRoundUpdate, roundStateQuery, type RoundOutcome } from './round-messages';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -50,8 +50,9 @@ function reject(refusal: RoundRefusal | null): void {
  * due date, and closes, freezing who reported. Home Affairs may extend it or close it early.
  */
 export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOutcome> {
-  // Working days come from this calendar; Viet Nam's holiday calendar replaces it behind a patch.
-  const calendar = CALENDAR_DAYS;
+  // Working days come from the calendar the policy carries (Viet Nam's, as data, so a replay sees
+  // the same days off); without one every day counts.
+  const calendar = input.policy.calendar ? workingDaysOf(input.policy.calendar) : CALENDAR_DAYS;
   const openedAt = Date.now();
   const today = vietnamDate(openedAt);
   const id = input.id ?? monthlyRoundId(today);

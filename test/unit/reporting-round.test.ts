@@ -8,7 +8,7 @@ import {
   type RoundPolicy,
   type RoundState,
 } from '../../domain/reporting-round';
-import { CALENDAR_DAYS, type WorkingDayCalendar } from '../../domain/round-days';
+import { CALENDAR_DAYS, workingDaysOf, type WorkingDayCalendar } from '../../domain/round-days';
 
 const policy: RoundPolicy = { reminderWorkingDaysBefore: [5, 2, 1], closeAfterWorkingDays: 3, dueInWorkingDays: 10, homeAffairsEmail: 'moha@test', publicBaseUrl: 'http://x' };
 
@@ -80,5 +80,16 @@ describe('reporting round timeline', () => {
     expect(checkExtendRound(r, { actor: { kind: 'home-affairs' }, dueDate: '2026-02-01', reason: 'late data' }, '2026-01-02')).toBeNull();
     expect(checkCloseRound({ ...r, status: 'CLOSED' }, { actor: { kind: 'home-affairs' }, reason: 'done' })?.code).toBe('ROUND_CLOSED');
     expect(checkCloseRound(r, { actor: { kind: 'ministry', code: 'BYT' }, reason: 'done' })?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe("a round on Viet Nam's working days", () => {
+  it('when the policy carries a calendar with a holiday, then reminders skip it and weekends', () => {
+    // 2026-04-27 (Monday) is Hùng Kings' day off in this calendar; the round is due Thursday 30 April.
+    const calendar = workingDaysOf({ firstYear: 2026, lastYear: 2026, daysOff: ['2026-04-27'], workingWeekendDays: [] });
+    const r = initialRoundState({ id: 'r', kind: 'EXTRA', dueDate: '2026-04-30', policy }, Date.parse('2026-04-01T01:00:00Z'), '2026-04-01', calendar);
+    // 5 working days before Thursday 30 April: 29, 28, (27 off), 24, 23, 22 → Wednesday 22 April; 3 after: 1, 4, 5 May (weekend skipped).
+    expect(timeline(r, calendar)[0]).toBe('REMINDER:5:2026-04-22T01:00:00.000Z');
+    expect(r.closesOn).toBe('2026-05-05');
   });
 });
