@@ -15,7 +15,7 @@ import {
   type ReportContext,
   type ReportVerdict,
 } from '../domain/locality-cells';
-import type { DocumentRef } from '../domain/task';
+import type { DocumentRef, TaskStatus } from '../domain/task';
 import { canonicalJson } from '../domain/canonical-json';
 import { GENESIS_HASH } from './audit-chain';
 
@@ -298,4 +298,12 @@ export async function seedLocalityCells(
     await client.query(`UPDATE round_localities SET cells_reported = $3 WHERE round_id = $1 AND locality_code = $2`, [input.round, input.locality, cells.length]);
     return true;
   });
+}
+
+/** Every task's status and lead ministry (what the seed round's cells follow). */
+export async function taskStatuses(db: Db): Promise<{ code: string; status: TaskStatus; leadMinistry: string }[]> {
+  const { rows } = await db.pool.query<{ code: string; status: TaskStatus; leadMinistry: string }>(
+    `SELECT code, status, lead_ministry_code AS "leadMinistry" FROM tasks ORDER BY code`,
+  );
+  return rows;
 }
