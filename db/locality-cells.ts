@@ -81,15 +81,36 @@ INSERT INTO cell_events (task_code, locality_code, seq, at, actor, kind, details
 SELECT e."taskCode", e."localityCode", e.seq, (e.at::timestamptz AT TIME ZONE 'UTC'), e.actor, e.kind, e.details, e."prevHash", e.hash
   FROM jsonb_to_recordset($1::jsonb) AS e("taskCode" text, "localityCode" text, seq int, at text, actor text, kind text, details jsonb, "prevHash" text, hash text)`;
 
+/**
+ * A cell as the matrix shows it (JSON text), built by PostgreSQL from SQL expressions. Stored with the
+ * cell when it is written, so reading the matrix concatenates ready text instead of building 32,266
+ * objects (BENCHMARKS.md). `changedAt` is an ISO instant string expression.
+ */
+export function cellJsonSql(e: { task: string; locality: string; state: string; category: string; text: string; changedAt: string; changedBy: string; resolvedBy: string }): string {
+  return `json_build_object('task', ${e.task}, 'locality', ${e.locality}, 'state', ${e.state}, 'category', ${e.category}, 'text', ${e.text},
+    'changedAt', ${e.changedAt}, 'changedBy', ${e.changedBy}, 'resolvedBy', ${e.resolvedBy})::text`;
+}
+
 const UPSERT_CELLS_SQL = `
-INSERT INTO locality_cells (locality_code, task_code, state, category, text, changed_at, changed_by, last_seq, last_hash)
-SELECT $1, c.task, c.state, c.category, c.text, ($2::timestamptz AT TIME ZONE 'UTC'), $3, c.seq, c.hash
+INSERT INTO locality_cells (locality_code, task_code, state, category, text, changed_at, changed_by, last_seq, last_hash, rendered)
+SELECT $1, c.task, c.state, c.category, c.text, ($2::timestamptz AT TIME ZONE 'UTC'), $3, c.seq, c.hash,
+       ${cellJsonSql({ task: 'c.task', locality: '$1::text', state: 'c.state', category: 'c.category', text: 'c.text', changedAt: '$2::text', changedBy: '$3::text', resolvedBy: 'NULL::jsonb' })}
   FROM jsonb_to_recordset($4::jsonb) AS c(task text, state text, category text, text text, seq int, hash text)
 ON CONFLICT (locality_code, task_code) DO UPDATE SET
   state = EXCLUDED.state, category = EXCLUDED.category, text = EXCLUDED.text, changed_at = EXCLUDED.changed_at,
   changed_by = EXCLUDED.changed_by, last_seq = EXCLUDED.last_seq, last_hash = EXCLUDED.last_hash,
   -- A new obstacle after the task was settled is a new problem: the old document no longer answers it.
-  resolved_by = CASE WHEN EXCLUDED.state = 'OBSTACLE' THEN NULL ELSE locality_cells.resolved_by END`;
+  resolved_by = CASE WHEN EXCLUDED.state = 'OBSTACLE' THEN NULL ELSE locality_cells.resolved_by END,
+  rendered = ${cellJsonSql({
+    task: 'EXCLUDED.task_code',
+    locality: 'EXCLUDED.locality_code',
+    state: 'EXCLUDED.state',
+    category: 'EXCLUDED.category',
+    text: 'EXCLUDED.text',
+    changedAt: '$2::text',
+    changedBy: '$3::text',
+    resolvedBy: `CASE WHEN EXCLUDED.state = 'OBSTACLE' THEN NULL ELSE locality_cells.resolved_by - 'taskSeq' END`,
+  })}`;
 
 async function storedCells(client: pg.PoolClient, locality: string, tasks: string[]): Promise<Map<string, StoredCell>> {
   const { rows } = await client.query<{ task_code: string; state: CellState; category: ObstacleCategory | null; text: string; last_seq: number; last_hash: string }>(
@@ -223,7 +244,17 @@ export async function markObstaclesResolved(
       const e = { taskCode: input.taskCode, localityCode: locality, seq, at: input.at, actor: input.actor, kind: 'DOCUMENT_ISSUED', details: { document: input.document, taskSeq: input.taskSeq } };
       const hash = cellEventHash(row.last_hash, e);
       await client.query(INSERT_EVENTS_SQL, [JSON.stringify([{ ...e, prevHash: row.last_hash, hash }])]);
-      await client.query(`UPDATE locality_cells SET resolved_by = $3::jsonb, last_seq = $4, last_hash = $5 WHERE locality_code = $1 AND task_code = $2`, [
+      const rendered = cellJsonSql({
+        task: 'task_code',
+        locality: 'locality_code',
+        state: 'state',
+        category: 'category',
+        text: 'text',
+        changedAt: `to_char(changed_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+        changedBy: 'changed_by',
+        resolvedBy: `$3::jsonb - 'taskSeq'`,
+      });
+      await client.query(`UPDATE locality_cells SET resolved_by = $3::jsonb, last_seq = $4, last_hash = $5, rendered = ${rendered} WHERE locality_code = $1 AND task_code = $2`, [
         locality,
         input.taskCode,
         JSON.stringify(resolvedBy),

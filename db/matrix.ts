@@ -44,19 +44,17 @@ export function matrixConditions(f: MatrixFilter, params: unknown[]): string {
   return conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
 }
 
-const CELL_JSON = `json_build_object(
-  'task', t.code, 'locality', l.code, 'state', coalesce(c.state, 'NOT_STARTED'), 'category', c.category,
-  'text', coalesce(c.text, ''), 'changedAt', to_char(c.changed_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'changedBy', c.changed_by, 'resolvedBy', c.resolved_by - 'taskSeq')`;
+/** A cell nobody has written, as JSON text (task and locality codes are plain A-Z, 0-9, ".", "_", "-"). */
+const NOT_STARTED_JSON = `'{"task":"' || t.code || '","locality":"' || l.code || '","state":"NOT_STARTED","category":null,"text":"","changedAt":null,"changedBy":null,"resolvedBy":null}'`;
 
-/** The matching cells as a JSON array (text) and their count. */
+/** The matching cells as a JSON array (text) and their count; each written cell's JSON is stored with it. */
 export async function matrixJson(db: Db, f: MatrixFilter): Promise<{ itemsJson: string; total: number }> {
   const params: unknown[] = [];
   const where = matrixConditions(f, params);
-  const { rows } = await db.pool.query<{ items: string; total: number }>(
-    prepared(`SELECT coalesce(json_agg(${CELL_JSON} ORDER BY t.code, l.code), '[]')::text AS items, count(*)::int AS total ${CELLS_FROM} ${where}`, params),
+  const { rows } = await db.pool.query<{ items: string | null; total: number }>(
+    prepared(`SELECT string_agg(coalesce(c.rendered, ${NOT_STARTED_JSON}), ',' ORDER BY t.code, l.code) AS items, count(*)::int AS total ${CELLS_FROM} ${where}`, params),
   );
-  return { itemsJson: rows[0]?.items ?? '[]', total: rows[0]?.total ?? 0 };
+  return { itemsJson: `[${rows[0]?.items ?? ''}]`, total: rows[0]?.total ?? 0 };
 }
 
 export const MATRIX_CSV_HEADER = 'task,locality,state,category,text,changedAt,changedBy,resolvedByDocument';

@@ -19,6 +19,8 @@ CREATE TABLE "locality_cells" (
     "resolved_by" JSONB,
     "last_seq" INTEGER NOT NULL,
     "last_hash" TEXT NOT NULL,
+    -- The cell as the matrix shows it (JSON), written with the cell so reads concatenate ready text.
+    "rendered" TEXT NOT NULL,
 
     CONSTRAINT "locality_cells_pkey" PRIMARY KEY ("locality_code", "task_code"),
     CONSTRAINT "locality_cells_state_check" CHECK ("state" IN ('NOT_STARTED', 'IMPLEMENTING', 'WORKABLE', 'OBSTACLE')),
