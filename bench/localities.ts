@@ -13,7 +13,7 @@ import { summary, timed } from './stats';
 
 export interface LocalityFigures {
   report: { cells: number; firstMs: number; resendMs: number; allLocalitiesSeconds: number };
-  matrix: { cells: number; ministryP50: number; ministryP95: number; localityP50: number; localityP95: number; ministryCells: number; localityCells: number };
+  matrix: { cells: number; ministryFirstMs: number; ministryP50: number; ministryP95: number; localityFirstMs: number; localityP50: number; localityP95: number; ministryCells: number; localityCells: number };
   csv: { cells: number; p50Ms: number; maxMs: number; bytes: number };
   storm: { localities: number; sent: number; outboxRows: number; outboxFiles: number; seconds: number };
 }
@@ -82,7 +82,8 @@ export async function benchLocalities(stack: Stack, cfg: Config, dataDir: string
       total = ((await res.json()) as { total: number }).total;
       ms.push(t);
     }
-    return { ...summary(ms), total };
+    // The first read renders; later ones find the answer kept until a cell or task changes.
+    return { ...summary(ms.slice(1)), first: Math.round((ms[0] as number) * 100) / 100, total };
   };
   const ministry = await read('ministry=BYT');
   const locality = await read('locality=HCM');
@@ -116,7 +117,7 @@ export async function benchLocalities(stack: Stack, cfg: Config, dataDir: string
 
   return {
     report: { cells: tasks.length, firstMs: Math.round(first.ms), resendMs: Math.round(resend.ms), allLocalitiesSeconds: Math.round(allLocalitiesSeconds * 100) / 100 },
-    matrix: { cells: lines, ministryP50: ministry.p50, ministryP95: ministry.p95, localityP50: locality.p50, localityP95: locality.p95, ministryCells: ministry.total, localityCells: locality.total },
+    matrix: { cells: lines, ministryFirstMs: ministry.first, localityFirstMs: locality.first, ministryP50: ministry.p50, ministryP95: ministry.p95, localityP50: locality.p50, localityP95: locality.p95, ministryCells: ministry.total, localityCells: locality.total },
     csv: { cells: lines, p50Ms: summary(csvMs).p50, maxMs: summary(csvMs).max, bytes },
     storm: { localities: localities.length, sent: notices.notified, outboxRows, outboxFiles, seconds: Math.round(stormMs / 10) / 100 },
   };
@@ -144,12 +145,12 @@ export function localityResults(f: LocalityFigures): {
     },
     {
       name: 'matrix for one ministry and one locality',
-      figure: { ministryP50: f.matrix.ministryP50, ministryP95: f.matrix.ministryP95, ministryCells: f.matrix.ministryCells, localityP50: f.matrix.localityP50, localityP95: f.matrix.localityP95, localityCells: f.matrix.localityCells },
+      figure: { ministryFirstMs: f.matrix.ministryFirstMs, ministryP50: f.matrix.ministryP50, ministryP95: f.matrix.ministryP95, ministryCells: f.matrix.ministryCells, localityFirstMs: f.matrix.localityFirstMs, localityP50: f.matrix.localityP50, localityP95: f.matrix.localityP95, localityCells: f.matrix.localityCells },
       anchor: null,
       ratio: null,
       target: 'p50 < 50 ms each',
       id: 'matrix',
-      note: 'GET /api/matrix?ministry=BYT and ?locality=HCM (JSON) as Home Affairs, sequential, every cell written',
+      note: 'GET /api/matrix?ministry=BYT and ?locality=HCM (JSON) as Home Affairs, sequential, every cell written; *FirstMs = the first read (renders from the stored cell JSON), p50/p95 = the reads after it (answer kept per API process until a cell or task changes)',
     },
     {
       name: `full matrix CSV (${f.csv.cells} cells)`,
@@ -158,7 +159,7 @@ export function localityResults(f: LocalityFigures): {
       ratio: null,
       target: '32,266 cells, < 2 s',
       id: 'matrixCsv',
-      note: 'GET /api/matrix?format=csv, five times; built by PostgreSQL as one string',
+      note: 'GET /api/matrix?format=csv, five times; built by PostgreSQL as one string; maxMs is the first (uncached) read',
     },
     {
       name: `a round's reminder storm (${f.storm.localities} localities)`,

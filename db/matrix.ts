@@ -197,3 +197,14 @@ export async function localityStatuses(db: Db): Promise<LocalityStatus[]> {
   );
   return rows;
 }
+
+/**
+ * Changes whenever what the matrix shows may have changed: every cell write appends a cell event,
+ * and task changes (lead ministry, status) move `tasks.updated_at`. Two index-or-tiny reads.
+ */
+export async function matrixGeneration(db: Db): Promise<string> {
+  const { rows } = await db.pool.query<{ g: string }>(
+    prepared(`SELECT (SELECT coalesce(max(id), 0) FROM cell_events)::text || ':' || (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM tasks) AS g`, []),
+  );
+  return rows[0]?.g ?? '';
+}

@@ -2,7 +2,8 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { cellHistory, submitLocalityReport, verifyCellChain } from '../../db/locality-cells';
-import { localityStatuses, localityTasks, matrixBottlenecks, matrixCsv, matrixJson, type MatrixFilter } from '../../db/matrix';
+import { localityStatuses, localityTasks, matrixBottlenecks, matrixCsv, matrixGeneration, matrixJson, type MatrixFilter } from '../../db/matrix';
+import { MatrixCache } from '../matrix-cache';
 import { localityExists } from '../../db/reference-data';
 import { localityRounds } from '../../db/reporting-rounds';
 import { getTask } from '../../db/tasks';
@@ -61,6 +62,7 @@ const TITLES = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unpr
 export function localityRoutes(deps: { db: Db; registry: RouteRegistry }): Router {
   const { db, registry } = deps;
   const router = Router();
+  const cache = new MatrixCache();
 
   async function existingLocality(code: string): Promise<void> {
     if (!(await localityExists(db, code))) throw notFound(`There is no locality ${code}.`);
@@ -171,13 +173,17 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry }): Route
         throw new HttpProblem(422, 'Unprocessable Content', `Unknown locality ${scoped.locality}.`, { errors: [{ field: 'query.locality', message: 'unknown locality' }] });
       }
       const wantsCsv = format === 'csv' || (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
-      if (wantsCsv) {
-        res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="matrix.csv"');
-        res.send(await matrixCsv(db, scoped));
-        return;
+      const key = `${wantsCsv ? 'csv' : 'json'} ${JSON.stringify(scoped)}`;
+      const generation = await matrixGeneration(db);
+      let body = cache.get(key, generation);
+      if (body === null) {
+        const fresh = wantsCsv ? await matrixCsv(db, scoped) : await matrixJson(db, scoped).then((m) => `{"items":${m.itemsJson},"total":${m.total}}`);
+        cache.put(key, generation, fresh);
+        body = fresh;
       }
-      const m = await matrixJson(db, scoped);
-      res.type('application/json').send(`{"items":${m.itemsJson},"total":${m.total}}`);
+      if (wantsCsv) res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="matrix.csv"');
+      else res.type('application/json');
+      res.send(body);
     },
   });
 

@@ -131,6 +131,17 @@ describe('reading the matrix', () => {
     expect(all.body.total).toBe(34);
   });
 
+  it('when a cell changes after the matrix was read, then the next read shows the change (no stale answer)', async () => {
+    const before = await request(app).get(`/api/matrix?task=${A}&locality=HCM`).set(as('home-affairs'));
+    expect(before.body.items[0]).toMatchObject({ state: 'WORKABLE' });
+    await request(app).post('/api/localities/HCM/report').set(as('locality:HCM')).send({ cells: [{ task: A, state: 'IMPLEMENTING' }] }).expect(200);
+    const after = await request(app).get(`/api/matrix?task=${A}&locality=HCM`).set(as('home-affairs'));
+    expect(after.body.items[0]).toMatchObject({ state: 'IMPLEMENTING', changedBy: 'locality:HCM' });
+    await request(app).post('/api/localities/HCM/report').set(as('locality:HCM')).send({ cells: [{ task: A, state: 'WORKABLE' }] }).expect(200);
+    const csv = await request(app).get(`/api/matrix?task=${A}&locality=HCM&format=csv`).set(as('home-affairs'));
+    expect(csv.text).toContain(`${A},HCM,WORKABLE,`);
+  });
+
   it('when the matrix is asked for as CSV, then every applicable cell is one line, quoted where needed', async () => {
     const res = await request(app).get(`/api/matrix?format=csv&locality=HCM`).set(as('home-affairs'));
     expect(res.headers['content-type']).toContain('text/csv');
