@@ -281,7 +281,7 @@ export const summaryResponse = z.object({
   total: z.number().int(),
   byStatus: z.record(status, z.object({ count: z.number().int(), percent: z.number() })),
   byMinistry: z.array(z.object({ ministry: z.string(), name: z.string(), total: z.number().int(), open: z.number().int(), overdue: z.number().int() })),
-  localities: z.object({ reported: z.number().int(), total: z.number().int() }),
+  localities: z.object({ reported: z.number().int().meta({ description: 'localities that reported in the current reporting round (the latest opened); GET /api/localities lists them' }), total: z.number().int() }),
   stuckTasks: z
     .number()
     .int()

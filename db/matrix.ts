@@ -208,3 +208,20 @@ export async function matrixGeneration(db: Db): Promise<string> {
   );
   return rows[0]?.g ?? '';
 }
+
+/**
+ * Each locality's report in the round that was current at `asOfMs` (the latest opened by then), as
+ * of that instant: what the live "N of 34 reported" counted at the time (YYYY-MM-DD, Viet Nam).
+ */
+export async function localityReportsAsOf(db: Db, asOfMs: number): Promise<{ code: string; reportedAt: string | null }[]> {
+  const { rows } = await db.pool.query<{ code: string; reportedAt: string | null }>(
+    `WITH cur AS (SELECT id FROM reporting_rounds WHERE created_at <= ($1::timestamptz AT TIME ZONE 'UTC') OR kind = 'SEED'
+                   ORDER BY opened_on DESC, created_at DESC, id DESC LIMIT 1)
+     SELECT l.code, to_char((rl.reported_at AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') AS "reportedAt"
+       FROM localities l
+       LEFT JOIN round_localities rl ON rl.locality_code = l.code AND rl.round_id = (SELECT id FROM cur) AND rl.reported_at <= ($1::timestamptz AT TIME ZONE 'UTC')
+      ORDER BY l.code`,
+    [new Date(asOfMs).toISOString()],
+  );
+  return rows;
+}
