@@ -7,7 +7,7 @@ import type { TaskDefinition } from '../../domain/task';
 import { verifyChain } from '../../db/audit-chain';
 import { history } from '../../db/audit-events';
 import type { Db } from '../../db/client';
-import { knownMinistryCodes } from '../../db/reference-data';
+import { knownMinistryCodes, localityExists } from '../../db/reference-data';
 import { getTask, listTasks, taskPageJson, type ApiTask } from '../../db/tasks';
 import { policyFromConfig, startTaskWorkflow } from '../../temporal/task-client';
 import { actorOf, principalOf } from '../auth';
