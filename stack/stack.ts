@@ -25,6 +25,7 @@ import { startTemporalDevServer, type RunningTemporal } from '../embedded/tempor
 import { policyFromConfig } from '../temporal/task-client';
 import { createLogger, type Logger } from '../logging/logger';
 import { createTaskWorker } from '../worker/create-worker';
+import { workerTuning } from '../worker/tuning';
 
 export interface Stack {
   databaseUrl: string;
@@ -151,6 +152,7 @@ export async function startStack(
         namespace: cfg.TEMPORAL_NAMESPACE,
         taskQueue: cfg.TEMPORAL_TASK_QUEUE,
         deps: { db, mailer, mailFrom: cfg.MAIL_FROM, leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS, digests: digestSettingsFromConfig(cfg), logger },
+        tuning: workerTuning(cfg),
       });
       const running = worker.run();
       stops.push(async () => {

@@ -10,6 +10,7 @@ import { createMailer } from '../activities/mailer';
 import { digestSettingsFromConfig } from '../activities/digests';
 import { ensureDigestSchedules } from '../temporal/digest-schedules';
 import { createTaskWorker } from './create-worker';
+import { workerTuning } from './tuning';
 
 /** Production entry point: `npm run worker` with DATABASE_URL and TEMPORAL_ADDRESS set. */
 const cfg = config();
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     deps: { db, mailer, mailFrom: cfg.MAIL_FROM, leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS, digests: digestSettingsFromConfig(cfg), logger },
+    tuning: workerTuning(cfg),
     ...(cfg.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE } } : {}),
   });
   await ensureSchedules(cfg.TEMPORAL_ADDRESS, logger);
