@@ -16,14 +16,14 @@ import readline from 'node:readline';
 import { Client } from '@temporalio/client';
 import { NativeConnection, bundleWorkflowCode } from '@temporalio/worker';
 import { createMailer } from '../activities/mailer';
-import { importTasks, validateCatalog } from '../catalog/importer';
+import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer';
 import { reference } from '../catalog/reference-data';
 import { loadConfig, type Config } from '../config/env';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../domain/dates';
 import type { TaskDefinition } from '../domain/task';
-import { CATALOG_FILE, startStack } from '../infra/stack';
-import { createPrisma, sqlPool } from '../infra/db';
-import { policyFromConfig } from '../infra/task-client';
+import { connectDb } from '../db/client';
+import { startStack } from '../stack/stack';
+import { policyFromConfig } from '../temporal/task-client';
 import { createTaskWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { workerTuning, type WorkerTuning } from '../worker/tuning';
 import { localityReportUpdate, taskWorkflowId } from '../workflows/messages';
@@ -78,7 +78,7 @@ interface Figures {
 /** One candidate in its own process: a worker with the setting, the client on its connection. */
 async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataDir: string }): Promise<Figures> {
   const cfg = loadConfig({ ...process.env, DATA_DIR: spec.dataDir });
-  const prisma = createPrisma(cfg.DATABASE_URL as string);
+  const db = connectDb(cfg.DATABASE_URL as string);
   const mailer = createMailer({ outboxDir: path.join(spec.dataDir, 'outbox') });
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS as string });
   const taskQueue = `tuning-${spec.prefix}`;
@@ -86,7 +86,7 @@ async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataD
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue,
-    deps: { prisma, mailer, mailFrom: cfg.MAIL_FROM },
+    deps: { db, mailer, mailFrom: cfg.MAIL_FROM },
     workflowBundle: { codePath: spec.bundle },
     tuning: tuningFor(cfg, spec.knobs),
   });
@@ -106,7 +106,7 @@ async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataD
       dueDate,
       focalPoint: { name: 'Focal point', email: `focal${i}@ministries.example` },
     }));
-    const imported = await importTasks({ prisma, temporal: client, taskQueue, policy, tasks, concurrency: 16, eagerStart: true });
+    const imported = await importTasks({ db, temporal: client, taskQueue, policy, tasks, concurrency: 16, eagerStart: true });
 
     const updateMs: number[] = [];
     const t1 = Date.now();
@@ -123,8 +123,8 @@ async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataD
     const until = dueAt + 180_000;
     let last = { n: 0, at: null as Date | null };
     while (Date.now() < until) {
-      const r = await sqlPool(prisma).query<{ n: string; at: Date | null }>(`SELECT count(*) AS n, max(sent_at) AS at FROM notifications WHERE task_code LIKE $1 AND status = 'SENT'`, [`${spec.prefix}-%`]);
-      last = { n: Number(r.rows[0]?.n), at: r.rows[0]?.at ?? null };
+      const r = await db.prisma.notification.aggregate({ where: { taskCode: { startsWith: `${spec.prefix}-` }, status: 'SENT' }, _count: true, _max: { sentAt: true } });
+      last = { n: r._count, at: r._max.sentAt };
       if (last.n >= TASKS) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -141,7 +141,7 @@ async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataD
     worker.shutdown();
     await running;
     await connection.close();
-    await prisma.$disconnect();
+    await db.close();
     mailer.close();
   }
 }
