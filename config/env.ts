@@ -67,6 +67,17 @@ export const envSchema = z.object({
     .default('true')
     .transform((s) => s === 'true'),
 
+  /** `npm start`: import the bundled catalog into an empty database (`false`: start empty). */
+  SEED_CATALOG: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((s) => s === 'true'),
+  /**
+   * Set by `npm start` for the API and worker it runs: the supervisor's pid. A child whose
+   * supervisor is gone (killed without the chance to stop it) shuts itself down.
+   */
+  SUPERVISOR_PID: z.coerce.number().int().min(1).optional(),
+
   SMTP_URL: optionalString,
   MAIL_FROM: z.string().min(3).default('Delegated-tasks tracker <tracker@localhost>'),
   HOME_AFFAIRS_EMAIL: z.email().default('delegation-office@moha.localhost'),
