@@ -73,7 +73,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function startNpm(ports: Record<string, number>): Promise<{ npm: ChildProcess; output: string[] }> {
+async function startNpm(ports: Record<string, number>): Promise<{ npm: ChildProcess; output: string[]; closed: Promise<void> }> {
   const npm = spawn('npm', ['start'], {
     cwd: ROOT,
     // Its own process group, as a terminal gives it: Ctrl-C is SIGINT to that whole group.
@@ -93,6 +93,8 @@ async function startNpm(ports: Record<string, number>): Promise<{ npm: ChildProc
     },
   });
   const output: string[] = [];
+  // 'close' comes once npm has exited and its output has been read to the end.
+  const closed = new Promise<void>((resolve) => npm.once('close', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start not up after 180 s:\n${output.join('')}`)), 180_000);
     const onData = (chunk: Buffer) => {
@@ -109,7 +111,7 @@ async function startNpm(ports: Record<string, number>): Promise<{ npm: ChildProc
       reject(new Error(`npm start exited (${code}) before it was up:\n${output.join('')}`));
     });
   });
-  return { npm, output };
+  return { npm, output, closed };
 }
 
 const cases: [string, (npm: ChildProcess) => void][] = [
@@ -121,7 +123,7 @@ const cases: [string, (npm: ChildProcess) => void][] = [
 describe('npm start', () => {
   it.each(cases)('when it gets %s, then PostgreSQL, Temporal, the API and the worker are all gone and their ports free', async (_name, signal) => {
     const ports = { api: await freePort(), postgres: await freePort(), temporal: await freePort(), ui: await freePort() };
-    const { npm, output } = await startNpm(ports);
+    const { npm, output, closed } = await startNpm(ports);
     const tree = descendants(npm.pid as number);
     const role = (re: RegExp) => tree.filter((p) => re.test(p.cmd));
     // The four parts run as separate processes under npm start.
@@ -138,6 +140,7 @@ describe('npm start', () => {
     const left = tree.filter((p) => alive(p.pid));
     expect({ npmAlive: alive(npm.pid as number), left }).toEqual({ npmAlive: false, left: [] });
     for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
     expect(output.join('')).toContain('stopped.');
   });
 });
