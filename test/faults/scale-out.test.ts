@@ -51,7 +51,7 @@ async function apiProcess() {
       // Far longer than any wait below: a page that changes is seen through PostgreSQL's notification, not expiry.
       LIST_CACHE_SECONDS: '600',
     },
-    /api: listening/,
+    /listening on http/,
   );
   return Object.assign(proc, { url: `http://127.0.0.1:${port}` });
 }
