@@ -137,8 +137,21 @@ async function runOnce(run: number): Promise<Run> {
     const n = quick ? 100 : 500;
     const open = tasks.filter((t) => t.status === 'REQUIRES_GUIDANCE').slice(0, 50).map((t) => t.code);
     log(`2. ${n} transitions through the API over ${open.length} tasks`);
+    const apiEnv = (cacheSeconds: number) => ({
+      DATABASE_URL: stack.databaseUrl,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
+      TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      LOG_REQUESTS: 'false',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      LIST_CACHE_SECONDS: String(cacheSeconds),
+    });
     const state = new Map(open.map((c) => [c, 'REQUIRES_GUIDANCE']));
-    const api = stack.apiUrl;
+    // As deployed (npm start and production alike): the API in its own process, the worker here.
+    const apiProc = await runTs('api/main.ts', [], { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/);
+    const api = (/https?:\/\/[^/\s"]+/.exec(apiProc.readyLine) as RegExpExecArray)[0];
     const transitionMs: number[] = [];
     // The first 20 of each warm up (JIT, connection pools, prepared statements) and are not counted.
     const warmUp = 20;
@@ -155,6 +168,7 @@ async function runOnce(run: number): Promise<Run> {
       if (i >= warmUp) transitionMs.push(ms);
       state.set(code, body.to);
     }
+    await apiProc.stop();
     const noop = client.workflow.getHandle('noop-0');
     const noopMs: number[] = [];
     for (let i = 0; i < n + warmUp; i++) {
@@ -170,7 +184,7 @@ async function runOnce(run: number): Promise<Run> {
       ratio: round(ts.p50 / ns.p50),
       target: 'p50 < 25 ms and <= 2x the no-op update, p99 < 75 ms',
       id: 'transition',
-      note: `ms, after ${warmUp} uncounted of each; API + Workflow Update + audit/read-model statement + response; anchor: a no-op Workflow Update sent with the client`,
+      note: `ms, after ${warmUp} uncounted of each; the API (npm run api) in its own process, the worker in the benchmark process: HTTP + auth + Workflow Update + audit/read-model statement + response; anchor: a no-op Workflow Update sent with the client`,
     });
 
     busy.list = await settle();
@@ -178,18 +192,6 @@ async function runOnce(run: number): Promise<Run> {
     // `npm run api` does in production, so the load generator (here) does not share their event loop.
     const duration = quick ? 3 : 10;
     log(`3. list throughput, 50 connections for ${duration} s each`);
-    const apiEnv = (cacheSeconds: number) => ({
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
-      TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      LOG_REQUESTS: 'false',
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
-      LIST_CACHE_SECONDS: String(cacheSeconds),
-    });
     const listPath = '/api/tasks?status=REQUIRES_GUIDANCE&limit=50';
     const cannon = (url: string, h: Record<string, string> = {}) => autocannon({ url, connections: 50, duration, headers: h });
     const measure = async (script: string, env: NodeJS.ProcessEnv, ready: RegExp, path: string, h: Record<string, string> = {}) => {
@@ -233,7 +235,7 @@ async function runOnce(run: number): Promise<Run> {
       for (const p of ['summary', 'bottlenecks']) {
         const ms: number[] = [];
         for (let i = 0; i < reps; i++) {
-          const [res, t] = await timed(() => fetch(`${api}/api/dashboard/${p}`, { headers }));
+          const [res, t] = await timed(() => fetch(`${stack.apiUrl}/api/dashboard/${p}`, { headers }));
           await res.arrayBuffer();
           ms.push(t);
         }
