@@ -119,7 +119,7 @@ async function runOnce(run: number): Promise<ScaleRun> {
     const dueAt = Date.now() + (60 + TASKS * 0.08) * 1000;
     let dueDate = vietnamDate(dueAt);
     if (deadlineInstant(dueDate) - dueAt < 60_000) dueDate = addDays(dueDate, 1);
-    const policy = { ...policyFromConfig(cfg), reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
+    const policy = { ...policyFromConfig(cfg), perTaskReminders: true, reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
     const tasks: TaskDefinition[] = Array.from({ length: TASKS }, (_, i) => {
       const base = catalog[i % catalog.length] as TaskDefinition;
       const copy = Math.floor(i / catalog.length);

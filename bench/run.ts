@@ -329,7 +329,7 @@ async function runOnce(run: number): Promise<Run> {
     let dueDate = vietnamDate(dueAt);
     if (deadlineInstant(dueDate) - dueAt < 60_000) dueDate = addDays(dueDate, 1);
     // Deadlines are whole days; a fractional offset puts the reminder at exactly `dueAt`.
-    const policy = { ...policyFromConfig(cfg), reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
+    const policy = { ...policyFromConfig(cfg), perTaskReminders: true, reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
     log(`5. deadline storm: ${stormN} reminders due at ${new Date(dueAt).toISOString()}`);
     const stormTasks: TaskDefinition[] = Array.from({ length: stormN }, (_, i) => ({
       ...(tasks[i % tasks.length] as TaskDefinition),

@@ -98,7 +98,7 @@ async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataD
     const dueAt = Date.now() + 15_000 + TASKS * 70;
     let dueDate = vietnamDate(dueAt);
     if (deadlineInstant(dueDate) - dueAt < 60_000) dueDate = addDays(dueDate, 1);
-    const policy = { ...policyFromConfig(cfg), reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
+    const policy = { ...policyFromConfig(cfg), perTaskReminders: true, reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
     const tasks: TaskDefinition[] = Array.from({ length: TASKS }, (_, i) => ({
       ...(catalog[i % catalog.length] as TaskDefinition),
       code: `${spec.prefix}-${String(i).padStart(5, '0')}`,
