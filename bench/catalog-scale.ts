@@ -136,6 +136,7 @@ async function runOnce(run: number): Promise<ScaleRun> {
     f.cpuStartTracker = round(cpu1.tracker - cpu0.tracker);
     f.cpuStartTemporal = round(cpu1.temporal - cpu0.temporal);
     f.cpuStartPostgres = round(cpu1.postgres - cpu0.postgres);
+    log(JSON.stringify(f));
 
     // A short pause, not settle(): on a shared machine that can wait a minute, and the storm is timed.
     await new Promise((r) => setTimeout(r, 5_000));
@@ -161,6 +162,7 @@ async function runOnce(run: number): Promise<ScaleRun> {
       ms.push(t);
     }
     f.summaryP50 = summary(ms).p50;
+    log(JSON.stringify(f));
 
     f.startDoneBeforeStorm = Date.now() < dueAt ? 1 : 0;
     if (Date.now() < dueAt) await new Promise((r) => setTimeout(r, dueAt - Date.now()));
