@@ -8,6 +8,7 @@ import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer'
 import { connectDb } from '../db/client';
 import { hasTasks } from '../db/tasks';
 import { ensureDevTokens } from '../embedded/dev-tokens';
+import { readOrCreateSecret } from '../embedded/embedded-postgres';
 import { runtimeFile } from '../embedded/runtime-target';
 import { SupervisedChild } from '../embedded/supervised-child';
 import { policyFromConfig } from '../temporal/task-client';
@@ -54,6 +55,8 @@ export async function startSupervisedStack(cfg: Config, opts: { log?: (line: str
       PUBLIC_BASE_URL: cfg.publicBaseUrl,
       SUPERVISOR_PID: String(process.pid),
       WORKFLOW_BUNDLE: bundle,
+      // Page sessions survive a restarted API child (and `npm start` restarts) with one kept secret.
+      SESSION_SECRET: cfg.SESSION_SECRET ?? readOrCreateSecret(cfg.dataDir, 'session-secret'),
     };
     const worker = new SupervisedChild({ name: 'worker', script: 'worker/main.ts', env, ready: /polling task queue/, log });
     const api = new SupervisedChild({ name: 'api', script: 'api/main.ts', env, ready: /listening on http/, log });
