@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -56,7 +57,8 @@ export async function startSupervisedStack(cfg: Config, opts: { log?: (line: str
       SUPERVISOR_PID: String(process.pid),
       WORKFLOW_BUNDLE: bundle,
       // Page sessions survive a restarted API child (and `npm start` restarts) with one kept secret.
-      SESSION_SECRET: cfg.SESSION_SECRET ?? readOrCreateSecret(cfg.dataDir, 'session-secret'),
+      // (The kept secret is 24 characters; the environment's schema wants 32 or more: its SHA-256 in hex.)
+      SESSION_SECRET: cfg.SESSION_SECRET ?? crypto.createHash('sha256').update(readOrCreateSecret(cfg.dataDir, 'session-secret')).digest('hex'),
     };
     const worker = new SupervisedChild({ name: 'worker', script: 'worker/main.ts', env, ready: /polling task queue/, log });
     const api = new SupervisedChild({ name: 'api', script: 'api/main.ts', env, ready: /listening on http/, log });
