@@ -2,16 +2,9 @@ import { z } from 'zod';
 import { CELL_STATES, CELL_TEXT_MAX, OBSTACLE_CATEGORIES } from '../domain/locality-cells';
 import { ROUND_KINDS, ROUND_STATUSES } from '../domain/reporting-round';
 import { DELEGATION_LEVELS, TASK_STATUSES } from '../domain/task';
-import { calendarDate, code, taskCode } from './schemas';
+import { calendarDate, code, localityCode, ministryCode, requiredText, taskCode, text } from './schemas';
 
 /** Request and response shapes of the localities × tasks matrix and the reporting rounds. */
-
-const printable = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), 'must not contain control characters')
-    .refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), 'must be well-formed Unicode');
 
 export const roundId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'must be a round id of a-z, 0-9 and "-" (at most 60)').meta({ example: 'monthly-2026-01' });
 export const cellState = z.enum(CELL_STATES);
@@ -21,12 +14,20 @@ export const localityCodeParams = z.strictObject({ code });
 export const cellParams = z.strictObject({ code, task: taskCode });
 export const roundParams = z.strictObject({ id: roundId });
 
-export const cellEntry = z.strictObject({
-  task: taskCode,
-  state: cellState,
-  category: obstacleCategory.nullable().optional().meta({ description: 'required for OBSTACLE, not allowed otherwise' }),
-  text: printable(CELL_TEXT_MAX).optional().meta({ description: 'required for OBSTACLE: what blocks it' }),
-});
+/** An OBSTACLE names its category and what blocks it; the other states carry neither category nor required text. */
+export const cellEntry = z.discriminatedUnion('state', [
+  z.strictObject({
+    task: taskCode,
+    state: z.literal('OBSTACLE'),
+    category: obstacleCategory,
+    text: requiredText(CELL_TEXT_MAX).meta({ description: 'what blocks it' }),
+  }),
+  z.strictObject({
+    task: taskCode,
+    state: cellState.exclude(['OBSTACLE']),
+    text: text(CELL_TEXT_MAX).optional(),
+  }),
+]);
 
 export const localityReportBody = z.strictObject({
   round: roundId.optional().meta({ description: 'the round this report answers; absent: every open round' }),
@@ -55,13 +56,13 @@ export const cellResponse = z.object({
 });
 
 export const matrixQuery = z.strictObject({
-  locality: code.optional(),
-  ministry: code.optional().meta({ description: 'lead ministry of the task' }),
+  locality: localityCode.optional(),
+  ministry: ministryCode.optional().meta({ description: 'lead ministry of the task' }),
   task: taskCode.optional(),
   state: cellState.optional(),
   category: obstacleCategory.optional(),
   level: z.enum(DELEGATION_LEVELS).optional(),
-  sector: printable(200).optional(),
+  sector: text(200).optional(),
   format: z.enum(['json', 'csv']).optional(),
 });
 export type MatrixQuery = z.infer<typeof matrixQuery>;
@@ -69,10 +70,10 @@ export type MatrixQuery = z.infer<typeof matrixQuery>;
 export const matrixResponse = z.object({ items: z.array(cellResponse), total: z.number().int() });
 
 export const bottleneckQuery = z.strictObject({
-  locality: code.optional(),
-  ministry: code.optional(),
+  locality: localityCode.optional(),
+  ministry: ministryCode.optional(),
   level: z.enum(DELEGATION_LEVELS).optional(),
-  sector: printable(200).optional(),
+  sector: text(200).optional(),
 });
 
 export const matrixBottlenecksResponse = z.object({
@@ -144,5 +145,5 @@ export const openRoundBody = z.strictObject({
   dueDate: calendarDate,
   id: roundId.optional().meta({ description: 'default: extra-<today>-<n>' }),
 });
-export const extendRoundBody = z.strictObject({ dueDate: calendarDate, reason: printable(2000).refine((s) => s.trim() !== '', 'must not be empty') });
-export const closeRoundBody = z.strictObject({ reason: printable(2000).refine((s) => s.trim() !== '', 'must not be empty') });
+export const extendRoundBody = z.strictObject({ dueDate: calendarDate, reason: requiredText(2000) });
+export const closeRoundBody = z.strictObject({ reason: requiredText(2000) });

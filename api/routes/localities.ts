@@ -56,7 +56,7 @@ function scopedFilter(p: Principal, q: MatrixFilter): MatrixFilter {
   throw forbidden('The public reads aggregates only: GET /api/matrix/bottlenecks.');
 }
 
-const REFUSAL_STATUS = { FORBIDDEN: 403, UNKNOWN_LOCALITY: 404, UNKNOWN_ROUND: 422, ROUND_CLOSED: 409, INVALID_CELLS: 422 } as const;
+const REFUSAL_STATUS = { FORBIDDEN: 403, UNKNOWN_LOCALITY: 404, UNKNOWN_ROUND: 404, ROUND_CLOSED: 409, INVALID_CELLS: 409 } as const;
 const TITLES = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content' } as const;
 
 export function localityRoutes(deps: { db: Db; registry: RouteRegistry }): Router {
@@ -163,7 +163,7 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry }): Route
     access: 'home-affairs all; a locality its own cells; a ministry the cells of tasks it leads or coordinates; public: 403 (aggregates only)',
     query: matrixQuery,
     responses: {
-      200: { description: 'cells', schema: matrixResponse },
+      200: { description: 'cells (JSON), or with format=csv or Accept: text/csv every matching cell as CSV', schema: matrixResponse, alternatives: { 'text/csv': { type: 'string' } } },
       ...problems(400, 401, 403, 422),
     },
     handler: async ({ query }, req, res) => {

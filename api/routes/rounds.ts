@@ -12,7 +12,7 @@ import { closeRoundUpdate, extendRoundUpdate } from '../../workflows/round-messa
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import { closeRoundBody, extendRoundBody, openRoundBody, roundDetailResponse, roundListQuery, roundListResponse, roundParams, roundResponse } from '../locality-schemas';
-import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
+import { conflict, forbidden, notFound, unavailable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
 import { emptyQuery, problemResponse } from '../schemas';
 import { isUnavailable } from '../task-commands';
@@ -45,7 +45,8 @@ export function roundRoutes(deps: { db: Db; temporal: Client; config: Config; re
         const r = err.cause.details?.[0] as RoundRefusal | undefined;
         if (r?.code === 'FORBIDDEN') throw forbidden(r.message);
         if (r?.code === 'ROUND_CLOSED') throw conflict(r.message, { code: r.code });
-        throw unprocessable(err.cause.message, r?.field ? { errors: [{ field: `body.${r.field}`, message: r.message }] } : {});
+        // A refusal of the round's own rules depends on its state (its due date, whether it is open): 409.
+        throw conflict(err.cause.message, r?.field ? { errors: [{ field: `body.${r.field}`, message: r.message }] } : {});
       }
       if (err instanceof WorkflowNotFoundError) throw conflict(`Round ${id} has no running workflow (it is closed or was recorded, not run).`, { code: 'ROUND_CLOSED' });
       if (isUnavailable(err)) throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });
@@ -93,7 +94,7 @@ export function roundRoutes(deps: { db: Db; temporal: Client; config: Config; re
     handler: async ({ body }, _req, res) => {
       homeAffairs(res);
       const today = vietnamDate(Date.now());
-      if (body.dueDate <= today) throw unprocessable('The due date must be after today.', { errors: [{ field: 'body.dueDate', message: `must be after ${today}` }] });
+      if (body.dueDate <= today) throw conflict('The due date must be after today.', { errors: [{ field: 'body.dueDate', message: `must be after ${today}` }] });
       let id = body.id;
       if (!id) {
         const taken = new Set(await roundIdsLike(db, `extra-${today}`));

@@ -49,7 +49,17 @@ async function cellsOf(locality: string) {
 }
 
 describe("a locality's bulk report", () => {
-  it('when any cell is bad, then nothing changes and every bad cell is named (422)', async () => {
+  it('when an OBSTACLE lacks its category, then the schema refuses the report naming the cell field (400) and nothing changes', async () => {
+    const res = await request(app)
+      .post('/api/localities/HCM/report')
+      .set(as('locality:HCM'))
+      .send({ cells: [{ task: A, state: 'WORKABLE' }, { task: B, state: 'OBSTACLE', text: 'thiếu cán bộ' }] });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('body.cells.1.category');
+    expect(await cellsOf('HCM')).toEqual([]);
+  });
+
+  it('when any cell conflicts with the catalog, then nothing changes and every bad cell is named (409)', async () => {
     const res = await request(app)
       .post('/api/localities/HCM/report')
       .set(as('locality:HCM'))
@@ -58,15 +68,13 @@ describe("a locality's bulk report", () => {
           { task: A, state: 'WORKABLE' },
           { task: 'NO-SUCH-TASK', state: 'WORKABLE' },
           { task: ONLY_HNI, state: 'IMPLEMENTING' },
-          { task: B, state: 'OBSTACLE', text: 'thiếu cán bộ' },
         ],
       });
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(409);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.body.errors).toEqual([
       { field: 'body.cells.1.task', cell: { task: 'NO-SUCH-TASK', locality: 'HCM' }, message: 'unknown task NO-SUCH-TASK' },
       { field: 'body.cells.2.task', cell: { task: ONLY_HNI, locality: 'HCM' }, message: `task ${ONLY_HNI} does not apply to HCM` },
-      { field: 'body.cells.3.category', cell: { task: B, locality: 'HCM' }, message: 'an OBSTACLE needs a category' },
     ]);
     expect(await cellsOf('HCM')).toEqual([]);
   });
@@ -175,7 +183,7 @@ describe('reading the matrix', () => {
     expect(res.body.byMinistry).toContainEqual(expect.objectContaining({ ministry: 'BGDDT', obstacles: 1 }));
   });
 
-  it('when tasks are filtered by locality, level and sector, then only matching tasks come back; an unknown locality is 422', async () => {
+  it('when tasks are filtered by locality, level and sector, then only matching tasks come back; an unknown locality is 400', async () => {
     const codes = async (q: string) => ((await request(app).get(`/api/tasks?${q}&limit=500`).set(as('public'))).body.items as { code: string }[]).map((t) => t.code).filter((c) => [A, B, ONLY_HNI].includes(c)).sort();
     expect(await codes('locality=HCM')).toEqual([A, B].sort());
     expect(await codes('locality=HNI')).toEqual([A, B, ONLY_HNI].sort());
@@ -183,7 +191,7 @@ describe('reading the matrix', () => {
     expect(await codes('level=both')).toEqual([B]);
     expect(await codes('sector=health')).toEqual([B]);
     const bad = await request(app).get('/api/tasks?locality=XYZ').set(as('public'));
-    expect([bad.status, bad.body.errors?.[0]?.field]).toEqual([422, 'query.locality']);
+    expect([bad.status, bad.body.errors?.[0]?.field]).toEqual([400, 'query.locality']);
   });
 });
 
@@ -210,7 +218,7 @@ describe('reporting rounds over HTTP', () => {
     const extended = await request(app).post(`/api/rounds/${id}/extension`).set(as('home-affairs')).send({ dueDate: '2099-02-28', reason: 'Tết' });
     expect(extended.body).toMatchObject({ dueDate: '2099-02-28', extensions: 1 });
     const backwards = await request(app).post(`/api/rounds/${id}/extension`).set(as('home-affairs')).send({ dueDate: '2099-01-01', reason: 'x' });
-    expect([backwards.status, backwards.body.errors?.[0]?.field]).toEqual([422, 'body.dueDate']);
+    expect([backwards.status, backwards.body.errors?.[0]?.field]).toEqual([409, 'body.dueDate']);
 
     const closed = await request(app).post(`/api/rounds/${id}/close`).set(as('home-affairs')).send({ reason: 'enough answers' });
     expect(closed.body).toMatchObject({ status: 'CLOSED', closedEarly: true, reported: 1, total: 34 });
