@@ -86,7 +86,7 @@ async function runOnce(run: number): Promise<Run> {
     TEMPORAL_UI_PORT: String(await freePort()),
     LOG_REQUESTS: 'false',
     RATE_LIMIT_PER_MINUTE: '100000000',
-      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
   });
   const log = (s: string) => console.log(`[bench run ${run}/${RUNS} ${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
   log(`starting a fresh embedded stack in ${dataDir}${quick ? ' (quick mode)' : ''}`);
@@ -151,6 +151,7 @@ async function runOnce(run: number): Promise<Run> {
       HOST: '127.0.0.1',
       LOG_REQUESTS: 'false',
       RATE_LIMIT_PER_MINUTE: '100000000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
       LIST_CACHE_SECONDS: String(cacheSeconds),
     });
     const state = new Map(open.map((c) => [c, 'REQUIRES_GUIDANCE']));
