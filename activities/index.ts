@@ -1,3 +1,5 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { persistEvent } from '../db/audit-events';
 import type { Db } from '../db/client';
@@ -5,7 +7,9 @@ import { claimOutboxRow, recordSendFailure, recordSent, type OutboxMessage } fro
 import { PERSIST_REFUSED, permanentSqlState } from '../db/errors';
 import { clearStuck, markStuck } from '../db/stuck-tasks';
 import type { ReminderPoint } from '../domain/deadline-policy';
-import type { TaskEvent, TaskState, TaskView } from '../domain/task';
+import type { SettlementResult } from '../domain/settlement';
+import { settleUpdate, taskWorkflowId } from '../workflows/messages';
+import type { Actor, SettleInput, TaskEvent, TaskState, TaskView } from '../domain/task';
 import { createLogger, type Logger } from '../logging/logger';
 import { PermanentMailError, type Mailer } from './mailer';
 import { reminderEmail } from './reminder-email';
@@ -53,6 +57,12 @@ export interface Delivery {
   error?: string;
 }
 
+export interface SettleTaskInput {
+  task: string;
+  document: SettleInput['document'];
+  actor: Actor;
+}
+
 export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, digests, logger = createLogger({ level: 'info' }) }: ActivityDeps) {
   const log = logger.child({ component: 'activities' });
   /**
@@ -83,6 +93,25 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
 
   return {
     ...createDigestActivities({ db, mailer, mailFrom, settings: digests ?? { homeAffairsEmail: '', publicBaseUrl: '', dueSoonDays: 14 } }),
+
+    /**
+     * Applies a document to one task through its workflow's update, with the worker's client. The
+     * update id is fixed per document, and the workflow ignores a document it already holds, so a
+     * retry after a crash changes nothing twice. A refusal by the task is a result, not a failure.
+     */
+    async settleTask({ task, document, actor }: SettleTaskInput): Promise<SettlementResult> {
+      const handle = Context.current().client.workflow.getHandle(taskWorkflowId(task));
+      try {
+        const view = await handle.executeUpdate(settleUpdate, { args: [{ actor, document }], updateId: `settle:${document.number}` });
+        const pending = view.feasibleFrom ?? null;
+        return { task, outcome: pending ? 'FEASIBLE_FROM' : 'FEASIBLE', status: view.status, feasibleFrom: pending, message: null };
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+          return { task, outcome: 'REFUSED', status: null, feasibleFrom: null, message: err.cause.message };
+        }
+        throw err;
+      }
+    },
 
     /**
      * Writes one event to the audit log and brings the task's read-model row up to it, in one SQL

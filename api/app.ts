@@ -19,6 +19,7 @@ import { checkDependencies } from './readiness';
 import { requestIdOf, requestLogging } from './request-logging';
 import { RouteRegistry } from './route-registry';
 import { dashboardRoutes } from './routes/dashboard';
+import { documentRoutes } from './routes/documents';
 import { taskRoutes } from './routes/tasks';
 import { isUnavailable } from './task-commands';
 import type { Mailer } from '../activities/mailer';
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps) {
   const insight = createInsight(db);
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
+  app.use(documentRoutes({ db, temporal, config, registry, listCache }));
   // The pages, under / (web/): same app, same application code.
   app.use(webRoutes({ db, temporal, config, listCache, mailer: deps.mailer }));
 

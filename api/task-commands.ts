@@ -20,11 +20,13 @@ export function viewToApiTask(v: TaskView, nowMs = Date.now()) {
     coordinatingMinistries: v.coordinatingMinistries,
     focalPoint: v.focalPoint,
     dueDate: v.dueDate,
-    daysOverdue: v.status === 'FEASIBLE' ? 0 : overdueDays(v.policy, v.dueDate, nowMs),
+    daysOverdue: v.status === 'FEASIBLE' || v.feasibleFrom ? 0 : overdueDays(v.policy, v.dueDate, nowMs),
     deadlineExtensions: v.deadlineExtensions,
     milestones: v.milestones,
     reports: v.reportCounts,
     lastSeq: v.seq,
+    documents: v.documents ?? [],
+    feasibleFrom: v.feasibleFrom ?? null,
   };
 }
 

@@ -20,12 +20,12 @@ const TASK_JSON = `json_build_object(
   'leadMinistry', t.lead_ministry_code, 'coordinatingMinistries', coalesce(t.coordinating_ministries, '{}'),
   'focalPoint', json_build_object('name', t.focal_point_name, 'email', t.focal_point_email),
   'dueDate', to_char(t.due_date, 'YYYY-MM-DD'),
-  'daysOverdue', CASE WHEN t.status = 'FEASIBLE' OR t.due_date IS NULL
+  'daysOverdue', CASE WHEN t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.feasible_from IS NOT NULL
                         OR $1::bigint < (t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000} THEN 0
                       ELSE ($1::bigint - ((t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000})) / ${DAY_MS} + 1 END,
   'deadlineExtensions', t.deadline_extensions, 'milestones', t.milestones,
   'reports', json_build_object('workable', t.reports_workable, 'obstacle', t.reports_obstacle),
-  'lastSeq', t.last_seq)`;
+  'lastSeq', t.last_seq, 'documents', t.documents, 'feasibleFrom', to_char(t.feasible_from, 'YYYY-MM-DD'))`;
 
 /** ORDER BY clauses by sort key: a fixed list, so no client text reaches the SQL. */
 const ORDER_BY: Record<TaskListQuery['sort'], string> = {

@@ -7,6 +7,7 @@ import {
   ADJUSTMENT_MILESTONES,
   DELEGATION_LEVELS,
   GUIDANCE_MILESTONES,
+  REPEATABLE_MILESTONES,
   REPORT_KINDS,
   actorName,
   type AssignmentInput,
@@ -16,12 +17,16 @@ import {
   type LocalityReportInput,
   type MilestoneInput,
   type MilestoneTrack,
+  type SettleInput,
+  type TaskDocument,
   type TaskState,
   type TransitionInput,
 } from './task';
 import { checkDate, checkText, checkTransition, isCoordinator, isHomeAffairs, isLead, type Rejection } from './transition-rules';
 import { defaultDueDate, settleDueDate } from './deadline-policy';
 import { unstorableReason } from './storable-text';
+import { vietnamDate } from './dates';
+import { checkDocumentDates } from './legal-documents';
 
 export interface Change {
   state: TaskState;
@@ -41,9 +46,21 @@ const invalid = (field: string, message: string): Rejection => ({ code: 'INVALID
 
 export { checkTransition };
 
+/** The document of a transition as the task records it. */
+function inlineDocument(doc: NonNullable<TransitionInput['document']>, nowMs: number): TaskDocument {
+  return { number: doc.number, kind: null, issuer: null, title: null, issuedOn: doc.issuedOn, effectiveOn: doc.effectiveOn ?? null, recordedAt: new Date(nowMs).toISOString(), via: 'TRANSITION' };
+}
+
+/** `documents` with `doc` added (a document already recorded is not added twice). */
+function withDocument(state: TaskState, doc: TaskDocument | null): TaskDocument[] {
+  const docs = state.documents ?? [];
+  return !doc || docs.some((d) => d.number === doc.number) ? docs : [...docs, doc];
+}
+
 export function applyTransition(state: TaskState, input: TransitionInput, nowMs: number): Change {
   const from = state.status;
   const dueDate = input.to === 'FEASIBLE' ? null : input.dueDate ? settleDueDate(state.policy, input.dueDate) : defaultDueDate(state.policy, input.to, nowMs);
+  const recorded = input.document ? inlineDocument(input.document, nowMs) : null;
   return {
     state: {
       ...state,
@@ -51,12 +68,73 @@ export function applyTransition(state: TaskState, input: TransitionInput, nowMs:
       statusSince: new Date(nowMs).toISOString(),
       dueDate,
       lastDocument: input.document ?? state.lastDocument,
+      ...(recorded || state.documents ? { documents: withDocument(state, recorded) } : {}),
+      ...(state.feasibleFrom !== undefined ? { feasibleFrom: null } : {}),
     },
     kind: 'TRANSITION',
-    details: { from, to: input.to, reason: input.reason ?? null, document: input.document ?? null, dueDate },
+    details: { from, to: input.to, reason: input.reason ?? null, document: input.document ?? null, dueDate, ...(recorded ? { recordedDocument: recorded } : {}) },
     reschedule: true,
     resetCursor: true,
   };
+}
+
+/**
+ * A transition to FEASIBLE whose document takes effect after today (Viet Nam): the document is
+ * recorded now and the task becomes FEASIBLE on the effective date (`applyEffectiveDate`).
+ */
+export function applyDeferredTransition(state: TaskState, input: TransitionInput, nowMs: number): Change {
+  const doc = inlineDocument(input.document as NonNullable<TransitionInput['document']>, nowMs);
+  return recordPending(state, doc, input.reason ?? null);
+}
+
+function recordPending(state: TaskState, doc: TaskDocument, reason: string | null): Change {
+  return {
+    state: { ...state, documents: withDocument(state, doc), feasibleFrom: doc.effectiveOn, lastDocument: { number: doc.number, issuedOn: doc.issuedOn, ...(doc.effectiveOn ? { effectiveOn: doc.effectiveOn } : {}) } },
+    kind: 'DOCUMENT_RECORDED',
+    details: { document: doc, feasibleFrom: doc.effectiveOn, reason },
+    reschedule: true,
+    resetCursor: false,
+  };
+}
+
+/** Whether a document with this number is already recorded on the task (a settlement is then a no-op). */
+export function hasDocument(state: TaskState, number: string): boolean {
+  return (state.documents ?? []).some((d) => d.number === number);
+}
+
+/**
+ * A registered document settling the task: the issuing ministry for the tasks it leads, or Home
+ * Affairs for any. Refused when the task is already FEASIBLE or waits for another document.
+ * Applying the same document twice is not refused: it changes nothing (see `hasDocument`).
+ */
+export function checkSettle(state: TaskState, input: SettleInput, today: string): Rejection | null {
+  if (!isHomeAffairs(input.actor) && !isLead(input.actor, state)) {
+    return forbidden(`Only Home Affairs or the lead ministry (${state.leadMinistry}) may settle task ${state.code}.`);
+  }
+  if (hasDocument(state, input.document.number)) return null;
+  if (state.status === 'FEASIBLE') return { code: 'ILLEGAL_TRANSITION', field: 'tasks', message: `Task ${state.code} is already FEASIBLE.` };
+  if (state.feasibleFrom) {
+    return { code: 'ILLEGAL_TRANSITION', field: 'tasks', message: `Task ${state.code} already becomes FEASIBLE on ${state.feasibleFrom} by another document.` };
+  }
+  const untrue = checkDocumentDates(input.document, today, 'document.');
+  return untrue ? { code: 'INVALID_INPUT', ...untrue } : null;
+}
+
+export function applySettle(state: TaskState, input: SettleInput, nowMs: number): Change {
+  const d = input.document;
+  const doc: TaskDocument = { number: d.number, kind: d.kind, issuer: d.issuer, title: d.title, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn, recordedAt: new Date(nowMs).toISOString(), via: 'SETTLEMENT' };
+  if (d.effectiveOn > vietnamDate(nowMs)) return recordPending(state, doc, null);
+  const change = applyTransition(state, { actor: input.actor, to: 'FEASIBLE', document: { number: d.number, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn } }, nowMs);
+  return { ...change, state: { ...change.state, documents: withDocument(state, doc) }, details: { ...change.details, recordedDocument: doc, settlement: true } };
+}
+
+/** The effective date of the pending document has come: the task becomes FEASIBLE. */
+export function applyEffectiveDate(state: TaskState, nowMs: number): Change {
+  const pending = [...(state.documents ?? [])].reverse().find((d) => d.effectiveOn === state.feasibleFrom);
+  const document = pending ? { number: pending.number, issuedOn: pending.issuedOn, ...(pending.effectiveOn ? { effectiveOn: pending.effectiveOn } : {}) } : undefined;
+  const change = applyTransition(state, { actor: { kind: 'system' }, to: 'FEASIBLE', ...(document ? { document } : {}), reason: 'the document took effect' }, nowMs);
+  const { recordedDocument: _already, ...details } = change.details;
+  return { ...change, state: { ...change.state, documents: state.documents ?? [] }, details };
 }
 
 export function milestoneTrack(status: TaskState['status']): MilestoneTrack | null {
@@ -77,6 +155,16 @@ export function checkMilestone(state: TaskState, input: MilestoneInput): Rejecti
     return invalid('name', `In ${state.status} the milestones are ${names.join(', ')}.`);
   }
   return checkText(input.note, 'note', false);
+}
+
+/**
+ * Whether this milestone is already recorded since the task entered its status: recording it again
+ * changes nothing (a double click, a retried request without a key), unless the name repeats.
+ */
+export function isRepeatedMilestone(state: TaskState, input: MilestoneInput): boolean {
+  if (REPEATABLE_MILESTONES.includes(input.name)) return false;
+  const track = milestoneTrack(state.status);
+  return state.milestones.some((m) => m.name === input.name && m.track === track && m.at >= state.statusSince);
 }
 
 export function applyMilestone(state: TaskState, input: MilestoneInput, nowMs: number): Change {

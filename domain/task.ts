@@ -8,9 +8,13 @@ import type { LadderStep } from './escalation-ladder';
 export const TASK_STATUSES = ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-export const GUIDANCE_MILESTONES = ['DRAFTING', 'CONSULTATION', 'SUBMITTED', 'ISSUED'] as const;
+// ISSUED is no longer a milestone: issuing the document is the transition (or a settlement) that
+// carries it. Histories that recorded ISSUED keep it; new requests cannot.
+export const GUIDANCE_MILESTONES = ['DRAFTING', 'CONSULTATION', 'SUBMITTED'] as const;
 export const ADJUSTMENT_MILESTONES = ['PROPOSAL_DRAFTED', 'SUBMITTED', 'APPROVED'] as const;
-export type MilestoneName = (typeof GUIDANCE_MILESTONES)[number] | (typeof ADJUSTMENT_MILESTONES)[number];
+export type MilestoneName = (typeof GUIDANCE_MILESTONES)[number] | (typeof ADJUSTMENT_MILESTONES)[number] | 'ISSUED';
+/** Milestones meant to repeat while a task stays in its status (a draft may go out for comments several times). */
+export const REPEATABLE_MILESTONES: readonly MilestoneName[] = ['CONSULTATION'];
 export type MilestoneTrack = 'GUIDANCE' | 'ADJUSTMENT';
 
 export const REPORT_KINDS = ['WORKABLE', 'OBSTACLE'] as const;
@@ -43,6 +47,33 @@ export interface DocumentRef {
   issuedOn: string;
   /** YYYY-MM-DD */
   effectiveOn?: string;
+}
+
+/** A document as recorded on a task (from the registry, or given inline with a transition). */
+export interface TaskDocument {
+  number: string;
+  /** Registry fields; null for a document given inline with a transition. */
+  kind: string | null;
+  issuer: string | null;
+  title: string | null;
+  issuedOn: string;
+  effectiveOn: string | null;
+  /** ISO instant it was recorded on the task. */
+  recordedAt: string;
+  via: 'TRANSITION' | 'SETTLEMENT';
+}
+
+/** A registered document applied to a task by a settlement (one document, many tasks). */
+export interface SettleInput {
+  actor: Actor;
+  document: {
+    number: string;
+    kind: string;
+    issuer: string;
+    title: string;
+    issuedOn: string;
+    effectiveOn: string;
+  };
 }
 
 export interface FocalPoint {
@@ -117,6 +148,13 @@ export interface TaskState extends TaskDefinition {
   /** Latest report of each locality, by locality code. */
   reports: Record<string, LocalityReportEntry>;
   lastDocument: DocumentRef | null;
+  /** Documents recorded on the task, oldest first (absent in states carried from before they existed). */
+  documents?: TaskDocument[];
+  /**
+   * A recorded document takes effect on this date (YYYY-MM-DD): the task becomes FEASIBLE at the
+   * start of that day in Viet Nam, by a durable timer. Null or absent: nothing pending.
+   */
+  feasibleFrom?: string | null;
   /** Sequence number of the last event; the next event gets seq + 1. */
   seq: number;
   /** Reminder points at or before this instant (ms since epoch) are done or skipped. */
@@ -221,6 +259,7 @@ export const EVENT_KINDS = [
   'ESCALATED',
   'OVERDUE_REMINDER',
   'ESCALATION_STEP',
+  'DOCUMENT_RECORDED',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

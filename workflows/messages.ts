@@ -6,6 +6,7 @@ import type {
   LocalityReportInput,
   MilestoneInput,
   RepairResult,
+  SettleInput,
   TaskView,
   TransitionInput,
 } from '../domain/task';
@@ -19,6 +20,8 @@ export const localityReportUpdate = defineUpdate<TaskView, [LocalityReportInput]
 export const definitionUpdate = defineUpdate<TaskView, [DefinitionUpdateInput]>('updateDefinition');
 /** Operators only (npm run tasks:repair): store a stuck task's held event, its text made storable. */
 export const repairUpdate = defineUpdate<RepairResult, []>('repairPersistence');
+/** A registered document applied to the task (one document settles many tasks); a repeat changes nothing. */
+export const settleUpdate = defineUpdate<TaskView, [SettleInput]>('settleByDocument');
 export const stateQuery = defineQuery<TaskView>('state');
 
 export function taskWorkflowId(code: string): string {

@@ -28,8 +28,14 @@ import {
   applyDefinitionUpdate,
   applyLocalityReport,
   applyMilestone,
+  applyDeferredTransition,
+  applyEffectiveDate,
+  applySettle,
   applyTransition,
   checkAssignment,
+  checkSettle,
+  hasDocument,
+  isRepeatedMilestone,
   checkDeadline,
   checkDefinitionUpdate,
   checkLocalityReport,
@@ -46,11 +52,12 @@ import {
   localityReportUpdate,
   milestoneUpdate,
   repairUpdate,
+  settleUpdate,
   stateQuery,
   transitionUpdate,
 } from './messages';
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from './search-attributes';
-import { deadlineInstant } from '../domain/dates';
+import { deadlineInstant, vietnamDate, vietnamMidnight } from '../domain/dates';
 import { storableValue } from '../domain/storable-text';
 import type { RepairResult, TaskEvent } from '../domain/task';
 
@@ -73,6 +80,13 @@ const { persistEvent: persistEventLocal } = proxyLocalActivities<Activities>({
 });
 /** Workflows started before this change keep the (remote) activity they recorded. */
 const PERSIST_AS_LOCAL_ACTIVITY = 'persist-event-as-local-activity';
+/**
+ * A transition to FEASIBLE whose document takes effect later records the document and waits for
+ * that date (before this change it moved at once); histories recorded before it replay unchanged.
+ */
+const FEASIBLE_ON_EFFECTIVE_DATE = 'feasible-on-effective-date';
+/** A milestone recorded again in the same stay in a status changes nothing (it used to add a second one). */
+const MILESTONES_IDEMPOTENT_BY_NAME = 'milestones-idempotent-by-name';
 
 // A permanent SMTP rejection comes back as a FAILED result, not an exception; transient
 // failures throw and are retried with backoff. The outbox key keeps retries from sending twice.
@@ -242,12 +256,35 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   });
 
   setHandler(stateQuery, () => view(state));
-  setHandler(transitionUpdate, (i) => commitUpdate(applyTransition(state, i, Date.now()), actorName(i.actor)), {
-    validator: (i) => reject(stuck ? stuckRejection() : checkTransition(state, i)),
-  });
-  setHandler(milestoneUpdate, (i) => commitUpdate(applyMilestone(state, i, Date.now()), actorName(i.actor)), {
-    validator: (i) => reject(stuck ? stuckRejection() : checkMilestone(state, i)),
-  });
+  setHandler(
+    transitionUpdate,
+    (i) => {
+      const now = Date.now();
+      const later = i.to === 'FEASIBLE' && !!i.document?.effectiveOn && i.document.effectiveOn > vietnamDate(now);
+      // patched() only on the new path, so a history without the marker replays the old behaviour.
+      const change = later && patched(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now);
+      return commitUpdate(change, actorName(i.actor));
+    },
+    { validator: (i) => reject(stuck ? stuckRejection() : checkTransition(state, i, vietnamDate(Date.now()))) },
+  );
+  setHandler(
+    settleUpdate,
+    (i) => {
+      // Idempotent by document: a batch retried after a crash finds the task already settled.
+      if (hasDocument(state, i.document.number)) return Promise.resolve(view(state));
+      return commitUpdate(applySettle(state, i, Date.now()), actorName(i.actor));
+    },
+    { validator: (i) => reject(stuck ? stuckRejection() : checkSettle(state, i, vietnamDate(Date.now()))) },
+  );
+  setHandler(
+    milestoneUpdate,
+    (i) => {
+      // Idempotent by name; patched() only on that path, so older histories replay as recorded.
+      if (isRepeatedMilestone(state, i) && patched(MILESTONES_IDEMPOTENT_BY_NAME)) return Promise.resolve(view(state));
+      return commitUpdate(applyMilestone(state, i, Date.now()), actorName(i.actor));
+    },
+    { validator: (i) => reject(stuck ? stuckRejection() : checkMilestone(state, i)) },
+  );
   setHandler(assignmentUpdate, (i) => commitUpdate(applyAssignment(state, i), actorName(i.actor)), {
     validator: (i) => reject(stuck ? stuckRejection() : checkAssignment(state, i)),
   });
@@ -334,8 +371,15 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
 
   while (!climbsLadder && !shouldContinueAsNew()) {
     const version = scheduleVersion;
-    const point = nextReminder(state, state.reminderCursor);
     const replan = () => scheduleVersion !== version || shouldContinueAsNew();
+    if (state.feasibleFrom) {
+      // The document is issued: no more reminders; a durable timer to the start of its effective day.
+      const wait = vietnamMidnight(state.feasibleFrom) - Date.now();
+      const interrupted = wait > 0 ? await condition(replan, wait) : false;
+      if (!interrupted && state.feasibleFrom) await commit(applyEffectiveDate(state, Date.now()), 'system');
+      continue;
+    }
+    const point = nextReminder(state, state.reminderCursor);
     if (!point) {
       await condition(replan);
       continue;

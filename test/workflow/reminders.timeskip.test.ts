@@ -140,7 +140,7 @@ describe('deadline reminders under time skipping', () => {
   it('when the workflow continues as new, then state, sequence and reminders carry over', async () => {
     const { def, handle, due } = await startTask(40, { continueAsNewAfterEvents: 40 });
     const firstRun = (await handle.describe()).runId;
-    for (const name of ['DRAFTING', 'CONSULTATION', 'SUBMITTED', 'DRAFTING', 'CONSULTATION', 'SUBMITTED', 'DRAFTING', 'CONSULTATION'] as const) {
+    for (const name of ['DRAFTING', 'CONSULTATION', 'SUBMITTED', 'CONSULTATION', 'CONSULTATION', 'CONSULTATION', 'CONSULTATION', 'CONSULTATION'] as const) {
       await handle.executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'ministry', code: 'BGDDT' }, name }] });
     }
     const latest = testEnv.client.workflow.getHandle(taskWorkflowId(def.code));
@@ -150,7 +150,7 @@ describe('deadline reminders under time skipping', () => {
     expect(state.milestones).toHaveLength(8);
     expect(state.dueDate).toBe(vietnamDate(due - HOUR));
 
-    const view = await latest.executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'home-affairs' }, name: 'ISSUED' }] });
+    const view = await latest.executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'home-affairs' }, name: 'CONSULTATION' }] });
     expect(view.seq).toBe(10);
     await sleepUntil(due - 14 * DAY_MS + HOUR);
     await eventually(async () => (await notifications(def.code)).length === 1, 20_000, 'the reminder after continue-as-new');

@@ -41,8 +41,8 @@ async function fullLife() {
   await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'AUTHORITY_ADJUSTMENT', reason: 'needs a decree change' }] });
   await h.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: '2027-12-31', reason: 'law-making calendar' }] });
   await h.executeUpdate(assignmentUpdate, { args: [{ actor: { kind: 'home-affairs' }, coordinatingMinistries: ['BNV', 'BTP'] }] });
-  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'REQUIRES_GUIDANCE', document: { number: '12/2027/ND-CP', issuedOn: '2027-01-10' } }] });
-  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'FEASIBLE', document: { number: '3/2027/TT-BGDDT', issuedOn: '2027-02-01' } }] });
+  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'REQUIRES_GUIDANCE', document: { number: '12/2026/ND-CP', issuedOn: '2026-01-10' } }] });
+  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'FEASIBLE', document: { number: '3/2026/TT-BGDDT', issuedOn: '2026-02-01' } }] });
   return { history: await h.fetchHistory(), workflowId: h.workflowId };
 }
 
