@@ -8,11 +8,12 @@ import { PERSIST_REFUSED, permanentSqlState } from '../db/errors';
 import { clearStuck, markStuck } from '../db/stuck-tasks';
 import type { ReminderPoint } from '../domain/deadline-policy';
 import type { SettlementResult } from '../domain/settlement';
-import { settleUpdate, taskWorkflowId } from '../workflows/messages';
+import { holdUpUpdate, settleUpdate, stateQuery, taskWorkflowId } from '../workflows/messages';
+import { vietnamDate } from '../domain/dates';
 import type { Actor, SettleInput, TaskEvent, TaskState, TaskView } from '../domain/task';
 import { createLogger, type Logger } from '../logging/logger';
 import { PermanentMailError, type Mailer } from './mailer';
-import { reminderEmail } from './reminder-email';
+import { releaseEmail, reminderEmail } from './reminder-email';
 import { escalationEmail } from './escalation-email';
 import { createDigestActivities, type DigestSettings } from './digests';
 import type { LadderPoint } from '../domain/escalation-ladder';
@@ -148,6 +149,30 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
     async clearTaskStuck({ taskCode, seq }: { taskCode: string; seq: number }): Promise<void> {
       await clearStuck(db, taskCode);
       log.info({ taskCode, seq }, `task ${taskCode} is repaired: event ${seq} is stored`);
+    },
+
+    /**
+     * Releases a task held up by the ministry that has just registered the awaited document, then
+     * tells the lead ministry's focal point (outbox key per task and document: sent once).
+     */
+    async releaseTask({ task, documentNumber }: { task: string; documentNumber: string }): Promise<{ task: string; released: boolean }> {
+      const handle = Context.current().client.workflow.getHandle(taskWorkflowId(task));
+      const before = await handle.query(stateQuery);
+      if (!before.heldUp) return { task, released: false };
+      const view = await handle.executeUpdate(holdUpUpdate, { args: [{ actor: { kind: 'system' }, ministry: null, releasedBy: documentNumber }], updateId: `release:${documentNumber}` });
+      const recipients = view.focalPoint.email ? [view.focalPoint.email] : [view.policy.homeAffairsEmail];
+      const { subject, text } = releaseEmail(view, before.heldUp, documentNumber);
+      await sendOnce({
+        key: `${task}:UNBLOCKED:${documentNumber}`,
+        taskCode: task,
+        kind: 'UNBLOCKED',
+        dueDate: view.dueDate ?? vietnamDate(Date.now()),
+        offsetDays: 0,
+        recipients,
+        subject,
+        body: text,
+      });
+      return { task, released: true };
     },
 
     /**

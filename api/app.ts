@@ -20,6 +20,7 @@ import { requestIdOf, requestLogging } from './request-logging';
 import { RouteRegistry } from './route-registry';
 import { dashboardRoutes } from './routes/dashboard';
 import { documentRoutes } from './routes/documents';
+import { taskRequestRoutes } from './routes/task-requests';
 import { taskRoutes } from './routes/tasks';
 import { isUnavailable } from './task-commands';
 import type { Mailer } from '../activities/mailer';
@@ -123,6 +124,7 @@ export function createApp(deps: AppDeps) {
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
   app.use(documentRoutes({ db, temporal, config, registry, listCache }));
+  app.use(taskRequestRoutes({ db, temporal, registry, listCache }));
   // The pages, under / (web/): same app, same application code.
   app.use(webRoutes({ db, temporal, config, listCache, mailer: deps.mailer }));
 

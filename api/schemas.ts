@@ -189,6 +189,12 @@ export const taskResponse = z.object({
   ),
   /** A recorded document takes effect on this date; the task becomes FEASIBLE then ("feasible from dd/mm/yyyy"). */
   feasibleFrom: z.string().nullable(),
+  /** The lead ministry's request for a later due date, waiting for Home Affairs. */
+  extensionRequest: z.object({ dueDate: z.string(), reason: z.string(), requestedBy: z.string(), requestedAt: z.string() }).nullable(),
+  /** Another ministry's document the task waits for. */
+  heldUp: z
+    .object({ ministry: z.string(), description: z.string(), documentNumber: z.string().nullable(), since: z.string(), recordedBy: z.string() })
+    .nullable(),
 });
 
 export const taskListResponse = z.object({ items: z.array(taskResponse), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
@@ -304,6 +310,8 @@ export const registerDocumentBody = z.strictObject({
   /** Defaults to the issue date. */
   effectiveOn: calendarDate.optional(),
   url: httpUrl.optional(),
+  /** Tasks held up by this issuer that this document releases (besides those that named its number). */
+  releases: z.array(taskCode).max(500).optional(),
 });
 
 export const documentResponse = z.object({
@@ -316,6 +324,8 @@ export const documentResponse = z.object({
   url: z.string().nullable(),
   registeredBy: z.string(),
   registeredAt: z.string(),
+  /** At registration: the held-up tasks it releases (their lead ministries are told). */
+  releasedTasks: z.array(z.string()).optional(),
 });
 
 export const documentListQuery = z.strictObject({
@@ -350,4 +360,21 @@ export const settlementResponse = z.object({
       message: z.string().nullable().meta({ description: 'why the task refused (it changed after the check)' }),
     }),
   ),
+});
+
+export const extensionRequestBody = z.strictObject({
+  dueDate: calendarDate,
+  reason: requiredText(2000),
+});
+
+export const extensionDecisionBody = z.strictObject({
+  approve: z.boolean(),
+  /** Required to refuse. */
+  reason: text(2000).optional(),
+});
+
+export const holdUpBody = z.strictObject({
+  ministry: code,
+  description: requiredText(500).meta({ example: 'the decree amending Decree 115/2020/NĐ-CP' }),
+  documentNumber: documentNumber.optional(),
 });

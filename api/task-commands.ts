@@ -27,6 +27,8 @@ export function viewToApiTask(v: TaskView, nowMs = Date.now()) {
     lastSeq: v.seq,
     documents: v.documents ?? [],
     feasibleFrom: v.feasibleFrom ?? null,
+    extensionRequest: v.extensionRequest ?? null,
+    heldUp: v.heldUp ?? null,
   };
 }
 

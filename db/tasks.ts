@@ -25,7 +25,8 @@ const TASK_JSON = `json_build_object(
                       ELSE ($1::bigint - ((t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000})) / ${DAY_MS} + 1 END,
   'deadlineExtensions', t.deadline_extensions, 'milestones', t.milestones,
   'reports', json_build_object('workable', t.reports_workable, 'obstacle', t.reports_obstacle),
-  'lastSeq', t.last_seq, 'documents', t.documents, 'feasibleFrom', to_char(t.feasible_from, 'YYYY-MM-DD'))`;
+  'lastSeq', t.last_seq, 'documents', t.documents, 'feasibleFrom', to_char(t.feasible_from, 'YYYY-MM-DD'),
+  'extensionRequest', t.extension_request, 'heldUp', t.held_up)`;
 
 /** ORDER BY clauses by sort key: a fixed list, so no client text reaches the SQL. */
 const ORDER_BY: Record<TaskListQuery['sort'], string> = {

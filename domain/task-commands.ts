@@ -14,6 +14,9 @@ import {
   type DeadlineInput,
   type DefinitionUpdateInput,
   type EventKind,
+  type ExtensionDecisionInput,
+  type ExtensionRequestInput,
+  type HoldUpInput,
   type LocalityReportInput,
   type MilestoneInput,
   type MilestoneTrack,
@@ -70,6 +73,8 @@ export function applyTransition(state: TaskState, input: TransitionInput, nowMs:
       lastDocument: input.document ?? state.lastDocument,
       ...(recorded || state.documents ? { documents: withDocument(state, recorded) } : {}),
       ...(state.feasibleFrom !== undefined ? { feasibleFrom: null } : {}),
+      ...(state.extensionRequest ? { extensionRequest: null } : {}),
+      ...(state.heldUp && input.to === 'FEASIBLE' ? { heldUp: null } : {}),
     },
     kind: 'TRANSITION',
     details: { from, to: input.to, reason: input.reason ?? null, document: input.document ?? null, dueDate, ...(recorded ? { recordedDocument: recorded } : {}) },
@@ -248,6 +253,87 @@ export function applyDeadline(state: TaskState, input: DeadlineInput): Change {
     reschedule: true,
     resetCursor: true,
   };
+}
+
+/** The lead ministry asks for a later due date; only Home Affairs' approval changes the deadline. */
+export function checkExtensionRequest(state: TaskState, input: ExtensionRequestInput, today: string): Rejection | null {
+  if (!isLead(input.actor, state)) return forbidden(`Only the lead ministry (${state.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`);
+  if (state.status === 'FEASIBLE' || !state.dueDate) return invalid('dueDate', 'The task has no due date to extend.');
+  if (state.extensionRequest) {
+    return { code: 'ILLEGAL_TRANSITION', field: 'dueDate', message: `A request for ${state.extensionRequest.dueDate} is already waiting for Home Affairs.` };
+  }
+  const bad = checkDate(input.dueDate, 'dueDate') ?? checkText(input.reason, 'reason', true);
+  if (bad) return bad;
+  if (input.dueDate <= today) return invalid('dueDate', `must be after today in Viet Nam (${today})`);
+  if (input.dueDate <= state.dueDate) return invalid('dueDate', `must be after the current due date ${state.dueDate}`);
+  return null;
+}
+
+export function applyExtensionRequest(state: TaskState, input: ExtensionRequestInput, nowMs: number): Change {
+  const request = { dueDate: input.dueDate, reason: input.reason, requestedBy: actorName(input.actor), requestedAt: new Date(nowMs).toISOString() };
+  return {
+    state: { ...state, extensionRequest: request },
+    kind: 'EXTENSION_REQUESTED',
+    details: { from: state.dueDate, to: input.dueDate, reason: input.reason },
+    reschedule: false,
+    resetCursor: false,
+  };
+}
+
+export function checkExtensionDecision(state: TaskState, input: ExtensionDecisionInput, today: string): Rejection | null {
+  if (!isHomeAffairs(input.actor)) return forbidden('Only Home Affairs decides extension requests.');
+  const request = state.extensionRequest;
+  if (!request) return { code: 'ILLEGAL_TRANSITION', field: 'approve', message: 'No extension request is waiting.' };
+  if (input.approve && request.dueDate <= today) return invalid('approve', `The requested date ${request.dueDate} has passed; refuse it and set a deadline instead.`);
+  return checkText(input.reason, 'reason', !input.approve);
+}
+
+/** Approval moves the deadline (reminders re-plan at once); refusal only records the decision. */
+export function applyExtensionDecision(state: TaskState, input: ExtensionDecisionInput): Change {
+  const request = state.extensionRequest as NonNullable<TaskState['extensionRequest']>;
+  const details = { requested: request.dueDate, requestedBy: request.requestedBy, requestReason: request.reason, reason: input.reason ?? null };
+  if (!input.approve) {
+    return { state: { ...state, extensionRequest: null }, kind: 'EXTENSION_REFUSED', details, reschedule: false, resetCursor: false };
+  }
+  const dueDate = settleDueDate(state.policy, request.dueDate);
+  return {
+    state: { ...state, extensionRequest: null, dueDate, deadlineExtensions: state.deadlineExtensions + 1 },
+    kind: 'EXTENSION_APPROVED',
+    details: { ...details, from: state.dueDate, to: dueDate, extensions: state.deadlineExtensions + 1 },
+    reschedule: true,
+    resetCursor: true,
+  };
+}
+
+/**
+ * Records that the task waits for another ministry's document, or releases it (ministry null):
+ * the lead ministry or Home Affairs; the release also comes from the system when that ministry
+ * registers the awaited document.
+ */
+export function checkHoldUp(state: TaskState, input: HoldUpInput): Rejection | null {
+  const a = input.actor;
+  if (a.kind !== 'system' && !isHomeAffairs(a) && !isLead(a, state)) {
+    return forbidden(`Only Home Affairs or the lead ministry (${state.leadMinistry}) records what holds task ${state.code} up.`);
+  }
+  if (input.ministry === null) return state.heldUp ? null : { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: 'The task is not held up.' };
+  if (state.status === 'FEASIBLE') return invalid('ministry', 'A FEASIBLE task is not held up by anyone.');
+  if (!CODE_RE.test(input.ministry)) return invalid('ministry', 'must be a ministry code');
+  if (input.ministry === state.leadMinistry) return invalid('ministry', 'must be another ministry than the lead');
+  return checkText(input.description, 'description', true, 500);
+}
+
+export function applyHoldUp(state: TaskState, input: HoldUpInput, nowMs: number): Change {
+  if (input.ministry === null) {
+    return {
+      state: { ...state, heldUp: null },
+      kind: 'HOLD_UP_RELEASED',
+      details: { ministry: state.heldUp?.ministry ?? null, description: state.heldUp?.description ?? null, releasedBy: input.releasedBy ?? null },
+      reschedule: false,
+      resetCursor: false,
+    };
+  }
+  const heldUp = { ministry: input.ministry, description: input.description ?? '', documentNumber: input.documentNumber ?? null, since: new Date(nowMs).toISOString(), recordedBy: actorName(input.actor) };
+  return { state: { ...state, heldUp }, kind: 'HELD_UP', details: { ...heldUp }, reschedule: false, resetCursor: false };
 }
 
 export function checkLocalityReport(state: TaskState, input: LocalityReportInput): Rejection | null {

@@ -63,6 +63,51 @@ export interface TaskDocument {
   via: 'TRANSITION' | 'SETTLEMENT';
 }
 
+/** A lead ministry's request for a later due date, waiting for Home Affairs' decision. */
+export interface ExtensionRequest {
+  /** YYYY-MM-DD */
+  dueDate: string;
+  reason: string;
+  requestedBy: string;
+  /** ISO instant */
+  requestedAt: string;
+}
+
+export interface ExtensionRequestInput {
+  actor: Actor;
+  /** YYYY-MM-DD, after today in Viet Nam and after the current due date. */
+  dueDate: string;
+  reason: string;
+}
+
+export interface ExtensionDecisionInput {
+  actor: Actor;
+  approve: boolean;
+  /** Required to refuse. */
+  reason?: string;
+}
+
+/** The task waits for a document that another ministry owns ("held up by BTP: the decree amending X"). */
+export interface HeldUp {
+  ministry: string;
+  description: string;
+  /** The awaited document's number when known: its registration releases the task at once. */
+  documentNumber: string | null;
+  /** ISO instant */
+  since: string;
+  recordedBy: string;
+}
+
+export interface HoldUpInput {
+  actor: Actor;
+  /** The holding ministry; null releases the hold-up. */
+  ministry: string | null;
+  description?: string;
+  documentNumber?: string;
+  /** Set when the release comes from the registration of the awaited document. */
+  releasedBy?: string;
+}
+
 /** A registered document applied to a task by a settlement (one document, many tasks). */
 export interface SettleInput {
   actor: Actor;
@@ -155,6 +200,10 @@ export interface TaskState extends TaskDefinition {
    * start of that day in Viet Nam, by a durable timer. Null or absent: nothing pending.
    */
   feasibleFrom?: string | null;
+  /** The lead ministry's pending request for more time (null or absent: none). */
+  extensionRequest?: ExtensionRequest | null;
+  /** Another ministry's document the task waits for (null or absent: none). */
+  heldUp?: HeldUp | null;
   /** Sequence number of the last event; the next event gets seq + 1. */
   seq: number;
   /** Reminder points at or before this instant (ms since epoch) are done or skipped. */
@@ -260,6 +309,11 @@ export const EVENT_KINDS = [
   'OVERDUE_REMINDER',
   'ESCALATION_STEP',
   'DOCUMENT_RECORDED',
+  'EXTENSION_REQUESTED',
+  'EXTENSION_APPROVED',
+  'EXTENSION_REFUSED',
+  'HELD_UP',
+  'HOLD_UP_RELEASED',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

@@ -1,3 +1,3 @@
 export { taskWorkflow } from './task-workflow';
 export { dailyDigestWorkflow, weeklyBottleneckDigestWorkflow } from './digest-workflows';
-export { settlementWorkflow } from './settlement-workflow';
+export { releaseHoldUpsWorkflow, settlementWorkflow } from './settlement-workflow';

@@ -7,7 +7,7 @@ type Activities = ReturnType<typeof createActivities>;
 // Each task's update is idempotent (the task workflow ignores a document it already holds, and the
 // update id is fixed per document), so retrying without limit never settles a task twice. A task
 // whose workflow refuses comes back as a REFUSED result, not a failure.
-const { settleTask } = proxyActivities<Activities>({
+const { settleTask, releaseTask } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -25,6 +25,20 @@ export async function settlementWorkflow(input: SettlementInput): Promise<Settle
   for (let i = 0; i < input.tasks.length; i += PARALLEL) {
     const chunk = input.tasks.slice(i, i + PARALLEL);
     results.push(...(await Promise.all(chunk.map((task) => settleTask({ task, document: input.document, actor: input.actor })))));
+  }
+  return results;
+}
+
+/**
+ * A registered document releases the tasks held up waiting for it, and their lead ministries are
+ * told. Started by the registration (workflow id per document), so the releases survive a crash
+ * of the API right after the document is stored.
+ */
+export async function releaseHoldUpsWorkflow(input: { documentNumber: string; tasks: string[] }): Promise<{ task: string; released: boolean }[]> {
+  const results: { task: string; released: boolean }[] = [];
+  for (let i = 0; i < input.tasks.length; i += PARALLEL) {
+    const chunk = input.tasks.slice(i, i + PARALLEL);
+    results.push(...(await Promise.all(chunk.map((task) => releaseTask({ task, documentNumber: input.documentNumber })))));
   }
   return results;
 }

@@ -30,9 +30,15 @@ import {
   applyMilestone,
   applyDeferredTransition,
   applyEffectiveDate,
+  applyExtensionDecision,
+  applyExtensionRequest,
+  applyHoldUp,
   applySettle,
   applyTransition,
   checkAssignment,
+  checkExtensionDecision,
+  checkExtensionRequest,
+  checkHoldUp,
   checkSettle,
   hasDocument,
   isRepeatedMilestone,
@@ -49,6 +55,9 @@ import {
   assignmentUpdate,
   deadlineUpdate,
   definitionUpdate,
+  extensionDecisionUpdate,
+  extensionRequestUpdate,
+  holdUpUpdate,
   localityReportUpdate,
   milestoneUpdate,
   repairUpdate,
@@ -266,6 +275,21 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       return commitUpdate(change, actorName(i.actor));
     },
     { validator: (i) => reject(stuck ? stuckRejection() : checkTransition(state, i, vietnamDate(Date.now()))) },
+  );
+  setHandler(extensionRequestUpdate, (i) => commit(applyExtensionRequest(state, i, Date.now()), actorName(i.actor)), {
+    validator: (i) => reject(checkExtensionRequest(state, i, vietnamDate(Date.now()))),
+  });
+  setHandler(extensionDecisionUpdate, (i) => commit(applyExtensionDecision(state, i), actorName(i.actor)), {
+    validator: (i) => reject(checkExtensionDecision(state, i, vietnamDate(Date.now()))),
+  });
+  setHandler(
+    holdUpUpdate,
+    (i) => {
+      // A release by a document that arrives after the task was released already changes nothing.
+      if (i.ministry === null && !state.heldUp) return Promise.resolve(view(state));
+      return commit(applyHoldUp(state, i, Date.now()), actorName(i.actor));
+    },
+    { validator: (i) => (i.actor.kind === 'system' && i.ministry === null ? undefined : reject(checkHoldUp(state, i))) },
   );
   setHandler(
     settleUpdate,

@@ -6,11 +6,12 @@ import { z } from 'zod';
 import type { Config } from '../../config/env';
 import type { Db } from '../../db/client';
 import { documentHistory, getDocument, listDocuments, recordDocumentEvent, registerDocument, settlementTargets, type RegisteredDocument } from '../../db/documents';
+import { notHeldUpBy, tasksReleasedBy } from '../../db/hold-ups';
 import { knownMinistryCodes } from '../../db/reference-data';
 import { vietnamDate } from '../../domain/dates';
 import { CENTRAL_ISSUERS, checkDocumentDates, checkDocumentSymbol } from '../../domain/legal-documents';
 import { settlementWorkflowId, type SettlementResult } from '../../domain/settlement';
-import type { settlementWorkflow } from '../../workflows/settlement-workflow';
+import type { releaseHoldUpsWorkflow, settlementWorkflow } from '../../workflows/settlement-workflow';
 import { actorOf, principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import type { ListCache } from '../list-cache';
@@ -64,15 +65,35 @@ export function documentRoutes(deps: { db: Db; temporal: Client; config: Config;
       if (!(CENTRAL_ISSUERS as readonly string[]).includes(body.issuer) && (await knownMinistryCodes(db, [body.issuer])).size === 0) {
         throw unprocessable(`Unknown issuer ${body.issuer}.`, { errors: [{ field: 'body.issuer', message: 'not a ministry code nor QH, UBTVQH, CP, TTg' }] });
       }
-      const doc = { ...body, effectiveOn: body.effectiveOn ?? body.issuedOn, url: body.url ?? null };
+      const { releases = [], ...fields } = body;
+      const doc = { ...fields, effectiveOn: body.effectiveOn ?? body.issuedOn, url: body.url ?? null };
       const bad = checkDocumentSymbol(doc) ?? checkDocumentDates(doc, vietnamDate(Date.now()));
       if (bad) throw unprocessable(`The document is refused: ${bad.field} ${bad.message}.`, { errors: [{ field: `body.${bad.field}`, message: bad.message }] });
+      const strangers = await notHeldUpBy(db, doc.issuer, releases);
+      if (strangers.length > 0) {
+        throw unprocessable(`Not held up by ${doc.issuer}: ${strangers.join(', ')}.`, {
+          errors: strangers.map((c) => ({ field: `body.releases.${releases.indexOf(c)}`, message: `task ${c} is not held up by ${doc.issuer}` })),
+        });
+      }
       const outcome = await registerDocument(db, doc, p.name);
+      // Tasks waiting for this document are released by a workflow started here: once the
+      // registration is stored the releases happen even if this process dies right after. A retry
+      // that finds the document stored (409) starts it again, in case the first attempt stopped short.
+      const stored = outcome.document;
+      const released = await tasksReleasedBy(db, stored.issuer, stored.number, outcome.created ? releases : []);
+      if (released.length > 0) {
+        await temporal.workflow.start<typeof releaseHoldUpsWorkflow>('releaseHoldUpsWorkflow', {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          workflowId: `release-${stored.number.replace(/[^A-Za-z0-9-]/g, '_')}`,
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          args: [{ documentNumber: stored.number, tasks: released }],
+        });
+      }
       if (!outcome.created) {
         throw conflict(`Document ${doc.number} is already registered.`, { errors: [{ field: 'body.number', message: 'already registered' }] });
       }
       res.setHeader('Location', `/api/documents/${encodeURIComponent(doc.number)}`);
-      await respond(db, res, 201, outcome.document);
+      await respond(db, res, 201, { ...outcome.document, releasedTasks: released });
     },
   });
 

@@ -232,3 +232,113 @@ describe('milestones', () => {
     expect((await taskTrace(code)).lastSeq).toBe(1);
   });
 });
+
+describe('extension requests', () => {
+  async function taskDueIn(days: number) {
+    const code = uid('EXT-');
+    const res = await request(app)
+      .post('/api/tasks')
+      .set(as('home-affairs'))
+      .send({ code, title: `Task asking for time ${code}`, sector: 'Education', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', dueDate: addDays(today(), days) });
+    expect(res.status).toBe(201);
+    return { code, dueDate: res.body.dueDate as string };
+  }
+
+  it('when the lead ministry asks and Home Affairs approves, then the deadline moves only on approval and both are audited', async () => {
+    const { code, dueDate } = await taskDueIn(20);
+    const wanted = addDays(dueDate, 45);
+    const asked = await request(app).post(`/api/tasks/${code}/extension-requests`).set(as('ministry:BGDDT')).send({ dueDate: wanted, reason: 'Consultation with 34 provinces takes longer' });
+    expect(asked.status).toBe(200);
+    expect(asked.body).toMatchObject({ dueDate, extensionRequest: { dueDate: wanted, requestedBy: 'ministry:BGDDT' } });
+    expect((await request(app).get(`/api/tasks/${code}`).set(as('public'))).body.dueDate).toBe(dueDate);
+
+    const approved = await request(app).post(`/api/tasks/${code}/extension-requests/decision`).set(as('home-affairs')).send({ approve: true });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ extensionRequest: null, deadlineExtensions: 1 });
+    expect(approved.body.dueDate >= wanted).toBe(true);
+    const history = await request(app).get(`/api/tasks/${code}/history`).set(as('public'));
+    expect(history.body.items.map((i: { kind: string; actor: string }) => `${i.kind}:${i.actor}`)).toEqual([
+      'CREATED:home-affairs',
+      'EXTENSION_REQUESTED:ministry:BGDDT',
+      'EXTENSION_APPROVED:home-affairs',
+    ]);
+  });
+
+  it('when Home Affairs refuses, then the deadline stays and the refusal needs a reason', async () => {
+    const { code, dueDate } = await taskDueIn(20);
+    await request(app).post(`/api/tasks/${code}/extension-requests`).set(as('ministry:BGDDT')).send({ dueDate: addDays(dueDate, 10), reason: 'more time' }).expect(200);
+    const noReason = await request(app).post(`/api/tasks/${code}/extension-requests/decision`).set(as('home-affairs')).send({ approve: false });
+    expect(noReason.status).toBe(422);
+    expect(noReason.body.errors[0].field).toBe('reason');
+    const refused = await request(app).post(`/api/tasks/${code}/extension-requests/decision`).set(as('home-affairs')).send({ approve: false, reason: 'The plan allows no delay' });
+    expect(refused.status).toBe(200);
+    expect(refused.body).toMatchObject({ dueDate, extensionRequest: null, deadlineExtensions: 0 });
+  });
+
+  const cases: [string, (due: string) => object, (typeof PRINCIPALS)[number], number, string | null][] = [
+    ['a date before today', () => ({ dueDate: addDays(today(), -1), reason: 'x' }), 'ministry:BGDDT', 422, 'dueDate'],
+    ['a date before the current due date', (due) => ({ dueDate: addDays(due, -1), reason: 'x' }), 'ministry:BGDDT', 422, 'dueDate'],
+    ['no reason', (due) => ({ dueDate: addDays(due, 5) }), 'ministry:BGDDT', 400, 'body.reason'],
+    ['another ministry asking', (due) => ({ dueDate: addDays(due, 5), reason: 'x' }), 'ministry:BYT', 403, null],
+    ['Home Affairs asking (it sets deadlines directly)', (due) => ({ dueDate: addDays(due, 5), reason: 'x' }), 'home-affairs', 403, null],
+  ];
+  it.each(cases)('when a request has %s, then it is refused and nothing changes', async (_what, body, who, status, field) => {
+    const { code, dueDate } = await taskDueIn(20);
+    const res = await request(app).post(`/api/tasks/${code}/extension-requests`).set(as(who)).send(body(dueDate));
+    expect(res.status).toBe(status);
+    if (field) expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect((await taskTrace(code)).lastSeq).toBe(1);
+  });
+
+  it('when a ministry decides, or nothing is pending, then the decision is refused', async () => {
+    const { code, dueDate } = await taskDueIn(20);
+    expect((await request(app).post(`/api/tasks/${code}/extension-requests/decision`).set(as('home-affairs')).send({ approve: true })).status).toBe(409);
+    await request(app).post(`/api/tasks/${code}/extension-requests`).set(as('ministry:BGDDT')).send({ dueDate: addDays(dueDate, 3), reason: 'x' }).expect(200);
+    expect((await request(app).post(`/api/tasks/${code}/extension-requests/decision`).set(as('ministry:BGDDT')).send({ approve: true })).status).toBe(403);
+    expect((await request(app).post(`/api/tasks/${code}/extension-requests`).set(as('ministry:BGDDT')).send({ dueDate: addDays(dueDate, 9), reason: 'again' })).status).toBe(409);
+  });
+});
+
+describe('held up by another ministry', () => {
+  it('when the holding ministry registers the awaited document, then the task is released and its lead ministry told; the ranking counts the hold-ups', async () => {
+    const named = await createTask();
+    const unnamed = await createTask();
+    const other = await createTask('BYT');
+    const number = `${++serial}/${today().slice(0, 4)}/TT-BYT`;
+    const hold = (code: string, who: (typeof PRINCIPALS)[number], extra: object = {}) =>
+      request(app).put(`/api/tasks/${code}/held-up`).set(as(who)).send({ ministry: 'BYT', description: 'the circular on health-sector recruitment', ...extra });
+    const held = await hold(named, 'ministry:BGDDT', { documentNumber: number });
+    expect(held.status).toBe(200);
+    expect(held.body.heldUp).toMatchObject({ ministry: 'BYT', documentNumber: number, recordedBy: 'ministry:BGDDT' });
+    await hold(unnamed, 'home-affairs').expect(200);
+    expect((await hold(other, 'home-affairs')).status).toBe(422);
+    expect((await hold(named, 'ministry:BYT')).status).toBe(403);
+
+    const ranking = await request(app).get('/api/dashboard/held-up').set(as('public'));
+    expect(ranking.body.items.find((r: { ministry: string }) => r.ministry === 'BYT')).toMatchObject({ tasks: 2, ministries: 1 });
+
+    // A registration may name only tasks the issuer holds up.
+    const wrong = await request(app).post('/api/documents').set(as('ministry:BYT')).send({ number, kind: 'CIRCULAR', issuer: 'BYT', title: 'Tuyển dụng ngành y tế', issuedOn: today(), releases: [other] });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.errors[0].field).toBe('body.releases.0');
+
+    const registered = await request(app).post('/api/documents').set(as('ministry:BYT')).send({ number, kind: 'CIRCULAR', issuer: 'BYT', title: 'Tuyển dụng ngành y tế', issuedOn: today() });
+    expect(registered.status).toBe(201);
+    expect(registered.body.releasedTasks).toEqual([named]);
+    const released = async (code: string) => (await request(app).get(`/api/tasks/${code}`).set(as('public'))).body.heldUp === null;
+    for (let i = 0; i < 100 && !(await released(named)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await released(named)).toBe(true);
+    expect(await released(unnamed)).toBe(false);
+    const history = await request(app).get(`/api/tasks/${named}/history`).set(as('public'));
+    expect(history.body.items.map((i: { kind: string; actor: string }) => `${i.kind}:${i.actor}`)).toEqual(['CREATED:home-affairs', 'HELD_UP:ministry:BGDDT', 'HOLD_UP_RELEASED:system']);
+    const mails = () => stack.smtp.received.filter((m) => m.subject.includes(`[${named}] No longer held up`));
+    for (let i = 0; i < 100 && mails().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(mails().map((m) => m.to)).toEqual([['an@bgddt.test']]);
+
+    // The unnamed hold-up is released by hand (or by a registration that lists it).
+    const byHand = await request(app).post(`/api/tasks/${unnamed}/held-up/release`).set(as('ministry:BGDDT')).send({});
+    expect(byHand.status).toBe(200);
+    expect(byHand.body.heldUp).toBeNull();
+    expect((await request(app).post(`/api/tasks/${unnamed}/held-up/release`).set(as('ministry:BGDDT')).send({})).status).toBe(409);
+  });
+});

@@ -127,8 +127,10 @@ describe('deadline reminders under time skipping', () => {
 
   it('when a task becomes FEASIBLE, then no reminder is sent afterwards', async () => {
     const { def, handle, due } = await startTask(10);
+    // Issued today (the test server's clock): a document cannot be issued in the future.
+    const issuedOn = vietnamDate(await testEnv.currentTimeMs());
     await handle.executeUpdate(transitionUpdate, {
-      args: [{ actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: { number: '7/2026/TT-BGDDT', issuedOn: vietnamDate(due - 5 * DAY_MS) } }],
+      args: [{ actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: { number: `7/${issuedOn.slice(0, 4)}/TT-BGDDT`, issuedOn } }],
     });
     await sleepUntil(due + 60 * DAY_MS);
     // Give a wrongly scheduled reminder the chance to show up before asserting none did.
