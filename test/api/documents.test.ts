@@ -342,3 +342,29 @@ describe('held up by another ministry', () => {
     expect((await request(app).post(`/api/tasks/${unnamed}/held-up/release`).set(as('ministry:BGDDT')).send({})).status).toBe(409);
   });
 });
+
+describe('days overdue in working days', () => {
+  it('when PostgreSQL counts working days, then the Tết break is not overdue time, as the domain rule says', async () => {
+    const { countDaysOverdueIn, getTask } = await import('../../db/tasks');
+    const { overdueDays } = await import('../../domain/deadline-policy');
+    const { deadlineInstant } = await import('../../domain/dates');
+    const { calendar } = loadConfig({});
+    const code = uid('WD-');
+    await request(app)
+      .post('/api/tasks')
+      .set(as('home-affairs'))
+      .send({ code, title: 'Due the Friday before Tết 2026', sector: 'Education', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', dueDate: '2026-02-13' })
+      .expect(201);
+    countDaysOverdueIn(calendar);
+    try {
+      const policy = { calendar, dueDaysUnit: 'working' as const };
+      const at = [deadlineInstant('2026-02-13') - 1, deadlineInstant('2026-02-13'), deadlineInstant('2026-02-22') - 1, deadlineInstant('2026-02-22'), deadlineInstant('2026-03-02')];
+      const fromSql = [];
+      for (const nowMs of at) fromSql.push((await getTask(db, code, nowMs))?.daysOverdue);
+      expect(fromSql).toEqual([0, 0, 0, 1, 7]);
+      expect(at.map((nowMs) => overdueDays(policy, '2026-02-13', nowMs))).toEqual(fromSql);
+    } finally {
+      countDaysOverdueIn(null);
+    }
+  });
+});
