@@ -4,7 +4,7 @@
  * the events, these functions decide what they meant. The rules mirror the workflow's own
  * (domain/task-commands.ts), which wrote the events in the first place.
  */
-import { DAY_MS, addDays, deadlineInstant, daysOverdue, vietnamDate } from './dates';
+import { DAY_MS, addDays, deadlineInstant, daysOverdue, isCalendarDate, vietnamDate, vietnamMidnight } from './dates';
 import {
   DELEGATION_LEVELS,
   TASK_STATUSES,
@@ -102,7 +102,7 @@ export function taskFromCreated(e: RecordedEvent): TaskAsOf {
     legalBasis: str(d.legalBasis, ''),
     level: isLevel(d.level) ? d.level : 'province',
     status: isStatus(d.status) ? d.status : 'REQUIRES_GUIDANCE',
-    statusSince: e.at,
+    statusSince: typeof d.statusSince === 'string' && isCalendarDate(d.statusSince) ? new Date(vietnamMidnight(d.statusSince)).toISOString() : e.at,
     leadMinistry: str(d.leadMinistry, ''),
     coordinatingMinistries: Array.isArray(d.coordinatingMinistries) ? d.coordinatingMinistries.map(String) : [],
     focalPoint: focal(d.focalPoint, { name: '', email: '' }),

@@ -184,6 +184,8 @@ export interface TaskDefinition {
   focalPoint: FocalPoint;
   /** YYYY-MM-DD, or null: the policy's default for the status (FEASIBLE never has one). */
   dueDate: string | null;
+  /** YYYY-MM-DD the task has been in its status since (the catalog's assessment); absent: its creation. */
+  statusSince?: string;
 }
 
 export interface TaskState extends TaskDefinition {

@@ -136,7 +136,8 @@ export function initialState(definition: TaskDefinition, policy: TaskWorkflowInp
   return {
     ...definition,
     dueDate: definition.status === 'FEASIBLE' ? null : definition.dueDate ? settleDueDate(policy, definition.dueDate) : defaultDueDate(policy, definition.status, nowMs),
-    statusSince: new Date(nowMs).toISOString(),
+    // The catalog's date when it has one, so "oldest open" and time in status mean something.
+    statusSince: new Date(definition.statusSince ? vietnamMidnight(definition.statusSince) : nowMs).toISOString(),
     deadlineExtensions: 0,
     milestones: [],
     reports: {},

@@ -171,3 +171,16 @@ describe('effective dates under time skipping', () => {
     expect(await kinds(def.code)).toEqual(['CREATED:home-affairs', 'DOCUMENT_RECORDED:home-affairs', 'TRANSITION:system']);
   });
 });
+
+describe('status since from the catalog', () => {
+  it('when a task is registered with the date it has been in its status since, then its state and read model carry that day, not the import time', async () => {
+    const def = definition({ dueDate: null, status: 'FEASIBLE', statusSince: '2025-09-15' });
+    await testEnv.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+      taskQueue,
+      workflowId: taskWorkflowId(def.code),
+      args: [{ definition: def, policy: TEST_POLICY, createdBy: { kind: 'system' } }],
+    });
+    const row = await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'the task row');
+    expect(row?.statusSince.toISOString()).toBe('2025-09-14T17:00:00.000Z');
+  });
+});
