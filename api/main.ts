@@ -1,6 +1,6 @@
 /**
  * Production entry point of the API: `npm run api` with DATABASE_URL and TEMPORAL_ADDRESS set.
- * (The embedded default, `npm start`, runs the same app in one process with everything else.)
+ * (The embedded default, `npm start`, runs this same entry point as a child process.)
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { applyMigrations } from '../db/migrations';
 import { createLogger } from '../logging/logger';
 import { createApp } from './app';
 import { ListCache } from './list-cache';
+import { exitWithSupervisor } from '../embedded/supervisor-watch';
 
 const cfg = config();
 const logger = createLogger({ level: cfg.LOG_LEVEL }).child({ component: 'api' });
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  exitWithSupervisor(cfg.SUPERVISOR_PID, (message) => logger.warn(message));
 }
 
 main().catch((err: unknown) => {

@@ -1,9 +1,61 @@
 import { z } from 'zod';
 import { openApiPath, type RouteRegistry } from './route-registry';
+import { problemResponse } from './schemas';
+
+/**
+ * A regex's `$` matches before a final line break in many engines (Python's among them), where
+ * JavaScript's does not: patterns in the document end at the true end of the text.
+ */
+function portablePattern(pattern: string): string {
+  return pattern.endsWith('$') && !pattern.endsWith('\\$') && !pattern.endsWith('(?!\n)$') ? `${pattern.slice(0, -1)}(?!\n)$` : pattern;
+}
+
+/** Patterns made portable; a pattern on a non-string (a query integer parsed from digits) dropped; e-mail by pattern only. */
+function tidy(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(tidy);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    // An e-mail is what its pattern says (the server's rule); `format: email` means more or less
+    // in each validator (local-part length, quoted parts), so it is not claimed.
+    if (k === 'format' && v === 'email' && typeof (node as { pattern?: unknown }).pattern === 'string') continue;
+    if (k === 'pattern' && typeof v === 'string') {
+      if ((node as { type?: unknown }).type === 'integer') continue;
+      out[k] = portablePattern(v);
+    } else out[k] = tidy(v);
+  }
+  return out;
+}
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return rest;
+  return tidy(rest) as Record<string, unknown>;
+}
+
+const problemContent = () => ({ 'application/problem+json': { schema: schemaOf(problemResponse, 'output') } });
+
+/** Answers every operation may give besides its own: refusals at the edge and dependencies away. */
+function edgeResponses(r: RouteRegistry['routes'][number]): Record<string, { description: string; content?: unknown; headers?: unknown }> {
+  const out: Record<string, { description: string; content?: unknown; headers?: unknown }> = {};
+  if (r.params || r.query || r.body) out['400'] = { description: 'the request is invalid (errors name the fields)', content: problemContent() };
+  if (r.access !== 'anyone') {
+    out['401'] = {
+      description: 'no token, or an unknown or revoked one',
+      content: problemContent(),
+      headers: { 'WWW-Authenticate': { schema: { type: 'string', pattern: '^Bearer' } } },
+    };
+    out['429'] = {
+      description: 'more requests a minute than allowed from this address or with this token',
+      content: problemContent(),
+      headers: { 'Retry-After': { schema: { type: 'string', pattern: '^[0-9]+$' } } },
+    };
+  }
+  if (r.body) {
+    out['413'] = { description: 'the body is larger than BODY_LIMIT', content: problemContent() };
+    out['415'] = { description: 'the body is in a charset or encoding the server does not read', content: problemContent() };
+  }
+  out['503'] = { description: 'PostgreSQL or Temporal is unreachable, or the task is stuck (code TASK_STUCK); nothing was changed', content: problemContent() };
+  return out;
 }
 
 /** OpenAPI 3.1 document of every registered route, from the same zod schemas the routes validate with. */
@@ -21,12 +73,11 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
         parameters.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s });
       }
     }
-    const responses: Record<string, unknown> = {};
+    const responses: Record<string, unknown> = edgeResponses(r);
     for (const [status, resp] of Object.entries(r.responses)) {
-      responses[status] = {
-        description: resp.description,
-        ...(resp.schema ? { content: { [resp.contentType ?? 'application/json']: { schema: schemaOf(resp.schema, 'output') } } } : {}),
-      };
+      const content: Record<string, unknown> = resp.schema ? { [resp.contentType ?? 'application/json']: { schema: schemaOf(resp.schema, 'output') } } : {};
+      for (const [type, schema] of Object.entries(resp.alternatives ?? {})) content[type] = { schema: tidy(schema) };
+      responses[status] = { description: resp.description, ...(Object.keys(content).length > 0 ? { content } : {}) };
     }
     const op: Record<string, unknown> = {
       operationId: `${r.method}${openApiPath(r.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,

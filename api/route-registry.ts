@@ -15,7 +15,7 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; alternatives?: Record<string, Record<string, unknown>> }>;
   handler: (
     input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
     req: Request,

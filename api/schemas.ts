@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deadlineInstant, isCalendarDate, vietnamDate } from '../domain/dates';
-import { isBlankText, unstorableReason } from '../domain/storable-text';
+import { isBlankText, STORABLE_TEXT_PATTERN, textLength, unstorableReason, VISIBLE_TEXT_PATTERN } from '../domain/storable-text';
+import reference from '../catalog/reference.json';
 import { CENTRAL_ISSUERS, DOCUMENT_KINDS, DOCUMENT_NUMBER_RE } from '../domain/legal-documents';
 import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, REPORT_KINDS, TASK_STATUSES } from '../domain/task';
 
@@ -11,24 +12,32 @@ import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, REPORT_K
 
 /**
  * Text PostgreSQL can store (domain/storable-text.ts): well-formed Unicode, no control characters
- * except tab and line breaks. Every string a route accepts goes through this or a stricter pattern.
+ * except tab and line breaks, at most `max` characters (code points, as JSON Schema counts).
  */
 export const text = (max: number) =>
   z
     .string()
-    .max(max)
     .superRefine((s, ctx) => {
       const reason = unstorableReason(s);
       if (reason) ctx.addIssue({ code: 'custom', message: reason });
-    });
+      else if (textLength(s) > max) ctx.addIssue({ code: 'custom', message: `must be at most ${max} characters` });
+    })
+    .meta({ maxLength: max, pattern: STORABLE_TEXT_PATTERN });
 /** Text that shows something: whitespace and zero-width characters alone do not count. */
 export const requiredText = (max: number) =>
   text(max)
     .refine((s) => !isBlankText(s), 'must not be empty')
-    .meta({ minLength: 1, pattern: '[^\\s\\u200B-\\u200D\\u2060\\uFEFF]' });
+    .meta({ minLength: 1, maxLength: max, pattern: VISIBLE_TEXT_PATTERN });
 
-export const calendarDate = z.string().refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD between 1900 and 2200').meta({ format: 'date', example: '2026-12-31' });
+export const calendarDate = z
+  .string()
+  .refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD between 1900 and 2200')
+  .meta({ format: 'date', pattern: '^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', example: '2026-12-31' });
 export const code = z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be an upper-case code such as BYT').meta({ example: 'BYT' });
+/** The ministries of the reference data (catalog/reference.json). */
+export const ministryCode = z.enum(reference.ministries.map((m) => m.code) as [string, ...string[]], { error: 'must be a known ministry code' }).meta({ example: 'BYT' });
+/** The 34 provinces and cities of the reference data. */
+export const localityCode = z.enum(reference.localities.map((l) => l.code) as [string, ...string[]], { error: 'must be a known locality code' }).meta({ example: 'HNI' });
 export const taskCode = z.string().regex(/^[A-Z0-9][A-Z0-9._-]{0,39}$/, 'must be a task code of A-Z, 0-9, ".", "_", "-" (at most 40)').meta({ example: 'BYT-001' });
 export const status = z.enum(TASK_STATUSES);
 export const email = z.email().max(254);
@@ -42,73 +51,148 @@ export const documentRef = z.strictObject({
 
 export const taskCodeParams = z.strictObject({ code: taskCode });
 
-export const createTaskBody = z.strictObject({
-  code: taskCode,
-  title: requiredText(500),
-  sector: requiredText(200),
-  legalBasis: text(1000).default(''),
-  level: z.enum(DELEGATION_LEVELS).default('province'),
-  status,
-  leadMinistry: code,
-  // A ministry named twice coordinates once.
-  coordinatingMinistries: z
-    .array(code)
-    .max(20)
-    .default([])
-    .transform((codes) => [...new Set(codes)]),
-  focalPoint: focalPoint.optional(),
-  dueDate: calendarDate.optional(),
-});
+/** JSON Schema: the lead ministry is one of them, and not among the coordinating ministries. */
+const leadNotCoordinating = {
+  anyOf: reference.ministries.map((m) => ({ properties: { leadMinistry: { const: m.code }, coordinatingMinistries: { items: { not: { const: m.code } } } } })),
+};
 
-export const transitionBody = z.strictObject({
-  to: status,
-  from: status.optional(),
-  reason: text(2000).optional(),
-  document: documentRef.optional(),
-  dueDate: calendarDate.optional(),
-});
+type Issue = { path: string; message: string };
+/** Cross-field rules of a body, checked by zod (400 naming the field) and stated in the document. */
+const crossField = <T>(rules: ((body: T) => Issue | null)[]) => (body: T, ctx: z.RefinementCtx) => {
+  for (const rule of rules) {
+    const issue = rule(body);
+    if (issue) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+  }
+};
 
-export const milestoneBody = z.strictObject({
-  name: z.enum([...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [string, ...string[]]),
-  note: text(2000).optional(),
-});
+export const createTaskBody = z
+  .strictObject({
+    code: taskCode,
+    title: requiredText(500),
+    sector: requiredText(200),
+    legalBasis: text(1000).default(''),
+    level: z.enum(DELEGATION_LEVELS).default('province'),
+    status,
+    leadMinistry: ministryCode,
+    // A ministry named twice coordinates once.
+    coordinatingMinistries: z
+      .array(ministryCode)
+      .max(20)
+      .default([])
+      .transform((codes) => [...new Set(codes)]),
+    focalPoint: focalPoint.optional(),
+    dueDate: calendarDate.optional(),
+  })
+  .superRefine(
+    crossField([
+      (b) => (b.coordinatingMinistries.includes(b.leadMinistry) ? { path: 'coordinatingMinistries', message: 'must not contain the lead ministry' } : null),
+      (b) => (b.status === 'FEASIBLE' && b.dueDate !== undefined ? { path: 'dueDate', message: 'a FEASIBLE task has no due date' } : null),
+    ]),
+  )
+  .meta({ allOf: [leadNotCoordinating, { if: { properties: { status: { const: 'FEASIBLE' } } }, then: { not: { required: ['dueDate'] } } }] });
 
-export const assignmentBody = z.strictObject({
-  leadMinistry: code.optional(),
-  coordinatingMinistries: z.array(code).max(20).optional(),
-  focalPoint: focalPoint.optional(),
-  reason: text(2000).optional(),
-});
+/**
+ * What each target status needs whatever the current status (README's edge table): FEASIBLE a
+ * document, AUTHORITY_ADJUSTMENT a reason, REQUIRES_GUIDANCE one of the two (which one depends on
+ * where the task is; the other answers 409). A FEASIBLE task has no due date.
+ */
+export const transitionBody = z
+  .strictObject({
+    to: status,
+    from: status.optional(),
+    reason: text(2000).optional(),
+    document: documentRef.optional(),
+    dueDate: calendarDate.optional(),
+  })
+  .superRefine(
+    crossField([
+      (b) => (b.to === 'FEASIBLE' && !b.document ? { path: 'document', message: 'moving to FEASIBLE needs the legal document (number, issuedOn)' } : null),
+      (b) => (b.to === 'FEASIBLE' && b.dueDate !== undefined ? { path: 'dueDate', message: 'a FEASIBLE task has no due date' } : null),
+      (b) => (b.to === 'AUTHORITY_ADJUSTMENT' && (b.reason === undefined || isBlankText(b.reason)) ? { path: 'reason', message: 'moving to AUTHORITY_ADJUSTMENT needs a reason' } : null),
+      (b) =>
+        b.to === 'REQUIRES_GUIDANCE' && !b.document && (b.reason === undefined || isBlankText(b.reason))
+          ? { path: 'reason', message: 'moving to REQUIRES_GUIDANCE needs a reason (reopen) or the adjusting legal act (document)' }
+          : null,
+    ]),
+  )
+  .meta({
+    allOf: [
+      { if: { properties: { to: { const: 'FEASIBLE' } } }, then: { required: ['document'], not: { required: ['dueDate'] } } },
+      { if: { properties: { to: { const: 'AUTHORITY_ADJUSTMENT' } } }, then: { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } } },
+      {
+        if: { properties: { to: { const: 'REQUIRES_GUIDANCE' } } },
+        then: { anyOf: [{ required: ['document'] }, { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } }] },
+      },
+    ],
+  });
 
-export const deadlineBody = z.strictObject({ dueDate: calendarDate, reason: requiredText(2000) });
+export const milestoneBody = z
+  .strictObject({
+    name: z.enum([...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [string, ...string[]]),
+    note: text(2000).optional(),
+  })
+  .meta({
+    description: `Milestones follow the task's status: in REQUIRES_GUIDANCE ${GUIDANCE_MILESTONES.join(', ')}; in AUTHORITY_ADJUSTMENT ${ADJUSTMENT_MILESTONES.join(', ')}; a FEASIBLE task has none. Another name than the status allows answers 409.`,
+    'x-milestones-by-status': { REQUIRES_GUIDANCE: GUIDANCE_MILESTONES, AUTHORITY_ADJUSTMENT: ADJUSTMENT_MILESTONES, FEASIBLE: [] },
+  });
 
-export const reportBody = z.strictObject({
-  locality: code,
-  kind: z.enum(REPORT_KINDS),
-  description: text(4000).default(''),
-});
+export const assignmentBody = z
+  .strictObject({
+    leadMinistry: ministryCode.optional(),
+    coordinatingMinistries: z.array(ministryCode).max(20).optional(),
+    focalPoint: focalPoint.optional(),
+    reason: text(2000).optional(),
+  })
+  .superRefine(
+    crossField([
+      (b) =>
+        b.leadMinistry === undefined && b.coordinatingMinistries === undefined && b.focalPoint === undefined
+          ? { path: 'leadMinistry', message: 'name at least one of leadMinistry, coordinatingMinistries, focalPoint' }
+          : null,
+    ]),
+  )
+  .meta({
+    anyOf: [{ required: ['leadMinistry'] }, { required: ['coordinatingMinistries'] }, { required: ['focalPoint'] }],
+    description: 'The lead ministry cannot also coordinate: naming it among coordinatingMinistries (in this request or as the task stands) answers 409.',
+  });
+
+export const deadlineBody = z.strictObject({ dueDate: calendarDate, reason: requiredText(2000) }).meta({ description: 'A FEASIBLE task has no due date: setting one answers 409.' });
+
+export const reportBody = z
+  .strictObject({
+    locality: localityCode,
+    kind: z.enum(REPORT_KINDS),
+    description: text(4000).default(''),
+  })
+  .superRefine(crossField([(b) => (b.kind === 'OBSTACLE' && isBlankText(b.description) ? { path: 'description', message: 'an obstacle report needs a description' } : null)]))
+  .meta({ allOf: [{ if: { properties: { kind: { const: 'OBSTACLE' } } }, then: { required: ['description'], properties: { description: { pattern: VISIBLE_TEXT_PATTERN } } } }] });
 
 const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** The document's spelling of asOf: a date of 2001-2099 (29 February left out), or that date with a time and its offset. */
+const ASOF_DATE = '20(0[1-9]|[1-9][0-9])-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))';
+const ASOF_TIME = '([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,3})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])';
+
 /** `asOf` as epoch ms: a date is the end of that day in Viet Nam (today: now); null when not acceptable. */
 export function asOfInstant(s: string, nowMs = Date.now()): number | null {
+  // A moment after now is answered as now: the figures cannot be newer than the present (and the
+  // OpenAPI document cannot say "not in the future", so it is not refused).
   if (isCalendarDate(s)) {
-    if (s < '2000-01-01' || s > vietnamDate(nowMs)) return null;
-    return Math.min(deadlineInstant(s) - 1, nowMs);
+    if (s < '2000-01-01') return null;
+    return s > vietnamDate(nowMs) ? nowMs : Math.min(deadlineInstant(s) - 1, nowMs);
   }
   if (!INSTANT_RE.test(s)) return null;
   const ms = Date.parse(s);
-  // A little clock skew between client and server is not "the future".
-  return Number.isNaN(ms) || ms < Date.parse('2000-01-01T00:00:00Z') || ms > nowMs + 60_000 ? null : Math.min(ms, nowMs);
+  return Number.isNaN(ms) || ms < Date.parse('2000-01-01T00:00:00Z') ? null : Math.min(ms, nowMs);
 }
 
 /** ?asOf=: the figures as they stood at that instant, rebuilt from the audit log. */
 export const asOfQuery = z
   .string()
   .max(40)
-  .refine((s) => asOfInstant(s) !== null, 'must be a date YYYY-MM-DD (end of that day, Viet Nam time) or an instant with its offset, such as 2025-12-06T17:00:00Z, from 2000 and not in the future')
+  .refine((s) => asOfInstant(s) !== null, 'must be a date YYYY-MM-DD (end of that day, Viet Nam time) or an instant with its offset, such as 2025-12-06T17:00:00Z, from 2000 (a later moment than now means now)')
   .transform((s) => asOfInstant(s) as number)
-  .meta({ example: '2025-12-06' });
+  .meta({ example: '2025-12-06', pattern: `^${ASOF_DATE}(T${ASOF_TIME})?$` });
 
 /**
  * A whole number in a query string, written in plain decimal digits (no "0x10", "1e3", " 5");
@@ -129,7 +213,7 @@ export const TASK_SORTS = ['code', '-code', 'dueDate', '-dueDate', 'statusSince'
 
 export const taskListQuery = z.strictObject({
   status: status.optional(),
-  ministry: code.optional(),
+  ministry: ministryCode.optional(),
   overdue: booleanQuery.optional(),
   dueBefore: calendarDate.optional(),
   q: text(200).optional(),
@@ -242,6 +326,10 @@ export const problemResponse = z.object({
   allowed: z.array(z.object({ from: status, to: status, requires: z.string(), label: z.string() })).optional(),
   /** The request's id (X-Request-Id), to find its log lines. */
   requestId: z.string().optional(),
+  /** Why, for programs: ILLEGAL_TRANSITION, STALE_STATUS, STATE_CONFLICT, FORBIDDEN, INVALID_INPUT, TASK_STUCK, IDEMPOTENCY_KEY_IN_USE, ... */
+  code: z.string().regex(/^[A-Z][A-Z_]*$/).optional(),
+  /** Which dependency was unreachable (503). */
+  dependency: z.string().optional(),
 });
 
 export const asOfOnlyQuery = z.strictObject({ asOf: asOfQuery.optional() });

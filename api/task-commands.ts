@@ -40,6 +40,7 @@ export function rejectionProblem(r: Rejection): HttpProblem {
       return new HttpProblem(403, 'Forbidden', r.message, extra);
     case 'ILLEGAL_TRANSITION':
     case 'STALE_STATUS':
+    case 'STATE_CONFLICT':
       return conflict(r.message, extra);
     case 'TASK_STUCK':
       return unavailable(r.message, extra);

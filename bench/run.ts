@@ -5,7 +5,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -21,6 +20,7 @@ import { policyFromConfig, startTaskWorkflow } from '../temporal/task-client';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
 import { runTs } from '../test/support/processes';
 import { noopUpdate } from './workflows/noop';
+import { freePort, settle } from './machine';
 import { pool, summary, timed } from './stats';
 
 const quick = process.argv.includes('--quick');
@@ -28,32 +28,6 @@ const runsArg = process.argv.indexOf('--runs');
 /** Medians over several runs, each on a fresh stack: 3 by default for the full suite, 1 for --quick. */
 const RUNS = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 1) : quick ? 1 : 3;
 const ROOT = path.resolve(__dirname, '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Waits until the machine is quiet (under 25% busy over a second, at most 60 s), so work one
- * benchmark left behind (the worker catching up with a start loop, say) does not land in the next.
- */
-async function settle(): Promise<void> {
-  const busy = () => os.cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.idle, total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0) }), { idle: 0, total: 0 });
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    const a = busy();
-    await new Promise((r) => setTimeout(r, 1000));
-    const b = busy();
-    if (1 - (b.idle - a.idle) / Math.max(1, b.total - a.total) < 0.25) return;
-  }
-}
 
 interface Result {
   name: string;
@@ -72,13 +46,13 @@ type Figures = Record<string, number>;
  * target (`everyRun`) to every run as well.
  */
 const CHECKS = {
-  bulk: { everyRun: false, met: (f: Figures, _a: Figures | null, r: number | null) => (quick || (f.seconds as number) < 30) && (r as number) >= 0.5 },
-  transition: { everyRun: false, met: (f: Figures, _a: Figures | null, r: number | null) => (f.p50 as number) < 25 && (f.p99 as number) < 100 && (r as number) <= 3 },
-  list: { everyRun: false, met: (f: Figures, _a: Figures | null, r: number | null) => (r as number) >= 0.4 && (f.p99 as number) < 50 },
+  bulk: { everyRun: false, met: (_f: Figures, _a: Figures | null, r: number | null) => (r as number) >= 0.5 },
+  transition: { everyRun: false, met: (f: Figures, _a: Figures | null, r: number | null) => (f.p50 as number) < 25 && (f.p99 as number) < 75 && (r as number) <= 2 },
+  list: { everyRun: false, met: (f: Figures, _a: Figures | null, r: number | null) => (r as number) >= 0.5 && (f.p99 as number) < 50 },
   dashboard: { everyRun: false, met: (f: Figures, a: Figures | null) => (a?.summaryP50 as number) < 10 && (f.summaryP50 as number) < 100 },
   storm: {
     everyRun: true,
-    met: (f: Figures) => f.sent === f.reminders && f.notificationRows === f.reminders && f.outboxFiles === f.reminders && (f.lagP99s as number) < 30,
+    met: (f: Figures) => f.sent === f.reminders && f.notificationRows === f.reminders && f.outboxFiles === f.reminders && (f.lagP99s as number) < 20,
   },
   memory: { everyRun: false, met: (f: Figures) => (f.rssMiBWithTasksCached as number) < 1024 },
   pages: { everyRun: false, met: (f: Figures) => (f.publicP50 as number) < 50 && (f.dashboardP50 as number) < 50 && (f.dashboardFirstLoadKB as number) < 250 },
@@ -87,6 +61,8 @@ const CHECKS = {
 interface Run {
   results: Result[];
   postgres: string;
+  /** Share of both cores busy (0..1) in the second before each benchmark, after waiting for quiet: the other tenants' load. */
+  busy: Record<string, number>;
 }
 
 async function runOnce(run: number): Promise<Run> {
@@ -105,12 +81,14 @@ async function runOnce(run: number): Promise<Run> {
     TEMPORAL_UI_PORT: String(await freePort()),
     LOG_REQUESTS: 'false',
     RATE_LIMIT_PER_MINUTE: '100000000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
   });
   const log = (s: string) => console.log(`[bench run ${run}/${RUNS} ${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
   log(`starting a fresh embedded stack in ${dataDir}${quick ? ' (quick mode)' : ''}`);
   const stack = await startStack(cfg, { seed: false, log: () => undefined });
   const results: Result[] = [];
   let postgres = '?';
+  const busy: Record<string, number> = {};
   const token = (JSON.parse(fs.readFileSync(stack.tokensFile as string, 'utf8')) as Record<string, string>)['home-affairs'] as string;
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
 
@@ -123,6 +101,7 @@ async function runOnce(run: number): Promise<Run> {
   const client = new Client({ connection });
 
   try {
+    busy.bulk = await settle();
     const rssBeforeImport = process.memoryUsage().rss / 2 ** 20;
     // 1. Bulk start.
     const all = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), new Set(reference.ministries.map((m) => m.code))).tasks;
@@ -148,18 +127,31 @@ async function runOnce(run: number): Promise<Run> {
       figure: { seconds: round(imported.seconds), perSecond: round(ours) },
       anchor: { seconds: round(bareMs / 1000), perSecond: round(bare) },
       ratio: round(ours / bare),
-      target: 'all 949 < 30 s and >= 0.5x the bare start rate',
+      target: '>= 0.5x the bare start rate',
       id: 'bulk',
       note: 'anchor: bare client.workflow.start of a no-op workflow (no persistence), same concurrency (16)',
     });
 
-    await settle();
+    busy.transition = await settle();
     // 2. Transition round trip through the API vs a no-op update.
     const n = quick ? 100 : 500;
     const open = tasks.filter((t) => t.status === 'REQUIRES_GUIDANCE').slice(0, 50).map((t) => t.code);
     log(`2. ${n} transitions through the API over ${open.length} tasks`);
+    const apiEnv = (cacheSeconds: number) => ({
+      DATABASE_URL: stack.databaseUrl,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
+      TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      LOG_REQUESTS: 'false',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      LIST_CACHE_SECONDS: String(cacheSeconds),
+    });
     const state = new Map(open.map((c) => [c, 'REQUIRES_GUIDANCE']));
-    const api = stack.apiUrl;
+    // As deployed (npm start and production alike): the API in its own process, the worker here.
+    const apiProc = await runTs('api/main.ts', [], { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/);
+    const api = (/https?:\/\/[^/\s"]+/.exec(apiProc.readyLine) as RegExpExecArray)[0];
     const transitionMs: number[] = [];
     // The first 20 of each warm up (JIT, connection pools, prepared statements) and are not counted.
     const warmUp = 20;
@@ -176,6 +168,7 @@ async function runOnce(run: number): Promise<Run> {
       if (i >= warmUp) transitionMs.push(ms);
       state.set(code, body.to);
     }
+    await apiProc.stop();
     const noop = client.workflow.getHandle('noop-0');
     const noopMs: number[] = [];
     for (let i = 0; i < n + warmUp; i++) {
@@ -189,33 +182,23 @@ async function runOnce(run: number): Promise<Run> {
       figure: { p50: ts.p50, p95: ts.p95, p99: ts.p99 },
       anchor: { p50: ns.p50, p95: ns.p95, p99: ns.p99 },
       ratio: round(ts.p50 / ns.p50),
-      target: 'p50 < 25 ms, p99 < 100 ms, p50 <= 3x the no-op update',
+      target: 'p50 < 25 ms and <= 2x the no-op update, p99 < 75 ms',
       id: 'transition',
-      note: `ms, after ${warmUp} uncounted of each; API + Workflow Update + audit/read-model statement + response; anchor: a no-op Workflow Update sent with the client`,
+      note: `ms, after ${warmUp} uncounted of each; the API (npm run api) in its own process, the worker in the benchmark process: HTTP + auth + Workflow Update + audit/read-model statement + response; anchor: a no-op Workflow Update sent with the client`,
     });
 
-    await settle();
+    busy.list = await settle();
     // 3. List throughput vs an Express hello-world. Both servers run in their own process, as
     // `npm run api` does in production, so the load generator (here) does not share their event loop.
     const duration = quick ? 3 : 10;
     log(`3. list throughput, 50 connections for ${duration} s each`);
-    const apiEnv = (cacheSeconds: number) => ({
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
-      TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      LOG_REQUESTS: 'false',
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      LIST_CACHE_SECONDS: String(cacheSeconds),
-    });
     const listPath = '/api/tasks?status=REQUIRES_GUIDANCE&limit=50';
     const cannon = (url: string, h: Record<string, string> = {}) => autocannon({ url, connections: 50, duration, headers: h });
     const measure = async (script: string, env: NodeJS.ProcessEnv, ready: RegExp, path: string, h: Record<string, string> = {}) => {
       const proc = await runTs(script, [], env, ready);
       try {
-        const base = (/https?:\/\/[^/\s]+/.exec(proc.readyLine) as RegExpExecArray)[0];
+        // The API logs JSON lines now (pino): the URL ends at the closing quote.
+        const base = (/https?:\/\/[^/\s"]+/.exec(proc.readyLine) as RegExpExecArray)[0];
         await cannon(`${base}${path}`, h); // warm-up (JIT, prepared statements, caches)
         const run = await cannon(`${base}${path}`, h);
         if (run.non2xx > 0) throw new Error(`${script} answered ${run.non2xx} non-2xx`);
@@ -225,8 +208,8 @@ async function runOnce(run: number): Promise<Run> {
       }
     };
     const auth = { Authorization: `Bearer ${token}` };
-    const list = await measure('api/main.ts', { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /api: listening/, listPath, auth);
-    const uncached = await measure('api/main.ts', { ...apiEnv(0), PORT: String(await freePort()) }, /api: listening/, listPath, auth);
+    const list = await measure('api/main.ts', { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/, listPath, auth);
+    const uncached = await measure('api/main.ts', { ...apiEnv(0), PORT: String(await freePort()) }, /listening on http/, listPath, auth);
     const helloRun = await measure('bench/hello-server.ts', {}, /hello: listening/, '/');
     results.push({
       name: `list GET ${listPath}`,
@@ -239,12 +222,12 @@ async function runOnce(run: number): Promise<Run> {
       },
       anchor: { reqPerSec: round(helloRun.requests.average), p99: helloRun.latency.p99 },
       ratio: round(list.requests.average / helloRun.requests.average),
-      target: '>= 40% of the hello-world req/s and p99 < 50 ms',
+      target: '>= 50% of the hello-world req/s and p99 < 50 ms',
       id: 'list',
       note: `autocannon in the benchmark process, 50 connections, loopback; the API (npm run api) and the hello-world each in their own process, warmed up for one round first; reqPerSec/p99 as deployed (page cache on, LIST_CACHE_SECONDS=${cfg.LIST_CACHE_SECONDS}), uncached* with LIST_CACHE_SECONDS=0 (every request reads PostgreSQL)`,
     });
 
-    await settle();
+    busy.dashboard = await settle();
     // 4. Dashboards at the seeded size and at 100,000 tasks.
     const reps = quick ? 50 : 200;
     const dash = async () => {
@@ -252,7 +235,7 @@ async function runOnce(run: number): Promise<Run> {
       for (const p of ['summary', 'bottlenecks']) {
         const ms: number[] = [];
         for (let i = 0; i < reps; i++) {
-          const [res, t] = await timed(() => fetch(`${api}/api/dashboard/${p}`, { headers }));
+          const [res, t] = await timed(() => fetch(`${stack.apiUrl}/api/dashboard/${p}`, { headers }));
           await res.arrayBuffer();
           ms.push(t);
         }
@@ -338,7 +321,7 @@ async function runOnce(run: number): Promise<Run> {
     });
     await stack.db.prisma.$executeRawUnsafe(`DELETE FROM tasks WHERE code LIKE 'SYN-%'`);
 
-    await settle();
+    busy.storm = await settle();
     // 5. Deadline storm: every reminder falls due at the same instant.
     const stormN = quick ? 100 : 949;
     const leadSeconds = quick ? 25 : 60;
@@ -346,7 +329,7 @@ async function runOnce(run: number): Promise<Run> {
     let dueDate = vietnamDate(dueAt);
     if (deadlineInstant(dueDate) - dueAt < 60_000) dueDate = addDays(dueDate, 1);
     // Deadlines are whole days; a fractional offset puts the reminder at exactly `dueAt`.
-    const policy = { ...policyFromConfig(cfg), reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
+    const policy = { ...policyFromConfig(cfg), perTaskReminders: true, reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
     log(`5. deadline storm: ${stormN} reminders due at ${new Date(dueAt).toISOString()}`);
     const stormTasks: TaskDefinition[] = Array.from({ length: stormN }, (_, i) => ({
       ...(tasks[i % tasks.length] as TaskDefinition),
@@ -375,7 +358,7 @@ async function runOnce(run: number): Promise<Run> {
       figure: { reminders: stormN, sent: sent.length, notificationRows: rows, outboxFiles: files, lagP50s: ls.p50, lagP99s: ls.p99, drainSeconds: ls.max },
       anchor: null,
       ratio: null,
-      target: 'every reminder sent once, p99 lag < 30 s',
+      target: 'every reminder sent once, p99 lag < 20 s, in every run',
       id: 'storm',
       note: 'embedded default e-mail (outbox folder); lag = sent time - due time',
     });
@@ -402,7 +385,7 @@ async function runOnce(run: number): Promise<Run> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   log('done');
-  return { results, postgres };
+  return { results, postgres, busy };
 }
 
 /**
@@ -479,13 +462,20 @@ function writeResults(runs: Run[], isQuick: boolean): void {
     const met = check.met(figure, anchor, ratio) && (!check.everyRun || each.every((e) => check.met(e.figure, e.anchor, e.ratio)));
     return { name: r.name, figure, anchor, ratio, target: r.target, met, note: r.note, runs: each.map((e) => ({ figure: e.figure, anchor: e.anchor, ratio: e.ratio })) };
   });
-  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ ...meta, results: medians }, null, 2)}\n`);
+  const busyEach = runs.flatMap((r) => Object.values(r.busy ?? {}));
+  const noise = {
+    busyBeforeEachBenchmark: runs.map((r) => r.busy),
+    busyMedianPct: round(median(busyEach) * 100),
+    busyMaxPct: round(Math.max(...busyEach) * 100),
+  };
+  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ ...meta, noise, results: medians }, null, 2)}\n`);
   const fmt = (o: Record<string, number> | null) => (o ? Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ') : '-');
   const lines = [
     `## Results (${meta.mode}, ${meta.runs === 1 ? 'one run' : `medians of ${meta.runs} runs`}, ${meta.date.slice(0, 10)})`,
     '',
     `Command: \`${meta.command}\`. Machine: ${meta.machine.cores} cores, ${meta.machine.memoryGiB} GiB (${meta.machine.cpu}).`,
     `Versions: Node ${meta.versions.node}; ${meta.versions.temporalCli}; Temporal SDK ${meta.versions.temporalSdk}; Prisma ${meta.versions.prisma}; ${meta.versions.postgres}.`,
+    `Noise: the other tenants kept the 2 cores ${noise.busyMedianPct}% busy (median; at most ${noise.busyMaxPct}%) in the second before each benchmark, after waiting up to 60 s for quiet; per run and benchmark: ${runs.map((r, i) => `run ${i + 1}: ${Object.entries(r.busy ?? {}).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ')}`).join('; ')}.`,
     '',
     '| benchmark | figure | anchor (same run) | ratio | target | met |',
     '| --- | --- | --- | --- | --- | --- |',

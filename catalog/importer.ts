@@ -207,11 +207,14 @@ export async function importTasks(opts: {
 
     // Every started workflow persists its CREATED event; wait for all of them to land.
     const codes = todo.map((t) => t.code);
-    const deadline = Date.now() + 120_000;
+    // The worker persists the CREATED events behind the starts; a large import (ten times the
+    // catalog) leaves thousands queued when the last start returns.
+    const waitMs = 120_000 + codes.length * 100;
+    const deadline = Date.now() + waitMs;
     for (;;) {
       const persisted = await countPersisted(db, codes);
       if (persisted >= codes.length) break;
-      if (Date.now() > deadline) throw new Error(`only ${persisted} of ${codes.length} imported tasks were persisted after 120 s; is the worker running?`);
+      if (Date.now() > deadline) throw new Error(`only ${persisted} of ${codes.length} imported tasks were persisted after ${waitMs / 1000} s; is the worker running?`);
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {

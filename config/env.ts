@@ -55,6 +55,29 @@ export const envSchema = z.object({
   /** A prebuilt workflow bundle (npm run build:workflows) for `npm run worker`; unset: bundle at start. */
   WORKFLOW_BUNDLE: optionalString,
 
+  /** Worker tuning (worker/tuning.ts; BENCHMARKS.md has the figures behind each default). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(2_000),
+  WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1_000).default(10),
+  WORKER_ACTIVITY_TASK_SLOTS: z.coerce.number().int().min(1).max(1_000).default(20),
+  WORKER_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1_000).default(20),
+  WORKER_WORKFLOW_POLLERS: z.coerce.number().int().min(2).max(100).default(4),
+  WORKER_ACTIVITY_POLLERS: z.coerce.number().int().min(1).max(100).default(2),
+  WORKER_REUSE_V8_CONTEXT: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((s) => s === 'true'),
+
+  /** `npm start`: import the bundled catalog into an empty database (`false`: start empty). */
+  SEED_CATALOG: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((s) => s === 'true'),
+  /**
+   * Set by `npm start` for the API and worker it runs: the supervisor's pid. A child whose
+   * supervisor is gone (killed without the chance to stop it) shuts itself down.
+   */
+  SUPERVISOR_PID: z.coerce.number().int().min(1).optional(),
+
   SMTP_URL: optionalString,
   MAIL_FROM: z.string().min(3).default('Delegated-tasks tracker <tracker@localhost>'),
   HOME_AFFAIRS_EMAIL: z.email().default('delegation-office@moha.localhost'),

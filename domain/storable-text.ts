@@ -15,8 +15,29 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-/** Whitespace and invisible format characters (zero-width space/joiners, BOM, bidi marks, soft hyphen). */
-const INVISIBLE = /^[\p{White_Space}\p{Cf}]*$/u;
+/**
+ * Characters that show nothing: Unicode white space and the invisible format characters of the
+ * Basic Multilingual Plane (zero-width space and joiners, BOM, bidi marks, soft hyphen...). Written
+ * out as escapes, so the same class means the same in JavaScript and in the OpenAPI document's
+ * patterns (which other languages' regex engines read).
+ */
+const INVISIBLE_CLASS =
+  '\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u00AD\\u0600-\\u0605\\u061C\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u1680\\u180E' +
+  '\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u2064\\u2066-\\u206F\\u3000\\uFEFF\\uFFF9-\\uFFFB';
+const CONTROL_CLASS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F';
+const INVISIBLE = new RegExp(`^[${INVISIBLE_CLASS}]*$`);
+
+/** Pattern of storable text, for the OpenAPI document (lone surrogates cannot be said in it). */
+export const STORABLE_TEXT_PATTERN = `^[^${CONTROL_CLASS}]*$`;
+/** Pattern of storable text that shows something. */
+export const VISIBLE_TEXT_PATTERN = `^[^${CONTROL_CLASS}]*[^${CONTROL_CLASS}${INVISIBLE_CLASS}][^${CONTROL_CLASS}]*$`;
+
+/** Length as people count it (code points), which is how JSON Schema's maxLength counts too. */
+export function textLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
 
 /** Why `s` cannot be stored as it is, or null when it can. */
 export function unstorableReason(s: string): string | null {

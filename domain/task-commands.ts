@@ -41,11 +41,14 @@ export interface Change {
   resetCursor: boolean;
 }
 
+/** A locality's report may say more than other free text (the API's limit too). */
+const MAX_REPORT_TEXT = 4000;
 const CODE_RE = /^[A-Z][A-Z0-9]{1,15}$/;
 const EMAIL_RE = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 
 const forbidden = (message: string): Rejection => ({ code: 'FORBIDDEN', message });
 const invalid = (field: string, message: string): Rejection => ({ code: 'INVALID_INPUT', field, message });
+const conflictsWithState = (field: string, message: string): Rejection => ({ code: 'STATE_CONFLICT', field, message });
 
 export { checkTransition };
 
@@ -154,10 +157,10 @@ export function checkMilestone(state: TaskState, input: MilestoneInput): Rejecti
     return forbidden('Only Home Affairs, the lead ministry or a coordinating ministry may record milestones.');
   }
   const track = milestoneTrack(state.status);
-  if (!track) return invalid('name', 'A FEASIBLE task has no milestones to record; reopen it first.');
+  if (!track) return conflictsWithState('name', 'A FEASIBLE task has no milestones to record; reopen it first.');
   const names: readonly string[] = track === 'GUIDANCE' ? GUIDANCE_MILESTONES : ADJUSTMENT_MILESTONES;
   if (!names.includes(input.name)) {
-    return invalid('name', `In ${state.status} the milestones are ${names.join(', ')}.`);
+    return conflictsWithState('name', `In ${state.status} the milestones are ${names.join(', ')}.`);
   }
   return checkText(input.note, 'note', false);
 }
@@ -202,7 +205,7 @@ export function checkAssignment(state: TaskState, input: AssignmentInput): Rejec
   if (input.coordinatingMinistries?.some((c) => !CODE_RE.test(c))) return invalid('coordinatingMinistries', 'must be ministry codes');
   const lead = input.leadMinistry ?? state.leadMinistry;
   if ((input.coordinatingMinistries ?? state.coordinatingMinistries).includes(lead)) {
-    return invalid('coordinatingMinistries', 'the lead ministry cannot also be a coordinating ministry');
+    return conflictsWithState('coordinatingMinistries', 'the lead ministry cannot also be a coordinating ministry');
   }
   if (input.focalPoint) {
     const bad = checkText(input.focalPoint.name, 'focalPoint.name', true, 200);
@@ -238,7 +241,7 @@ export function applyAssignment(state: TaskState, input: AssignmentInput): Chang
 
 export function checkDeadline(state: TaskState, input: DeadlineInput): Rejection | null {
   if (!isHomeAffairs(input.actor)) return forbidden('Only Home Affairs may set or extend deadlines.');
-  if (state.status === 'FEASIBLE') return invalid('dueDate', 'A FEASIBLE task has no due date.');
+  if (state.status === 'FEASIBLE') return conflictsWithState('dueDate', 'A FEASIBLE task has no due date.');
   return checkDate(input.dueDate, 'dueDate') ?? checkText(input.reason, 'reason', true);
 }
 
@@ -343,7 +346,7 @@ export function checkLocalityReport(state: TaskState, input: LocalityReportInput
     return forbidden('A locality reports only for itself.');
   }
   if (!(REPORT_KINDS as readonly string[]).includes(input.kind)) return invalid('kind', `must be one of ${REPORT_KINDS.join(', ')}`);
-  return checkText(input.description, 'description', input.kind === 'OBSTACLE');
+  return checkText(input.description, 'description', input.kind === 'OBSTACLE', MAX_REPORT_TEXT);
 }
 
 export function applyLocalityReport(state: TaskState, input: LocalityReportInput, nowMs: number): Change {

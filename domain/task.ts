@@ -284,6 +284,12 @@ export interface TaskWorkflowInput {
   createdBy?: Actor;
   /** Test hook: continue-as-new once history reaches this many events (Temporal's suggestion otherwise). */
   continueAsNewAfterEvents?: number;
+  /**
+   * The starter set TaskStatus, LeadMinistry and DueDate as the start's search attributes: the first
+   * run then upserts them only where they differ (a default due date). Runs started without it
+   * upsert as they always did, so their recorded histories keep replaying.
+   */
+  searchAttributesAtStart?: boolean;
 }
 
 /** What the operator's repair of a stuck task found and did (README, "Stuck tasks"). */

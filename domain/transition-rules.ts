@@ -1,7 +1,7 @@
 import { checkDocumentDates } from './legal-documents';
 import type { Actor, TaskState, TaskStatus, TransitionInput } from './task';
 import { isCalendarDate } from './dates';
-import { isBlankText, unstorableReason } from './storable-text';
+import { isBlankText, textLength, unstorableReason } from './storable-text';
 
 /** What an edge needs beyond the target status. */
 export type EdgeRequirement = 'reason' | 'document';
@@ -31,6 +31,7 @@ export type RejectionCode =
   | 'STALE_STATUS' // 409
   | 'FORBIDDEN' // 403
   | 'INVALID_INPUT' // 422
+  | 'STATE_CONFLICT' // 409: fine in itself, but not for the task as it is now (e.g. a milestone of another status)
   | 'TASK_STUCK'; // 503: an earlier event could not be stored; an operator must repair the task
 
 export interface Rejection {
@@ -65,7 +66,7 @@ const MAX_TEXT = 2000;
 export function checkText(value: unknown, field: string, required: boolean, max = MAX_TEXT): Rejection | null {
   if (value === undefined || value === null) return required ? { code: 'INVALID_INPUT', field, message: `${field} is required` } : null;
   if (typeof value !== 'string') return { code: 'INVALID_INPUT', field, message: `${field} must be a string` };
-  if (value.length > max) return { code: 'INVALID_INPUT', field, message: `${field} must be at most ${max} characters` };
+  if (textLength(value) > max) return { code: 'INVALID_INPUT', field, message: `${field} must be at most ${max} characters` };
   const unstorable = unstorableReason(value);
   if (unstorable) return { code: 'INVALID_INPUT', field, message: `${field} ${unstorable}` };
   if (required && isBlankText(value)) return { code: 'INVALID_INPUT', field, message: `${field} is required` };
@@ -107,12 +108,17 @@ export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'
     const who = edge.roles.includes('lead') ? 'the lead ministry or Home Affairs' : 'Home Affairs';
     return { code: 'FORBIDDEN', message: `Only ${who} may take the edge ${edge.from} → ${edge.to}.` };
   }
+  // What an edge needs is a conflict with the current status when another edge into the same
+  // status needs something else (into REQUIRES_GUIDANCE: a reason from FEASIBLE, a document from
+  // AUTHORITY_ADJUSTMENT); otherwise the request itself is incomplete.
+  const missing = (requirement: EdgeRequirement): RejectionCode =>
+    EDGES.filter((e) => e.to === edge.to).every((e) => e.requires === requirement) ? 'INVALID_INPUT' : 'STATE_CONFLICT';
   if (edge.requires === 'reason') {
     const bad = checkText(input.reason, 'reason', true);
-    if (bad) return bad;
+    if (bad) return input.reason === undefined || (typeof input.reason === 'string' && isBlankText(input.reason)) ? { ...bad, code: missing('reason') } : bad;
   } else {
     const doc = input.document;
-    if (!doc) return { code: 'INVALID_INPUT', field: 'document', message: `${edge.from} → ${edge.to} needs the legal document (number, issuedOn).` };
+    if (!doc) return { code: missing('document'), field: 'document', message: `${edge.from} → ${edge.to} needs the legal document (number, issuedOn).` };
     const bad =
       checkText(doc.number, 'document.number', true, 100) ??
       checkDate(doc.issuedOn, 'document.issuedOn') ??

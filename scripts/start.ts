@@ -1,24 +1,33 @@
 /**
- * `npm start`: the embedded default on one machine. Brings up PostgreSQL, the Temporal dev server,
- * the worker and the API, seeds the catalog on first run, prints where everything is, and shuts it
- * all down on Ctrl-C (SIGINT) or SIGTERM.
+ * `npm start`: the embedded default on one machine. Brings up PostgreSQL and the Temporal dev server,
+ * runs the worker and the API as supervised child processes, seeds the catalog on first run, prints
+ * where everything is, and shuts it all down on Ctrl-C (SIGINT to the process group), on SIGINT or
+ * SIGTERM sent to this process alone, and when its parent goes away.
+ *
+ * package.json runs it as `exec node ...`: without `exec`, npm's signal reaches only the shell
+ * npm started, which dies (SIGTERM) or ignores it (SIGINT) and leaves this process running.
  */
 import { config } from '../config/env';
-import { startStack } from '../stack/stack';
+import { startSupervisedStack } from '../stack/supervised-stack';
 
 function main(): void {
   const cfg = config();
   const t0 = Date.now();
-  const starting = startStack(cfg, { log: (line) => console.log(line) });
+  const starting = startSupervisedStack(cfg);
   let stopping = false;
+  let stoppingSince = 0;
 
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string) => {
     if (stopping) {
-      console.log(`${signal} again: exiting now`);
+      // Ctrl-C reaches this process twice: from the terminal (the whole process group) and again
+      // from npm, which forwards it. Only a second Ctrl-C a moment later means "exit now".
+      if (Date.now() - stoppingSince < 2_000) return;
+      console.log(`${reason} again: exiting now`);
       process.exit(130);
     }
     stopping = true;
-    console.log(`${signal}: shutting down (API, worker, Temporal, PostgreSQL) ...`);
+    stoppingSince = Date.now();
+    console.log(`${reason}: shutting down (API, worker, Temporal, PostgreSQL) ...`);
     // A signal during start-up waits for start-up to finish, so nothing it started is left behind.
     const stack = await starting.catch(() => undefined);
     await stack?.stop();
@@ -27,6 +36,11 @@ function main(): void {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // npm or a shell that dies without passing a signal on leaves this process orphaned: stop then too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && !stopping) void shutdown('parent exited');
+  }, 1_000).unref();
 
   starting.then(
     (stack) => {
@@ -42,12 +56,14 @@ function main(): void {
           `  Temporal UI:     ${stack.temporalUiUrl ?? '(external cluster)'}   gRPC ${stack.temporalAddress}`,
           `  Dev tokens:      ${stack.tokensFile ?? '(not created)'}`,
           `  Outbox (e-mail): ${cfg.SMTP_URL ? 'SMTP_URL' : `${cfg.dataDir}/outbox`}`,
+          `  Processes:       supervisor ${process.pid}, api ${stack.pids.api}, worker ${stack.pids.worker}`,
           'Press Ctrl-C to stop.',
         ].join('\n'),
       );
     },
     (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
+      // Whatever failed is named (never a bare "undefined"), and the exit status says it failed.
+      console.error(`npm start failed: ${err instanceof Error ? err.message : String(err ?? 'unknown error (no message)')}`);
       process.exit(1);
     },
   );

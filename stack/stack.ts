@@ -20,10 +20,12 @@ import { ensureDevTokens } from '../embedded/dev-tokens';
 import { readOrCreateSecret, startEmbeddedPostgres, type RunningPostgres } from '../embedded/embedded-postgres';
 import { runtimeFile } from '../embedded/runtime-target';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
+import { ensureEmbeddedPortsFree } from '../embedded/ports';
 import { startTemporalDevServer, type RunningTemporal } from '../embedded/temporal-dev-server';
 import { policyFromConfig } from '../temporal/task-client';
 import { createLogger, type Logger } from '../logging/logger';
 import { createTaskWorker } from '../worker/create-worker';
+import { workerTuning } from '../worker/tuning';
 
 export interface Stack {
   databaseUrl: string;
@@ -36,20 +38,71 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** PostgreSQL and Temporal as the embedded default provides them (or as configured). */
+export interface Services {
+  /** The schema owner's URL (migrations, tools). */
+  ownerUrl: string;
+  /** The restricted application role's URL (API and worker). */
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+}
+
 /**
- * The embedded default: PostgreSQL (embedded unless DATABASE_URL), migrations, the Temporal dev
- * server (unless TEMPORAL_ADDRESS), the worker, the API, the seeded catalog and dev tokens.
- * Every piece started here is stopped by `stop()`, in reverse order.
+ * PostgreSQL (embedded unless DATABASE_URL) with migrations applied and the application role, and the
+ * Temporal dev server (unless TEMPORAL_ADDRESS). Pushes a stop for each piece it started onto `stops`.
  */
-export async function startStack(
-  cfg: Config,
-  opts: { log?: (line: string) => void; logger?: Logger; seed?: boolean; devTokens?: boolean; worker?: boolean } = {},
-): Promise<Stack> {
-  const logger = opts.logger ?? createLogger({ level: cfg.LOG_LEVEL });
-  // Start-up progress for a terminal (npm start prints it); otherwise log lines.
-  const log = opts.log ?? ((l: string) => logger.info(l));
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
+export async function startServices(cfg: Config, log: (line: string) => void, stops: (() => Promise<void>)[]): Promise<Services> {
+  // Before anything starts: a port taken by a first `npm start` must stop this one with the
+  // setting that fixes it, not let it share the first one's Temporal in silence.
+  await ensureEmbeddedPortsFree([
+    ...(cfg.DATABASE_URL ? [] : [{ port: cfg.EMBEDDED_PG_PORT, host: '127.0.0.1', setting: 'EMBEDDED_PG_PORT' }]),
+    ...(cfg.TEMPORAL_ADDRESS
+      ? []
+      : [
+          { port: cfg.TEMPORAL_DEV_PORT, host: '127.0.0.1', setting: 'TEMPORAL_DEV_PORT' },
+          { port: cfg.TEMPORAL_UI_PORT, host: '127.0.0.1', setting: 'TEMPORAL_UI_PORT' },
+        ]),
+    ...(cfg.PORT === 0 ? [] : [{ port: cfg.PORT, host: cfg.HOST, setting: 'PORT' }]),
+  ]);
+  fs.mkdirSync(cfg.dataDir, { recursive: true });
+
+  let ownerUrl = cfg.DATABASE_URL;
+  if (!ownerUrl) {
+    const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: cfg.dataDir, port: cfg.EMBEDDED_PG_PORT });
+    stops.push(() => pg.stop());
+    ownerUrl = pg.url;
+    log(`postgres: embedded PostgreSQL on 127.0.0.1:${cfg.EMBEDDED_PG_PORT} (data in ${path.join(cfg.dataDir, 'postgres')})`);
+  }
+  const migrations = await applyMigrations(ownerUrl);
+  if (migrations.applied.length > 0) log(`postgres: applied migrations ${migrations.applied.join(', ')}`);
+  // The embedded default runs the API and worker as a restricted role (no UPDATE/DELETE on the
+  // audit log); with DATABASE_URL the operator chooses the role (README, Production).
+  const databaseUrl = cfg.DATABASE_URL ?? (await ensureAppRole(ownerUrl, readOrCreateSecret(cfg.dataDir, 'postgres-app-password')));
+
+  let temporalAddress = cfg.TEMPORAL_ADDRESS;
+  let temporalUiUrl: string | null = null;
+  if (!temporalAddress) {
+    const cli = resolveTemporalCli();
+    const t: RunningTemporal = await startTemporalDevServer({
+      cli,
+      port: cfg.TEMPORAL_DEV_PORT,
+      uiPort: cfg.TEMPORAL_UI_PORT,
+      dbFile: path.join(cfg.dataDir, 'temporal', 'temporal.sqlite'),
+      namespace: cfg.TEMPORAL_NAMESPACE,
+      logFile: path.join(cfg.dataDir, 'temporal', 'server.log'),
+    });
+    stops.push(() => t.stop());
+    temporalAddress = t.address;
+    temporalUiUrl = t.uiUrl;
+    log(`temporal: dev server on ${t.address} (state in ${path.join(cfg.dataDir, 'temporal', 'temporal.sqlite')})`);
+  }
+  return { ownerUrl, databaseUrl, temporalAddress, temporalUiUrl };
+}
+
+/** Runs `stops` in reverse order, logging (not throwing) what fails, and empties the list. */
+export function stopper(stops: (() => Promise<void>)[], log: (line: string) => void): () => Promise<void> {
+  return async () => {
     for (const stop of stops.reverse()) {
       try {
         await stop();
@@ -59,39 +112,25 @@ export async function startStack(
     }
     stops.length = 0;
   };
+}
+
+/**
+ * The embedded default in one process, as the benchmark and tests use it: PostgreSQL, migrations,
+ * the Temporal dev server, the worker, the API, the seeded catalog and dev tokens. (`npm start`
+ * runs the API and the worker as child processes instead: stack/supervised-stack.ts.)
+ * Every piece started here is stopped by `stop()`, in reverse order.
+ */
+export async function startStack(
+  cfg: Config,
+  opts: { log?: (line: string) => void; logger?: Logger; seed?: boolean; devTokens?: boolean; worker?: boolean } = {},
+): Promise<Stack> {
+  const logger = opts.logger ?? createLogger({ level: cfg.LOG_LEVEL });
+  // Start-up progress for a terminal; otherwise log lines.
+  const log = opts.log ?? ((l: string) => logger.info(l));
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = stopper(stops, log);
   try {
-    fs.mkdirSync(cfg.dataDir, { recursive: true });
-
-    let ownerUrl = cfg.DATABASE_URL;
-    if (!ownerUrl) {
-      const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: cfg.dataDir, port: cfg.EMBEDDED_PG_PORT });
-      stops.push(() => pg.stop());
-      ownerUrl = pg.url;
-      log(`postgres: embedded PostgreSQL on 127.0.0.1:${cfg.EMBEDDED_PG_PORT} (data in ${path.join(cfg.dataDir, 'postgres')})`);
-    }
-    const migrations = await applyMigrations(ownerUrl);
-    if (migrations.applied.length > 0) log(`postgres: applied migrations ${migrations.applied.join(', ')}`);
-    // The embedded default runs the API and worker as a restricted role (no UPDATE/DELETE on the
-    // audit log); with DATABASE_URL the operator chooses the role (README, Production).
-    const databaseUrl = cfg.DATABASE_URL ?? (await ensureAppRole(ownerUrl, readOrCreateSecret(cfg.dataDir, 'postgres-app-password')));
-
-    let temporalAddress = cfg.TEMPORAL_ADDRESS;
-    let temporalUiUrl: string | null = null;
-    if (!temporalAddress) {
-      const cli = resolveTemporalCli();
-      const t: RunningTemporal = await startTemporalDevServer({
-        cli,
-        port: cfg.TEMPORAL_DEV_PORT,
-        uiPort: cfg.TEMPORAL_UI_PORT,
-        dbFile: path.join(cfg.dataDir, 'temporal', 'temporal.sqlite'),
-        namespace: cfg.TEMPORAL_NAMESPACE,
-        logFile: path.join(cfg.dataDir, 'temporal', 'server.log'),
-      });
-      stops.push(() => t.stop());
-      temporalAddress = t.address;
-      temporalUiUrl = t.uiUrl;
-      log(`temporal: dev server on ${t.address} (state in ${path.join(cfg.dataDir, 'temporal', 'temporal.sqlite')})`);
-    }
+    const { ownerUrl, databaseUrl, temporalAddress, temporalUiUrl } = await startServices(cfg, log, stops);
 
     const db = connectDb(databaseUrl);
     stops.push(() => db.close());
@@ -138,6 +177,7 @@ export async function startStack(
         namespace: cfg.TEMPORAL_NAMESPACE,
         taskQueue: cfg.TEMPORAL_TASK_QUEUE,
         deps: { db, mailer, mailFrom: cfg.MAIL_FROM, leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS, digests: digestSettingsFromConfig(cfg), logger },
+        tuning: workerTuning(cfg),
       });
       const running = worker.run();
       stops.push(async () => {

@@ -47,7 +47,7 @@ export async function startTaskWorkflow(
     await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
       taskQueue: opts.taskQueue,
       workflowId: taskWorkflowId(d.code),
-      args: [{ definition: d, policy: opts.policy, createdBy: opts.createdBy, continueAsNewAfterEvents: opts.continueAsNewAfterEvents }],
+      args: [{ definition: d, policy: opts.policy, createdBy: opts.createdBy, continueAsNewAfterEvents: opts.continueAsNewAfterEvents, searchAttributesAtStart: true }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       ...(opts.eager ? { requestEagerStart: true } : {}),

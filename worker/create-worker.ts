@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import type { WorkerTuning } from './tuning';
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
 
@@ -14,7 +15,8 @@ export async function createTaskWorker(opts: {
   taskQueue: string;
   deps: ActivityDeps;
   workflowBundle?: WorkerOptions['workflowBundle'];
-  tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>>;
+  /** Slots, cache and pollers (workerTuning(config) in the entry points); unset: the SDK's defaults. */
+  tuning?: Partial<WorkerTuning>;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,

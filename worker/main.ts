@@ -10,6 +10,8 @@ import { createMailer } from '../activities/mailer';
 import { digestSettingsFromConfig } from '../activities/digests';
 import { ensureDigestSchedules } from '../temporal/digest-schedules';
 import { createTaskWorker } from './create-worker';
+import { workerTuning } from './tuning';
+import { exitWithSupervisor } from '../embedded/supervisor-watch';
 
 /** Production entry point: `npm run worker` with DATABASE_URL and TEMPORAL_ADDRESS set. */
 const cfg = config();
@@ -30,10 +32,12 @@ async function main(): Promise<void> {
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     deps: { db, mailer, mailFrom: cfg.MAIL_FROM, leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS, digests: digestSettingsFromConfig(cfg), logger },
+    tuning: workerTuning(cfg),
     ...(cfg.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE } } : {}),
   });
   await ensureSchedules(cfg.TEMPORAL_ADDRESS, logger);
   logger.info(`polling task queue ${cfg.TEMPORAL_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
+  exitWithSupervisor(cfg.SUPERVISOR_PID, (message) => logger.warn(message));
   // Worker.run() ends after SIGINT/SIGTERM once in-flight tasks are done (the SDK installs the handlers).
   await worker.run();
   await connection.close();

@@ -178,6 +178,18 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   /** After a repair every event is made storable before it is written (events queued meanwhile too). */
   let repaired = false;
 
+  /** Whether the run's search attributes (from its start, or its last upsert) already say what the state says. */
+  function searchAttributesCurrent(): boolean {
+    const current = workflowInfo().typedSearchAttributes;
+    const due = current.get(DueDateKey);
+    const wantDue = state.dueDate ? deadlineInstant(state.dueDate) : null;
+    return (
+      current.get(TaskStatusKey) === state.status &&
+      current.get(LeadMinistryKey) === state.leadMinistry &&
+      (due === undefined ? wantDue === null : due.getTime() === wantDue)
+    );
+  }
+
   function syncSearchAttributes(): void {
     upsertSearchAttributes([
       { key: TaskStatusKey, value: state.status },
@@ -335,7 +347,9 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   });
 
   if (state.seq === 0) {
-    syncSearchAttributes();
+    // Each upsert is a history event; a start that carried the attributes needs none. The input
+    // flag (recorded in the start event) keeps this deterministic for runs started before it.
+    if (!input.searchAttributesAtStart || !searchAttributesCurrent()) syncSearchAttributes();
     const createdBy: Actor = input.createdBy ?? { kind: 'system' };
     const { code: _code, ...definition } = input.definition as TaskDefinition;
     await commit(noChange('CREATED', { ...definition, dueDate: state.dueDate }), actorName(createdBy));

@@ -62,7 +62,7 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry; insight
     access: 'any token',
     query: trendQuery,
     responses: {
-      200: { description: 'weekly counts (CSV: one row per week and ministry, "*" for all)', schema: trendResponse },
+      200: { description: 'weekly counts (CSV: one row per week and ministry, "*" for all)', schema: trendResponse, alternatives: { 'text/csv': { type: 'string' } } },
       ...problems(400, 401),
     },
     handler: async ({ query }, req, res) => {

@@ -20,7 +20,8 @@ const preferencesResponse = z.object({
 });
 const preferencesBody = z
   .strictObject({ language: z.enum(DIGEST_LANGUAGES).optional(), dailyDigest: z.boolean().optional(), weeklyDigest: z.boolean().optional() })
-  .refine((b) => Object.keys(b).length > 0, 'name at least one of language, dailyDigest, weeklyDigest');
+  .refine((b) => Object.keys(b).length > 0, 'name at least one of language, dailyDigest, weeklyDigest')
+  .meta({ anyOf: [{ required: ['language'] }, { required: ['dailyDigest'] }, { required: ['weeklyDigest'] }] });
 
 const MANDATORY = ['escalations (the ladder after a deadline)'];
 

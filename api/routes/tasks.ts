@@ -63,7 +63,15 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     tags: ['tasks'],
     access: 'any token',
     query: taskListQuery,
-    responses: { 200: { description: 'a page of tasks', schema: taskListResponse }, ...problems(400, 401) },
+    responses: {
+      200: {
+        description: 'a page of tasks (JSON), or with format=csv or Accept: text/csv every matching task as CSV',
+        schema: taskListResponse,
+        alternatives: { 'text/csv': { type: 'string' } },
+      },
+      304: { description: 'the page is unchanged since the ETag sent in If-None-Match' },
+      ...problems(400, 401),
+    },
     handler: async ({ query }, req, res) => {
       const wantsCsv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
       if (query.asOf !== undefined) {
@@ -220,7 +228,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     access: 'home-affairs; the lead or a coordinating ministry',
     params: taskCodeParams,
     body: milestoneBody,
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.milestone(principalOf(res), params.code, body, updateIdFor(res)));
     },
@@ -234,7 +242,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     access: 'home-affairs; the lead ministry for its focal point',
     params: taskCodeParams,
     body: assignmentBody,
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.assignment(principalOf(res), params.code, body, updateIdFor(res)));
     },
@@ -248,7 +256,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     access: 'home-affairs',
     params: taskCodeParams,
     body: deadlineBody,
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.deadline(principalOf(res), params.code, body, updateIdFor(res)));
     },
@@ -262,7 +270,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     access: 'the locality itself; home-affairs',
     params: taskCodeParams,
     body: reportBody,
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.report(principalOf(res), params.code, body, updateIdFor(res)));
     },

@@ -182,7 +182,9 @@ describe('Temporal dev server restarted', () => {
       await new Promise((r) => setTimeout(r, 10_000));
       expect(await sentFor(def.code)).toEqual([]);
       temporal = await start();
-      await eventually(async () => (await sentFor(def.code))[0]?.status === 'SENT', 60_000, 'the reminder after the restart');
+      // Under load the reminder may have been dispatched just before the stop; its activity then
+      // waits out its start-to-close timeout (30 s) and retry interval after the restart.
+      await eventually(async () => (await sentFor(def.code))[0]?.status === 'SENT', 120_000, 'the reminder after the restart');
       expect(smtp.received.filter((m) => m.subject.includes(`[${def.code}]`))).toHaveLength(1);
       const state = await dev.client.workflow.getHandle(taskWorkflowId(def.code)).query(stateQuery);
       expect(state).toMatchObject({ code: def.code, status: 'REQUIRES_GUIDANCE' });
@@ -192,7 +194,7 @@ describe('Temporal dev server restarted', () => {
       await temporal.stop();
       await smtp.stop();
     }
-  }, 150_000);
+  }, 220_000);
 });
 
 describe('PostgreSQL stopped', () => {

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import { loadConfig } from '../../config/env';
+import { issueToken } from '../../db/tokens';
+import { createLogger } from '../../logging/logger';
+import { ensureSchemathesis } from '../support/schemathesis';
+import { startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
+
+// The OpenAPI document must describe the server exactly: schemathesis generates requests from
+// /openapi.json (valid and invalid ones, undeclared methods, missing auth) and checks every answer
+// against the document, with all its checks. Bounded in examples per operation and in time.
+
+const MAX_EXAMPLES = Number(process.env.CONFORMANCE_EXAMPLES ?? 15);
+const MAX_SECONDS = Number(process.env.CONFORMANCE_SECONDS ?? 90);
+
+let stack: WorkflowStack;
+let server: Server;
+let base: string;
+let token: string;
+let schemathesis: string;
+
+beforeAll(async () => {
+  schemathesis = ensureSchemathesis();
+  stack = await startWorkflowStack('conformance-');
+  // A raised rate limit: the run is one client sending thousands of requests on purpose.
+  const config = loadConfig({ TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_REQUESTS: 'false', RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000' });
+  const app = createApp({ db: stack.db, temporal: stack.dev.client, config, logger: createLogger({ level: 'silent' }) });
+  token = await issueToken(stack.db, 'home-affairs');
+  // A few tasks for generated requests to find (most generated codes name no task and get 404).
+  for (const status of ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE']) {
+    await request(app).post('/api/tasks').set('Authorization', `Bearer ${token}`).send({ code: uid('CF-'), title: 'Conformance target', sector: 'Health', status, leadMinistry: 'BYT' }).expect(201);
+  }
+  server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 300_000);
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await stack?.stop();
+});
+
+function run(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    // Its working directory is a scratch folder: schemathesis keeps a cache where it runs.
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'schemathesis-'));
+    const child = spawn(schemathesis, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('conformance to /openapi.json', () => {
+  it('when schemathesis runs every check against the running API as Home Affairs, then it finds no failure', async () => {
+    const { code, output } = await run([
+      'run',
+      `${base}/openapi.json`,
+      '--checks',
+      'all',
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '--max-examples',
+      String(MAX_EXAMPLES),
+      '--max-time',
+      String(MAX_SECONDS),
+      '--seed',
+      process.env.CONFORMANCE_SEED ?? '20251206',
+      '--workers',
+      '2',
+      '--generation-database',
+      'none',
+      '--no-color',
+    ]);
+    if (code !== 0 || process.env.CONFORMANCE_VERBOSE) console.log(output);
+    expect(output).toMatch(/No issues found|passed/);
+    expect(code).toBe(0);
+  }, 600_000);
+});
