@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { persistEvent } from '../db/audit-events';
 import type { Db } from '../db/client';
-import { claimOutboxRow, recordSendFailure, recordSent, type OutboxMessage } from '../db/notifications';
+import type { OutboxMessage } from '../db/notifications';
 import { PERSIST_REFUSED, permanentSqlState } from '../db/errors';
 import { clearStuck, markStuck } from '../db/stuck-tasks';
 import type { ReminderPoint } from '../domain/deadline-policy';
@@ -14,6 +14,8 @@ import type { Actor, SettleInput, TaskEvent, TaskState, TaskView } from '../doma
 import { createLogger, type Logger } from '../logging/logger';
 import { PermanentMailError, type Mailer } from './mailer';
 import { releaseEmail, reminderEmail } from './reminder-email';
+import { deliverThroughOutbox, type Delivery } from './outbox';
+import { createRoundActivities } from './round-activities';
 import { escalationEmail } from './escalation-email';
 import { createDigestActivities, type DigestSettings } from './digests';
 import type { LadderPoint } from '../domain/escalation-ladder';
@@ -53,10 +55,7 @@ export interface EscalationStepInput {
   task: TaskView;
 }
 
-export interface Delivery {
-  status: 'SENT' | 'FAILED';
-  error?: string;
-}
+export type { Delivery };
 
 export interface SettleTaskInput {
   task: string;
@@ -71,29 +70,12 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
    * already sent is never sent again, a permanent refusal is recorded once, a transient one retried.
    */
   async function sendOnce(message: OutboxMessage): Promise<Delivery> {
-    const { key } = message;
-    const row = await claimOutboxRow(db, message);
-    if (row.status === 'SENT') return { status: 'SENT' };
-    if (row.status === 'FAILED') return { status: 'FAILED', error: row.lastError ?? 'failed' };
-
-    const messageId = `<${key.replace(/:/g, '.')}@delegated-tasks-tracker>`;
-    try {
-      await mailer.send({ from: mailFrom, to: row.recipients, subject: row.subject, text: row.body, messageId });
-    } catch (err) {
-      const text = (err as Error).message;
-      if (err instanceof PermanentMailError) {
-        await recordSendFailure(db, key, text, true);
-        return { status: 'FAILED', error: text };
-      }
-      await recordSendFailure(db, key, text, false);
-      throw ApplicationFailure.retryable(`sending ${key} failed: ${text}`, 'MAIL_TRANSIENT');
-    }
-    await recordSent(db, key, messageId);
-    return { status: 'SENT' };
+    return deliverThroughOutbox(db, mailer, mailFrom, message);
   }
 
   return {
     ...createDigestActivities({ db, mailer, mailFrom, settings: digests ?? { homeAffairsEmail: '', publicBaseUrl: '', dueSoonDays: 14 } }),
+    ...createRoundActivities({ db, mailer, mailFrom }),
 
     /**
      * Applies a document to one task through its workflow's update, with the worker's client. The

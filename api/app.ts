@@ -22,6 +22,8 @@ import { RouteRegistry } from './route-registry';
 import { dashboardRoutes } from './routes/dashboard';
 import { documentRoutes } from './routes/documents';
 import { taskRequestRoutes } from './routes/task-requests';
+import { localityRoutes } from './routes/localities';
+import { roundRoutes } from './routes/rounds';
 import { taskRoutes } from './routes/tasks';
 import { isUnavailable } from './task-commands';
 import type { Mailer } from '../activities/mailer';
@@ -119,6 +121,9 @@ export function createApp(deps: AppDeps) {
       tooMany: `More than ${config.RATE_LIMIT_PER_MINUTE} requests a minute with this token; slow down.`,
     }),
   );
+  // A locality's whole report (949 cells and their texts) is larger than other bodies; parsed here,
+  // the general parser below leaves it alone.
+  app.use('/api/localities/:code/report', express.json({ limit: config.REPORT_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use('/api', boundedBodyDepth());
   app.use('/api', idempotency(db));
@@ -128,6 +133,8 @@ export function createApp(deps: AppDeps) {
   app.use(dashboardRoutes({ db, registry, insight }));
   app.use(documentRoutes({ db, temporal, config, registry, listCache }));
   app.use(taskRequestRoutes({ db, temporal, registry, listCache }));
+  app.use(localityRoutes({ db, registry }));
+  app.use(roundRoutes({ db, temporal, config, registry }));
   // The pages, under / (web/): same app, same application code.
   app.use(webRoutes({ db, temporal, config, listCache, mailer: deps.mailer }));
 

@@ -4,7 +4,8 @@
  */
 import type { Db } from '../db/client';
 import { eventsAfter } from '../db/audit-events';
-import { listLocalities, listMinistries } from '../db/reference-data';
+import { localityReportsAsOf } from '../db/matrix';
+import { listMinistries } from '../db/reference-data';
 import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent, type TaskFilter } from '../domain/as-of';
 import { forecastAll, type Forecast } from '../domain/at-risk';
 import { weeklyTrend, type Trend } from '../domain/trend';
@@ -50,13 +51,9 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db)) {
   const replay = async (asOfMs: number) => replayAsOf(await mirror.current(), asOfMs);
   return {
     async summaryAt(asOfMs: number) {
-      const [{ tasks }, ministries, localities] = await Promise.all([replay(asOfMs), listMinistries(db), listLocalities(db)]);
-      return summaryAsOf(
-        tasks.values(),
-        ministries,
-        localities.map((l) => ({ code: l.code, reportedAt: l.reportedAt ? l.reportedAt.toISOString().slice(0, 10) : null })),
-        asOfMs,
-      );
+      // Who had reported is read from the reporting round current at that instant, as the live summary does.
+      const [{ tasks }, ministries, localities] = await Promise.all([replay(asOfMs), listMinistries(db), localityReportsAsOf(db, asOfMs)]);
+      return summaryAsOf(tasks.values(), ministries, localities, asOfMs);
     },
 
     async bottlenecksAt(asOfMs: number) {

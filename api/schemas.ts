@@ -217,6 +217,9 @@ export const taskListQuery = z.strictObject({
   overdue: booleanQuery.optional(),
   dueBefore: calendarDate.optional(),
   q: text(200).optional(),
+  locality: localityCode.optional().meta({ description: 'tasks that apply to this locality' }),
+  level: z.enum(DELEGATION_LEVELS).optional().meta({ description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels' }),
+  sector: text(200).optional().meta({ description: 'exact sector name, case-insensitive' }),
   sort: z.enum(TASK_SORTS).default('code'),
   page: queryInt(1, 100000, 1),
   limit: queryInt(1, 500, 50),
@@ -299,7 +302,7 @@ export const summaryResponse = z.object({
   total: z.number().int(),
   byStatus: z.record(status, z.object({ count: z.number().int(), percent: z.number() })),
   byMinistry: z.array(z.object({ ministry: z.string(), name: z.string(), total: z.number().int(), open: z.number().int(), overdue: z.number().int() })),
-  localities: z.object({ reported: z.number().int(), total: z.number().int() }),
+  localities: z.object({ reported: z.number().int().meta({ description: 'localities that reported in the current reporting round (the latest opened); GET /api/localities lists them' }), total: z.number().int() }),
   stuckTasks: z
     .number()
     .int()
@@ -322,7 +325,7 @@ export const problemResponse = z.object({
   title: z.string(),
   status: z.number().int(),
   detail: z.string(),
-  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string(), cell: z.object({ task: z.string(), locality: z.string() }).optional() })).optional(),
   allowed: z.array(z.object({ from: status, to: status, requires: z.string(), label: z.string() })).optional(),
   /** The request's id (X-Request-Id), to find its log lines. */
   requestId: z.string().optional(),

@@ -20,6 +20,7 @@ import { policyFromConfig, startTaskWorkflow } from '../temporal/task-client';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
 import { runTs } from '../test/support/processes';
 import { noopUpdate } from './workflows/noop';
+import { benchLocalities, localityResults } from './localities';
 import { freePort, settle } from './machine';
 import { pool, summary, timed } from './stats';
 
@@ -56,6 +57,10 @@ const CHECKS = {
   },
   memory: { everyRun: false, met: (f: Figures) => (f.rssMiBWithTasksCached as number) < 1024 },
   pages: { everyRun: false, met: (f: Figures) => (f.publicP50 as number) < 50 && (f.dashboardP50 as number) < 50 && (f.dashboardFirstLoadKB as number) < 250 },
+  localityReport: { everyRun: false, met: (f: Figures) => (f.firstMs as number) < 2000 },
+  matrix: { everyRun: false, met: (f: Figures) => (f.ministryP50 as number) < 50 && (f.localityP50 as number) < 50 },
+  matrixCsv: { everyRun: false, met: (f: Figures) => f.cells === 32266 && (f.p50Ms as number) < 2000 },
+  roundStorm: { everyRun: true, met: (f: Figures) => f.sent === f.localities && f.outboxRows === f.localities && f.outboxFiles === f.localities && (f.seconds as number) < 10 },
 };
 
 interface Run {
@@ -362,6 +367,10 @@ async function runOnce(run: number): Promise<Run> {
       id: 'storm',
       note: 'embedded default e-mail (outbox folder); lag = sent time - due time',
     });
+
+    await settle();
+    // 7. The localities' half: a whole report, the matrix, its CSV, a round's reminder storm.
+    results.push(...localityResults(await benchLocalities(stack, cfg, dataDir, quick, log)));
 
     // 6. Memory with every workflow cached.
     const open2 = tasks.length + stormN + tasks.length;

@@ -101,6 +101,14 @@ export const envSchema = z.object({
   /** The government's yearly holiday decisions and day swaps (see the file's header). */
   CALENDAR_FILE: z.string().min(1).default('catalog/vn-calendar-adjustments.csv'),
 
+  /** Reporting rounds: a Temporal Schedule opens one on this day of every month (0: no schedule). */
+  ROUND_DAY_OF_MONTH: z.coerce.number().int().min(0).max(28).default(1),
+  ROUND_DUE_WORKING_DAYS: z.coerce.number().int().min(1).max(120).default(10),
+  ROUND_REMINDER_WORKING_DAYS: dayList.default([5, 2, 1]),
+  ROUND_CLOSE_AFTER_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  /** Body limit of a locality's bulk report (up to 2000 cells with texts). */
+  REPORT_BODY_LIMIT: z.string().min(1).default('5mb'),
+
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),

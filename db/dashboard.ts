@@ -23,9 +23,11 @@ export async function summary(db: Db, nowMs = Date.now()) {
        GROUP BY m.code, m.name
       HAVING count(t.code) > 0 OR bool_or(m.delegates)
        ORDER BY overdue DESC, open DESC, m.code`,
+    // The same rows GET /api/localities reads (db/matrix.ts localityStatuses): the current round.
     db.prisma.$queryRaw<{ reported: bigint; total: bigint }[]>`
-      SELECT count(*) FILTER (WHERE reported_at IS NOT NULL OR EXISTS (SELECT 1 FROM locality_reports r WHERE r.locality_code = l.code)) AS reported,
-             count(*) AS total FROM localities l`,
+      WITH cur AS (SELECT id FROM reporting_rounds ORDER BY opened_on DESC, created_at DESC, id DESC LIMIT 1)
+      SELECT count(rl.reported_at) AS reported, count(*) AS total
+        FROM localities l LEFT JOIN round_localities rl ON rl.locality_code = l.code AND rl.round_id = (SELECT id FROM cur)`,
     db.prisma.stuckTask.count(),
   ]);
   const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;

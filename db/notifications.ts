@@ -2,10 +2,15 @@ import type { Db } from './client';
 
 export interface OutboxMessage {
   key: string;
-  taskCode: string;
+  /** The task concerned; none for a round reminder or escalation. */
+  taskCode?: string;
+  /** For round reminders and escalations. */
+  roundId?: string;
+  /** For messages to one locality. */
+  localityCode?: string;
   kind: string;
   /** YYYY-MM-DD */
-  dueDate: string;
+  dueDate?: string;
   offsetDays: number;
   recipients: string[];
   subject: string;
@@ -13,14 +18,13 @@ export interface OutboxMessage {
 }
 
 /**
- * The outbox row for `message.key`, created if it is not there yet (unique per task, kind, due date,
- * offset); an existing row is returned as it is, with its status.
+ * The outbox row for `message.key`, created if it is not there yet (unique per message); an existing row is returned as it is, with its status.
  */
 export async function claimOutboxRow(db: Db, message: OutboxMessage) {
   const { dueDate, ...rest } = message;
   return db.prisma.notification.upsert({
     where: { key: message.key },
-    create: { ...rest, dueDate: new Date(`${dueDate}T00:00:00Z`) },
+    create: { ...rest, dueDate: dueDate ? new Date(`${dueDate}T00:00:00Z`) : null },
     update: {},
   });
 }

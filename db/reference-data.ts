@@ -13,6 +13,8 @@ export interface LocalityRow {
   kind: string;
   /** When it sent its assessment (set on first load only; reports filed since are kept). */
   reportedAt: Date | null;
+  /** Where reminders and notices go; a load fills it only where it is empty. */
+  contactEmail: string;
 }
 
 /** Upserts ministries and localities in one transaction (idempotent; keeps reports filed since). */
@@ -25,6 +27,7 @@ export async function upsertReferenceData(db: Db, data: { ministries: MinistryRo
     ...data.localities.map((l) =>
       prisma.locality.upsert({ where: { code: l.code }, create: l, update: { name: l.name, kind: l.kind } }),
     ),
+    ...data.localities.map((l) => prisma.locality.updateMany({ where: { code: l.code, contactEmail: '' }, data: { contactEmail: l.contactEmail } })),
   ]);
 }
 

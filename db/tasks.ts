@@ -67,7 +67,7 @@ const ORDER_BY: Record<TaskListQuery['sort'], string> = {
 };
 
 /** WHERE for the list filters; their values are appended to `params` and numbered after what it holds. */
-function taskConditions(q: Pick<TaskListQuery, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q'>, nowMs: number, params: unknown[]): string {
+function taskConditions(q: Pick<TaskListQuery, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q' | 'locality' | 'level' | 'sector'>, nowMs: number, params: unknown[]): string {
   const p = (v: unknown) => `$${params.push(v)}`;
   const conds: string[] = [];
   if (q.status) conds.push(`t.status = ${p(q.status)}::"TaskStatus"`);
@@ -77,6 +77,9 @@ function taskConditions(q: Pick<TaskListQuery, 'status' | 'ministry' | 'overdue'
     conds.push(q.overdue ? `t.status <> 'FEASIBLE' AND t.due_date < ${day}::date` : `(t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.due_date >= ${day}::date)`);
   }
   if (q.dueBefore) conds.push(`t.due_date < ${p(q.dueBefore)}::date`);
+  if (q.locality) conds.push(`(t.applies_to IS NULL OR ${p(q.locality)} = ANY(t.applies_to))`);
+  if (q.level) conds.push(q.level === 'both' ? `t.level = 'both'` : `t.level IN (${p(q.level)}, 'both')`);
+  if (q.sector) conds.push(`lower(t.sector) = lower(${p(q.sector)})`);
   if (q.q) conds.push(`t.title ILIKE ${p(`%${q.q.replace(/[\\%_]/g, '\\$&')}%`)}`);
   return conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
 }

@@ -20,7 +20,8 @@ export type MilestoneTrack = 'GUIDANCE' | 'ADJUSTMENT';
 export const REPORT_KINDS = ['WORKABLE', 'OBSTACLE'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
-export const DELEGATION_LEVELS = ['province', 'commune'] as const;
+/** The level a task is carried out at; `both` for tasks at province and commune level. */
+export const DELEGATION_LEVELS = ['province', 'commune', 'both'] as const;
 export type DelegationLevel = (typeof DELEGATION_LEVELS)[number];
 
 /** Who asks. The API authenticates the caller; the workflow checks the role again. */

@@ -23,6 +23,9 @@ import { resolveTemporalCli } from '../embedded/temporal-binaries';
 import { ensureEmbeddedPortsFree } from '../embedded/ports';
 import { startTemporalDevServer, type RunningTemporal } from '../embedded/temporal-dev-server';
 import { policyFromConfig } from '../temporal/task-client';
+import { ensureMonthlyRoundSchedule, roundPolicyFromConfig } from '../temporal/round-client';
+import { seedRoundCells } from '../catalog/seed-round';
+import { taskStatuses } from '../db/locality-cells';
 import { createLogger, type Logger } from '../logging/logger';
 import { createTaskWorker } from '../worker/create-worker';
 import { workerTuning } from '../worker/tuning';
@@ -198,6 +201,15 @@ export async function startStack(
       log(`seed: importing ${tasks.length} tasks from ${path.relative(process.cwd(), CATALOG_FILE)} ...`);
       const r = await importTasks({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, eagerStart: opts.worker !== false });
       log(`seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s`);
+    }
+    if (opts.seed !== false) {
+      // The cells the 30 localities sent in the round of 6 December 2025 (once per locality).
+      const seeded = await seedRoundCells(db, await taskStatuses(db));
+      if (seeded > 0) log(`seed: cells of ${seeded} localities from the round of ${reference.assessment.reportedAt}`);
+    }
+    if (opts.worker !== false && cfg.ROUND_DAY_OF_MONTH > 0) {
+      const created = await ensureMonthlyRoundSchedule(temporal, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: roundPolicyFromConfig(cfg), dayOfMonth: cfg.ROUND_DAY_OF_MONTH });
+      if (created) log(`temporal: schedule for the monthly reporting round (day ${cfg.ROUND_DAY_OF_MONTH} of each month, 08:00 Viet Nam time)`);
     }
 
     let tokensFile: string | null = null;

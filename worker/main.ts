@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { ensureMonthlyRoundSchedule, roundPolicyFromConfig } from '../temporal/round-client';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { config } from '../config/env';
 import { connectDb } from '../db/client';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const db = connectDb(cfg.DATABASE_URL);
   const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
   await registerSearchAttributes(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, logger);
+  await ensureRoundSchedule(cfg.TEMPORAL_ADDRESS, logger);
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const worker = await createTaskWorker({
     connection,
@@ -64,6 +66,22 @@ async function registerSearchAttributes(address: string, namespace: string, log:
     if (added.length > 0) log.info(`registered search attributes ${added.join(', ')} in ${namespace}`);
   } catch (err) {
     log.warn({ err }, `could not check search attributes; register TaskStatus, LeadMinistry (Keyword) and DueDate (Datetime) by hand.`);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The Temporal Schedule that opens the monthly reporting round: created if missing (any worker may). */
+async function ensureRoundSchedule(address: string, log: Logger): Promise<void> {
+  if (cfg.ROUND_DAY_OF_MONTH === 0) return;
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+    const created = await ensureMonthlyRoundSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: roundPolicyFromConfig(cfg), dayOfMonth: cfg.ROUND_DAY_OF_MONTH });
+    if (created) log.info(`created the Temporal Schedule for the monthly reporting round (day ${cfg.ROUND_DAY_OF_MONTH}, 08:00 Viet Nam time)`);
+  } catch (err) {
+    // The worker still serves tasks and open rounds; the schedule is retried at the next start.
+    log.error({ err }, 'could not create the Temporal Schedule for the monthly reporting round');
   } finally {
     await connection.close();
   }

@@ -126,6 +126,15 @@ function refusedForGood(err: unknown): ApplicationFailure | null {
   return null;
 }
 
+// Closing the loop: the localities that reported an obstacle hear that the task is feasible.
+// Retries until the database is back; its outbox keys keep every locality to one e-mail.
+const { notifyObstaclesResolved } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+/** Workflows whose transitions were recorded before this change replay without the notice. */
+const NOTIFY_LOCALITIES_WHEN_FEASIBLE = 'notify-localities-when-feasible';
+
 function reject(rejection: Rejection | null): void {
   if (rejection) {
     throw ApplicationFailure.create({ type: rejection.code, message: rejection.message, details: [rejection], nonRetryable: true });
@@ -277,15 +286,32 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     resetCursor: false,
   });
 
+  // Notices still being sent; continue-as-new waits for them so none is dropped.
+  const notices: Promise<unknown>[] = [];
+
   setHandler(stateQuery, () => view(state));
   setHandler(
     transitionUpdate,
-    (i) => {
+    async (i) => {
       const now = Date.now();
+      const before = state.status;
       const later = i.to === 'FEASIBLE' && !!i.document?.effectiveOn && i.document.effectiveOn > vietnamDate(now);
       // patched() only on the new path, so a history without the marker replays the old behaviour.
       const change = later && patched(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now);
-      return commitUpdate(change, actorName(i.actor));
+      const after = await commitUpdate(change, actorName(i.actor));
+      if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && i.document && patched(NOTIFY_LOCALITIES_WHEN_FEASIBLE)) {
+        // Not awaited: the caller gets its answer once the transition is persisted, not after the e-mails.
+        const notice = notifyObstaclesResolved({
+          task: { code: after.code, title: after.title },
+          taskSeq: after.seq,
+          document: i.document,
+          at: new Date(Date.now()).toISOString(),
+          actor: actorName(i.actor),
+          publicBaseUrl: after.policy.publicBaseUrl,
+        });
+        notices.push(notice.catch(() => undefined));
+      }
+      return after;
     },
     { validator: (i) => reject(stuck ? stuckRejection() : checkTransition(state, i, vietnamDate(Date.now()))) },
   );
@@ -431,6 +457,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
 
   // Hand over only once every update has finished persisting, so no accepted change is lost.
   await condition(() => allHandlersFinished() && persisting === 0);
+  await Promise.all(notices);
   await continueAsNew<typeof taskWorkflow>({
     state,
     policy: state.policy,

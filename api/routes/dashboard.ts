@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { bottlenecks, summary } from '../../db/dashboard';
-import { listLocalities, listMinistries } from '../../db/reference-data';
+import { listMinistries } from '../../db/reference-data';
 import { isPublic, publicTask } from '../public-view';
 import type { RouteRegistry } from '../route-registry';
 import {
@@ -10,7 +10,6 @@ import {
   atRiskQuery,
   atRiskResponse,
   bottlenecksResponse,
-  localityResponse,
   ministryResponse,
   problemResponse,
   summaryResponse,
@@ -102,20 +101,6 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry; insight
     responses: { 200: { description: 'ministries', schema: z.object({ items: z.array(ministryResponse) }) } },
     handler: async (_i, _req, res) => {
       res.json({ items: await listMinistries(db) });
-    },
-  });
-
-  registry.register(router, {
-    method: 'get',
-    path: '/api/localities',
-    summary: 'The 34 provinces and cities, with when each reported',
-    tags: ['reference'],
-    access: 'any token',
-    query: z.strictObject({}),
-    responses: { 200: { description: 'localities', schema: z.object({ items: z.array(localityResponse) }) } },
-    handler: async (_i, _req, res) => {
-      const rows = await listLocalities(db);
-      res.json({ items: rows.map((r) => ({ ...r, reportedAt: r.reportedAt ? r.reportedAt.toISOString().slice(0, 10) : null })) });
     },
   });
 

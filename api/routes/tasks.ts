@@ -7,7 +7,7 @@ import type { TaskDefinition } from '../../domain/task';
 import { verifyChain } from '../../db/audit-chain';
 import { history } from '../../db/audit-events';
 import type { Db } from '../../db/client';
-import { knownMinistryCodes } from '../../db/reference-data';
+import { knownMinistryCodes, localityExists } from '../../db/reference-data';
 import { getTask, listTasks, taskPageJson, type ApiTask } from '../../db/tasks';
 import { policyFromConfig, startTaskWorkflow } from '../../temporal/task-client';
 import { actorOf, principalOf } from '../auth';
@@ -70,9 +70,12 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         alternatives: { 'text/csv': { type: 'string' } },
       },
       304: { description: 'the page is unchanged since the ETag sent in If-None-Match' },
-      ...problems(400, 401),
+      ...problems(400, 401, 422),
     },
     handler: async ({ query }, req, res) => {
+      if (query.locality && !(await localityExists(db, query.locality))) {
+        throw unprocessable(`Unknown locality ${query.locality}.`, { errors: [{ field: 'query.locality', message: `unknown locality ${query.locality}` }] });
+      }
       const wantsCsv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
       if (query.asOf !== undefined) {
         // As the tasks stood then, rebuilt from the audit log (api/insight.ts); never cached.

@@ -1,0 +1,119 @@
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { vietnamDate } from '../domain/dates';
+import {
+  applyExtendRound,
+  checkCloseRound,
+  checkExtendRound,
+  initialRoundState,
+  monthlyRoundId,
+  nextRoundPoint,
+  type CloseRoundInput,
+  type RoundKind,
+  type RoundPolicy,
+  type RoundRefusal,
+  type RoundState,
+} from '../domain/reporting-round';
+import { actorName } from '../domain/task';
+import { CALENDAR_DAYS, workingDaysOf } from '../domain/round-days';
+import { closeRoundUpdate, extendRoundUpdate, roundStateQuery, type RoundOutcome } from './round-messages';
+
+type Activities = ReturnType<typeof createActivities>;
+
+// Database writes retry until they succeed (each is idempotent); mail retries with backoff, and
+// its outbox keys keep a retried batch from sending any message twice.
+const { openReportingRound, recordRoundDueDate, closeReportingRound } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+const { sendRoundNotices } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+export interface RoundWorkflowInput {
+  kind: RoundKind;
+  /** Absent for scheduled rounds: derived from the day the Schedule starts it (one per month). */
+  id?: string;
+  /** YYYY-MM-DD; absent: `policy.dueInWorkingDays` working days after the round opens. */
+  dueDate?: string;
+  policy: RoundPolicy;
+}
+
+function reject(refusal: RoundRefusal | null): void {
+  if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, details: [refusal], nonRetryable: true });
+}
+
+/**
+ * One reporting round: opens it (every locality is asked), reminds the localities that have not
+ * reported at the configured working days before the due date, escalates to Home Affairs at the
+ * due date, and closes, freezing who reported. Home Affairs may extend it or close it early.
+ */
+export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOutcome> {
+  // Working days come from the calendar the policy carries (Viet Nam's, as data, so a replay sees
+  // the same days off); without one every day counts.
+  const calendar = input.policy.calendar ? workingDaysOf(input.policy.calendar) : CALENDAR_DAYS;
+  const openedAt = Date.now();
+  const today = vietnamDate(openedAt);
+  const id = input.id ?? monthlyRoundId(today);
+  const dueDate = input.dueDate ?? calendar.addWorkingDays(today, input.policy.dueInWorkingDays);
+  let state: RoundState = initialRoundState({ id, kind: input.kind, dueDate, policy: input.policy }, openedAt, today, calendar);
+  let closeRequest: CloseRoundInput | null = null;
+  let outcome: RoundOutcome | null = null;
+  // Bumped by every update, so the timer loop re-plans at once (the "updatable timer" pattern).
+  let version = 0;
+
+  setHandler(roundStateQuery, () => state);
+  setHandler(
+    extendRoundUpdate,
+    async (i) => {
+      state = applyExtendRound(state, i, Date.now(), calendar);
+      version++;
+      await recordRoundDueDate({ id, dueDate: state.dueDate, closesOn: state.closesOn, extensions: state.extensions });
+      return state;
+    },
+    { validator: (i) => reject(closeRequest ? { code: 'ROUND_CLOSED', message: `Round ${id} is closing.` } : checkExtendRound(state, i, vietnamDate(Date.now()))) },
+  );
+  setHandler(
+    closeRoundUpdate,
+    async (i) => {
+      closeRequest = i;
+      version++;
+      await condition(() => outcome !== null);
+      return outcome as RoundOutcome;
+    },
+    { validator: (i) => reject(closeRequest ? { code: 'ROUND_CLOSED', message: `Round ${id} is already closing.` } : checkCloseRound(state, i)) },
+  );
+
+  await openReportingRound({ id, kind: input.kind, openedOn: today, dueDate: state.dueDate, closesOn: state.closesOn });
+
+  async function close(early: boolean, reason: string | null): Promise<void> {
+    const frozen = await closeReportingRound({ id, at: new Date(Date.now()).toISOString(), early, reason });
+    state = { ...state, status: 'CLOSED', closedEarly: early };
+    outcome = { id, ...frozen, closedEarly: early };
+  }
+
+  while (outcome === null) {
+    const request = closeRequest as CloseRoundInput | null;
+    if (request) {
+      await close(true, `${actorName(request.actor)}: ${request.reason}`);
+      break;
+    }
+    const seen = version;
+    const point = nextRoundPoint(state, calendar);
+    if (!point) break;
+    const wait = point.at - Date.now();
+    // condition(fn, timeout) resolves false when the timer fires first.
+    const interrupted = wait > 0 ? await condition(() => version !== seen, wait) : false;
+    if (interrupted) continue;
+    if (point.kind === 'CLOSE') {
+      await close(false, null);
+      break;
+    }
+    await sendRoundNotices({ roundId: id, point, homeAffairsEmail: state.policy.homeAffairsEmail, publicBaseUrl: state.policy.publicBaseUrl });
+    state = { ...state, done: [...state.done, point.key] };
+  }
+
+  await condition(allHandlersFinished);
+  return outcome ?? { id, reported: 0, total: 0, notReported: [], closedEarly: false };
+}
