@@ -12,7 +12,7 @@ import { holdUpUpdate, settleUpdate, stateQuery, taskWorkflowId } from '../workf
 import { vietnamDate } from '../domain/dates';
 import type { Actor, SettleInput, TaskEvent, TaskState, TaskView } from '../domain/task';
 import { createLogger, type Logger } from '../logging/logger';
-import { PermanentMailError, type Mailer } from './mailer';
+import type { Mailer } from './mailer';
 import { releaseEmail, reminderEmail } from './reminder-email';
 import { deliverThroughOutbox, type Delivery } from './outbox';
 import { createRoundActivities } from './round-activities';
