@@ -6,7 +6,8 @@ function csvCell(v: unknown): string {
   let s = v === null || v === undefined ? '' : String(v);
   // Keep spreadsheets from evaluating text as a formula.
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  // Either separator is quoted: spreadsheets split on ',' or ';' depending on the locale.
+  return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** The tasks as CSV; without `personalData` (the public token) the focal-point columns are left out. */

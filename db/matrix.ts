@@ -61,8 +61,8 @@ export const MATRIX_CSV_HEADER = 'task,locality,state,category,text,changedAt,ch
 
 /** Text a spreadsheet would run as a formula gets a leading quote. */
 const defused = (e: string) => `(CASE WHEN ${e} ~ '^[=+\\-@\\t\\r]' THEN '''' || ${e} ELSE coalesce(${e}, '') END)`;
-/** A CSV field, quoted when it holds a quote, comma or line break. */
-const quoted = (e: string) => `(CASE WHEN ${e} ~ '[",\\r\\n]' THEN '"' || replace(${e}, '"', '""') || '"' ELSE ${e} END)`;
+/** A CSV field, quoted when it holds a quote, either separator (',' or ';', by locale) or a line break. */
+const quoted = (e: string) => `(CASE WHEN ${e} ~ '[",;\\r\\n]' THEN '"' || replace(${e}, '"', '""') || '"' ELSE ${e} END)`;
 
 /** The matching cells as CSV (header included), built by PostgreSQL. */
 export async function matrixCsv(db: Db, f: MatrixFilter): Promise<string> {
