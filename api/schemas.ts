@@ -383,9 +383,9 @@ export const documentNumber = z
   .max(100)
   .transform((s) => s.normalize('NFC'))
   .refine((s) => DOCUMENT_NUMBER_RE.test(s), 'must be in the Vietnamese form number/year/SYMBOL, e.g. 15/2026/TT-BYT')
-  .meta({ example: '15/2026/TT-BYT' });
+  .meta({ example: '15/2026/TT-BYT', pattern: DOCUMENT_NUMBER_RE.source });
 export const documentIssuer = z
-  .union([z.enum(CENTRAL_ISSUERS), code])
+  .union([z.enum(CENTRAL_ISSUERS), ministryCode])
   .meta({ description: 'a ministry code (BYT), or QH, UBTVQH, CP, TTg', example: 'BYT' });
 const httpUrl = z
   .url({ protocol: /^https?$/ })

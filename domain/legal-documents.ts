@@ -49,7 +49,7 @@ export const EARLIEST_ISSUE_DATE = '1945-09-02';
 const MAX_YEARS_TO_EFFECT = 10;
 
 // number / optional year / symbol: 15/2026/TT-BYT, 10/2025/NĐ-CP, 59/2020/QH14, 1234/BNV-CQĐP
-export const DOCUMENT_NUMBER_RE = /^([1-9]\d{0,4})\/(?:(\d{4})\/)?([A-Za-zĐđ]+\d*(?:-[A-Za-zĐđ0-9]+)*)$/u;
+export const DOCUMENT_NUMBER_RE = /^([1-9][0-9]{0,4})\/(?:([0-9]{4})\/)?([A-Za-zĐđ]+[0-9]*(?:-[A-Za-zĐđ0-9]+)*)$/u;
 
 export interface FieldError {
   field: string;

@@ -125,7 +125,7 @@ export function checkSettle(state: TaskState, input: SettleInput, today: string)
     return { code: 'ILLEGAL_TRANSITION', field: 'tasks', message: `Task ${state.code} already becomes FEASIBLE on ${state.feasibleFrom} by another document.` };
   }
   const untrue = checkDocumentDates(input.document, today, 'document.');
-  return untrue ? { code: 'INVALID_INPUT', ...untrue } : null;
+  return untrue ? { code: 'STATE_CONFLICT', ...untrue } : null;
 }
 
 export function applySettle(state: TaskState, input: SettleInput, nowMs: number): Change {
@@ -321,7 +321,7 @@ export function checkHoldUp(state: TaskState, input: HoldUpInput): Rejection | n
   if (input.ministry === null) return state.heldUp ? null : { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: 'The task is not held up.' };
   if (state.status === 'FEASIBLE') return invalid('ministry', 'A FEASIBLE task is not held up by anyone.');
   if (!CODE_RE.test(input.ministry)) return invalid('ministry', 'must be a ministry code');
-  if (input.ministry === state.leadMinistry) return invalid('ministry', 'must be another ministry than the lead');
+  if (input.ministry === state.leadMinistry) return conflictsWithState('ministry', 'must be another ministry than the lead');
   return checkText(input.description, 'description', true, 500);
 }
 

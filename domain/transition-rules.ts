@@ -126,7 +126,8 @@ export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'
     if (bad) return bad;
     // With Viet Nam's date at hand (the workflow's validator has it), the dates must also be true.
     const untrue = today ? checkDocumentDates(doc, today, 'document.') : null;
-    if (untrue) return { code: 'INVALID_INPUT', ...untrue };
+    // Untrue against today's date, not against the request's shape: a conflict with the world as it is now.
+    if (untrue) return { code: 'STATE_CONFLICT', ...untrue };
     const reasonBad = checkText(input.reason, 'reason', false);
     if (reasonBad) return reasonBad;
   }

@@ -68,7 +68,9 @@ export function documentRoutes(deps: { db: Db; temporal: Client; config: Config;
       const { releases = [], ...fields } = body;
       const doc = { ...fields, effectiveOn: body.effectiveOn ?? body.issuedOn, url: body.url ?? null };
       const bad = checkDocumentSymbol(doc) ?? checkDocumentDates(doc, vietnamDate(Date.now()));
-      if (bad) throw unprocessable(`The document is refused: ${bad.field} ${bad.message}.`, { errors: [{ field: `body.${bad.field}`, message: bad.message }] });
+      // The number, kind, issuer and dates disagree with each other or with today: refused by the
+      // registry's rules, not by the shape of the request (409, as other rule refusals).
+      if (bad) throw conflict(`The document is refused: ${bad.field} ${bad.message}.`, { errors: [{ field: `body.${bad.field}`, message: bad.message }] });
       const strangers = await notHeldUpBy(db, doc.issuer, releases);
       if (strangers.length > 0) {
         throw unprocessable(`Not held up by ${doc.issuer}: ${strangers.join(', ')}.`, {

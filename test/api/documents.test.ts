@@ -86,14 +86,14 @@ describe('the document registry', () => {
   const year = () => today().slice(0, 4);
   it.each([
     ['a number not in the Vietnamese form', () => ({ number: 'TT 15 2026' }), 400, 'body.number'],
-    ['an issue date later than today in Viet Nam', () => ({ issuedOn: addDays(today(), 1) }), 422, 'body.issuedOn'],
-    ['an issue date in 2200', () => ({ number: `${++serial}/2200/TT-BGDDT`, issuedOn: '2200-01-01' }), 422, 'body.issuedOn'],
-    ['an effective date before the issue date', () => ({ effectiveOn: addDays(today(), -1) }), 422, 'body.effectiveOn'],
-    ['an effective date decades away', () => ({ effectiveOn: addDays(today(), 365 * 30) }), 422, 'body.effectiveOn'],
-    ['an implausibly old issue date', () => ({ number: `${++serial}/1900/TT-BGDDT`, issuedOn: '1900-01-02' }), 422, 'body.issuedOn'],
-    ['a year in the number that is not the issue year', () => ({ number: `${++serial}/2019/TT-BGDDT` }), 422, 'body.issuedOn'],
-    ['a symbol of another kind', () => ({ number: `${++serial}/${year()}/NĐ-BGDDT` }), 422, 'body.kind'],
-    ['a symbol without the issuer', () => ({ number: `${++serial}/${year()}/TT-BYT` }), 422, 'body.issuer'],
+    ['an issue date later than today in Viet Nam', () => ({ issuedOn: addDays(today(), 1) }), 409, 'body.issuedOn'],
+    ['an issue date in 2200', () => ({ number: `${++serial}/2200/TT-BGDDT`, issuedOn: '2200-01-01' }), 409, 'body.issuedOn'],
+    ['an effective date before the issue date', () => ({ effectiveOn: addDays(today(), -1) }), 409, 'body.effectiveOn'],
+    ['an effective date decades away', () => ({ effectiveOn: addDays(today(), 365 * 30) }), 409, 'body.effectiveOn'],
+    ['an implausibly old issue date', () => ({ number: `${++serial}/1900/TT-BGDDT`, issuedOn: '1900-01-02' }), 409, 'body.issuedOn'],
+    ['a year in the number that is not the issue year', () => ({ number: `${++serial}/2019/TT-BGDDT` }), 409, 'body.issuedOn'],
+    ['a symbol of another kind', () => ({ number: `${++serial}/${year()}/NĐ-BGDDT` }), 409, 'body.kind'],
+    ['a symbol without the issuer', () => ({ number: `${++serial}/${year()}/TT-BYT` }), 409, 'body.issuer'],
     ['an unknown kind', () => ({ kind: 'MEMO' }), 400, 'body.kind'],
     ['a link that is not http(s)', () => ({ url: 'javascript:alert(1)' }), 400, 'body.url'],
     ['an unknown field', () => ({ secret: true }), 400, 'body.secret'],
@@ -312,7 +312,7 @@ describe('held up by another ministry', () => {
     expect(held.status).toBe(200);
     expect(held.body.heldUp).toMatchObject({ ministry: 'BYT', documentNumber: number, recordedBy: 'ministry:BGDDT' });
     await hold(unnamed, 'home-affairs').expect(200);
-    expect((await hold(other, 'home-affairs')).status).toBe(422);
+    expect((await hold(other, 'home-affairs')).status).toBe(409);
     expect((await hold(named, 'ministry:BYT')).status).toBe(403);
 
     const ranking = await request(app).get('/api/dashboard/held-up').set(as('public'));
