@@ -436,7 +436,8 @@ export const settlementBody = z.strictObject({
     .array(taskCode)
     .min(1)
     .max(500)
-    .refine((codes) => new Set(codes).size === codes.length, 'must not name a task twice'),
+    .refine((codes) => new Set(codes).size === codes.length, 'must not name a task twice')
+    .meta({ uniqueItems: true }),
 });
 
 export const settlementResponse = z.object({
@@ -465,7 +466,7 @@ export const extensionDecisionBody = z.strictObject({
 });
 
 export const holdUpBody = z.strictObject({
-  ministry: code,
+  ministry: ministryCode.meta({ description: 'the ministry that owns the awaited document (not the lead: 409)' }),
   description: requiredText(500).meta({ example: 'the decree amending Decree 115/2020/NĐ-CP' }),
   documentNumber: documentNumber.optional(),
 });

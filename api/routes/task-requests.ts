@@ -87,7 +87,7 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: Ro
     access: 'home-affairs; the lead ministry',
     params: taskCodeParams,
     body: holdUpBody,
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 422, 503) },
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
       const row = await existingTask(params.code);
       const p = principalOf(res);
