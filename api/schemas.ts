@@ -459,11 +459,14 @@ export const extensionRequestBody = z.strictObject({
   reason: requiredText(2000),
 });
 
-export const extensionDecisionBody = z.strictObject({
-  approve: z.boolean(),
-  /** Required to refuse. */
-  reason: text(2000).optional(),
-});
+export const extensionDecisionBody = z
+  .strictObject({
+    approve: z.boolean(),
+    /** Required to refuse. */
+    reason: text(2000).optional(),
+  })
+  .superRefine(crossField([(b) => (!b.approve && (b.reason === undefined || isBlankText(b.reason)) ? { path: 'reason', message: 'a refusal needs a reason' } : null)]))
+  .meta({ allOf: [{ if: { properties: { approve: { const: false } } }, then: { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } } }] });
 
 export const holdUpBody = z.strictObject({
   ministry: ministryCode.meta({ description: 'the ministry that owns the awaited document (not the lead: 409)' }),

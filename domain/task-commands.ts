@@ -261,14 +261,14 @@ export function applyDeadline(state: TaskState, input: DeadlineInput): Change {
 /** The lead ministry asks for a later due date; only Home Affairs' approval changes the deadline. */
 export function checkExtensionRequest(state: TaskState, input: ExtensionRequestInput, today: string): Rejection | null {
   if (!isLead(input.actor, state)) return forbidden(`Only the lead ministry (${state.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`);
-  if (state.status === 'FEASIBLE' || !state.dueDate) return invalid('dueDate', 'The task has no due date to extend.');
+  if (state.status === 'FEASIBLE' || !state.dueDate) return conflictsWithState('dueDate', 'The task has no due date to extend.');
   if (state.extensionRequest) {
     return { code: 'ILLEGAL_TRANSITION', field: 'dueDate', message: `A request for ${state.extensionRequest.dueDate} is already waiting for Home Affairs.` };
   }
   const bad = checkDate(input.dueDate, 'dueDate') ?? checkText(input.reason, 'reason', true);
   if (bad) return bad;
-  if (input.dueDate <= today) return invalid('dueDate', `must be after today in Viet Nam (${today})`);
-  if (input.dueDate <= state.dueDate) return invalid('dueDate', `must be after the current due date ${state.dueDate}`);
+  if (input.dueDate <= today) return conflictsWithState('dueDate', `must be after today in Viet Nam (${today})`);
+  if (input.dueDate <= state.dueDate) return conflictsWithState('dueDate', `must be after the current due date ${state.dueDate}`);
   return null;
 }
 
@@ -287,7 +287,7 @@ export function checkExtensionDecision(state: TaskState, input: ExtensionDecisio
   if (!isHomeAffairs(input.actor)) return forbidden('Only Home Affairs decides extension requests.');
   const request = state.extensionRequest;
   if (!request) return { code: 'ILLEGAL_TRANSITION', field: 'approve', message: 'No extension request is waiting.' };
-  if (input.approve && request.dueDate <= today) return invalid('approve', `The requested date ${request.dueDate} has passed; refuse it and set a deadline instead.`);
+  if (input.approve && request.dueDate <= today) return conflictsWithState('approve', `The requested date ${request.dueDate} has passed; refuse it and set a deadline instead.`);
   return checkText(input.reason, 'reason', !input.approve);
 }
 
@@ -319,7 +319,7 @@ export function checkHoldUp(state: TaskState, input: HoldUpInput): Rejection | n
     return forbidden(`Only Home Affairs or the lead ministry (${state.leadMinistry}) records what holds task ${state.code} up.`);
   }
   if (input.ministry === null) return state.heldUp ? null : { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: 'The task is not held up.' };
-  if (state.status === 'FEASIBLE') return invalid('ministry', 'A FEASIBLE task is not held up by anyone.');
+  if (state.status === 'FEASIBLE') return conflictsWithState('ministry', 'A FEASIBLE task is not held up by anyone.');
   if (!CODE_RE.test(input.ministry)) return invalid('ministry', 'must be a ministry code');
   if (input.ministry === state.leadMinistry) return conflictsWithState('ministry', 'must be another ministry than the lead');
   return checkText(input.description, 'description', true, 500);

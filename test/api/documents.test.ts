@@ -269,16 +269,16 @@ describe('extension requests', () => {
     const { code, dueDate } = await taskDueIn(20);
     await request(app).post(`/api/tasks/${code}/extension-requests`).set(as('ministry:BGDDT')).send({ dueDate: addDays(dueDate, 10), reason: 'more time' }).expect(200);
     const noReason = await request(app).post(`/api/tasks/${code}/extension-requests/decision`).set(as('home-affairs')).send({ approve: false });
-    expect(noReason.status).toBe(422);
-    expect(noReason.body.errors[0].field).toBe('reason');
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors[0].field).toBe('body.reason');
     const refused = await request(app).post(`/api/tasks/${code}/extension-requests/decision`).set(as('home-affairs')).send({ approve: false, reason: 'The plan allows no delay' });
     expect(refused.status).toBe(200);
     expect(refused.body).toMatchObject({ dueDate, extensionRequest: null, deadlineExtensions: 0 });
   });
 
   const cases: [string, (due: string) => object, (typeof PRINCIPALS)[number], number, string | null][] = [
-    ['a date before today', () => ({ dueDate: addDays(today(), -1), reason: 'x' }), 'ministry:BGDDT', 422, 'dueDate'],
-    ['a date before the current due date', (due) => ({ dueDate: addDays(due, -1), reason: 'x' }), 'ministry:BGDDT', 422, 'dueDate'],
+    ['a date before today', () => ({ dueDate: addDays(today(), -1), reason: 'x' }), 'ministry:BGDDT', 409, 'dueDate'],
+    ['a date before the current due date', (due) => ({ dueDate: addDays(due, -1), reason: 'x' }), 'ministry:BGDDT', 409, 'dueDate'],
     ['no reason', (due) => ({ dueDate: addDays(due, 5) }), 'ministry:BGDDT', 400, 'body.reason'],
     ['another ministry asking', (due) => ({ dueDate: addDays(due, 5), reason: 'x' }), 'ministry:BYT', 403, null],
     ['Home Affairs asking (it sets deadlines directly)', (due) => ({ dueDate: addDays(due, 5), reason: 'x' }), 'home-affairs', 403, null],
