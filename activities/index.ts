@@ -1,3 +1,5 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { persistEvent } from '../db/audit-events';
 import type { Db } from '../db/client';
@@ -5,12 +7,15 @@ import type { OutboxMessage } from '../db/notifications';
 import { PERSIST_REFUSED, permanentSqlState } from '../db/errors';
 import { clearStuck, markStuck } from '../db/stuck-tasks';
 import type { ReminderPoint } from '../domain/deadline-policy';
-import type { TaskEvent, TaskState, TaskView } from '../domain/task';
+import type { SettlementResult } from '../domain/settlement';
+import { holdUpUpdate, settleUpdate, stateQuery, taskWorkflowId } from '../workflows/messages';
+import { vietnamDate } from '../domain/dates';
+import type { Actor, SettleInput, TaskEvent, TaskState, TaskView } from '../domain/task';
 import { createLogger, type Logger } from '../logging/logger';
 import type { Mailer } from './mailer';
+import { releaseEmail, reminderEmail } from './reminder-email';
 import { deliverThroughOutbox, type Delivery } from './outbox';
 import { createRoundActivities } from './round-activities';
-import { reminderEmail } from './reminder-email';
 import { escalationEmail } from './escalation-email';
 import { createDigestActivities, type DigestSettings } from './digests';
 import type { LadderPoint } from '../domain/escalation-ladder';
@@ -52,6 +57,12 @@ export interface EscalationStepInput {
 
 export type { Delivery };
 
+export interface SettleTaskInput {
+  task: string;
+  document: SettleInput['document'];
+  actor: Actor;
+}
+
 export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, digests, logger = createLogger({ level: 'info' }) }: ActivityDeps) {
   const log = logger.child({ component: 'activities' });
   /**
@@ -65,6 +76,25 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
   return {
     ...createDigestActivities({ db, mailer, mailFrom, settings: digests ?? { homeAffairsEmail: '', publicBaseUrl: '', dueSoonDays: 14 } }),
     ...createRoundActivities({ db, mailer, mailFrom }),
+
+    /**
+     * Applies a document to one task through its workflow's update, with the worker's client. The
+     * update id is fixed per document, and the workflow ignores a document it already holds, so a
+     * retry after a crash changes nothing twice. A refusal by the task is a result, not a failure.
+     */
+    async settleTask({ task, document, actor }: SettleTaskInput): Promise<SettlementResult> {
+      const handle = Context.current().client.workflow.getHandle(taskWorkflowId(task));
+      try {
+        const view = await handle.executeUpdate(settleUpdate, { args: [{ actor, document }], updateId: `settle:${document.number}` });
+        const pending = view.feasibleFrom ?? null;
+        return { task, outcome: pending ? 'FEASIBLE_FROM' : 'FEASIBLE', status: view.status, feasibleFrom: pending, message: null };
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+          return { task, outcome: 'REFUSED', status: null, feasibleFrom: null, message: err.cause.message };
+        }
+        throw err;
+      }
+    },
 
     /**
      * Writes one event to the audit log and brings the task's read-model row up to it, in one SQL
@@ -101,6 +131,30 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
     async clearTaskStuck({ taskCode, seq }: { taskCode: string; seq: number }): Promise<void> {
       await clearStuck(db, taskCode);
       log.info({ taskCode, seq }, `task ${taskCode} is repaired: event ${seq} is stored`);
+    },
+
+    /**
+     * Releases a task held up by the ministry that has just registered the awaited document, then
+     * tells the lead ministry's focal point (outbox key per task and document: sent once).
+     */
+    async releaseTask({ task, documentNumber }: { task: string; documentNumber: string }): Promise<{ task: string; released: boolean }> {
+      const handle = Context.current().client.workflow.getHandle(taskWorkflowId(task));
+      const before = await handle.query(stateQuery);
+      if (!before.heldUp) return { task, released: false };
+      const view = await handle.executeUpdate(holdUpUpdate, { args: [{ actor: { kind: 'system' }, ministry: null, releasedBy: documentNumber }], updateId: `release:${documentNumber}` });
+      const recipients = view.focalPoint.email ? [view.focalPoint.email] : [view.policy.homeAffairsEmail];
+      const { subject, text } = releaseEmail(view, before.heldUp, documentNumber);
+      await sendOnce({
+        key: `${task}:UNBLOCKED:${documentNumber}`,
+        taskCode: task,
+        kind: 'UNBLOCKED',
+        dueDate: view.dueDate ?? vietnamDate(Date.now()),
+        offsetDays: 0,
+        recipients,
+        subject,
+        body: text,
+      });
+      return { task, released: true };
     },
 
     /**

@@ -1,5 +1,5 @@
 import type { ReminderPoint } from '../domain/deadline-policy';
-import type { TaskView } from '../domain/task';
+import type { HeldUp, TaskView } from '../domain/task';
 
 /** Subject and text of a reminder, escalation or overdue notice: which task, what is due, when, and where to look. */
 export function reminderEmail(point: ReminderPoint, task: TaskView): { subject: string; text: string } {
@@ -31,6 +31,25 @@ export function reminderEmail(point: ReminderPoint, task: TaskView): { subject: 
     `Lead ministry:   ${task.leadMinistry}`,
     `Focal point:     ${task.focalPoint.name || '(not named)'} ${task.focalPoint.email ? `<${task.focalPoint.email}>` : ''}`.trimEnd(),
     `Due date:        ${point.dueDate} (end of day, Viet Nam time)`,
+    '',
+    `Details and history: ${link}`,
+    '',
+    'Sent by the delegated-tasks tracker.',
+  ].join('\n');
+  return { subject, text };
+}
+
+/** The lead ministry's notice that the document its task waited for is registered. */
+export function releaseEmail(task: TaskView, heldUp: HeldUp, documentNumber: string): { subject: string; text: string } {
+  const link = `${task.policy.publicBaseUrl}/api/tasks/${encodeURIComponent(task.code)}`;
+  const subject = `[${task.code}] No longer held up: ${heldUp.ministry} registered ${documentNumber}`;
+  const text = [
+    `Delegated task ${task.code} was held up by ${heldUp.ministry} (${heldUp.description}).`,
+    `${heldUp.ministry} has registered document ${documentNumber}; the task is no longer held up and the lead ministry (${task.leadMinistry}) can go on.`,
+    '',
+    `Task:            ${task.code} - ${task.title}`,
+    `Status:          ${task.status}`,
+    `Due date:        ${task.dueDate ?? '(none)'}`,
     '',
     `Details and history: ${link}`,
     '',

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { stuckTasks } from '../db/stuck-tasks';
+import { countDaysOverdueIn } from '../db/tasks';
 import { createLogger, type Logger } from '../logging/logger';
 import { authenticate } from './auth';
 import { preferenceRoutes } from './routes/preferences';
@@ -19,6 +20,8 @@ import { checkDependencies } from './readiness';
 import { requestIdOf, requestLogging } from './request-logging';
 import { RouteRegistry } from './route-registry';
 import { dashboardRoutes } from './routes/dashboard';
+import { documentRoutes } from './routes/documents';
+import { taskRequestRoutes } from './routes/task-requests';
 import { localityRoutes } from './routes/localities';
 import { roundRoutes } from './routes/rounds';
 import { taskRoutes } from './routes/tasks';
@@ -41,6 +44,8 @@ export interface AppDeps {
 /** The Express app (no listening here, so tests drive it without a port race). */
 export function createApp(deps: AppDeps) {
   const { db, temporal, config, listCache } = deps;
+  // daysOverdue is rendered by PostgreSQL: in working days when the configuration counts them so.
+  countDaysOverdueIn(config.DUE_DAYS_UNIT === 'working' ? config.calendar : null);
   const logger = deps.logger ?? createLogger({ level: config.LOG_LEVEL });
   const app = express();
   const registry = new RouteRegistry();
@@ -126,6 +131,8 @@ export function createApp(deps: AppDeps) {
   const insight = createInsight(db);
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
+  app.use(documentRoutes({ db, temporal, config, registry, listCache }));
+  app.use(taskRequestRoutes({ db, temporal, registry, listCache }));
   app.use(localityRoutes({ db, registry }));
   app.use(roundRoutes({ db, temporal, config, registry }));
   // The pages, under / (web/): same app, same application code.

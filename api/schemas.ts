@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deadlineInstant, isCalendarDate, vietnamDate } from '../domain/dates';
 import { isBlankText, STORABLE_TEXT_PATTERN, textLength, unstorableReason, VISIBLE_TEXT_PATTERN } from '../domain/storable-text';
 import reference from '../catalog/reference.json';
+import { CENTRAL_ISSUERS, DOCUMENT_KINDS, DOCUMENT_NUMBER_RE } from '../domain/legal-documents';
 import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, REPORT_KINDS, TASK_STATUSES } from '../domain/task';
 
 /**
@@ -261,6 +262,26 @@ export const taskResponse = z.object({
   ),
   reports: z.object({ workable: z.number().int(), obstacle: z.number().int() }),
   lastSeq: z.number().int(),
+  documents: z.array(
+    z.object({
+      number: z.string(),
+      kind: z.string().nullable(),
+      issuer: z.string().nullable(),
+      title: z.string().nullable(),
+      issuedOn: z.string(),
+      effectiveOn: z.string().nullable(),
+      recordedAt: z.string(),
+      via: z.enum(['TRANSITION', 'SETTLEMENT']),
+    }),
+  ),
+  /** A recorded document takes effect on this date; the task becomes FEASIBLE then ("feasible from dd/mm/yyyy"). */
+  feasibleFrom: z.string().nullable(),
+  /** The lead ministry's request for a later due date, waiting for Home Affairs. */
+  extensionRequest: z.object({ dueDate: z.string(), reason: z.string(), requestedBy: z.string(), requestedAt: z.string() }).nullable(),
+  /** Another ministry's document the task waits for. */
+  heldUp: z
+    .object({ ministry: z.string(), description: z.string(), documentNumber: z.string().nullable(), since: z.string(), recordedBy: z.string() })
+    .nullable(),
 });
 
 export const taskListResponse = z.object({ items: z.array(taskResponse), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
@@ -355,3 +376,100 @@ export const forecastResponse = z.object({
   ),
 });
 export const atRiskResponse = z.object({ asOf: z.string(), total: z.number().int(), items: z.array(forecastResponse) });
+// ---- Legal documents ----
+
+export const documentNumber = z
+  .string()
+  .max(100)
+  .transform((s) => s.normalize('NFC'))
+  .refine((s) => DOCUMENT_NUMBER_RE.test(s), 'must be in the Vietnamese form number/year/SYMBOL, e.g. 15/2026/TT-BYT')
+  .meta({ example: '15/2026/TT-BYT', pattern: DOCUMENT_NUMBER_RE.source });
+export const documentIssuer = z
+  .union([z.enum(CENTRAL_ISSUERS), ministryCode])
+  .meta({ description: 'a ministry code (BYT), or QH, UBTVQH, CP, TTg', example: 'BYT' });
+const httpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .meta({ example: 'https://vanban.example/15-2026-TT-BYT' });
+
+export const registerDocumentBody = z.strictObject({
+  number: documentNumber,
+  kind: z.enum(DOCUMENT_KINDS),
+  issuer: documentIssuer,
+  title: requiredText(1000),
+  issuedOn: calendarDate,
+  /** Defaults to the issue date. */
+  effectiveOn: calendarDate.optional(),
+  url: httpUrl.optional(),
+  /** Tasks held up by this issuer that this document releases (besides those that named its number). */
+  releases: z.array(taskCode).max(500).optional(),
+});
+
+export const documentResponse = z.object({
+  number: z.string(),
+  kind: z.enum(DOCUMENT_KINDS),
+  issuer: z.string(),
+  title: z.string(),
+  issuedOn: z.string(),
+  effectiveOn: z.string(),
+  url: z.string().nullable(),
+  registeredBy: z.string(),
+  registeredAt: z.string(),
+  /** At registration: the held-up tasks it releases (their lead ministries are told). */
+  releasedTasks: z.array(z.string()).optional(),
+});
+
+export const documentListQuery = z.strictObject({
+  q: text(200).optional().meta({ description: 'words in the number or the title' }),
+  issuer: documentIssuer.optional(),
+  kind: z.enum(DOCUMENT_KINDS).optional(),
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const documentListResponse = z.object({ items: z.array(documentResponse), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
+
+export const documentNumberParams = z.strictObject({ number: documentNumber });
+
+export const settlementBody = z.strictObject({
+  tasks: z
+    .array(taskCode)
+    .min(1)
+    .max(500)
+    .refine((codes) => new Set(codes).size === codes.length, 'must not name a task twice')
+    .meta({ uniqueItems: true }),
+});
+
+export const settlementResponse = z.object({
+  document: z.string(),
+  settlement: z.string().meta({ description: 'the id of the settlement workflow' }),
+  results: z.array(
+    z.object({
+      task: z.string(),
+      outcome: z.enum(['FEASIBLE', 'FEASIBLE_FROM', 'REFUSED']),
+      status: status.nullable(),
+      feasibleFrom: z.string().nullable(),
+      message: z.string().nullable().meta({ description: 'why the task refused (it changed after the check)' }),
+    }),
+  ),
+});
+
+export const extensionRequestBody = z.strictObject({
+  dueDate: calendarDate,
+  reason: requiredText(2000),
+});
+
+export const extensionDecisionBody = z
+  .strictObject({
+    approve: z.boolean(),
+    /** Required to refuse. */
+    reason: text(2000).optional(),
+  })
+  .superRefine(crossField([(b) => (!b.approve && (b.reason === undefined || isBlankText(b.reason)) ? { path: 'reason', message: 'a refusal needs a reason' } : null)]))
+  .meta({ allOf: [{ if: { properties: { approve: { const: false } } }, then: { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } } }] });
+
+export const holdUpBody = z.strictObject({
+  ministry: ministryCode.meta({ description: 'the ministry that owns the awaited document (not the lead: 409)' }),
+  description: requiredText(500).meta({ example: 'the decree amending Decree 115/2020/NĐ-CP' }),
+  documentNumber: documentNumber.optional(),
+});

@@ -20,11 +20,15 @@ export function viewToApiTask(v: TaskView, nowMs = Date.now()) {
     coordinatingMinistries: v.coordinatingMinistries,
     focalPoint: v.focalPoint,
     dueDate: v.dueDate,
-    daysOverdue: v.status === 'FEASIBLE' ? 0 : overdueDays(v.policy, v.dueDate, nowMs),
+    daysOverdue: v.status === 'FEASIBLE' || v.feasibleFrom ? 0 : overdueDays(v.policy, v.dueDate, nowMs),
     deadlineExtensions: v.deadlineExtensions,
     milestones: v.milestones,
     reports: v.reportCounts,
     lastSeq: v.seq,
+    documents: v.documents ?? [],
+    feasibleFrom: v.feasibleFrom ?? null,
+    extensionRequest: v.extensionRequest ?? null,
+    heldUp: v.heldUp ?? null,
   };
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { isCalendarDate } from '../domain/dates';
+import { isCalendarDate, vietnamDate } from '../domain/dates';
 import { isBlankText, unstorableReason } from '../domain/storable-text';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
 import type { Db } from '../db/client';
@@ -26,6 +26,9 @@ export const CATALOG_COLUMNS = [
   'focal_point_name',
   'focal_point_email',
 ] as const;
+
+/** The delegations under the two-tier model were decided in 2025; an earlier status date is a typing error. */
+const EARLIEST_STATUS_SINCE = '2025-01-01';
 
 export interface RowError {
   line: number;
@@ -63,6 +66,12 @@ const rowSchema = z.object({
     .refine((s) => s === '' || isCalendarDate(s), 'initial_due_date must be a date YYYY-MM-DD'),
   focal_point_name: catalogText('focal_point_name', 200, false),
   focal_point_email: z.union([z.literal(''), z.email('focal_point_email must be an e-mail address')]),
+  // Optional column: the date the task has been in its status since (the import date when absent).
+  status_since: z
+    .string()
+    .trim()
+    .optional()
+    .refine((s) => s === undefined || s === '' || isCalendarDate(s), 'status_since must be a date YYYY-MM-DD'),
 });
 
 /**
@@ -98,6 +107,8 @@ export function validateCatalog(text: string, knownMinistries: Set<string>): { t
     for (const c of r.coordinating_ministries) if (!knownMinistries.has(c)) problems.push(`unknown coordinating ministry ${c}`);
     if (r.coordinating_ministries.includes(r.lead_ministry)) problems.push('the lead ministry is also listed as coordinating');
     if (r.initial_status === 'FEASIBLE' && r.initial_due_date !== '') problems.push('a FEASIBLE task has no initial_due_date');
+    if (r.status_since && r.status_since > vietnamDate(Date.now())) problems.push(`status_since ${r.status_since} is later than today`);
+    if (r.status_since && r.status_since < EARLIEST_STATUS_SINCE) problems.push(`status_since ${r.status_since} is before ${EARLIEST_STATUS_SINCE}`);
     const first = seen.get(r.code);
     if (first !== undefined) problems.push(`duplicate code ${r.code} (first on line ${first})`);
     else seen.set(r.code, rec.line);
@@ -116,6 +127,7 @@ export function validateCatalog(text: string, knownMinistries: Set<string>): { t
       coordinatingMinistries: r.coordinating_ministries,
       focalPoint: { name: r.focal_point_name, email: r.focal_point_email },
       dueDate: r.initial_due_date === '' ? null : r.initial_due_date,
+      ...(r.status_since ? { statusSince: r.status_since } : {}),
     });
   }
   return { tasks, errors };

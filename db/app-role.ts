@@ -20,6 +20,7 @@ export async function ensureAppRole(ownerUrl: string, password: string, role = A
     await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
     await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM ${role}`);
+    await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON document_events FROM ${role}`);
     await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON cell_events FROM ${role}`);
     await client.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _tracker_migrations FROM ${role}`);
   } finally {

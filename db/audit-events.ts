@@ -24,6 +24,10 @@ export function taskRow(s: TaskState) {
     reports_workable: counts.workable,
     reports_obstacle: counts.obstacle,
     last_seq: s.seq,
+    documents: s.documents ?? [],
+    feasible_from: s.feasibleFrom ?? null,
+    extension_request: s.extensionRequest ?? null,
+    held_up: s.heldUp ?? null,
   };
 }
 
@@ -46,10 +50,10 @@ r AS (SELECT * FROM jsonb_populate_record(NULL::tasks, $4::jsonb)),
 task AS (
   INSERT INTO tasks (code, title, sector, legal_basis, level, status, status_since, lead_ministry_code,
                      coordinating_ministries, focal_point_name, focal_point_email, due_date, deadline_extensions,
-                     milestones, reports_workable, reports_obstacle, last_seq, created_at, updated_at)
+                     milestones, reports_workable, reports_obstacle, last_seq, documents, feasible_from, extension_request, held_up, created_at, updated_at)
   SELECT $1, r.title, r.sector, r.legal_basis, r.level, r.status, r.status_since, r.lead_ministry_code,
          r.coordinating_ministries, r.focal_point_name, r.focal_point_email, r.due_date, r.deadline_extensions,
-         r.milestones, r.reports_workable, r.reports_obstacle, r.last_seq, now(), now()
+         r.milestones, r.reports_workable, r.reports_obstacle, r.last_seq, r.documents, r.feasible_from, r.extension_request, r.held_up, now(), now()
     FROM r, prev WHERE prev.hash IS NOT NULL
   ON CONFLICT (code) DO UPDATE SET
     title = EXCLUDED.title, sector = EXCLUDED.sector, legal_basis = EXCLUDED.legal_basis, level = EXCLUDED.level,
@@ -58,7 +62,8 @@ task AS (
     focal_point_email = EXCLUDED.focal_point_email, due_date = EXCLUDED.due_date,
     deadline_extensions = EXCLUDED.deadline_extensions, milestones = EXCLUDED.milestones,
     reports_workable = EXCLUDED.reports_workable, reports_obstacle = EXCLUDED.reports_obstacle,
-    last_seq = EXCLUDED.last_seq, updated_at = now()
+    last_seq = EXCLUDED.last_seq, documents = EXCLUDED.documents, feasible_from = EXCLUDED.feasible_from,
+    extension_request = EXCLUDED.extension_request, held_up = EXCLUDED.held_up, updated_at = now()
   WHERE tasks.last_seq < EXCLUDED.last_seq
 ),
 audit AS (

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { z } from 'zod';
 import type { TaskListQuery, taskResponse } from '../api/schemas';
-import { DAY_MS, vietnamDate } from '../domain/dates';
+import { DAY_MS, VIETNAM_TIME_ZONE, vietnamDate } from '../domain/dates';
+import type { WorkingCalendar } from '../domain/working-days';
 import type { Db } from './client';
 
 /** The task as clients see it (names kept stable: see the API issue's "Shapes clients can rely on"). */
@@ -14,18 +15,42 @@ export type ApiTask = z.infer<typeof taskResponse>;
  * milliseconds; a task is overdue from the end of its due date, Viet Nam time (domain/dates.ts).
  * The workflow's answers are built by `viewToApiTask`; a test holds the two to the same shape.
  */
-const TASK_JSON = `json_build_object(
+const taskJson = (overdue: string) => `json_build_object(
   'code', t.code, 'title', t.title, 'sector', t.sector, 'legalBasis', t.legal_basis, 'level', t.level,
   'status', t.status, 'statusSince', to_char(t.status_since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'leadMinistry', t.lead_ministry_code, 'coordinatingMinistries', coalesce(t.coordinating_ministries, '{}'),
   'focalPoint', json_build_object('name', t.focal_point_name, 'email', t.focal_point_email),
   'dueDate', to_char(t.due_date, 'YYYY-MM-DD'),
-  'daysOverdue', CASE WHEN t.status = 'FEASIBLE' OR t.due_date IS NULL
-                        OR $1::bigint < (t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000} THEN 0
-                      ELSE ($1::bigint - ((t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000})) / ${DAY_MS} + 1 END,
+  'daysOverdue', ${overdue},
   'deadlineExtensions', t.deadline_extensions, 'milestones', t.milestones,
   'reports', json_build_object('workable', t.reports_workable, 'obstacle', t.reports_obstacle),
-  'lastSeq', t.last_seq)`;
+  'lastSeq', t.last_seq, 'documents', t.documents, 'feasibleFrom', to_char(t.feasible_from, 'YYYY-MM-DD'),
+  'extensionRequest', t.extension_request, 'heldUp', t.held_up)`;
+
+/** Days overdue counted in calendar days: whole days since the end of the due date, Viet Nam time. */
+const CALENDAR_DAYS_OVERDUE = `CASE WHEN t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.feasible_from IS NOT NULL
+                        OR $1::bigint < (t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000} THEN 0
+                      ELSE ($1::bigint - ((t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000})) / ${DAY_MS} + 1 END`;
+
+/**
+ * Days overdue counted in Viet Nam's working days (DUE_DAYS_UNIT=working): the working days after the
+ * due date up to today in Viet Nam (PostgreSQL's own tz database), as `overdueDays` counts them. The
+ * calendar's dates are validated YYYY-MM-DD strings, written into the statement as constants.
+ */
+function workingDaysOverdue(calendar: WorkingCalendar): string {
+  const list = (dates: string[]) => `'{${dates.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).join(',')}}'::date[]`;
+  return `CASE WHEN t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.feasible_from IS NOT NULL
+                        OR $1::bigint < (t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000} THEN 0
+                      ELSE (SELECT count(*)::int FROM generate_series(t.due_date + 1, (to_timestamp($1::bigint / 1000.0) AT TIME ZONE '${VIETNAM_TIME_ZONE}')::date, interval '1 day') AS g(d)
+                             WHERE (extract(isodow FROM g.d) < 6 AND NOT (g.d::date = ANY(${list(calendar.daysOff)}))) OR g.d::date = ANY(${list(calendar.workingWeekendDays)})) END`;
+}
+
+let TASK_JSON = taskJson(CALENDAR_DAYS_OVERDUE);
+
+/** How this process renders `daysOverdue`: in working days of `calendar`, or (null) in calendar days. */
+export function countDaysOverdueIn(calendar: WorkingCalendar | null): void {
+  TASK_JSON = taskJson(calendar ? workingDaysOverdue(calendar) : CALENDAR_DAYS_OVERDUE);
+}
 
 /** ORDER BY clauses by sort key: a fixed list, so no client text reaches the SQL. */
 const ORDER_BY: Record<TaskListQuery['sort'], string> = {

@@ -4,12 +4,15 @@
  * the events, these functions decide what they meant. The rules mirror the workflow's own
  * (domain/task-commands.ts), which wrote the events in the first place.
  */
-import { DAY_MS, addDays, deadlineInstant, daysOverdue, vietnamDate } from './dates';
+import { DAY_MS, addDays, deadlineInstant, daysOverdue, isCalendarDate, vietnamDate, vietnamMidnight } from './dates';
 import {
   DELEGATION_LEVELS,
   TASK_STATUSES,
   type DelegationLevel,
   type EventKind,
+  type ExtensionRequest,
+  type HeldUp,
+  type TaskDocument,
   type FocalPoint,
   type Milestone,
   type ReportKind,
@@ -54,6 +57,10 @@ export interface TaskAsOf {
   lastEventAt: string;
   /** Notices received since the owners last acted (a milestone or a transition). */
   noticesSinceAction: number;
+  documents: TaskDocument[];
+  feasibleFrom: string | null;
+  extensionRequest: ExtensionRequest | null;
+  heldUp: HeldUp | null;
 }
 
 /** A stay in a non-feasible status that ended: how long the lead ministry took, and whether in time. */
@@ -95,7 +102,7 @@ export function taskFromCreated(e: RecordedEvent): TaskAsOf {
     legalBasis: str(d.legalBasis, ''),
     level: isLevel(d.level) ? d.level : 'province',
     status: isStatus(d.status) ? d.status : 'REQUIRES_GUIDANCE',
-    statusSince: e.at,
+    statusSince: typeof d.statusSince === 'string' && isCalendarDate(d.statusSince) ? new Date(vietnamMidnight(d.statusSince)).toISOString() : e.at,
     leadMinistry: str(d.leadMinistry, ''),
     coordinatingMinistries: Array.isArray(d.coordinatingMinistries) ? d.coordinatingMinistries.map(String) : [],
     focalPoint: focal(d.focalPoint, { name: '', email: '' }),
@@ -107,7 +114,18 @@ export function taskFromCreated(e: RecordedEvent): TaskAsOf {
     createdAt: e.at,
     lastEventAt: e.at,
     noticesSinceAction: 0,
+    documents: [],
+    feasibleFrom: null,
+    extensionRequest: null,
+    heldUp: null,
   };
+}
+
+/** `docs` with the recorded document of an event added (once per number). */
+function withRecorded(docs: TaskDocument[], v: unknown): TaskDocument[] {
+  if (!v || typeof v !== 'object') return docs;
+  const doc = v as TaskDocument;
+  return typeof doc.number !== 'string' || docs.some((x) => x.number === doc.number) ? docs : [...docs, doc];
 }
 
 /** The task after one more event (events of other kinds only move its sequence number). */
@@ -130,8 +148,33 @@ export function applyRecordedEvent(t: TaskAsOf, e: RecordedEvent, spells?: Resol
       next.statusSince = e.at;
       next.dueDate = to === 'FEASIBLE' ? null : dateOrNull(d.dueDate);
       next.noticesSinceAction = 0;
+      next.documents = withRecorded(t.documents, d.recordedDocument);
+      next.feasibleFrom = null;
+      next.extensionRequest = null;
+      if (to === 'FEASIBLE') next.heldUp = null;
       break;
     }
+    case 'DOCUMENT_RECORDED':
+      next.documents = withRecorded(t.documents, d.document);
+      next.feasibleFrom = dateOrNull(d.feasibleFrom);
+      break;
+    case 'EXTENSION_REQUESTED':
+      next.extensionRequest = { dueDate: str(d.to, ''), reason: str(d.reason, ''), requestedBy: e.actor, requestedAt: e.at };
+      break;
+    case 'EXTENSION_APPROVED':
+      next.dueDate = dateOrNull(d.to);
+      next.deadlineExtensions = typeof d.extensions === 'number' ? d.extensions : t.deadlineExtensions + 1;
+      next.extensionRequest = null;
+      break;
+    case 'EXTENSION_REFUSED':
+      next.extensionRequest = null;
+      break;
+    case 'HELD_UP':
+      next.heldUp = { ministry: str(d.ministry, ''), description: str(d.description, ''), documentNumber: dateOrNull(d.documentNumber), since: str(d.since, e.at), recordedBy: str(d.recordedBy, e.actor) };
+      break;
+    case 'HOLD_UP_RELEASED':
+      next.heldUp = null;
+      break;
     case 'MILESTONE':
       next.milestones = [
         ...t.milestones,
@@ -224,11 +267,15 @@ export function taskView(t: TaskAsOf, asOfMs: number) {
     coordinatingMinistries: t.coordinatingMinistries,
     focalPoint: t.focalPoint,
     dueDate: t.dueDate,
-    daysOverdue: t.status === 'FEASIBLE' ? 0 : daysOverdue(t.dueDate, asOfMs),
+    daysOverdue: t.status === 'FEASIBLE' || t.feasibleFrom ? 0 : daysOverdue(t.dueDate, asOfMs),
     deadlineExtensions: t.deadlineExtensions,
     milestones: t.milestones,
     reports: reportCountsAsOf(t),
     lastSeq: t.lastSeq,
+    documents: t.documents,
+    feasibleFrom: t.feasibleFrom,
+    extensionRequest: t.extensionRequest,
+    heldUp: t.heldUp,
   };
 }
 export type TaskViewAsOf = ReturnType<typeof taskView>;

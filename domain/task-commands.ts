@@ -7,21 +7,29 @@ import {
   ADJUSTMENT_MILESTONES,
   DELEGATION_LEVELS,
   GUIDANCE_MILESTONES,
+  REPEATABLE_MILESTONES,
   REPORT_KINDS,
   actorName,
   type AssignmentInput,
   type DeadlineInput,
   type DefinitionUpdateInput,
   type EventKind,
+  type ExtensionDecisionInput,
+  type ExtensionRequestInput,
+  type HoldUpInput,
   type LocalityReportInput,
   type MilestoneInput,
   type MilestoneTrack,
+  type SettleInput,
+  type TaskDocument,
   type TaskState,
   type TransitionInput,
 } from './task';
 import { checkDate, checkText, checkTransition, isCoordinator, isHomeAffairs, isLead, type Rejection } from './transition-rules';
 import { defaultDueDate, settleDueDate } from './deadline-policy';
 import { unstorableReason } from './storable-text';
+import { vietnamDate } from './dates';
+import { checkDocumentDates } from './legal-documents';
 
 export interface Change {
   state: TaskState;
@@ -44,9 +52,21 @@ const conflictsWithState = (field: string, message: string): Rejection => ({ cod
 
 export { checkTransition };
 
+/** The document of a transition as the task records it. */
+function inlineDocument(doc: NonNullable<TransitionInput['document']>, nowMs: number): TaskDocument {
+  return { number: doc.number, kind: null, issuer: null, title: null, issuedOn: doc.issuedOn, effectiveOn: doc.effectiveOn ?? null, recordedAt: new Date(nowMs).toISOString(), via: 'TRANSITION' };
+}
+
+/** `documents` with `doc` added (a document already recorded is not added twice). */
+function withDocument(state: TaskState, doc: TaskDocument | null): TaskDocument[] {
+  const docs = state.documents ?? [];
+  return !doc || docs.some((d) => d.number === doc.number) ? docs : [...docs, doc];
+}
+
 export function applyTransition(state: TaskState, input: TransitionInput, nowMs: number): Change {
   const from = state.status;
   const dueDate = input.to === 'FEASIBLE' ? null : input.dueDate ? settleDueDate(state.policy, input.dueDate) : defaultDueDate(state.policy, input.to, nowMs);
+  const recorded = input.document ? inlineDocument(input.document, nowMs) : null;
   return {
     state: {
       ...state,
@@ -54,12 +74,75 @@ export function applyTransition(state: TaskState, input: TransitionInput, nowMs:
       statusSince: new Date(nowMs).toISOString(),
       dueDate,
       lastDocument: input.document ?? state.lastDocument,
+      ...(recorded || state.documents ? { documents: withDocument(state, recorded) } : {}),
+      ...(state.feasibleFrom !== undefined ? { feasibleFrom: null } : {}),
+      ...(state.extensionRequest ? { extensionRequest: null } : {}),
+      ...(state.heldUp && input.to === 'FEASIBLE' ? { heldUp: null } : {}),
     },
     kind: 'TRANSITION',
-    details: { from, to: input.to, reason: input.reason ?? null, document: input.document ?? null, dueDate },
+    details: { from, to: input.to, reason: input.reason ?? null, document: input.document ?? null, dueDate, ...(recorded ? { recordedDocument: recorded } : {}) },
     reschedule: true,
     resetCursor: true,
   };
+}
+
+/**
+ * A transition to FEASIBLE whose document takes effect after today (Viet Nam): the document is
+ * recorded now and the task becomes FEASIBLE on the effective date (`applyEffectiveDate`).
+ */
+export function applyDeferredTransition(state: TaskState, input: TransitionInput, nowMs: number): Change {
+  const doc = inlineDocument(input.document as NonNullable<TransitionInput['document']>, nowMs);
+  return recordPending(state, doc, input.reason ?? null);
+}
+
+function recordPending(state: TaskState, doc: TaskDocument, reason: string | null): Change {
+  return {
+    state: { ...state, documents: withDocument(state, doc), feasibleFrom: doc.effectiveOn, lastDocument: { number: doc.number, issuedOn: doc.issuedOn, ...(doc.effectiveOn ? { effectiveOn: doc.effectiveOn } : {}) } },
+    kind: 'DOCUMENT_RECORDED',
+    details: { document: doc, feasibleFrom: doc.effectiveOn, reason },
+    reschedule: true,
+    resetCursor: false,
+  };
+}
+
+/** Whether a document with this number is already recorded on the task (a settlement is then a no-op). */
+export function hasDocument(state: TaskState, number: string): boolean {
+  return (state.documents ?? []).some((d) => d.number === number);
+}
+
+/**
+ * A registered document settling the task: the issuing ministry for the tasks it leads, or Home
+ * Affairs for any. Refused when the task is already FEASIBLE or waits for another document.
+ * Applying the same document twice is not refused: it changes nothing (see `hasDocument`).
+ */
+export function checkSettle(state: TaskState, input: SettleInput, today: string): Rejection | null {
+  if (!isHomeAffairs(input.actor) && !isLead(input.actor, state)) {
+    return forbidden(`Only Home Affairs or the lead ministry (${state.leadMinistry}) may settle task ${state.code}.`);
+  }
+  if (hasDocument(state, input.document.number)) return null;
+  if (state.status === 'FEASIBLE') return { code: 'ILLEGAL_TRANSITION', field: 'tasks', message: `Task ${state.code} is already FEASIBLE.` };
+  if (state.feasibleFrom) {
+    return { code: 'ILLEGAL_TRANSITION', field: 'tasks', message: `Task ${state.code} already becomes FEASIBLE on ${state.feasibleFrom} by another document.` };
+  }
+  const untrue = checkDocumentDates(input.document, today, 'document.');
+  return untrue ? { code: 'STATE_CONFLICT', ...untrue } : null;
+}
+
+export function applySettle(state: TaskState, input: SettleInput, nowMs: number): Change {
+  const d = input.document;
+  const doc: TaskDocument = { number: d.number, kind: d.kind, issuer: d.issuer, title: d.title, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn, recordedAt: new Date(nowMs).toISOString(), via: 'SETTLEMENT' };
+  if (d.effectiveOn > vietnamDate(nowMs)) return recordPending(state, doc, null);
+  const change = applyTransition(state, { actor: input.actor, to: 'FEASIBLE', document: { number: d.number, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn } }, nowMs);
+  return { ...change, state: { ...change.state, documents: withDocument(state, doc) }, details: { ...change.details, recordedDocument: doc, settlement: true } };
+}
+
+/** The effective date of the pending document has come: the task becomes FEASIBLE. */
+export function applyEffectiveDate(state: TaskState, nowMs: number): Change {
+  const pending = [...(state.documents ?? [])].reverse().find((d) => d.effectiveOn === state.feasibleFrom);
+  const document = pending ? { number: pending.number, issuedOn: pending.issuedOn, ...(pending.effectiveOn ? { effectiveOn: pending.effectiveOn } : {}) } : undefined;
+  const change = applyTransition(state, { actor: { kind: 'system' }, to: 'FEASIBLE', ...(document ? { document } : {}), reason: 'the document took effect' }, nowMs);
+  const { recordedDocument: _already, ...details } = change.details;
+  return { ...change, state: { ...change.state, documents: state.documents ?? [] }, details };
 }
 
 export function milestoneTrack(status: TaskState['status']): MilestoneTrack | null {
@@ -80,6 +163,16 @@ export function checkMilestone(state: TaskState, input: MilestoneInput): Rejecti
     return conflictsWithState('name', `In ${state.status} the milestones are ${names.join(', ')}.`);
   }
   return checkText(input.note, 'note', false);
+}
+
+/**
+ * Whether this milestone is already recorded since the task entered its status: recording it again
+ * changes nothing (a double click, a retried request without a key), unless the name repeats.
+ */
+export function isRepeatedMilestone(state: TaskState, input: MilestoneInput): boolean {
+  if (REPEATABLE_MILESTONES.includes(input.name)) return false;
+  const track = milestoneTrack(state.status);
+  return state.milestones.some((m) => m.name === input.name && m.track === track && m.at >= state.statusSince);
 }
 
 export function applyMilestone(state: TaskState, input: MilestoneInput, nowMs: number): Change {
@@ -163,6 +256,87 @@ export function applyDeadline(state: TaskState, input: DeadlineInput): Change {
     reschedule: true,
     resetCursor: true,
   };
+}
+
+/** The lead ministry asks for a later due date; only Home Affairs' approval changes the deadline. */
+export function checkExtensionRequest(state: TaskState, input: ExtensionRequestInput, today: string): Rejection | null {
+  if (!isLead(input.actor, state)) return forbidden(`Only the lead ministry (${state.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`);
+  if (state.status === 'FEASIBLE' || !state.dueDate) return conflictsWithState('dueDate', 'The task has no due date to extend.');
+  if (state.extensionRequest) {
+    return { code: 'ILLEGAL_TRANSITION', field: 'dueDate', message: `A request for ${state.extensionRequest.dueDate} is already waiting for Home Affairs.` };
+  }
+  const bad = checkDate(input.dueDate, 'dueDate') ?? checkText(input.reason, 'reason', true);
+  if (bad) return bad;
+  if (input.dueDate <= today) return conflictsWithState('dueDate', `must be after today in Viet Nam (${today})`);
+  if (input.dueDate <= state.dueDate) return conflictsWithState('dueDate', `must be after the current due date ${state.dueDate}`);
+  return null;
+}
+
+export function applyExtensionRequest(state: TaskState, input: ExtensionRequestInput, nowMs: number): Change {
+  const request = { dueDate: input.dueDate, reason: input.reason, requestedBy: actorName(input.actor), requestedAt: new Date(nowMs).toISOString() };
+  return {
+    state: { ...state, extensionRequest: request },
+    kind: 'EXTENSION_REQUESTED',
+    details: { from: state.dueDate, to: input.dueDate, reason: input.reason },
+    reschedule: false,
+    resetCursor: false,
+  };
+}
+
+export function checkExtensionDecision(state: TaskState, input: ExtensionDecisionInput, today: string): Rejection | null {
+  if (!isHomeAffairs(input.actor)) return forbidden('Only Home Affairs decides extension requests.');
+  const request = state.extensionRequest;
+  if (!request) return { code: 'ILLEGAL_TRANSITION', field: 'approve', message: 'No extension request is waiting.' };
+  if (input.approve && request.dueDate <= today) return conflictsWithState('approve', `The requested date ${request.dueDate} has passed; refuse it and set a deadline instead.`);
+  return checkText(input.reason, 'reason', !input.approve);
+}
+
+/** Approval moves the deadline (reminders re-plan at once); refusal only records the decision. */
+export function applyExtensionDecision(state: TaskState, input: ExtensionDecisionInput): Change {
+  const request = state.extensionRequest as NonNullable<TaskState['extensionRequest']>;
+  const details = { requested: request.dueDate, requestedBy: request.requestedBy, requestReason: request.reason, reason: input.reason ?? null };
+  if (!input.approve) {
+    return { state: { ...state, extensionRequest: null }, kind: 'EXTENSION_REFUSED', details, reschedule: false, resetCursor: false };
+  }
+  const dueDate = settleDueDate(state.policy, request.dueDate);
+  return {
+    state: { ...state, extensionRequest: null, dueDate, deadlineExtensions: state.deadlineExtensions + 1 },
+    kind: 'EXTENSION_APPROVED',
+    details: { ...details, from: state.dueDate, to: dueDate, extensions: state.deadlineExtensions + 1 },
+    reschedule: true,
+    resetCursor: true,
+  };
+}
+
+/**
+ * Records that the task waits for another ministry's document, or releases it (ministry null):
+ * the lead ministry or Home Affairs; the release also comes from the system when that ministry
+ * registers the awaited document.
+ */
+export function checkHoldUp(state: TaskState, input: HoldUpInput): Rejection | null {
+  const a = input.actor;
+  if (a.kind !== 'system' && !isHomeAffairs(a) && !isLead(a, state)) {
+    return forbidden(`Only Home Affairs or the lead ministry (${state.leadMinistry}) records what holds task ${state.code} up.`);
+  }
+  if (input.ministry === null) return state.heldUp ? null : { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: 'The task is not held up.' };
+  if (state.status === 'FEASIBLE') return conflictsWithState('ministry', 'A FEASIBLE task is not held up by anyone.');
+  if (!CODE_RE.test(input.ministry)) return invalid('ministry', 'must be a ministry code');
+  if (input.ministry === state.leadMinistry) return conflictsWithState('ministry', 'must be another ministry than the lead');
+  return checkText(input.description, 'description', true, 500);
+}
+
+export function applyHoldUp(state: TaskState, input: HoldUpInput, nowMs: number): Change {
+  if (input.ministry === null) {
+    return {
+      state: { ...state, heldUp: null },
+      kind: 'HOLD_UP_RELEASED',
+      details: { ministry: state.heldUp?.ministry ?? null, description: state.heldUp?.description ?? null, releasedBy: input.releasedBy ?? null },
+      reschedule: false,
+      resetCursor: false,
+    };
+  }
+  const heldUp = { ministry: input.ministry, description: input.description ?? '', documentNumber: input.documentNumber ?? null, since: new Date(nowMs).toISOString(), recordedBy: actorName(input.actor) };
+  return { state: { ...state, heldUp }, kind: 'HELD_UP', details: { ...heldUp }, reschedule: false, resetCursor: false };
 }
 
 export function checkLocalityReport(state: TaskState, input: LocalityReportInput): Rejection | null {

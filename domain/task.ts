@@ -8,9 +8,13 @@ import type { LadderStep } from './escalation-ladder';
 export const TASK_STATUSES = ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-export const GUIDANCE_MILESTONES = ['DRAFTING', 'CONSULTATION', 'SUBMITTED', 'ISSUED'] as const;
+// ISSUED is no longer a milestone: issuing the document is the transition (or a settlement) that
+// carries it. Histories that recorded ISSUED keep it; new requests cannot.
+export const GUIDANCE_MILESTONES = ['DRAFTING', 'CONSULTATION', 'SUBMITTED'] as const;
 export const ADJUSTMENT_MILESTONES = ['PROPOSAL_DRAFTED', 'SUBMITTED', 'APPROVED'] as const;
-export type MilestoneName = (typeof GUIDANCE_MILESTONES)[number] | (typeof ADJUSTMENT_MILESTONES)[number];
+export type MilestoneName = (typeof GUIDANCE_MILESTONES)[number] | (typeof ADJUSTMENT_MILESTONES)[number] | 'ISSUED';
+/** Milestones meant to repeat while a task stays in its status (a draft may go out for comments several times). */
+export const REPEATABLE_MILESTONES: readonly MilestoneName[] = ['CONSULTATION'];
 export type MilestoneTrack = 'GUIDANCE' | 'ADJUSTMENT';
 
 export const REPORT_KINDS = ['WORKABLE', 'OBSTACLE'] as const;
@@ -44,6 +48,78 @@ export interface DocumentRef {
   issuedOn: string;
   /** YYYY-MM-DD */
   effectiveOn?: string;
+}
+
+/** A document as recorded on a task (from the registry, or given inline with a transition). */
+export interface TaskDocument {
+  number: string;
+  /** Registry fields; null for a document given inline with a transition. */
+  kind: string | null;
+  issuer: string | null;
+  title: string | null;
+  issuedOn: string;
+  effectiveOn: string | null;
+  /** ISO instant it was recorded on the task. */
+  recordedAt: string;
+  via: 'TRANSITION' | 'SETTLEMENT';
+}
+
+/** A lead ministry's request for a later due date, waiting for Home Affairs' decision. */
+export interface ExtensionRequest {
+  /** YYYY-MM-DD */
+  dueDate: string;
+  reason: string;
+  requestedBy: string;
+  /** ISO instant */
+  requestedAt: string;
+}
+
+export interface ExtensionRequestInput {
+  actor: Actor;
+  /** YYYY-MM-DD, after today in Viet Nam and after the current due date. */
+  dueDate: string;
+  reason: string;
+}
+
+export interface ExtensionDecisionInput {
+  actor: Actor;
+  approve: boolean;
+  /** Required to refuse. */
+  reason?: string;
+}
+
+/** The task waits for a document that another ministry owns ("held up by BTP: the decree amending X"). */
+export interface HeldUp {
+  ministry: string;
+  description: string;
+  /** The awaited document's number when known: its registration releases the task at once. */
+  documentNumber: string | null;
+  /** ISO instant */
+  since: string;
+  recordedBy: string;
+}
+
+export interface HoldUpInput {
+  actor: Actor;
+  /** The holding ministry; null releases the hold-up. */
+  ministry: string | null;
+  description?: string;
+  documentNumber?: string;
+  /** Set when the release comes from the registration of the awaited document. */
+  releasedBy?: string;
+}
+
+/** A registered document applied to a task by a settlement (one document, many tasks). */
+export interface SettleInput {
+  actor: Actor;
+  document: {
+    number: string;
+    kind: string;
+    issuer: string;
+    title: string;
+    issuedOn: string;
+    effectiveOn: string;
+  };
 }
 
 export interface FocalPoint {
@@ -109,6 +185,8 @@ export interface TaskDefinition {
   focalPoint: FocalPoint;
   /** YYYY-MM-DD, or null: the policy's default for the status (FEASIBLE never has one). */
   dueDate: string | null;
+  /** YYYY-MM-DD the task has been in its status since (the catalog's assessment); absent: its creation. */
+  statusSince?: string;
 }
 
 export interface TaskState extends TaskDefinition {
@@ -118,6 +196,17 @@ export interface TaskState extends TaskDefinition {
   /** Latest report of each locality, by locality code. */
   reports: Record<string, LocalityReportEntry>;
   lastDocument: DocumentRef | null;
+  /** Documents recorded on the task, oldest first (absent in states carried from before they existed). */
+  documents?: TaskDocument[];
+  /**
+   * A recorded document takes effect on this date (YYYY-MM-DD): the task becomes FEASIBLE at the
+   * start of that day in Viet Nam, by a durable timer. Null or absent: nothing pending.
+   */
+  feasibleFrom?: string | null;
+  /** The lead ministry's pending request for more time (null or absent: none). */
+  extensionRequest?: ExtensionRequest | null;
+  /** Another ministry's document the task waits for (null or absent: none). */
+  heldUp?: HeldUp | null;
   /** Sequence number of the last event; the next event gets seq + 1. */
   seq: number;
   /** Reminder points at or before this instant (ms since epoch) are done or skipped. */
@@ -228,6 +317,12 @@ export const EVENT_KINDS = [
   'ESCALATED',
   'OVERDUE_REMINDER',
   'ESCALATION_STEP',
+  'DOCUMENT_RECORDED',
+  'EXTENSION_REQUESTED',
+  'EXTENSION_APPROVED',
+  'EXTENSION_REFUSED',
+  'HELD_UP',
+  'HOLD_UP_RELEASED',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

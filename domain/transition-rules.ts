@@ -1,3 +1,4 @@
+import { checkDocumentDates } from './legal-documents';
 import type { Actor, TaskState, TaskStatus, TransitionInput } from './task';
 import { isCalendarDate } from './dates';
 import { isBlankText, textLength, unstorableReason } from './storable-text';
@@ -83,7 +84,7 @@ export function checkDate(value: unknown, field: string): Rejection | null {
  * Decides whether `input` may move the task. Pure and synchronous, so the workflow's update
  * validator can run it (nothing enters history on rejection) and the API can explain refusals.
  */
-export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'>, input: TransitionInput): Rejection | null {
+export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'>, input: TransitionInput, today?: string): Rejection | null {
   const allowed = edgesFrom(state.status).map(({ from, to, requires, label }) => ({ from, to, requires, label }));
   if (input.from !== undefined && input.from !== state.status) {
     return {
@@ -123,6 +124,10 @@ export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'
       checkDate(doc.issuedOn, 'document.issuedOn') ??
       (doc.effectiveOn !== undefined ? checkDate(doc.effectiveOn, 'document.effectiveOn') : null);
     if (bad) return bad;
+    // With Viet Nam's date at hand (the workflow's validator has it), the dates must also be true.
+    const untrue = today ? checkDocumentDates(doc, today, 'document.') : null;
+    // Untrue against today's date, not against the request's shape: a conflict with the world as it is now.
+    if (untrue) return { code: 'STATE_CONFLICT', ...untrue };
     const reasonBad = checkText(input.reason, 'reason', false);
     if (reasonBad) return reasonBad;
   }

@@ -126,7 +126,7 @@ function main(): void {
   const weightSum = Object.values(weights).reduce((a, b) => a + b, 0);
   if (weightSum !== total) throw new Error(`weights add up to ${weightSum}, not ${total}`);
 
-  type Row = { code: string; title: string; sector: string; legalBasis: string; level: string; lead: string; coordinating: string[]; status: string; due: string; fpName: string; fpEmail: string };
+  type Row = { code: string; title: string; sector: string; legalBasis: string; level: string; lead: string; coordinating: string[]; status: string; due: string; fpName: string; fpEmail: string; since: string };
   const rows: Row[] = [];
   for (const m of ministries) {
     const areas = AREAS[m];
@@ -169,6 +169,7 @@ function main(): void {
         due: '',
         fpName: person,
         fpEmail: `focal.${m.toLowerCase()}@ministries.example`,
+        since: '',
       });
     }
   }
@@ -192,6 +193,14 @@ function main(): void {
     r.due = new Date(start + Math.floor(rand() * spanDays) * 86400000).toISOString().slice(0, 10);
   }
 
+  // Status since: when each task entered the status it had in the report, between the start of the
+  // two-tier model (1 July 2025) and the report (6 December 2025). Illustrative like the rest; drawn
+  // from a generator of its own so the other columns stay as they were.
+  const sinceRand = rng(20250701);
+  const first = Date.parse('2025-07-01');
+  const reportDays = Math.round((Date.parse('2025-12-06') - first) / 86400000) + 1;
+  for (const r of rows) r.since = new Date(first + Math.floor(sinceRand() * reportDays) * 86400000).toISOString().slice(0, 10);
+
   const header = [
     '# Delegated-tasks catalog: ILLUSTRATIVE ROWS.',
     '# The published list of the 949 delegated tasks is not available to this project. These rows are generated',
@@ -200,12 +209,14 @@ function main(): void {
     '# the seven known bottleneck examples are real rows. Titles, codes, dates and focal points are made up.',
     '# To load the official list, write it in this format and run: npm run import -- <file> (see README).',
     '# Columns: code,title,sector,legal_basis,level(province|commune),lead_ministry,coordinating_ministries(;-separated),',
-    '#          initial_status,initial_due_date(YYYY-MM-DD, empty for FEASIBLE),focal_point_name,focal_point_email',
+    '#          initial_status,initial_due_date(YYYY-MM-DD, empty for FEASIBLE),focal_point_name,focal_point_email,',
+    '#          status_since(YYYY-MM-DD: in its status since then, as assessed on or before 6 December 2025;',
+    '#          ILLUSTRATIVE dates here; optional in an imported file, the import date when absent)',
   ];
   const lines = [
     ...header,
-    'code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email',
-    ...rows.map((r) => [r.code, r.title, r.sector, r.legalBasis, r.level, r.lead, r.coordinating.join(';'), r.status, r.due, r.fpName, r.fpEmail].map(csv).join(',')),
+    'code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,status_since',
+    ...rows.map((r) => [r.code, r.title, r.sector, r.legalBasis, r.level, r.lead, r.coordinating.join(';'), r.status, r.due, r.fpName, r.fpEmail, r.since].map(csv).join(',')),
   ];
   fs.writeFileSync(OUT, `${lines.join('\n')}\n`);
   console.log(`wrote ${rows.length} tasks to ${path.relative(process.cwd(), OUT)}`);

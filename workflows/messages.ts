@@ -3,9 +3,13 @@ import type {
   AssignmentInput,
   DeadlineInput,
   DefinitionUpdateInput,
+  ExtensionDecisionInput,
+  ExtensionRequestInput,
+  HoldUpInput,
   LocalityReportInput,
   MilestoneInput,
   RepairResult,
+  SettleInput,
   TaskView,
   TransitionInput,
 } from '../domain/task';
@@ -19,6 +23,13 @@ export const localityReportUpdate = defineUpdate<TaskView, [LocalityReportInput]
 export const definitionUpdate = defineUpdate<TaskView, [DefinitionUpdateInput]>('updateDefinition');
 /** Operators only (npm run tasks:repair): store a stuck task's held event, its text made storable. */
 export const repairUpdate = defineUpdate<RepairResult, []>('repairPersistence');
+/** A registered document applied to the task (one document settles many tasks); a repeat changes nothing. */
+export const settleUpdate = defineUpdate<TaskView, [SettleInput]>('settleByDocument');
+/** The lead ministry asks for a later due date; Home Affairs decides. Only approval moves the deadline. */
+export const extensionRequestUpdate = defineUpdate<TaskView, [ExtensionRequestInput]>('requestExtension');
+export const extensionDecisionUpdate = defineUpdate<TaskView, [ExtensionDecisionInput]>('decideExtension');
+/** Held up by another ministry's document (ministry set), or released (ministry null). */
+export const holdUpUpdate = defineUpdate<TaskView, [HoldUpInput]>('holdUp');
 export const stateQuery = defineQuery<TaskView>('state');
 
 export function taskWorkflowId(code: string): string {

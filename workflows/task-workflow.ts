@@ -28,8 +28,20 @@ import {
   applyDefinitionUpdate,
   applyLocalityReport,
   applyMilestone,
+  applyDeferredTransition,
+  applyEffectiveDate,
+  applyExtensionDecision,
+  applyExtensionRequest,
+  applyHoldUp,
+  applySettle,
   applyTransition,
   checkAssignment,
+  checkExtensionDecision,
+  checkExtensionRequest,
+  checkHoldUp,
+  checkSettle,
+  hasDocument,
+  isRepeatedMilestone,
   checkDeadline,
   checkDefinitionUpdate,
   checkLocalityReport,
@@ -43,14 +55,18 @@ import {
   assignmentUpdate,
   deadlineUpdate,
   definitionUpdate,
+  extensionDecisionUpdate,
+  extensionRequestUpdate,
+  holdUpUpdate,
   localityReportUpdate,
   milestoneUpdate,
   repairUpdate,
+  settleUpdate,
   stateQuery,
   transitionUpdate,
 } from './messages';
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from './search-attributes';
-import { deadlineInstant } from '../domain/dates';
+import { deadlineInstant, vietnamDate, vietnamMidnight } from '../domain/dates';
 import { storableValue } from '../domain/storable-text';
 import type { RepairResult, TaskEvent } from '../domain/task';
 
@@ -73,6 +89,13 @@ const { persistEvent: persistEventLocal } = proxyLocalActivities<Activities>({
 });
 /** Workflows started before this change keep the (remote) activity they recorded. */
 const PERSIST_AS_LOCAL_ACTIVITY = 'persist-event-as-local-activity';
+/**
+ * A transition to FEASIBLE whose document takes effect later records the document and waits for
+ * that date (before this change it moved at once); histories recorded before it replay unchanged.
+ */
+const FEASIBLE_ON_EFFECTIVE_DATE = 'feasible-on-effective-date';
+/** A milestone recorded again in the same stay in a status changes nothing (it used to add a second one). */
+const MILESTONES_IDEMPOTENT_BY_NAME = 'milestones-idempotent-by-name';
 
 // A permanent SMTP rejection comes back as a FAILED result, not an exception; transient
 // failures throw and are retried with backoff. The outbox key keeps retries from sending twice.
@@ -122,7 +145,8 @@ export function initialState(definition: TaskDefinition, policy: TaskWorkflowInp
   return {
     ...definition,
     dueDate: definition.status === 'FEASIBLE' ? null : definition.dueDate ? settleDueDate(policy, definition.dueDate) : defaultDueDate(policy, definition.status, nowMs),
-    statusSince: new Date(nowMs).toISOString(),
+    // The catalog's date when it has one, so "oldest open" and time in status mean something.
+    statusSince: new Date(definition.statusSince ? vietnamMidnight(definition.statusSince) : nowMs).toISOString(),
     deadlineExtensions: 0,
     milestones: [],
     reports: {},
@@ -269,8 +293,12 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   setHandler(
     transitionUpdate,
     async (i) => {
+      const now = Date.now();
       const before = state.status;
-      const after = await commitUpdate(applyTransition(state, i, Date.now()), actorName(i.actor));
+      const later = i.to === 'FEASIBLE' && !!i.document?.effectiveOn && i.document.effectiveOn > vietnamDate(now);
+      // patched() only on the new path, so a history without the marker replays the old behaviour.
+      const change = later && patched(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now);
+      const after = await commitUpdate(change, actorName(i.actor));
       if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && i.document && patched(NOTIFY_LOCALITIES_WHEN_FEASIBLE)) {
         // Not awaited: the caller gets its answer once the transition is persisted, not after the e-mails.
         const notice = notifyObstaclesResolved({
@@ -285,11 +313,41 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       }
       return after;
     },
-    { validator: (i) => reject(stuck ? stuckRejection() : checkTransition(state, i)) },
+    { validator: (i) => reject(stuck ? stuckRejection() : checkTransition(state, i, vietnamDate(Date.now()))) },
   );
-  setHandler(milestoneUpdate, (i) => commitUpdate(applyMilestone(state, i, Date.now()), actorName(i.actor)), {
-    validator: (i) => reject(stuck ? stuckRejection() : checkMilestone(state, i)),
+  setHandler(extensionRequestUpdate, (i) => commit(applyExtensionRequest(state, i, Date.now()), actorName(i.actor)), {
+    validator: (i) => reject(checkExtensionRequest(state, i, vietnamDate(Date.now()))),
   });
+  setHandler(extensionDecisionUpdate, (i) => commit(applyExtensionDecision(state, i), actorName(i.actor)), {
+    validator: (i) => reject(checkExtensionDecision(state, i, vietnamDate(Date.now()))),
+  });
+  setHandler(
+    holdUpUpdate,
+    (i) => {
+      // A release by a document that arrives after the task was released already changes nothing.
+      if (i.ministry === null && !state.heldUp) return Promise.resolve(view(state));
+      return commit(applyHoldUp(state, i, Date.now()), actorName(i.actor));
+    },
+    { validator: (i) => (i.actor.kind === 'system' && i.ministry === null ? undefined : reject(checkHoldUp(state, i))) },
+  );
+  setHandler(
+    settleUpdate,
+    (i) => {
+      // Idempotent by document: a batch retried after a crash finds the task already settled.
+      if (hasDocument(state, i.document.number)) return Promise.resolve(view(state));
+      return commitUpdate(applySettle(state, i, Date.now()), actorName(i.actor));
+    },
+    { validator: (i) => reject(stuck ? stuckRejection() : checkSettle(state, i, vietnamDate(Date.now()))) },
+  );
+  setHandler(
+    milestoneUpdate,
+    (i) => {
+      // Idempotent by name; patched() only on that path, so older histories replay as recorded.
+      if (isRepeatedMilestone(state, i) && patched(MILESTONES_IDEMPOTENT_BY_NAME)) return Promise.resolve(view(state));
+      return commitUpdate(applyMilestone(state, i, Date.now()), actorName(i.actor));
+    },
+    { validator: (i) => reject(stuck ? stuckRejection() : checkMilestone(state, i)) },
+  );
   setHandler(assignmentUpdate, (i) => commitUpdate(applyAssignment(state, i), actorName(i.actor)), {
     validator: (i) => reject(stuck ? stuckRejection() : checkAssignment(state, i)),
   });
@@ -378,8 +436,15 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
 
   while (!climbsLadder && !shouldContinueAsNew()) {
     const version = scheduleVersion;
-    const point = nextReminder(state, state.reminderCursor);
     const replan = () => scheduleVersion !== version || shouldContinueAsNew();
+    if (state.feasibleFrom) {
+      // The document is issued: no more reminders; a durable timer to the start of its effective day.
+      const wait = vietnamMidnight(state.feasibleFrom) - Date.now();
+      const interrupted = wait > 0 ? await condition(replan, wait) : false;
+      if (!interrupted && state.feasibleFrom) await commit(applyEffectiveDate(state, Date.now()), 'system');
+      continue;
+    }
+    const point = nextReminder(state, state.reminderCursor);
     if (!point) {
       await condition(replan);
       continue;

@@ -250,7 +250,7 @@ describe('writes', () => {
     const res = await request(app)
       .post(`/api/tasks/${code}/transitions`)
       .set(as('ministry:BGDDT'))
-      .send({ to: 'FEASIBLE', from: 'REQUIRES_GUIDANCE', document: { number: '15/2026/TT-BGDDT', issuedOn: '2026-11-20', effectiveOn: '2027-01-01' } });
+      .send({ to: 'FEASIBLE', from: 'REQUIRES_GUIDANCE', document: { number: '15/2026/TT-BGDDT', issuedOn: '2026-11-20', effectiveOn: '2026-11-21' } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ code, status: 'FEASIBLE', dueDate: null, daysOverdue: 0, lastSeq: 2 });
     const got = await request(app).get(`/api/tasks/${code}`).set(as('locality:HNI'));

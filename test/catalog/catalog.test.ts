@@ -28,6 +28,28 @@ describe('the bundled catalog', () => {
     }
     expect(catalogText.split('\n')[0]).toContain('ILLUSTRATIVE');
   });
+
+  it('when it is validated, then every task has the date it has been in its status since, between 1 July and the report of 6 December 2025, marked illustrative', () => {
+    const { tasks } = validateCatalog(catalogText, ministries);
+    const since = tasks.map((t) => t.statusSince ?? '');
+    expect(since.every((d) => d >= '2025-07-01' && d <= '2025-12-06')).toBe(true);
+    expect(new Set(since).size).toBeGreaterThan(100);
+    expect(catalogText).toMatch(/status_since\(YYYY-MM-DD[^\n]*\n#[^\n]*ILLUSTRATIVE dates/);
+  });
+
+  it('when a status_since is malformed, in the future or implausibly old, then its row is refused; without the column the import date is used', () => {
+    const head = 'code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,status_since';
+    const rows = [head, 'S-1,A,Health,,province,BYT,,FEASIBLE,,,,2025-13-01', 'S-2,B,Health,,province,BYT,,FEASIBLE,,,,2999-01-01', 'S-3,C,Health,,province,BYT,,FEASIBLE,,,,1999-01-01', 'S-4,D,Health,,province,BYT,,FEASIBLE,,,,2025-09-15'];
+    const { tasks, errors } = validateCatalog(rows.join('\n'), ministries);
+    expect(errors.map((e) => [e.line, e.code])).toEqual([
+      [2, 'S-1'],
+      [3, 'S-2'],
+      [4, 'S-3'],
+    ]);
+    expect(tasks.map((t) => [t.code, t.statusSince])).toEqual([['S-4', '2025-09-15']]);
+    const without = validateCatalog('code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email\nS-5,E,Health,,province,BYT,,FEASIBLE,,,', ministries);
+    expect(without.tasks[0]?.statusSince).toBeUndefined();
+  });
 });
 
 describe('validation of an import file', () => {

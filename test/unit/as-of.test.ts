@@ -26,6 +26,10 @@ function expectedView(s: TaskState, nowMs: number) {
       createdAt: '',
       lastEventAt: '',
       noticesSinceAction: 0,
+      documents: s.documents ?? [],
+      feasibleFrom: s.feasibleFrom ?? null,
+      extensionRequest: s.extensionRequest ?? null,
+      heldUp: s.heldUp ?? null,
     },
     nowMs,
   );

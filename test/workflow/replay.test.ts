@@ -5,7 +5,19 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DEFAULT_LADDER } from '../../domain/escalation-ladder';
 import { startTaskWorkflow } from '../../temporal/task-client';
-import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
+import {
+  assignmentUpdate,
+  deadlineUpdate,
+  extensionDecisionUpdate,
+  extensionRequestUpdate,
+  holdUpUpdate,
+  localityReportUpdate,
+  milestoneUpdate,
+  settleUpdate,
+  taskWorkflowId,
+  transitionUpdate,
+} from '../../workflows/messages';
+import { addDays, vietnamDate } from '../../domain/dates';
 import { TEST_POLICY, definition, env, eventually, quietTemporalLogs, startWorkflowStack, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // Recorded histories must keep replaying against the current workflow code: a change that breaks
@@ -41,12 +53,54 @@ async function fullLife() {
   await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'AUTHORITY_ADJUSTMENT', reason: 'needs a decree change' }] });
   await h.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: '2027-12-31', reason: 'law-making calendar' }] });
   await h.executeUpdate(assignmentUpdate, { args: [{ actor: { kind: 'home-affairs' }, coordinatingMinistries: ['BNV', 'BTP'] }] });
-  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'REQUIRES_GUIDANCE', document: { number: '12/2027/ND-CP', issuedOn: '2027-01-10' } }] });
-  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'FEASIBLE', document: { number: '3/2027/TT-BGDDT', issuedOn: '2027-02-01' } }] });
+  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'REQUIRES_GUIDANCE', document: { number: '12/2026/ND-CP', issuedOn: '2026-01-10' } }] });
+  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'FEASIBLE', document: { number: '3/2026/TT-BGDDT', issuedOn: '2026-02-01' } }] });
   return { history: await h.fetchHistory(), workflowId: h.workflowId };
 }
 
+/** The paths of issue 14: idempotent milestone, extension asked and approved, hold-up and release, a settlement and a transition waiting for their effective dates. */
+async function documentsLife() {
+  const today = vietnamDate(Date.now());
+  const year = today.slice(0, 4);
+  const lead = { kind: 'ministry' as const, code: 'BGDDT' };
+  const ha = { kind: 'home-affairs' as const };
+  const first = definition({ dueDate: addDays(today, 60) });
+  await startTaskWorkflow(dev.client, { taskQueue, definition: first, policy: TEST_POLICY, createdBy: ha });
+  await eventually(() => db.prisma.task.findUnique({ where: { code: first.code } }));
+  const h = dev.client.workflow.getHandle(taskWorkflowId(first.code));
+  await h.executeUpdate(milestoneUpdate, { args: [{ actor: lead, name: 'DRAFTING' }] });
+  await h.executeUpdate(milestoneUpdate, { args: [{ actor: lead, name: 'DRAFTING' }] });
+  await h.executeUpdate(extensionRequestUpdate, { args: [{ actor: lead, dueDate: addDays(today, 90), reason: 'consultation' }] });
+  await h.executeUpdate(extensionDecisionUpdate, { args: [{ actor: ha, approve: true }] });
+  await h.executeUpdate(holdUpUpdate, { args: [{ actor: lead, ministry: 'BTP', description: 'the decree amending X' }] });
+  await h.executeUpdate(holdUpUpdate, { args: [{ actor: { kind: 'system' }, ministry: null, releasedBy: `9/${year}/NĐ-CP` }] });
+  await h.executeUpdate(settleUpdate, {
+    args: [{ actor: ha, document: { number: `5/${year}/TT-BGDDT`, kind: 'CIRCULAR', issuer: 'BGDDT', title: 't', issuedOn: today, effectiveOn: addDays(today, 30) } }],
+  });
+  const second = definition({ dueDate: addDays(today, 60) });
+  await startTaskWorkflow(dev.client, { taskQueue, definition: second, policy: TEST_POLICY, createdBy: ha });
+  await eventually(() => db.prisma.task.findUnique({ where: { code: second.code } }));
+  const h2 = dev.client.workflow.getHandle(taskWorkflowId(second.code));
+  await h2.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'FEASIBLE', document: { number: `6/${year}/TT-BGDDT`, issuedOn: today, effectiveOn: addDays(today, 10) } }] });
+  return [
+    { history: await h.fetchHistory(), workflowId: h.workflowId },
+    { history: await h2.fetchHistory(), workflowId: h2.workflowId },
+  ];
+}
+
 describe('replay', () => {
+  it('when the documents life (settlement, effective dates, extension, hold-up, repeated milestone) is replayed, then it is deterministic', async () => {
+    const lives = await documentsLife();
+    for (const [i, { history, workflowId }] of lives.entries()) {
+      await Worker.runReplayHistory({ workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') } }, history);
+      const name = process.env.RECORD_DOCUMENT_HISTORIES;
+      if (name) {
+        const { stdout } = await promisify(execFile)(env('TEST_TEMPORAL_CLI'), ['workflow', 'show', '--address', env('TEST_TEMPORAL_ADDRESS'), '-w', workflowId, '--output', 'json'], { maxBuffer: 64 << 20 });
+        fs.writeFileSync(path.join(FIXTURES, `documents-life-${i + 1}-${name}.json`), stdout);
+      }
+    }
+  });
+
   it('when a full life is replayed against the current code, then it is deterministic', async () => {
     const { history, workflowId } = await fullLife();
     console.log(`history of one task after a full life (created, milestone, report, escalated, deadline, reassigned, adjusted, feasible): ${history.events?.length} events`);

@@ -2,12 +2,12 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { loadConfig } from '../../config/env';
-import { addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
+import { DAY_MS, addDays, deadlineInstant, vietnamDate, vietnamMidnight } from '../../domain/dates';
 import type { DeadlinePolicy } from '../../domain/task';
 import { statutoryHolidays } from '../../domain/vietnam-calendar';
 import { isWorkingDay, nextWorkingDay } from '../../domain/working-days';
 import { ensureSearchAttributes } from '../../temporal/search-attributes';
-import { taskWorkflowId } from '../../workflows/messages';
+import { settleUpdate, stateQuery, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import type { taskWorkflow } from '../../workflows/task-workflow';
 import {
   TEST_POLICY,
@@ -116,5 +116,71 @@ describe('working-day reminders under time skipping', () => {
     // Counted in calendar days, the same reminder would fall inside the break, when offices are closed.
     expect(inCalendarDays).toEqual([addDays(dueDate, -2)]);
     expect(isWorkingDay(calendar, addDays(dueDate, -2))).toBe(false);
+  });
+});
+
+describe('effective dates under time skipping', () => {
+  async function startTask(dueInDays: number) {
+    const now = await testEnv.currentTimeMs();
+    const def = definition({ dueDate: vietnamDate(now + dueInDays * DAY_MS) });
+    const handle = await testEnv.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+      taskQueue,
+      workflowId: taskWorkflowId(def.code),
+      args: [{ definition: def, policy: { ...TEST_POLICY, reminderOffsetsDays: [3] }, createdBy: { kind: 'home-affairs' } }],
+    });
+    await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'the task row');
+    return { def, handle, today: vietnamDate(now) };
+  }
+
+  const kinds = async (code: string) => (await db.prisma.auditEvent.findMany({ where: { taskCode: code }, orderBy: { seq: 'asc' } })).map((e) => `${e.kind}:${e.actor}`);
+
+  it('when a settling document takes effect in 20 days, then the task records it at once, sends no reminders meanwhile and becomes FEASIBLE at the start of that day', async () => {
+    const { def, handle, today } = await startTask(10);
+    const effectiveOn = addDays(today, 20);
+    const document = { number: `7/${today.slice(0, 4)}/TT-BGDDT`, kind: 'CIRCULAR', issuer: 'BGDDT', title: 'Hướng dẫn', issuedOn: today, effectiveOn };
+    const view = await handle.executeUpdate(settleUpdate, { args: [{ actor: { kind: 'ministry', code: 'BGDDT' }, document }] });
+    expect(view).toMatchObject({ status: 'REQUIRES_GUIDANCE', feasibleFrom: effectiveOn });
+
+    // Past the old due date (reminder and escalation would have come) and up to an hour before the day starts.
+    await sleepUntil(vietnamMidnight(effectiveOn) - HOUR);
+    expect((await handle.query(stateQuery)).status).toBe('REQUIRES_GUIDANCE');
+    expect(await kinds(def.code)).toEqual(['CREATED:home-affairs', 'DOCUMENT_RECORDED:ministry:BGDDT']);
+
+    await sleepUntil(vietnamMidnight(effectiveOn) + HOUR);
+    await eventually(async () => (await db.prisma.task.findUnique({ where: { code: def.code } }))?.status === 'FEASIBLE', 20_000, 'FEASIBLE');
+    const state = await handle.query(stateQuery);
+    expect(state).toMatchObject({ status: 'FEASIBLE', feasibleFrom: null, dueDate: null });
+    expect(state.documents?.map((d) => d.number)).toEqual([document.number]);
+    expect(await kinds(def.code)).toEqual(['CREATED:home-affairs', 'DOCUMENT_RECORDED:ministry:BGDDT', 'TRANSITION:system']);
+    const transition = await db.prisma.auditEvent.findFirstOrThrow({ where: { taskCode: def.code, kind: 'TRANSITION' } });
+    expect(transition.at.getTime()).toBeGreaterThanOrEqual(vietnamMidnight(effectiveOn));
+    // Settling again with the same document changes nothing.
+    await handle.executeUpdate(settleUpdate, { args: [{ actor: { kind: 'home-affairs' }, document }] });
+    expect((await kinds(def.code)).length).toBe(3);
+  });
+
+  it('when a transition to FEASIBLE carries a document effective later, then the task waits for that date (patched behaviour)', async () => {
+    const { def, handle, today } = await startTask(60);
+    const effectiveOn = addDays(today, 5);
+    const view = await handle.executeUpdate(transitionUpdate, {
+      args: [{ actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: { number: `8/${today.slice(0, 4)}/TT-BGDDT`, issuedOn: today, effectiveOn } }],
+    });
+    expect(view).toMatchObject({ status: 'REQUIRES_GUIDANCE', feasibleFrom: effectiveOn });
+    await sleepUntil(vietnamMidnight(effectiveOn) + HOUR);
+    await eventually(async () => (await db.prisma.task.findUnique({ where: { code: def.code } }))?.status === 'FEASIBLE', 20_000, 'FEASIBLE');
+    expect(await kinds(def.code)).toEqual(['CREATED:home-affairs', 'DOCUMENT_RECORDED:home-affairs', 'TRANSITION:system']);
+  });
+});
+
+describe('status since from the catalog', () => {
+  it('when a task is registered with the date it has been in its status since, then its state and read model carry that day, not the import time', async () => {
+    const def = definition({ dueDate: null, status: 'FEASIBLE', statusSince: '2025-09-15' });
+    await testEnv.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+      taskQueue,
+      workflowId: taskWorkflowId(def.code),
+      args: [{ definition: def, policy: TEST_POLICY, createdBy: { kind: 'system' } }],
+    });
+    const row = await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'the task row');
+    expect(row?.statusSince.toISOString()).toBe('2025-09-14T17:00:00.000Z');
   });
 });

@@ -1,0 +1,137 @@
+import { Router, type Response } from 'express';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { holdUpRanking } from '../../db/hold-ups';
+import { knownMinistryCodes } from '../../db/reference-data';
+import { getTask, type ApiTask } from '../../db/tasks';
+import type { TaskView } from '../../domain/task';
+import { extensionDecisionUpdate, extensionRequestUpdate, holdUpUpdate } from '../../workflows/messages';
+import { actorOf, principalOf } from '../auth';
+import { respond, updateIdFor } from '../idempotency';
+import type { ListCache } from '../list-cache';
+import { forbidden, notFound, unprocessable } from '../problem';
+import type { RouteRegistry } from '../route-registry';
+import { extensionDecisionBody, extensionRequestBody, holdUpBody, problemResponse, taskCodeParams, taskResponse } from '../schemas';
+import { runTaskUpdate, viewToApiTask } from '../task-commands';
+
+const problems = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
+
+const holdUpRankingResponse = z.object({
+  items: z.array(z.object({ ministry: z.string(), tasks: z.number().int(), ministries: z.number().int(), oldestSince: z.string().nullable() })),
+});
+
+/** Extension requests (lead ministry asks, Home Affairs decides) and tasks held up by another ministry. */
+export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: RouteRegistry; listCache?: ListCache }): Router {
+  const { db, temporal, registry, listCache } = deps;
+  const router = Router();
+
+  async function existingTask(code: string): Promise<ApiTask> {
+    const row = await getTask(db, code);
+    if (!row) throw notFound(`There is no task ${code}.`);
+    return row;
+  }
+
+  async function update<Arg>(code: string, def: UpdateDefinition<TaskView, [Arg]>, arg: Arg, res: Response): Promise<void> {
+    try {
+      const view = await runTaskUpdate(temporal, code, def, arg, updateIdFor(res));
+      await respond(db, res, 200, viewToApiTask(view));
+    } finally {
+      listCache?.invalidate();
+    }
+  }
+
+  registry.register(router, {
+    method: 'post',
+    path: '/api/tasks/:code/extension-requests',
+    summary: 'The lead ministry asks for a later due date, with a reason; the deadline changes only when Home Affairs approves',
+    tags: ['tasks'],
+    access: 'the lead ministry',
+    params: taskCodeParams,
+    body: extensionRequestBody,
+    responses: { 200: { description: 'the task with its pending request', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    handler: async ({ params, body }, _req, res) => {
+      const row = await existingTask(params.code);
+      const p = principalOf(res);
+      if (!(p.kind === 'ministry' && p.code === row.leadMinistry)) {
+        throw forbidden(`Only the lead ministry (${row.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`);
+      }
+      await update(params.code, extensionRequestUpdate, { actor: actorOf(p), ...body }, res);
+    },
+  });
+
+  registry.register(router, {
+    method: 'post',
+    path: '/api/tasks/:code/extension-requests/decision',
+    summary: 'Home Affairs approves (the deadline moves and reminders re-plan at once) or refuses (with a reason) the pending extension request',
+    tags: ['tasks'],
+    access: 'home-affairs',
+    params: taskCodeParams,
+    body: extensionDecisionBody,
+    responses: { 200: { description: 'the task after the decision', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    handler: async ({ params, body }, _req, res) => {
+      await existingTask(params.code);
+      const p = principalOf(res);
+      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs decides extension requests.');
+      await update(params.code, extensionDecisionUpdate, { actor: actorOf(p), ...body }, res);
+    },
+  });
+
+  registry.register(router, {
+    method: 'put',
+    path: '/api/tasks/:code/held-up',
+    summary: "Record that the task waits for another ministry's document; registering that document releases it",
+    tags: ['tasks'],
+    access: 'home-affairs; the lead ministry',
+    params: taskCodeParams,
+    body: holdUpBody,
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    handler: async ({ params, body }, _req, res) => {
+      const row = await existingTask(params.code);
+      const p = principalOf(res);
+      if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) {
+        throw forbidden(`Only Home Affairs or the lead ministry (${row.leadMinistry}) records what holds a task up.`);
+      }
+      if ((await knownMinistryCodes(db, [body.ministry])).size === 0) {
+        throw unprocessable(`Unknown ministry ${body.ministry}.`, { errors: [{ field: 'body.ministry', message: 'unknown ministry' }] });
+      }
+      await update(params.code, holdUpUpdate, { actor: actorOf(p), ...body }, res);
+    },
+  });
+
+  registry.register(router, {
+    method: 'post',
+    path: '/api/tasks/:code/held-up/release',
+    summary: 'Release a hold-up by hand (it is released by itself when the awaited document is registered)',
+    tags: ['tasks'],
+    access: 'home-affairs; the lead ministry',
+    params: taskCodeParams,
+    body: z.strictObject({}),
+    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 503) },
+    handler: async ({ params }, _req, res) => {
+      const row = await existingTask(params.code);
+      const p = principalOf(res);
+      if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) {
+        throw forbidden(`Only Home Affairs or the lead ministry (${row.leadMinistry}) releases a hold-up.`);
+      }
+      await update(params.code, holdUpUpdate, { actor: actorOf(p), ministry: null }, res);
+    },
+  });
+
+  registry.register(router, {
+    method: 'get',
+    path: '/api/dashboard/held-up',
+    summary: "Bottleneck view: ministries ranked by how many other ministries' open tasks they hold up",
+    tags: ['dashboard'],
+    access: 'any token',
+    query: z.strictObject({}),
+    responses: { 200: { description: 'ranking, worst first', schema: holdUpRankingResponse }, ...problems(400, 401) },
+    handler: async (_i, _req, res) => {
+      res.json({ items: await holdUpRanking(db) });
+    },
+  });
+
+  return router;
+}
