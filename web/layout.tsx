@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import type { Principal } from '../domain/principal';
 import type { PageContext } from './page-context';
 import { localityName, ministryName } from './i18n';
 
@@ -28,15 +29,42 @@ export function Form(props: { ctx: PageContext; action: string; children: Compon
   );
 }
 
-function NavLink(props: { ctx: PageContext; href: string; children: ComponentChildren }) {
-  const current = props.ctx.path === props.href || props.ctx.path.startsWith(`${props.href}?`);
-  return (
-    <li>
-      <a href={props.href} aria-current={current ? 'page' : undefined}>
-        {props.children}
-      </a>
-    </li>
+/** Who sees a link: everyone, only people not signed in, or people signed in with one of these roles. */
+export type NavAudience = 'everyone' | 'signed-out' | Principal['kind'];
+
+/** One link of the site's navigation: where it goes, its words, where it is shown, who sees it. */
+export interface NavEntry {
+  href: string;
+  label: (ctx: PageContext) => string;
+  /** The header's main navigation or the footer's line of links. */
+  place: 'header' | 'footer';
+  audience: readonly NavAudience[];
+}
+
+/**
+ * Every link of the header and the footer, in the order shown. Add a page's link here (with the roles that may
+ * open it) rather than in the markup below: both blocks are drawn from this one list.
+ */
+export const NAV_ENTRIES: readonly NavEntry[] = [
+  { href: '/', label: (ctx) => ctx.t.navPublic, place: 'header', audience: ['everyone'] },
+  { href: '/dashboard', label: (ctx) => ctx.t.navDashboard, place: 'header', audience: ['home-affairs'] },
+  { href: '/worklist', label: (ctx) => ctx.t.navWorklist, place: 'header', audience: ['ministry'] },
+  { href: '/locality', label: (ctx) => ctx.t.navLocality, place: 'header', audience: ['locality'] },
+  { href: '/sign-in', label: (ctx) => ctx.t.navSignIn, place: 'header', audience: ['signed-out'] },
+  { href: '/open-data/tasks.csv', label: (ctx) => `${ctx.t.openData} (CSV)`, place: 'footer', audience: ['everyone'] },
+  { href: '/open-data/tasks.json', label: (ctx) => `${ctx.t.openData} (JSON)`, place: 'footer', audience: ['everyone'] },
+  { href: '/docs', label: (ctx) => ctx.t.apiDocs, place: 'footer', audience: ['everyone'] },
+];
+
+/** The entries of one place that this visitor sees. */
+export function navEntriesFor(principal: Principal | null, place: NavEntry['place']): NavEntry[] {
+  return NAV_ENTRIES.filter(
+    (e) => e.place === place && e.audience.some((a) => a === 'everyone' || (a === 'signed-out' ? !principal : principal?.kind === a)),
   );
+}
+
+function isCurrent(ctx: PageContext, href: string): boolean {
+  return ctx.path === href || ctx.path.startsWith(`${href}?`);
 }
 
 /** The frame of every page: skip link, header with navigation and language switch, main, footer. */
@@ -64,29 +92,13 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             </a>
             <nav aria-label={ctx.lang === 'vi' ? 'Điều hướng chính' : 'Main'}>
               <ul class="nav">
-                <NavLink ctx={ctx} href="/">
-                  {t.navPublic}
-                </NavLink>
-                {p?.kind === 'home-affairs' && (
-                  <NavLink ctx={ctx} href="/dashboard">
-                    {t.navDashboard}
-                  </NavLink>
-                )}
-                {p?.kind === 'ministry' && (
-                  <NavLink ctx={ctx} href="/worklist">
-                    {t.navWorklist}
-                  </NavLink>
-                )}
-                {p?.kind === 'locality' && (
-                  <NavLink ctx={ctx} href="/locality">
-                    {t.navLocality}
-                  </NavLink>
-                )}
-                {!p && (
-                  <NavLink ctx={ctx} href="/sign-in">
-                    {t.navSignIn}
-                  </NavLink>
-                )}
+                {navEntriesFor(p, 'header').map((e) => (
+                  <li key={e.href}>
+                    <a href={e.href} aria-current={isCurrent(ctx, e.href) ? 'page' : undefined}>
+                      {e.label(ctx)}
+                    </a>
+                  </li>
+                ))}
               </ul>
             </nav>
             <div class="header-tools">
@@ -111,9 +123,15 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         </main>
         <footer class="site-footer">
           <div class="width">
-            <p>
-              <a href="/open-data/tasks.csv">{t.openData} (CSV)</a> · <a href="/open-data/tasks.json">{t.openData} (JSON)</a> · <a href="/docs">{t.apiDocs}</a>
-            </p>
+            <ul class="footer-links">
+              {navEntriesFor(p, 'footer').map((e) => (
+                <li key={e.href}>
+                  <a href={e.href} aria-current={isCurrent(ctx, e.href) ? 'page' : undefined}>
+                    {e.label(ctx)}
+                  </a>
+                </li>
+              ))}
+            </ul>
             <p class="muted">{t.footerNote}</p>
           </div>
         </footer>
