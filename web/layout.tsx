@@ -63,8 +63,20 @@ export function navEntriesFor(principal: Principal | null, place: NavEntry['plac
   );
 }
 
-function isCurrent(ctx: PageContext, href: string): boolean {
-  return ctx.path === href || ctx.path.startsWith(`${href}?`);
+/** One place's links as a list; the page being shown is marked as current. */
+function NavList(props: { ctx: PageContext; place: NavEntry['place']; class: string }) {
+  const { ctx } = props;
+  return (
+    <ul class={props.class}>
+      {navEntriesFor(ctx.principal, props.place).map((e) => (
+        <li key={e.href}>
+          <a href={e.href} aria-current={ctx.path === e.href || ctx.path.startsWith(`${e.href}?`) ? 'page' : undefined}>
+            {e.label(ctx)}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 /** The frame of every page: skip link, header with navigation and language switch, main, footer. */
@@ -91,15 +103,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
               {t.serviceName}
             </a>
             <nav aria-label={ctx.lang === 'vi' ? 'Điều hướng chính' : 'Main'}>
-              <ul class="nav">
-                {navEntriesFor(p, 'header').map((e) => (
-                  <li key={e.href}>
-                    <a href={e.href} aria-current={isCurrent(ctx, e.href) ? 'page' : undefined}>
-                      {e.label(ctx)}
-                    </a>
-                  </li>
-                ))}
-              </ul>
+              <NavList ctx={ctx} place="header" class="nav" />
             </nav>
             <div class="header-tools">
               {p && (
@@ -123,15 +127,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         </main>
         <footer class="site-footer">
           <div class="width">
-            <ul class="footer-links">
-              {navEntriesFor(p, 'footer').map((e) => (
-                <li key={e.href}>
-                  <a href={e.href} aria-current={isCurrent(ctx, e.href) ? 'page' : undefined}>
-                    {e.label(ctx)}
-                  </a>
-                </li>
-              ))}
-            </ul>
+            <NavList ctx={ctx} place="footer" class="footer-links" />
             <p class="muted">{t.footerNote}</p>
           </div>
         </footer>
