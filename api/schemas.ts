@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { TASK_SORTS, taskResponse } from '../db/tasks';
+import { AGENCY_CODE, TASK_CODE } from '../domain/codes';
 import { deadlineInstant, isCalendarDate, vietnamDate } from '../domain/dates';
 import { isBlankText, STORABLE_TEXT_PATTERN, textLength, unstorableReason, VISIBLE_TEXT_PATTERN } from '../domain/storable-text';
 import reference from '../catalog/reference.json';
 import { CENTRAL_ISSUERS, DOCUMENT_KINDS, DOCUMENT_NUMBER_RE } from '../domain/legal-documents';
-import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, REPORT_KINDS, TASK_STATUSES } from '../domain/task';
+import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, MILESTONE_NAMES, REPORT_KINDS, TASK_STATUSES } from '../domain/task';
 
 /**
  * Request and response shapes. The routes validate with these and /openapi.json is generated
@@ -33,12 +35,12 @@ export const calendarDate = z
   .string()
   .refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD between 1900 and 2200')
   .meta({ format: 'date', pattern: '^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', example: '2026-12-31' });
-export const code = z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be an upper-case code such as BYT').meta({ example: 'BYT' });
+export const code = z.string().regex(AGENCY_CODE, 'must be an upper-case code such as BYT').meta({ example: 'BYT' });
 /** The ministries of the reference data (catalog/reference.json). */
 export const ministryCode = z.enum(reference.ministries.map((m) => m.code) as [string, ...string[]], { error: 'must be a known ministry code' }).meta({ example: 'BYT' });
 /** The 34 provinces and cities of the reference data. */
 export const localityCode = z.enum(reference.localities.map((l) => l.code) as [string, ...string[]], { error: 'must be a known locality code' }).meta({ example: 'HNI' });
-export const taskCode = z.string().regex(/^[A-Z0-9][A-Z0-9._-]{0,39}$/, 'must be a task code of A-Z, 0-9, ".", "_", "-" (at most 40)').meta({ example: 'BYT-001' });
+export const taskCode = z.string().regex(TASK_CODE, 'must be a task code of A-Z, 0-9, ".", "_", "-" (at most 40)').meta({ example: 'BYT-001' });
 export const status = z.enum(TASK_STATUSES);
 export const email = z.email().max(254);
 
@@ -128,7 +130,7 @@ export const transitionBody = z
 
 export const milestoneBody = z
   .strictObject({
-    name: z.enum([...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [string, ...string[]]),
+    name: z.enum(MILESTONE_NAMES),
     note: text(2000).optional(),
   })
   .meta({
@@ -209,7 +211,6 @@ const queryInt = (min: number, max: number, fallback: number) =>
     .meta({ type: 'integer', minimum: min, maximum: max, default: fallback });
 
 const booleanQuery = z.enum(['true', 'false']).transform((s) => s === 'true');
-export const TASK_SORTS = ['code', '-code', 'dueDate', '-dueDate', 'statusSince', '-statusSince', 'title', '-title', 'updatedAt', '-updatedAt'] as const;
 
 export const taskListQuery = z.strictObject({
   status: status.optional(),
@@ -234,55 +235,12 @@ export const pageQuery = z.strictObject({
 });
 
 export const emptyQuery = z.strictObject({});
+/** A body that holds nothing (`{}`): the same schema. */
+export const emptyBody = emptyQuery;
 
-// ---- Responses (documented; handlers build them from the read model or the workflow state) ----
+// ---- Responses (documented; the task itself is defined beside the SQL that renders it, db/tasks.ts) ----
 
-export const taskResponse = z.object({
-  code: z.string(),
-  title: z.string(),
-  sector: z.string(),
-  legalBasis: z.string(),
-  level: z.enum(DELEGATION_LEVELS),
-  status,
-  statusSince: z.string(),
-  leadMinistry: z.string(),
-  coordinatingMinistries: z.array(z.string()),
-  focalPoint: z.object({ name: z.string(), email: z.string() }).optional().meta({ description: 'absent for the public token (personal data)' }),
-  dueDate: z.string().nullable(),
-  daysOverdue: z.number().int(),
-  deadlineExtensions: z.number().int(),
-  milestones: z.array(
-    z.object({
-      track: z.enum(['GUIDANCE', 'ADJUSTMENT']),
-      name: z.enum([...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [string, ...string[]]),
-      at: z.string(),
-      actor: z.string().optional().meta({ description: 'absent for the public token' }),
-      note: z.string().optional().meta({ description: 'absent for the public token' }),
-    }),
-  ),
-  reports: z.object({ workable: z.number().int(), obstacle: z.number().int() }),
-  lastSeq: z.number().int(),
-  documents: z.array(
-    z.object({
-      number: z.string(),
-      kind: z.string().nullable(),
-      issuer: z.string().nullable(),
-      title: z.string().nullable(),
-      issuedOn: z.string(),
-      effectiveOn: z.string().nullable(),
-      recordedAt: z.string(),
-      via: z.enum(['TRANSITION', 'SETTLEMENT']),
-    }),
-  ),
-  /** A recorded document takes effect on this date; the task becomes FEASIBLE then ("feasible from dd/mm/yyyy"). */
-  feasibleFrom: z.string().nullable(),
-  /** The lead ministry's request for a later due date, waiting for Home Affairs. */
-  extensionRequest: z.object({ dueDate: z.string(), reason: z.string(), requestedBy: z.string(), requestedAt: z.string() }).nullable(),
-  /** Another ministry's document the task waits for. */
-  heldUp: z
-    .object({ ministry: z.string(), description: z.string(), documentNumber: z.string().nullable(), since: z.string(), recordedBy: z.string() })
-    .nullable(),
-});
+export { taskResponse };
 
 export const taskListResponse = z.object({ items: z.array(taskResponse), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
 

@@ -12,7 +12,7 @@ import { actorOf } from './auth';
 import type { ListCache } from './list-cache';
 import { forbidden, notFound, unprocessable } from './problem';
 import type { assignmentBody, deadlineBody, milestoneBody, reportBody, transitionBody } from './schemas';
-import { runTaskUpdate, viewToApiTask } from './task-commands';
+import { runTaskUpdate } from './task-commands';
 
 /**
  * What a principal may do to a task. The API refuses through these same checks, the pages show
@@ -58,13 +58,18 @@ export function createTaskActions(deps: TaskActionDeps) {
     return row;
   }
 
-  /** Sends an Update to the task's workflow; this process's cached list pages are dropped after it. */
+  /**
+   * Sends an Update to the task's workflow; this process's cached list pages are dropped after it.
+   * The update returns once its event is in the read model, so the answer is read back from there:
+   * every answer that carries a task is rendered by the one builder (db/tasks.ts).
+   */
   async function update<Arg>(code: string, def: UpdateDefinition<TaskView, [Arg]>, arg: Arg, updateId?: string): Promise<ApiTask> {
     try {
-      return viewToApiTask(await runTaskUpdate(temporal, code, def, arg, updateId));
+      await runTaskUpdate(temporal, code, def, arg, updateId);
     } finally {
       listCache?.invalidate();
     }
+    return existingTask(code);
   }
 
   async function knownMinistries(codes: string[], field: string): Promise<void> {

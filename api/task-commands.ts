@@ -2,35 +2,8 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Rejection } from '../domain/transition-rules';
 import type { TaskView } from '../domain/task';
-import { overdueDays } from '../domain/deadline-policy';
 import { taskWorkflowId } from '../workflows/messages';
 import { conflict, HttpProblem, notFound, unavailable, unprocessable } from './problem';
-
-/** The task as clients see it, from the workflow's answer (the same shape as the read model gives). */
-export function viewToApiTask(v: TaskView, nowMs = Date.now()) {
-  return {
-    code: v.code,
-    title: v.title,
-    sector: v.sector,
-    legalBasis: v.legalBasis,
-    level: v.level,
-    status: v.status,
-    statusSince: v.statusSince,
-    leadMinistry: v.leadMinistry,
-    coordinatingMinistries: v.coordinatingMinistries,
-    focalPoint: v.focalPoint,
-    dueDate: v.dueDate,
-    daysOverdue: v.status === 'FEASIBLE' || v.feasibleFrom ? 0 : overdueDays(v.policy, v.dueDate, nowMs),
-    deadlineExtensions: v.deadlineExtensions,
-    milestones: v.milestones,
-    reports: v.reportCounts,
-    lastSeq: v.seq,
-    documents: v.documents ?? [],
-    feasibleFrom: v.feasibleFrom ?? null,
-    extensionRequest: v.extensionRequest ?? null,
-    heldUp: v.heldUp ?? null,
-  };
-}
 
 /** Maps a refusal from the workflow's validator to the HTTP answer. */
 export function rejectionProblem(r: Rejection): HttpProblem {

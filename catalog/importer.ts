@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
+import { AGENCY_CODE, TASK_CODE } from '../domain/codes';
 import { isCalendarDate, vietnamDate } from '../domain/dates';
 import { isBlankText, unstorableReason } from '../domain/storable-text';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
@@ -47,9 +48,9 @@ const catalogText = (field: string, max: number, required: boolean) =>
       if (reason) ctx.addIssue({ code: 'custom', message: `${field} ${reason}` });
       else if (required && isBlankText(s)) ctx.addIssue({ code: 'custom', message: `${field} is missing` });
     });
-const ministryCode = z.string().regex(/^[A-Z][A-Z0-9]{1,15}$/, 'must be a ministry code');
+const ministryCode = z.string().regex(AGENCY_CODE, 'must be a ministry code');
 const rowSchema = z.object({
-  code: z.string().regex(/^[A-Z0-9][A-Z0-9._-]{0,39}$/, 'code must be A-Z, 0-9, ".", "_", "-" (at most 40)'),
+  code: z.string().regex(TASK_CODE, 'code must be A-Z, 0-9, ".", "_", "-" (at most 40)'),
   title: catalogText('title', 500, true),
   sector: catalogText('sector', 200, true),
   legal_basis: catalogText('legal_basis', 1000, false),

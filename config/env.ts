@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { AGENCY_CODE, unanchored } from '../domain/codes';
 import { vietnamDate } from '../domain/dates';
 import { CalendarFileError, buildVietnamCalendar, parseCalendarAdjustments } from '../domain/vietnam-calendar';
 import type { WorkingCalendar } from '../domain/working-days';
@@ -26,10 +27,12 @@ const ladder = z.string().transform((s, ctx): LadderStep[] => {
   }
 });
 
+/** One "BYT=lanhdao@byt.gov.vn" of a contact map. */
+const CONTACT = `${unanchored(AGENCY_CODE)}=[^\\s,=@]+@[^\\s,=@]+`;
 /** "BYT=lanhdao@byt.gov.vn,BTC=..." */
 const contactMap = z
   .string()
-  .regex(/^\s*$|^[A-Z][A-Z0-9]{1,15}=[^\s,=@]+@[^\s,=@]+(,[A-Z][A-Z0-9]{1,15}=[^\s,=@]+@[^\s,=@]+)*$/, 'a list CODE=email,CODE=email')
+  .regex(new RegExp(`^\\s*$|^${CONTACT}(,${CONTACT})*$`), 'a list CODE=email,CODE=email')
   .transform((s) => Object.fromEntries(s.split(',').filter((p) => p.includes('=')).map((p) => p.split('=') as [string, string])));
 
 /**

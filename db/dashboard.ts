@@ -1,4 +1,4 @@
-import { DAY_MS, addDays, vietnamDate } from '../domain/dates';
+import { addDays, daysOverdue, vietnamDate } from '../domain/dates';
 import { TASK_STATUSES, type TaskStatus } from '../domain/task';
 import type { Db } from './client';
 import { taskQuery } from './tasks';
@@ -65,7 +65,7 @@ export async function bottlenecks(db: Db, nowMs = Date.now(), limit = 10) {
     overdueByMinistry: overdueRows.map((r) => ({
       ministry: r.ministry,
       overdue: Number(r.overdue),
-      maxDaysOverdue: Math.max(0, Math.floor((nowMs - (r.oldest_due.getTime() + DAY_MS - 7 * 3600_000)) / DAY_MS) + 1),
+      maxDaysOverdue: daysOverdue(r.oldest_due.toISOString().slice(0, 10), nowMs),
     })),
     oldestOpen,
     mostObstacles,

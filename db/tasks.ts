@@ -1,19 +1,68 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
-import type { z } from 'zod';
-import type { TaskListQuery, taskResponse } from '../api/schemas';
+import { z } from 'zod';
 import { DAY_MS, VIETNAM_TIME_ZONE, vietnamDate } from '../domain/dates';
+import { DELEGATION_LEVELS, MILESTONE_NAMES, TASK_STATUSES, type TaskStatus } from '../domain/task';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { Db } from './client';
 
-/** The task as clients see it (names kept stable: see the API issue's "Shapes clients can rely on"). */
+/**
+ * The task as clients see it (names kept stable: see the API issue's "Shapes clients can rely on").
+ * Every answer that carries a task is `taskJson` below, rendered by PostgreSQL (the answers to writes
+ * are read back through it); this schema documents it in /openapi.json and gives its TypeScript type.
+ */
+export const taskResponse = z.object({
+  code: z.string(),
+  title: z.string(),
+  sector: z.string(),
+  legalBasis: z.string(),
+  level: z.enum(DELEGATION_LEVELS),
+  status: z.enum(TASK_STATUSES),
+  statusSince: z.string(),
+  leadMinistry: z.string(),
+  coordinatingMinistries: z.array(z.string()),
+  focalPoint: z.object({ name: z.string(), email: z.string() }).optional().meta({ description: 'absent for the public token (personal data)' }),
+  dueDate: z.string().nullable(),
+  daysOverdue: z.number().int(),
+  deadlineExtensions: z.number().int(),
+  milestones: z.array(
+    z.object({
+      track: z.enum(['GUIDANCE', 'ADJUSTMENT']),
+      name: z.enum(MILESTONE_NAMES),
+      at: z.string(),
+      actor: z.string().optional().meta({ description: 'absent for the public token' }),
+      note: z.string().optional().meta({ description: 'absent for the public token' }),
+    }),
+  ),
+  reports: z.object({ workable: z.number().int(), obstacle: z.number().int() }),
+  lastSeq: z.number().int(),
+  documents: z.array(
+    z.object({
+      number: z.string(),
+      kind: z.string().nullable(),
+      issuer: z.string().nullable(),
+      title: z.string().nullable(),
+      issuedOn: z.string(),
+      effectiveOn: z.string().nullable(),
+      recordedAt: z.string(),
+      via: z.enum(['TRANSITION', 'SETTLEMENT']),
+    }),
+  ),
+  /** A recorded document takes effect on this date; the task becomes FEASIBLE then ("feasible from dd/mm/yyyy"). */
+  feasibleFrom: z.string().nullable(),
+  /** The lead ministry's request for a later due date, waiting for Home Affairs. */
+  extensionRequest: z.object({ dueDate: z.string(), reason: z.string(), requestedBy: z.string(), requestedAt: z.string() }).nullable(),
+  /** Another ministry's document the task waits for. */
+  heldUp: z
+    .object({ ministry: z.string(), description: z.string(), documentNumber: z.string().nullable(), since: z.string(), recordedBy: z.string() })
+    .nullable(),
+});
 export type ApiTask = z.infer<typeof taskResponse>;
 
 /**
  * A `tasks` row (alias t) rendered as the API's task JSON by PostgreSQL, so a page of tasks leaves
  * the database as one string that is sent as it is. `$1` is the instant of the request in epoch
- * milliseconds; a task is overdue from the end of its due date, Viet Nam time (domain/dates.ts).
- * The workflow's answers are built by `viewToApiTask`; a test holds the two to the same shape.
+ * milliseconds. The one builder of the task's shape (`taskResponse` documents and types it).
  */
 const taskJson = (overdue: string) => `json_build_object(
   'code', t.code, 'title', t.title, 'sector', t.sector, 'legalBasis', t.legal_basis, 'level', t.level,
@@ -27,33 +76,55 @@ const taskJson = (overdue: string) => `json_build_object(
   'lastSeq', t.last_seq, 'documents', t.documents, 'feasibleFrom', to_char(t.feasible_from, 'YYYY-MM-DD'),
   'extensionRequest', t.extension_request, 'heldUp', t.held_up)`;
 
-/** Days overdue counted in calendar days: whole days since the end of the due date, Viet Nam time. */
-const CALENDAR_DAYS_OVERDUE = `CASE WHEN t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.feasible_from IS NOT NULL
-                        OR $1::bigint < (t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000} THEN 0
-                      ELSE ($1::bigint - ((t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000})) / ${DAY_MS} + 1 END`;
-
 /**
- * Days overdue counted in Viet Nam's working days (DUE_DAYS_UNIT=working): the working days after the
- * due date up to today in Viet Nam (PostgreSQL's own tz database), as `overdueDays` counts them. The
- * calendar's dates are validated YYYY-MM-DD strings, written into the statement as constants.
+ * `daysOverdue` as SQL over a `tasks` row (alias t) at the instant `$1` (epoch milliseconds): the
+ * rule of domain/dates.ts `daysOverdue` (calendar days) or domain/deadline-policy.ts `overdueDays`
+ * (working days of `calendar`). 0 for a FEASIBLE task, one waiting for its document to take effect,
+ * or no due date; 0 until the end of the due date in Viet Nam (the next day's midnight in
+ * VIETNAM_TIME_ZONE, from PostgreSQL's own tz database); then the days after the due date, the first
+ * late day counting 1. Tests hold it equal to the domain rule at every boundary.
  */
-function workingDaysOverdue(calendar: WorkingCalendar): string {
+export function daysOverdueSql(calendar: WorkingCalendar | null): string {
+  const deadline = `(extract(epoch FROM ((t.due_date + 1)::timestamp AT TIME ZONE '${VIETNAM_TIME_ZONE}')) * 1000)::bigint`;
+  const notYet = `t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.feasible_from IS NOT NULL OR $1::bigint < ${deadline}`;
+  if (!calendar) return `CASE WHEN ${notYet} THEN 0 ELSE ($1::bigint - ${deadline}) / ${DAY_MS} + 1 END`;
+  // The calendar's dates are validated YYYY-MM-DD strings, written into the statement as constants.
   const list = (dates: string[]) => `'{${dates.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).join(',')}}'::date[]`;
-  return `CASE WHEN t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.feasible_from IS NOT NULL
-                        OR $1::bigint < (t.due_date - date '1970-01-01')::bigint * ${DAY_MS} + ${DAY_MS - 7 * 3600_000} THEN 0
-                      ELSE (SELECT count(*)::int FROM generate_series(t.due_date + 1, (to_timestamp($1::bigint / 1000.0) AT TIME ZONE '${VIETNAM_TIME_ZONE}')::date, interval '1 day') AS g(d)
-                             WHERE (extract(isodow FROM g.d) < 6 AND NOT (g.d::date = ANY(${list(calendar.daysOff)}))) OR g.d::date = ANY(${list(calendar.workingWeekendDays)})) END`;
+  return `CASE WHEN ${notYet} THEN 0
+               ELSE (SELECT count(*)::int FROM generate_series(t.due_date + 1, (to_timestamp($1::bigint / 1000.0) AT TIME ZONE '${VIETNAM_TIME_ZONE}')::date, interval '1 day') AS g(d)
+                      WHERE (extract(isodow FROM g.d) < 6 AND NOT (g.d::date = ANY(${list(calendar.daysOff)}))) OR g.d::date = ANY(${list(calendar.workingWeekendDays)})) END`;
 }
 
-let TASK_JSON = taskJson(CALENDAR_DAYS_OVERDUE);
+let TASK_JSON = taskJson(daysOverdueSql(null));
 
 /** How this process renders `daysOverdue`: in working days of `calendar`, or (null) in calendar days. */
 export function countDaysOverdueIn(calendar: WorkingCalendar | null): void {
-  TASK_JSON = taskJson(calendar ? workingDaysOverdue(calendar) : CALENDAR_DAYS_OVERDUE);
+  TASK_JSON = taskJson(daysOverdueSql(calendar));
+}
+
+export const TASK_SORTS = ['code', '-code', 'dueDate', '-dueDate', 'statusSince', '-statusSince', 'title', '-title', 'updatedAt', '-updatedAt'] as const;
+
+/** Which tasks a list holds, in which order, which page (the API's parsed query is one). */
+export interface TaskFilter {
+  status?: TaskStatus;
+  ministry?: string;
+  overdue?: boolean;
+  /** YYYY-MM-DD */
+  dueBefore?: string;
+  /** Text in the title (taken literally). */
+  q?: string;
+  /** Tasks that apply to this locality. */
+  locality?: string;
+  level?: (typeof DELEGATION_LEVELS)[number];
+  /** Exact sector name, case-insensitive. */
+  sector?: string;
+  sort: (typeof TASK_SORTS)[number];
+  page: number;
+  limit: number;
 }
 
 /** ORDER BY clauses by sort key: a fixed list, so no client text reaches the SQL. */
-const ORDER_BY: Record<TaskListQuery['sort'], string> = {
+const ORDER_BY: Record<TaskFilter['sort'], string> = {
   code: 't.code ASC',
   '-code': 't.code DESC',
   dueDate: 't.due_date ASC NULLS LAST, t.code ASC',
@@ -67,7 +138,7 @@ const ORDER_BY: Record<TaskListQuery['sort'], string> = {
 };
 
 /** WHERE for the list filters; their values are appended to `params` and numbered after what it holds. */
-function taskConditions(q: Pick<TaskListQuery, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q' | 'locality' | 'level' | 'sector'>, nowMs: number, params: unknown[]): string {
+function taskConditions(q: Pick<TaskFilter, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q' | 'locality' | 'level' | 'sector'>, nowMs: number, params: unknown[]): string {
   const p = (v: unknown) => `$${params.push(v)}`;
   const conds: string[] = [];
   if (q.status) conds.push(`t.status = ${p(q.status)}::"TaskStatus"`);
@@ -104,7 +175,7 @@ export interface TaskPage {
  * One page of tasks and the total, in one statement (the list is the hottest read: a window
  * count saves a second round trip, and the page is rendered to JSON where the rows are).
  */
-export async function listTasks(db: Db, q: TaskListQuery, nowMs = Date.now()): Promise<TaskPage> {
+export async function listTasks(db: Db, q: TaskFilter, nowMs = Date.now()): Promise<TaskPage> {
   const { pool } = db;
   const params: unknown[] = [nowMs];
   const where = taskConditions(q, nowMs, params);

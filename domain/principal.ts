@@ -1,3 +1,5 @@
+import { AGENCY_CODE, unanchored } from './codes';
+
 /** `home-affairs`, `ministry:<CODE>`, `locality:<CODE>` or `public`. */
 export type PrincipalName = string;
 
@@ -7,10 +9,12 @@ export type Principal =
   | { kind: 'locality'; code: string; name: PrincipalName }
   | { kind: 'public'; name: 'public' };
 
+const PRINCIPAL_NAME = new RegExp(`^(ministry|locality):(${unanchored(AGENCY_CODE)})$`);
+
 export function parsePrincipal(name: string): Principal | null {
   if (name === 'home-affairs') return { kind: 'home-affairs', name };
   if (name === 'public') return { kind: 'public', name };
-  const m = /^(ministry|locality):([A-Z][A-Z0-9]{1,15})$/.exec(name);
+  const m = PRINCIPAL_NAME.exec(name);
   if (!m) return null;
   return { kind: m[1] as 'ministry' | 'locality', code: m[2] as string, name };
 }

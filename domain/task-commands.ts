@@ -3,6 +3,7 @@
  * validators, so a refused request leaves no trace), `apply*` returns the new state and the event
  * to record. The workflow only sequences these and persists the events.
  */
+import { AGENCY_CODE } from './codes';
 import {
   ADJUSTMENT_MILESTONES,
   DELEGATION_LEVELS,
@@ -43,7 +44,6 @@ export interface Change {
 
 /** A locality's report may say more than other free text (the API's limit too). */
 const MAX_REPORT_TEXT = 4000;
-const CODE_RE = /^[A-Z][A-Z0-9]{1,15}$/;
 const EMAIL_RE = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 
 const forbidden = (message: string): Rejection => ({ code: 'FORBIDDEN', message });
@@ -201,8 +201,8 @@ export function checkAssignment(state: TaskState, input: AssignmentInput): Rejec
   }
   if (touchesMinistries && !isHomeAffairs(a)) return forbidden('Only Home Affairs may change the lead or coordinating ministries.');
   if (!isHomeAffairs(a) && !isLead(a, state)) return forbidden('Only Home Affairs or the lead ministry may set the focal point.');
-  if (input.leadMinistry !== undefined && !CODE_RE.test(input.leadMinistry)) return invalid('leadMinistry', 'must be a ministry code');
-  if (input.coordinatingMinistries?.some((c) => !CODE_RE.test(c))) return invalid('coordinatingMinistries', 'must be ministry codes');
+  if (input.leadMinistry !== undefined && !AGENCY_CODE.test(input.leadMinistry)) return invalid('leadMinistry', 'must be a ministry code');
+  if (input.coordinatingMinistries?.some((c) => !AGENCY_CODE.test(c))) return invalid('coordinatingMinistries', 'must be ministry codes');
   const lead = input.leadMinistry ?? state.leadMinistry;
   if ((input.coordinatingMinistries ?? state.coordinatingMinistries).includes(lead)) {
     return conflictsWithState('coordinatingMinistries', 'the lead ministry cannot also be a coordinating ministry');
@@ -320,7 +320,7 @@ export function checkHoldUp(state: TaskState, input: HoldUpInput): Rejection | n
   }
   if (input.ministry === null) return state.heldUp ? null : { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: 'The task is not held up.' };
   if (state.status === 'FEASIBLE') return conflictsWithState('ministry', 'A FEASIBLE task is not held up by anyone.');
-  if (!CODE_RE.test(input.ministry)) return invalid('ministry', 'must be a ministry code');
+  if (!AGENCY_CODE.test(input.ministry)) return invalid('ministry', 'must be a ministry code');
   if (input.ministry === state.leadMinistry) return conflictsWithState('ministry', 'must be another ministry than the lead');
   return checkText(input.description, 'description', true, 500);
 }
@@ -341,7 +341,7 @@ export function applyHoldUp(state: TaskState, input: HoldUpInput, nowMs: number)
 
 export function checkLocalityReport(state: TaskState, input: LocalityReportInput): Rejection | null {
   const a = input.actor;
-  if (!CODE_RE.test(input.locality)) return invalid('locality', 'must be a locality code');
+  if (!AGENCY_CODE.test(input.locality)) return invalid('locality', 'must be a locality code');
   if (!isHomeAffairs(a) && !(a.kind === 'locality' && a.code === input.locality)) {
     return forbidden('A locality reports only for itself.');
   }

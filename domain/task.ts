@@ -13,6 +13,8 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const GUIDANCE_MILESTONES = ['DRAFTING', 'CONSULTATION', 'SUBMITTED'] as const;
 export const ADJUSTMENT_MILESTONES = ['PROPOSAL_DRAFTED', 'SUBMITTED', 'APPROVED'] as const;
 export type MilestoneName = (typeof GUIDANCE_MILESTONES)[number] | (typeof ADJUSTMENT_MILESTONES)[number] | 'ISSUED';
+/** The names a milestone may be given now (either track; ISSUED is no longer one). */
+export const MILESTONE_NAMES = [...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [string, ...string[]];
 /** Milestones meant to repeat while a task stays in its status (a draft may go out for comments several times). */
 export const REPEATABLE_MILESTONES: readonly MilestoneName[] = ['CONSULTATION'];
 export type MilestoneTrack = 'GUIDANCE' | 'ADJUSTMENT';

@@ -3,11 +3,9 @@
  * ministry, from the week of the first recorded event to the week holding `nowMs`. Weeks run Monday
  * to Sunday, Viet Nam time; the current week is measured at `nowMs`.
  */
-import { DAY_MS, addDays, vietnamDate } from './dates';
+import { addDays, vietnamDate, vietnamMidnight } from './dates';
 import { applyRecordedEvent, isOverdue, taskFromCreated, type RecordedEvent, type TaskAsOf } from './as-of';
 import { TASK_STATUSES, type TaskStatus } from './task';
-
-const VN_OFFSET_MS = 7 * 3600_000;
 
 export interface TrendPoint {
   /** Monday of the week, YYYY-MM-DD. */
@@ -34,7 +32,7 @@ export function weekStartOf(ms: number): string {
 
 /** The last instant of the week starting on `monday` (Sunday 23:59:59.999, Viet Nam time). */
 function weekEnd(monday: string): number {
-  return Date.parse(`${monday}T00:00:00Z`) + 7 * DAY_MS - VN_OFFSET_MS - 1;
+  return vietnamMidnight(addDays(monday, 7)) - 1;
 }
 
 function point(weekStart: string, asOfMs: number, tasks: Iterable<TaskAsOf>): TrendPoint {

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { reference } from '../catalog/reference-data';
+import { vietnamDate, vietnamOffsetMs } from '../domain/dates';
 import type { MilestoneName, ReportKind, TaskStatus } from '../domain/task';
 
 /** The pages' languages: Vietnamese first, English as a switch. */
@@ -40,14 +41,15 @@ export function formatPercent(lang: Lang, percent: number): string {
 /** A calendar date (YYYY-MM-DD) or an instant (ISO) as dd/mm/yyyy; instants in Viet Nam time. */
 export function formatDate(_lang: Lang, value: string | null | undefined): string {
   if (!value) return '';
-  const day = value.length === 10 ? value : new Date(Date.parse(value) + 7 * 3600_000).toISOString().slice(0, 10);
+  const day = value.length === 10 ? value : vietnamDate(Date.parse(value));
   const [y, m, d] = day.split('-');
   return `${d}/${m}/${y}`;
 }
 
 /** An instant as dd/mm/yyyy hh:mm, Viet Nam time. */
 export function formatDateTime(lang: Lang, iso: string): string {
-  const local = new Date(Date.parse(iso) + 7 * 3600_000).toISOString();
+  const atMs = Date.parse(iso);
+  const local = new Date(atMs + vietnamOffsetMs(atMs)).toISOString();
   return `${formatDate(lang, local.slice(0, 10))} ${local.slice(11, 16)}`;
 }
 

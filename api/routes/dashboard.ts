@@ -15,6 +15,7 @@ import {
   summaryResponse,
   trendQuery,
   trendResponse,
+  emptyQuery,
 } from '../schemas';
 import type { Insight } from '../insight';
 import { trendCsv } from '../../domain/trend';
@@ -97,7 +98,7 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry; insight
     summary: 'The ministries (reference data)',
     tags: ['reference'],
     access: 'any token',
-    query: z.strictObject({}),
+    query: emptyQuery,
     responses: { 200: { description: 'ministries', schema: z.object({ items: z.array(ministryResponse) }) } },
     handler: async (_i, _req, res) => {
       res.json({ items: await listMinistries(db) });

@@ -26,6 +26,7 @@ import {
   registerDocumentBody,
   settlementBody,
   settlementResponse,
+  emptyQuery,
 } from '../schemas';
 
 const problems = (...codes: number[]) =>
@@ -119,7 +120,7 @@ export function documentRoutes(deps: { db: Db; temporal: Client; config: Config;
     tags: ['documents'],
     access: 'any token',
     params: documentNumberParams,
-    query: z.strictObject({}),
+    query: emptyQuery,
     responses: { 200: { description: 'the document', schema: documentResponse }, ...problems(400, 401, 404) },
     handler: async ({ params }, _req, res) => {
       res.json(await existingDocument(params.number));
@@ -133,7 +134,7 @@ export function documentRoutes(deps: { db: Db; temporal: Client; config: Config;
     tags: ['documents', 'audit'],
     access: 'any token',
     params: documentNumberParams,
-    query: z.strictObject({}),
+    query: emptyQuery,
     responses: { 200: { description: 'events, oldest first', schema: documentHistoryResponse }, ...problems(400, 401, 404) },
     handler: async ({ params }, _req, res) => {
       await existingDocument(params.number);

@@ -5,7 +5,7 @@ import { preferencesByToken, updatePreferences } from '../../db/digests';
 import { DIGEST_LANGUAGES } from '../../domain/digest';
 import { notFound } from '../problem';
 import type { RouteRegistry } from '../route-registry';
-import { problemResponse } from '../schemas';
+import { emptyQuery, problemResponse } from '../schemas';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
@@ -47,7 +47,7 @@ export function preferenceRoutes(deps: { db: Db; registry: RouteRegistry; bodyLi
     tags: ['preferences'],
     access: 'anyone',
     params: tokenParams,
-    query: z.strictObject({}),
+    query: emptyQuery,
     responses: { 200: { description: 'preferences', schema: preferencesResponse }, ...problems(400, 404) },
     handler: async ({ params }, _req, res) => {
       const p = await preferencesByToken(db, params.token);

@@ -13,8 +13,8 @@ import { respond, updateIdFor } from '../idempotency';
 import type { ListCache } from '../list-cache';
 import { forbidden, notFound, unprocessable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
-import { extensionDecisionBody, extensionRequestBody, holdUpBody, problemResponse, taskCodeParams, taskResponse } from '../schemas';
-import { runTaskUpdate, viewToApiTask } from '../task-commands';
+import { emptyBody, emptyQuery, extensionDecisionBody, extensionRequestBody, holdUpBody, problemResponse, taskCodeParams, taskResponse } from '../schemas';
+import { runTaskUpdate } from '../task-commands';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
@@ -36,11 +36,12 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: Ro
 
   async function update<Arg>(code: string, def: UpdateDefinition<TaskView, [Arg]>, arg: Arg, res: Response): Promise<void> {
     try {
-      const view = await runTaskUpdate(temporal, code, def, arg, updateIdFor(res));
-      await respond(db, res, 200, viewToApiTask(view));
+      await runTaskUpdate(temporal, code, def, arg, updateIdFor(res));
     } finally {
       listCache?.invalidate();
     }
+    // The update returns once its event is stored: the answer is read back through the one builder (db/tasks.ts).
+    await respond(db, res, 200, await existingTask(code));
   }
 
   registry.register(router, {
@@ -108,7 +109,7 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: Ro
     tags: ['tasks'],
     access: 'home-affairs; the lead ministry',
     params: taskCodeParams,
-    body: z.strictObject({}),
+    body: emptyBody,
     responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 503) },
     handler: async ({ params }, _req, res) => {
       const row = await existingTask(params.code);
@@ -126,7 +127,7 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: Ro
     summary: "Bottleneck view: ministries ranked by how many other ministries' open tasks they hold up",
     tags: ['dashboard'],
     access: 'any token',
-    query: z.strictObject({}),
+    query: emptyQuery,
     responses: { 200: { description: 'ranking, worst first', schema: holdUpRankingResponse }, ...problems(400, 401) },
     handler: async (_i, _req, res) => {
       res.json({ items: await holdUpRanking(db) });

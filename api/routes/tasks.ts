@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
-import { z } from 'zod';
 import type { Config } from '../../config/env';
 import { vietnamDate } from '../../domain/dates';
 import type { TaskDefinition } from '../../domain/task';
@@ -34,6 +33,7 @@ import {
   taskResponse,
   transitionBody,
   verifyResponse,
+  emptyQuery,
 } from '../schemas';
 import { createTaskActions } from '../task-actions';
 
@@ -201,7 +201,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     tags: ['audit'],
     access: 'any token',
     params: taskCodeParams,
-    query: z.strictObject({}),
+    query: emptyQuery,
     responses: { 200: { description: 'verification result', schema: verifyResponse }, ...problems(400, 401, 404) },
     handler: async ({ params }, _req, res) => {
       await existingTask(params.code);
