@@ -6,7 +6,8 @@ import type { Db } from '../db/client';
 import { eventsAfter } from '../db/audit-events';
 import { localityReportsAsOf } from '../db/matrix';
 import { listMinistries } from '../db/reference-data';
-import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent, type TaskFilter } from '../domain/as-of';
+import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent } from '../domain/as-of';
+import type { TaskFilter } from '../domain/task';
 import { forecastAll, type Forecast } from '../domain/at-risk';
 import { weeklyTrend, type Trend } from '../domain/trend';
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { TASK_SORTS, taskResponse } from '../db/tasks';
+import { taskResponse } from '../db/tasks';
 import { AGENCY_CODE, TASK_CODE } from '../domain/codes';
 import { deadlineInstant, isCalendarDate, vietnamDate } from '../domain/dates';
 import { isBlankText, STORABLE_TEXT_PATTERN, textLength, unstorableReason, VISIBLE_TEXT_PATTERN } from '../domain/storable-text';
 import reference from '../catalog/reference.json';
 import { CENTRAL_ISSUERS, DOCUMENT_KINDS, DOCUMENT_NUMBER_RE } from '../domain/legal-documents';
-import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, MILESTONE_NAMES, REPORT_KINDS, TASK_STATUSES } from '../domain/task';
+import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, MILESTONE_NAMES, REPORT_KINDS, TASK_SORTS, TASK_STATUSES } from '../domain/task';
 
 /**
  * Request and response shapes. The routes validate with these and /openapi.json is generated

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import { DAY_MS, VIETNAM_TIME_ZONE, vietnamDate } from '../domain/dates';
-import { DELEGATION_LEVELS, MILESTONE_NAMES, TASK_STATUSES, type TaskStatus } from '../domain/task';
+import { DELEGATION_LEVELS, MILESTONE_NAMES, TASK_STATUSES, type DelegationLevel, type TaskFilter } from '../domain/task';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { Db } from './client';
 
@@ -102,29 +102,17 @@ export function countDaysOverdueIn(calendar: WorkingCalendar | null): void {
   TASK_JSON = taskJson(daysOverdueSql(calendar));
 }
 
-export const TASK_SORTS = ['code', '-code', 'dueDate', '-dueDate', 'statusSince', '-statusSince', 'title', '-title', 'updatedAt', '-updatedAt'] as const;
-
-/** Which tasks a list holds, in which order, which page (the API's parsed query is one). */
-export interface TaskFilter {
-  status?: TaskStatus;
-  ministry?: string;
-  overdue?: boolean;
-  /** YYYY-MM-DD */
-  dueBefore?: string;
-  /** Text in the title (taken literally). */
-  q?: string;
+/** The read model's list filters: the domain's, and which tasks apply where. */
+export interface TaskListFilter extends TaskFilter {
   /** Tasks that apply to this locality. */
   locality?: string;
-  level?: (typeof DELEGATION_LEVELS)[number];
+  level?: DelegationLevel;
   /** Exact sector name, case-insensitive. */
   sector?: string;
-  sort: (typeof TASK_SORTS)[number];
-  page: number;
-  limit: number;
 }
 
 /** ORDER BY clauses by sort key: a fixed list, so no client text reaches the SQL. */
-const ORDER_BY: Record<TaskFilter['sort'], string> = {
+const ORDER_BY: Record<TaskListFilter['sort'], string> = {
   code: 't.code ASC',
   '-code': 't.code DESC',
   dueDate: 't.due_date ASC NULLS LAST, t.code ASC',
@@ -138,7 +126,7 @@ const ORDER_BY: Record<TaskFilter['sort'], string> = {
 };
 
 /** WHERE for the list filters; their values are appended to `params` and numbered after what it holds. */
-function taskConditions(q: Pick<TaskFilter, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q' | 'locality' | 'level' | 'sector'>, nowMs: number, params: unknown[]): string {
+function taskConditions(q: Pick<TaskListFilter, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q' | 'locality' | 'level' | 'sector'>, nowMs: number, params: unknown[]): string {
   const p = (v: unknown) => `$${params.push(v)}`;
   const conds: string[] = [];
   if (q.status) conds.push(`t.status = ${p(q.status)}::"TaskStatus"`);
@@ -175,7 +163,7 @@ export interface TaskPage {
  * One page of tasks and the total, in one statement (the list is the hottest read: a window
  * count saves a second round trip, and the page is rendered to JSON where the rows are).
  */
-export async function listTasks(db: Db, q: TaskFilter, nowMs = Date.now()): Promise<TaskPage> {
+export async function listTasks(db: Db, q: TaskListFilter, nowMs = Date.now()): Promise<TaskPage> {
   const { pool } = db;
   const params: unknown[] = [nowMs];
   const where = taskConditions(q, nowMs, params);

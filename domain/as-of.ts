@@ -17,6 +17,7 @@ import {
   type Milestone,
   type ReportKind,
   type TaskStatus,
+  type TaskFilter,
 } from './task';
 
 /** An audit event as the replay needs it (the audit row without its hashes). */
@@ -364,17 +365,6 @@ export function bottlenecksAsOf(tasks: Iterable<TaskAsOf>, asOfMs: number, limit
     .slice(0, 50);
   const view = (t: TaskAsOf) => taskView(t, asOfMs);
   return { overdueByMinistry, oldestOpen: oldestOpen.map(view), mostObstacles: mostObstacles.map(view), dueSoon: dueSoon.map(view) };
-}
-
-export interface TaskFilter {
-  status?: TaskStatus;
-  ministry?: string;
-  overdue?: boolean;
-  dueBefore?: string;
-  q?: string;
-  sort: string;
-  page: number;
-  limit: number;
 }
 
 type SortKey = (t: TaskAsOf) => string | number | null;

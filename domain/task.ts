@@ -8,6 +8,23 @@ import type { LadderStep } from './escalation-ladder';
 export const TASK_STATUSES = ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/** How a list of tasks may be ordered (a leading "-": descending). */
+export const TASK_SORTS = ['code', '-code', 'dueDate', '-dueDate', 'statusSince', '-statusSince', 'title', '-title', 'updatedAt', '-updatedAt'] as const;
+
+/** Which tasks a list holds, in which order, which page (live from the read model, or as of an instant). */
+export interface TaskFilter {
+  status?: TaskStatus;
+  ministry?: string;
+  overdue?: boolean;
+  /** YYYY-MM-DD */
+  dueBefore?: string;
+  /** Text in the title (taken literally). */
+  q?: string;
+  sort: (typeof TASK_SORTS)[number];
+  page: number;
+  limit: number;
+}
+
 // ISSUED is no longer a milestone: issuing the document is the transition (or a settlement) that
 // carries it. Histories that recorded ISSUED keep it; new requests cannot.
 export const GUIDANCE_MILESTONES = ['DRAFTING', 'CONSULTATION', 'SUBMITTED'] as const;
