@@ -136,7 +136,7 @@ export function createApp(deps: AppDeps) {
   app.use(localityRoutes({ db, registry }));
   app.use(roundRoutes({ db, temporal, config, registry }));
   // The pages, under / (web/): same app, same application code.
-  app.use(webRoutes({ db, temporal, config, listCache, mailer: deps.mailer }));
+  app.use(webRoutes({ db, temporal, config, listCache, insight, mailer: deps.mailer }));
 
   // A known path asked with a method it does not serve (TRACE, DELETE, ...): 405 naming the ones it does.
   const known = [...registry.methodsByPath()].map(([path, methods]) => ({

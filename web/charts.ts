@@ -1,7 +1,9 @@
 import * as echarts from 'echarts';
 import { TASK_STATUSES } from '../domain/task';
-import { formatNumber, messages, ministryName, statusName, type Lang } from './i18n';
-import type { MinistryProgress, StatusTotals } from './pages/public-page';
+import type { TrendPoint } from '../domain/trend';
+import { formatDate, formatNumber, messages, ministryName, statusName, type Lang } from './i18n';
+import type { MinistryProgress, StatusTotals } from './headline-figures';
+import { insightMessages } from './messages/insight';
 
 /**
  * Charts are drawn on the server by ECharts' SVG renderer and served as images: the page stays
@@ -55,5 +57,33 @@ export function ministryChartSvg(lang: Lang, rows: MinistryProgress[]): string {
     },
     900,
     Math.max(200, 60 + shown.length * 34),
+  );
+}
+
+/** The weekly trend: tasks in each status, and overdue, at the end of every week (the table beside it has the same figures). */
+export function trendChartSvg(lang: Lang, points: TrendPoint[]): string {
+  const weeks = points.map((p) => formatDate(lang, p.weekStart).slice(0, 5));
+  const overdueName = insightMessages[lang].overdueCount;
+  return renderSvg(
+    {
+      legend: { top: 0, textStyle: { fontSize: 14 } },
+      grid: { left: 70, right: 30, top: 64, bottom: 40 },
+      xAxis: { type: 'category', data: weeks, axisLabel: { fontSize: 14 }, name: insightMessages[lang].weekOf, nameLocation: 'middle', nameGap: 28 },
+      yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 14, formatter: (v: number) => formatNumber(lang, v) } },
+      series: [
+        ...TASK_STATUSES.map((s) => ({
+          name: statusName(lang, s),
+          type: 'line' as const,
+          data: points.map((p) => p.byStatus[s]),
+          itemStyle: { color: STATUS_COLOURS[s] },
+          lineStyle: { width: 3 },
+          symbol: 'circle',
+          symbolSize: 6,
+        })),
+        { name: overdueName, type: 'line' as const, data: points.map((p) => p.overdue), itemStyle: { color: '#0b0c0c' }, lineStyle: { width: 3, type: 'dashed' as const }, symbol: 'rect', symbolSize: 7 },
+      ],
+    },
+    900,
+    360,
   );
 }

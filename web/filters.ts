@@ -1,6 +1,25 @@
 import type { Request } from 'express';
 import { code, status, text } from '../api/schemas';
-import type { PublicFilters } from './pages/public-page';
+import type { TaskStatus } from '../domain/task';
+
+export interface PublicFilters {
+  q?: string;
+  status?: TaskStatus;
+  ministry?: string;
+  overdue?: boolean;
+}
+
+/** The query string of a filtered list (also the open-data downloads' query). */
+export function filterQuery(f: PublicFilters): Record<string, string | undefined> {
+  return { q: f.q, status: f.status, ministry: f.ministry, overdue: f.overdue ? 'true' : undefined };
+}
+
+export function listHref(base: string, f: PublicFilters, anchor = '#tasks'): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filterQuery(f))) if (v) q.set(k, v);
+  const s = q.toString();
+  return `${base}${s ? `?${s}` : ''}${anchor}`;
+}
 
 /**
  * The list filters from a page's query string, validated by the API's own schemas. A value that

@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Mailer } from '../activities/mailer';
+import type { Insight } from '../api/insight';
 import type { ListCache } from '../api/list-cache';
 import { createTaskActions } from '../api/task-actions';
 import { isUnavailable } from '../api/task-commands';
@@ -12,6 +13,7 @@ import { isLang } from './i18n';
 import { MessagePage } from './pages/sign-in-page';
 import { sendPage } from './render';
 import { publicRoutes } from './routes/public';
+import { insightPageRoutes } from './routes/insight';
 import { rolePageRoutes } from './routes/role-pages';
 import { signInRoutes } from './routes/sign-in';
 import { taskRoutes } from './routes/task';
@@ -22,6 +24,8 @@ export interface WebDeps {
   temporal: Client;
   config: Config;
   listCache?: ListCache;
+  /** The as-of figures, trend and forecast (the API's). */
+  insight: Insight;
   /** Sends the sign-in links (the same mailer as the reminders); without it, links are not sent. */
   mailer?: Mailer;
 }
@@ -58,7 +62,8 @@ export function webRoutes(deps: WebDeps): Router {
 
   router.use(publicRoutes(db));
   router.use(signInRoutes({ db, config, mailer: deps.mailer, settings }));
-  router.use(rolePageRoutes(db));
+  router.use(rolePageRoutes(db, deps.insight));
+  router.use(insightPageRoutes(db, deps.insight));
   router.use(taskRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, listCache: deps.listCache }) }));
 
   router.use((req: Request, res: Response, next: NextFunction) => {

@@ -4,7 +4,13 @@ import { formatDate, formatNumber, formatPercent, localityNames, ministryNames, 
 import { Layout, StatusTag } from '../layout';
 import type { PageContext } from '../page-context';
 import { TaskTable } from '../task-table';
-import { HeadlineFigures, listHref, MinistryProgressTable, type MinistryProgress, type StatusTotals } from './public-page';
+import { listHref } from '../filters';
+import { HeadlineFigures, type MinistryProgress, type StatusTotals } from '../headline-figures';
+import { insightMessages } from '../messages/insight';
+import { AsOfForm, AtRiskSection, TrendSection, type AsOfState } from './insight-sections';
+import { MinistryProgressTable } from './public-page';
+import type { Forecast } from '../../domain/at-risk';
+import type { TrendPoint } from '../../domain/trend';
 
 export interface DashboardData {
   totals: StatusTotals;
@@ -14,6 +20,16 @@ export interface DashboardData {
   dueSoon: ApiTask[];
   mostObstacles: ApiTask[];
   obstacleReports: { taskCode: string; locality: string; description: string; at: string }[];
+  /** Issue 15: the day the figures are of (null: now), the weekly trend, the at-risk forecast. */
+  insight: {
+    asOf: AsOfState;
+    /** With a past date: how many localities had reported then (the names are known for the present only). */
+    localitiesReportedAsOf: { reported: number; total: number } | null;
+    trendMinistry?: string;
+    trend: TrendPoint[];
+    atRisk: Forecast[];
+    openTotal: number;
+  };
 }
 
 export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) {
@@ -22,14 +38,20 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
   const reported = data.localities.filter((l) => l.reported).length;
   const missing = data.localities.filter((l) => !l.reported);
   const overdueBy = new Map(data.overdueByMinistry.map((o) => [o.ministry, o]));
+  const { insight } = data;
+  const past = insight.asOf.date !== null;
+  // Links to the present task list are left out of figures of a past day.
+  const base = past ? null : '/';
+  const im = insightMessages[lang];
   return (
     <Layout ctx={ctx} title={t.dashboardTitle}>
       <h1>{t.dashboardTitle}</h1>
-      <HeadlineFigures ctx={ctx} totals={data.totals} base="/" />
+      <AsOfForm ctx={ctx} asOf={insight.asOf} ministry={insight.trendMinistry} />
+      <HeadlineFigures ctx={ctx} totals={data.totals} base={base} />
 
       <h2 id="status">{t.statusTotals}</h2>
       <div class="chart-block">
-        <img class="chart" src={`/charts/status.svg?lang=${lang}`} alt={t.chartStatusAlt} width={900} height={220} />
+        <img class="chart" src={past ? `/dashboard/charts/status.svg?lang=${lang}&asOf=${insight.asOf.date}` : `/charts/status.svg?lang=${lang}`} alt={t.chartStatusAlt} width={900} height={220} />
       </div>
       <table>
         <caption class="visually-hidden">{t.statusTotals}</caption>
@@ -51,7 +73,7 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
                 <StatusTag status={s} label={statusName(lang, s)} />
               </th>
               <td class="num">
-                <a href={listHref('/', { status: s })}>{formatNumber(lang, data.totals.byStatus[s].count)}</a>
+                {past ? formatNumber(lang, data.totals.byStatus[s].count) : <a href={listHref('/', { status: s })}>{formatNumber(lang, data.totals.byStatus[s].count)}</a>}
               </td>
               <td class="num">{formatPercent(lang, data.totals.byStatus[s].percent)}</td>
             </tr>
@@ -61,7 +83,7 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
 
       <h2 id="bottlenecks">{t.bottlenecks}</h2>
       <div class="chart-block">
-        <img class="chart" src={`/charts/ministries.svg?lang=${lang}`} alt={t.chartMinistryAlt} width={900} height={360} />
+        <img class="chart" src={past ? `/dashboard/charts/ministries.svg?lang=${lang}&asOf=${insight.asOf.date}` : `/charts/ministries.svg?lang=${lang}`} alt={t.chartMinistryAlt} width={900} height={360} />
       </div>
       <div class="table-wrap">
         <table>
@@ -95,9 +117,11 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
                       </span>
                     </th>
                     <td class="num">
-                      <a href={listHref('/', { ministry: m.ministry })}>{formatNumber(lang, m.open)}</a>
+                      {past ? formatNumber(lang, m.open) : <a href={listHref('/', { ministry: m.ministry })}>{formatNumber(lang, m.open)}</a>}
                     </td>
-                    <td class="num">{m.overdue > 0 ? <a href={listHref('/', { ministry: m.ministry, overdue: true })}>{formatNumber(lang, m.overdue)}</a> : formatNumber(lang, 0)}</td>
+                    <td class="num">
+                      {m.overdue > 0 && !past ? <a href={listHref('/', { ministry: m.ministry, overdue: true })}>{formatNumber(lang, m.overdue)}</a> : formatNumber(lang, m.overdue)}
+                    </td>
                     <td class="num">{o ? formatNumber(lang, o.maxDaysOverdue) : '—'}</td>
                   </tr>
                 );
@@ -110,9 +134,19 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
         <MinistryProgressTable ctx={ctx} rows={data.byMinistry} base="/" />
       </details>
 
+      <TrendSection ctx={ctx} asOf={insight.asOf} ministry={insight.trendMinistry} ministries={data.byMinistry.filter((x) => x.total > 0).map((x) => x.ministry)} points={insight.trend} />
+
+      <AtRiskSection ctx={ctx} forecasts={insight.atRisk} total={insight.openTotal} />
+
       <h2 id="localities">{t.localitiesReporting}</h2>
-      <p class="lead">{t.localitiesReported(formatNumber(lang, reported), formatNumber(lang, data.localities.length))}</p>
-      {missing.length === 0 ? (
+      {insight.localitiesReportedAsOf ? (
+        <p class="lead">{im.localitiesReportedAsOf(formatNumber(lang, insight.localitiesReportedAsOf.reported), formatNumber(lang, insight.localitiesReportedAsOf.total))}</p>
+      ) : (
+        <p class="lead">{t.localitiesReported(formatNumber(lang, reported), formatNumber(lang, data.localities.length))}</p>
+      )}
+      {past ? (
+        <p class="muted">{im.asOfNowOnly}</p>
+      ) : missing.length === 0 ? (
         <p>{t.allReported}</p>
       ) : (
         <>

@@ -4,7 +4,8 @@ import { formatDate, localityNames, reportKindName } from '../i18n';
 import { Layout, StatusTag } from '../layout';
 import type { PageContext } from '../page-context';
 import { Pagination, TaskTable } from '../task-table';
-import { filterQuery, TaskFilters, type PublicFilters } from './public-page';
+import { filterQuery, type PublicFilters } from '../filters';
+import { TaskFilters } from './public-page';
 
 export function LocalityPage(props: {
   ctx: PageContext;

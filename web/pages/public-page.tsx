@@ -1,65 +1,12 @@
 import type { ApiTask } from '../../db/tasks';
 import { TASK_STATUSES, type TaskStatus } from '../../domain/task';
+import { filterQuery, listHref, type PublicFilters } from '../filters';
+import type { MinistryProgress, StatusTotals } from '../headline-figures';
+import { HeadlineFigures } from '../headline-figures';
 import { formatNumber, formatPercent, ministryNames, statusName } from '../i18n';
 import { Layout } from '../layout';
 import type { PageContext } from '../page-context';
 import { Pagination, TaskTable } from '../task-table';
-
-export interface StatusTotals {
-  total: number;
-  byStatus: Record<TaskStatus, { count: number; percent: number }>;
-}
-
-export interface MinistryProgress {
-  ministry: string;
-  total: number;
-  open: number;
-  overdue: number;
-}
-
-export interface PublicFilters {
-  q?: string;
-  status?: TaskStatus;
-  ministry?: string;
-  overdue?: boolean;
-}
-
-/** The query string of a filtered list (also the open-data downloads' query). */
-export function filterQuery(f: PublicFilters): Record<string, string | undefined> {
-  return { q: f.q, status: f.status, ministry: f.ministry, overdue: f.overdue ? 'true' : undefined };
-}
-
-export function listHref(base: string, f: PublicFilters, anchor = '#tasks'): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(filterQuery(f))) if (v) q.set(k, v);
-  const s = q.toString();
-  return `${base}${s ? `?${s}` : ''}${anchor}`;
-}
-
-/** The headline figures: the total, then each status with its share; each links to the filtered list. */
-export function HeadlineFigures(props: { ctx: PageContext; totals: StatusTotals; base: string }) {
-  const { ctx, totals } = props;
-  const { lang, t } = ctx;
-  return (
-    <ul class="figures">
-      <li class="figure figure-total">
-        <a href={listHref(props.base, {})}>
-          <span class="number">{formatNumber(lang, totals.total)}</span>
-          <span class="label">{t.delegatedTasks}</span>
-        </a>
-      </li>
-      {TASK_STATUSES.map((s) => (
-        <li key={s} class={`figure figure-${s.toLowerCase().replace(/_/g, '-')}`}>
-          <a href={listHref(props.base, { status: s })}>
-            <span class="number">{formatNumber(lang, totals.byStatus[s].count)}</span>
-            <span class="label">{statusName(lang, s)}</span>
-            <span class="share">{formatPercent(lang, totals.byStatus[s].percent)}</span>
-          </a>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 /** Progress by ministry as a table (the chart's text equivalent); every figure links to the filtered list. */
 export function MinistryProgressTable(props: { ctx: PageContext; rows: MinistryProgress[]; base: string; id?: string }) {

@@ -4,9 +4,9 @@ import type { Db } from '../../db/client';
 import { listTasks, type ApiTask } from '../../db/tasks';
 import { publicTasksCsv } from '../../api/task-csv';
 import { ministryChartSvg, statusChartSvg } from '../charts';
-import { listFilters } from '../filters';
+import { listFilters, type PublicFilters } from '../filters';
 import { isLang } from '../i18n';
-import { PublicPage, type PublicFilters } from '../pages/public-page';
+import { PublicPage } from '../pages/public-page';
 import { sendPage } from '../render';
 import { webLocals } from '../session';
 

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { Insight } from '../../api/insight';
 import type { Db } from '../../db/client';
 import { bottlenecks, summary } from '../../db/dashboard';
 import { localitiesReporting, localityReportsOn, ministryWorklist, recentObstacleReports } from '../../db/task-pages';
@@ -10,16 +11,26 @@ import { LocalityPage } from '../pages/locality-page';
 import { WorklistPage } from '../pages/worklist-page';
 import { sendPage } from '../render';
 import { webLocals } from '../session';
+import { asOfFromQuery, AT_RISK_SHOWN, trendMinistryFromQuery } from './insight';
 
 const PAGE_SIZE = 50;
 
 /** Each signed-in group's own page: the Home Affairs dashboard, a ministry's worklist, a locality's tasks. */
-export function rolePageRoutes(db: Db): Router {
+export function rolePageRoutes(db: Db, insight: Insight): Router {
   const router = Router();
 
-  router.get('/dashboard', requireRole('home-affairs'), async (_req, res) => {
+  router.get('/dashboard', requireRole('home-affairs'), async (req, res) => {
     const { ctx } = webLocals(res);
-    const [totals, b, localities, obstacleReports] = await Promise.all([summary(db), bottlenecks(db), localitiesReporting(db), recentObstacleReports(db)]);
+    // ?asOf= (issue 15): the figures as they stood at the end of a past day, from the audit log, as the API's.
+    const asOf = asOfFromQuery(req, ctx.lang);
+    const at = asOf.instant;
+    const [trendMinistry, localities, obstacleReports] = await Promise.all([trendMinistryFromQuery(db, req), localitiesReporting(db), recentObstacleReports(db)]);
+    const [totals, b, trend, forecasts] = await Promise.all([
+      at === null ? summary(db) : insight.summaryAt(at),
+      at === null ? bottlenecks(db) : insight.bottlenecksAt(at),
+      insight.trend(at ?? Date.now(), trendMinistry),
+      insight.atRisk(at ?? Date.now()),
+    ]);
     sendPage(
       res,
       <DashboardPage
@@ -31,9 +42,18 @@ export function rolePageRoutes(db: Db): Router {
           localities,
           dueSoon: b.dueSoon,
           mostObstacles: b.mostObstacles,
-          obstacleReports,
+          obstacleReports: at === null ? obstacleReports : obstacleReports.filter((r) => Date.parse(r.at) <= at),
+          insight: {
+            asOf,
+            localitiesReportedAsOf: at === null ? null : totals.localities,
+            trendMinistry,
+            trend: trend.overall,
+            atRisk: forecasts.slice(0, AT_RISK_SHOWN),
+            openTotal: forecasts.length,
+          },
         }}
       />,
+      asOf.errors.length > 0 ? 400 : 200,
     );
   });
 
