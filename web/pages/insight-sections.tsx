@@ -154,6 +154,9 @@ export function TrendSection(props: { ctx: PageContext; asOf: AsOfState; ministr
   );
 }
 
+/** The forecast's reasons name dates as YYYY-MM-DD; the pages write dd/mm/yyyy. */
+const dayMonthYear = (text: string) => text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3/$2/$1');
+
 /** Open tasks ranked by the forecast's risk, each with its reasons in words and a link to the task. */
 export function AtRiskSection(props: { ctx: PageContext; forecasts: Forecast[]; total: number }) {
   const { ctx, forecasts } = props;
@@ -206,7 +209,7 @@ export function AtRiskSection(props: { ctx: PageContext; forecasts: Forecast[]; 
                     <td>
                       <ul class="reasons">
                         {f.reasons.map((r) => (
-                          <li key={r.code}>{r[lang]}</li>
+                          <li key={r.code}>{dayMonthYear(r[lang])}</li>
                         ))}
                       </ul>
                     </td>

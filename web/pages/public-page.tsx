@@ -1,8 +1,7 @@
 import type { ApiTask } from '../../db/tasks';
-import { TASK_STATUSES, type TaskStatus } from '../../domain/task';
+import { TASK_STATUSES } from '../../domain/task';
 import { filterQuery, listHref, type PublicFilters } from '../filters';
-import type { MinistryProgress, StatusTotals } from '../headline-figures';
-import { HeadlineFigures } from '../headline-figures';
+import { HeadlineFigures, type MinistryProgress, type StatusTotals } from '../headline-figures';
 import { formatNumber, formatPercent, ministryNames, statusName } from '../i18n';
 import { Layout } from '../layout';
 import type { PageContext } from '../page-context';

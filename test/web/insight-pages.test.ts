@@ -1,0 +1,179 @@
+import request from 'supertest';
+import type { Browser, Page } from 'playwright-core';
+import { loadSyntheticHistory } from '../../db/bench-data';
+import { replayAsOf, type RecordedEvent } from '../../domain/as-of';
+import { DAY_MS, vietnamDate } from '../../domain/dates';
+import { TASK_STATUSES } from '../../domain/task';
+import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
+import { uid } from '../support/harness';
+import { startPagesStack, type PagesStack } from './support';
+
+let s: PagesStack;
+let browser: Browser;
+/** Tasks with a recorded past (loaded straight into the audit log): one resolved ten days ago, one still open with obstacles. */
+let history: { resolved: string; open: string; days: { created: string; resolved: string; asOf: string } };
+
+const dmy = (iso: string) => iso.split('-').reverse().join('/');
+
+beforeAll(async () => {
+  s = await startPagesStack('web-insight-');
+  browser = await launchBrowser();
+  const now = Date.now();
+  const at = (daysAgo: number) => new Date(now - daysAgo * DAY_MS).toISOString();
+  const resolved = uid('HIST-');
+  const open = uid('HIST-');
+  const created = (code: string, status: string, dueDate: string): RecordedEvent => ({
+    taskCode: code,
+    seq: 1,
+    at: at(70),
+    actor: 'home-affairs',
+    kind: 'CREATED',
+    details: { title: `Nhiệm vụ có lịch sử ${code}`, sector: 'Giáo dục', status, leadMinistry: 'BGDDT', focalPoint: { name: 'Phạm Thu', email: 'thu@bgddt.test' }, dueDate },
+  });
+  const events: RecordedEvent[] = [
+    created(resolved, 'REQUIRES_GUIDANCE', vietnamDate(now - 30 * DAY_MS)),
+    { taskCode: resolved, seq: 2, at: at(10), actor: 'ministry:BGDDT', kind: 'TRANSITION', details: { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', document: { number: '12/2026/TT-BGDDT', issuedOn: vietnamDate(now - 10 * DAY_MS) } } },
+    created(open, 'AUTHORITY_ADJUSTMENT', vietnamDate(now + 20 * DAY_MS)),
+    { taskCode: open, seq: 2, at: at(40), actor: 'locality:HCM', kind: 'LOCALITY_REPORT', details: { locality: 'HCM', kind: 'OBSTACLE', description: 'Thiếu hướng dẫn.' } },
+  ];
+  const tasks = [...replayAsOf(events, now).tasks.values()];
+  await loadSyntheticHistory(s.stack.db, tasks, events);
+  history = { resolved, open, days: { created: vietnamDate(now - 70 * DAY_MS), resolved: vietnamDate(now - 10 * DAY_MS), asOf: vietnamDate(now - 20 * DAY_MS) } };
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
+
+/** Checks the page with axe and saves it in Vietnamese, then in English, and comes back to Vietnamese. */
+async function checkAndShoot(page: Page, name: string): Promise<void> {
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, name);
+  const back = new URL(page.url());
+  await page.goto(`${back.origin}/language/en?next=${encodeURIComponent(back.pathname + back.search)}`);
+  expect(await page.getAttribute('html', 'lang')).toBe('en');
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, name);
+  await page.goto(`${back.origin}/language/vi?next=${encodeURIComponent(back.pathname + back.search)}`);
+}
+
+async function signInWithToken(page: Page, token: string): Promise<void> {
+  await page.goto(`${s.origin}/sign-in`);
+  await page.fill('#token', token);
+  await page.click('form[action="/sign-in/token"] button[type=submit]');
+  await page.waitForLoadState();
+}
+
+const figure = async (page: Page, cls: string) => (await page.locator(`.figures .${cls} .number`).textContent())?.trim();
+
+describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => {
+  it('when the analyst opens the dashboard, then the weekly trend (chart, table, downloads) and the open tasks ranked by risk with their reasons are shown', async () => {
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.tokens['home-affairs']);
+    await page.waitForURL(/\/dashboard$/);
+
+    // Trend: the chart loads, the table has one row per week (at least the eleven since the first event), newest first.
+    const chart = page.locator('#trend ~ .chart-block img.chart');
+    expect(await chart.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+    const weeks = await page.locator('#trend-table tbody th').allTextContents();
+    expect(weeks.length).toBeGreaterThanOrEqual(10);
+    expect(weeks[0]).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    // The newest week counts every task: the pages stack's five and the two with a history.
+    const newest = await page.locator('#trend-table tbody tr').first().locator('td').allTextContents();
+    const api = await request(s.app).get('/api/dashboard/trend').set('Authorization', `Bearer ${s.tokens['home-affairs']}`);
+    const last = api.body.overall[api.body.overall.length - 1] as { byStatus: Record<string, number>; open: number; overdue: number };
+    expect(newest).toEqual([...TASK_STATUSES.map((st) => last.byStatus[st]), last.open, last.overdue].map(String));
+    expect(last.open).toBe(5);
+
+    // The downloads are the API's CSV and JSON, reached with the page's session.
+    const csv = await page.request.get(`${s.origin}${await page.locator('a[href^="/dashboard/trend.csv"]').getAttribute('href')}`);
+    expect(csv.status()).toBe(200);
+    expect((await csv.text()).split('\r\n')[0]).toBe(`weekStart,asOf,ministry,total,${TASK_STATUSES.join(',')},open,overdue`);
+    const json = await page.request.get(`${s.origin}/dashboard/trend.json`);
+    expect(((await json.json()) as { overall: unknown[] }).overall.length).toBe(api.body.overall.length);
+
+    // At risk: the overdue task first (it has missed its deadline), with its reasons in words, linking to the task.
+    const first = page.locator('#at-risk-table tbody tr').first();
+    await expect(first.locator('td a').first().textContent()).resolves.toBe(s.tasks.overdue);
+    await expect(first.textContent()).resolves.toContain('100 %');
+    await expect(first.locator('ul.reasons li').first().textContent()).resolves.toMatch(/quá hạn/);
+    const obstacleRow = page.locator(`#at-risk-table tbody tr:has-text("${history.open}")`);
+    await expect(obstacleRow.textContent()).resolves.toContain('vướng mắc');
+    await first.locator('td a').first().click();
+    await page.waitForURL(new RegExp(`/tasks/${s.tasks.overdue}$`));
+    await context.close();
+  });
+
+  it('when the trend is filtered by a ministry, then the table, chart and downloads are that ministry’s', async () => {
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.tokens['home-affairs']);
+    await page.selectOption('#trend-ministry', 'BYT');
+    await page.click('#trend ~ form button[type=submit]');
+    await page.waitForURL(/ministry=BYT/);
+    await expect(page.locator('#trend-table caption').textContent()).resolves.toContain('Bộ Y tế');
+    const newest = await page.locator('#trend-table tbody tr').first().locator('td').allTextContents();
+    // BYT leads two of the pages stack's tasks: one needing guidance, one needing authority adjusted.
+    expect(Object.fromEntries(TASK_STATUSES.map((st, i) => [st, newest[i]]))).toEqual({ REQUIRES_GUIDANCE: '1', AUTHORITY_ADJUSTMENT: '1', FEASIBLE: '0' });
+    const csv = await page.request.get(`${s.origin}${await page.locator('a[href^="/dashboard/trend.csv"]').getAttribute('href')}`);
+    const rows = (await csv.text()).trim().split('\r\n').slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r) => r.split(',')[2]))).toEqual(new Set(['*', 'BYT']));
+    expect(await page.locator('#trend ~ .chart-block img').getAttribute('src')).toContain('ministry=BYT');
+    await context.close();
+  });
+
+  it('when a past date is given, then the figures are those of that day (the API’s asOf); a date that is not one is refused beside the field and the figures stay the present ones', async () => {
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.tokens['home-affairs']);
+    const presentTotal = await figure(page, 'figure-total');
+    expect(presentTotal).toBe('7');
+
+    await page.fill('#asOf', '31/02/2026');
+    await page.click('.as-of-form button[type=submit]');
+    await page.waitForLoadState();
+    await expect(page.locator('#asOf-error').textContent()).resolves.toContain('ngày/tháng/năm');
+    await expect(page.locator('.error-summary a[href="#asOf"]').count()).resolves.toBe(1);
+    await expect(page.locator('#asOf').inputValue()).resolves.toBe('31/02/2026');
+    expect(await figure(page, 'figure-total')).toBe(presentTotal);
+    expect(await page.locator('.as-of-banner').count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // Twenty days ago: only the two tasks with a history existed; the resolved one still needed guidance and was overdue.
+    await page.fill('#asOf', dmy(history.days.asOf));
+    await page.click('.as-of-form button[type=submit]');
+    await page.waitForURL(/asOf=/);
+    await expect(page.locator('.as-of-banner').textContent()).resolves.toContain(dmy(history.days.asOf));
+    expect(await figure(page, 'figure-total')).toBe('2');
+    expect(await figure(page, 'figure-requires-guidance')).toBe('1');
+    expect(await figure(page, 'figure-authority-adjustment')).toBe('1');
+    expect(await figure(page, 'figure-feasible')).toBe('0');
+    const api = await request(s.app).get(`/api/dashboard/summary?asOf=${history.days.asOf}`).set('Authorization', `Bearer ${s.tokens['home-affairs']}`);
+    expect(api.body.total).toBe(2);
+    expect(api.body.byStatus.REQUIRES_GUIDANCE.count).toBe(1);
+    // The at-risk list of that day: the resolved task was then open and overdue.
+    await expect(page.locator('#at-risk-table tbody tr').first().locator('td a').first().textContent()).resolves.toBe(history.resolved);
+    // Figures of a past day do not link to the present list.
+    expect(await page.locator('.figures a').count()).toBe(0);
+    for (const img of await page.locator('img.chart').all()) {
+      expect(await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+    }
+    await checkAndShoot(page, 'dashboard-as-of');
+
+    await page.click(`a:has-text("Xem số liệu hiện tại")`);
+    await page.waitForURL(/\/dashboard$/);
+    expect(await figure(page, 'figure-total')).toBe(presentTotal);
+    await context.close();
+  });
+
+  it('when someone other than Home Affairs asks for the trend downloads, then they are refused', async () => {
+    const anonymous = await request(s.app).get('/dashboard/trend.csv');
+    expect(anonymous.status).toBe(303);
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.tokens['ministry:BYT']);
+    const res = await page.request.get(`${s.origin}/dashboard/trend.csv`);
+    expect(res.status()).toBe(403);
+    await context.close();
+  });
+});
+
