@@ -4,9 +4,9 @@ import { loadSyntheticHistory } from '../../db/bench-data';
 import { replayAsOf, type RecordedEvent } from '../../domain/as-of';
 import { DAY_MS, vietnamDate } from '../../domain/dates';
 import { TASK_STATUSES } from '../../domain/task';
-import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
+import { launchBrowser, newVisitor, seriousAxeViolations } from '../support/browser';
 import { uid } from '../support/harness';
-import { startPagesStack, type PagesStack } from './support';
+import { checkAndShoot, signInWithToken as signIn, startPagesStack, type PagesStack } from './support';
 
 let s: PagesStack;
 let browser: Browser;
@@ -46,23 +46,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-/** Checks the page with axe and saves it in Vietnamese, then in English, and comes back to Vietnamese. */
-async function checkAndShoot(page: Page, name: string): Promise<void> {
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  const back = new URL(page.url());
-  await page.goto(`${back.origin}/language/en?next=${encodeURIComponent(back.pathname + back.search)}`);
-  expect(await page.getAttribute('html', 'lang')).toBe('en');
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  await page.goto(`${back.origin}/language/vi?next=${encodeURIComponent(back.pathname + back.search)}`);
-}
-
 async function signInWithToken(page: Page, token: string): Promise<void> {
-  await page.goto(`${s.origin}/sign-in`);
-  await page.fill('#token', token);
-  await page.click('form[action="/sign-in/token"] button[type=submit]');
-  await page.waitForLoadState();
+  await signIn(page, s.origin, token);
 }
 
 const figure = async (page: Page, cls: string) => (await page.locator(`.figures .${cls} .number`).textContent())?.trim();

@@ -4,7 +4,7 @@ import { getTask } from '../../db/tasks';
 import { revokeTokens } from '../../db/tokens';
 import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
 import { eventually } from '../support/harness';
-import { startPagesStack, type PagesStack } from './support';
+import { checkAndShoot, signInWithToken as signIn, startPagesStack, type PagesStack } from './support';
 
 let s: PagesStack;
 let browser: Browser;
@@ -19,23 +19,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-/** Checks the page with axe and saves it in Vietnamese, then in English, and comes back to Vietnamese. */
-async function checkAndShoot(page: Page, name: string): Promise<void> {
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  const back = new URL(page.url());
-  await page.goto(`${back.origin}/language/en?next=${encodeURIComponent(back.pathname + back.search)}`);
-  expect(await page.getAttribute('html', 'lang')).toBe('en');
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  await page.goto(`${back.origin}/language/vi?next=${encodeURIComponent(back.pathname + back.search)}`);
-}
-
 async function signInWithToken(page: Page, token: string): Promise<void> {
-  await page.goto(`${s.origin}/sign-in`);
-  await page.fill('#token', token);
-  await page.click('form[action="/sign-in/token"] button[type=submit]');
-  await page.waitForLoadState();
+  await signIn(page, s.origin, token);
 }
 
 async function signOut(page: Page): Promise<void> {

@@ -2,10 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
+import type { Page } from 'playwright-core';
 import { createApp } from '../../api/app';
 import { loadConfig, type Env } from '../../config/env';
 import { issueToken } from '../../db/tokens';
 import { addDays, vietnamDate } from '../../domain/dates';
+import { screenshot, seriousAxeViolations } from '../support/browser';
 import { smtpMailer, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
 
 export const PRINCIPALS = ['home-affairs', 'ministry:BGDDT', 'ministry:BYT', 'locality:HNI'] as const;
@@ -84,4 +86,24 @@ export async function startPagesStack(prefix: string): Promise<PagesStack> {
       await stack.stop();
     },
   };
+}
+
+/** Checks the page with axe and saves it in Vietnamese, then in English, and comes back to Vietnamese. */
+export async function checkAndShoot(page: Page, name: string): Promise<void> {
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, name);
+  const back = new URL(page.url());
+  await page.goto(`${back.origin}/language/en?next=${encodeURIComponent(back.pathname + back.search)}`);
+  expect(await page.getAttribute('html', 'lang')).toBe('en');
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, name);
+  await page.goto(`${back.origin}/language/vi?next=${encodeURIComponent(back.pathname + back.search)}`);
+}
+
+/** Signs in on the sign-in page by pasting an API token. */
+export async function signInWithToken(page: Page, origin: string, token: string): Promise<void> {
+  await page.goto(`${origin}/sign-in`);
+  await page.fill('#token', token);
+  await page.click('form[action="/sign-in/token"] button[type=submit]');
+  await page.waitForLoadState();
 }
