@@ -22,6 +22,7 @@ import { RouteRegistry } from './route-registry';
 import { dashboardRoutes } from './routes/dashboard';
 import { documentRoutes } from './routes/documents';
 import { taskRequestRoutes } from './routes/task-requests';
+import { createLocalityActions } from './locality-actions';
 import { localityRoutes } from './routes/localities';
 import { roundRoutes } from './routes/rounds';
 import { taskRoutes } from './routes/tasks';
@@ -133,8 +134,9 @@ export function createApp(deps: AppDeps) {
   app.use(dashboardRoutes({ db, registry, insight }));
   app.use(documentRoutes({ db, temporal, config, registry, listCache }));
   app.use(taskRequestRoutes({ db, temporal, registry, listCache }));
-  app.use(localityRoutes({ db, registry }));
-  app.use(roundRoutes({ db, temporal, config, registry }));
+  const localityActions = createLocalityActions({ db, temporal, config });
+  app.use(localityRoutes({ db, registry, actions: localityActions }));
+  app.use(roundRoutes({ db, registry, actions: localityActions }));
   // The pages, under / (web/): same app, same application code.
   app.use(webRoutes({ db, temporal, config, listCache, insight, mailer: deps.mailer }));
 

@@ -6,6 +6,7 @@ import { isBlankText, STORABLE_TEXT_PATTERN, textLength, unstorableReason, VISIB
 import reference from '../catalog/reference.json';
 import { CENTRAL_ISSUERS, DOCUMENT_KINDS, DOCUMENT_NUMBER_RE } from '../domain/legal-documents';
 import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, MILESTONE_NAMES, REPORT_KINDS, TASK_SORTS, TASK_STATUSES } from '../domain/task';
+import { OBSTACLE_CATEGORIES } from '../domain/locality-cells';
 
 /**
  * Request and response shapes. The routes validate with these and /openapi.json is generated
@@ -165,6 +166,7 @@ export const reportBody = z
     locality: localityCode,
     kind: z.enum(REPORT_KINDS),
     description: text(4000).default(''),
+    category: z.enum(OBSTACLE_CATEGORIES).optional().meta({ description: "an OBSTACLE's category in the locality's matrix cell (default OTHER); ignored for WORKABLE" }),
   })
   .superRefine(crossField([(b) => (b.kind === 'OBSTACLE' && isBlankText(b.description) ? { path: 'description', message: 'an obstacle report needs a description' } : null)]))
   .meta({ allOf: [{ if: { properties: { kind: { const: 'OBSTACLE' } } }, then: { required: ['description'], properties: { description: { pattern: VISIBLE_TEXT_PATTERN } } } }] });

@@ -10,7 +10,8 @@ import { getTask, type ApiTask } from '../db/tasks';
 import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, transitionUpdate } from '../workflows/messages';
 import { actorOf } from './auth';
 import type { ListCache } from './list-cache';
-import { forbidden, notFound, unprocessable } from './problem';
+import { reportCells } from './locality-actions';
+import { HttpProblem, forbidden, notFound, unprocessable } from './problem';
 import type { assignmentBody, deadlineBody, milestoneBody, reportBody, transitionBody } from './schemas';
 import { runTaskUpdate } from './task-commands';
 
@@ -40,6 +41,18 @@ export function permittedActions(p: Principal | null, task: Pick<ApiTask, 'statu
     deadline: ha && task.status !== 'FEASIBLE',
     reportFor: p?.kind === 'locality' ? p.code : null,
   };
+}
+
+const CELL_FIELD_TO_REPORT_FIELD: Record<string, string> = { task: 'params.code', state: 'body.kind', category: 'body.category', text: 'body.description' };
+
+/** A refusal of the one-cell report, named in the per-task report's own fields. */
+function asPerTaskRefusal(err: unknown): unknown {
+  if (!(err instanceof HttpProblem)) return err;
+  const errors = (err.extra.errors as { field: string; message: string }[] | undefined)?.map((e) => {
+    const key = /^body\.cells\.0\.(\w+)$/.exec(e.field)?.[1];
+    return { ...e, field: (key && CELL_FIELD_TO_REPORT_FIELD[key]) ?? e.field };
+  });
+  return new HttpProblem(err.status, err.title, err.message, { ...err.extra, ...(errors ? { errors } : {}) });
 }
 
 export interface TaskActionDeps {
@@ -134,7 +147,19 @@ export function createTaskActions(deps: TaskActionDeps) {
       if (body.kind === 'OBSTACLE' && body.description.trim() === '') {
         throw unprocessable('An obstacle report needs a description.', { errors: [{ field: 'body.description', message: 'required for OBSTACLE' }] });
       }
-      return update(code, localityReportUpdate, { actor: actorOf(p), ...body }, updateId);
+      // The locality's matrix cell first (the same write as its bulk report: a cell that already says
+      // this changes nothing, so a retry is harmless), then the task's own record of the report.
+      const cell =
+        body.kind === 'OBSTACLE'
+          ? { task: code, state: 'OBSTACLE' as const, category: body.category ?? 'OTHER', text: body.description }
+          : { task: code, state: 'WORKABLE' as const, ...(body.description.trim() ? { text: body.description } : {}) };
+      try {
+        await reportCells(db, p, body.locality, { cells: [cell] });
+      } catch (err) {
+        throw asPerTaskRefusal(err);
+      }
+      const { category: _category, ...report } = body;
+      return update(code, localityReportUpdate, { actor: actorOf(p), ...report }, updateId);
     },
   };
 }

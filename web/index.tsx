@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Mailer } from '../activities/mailer';
 import type { Insight } from '../api/insight';
 import type { ListCache } from '../api/list-cache';
+import { createLocalityActions } from '../api/locality-actions';
 import { createTaskActions } from '../api/task-actions';
 import { isUnavailable } from '../api/task-commands';
 import type { Config } from '../config/env';
@@ -12,6 +13,7 @@ import type { Db } from '../db/client';
 import { isLang } from './i18n';
 import { MessagePage } from './pages/sign-in-page';
 import { sendPage } from './render';
+import { localityPageRoutes } from './routes/locality-pages';
 import { publicRoutes } from './routes/public';
 import { insightPageRoutes } from './routes/insight';
 import { rolePageRoutes } from './routes/role-pages';
@@ -64,6 +66,7 @@ export function webRoutes(deps: WebDeps): Router {
   router.use(signInRoutes({ db, config, mailer: deps.mailer, settings }));
   router.use(rolePageRoutes(db, deps.insight));
   router.use(insightPageRoutes(db, deps.insight));
+  router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config }) }));
   router.use(taskRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, listCache: deps.listCache }) }));
 
   router.use((req: Request, res: Response, next: NextFunction) => {

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Principal } from '../domain/principal';
 import type { PageContext } from './page-context';
 import { localityName, ministryName } from './i18n';
+import { localityMessages } from './messages/localities';
 
 /** Who is signed in, in words. */
 export function principalLabel(ctx: PageContext): string {
@@ -49,7 +50,9 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { href: '/', label: (ctx) => ctx.t.navPublic, place: 'header', audience: ['everyone'] },
   { href: '/dashboard', label: (ctx) => ctx.t.navDashboard, place: 'header', audience: ['home-affairs'] },
   { href: '/worklist', label: (ctx) => ctx.t.navWorklist, place: 'header', audience: ['ministry'] },
+  { href: '/rounds', label: (ctx) => localityMessages[ctx.lang].navRounds, place: 'header', audience: ['home-affairs'] },
   { href: '/locality', label: (ctx) => ctx.t.navLocality, place: 'header', audience: ['locality'] },
+  { href: '/matrix', label: (ctx) => localityMessages[ctx.lang].navMatrix, place: 'header', audience: ['everyone'] },
   { href: '/sign-in', label: (ctx) => ctx.t.navSignIn, place: 'header', audience: ['signed-out'] },
   { href: '/open-data/tasks.csv', label: (ctx) => `${ctx.t.openData} (CSV)`, place: 'footer', audience: ['everyone'] },
   { href: '/open-data/tasks.json', label: (ctx) => `${ctx.t.openData} (JSON)`, place: 'footer', audience: ['everyone'] },

@@ -1,16 +1,17 @@
-import { Router, type Response } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { cellHistory, submitLocalityReport, verifyCellChain } from '../../db/locality-cells';
+import { cellHistory, verifyCellChain } from '../../db/locality-cells';
 import { localityStatuses, localityTasks, matrixBottlenecks, matrixCsv, matrixGeneration, matrixJson, type MatrixFilter } from '../../db/matrix';
 import { MatrixCache } from '../matrix-cache';
 import { localityExists } from '../../db/reference-data';
 import { localityRounds } from '../../db/reporting-rounds';
 import { getTask } from '../../db/tasks';
-import { OBSTACLE_CATEGORY_LABELS, type ObstacleCategory, type ReportContext } from '../../domain/locality-cells';
+import { OBSTACLE_CATEGORY_LABELS, type ObstacleCategory } from '../../domain/locality-cells';
 import type { Principal } from '../../domain/principal';
 import { principalOf } from '../auth';
 import { respond } from '../idempotency';
+import type { LocalityActions } from '../locality-actions';
 import {
   bottleneckQuery,
   cellHistoryResponse,
@@ -56,24 +57,13 @@ function scopedFilter(p: Principal, q: MatrixFilter): MatrixFilter {
   throw forbidden('The public reads aggregates only: GET /api/matrix/bottlenecks.');
 }
 
-const REFUSAL_STATUS = { FORBIDDEN: 403, UNKNOWN_LOCALITY: 404, UNKNOWN_ROUND: 404, ROUND_CLOSED: 409, INVALID_CELLS: 409 } as const;
-const TITLES = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content' } as const;
-
-export function localityRoutes(deps: { db: Db; registry: RouteRegistry }): Router {
-  const { db, registry } = deps;
+export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions: LocalityActions }): Router {
+  const { db, registry, actions } = deps;
   const router = Router();
   const cache = new MatrixCache();
 
   async function existingLocality(code: string): Promise<void> {
     if (!(await localityExists(db, code))) throw notFound(`There is no locality ${code}.`);
-  }
-
-  function actorOfReport(res: Response): ReportContext['actor'] {
-    const p = principalOf(res);
-    if (p.kind === 'home-affairs') return { kind: 'home-affairs' };
-    if (p.kind === 'locality') return { kind: 'locality', code: p.code };
-    if (p.kind === 'ministry') return { kind: 'ministry', code: p.code };
-    return { kind: 'public' };
   }
 
   registry.register(router, {
@@ -123,14 +113,7 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry }): Route
     body: localityReportBody,
     responses: { 200: { description: 'what changed', schema: reportResponse }, ...problems(400, 401, 403, 404, 409, 413, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
-      const p = principalOf(res);
-      const outcome = await submitLocalityReport(db, { locality: params.code, round: body.round, cells: body.cells }, actorOfReport(res), p.name, Date.now());
-      if (!outcome.ok) {
-        const status = REFUSAL_STATUS[outcome.refusal];
-        const errors = outcome.errors.map((e) => ({ ...e, field: e.field === 'body.locality' ? 'params.code' : e.field }));
-        throw new HttpProblem(status, TITLES[status], outcome.message, { code: outcome.refusal, errors });
-      }
-      await respond(db, res, 200, { locality: params.code, rounds: outcome.rounds, changed: outcome.changed, unchanged: outcome.unchanged, at: outcome.at });
+      await respond(db, res, 200, await actions.report(principalOf(res), params.code, body));
     },
   });
 

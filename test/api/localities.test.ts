@@ -234,3 +234,39 @@ describe('reporting rounds over HTTP', () => {
     expect(list.body.items.find((r: { id: string }) => r.id === 'seed-2025-12-06')).toMatchObject({ reported: 30, total: 34, kind: 'SEED' });
   });
 });
+
+describe('the per-task locality report (POST /api/tasks/{code}/reports)', () => {
+  const historyOf = async (task: string, locality: string) =>
+    (await request(app).get(`/api/localities/${locality}/cells/${task}/history`).set(as('home-affairs'))).body.items as { kind: string; details: { state: string } }[];
+
+  it('when a locality reports on one task, then its matrix cell says the same, once, and the task counts the report', async () => {
+    const C = await createTask();
+    const obstacle = { locality: 'HNI', kind: 'OBSTACLE', description: 'Chưa có kinh phí cho cấp xã', category: 'FINANCE' };
+    const first = await request(app).post(`/api/tasks/${C}/reports`).set(as('locality:HNI')).send(obstacle);
+    expect(first.status).toBe(200);
+    expect(first.body.reports.obstacle).toBe(1);
+    expect((await cellsOf('HNI')).find((c) => c.task_code === C)).toEqual({ task_code: C, state: 'OBSTACLE', category: 'FINANCE', text: 'Chưa có kinh phí cho cấp xã' });
+
+    // Sent again: the cell already says this, so its history does not grow.
+    expect((await request(app).post(`/api/tasks/${C}/reports`).set(as('locality:HNI')).send(obstacle)).status).toBe(200);
+    expect((await historyOf(C, 'HNI')).map((e) => e.kind)).toEqual(['REPORTED']);
+
+    const workable = await request(app).post(`/api/tasks/${C}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'WORKABLE', category: 'STAFFING' });
+    expect(workable.status).toBe(200);
+    expect((await cellsOf('HNI')).find((c) => c.task_code === C)).toEqual({ task_code: C, state: 'WORKABLE', category: null, text: '' });
+    expect((await historyOf(C, 'HNI')).map((e) => e.details.state)).toEqual(['OBSTACLE', 'WORKABLE']);
+
+    // Without a category an obstacle is filed under OTHER.
+    await request(app).post(`/api/tasks/${C}/reports`).set(as('locality:HCM')).send({ locality: 'HCM', kind: 'OBSTACLE', description: 'Thiếu hướng dẫn' });
+    expect((await cellsOf('HCM')).find((c) => c.task_code === C)).toMatchObject({ state: 'OBSTACLE', category: 'OTHER' });
+  });
+
+  it('when a locality reports on a task that does not apply to it, then 409 names the task and neither the cell nor the task changes', async () => {
+    const before = (await request(app).get(`/api/tasks/${ONLY_HNI}`).set(as('home-affairs'))).body;
+    const res = await request(app).post(`/api/tasks/${ONLY_HNI}/reports`).set(as('locality:HCM')).send({ locality: 'HCM', kind: 'WORKABLE' });
+    expect(res.status).toBe(409);
+    expect(res.body.errors).toEqual([{ field: 'params.code', cell: { task: ONLY_HNI, locality: 'HCM' }, message: `task ${ONLY_HNI} does not apply to HCM` }]);
+    expect((await cellsOf('HCM')).find((c) => c.task_code === ONLY_HNI)).toBeUndefined();
+    expect((await request(app).get(`/api/tasks/${ONLY_HNI}`).set(as('home-affairs'))).body.lastSeq).toBe(before.lastSeq);
+  });
+});

@@ -11,6 +11,7 @@ import { AsOfForm, AtRiskSection, TrendSection, type AsOfState } from './insight
 import { MinistryProgressTable } from './public-page';
 import type { Forecast } from '../../domain/at-risk';
 import type { TrendPoint } from '../../domain/trend';
+import { LocalitiesLinks } from './matrix-page';
 
 export interface DashboardData {
   totals: StatusTotals;
@@ -166,6 +167,8 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
           </ul>
         </>
       )}
+
+      <LocalitiesLinks ctx={ctx} />
 
       <h2 id="due-soon">{t.dueSoon}</h2>
       {data.dueSoon.length === 0 ? <p>{t.noneDueSoon}</p> : <TaskTable ctx={ctx} tasks={data.dueSoon} caption={t.dueSoon} />}

@@ -1,53 +1,327 @@
-import type { LocalityReportRow } from '../../db/task-pages';
-import type { ApiTask } from '../../db/tasks';
-import { formatDate, localityNames, reportKindName } from '../i18n';
-import { Layout, StatusTag } from '../layout';
+import type { LocalityTaskRow } from '../../db/matrix';
+import { CELL_STATES, OBSTACLE_CATEGORIES, type CellState } from '../../domain/locality-cells';
+import type { TaskStatus } from '../../domain/task';
+import { formatDate, formatNumber, localityNames, ministryNames, statusName } from '../i18n';
+import { ErrorSummary, fieldError, Form, Layout, StatusTag, type FieldError } from '../layout';
+import { categoryName, localityMessages } from '../messages/localities';
 import type { PageContext } from '../page-context';
-import { Pagination, TaskTable } from '../task-table';
-import { filterQuery, type PublicFilters } from '../filters';
-import { TaskFilters } from './public-page';
+import { Pagination } from '../task-table';
 
-export function LocalityPage(props: {
-  ctx: PageContext;
+export interface LocalityFilters {
+  ministry?: string;
+  state?: CellState;
+  level?: 'province' | 'commune' | 'both';
+}
+
+export function localityFilterQuery(f: LocalityFilters): Record<string, string | undefined> {
+  return { ministry: f.ministry, state: f.state, level: f.level };
+}
+
+/** What the person sent for one task's row (kept when the report is refused). */
+export interface CellInput {
+  state: string;
+  category: string;
+  text: string;
+}
+
+export interface LocalityRoundRow {
+  id: string;
+  status: 'OPEN' | 'CLOSED';
+  dueDate: string;
+  reportedAt: string | null;
+}
+
+export interface LocalityPageData {
   locality: string;
-  filters: PublicFilters;
+  filters: LocalityFilters;
   ministries: string[];
-  list: { items: ApiTask[]; total: number; page: number; limit: number };
-  reports: Map<string, LocalityReportRow>;
-}) {
-  const { ctx, locality, list, reports } = props;
-  const { t, lang } = ctx;
-  const names = localityNames(lang, locality);
+  /** Every task that applies to the locality (for the counts), and the page of those matching the filters. */
+  all: LocalityTaskRow[];
+  rows: LocalityTaskRow[];
+  matching: number;
+  page: number;
+  limit: number;
+  rounds: LocalityRoundRow[];
+  /** A refused report: what was sent, and the errors (field ids `state-<task>`, `category-<task>`, `text-<task>`, or `report`). */
+  failed: { values: Map<string, CellInput>; errors: FieldError[] } | null;
+  sent: { changed: number; unchanged: number } | null;
+}
+
+function query(f: LocalityFilters, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...localityFilterQuery(f), ...extra })) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+function CurrentRound(props: { ctx: PageContext; rounds: LocalityRoundRow[] }) {
+  const { ctx, rounds } = props;
+  const m = localityMessages[ctx.lang];
+  const [current, ...earlier] = rounds;
+  if (!current) return <p>{m.noRound}</p>;
   return (
-    <Layout ctx={ctx} title={t.localityTitle(names.main)}>
+    <div class={`notice${current.reportedAt ? ' notice-success' : ''}`} id="current-round">
+      <h2>{m.currentRound}</h2>
+      <p>
+        <strong>{m.roundLine(current.id, formatDate(ctx.lang, current.dueDate))}</strong> — {current.status === 'OPEN' ? m.roundOpen : m.roundClosed}
+      </p>
+      <p>{current.reportedAt ? m.weReported(formatDate(ctx.lang, current.reportedAt)) : m.weHaveNotReported}</p>
+      {earlier.length > 0 && (
+        <details>
+          <summary>{m.earlierRounds}</summary>
+          <ul>
+            {earlier.map((r) => (
+              <li key={r.id}>
+                {m.roundLine(r.id, formatDate(ctx.lang, r.dueDate))}: {r.reportedAt ? formatDate(ctx.lang, r.reportedAt) : m.notReportedYet}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function StateCounts(props: { ctx: PageContext; all: LocalityTaskRow[]; filters: LocalityFilters }) {
+  const { ctx, all } = props;
+  const m = localityMessages[ctx.lang];
+  const counts = Object.fromEntries(CELL_STATES.map((s) => [s, 0])) as Record<CellState, number>;
+  for (const r of all) counts[(r.cell?.state ?? 'NOT_STARTED') as CellState]++;
+  return (
+    <table>
+      <caption>{m.cellCounts}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{m.cellState}</th>
+          <th scope="col" class="num">
+            {m.tasks}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {CELL_STATES.map((s) => (
+          <tr key={s}>
+            <th scope="row">
+              <StatusTag status={s} label={m.cellStates[s]} />
+            </th>
+            <td class="num">
+              <a href={`/locality${query({ ...props.filters, state: s })}#tasks`}>{formatNumber(ctx.lang, counts[s])}</a>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Filters(props: { ctx: PageContext; filters: LocalityFilters; ministries: string[] }) {
+  const { ctx, filters } = props;
+  const m = localityMessages[ctx.lang];
+  return (
+    <form method="get" action="/locality#tasks" class="filters" role="search" aria-label={m.filterTasks}>
+      <div class="field">
+        <label for="filter-ministry">{m.ministry}</label>
+        <select id="filter-ministry" name="ministry">
+          <option value="">{m.any}</option>
+          {props.ministries.map((code) => (
+            <option key={code} value={code} selected={filters.ministry === code}>
+              {ministryNames(ctx.lang, code).main}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-state">{m.cellState}</label>
+        <select id="filter-state" name="state">
+          <option value="">{m.any}</option>
+          {CELL_STATES.map((s) => (
+            <option key={s} value={s} selected={filters.state === s}>
+              {m.cellStates[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-level">{m.level}</label>
+        <select id="filter-level" name="level">
+          <option value="">{m.any}</option>
+          {(['province', 'commune', 'both'] as const).map((l) => (
+            <option key={l} value={l} selected={filters.level === l}>
+              {m.levels[l]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <button type="submit" class="button">
+          {m.filter}
+        </button>{' '}
+        <a href="/locality#tasks">{m.clearFilters}</a>
+      </div>
+    </form>
+  );
+}
+
+/** What the cell holds now: its state, category and text, when and by whom, and the document that answered it. */
+export function CellNow(props: { ctx: PageContext; cell: LocalityTaskRow['cell']; showWho: boolean }) {
+  const { ctx, cell } = props;
+  const m = localityMessages[ctx.lang];
+  const state = (cell?.state ?? 'NOT_STARTED') as CellState;
+  const doc = cell?.resolvedBy as { number?: string } | null | undefined;
+  return (
+    <>
+      <StatusTag status={state} label={m.cellStates[state]} />
+      {cell?.category && <div>{categoryName(ctx.lang, cell.category)}</div>}
+      {cell?.text && <div>{cell.text}</div>}
+      {cell?.changedAt && <div class="muted">{props.showWho && cell.changedBy ? m.changedOnBy(formatDate(ctx.lang, cell.changedAt), cell.changedBy) : formatDate(ctx.lang, cell.changedAt)}</div>}
+      {doc?.number && <div class="verified">{m.resolvedBy(doc.number)}</div>}
+    </>
+  );
+}
+
+function ErrorText(props: { id: string; errors: FieldError[] }) {
+  const e = fieldError(props.errors, props.id);
+  return e ? (
+    <p class="error-message" id={`${props.id}-error`}>
+      {e}
+    </p>
+  ) : null;
+}
+
+/** One row's inputs: the new state, the obstacle's category and text, each with its error beside it. */
+function ReportInputs(props: { ctx: PageContext; task: string; value: CellInput | undefined; errors: FieldError[] }) {
+  const { ctx, task, errors } = props;
+  const m = localityMessages[ctx.lang];
+  const v = props.value ?? { state: '', category: '', text: '' };
+  const ids = { state: `state-${task}`, category: `category-${task}`, text: `text-${task}` };
+  const invalid = (id: string) => (fieldError(errors, id) ? { 'aria-invalid': 'true' as const, 'aria-describedby': `${id}-error` } : {});
+  const cls = (id: string) => `field cell-field${fieldError(errors, id) ? ' field-error' : ''}`;
+  return (
+    <div class="cell-inputs">
+      <div class={cls(ids.state)}>
+        <label for={ids.state} class="visually-hidden">
+          {m.newStateFor(task)}
+        </label>
+        <ErrorText id={ids.state} errors={errors} />
+        <select id={ids.state} name={ids.state} {...invalid(ids.state)}>
+          <option value="">{m.noChange}</option>
+          {CELL_STATES.map((s) => (
+            <option key={s} value={s} selected={v.state === s}>
+              {m.cellStates[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class={cls(ids.category)}>
+        <label for={ids.category} class="visually-hidden">
+          {m.categoryFor(task)}
+        </label>
+        <ErrorText id={ids.category} errors={errors} />
+        <select id={ids.category} name={ids.category} {...invalid(ids.category)}>
+          <option value="">{m.chooseCategory}</option>
+          {OBSTACLE_CATEGORIES.map((c) => (
+            <option key={c} value={c} selected={v.category === c}>
+              {categoryName(ctx.lang, c)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class={cls(ids.text)}>
+        <label for={ids.text} class="visually-hidden">
+          {m.textFor(task)}
+        </label>
+        <ErrorText id={ids.text} errors={errors} />
+        <textarea id={ids.text} name={ids.text} rows={2} {...invalid(ids.text)}>
+          {v.text}
+        </textarea>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * The locality's page: which tasks apply to it (filtered by ministry, state, level), its cells, the
+ * current round and whether it reported, and one form that reports on every task of the page at once
+ * (all or nothing, through the same code as POST /api/localities/{code}/report).
+ */
+export function LocalityPage(props: { ctx: PageContext; data: LocalityPageData }) {
+  const { ctx, data } = props;
+  const { lang } = ctx;
+  const m = localityMessages[lang];
+  const names = localityNames(lang, data.locality);
+  const errors = data.failed?.errors ?? [];
+  const reportError = fieldError(errors, 'report');
+  return (
+    <Layout ctx={ctx} title={m.localityTitle(names.main)}>
+      <ErrorSummary ctx={ctx} errors={errors} />
+      {data.sent && (
+        <div class="notice notice-success" role="status">
+          {m.reportSent(formatNumber(lang, data.sent.changed), formatNumber(lang, data.sent.unchanged))}
+        </div>
+      )}
       <span class="caption">
         {names.main} <span lang={lang === 'vi' ? 'en' : 'vi'}>({names.other})</span>
       </span>
-      <h1>{t.localityTitle(names.main)}</h1>
-      <p class="lead">{t.localityLead}</p>
-      <h2 id="tasks" class="visually-hidden">
-        {t.taskList}
-      </h2>
-      <TaskFilters ctx={ctx} filters={props.filters} action="/locality" ministries={props.ministries} />
-      <TaskTable
-        ctx={ctx}
-        tasks={list.items}
-        caption={t.taskList}
-        extra={{
-          header: t.yourReport,
-          cell: (task) => {
-            const r = reports.get(task.code);
-            if (!r) return <span class="muted">{t.notYetReported}</span>;
-            return (
-              <>
-                <StatusTag status={r.kind} label={reportKindName(lang, r.kind)} /> {formatDate(lang, r.at)}
-                {r.description && <div>{r.description}</div>}
-              </>
-            );
-          },
-        }}
-      />
-      <Pagination ctx={ctx} base="/locality" query={filterQuery(props.filters)} page={list.page} limit={list.limit} total={list.total} />
+      <h1>{m.localityTitle(names.main)}</h1>
+      <p class="lead">{m.localityLead}</p>
+      <CurrentRound ctx={ctx} rounds={data.rounds} />
+      <p>{m.tasksApplying(formatNumber(lang, data.all.length))}</p>
+      <StateCounts ctx={ctx} all={data.all} filters={data.filters} />
+
+      <h2 id="tasks">{m.reportTitle}</h2>
+      <Filters ctx={ctx} filters={data.filters} ministries={data.ministries} />
+      {data.rows.length === 0 ? (
+        <p>{m.noTasksMatch}</p>
+      ) : (
+        <Form ctx={ctx} action={`/locality/report${query(data.filters, data.page > 1 ? { page: String(data.page) } : {})}`} id="report-form">
+          <p class="hint" id="report-hint">
+            {m.reportHint}
+          </p>
+          <div class="table-wrap">
+            <table class="cells-table">
+              <caption class="visually-hidden">{m.reportTitle}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{m.task}</th>
+                  <th scope="col">{m.taskStatus}</th>
+                  <th scope="col">{m.nowInCell}</th>
+                  <th scope="col">{m.newReport}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.rows.map((row) => (
+                  <tr key={row.code} id={`row-${row.code}`}>
+                    <td>
+                      <a href={`/tasks/${encodeURIComponent(row.code)}`}>{row.code}</a>
+                      <div>{row.title}</div>
+                      <div class="muted">
+                        {ministryNames(lang, row.leadMinistry).main} · {m.levels[row.level] ?? row.level}
+                        {row.dueDate ? ` · ${formatDate(lang, row.dueDate)}` : ''}
+                      </div>
+                    </td>
+                    <td>
+                      <StatusTag status={row.status} label={statusName(lang, row.status as TaskStatus)} />
+                    </td>
+                    <td class="cell-now">
+                      <CellNow ctx={ctx} cell={row.cell} showWho />
+                    </td>
+                    <td>
+                      <ReportInputs ctx={ctx} task={row.code} value={data.failed?.values.get(row.code)} errors={errors} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <div class={`field${reportError ? ' field-error' : ''}`}>
+            <ErrorText id="report" errors={errors} />
+            <button type="submit" class="button" id="report" aria-describedby={reportError ? 'report-error' : 'report-hint'}>
+              {m.sendReport}
+            </button>
+          </div>
+        </Form>
+      )}
+      <Pagination ctx={ctx} base="/locality" query={localityFilterQuery(data.filters)} page={data.page} limit={data.limit} total={data.matching} />
     </Layout>
   );
 }

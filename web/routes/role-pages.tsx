@@ -2,20 +2,15 @@ import { Router } from 'express';
 import type { Insight } from '../../api/insight';
 import type { Db } from '../../db/client';
 import { bottlenecks, summary } from '../../db/dashboard';
-import { localitiesReporting, localityReportsOn, ministryWorklist, recentObstacleReports } from '../../db/task-pages';
-import { listTasks, type ApiTask } from '../../db/tasks';
-import { listFilters } from '../filters';
+import { localitiesReporting, ministryWorklist, recentObstacleReports } from '../../db/task-pages';
 import { requireRole } from '../guards';
 import { DashboardPage } from '../pages/dashboard-page';
-import { LocalityPage } from '../pages/locality-page';
 import { WorklistPage } from '../pages/worklist-page';
 import { sendPage } from '../render';
 import { webLocals } from '../session';
 import { asOfFromQuery, AT_RISK_SHOWN, trendMinistryFromQuery } from './insight';
 
-const PAGE_SIZE = 50;
-
-/** Each signed-in group's own page: the Home Affairs dashboard, a ministry's worklist, a locality's tasks. */
+/** Each signed-in group's own page: the Home Affairs dashboard, a ministry's worklist (a locality's: routes/locality-pages.tsx). */
 export function rolePageRoutes(db: Db, insight: Insight): Router {
   const router = Router();
 
@@ -62,31 +57,6 @@ export function rolePageRoutes(db: Db, insight: Insight): Router {
     const p = ctx.principal;
     if (p?.kind !== 'ministry') return;
     sendPage(res, <WorklistPage ctx={ctx} ministry={p.code} tasks={await ministryWorklist(db, p.code)} />);
-  });
-
-  router.get('/locality', requireRole('locality'), async (req, res) => {
-    const { ctx } = webLocals(res);
-    const p = ctx.principal;
-    if (p?.kind !== 'locality') return;
-    const { page, ...filters } = listFilters(req);
-    const [list, totals] = await Promise.all([listTasks(db, { ...filters, sort: 'dueDate', page, limit: PAGE_SIZE }), summary(db)]);
-    const items = JSON.parse(list.itemsJson) as ApiTask[];
-    const reports = await localityReportsOn(
-      db,
-      p.code,
-      items.map((t) => t.code),
-    );
-    sendPage(
-      res,
-      <LocalityPage
-        ctx={ctx}
-        locality={p.code}
-        filters={filters}
-        ministries={totals.byMinistry.filter((m) => m.total > 0).map((m) => m.ministry)}
-        list={{ items, total: list.total, page, limit: PAGE_SIZE }}
-        reports={reports}
-      />,
-    );
   });
 
   return router;

@@ -1,0 +1,141 @@
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import type { Config } from '../config/env';
+import type { Db } from '../db/client';
+import { submitLocalityReport } from '../db/locality-cells';
+import { getRound, roundIdsLike, type RoundRow } from '../db/reporting-rounds';
+import { vietnamDate } from '../domain/dates';
+import type { ReportContext } from '../domain/locality-cells';
+import type { Principal } from '../domain/principal';
+import { roundWorkflowId, type RoundRefusal } from '../domain/reporting-round';
+import type { Actor } from '../domain/task';
+import { roundPolicyFromConfig, startRound } from '../temporal/round-client';
+import { closeRoundUpdate, extendRoundUpdate } from '../workflows/round-messages';
+import type { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody } from './locality-schemas';
+import { HttpProblem, conflict, forbidden, notFound, unavailable } from './problem';
+import { isUnavailable } from './task-commands';
+
+/**
+ * The writes of the localities' half — a locality's report on many cells, and Home Affairs opening,
+ * extending and closing reporting rounds — for the API's routes and the pages alike. Each refusal is
+ * an HttpProblem (the API answers it as it is; a page shows its `errors` beside the fields).
+ */
+
+export function reportActor(p: Principal): ReportContext['actor'] {
+  if (p.kind === 'home-affairs') return { kind: 'home-affairs' };
+  if (p.kind === 'locality') return { kind: 'locality', code: p.code };
+  if (p.kind === 'ministry') return { kind: 'ministry', code: p.code };
+  return { kind: 'public' };
+}
+
+const REFUSAL_STATUS = { FORBIDDEN: 403, UNKNOWN_LOCALITY: 404, UNKNOWN_ROUND: 404, ROUND_CLOSED: 409, INVALID_CELLS: 409 } as const;
+const TITLES = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' } as const;
+
+export interface ReportResult {
+  locality: string;
+  rounds: string[];
+  changed: number;
+  unchanged: number;
+  at: string;
+}
+
+/**
+ * A locality's report on many cells, all or nothing (`db/locality-cells.ts` validates inside the
+ * transaction that writes it); every bad cell is listed in `errors` with its field and cell. The bulk
+ * report, the locality page's form and the per-task report (`task-actions.ts`) all write through here.
+ */
+export async function reportCells(db: Db, p: Principal, locality: string, body: z.output<typeof localityReportBody>): Promise<ReportResult> {
+  const outcome = await submitLocalityReport(db, { locality, round: body.round, cells: body.cells }, reportActor(p), p.name, Date.now());
+  if (!outcome.ok) {
+    const status = REFUSAL_STATUS[outcome.refusal];
+    const errors = outcome.errors.map((e) => ({ ...e, field: e.field === 'body.locality' ? 'params.code' : e.field }));
+    throw new HttpProblem(status, TITLES[status], outcome.message, { code: outcome.refusal, errors });
+  }
+  return { locality, rounds: outcome.rounds, changed: outcome.changed, unchanged: outcome.unchanged, at: outcome.at };
+}
+
+export function createLocalityActions(deps: { db: Db; temporal: Client; config: Config }) {
+  const { db, temporal, config } = deps;
+
+  function homeAffairs(p: Principal): Actor {
+    if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs opens, extends or closes reporting rounds.');
+    return { kind: 'home-affairs' };
+  }
+
+  async function openRoundOrFail(id: string): Promise<RoundRow> {
+    const round = await getRound(db, id);
+    if (!round) throw notFound(`There is no round ${id}.`);
+    if (round.status === 'CLOSED') throw conflict(`Round ${id} is closed; who reported is frozen.`, { code: 'ROUND_CLOSED' });
+    return round;
+  }
+
+  /** An Update on the round's workflow; the validator's refusal becomes the HTTP answer. */
+  async function roundUpdate<R, A>(id: string, def: UpdateDefinition<R, [A]>, arg: A, updateId?: string): Promise<R> {
+    try {
+      return await temporal.workflow.getHandle(roundWorkflowId(id)).executeUpdate(def, { args: [arg], ...(updateId ? { updateId } : {}) });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        const r = err.cause.details?.[0] as RoundRefusal | undefined;
+        if (r?.code === 'FORBIDDEN') throw forbidden(r.message);
+        if (r?.code === 'ROUND_CLOSED') throw conflict(r.message, { code: r.code });
+        // A refusal of the round's own rules depends on its state (its due date, whether it is open): 409.
+        throw conflict(err.cause.message, r?.field ? { errors: [{ field: `body.${r.field}`, message: r.message }] } : {});
+      }
+      if (err instanceof WorkflowNotFoundError) throw conflict(`Round ${id} has no running workflow (it is closed or was recorded, not run).`, { code: 'ROUND_CLOSED' });
+      if (isUnavailable(err)) throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });
+      throw err;
+    }
+  }
+
+  return {
+    /**
+     * A locality's report on many cells, all or nothing (`db/locality-cells.ts` validates inside the
+     * transaction that writes it); every bad cell is listed in `errors` with its field and cell.
+     */
+    report: (p: Principal, locality: string, body: z.output<typeof localityReportBody>) => reportCells(db, p, locality, body),
+
+    /** Opens an extra round (a round workflow) and returns it once the worker has recorded it. */
+    async openRound(p: Principal, body: z.output<typeof openRoundBody>): Promise<RoundRow> {
+      homeAffairs(p);
+      const today = vietnamDate(Date.now());
+      if (body.dueDate <= today) throw conflict('The due date must be after today.', { errors: [{ field: 'body.dueDate', message: `must be after ${today}` }] });
+      let id = body.id;
+      if (!id) {
+        const taken = new Set(await roundIdsLike(db, `extra-${today}`));
+        let n = 1;
+        while (taken.has(n === 1 ? `extra-${today}` : `extra-${today}-${n}`)) n++;
+        id = n === 1 ? `extra-${today}` : `extra-${today}-${n}`;
+      }
+      const taken = () => conflict(`Round ${id} already exists.`, { errors: [{ field: 'body.id', message: 'already exists' }] });
+      if (await getRound(db, id)) throw taken();
+      const started = await startRound(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, input: { kind: 'EXTRA', id, dueDate: body.dueDate, policy: roundPolicyFromConfig(config) } });
+      if (!started) throw taken();
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const round = await getRound(db, id);
+        if (round) return round;
+        if (Date.now() > deadline) throw unavailable(`Round ${id} was started but is not recorded yet; is the worker running?`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+
+    /** Moves an open round's due date later; reminders and the close are planned again. */
+    async extendRound(p: Principal, id: string, body: z.output<typeof extendRoundBody>, updateId?: string): Promise<RoundRow | null> {
+      const actor = homeAffairs(p);
+      await openRoundOrFail(id);
+      await roundUpdate(id, extendRoundUpdate, { actor, dueDate: body.dueDate, reason: body.reason }, updateId);
+      return getRound(db, id);
+    },
+
+    /** Closes an open round now; who reported is frozen. */
+    async closeRound(p: Principal, id: string, body: z.output<typeof closeRoundBody>, updateId?: string): Promise<RoundRow | null> {
+      const actor = homeAffairs(p);
+      await openRoundOrFail(id);
+      await roundUpdate(id, closeRoundUpdate, { actor, reason: body.reason }, updateId);
+      return getRound(db, id);
+    },
+  };
+}
+
+export type LocalityActions = ReturnType<typeof createLocalityActions>;

@@ -1,0 +1,126 @@
+import type { RoundRow } from '../../db/reporting-rounds';
+import { formatDate, formatNumber, localityNames } from '../i18n';
+import { ErrorSummary, Form, Layout, StatusTag, TextField, type FieldError } from '../layout';
+import { localityMessages } from '../messages/localities';
+import type { PageContext } from '../page-context';
+
+export interface RoundWithLocalities extends RoundRow {
+  /** Codes of the localities asked in the round that have not reported in it. */
+  notReported: string[];
+}
+
+/** A refused form on the page: which one, what was typed, and the errors beside its fields. */
+export interface RoundFormState {
+  form: string;
+  values: Record<string, string>;
+  errors: FieldError[];
+}
+
+export function RoundsPage(props: { ctx: PageContext; rounds: RoundWithLocalities[]; failed: RoundFormState | null; done: string | null }) {
+  const { ctx, rounds, failed } = props;
+  const { lang } = ctx;
+  const m = localityMessages[lang];
+  const errorsOf = (form: string) => (failed?.form === form ? failed.errors : []);
+  const valueOf = (form: string, field: string) => (failed?.form === form ? failed.values[field] : undefined);
+  return (
+    <Layout ctx={ctx} title={m.roundsTitle}>
+      <ErrorSummary ctx={ctx} errors={failed?.errors ?? []} />
+      {props.done && (
+        <div class="notice notice-success" role="status">
+          {props.done}
+        </div>
+      )}
+      <h1>{m.roundsTitle}</h1>
+      <p class="lead">{m.roundsLead}</p>
+      {rounds.length === 0 ? (
+        <p>{m.noRounds}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <caption class="visually-hidden">{m.roundsTitle}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{m.round}</th>
+                <th scope="col">{m.openedOn}</th>
+                <th scope="col">{m.dueDate}</th>
+                <th scope="col">{m.status}</th>
+                <th scope="col">{m.notReportedYet}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rounds.map((r) => (
+                <tr key={r.id} id={`round-${r.id}`}>
+                  <th scope="row">
+                    {r.id}
+                    <div class="muted">{m.kinds[r.kind] ?? r.kind}</div>
+                  </th>
+                  <td>{formatDate(lang, r.openedOn)}</td>
+                  <td>
+                    {formatDate(lang, r.dueDate)}
+                    {r.extensions > 0 && <div class="muted">{m.extendedTimes(formatNumber(lang, r.extensions))}</div>}
+                  </td>
+                  <td>
+                    <StatusTag status={r.status === 'OPEN' ? 'IMPLEMENTING' : 'WORKABLE'} label={r.status === 'OPEN' ? m.roundOpen : m.roundClosed} />
+                    {r.closedEarly && <div class="muted">{m.closedEarly}</div>}
+                    <div>
+                      <strong>{m.reportedOf(formatNumber(lang, r.reported), formatNumber(lang, r.total))}</strong>
+                    </div>
+                  </td>
+                  <td>
+                    {r.notReported.length === 0 ? (
+                      m.allReported
+                    ) : (
+                      <ul class="compact-list">
+                        {r.notReported.map((code) => (
+                          <li key={code}>{localityNames(lang, code).main}</li>
+                        ))}
+                      </ul>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <div class="columns">
+        <section class="panel" aria-labelledby="open-round-title">
+          <h2 id="open-round-title">{m.openExtraRound}</h2>
+          <Form ctx={ctx} action="/rounds">
+            <TextField name="open-dueDate" label={m.dueDate} hint={m.dueDateHint} value={valueOf('open', 'open-dueDate')} errors={errorsOf('open')} width="short" required />
+            <TextField name="open-id" label={m.roundId} hint={m.roundIdHint} value={valueOf('open', 'open-id')} errors={errorsOf('open')} />
+            <button type="submit" class="button">
+              {m.openRoundButton}
+            </button>
+          </Form>
+        </section>
+        {rounds
+          .filter((r) => r.status === 'OPEN')
+          .map((r) => {
+            const extend = `extend-${r.id}`;
+            const close = `close-${r.id}`;
+            return (
+              <section class="panel" key={r.id} aria-labelledby={`${extend}-title`}>
+                <h2 id={`${extend}-title`}>{m.extendRound(r.id)}</h2>
+                <Form ctx={ctx} action={`/rounds/${encodeURIComponent(r.id)}/extension`}>
+                  <TextField name={`${extend}-dueDate`} label={m.newDueDate} hint={m.dueDateHint} value={valueOf(extend, `${extend}-dueDate`)} errors={errorsOf(extend)} width="short" required />
+                  <TextField name={`${extend}-reason`} label={m.reason} value={valueOf(extend, `${extend}-reason`)} errors={errorsOf(extend)} required />
+                  <button type="submit" class="button">
+                    {m.extendButton}
+                  </button>
+                </Form>
+                <h3 id={`${close}-title`}>{m.closeRound(r.id)}</h3>
+                <Form ctx={ctx} action={`/rounds/${encodeURIComponent(r.id)}/close`}>
+                  <TextField name={`${close}-reason`} label={m.reason} hint={m.closeHint} value={valueOf(close, `${close}-reason`)} errors={errorsOf(close)} required />
+                  <button type="submit" class="button button-secondary">
+                    {m.closeButton}
+                  </button>
+                </Form>
+              </section>
+            );
+          })}
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,325 @@
+import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { LocalityActions } from '../../api/locality-actions';
+import { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody, obstacleCategory, cellState } from '../../api/locality-schemas';
+import { HttpProblem } from '../../api/problem';
+import { localityCode, ministryCode } from '../../api/schemas';
+import { reference } from '../../catalog/reference-data';
+import type { Db } from '../../db/client';
+import { localityTasks, matrixBottlenecks, matrixJson, type MatrixFilter } from '../../db/matrix';
+import { listRounds, localityRounds, roundLocalities } from '../../db/reporting-rounds';
+import { DELEGATION_LEVELS } from '../../domain/task';
+import type { Principal } from '../../domain/principal';
+import { formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
+import { requireRole } from '../guards';
+import type { FieldError } from '../layout';
+import { localityMessages, type LocalityMessages } from '../messages/localities';
+import { LocalityPage, type CellInput, type LocalityFilters } from '../pages/locality-page';
+import { MatrixPage, type MatrixCellRow, type MatrixPageFilters } from '../pages/matrix-page';
+import { RoundsPage, type RoundFormState, type RoundWithLocalities } from '../pages/rounds-page';
+import { MessagePage } from '../pages/sign-in-page';
+import { sendPage } from '../render';
+import { csrfValid, webLocals } from '../session';
+
+const PAGE_SIZE = 50;
+/** Rounds shown with who has not reported (the newest). */
+const ROUNDS_SHOWN = 24;
+/** Cells listed on the matrix page at most (the API's CSV has them all). */
+const CELLS_SHOWN = 300;
+
+const one = (req: Request, k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : undefined);
+const parsed = <T,>(schema: z.ZodType<T>, v: string | undefined): T | undefined => {
+  const r = schema.safeParse(v || undefined);
+  return r.success ? r.data : undefined;
+};
+
+function localityFilters(req: Request): LocalityFilters & { page: number } {
+  const page = Number(one(req, 'page') ?? '1');
+  return {
+    ministry: parsed(ministryCode, one(req, 'ministry')),
+    state: parsed(cellState, one(req, 'state')),
+    level: parsed(z.enum(DELEGATION_LEVELS), one(req, 'level')),
+    page: Number.isInteger(page) && page >= 1 && page <= 1000 ? page : 1,
+  };
+}
+
+/** The rows of one row's inputs in a posted report form, by task, in the order they came. */
+function postedCells(body: unknown): Map<string, CellInput> {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+  const out = new Map<string, CellInput>();
+  for (const key of Object.keys(b)) {
+    if (!key.startsWith('state-')) continue;
+    const task = key.slice('state-'.length);
+    out.set(task, { state: str(key), category: str(`category-${task}`), text: str(`text-${task}`) });
+  }
+  return out;
+}
+
+/** An error about `cells.<i>.<key>` (schema or application) beside that row's field, in the page's words. */
+function cellError(m: LocalityMessages, chosen: { task: string; input: CellInput }[], path: string, message: string): FieldError | null {
+  const hit = /^(?:body\.)?cells\.(\d+)(?:\.(\w+))?/.exec(path);
+  const row = hit ? chosen[Number(hit[1])] : undefined;
+  if (!hit || !row) return null;
+  const key = hit[2] ?? (message.includes('category') ? 'category' : message.includes('text') ? 'text' : 'state');
+  const obstacle = row.input.state === 'OBSTACLE';
+  const text =
+    key === 'category'
+      ? obstacle
+        ? m.errObstacleCategory
+        : m.errCategoryOnlyObstacle
+      : key === 'text'
+        ? obstacle && row.input.text.trim() !== ''
+          ? m.errTooLong
+          : m.errObstacleText
+        : key === 'task'
+          ? m.errTaskNotHere
+          : message;
+  return { field: `${key === 'task' ? 'state' : key}-${row.task}`, message: text };
+}
+
+function dedupe(errors: FieldError[]): FieldError[] {
+  return errors.filter((e, i) => errors.findIndex((x) => x.field === e.field) === i);
+}
+
+/** Which cells of the matrix a person may read on the page: Home Affairs all, a ministry those of its tasks, others none. */
+function cellScope(p: Principal | null): 'all' | { ministry: string } | 'none' {
+  if (p?.kind === 'home-affairs') return 'all';
+  if (p?.kind === 'ministry') return { ministry: p.code };
+  return 'none';
+}
+
+/**
+ * The localities' pages: a locality's tasks and cells with one form reporting on many at once, the
+ * reporting rounds for Home Affairs (open, extend, close early), and the matrix view. Every write goes
+ * through the same application code as the API (`api/locality-actions.ts`).
+ */
+export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): Router {
+  const { db, actions } = deps;
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 });
+
+  async function showLocality(
+    req: Request,
+    res: Response,
+    code: string,
+    failed: { values: Map<string, CellInput>; errors: FieldError[] } | null,
+    sent: { changed: number; unchanged: number } | null,
+    status = 200,
+  ) {
+    const { ctx } = webLocals(res);
+    const { page, ...filters } = localityFilters(req);
+    const [all, rounds] = await Promise.all([localityTasks(db, code, 'all'), localityRounds(db, code)]);
+    const matching = all.filter(
+      (r) =>
+        (!filters.ministry || r.leadMinistry === filters.ministry) &&
+        (!filters.state || (r.cell?.state ?? 'NOT_STARTED') === filters.state) &&
+        (!filters.level || (filters.level === 'both' ? r.level === 'both' : r.level === filters.level || r.level === 'both')),
+    );
+    const ministries = [...new Set(all.map((r) => r.leadMinistry))].sort();
+    sendPage(
+      res,
+      <LocalityPage
+        ctx={ctx}
+        data={{
+          locality: code,
+          filters,
+          ministries,
+          all,
+          rows: matching.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+          matching: matching.length,
+          page,
+          limit: PAGE_SIZE,
+          rounds,
+          failed,
+          sent,
+        }}
+      />,
+      status,
+    );
+  }
+
+  router.get('/locality', requireRole('locality'), async (req, res) => {
+    const p = webLocals(res).ctx.principal;
+    if (p?.kind !== 'locality') return;
+    const sent = /^(\d+)-(\d+)$/.exec(one(req, 'sent') ?? '');
+    await showLocality(req, res, p.code, null, sent ? { changed: Number(sent[1]), unchanged: Number(sent[2]) } : null);
+  });
+
+  /**
+   * One form, many cells: the rows with a new state become the cells of one report, checked by the
+   * API's schema and then by the same all-or-nothing report as POST /api/localities/{code}/report.
+   * Any error re-renders the page (422) with each error beside its cell; nothing is changed.
+   */
+  router.post('/locality/report', form, requireRole('locality'), async (req, res) => {
+    const { ctx } = webLocals(res);
+    const p = ctx.principal;
+    if (p?.kind !== 'locality') return;
+    if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+    const m = localityMessages[ctx.lang];
+    const values = postedCells(req.body);
+    const chosen = [...values].filter(([, v]) => v.state !== '').map(([task, input]) => ({ task, input }));
+    const fail = (errors: FieldError[]) => showLocality(req, res, p.code, { values, errors: dedupe(errors) }, null, 422);
+    if (chosen.length === 0) return fail([{ field: 'report', message: m.errNothingChosen }]);
+    const body = {
+      cells: chosen.map(({ task, input }) => ({
+        task,
+        state: input.state,
+        ...(input.category ? { category: input.category } : {}),
+        ...(input.text.trim() ? { text: input.text } : {}),
+      })),
+    };
+    const checked = localityReportBody.safeParse(body);
+    if (!checked.success) {
+      const errors = checked.error.issues.map(
+        (i) => cellError(m, chosen, i.path.join('.'), i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message) ?? { field: 'report', message: i.message },
+      );
+      return fail(errors);
+    }
+    try {
+      const result = await actions.report(p, p.code, checked.data);
+      const { page, ...filters } = localityFilters(req);
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries({ ...filters, page: page > 1 ? String(page) : undefined })) if (v) q.set(k, String(v));
+      q.set('sent', `${result.changed}-${result.unchanged}`);
+      res.redirect(303, `/locality?${q.toString()}`);
+    } catch (err) {
+      if (!(err instanceof HttpProblem) || err.status >= 500) throw err;
+      const listed = (err.extra.errors as { field: string; message: string }[] | undefined) ?? [];
+      const errors = listed.map((e) => cellError(m, chosen, e.field, e.message) ?? { field: 'report', message: err.extra.code === 'ROUND_CLOSED' ? m.errRoundClosed : e.message });
+      return fail(errors.length > 0 ? errors : [{ field: 'report', message: err.message }]);
+    }
+  });
+
+  async function showRounds(res: Response, failed: RoundFormState | null, done: string | null, status = 200) {
+    const { ctx } = webLocals(res);
+    const rounds = await listRounds(db);
+    const withLocalities: RoundWithLocalities[] = await Promise.all(
+      rounds.slice(0, ROUNDS_SHOWN).map(async (r) => ({ ...r, notReported: (await roundLocalities(db, r.id)).filter((l) => l.reportedAt === null).map((l) => l.code) })),
+    );
+    sendPage(res, <RoundsPage ctx={ctx} rounds={withLocalities} failed={failed} done={done} />, status);
+  }
+
+  router.get('/rounds', requireRole('home-affairs'), async (req, res) => {
+    const { ctx } = webLocals(res);
+    const m = localityMessages[ctx.lang];
+    const id = one(req, 'round') ?? '';
+    const done = one(req, 'done');
+    const text = done === 'opened' ? m.roundOpened(id) : done === 'extended' ? m.roundExtended(id) : done === 'closed' ? m.roundClosedDone(id) : null;
+    await showRounds(res, null, text);
+  });
+
+  /** A round form: CSRF, the API's schema, then the shared action; a refusal goes beside its field. */
+  function roundForm<S extends z.ZodType>(
+    path: string,
+    pick: (req: Request) => { form: string; spec: FormSpec },
+    schema: S,
+    run: (p: Principal, req: Request, body: z.output<S>) => Promise<{ id: string; done: string }>,
+    refusalText: (m: LocalityMessages, field: string) => string | null,
+  ) {
+    router.post(path, form, requireRole('home-affairs'), async (req, res) => {
+      const { ctx } = webLocals(res);
+      if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+      const p = ctx.principal;
+      if (!p) return;
+      const m = localityMessages[ctx.lang];
+      const chosen = pick(req);
+      const values = formValues(req.body, chosen.spec);
+      const fail = (errors: FieldError[]) => showRounds(res, { form: chosen.form, values, errors }, null, 422);
+      const built = formToBody(ctx.t, chosen.spec, values);
+      const checked = schemaErrors(ctx.t, chosen.spec, schema, built.body);
+      const errors = [...built.errors, ...checked.errors.filter((e) => !built.errors.some((b) => b.field === e.field))];
+      if (errors.length > 0 || checked.data === undefined) return fail(errors);
+      try {
+        const { id, done } = await run(p, req, checked.data);
+        res.redirect(303, `/rounds?done=${done}&round=${encodeURIComponent(id)}`);
+      } catch (err) {
+        const formErrors = problemErrors(ctx.t, chosen.spec, err);
+        if (!formErrors) throw err;
+        const listed = err instanceof HttpProblem ? ((err.extra.errors as { field: string }[] | undefined) ?? []) : [];
+        // The application's refusal, in the page's words where it names a field.
+        for (const e of formErrors) {
+          const field = Object.entries(chosen.spec).find(([name]) => name === e.field)?.[1].path;
+          const own = field && listed.some((l) => l.field === `body.${field}`) ? refusalText(m, field) : null;
+          if (own) e.message = own;
+        }
+        return fail(formErrors);
+      }
+    });
+  }
+
+  roundForm(
+    '/rounds',
+    () => ({ form: 'open', spec: { 'open-dueDate': { kind: 'date', path: 'dueDate', required: true }, 'open-id': { kind: 'text', path: 'id' } } }),
+    openRoundBody,
+    async (p, _req, body) => ({ id: (await actions.openRound(p, body)).id, done: 'opened' }),
+    (m, field) => (field === 'dueDate' ? m.errDueAfterToday : field === 'id' ? m.errRoundIdTaken : null),
+  );
+
+  const roundIdOf = (req: Request) => String(req.params.id);
+  roundForm(
+    '/rounds/:id/extension',
+    (req) => {
+      const f = `extend-${roundIdOf(req)}`;
+      return { form: f, spec: { [`${f}-dueDate`]: { kind: 'date', path: 'dueDate', required: true }, [`${f}-reason`]: { kind: 'text', path: 'reason', required: true } } };
+    },
+    extendRoundBody,
+    async (p, req, body) => {
+      await actions.extendRound(p, roundIdOf(req), body);
+      return { id: roundIdOf(req), done: 'extended' };
+    },
+    (m, field) => (field === 'dueDate' ? m.errDueLater : null),
+  );
+
+  roundForm(
+    '/rounds/:id/close',
+    (req) => {
+      const f = `close-${roundIdOf(req)}`;
+      return { form: f, spec: { [`${f}-reason`]: { kind: 'text', path: 'reason', required: true } } };
+    },
+    closeRoundBody,
+    async (p, req, body) => {
+      await actions.closeRound(p, roundIdOf(req), body);
+      return { id: roundIdOf(req), done: 'closed' };
+    },
+    () => null,
+  );
+
+  router.get('/matrix', async (req, res) => {
+    const { ctx } = webLocals(res);
+    const scope = cellScope(ctx.principal);
+    const filters: MatrixPageFilters = {
+      locality: parsed(localityCode, one(req, 'locality')),
+      ministry: parsed(ministryCode, one(req, 'ministry')),
+      category: parsed(obstacleCategory, one(req, 'category')),
+      state: parsed(cellState, one(req, 'state')),
+    };
+    const aggregateFilter: MatrixFilter = { locality: filters.locality, ministry: filters.ministry };
+    const narrowed = Boolean(filters.locality || filters.ministry || filters.category || filters.state);
+    const [aggregates, cells] = await Promise.all([
+      matrixBottlenecks(db, aggregateFilter),
+      scope !== 'none' && (narrowed || scope !== 'all')
+        ? matrixJson(db, { ...filters, ...(typeof scope === 'object' ? { visibleToMinistry: scope.ministry } : {}) }).then((r) => ({
+            items: (JSON.parse(r.itemsJson) as MatrixCellRow[]).slice(0, CELLS_SHOWN),
+            total: r.total,
+          }))
+        : Promise.resolve(null),
+    ]);
+    sendPage(
+      res,
+      <MatrixPage
+        ctx={ctx}
+        data={{
+          filters,
+          aggregates,
+          cells,
+          mayReadCells: scope !== 'none',
+          ministries: reference.ministries.filter((x) => x.delegates).map((x) => x.code),
+          localities: reference.localities.map((l) => l.code),
+        }}
+      />,
+    );
+  });
+
+  return router;
+}
