@@ -6,7 +6,7 @@ import { listRounds } from '../../db/reporting-rounds';
 import { addDays, vietnamDate } from '../../domain/dates';
 import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
 import { uid } from '../support/harness';
-import { startPagesStack, type PagesStack } from './support';
+import { checkAndShoot, signInWithToken, startPagesStack, type PagesStack } from './support';
 
 let s: PagesStack;
 let browser: Browser;
@@ -28,24 +28,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function signInWithToken(page: Page, token: string): Promise<void> {
-  await page.goto(`${s.origin}/sign-in`);
-  await page.fill('#token', token);
-  await page.click('form[action="/sign-in/token"] button[type=submit]');
-  await page.waitForLoadState();
-}
 
-/** Checks the page with axe and saves it in Vietnamese, then in English, and comes back to Vietnamese. */
-async function checkAndShoot(page: Page, name: string): Promise<void> {
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  const back = new URL(page.url());
-  await page.goto(`${back.origin}/language/en?next=${encodeURIComponent(back.pathname + back.search)}`);
-  expect(await page.getAttribute('html', 'lang')).toBe('en');
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  await page.goto(`${back.origin}/language/vi?next=${encodeURIComponent(back.pathname + back.search)}`);
-}
 
 /** What Ha Noi's cells hold, and how many events each has: what "nothing changed" is checked against. */
 async function hanoiCells() {
@@ -58,7 +41,7 @@ const nowOf = (page: Page, task: string) => page.locator(`[id="row-${task}"] .ce
 describe('a locality reports on many tasks at once', () => {
   it('when an officer opens the page, then it shows the tasks that apply, each cell, and the current round not yet reported', async () => {
     const { context, page } = await newVisitor(browser);
-    await signInWithToken(page, s.tokens['locality:HNI']);
+    await signInWithToken(page, s.origin, s.tokens['locality:HNI']);
     await page.waitForURL(/\/locality$/);
     await expect(page.locator('h1').textContent()).resolves.toBe('Nhiệm vụ tại Hà Nội');
     const round = await page.locator('#current-round').textContent();
@@ -81,7 +64,7 @@ describe('a locality reports on many tasks at once', () => {
 
   it('when the report has a bad cell, then every error shows beside its cell, what was typed is kept, and no cell changes; fixed, the whole report is taken', async () => {
     const { context, page } = await newVisitor(browser);
-    await signInWithToken(page, s.tokens['locality:HNI']);
+    await signInWithToken(page, s.origin, s.tokens['locality:HNI']);
     await page.waitForURL(/\/locality$/);
     const before = await hanoiCells();
 
@@ -143,7 +126,7 @@ describe('a locality reports on many tasks at once', () => {
 describe('Home Affairs runs the rounds', () => {
   it('when Home Affairs opens the rounds page, then each round shows how many reported and who has not; bad forms change nothing; good ones open, extend and close', async () => {
     const { context, page } = await newVisitor(browser);
-    await signInWithToken(page, s.tokens['home-affairs']);
+    await signInWithToken(page, s.origin, s.tokens['home-affairs']);
     await page.goto(`${s.origin}/dashboard`);
     await page.click('a[href="/rounds"] >> nth=-1');
     await page.waitForURL(/\/rounds$/);
@@ -213,7 +196,7 @@ describe('Home Affairs runs the rounds', () => {
 describe('the matrix view', () => {
   it('when Home Affairs reads it, then obstacles show by category, ministry and locality, and a locality filter lists its cells with who changed them', async () => {
     const { context, page } = await newVisitor(browser);
-    await signInWithToken(page, s.tokens['home-affairs']);
+    await signInWithToken(page, s.origin, s.tokens['home-affairs']);
     await page.goto(`${s.origin}/matrix`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Ma trận nhiệm vụ × địa phương');
     await expect(page.locator('#by-category ~ table').first().textContent()).resolves.toContain('Nhân lực');
@@ -227,7 +210,7 @@ describe('the matrix view', () => {
 
   it('when a ministry reads it, then it sees the cells of its own tasks only', async () => {
     const { context, page } = await newVisitor(browser);
-    await signInWithToken(page, s.tokens['ministry:BYT']);
+    await signInWithToken(page, s.origin, s.tokens['ministry:BYT']);
     await page.goto(`${s.origin}/matrix?locality=HNI`);
     const tasks = await page.locator('#cells ~ div tbody tr td:first-child').allTextContents();
     expect(tasks.sort()).toEqual([s.tasks.adjustment, s.tasks.coordinated].sort());

@@ -114,44 +114,31 @@ function StateCounts(props: { ctx: PageContext; all: LocalityTaskRow[]; filters:
   );
 }
 
+/** One filter of a GET form: a labelled choice, "any" first. */
+export function FilterSelect(props: { id: string; name: string; label: string; any: string; value: string | undefined; options: { value: string; label: string }[] }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={props.name}>
+        <option value="">{props.any}</option>
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value} selected={props.value === o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function Filters(props: { ctx: PageContext; filters: LocalityFilters; ministries: string[] }) {
   const { ctx, filters } = props;
   const m = localityMessages[ctx.lang];
   return (
     <form method="get" action="/locality#tasks" class="filters" role="search" aria-label={m.filterTasks}>
-      <div class="field">
-        <label for="filter-ministry">{m.ministry}</label>
-        <select id="filter-ministry" name="ministry">
-          <option value="">{m.any}</option>
-          {props.ministries.map((code) => (
-            <option key={code} value={code} selected={filters.ministry === code}>
-              {ministryNames(ctx.lang, code).main}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="filter-state">{m.cellState}</label>
-        <select id="filter-state" name="state">
-          <option value="">{m.any}</option>
-          {CELL_STATES.map((s) => (
-            <option key={s} value={s} selected={filters.state === s}>
-              {m.cellStates[s]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="filter-level">{m.level}</label>
-        <select id="filter-level" name="level">
-          <option value="">{m.any}</option>
-          {(['province', 'commune', 'both'] as const).map((l) => (
-            <option key={l} value={l} selected={filters.level === l}>
-              {m.levels[l]}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect id="filter-ministry" name="ministry" label={m.ministry} any={m.any} value={filters.ministry} options={props.ministries.map((code) => ({ value: code, label: ministryNames(ctx.lang, code).main }))} />
+      <FilterSelect id="filter-state" name="state" label={m.cellState} any={m.any} value={filters.state} options={CELL_STATES.map((st) => ({ value: st, label: m.cellStates[st] }))} />
+      <FilterSelect id="filter-level" name="level" label={m.level} any={m.any} value={filters.level} options={(['province', 'commune', 'both'] as const).map((l) => ({ value: l, label: m.levels[l] ?? l }))} />
       <div>
         <button type="submit" class="button">
           {m.filter}

@@ -5,6 +5,7 @@ import { Layout, StatusTag } from '../layout';
 import { categoryName, localityMessages } from '../messages/localities';
 import type { PageContext } from '../page-context';
 import { listHref } from '../filters';
+import { FilterSelect } from './locality-page';
 
 export interface MatrixPageFilters {
   locality?: string;
@@ -65,50 +66,10 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
       {!data.mayReadCells && <p>{m.matrixLeadPublic}</p>}
 
       <form method="get" action="/matrix#cells" class="filters" role="search" aria-label={m.matrixTitle}>
-        <div class="field">
-          <label for="filter-locality">{m.locality}</label>
-          <select id="filter-locality" name="locality">
-            <option value="">{m.any}</option>
-            {data.localities.map((code) => (
-              <option key={code} value={code} selected={f.locality === code}>
-                {localityNames(lang, code).main}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="filter-ministry">{m.ministry}</label>
-          <select id="filter-ministry" name="ministry">
-            <option value="">{m.any}</option>
-            {data.ministries.map((code) => (
-              <option key={code} value={code} selected={f.ministry === code}>
-                {ministryNames(lang, code).main}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="filter-state">{m.cellState}</label>
-          <select id="filter-state" name="state">
-            <option value="">{m.any}</option>
-            {CELL_STATES.map((s) => (
-              <option key={s} value={s} selected={f.state === s}>
-                {m.cellStates[s]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="filter-category">{m.category}</label>
-          <select id="filter-category" name="category">
-            <option value="">{m.any}</option>
-            {OBSTACLE_CATEGORIES.map((c) => (
-              <option key={c} value={c} selected={f.category === c}>
-                {categoryName(lang, c)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="filter-locality" name="locality" label={m.locality} any={m.any} value={f.locality} options={data.localities.map((code) => ({ value: code, label: localityNames(lang, code).main }))} />
+        <FilterSelect id="filter-ministry" name="ministry" label={m.ministry} any={m.any} value={f.ministry} options={data.ministries.map((code) => ({ value: code, label: ministryNames(lang, code).main }))} />
+        <FilterSelect id="filter-state" name="state" label={m.cellState} any={m.any} value={f.state} options={CELL_STATES.map((st) => ({ value: st, label: m.cellStates[st] }))} />
+        <FilterSelect id="filter-category" name="category" label={m.category} any={m.any} value={f.category} options={OBSTACLE_CATEGORIES.map((c) => ({ value: c, label: categoryName(lang, c) }))} />
         <div>
           <button type="submit" class="button">
             {m.filter}
