@@ -11,11 +11,15 @@ import { roundPolicyFromConfig } from '../temporal/round-client';
 import type { Stack } from '../stack/stack';
 import { summary, timed } from './stats';
 
+/** Rounds kept open at once for the memory figure. */
+const ROUNDS_OPEN = 12;
+
 export interface LocalityFigures {
   report: { cells: number; firstMs: number; resendMs: number; allLocalitiesSeconds: number };
   matrix: { cells: number; ministryFirstMs: number; ministryP50: number; ministryP95: number; localityFirstMs: number; localityP50: number; localityP95: number; ministryCells: number; localityCells: number };
   csv: { cells: number; p50Ms: number; maxMs: number; bytes: number };
   storm: { localities: number; sent: number; outboxRows: number; outboxFiles: number; seconds: number };
+  memory: { roundsOpen: number; rssMB: number; heapUsedMB: number };
 }
 
 /**
@@ -115,7 +119,18 @@ export async function benchLocalities(stack: Stack, cfg: Config, dataDir: string
   const outboxRows = Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM notifications WHERE round_id = $1 AND status = 'SENT'`, [stormRound])).rows[0]?.n ?? 0);
   const outboxFiles = fs.readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.startsWith(`round.${stormRound}`)).length;
 
+  log(`7. worker memory with ${ROUNDS_OPEN} rounds running`);
+  // A year of monthly rounds left open at once (far more than ever run together), each a round
+  // workflow waiting on its reminder timers in the worker, after the reports and the storm above.
+  const openNow = Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM reporting_rounds WHERE status = 'OPEN'`)).rows[0]?.n ?? 0);
+  for (let i = openNow; i < ROUNDS_OPEN; i++) await open(`bench-mem-${i}-${Date.now()}`);
+  const roundsOpen = Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM reporting_rounds WHERE status = 'OPEN'`)).rows[0]?.n ?? 0);
+  // The benchmark's stack runs the worker and the API in this one process: its RSS bounds the worker's.
+  (globalThis as { gc?: () => void }).gc?.();
+  const mem = process.memoryUsage();
+
   return {
+    memory: { roundsOpen, rssMB: Math.round(mem.rss / 2 ** 20), heapUsedMB: Math.round(mem.heapUsed / 2 ** 20) },
     report: { cells: tasks.length, firstMs: Math.round(first.ms), resendMs: Math.round(resend.ms), allLocalitiesSeconds: Math.round(allLocalitiesSeconds * 100) / 100 },
     matrix: { cells: lines, ministryFirstMs: ministry.first, localityFirstMs: locality.first, ministryP50: ministry.p50, ministryP95: ministry.p95, localityP50: locality.p50, localityP95: locality.p95, ministryCells: ministry.total, localityCells: locality.total },
     csv: { cells: lines, p50Ms: summary(csvMs).p50, maxMs: summary(csvMs).max, bytes },
@@ -130,7 +145,7 @@ export function localityResults(f: LocalityFigures): {
   anchor: null;
   ratio: null;
   target: string;
-  id: 'localityReport' | 'matrix' | 'matrixCsv' | 'roundStorm';
+  id: 'localityReport' | 'matrix' | 'matrixCsv' | 'roundStorm' | 'roundMemory';
   note: string;
 }[] {
   return [
@@ -169,6 +184,15 @@ export function localityResults(f: LocalityFigures): {
       target: 'every locality reminded once, < 10 s',
       id: 'roundStorm',
       note: 'the round workflow\'s sendRoundNotices activity for a round nobody answered; outbox row then .eml file per locality (embedded default e-mail)',
+    },
+    {
+      name: `worker memory with ${f.memory.roundsOpen} rounds running`,
+      figure: f.memory,
+      anchor: null,
+      ratio: null,
+      target: 'RSS < 1 GB',
+      id: 'roundMemory',
+      note: 'RSS of the benchmark process, which hosts the worker and the API together (an upper bound of the worker alone), after every report above, the CSV reads and the storm, with that many round workflows open and waiting on their timers',
     },
   ];
 }

@@ -61,6 +61,7 @@ const CHECKS = {
   matrix: { everyRun: false, met: (f: Figures) => (f.ministryP50 as number) < 50 && (f.localityP50 as number) < 50 },
   matrixCsv: { everyRun: false, met: (f: Figures) => f.cells === 32266 && (f.p50Ms as number) < 2000 },
   roundStorm: { everyRun: true, met: (f: Figures) => f.sent === f.localities && f.outboxRows === f.localities && f.outboxFiles === f.localities && (f.seconds as number) < 10 },
+  roundMemory: { everyRun: false, met: (f: Figures) => (f.rssMB as number) < 1024 },
 };
 
 interface Run {
