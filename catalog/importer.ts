@@ -6,10 +6,11 @@ import { isCalendarDate, vietnamDate } from '../domain/dates';
 import { isBlankText, unstorableReason } from '../domain/storable-text';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
 import type { Db } from '../db/client';
-import { catalogFieldsOf, countPersisted } from '../db/tasks';
+import { catalogFieldsOf, countPersisted, setApplicability } from '../db/tasks';
 import { startTaskWorkflow } from '../temporal/task-client';
 import { definitionUpdate, taskWorkflowId } from '../workflows/messages';
 import { parseCsv } from './csv';
+import { reference } from './reference-data';
 
 /** The bundled catalog (illustrative rows; README "The catalog"). */
 export const CATALOG_FILE = path.resolve(__dirname, 'tasks.csv');
@@ -73,13 +74,23 @@ const rowSchema = z.object({
     .trim()
     .optional()
     .refine((s) => s === undefined || s === '' || isCalendarDate(s), 'status_since must be a date YYYY-MM-DD'),
+  // Optional column: the localities the task applies to, ";"-separated codes (empty or absent: all of them).
+  applies_to: z
+    .string()
+    .optional()
+    .transform((s) => (s ?? '').split(';').map((x) => x.trim()).filter(Boolean)),
 });
+
+/** A catalog row: the task's definition and where it applies (absent: every locality). */
+export type CatalogTask = TaskDefinition & { appliesTo?: string[] };
+
+const ALL_LOCALITIES = new Set(reference.localities.map((l) => l.code));
 
 /**
  * Validates every row of a catalog CSV before anything is imported; reports every bad row with its
  * line number. `knownMinistries` are the codes a lead or coordinating ministry may have.
  */
-export function validateCatalog(text: string, knownMinistries: Set<string>): { tasks: TaskDefinition[]; errors: RowError[] } {
+export function validateCatalog(text: string, knownMinistries: Set<string>, knownLocalities: ReadonlySet<string> = ALL_LOCALITIES): { tasks: CatalogTask[]; errors: RowError[] } {
   const records = parseCsv(text);
   const errors: RowError[] = [];
   const header = records.shift();
@@ -88,7 +99,7 @@ export function validateCatalog(text: string, knownMinistries: Set<string>): { t
   const missing = CATALOG_COLUMNS.filter((c) => !names.includes(c));
   if (missing.length > 0) return { tasks: [], errors: [{ line: header.line, reason: `missing column(s): ${missing.join(', ')}` }] };
 
-  const tasks: TaskDefinition[] = [];
+  const tasks: CatalogTask[] = [];
   const seen = new Map<string, number>();
   for (const rec of records) {
     if (rec.fields.length !== names.length) {
@@ -110,6 +121,10 @@ export function validateCatalog(text: string, knownMinistries: Set<string>): { t
     if (r.initial_status === 'FEASIBLE' && r.initial_due_date !== '') problems.push('a FEASIBLE task has no initial_due_date');
     if (r.status_since && r.status_since > vietnamDate(Date.now())) problems.push(`status_since ${r.status_since} is later than today`);
     if (r.status_since && r.status_since < EARLIEST_STATUS_SINCE) problems.push(`status_since ${r.status_since} is before ${EARLIEST_STATUS_SINCE}`);
+    const unknown = r.applies_to.filter((c) => !knownLocalities.has(c));
+    if (unknown.length > 0) problems.push(`applies_to names unknown locality ${unknown.join(', ')} (codes such as HNI, HCM; see catalog/reference.json)`);
+    const twice = r.applies_to.filter((c, i) => r.applies_to.indexOf(c) !== i);
+    if (twice.length > 0) problems.push(`applies_to lists ${[...new Set(twice)].join(', ')} twice`);
     const first = seen.get(r.code);
     if (first !== undefined) problems.push(`duplicate code ${r.code} (first on line ${first})`);
     else seen.set(r.code, rec.line);
@@ -129,6 +144,8 @@ export function validateCatalog(text: string, knownMinistries: Set<string>): { t
       focalPoint: { name: r.focal_point_name, email: r.focal_point_email },
       dueDate: r.initial_due_date === '' ? null : r.initial_due_date,
       ...(r.status_since ? { statusSince: r.status_since } : {}),
+      // Every locality listed is the same as none: the task applies everywhere.
+      ...(r.applies_to.length > 0 && !(r.applies_to.length === knownLocalities.size && [...knownLocalities].every((c) => r.applies_to.includes(c))) ? { appliesTo: [...r.applies_to].sort() } : {}),
     });
   }
   return { tasks, errors };
@@ -159,7 +176,7 @@ export async function importTasks(opts: {
   temporal: Client;
   taskQueue: string;
   policy: DeadlinePolicy;
-  tasks: TaskDefinition[];
+  tasks: CatalogTask[];
   update?: boolean;
   concurrency?: number;
   /** The client shares its NativeConnection with a worker on `taskQueue` in this process (npm start, the benchmark). */
@@ -184,7 +201,7 @@ export async function importTasks(opts: {
     let next = 0;
     const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 16) }, async () => {
       while (next < todo.length) {
-        const task = todo[next++] as TaskDefinition;
+        const { appliesTo: _where, ...task } = todo[next++] as CatalogTask;
         const started = await startTaskWorkflow(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' }, eager: opts.eagerStart });
         if (started) result.started++;
         else result.existing++;
@@ -218,6 +235,15 @@ export async function importTasks(opts: {
       if (Date.now() > deadline) throw new Error(`only ${persisted} of ${codes.length} imported tasks were persisted after ${waitMs / 1000} s; is the worker running?`);
       await new Promise((r) => setTimeout(r, 100));
     }
+
+    // Where each task applies is a column of the read model (the matrix and the reports read it): set
+    // for the new tasks, and with `update` for existing ones whose list changed. Idempotent.
+    const whereOf = (t: CatalogTask) => (t.appliesTo && t.appliesTo.length > 0 ? t.appliesTo : null);
+    const sameWhere = (a: string[] | null, b: readonly string[] | null | undefined) => (a ?? []).join(';') === (b && b.length > 0 ? [...b].sort().join(';') : '');
+    const applicability = tasks
+      .filter((t) => (existing.has(t.code) ? opts.update && !sameWhere(whereOf(t), existing.get(t.code)?.appliesTo) : whereOf(t) !== null))
+      .map((t) => ({ code: t.code, appliesTo: whereOf(t) }));
+    if (applicability.length > 0) await setApplicability(db, applicability);
   } finally {
     clearInterval(ticker);
   }

@@ -215,7 +215,21 @@ export async function allTaskCodes(db: Db): Promise<string[]> {
 
 /** The catalog fields of the tasks among `codes` that exist (the importer compares them). */
 export async function catalogFieldsOf(db: Db, codes: string[]) {
-  return db.prisma.task.findMany({ where: { code: { in: codes } }, select: { code: true, title: true, sector: true, legalBasis: true, level: true } });
+  return db.prisma.task.findMany({ where: { code: { in: codes } }, select: { code: true, title: true, sector: true, legalBasis: true, level: true, appliesTo: true } });
+}
+
+/**
+ * Where tasks apply (null: every locality), from the catalog. Moves `updated_at` of the tasks it
+ * changes, so the matrix's cached answers are dropped (db/matrix.ts matrixGeneration).
+ */
+export async function setApplicability(db: Db, rows: { code: string; appliesTo: string[] | null }[]): Promise<number> {
+  const { rowCount } = await db.pool.query(
+    `UPDATE tasks t SET applies_to = r.applies_to, updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(code text, applies_to text[])
+      WHERE t.code = r.code AND t.applies_to IS DISTINCT FROM r.applies_to`,
+    [JSON.stringify(rows.map((r) => ({ code: r.code, applies_to: r.appliesTo })))],
+  );
+  return rowCount ?? 0;
 }
 
 /** How many of `codes` have a task row. */

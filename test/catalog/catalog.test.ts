@@ -52,6 +52,38 @@ describe('the bundled catalog', () => {
   });
 });
 
+describe('where a task applies (applies_to)', () => {
+  const head = 'code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,applies_to';
+  const all = reference.localities.map((l) => l.code).join(';');
+
+  it('when a row names some localities, then the task applies there only; empty or all 34 means everywhere', () => {
+    const rows = [head, 'A-1,A,Health,,province,BYT,,FEASIBLE,,,,HNI; HCM', 'A-2,B,Health,,both,BYT,,FEASIBLE,,,,', `A-3,C,Health,,commune,BYT,,FEASIBLE,,,,${all}`];
+    const { tasks, errors } = validateCatalog(rows.join('\n'), ministries);
+    expect(errors).toEqual([]);
+    expect(tasks.map((t) => [t.code, t.level, t.appliesTo])).toEqual([
+      ['A-1', 'province', ['HCM', 'HNI']],
+      ['A-2', 'both', undefined],
+      ['A-3', 'commune', undefined],
+    ]);
+  });
+
+  it('when applies_to names an unknown locality or one twice, or the level is not province, commune or both, then the row is refused, saying which', () => {
+    const rows = [head, 'B-1,A,Health,,province,BYT,,FEASIBLE,,,,HNI;XYZ', 'B-2,B,Health,,province,BYT,,FEASIBLE,,,,HNI;HNI', 'B-3,C,Health,,district,BYT,,FEASIBLE,,,,HNI', 'B-4,D,Health,,province,BYT,,FEASIBLE,,,,hni'];
+    const { tasks, errors } = validateCatalog(rows.join('\n'), ministries);
+    expect(tasks).toEqual([]);
+    expect(errors.map((e) => [e.line, e.code])).toEqual([
+      [2, 'B-1'],
+      [3, 'B-2'],
+      [4, 'B-3'],
+      [5, 'B-4'],
+    ]);
+    expect(errors[0]?.reason).toContain('applies_to names unknown locality XYZ');
+    expect(errors[1]?.reason).toContain('applies_to lists HNI twice');
+    expect(errors[2]?.reason).toContain('level must be one of province, commune, both');
+    expect(errors[3]?.reason).toContain('unknown locality hni');
+  });
+});
+
 describe('validation of an import file', () => {
   const header = 'code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email';
   const bad = [
@@ -156,5 +188,19 @@ describe('importing the whole catalog', () => {
     const row = await db.prisma.task.findUniqueOrThrow({ where: { code: changed[0]?.code } });
     expect(row.title).toMatch(/\(revised\)$/);
     expect(await db.prisma.auditEvent.count({ where: { taskCode: row.code, kind: 'DEFINITION_UPDATED' } })).toBe(1);
+
+    // applies_to: set for new tasks; with --update, changed for existing ones; the matrix follows.
+    const [p1, p2] = [changed[1] as (typeof tasks)[number], changed[2] as (typeof tasks)[number]];
+    const placed = changed.map((t) => (t === p1 ? { ...t, appliesTo: ['HNI', 'HPG'] } : t === p2 ? { ...t, appliesTo: ['CMU'] } : t));
+    await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: placed });
+    const where = async (code: string) => (await db.sql.query<{ a: string[] | null }>('SELECT applies_to AS a FROM tasks WHERE code = $1', [code])).rows[0]?.a;
+    expect(await where(p1.code)).toBeNull();
+    await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: placed, update: true });
+    expect(await where(p1.code)).toEqual(['HNI', 'HPG']);
+    expect(await where(p2.code)).toEqual(['CMU']);
+    const cells = (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks t JOIN localities l ON (t.applies_to IS NULL OR l.code = ANY(t.applies_to)) WHERE t.code = $1`, [p1.code])).rows[0]?.n;
+    expect(cells).toBe(2);
+    await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: changed, update: true });
+    expect(await where(p1.code)).toBeNull();
   });
 });
