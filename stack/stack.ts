@@ -21,6 +21,7 @@ import { readOrCreateSecret, startEmbeddedPostgres, type RunningPostgres } from 
 import { runtimeFile } from '../embedded/runtime-target';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
 import { ensureEmbeddedPortsFree } from '../embedded/ports';
+import { claimDataDir } from '../embedded/data-dir-claim';
 import { startTemporalDevServer, type RunningTemporal } from '../embedded/temporal-dev-server';
 import { policyFromConfig } from '../temporal/task-client';
 import { ensureMonthlyRoundSchedule, roundPolicyFromConfig } from '../temporal/round-client';
@@ -69,6 +70,10 @@ export async function startServices(cfg: Config, log: (line: string) => void, st
     ...(cfg.PORT === 0 ? [] : [{ port: cfg.PORT, host: cfg.HOST, setting: 'PORT' }]),
   ]);
   fs.mkdirSync(cfg.dataDir, { recursive: true });
+  if (!cfg.DATABASE_URL || !cfg.TEMPORAL_ADDRESS) {
+    const release = claimDataDir(cfg.dataDir);
+    stops.push(async () => release());
+  }
 
   let ownerUrl = cfg.DATABASE_URL;
   if (!ownerUrl) {
