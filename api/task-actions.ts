@@ -7,12 +7,21 @@ import type { Principal } from '../domain/principal';
 import type { Db } from '../db/client';
 import { knownMinistryCodes, localityExists } from '../db/reference-data';
 import { getTask, type ApiTask } from '../db/tasks';
-import { assignmentUpdate, deadlineUpdate, localityReportUpdate, milestoneUpdate, transitionUpdate } from '../workflows/messages';
+import {
+  assignmentUpdate,
+  deadlineUpdate,
+  extensionDecisionUpdate,
+  extensionRequestUpdate,
+  holdUpUpdate,
+  localityReportUpdate,
+  milestoneUpdate,
+  transitionUpdate,
+} from '../workflows/messages';
 import { actorOf } from './auth';
 import type { ListCache } from './list-cache';
 import { reportCells } from './locality-actions';
 import { HttpProblem, forbidden, notFound, unprocessable } from './problem';
-import type { assignmentBody, deadlineBody, milestoneBody, reportBody, transitionBody } from './schemas';
+import type { assignmentBody, deadlineBody, extensionDecisionBody, extensionRequestBody, holdUpBody, milestoneBody, reportBody, transitionBody } from './schemas';
 import { runTaskUpdate } from './task-commands';
 
 /**
@@ -28,9 +37,20 @@ export interface PermittedActions {
   deadline: boolean;
   /** The locality this principal may report for, or null. */
   reportFor: string | null;
+  /** The lead ministry may ask for a later due date (none is waiting yet). */
+  requestExtension: boolean;
+  /** Home Affairs may approve or refuse the waiting request. */
+  decideExtension: boolean;
+  /** Home Affairs or the lead may record that another ministry holds the task up. */
+  holdUp: boolean;
+  /** ... and release it by hand. */
+  releaseHoldUp: boolean;
 }
 
-export function permittedActions(p: Principal | null, task: Pick<ApiTask, 'status' | 'leadMinistry' | 'coordinatingMinistries'>): PermittedActions {
+export function permittedActions(
+  p: Principal | null,
+  task: Pick<ApiTask, 'status' | 'leadMinistry' | 'coordinatingMinistries' | 'dueDate' | 'extensionRequest' | 'heldUp'>,
+): PermittedActions {
   const ha = p?.kind === 'home-affairs';
   const lead = p?.kind === 'ministry' && p.code === task.leadMinistry;
   const coordinator = p?.kind === 'ministry' && task.coordinatingMinistries.includes(p.code);
@@ -40,6 +60,10 @@ export function permittedActions(p: Principal | null, task: Pick<ApiTask, 'statu
     focalPoint: ha || lead,
     deadline: ha && task.status !== 'FEASIBLE',
     reportFor: p?.kind === 'locality' ? p.code : null,
+    requestExtension: lead && task.status !== 'FEASIBLE' && task.dueDate !== null && !task.extensionRequest,
+    decideExtension: ha && task.extensionRequest !== null,
+    holdUp: (ha || lead) && task.status !== 'FEASIBLE' && !task.heldUp,
+    releaseHoldUp: (ha || lead) && task.heldUp !== null,
   };
 }
 
@@ -160,6 +184,39 @@ export function createTaskActions(deps: TaskActionDeps) {
       }
       const { category: _category, ...report } = body;
       return update(code, localityReportUpdate, { actor: actorOf(p), ...report }, updateId);
+    },
+
+    /** The lead ministry asks for a later due date; the deadline moves only on Home Affairs' approval. */
+    async requestExtension(p: Principal, code: string, body: z.output<typeof extensionRequestBody>, updateId?: string): Promise<ApiTask> {
+      const row = await existingTask(code);
+      if (!(p.kind === 'ministry' && p.code === row.leadMinistry)) {
+        throw forbidden(`Only the lead ministry (${row.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`);
+      }
+      return update(code, extensionRequestUpdate, { actor: actorOf(p), ...body }, updateId);
+    },
+
+    async decideExtension(p: Principal, code: string, body: z.output<typeof extensionDecisionBody>, updateId?: string): Promise<ApiTask> {
+      await existingTask(code);
+      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs decides extension requests.');
+      return update(code, extensionDecisionUpdate, { actor: actorOf(p), ...body }, updateId);
+    },
+
+    /** Records that another ministry's document holds the task up (registering it releases the task). */
+    async holdUp(p: Principal, code: string, body: z.output<typeof holdUpBody>, updateId?: string): Promise<ApiTask> {
+      const row = await existingTask(code);
+      if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) {
+        throw forbidden(`Only Home Affairs or the lead ministry (${row.leadMinistry}) records what holds a task up.`);
+      }
+      await knownMinistries([body.ministry], 'body.ministry');
+      return update(code, holdUpUpdate, { actor: actorOf(p), ...body }, updateId);
+    },
+
+    async releaseHoldUp(p: Principal, code: string, updateId?: string): Promise<ApiTask> {
+      const row = await existingTask(code);
+      if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) {
+        throw forbidden(`Only Home Affairs or the lead ministry (${row.leadMinistry}) releases a hold-up.`);
+      }
+      return update(code, holdUpUpdate, { actor: actorOf(p), ministry: null }, updateId);
     },
   };
 }

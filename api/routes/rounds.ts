@@ -52,7 +52,7 @@ export function roundRoutes(deps: { db: Db; registry: RouteRegistry; actions: Lo
     tags: ['rounds'],
     access: 'home-affairs',
     body: openRoundBody,
-    responses: { 201: { description: 'the round, open', schema: roundResponse }, ...problems(400, 401, 403, 409, 422, 503) },
+    responses: { 201: { description: 'the round, open', schema: roundResponse }, ...problems(400, 401, 403, 409, 503) },
     handler: async ({ body }, _req, res) => {
       const round = await actions.openRound(principalOf(res), body);
       res.setHeader('Location', `/api/rounds/${round.id}`);
@@ -68,7 +68,7 @@ export function roundRoutes(deps: { db: Db; registry: RouteRegistry; actions: Lo
     access: 'home-affairs',
     params: roundParams,
     body: extendRoundBody,
-    responses: { 200: { description: 'the round', schema: roundResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    responses: { 200: { description: 'the round', schema: roundResponse }, ...problems(400, 401, 403, 404, 409, 503) },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.extendRound(principalOf(res), params.id, body, updateIdFor(res)));
     },
@@ -82,7 +82,7 @@ export function roundRoutes(deps: { db: Db; registry: RouteRegistry; actions: Lo
     access: 'home-affairs',
     params: roundParams,
     body: closeRoundBody,
-    responses: { 200: { description: 'the round, closed', schema: roundResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    responses: { 200: { description: 'the round, closed', schema: roundResponse }, ...problems(400, 401, 403, 404, 409, 503) },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.closeRound(principalOf(res), params.id, body, updateIdFor(res)));
     },

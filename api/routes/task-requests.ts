@@ -1,20 +1,14 @@
-import { Router, type Response } from 'express';
-import type { UpdateDefinition } from '@temporalio/common';
+import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { holdUpRanking } from '../../db/hold-ups';
-import { knownMinistryCodes } from '../../db/reference-data';
-import { getTask, type ApiTask } from '../../db/tasks';
-import type { TaskView } from '../../domain/task';
-import { extensionDecisionUpdate, extensionRequestUpdate, holdUpUpdate } from '../../workflows/messages';
-import { actorOf, principalOf } from '../auth';
+import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import type { ListCache } from '../list-cache';
-import { forbidden, notFound, unprocessable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
 import { emptyBody, emptyQuery, extensionDecisionBody, extensionRequestBody, holdUpBody, problemResponse, taskCodeParams, taskResponse } from '../schemas';
-import { runTaskUpdate } from '../task-commands';
+import { createTaskActions } from '../task-actions';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
@@ -28,21 +22,7 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: Ro
   const { db, temporal, registry, listCache } = deps;
   const router = Router();
 
-  async function existingTask(code: string): Promise<ApiTask> {
-    const row = await getTask(db, code);
-    if (!row) throw notFound(`There is no task ${code}.`);
-    return row;
-  }
-
-  async function update<Arg>(code: string, def: UpdateDefinition<TaskView, [Arg]>, arg: Arg, res: Response): Promise<void> {
-    try {
-      await runTaskUpdate(temporal, code, def, arg, updateIdFor(res));
-    } finally {
-      listCache?.invalidate();
-    }
-    // The update returns once its event is stored: the answer is read back through the one builder (db/tasks.ts).
-    await respond(db, res, 200, await existingTask(code));
-  }
+  const actions = createTaskActions({ db, temporal, listCache });
 
   registry.register(router, {
     method: 'post',
@@ -52,14 +32,9 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: Ro
     access: 'the lead ministry',
     params: taskCodeParams,
     body: extensionRequestBody,
-    responses: { 200: { description: 'the task with its pending request', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    responses: { 200: { description: 'the task with its pending request', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 503) },
     handler: async ({ params, body }, _req, res) => {
-      const row = await existingTask(params.code);
-      const p = principalOf(res);
-      if (!(p.kind === 'ministry' && p.code === row.leadMinistry)) {
-        throw forbidden(`Only the lead ministry (${row.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`);
-      }
-      await update(params.code, extensionRequestUpdate, { actor: actorOf(p), ...body }, res);
+      await respond(db, res, 200, await actions.requestExtension(principalOf(res), params.code, body, updateIdFor(res)));
     },
   });
 
@@ -71,12 +46,9 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: Ro
     access: 'home-affairs',
     params: taskCodeParams,
     body: extensionDecisionBody,
-    responses: { 200: { description: 'the task after the decision', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    responses: { 200: { description: 'the task after the decision', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 503) },
     handler: async ({ params, body }, _req, res) => {
-      await existingTask(params.code);
-      const p = principalOf(res);
-      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs decides extension requests.');
-      await update(params.code, extensionDecisionUpdate, { actor: actorOf(p), ...body }, res);
+      await respond(db, res, 200, await actions.decideExtension(principalOf(res), params.code, body, updateIdFor(res)));
     },
   });
 
@@ -90,15 +62,7 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: Ro
     body: holdUpBody,
     responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
-      const row = await existingTask(params.code);
-      const p = principalOf(res);
-      if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) {
-        throw forbidden(`Only Home Affairs or the lead ministry (${row.leadMinistry}) records what holds a task up.`);
-      }
-      if ((await knownMinistryCodes(db, [body.ministry])).size === 0) {
-        throw unprocessable(`Unknown ministry ${body.ministry}.`, { errors: [{ field: 'body.ministry', message: 'unknown ministry' }] });
-      }
-      await update(params.code, holdUpUpdate, { actor: actorOf(p), ...body }, res);
+      await respond(db, res, 200, await actions.holdUp(principalOf(res), params.code, body, updateIdFor(res)));
     },
   });
 
@@ -112,12 +76,7 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: Ro
     body: emptyBody,
     responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 503) },
     handler: async ({ params }, _req, res) => {
-      const row = await existingTask(params.code);
-      const p = principalOf(res);
-      if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) {
-        throw forbidden(`Only Home Affairs or the lead ministry (${row.leadMinistry}) releases a hold-up.`);
-      }
-      await update(params.code, holdUpUpdate, { actor: actorOf(p), ministry: null }, res);
+      await respond(db, res, 200, await actions.releaseHoldUp(principalOf(res), params.code, updateIdFor(res)));
     },
   });
 
