@@ -119,3 +119,10 @@ export async function settlementTargets(db: Db, codes: string[]) {
     ]),
   );
 }
+
+/** The registry's link of each of `numbers` that is registered with one. */
+export async function documentLinks(db: Db, numbers: string[]): Promise<Map<string, string>> {
+  if (numbers.length === 0) return new Map();
+  const rows = await db.prisma.legalDocument.findMany({ where: { number: { in: numbers }, url: { not: null } }, select: { number: true, url: true } });
+  return new Map(rows.map((r) => [r.number, r.url as string]));
+}

@@ -63,24 +63,6 @@ export async function localitiesReporting(db: Db): Promise<{ code: string; repor
   return localities.map((l) => ({ code: l.code, reported: l.reportedAt !== null || reported.has(l.code) }));
 }
 
-export interface TaskDocumentRow {
-  number: string;
-  issuedOn: string;
-  effectiveOn: string | null;
-  at: string;
-}
-
-/** The legal documents recorded with the task's transitions, oldest first. */
-export async function documentsOfTask(db: Db, taskCode: string): Promise<TaskDocumentRow[]> {
-  const events = await db.prisma.auditEvent.findMany({ where: { taskCode, kind: 'TRANSITION' }, orderBy: { seq: 'asc' }, select: { details: true, at: true } });
-  const out: TaskDocumentRow[] = [];
-  for (const e of events) {
-    const doc = (e.details as { document?: { number?: string; issuedOn?: string; effectiveOn?: string } | null }).document;
-    if (doc?.number && doc.issuedOn) out.push({ number: doc.number, issuedOn: doc.issuedOn, effectiveOn: doc.effectiveOn ?? null, at: e.at.toISOString() });
-  }
-  return out;
-}
-
 export interface ReminderRow {
   kind: string;
   dueDate: string | null;

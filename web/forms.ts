@@ -10,6 +10,10 @@ export interface FormField {
   /** Dotted path in the API body (the same zod schema validates both). */
   path: string;
   required?: boolean;
+  /** What to say when the API's schema refuses the value (instead of the kind's general message). */
+  invalid?: string;
+  /** What to say when the application refuses the value by its rules (a 409 or 422 naming this field). */
+  refused?: string;
 }
 export type FormSpec = Record<string, FormField>;
 
@@ -86,7 +90,7 @@ export function schemaErrors<S extends z.ZodType>(t: Messages, spec: FormSpec, s
   for (const issue of r.error.issues) {
     const hit = fieldForPath(spec, issue.path.join('.'));
     const field = hit?.[0] ?? Object.keys(spec)[0] ?? 'form';
-    if (!errors.some((e) => e.field === field)) errors.push({ field, message: hit ? message(t, hit[1], issue.code === 'too_big') : t.errRequired });
+    if (!errors.some((e) => e.field === field)) errors.push({ field, message: hit ? (hit[1].invalid ?? message(t, hit[1], issue.code === 'too_big')) : t.errRequired });
   }
   return { errors };
 }
@@ -101,7 +105,7 @@ export function problemErrors(t: Messages, spec: FormSpec, err: unknown): FieldE
   const errors: FieldError[] = [];
   for (const e of listed) {
     const hit = fieldForPath(spec, e.field);
-    if (hit && !errors.some((x) => x.field === hit[0])) errors.push({ field: hit[0], message: message(t, hit[1]) });
+    if (hit && !errors.some((x) => x.field === hit[0])) errors.push({ field: hit[0], message: hit[1].refused ?? message(t, hit[1]) });
   }
   if (errors.length === 0) {
     const first = Object.keys(spec)[0] ?? 'form';

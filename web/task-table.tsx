@@ -2,6 +2,7 @@ import type { ApiTask } from '../db/tasks';
 import { formatDate, formatNumber, ministryName, statusName } from './i18n';
 import { StatusTag } from './layout';
 import type { PageContext } from './page-context';
+import { FeasibleFrom } from './pages/task-document-panels';
 
 /** Tasks as a table: code (linking to the task page), title, lead ministry, status, due date, overdue days. */
 export function TaskTable(props: { ctx: PageContext; tasks: ApiTask[]; caption: string; extra?: { header: string; cell: (t: ApiTask) => preact.ComponentChildren } }) {
@@ -32,6 +33,7 @@ export function TaskTable(props: { ctx: PageContext; tasks: ApiTask[]; caption: 
               <td>{ministryName(lang, task.leadMinistry)}</td>
               <td>
                 <StatusTag status={task.status} label={statusName(lang, task.status)} />
+                <FeasibleFrom ctx={ctx} task={task} />
               </td>
               <td>
                 {task.dueDate ? formatDate(lang, task.dueDate) : <span class="muted">{t.noDueDate}</span>}

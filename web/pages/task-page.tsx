@@ -4,14 +4,21 @@ import { ADJUSTMENT_MILESTONES, GUIDANCE_MILESTONES } from '../../domain/task';
 import type { FormValues } from '../forms';
 import { formatDate, formatDateTime, formatNumber, localityNames, milestoneName, ministryNames, reportKindName, statusName } from '../i18n';
 import { ErrorSummary, Form, Layout, Select, StatusTag, TextArea, TextField, type FieldError } from '../layout';
+import { documentMessages } from '../messages/documents';
 import type { PageContext } from '../page-context';
-
-export interface TaskDocument {
-  number: string;
-  issuedOn: string;
-  effectiveOn: string | null;
-  at: string;
-}
+import {
+  DeadlineForm,
+  DeadlineHistory,
+  ExtensionDecisionForm,
+  ExtensionRequestForm,
+  FeasibleFrom,
+  HeldUpText,
+  HoldUpForm,
+  ReleaseForm,
+  TaskDocumentsTable,
+  type DeadlineHistoryRow,
+  type TaskDocument,
+} from './task-document-panels';
 export interface TaskReport {
   locality: string;
   kind: string;
@@ -43,6 +50,8 @@ export interface FormState {
 export interface TaskPageData {
   task: ApiTask;
   documents: TaskDocument[];
+  /** Extension requests, decisions and deadlines set; signed-in only (reasons are not public). */
+  deadlineHistory: DeadlineHistoryRow[] | null;
   reports: TaskReport[];
   /** Signed-in only (actor names and focal points are personal data). */
   history: TaskEventRow[] | null;
@@ -64,6 +73,11 @@ function Names(props: { main: string; other: string; lang: string }) {
       )}
     </>
   );
+}
+
+/** The values and errors of `form` if it is the one that failed. */
+function stateOf(failed: FormState | null, form: string): { values: FormValues; errors: FieldError[] } {
+  return failed?.form === form ? { values: failed.values, errors: failed.errors } : { values: {}, errors: [] };
 }
 
 function MilestoneForm(props: { ctx: PageContext; task: ApiTask; state: FormState | null }) {
@@ -186,7 +200,17 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
   const signedIn = ctx.principal !== null;
   const lead = ministryNames(lang, task.leadMinistry);
   const summaryErrors = data.failed?.errors ?? [];
-  const anyAction = actions.transitions.length > 0 || actions.milestone || actions.focalPoint || actions.reportFor !== null;
+  const m = documentMessages[lang];
+  const anyAction =
+    actions.transitions.length > 0 ||
+    actions.milestone ||
+    actions.focalPoint ||
+    actions.reportFor !== null ||
+    actions.deadline ||
+    actions.requestExtension ||
+    actions.decideExtension ||
+    actions.holdUp ||
+    actions.releaseHoldUp;
   return (
     <Layout ctx={ctx} title={t.taskTitle(task.code)}>
       <ErrorSummary ctx={ctx} errors={summaryErrors} />
@@ -201,7 +225,16 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
         <dt>{t.status}</dt>
         <dd>
           <StatusTag status={task.status} label={statusName(lang, task.status)} /> · {t.since} {formatDate(lang, task.statusSince)}
+          <FeasibleFrom ctx={ctx} task={task} />
         </dd>
+        {task.heldUp && (
+          <>
+            <dt>{m.heldUp}</dt>
+            <dd class="held-up">
+              <HeldUpText ctx={ctx} heldUp={task.heldUp} />
+            </dd>
+          </>
+        )}
         <dt>{t.dueDate}</dt>
         <dd>
           {task.dueDate ? formatDate(lang, task.dueDate) : t.noDueDate}
@@ -212,6 +245,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
               · {t.deadlineExtensions}: {formatNumber(lang, task.deadlineExtensions)}
             </span>
           )}
+          {task.extensionRequest && <p class="extension-pending">{m.extensionPending(formatDate(lang, task.extensionRequest.dueDate))}</p>}
         </dd>
         <dt>{t.leadMinistry}</dt>
         <dd>
@@ -256,6 +290,11 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
             ))}
             {actions.focalPoint && <FocalPointForm ctx={ctx} task={task} state={data.failed} />}
             {actions.reportFor && <ReportForm ctx={ctx} task={task} state={data.failed} />}
+            {actions.deadline && <DeadlineForm ctx={ctx} task={task} {...stateOf(data.failed, 'deadline')} />}
+            {actions.requestExtension && <ExtensionRequestForm ctx={ctx} task={task} {...stateOf(data.failed, 'extension-request')} />}
+            {actions.decideExtension && <ExtensionDecisionForm ctx={ctx} task={task} {...stateOf(data.failed, 'extension-decision')} />}
+            {actions.holdUp && <HoldUpForm ctx={ctx} task={task} {...stateOf(data.failed, 'hold-up')} />}
+            {actions.releaseHoldUp && <ReleaseForm ctx={ctx} task={task} />}
           </div>
         </>
       )}
@@ -286,28 +325,13 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
       )}
 
       <h2>{t.documents}</h2>
-      {data.documents.length === 0 ? (
-        <p>{t.noDocuments}</p>
-      ) : (
-        <table>
-          <caption class="visually-hidden">{t.documents}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.documentNumber}</th>
-              <th scope="col">{t.issuedOn}</th>
-              <th scope="col">{t.effectiveOn}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.documents.map((d) => (
-              <tr key={`${d.number}-${d.at}`}>
-                <td>{d.number}</td>
-                <td>{formatDate(lang, d.issuedOn)}</td>
-                <td>{d.effectiveOn ? formatDate(lang, d.effectiveOn) : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {data.documents.length === 0 ? <p>{t.noDocuments}</p> : <TaskDocumentsTable ctx={ctx} documents={data.documents} />}
+
+      {data.deadlineHistory && (
+        <>
+          <h2>{m.extensionHistory}</h2>
+          <DeadlineHistory ctx={ctx} rows={data.deadlineHistory} />
+        </>
       )}
 
       <h2>{t.localityReports}</h2>

@@ -1,11 +1,12 @@
 import express, { Router, type Request, type Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { history } from '../../db/audit-events';
 import { verifyChain } from '../../db/audit-chain';
 import type { Db } from '../../db/client';
-import { documentsOfTask, latestReportsOnTask, remindersOfTask } from '../../db/task-pages';
+import { documentLinks } from '../../db/documents';
+import { latestReportsOnTask, remindersOfTask } from '../../db/task-pages';
 import { getTask } from '../../db/tasks';
-import { assignmentBody, milestoneBody, reportBody, taskCode, transitionBody } from '../../api/schemas';
+import { assignmentBody, deadlineBody, extensionDecisionBody, extensionRequestBody, holdUpBody, milestoneBody, reportBody, taskCode, transitionBody } from '../../api/schemas';
 import { permittedActions, type TaskActions } from '../../api/task-actions';
 import { HttpProblem } from '../../api/problem';
 import type { Principal } from '../../domain/principal';
@@ -13,7 +14,9 @@ import { TASK_STATUSES, type TaskStatus } from '../../domain/task';
 import { EDGES } from '../../domain/transition-rules';
 import { formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
 import { eventSummary } from '../i18n';
+import { documentMessages, type DocumentMessages } from '../messages/documents';
 import { MessagePage } from '../pages/sign-in-page';
+import type { DeadlineHistoryRow } from '../pages/task-document-panels';
 import { TaskPage, type FormState } from '../pages/task-page';
 import type { PageContext } from '../page-context';
 import { sendPage } from '../render';
@@ -31,6 +34,41 @@ const REPORT_FORM: FormSpec = {
   kind: { kind: 'choice', path: 'kind', required: true },
   description: { kind: 'text', path: 'description' },
 };
+const extensionRequestForm = (m: DocumentMessages): FormSpec => ({
+  extensionDueDate: { kind: 'date', path: 'dueDate', required: true, refused: m.errDateNotLater },
+  extensionReason: { kind: 'text', path: 'reason', required: true },
+});
+const extensionDecisionForm = (m: DocumentMessages): FormSpec => ({
+  decision: { kind: 'choice', path: 'approve', required: true, refused: m.errRequestedPassed },
+  decisionReason: { kind: 'text', path: 'reason', invalid: m.errRefusalReason, refused: m.errRefusalReason },
+});
+const deadlineForm = (m: DocumentMessages): FormSpec => ({
+  deadlineDueDate: { kind: 'date', path: 'dueDate', required: true, refused: m.errDeadlineState },
+  deadlineReason: { kind: 'text', path: 'reason', required: true },
+});
+const holdUpForm = (m: DocumentMessages): FormSpec => ({
+  holdUpMinistry: { kind: 'choice', path: 'ministry', required: true, refused: m.errLeadItself },
+  holdUpDescription: { kind: 'text', path: 'description', required: true },
+  holdUpNumber: { kind: 'text', path: 'documentNumber', invalid: m.errNumberForm },
+});
+
+const DEADLINE_EVENTS = new Set(['EXTENSION_REQUESTED', 'EXTENSION_APPROVED', 'EXTENSION_REFUSED', 'DEADLINE']);
+
+/** The deadline's history from the audit events: what was asked or set, and why. */
+function deadlineHistory(events: { at: string; kind: string; details: unknown }[]): DeadlineHistoryRow[] {
+  return events
+    .filter((e) => DEADLINE_EVENTS.has(e.kind))
+    .map((e) => {
+      const d = e.details as { to?: string; requested?: string; reason?: string | null };
+      return {
+        at: e.at,
+        kind: e.kind as DeadlineHistoryRow['kind'],
+        date: (e.kind === 'EXTENSION_REFUSED' ? d.requested : (d.to ?? d.requested)) ?? null,
+        reason: d.reason ?? null,
+      };
+    });
+}
+
 /** The move form of one target status; its fields are prefixed so several can share the page. */
 function moveForm(to: TaskStatus, requires: 'reason' | 'document'): { id: string; spec: FormSpec } {
   const id = `move-${to.toLowerCase().replace(/_/g, '-')}`;
@@ -50,8 +88,11 @@ async function taskPageData(db: Db, ctx: PageContext, code: string, failed: Form
   const task = await getTask(db, code);
   if (!task) return null;
   const signedIn = ctx.principal !== null;
-  const [documents, reports, events, verification, reminders] = await Promise.all([
-    documentsOfTask(db, code),
+  const [links, reports, events, verification, reminders] = await Promise.all([
+    documentLinks(
+      db,
+      task.documents.map((d) => d.number),
+    ),
     latestReportsOnTask(db, code),
     signedIn ? history(db, code, 1, 500) : null,
     verifyChain(db, code),
@@ -60,7 +101,8 @@ async function taskPageData(db: Db, ctx: PageContext, code: string, failed: Form
   if (!signedIn) task.focalPoint = { name: '', email: '' };
   return {
     task,
-    documents,
+    documents: task.documents.map((d) => ({ ...d, url: links.get(d.number) ?? null })),
+    deadlineHistory: events ? deadlineHistory(events.items) : null,
     reports,
     history: events ? events.items.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, kind: e.kind, summary: eventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) })) : null,
     verification,
@@ -94,7 +136,7 @@ export function taskRoutes(deps: { db: Db; actions: TaskActions }): Router {
    */
   function handle<S extends z.ZodType>(
     path: string,
-    pick: (req: Request) => { form: string; spec: FormSpec; extra?: (body: Record<string, unknown>, p: Principal) => void } | null,
+    pick: (req: Request, ctx: PageContext) => { form: string; spec: FormSpec; extra?: (body: Record<string, unknown>, p: Principal) => void } | null,
     schema: S,
     run: (p: Principal, code: string, body: z.output<S>) => Promise<unknown>,
   ) {
@@ -103,7 +145,7 @@ export function taskRoutes(deps: { db: Db; actions: TaskActions }): Router {
       const code = String(req.params.code);
       if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
       if (!ctx.principal) return res.redirect(303, '/sign-in');
-      const chosen = pick(req);
+      const chosen = pick(req, ctx);
       if (!chosen) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 400);
       const values = formValues(req.body, chosen.spec);
       const fail = (errors: FormState['errors']) => show(res, code, { form: chosen.form, values, errors }, false, 422);
@@ -163,6 +205,44 @@ export function taskRoutes(deps: { db: Db; actions: TaskActions }): Router {
     reportBody,
     (p, code, body) => actions.report(p, code, body),
   );
+
+  handle(
+    '/tasks/:code/deadline',
+    (_req, ctx) => ({ form: 'deadline', spec: deadlineForm(documentMessages[ctx.lang]) }),
+    deadlineBody,
+    (p, code, body) => actions.deadline(p, code, body),
+  );
+
+  handle(
+    '/tasks/:code/extension-request',
+    (_req, ctx) => ({ form: 'extension-request', spec: extensionRequestForm(documentMessages[ctx.lang]) }),
+    extensionRequestBody,
+    (p, code, body) => actions.requestExtension(p, code, body),
+  );
+
+  handle(
+    '/tasks/:code/extension-decision',
+    (_req, ctx) => ({
+      form: 'extension-decision',
+      spec: extensionDecisionForm(documentMessages[ctx.lang]),
+      // The radio's words become the API's boolean; anything else is left for the schema to refuse.
+      extra: (body) => {
+        if (body.approve === 'approve') body.approve = true;
+        else if (body.approve === 'refuse') body.approve = false;
+      },
+    }),
+    extensionDecisionBody,
+    (p, code, body) => actions.decideExtension(p, code, body),
+  );
+
+  handle(
+    '/tasks/:code/held-up',
+    (_req, ctx) => ({ form: 'hold-up', spec: holdUpForm(documentMessages[ctx.lang]) }),
+    holdUpBody,
+    (p, code, body) => actions.holdUp(p, code, body),
+  );
+
+  handle('/tasks/:code/held-up/release', () => ({ form: 'release', spec: {} }), z.strictObject({}), (p, code) => actions.releaseHoldUp(p, code));
 
   return router;
 }
