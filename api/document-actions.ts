@@ -28,6 +28,8 @@ export interface DocumentActionDeps {
 export interface SettlementRefusal {
   task: string;
   code: 'NOT_FOUND' | 'FORBIDDEN' | 'ILLEGAL_TRANSITION';
+  /** Why, for a reader in any language: no such task, another ministry's, already FEASIBLE, FEASIBLE later by another document. */
+  reason: 'NO_SUCH_TASK' | 'OTHER_MINISTRY' | 'ALREADY_FEASIBLE' | 'FEASIBLE_LATER';
   message: string;
 }
 
@@ -128,13 +130,13 @@ export function createDocumentActions(deps: DocumentActionDeps) {
       const refusals: SettlementRefusal[] = [];
       for (const task of body.tasks) {
         const t = targets.get(task);
-        if (!t) refusals.push({ task, code: 'NOT_FOUND', message: `There is no task ${task}.` });
+        if (!t) refusals.push({ task, code: 'NOT_FOUND', reason: 'NO_SUCH_TASK', message: `There is no task ${task}.` });
         else if (p.kind === 'ministry' && t.leadMinistry !== p.code) {
-          refusals.push({ task, code: 'FORBIDDEN', message: `Task ${task} is led by ${t.leadMinistry}, not ${p.code}.` });
+          refusals.push({ task, code: 'FORBIDDEN', reason: 'OTHER_MINISTRY', message: `Task ${task} is led by ${t.leadMinistry}, not ${p.code}.` });
         } else if (t.documentNumbers.includes(doc.number)) continue;
-        else if (t.status === 'FEASIBLE') refusals.push({ task, code: 'ILLEGAL_TRANSITION', message: `Task ${task} is already FEASIBLE.` });
+        else if (t.status === 'FEASIBLE') refusals.push({ task, code: 'ILLEGAL_TRANSITION', reason: 'ALREADY_FEASIBLE', message: `Task ${task} is already FEASIBLE.` });
         else if (t.feasibleFrom) {
-          refusals.push({ task, code: 'ILLEGAL_TRANSITION', message: `Task ${task} already becomes FEASIBLE on ${t.feasibleFrom} by another document.` });
+          refusals.push({ task, code: 'ILLEGAL_TRANSITION', reason: 'FEASIBLE_LATER', message: `Task ${task} already becomes FEASIBLE on ${t.feasibleFrom} by another document.` });
         }
       }
       if (refusals.length > 0) {

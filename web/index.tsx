@@ -6,6 +6,7 @@ import type { Mailer } from '../activities/mailer';
 import type { Insight } from '../api/insight';
 import type { ListCache } from '../api/list-cache';
 import { createLocalityActions } from '../api/locality-actions';
+import { createDocumentActions } from '../api/document-actions';
 import { createTaskActions } from '../api/task-actions';
 import { isUnavailable } from '../api/task-commands';
 import type { Config } from '../config/env';
@@ -14,6 +15,7 @@ import { isLang } from './i18n';
 import { MessagePage } from './pages/sign-in-page';
 import { sendPage } from './render';
 import { localityPageRoutes } from './routes/locality-pages';
+import { documentRoutes } from './routes/documents';
 import { publicRoutes } from './routes/public';
 import { insightPageRoutes } from './routes/insight';
 import { rolePageRoutes } from './routes/role-pages';
@@ -68,6 +70,7 @@ export function webRoutes(deps: WebDeps): Router {
   router.use(insightPageRoutes(db, deps.insight));
   router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config }) }));
   router.use(taskRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, listCache: deps.listCache }) }));
+  router.use(documentRoutes({ db, actions: createDocumentActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }) }));
 
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();

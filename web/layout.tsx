@@ -3,6 +3,7 @@ import type { Principal } from '../domain/principal';
 import type { PageContext } from './page-context';
 import { localityName, ministryName } from './i18n';
 import { localityMessages } from './messages/localities';
+import { documentMessages } from './messages/documents';
 
 /** Who is signed in, in words. */
 export function principalLabel(ctx: PageContext): string {
@@ -48,6 +49,7 @@ export interface NavEntry {
  */
 export const NAV_ENTRIES: readonly NavEntry[] = [
   { href: '/', label: (ctx) => ctx.t.navPublic, place: 'header', audience: ['everyone'] },
+  { href: '/documents', label: (ctx) => documentMessages[ctx.lang].navDocuments, place: 'header', audience: ['everyone'] },
   { href: '/dashboard', label: (ctx) => ctx.t.navDashboard, place: 'header', audience: ['home-affairs'] },
   { href: '/worklist', label: (ctx) => ctx.t.navWorklist, place: 'header', audience: ['ministry'] },
   { href: '/rounds', label: (ctx) => localityMessages[ctx.lang].navRounds, place: 'header', audience: ['home-affairs'] },
