@@ -49,7 +49,16 @@ export function TaskTable(props: { ctx: PageContext; tasks: ApiTask[]; caption: 
 }
 
 /** Previous/next links that keep the query. */
-export function Pagination(props: { ctx: PageContext; base: string; query: Record<string, string | undefined>; page: number; limit: number; total: number }) {
+export function Pagination(props: {
+  ctx: PageContext;
+  base: string;
+  query: Record<string, string | undefined>;
+  page: number;
+  limit: number;
+  total: number;
+  /** What is counted (default: tasks). */
+  shown?: (from: string, to: string, total: string) => string;
+}) {
   const { ctx, page, limit, total } = props;
   const href = (p: number) => {
     const q = new URLSearchParams();
@@ -62,7 +71,7 @@ export function Pagination(props: { ctx: PageContext; base: string; query: Recor
   const to = Math.min(total, page * limit);
   return (
     <nav aria-label={ctx.t.pagination}>
-      <p>{ctx.t.shown(formatNumber(ctx.lang, from), formatNumber(ctx.lang, to), formatNumber(ctx.lang, total))}</p>
+      <p>{(props.shown ?? ctx.t.shown)(formatNumber(ctx.lang, from), formatNumber(ctx.lang, to), formatNumber(ctx.lang, total))}</p>
       <ul class="pagination">
         {page > 1 && (
           <li>

@@ -1,5 +1,5 @@
 import type { DocumentKind } from '../../domain/legal-documents';
-import { ministryName, type Lang } from '../i18n';
+import { formatDate, ministryName, type Lang } from '../i18n';
 
 /** Strings of the legal-document pages and of the task page's documents, extensions, hold-ups and deadline. */
 const vi = {
@@ -22,6 +22,7 @@ const vi = {
   openDocument: (n: string) => `Mở văn bản ${n}`,
   noDocumentsFound: 'Không có văn bản nào phù hợp.',
   documentsCaption: 'Danh sách văn bản, mới nhất trước',
+  shown: (from: string, to: string, total: string) => `Hiển thị ${from}–${to} trên ${total} văn bản`,
   // register
   registerTitle: 'Đăng ký văn bản',
   registerLead: 'Bộ đăng ký văn bản do bộ mình ban hành; Bộ Nội vụ đăng ký mọi văn bản. Việc đăng ký được ghi vào nhật ký kiểm toán; các nhiệm vụ đang chờ văn bản này được tự động giải tỏa.',
@@ -109,7 +110,7 @@ const vi = {
   extensionHistoryCaption: 'Các đề nghị và quyết định gia hạn',
   when: 'Thời điểm',
   event: 'Sự kiện',
-  requestedDate: 'Hạn đề nghị',
+  requestedDate: 'Hạn đề nghị hoặc được đặt',
   evRequested: 'Bộ chủ trì đề nghị',
   evApproved: 'Bộ Nội vụ chấp thuận',
   evRefused: 'Bộ Nội vụ từ chối',
@@ -144,6 +145,7 @@ const en: DocumentMessages = {
   openDocument: (n) => `Open document ${n}`,
   noDocumentsFound: 'No document matches.',
   documentsCaption: 'Documents, newest first',
+  shown: (from, to, total) => `Showing ${from}–${to} of ${total} documents`,
   registerTitle: 'Register a document',
   registerLead: 'A ministry registers the documents it issues; Home Affairs registers any. Registration is audited; tasks waiting for this document are released by themselves.',
   numberHint: 'number/year/symbol, for example 15/2026/TT-BYT',
@@ -227,7 +229,7 @@ const en: DocumentMessages = {
   extensionHistoryCaption: 'Extension requests and decisions',
   when: 'When',
   event: 'Event',
-  requestedDate: 'Date asked for',
+  requestedDate: 'Due date asked for or set',
   evRequested: 'Lead ministry asked',
   evApproved: 'Home Affairs approved',
   evRefused: 'Home Affairs refused',
@@ -287,4 +289,42 @@ export function centralIssuerName(lang: Lang, code: string): string | null {
 /** The issuing body's name: a central issuer's, or the ministry's. */
 export function issuerName(lang: Lang, code: string): string {
   return centralIssuerName(lang, code) ?? ministryName(lang, code);
+}
+
+const EVENT_NAMES: Record<Lang, Record<string, string>> = {
+  vi: {
+    DOCUMENT_RECORDED: 'Ghi nhận văn bản (chờ ngày có hiệu lực)',
+    EXTENSION_REQUESTED: 'Đề nghị gia hạn',
+    EXTENSION_APPROVED: 'Chấp thuận gia hạn',
+    EXTENSION_REFUSED: 'Từ chối gia hạn',
+    HELD_UP: 'Đang chờ bộ khác',
+    HOLD_UP_RELEASED: 'Giải tỏa',
+  },
+  en: {
+    DOCUMENT_RECORDED: 'Document recorded (waiting for its effective date)',
+    EXTENSION_REQUESTED: 'Extension asked for',
+    EXTENSION_APPROVED: 'Extension approved',
+    EXTENSION_REFUSED: 'Extension refused',
+    HELD_UP: 'Held up by another ministry',
+    HOLD_UP_RELEASED: 'Released',
+  },
+};
+
+/** One line about an audit event of documents, extensions or hold-ups; null for the other kinds. */
+export function documentEventSummary(lang: Lang, kind: string, details: Record<string, unknown>): string | null {
+  const name = EVENT_NAMES[lang][kind];
+  if (!name) return null;
+  const d = details as { to?: unknown; requested?: unknown; ministry?: unknown; document?: { number?: unknown } };
+  switch (kind) {
+    case 'DOCUMENT_RECORDED':
+      return typeof d.document?.number === 'string' ? `${name}: ${d.document.number}` : name;
+    case 'EXTENSION_REQUESTED':
+    case 'EXTENSION_APPROVED':
+      return typeof d.to === 'string' ? `${name}: ${formatDate(lang, d.to)}` : name;
+    case 'HELD_UP':
+    case 'HOLD_UP_RELEASED':
+      return typeof d.ministry === 'string' ? `${name}: ${ministryName(lang, d.ministry)}` : name;
+    default:
+      return name;
+  }
 }

@@ -251,7 +251,7 @@ export function DocumentsPage(props: { ctx: PageContext; data: DocumentsPageData
       <p class="lead">{m.documentsLead}</p>
       <SearchForm ctx={ctx} filters={data.filters} />
       <DocumentsTable ctx={ctx} items={data.list.items} />
-      <Pagination ctx={ctx} base="/documents" query={{ q: data.filters.q, issuer: data.filters.issuer, kind: data.filters.kind }} page={data.list.page} limit={data.list.limit} total={data.list.total} />
+      <Pagination ctx={ctx} base="/documents" query={{ q: data.filters.q, issuer: data.filters.issuer, kind: data.filters.kind }} page={data.list.page} limit={data.list.limit} total={data.list.total} shown={m.shown} />
       {data.canWrite ? (
         <div class="columns">
           <SettleForm ctx={ctx} yourTasks={data.yourTasks} state={data.settle} />

@@ -14,7 +14,7 @@ import { TASK_STATUSES, type TaskStatus } from '../../domain/task';
 import { EDGES } from '../../domain/transition-rules';
 import { formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
 import { eventSummary } from '../i18n';
-import { documentMessages, type DocumentMessages } from '../messages/documents';
+import { documentEventSummary, documentMessages, type DocumentMessages } from '../messages/documents';
 import { MessagePage } from '../pages/sign-in-page';
 import type { DeadlineHistoryRow } from '../pages/task-document-panels';
 import { TaskPage, type FormState } from '../pages/task-page';
@@ -104,7 +104,7 @@ async function taskPageData(db: Db, ctx: PageContext, code: string, failed: Form
     documents: task.documents.map((d) => ({ ...d, url: links.get(d.number) ?? null })),
     deadlineHistory: events ? deadlineHistory(events.items) : null,
     reports,
-    history: events ? events.items.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, kind: e.kind, summary: eventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) })) : null,
+    history: events ? events.items.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, kind: e.kind, summary: documentEventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) ?? eventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) })) : null,
     verification,
     reminders,
     actions: permittedActions(ctx.principal, task),
