@@ -120,6 +120,32 @@ describe('calendar adjustments file', () => {
     expect(() => loadConfig({ CALENDAR_FILE: file })).toThrow(`${file} ${message}`);
   });
 
+  it('when the shipped lines are checked against the library and the Labour Code, then each swap bridges a statutory holiday to a weekend and the National Day line is next to 2/9', () => {
+    const lines = parseCalendarAdjustments(fs.readFileSync(SHIPPED_FILE, 'utf8'), SHIPPED_FILE);
+    const statutory = new Set([2025, 2026].flatMap((y) => statutoryHolidays(y).map((h) => h.date)));
+    // What the library gives for the days the 2025 lines sit next to (Tết 2025 is 29 January).
+    expect(['2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-04-30', '2025-05-01', '2025-09-02'].every((d) => statutory.has(d))).toBe(true);
+    const weekend = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay() % 6 === 0;
+    const restOrHoliday = (d: string) => weekend(d) || statutory.has(d);
+    const step = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+    for (const a of lines) {
+      if (a.kind === 'off') {
+        // A swapped day off is a weekday with a holiday on one side and a weekend on the other.
+        expect({ date: a.date, weekday: !weekend(a.date) }).toEqual({ date: a.date, weekday: true });
+        const sides = [step(a.date, -1), step(a.date, 1)];
+        expect({ date: a.date, bridges: sides.every(restOrHoliday) && sides.some((d) => statutory.has(d)) }).toEqual({ date: a.date, bridges: true });
+      } else if (a.kind === 'national-day-adjacent') {
+        expect([`${a.date.slice(0, 4)}-09-01`, `${a.date.slice(0, 4)}-09-03`]).toContain(a.date);
+      } else {
+        // A day worked is a Saturday made up for a swap, or a substitute weekday not given; never a statutory holiday.
+        const saturday = new Date(`${a.date}T00:00:00Z`).getUTCDay() === 6;
+        expect({ date: a.date, fits: (saturday || !weekend(a.date)) && !statutory.has(a.date) }).toEqual({ date: a.date, fits: true });
+      }
+      // Every line from memory says so, for the operator to confirm.
+      expect(a.note.startsWith('[confirm]')).toBe(true);
+    }
+  });
+
   it('when the file is missing, then start-up stops naming it', () => {
     expect(() => loadConfig({ CALENDAR_FILE: path.join(dir, 'none.csv') })).toThrow(/CALENDAR_FILE: cannot read .*none\.csv/);
   });
