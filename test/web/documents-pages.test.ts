@@ -4,7 +4,7 @@ import { getTask } from '../../db/tasks';
 import { addDays, vietnamDate } from '../../domain/dates';
 import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
 import { eventually } from '../support/harness';
-import { startPagesStack, type PagesStack } from './support';
+import { checkAndShoot, signInWithToken, startPagesStack, type PagesStack } from './support';
 
 let s: PagesStack;
 let browser: Browser;
@@ -25,22 +25,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function checkAndShoot(page: Page, name: string): Promise<void> {
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  const back = new URL(page.url());
-  await page.goto(`${back.origin}/language/en?next=${encodeURIComponent(back.pathname + back.search)}`);
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await screenshot(page, name);
-  await page.goto(`${back.origin}/language/vi?next=${encodeURIComponent(back.pathname + back.search)}`);
-}
-
-async function signIn(page: Page, token: string): Promise<void> {
-  await page.goto(`${s.origin}/sign-in`);
-  await page.fill('#token', token);
-  await page.click('form[action="/sign-in/token"] button[type=submit]');
-  await page.waitForLoadState();
-}
+const signIn = (page: Page, token: string) => signInWithToken(page, s.origin, token);
 
 async function task(code: string) {
   const t = await getTask(s.stack.db, code);

@@ -8,6 +8,7 @@ import { formatDate, formatNumber, statusName } from '../i18n';
 import { ErrorSummary, Form, Layout, Select, StatusTag, TextArea, TextField, type FieldError } from '../layout';
 import { documentKindName, documentMessages, issuerName, type DocumentMessages } from '../messages/documents';
 import type { PageContext } from '../page-context';
+import { DocumentTable } from './task-document-panels';
 import { Pagination } from '../task-table';
 
 export interface DocumentFilters {
@@ -63,41 +64,6 @@ function SearchForm(props: { ctx: PageContext; filters: DocumentFilters }) {
         {m.show}
       </button>
     </form>
-  );
-}
-
-function DocumentsTable(props: { ctx: PageContext; items: RegisteredDocument[] }) {
-  const { ctx } = props;
-  const m = documentMessages[ctx.lang];
-  if (props.items.length === 0) return <p>{m.noDocumentsFound}</p>;
-  return (
-    <div class="table-wrap">
-      <table id="documents-table">
-        <caption class="visually-hidden">{m.documentsCaption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{m.number}</th>
-            <th scope="col">{m.kind}</th>
-            <th scope="col">{m.issuer}</th>
-            <th scope="col">{m.title}</th>
-            <th scope="col">{m.issuedOn}</th>
-            <th scope="col">{m.effectiveOn}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.map((d) => (
-            <tr key={d.number}>
-              <td>{d.url ? <a href={d.url}>{d.number}</a> : d.number}</td>
-              <td>{documentKindName(ctx.lang, d.kind)}</td>
-              <td>{issuerName(ctx.lang, d.issuer)}</td>
-              <td>{d.title}</td>
-              <td>{formatDate(ctx.lang, d.issuedOn)}</td>
-              <td>{formatDate(ctx.lang, d.effectiveOn)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
   );
 }
 
@@ -250,7 +216,7 @@ export function DocumentsPage(props: { ctx: PageContext; data: DocumentsPageData
       <h1>{m.documentsTitle}</h1>
       <p class="lead">{m.documentsLead}</p>
       <SearchForm ctx={ctx} filters={data.filters} />
-      <DocumentsTable ctx={ctx} items={data.list.items} />
+      {data.list.items.length === 0 ? <p>{m.noDocumentsFound}</p> : <DocumentTable ctx={ctx} documents={data.list.items} caption={m.documentsCaption} id="documents-table" />}
       <Pagination ctx={ctx} base="/documents" query={{ q: data.filters.q, issuer: data.filters.issuer, kind: data.filters.kind }} page={data.list.page} limit={data.list.limit} total={data.list.total} shown={m.shown} />
       {data.canWrite ? (
         <div class="columns">

@@ -1,4 +1,5 @@
 import type { ApiTask } from '../../db/tasks';
+import type { TaskDocument as RecordedDocument } from '../../domain/task';
 import { reference } from '../../catalog/reference-data';
 import type { FormValues } from '../forms';
 import { formatDate, formatDateTime, ministryName } from '../i18n';
@@ -46,14 +47,23 @@ export function HeldUpText(props: { ctx: PageContext; heldUp: NonNullable<ApiTas
   );
 }
 
-/** The task's documents: number (linking to the text when the registry has it), kind, issuer, title, dates. */
-export function TaskDocumentsTable(props: { ctx: PageContext; documents: TaskDocument[] }) {
+/** A document as a table row shows it; `recorded` is how and when a task recorded it (the task page only). */
+export type DocumentRow = Omit<RecordedDocument, 'recordedAt' | 'via'> & {
+  url: string | null;
+  recorded?: Pick<RecordedDocument, 'via'> & { at: string };
+};
+
+/**
+ * Documents as a table: number (linking to the text when the registry has it, else to the registry's
+ * search), kind, issuer, title, dates, and on a task how it was recorded.
+ */
+export function DocumentTable(props: { ctx: PageContext; documents: DocumentRow[]; caption: string; id?: string; recorded?: boolean }) {
   const { ctx } = props;
   const m = documentMessages[ctx.lang];
   return (
     <div class="table-wrap">
-      <table>
-        <caption class="visually-hidden">{m.taskDocumentsCaption}</caption>
+      <table id={props.id}>
+        <caption class="visually-hidden">{props.caption}</caption>
         <thead>
           <tr>
             <th scope="col">{m.number}</th>
@@ -62,27 +72,35 @@ export function TaskDocumentsTable(props: { ctx: PageContext; documents: TaskDoc
             <th scope="col">{m.title}</th>
             <th scope="col">{m.issuedOn}</th>
             <th scope="col">{m.effectiveOn}</th>
-            <th scope="col">{m.recordedVia}</th>
+            {props.recorded && <th scope="col">{m.recordedVia}</th>}
           </tr>
         </thead>
         <tbody>
           {props.documents.map((d) => (
-            <tr key={`${d.number}-${d.recordedAt}`}>
-              <td>{d.url ? <a href={d.url}>{d.number}</a> : <a href={`/documents?q=${encodeURIComponent(d.number)}`}>{d.number}</a>}</td>
+            <tr key={`${d.number}-${d.recorded?.at ?? ''}`}>
+              <td>{d.url ? <a href={d.url}>{d.number}</a> : props.recorded ? <a href={`/documents?q=${encodeURIComponent(d.number)}`}>{d.number}</a> : d.number}</td>
               <td>{documentKindName(ctx.lang, d.kind)}</td>
               <td>{d.issuer ? issuerName(ctx.lang, d.issuer) : '—'}</td>
               <td>{d.title ?? '—'}</td>
               <td>{formatDate(ctx.lang, d.issuedOn)}</td>
               <td>{d.effectiveOn ? formatDate(ctx.lang, d.effectiveOn) : '—'}</td>
-              <td>
-                {formatDate(ctx.lang, d.recordedAt)} · {d.via === 'SETTLEMENT' ? m.viaSettlement : m.viaTransition}
-              </td>
+              {props.recorded && (
+                <td>
+                  {d.recorded && `${formatDate(ctx.lang, d.recorded.at)} · ${d.recorded.via === 'SETTLEMENT' ? m.viaSettlement : m.viaTransition}`}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
     </div>
   );
+}
+
+/** The task's documents, with how each was recorded. */
+export function TaskDocumentsTable(props: { ctx: PageContext; documents: TaskDocument[] }) {
+  const rows = props.documents.map((d) => ({ ...d, recorded: { at: d.recordedAt, via: d.via } }));
+  return <DocumentTable ctx={props.ctx} documents={rows} caption={documentMessages[props.ctx.lang].taskDocumentsCaption} recorded />;
 }
 
 /** The deadline's history: requests, decisions and deadlines set (signed-in only: reasons are not public). */
