@@ -20,6 +20,7 @@ import { policyFromConfig, startTaskWorkflow } from '../temporal/task-client';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
 import { runTs } from '../test/support/processes';
 import { noopUpdate } from './workflows/noop';
+import { benchSettlement, settlementResults } from './documents';
 import { benchLocalities, localityResults } from './localities';
 import { freePort, settle } from './machine';
 import { pool, summary, timed } from './stats';
@@ -62,6 +63,7 @@ const CHECKS = {
   matrixCsv: { everyRun: false, met: (f: Figures) => f.cells === 32266 && (f.p50Ms as number) < 2000 },
   roundStorm: { everyRun: true, met: (f: Figures) => f.sent === f.localities && f.outboxRows === f.localities && f.outboxFiles === f.localities && (f.seconds as number) < 10 },
   roundMemory: { everyRun: false, met: (f: Figures) => (f.rssMB as number) < 1024 },
+  settlement: { everyRun: false, met: (f: Figures) => (f.allFeasibleSeconds as number) < 10 },
 };
 
 interface Run {
@@ -373,6 +375,10 @@ async function runOnce(run: number): Promise<Run> {
     await settle();
     // 7. The localities' half: a whole report, the matrix, its CSV, a round's reminder storm.
     results.push(...localityResults(await benchLocalities(stack, cfg, dataDir, quick, log)));
+
+    await settle();
+    // 8. One document settles many tasks (one request, a batch workflow).
+    results.push(...settlementResults(await benchSettlement(stack, cfg, quick ? 50 : 100, log)));
 
     // 6. Memory with every workflow cached.
     const open2 = tasks.length + stormN + tasks.length;
