@@ -260,10 +260,11 @@ async function runOnce(run: number): Promise<Run> {
     // 4b. Pages, server-rendered, at the seeded size: the public page and the Home Affairs dashboard
     // (signed in with a session, as a person is), beside the API's summary from the same stack.
     log(`4b. pages at ${tasks.length} tasks`);
-    const signIn = await fetch(`${api}/sign-in`);
+    // The stack's own API (the transitions' API process has stopped by now), as the dashboards above.
+    const signIn = await fetch(`${stack.apiUrl}/sign-in`);
     const visitor = (signIn.headers.getSetCookie().find((c) => c.startsWith('dtt_visitor=')) ?? '').split(';')[0] as string;
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await signIn.text())?.[1] ?? '';
-    const signedIn = await fetch(`${api}/sign-in/token`, {
+    const signedIn = await fetch(`${stack.apiUrl}/sign-in/token`, {
       method: 'POST',
       redirect: 'manual',
       headers: { Cookie: visitor, 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -275,7 +276,7 @@ async function runOnce(run: number): Promise<Run> {
       const ms: number[] = [];
       let bytes = 0;
       for (let i = 0; i < reps; i++) {
-        const [res, t] = await timed(() => fetch(`${api}${pathname}`, { headers: { Cookie: cookie } }));
+        const [res, t] = await timed(() => fetch(`${stack.apiUrl}${pathname}`, { headers: { Cookie: cookie } }));
         const body = await res.arrayBuffer();
         if (res.status !== 200) throw new Error(`${pathname} answered ${res.status}`);
         bytes = body.byteLength;
@@ -288,7 +289,7 @@ async function runOnce(run: number): Promise<Run> {
     // What a first visit to the dashboard downloads: the page, its stylesheet and its two charts.
     let firstLoadBytes = dashboardPage.bytes;
     for (const asset of ['/assets/site.css', '/charts/status.svg?lang=vi', '/charts/ministries.svg?lang=vi']) {
-      firstLoadBytes += (await (await fetch(`${api}${asset}`, { headers: { Cookie: session } })).arrayBuffer()).byteLength;
+      firstLoadBytes += (await (await fetch(`${stack.apiUrl}${asset}`, { headers: { Cookie: session } })).arrayBuffer()).byteLength;
     }
     results.push({
       name: `pages at ${tasks.length} tasks (public page, Home Affairs dashboard)`,

@@ -1,22 +1,36 @@
 import type { Db } from './client';
 
 /**
- * One fixed-window counter per key, shared by every API process: the row of the key is moved to
- * the current window (PostgreSQL's clock, so processes agree) and counted in one statement.
+ * Fixed-window counters, one row per key, shared by every API process: each key's row is moved to
+ * the current window (PostgreSQL's clock, so processes agree) and `n` hits are added, for any number
+ * of keys in one statement. Rows are taken in key order, so two processes adding to the same keys
+ * at once wait for each other instead of deadlocking.
  */
-const HIT_SQL = `
-WITH w AS (SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) * 1000 / $2::bigint) * $2::bigint / 1000.0) AT TIME ZONE 'UTC' AS start)
-INSERT INTO rate_limit_hits (key, window_start, hits) SELECT $1, w.start, 1 FROM w
+const HITS_SQL = `
+WITH w AS (SELECT to_timestamp(floor(extract(epoch FROM clock_timestamp()) * 1000 / $3::bigint) * $3::bigint / 1000.0) AT TIME ZONE 'UTC' AS start)
+INSERT INTO rate_limit_hits (key, window_start, hits)
+SELECT i.key, w.start, i.n FROM unnest($1::text[], $2::int[]) AS i(key, n), w ORDER BY i.key
 ON CONFLICT (key) DO UPDATE SET
-  hits = CASE WHEN rate_limit_hits.window_start = EXCLUDED.window_start THEN rate_limit_hits.hits + 1 ELSE 1 END,
+  hits = CASE WHEN rate_limit_hits.window_start = EXCLUDED.window_start THEN rate_limit_hits.hits + EXCLUDED.hits ELSE EXCLUDED.hits END,
   window_start = EXCLUDED.window_start
-RETURNING hits, (extract(epoch FROM window_start) * 1000)::bigint AS window_start_ms`;
+RETURNING key, hits, (extract(epoch FROM window_start) * 1000)::bigint AS window_start_ms`;
 
-/** Counts one request against `key` in the current window; returns the count and when the window ends (ms). */
-export async function countHit(db: Db, key: string, windowMs: number): Promise<{ hits: number; resetAtMs: number }> {
-  const { rows } = await db.pool.query<{ hits: number; window_start_ms: string }>({ name: 'rate-limit-hit', text: HIT_SQL, values: [key, windowMs] });
-  const row = rows[0] as { hits: number; window_start_ms: string };
-  return { hits: row.hits, resetAtMs: Number(row.window_start_ms) + windowMs };
+export interface CountedHits {
+  key: string;
+  /** Hits of the key in the current window, these included. */
+  hits: number;
+  /** When the current window ends (ms). */
+  resetAtMs: number;
+}
+
+/** Adds `n` hits to each key in the current window; returns each key's count and when its window ends. */
+export async function countHits(db: Db, adds: { key: string; n: number }[], windowMs: number): Promise<CountedHits[]> {
+  const { rows } = await db.pool.query<{ key: string; hits: number; window_start_ms: string }>({
+    name: 'rate-limit-hits',
+    text: HITS_SQL,
+    values: [adds.map((a) => a.key), adds.map((a) => a.n), windowMs],
+  });
+  return rows.map((r) => ({ key: r.key, hits: r.hits, resetAtMs: Number(r.window_start_ms) + windowMs }));
 }
 
 /** Drops counters of windows long gone (keys of clients that stopped calling). */

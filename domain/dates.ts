@@ -63,10 +63,19 @@ export function deadlineInstant(date: string): number {
   return vietnamMidnight(addDays(date, 1));
 }
 
+/**
+ * The last day asked about, with the instants it starts and ends: nearly every call asks about
+ * today (each API request, each list page's cache key), and formatting costs microseconds a call.
+ */
+let lastDay: { date: string; fromMs: number; untilMs: number } | null = null;
+
 /** Today's date in Viet Nam at instant `nowMs`. */
 export function vietnamDate(nowMs: number): string {
+  if (lastDay && nowMs >= lastDay.fromMs && nowMs < lastDay.untilMs) return lastDay.date;
   const c = wallClock(nowMs);
-  return `${String(c.year).padStart(4, '0')}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
+  const date = `${String(c.year).padStart(4, '0')}-${String(c.month).padStart(2, '0')}-${String(c.day).padStart(2, '0')}`;
+  lastDay = { date, fromMs: vietnamMidnight(date), untilMs: vietnamMidnight(addDays(date, 1)) };
+  return date;
 }
 
 export function addDays(date: string, days: number): string {

@@ -90,6 +90,27 @@ describe('rate limits', () => {
     // The limit is per token, not per principal: the same principal's other token has its own.
     expect((await get(b, other)).status).toBe(200);
   });
+
+  it('when a token sends more than a larger allowance (counted in memory below half of it) through two API processes, then none is refused below the limit, all are refused once it is passed, and the shared row holds every request', async () => {
+    await freshWindow();
+    const limit = 200;
+    const cfg = configWith({ RATE_LIMIT_PER_MINUTE: String(limit) });
+    const [a, b] = [createApp({ db, temporal: stack.dev.client, config: cfg }), createApp({ db, temporal: stack.dev.client, config: cfg })];
+    const mine = await issueToken(db, 'locality:HCM');
+    const statuses: number[] = [];
+    for (let i = 0; i < 320; i++) statuses.push((await request(i % 2 === 0 ? a : b).get('/api/ministries').set('Authorization', `Bearer ${mine}`)).status);
+    const firstRefused = statuses.indexOf(429);
+    expect(firstRefused).toBeGreaterThanOrEqual(limit);
+    // Past the limit by at most what the other process still held in memory (under half the limit).
+    expect(firstRefused).toBeLessThan(limit + limit / 2);
+    expect(statuses.slice(firstRefused).every((s) => s === 429)).toBe(true);
+    // What each process counted in memory reaches the shared row within 100 ms of its next request.
+    await new Promise((r) => setTimeout(r, 150));
+    for (const x of [a, b]) await request(x).get('/api/ministries').set('Authorization', `Bearer ${mine}`);
+    await new Promise((r) => setTimeout(r, 150));
+    const [row] = await db.pool.query<{ hits: number }>(`SELECT hits FROM rate_limit_hits WHERE key = 'token:' || encode(sha256($1::bytea), 'hex')`, [mine]).then((r) => r.rows);
+    expect(row?.hits).toBeGreaterThanOrEqual(statuses.length);
+  });
 });
 
 describe('the HTTP edge', () => {
