@@ -232,9 +232,9 @@ export async function setApplicability(db: Db, rows: { code: string; appliesTo: 
   return rowCount ?? 0;
 }
 
-/** How many of `codes` have a task row. */
-export async function countPersisted(db: Db, codes: string[]): Promise<number> {
-  return Number((await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM tasks WHERE code = ANY($1::text[])', [codes])).rows[0]?.n);
+/** Which of `codes` have a task row. */
+export async function persistedAmong(db: Db, codes: string[]): Promise<string[]> {
+  return (await db.pool.query<{ code: string }>('SELECT code FROM tasks WHERE code = ANY($1::text[])', [codes])).rows.map((r) => r.code);
 }
 
 /** Whether any task exists (the embedded stack seeds the catalog into an empty database). */

@@ -310,6 +310,11 @@ export interface TaskWorkflowInput {
    * upsert as they always did, so their recorded histories keep replaying.
    */
   searchAttributesAtStart?: boolean;
+  /**
+   * Patches (workflows/task-patches.ts) the code that started this run already had: the run takes
+   * their new path without asking `patched()`, which would cost a marker and an upsert each.
+   */
+  patchesAtStart?: string[];
 }
 
 /** What the operator's repair of a stuck task found and did (README, "Stuck tasks"). */

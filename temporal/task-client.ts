@@ -2,9 +2,11 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client } from '@t
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Config } from '../config/env';
 import { deadlineInstant } from '../domain/dates';
+import { defaultDueDate, settleDueDate } from '../domain/deadline-policy';
 import type { Actor, DeadlinePolicy, TaskDefinition } from '../domain/task';
 import { taskWorkflowId } from '../workflows/messages';
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from '../workflows/search-attributes';
+import { TASK_WORKFLOW_PATCHES } from '../workflows/task-patches';
 import type { taskWorkflow } from '../workflows/task-workflow';
 
 export function policyFromConfig(cfg: Config): DeadlinePolicy {
@@ -43,18 +45,21 @@ export async function startTaskWorkflow(
   },
 ): Promise<boolean> {
   const d = opts.definition;
+  // The due date the workflow will hold (its initialState): a start that carries it needs no
+  // search-attribute upsert in the first workflow task (a default or a day off moved otherwise cost one).
+  const due = d.status === 'FEASIBLE' ? null : d.dueDate ? settleDueDate(opts.policy, d.dueDate) : defaultDueDate(opts.policy, d.status, Date.now());
   try {
     await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
       taskQueue: opts.taskQueue,
       workflowId: taskWorkflowId(d.code),
-      args: [{ definition: d, policy: opts.policy, createdBy: opts.createdBy, continueAsNewAfterEvents: opts.continueAsNewAfterEvents, searchAttributesAtStart: true }],
+      args: [{ definition: d, policy: opts.policy, createdBy: opts.createdBy, continueAsNewAfterEvents: opts.continueAsNewAfterEvents, searchAttributesAtStart: true, patchesAtStart: [...TASK_WORKFLOW_PATCHES] }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
       ...(opts.eager ? { requestEagerStart: true } : {}),
       typedSearchAttributes: [
         { key: TaskStatusKey, value: d.status },
         { key: LeadMinistryKey, value: d.leadMinistry },
-        ...(d.dueDate && d.status !== 'FEASIBLE' ? [{ key: DueDateKey, value: new Date(deadlineInstant(d.dueDate)) }] : []),
+        ...(due ? [{ key: DueDateKey, value: new Date(deadlineInstant(due)) }] : []),
       ],
     });
     return true;

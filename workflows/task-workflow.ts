@@ -66,6 +66,16 @@ import {
   transitionUpdate,
 } from './messages';
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from './search-attributes';
+import {
+  ESCALATION_LADDER,
+  FEASIBLE_ON_EFFECTIVE_DATE,
+  MILESTONES_IDEMPOTENT_BY_NAME,
+  NOTICES_AS_LOCAL_ACTIVITIES,
+  NOTIFY_LOCALITIES_WHEN_FEASIBLE,
+  PERSIST_AS_LOCAL_ACTIVITY,
+  STUCK_TASKS,
+  TASK_WORKFLOW_PATCHES,
+} from './task-patches';
 import { deadlineInstant, vietnamDate, vietnamMidnight } from '../domain/dates';
 import { storableValue } from '../domain/storable-text';
 import type { RepairResult, TaskEvent } from '../domain/task';
@@ -87,33 +97,25 @@ const { persistEvent: persistEventLocal } = proxyLocalActivities<Activities>({
   localRetryThreshold: '10 seconds',
   retry: persistRetry,
 });
-/** Workflows started before this change keep the (remote) activity they recorded. */
-const PERSIST_AS_LOCAL_ACTIVITY = 'persist-event-as-local-activity';
-/**
- * A transition to FEASIBLE whose document takes effect later records the document and waits for
- * that date (before this change it moved at once); histories recorded before it replay unchanged.
- */
-const FEASIBLE_ON_EFFECTIVE_DATE = 'feasible-on-effective-date';
-/** A milestone recorded again in the same stay in a status changes nothing (it used to add a second one). */
-const MILESTONES_IDEMPOTENT_BY_NAME = 'milestones-idempotent-by-name';
 
 // A permanent SMTP rejection comes back as a FAILED result, not an exception; transient
 // failures throw and are retried with backoff. The outbox key keeps retries from sending twice.
-const { sendReminder, sendEscalationStep } = proxyActivities<Activities>({
+const noticeRetry = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' } as const;
+const { sendReminder: sendReminderRemote, sendEscalationStep: sendEscalationStepRemote } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  retry: noticeRetry,
+});
+// Inside the workflow task that the timer wakes: a deadline storm costs the server one workflow
+// task per notice instead of an activity task and a second workflow task. A long SMTP outage backs
+// off with timers (localRetryThreshold), as persistence does.
+const { sendReminder: sendReminderLocal, sendEscalationStep: sendEscalationStepLocal } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  localRetryThreshold: '10 seconds',
+  retry: noticeRetry,
 });
 
-/**
- * Workflows from this change on send no e-mail per task per reminder (the daily digest lists every
- * task instead) and escalate along the ladder: focal point at the deadline, then whoever the
- * policy's later steps name. Recorded histories from before keep their reminders on replay.
- */
-const ESCALATION_LADDER = 'escalation-ladder-and-digests';
 // Marking a task stuck and clearing the mark are small writes that must land eventually.
 const { markTaskStuck, clearTaskStuck } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: persistRetry });
-/** Persistence refused for good marks the task stuck and waits for a repair (older code retried forever). */
-const STUCK_TASKS = 'stuck-task-on-refused-event';
 /** The ApplicationFailure type persistEvent throws when PostgreSQL refuses an event for good (activities/persist-errors.ts). */
 const PERSIST_REFUSED = 'PERSIST_REFUSED';
 
@@ -132,8 +134,6 @@ const { notifyObstaclesResolved } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
-/** Workflows whose transitions were recorded before this change replay without the notice. */
-const NOTIFY_LOCALITIES_WHEN_FEASIBLE = 'notify-localities-when-feasible';
 
 function reject(rejection: Rejection | null): void {
   if (rejection) {
@@ -172,6 +172,11 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   else if (input.definition) state = initialState(input.definition, input.policy, Date.now());
   else throw ApplicationFailure.nonRetryable('taskWorkflow needs a definition or a carried state', 'INVALID_INPUT');
 
+  // A patch the run's starter named is taken without asking patched() (no marker, no upsert:
+  // workflows/task-patches.ts); runs started without the list ask, so their histories replay.
+  const patchedAtStart = new Set(input.patchesAtStart ?? []);
+  const applies = (patchId: string): boolean => patchedAtStart.has(patchId) || patched(patchId);
+
   // Bumped whenever the deadline, status or recipients change: the reminder loop then re-plans
   // its timer at once instead of waiting for the old one (the "updatable timer" pattern).
   let scheduleVersion = 0;
@@ -179,7 +184,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   // Decided once per run, before any timer: a replayed history without the marker keeps the
   // reminders it recorded. A run climbs the ladder when its policy names one (policies written
   // before the ladder existed have none, so those tasks keep their reminders).
-  const climbsLadder = patched(ESCALATION_LADDER) && state.policy.escalationLadder !== undefined && state.policy.perTaskReminders !== true;
+  const climbsLadder = applies(ESCALATION_LADDER) && state.policy.escalationLadder !== undefined && state.policy.perTaskReminders !== true;
   let persisting = 0;
   /** The event PostgreSQL refused for good, held until an operator repairs the task. */
   let stuck: { seq: number; kind: string; error: string; attempt: number; recorded: boolean } | null = null;
@@ -221,7 +226,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     }
     const snapshot = state;
     const event = { taskCode: state.code, seq: state.seq, at: new Date(now).toISOString(), actor, kind: change.kind, details: change.details };
-    const persistEvent = patched(PERSIST_AS_LOCAL_ACTIVITY) ? persistEventLocal : persistEventRemote;
+    const persistEvent = applies(PERSIST_AS_LOCAL_ACTIVITY) ? persistEventLocal : persistEventRemote;
     persisting++;
     const persisted = persistTail.then(() => persistUntilStored(persistEvent, event, snapshot)).finally(() => persisting--);
     persistTail = persisted.catch(() => undefined);
@@ -266,7 +271,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
         return result;
       } catch (err) {
         const refusal = refusedForGood(err);
-        if (!refusal || !patched(STUCK_TASKS)) throw err;
+        if (!refusal || !applies(STUCK_TASKS)) throw err;
         const error = refusal.message;
         stuck = { seq: event.seq, kind: event.kind, error, attempt, recorded: false };
         // Counted before the mark is written: a repair may arrive while it is being written.
@@ -296,10 +301,10 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       const now = Date.now();
       const before = state.status;
       const later = i.to === 'FEASIBLE' && !!i.document?.effectiveOn && i.document.effectiveOn > vietnamDate(now);
-      // patched() only on the new path, so a history without the marker replays the old behaviour.
-      const change = later && patched(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now);
+      // Asked only on the new path, so a history without the marker replays the old behaviour.
+      const change = later && applies(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now);
       const after = await commitUpdate(change, actorName(i.actor));
-      if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && i.document && patched(NOTIFY_LOCALITIES_WHEN_FEASIBLE)) {
+      if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && i.document && applies(NOTIFY_LOCALITIES_WHEN_FEASIBLE)) {
         // Not awaited: the caller gets its answer once the transition is persisted, not after the e-mails.
         const notice = notifyObstaclesResolved({
           task: { code: after.code, title: after.title },
@@ -342,8 +347,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   setHandler(
     milestoneUpdate,
     (i) => {
-      // Idempotent by name; patched() only on that path, so older histories replay as recorded.
-      if (isRepeatedMilestone(state, i) && patched(MILESTONES_IDEMPOTENT_BY_NAME)) return Promise.resolve(view(state));
+      // Idempotent by name; asked only on that path, so older histories replay as recorded.
+      if (isRepeatedMilestone(state, i) && applies(MILESTONES_IDEMPOTENT_BY_NAME)) return Promise.resolve(view(state));
       return commitUpdate(applyMilestone(state, i, Date.now()), actorName(i.actor));
     },
     { validator: (i) => reject(stuck ? stuckRejection() : checkMilestone(state, i)) },
@@ -390,6 +395,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     state = { ...state, reminderCursor: point.at };
     const focal = state.focalPoint.email ? [state.focalPoint.email] : [];
     const recipients = point.kind === 'REMINDER' && focal.length > 0 ? focal : [...focal, state.policy.homeAffairsEmail];
+    const sendReminder = applies(NOTICES_AS_LOCAL_ACTIVITIES) ? sendReminderLocal : sendReminderRemote;
     const delivery = await sendReminder({ point, recipients, task: view(state) });
     const kind = point.kind === 'REMINDER' ? 'REMINDER_SENT' : point.kind === 'ESCALATION' ? 'ESCALATED' : 'OVERDUE_REMINDER';
     await commit(
@@ -406,6 +412,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
 
   async function climb(step: LadderPoint): Promise<void> {
     state = { ...state, reminderCursor: step.at };
+    const sendEscalationStep = applies(NOTICES_AS_LOCAL_ACTIVITIES) ? sendEscalationStepLocal : sendEscalationStepRemote;
     const sent = await sendEscalationStep({ step, task: view(state) });
     await commit(
       noChange('ESCALATION_STEP', {
@@ -462,5 +469,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     state,
     policy: state.policy,
     continueAsNewAfterEvents: input.continueAsNewAfterEvents,
+    // The next run runs this code: it takes every patch without asking.
+    patchesAtStart: [...TASK_WORKFLOW_PATCHES],
   });
 }

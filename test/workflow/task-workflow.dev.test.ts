@@ -70,6 +70,17 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
     expect(events.map((e) => [e.seq, e.kind])).toEqual([[1, 'CREATED']]);
   });
 
+  it('when a task workflow starts, then its first workflow task records the CREATED event and the reminder timer only: no patch marker, no search-attribute upsert', async () => {
+    const { def, handle } = await newTask();
+    const events = (await handle.fetchHistory()).events ?? [];
+    // The start carried the search attributes and named the run's patches (workflows/task-patches.ts).
+    expect(events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
+    const markers = events.filter((e) => e.markerRecordedEventAttributes).map((e) => e.markerRecordedEventAttributes?.markerName);
+    expect(markers).toEqual(['core_local_activity']);
+    expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
+    expect(await auditCount(def.code)).toBe(1);
+  });
+
   it('when the same code is started twice, then the second start is refused and nothing doubles', async () => {
     const { def } = await newTask();
     const again = await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });

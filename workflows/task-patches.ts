@@ -1,0 +1,55 @@
+/**
+ * The patches of the task workflow (each a `patched()` id), and the list a new run starts with.
+ *
+ * `patched(id)` records a marker and an upsert of TemporalChangeVersion the first time a run asks
+ * it: two history events per patch per run, paid by every task again after each continue-as-new.
+ * A run started by code that already has these patches needs neither: the starter names them in
+ * the run's input (`patchesAtStart`, recorded in the start event), and the workflow takes their
+ * new path without asking. Runs started without the list (recorded histories, tasks started
+ * before it) ask `patched()` exactly as before, so they replay unchanged.
+ */
+
+/**
+ * Persist each event as a local activity (before it: a remote activity). NOT deprecated
+ * (`deprecatePatch`), and must not be yet: test/fixtures/histories/full-life-v1-remote-persist.json
+ * is a history from before it, and a task's run never completes, so such runs can still be open on
+ * a deployment seeded before the patch; with the call deprecated they fail to replay (TMPRL1100,
+ * no command for the recorded ActivityTaskScheduled) and never finish. It becomes safe once no open
+ * task run started before the patch was deployed (e.g. `temporal workflow list --query
+ * "WorkflowType='taskWorkflow' AND ExecutionStatus='Running' AND StartTime < '<that deployment>'"`
+ * lists none) and the v1 fixture is retired with it. Since runs started with `patchesAtStart` no
+ * longer ask it, deprecating it would now save events only for those old runs.
+ */
+export const PERSIST_AS_LOCAL_ACTIVITY = 'persist-event-as-local-activity';
+/**
+ * No e-mail per task per reminder (the daily digest lists every task instead); escalation along
+ * the ladder. Recorded histories from before keep their reminders on replay.
+ */
+export const ESCALATION_LADDER = 'escalation-ladder-and-digests';
+/** Persistence refused for good marks the task stuck and waits for a repair (older code retried forever). */
+export const STUCK_TASKS = 'stuck-task-on-refused-event';
+/**
+ * A transition to FEASIBLE whose document takes effect later records the document and waits for
+ * that date (before this change it moved at once); histories recorded before it replay unchanged.
+ */
+export const FEASIBLE_ON_EFFECTIVE_DATE = 'feasible-on-effective-date';
+/** A milestone recorded again in the same stay in a status changes nothing (it used to add a second one). */
+export const MILESTONES_IDEMPOTENT_BY_NAME = 'milestones-idempotent-by-name';
+/** Localities that reported obstacles hear when the task becomes FEASIBLE through a document. */
+export const NOTIFY_LOCALITIES_WHEN_FEASIBLE = 'notify-localities-when-feasible';
+/**
+ * Reminders and escalation steps are sent by a local activity inside the workflow task (before:
+ * a remote activity, two trips through the server and a second workflow task per notice).
+ */
+export const NOTICES_AS_LOCAL_ACTIVITIES = 'notices-as-local-activities';
+
+/** Every patch of the current code: what a new run (a start, or a continue-as-new) takes without asking. */
+export const TASK_WORKFLOW_PATCHES: readonly string[] = [
+  PERSIST_AS_LOCAL_ACTIVITY,
+  ESCALATION_LADDER,
+  STUCK_TASKS,
+  FEASIBLE_ON_EFFECTIVE_DATE,
+  MILESTONES_IDEMPOTENT_BY_NAME,
+  NOTIFY_LOCALITIES_WHEN_FEASIBLE,
+  NOTICES_AS_LOCAL_ACTIVITIES,
+];
