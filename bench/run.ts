@@ -71,6 +71,8 @@ interface Run {
   postgres: string;
   /** Share of both cores busy (0..1) in the second before each benchmark, after waiting for quiet: the other tenants' load. */
   busy: Record<string, number>;
+  /** The 1-minute load average as each benchmark began (2 = both cores' worth of runnable work), and at the end of the run. */
+  load?: Record<string, number>;
 }
 
 async function runOnce(run: number): Promise<Run> {
@@ -97,6 +99,12 @@ async function runOnce(run: number): Promise<Run> {
   const results: Result[] = [];
   let postgres = '?';
   const busy: Record<string, number> = {};
+  const load: Record<string, number> = {};
+  /** Waits for quiet before a benchmark and notes how loaded the machine still was. */
+  const mark = async (name: string) => {
+    busy[name] = await settle();
+    load[name] = round(os.loadavg()[0] as number);
+  };
   const token = (JSON.parse(fs.readFileSync(stack.tokensFile as string, 'utf8')) as Record<string, string>)['home-affairs'] as string;
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
 
@@ -109,7 +117,7 @@ async function runOnce(run: number): Promise<Run> {
   const client = new Client({ connection });
 
   try {
-    busy.bulk = await settle();
+    await mark('bulk');
     const rssBeforeImport = process.memoryUsage().rss / 2 ** 20;
     // 1. Bulk start.
     const all = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), new Set(reference.ministries.map((m) => m.code))).tasks;
@@ -140,7 +148,7 @@ async function runOnce(run: number): Promise<Run> {
       note: 'anchor: bare client.workflow.start of a no-op workflow (no persistence), same concurrency (16)',
     });
 
-    busy.transition = await settle();
+    await mark('transition');
     // 2. Transition round trip through the API vs a no-op update.
     const n = quick ? 100 : 500;
     const open = tasks.filter((t) => t.status === 'REQUIRES_GUIDANCE').slice(0, 50).map((t) => t.code);
@@ -152,7 +160,8 @@ async function runOnce(run: number): Promise<Run> {
       TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
       DATA_DIR: dataDir,
       HOST: '127.0.0.1',
-      LOG_REQUESTS: 'false',
+      // As deployed: one log line per request (the default), to the benchmark's pipe.
+      LOG_REQUESTS: 'true',
       RATE_LIMIT_PER_MINUTE: '100000000',
       RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
       LIST_CACHE_SECONDS: String(cacheSeconds),
@@ -196,7 +205,7 @@ async function runOnce(run: number): Promise<Run> {
       note: `ms, after ${warmUp} uncounted of each; the API (npm run api) in its own process, the worker in the benchmark process: HTTP + auth + Workflow Update + audit/read-model statement + response; anchor: a no-op Workflow Update sent with the client`,
     });
 
-    busy.list = await settle();
+    await mark('list');
     // 3. List throughput vs an Express hello-world. Both servers run in their own process, as
     // `npm run api` does in production, so the load generator (here) does not share their event loop.
     const duration = quick ? 3 : 10;
@@ -236,7 +245,7 @@ async function runOnce(run: number): Promise<Run> {
       note: `autocannon in the benchmark process, 50 connections, loopback; the API (npm run api) and the hello-world each in their own process, warmed up for one round first; reqPerSec/p99 as deployed (page cache on, LIST_CACHE_SECONDS=${cfg.LIST_CACHE_SECONDS}), uncached* with LIST_CACHE_SECONDS=0 (every request reads PostgreSQL)`,
     });
 
-    busy.dashboard = await settle();
+    await mark('dashboard');
     // 4. Dashboards at the seeded size and at 100,000 tasks.
     const reps = quick ? 50 : 200;
     const dash = async () => {
@@ -331,7 +340,7 @@ async function runOnce(run: number): Promise<Run> {
     });
     await stack.db.prisma.$executeRawUnsafe(`DELETE FROM tasks WHERE code LIKE 'SYN-%'`);
 
-    busy.storm = await settle();
+    await mark('storm');
     // 5. Deadline storm: every reminder falls due at the same instant.
     const stormN = quick ? 100 : 949;
     const leadSeconds = quick ? 25 : 60;
@@ -403,7 +412,8 @@ async function runOnce(run: number): Promise<Run> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   log('done');
-  return { results, postgres, busy };
+  load.end = round(os.loadavg()[0] as number);
+  return { results, postgres, busy, load };
 }
 
 /**
@@ -431,6 +441,8 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   writeResults(runs, quick);
+  // `--skip-insight`: the figures above only (the insight step takes minutes of its own).
+  if (process.argv.includes('--skip-insight')) return;
   // The insight figures (as-of summary, digest run) on their own fresh database: bench/insight.ts.
   const insight = await new Promise<number | null>((resolve) =>
     spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'insight.ts'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }).once('exit', resolve),
@@ -485,7 +497,9 @@ function writeResults(runs: Run[], isQuick: boolean): void {
     busyBeforeEachBenchmark: runs.map((r) => r.busy),
     busyMedianPct: round(median(busyEach) * 100),
     busyMaxPct: round(Math.max(...busyEach) * 100),
+    loadAverageEachBenchmark: runs.map((r) => r.load ?? {}),
   };
+  const loadEach = runs.flatMap((r) => Object.values(r.load ?? {}));
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ ...meta, noise, results: medians }, null, 2)}\n`);
   const fmt = (o: Record<string, number> | null) => (o ? Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ') : '-');
   const lines = [
@@ -494,6 +508,7 @@ function writeResults(runs: Run[], isQuick: boolean): void {
     `Command: \`${meta.command}\`. Machine: ${meta.machine.cores} cores, ${meta.machine.memoryGiB} GiB (${meta.machine.cpu}).`,
     `Versions: Node ${meta.versions.node}; ${meta.versions.temporalCli}; Temporal SDK ${meta.versions.temporalSdk}; Prisma ${meta.versions.prisma}; ${meta.versions.postgres}.`,
     `Noise: the other tenants kept the 2 cores ${noise.busyMedianPct}% busy (median; at most ${noise.busyMaxPct}%) in the second before each benchmark, after waiting up to 60 s for quiet; per run and benchmark: ${runs.map((r, i) => `run ${i + 1}: ${Object.entries(r.busy ?? {}).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ')}`).join('; ')}.`,
+    `Load average (1 min; the benchmark's own work included) as each benchmark began: median ${loadEach.length > 0 ? median(loadEach) : '?'}, at most ${loadEach.length > 0 ? Math.max(...loadEach) : '?'}; ${runs.map((r, i) => `run ${i + 1}: ${Object.entries(r.load ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`).join('; ')}.`,
     '',
     '| benchmark | figure | anchor (same run) | ratio | target | met |',
     '| --- | --- | --- | --- | --- | --- |',
