@@ -10,12 +10,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { recordedEvents } from '../db/audit-events';
-import { claimDigestRow, preferencesFor, recordDigestFailure, recordDigestSent, type DigestMessage } from '../db/digests';
+import { claimDigestRow, preferencesFor, recordDigestFailure, recordDigestSent, type DigestMessage, type MailPreferences } from '../db/digests';
 import { listMinistries } from '../db/reference-data';
 import { bottlenecksAsOf, replayAsOf, summaryAsOf } from '../domain/as-of';
 import { forecastAll } from '../domain/at-risk';
 import { DAY_MS, deadlineInstant, vietnamDate } from '../domain/dates';
-import { DIGEST_LANGUAGES, composeBottleneckDigest, composeFocalPointDigest, digestsByRecipient, type DigestLanguage } from '../domain/digest';
+import { DIGEST_LANGUAGES, composeBottleneckDigest, composeFocalPointDigest, digestsByRecipient, type DigestLanguage, type MailLinks } from '../domain/digest';
+import { unsubscribeToken } from '../domain/unsubscribe-link';
 import { WEEKENDS_ONLY } from '../domain/escalation-ladder';
 import { weekStartOf } from '../domain/trend';
 import { isWorkingDay, subtractWorkingDays, type WorkingCalendar } from '../domain/working-days';
@@ -64,7 +65,10 @@ const startOfDay = (date: string) => deadlineInstant(date) - DAY_MS;
 
 export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom: string; settings: DigestSettings }) {
   const { db, mailer, mailFrom, settings } = deps;
-  const preferencesUrl = (token: string) => `${settings.publicBaseUrl}/api/preferences/${token}`;
+  const links = (pref: MailPreferences): MailLinks => ({
+    preferencesUrl: `${settings.publicBaseUrl}/preferences`,
+    unsubscribeUrl: `${settings.publicBaseUrl}/unsubscribe/${unsubscribeToken(pref.email, pref.token)}`,
+  });
 
   /** Sends the stored message for `message.key` unless an earlier attempt did. */
   async function sendDigestOnce(message: DigestMessage): Promise<'SENT' | 'FAILED' | 'ALREADY_SENT'> {
@@ -117,7 +121,7 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
           baseUrl: settings.publicBaseUrl,
           language: languageOf(pref?.language),
           dueSoonDays: settings.dueSoonDays,
-          ...(pref ? { preferencesUrl: preferencesUrl(pref.token) } : {}),
+          ...(pref ? { links: links(pref) } : {}),
         });
         if (!mail) {
           run.nothingToSay++;
@@ -163,7 +167,7 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
           .map((f) => ({ code: f.code, title: f.title, leadMinistry: f.leadMinistry, probabilityLate: f.probabilityLate, reasons: f.reasons.map((r) => ({ vi: r.vi, en: r.en })) })),
         baseUrl: settings.publicBaseUrl,
         language: languageOf(pref?.language),
-        ...(pref ? { preferencesUrl: preferencesUrl(pref.token) } : {}),
+        ...(pref ? { links: links(pref) } : {}),
       });
       const outcome = await sendDigestOnce({
         key: `WEEKLY_BOTTLENECKS:${weekStart}:${email}`,

@@ -60,6 +60,11 @@ export async function preferencesByToken(db: Db, token: string): Promise<MailPre
   return row ? view(row) : null;
 }
 
+export async function preferencesByEmail(db: Db, email: string): Promise<MailPreferences | null> {
+  const row = await db.prisma.mailPreference.findUnique({ where: { email: email.toLowerCase() } });
+  return row ? view(row) : null;
+}
+
 export async function updatePreferences(
   db: Db,
   token: string,
@@ -67,4 +72,10 @@ export async function updatePreferences(
 ): Promise<MailPreferences | null> {
   const found = await db.prisma.mailPreference.updateMany({ where: { token }, data: { ...changes, updatedAt: new Date() } });
   return found.count === 0 ? null : preferencesByToken(db, token);
+}
+
+/** The focal points' addresses of the tasks a ministry leads (lower case, sorted). */
+export async function focalPointEmailsOf(db: Db, ministry: string): Promise<string[]> {
+  const rows = await db.prisma.task.findMany({ where: { leadMinistryCode: ministry, focalPointEmail: { not: '' } }, distinct: ['focalPointEmail'], select: { focalPointEmail: true } });
+  return [...new Set(rows.map((r) => r.focalPointEmail.toLowerCase()))].sort();
 }

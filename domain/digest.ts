@@ -78,7 +78,21 @@ export interface FocalPointDigestInput {
   /** Tasks due within this many days count as "due". */
   dueSoonDays: number;
   /** Where the recipient changes language or unsubscribes. */
-  preferencesUrl?: string;
+  links?: MailLinks;
+}
+
+/** The links at the foot of a digest: the preferences page (signed in) and the one-purpose unsubscribe link (no sign-in). */
+export interface MailLinks {
+  preferencesUrl: string;
+  unsubscribeUrl: string;
+}
+
+/** The digests' closing line about preferences, in one language. */
+export function preferencesLine(links: MailLinks | undefined, lang: 'vi' | 'en'): string {
+  if (!links) return '';
+  return lang === 'vi'
+    ? `Đổi ngôn ngữ, tuỳ chọn nhận thư (sau khi đăng nhập): ${links.preferencesUrl} . Huỷ nhận thư tổng hợp (không cần đăng nhập): ${links.unsubscribeUrl}`
+    : `Change language or preferences (after signing in): ${links.preferencesUrl} . Unsubscribe from digests (no sign-in needed): ${links.unsubscribeUrl}`;
 }
 
 export interface ComposedMail {
@@ -91,7 +105,8 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
 
-const taskLink = (baseUrl: string, code: string) => `${baseUrl}/api/tasks/${encodeURIComponent(code)}`;
+/** The task's page (readable without signing in; the API's JSON needs a token). */
+const taskLink = (baseUrl: string, code: string) => `${baseUrl}/tasks/${encodeURIComponent(code)}`;
 
 function whenDue(t: DigestTask, lang: 'vi' | 'en'): string {
   if (!t.dueDate) return lang === 'vi' ? 'không có hạn' : 'no due date';
@@ -133,10 +148,9 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
     en: `Dear ${input.recipient.name || input.recipient.email},`,
   };
   const statusName = (s: TaskStatus, lang: 'vi' | 'en') => (lang === 'vi' ? STATUS_VI[s] : STATUS_EN[s]);
-  const prefs = input.preferencesUrl;
   const footer: Record<'vi' | 'en', string> = {
-    vi: `Thư này thay cho các thư nhắc riêng lẻ theo từng nhiệm vụ. Thư cảnh báo khi quá hạn vẫn được gửi ngay.${prefs ? ` Đổi ngôn ngữ hoặc hủy nhận thư tổng hợp: ${prefs}` : ''}`,
-    en: `This digest replaces the separate reminder per task. Escalations after a deadline are still sent at once.${prefs ? ` Change language or unsubscribe from digests: ${prefs}` : ''}`,
+    vi: `Thư này thay cho các thư nhắc riêng lẻ theo từng nhiệm vụ. Thư cảnh báo khi quá hạn vẫn được gửi ngay. ${preferencesLine(input.links, 'vi')}`.trim(),
+    en: `This digest replaces the separate reminder per task. Escalations after a deadline are still sent at once. ${preferencesLine(input.links, 'en')}`.trim(),
   };
 
   const textParts: string[] = [];
@@ -180,7 +194,7 @@ export interface BottleneckDigestInput {
   atRisk: { code: string; title: string; leadMinistry: string; probabilityLate: number; reasons: Bilingual[] }[];
   baseUrl: string;
   language: DigestLanguage;
-  preferencesUrl?: string;
+  links?: MailLinks;
 }
 
 /** Home Affairs' weekly digest of bottlenecks. */
@@ -218,11 +232,7 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
           `<ul>${t.reasons.map((r) => `<li>${escapeHtml(r[lang])}</li>`).join('')}</ul></li>`,
       );
     }
-    const prefs = input.preferencesUrl
-      ? lang === 'vi'
-        ? `Đổi ngôn ngữ hoặc hủy nhận thư: ${input.preferencesUrl}`
-        : `Change language or unsubscribe: ${input.preferencesUrl}`
-      : '';
+    const prefs = preferencesLine(input.links, lang);
     text.push('', prefs, '----', '');
     html.push(`</ul>${prefs ? `<p>${escapeHtml(prefs)}</p>` : ''}</section><hr>`);
   }

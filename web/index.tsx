@@ -18,6 +18,7 @@ import { localityPageRoutes } from './routes/locality-pages';
 import { documentRoutes } from './routes/documents';
 import { publicRoutes } from './routes/public';
 import { insightPageRoutes } from './routes/insight';
+import { preferencePageRoutes } from './routes/preferences';
 import { rolePageRoutes } from './routes/role-pages';
 import { signInRoutes } from './routes/sign-in';
 import { taskRoutes } from './routes/task';
@@ -69,6 +70,7 @@ export function webRoutes(deps: WebDeps): Router {
   router.use(rolePageRoutes(db, deps.insight));
   router.use(insightPageRoutes(db, deps.insight));
   router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config }) }));
+  router.use(preferencePageRoutes({ db, config }));
   router.use(taskRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, listCache: deps.listCache }) }));
   router.use(documentRoutes({ db, actions: createDocumentActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }) }));
 

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { Principal } from '../domain/principal';
+import { insightMessages } from './messages/insight';
 import type { PageContext } from './page-context';
 import { localityName, ministryName } from './i18n';
 import { localityMessages } from './messages/localities';
@@ -55,6 +56,7 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { href: '/rounds', label: (ctx) => localityMessages[ctx.lang].navRounds, place: 'header', audience: ['home-affairs'] },
   { href: '/locality', label: (ctx) => ctx.t.navLocality, place: 'header', audience: ['locality'] },
   { href: '/matrix', label: (ctx) => localityMessages[ctx.lang].navMatrix, place: 'header', audience: ['everyone'] },
+  { href: '/preferences', label: (ctx) => insightMessages[ctx.lang].navPreferences, place: 'header', audience: ['ministry', 'home-affairs'] },
   { href: '/sign-in', label: (ctx) => ctx.t.navSignIn, place: 'header', audience: ['signed-out'] },
   { href: '/open-data/tasks.csv', label: (ctx) => `${ctx.t.openData} (CSV)`, place: 'footer', audience: ['everyone'] },
   { href: '/open-data/tasks.json', label: (ctx) => `${ctx.t.openData} (JSON)`, place: 'footer', audience: ['everyone'] },

@@ -1,7 +1,8 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
-import { preferencesByToken, updatePreferences } from '../../db/digests';
+import { preferencesByToken } from '../../db/digests';
+import { changePreferences, preferencesBody, showPreferences } from '../mail-preferences';
 import { DIGEST_LANGUAGES } from '../../domain/digest';
 import { notFound } from '../problem';
 import type { RouteRegistry } from '../route-registry';
@@ -18,13 +19,6 @@ const preferencesResponse = z.object({
   weeklyDigest: z.boolean(),
   mandatory: z.array(z.string()),
 });
-const preferencesBody = z
-  .strictObject({ language: z.enum(DIGEST_LANGUAGES).optional(), dailyDigest: z.boolean().optional(), weeklyDigest: z.boolean().optional() })
-  .refine((b) => Object.keys(b).length > 0, 'name at least one of language, dailyDigest, weeklyDigest')
-  .meta({ anyOf: [{ required: ['language'] }, { required: ['dailyDigest'] }, { required: ['weeklyDigest'] }] });
-
-const MANDATORY = ['escalations (the ladder after a deadline)'];
-
 /**
  * A recipient's mail preferences, reached through the link in every digest (the token in the path
  * is the key: recipients need no API token). Escalations are mandatory and cannot be turned off.
@@ -32,13 +26,7 @@ const MANDATORY = ['escalations (the ladder after a deadline)'];
 export function preferenceRoutes(deps: { db: Db; registry: RouteRegistry; bodyLimit: string }): Router {
   const { db, registry } = deps;
   const router = Router();
-  const show = (p: { email: string; language: string; dailyDigest: boolean; weeklyDigest: boolean }) => ({
-    email: p.email,
-    language: p.language,
-    dailyDigest: p.dailyDigest,
-    weeklyDigest: p.weeklyDigest,
-    mandatory: MANDATORY,
-  });
+  const show = showPreferences;
 
   registry.register(router, {
     method: 'get',
@@ -68,7 +56,7 @@ export function preferenceRoutes(deps: { db: Db; registry: RouteRegistry; bodyLi
       body: preferencesBody,
       responses: { 200: { description: 'preferences after the change', schema: preferencesResponse }, ...problems(400, 404, 413) },
       handler: async ({ params, body }, _req, res) => {
-        const p = await updatePreferences(db, params.token, body);
+        const p = await changePreferences(db, params.token, body);
         if (!p) throw notFound('There are no preferences behind this link.');
         res.json(show(p));
       },

@@ -136,8 +136,8 @@ describe('digests', () => {
     expect(mail.text).toContain('hạn 2025-12-15, còn 10 ngày');
     expect(mail.text).toContain('  * Ghi nhận tiến độ: DRAFTING');
     expect(mail.text).toContain('  * Milestone recorded: DRAFTING');
-    expect(mail.text).toContain('http://tracker.test/api/tasks/A-3');
-    expect(mail.html).toContain('<a href="http://tracker.test/api/tasks/A-1">A-1</a>');
+    expect(mail.text).toContain('http://tracker.test/tasks/A-3');
+    expect(mail.html).toContain('<a href="http://tracker.test/tasks/A-1">A-1</a>');
     expect(mail.html.indexOf('lang="vi"')).toBeLessThan(mail.html.indexOf('lang="en"'));
   });
 
