@@ -1,6 +1,8 @@
 import request from 'supertest';
 import type { Browser, Page } from 'playwright-core';
 import { loadSyntheticHistory } from '../../db/bench-data';
+import { preferencesByEmail, preferencesFor } from '../../db/digests';
+import { unsubscribeToken } from '../../domain/unsubscribe-link';
 import { replayAsOf, type RecordedEvent } from '../../domain/as-of';
 import { DAY_MS, vietnamDate } from '../../domain/dates';
 import { TASK_STATUSES } from '../../domain/task';
@@ -162,3 +164,108 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
   });
 });
 
+
+describe('e-mail preferences', () => {
+  it('when a focal point signs in and turns the daily digest off in English, then it is saved; a language that is not offered is refused beside the field and changes nothing', async () => {
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.tokens['ministry:BGDDT']);
+    await page.click('nav a[href="/preferences"]');
+    await page.waitForURL(/\/preferences$/);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Tuỳ chọn nhận thư');
+    await expect(page.locator('#pref-0-title').textContent()).resolves.toContain(s.focalEmail);
+    // A ministry's address gets no weekly digest (that one is Home Affairs').
+    expect(await page.locator('#pref-0-weeklyDigest').count()).toBe(0);
+    expect(await page.locator('#pref-0-dailyDigest').isChecked()).toBe(true);
+    await checkAndShoot(page, 'preferences');
+
+    const before = await preferencesByEmail(s.stack.db, s.focalEmail);
+    await page.uncheck('#pref-0-dailyDigest');
+    await page.evaluate(() => {
+      const select = document.querySelector('#pref-0-language') as HTMLSelectElement;
+      select.add(new Option('Klingon', 'tlh', true, true));
+    });
+    await page.click('#pref-0-form button[type=submit]');
+    await page.waitForLoadState();
+    await expect(page.locator('#pref-0-language-error').textContent()).resolves.toContain('Chọn một trong các giá trị');
+    await expect(page.locator('.error-summary a[href="#pref-0-language"]').count()).resolves.toBe(1);
+    // What was ticked is kept on the page, and nothing changed.
+    expect(await page.locator('#pref-0-dailyDigest').isChecked()).toBe(false);
+    expect(await preferencesByEmail(s.stack.db, s.focalEmail)).toEqual(before);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.selectOption('#pref-0-language', 'en');
+    await page.click('#pref-0-form button[type=submit]');
+    await page.waitForURL(/saved=1/);
+    await expect(page.locator('.notice-success').textContent()).resolves.toContain('Đã lưu');
+    expect(await preferencesByEmail(s.stack.db, s.focalEmail)).toMatchObject({ dailyDigest: false, language: 'en' });
+    // Back on for the other tests.
+    await page.check('#pref-0-dailyDigest');
+    await page.click('#pref-0-form button[type=submit]');
+    await page.waitForURL(/saved=1/);
+    expect(await preferencesByEmail(s.stack.db, s.focalEmail)).toMatchObject({ dailyDigest: true, language: 'en' });
+    await context.close();
+  });
+
+  it('when Home Affairs opens its preferences, then the weekly digest can be set too; a locality has no such page and a forged address is refused', async () => {
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.tokens['home-affairs']);
+    await page.goto(`${s.origin}/preferences`);
+    expect(await page.locator('#pref-0-weeklyDigest').isChecked()).toBe(true);
+    await page.uncheck('#pref-0-weeklyDigest');
+    await page.click('#pref-0-form button[type=submit]');
+    await page.waitForURL(/saved=1/);
+    const ha = /\S+@\S+/.exec((await page.locator('#pref-0-title').textContent()) ?? '')?.[0] ?? '';
+    expect(await preferencesByEmail(s.stack.db, ha)).toMatchObject({ weeklyDigest: false, dailyDigest: true });
+    // Home Affairs cannot change a focal point's address through its form.
+    const before = await preferencesByEmail(s.stack.db, s.focalEmail);
+    await page.evaluate((email) => {
+      (document.querySelector('#pref-0-form input[name=email]') as HTMLInputElement).value = email;
+    }, s.focalEmail);
+    await page.uncheck('#pref-0-dailyDigest');
+    await page.click('#pref-0-form button[type=submit]');
+    await page.waitForLoadState();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Không được phép');
+    expect(await preferencesByEmail(s.stack.db, s.focalEmail)).toEqual(before);
+    await context.close();
+
+    const locality = await newVisitor(browser);
+    await signInWithToken(locality.page, s.tokens['locality:HNI']);
+    const res = await locality.page.goto(`${s.origin}/preferences`);
+    expect(res?.status()).toBe(403);
+    await locality.context.close();
+  });
+
+  it('when the unsubscribe link of a digest is opened without signing in, then it only asks; the button unsubscribes from the digests; an altered link is refused', async () => {
+    const email = `unsub.${uid('').toLowerCase()}@bgddt.test`;
+    const key = (await preferencesFor(s.stack.db, [email])).get(email)?.token ?? '';
+    const link = `${s.origin}/unsubscribe/${unsubscribeToken(email, key)}`;
+    const { context, page } = await newVisitor(browser);
+    await page.goto(link);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Huỷ nhận thư tổng hợp');
+    await expect(page.locator('main').textContent()).resolves.toContain(email);
+    // Opening the link (as a mail scanner would) changes nothing.
+    expect(await preferencesByEmail(s.stack.db, email)).toMatchObject({ dailyDigest: true, weeklyDigest: true });
+    await checkAndShoot(page, 'unsubscribe');
+
+    await page.click('#unsubscribe-form button[type=submit]');
+    await page.waitForLoadState();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Đã huỷ nhận thư tổng hợp');
+    expect(await preferencesByEmail(s.stack.db, email)).toMatchObject({ dailyDigest: false, weeklyDigest: false });
+
+    // A link for another address with this one's signature, or a signature changed by one character, is not a link.
+    const other = await preferencesFor(s.stack.db, [s.focalEmail]);
+    const forged = `${Buffer.from(s.focalEmail).toString('base64url')}.${unsubscribeToken(email, key).split('.')[1]}`;
+    const good = unsubscribeToken(email, key);
+    const altered = `${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`;
+    for (const bad of [forged, altered]) {
+      const res = await page.goto(`${s.origin}/unsubscribe/${bad}`);
+      expect(res?.status()).toBe(404);
+      await expect(page.locator('h1').textContent()).resolves.toBe('Đường dẫn không hợp lệ');
+    }
+    expect(await preferencesByEmail(s.stack.db, s.focalEmail)).toMatchObject({ dailyDigest: other.get(s.focalEmail)?.dailyDigest });
+    // The preferences key itself is not an unsubscribe link, and the link is not a preferences key for the API.
+    expect((await page.goto(`${s.origin}/unsubscribe/${key}`))?.status()).toBe(404);
+    expect((await request(s.app).get(`/api/preferences/${unsubscribeToken(email, key)}`)).status).toBe(400);
+    await context.close();
+  });
+});
