@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { persistEvent } from '../db/audit-events';
+import { leadershipContactOf } from '../db/leadership-contacts';
 import type { Db } from '../db/client';
 import type { OutboxMessage } from '../db/notifications';
 import { PERSIST_REFUSED, permanentSqlState } from '../db/errors';
@@ -178,17 +179,21 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
     /**
      * One step of the escalation ladder, sent at once (escalations are not part of the digest) to the
      * step's recipient with the focal point in copy; idempotent per task, due date and step. Without
-     * a leadership contact for the ministry, its step goes to Home Affairs.
+     * a leadership contact for the ministry (kept by Home Affairs, or in MINISTRY_LEADERSHIP_EMAILS), its step goes to Home Affairs.
      */
     async sendEscalationStep({ step, task }: EscalationStepInput): Promise<Delivery & { recipients: string[] }> {
       const focal = task.focalPoint.email ? [task.focalPoint.email] : [];
-      const leadership = leadershipEmails[task.leadMinistry];
+      // The ministry's leadership contact as Home Affairs keeps it (an illustrative seed is not
+      // used), else MINISTRY_LEADERSHIP_EMAILS, else Home Affairs.
+      const contact = step.recipient === 'ministry-leadership' ? await leadershipContactOf(db, task.leadMinistry) : null;
+      const kept = contact && !contact.illustrative ? contact : null;
+      const leadership = kept?.email ?? leadershipEmails[task.leadMinistry];
       const target =
         step.recipient === 'home-affairs' ? [task.policy.homeAffairsEmail] : step.recipient === 'ministry-leadership' ? [leadership ?? task.policy.homeAffairsEmail] : [];
       const recipients = [...new Set([...target, ...focal])];
       if (recipients.length === 0) recipients.push(task.policy.homeAffairsEmail);
       const dueDate = task.dueDate ?? step.date;
-      const { subject, text } = escalationEmail(step, task);
+      const { subject, text } = escalationEmail(step, task, kept ? { name: kept.name, position: kept.position } : undefined);
       const delivery = await sendOnce({
         key: `${task.code}:LADDER:${dueDate}:${step.index}`,
         taskCode: task.code,

@@ -9,6 +9,7 @@ import { countDaysOverdueIn } from '../db/tasks';
 import { createLogger, type Logger } from '../logging/logger';
 import { authenticate } from './auth';
 import { preferenceRoutes } from './routes/preferences';
+import { leadershipContactRoutes } from './routes/leadership-contacts';
 import { createInsight } from './insight';
 import { idempotency, respond } from './idempotency';
 import { boundedBodyDepth } from './json-depth';
@@ -132,6 +133,7 @@ export function createApp(deps: AppDeps) {
   const insight = createInsight(db);
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
+  app.use(leadershipContactRoutes({ db, registry }));
   app.use(documentRoutes({ db, temporal, config, registry, listCache }));
   app.use(taskRequestRoutes({ db, temporal, registry, listCache }));
   const localityActions = createLocalityActions({ db, temporal, config });

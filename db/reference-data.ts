@@ -1,4 +1,5 @@
 import type { Db } from './client';
+import { seedIllustrativeLeadershipContacts } from './leadership-contacts';
 
 export interface MinistryRow {
   code: string;
@@ -29,6 +30,7 @@ export async function upsertReferenceData(db: Db, data: { ministries: MinistryRo
     ),
     ...data.localities.map((l) => prisma.locality.updateMany({ where: { code: l.code, contactEmail: '' }, data: { contactEmail: l.contactEmail } })),
   ]);
+  await seedIllustrativeLeadershipContacts(db, data.ministries.map((m) => m.code));
 }
 
 export async function listMinistries(db: Db): Promise<MinistryRow[]> {

@@ -18,6 +18,7 @@ import { localityPageRoutes } from './routes/locality-pages';
 import { documentRoutes } from './routes/documents';
 import { publicRoutes } from './routes/public';
 import { insightPageRoutes } from './routes/insight';
+import { leadershipContactPageRoutes } from './routes/leadership-contacts';
 import { preferencePageRoutes } from './routes/preferences';
 import { rolePageRoutes } from './routes/role-pages';
 import { signInRoutes } from './routes/sign-in';
@@ -71,6 +72,7 @@ export function webRoutes(deps: WebDeps): Router {
   router.use(insightPageRoutes(db, deps.insight));
   router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config }) }));
   router.use(preferencePageRoutes({ db, config }));
+  router.use(leadershipContactPageRoutes({ db, config }));
   router.use(taskRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, listCache: deps.listCache }) }));
   router.use(documentRoutes({ db, actions: createDocumentActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }) }));
 

@@ -56,6 +56,7 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { href: '/rounds', label: (ctx) => localityMessages[ctx.lang].navRounds, place: 'header', audience: ['home-affairs'] },
   { href: '/locality', label: (ctx) => ctx.t.navLocality, place: 'header', audience: ['locality'] },
   { href: '/matrix', label: (ctx) => localityMessages[ctx.lang].navMatrix, place: 'header', audience: ['everyone'] },
+  { href: '/leadership-contacts', label: (ctx) => insightMessages[ctx.lang].navLeadership, place: 'header', audience: ['home-affairs'] },
   { href: '/preferences', label: (ctx) => insightMessages[ctx.lang].navPreferences, place: 'header', audience: ['ministry', 'home-affairs'] },
   { href: '/sign-in', label: (ctx) => ctx.t.navSignIn, place: 'header', audience: ['signed-out'] },
   { href: '/open-data/tasks.csv', label: (ctx) => `${ctx.t.openData} (CSV)`, place: 'footer', audience: ['everyone'] },

@@ -2,11 +2,12 @@ import request from 'supertest';
 import type { Browser, Page } from 'playwright-core';
 import { loadSyntheticHistory } from '../../db/bench-data';
 import { preferencesByEmail, preferencesFor } from '../../db/digests';
+import { leadershipContactOf } from '../../db/leadership-contacts';
 import { unsubscribeToken } from '../../domain/unsubscribe-link';
 import { replayAsOf, type RecordedEvent } from '../../domain/as-of';
 import { DAY_MS, vietnamDate } from '../../domain/dates';
 import { TASK_STATUSES } from '../../domain/task';
-import { launchBrowser, newVisitor, seriousAxeViolations } from '../support/browser';
+import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
 import { uid } from '../support/harness';
 import { checkAndShoot, signInWithToken as signIn, startPagesStack, type PagesStack } from './support';
 
@@ -266,6 +267,71 @@ describe('e-mail preferences', () => {
     // The preferences key itself is not an unsubscribe link, and the link is not a preferences key for the API.
     expect((await page.goto(`${s.origin}/unsubscribe/${key}`))?.status()).toBe(404);
     expect((await request(s.app).get(`/api/preferences/${unsubscribeToken(email, key)}`)).status).toBe(400);
+    await context.close();
+  });
+});
+
+describe('ministry leadership contacts (the escalation ladder’s second step)', () => {
+  it('when Home Affairs edits a ministry’s illustrative contact (first with a bad address and no name), then the errors show beside the fields and nothing changes; then it is saved and no longer illustrative', async () => {
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.tokens['home-affairs']);
+    await page.click('nav a[href="/leadership-contacts"]');
+    await page.waitForURL(/\/leadership-contacts$/);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Lãnh đạo bộ nhận cảnh báo');
+    // The default ladder: leadership 5 working days after the deadline.
+    await expect(page.locator('main .lead').textContent()).resolves.toContain('5 ngày làm việc');
+    await expect(page.locator('#contact-BYT').textContent()).resolves.toContain('Minh hoạ');
+    await checkAndShoot(page, 'leadership-contacts');
+
+    const before = await leadershipContactOf(s.stack.db, 'BYT');
+    expect(before).toMatchObject({ illustrative: true });
+    await page.click('#contact-BYT a');
+    await page.waitForURL(/edit=BYT/);
+    await page.fill('#position', 'Thứ trưởng');
+    await page.fill('#email', 'not-an-address');
+    await page.click('#contact-form button[type=submit]');
+    await page.waitForLoadState();
+    await expect(page.locator('#name-error').textContent()).resolves.toContain('bắt buộc');
+    await expect(page.locator('.error-summary a[href="#name"]').count()).resolves.toBe(1);
+    await expect(page.locator('#position').inputValue()).resolves.toBe('Thứ trưởng');
+    expect(await leadershipContactOf(s.stack.db, 'BYT')).toEqual(before);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await page.fill('#name', 'Trần Văn Lãnh');
+    await page.click('#contact-form button[type=submit]');
+    await page.waitForLoadState();
+    await expect(page.locator('#email-error').isVisible()).resolves.toBe(true);
+    expect(await leadershipContactOf(s.stack.db, 'BYT')).toEqual(before);
+    await screenshot(page, 'leadership-contact-errors');
+
+    await page.fill('#email', 'thutruong@byt.test');
+    await page.click('#contact-form button[type=submit]');
+    await page.waitForURL(/saved=BYT/);
+    await expect(page.locator('.notice-success').textContent()).resolves.toContain('Bộ Y tế');
+    await expect(page.locator('#contact-BYT').textContent()).resolves.not.toContain('Minh hoạ');
+    expect(await leadershipContactOf(s.stack.db, 'BYT')).toMatchObject({ name: 'Trần Văn Lãnh', position: 'Thứ trưởng', email: 'thutruong@byt.test', illustrative: false, updatedBy: 'home-affairs' });
+    await context.close();
+  });
+
+  it('when the API is used, then Home Affairs reads and sets contacts; anyone else is refused, a bad body is 400 and an unknown ministry 404', async () => {
+    const ha = { Authorization: `Bearer ${s.tokens['home-affairs']}` };
+    const list = await request(s.app).get('/api/ministries/leadership-contacts').set(ha);
+    expect(list.status).toBe(200);
+    expect((list.body.items as { ministry: string }[]).map((c) => c.ministry)).toContain('BGDDT');
+    const put = await request(s.app).put('/api/ministries/BGDDT/leadership-contact').set(ha).send({ name: 'Lê Thị Hạnh', email: 'hanh@bgddt.test' });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ ministry: 'BGDDT', name: 'Lê Thị Hạnh', position: '', illustrative: false });
+    const bad = await request(s.app).put('/api/ministries/BGDDT/leadership-contact').set(ha).send({ name: '', email: 'nope' });
+    expect(bad.status).toBe(400);
+    expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['body.email', 'body.name']);
+    expect((await request(s.app).put('/api/ministries/ZZZ/leadership-contact').set(ha).send({ name: 'X', email: 'x@x.test' })).status).toBe(404);
+    const ministry = { Authorization: `Bearer ${s.tokens['ministry:BYT']}` };
+    expect((await request(s.app).get('/api/ministries/leadership-contacts').set(ministry)).status).toBe(403);
+    expect((await request(s.app).put('/api/ministries/BYT/leadership-contact').set(ministry).send({ name: 'X', email: 'x@x.test' })).status).toBe(403);
+    expect(await leadershipContactOf(s.stack.db, 'BGDDT')).toMatchObject({ name: 'Lê Thị Hạnh' });
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.tokens['ministry:BYT']);
+    expect((await page.goto(`${s.origin}/leadership-contacts`))?.status()).toBe(403);
     await context.close();
   });
 });

@@ -5,6 +5,7 @@ import { createActivities } from '../../activities';
 import { DAY_MS, deadlineInstant, vietnamDate } from '../../domain/dates';
 import { WEEKENDS_ONLY, ladderSchedule, type LadderStep } from '../../domain/escalation-ladder';
 import { verifyChain } from '../../db/audit-chain';
+import { leadershipContactOf, setLeadershipContact } from '../../db/leadership-contacts';
 import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import type { taskWorkflow } from '../../workflows/task-workflow';
@@ -128,5 +129,22 @@ describe('escalation ladder under time skipping', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await steps(def.code)).map((d) => d.step)).toEqual([0]);
     expect(await mailsFor(def.code)).toHaveLength(1);
+  });
+
+  it('when Home Affairs keeps a leadership contact for the ministry, then the leadership step goes to that person, by name; an illustrative seed is never used', async () => {
+    // The reference data names no leadership: the seeded contact is illustrative, so the first test's step went to MINISTRY_LEADERSHIP_EMAILS.
+    expect(await leadershipContactOf(db, 'BGDDT')).toMatchObject({ illustrative: true });
+    await setLeadershipContact(db, 'BGDDT', { name: 'Nguyễn Thị Lãnh', position: 'Thứ trưởng', email: 'thutruong@bgddt.test' }, 'home-affairs');
+    const { def, dueDate } = await startTask(10);
+    const plan = ladderSchedule(dueDate, LADDER, WEEKENDS_ONLY);
+    await sleepUntil(plan[1]!.at + HOUR);
+    await eventually(async () => (await steps(def.code)).length === 2, 20_000, 'the leadership step');
+    const mails = await mailsFor(def.code);
+    expect([...mails[1]!.to].sort()).toEqual(['focal@bgddt.test', 'thutruong@bgddt.test']);
+    const sent = smtp.received.find((m) => m.to.includes('thutruong@bgddt.test'));
+    const body = (await simpleParser(sent!.raw)).text ?? '';
+    expect(body).toContain('Kính gửi Nguyễn Thị Lãnh, Thứ trưởng,');
+    expect(body).toContain('Dear Nguyễn Thị Lãnh, Thứ trưởng,');
+    expect((await steps(def.code))[1]).toMatchObject({ recipient: 'ministry-leadership', delivery: 'SENT' });
   });
 });

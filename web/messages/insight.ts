@@ -59,6 +59,7 @@ const vi = {
   unsubscribeBadTitle: 'Đường dẫn không hợp lệ',
   unsubscribeBadBody: 'Đường dẫn huỷ nhận thư này không đúng hoặc đã bị sửa. Hãy dùng đường dẫn trong thư gần nhất.',
   // leadership contacts
+  navLeadership: 'Lãnh đạo bộ',
   leadershipTitle: 'Lãnh đạo bộ nhận cảnh báo',
   leadershipLead: (days: string) => `Bậc cảnh báo "lãnh đạo bộ" gửi tới người này khi nhiệm vụ quá hạn ${days} ngày làm việc. Khi chưa có, hoặc chỉ có liên hệ minh hoạ, cảnh báo được gửi Bộ Nội vụ.`,
   leadershipNoStep: 'Thang cảnh báo hiện tại không có bậc "lãnh đạo bộ".',
@@ -131,6 +132,7 @@ const en: InsightMessages = {
   unsubscribedBody: (email: string) => `${email} no longer receives digests. You can subscribe again on the E-mails page after signing in.`,
   unsubscribeBadTitle: 'This link is not valid',
   unsubscribeBadBody: 'This unsubscribe link is wrong or has been altered. Use the link in your latest e-mail.',
+  navLeadership: 'Ministry leadership',
   leadershipTitle: 'Ministry leadership for escalations',
   leadershipLead: (days: string) => `The ladder's "ministry leadership" step goes to this person when a task is ${days} working days overdue. Without one, or with an illustrative one only, it goes to Home Affairs.`,
   leadershipNoStep: 'The present ladder has no "ministry leadership" step.',
