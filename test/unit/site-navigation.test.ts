@@ -29,10 +29,10 @@ describe('the site navigation: one list for the header and the footer', () => {
   });
 
   it('when someone is signed in, then they see their own area and no sign-in link; the public sees only the sign-in link', () => {
-    expect(navEntriesFor(null, 'header').map((e) => e.href)).toEqual(['/', '/matrix', '/sign-in']);
-    expect(navEntriesFor({ kind: 'home-affairs', name: 'home-affairs' }, 'header').map((e) => e.href)).toEqual(['/', '/dashboard', '/rounds', '/matrix', '/leadership-contacts', '/preferences']);
-    expect(navEntriesFor({ kind: 'ministry', code: 'BYT', name: 'ministry:BYT' }, 'header').map((e) => e.href)).toEqual(['/', '/worklist', '/matrix', '/preferences']);
-    expect(navEntriesFor({ kind: 'locality', code: 'HNI', name: 'locality:HNI' }, 'header').map((e) => e.href)).toEqual(['/', '/locality', '/matrix']);
+    expect(navEntriesFor(null, 'header').map((e) => e.href)).toEqual(['/', '/documents', '/matrix', '/sign-in']);
+    expect(navEntriesFor({ kind: 'home-affairs', name: 'home-affairs' }, 'header').map((e) => e.href)).toEqual(['/', '/documents', '/dashboard', '/rounds', '/matrix', '/leadership-contacts', '/preferences']);
+    expect(navEntriesFor({ kind: 'ministry', code: 'BYT', name: 'ministry:BYT' }, 'header').map((e) => e.href)).toEqual(['/', '/documents', '/worklist', '/matrix', '/preferences']);
+    expect(navEntriesFor({ kind: 'locality', code: 'HNI', name: 'locality:HNI' }, 'header').map((e) => e.href)).toEqual(['/', '/documents', '/locality', '/matrix']);
   });
 
   it('every entry goes to a distinct address in its place', () => {
