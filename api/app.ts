@@ -50,7 +50,8 @@ export function createApp(deps: AppDeps) {
   countDaysOverdueIn(config.DUE_DAYS_UNIT === 'working' ? config.calendar : null);
   const logger = deps.logger ?? createLogger({ level: config.LOG_LEVEL });
   const app = express();
-  const registry = new RouteRegistry();
+  // Idempotency-Key is taken on the routes that declare it (route-registry.ts), after the token check.
+  const registry = new RouteRegistry({ keyed: idempotency(db) });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(helmet());
@@ -128,7 +129,6 @@ export function createApp(deps: AppDeps) {
   app.use('/api/localities/:code/report', express.json({ limit: config.REPORT_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use('/api', boundedBodyDepth());
-  app.use('/api', idempotency(db));
   // One mirror of the audit log per app: as-of figures, trend and forecast catch up on new events only.
   const insight = createInsight(db);
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));

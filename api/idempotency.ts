@@ -1,10 +1,30 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { z } from 'zod';
 import type { Db } from '../db/client';
 import { completeReservation, releaseReservation, reserveKey } from '../db/idempotency';
 import { canonicalJson } from '../domain/canonical-json';
 import type { Principal } from '../domain/principal';
 import { badRequest, conflict, unprocessable } from './problem';
+
+/** The one rule for the header's value: the middleware below checks it, /openapi.json states it. */
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:-]+$/)
+  .describe(
+    'Makes a retry safe: the first answer is kept for this key (per token) and a repeat of the same request gets it again (header Idempotent-Replayed: true) and changes nothing; the same key with another request gets 422, and while the first is still in progress 409 (code IDEMPOTENCY_KEY_IN_USE, Retry-After).',
+  );
+
+/**
+ * The routes that take the header: every POST and PUT under /api behind the token check (the
+ * registry runs the middleware below on them, api/route-registry.ts). The routes anyone may call
+ * (digest preferences, reached by the token in their link) have no principal to key by.
+ */
+export function takesIdempotencyKey(route: { method: string; path: string; access: string }): boolean {
+  return (route.method === 'post' || route.method === 'put') && route.path.startsWith('/api/') && route.access !== 'anyone';
+}
 
 interface HeldKey {
   principal: string;
@@ -34,7 +54,7 @@ const reusedKey = () =>
   });
 
 /**
- * `Idempotency-Key` on POST/PUT. The key is reserved, with a hash of the request, before anything
+ * `Idempotency-Key` on the routes that take it (takesIdempotencyKey). The key is reserved, with a hash of the request, before anything
  * is sent (one atomic insert in PostgreSQL), so of concurrent requests sharing a key exactly one
  * goes through: the others get 409 (same request, still in progress) or 422 (another request).
  * A repeat after the answer gets that answer and changes nothing. 5xx answers are not kept: the
@@ -44,8 +64,8 @@ export function idempotency(db: Db) {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       const key = req.header('idempotency-key');
-      if (key === undefined || (req.method !== 'POST' && req.method !== 'PUT')) return next();
-      if (!/^[A-Za-z0-9._:-]{1,200}$/.test(key)) {
+      if (key === undefined) return next();
+      if (!idempotencyKeySchema.safeParse(key).success) {
         throw badRequest('Idempotency-Key must be 1-200 characters of A-Z, a-z, 0-9, ".", "_", ":", "-".', {
           errors: [{ field: 'header.Idempotency-Key', message: 'invalid format' }],
         });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idempotencyKeySchema, takesIdempotencyKey } from './idempotency';
 import { openApiPath, type RouteRegistry } from './route-registry';
 import { problemResponse } from './schemas';
 
@@ -54,6 +55,10 @@ function edgeResponses(r: RouteRegistry['routes'][number]): Record<string, { des
     out['413'] = { description: 'the body is larger than BODY_LIMIT', content: problemContent() };
     out['415'] = { description: 'the body is in a charset or encoding the server does not read', content: problemContent() };
   }
+  if (takesIdempotencyKey(r)) {
+    out['409'] = { description: 'a request with this Idempotency-Key is still in progress (code IDEMPOTENCY_KEY_IN_USE); retry after Retry-After', content: problemContent() };
+    out['422'] = { description: 'this Idempotency-Key was used with a different request', content: problemContent() };
+  }
   out['503'] = { description: 'PostgreSQL or Temporal is unreachable, or the task is stuck (code TASK_STUCK); nothing was changed', content: problemContent() };
   return out;
 }
@@ -72,6 +77,10 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
       for (const [name, s] of Object.entries(json.properties ?? {})) {
         parameters.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s });
       }
+    }
+    if (takesIdempotencyKey(r)) {
+      const { description, ...schema } = schemaOf(idempotencyKeySchema, 'input');
+      parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, description, schema });
     }
     const responses: Record<string, unknown> = edgeResponses(r);
     for (const [status, resp] of Object.entries(r.responses)) {

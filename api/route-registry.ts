@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { takesIdempotencyKey } from './idempotency';
 import { badRequest } from './problem';
 
 type Method = 'get' | 'post' | 'put';
@@ -26,6 +27,12 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
 /** Every route the app serves through `register`, kept so /openapi.json is built from the same definitions. */
 export class RouteRegistry {
   readonly routes: RouteSpec<z.ZodType, z.ZodType, z.ZodType>[] = [];
+
+  /**
+   * `keyed` (the Idempotency-Key middleware) runs on exactly the routes that take the header
+   * (takesIdempotencyKey, which /openapi.json declares it on): a wrong method or path never reserves a key.
+   */
+  constructor(private readonly opts: { keyed?: RequestHandler } = {}) {}
 
   /** Each registered Express path with the methods it serves (upper case), for 405 answers. */
   methodsByPath(): Map<string, string[]> {
@@ -73,7 +80,8 @@ export class RouteRegistry {
         next(err);
       }
     };
-    router[spec.method](spec.path, ...before, run);
+    const keyed = this.opts.keyed && takesIdempotencyKey(spec) ? [this.opts.keyed] : [];
+    router[spec.method](spec.path, ...before, ...keyed, run);
   }
 }
 

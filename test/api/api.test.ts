@@ -536,6 +536,36 @@ describe('OpenAPI', () => {
     expect(transition.requestBody.content['application/json']?.schema.additionalProperties).toBe(false);
     expect((await request(app).get('/docs')).text).toContain('/api/tasks/{code}/transitions');
   });
+
+  it('when an operation takes Idempotency-Key, then the document declares it with the limits the server enforces, and only there', async () => {
+    type Operation = { parameters: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[]; responses: Record<string, unknown> };
+    const doc = (await request(app).get('/openapi.json')).body as { paths: Record<string, Record<string, Operation>> };
+    const declared: string[] = [];
+    const checked: string[] = [];
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const header = op.parameters.find((x) => x.in === 'header' && x.name === 'Idempotency-Key');
+        if (header) {
+          declared.push(`${method} ${p}`);
+          expect(header.required).toBe(false);
+          expect(header.schema).toEqual({ type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+(?!\n)$' });
+          expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '409', '422']));
+        }
+        if (method !== 'post' && method !== 'put') continue;
+        // A key the document refuses (201 characters) is refused by the server before anything else
+        // where the header is taken; elsewhere it is ignored.
+        const url = p.replace(/\{[^}]+\}/g, 'NO-SUCH-CODE');
+        const res = await request(app)[method](url).set(as('home-affairs')).set('Idempotency-Key', 'k'.repeat(201)).send({});
+        if (res.status === 400 && (res.body.errors as { field: string }[]).some((e) => e.field === 'header.Idempotency-Key')) checked.push(`${method} ${p}`);
+      }
+    }
+    expect(declared.sort()).toEqual(checked.sort());
+    expect(declared).toEqual(expect.arrayContaining(['post /api/tasks', 'post /api/tasks/{code}/transitions', 'put /api/tasks/{code}/assignment']));
+    // The longest key the document allows is taken.
+    const code = await createTask();
+    const kept = await request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BGDDT')).set('Idempotency-Key', `a.b_c:d-${'9'.repeat(192)}`).send({ name: 'DRAFTING' });
+    expect(kept.status).toBe(200);
+  });
 });
 
 describe('the task-list cache', () => {

@@ -50,7 +50,8 @@ function run(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     // Its working directory is a scratch folder: schemathesis keeps a cache where it runs.
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'schemathesis-'));
-    const child = spawn(schemathesis, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const hooks = path.resolve(__dirname, '..', 'support', 'schemathesis-hooks.py');
+    const child = spawn(schemathesis, args, { cwd, env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: hooks } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
