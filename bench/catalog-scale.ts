@@ -26,7 +26,8 @@ import type { TaskDefinition } from '../domain/task';
 import { startStack } from '../stack/stack';
 import { policyFromConfig } from '../temporal/task-client';
 import { TestSmtpServer } from '../test/support/harness';
-import { freePort, settle } from './machine';
+import { freePort } from '../embedded/ports';
+import { settle } from './machine';
 import { pool, summary, timed } from './stats';
 
 const arg = (name: string, dflt: number) => {

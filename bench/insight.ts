@@ -8,7 +8,6 @@
  * Writes the "Insight" section of BENCHMARKS.md.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -23,6 +22,7 @@ import { applyMigrations } from '../db/migrations';
 import { replayAsOf, type RecordedEvent } from '../domain/as-of';
 import { DAY_MS, addDays, vietnamDate } from '../domain/dates';
 import { startEmbeddedPostgres } from '../embedded/embedded-postgres';
+import { freePort } from '../embedded/ports';
 import { simulateHistory } from './simulated-history';
 import { MINISTRY_CODES } from './simulated-ministries';
 
@@ -31,16 +31,6 @@ const START = '2025-07-01T00:00:00Z';
 const DAYS = 400;
 const log = (s: string) => process.stdout.write(`[insight bench] ${s}\n`);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The simulated history of `tasks` tasks, padded with locality reports up to `minEvents` events. */
 function history(tasks: number, minEvents = 0): RecordedEvent[] {

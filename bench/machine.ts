@@ -1,16 +1,4 @@
-import net from 'node:net';
 import os from 'node:os';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Share of both cores busy over `ms` (0..1), from the kernel's counters: how noisy the machine is. */
 export async function busyShare(ms = 1000): Promise<number> {

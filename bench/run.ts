@@ -18,11 +18,12 @@ import type { TaskDefinition } from '../domain/task';
 import { startStack } from '../stack/stack';
 import { policyFromConfig, startTaskWorkflow } from '../temporal/task-client';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
-import { runTs } from '../test/support/processes';
+import { freePort } from '../embedded/ports';
+import { runTs } from '../embedded/run-ts';
 import { noopUpdate } from './workflows/noop';
 import { benchSettlement, settlementResults } from './documents';
 import { benchLocalities, localityResults } from './localities';
-import { freePort, settle } from './machine';
+import { settle } from './machine';
 import { pool, summary, timed } from './stats';
 
 const quick = process.argv.includes('--quick');

@@ -27,7 +27,8 @@ import { policyFromConfig } from '../temporal/task-client';
 import { createTaskWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { workerTuning, type WorkerTuning } from '../worker/tuning';
 import { localityReportUpdate, taskWorkflowId } from '../workflows/messages';
-import { freePort, settle } from './machine';
+import { freePort } from '../embedded/ports';
+import { settle } from './machine';
 import { pool, summary } from './stats';
 
 const arg = (name: string, dflt: number) => {

@@ -1,5 +1,17 @@
 import net from 'node:net';
 
+/** A TCP port on loopback that is free now (for the servers tests and benchmarks start). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /** A port the embedded default needs is taken; the message names the setting that moves it. */
 export class PortInUseError extends Error {}
 

@@ -5,12 +5,10 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/env';
 import { issueToken } from '../../db/tokens';
 import { createLogger } from '../../logging/logger';
 import { ensureSchemathesis } from '../support/schemathesis';
-import { startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
+import { makeApp, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
 
 // The OpenAPI document must describe the server exactly: schemathesis generates requests from
 // /openapi.json (valid and invalid ones, undeclared methods, missing auth) and checks every answer
@@ -29,8 +27,7 @@ beforeAll(async () => {
   schemathesis = ensureSchemathesis();
   stack = await startWorkflowStack('conformance-');
   // A raised rate limit: the run is one client sending thousands of requests on purpose.
-  const config = loadConfig({ TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_REQUESTS: 'false', RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000' });
-  const app = createApp({ db: stack.db, temporal: stack.dev.client, config, logger: createLogger({ level: 'silent' }) });
+  const app = makeApp(stack, { env: { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000' }, logger: createLogger({ level: 'silent' }) });
   token = await issueToken(stack.db, 'home-affairs');
   // A few tasks for generated requests to find (most generated codes name no task and get 404).
   for (const status of ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE']) {

@@ -1,10 +1,8 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
-import { loadConfig, type Config } from '../../config/env';
 import { createLogger } from '../../logging/logger';
 import { issueToken } from '../../db/tokens';
-import { startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // What an attacker or a conformance tool tried at the edge: deep JSON, floods of bad tokens, several
 // API processes, odd methods and media types, zero-width text, hex numbers, a cut audit tail.
@@ -16,12 +14,10 @@ let token: string;
 const logged: string[] = [];
 const logger = createLogger({ level: 'info', destination: { write: (line: string) => logged.push(line) } });
 
-const configWith = (env: Record<string, string> = {}): Config => loadConfig({ TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_REQUESTS: 'false', ...env });
-
 beforeAll(async () => {
   stack = await startWorkflowStack('edge-');
   db = stack.db;
-  app = createApp({ db, temporal: stack.dev.client, config: configWith(), logger });
+  app = makeApp(stack, { logger });
   token = await issueToken(db, 'home-affairs');
 });
 
@@ -64,8 +60,8 @@ describe('deeply nested JSON', () => {
 describe('rate limits', () => {
   it('when one address floods with unknown tokens, then it gets 429 before any token is looked up, counted across API processes', async () => {
     await freshWindow();
-    const cfg = configWith({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '4' });
-    const [a, b] = [createApp({ db, temporal: stack.dev.client, config: cfg }), createApp({ db, temporal: stack.dev.client, config: cfg })];
+    const limits = { env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '4' } };
+    const [a, b] = [makeApp(stack, limits), makeApp(stack, limits)];
     const attacker = (x: Express) => request(x).get('/api/ministries').set('X-Forwarded-For', '203.0.113.7').set('Authorization', `Bearer not-a-token-${uid()}`);
     const statuses = [];
     for (const x of [a, b, a, b, a, b]) statuses.push((await attacker(x)).status);
@@ -79,8 +75,8 @@ describe('rate limits', () => {
 
   it('when a token sends more than its allowance through two API processes, then the shared count refuses it; another token goes on', async () => {
     await freshWindow();
-    const cfg = configWith({ RATE_LIMIT_PER_MINUTE: '3' });
-    const [a, b] = [createApp({ db, temporal: stack.dev.client, config: cfg }), createApp({ db, temporal: stack.dev.client, config: cfg })];
+    const limits = { env: { RATE_LIMIT_PER_MINUTE: '3' } };
+    const [a, b] = [makeApp(stack, limits), makeApp(stack, limits)];
     const mine = await issueToken(db, 'locality:HCM');
     const other = await issueToken(db, 'locality:HCM');
     const get = (x: Express, t: string) => request(x).get('/api/ministries').set('Authorization', `Bearer ${t}`);

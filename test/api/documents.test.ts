@@ -1,10 +1,9 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
 import { loadConfig } from '../../config/env';
 import { issueToken } from '../../db/tokens';
 import { addDays, vietnamDate } from '../../domain/dates';
-import { startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 let stack: WorkflowStack;
 let db: TestDatabase;
@@ -16,8 +15,7 @@ const as = (p: (typeof PRINCIPALS)[number]) => ({ Authorization: `Bearer ${token
 beforeAll(async () => {
   stack = await startWorkflowStack('docs-');
   db = stack.db;
-  const config = loadConfig({ TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_REQUESTS: 'false', PUBLIC_BASE_URL: 'http://tracker.test' });
-  app = createApp({ db, temporal: stack.dev.client, config });
+  app = makeApp(stack, { env: { PUBLIC_BASE_URL: 'http://tracker.test' } });
   for (const p of PRINCIPALS) tokens[p] = await issueToken(db, p);
 });
 

@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/env';
 import { issueToken } from '../../db/tokens';
-import { startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // A bounded, schema-driven fuzz run: every operation of /openapi.json gets random path values,
 // query strings and JSON bodies (half shaped like the documented body, half anything at all).
@@ -12,11 +10,9 @@ import { startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '
 
 let stack: WorkflowStack;
 let db: TestDatabase;
-let dev: WorkflowStack['dev'];
 let app: Express;
 let token: string;
 let code: string;
-let taskQueue: string;
 const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 25);
 
 type Schema = { type?: string; properties?: Record<string, Schema>; enum?: unknown[]; items?: Schema };
@@ -24,8 +20,8 @@ type Operation = { parameters?: { name: string; in: string }[]; requestBody?: { 
 
 beforeAll(async () => {
   stack = await startWorkflowStack('fuzz-');
-  ({ db, dev, taskQueue } = stack);
-  app = createApp({ db, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue, RATE_LIMIT_PER_MINUTE: '100000' }) });
+  ({ db } = stack);
+  app = makeApp(stack, { env: { RATE_LIMIT_PER_MINUTE: '100000' } });
   token = await issueToken(db, 'home-affairs');
   code = uid('FZ-');
   await request(app).post('/api/tasks').set('Authorization', `Bearer ${token}`).send({ code, title: 'Fuzz target', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' }).expect(201);

@@ -1,9 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/env';
 import { issueToken } from '../../db/tokens';
-import { startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
+import { makeApp, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
 
 // The as-of figures are rebuilt from the audit log. These tests record what the live read model
 // said at several instants of a real workflow life, then ask for those instants again later.
@@ -15,8 +13,7 @@ const as = (p: (typeof PRINCIPALS)[number]) => ({ Authorization: `Bearer ${token
 
 beforeAll(async () => {
   stack = await startWorkflowStack('insight-');
-  const config = loadConfig({ TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_REQUESTS: 'false', LIST_CACHE_SECONDS: '0', PUBLIC_BASE_URL: 'http://tracker.test' });
-  app = createApp({ db: stack.db, temporal: stack.dev.client, config });
+  app = makeApp(stack, { env: { LIST_CACHE_SECONDS: '0', PUBLIC_BASE_URL: 'http://tracker.test' } });
   for (const p of PRINCIPALS) tokens[p] = await issueToken(stack.db, p);
 });
 

@@ -1,9 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/env';
 import { issueToken } from '../../db/tokens';
-import { startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 let stack: WorkflowStack;
 let db: TestDatabase;
@@ -30,8 +28,7 @@ async function createTask(overrides: Record<string, unknown> = {}) {
 beforeAll(async () => {
   stack = await startWorkflowStack('loc-');
   db = stack.db;
-  const config = loadConfig({ TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_REQUESTS: 'false', BODY_LIMIT: '20kb', PUBLIC_BASE_URL: 'http://tracker.test' });
-  app = createApp({ db, temporal: stack.dev.client, config });
+  app = makeApp(stack, { env: { BODY_LIMIT: '20kb', PUBLIC_BASE_URL: 'http://tracker.test' } });
   for (const p of PRINCIPALS) tokens[p] = await issueToken(db, p);
   A = await createTask();
   B = await createTask({ level: 'both', sector: 'Health' });

@@ -1,13 +1,11 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/env';
 import { issueToken } from '../../db/tokens';
 import { isBlankText, storableValue, unstorableReason } from '../../domain/storable-text';
 import { checkText } from '../../domain/transition-rules';
 import { localityReportUpdate, milestoneUpdate, taskWorkflowId } from '../../workflows/messages';
-import { startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // Whatever a validator accepts must be storable. The table holds text PostgreSQL refuses (checked
 // against the real server first, so the table cannot go stale); every text field of every write
@@ -29,7 +27,7 @@ let localityToken: string;
 beforeAll(async () => {
   stack = await startWorkflowStack('storable-');
   db = stack.db;
-  app = createApp({ db, temporal: stack.dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_REQUESTS: 'false', RATE_LIMIT_PER_MINUTE: '100000' }) });
+  app = makeApp(stack, { env: { RATE_LIMIT_PER_MINUTE: '100000' } });
   token = await issueToken(db, 'home-affairs');
   localityToken = await issueToken(db, 'locality:HNI');
 });

@@ -1,11 +1,9 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/env';
 import { createLogger } from '../../logging/logger';
 import { issueToken } from '../../db/tokens';
 import { repairUpdate, taskWorkflowId } from '../../workflows/messages';
-import { eventually, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { eventually, makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // A change the workflow accepted but PostgreSQL refuses for good must not freeze the task silently:
 // the caller hears at once, operators see it (error log line, /readyz, dashboard), later changes are
@@ -21,7 +19,7 @@ const logger = createLogger({ level: 'info', destination: { write: (line: string
 beforeAll(async () => {
   stack = await startWorkflowStack('stuck-', { logger });
   db = stack.db;
-  app = createApp({ db, temporal: stack.dev.client, config: loadConfig({ TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_REQUESTS: 'false' }) });
+  app = makeApp(stack);
   token = await issueToken(db, 'home-affairs');
 });
 

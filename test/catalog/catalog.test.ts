@@ -3,12 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { createApp } from '../../api/app';
 import { CATALOG_FILE, importTasks, validateCatalog } from '../../catalog/importer';
 import { reference } from '../../catalog/reference-data';
-import { loadConfig } from '../../config/env';
 import { issueToken } from '../../db/tokens';
-import { TEST_POLICY, TestSmtpServer, createTestDatabase, env, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
+import { TEST_POLICY, TestSmtpServer, createTestDatabase, env, makeApp, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
 
 const ministries = new Set(reference.ministries.map((m) => m.code));
 const catalogText = fs.readFileSync(CATALOG_FILE, 'utf8');
@@ -162,7 +160,7 @@ describe('importing the whole catalog', () => {
     expect(first).toMatchObject({ started: 949, existing: 0 });
     console.log(`imported 949 tasks in ${first.seconds.toFixed(1)} s`);
 
-    const app = createApp({ db, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue }) });
+    const app = makeApp({ db, dev, taskQueue });
     const token = await issueToken(db, 'public');
     const summary = await request(app).get('/api/dashboard/summary').set('Authorization', `Bearer ${token}`);
     expect(summary.body).toMatchObject({

@@ -7,7 +7,7 @@ import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/date
 import { digestScheduleIds } from '../../temporal/digest-schedules';
 import { startTaskWorkflow } from '../../temporal/task-client';
 import { TEST_POLICY, TestSmtpServer, createTestDatabase, definition, env, eventually, uid, type TestDatabase } from '../support/harness';
-import { runTs } from '../support/processes';
+import { runTs } from '../../embedded/run-ts';
 
 // A real crash: the worker process is SIGKILLed while a digest is on the wire; a new worker process
 // finishes the run. Every recipient must get exactly one digest for the day.

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import type { Express } from 'express';
 import { Client, Connection } from '@temporalio/client';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/env';
 import { verifyChain } from '../../db/audit-chain';
 import { connectDb } from '../../db/client';
 import { applyMigrations } from '../../db/migrations';
@@ -12,7 +11,7 @@ import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
 import { issueToken } from '../../db/tokens';
 import { loadReferenceData } from '../../catalog/reference-data';
 import { stateQuery, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
-import { freePort } from '../support/services';
+import { freePort } from '../../embedded/ports';
 import {
   TEST_POLICY,
   TestSmtpServer,
@@ -20,13 +19,14 @@ import {
   definition,
   env,
   eventually,
+  makeApp,
   reminderSoon,
   smtpMailer,
   startDevWorker,
   uid,
   type TestDatabase,
 } from '../support/harness';
-import { runTs } from '../support/processes';
+import { runTs } from '../../embedded/run-ts';
 
 // Faults are real: processes are SIGKILLed, servers stopped and restarted, all on loopback.
 // Each test is bounded by its own timeout.
@@ -213,7 +213,7 @@ describe('PostgreSQL stopped', () => {
     await smtp.start();
     const taskQueue = uid('pgdown-');
     const dev = await startDevWorker({ db: pgDb, mailer: smtpMailer(smtp), taskQueue });
-    const app = createApp({ db: pgDb, temporal: dev.client, config: loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue }) });
+    const app = makeApp({ db: pgDb, dev, taskQueue });
     const token = await issueToken(pgDb, 'home-affairs');
     const auth = { Authorization: `Bearer ${token}` };
     try {
@@ -256,7 +256,6 @@ describe('concurrency and retries at the API', () => {
   let dev: Awaited<ReturnType<typeof startDevWorker>>;
   let smtp: TestSmtpServer;
   const taskQueue = uid('race-');
-  const config = loadConfig({ LOG_REQUESTS: 'false', TEMPORAL_TASK_QUEUE: taskQueue });
   let token: string;
 
   beforeAll(async () => {
@@ -270,14 +269,14 @@ describe('concurrency and retries at the API', () => {
     await smtp?.stop();
   });
 
-  async function newTask(app: ReturnType<typeof createApp>) {
+  async function newTask(app: Express) {
     const code = uid('RACE-');
     await request(app).post('/api/tasks').set('Authorization', `Bearer ${token}`).send({ code, title: 'Task', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' }).expect(201);
     return code;
   }
 
   it('when two conflicting transitions with the same from arrive at once, then exactly one wins and the other is 409', async () => {
-    const app = createApp({ db, temporal: dev.client, config });
+    const app = makeApp({ db, dev, taskQueue });
     const code = await newTask(app);
     const send = (body: object) => request(app).post(`/api/tasks/${code}/transitions`).set('Authorization', `Bearer ${token}`).send(body);
     const [a, b] = await Promise.all([
@@ -290,13 +289,13 @@ describe('concurrency and retries at the API', () => {
   });
 
   it('when a request is retried with the same Idempotency-Key after the API restarts, then there is one event', async () => {
-    const before = createApp({ db, temporal: dev.client, config });
+    const before = makeApp({ db, dev, taskQueue });
     const code = await newTask(before);
-    const send = (app: ReturnType<typeof createApp>) =>
+    const send = (app: Express) =>
       request(app).post(`/api/tasks/${code}/milestones`).set('Authorization', `Bearer ${token}`).set('Idempotency-Key', 'retry-after-restart').send({ name: 'DRAFTING' });
     const first = await send(before);
     // A new app instance (a restarted process) shares only the database and Temporal.
-    const after = createApp({ db: connectDb(db.url, { max: 2 }), temporal: dev.client, config });
+    const after = makeApp({ db, dev, taskQueue }, { db: connectDb(db.url, { max: 2 }) });
     const second = await send(after);
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);

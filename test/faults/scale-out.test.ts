@@ -2,9 +2,9 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { issueToken } from '../../db/tokens';
 import { startTaskWorkflow } from '../../temporal/task-client';
-import { freePort } from '../support/services';
+import { freePort } from '../../embedded/ports';
 import { TEST_POLICY, TestSmtpServer, createTestDatabase, definition, env, eventually, reminderSoon, uid, type TestDatabase } from '../support/harness';
-import { runTs, type Proc } from '../support/processes';
+import { runTs, type Proc } from '../../embedded/run-ts';
 
 // The production layout on one machine: two API processes and two workers (each `npm run api` /
 // `npm run worker`) against one Temporal server and one PostgreSQL, with a real SMTP server.

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../embedded/ports';
 
 // `npm start` as a user runs it: the real command, its own PostgreSQL, Temporal dev server, API and
 // worker processes on free ports. Each case signals it one way and asserts that every process it
@@ -13,16 +14,6 @@ if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureEmbeddedPortsFree } from '../../embedded/ports';
+import { ensureEmbeddedPortsFree, freePort } from '../../embedded/ports';
 import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
 import { env } from '../support/harness';
-import { freePort } from '../support/services';
 
 // A second `npm start` beside a running one: it must say which port is taken and which setting
 // moves it, exit non-zero, and start nothing (above all, not share the first one's Temporal).

@@ -10,6 +10,10 @@ import { connectDb, openPool, type Db, type SqlPool } from '../../db/client';
 import { applyMigrations } from '../../db/migrations';
 import type { DeadlinePolicy, TaskDefinition } from '../../domain/task';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import type { ListCache } from '../../api/list-cache';
+import { loadConfig, type Env } from '../../config/env';
 import type { Logger } from '../../logging/logger';
 import { createTaskWorker } from '../../worker/create-worker';
 
@@ -253,4 +257,29 @@ export async function startWorkflowStack(queuePrefix: string, opts: { logger?: L
       await db.drop();
     },
   };
+}
+
+export interface AppOverrides {
+  /** Environment variables on top of the test defaults (LOG_REQUESTS=false, the task queue). */
+  env?: Partial<Record<keyof Env, string>>;
+  /** Another connection (an API process that restarted, another role). */
+  db?: Db;
+  listCache?: ListCache;
+  logger?: Logger;
+  mailer?: Mailer;
+}
+
+/**
+ * The API app as the tests build it, on a test file's database and worker: the one place tests call
+ * createApp. `overrides` changes only what a test is about.
+ */
+export function makeApp(base: { db: Db; dev: { client: Client }; taskQueue?: string }, overrides: AppOverrides = {}): Express {
+  return createApp({
+    db: overrides.db ?? base.db,
+    temporal: base.dev.client,
+    config: loadConfig({ ...(base.taskQueue ? { TEMPORAL_TASK_QUEUE: base.taskQueue } : {}), LOG_REQUESTS: 'false', ...overrides.env }),
+    listCache: overrides.listCache,
+    logger: overrides.logger,
+    mailer: overrides.mailer,
+  });
 }

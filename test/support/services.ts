@@ -1,23 +1,13 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startEmbeddedPostgres } from '../../embedded/embedded-postgres';
+import { freePort } from '../../embedded/ports';
 import { resolveTemporalCli, resolveTemporalTestServer } from '../../embedded/temporal-binaries';
 import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Run as its own process by global-setup.mjs (`tsx test/support/services.ts`): prints one JSON line

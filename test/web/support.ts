@@ -3,12 +3,11 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Page } from 'playwright-core';
-import { createApp } from '../../api/app';
-import { loadConfig, type Env } from '../../config/env';
+import type { Env } from '../../config/env';
 import { issueToken } from '../../db/tokens';
 import { addDays, vietnamDate } from '../../domain/dates';
 import { screenshot, seriousAxeViolations } from '../support/browser';
-import { smtpMailer, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
+import { makeApp as makeTestApp, smtpMailer, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
 
 export const PRINCIPALS = ['home-affairs', 'ministry:BGDDT', 'ministry:BYT', 'locality:HNI'] as const;
 export type TestPrincipal = (typeof PRINCIPALS)[number];
@@ -31,14 +30,9 @@ export interface PagesStack {
  */
 export async function startPagesStack(prefix: string): Promise<PagesStack> {
   const stack = await startWorkflowStack(prefix);
-  const { db, dev, taskQueue, smtp } = stack;
+  const { db, smtp } = stack;
   const makeApp = (env: Partial<Record<keyof Env, string>>) =>
-    createApp({
-      db,
-      temporal: dev.client,
-      config: loadConfig({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_REQUESTS: 'false', SESSION_SECRET: 'pages-test-secret-0123456789abcdef0123', SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000', ...env }),
-      mailer: smtpMailer(smtp),
-    });
+    makeTestApp(stack, { env: { SESSION_SECRET: 'pages-test-secret-0123456789abcdef0123', SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000', ...env }, mailer: smtpMailer(smtp) });
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

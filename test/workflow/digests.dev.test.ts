@@ -4,8 +4,6 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { Mailer } from '../../activities/mailer';
-import { createApp } from '../../api/app';
-import { loadConfig } from '../../config/env';
 import { digestRows, preferencesFor } from '../../db/digests';
 import { addressOfUnsubscribeToken } from '../../domain/unsubscribe-link';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
@@ -21,6 +19,7 @@ import {
   definition,
   env,
   eventually,
+  makeApp,
   quietTemporalLogs,
   smtpMailer,
   uid,
@@ -170,7 +169,7 @@ describe('daily digests', () => {
   });
 
   it('when a focal point unsubscribes through the link, then the daily digest stops, and the language preference is kept', async () => {
-    const app = createApp({ db, temporal: client, config: loadConfig({ LOG_REQUESTS: 'false', PUBLIC_BASE_URL: 'http://tracker.test' }) });
+    const app = makeApp({ db, dev: { client } }, { env: { PUBLIC_BASE_URL: 'http://tracker.test' } });
     const token = (await preferencesFor(db, [A.email])).get(A.email)!.token;
     const shown = await request(app).get(`/api/preferences/${token}`);
     expect(shown.status).toBe(200);

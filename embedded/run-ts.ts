@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
-
+/** The repository (scripts are named relative to it). */
+export const ROOT = path.resolve(__dirname, '..');
 
 export interface Proc {
   child: ChildProcess;
@@ -14,7 +14,10 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-/** Runs a TypeScript entry point with tsx; resolves once a line of its output matches `ready`. */
+/**
+ * Runs a TypeScript entry point with tsx as a child process (the benchmark's API process, the fault
+ * tests' workers and PostgreSQL); resolves once a line of its output matches `ready`.
+ */
 export async function runTs(script: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000): Promise<Proc & { readyLine: string }> {
   // `node --import tsx` runs the script in this very process (the tsx CLI would add a parent
   // process, and a SIGKILL would then miss the real one).
