@@ -2,7 +2,7 @@
  * `npm run bench:tuning [-- --tasks N --rounds R]`: the figures behind the worker's defaults
  * (worker/tuning.ts). One embedded PostgreSQL and Temporal dev server; each candidate worker
  * setting runs in a fresh worker process (as `npm run worker` does) through the same workload:
- *   1. bulk start of N task workflows (eager start, 16 at a time) until each CREATED event is stored;
+ *   1. bulk start of N task workflows (Update-with-Start, 16 at a time), each returning once its CREATED event is stored;
  *   2. one locality report (a Workflow Update with a local activity) to each of the N, 16 at a time;
  *   3. N reminders falling due at one instant (a remote activity each, then a persisted event);
  * and reports times, rates and the worker's RSS. Candidates differ from the chosen setting in one
@@ -107,7 +107,7 @@ async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataD
       dueDate,
       focalPoint: { name: 'Focal point', email: `focal${i}@ministries.example` },
     }));
-    const imported = await importTasks({ db, temporal: client, taskQueue, policy, tasks, concurrency: 16, eagerStart: true });
+    const imported = await importTasks({ db, temporal: client, taskQueue, policy, tasks, concurrency: 16 });
 
     const updateMs: number[] = [];
     const t1 = Date.now();

@@ -6,8 +6,8 @@ import { isCalendarDate, vietnamDate } from '../domain/dates';
 import { isBlankText, unstorableReason } from '../domain/storable-text';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
 import type { Db } from '../db/client';
-import { catalogFieldsOf, persistedAmong, setApplicability } from '../db/tasks';
-import { startTaskWorkflow } from '../temporal/task-client';
+import { catalogFieldsOf, setApplicability } from '../db/tasks';
+import { createTask } from '../temporal/task-client';
 import { definitionUpdate, taskWorkflowId } from '../workflows/messages';
 import { parseCsv } from './csv';
 import { reference } from './reference-data';
@@ -166,8 +166,8 @@ export interface ImportResult {
 }
 
 /**
- * Starts one workflow per new task with bounded concurrency, then waits until every task's first
- * event is in PostgreSQL. Codes that already exist are left alone (or, with `update`, get their
+ * Starts one workflow per new task with bounded concurrency; each start returns once the task's
+ * first event is in PostgreSQL (Update-with-Start, no polling). Codes that already exist are left alone (or, with `update`, get their
  * definition changed through the workflow, which records it as an audit event). Safe to re-run
  * after an interruption: starting an existing workflow is refused by Temporal and counted as existing.
  */
@@ -179,8 +179,6 @@ export async function importTasks(opts: {
   tasks: CatalogTask[];
   update?: boolean;
   concurrency?: number;
-  /** The client shares its NativeConnection with a worker on `taskQueue` in this process (npm start, the benchmark). */
-  eagerStart?: boolean;
   onProgress?: (p: ImportProgress) => void;
 }): Promise<ImportResult> {
   const t0 = Date.now();
@@ -202,8 +200,8 @@ export async function importTasks(opts: {
     const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 16) }, async () => {
       while (next < todo.length) {
         const { appliesTo: _where, ...task } = todo[next++] as CatalogTask;
-        const started = await startTaskWorkflow(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' }, eager: opts.eagerStart });
-        if (started) result.started++;
+        const created = await createTask(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' }, timeoutMs: 120_000 });
+        if (created) result.started++;
         else result.existing++;
         done++;
       }
@@ -221,23 +219,6 @@ export async function importTasks(opts: {
         });
         result.updated++;
       }
-    }
-
-    // Every started workflow persists its CREATED event; wait for all of them to land.
-    // The worker persists the CREATED events behind the starts; a large import (ten times the
-    // catalog) leaves thousands queued when the last start returns.
-    const waitMs = 120_000 + todo.length * 100;
-    const deadline = Date.now() + waitMs;
-    // Linear in the import's size: each check asks only for the codes still missing, and waits in
-    // proportion to how many those are (0.1 ms a code, at least 100 ms), so the checks cost about
-    // as much a second however large the import (asking every code every 100 ms was quadratic).
-    let missing = todo.map((t) => t.code);
-    while (missing.length > 0) {
-      const found = new Set(await persistedAmong(db, missing));
-      missing = missing.filter((c) => !found.has(c));
-      if (missing.length === 0) break;
-      if (Date.now() > deadline) throw new Error(`only ${todo.length - missing.length} of ${todo.length} imported tasks were persisted after ${waitMs / 1000} s; is the worker running?`);
-      await new Promise((r) => setTimeout(r, Math.max(100, missing.length / 10)));
     }
 
     // Where each task applies is a column of the read model (the matrix and the reports read it): set

@@ -232,11 +232,6 @@ export async function setApplicability(db: Db, rows: { code: string; appliesTo: 
   return rowCount ?? 0;
 }
 
-/** Which of `codes` have a task row. */
-export async function persistedAmong(db: Db, codes: string[]): Promise<string[]> {
-  return (await db.pool.query<{ code: string }>('SELECT code FROM tasks WHERE code = ANY($1::text[])', [codes])).rows.map((r) => r.code);
-}
-
 /** Whether any task exists (the embedded stack seeds the catalog into an empty database). */
 export async function hasTasks(db: Db): Promise<boolean> {
   return (await db.prisma.task.count()) > 0;

@@ -145,7 +145,7 @@ export async function startStack(
     await loadReferenceData(db);
 
     // One native (Rust) connection serves the client and the worker: cheaper than a second gRPC
-    // stack in JavaScript, and it lets the seed import ask for eager starts (below).
+    // stack in JavaScript.
     const connection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => connection.close());
     const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
@@ -204,7 +204,7 @@ export async function startStack(
       const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
       if (errors.length > 0) throw new Error(`The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
       log(`seed: importing ${tasks.length} tasks from ${path.relative(process.cwd(), CATALOG_FILE)} ...`);
-      const r = await importTasks({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, eagerStart: opts.worker !== false });
+      const r = await importTasks({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks });
       log(`seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s`);
     }
     if (opts.seed !== false) {

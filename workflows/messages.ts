@@ -31,6 +31,11 @@ export const extensionDecisionUpdate = defineUpdate<TaskView, [ExtensionDecision
 /** Held up by another ministry's document (ministry set), or released (ministry null). */
 export const holdUpUpdate = defineUpdate<TaskView, [HoldUpInput]>('holdUp');
 export const stateQuery = defineQuery<TaskView>('state');
+/**
+ * Answers once the task's CREATED event is stored (at once for a task that has it). Sent with the
+ * start (Update-with-Start), so whoever registers a task learns when it can be read, without polling.
+ */
+export const createdUpdate = defineUpdate<TaskView, []>('created');
 
 export function taskWorkflowId(code: string): string {
   return `task-${code}`;

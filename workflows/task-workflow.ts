@@ -53,6 +53,7 @@ import { defaultDueDate, nextReminder, settleDueDate, type ReminderPoint } from 
 import { DEFAULT_LADDER, WEEKENDS_ONLY, nextLadderStep, type LadderPoint } from '../domain/escalation-ladder';
 import {
   assignmentUpdate,
+  createdUpdate,
   deadlineUpdate,
   definitionUpdate,
   extensionDecisionUpdate,
@@ -294,6 +295,13 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   // Notices still being sent; continue-as-new waits for them so none is dropped.
   const notices: Promise<unknown>[] = [];
 
+  // A carried state (continue-as-new) has its CREATED event stored long ago. Answering this update
+  // adds no command to the history, so histories recorded before it existed replay unchanged.
+  let created = state.seq > 0;
+  setHandler(createdUpdate, async () => {
+    await condition(() => created);
+    return view(state);
+  });
   setHandler(stateQuery, () => view(state));
   setHandler(
     transitionUpdate,
@@ -384,6 +392,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     const createdBy: Actor = input.createdBy ?? { kind: 'system' };
     const { code: _code, ...definition } = input.definition as TaskDefinition;
     await commit(noChange('CREATED', { ...definition, dueDate: state.dueDate }), actorName(createdBy));
+    created = true;
   }
 
   const shouldContinueAsNew = (): boolean => {

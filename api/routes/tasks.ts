@@ -8,7 +8,7 @@ import { history } from '../../db/audit-events';
 import type { Db } from '../../db/client';
 import { knownMinistryCodes, localityExists } from '../../db/reference-data';
 import { getTask, listTasks, taskPageJson, type ApiTask } from '../../db/tasks';
-import { policyFromConfig, startTaskWorkflow } from '../../temporal/task-client';
+import { TaskNotPersistedError, createTask, policyFromConfig } from '../../temporal/task-client';
 import { actorOf, principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import { isPublic, publicHistoryItem, publicPageJson, publicTask } from '../public-view';
@@ -139,26 +139,20 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         focalPoint: body.focalPoint ?? { name: '', email: '' },
         dueDate: body.dueDate ?? null,
       };
-      const started = await startTaskWorkflow(temporal, {
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        definition,
-        policy: policyFromConfig(config),
-        createdBy: actorOf(p),
-      });
-      if (!started) throw conflict(`Task ${body.code} already exists.`);
-      // The response reflects the persisted task: wait for the workflow's first event to land.
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const row = await getTask(db, body.code);
-        if (row) {
-          listCache?.invalidate();
-          res.setHeader('Location', `/api/tasks/${body.code}`);
-          await respond(db, res, 201, row);
-          return;
-        }
-        if (Date.now() > deadline) throw unavailable(`Task ${body.code} was registered but is not persisted yet; is the worker running?`);
-        await new Promise((r) => setTimeout(r, 25));
+      // Update-with-Start: the workflow answers once its CREATED event is stored, so the task is
+      // read back (through the one builder of its shape) without polling.
+      let created;
+      try {
+        created = await createTask(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, definition, policy: policyFromConfig(config), createdBy: actorOf(p), timeoutMs: 20_000 });
+      } catch (err) {
+        if (err instanceof TaskNotPersistedError) throw unavailable(`Task ${body.code} was registered but is not persisted yet; is the worker running?`);
+        throw err;
+      } finally {
+        listCache?.invalidate();
       }
+      if (!created) throw conflict(`Task ${body.code} already exists.`);
+      res.setHeader('Location', `/api/tasks/${body.code}`);
+      await respond(db, res, 201, await existingTask(body.code));
     },
   });
 

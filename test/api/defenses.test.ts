@@ -90,8 +90,8 @@ describe('rate limits', () => {
   it('when a token sends more than a larger allowance (counted in memory below half of it) through two API processes, then none is refused below the limit, all are refused once it is passed, and the shared row holds every request', async () => {
     await freshWindow();
     const limit = 200;
-    const cfg = configWith({ RATE_LIMIT_PER_MINUTE: String(limit) });
-    const [a, b] = [createApp({ db, temporal: stack.dev.client, config: cfg }), createApp({ db, temporal: stack.dev.client, config: cfg })];
+    const limits = { env: { RATE_LIMIT_PER_MINUTE: String(limit) } };
+    const [a, b] = [makeApp(stack, limits), makeApp(stack, limits)];
     const mine = await issueToken(db, 'locality:HCM');
     const statuses: number[] = [];
     for (let i = 0; i < 320; i++) statuses.push((await request(i % 2 === 0 ? a : b).get('/api/ministries').set('Authorization', `Bearer ${mine}`)).status);

@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { createActivities } from '../../activities';
-import { startTaskWorkflow } from '../../temporal/task-client';
+import { TaskNotPersistedError, createTask, startTaskWorkflow } from '../../temporal/task-client';
 import { verifyChain } from '../../db/audit-chain';
 import type { TaskView } from '../../domain/task';
 import {
@@ -19,6 +19,7 @@ import {
   eventually,
   smtpMailer,
   startWorkflowStack,
+  uid,
   type TestDatabase,
   type WorkflowStack,
 } from '../support/harness';
@@ -233,5 +234,33 @@ describe('activities against real PostgreSQL and SMTP', () => {
     expect(smtp.received.length - before).toBe(1);
     const row = await db.prisma.notification.findFirstOrThrow({ where: { taskCode: task.code } });
     expect(row).toMatchObject({ status: 'SENT', attempts: 2 });
+  });
+});
+
+describe('registering a task with Update-with-Start', () => {
+  it('when a task is created, then the call returns after its CREATED event is stored', async () => {
+    const def = definition();
+    const view = await createTask(dev.client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' }, timeoutMs: 20_000 });
+    expect(view).toMatchObject({ code: def.code, seq: 1, status: 'REQUIRES_GUIDANCE' });
+    // No waiting: the row and the event are there when the call returns.
+    expect(await db.prisma.task.findUnique({ where: { code: def.code }, select: { lastSeq: true } })).toEqual({ lastSeq: 1 });
+    expect(await auditCount(def.code)).toBe(1);
+  });
+
+  it('when the same code is created twice, then the second call returns null and nothing doubles', async () => {
+    const def = definition();
+    const first = await createTask(dev.client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' }, timeoutMs: 20_000 });
+    const second = await createTask(dev.client, { taskQueue, definition: { ...def, title: 'Another title' }, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' }, timeoutMs: 20_000 });
+    expect(first?.seq).toBe(1);
+    expect(second).toBeNull();
+    expect(await auditCount(def.code)).toBe(1);
+  });
+
+  it('when no worker serves the task queue, then the call fails with TaskNotPersistedError once its time is up', async () => {
+    const def = definition();
+    const idleQueue = uid('no-worker-');
+    await expect(createTask(dev.client, { taskQueue: idleQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' }, timeoutMs: 2_000 })).rejects.toBeInstanceOf(TaskNotPersistedError);
+    expect(await db.prisma.task.findUnique({ where: { code: def.code } })).toBeNull();
+    await dev.client.workflow.getHandle(taskWorkflowId(def.code)).terminate('test cleanup');
   });
 });
