@@ -117,7 +117,8 @@ if (require.main === module) {
     const os = await import('node:os');
     const { loadConfig } = await import('../config/env');
     const { startStack } = await import('../stack/stack');
-    const { busyShare, freePort } = await import('./machine');
+    const { busyShare } = await import('./machine');
+    const { freePort } = await import('../embedded/ports');
     const n = Number(process.argv[process.argv.indexOf('--tasks') + 1]) || 100;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-doc-'));
     if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
