@@ -25,7 +25,7 @@ import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../domain/dates';
 import type { TaskDefinition } from '../domain/task';
 import { startStack } from '../stack/stack';
 import { policyFromConfig } from '../temporal/task-client';
-import { TestSmtpServer } from '../test/support/harness';
+import { LoopbackSmtpServer } from '../embedded/loopback-smtp';
 import { freePort } from '../embedded/ports';
 import { settle } from './machine';
 import { pool, summary, timed } from './stats';
@@ -93,7 +93,7 @@ async function runOnce(run: number): Promise<ScaleRun> {
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
   // Real SMTP on loopback: the storm's e-mails are counted by recipient as they arrive.
-  const smtp = new TestSmtpServer();
+  const smtp = new LoopbackSmtpServer();
   await smtp.start();
   const cfg = loadConfig({
     ...env,

@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
-import { SMTPServer } from 'smtp-server';
 import { createMailer, type Mailer } from '../../activities/mailer';
 import { loadReferenceData } from '../../catalog/reference-data';
 import { databaseUrlFor, dropDatabase, ensureDatabase } from '../../db/admin';
@@ -16,6 +15,10 @@ import type { ListCache } from '../../api/list-cache';
 import { loadConfig, type Env } from '../../config/env';
 import type { Logger } from '../../logging/logger';
 import { createTaskWorker } from '../../worker/create-worker';
+import { LoopbackSmtpServer } from '../../embedded/loopback-smtp';
+
+/** The tests' SMTP server: a real one on loopback (embedded/loopback-smtp.ts, which the benchmarks use too). */
+export { LoopbackSmtpServer as TestSmtpServer, type CapturedMail } from '../../embedded/loopback-smtp';
 
 let runtimeInstalled = false;
 /** Keeps the SDK's INFO lines out of test output. */
@@ -65,82 +68,6 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await dropDatabase(admin, name);
     },
   };
-}
-
-export interface CapturedMail {
-  to: string[];
-  subject: string;
-  raw: string;
-  messageId: string | undefined;
-}
-
-/** A real SMTP server on loopback that keeps what it receives; it can be told to refuse or be stopped. */
-export class TestSmtpServer {
-  readonly received: CapturedMail[] = [];
-  /** When set, every message is refused with this SMTP code (e.g. 550 permanent, 451 transient). */
-  refuseWith: number | null = null;
-  /** When true, messages get no answer until release(): the sender is left waiting mid-send. */
-  hold = false;
-  private held: { done: (err?: Error) => void; mail: CapturedMail }[] = [];
-  heldCount = 0;
-  private server: SMTPServer | null = null;
-  port = 0;
-
-  async start(port = 0): Promise<void> {
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData: (stream, session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          if (this.refuseWith !== null) {
-            const err = Object.assign(new Error(`refused (${this.refuseWith})`), { responseCode: this.refuseWith });
-            callback(err);
-            return;
-          }
-          // Unfold folded header lines (RFC 5322) so a long Subject reads as one line.
-          const raw = Buffer.concat(chunks).toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
-          const mail = {
-            to: session.envelope.rcptTo.map((r) => r.address),
-            subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
-            raw,
-            messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim(),
-          };
-          if (this.hold) {
-            this.heldCount++;
-            this.held.push({ done: callback, mail });
-            return;
-          }
-          this.received.push(mail);
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, '127.0.0.1', () => resolve());
-    });
-    const addr = (this.server as unknown as { server: import('node:net').Server }).server.address();
-    this.port = typeof addr === 'object' && addr ? addr.port : port;
-  }
-
-  /** Answers every held message with a transient refusal (its sender may be gone by now). */
-  releaseHeldAsRefused(): void {
-    this.hold = false;
-    for (const h of this.held.splice(0)) h.done(Object.assign(new Error('try again later'), { responseCode: 451 }));
-  }
-
-  get url(): string {
-    return `smtp://127.0.0.1:${this.port}?ignoreTLS=true`;
-  }
-
-  async stop(): Promise<void> {
-    const s = this.server;
-    this.server = null;
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
 }
 
 export const TEST_POLICY: DeadlinePolicy = {
@@ -206,7 +133,7 @@ export async function startDevWorker(deps: {
   };
 }
 
-export function smtpMailer(smtp: TestSmtpServer): Mailer {
+export function smtpMailer(smtp: LoopbackSmtpServer): Mailer {
   return createMailer({ smtpUrl: smtp.url, outboxDir: path.join(env('TEST_DATA_DIR'), 'unused-outbox') });
 }
 
@@ -233,7 +160,7 @@ export function reminderSoon(secondsAhead: number, nowMs = Date.now()): { dueDat
 
 export interface WorkflowStack {
   db: TestDatabase;
-  smtp: TestSmtpServer;
+  smtp: LoopbackSmtpServer;
   dev: Awaited<ReturnType<typeof startDevWorker>>;
   taskQueue: string;
   stop(): Promise<void>;
@@ -243,7 +170,7 @@ export interface WorkflowStack {
 export async function startWorkflowStack(queuePrefix: string, opts: { logger?: Logger } = {}): Promise<WorkflowStack> {
   const taskQueue = uid(queuePrefix);
   const db = await createTestDatabase();
-  const smtp = new TestSmtpServer();
+  const smtp = new LoopbackSmtpServer();
   await smtp.start();
   const dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue, logger: opts.logger });
   return {

@@ -1,0 +1,81 @@
+import type net from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface CapturedMail {
+  to: string[];
+  subject: string;
+  raw: string;
+  messageId: string | undefined;
+}
+
+/**
+ * A real SMTP server on loopback that keeps what it receives; it can be told to refuse, to hold
+ * messages, or be stopped. The tests' mail sink, and the benchmarks' (no mail leaves the machine).
+ */
+export class LoopbackSmtpServer {
+  readonly received: CapturedMail[] = [];
+  /** When set, every message is refused with this SMTP code (e.g. 550 permanent, 451 transient). */
+  refuseWith: number | null = null;
+  /** When true, messages get no answer until release(): the sender is left waiting mid-send. */
+  hold = false;
+  private held: { done: (err?: Error) => void; mail: CapturedMail }[] = [];
+  heldCount = 0;
+  private server: SMTPServer | null = null;
+  port = 0;
+
+  async start(port = 0): Promise<void> {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          if (this.refuseWith !== null) {
+            const err = Object.assign(new Error(`refused (${this.refuseWith})`), { responseCode: this.refuseWith });
+            callback(err);
+            return;
+          }
+          // Unfold folded header lines (RFC 5322) so a long Subject reads as one line.
+          const raw = Buffer.concat(chunks).toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
+          const mail = {
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
+            raw,
+            messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim(),
+          };
+          if (this.hold) {
+            this.heldCount++;
+            this.held.push({ done: callback, mail });
+            return;
+          }
+          this.received.push(mail);
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, '127.0.0.1', () => resolve());
+    });
+    const addr = (this.server as unknown as { server: net.Server }).server.address();
+    this.port = typeof addr === 'object' && addr ? addr.port : port;
+  }
+
+  /** Answers every held message with a transient refusal (its sender may be gone by now). */
+  releaseHeldAsRefused(): void {
+    this.hold = false;
+    for (const h of this.held.splice(0)) h.done(Object.assign(new Error('try again later'), { responseCode: 451 }));
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}?ignoreTLS=true`;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = null;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
