@@ -217,7 +217,9 @@ export function DocumentsPage(props: { ctx: PageContext; data: DocumentsPageData
       <p class="lead">{m.documentsLead}</p>
       <SearchForm ctx={ctx} filters={data.filters} />
       {data.list.items.length === 0 ? <p>{m.noDocumentsFound}</p> : <DocumentTable ctx={ctx} documents={data.list.items} caption={m.documentsCaption} id="documents-table" />}
-      <Pagination ctx={ctx} base="/documents" query={{ q: data.filters.q, issuer: data.filters.issuer, kind: data.filters.kind }} page={data.list.page} limit={data.list.limit} total={data.list.total} shown={m.shown} />
+      {data.list.total > 0 && (
+        <Pagination ctx={ctx} base="/documents" query={{ q: data.filters.q, issuer: data.filters.issuer, kind: data.filters.kind }} page={data.list.page} limit={data.list.limit} total={data.list.total} shown={m.shown} />
+      )}
       {data.canWrite ? (
         <div class="columns">
           <SettleForm ctx={ctx} yourTasks={data.yourTasks} state={data.settle} />
