@@ -20,13 +20,11 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer';
 import { reference } from '../catalog/reference-data';
-import { loadConfig } from '../config/env';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../domain/dates';
 import type { TaskDefinition } from '../domain/task';
-import { startStack } from '../stack/stack';
+import { startFreshStack } from './fresh-stack';
 import { policyFromConfig } from '../temporal/task-client';
 import { LoopbackSmtpServer } from '../embedded/loopback-smtp';
-import { freePort } from '../embedded/ports';
 import { settle } from './machine';
 import { pool, summary, timed } from './stats';
 
@@ -87,30 +85,18 @@ interface ScaleRun {
 
 async function runOnce(run: number): Promise<ScaleRun> {
   const t0 = Date.now();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-scale-'));
-  if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.TEMPORAL_ADDRESS;
   // Real SMTP on loopback: the storm's e-mails are counted by recipient as they arrive.
   const smtp = new LoopbackSmtpServer();
   await smtp.start();
-  const cfg = loadConfig({
-    ...env,
+  const fresh = await startFreshStack('tracker-scale-', {
     SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
     ...(CACHE > 0 ? { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) } : {}),
-    DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    EMBEDDED_PG_PORT: String(await freePort()),
-    TEMPORAL_DEV_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    LOG_REQUESTS: 'false',
     RATE_LIMIT_PER_MINUTE: '100000000',
   });
+  const { cfg, stack, dataDir } = fresh;
   const log = (s: string) => console.log(`[scale ${TASKS} run ${run}/${RUNS} ${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
   log(`fresh embedded stack in ${dataDir}`);
-  const stack = await startStack(cfg, { seed: false, log: () => undefined });
-  const token = (JSON.parse(fs.readFileSync(stack.tokensFile as string, 'utf8')) as Record<string, string>)['home-affairs'] as string;
+  const token = fresh.tokenOf('home-affairs');
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
   const noopWorker = await Worker.create({ connection: nativeConnection, taskQueue: 'bench-noop', workflowsPath: path.join(__dirname, 'workflows', 'noop.ts') });
   const noopRunning = noopWorker.run();
@@ -235,9 +221,8 @@ async function runOnce(run: number): Promise<ScaleRun> {
     await noopRunning;
     await nativeConnection.close();
     await connection.close();
-    await stack.stop();
+    await fresh.stop();
     await smtp.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   }
   log(JSON.stringify(f));
   return { tasks: TASKS, figures: f };

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer';
 import { reference } from '../catalog/reference-data';
 import type { Config } from '../config/env';
@@ -115,29 +114,11 @@ export function settlementResults(f: SettlementFigures) {
 if (require.main === module) {
   void (async () => {
     const os = await import('node:os');
-    const { loadConfig } = await import('../config/env');
-    const { startStack } = await import('../stack/stack');
     const { busyShare } = await import('./machine');
-    const { freePort } = await import('../embedded/ports');
+    const { startFreshStack } = await import('./fresh-stack');
     const n = Number(process.argv[process.argv.indexOf('--tasks') + 1]) || 100;
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-doc-'));
-    if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
-    const env = { ...process.env };
-    delete env.DATABASE_URL;
-    delete env.TEMPORAL_ADDRESS;
-    const cfg = loadConfig({
-      ...env,
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      TEMPORAL_DEV_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      LOG_REQUESTS: 'false',
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
-      ROUND_DAY_OF_MONTH: '0',
-    });
-    const stack = await startStack(cfg, { seed: false, log: () => undefined });
+    const fresh = await startFreshStack('tracker-bench-doc-', { RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000', ROUND_DAY_OF_MONTH: '0' });
+    const { cfg, stack } = fresh;
     try {
       console.log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; busy share over 1 s: ${(await busyShare()).toFixed(2)}`);
       for (const r of settlementResults(await benchSettlement(stack, cfg, n, (s) => console.log(s)))) {
@@ -145,8 +126,7 @@ if (require.main === module) {
       }
       console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
     } finally {
-      await stack.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await fresh.stop();
     }
   })().catch((err: unknown) => {
     console.error(err);

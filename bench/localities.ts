@@ -203,40 +203,14 @@ export function localityResults(f: LocalityFigures): {
  */
 if (require.main === module) {
   void (async () => {
-    const os = await import('node:os');
-    const net = await import('node:net');
-    const { loadConfig } = await import('../config/env');
-    const { startStack } = await import('../stack/stack');
-    const freePort = () =>
-      new Promise<number>((resolve) => {
-        const srv = net.createServer().listen(0, '127.0.0.1', () => {
-          const port = (srv.address() as { port: number }).port;
-          srv.close(() => resolve(port));
-        });
-      });
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-loc-'));
-    if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
-    const env = { ...process.env };
-    delete env.DATABASE_URL;
-    delete env.TEMPORAL_ADDRESS;
-    const cfg = loadConfig({
-      ...env,
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      TEMPORAL_DEV_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      LOG_REQUESTS: 'false',
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      ROUND_DAY_OF_MONTH: '0',
-    });
-    const stack = await startStack(cfg, { seed: false, log: () => undefined });
+    const { startFreshStack } = await import('./fresh-stack');
+    const fresh = await startFreshStack('tracker-bench-loc-', { RATE_LIMIT_PER_MINUTE: '100000000', ROUND_DAY_OF_MONTH: '0' });
+    const { cfg, stack, dataDir } = fresh;
     try {
       const results = localityResults(await benchLocalities(stack, cfg, dataDir, false, (s) => console.log(s)));
       for (const r of results) console.log(`| ${r.name} | ${Object.entries(r.figure).map(([k, v]) => `${k} ${v}`).join(', ')} | ${r.target} |`);
     } finally {
-      await stack.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await fresh.stop();
     }
   })().catch((err: unknown) => {
     console.error(err);

@@ -12,10 +12,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer';
 import { reference } from '../catalog/reference-data';
-import { loadConfig } from '../config/env';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../domain/dates';
 import type { TaskDefinition } from '../domain/task';
-import { startStack } from '../stack/stack';
+import { startFreshStack } from './fresh-stack';
 import { policyFromConfig, startTaskWorkflow } from '../temporal/task-client';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
 import { freePort } from '../embedded/ports';
@@ -78,25 +77,11 @@ interface Run {
 
 async function runOnce(run: number): Promise<Run> {
   const t0 = Date.now();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-bench-'));
-  if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.TEMPORAL_ADDRESS;
-  const cfg = loadConfig({
-    ...env,
-    DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    EMBEDDED_PG_PORT: String(await freePort()),
-    TEMPORAL_DEV_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    LOG_REQUESTS: 'false',
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
-  });
   const log = (s: string) => console.log(`[bench run ${run}/${RUNS} ${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
-  log(`starting a fresh embedded stack in ${dataDir}${quick ? ' (quick mode)' : ''}`);
-  const stack = await startStack(cfg, { seed: false, log: () => undefined });
+  log(`starting a fresh embedded stack${quick ? ' (quick mode)' : ''}`);
+  const fresh = await startFreshStack('tracker-bench-', { RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000' });
+  const { cfg, stack, dataDir } = fresh;
+  log(`the stack runs in ${dataDir}`);
   const results: Result[] = [];
   let postgres = '?';
   const busy: Record<string, number> = {};
@@ -106,7 +91,7 @@ async function runOnce(run: number): Promise<Run> {
     busy[name] = await settle();
     load[name] = round(os.loadavg()[0] as number);
   };
-  const token = (JSON.parse(fs.readFileSync(stack.tokensFile as string, 'utf8')) as Record<string, string>)['home-affairs'] as string;
+  const token = fresh.tokenOf('home-affairs');
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
 
   // The anchor workflow runs on its own worker and task queue against the same server.
@@ -409,8 +394,7 @@ async function runOnce(run: number): Promise<Run> {
     await nativeConnection.close();
     await connection.close();
     postgres = ((await stack.db.prisma.$queryRawUnsafe<{ version: string }[]>('SELECT version()'))[0]?.version ?? '?').split(' on ')[0] as string;
-    await stack.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await fresh.stop();
   }
   log('done');
   load.end = round(os.loadavg()[0] as number);

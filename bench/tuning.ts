@@ -10,7 +10,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Client } from '@temporalio/client';
@@ -22,12 +21,11 @@ import { loadConfig, type Config } from '../config/env';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../domain/dates';
 import type { TaskDefinition } from '../domain/task';
 import { connectDb } from '../db/client';
-import { startStack } from '../stack/stack';
+import { startFreshStack } from './fresh-stack';
 import { policyFromConfig } from '../temporal/task-client';
 import { createTaskWorker, WORKFLOWS_PATH } from '../worker/create-worker';
 import { workerTuning, type WorkerTuning } from '../worker/tuning';
 import { localityReportUpdate, taskWorkflowId } from '../workflows/messages';
-import { freePort } from '../embedded/ports';
 import { settle } from './machine';
 import { pool, summary } from './stats';
 
@@ -164,21 +162,8 @@ async function main(): Promise<void> {
     console.log(`RESULT ${JSON.stringify(figures)}`);
     return;
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-tuning-'));
-  if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.TEMPORAL_ADDRESS;
-  const cfg = loadConfig({
-    ...env,
-    DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    EMBEDDED_PG_PORT: String(await freePort()),
-    TEMPORAL_DEV_PORT: String(await freePort()),
-    TEMPORAL_UI_PORT: String(await freePort()),
-    LOG_REQUESTS: 'false',
-  });
-  const stack = await startStack(cfg, { seed: false, worker: false, devTokens: false, log: () => undefined });
+  const fresh = await startFreshStack('tracker-tuning-', {}, { worker: false, devTokens: false });
+  const { cfg, stack, dataDir } = fresh;
   const bundle = path.join(dataDir, 'workflow-bundle.js');
   const quiet = { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} };
   fs.writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet as never })).code);
@@ -202,8 +187,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await stack.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await fresh.stop();
   }
   const keys: (keyof Figures)[] = ['startSeconds', 'updatesPerSecond', 'updateP99', 'stormDrainSeconds', 'stormSent', 'rssMiB', 'updatesOverlapStorm'];
   console.log(`\nWorker tuning, ${TASKS} tasks, medians of ${ROUNDS} rounds (each candidate a fresh worker process):\n`);
