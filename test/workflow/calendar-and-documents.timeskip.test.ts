@@ -1,67 +1,23 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import { loadConfig } from '../../config/env';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate, vietnamMidnight } from '../../domain/dates';
 import type { DeadlinePolicy } from '../../domain/task';
 import { statutoryHolidays } from '../../domain/vietnam-calendar';
 import { isWorkingDay, nextWorkingDay } from '../../domain/working-days';
-import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { settleUpdate, stateQuery, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import type { taskWorkflow } from '../../workflows/task-workflow';
-import {
-  TEST_POLICY,
-  TestSmtpServer,
-  createTestDatabase,
-  definition,
-  env as requireEnv,
-  eventually,
-  quietTemporalLogs,
-  uid,
-  smtpMailer,
-  type TestDatabase,
-} from '../support/harness';
+import { TEST_POLICY, definition, eventually } from '../support/harness';
+import { useTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping';
 
 // Months pass in seconds: the time-skipping server jumps over timers while the workflow waits.
-let testEnv: TestWorkflowEnvironment;
-let db: TestDatabase;
-let smtp: TestSmtpServer;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uid('wd-');
 const HOUR = 3600_000;
 const { calendar } = loadConfig({});
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  db = await createTestDatabase();
-  smtp = new TestSmtpServer();
-  await smtp.start();
-  testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER') } },
-  });
-  await ensureSearchAttributes(testEnv.connection, 'default');
-  worker = await Worker.create({
-    connection: testEnv.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: requireEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' }),
-  });
-  running = worker.run();
+const ts = useTimeSkippingStack('wd-');
+const { sleepUntil, taskQueue } = ts;
+let testEnv: TimeSkippingStack['testEnv'];
+let db: TimeSkippingStack['db'];
+beforeAll(() => {
+  ({ testEnv, db } = ts);
 });
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await testEnv?.teardown();
-  await smtp?.stop();
-  await db?.drop();
-});
-
-async function sleepUntil(instant: number): Promise<void> {
-  const now = await testEnv.currentTimeMs();
-  if (instant > now) await testEnv.sleep(instant - now);
-}
 
 /** The next Tết break at least three weeks after `nowMs`, as the holiday library dates it. */
 function nextTetBreak(nowMs: number): { first: string; last: string } {

@@ -1,35 +1,15 @@
 import { simpleParser } from 'mailparser';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import { DAY_MS, deadlineInstant, vietnamDate } from '../../domain/dates';
 import { WEEKENDS_ONLY, ladderSchedule, type LadderStep } from '../../domain/escalation-ladder';
 import { verifyChain } from '../../db/audit-chain';
 import { leadershipContactOf, setLeadershipContact } from '../../db/leadership-contacts';
-import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import type { taskWorkflow } from '../../workflows/task-workflow';
-import {
-  TEST_POLICY,
-  TestSmtpServer,
-  createTestDatabase,
-  definition,
-  env as requireEnv,
-  eventually,
-  quietTemporalLogs,
-  smtpMailer,
-  uid,
-  type TestDatabase,
-} from '../support/harness';
+import { TEST_POLICY, definition, eventually } from '../support/harness';
+import { useTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping';
 
 // The ladder's steps are days apart; the time-skipping server jumps over them. Real PostgreSQL and
 // a real SMTP server on loopback receive what the activities write and send.
-let testEnv: TestWorkflowEnvironment;
-let db: TestDatabase;
-let smtp: TestSmtpServer;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uid('ladder-');
 const HOUR = 3600_000;
 const LADDER: LadderStep[] = [
   { recipient: 'focal-point', afterWorkingDays: 0 },
@@ -37,37 +17,14 @@ const LADDER: LadderStep[] = [
   { recipient: 'home-affairs', afterWorkingDays: 4 },
 ];
 const LADDER_POLICY = { ...TEST_POLICY, perTaskReminders: undefined, escalationLadder: LADDER };
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  db = await createTestDatabase();
-  smtp = new TestSmtpServer();
-  await smtp.start();
-  testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER') } },
-  });
-  await ensureSearchAttributes(testEnv.connection, 'default');
-  worker = await Worker.create({
-    connection: testEnv.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: requireEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test', leadershipEmails: { BGDDT: 'lanhdao@bgddt.test' } }),
-  });
-  running = worker.run();
+const ts = useTimeSkippingStack('ladder-', { activities: { leadershipEmails: { BGDDT: 'lanhdao@bgddt.test' } } });
+const { sleepUntil, taskQueue } = ts;
+let testEnv: TimeSkippingStack['testEnv'];
+let db: TimeSkippingStack['db'];
+let smtp: TimeSkippingStack['smtp'];
+beforeAll(() => {
+  ({ testEnv, db, smtp } = ts);
 });
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await testEnv?.teardown();
-  await smtp?.stop();
-  await db?.drop();
-});
-
-async function sleepUntil(instant: number): Promise<void> {
-  const now = await testEnv.currentTimeMs();
-  if (instant > now) await testEnv.sleep(instant - now);
-}
 
 async function startTask(days: number) {
   const now = await testEnv.currentTimeMs();

@@ -1,64 +1,21 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import { DAY_MS, deadlineInstant, vietnamDate } from '../../domain/dates';
 import { verifyChain } from '../../db/audit-chain';
-import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { deadlineUpdate, milestoneUpdate, stateQuery, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import type { taskWorkflow } from '../../workflows/task-workflow';
-import {
-  TEST_POLICY,
-  TestSmtpServer,
-  createTestDatabase,
-  definition,
-  env as requireEnv,
-  eventually,
-  quietTemporalLogs,
-  smtpMailer,
-  uid,
-  type TestDatabase,
-} from '../support/harness';
+import { TEST_POLICY, definition, eventually } from '../support/harness';
+import { useTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping';
 
 // Reminder timers span weeks; the time-skipping test server jumps over them whenever the workflow
 // is idle, so these tests take seconds. Activities are real (PostgreSQL, SMTP on loopback).
-let testEnv: TestWorkflowEnvironment;
-let db: TestDatabase;
-let smtp: TestSmtpServer;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uid('ts-');
 const HOUR = 3600_000;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  db = await createTestDatabase();
-  smtp = new TestSmtpServer();
-  await smtp.start();
-  testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER') } },
-  });
-  await ensureSearchAttributes(testEnv.connection, 'default');
-  worker = await Worker.create({
-    connection: testEnv.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: requireEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' }),
-  });
-  running = worker.run();
+const ts = useTimeSkippingStack('ts-');
+const { sleepUntil, taskQueue } = ts;
+let testEnv: TimeSkippingStack['testEnv'];
+let db: TimeSkippingStack['db'];
+let smtp: TimeSkippingStack['smtp'];
+beforeAll(() => {
+  ({ testEnv, db, smtp } = ts);
 });
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await testEnv?.teardown();
-  await smtp?.stop();
-  await db?.drop();
-});
-
-async function sleepUntil(instant: number): Promise<void> {
-  const now = await testEnv.currentTimeMs();
-  if (instant > now) await testEnv.sleep(instant - now);
-}
 
 /** Starts a task due `days` days after the test server's current time; returns its handle and deadline. */
 async function startTask(days: number, extra: { continueAsNewAfterEvents?: number } = {}) {

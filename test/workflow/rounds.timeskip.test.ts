@@ -1,59 +1,27 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import { reference } from '../../catalog/reference-data';
 import { submitLocalityReport } from '../../db/locality-cells';
 import { getRound } from '../../db/reporting-rounds';
 import { DAY_MS, deadlineInstant, vietnamDate } from '../../domain/dates';
 import { morningOf, roundWorkflowId, type RoundPolicy } from '../../domain/reporting-round';
-import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { closeRoundUpdate, extendRoundUpdate, roundStateQuery } from '../../workflows/round-messages';
 import type { roundWorkflow } from '../../workflows/round-workflow';
-import { TestSmtpServer, createTestDatabase, env as requireEnv, eventually, quietTemporalLogs, smtpMailer, uid, type TestDatabase } from '../support/harness';
+import { eventually, uid } from '../support/harness';
+import { useTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping';
 
 // Rounds span weeks; the time-skipping server jumps over the timers. Activities are real
 // (PostgreSQL, SMTP on loopback), so the e-mails counted here were really sent.
-let testEnv: TestWorkflowEnvironment;
-let db: TestDatabase;
-let smtp: TestSmtpServer;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = uid('rounds-');
 const TASK = uid('RT-');
 const ALL = reference.localities.map((l) => l.code);
-
 const POLICY: RoundPolicy = { reminderWorkingDaysBefore: [5, 2, 1], closeAfterWorkingDays: 3, dueInWorkingDays: 10, homeAffairsEmail: 'moha@tracker.test', publicBaseUrl: 'http://tracker.test' };
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  db = await createTestDatabase();
-  await db.prisma.task.create({ data: { code: TASK, title: 'Round test task', sector: 'Test', status: 'FEASIBLE', statusSince: new Date(), leadMinistryCode: 'BYT', coordinatingMinistries: [] } });
-  smtp = new TestSmtpServer();
-  await smtp.start();
-  testEnv = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER') } } });
-  await ensureSearchAttributes(testEnv.connection, 'default');
-  worker = await Worker.create({
-    connection: testEnv.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: requireEnv('TEST_WORKFLOW_BUNDLE') },
-    activities: createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' }),
-  });
-  running = worker.run();
+const ts = useTimeSkippingStack('rounds-', { seed: (db) => db.prisma.task.create({ data: { code: TASK, title: 'Round test task', sector: 'Test', status: 'FEASIBLE', statusSince: new Date(), leadMinistryCode: 'BYT', coordinatingMinistries: [] } }) });
+const { sleepUntil, taskQueue } = ts;
+let testEnv: TimeSkippingStack['testEnv'];
+let db: TimeSkippingStack['db'];
+let smtp: TimeSkippingStack['smtp'];
+beforeAll(() => {
+  ({ testEnv, db, smtp } = ts);
 });
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await testEnv?.teardown();
-  await smtp?.stop();
-  await db?.drop();
-});
-
-async function sleepUntil(instant: number): Promise<void> {
-  const now = await testEnv.currentTimeMs();
-  if (instant > now) await testEnv.sleep(instant - now);
-}
 
 async function startRound(daysAhead: number) {
   const id = uid('r-').toLowerCase();
