@@ -20,8 +20,9 @@ const preferencesResponse = z.object({
   mandatory: z.array(z.string()),
 });
 /**
- * A recipient's mail preferences, reached through the link in every digest (the token in the path
- * is the key: recipients need no API token). Escalations are mandatory and cannot be turned off.
+ * A recipient's mail preferences by the recipient's preferences key (the token in the path is the
+ * key: no API token). People use the pages instead: `/preferences` signed in, and the one-purpose
+ * unsubscribe link of each digest. Escalations are mandatory and cannot be turned off.
  */
 export function preferenceRoutes(deps: { db: Db; registry: RouteRegistry; bodyLimit: string }): Router {
   const { db, registry } = deps;
@@ -31,7 +32,7 @@ export function preferenceRoutes(deps: { db: Db; registry: RouteRegistry; bodyLi
   registry.register(router, {
     method: 'get',
     path: '/api/preferences/:token',
-    summary: 'A recipient’s digest preferences (language, daily digest, weekly digest), from the link in each digest',
+    summary: 'A recipient’s digest preferences (language, daily digest, weekly digest), by the recipient’s preferences key',
     tags: ['preferences'],
     access: 'anyone',
     params: tokenParams,
