@@ -236,12 +236,16 @@ describe('a locality', () => {
     expect(await taskState(s.tasks.dueSoon)).toEqual(unchanged);
 
     await page.fill('#description', 'Thiếu biên chế giáo viên tại 12 xã sau sắp xếp.');
+    await page.selectOption('#category', 'STAFFING');
     await page.click('#report-form button[type=submit]');
     await page.waitForURL(/done=1/);
     expect((await taskState(s.tasks.dueSoon)).reports.obstacle).toBe(unchanged.reports.obstacle + 1);
     await page.goto(`${s.origin}/locality`);
     // The per-task report wrote the locality's matrix cell too.
-    await expect(page.locator(`[id="row-${s.tasks.dueSoon}"] .cell-now`).textContent()).resolves.toContain('Vướng mắc');
+    const cell = await page.locator(`[id="row-${s.tasks.dueSoon}"] .cell-now`).textContent();
+    expect(cell).toContain('Vướng mắc');
+    expect(cell).toContain('Nhân lực');
+    expect(cell).toContain('Thiếu biên chế giáo viên tại 12 xã sau sắp xếp.');
     await signOut(page);
     await context.close();
   });

@@ -2,6 +2,8 @@ import type { ApiTask } from '../../db/tasks';
 import type { PermittedActions } from '../../api/task-actions';
 import { ADJUSTMENT_MILESTONES, GUIDANCE_MILESTONES } from '../../domain/task';
 import type { FormValues } from '../forms';
+import { OBSTACLE_CATEGORIES } from '../../domain/locality-cells';
+import { categoryName, localityMessages } from '../messages/localities';
 import { formatDate, formatDateTime, formatNumber, localityNames, milestoneName, ministryNames, reportKindName, statusName } from '../i18n';
 import { ErrorSummary, Form, Layout, Select, StatusTag, TextArea, TextField, type FieldError } from '../layout';
 import { documentMessages } from '../messages/documents';
@@ -184,6 +186,14 @@ function ReportForm(props: { ctx: PageContext; task: ApiTask; state: FormState |
             </div>
           ))}
         </fieldset>
+        <Select
+          name="category"
+          label={localityMessages[lang].category}
+          hint={localityMessages[lang].categoryHint}
+          options={[{ value: '', label: localityMessages[lang].chooseCategory }, ...OBSTACLE_CATEGORIES.map((c) => ({ value: c, label: categoryName(lang, c) }))]}
+          value={values.category}
+          errors={errors}
+        />
         <TextArea name="description" label={t.description} value={values.description} errors={errors} />
         <button type="submit" class="button">
           {t.sendReport}

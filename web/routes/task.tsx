@@ -32,6 +32,7 @@ const FOCAL_POINT_FORM: FormSpec = {
 };
 const REPORT_FORM: FormSpec = {
   kind: { kind: 'choice', path: 'kind', required: true },
+  category: { kind: 'choice', path: 'category' },
   description: { kind: 'text', path: 'description' },
 };
 const extensionRequestForm = (m: DocumentMessages): FormSpec => ({
