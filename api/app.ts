@@ -15,7 +15,8 @@ import { idempotency, respond } from './idempotency';
 import { boundedBodyDepth } from './json-depth';
 import { addressKey, rateLimit, tokenKey } from './rate-limit';
 import type { ListCache } from './list-cache';
-import { buildOpenApi, docsPage } from './openapi';
+import { docsRoutes } from './docs';
+import { buildOpenApi } from './openapi';
 import { HttpProblem } from './problem';
 import { checkDependencies } from './readiness';
 import { requestIdOf, requestLogging } from './request-logging';
@@ -98,9 +99,7 @@ export function createApp(deps: AppDeps) {
   app.get('/openapi.json', (_req, res) => {
     res.json(buildOpenApi(registry, config.publicBaseUrl));
   });
-  app.get('/docs', (_req, res) => {
-    res.type('html').send(docsPage(registry));
-  });
+  app.use(docsRoutes());
 
   // Limited by client address before the token is looked up (unknown tokens cost a lookup each),
   // then per token; both counted in PostgreSQL, so the limits hold across API processes.

@@ -113,18 +113,3 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
     paths,
   };
 }
-
-/** A small human-readable page listing the routes, linking the JSON document. */
-export function docsPage(registry: RouteRegistry): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const rows = registry.routes
-    .map((r) => `<tr><td><code>${r.method.toUpperCase()}</code></td><td><code>${esc(openApiPath(r.path))}</code></td><td>${esc(r.summary)}</td><td>${esc(r.access)}</td></tr>`)
-    .join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Delegated-tasks tracker API</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}td{padding:.3rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}</style></head>
-<body><h1>Delegated-tasks tracker API</h1>
-<p>Send <code>Authorization: Bearer &lt;token&gt;</code>. Errors are <code>application/problem+json</code>. The machine-readable document is <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
-<table><thead><tr><th>Method</th><th>Path</th><th>What it does</th><th>Who may call it</th></tr></thead><tbody>
-${rows}
-</tbody></table></body></html>`;
-}

@@ -145,9 +145,28 @@ describe('OpenAPI', () => {
     const transition = doc.paths['/api/tasks/{code}/transitions']?.post as { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown>; additionalProperties: boolean } }> } };
     expect(Object.keys(transition.requestBody.content['application/json']?.schema.properties ?? {}).sort()).toEqual(['document', 'dueDate', 'from', 'reason', 'to']);
     expect(transition.requestBody.content['application/json']?.schema.additionalProperties).toBe(false);
-    expect((await request(app).get('/docs')).text).toContain('/api/tasks/{code}/transitions');
   });
 
+  it('when /docs is opened, then Swagger UI loads from this server only, with no inline script, under the CSP', async () => {
+    const page = await request(app).get('/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    // Every script is a file from here (an inline one would be refused by the CSP).
+    const scripts = [...page.text.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, body] of scripts) {
+      expect(body?.trim()).toBe('');
+      expect(attrs).toMatch(/src="\/docs\//);
+    }
+    const assets = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string).filter((u) => u !== '/openapi.json');
+    expect(assets.every((u) => u.startsWith('/docs/'))).toBe(true);
+    for (const url of assets) {
+      const res = await request(app).get(url);
+      expect([url, res.status]).toEqual([url, 200]);
+      expect(res.headers['content-type']).toMatch(url.endsWith('.css') ? /text\/css/ : /javascript/);
+    }
+    expect((await request(app).get('/docs/swagger-init.js')).text).toContain("url: '/openapi.json'");
+  });
   it('when an operation takes Idempotency-Key, then the document declares it with the limits the server enforces, and only there', async () => {
     type Operation = { parameters: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[]; responses: Record<string, unknown> };
     const doc = (await request(app).get('/openapi.json')).body as { paths: Record<string, Record<string, Operation>> };
