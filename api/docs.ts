@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { Router } from 'express';
 
-const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+/**
+ * Where swagger-ui-dist is installed, looked up when an asset is first asked for: a checkout whose
+ * node_modules predates the package then loses /docs only, not the whole API.
+ */
+let swaggerUiDir: string | undefined;
+const swaggerUiFile = (name: string) => path.join((swaggerUiDir ??= path.dirname(require.resolve('swagger-ui-dist/package.json'))), name);
 /** The files of swagger-ui-dist the page uses (its demo page and initializer are not served). */
 const ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js'];
 const INIT_SCRIPT = path.join(__dirname, 'docs-assets', 'swagger-init.js');
@@ -35,7 +40,7 @@ export function docsRoutes(): Router {
   });
   for (const name of ASSETS) {
     router.get(`/docs/assets/${name}`, (_req, res) => {
-      res.sendFile(path.join(SWAGGER_UI_DIR, name), { maxAge: '1d' });
+      res.sendFile(swaggerUiFile(name), { maxAge: '1d' });
     });
   }
   return router;
