@@ -41,12 +41,6 @@ export async function latestReportsOnTask(db: Db, taskCode: string): Promise<Loc
   return out.sort((a, b) => a.locality.localeCompare(b.locality));
 }
 
-/** A locality's latest report on each of `taskCodes` that it reported on, by task code. */
-export async function localityReportsOn(db: Db, locality: string, taskCodes: string[]): Promise<Map<string, LocalityReportRow>> {
-  const rows = await db.prisma.localityReport.findMany({ where: { localityCode: locality, taskCode: { in: taskCodes } }, orderBy: { seq: 'asc' } });
-  return new Map(rows.map((r) => [r.taskCode, { taskCode: r.taskCode, locality: r.localityCode, kind: r.kind, description: r.description, at: r.at.toISOString() }]));
-}
-
 /** The most recent obstacle reports of every locality (the dashboard's list). */
 export async function recentObstacleReports(db: Db, limit = 20): Promise<LocalityReportRow[]> {
   const rows = await db.prisma.localityReport.findMany({ where: { kind: 'OBSTACLE' }, orderBy: { at: 'desc' }, take: limit });

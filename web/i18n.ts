@@ -282,12 +282,6 @@ const vi = {
   errChoose: 'Hãy chọn một mục',
   errEmailField: 'Nhập địa chỉ thư điện tử đúng dạng',
   errStale: 'Nhiệm vụ đã thay đổi tình trạng; hãy tải lại trang.',
-  // locality page
-  localityTitle: (l: string) => `Nhiệm vụ tại ${l}`,
-  localityLead: 'Các nhiệm vụ liên quan đến địa phương và báo cáo của địa phương về từng nhiệm vụ.',
-  yourReport: 'Báo cáo của địa phương',
-  notYetReported: 'Chưa báo cáo',
-  reportedFilter: 'Báo cáo',
 };
 
 export type Messages = typeof vi;
@@ -456,11 +450,6 @@ const en: Messages = {
   errChoose: 'Choose one option',
   errEmailField: 'Enter an e-mail address in the right format',
   errStale: 'The task has changed status meanwhile; reload the page.',
-  localityTitle: (l: string) => `Tasks in ${l}`,
-  localityLead: 'The tasks that concern this locality, and what it reported on each.',
-  yourReport: "The locality's report",
-  notYetReported: 'Not reported',
-  reportedFilter: 'Report',
 };
 
 const MESSAGES: Record<Lang, Messages> = { vi, en };
