@@ -36,7 +36,15 @@ interface KeyCount {
  * The cost: a window can run past the limit by the hits other processes had counted in memory and
  * not yet added (at most half the limit each, in practice what they took in their last 100 ms).
  */
-export function rateLimit(db: Db, opts: { perMinute: number; keyOf: (req: Request, res: Response) => string | null; tooMany: string }) {
+export function rateLimit(
+  db: Db,
+  opts: {
+    perMinute: number;
+    keyOf: (req: Request, res: Response) => string | null;
+    /** The 429 problem's detail, or (pages) what answers a request over the limit. */
+    tooMany: string | ((req: Request, res: Response) => void);
+  },
+) {
   let lastForget = 0;
   const counts = new Map<string, KeyCount>();
   const inMemoryBelow = opts.perMinute >= COUNT_IN_MEMORY_FROM ? Math.floor(opts.perMinute * IN_MEMORY_SHARE) : 0;
@@ -127,6 +135,7 @@ export function rateLimit(db: Db, opts: { perMinute: number; keyOf: (req: Reques
     res.setHeader('RateLimit', `limit=${opts.perMinute}, remaining=${Math.max(0, opts.perMinute - hits)}, reset=${resetSeconds}`);
     if (hits > opts.perMinute) {
       res.setHeader('Retry-After', String(Math.max(1, resetSeconds)));
+      if (typeof opts.tooMany === 'function') return opts.tooMany(req, res);
       return next(new HttpProblem(429, 'Too Many Requests', opts.tooMany));
     }
     next();

@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Db } from '../db/client';
+import { EMAIL_RE } from '../domain/task-commands';
+import { parseCsv } from './csv';
 import { upsertReferenceData } from '../db/reference-data';
 import { recordClosedRound } from '../db/reporting-rounds';
 import reference from './reference.json';
@@ -15,22 +19,40 @@ export function reportedLocalities(): Set<string> {
   return new Set(reference.localities.slice(0, n).map((l) => l.code));
 }
 
+/** The catalog of the localities' focal-point e-mails (illustrative: see the file's header). */
+export const LOCALITY_FOCAL_POINTS_FILE = path.join(__dirname, 'locality-focal-points.csv');
+
 /**
- * Where a locality's reminders and notices go. Assumption: the addresses of the 34 provincial
- * offices are not published with the report; these placeholders are replaced per deployment
- * (a real address, once set, is kept by later loads).
+ * Each locality's focal-point e-mail from `locality-focal-points.csv`: where its reminders and
+ * notices go and the address its one-time sign-in link is sent to. Every locality of reference.json
+ * must have exactly one well-formed address, and no address may serve two localities.
  */
-export function defaultContactEmail(code: string): string {
-  return `office.${code.toLowerCase()}@localities.example`;
+export function localityFocalPointEmails(text = fs.readFileSync(LOCALITY_FOCAL_POINTS_FILE, 'utf8')): Map<string, string> {
+  const known = new Set(reference.localities.map((l) => l.code));
+  const emails = new Map<string, string>();
+  const problems: string[] = [];
+  for (const { line, fields } of parseCsv(text)) {
+    const [code = '', email = ''] = fields.map((f) => f.trim());
+    if (code === 'locality' && email === 'email') continue;
+    if (!known.has(code)) problems.push(`line ${line}: unknown locality ${code}`);
+    else if (emails.has(code)) problems.push(`line ${line}: ${code} is listed twice`);
+    else if (!EMAIL_RE.test(email) || email.length > 254) problems.push(`line ${line}: ${code} has no valid e-mail`);
+    else if ([...emails.values()].includes(email.toLowerCase())) problems.push(`line ${line}: ${email} already serves another locality`);
+    else emails.set(code, email.toLowerCase());
+  }
+  for (const code of known) if (!emails.has(code)) problems.push(`${code} has no focal-point e-mail`);
+  if (problems.length > 0) throw new Error(`${LOCALITY_FOCAL_POINTS_FILE}: ${problems.join('; ')}`);
+  return emails;
 }
 
 /** Loads ministries and localities from reference.json (idempotent; keeps reports filed since). */
 export async function loadReferenceData(db: Db): Promise<void> {
   const reported = reportedLocalities();
   const reportedAt = new Date(`${reference.assessment.reportedAt}T00:00:00Z`);
+  const emails = localityFocalPointEmails();
   await upsertReferenceData(db, {
     ministries: reference.ministries.map((m) => ({ code: m.code, name: m.name, delegates: m.delegates, role: 'role' in m ? (m.role ?? null) : null })),
-    localities: reference.localities.map((l) => ({ code: l.code, name: l.name, kind: l.kind, reportedAt: reported.has(l.code) ? reportedAt : null, contactEmail: defaultContactEmail(l.code) })),
+    localities: reference.localities.map((l) => ({ code: l.code, name: l.name, kind: l.kind, reportedAt: reported.has(l.code) ? reportedAt : null, contactEmail: emails.get(l.code) ?? '' })),
   });
   await seedReportingRound(db);
 }

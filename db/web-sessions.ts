@@ -72,17 +72,19 @@ export async function useSignInLink(db: Db, token: string): Promise<Principal | 
 }
 
 /**
- * Who an e-mail address belongs to: Home Affairs' address, or a focal point named on tasks (the
- * ministry leading them). Null for an unknown address, or one that is focal point for tasks of
- * more than one ministry (ambiguous: that person signs in with a token).
+ * Who an e-mail address belongs to: Home Affairs' address, a focal point named on tasks (the
+ * ministry leading them), or a locality's focal point (its contact address, from the catalog
+ * catalog/locality-focal-points.csv). Null for an unknown address, or one that belongs to more than
+ * one ministry or locality (ambiguous: that person signs in with a token).
  */
 export async function principalForEmail(db: Db, email: string, homeAffairsEmail: string): Promise<Principal | null> {
   const address = email.trim().toLowerCase();
   if (address === homeAffairsEmail.toLowerCase()) return parsePrincipal('home-affairs');
-  const { rows } = await db.pool.query<{ ministry: string }>(
-    'SELECT DISTINCT lead_ministry_code AS ministry FROM tasks WHERE lower(focal_point_email) = $1',
+  const { rows } = await db.pool.query<{ principal: string }>(
+    `SELECT DISTINCT 'ministry:' || lead_ministry_code AS principal FROM tasks WHERE lower(focal_point_email) = $1
+     UNION SELECT 'locality:' || code FROM localities WHERE lower(contact_email) = $1`,
     [address],
   );
   if (rows.length !== 1) return null;
-  return parsePrincipal(`ministry:${rows[0]?.ministry}`);
+  return parsePrincipal(rows[0]?.principal as string);
 }

@@ -44,7 +44,8 @@ export interface Change {
 
 /** A locality's report may say more than other free text (the API's limit too). */
 const MAX_REPORT_TEXT = 4000;
-const EMAIL_RE = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+/** An e-mail address as the tracker accepts one (focal points, sign-in, the localities' catalog). */
+export const EMAIL_RE = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 
 const forbidden = (message: string): Rejection => ({ code: 'FORBIDDEN', message });
 const invalid = (field: string, message: string): Rejection => ({ code: 'INVALID_INPUT', field, message });

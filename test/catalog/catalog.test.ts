@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { CATALOG_FILE, importTasks, validateCatalog } from '../../catalog/importer';
-import { reference } from '../../catalog/reference-data';
+import { localityFocalPointEmails, reference } from '../../catalog/reference-data';
 import { issueToken } from '../../db/tokens';
 import { TEST_POLICY, TestSmtpServer, createTestDatabase, env, makeApp, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
 
@@ -200,5 +200,23 @@ describe('importing the whole catalog', () => {
     expect(cells).toBe(2);
     await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: changed, update: true });
     expect(await where(p1.code)).toBeNull();
+  });
+});
+
+describe("the localities' focal-point e-mails (catalog/locality-focal-points.csv, illustrative)", () => {
+  it('when the shipped file is read, then each of the 34 localities has one address of its own', () => {
+    const emails = localityFocalPointEmails();
+    expect([...emails.keys()].sort()).toEqual(reference.localities.map((l) => l.code).sort());
+    expect(new Set(emails.values()).size).toBe(34);
+    for (const e of emails.values()) expect(e).toMatch(/@localities\.example$/);
+  });
+
+  it('when a file misses a locality, repeats one, names an unknown one or holds a bad or shared address, then loading stops naming each line', () => {
+    const [first, second] = reference.localities;
+    const rest = reference.localities.slice(3).map((l) => `${l.code},x.${l.code.toLowerCase()}@localities.example`);
+    const text = ['locality,email', `${first?.code},not-an-address`, `${second?.code},x.shared@localities.example`, `${second?.code},y@localities.example`, 'XXX,z@localities.example', `${rest[0]?.split(',')[0]},x.shared@localities.example`, ...rest.slice(1)].join('\n');
+    expect(() => localityFocalPointEmails(text)).toThrow(
+      new RegExp(`line 2: ${first?.code} has no valid e-mail; line 4: ${second?.code} is listed twice; line 5: unknown locality XXX; line 6: x.shared@localities.example already serves another locality.*${reference.localities[2]?.code} has no focal-point e-mail`),
+    );
   });
 });

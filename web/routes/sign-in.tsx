@@ -1,17 +1,17 @@
 import express, { Router, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { Mailer } from '../../activities/mailer';
+import { addressKey, rateLimit } from '../../api/rate-limit';
 import type { Config } from '../../config/env';
 import type { Db } from '../../db/client';
 import { hashToken, principalForToken } from '../../db/tokens';
 import { closeSession, createSignInLink, openSession, principalForEmail, signInLinkUsable, useSignInLink } from '../../db/web-sessions';
 import type { Principal } from '../../domain/principal';
+import { EMAIL_RE } from '../../domain/task-commands';
 import { messages } from '../i18n';
 import { LinkConfirmPage, MessagePage, SignInPage } from '../pages/sign-in-page';
 import { sendPage } from '../render';
 import { clearSessionCookie, csrfValid, setSessionCookie, webLocals, type SessionSettings } from '../session';
 
-const EMAIL_RE = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 
 /** Where a person lands after signing in: their own page. */
 export function homeOf(p: Principal): string {
@@ -42,12 +42,11 @@ export function signInRoutes(deps: SignInDeps): Router {
   const lifetimeMs = config.SESSION_HOURS * 3600_000;
 
   // Sign-in attempts per client address: guessing tokens, or flooding someone's inbox with links.
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: config.SIGN_IN_RATE_LIMIT_PER_MINUTE,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, res) => {
+  // Counted in PostgreSQL like the API's limits, so it holds across every process behind a load balancer.
+  const limiter = rateLimit(db, {
+    perMinute: config.SIGN_IN_RATE_LIMIT_PER_MINUTE,
+    keyOf: (req) => `sign-in:${addressKey(req)}`,
+    tooMany: (_req, res) => {
       const { ctx } = webLocals(res);
       sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.tooManyBody} />, 429);
     },
