@@ -32,6 +32,10 @@ export function requestLogging(logger: Logger, lineEachRequest: boolean) {
     quietResLogger: true,
     autoLogging: lineEachRequest,
     customAttributeKeys: { reqId: 'requestId', responseTime: 'ms' },
+    // pino-http binds the serialized request to a child logger for every request, and pino turns
+    // bindings into JSON at once; with quiet request/response loggers no line ever prints it (each
+    // line carries requestLine's fields instead), so the request is bound as its id alone.
+    serializers: { req: (req: { id?: unknown }) => ({ id: req.id }) },
     genReqId: (req, res) => {
       const given = req.headers['x-request-id'];
       const id = typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : crypto.randomUUID();
