@@ -31,7 +31,10 @@ export async function benchSettlement(stack: Stack, cfg: Config, n: number, log:
   const openTasks = async () =>
     (
       await pg.query<{ code: string }>(
-        `SELECT code FROM tasks WHERE status = 'REQUIRES_GUIDANCE' AND feasible_from IS NULL AND held_up IS NULL ORDER BY code LIMIT $1`,
+        // Only tasks with a workflow (their CREATED event is stored): in npm run bench the localities'
+        // step has inserted read-model rows of its own (LOCB-*) that no workflow backs.
+        `SELECT code FROM tasks t WHERE status = 'REQUIRES_GUIDANCE' AND feasible_from IS NULL AND held_up IS NULL
+            AND EXISTS (SELECT 1 FROM audit_events a WHERE a.task_code = t.code AND a.seq = 1) ORDER BY code LIMIT $1`,
         [2 * n],
       )
     ).rows.map((r) => r.code);
