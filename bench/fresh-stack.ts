@@ -21,9 +21,10 @@ export interface FreshStack {
 /**
  * A fresh embedded stack for one benchmark run: a new data folder, free ports for everything it
  * listens on, this environment without an outside database or Temporal, request logs off, and
- * `env` on top; not seeded.
+ * `env` on top; not seeded unless `opts.seed` says so (then the bundled catalog and the round's cells,
+ * as `npm start` seeds them).
  */
-export async function startFreshStack(prefix: string, env: Record<string, string> = {}, opts: Omit<StackOptions, 'seed' | 'log'> = {}): Promise<FreshStack> {
+export async function startFreshStack(prefix: string, env: Record<string, string> = {}, opts: Omit<StackOptions, 'log'> = {}): Promise<FreshStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
   const outside = { ...process.env };
@@ -39,7 +40,7 @@ export async function startFreshStack(prefix: string, env: Record<string, string
     LOG_REQUESTS: 'false',
     ...env,
   });
-  const stack = await startStack(cfg, { ...opts, seed: false, log: () => undefined });
+  const stack = await startStack(cfg, { seed: false, ...opts, log: () => undefined });
   return {
     cfg,
     stack,

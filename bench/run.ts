@@ -24,6 +24,7 @@ import { benchSettlement, settlementResults } from './documents';
 import { benchLocalities, localityResults } from './localities';
 import { settle } from './machine';
 import { pool, summary, timed } from './stats';
+import { pageServerTimes, signInToPages } from './page-session';
 
 const quick = process.argv.includes('--quick');
 const runsArg = process.argv.indexOf('--runs');
@@ -256,31 +257,9 @@ async function runOnce(run: number): Promise<Run> {
     // (signed in with a session, as a person is), beside the API's summary from the same stack.
     log(`4b. pages at ${tasks.length} tasks`);
     // The stack's own API (the transitions' API process has stopped by now), as the dashboards above.
-    const signIn = await fetch(`${stack.apiUrl}/sign-in`);
-    const visitor = (signIn.headers.getSetCookie().find((c) => c.startsWith('dtt_visitor=')) ?? '').split(';')[0] as string;
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await signIn.text())?.[1] ?? '';
-    const signedIn = await fetch(`${stack.apiUrl}/sign-in/token`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { Cookie: visitor, 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, token }).toString(),
-    });
-    const session = (signedIn.headers.getSetCookie().find((c) => c.startsWith('dtt_session=')) ?? '').split(';')[0] as string;
-    if (!session) throw new Error(`signing in to the pages failed (${signedIn.status})`);
-    const pageTimes = async (pathname: string, cookie: string) => {
-      const ms: number[] = [];
-      let bytes = 0;
-      for (let i = 0; i < reps; i++) {
-        const [res, t] = await timed(() => fetch(`${stack.apiUrl}${pathname}`, { headers: { Cookie: cookie } }));
-        const body = await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`${pathname} answered ${res.status}`);
-        bytes = body.byteLength;
-        ms.push(t);
-      }
-      return { ...summary(ms), bytes };
-    };
-    const publicPage = await pageTimes('/', visitor);
-    const dashboardPage = await pageTimes('/dashboard', session);
+    const { visitor, session } = await signInToPages(stack.apiUrl, token);
+    const publicPage = await pageServerTimes(stack.apiUrl, '/', visitor, reps);
+    const dashboardPage = await pageServerTimes(stack.apiUrl, '/dashboard', session, reps);
     // What a first visit to the dashboard downloads: the page, its stylesheet and its two charts.
     let firstLoadBytes = dashboardPage.bytes;
     for (const asset of ['/assets/site.css', '/charts/status.svg?lang=vi', '/charts/ministries.svg?lang=vi']) {
