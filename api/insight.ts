@@ -46,10 +46,40 @@ export class AuditLogMirror {
   }
 }
 
+/**
+ * Figures derived from the whole log, remembered while the log and the minute stay the same: the
+ * dashboard asks for the trend and the forecast on every load, and replaying every event for them
+ * is most of its server time. The log only grows, so its length names its content; a figure for
+ * "now" may be up to a minute old in time, never behind an event. Bounded: cleared when full.
+ */
+class DerivedFigures {
+  private logLength = -1;
+  private readonly values = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly maxEntries = 64) {}
+
+  get<T>(events: RecordedEvent[], atMs: number, key: string, compute: () => T): Promise<T> {
+    if (events.length !== this.logLength || this.values.size >= this.maxEntries) {
+      this.logLength = events.length;
+      this.values.clear();
+    }
+    const k = `${Math.floor(atMs / 60_000)}:${key}`;
+    let v = this.values.get(k) as Promise<T> | undefined;
+    if (!v) {
+      v = Promise.resolve().then(compute);
+      this.values.set(k, v);
+      // A failure is not remembered.
+      v.catch(() => this.values.delete(k));
+    }
+    return v;
+  }
+}
+
 export type Insight = ReturnType<typeof createInsight>;
 
 export function createInsight(db: Db, mirror = new AuditLogMirror(db)) {
   const replay = async (asOfMs: number) => replayAsOf(await mirror.current(), asOfMs);
+  const derived = new DerivedFigures();
   return {
     async summaryAt(asOfMs: number) {
       // Who had reported is read from the reporting round current at that instant, as the live summary does.
@@ -73,12 +103,16 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db)) {
     },
 
     async trend(nowMs: number, ministry?: string): Promise<Trend> {
-      return weeklyTrend(await mirror.current(), nowMs, ministry);
+      const events = await mirror.current();
+      return derived.get(events, nowMs, `trend:${ministry ?? ''}`, () => weeklyTrend(events, nowMs, ministry));
     },
 
     async atRisk(asOfMs: number): Promise<Forecast[]> {
-      const { tasks, spells } = await replay(asOfMs);
-      return forecastAll(tasks.values(), spells, asOfMs);
+      const events = await mirror.current();
+      return derived.get(events, asOfMs, 'at-risk', () => {
+        const { tasks, spells } = replayAsOf(events, asOfMs);
+        return forecastAll(tasks.values(), spells, asOfMs);
+      });
     },
   };
 }
