@@ -14,8 +14,14 @@ export function isPublic(res: Response): boolean {
 export type PublicTask = Omit<ApiTask, 'focalPoint' | 'milestones'> & { focalPoint?: undefined; milestones: { track: string; name: string; at: string }[] };
 
 export function publicTask(t: ApiTask): PublicTask {
-  const { focalPoint: _focalPoint, milestones, ...rest } = t;
-  return { ...rest, milestones: milestones.map(({ track, name, at }) => ({ track, name, at })) };
+  const { focalPoint: _focalPoint, milestones, extensionRequest, heldUp, ...rest } = t;
+  return {
+    ...rest,
+    milestones: milestones.map(({ track, name, at }) => ({ track, name, at })),
+    // A pending extension shows its date, not the lead ministry's reason or who asked.
+    extensionRequest: extensionRequest && { dueDate: extensionRequest.dueDate, requestedAt: extensionRequest.requestedAt },
+    heldUp: heldUp && { ministry: heldUp.ministry, description: heldUp.description, documentNumber: heldUp.documentNumber, since: heldUp.since },
+  };
 }
 
 /** A page body `{"items":[...],...}` rendered by PostgreSQL, with its tasks made public. */

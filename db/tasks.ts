@@ -51,10 +51,23 @@ export const taskResponse = z.object({
   /** A recorded document takes effect on this date; the task becomes FEASIBLE then ("feasible from dd/mm/yyyy"). */
   feasibleFrom: z.string().nullable(),
   /** The lead ministry's request for a later due date, waiting for Home Affairs. */
-  extensionRequest: z.object({ dueDate: z.string(), reason: z.string(), requestedBy: z.string(), requestedAt: z.string() }).nullable(),
+  extensionRequest: z
+    .object({
+      dueDate: z.string(),
+      reason: z.string().optional().meta({ description: 'absent for the public token' }),
+      requestedBy: z.string().optional().meta({ description: 'absent for the public token' }),
+      requestedAt: z.string(),
+    })
+    .nullable(),
   /** Another ministry's document the task waits for. */
   heldUp: z
-    .object({ ministry: z.string(), description: z.string(), documentNumber: z.string().nullable(), since: z.string(), recordedBy: z.string() })
+    .object({
+      ministry: z.string(),
+      description: z.string(),
+      documentNumber: z.string().nullable(),
+      since: z.string(),
+      recordedBy: z.string().optional().meta({ description: 'absent for the public token' }),
+    })
     .nullable(),
 });
 export type ApiTask = z.infer<typeof taskResponse>;

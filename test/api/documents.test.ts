@@ -248,7 +248,10 @@ describe('extension requests', () => {
     const asked = await request(app).post(`/api/tasks/${code}/extension-requests`).set(as('ministry:BGDDT')).send({ dueDate: wanted, reason: 'Consultation with 34 provinces takes longer' });
     expect(asked.status).toBe(200);
     expect(asked.body).toMatchObject({ dueDate, extensionRequest: { dueDate: wanted, requestedBy: 'ministry:BGDDT' } });
-    expect((await request(app).get(`/api/tasks/${code}`).set(as('public'))).body.dueDate).toBe(dueDate);
+    const seen = (await request(app).get(`/api/tasks/${code}`).set(as('public'))).body;
+    expect(seen.dueDate).toBe(dueDate);
+    // The public sees that a later date is asked for, not the ministry's reason or who asked.
+    expect(seen.extensionRequest).toEqual({ dueDate: wanted, requestedAt: asked.body.extensionRequest.requestedAt });
 
     const approved = await request(app).post(`/api/tasks/${code}/extension-requests/decision`).set(as('home-affairs')).send({ approve: true });
     expect(approved.status).toBe(200);
@@ -309,6 +312,8 @@ describe('held up by another ministry', () => {
     const held = await hold(named, 'ministry:BGDDT', { documentNumber: number });
     expect(held.status).toBe(200);
     expect(held.body.heldUp).toMatchObject({ ministry: 'BYT', documentNumber: number, recordedBy: 'ministry:BGDDT' });
+    const seen = (await request(app).get(`/api/tasks/${named}`).set(as('public'))).body;
+    expect(seen.heldUp).toEqual({ ministry: 'BYT', description: 'the circular on health-sector recruitment', documentNumber: number, since: held.body.heldUp.since });
     await hold(unnamed, 'home-affairs').expect(200);
     expect((await hold(other, 'home-affairs')).status).toBe(409);
     expect((await hold(named, 'ministry:BYT')).status).toBe(403);
