@@ -5,9 +5,9 @@
 import type { Db } from '../db/client';
 import { eventsAfter } from '../db/audit-events';
 import { localityReportsAsOf } from '../db/matrix';
+import { tasksNotApplyingTo, type TaskListFilter } from '../db/tasks';
 import { listMinistries } from '../db/reference-data';
 import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent } from '../domain/as-of';
-import type { TaskFilter } from '../domain/task';
 import { forecastAll, type Forecast } from '../domain/at-risk';
 import { weeklyTrend, type Trend } from '../domain/trend';
 
@@ -91,8 +91,11 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db)) {
       return bottlenecksAsOf((await replay(asOfMs)).tasks.values(), asOfMs);
     },
 
-    async taskListAt(filter: TaskFilter, asOfMs: number) {
-      return listAsOf((await replay(asOfMs)).tasks.values(), filter, asOfMs);
+    /** Level and sector as each task's history had them then; where tasks apply as the catalog says now (it keeps no history). */
+    async taskListAt(filter: TaskListFilter, asOfMs: number) {
+      const { locality, ...rest } = filter;
+      const elsewhere = locality ? await tasksNotApplyingTo(db, locality) : null;
+      return listAsOf((await replay(asOfMs)).tasks.values(), { ...rest, applies: elsewhere ? (code) => !elsewhere.has(code) : undefined }, asOfMs);
     },
 
     /** One task as it stood, or null when it did not exist yet. */

@@ -220,7 +220,7 @@ export const taskListQuery = z.strictObject({
   overdue: booleanQuery.optional(),
   dueBefore: calendarDate.optional(),
   q: text(200).optional(),
-  locality: localityCode.optional().meta({ description: 'tasks that apply to this locality' }),
+  locality: localityCode.optional().meta({ description: 'tasks that apply to this locality (with asOf too, where they apply now: applicability has no history)' }),
   level: z.enum(DELEGATION_LEVELS).optional().meta({ description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels' }),
   sector: text(200).optional().meta({ description: 'exact sector name, case-insensitive' }),
   sort: z.enum(TASK_SORTS).default('code'),

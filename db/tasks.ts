@@ -231,6 +231,12 @@ export async function catalogFieldsOf(db: Db, codes: string[]) {
   return db.prisma.task.findMany({ where: { code: { in: codes } }, select: { code: true, title: true, sector: true, legalBasis: true, level: true, appliesTo: true } });
 }
 
+/** The codes of the tasks that do not apply to `locality` (the catalog restricted them elsewhere). */
+export async function tasksNotApplyingTo(db: Db, locality: string): Promise<Set<string>> {
+  const { rows } = await db.pool.query<{ code: string }>('SELECT code FROM tasks WHERE applies_to IS NOT NULL AND NOT ($1 = ANY(applies_to))', [locality]);
+  return new Set(rows.map((r) => r.code));
+}
+
 /**
  * Where tasks apply (null: every locality), from the catalog. Moves `updated_at` of the tasks it
  * changes, so the matrix's cached answers are dropped (db/matrix.ts matrixGeneration).

@@ -377,12 +377,28 @@ const SORT_KEYS: Record<string, SortKey> = {
 };
 
 /** One page of the task list as it stood at `asOfMs`, with the live list's filters and sort keys. */
-export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilter, asOfMs: number) {
+/**
+ * The list filters as of an instant: the domain's, the level and the sector as the task's history
+ * had them then, and `applies` for where a task applies (the read model's present applicability,
+ * which has no history of its own).
+ */
+export interface TaskFilterAsOf extends TaskFilter {
+  level?: DelegationLevel;
+  /** Exact sector name, case-insensitive. */
+  sector?: string;
+  applies?: (code: string) => boolean;
+}
+
+export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: number) {
   const needle = f.q?.toLocaleLowerCase();
+  const sector = f.sector?.toLocaleLowerCase();
   const rows = [...tasks].filter(
     (t) =>
       (!f.status || t.status === f.status) &&
       (!f.ministry || t.leadMinistry === f.ministry) &&
+      (!f.level || (f.level === 'both' ? t.level === 'both' : t.level === f.level || t.level === 'both')) &&
+      (!sector || t.sector.toLocaleLowerCase() === sector) &&
+      (!f.applies || f.applies(t.code)) &&
       (f.overdue === undefined || isOverdue(t, asOfMs) === f.overdue) &&
       (!f.dueBefore || (t.dueDate !== null && t.dueDate < f.dueBefore)) &&
       (!needle || t.title.toLocaleLowerCase().includes(needle)),

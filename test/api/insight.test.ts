@@ -1,5 +1,6 @@
 import request from 'supertest';
 import type { Express } from 'express';
+import { setApplicability } from '../../db/tasks';
 import { issueToken } from '../../db/tokens';
 import { makeApp, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
 
@@ -44,6 +45,7 @@ async function liveFigures(codes: string[]) {
     bottlenecks: await get('/api/dashboard/bottlenecks'),
     list: await get('/api/tasks?sort=-dueDate&limit=500'),
     overdue: await get('/api/tasks?overdue=true&limit=500'),
+    filtered: await get('/api/tasks?locality=HNI&level=province&sector=education&limit=500'),
     tasks: await Promise.all(codes.map((c) => get(`/api/tasks/${c}`))),
   };
   // Every event read above happened before this instant, and nothing happens until after it.
@@ -64,6 +66,7 @@ async function asOfFigures(at: string, codes: string[]) {
     bottlenecks: await get('/api/dashboard/bottlenecks'),
     list: await get('/api/tasks?sort=-dueDate&limit=500'),
     overdue: await get('/api/tasks?overdue=true&limit=500'),
+    filtered: await get('/api/tasks?locality=HNI&level=province&sector=education&limit=500'),
     tasks: await Promise.all(codes.map((c) => get(`/api/tasks/${c}`))),
   };
 }
@@ -73,7 +76,12 @@ describe('as of an instant', () => {
     const a = await createTask({ dueDate: '2024-01-31' });
     const b = await createTask({ status: 'AUTHORITY_ADJUSTMENT', dueDate: '2027-03-31' });
     const codes = [a, b];
+    // a applies only to Ho Chi Minh City: the lists filtered by locality leave it out, then and now.
+    await setApplicability(stack.db, [{ code: a, appliesTo: ['HCM'] }]);
     const first = await liveFigures(codes);
+    const filteredCodes = (first.figures.filtered as { items: { code: string }[] }).items.map((t) => t.code);
+    expect(filteredCodes).toContain(b);
+    expect(filteredCodes).not.toContain(a);
 
     const ha = as('home-affairs');
     expect((await request(app).post(`/api/tasks/${a}/milestones`).set(as('ministry:BGDDT')).send({ name: 'DRAFTING', note: 'draft circulated' })).status).toBe(200);

@@ -236,4 +236,21 @@ describe('summary, bottlenecks and list as of an instant', () => {
     expect(lastPage.items.map((t) => t.code)).toEqual(['C-1']);
     expect(listAsOf(tasks.values(), { ministry: 'BYT', q: 'task a-2', sort: 'code', page: 1, limit: 50 }, nov1).items.map((t) => t.code)).toEqual(['A-2']);
   });
+
+  it('when the list as of an instant is filtered by level, sector and where tasks apply, then it keeps the level and sector the history had then', () => {
+    const more: RecordedEvent[] = [
+      ...events,
+      // B-1 moves to both levels and another sector on 1 Dec: on 1 Nov it was still province-level in sector S.
+      ev('B-1', 3, '2025-12-01T04:00:00Z', 'DEFINITION_UPDATED', { changes: { level: { from: 'province', to: 'both' }, sector: { from: 'S', to: 'Finance' } } }),
+      { ...created('D-1', 'BYT', 'REQUIRES_GUIDANCE', null), details: { ...created('D-1', 'BYT', 'REQUIRES_GUIDANCE', null).details, level: 'commune', sector: 'Health' } },
+    ];
+    const codes = (asOf: number, f: object) => listAsOf(replayAsOf(more, asOf).tasks.values(), { sort: 'code', page: 1, limit: 50, ...f }, asOf).items.map((t) => t.code);
+    expect(codes(nov1, { level: 'commune' })).toEqual(['D-1']);
+    expect(codes(dec6, { level: 'commune' })).toEqual(['B-1', 'D-1']);
+    expect(codes(nov1, { level: 'both' })).toEqual([]);
+    expect(codes(dec6, { level: 'province' })).toEqual(['A-1', 'A-2', 'B-1', 'C-1']);
+    expect(codes(nov1, { sector: 'finance' })).toEqual([]);
+    expect(codes(dec6, { sector: 'FINANCE' })).toEqual(['B-1']);
+    expect(codes(dec6, { applies: (code: string) => code !== 'A-2' })).toEqual(['A-1', 'B-1', 'C-1', 'D-1']);
+  });
 });
