@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import { DAY_MS, VIETNAM_TIME_ZONE, vietnamDate } from '../domain/dates';
-import { DELEGATION_LEVELS, MILESTONE_NAMES, TASK_STATUSES, type DelegationLevel, type TaskFilter } from '../domain/task';
+import { DELEGATION_LEVELS, RECORDED_MILESTONE_NAMES, TASK_STATUSES, type DelegationLevel, type TaskFilter } from '../domain/task';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { Db } from './client';
 
@@ -28,7 +28,7 @@ export const taskResponse = z.object({
   milestones: z.array(
     z.object({
       track: z.enum(['GUIDANCE', 'ADJUSTMENT']),
-      name: z.enum(MILESTONE_NAMES),
+      name: z.enum(RECORDED_MILESTONE_NAMES).meta({ description: 'ISSUED only in histories recorded before the document itself made the transition' }),
       at: z.string(),
       actor: z.string().optional().meta({ description: 'absent for the public token' }),
       note: z.string().optional().meta({ description: 'absent for the public token' }),

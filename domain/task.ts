@@ -32,6 +32,8 @@ export const ADJUSTMENT_MILESTONES = ['PROPOSAL_DRAFTED', 'SUBMITTED', 'APPROVED
 export type MilestoneName = (typeof GUIDANCE_MILESTONES)[number] | (typeof ADJUSTMENT_MILESTONES)[number] | 'ISSUED';
 /** The names a milestone may be given now (either track; ISSUED is no longer one). */
 export const MILESTONE_NAMES = [...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [string, ...string[]];
+/** The names a task may carry: those above, and ISSUED where an older history recorded it. */
+export const RECORDED_MILESTONE_NAMES = [...MILESTONE_NAMES, 'ISSUED'] as [string, ...string[]];
 /** Milestones meant to repeat while a task stays in its status (a draft may go out for comments several times). */
 export const REPEATABLE_MILESTONES: readonly MilestoneName[] = ['CONSULTATION'];
 export type MilestoneTrack = 'GUIDANCE' | 'ADJUSTMENT';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent } from '../../domain/as-of';
+import { taskResponse } from '../../db/tasks';
 import { DAY_MS } from '../../domain/dates';
 import { reportCounts, type DeadlinePolicy, type TaskDefinition, type TaskState } from '../../domain/task';
 import {
@@ -223,6 +224,14 @@ describe('summary, bottlenecks and list as of an instant', () => {
     expect(b.overdueByMinistry).toEqual([]);
     expect(b.mostObstacles.map((t) => [t.code, t.reports.obstacle])).toEqual([['C-1', 2]]);
     expect(b.dueSoon).toEqual([]);
+  });
+
+  it('when an older history recorded the ISSUED milestone, then the task it gives still fits the documented response', () => {
+    const older = [...events, ev('A-2', 2, '2025-11-20T03:00:00Z', 'MILESTONE', { track: 'GUIDANCE', name: 'ISSUED', note: null })];
+    const view = taskView(replayAsOf(older, dec6).tasks.get('A-2')!, dec6);
+    expect(view.milestones.map((m) => m.name)).toEqual(['ISSUED']);
+    const parsed = taskResponse.safeParse(view);
+    expect(parsed.error?.issues ?? []).toEqual([]);
   });
 
   it('when the list is filtered and sorted as of an instant, then it pages the tasks as they stood', () => {
