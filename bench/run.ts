@@ -61,7 +61,8 @@ const CHECKS = {
   pages: { everyRun: false, met: (f: Figures) => (f.publicP50 as number) < 50 && (f.dashboardP50 as number) < 50 && (f.dashboardFirstLoadKB as number) < 250 },
   localityReport: { everyRun: false, met: (f: Figures) => (f.firstMs as number) < 2000 },
   matrix: { everyRun: false, met: (f: Figures) => (f.ministryP50 as number) < 50 && (f.localityP50 as number) < 50 },
-  matrixCsv: { everyRun: false, met: (f: Figures) => f.cells === 32266 && (f.p50Ms as number) < 2000 },
+  // At least the published matrix (949 × 34): in the full run the earlier steps' synthetic tasks add cells of their own.
+  matrixCsv: { everyRun: false, met: (f: Figures) => (f.cells as number) >= 32266 && (f.p50Ms as number) < 2000 },
   roundStorm: { everyRun: true, met: (f: Figures) => f.sent === f.localities && f.outboxRows === f.localities && f.outboxFiles === f.localities && (f.seconds as number) < 10 },
   roundMemory: { everyRun: false, met: (f: Figures) => (f.rssMB as number) < 1024 },
   settlement: { everyRun: false, met: (f: Figures) => (f.allFeasibleSeconds as number) < 10 },
