@@ -71,13 +71,21 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
   });
 
   /** Sends the stored message for `message.key` unless an earlier attempt did. */
-  async function sendDigestOnce(message: DigestMessage): Promise<'SENT' | 'FAILED' | 'ALREADY_SENT'> {
+  async function sendDigestOnce(message: DigestMessage, pref: MailPreferences | undefined): Promise<'SENT' | 'FAILED' | 'ALREADY_SENT'> {
     const row = await claimDigestRow(db, message);
     if (row.status === 'SENT') return 'ALREADY_SENT';
     if (row.status === 'FAILED') return 'FAILED';
     const messageId = `<digest.${crypto.createHash('sha256').update(row.key).digest('hex').slice(0, 32)}@delegated-tasks-tracker>`;
     try {
-      await mailer.send({ from: mailFrom, to: [row.recipient], subject: row.subject, text: row.textBody, html: row.htmlBody, messageId });
+      await mailer.send({
+        from: mailFrom,
+        to: [row.recipient],
+        subject: row.subject,
+        text: row.textBody,
+        html: row.htmlBody,
+        messageId,
+        ...(pref ? { listUnsubscribe: links(pref).unsubscribeUrl } : {}),
+      });
     } catch (err) {
       const text = (err as Error).message;
       if (err instanceof PermanentMailError) {
@@ -127,7 +135,7 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
           run.nothingToSay++;
           continue;
         }
-        const outcome = await sendDigestOnce({ key: `DAILY:${date}:${email}`, kind: 'DAILY', period: date, recipient: email, subject: mail.subject, textBody: mail.text, htmlBody: mail.html });
+        const outcome = await sendDigestOnce({ key: `DAILY:${date}:${email}`, kind: 'DAILY', period: date, recipient: email, subject: mail.subject, textBody: mail.text, htmlBody: mail.html }, pref);
         if (outcome === 'SENT') run.sent++;
         else if (outcome === 'FAILED') run.failed++;
         else run.alreadySent++;
@@ -177,7 +185,7 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
         subject: mail.subject,
         textBody: mail.text,
         htmlBody: mail.html,
-      });
+      }, pref);
       if (outcome === 'SENT') run.sent++;
       else if (outcome === 'FAILED') run.failed++;
       else run.alreadySent++;

@@ -11,6 +11,13 @@ export interface OutgoingMail {
   html?: string;
   /** Stable per notification, so a receiving system can drop a duplicate. */
   messageId: string;
+  /** The page where the recipient unsubscribes (it asks to confirm): the List-Unsubscribe header (digests). */
+  listUnsubscribe?: string;
+}
+
+/** The message as nodemailer takes it. */
+function nodemailerMessage({ listUnsubscribe, ...mail }: OutgoingMail) {
+  return { ...mail, ...(listUnsubscribe ? { list: { unsubscribe: listUnsubscribe } } : {}) };
 }
 
 export interface Mailer {
@@ -30,7 +37,7 @@ export function createMailer(opts: { smtpUrl?: string; outboxDir: string }): Mai
     return {
       async send(mail) {
         try {
-          await transport.sendMail(mail);
+          await transport.sendMail(nodemailerMessage(mail));
         } catch (err) {
           const code = (err as { responseCode?: number }).responseCode;
           if (code !== undefined && code >= 500 && code < 600) throw new PermanentMailError((err as Error).message);
@@ -43,7 +50,7 @@ export function createMailer(opts: { smtpUrl?: string; outboxDir: string }): Mai
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     async send(mail) {
-      const info = await transport.sendMail(mail);
+      const info = await transport.sendMail(nodemailerMessage(mail));
       fs.mkdirSync(opts.outboxDir, { recursive: true });
       const name = mail.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._-]/g, '_');
       const file = path.join(opts.outboxDir, `${name}.eml`);

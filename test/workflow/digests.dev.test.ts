@@ -128,6 +128,9 @@ describe('daily digests', () => {
     // The unsubscribe link names the address and is signed for that one purpose.
     const link = /http:\/\/tracker\.test\/unsubscribe\/([A-Za-z0-9_.-]+)/.exec(text)?.[1];
     expect(addressOfUnsubscribeToken(link ?? '')).toBe(A.email);
+    // Mail programs offer the same link as their own unsubscribe button.
+    const raw = smtp.received.find((m) => m.to.includes(A.email))?.raw ?? '';
+    expect(/^List-Unsubscribe: <(.*)>\r?$/m.exec(raw)?.[1]).toBe(`http://tracker.test/unsubscribe/${link}`);
   });
 
   it('when the same day’s run is retried after dying midway, then every recipient still has exactly one e-mail, and one with nothing due, overdue or changed gets none', async () => {
