@@ -226,7 +226,7 @@ export const taskListQuery = z.strictObject({
   sort: z.enum(TASK_SORTS).default('code'),
   page: queryInt(1, 100000, 1),
   limit: queryInt(1, 500, 50),
-  format: z.enum(['json', 'csv']).optional(),
+  format: z.enum(['json', 'csv', 'xlsx']).optional(),
   asOf: asOfQuery.optional(),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;

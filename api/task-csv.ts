@@ -1,22 +1,19 @@
 import type { ApiTask } from '../db/tasks';
+import { toCsv, type TableCell } from '../domain/csv';
 
-const CSV_COLUMNS = ['code', 'title', 'sector', 'status', 'leadMinistry', 'coordinatingMinistries', 'focalPointName', 'focalPointEmail', 'dueDate', 'daysOverdue', 'workableReports', 'obstacleReports'] as const;
+/** The columns of a task export (CSV and .xlsx), one task per row. */
+export const TASK_COLUMNS = ['code', 'title', 'sector', 'status', 'leadMinistry', 'coordinatingMinistries', 'focalPointName', 'focalPointEmail', 'dueDate', 'daysOverdue', 'workableReports', 'obstacleReports'] as const;
 
-function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : String(v);
-  // Keep spreadsheets from evaluating text as a formula.
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  // Either separator is quoted: spreadsheets split on ',' or ';' depending on the locale.
-  return /[",;\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+const PERSONAL_COLUMNS = new Set<string>(['focalPointName', 'focalPointEmail']);
 
-/** The tasks as CSV; without `personalData` (the public token) the focal-point columns are left out. */
-export function tasksCsv(items: ApiTask[], opts: { personalData: boolean } = { personalData: true }): string {
-  const personal = new Set<string>(['focalPointName', 'focalPointEmail']);
-  const columns = CSV_COLUMNS.filter((c) => opts.personalData || !personal.has(c));
-  const lines = [columns.join(',')];
-  for (const t of items) {
-    const cells: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+/**
+ * The tasks as a table, header first; without `personalData` (the public token, open data) the
+ * focal-point columns are left out. The CSV and the spreadsheet both write this table.
+ */
+export function taskTable(items: ApiTask[], opts: { personalData: boolean }): { header: string[]; rows: TableCell[][] } {
+  const header = TASK_COLUMNS.filter((c) => opts.personalData || !PERSONAL_COLUMNS.has(c));
+  const rows = items.map((t) => {
+    const cells: Record<(typeof TASK_COLUMNS)[number], TableCell> = {
       code: t.code,
       title: t.title,
       sector: t.sector,
@@ -30,18 +27,18 @@ export function tasksCsv(items: ApiTask[], opts: { personalData: boolean } = { p
       workableReports: t.reports.workable,
       obstacleReports: t.reports.obstacle,
     };
-    lines.push(columns.map((c) => csvCell(cells[c])).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+    return header.map((c) => cells[c]);
+  });
+  return { header, rows };
 }
 
-/** The open-data columns: the same list without personal data (no focal point). */
-const PUBLIC_CSV_COLUMNS = ['code', 'title', 'sector', 'status', 'leadMinistry', 'coordinatingMinistries', 'dueDate', 'daysOverdue', 'workableReports', 'obstacleReports'] as const;
+/** The tasks as CSV (csv-stringify; domain/csv.ts guards formulas and quotes either separator). */
+export function tasksCsv(items: ApiTask[], opts: { personalData: boolean } = { personalData: true }): string {
+  const { header, rows } = taskTable(items, opts);
+  return toCsv(header, rows);
+}
 
+/** The open-data list: the same columns without personal data (no focal point). */
 export function publicTasksCsv(items: ApiTask[]): string {
-  const lines = [PUBLIC_CSV_COLUMNS.join(',')];
-  for (const t of items) {
-    lines.push([t.code, t.title, t.sector, t.status, t.leadMinistry, t.coordinatingMinistries.join(';'), t.dueDate, t.daysOverdue, t.reports.workable, t.reports.obstacle].map(csvCell).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return tasksCsv(items, { personalData: false });
 }

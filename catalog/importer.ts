@@ -9,8 +9,9 @@ import type { Db } from '../db/client';
 import { catalogFieldsOf, setApplicability } from '../db/tasks';
 import { createTask } from '../temporal/task-client';
 import { definitionUpdate, taskWorkflowId } from '../workflows/messages';
-import { parseCsv } from './csv';
+import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv';
 import { reference } from './reference-data';
+import { columnLetter, readXlsxRecords } from './xlsx';
 
 /** The bundled catalog (illustrative rows; README "The catalog"). */
 export const CATALOG_FILE = path.resolve(__dirname, 'tasks.csv');
@@ -86,12 +87,42 @@ export type CatalogTask = TaskDefinition & { appliesTo?: string[] };
 
 const ALL_LOCALITIES = new Set(reference.localities.map((l) => l.code));
 
+export interface CatalogCheck {
+  tasks: CatalogTask[];
+  errors: RowError[];
+}
+
 /**
  * Validates every row of a catalog CSV before anything is imported; reports every bad row with its
  * line number. `knownMinistries` are the codes a lead or coordinating ministry may have.
  */
-export function validateCatalog(text: string, knownMinistries: Set<string>, knownLocalities: ReadonlySet<string> = ALL_LOCALITIES): { tasks: CatalogTask[]; errors: RowError[] } {
-  const records = parseCsv(text);
+export function validateCatalog(text: string, knownMinistries: Set<string>, knownLocalities: ReadonlySet<string> = ALL_LOCALITIES): CatalogCheck {
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) return { tasks: [], errors: [{ line: err.line, reason: `not valid CSV: ${err.message}` }] };
+    throw err;
+  }
+  return validateRecords(records, knownMinistries, knownLocalities, () => '');
+}
+
+/**
+ * The same for the first worksheet of an .xlsx file (the official list arrives as a spreadsheet):
+ * the same columns and rules; `line` is the row number and each reason names its cell (`E7: ...`).
+ */
+export async function validateCatalogXlsx(file: Buffer, knownMinistries: Set<string>, knownLocalities: ReadonlySet<string> = ALL_LOCALITIES): Promise<CatalogCheck> {
+  let records: CsvRecord[];
+  try {
+    records = await readXlsxRecords(file);
+  } catch (err) {
+    return { tasks: [], errors: [{ line: 1, reason: `not a readable .xlsx file: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+  return validateRecords(records, knownMinistries, knownLocalities, (column, line) => `${columnLetter(column)}${line}: `);
+}
+
+/** `cellOf(column index, line)` prefixes a reason with the cell it is about (empty for CSV, which has no cell names). */
+function validateRecords(records: CsvRecord[], knownMinistries: Set<string>, knownLocalities: ReadonlySet<string>, cellOf: (column: number, line: number) => string): CatalogCheck {
   const errors: RowError[] = [];
   const header = records.shift();
   if (!header) return { tasks: [], errors: [{ line: 1, reason: 'the file is empty' }] };
@@ -107,26 +138,27 @@ export function validateCatalog(text: string, knownMinistries: Set<string>, know
       continue;
     }
     const raw = Object.fromEntries(names.map((n, i) => [n, rec.fields[i] ?? '']));
+    const at = (column: string, reason: string) => `${column ? cellOf(names.indexOf(column), rec.line) : ''}${reason}`;
     const parsed = rowSchema.safeParse(raw);
     const code = typeof raw.code === 'string' && raw.code !== '' ? raw.code : undefined;
     if (!parsed.success) {
-      errors.push({ line: rec.line, code, reason: parsed.error.issues.map((i) => i.message).join('; ') });
+      errors.push({ line: rec.line, code, reason: parsed.error.issues.map((i) => at(String(i.path[0] ?? ''), i.message)).join('; ') });
       continue;
     }
     const r = parsed.data;
     const problems: string[] = [];
-    if (!knownMinistries.has(r.lead_ministry)) problems.push(`unknown lead_ministry ${r.lead_ministry}`);
-    for (const c of r.coordinating_ministries) if (!knownMinistries.has(c)) problems.push(`unknown coordinating ministry ${c}`);
-    if (r.coordinating_ministries.includes(r.lead_ministry)) problems.push('the lead ministry is also listed as coordinating');
-    if (r.initial_status === 'FEASIBLE' && r.initial_due_date !== '') problems.push('a FEASIBLE task has no initial_due_date');
-    if (r.status_since && r.status_since > vietnamDate(Date.now())) problems.push(`status_since ${r.status_since} is later than today`);
-    if (r.status_since && r.status_since < EARLIEST_STATUS_SINCE) problems.push(`status_since ${r.status_since} is before ${EARLIEST_STATUS_SINCE}`);
+    if (!knownMinistries.has(r.lead_ministry)) problems.push(at('lead_ministry', `unknown lead_ministry ${r.lead_ministry}`));
+    for (const c of r.coordinating_ministries) if (!knownMinistries.has(c)) problems.push(at('coordinating_ministries', `unknown coordinating ministry ${c}`));
+    if (r.coordinating_ministries.includes(r.lead_ministry)) problems.push(at('coordinating_ministries', 'the lead ministry is also listed as coordinating'));
+    if (r.initial_status === 'FEASIBLE' && r.initial_due_date !== '') problems.push(at('initial_due_date', 'a FEASIBLE task has no initial_due_date'));
+    if (r.status_since && r.status_since > vietnamDate(Date.now())) problems.push(at('status_since', `status_since ${r.status_since} is later than today`));
+    if (r.status_since && r.status_since < EARLIEST_STATUS_SINCE) problems.push(at('status_since', `status_since ${r.status_since} is before ${EARLIEST_STATUS_SINCE}`));
     const unknown = r.applies_to.filter((c) => !knownLocalities.has(c));
-    if (unknown.length > 0) problems.push(`applies_to names unknown locality ${unknown.join(', ')} (codes such as HNI, HCM; see catalog/reference.json)`);
+    if (unknown.length > 0) problems.push(at('applies_to', `applies_to names unknown locality ${unknown.join(', ')} (codes such as HNI, HCM; see catalog/reference.json)`));
     const twice = r.applies_to.filter((c, i) => r.applies_to.indexOf(c) !== i);
-    if (twice.length > 0) problems.push(`applies_to lists ${[...new Set(twice)].join(', ')} twice`);
+    if (twice.length > 0) problems.push(at('applies_to', `applies_to lists ${[...new Set(twice)].join(', ')} twice`));
     const first = seen.get(r.code);
-    if (first !== undefined) problems.push(`duplicate code ${r.code} (first on line ${first})`);
+    if (first !== undefined) problems.push(at('code', `duplicate code ${r.code} (first on line ${first})`));
     else seen.set(r.code, rec.line);
     if (problems.length > 0) {
       errors.push({ line: rec.line, code: r.code, reason: problems.join('; ') });

@@ -5,6 +5,7 @@
  */
 import { addDays, vietnamDate, vietnamMidnight } from './dates';
 import { applyRecordedEvent, isOverdue, taskFromCreated, type RecordedEvent, type TaskAsOf } from './as-of';
+import { toCsv } from './csv';
 import { TASK_STATUSES, type TaskStatus } from './task';
 
 export interface TrendPoint {
@@ -92,10 +93,8 @@ const CSV_HEADER = ['weekStart', 'asOf', 'ministry', 'total', ...TASK_STATUSES, 
 
 /** The trend as CSV: one row per week for all ministries ("*"), then one per week and ministry. */
 export function trendCsv(trend: Trend): string {
-  const row = (p: TrendPoint, ministry: string) =>
-    [p.weekStart, p.asOf, ministry, p.total, ...TASK_STATUSES.map((s) => p.byStatus[s]), p.open, p.overdue].join(',');
-  const lines = [CSV_HEADER.join(',')];
-  for (const p of trend.overall) lines.push(row(p, '*'));
-  for (const code of Object.keys(trend.byMinistry).sort()) for (const p of trend.byMinistry[code] ?? []) lines.push(row(p, code));
-  return `${lines.join('\r\n')}\r\n`;
+  const row = (p: TrendPoint, ministry: string) => [p.weekStart, p.asOf, ministry, p.total, ...TASK_STATUSES.map((s) => p.byStatus[s]), p.open, p.overdue];
+  const rows = trend.overall.map((p) => row(p, '*'));
+  for (const code of Object.keys(trend.byMinistry).sort()) for (const p of trend.byMinistry[code] ?? []) rows.push(row(p, code));
+  return toCsv(CSV_HEADER, rows);
 }

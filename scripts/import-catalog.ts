@@ -1,13 +1,13 @@
 /**
- * `npm run import -- <file.csv> [--update] [--concurrency N]`
+ * `npm run import -- <file.csv|file.xlsx> [--update] [--concurrency N]`
  * Validates every row first and imports nothing if any row is bad (each bad row is named with its
- * line). Existing codes are left alone unless --update, which changes their definition through the
+ * line; in a spreadsheet, also the cell). Existing codes are left alone unless --update, which changes their definition through the
  * workflow (an audit event). Safe to re-run after an interruption.
  */
 import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../config/env';
-import { importTasks, validateCatalog } from '../catalog/importer';
+import { importTasks, validateCatalog, validateCatalogXlsx } from '../catalog/importer';
 import { loadReferenceData } from '../catalog/reference-data';
 import { connectDb } from '../db/client';
 import { allMinistryCodes } from '../db/reference-data';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const ci = args.indexOf('--concurrency');
   const concurrency = ci >= 0 ? Number(args[ci + 1]) : 16;
   if (!file || !Number.isInteger(concurrency) || concurrency < 1) {
-    console.error('usage: npm run import -- <file.csv> [--update] [--concurrency N]');
+    console.error('usage: npm run import -- <file.csv|file.xlsx> [--update] [--concurrency N]');
     process.exit(2);
   }
   const cfg = config();
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   try {
     await loadReferenceData(db);
     const ministries = await allMinistryCodes(db);
-    const { tasks, errors } = validateCatalog(fs.readFileSync(file, 'utf8'), ministries);
+    const { tasks, errors } = /\.xlsx$/i.test(file) ? await validateCatalogXlsx(fs.readFileSync(file), ministries) : validateCatalog(fs.readFileSync(file, 'utf8'), ministries);
     if (errors.length > 0) {
       console.error(`${file}: ${errors.length} bad row(s); nothing was imported.`);
       for (const e of errors) console.error(`  line ${e.line}${e.code ? ` (${e.code})` : ''}: ${e.reason}`);

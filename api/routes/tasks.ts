@@ -16,6 +16,7 @@ import { renderedPage, type ListCache } from '../list-cache';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
 import { tasksCsv } from '../task-csv';
+import { XLSX_TYPE, tasksXlsx } from '../task-xlsx';
 import type { Insight } from '../insight';
 import {
   asOfOnlyQuery,
@@ -59,15 +60,15 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
   registry.register(router, {
     method: 'get',
     path: '/api/tasks',
-    summary: 'List tasks with filters, sorting and pages; CSV with Accept: text/csv or format=csv; with asOf, the tasks as they stood then (from the audit log)',
+    summary: 'List tasks with filters, sorting and pages; every matching task as CSV (format=csv or Accept: text/csv) or as a spreadsheet (format=xlsx or Accept: the .xlsx type); with asOf, the tasks as they stood then (from the audit log)',
     tags: ['tasks'],
     access: 'any token',
     query: taskListQuery,
     responses: {
       200: {
-        description: 'a page of tasks (JSON), or with format=csv or Accept: text/csv every matching task as CSV',
+        description: 'a page of tasks (JSON), or every matching task as CSV (format=csv or Accept: text/csv) or as one .xlsx worksheet with the CSV columns (format=xlsx or Accept: the .xlsx type); a file comes with Content-Disposition: attachment',
         schema: taskListResponse,
-        alternatives: { 'text/csv': { type: 'string' } },
+        alternatives: { 'text/csv': { type: 'string' }, [XLSX_TYPE]: { type: 'string', format: 'binary' } },
       },
       304: { description: 'the page is unchanged since the ETag sent in If-None-Match' },
       ...problems(400, 401, 422),
@@ -76,17 +77,23 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
       if (query.locality && !(await localityExists(db, query.locality))) {
         throw unprocessable(`Unknown locality ${query.locality}.`, { errors: [{ field: 'query.locality', message: `unknown locality ${query.locality}` }] });
       }
-      const wantsCsv = query.format === 'csv' || (query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+      const accepted = req.accepts(['application/json', 'text/csv', XLSX_TYPE]);
+      const format = query.format ?? (accepted === 'text/csv' ? 'csv' : accepted === XLSX_TYPE ? 'xlsx' : 'json');
+      /** The whole list as a file, CSV or a spreadsheet, without personal data for the public token. */
+      const sendFile = async (items: ApiTask[]) => {
+        const opts = { personalData: !isPublic(res) };
+        res.status(200).setHeader('Content-Disposition', `attachment; filename="tasks.${format}"`);
+        if (format === 'xlsx') res.type(XLSX_TYPE).send(await tasksXlsx(items, opts));
+        else res.type('text/csv; charset=utf-8').send(tasksCsv(items, opts));
+      };
       if (query.asOf !== undefined) {
         // As the tasks stood then, rebuilt from the audit log (api/insight.ts); never cached.
-        const page = await insight.taskListAt(wantsCsv ? { ...query, page: 1, limit: Number.MAX_SAFE_INTEGER } : query, query.asOf);
-        if (wantsCsv) {
-          res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
-          res.send(tasksCsv(page.items, { personalData: !isPublic(res) }));
-        } else res.json(isPublic(res) ? { ...page, items: page.items.map(publicTask) } : page);
+        const page = await insight.taskListAt(format !== 'json' ? { ...query, page: 1, limit: Number.MAX_SAFE_INTEGER } : query, query.asOf);
+        if (format !== 'json') await sendFile(page.items);
+        else res.json(isPublic(res) ? { ...page, items: page.items.map(publicTask) } : page);
         return;
       }
-      if (wantsCsv) {
+      if (format !== 'json') {
         // The export holds every matching task, in pages of 1000, not just the requested page.
         const all = [];
         for (let page = 1; ; page++) {
@@ -95,8 +102,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
           all.push(...items);
           if (all.length >= chunk.total || items.length === 0) break;
         }
-        res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
-        res.send(tasksCsv(all, { personalData: !isPublic(res) }));
+        await sendFile(all);
         return;
       }
       const audience = isPublic(res) ? 'public' : 'full';

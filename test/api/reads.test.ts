@@ -1,12 +1,23 @@
+import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import type { Express } from 'express';
+import { TASK_COLUMNS } from '../../api/task-csv';
+import { XLSX_TYPE } from '../../api/task-xlsx';
+import { readXlsxRecords } from '../../catalog/xlsx';
 import { getTask } from '../../db/tasks';
 import { DAY_MS, daysOverdue, deadlineInstant } from '../../domain/dates';
 import { useApiFixture } from '../support/api-fixture';
 
-/** Reads: filters, daysOverdue, pages, CSV, personal data, dashboards, reference data, the OpenAPI document. */
+/** Reads: filters, daysOverdue, pages, CSV and .xlsx, personal data, dashboards, reference data, the OpenAPI document. */
 const f = useApiFixture('api-reads-');
 const { as, createTask } = f;
+
+/** supertest: keep a binary body (a spreadsheet) as a Buffer. */
+const binary: Parameters<request.Test['parse']>[0] = (res, done) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
 let app: Express;
 let db: typeof f.db;
 beforeAll(() => {
@@ -73,6 +84,39 @@ describe('reads', () => {
       expect(lines[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,focalPointName,focalPointEmail,dueDate,daysOverdue,workableReports,obstacleReports');
       expect(lines.some((l) => l.startsWith(`${codes[0]},Alpha licences for clinics,`))).toBe(true);
     }
+  });
+
+  it('when a field holds a comma, a semicolon or looks like a formula, then the CSV quotes or guards it and csv-parse reads it back', async () => {
+    const code = await createTask({ title: 'Fees; permits, and licences', sector: '=HYPERLINK("http://x")', leadMinistry: 'BTC', coordinatingMinistries: ['BNV', 'BGDDT'] });
+    const res = await request(app).get(`/api/tasks?q=${encodeURIComponent(code)}&format=csv`).set(as('home-affairs'));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="tasks.csv"');
+    const [, line] = res.text.split('\r\n');
+    expect(line).toBe(`${code},"Fees; permits, and licences","'=HYPERLINK(""http://x"")",REQUIRES_GUIDANCE,BTC,"BNV;BGDDT",Nguyen Van An,an@bgddt.test,2027-06-30,0,0,0`);
+    expect(parse(res.text)).toEqual([[...TASK_COLUMNS], [code, 'Fees; permits, and licences', `'=HYPERLINK("http://x")`, 'REQUIRES_GUIDANCE', 'BTC', 'BNV;BGDDT', 'Nguyen Van An', 'an@bgddt.test', '2027-06-30', '0', '0', '0']]);
+  });
+
+  it('when a spreadsheet is asked for, then every matching task comes as one .xlsx worksheet with the CSV columns, and the importer reads it back as the CSV', async () => {
+    const code = await createTask({ title: 'Spreadsheet; export, of "tasks"', sector: '=1+1', leadMinistry: 'BYT', coordinatingMinistries: ['BTC', 'BNV'] });
+    const csv = parse((await request(app).get('/api/tasks?ministry=BYT&format=csv').set(as('locality:HCM'))).text) as string[][];
+    const viaAccept = await request(app).get('/api/tasks?ministry=BYT').set(as('locality:HCM')).set('Accept', XLSX_TYPE).buffer(true).parse(binary);
+    const viaFormat = await request(app).get('/api/tasks?ministry=BYT&format=xlsx').set(as('locality:HCM')).buffer(true).parse(binary);
+    const asOf = await request(app).get(`/api/tasks?ministry=BYT&format=xlsx&asOf=${encodeURIComponent(new Date().toISOString())}`).set(as('locality:HCM')).buffer(true).parse(binary);
+    for (const res of [viaAccept, viaFormat, asOf]) {
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe(XLSX_TYPE);
+      expect(res.headers['content-disposition']).toBe('attachment; filename="tasks.xlsx"');
+      const rows = (await readXlsxRecords(res.body as Buffer)).map((r) => r.fields);
+      expect(rows[0]).toEqual([...TASK_COLUMNS]);
+      expect(rows.find((r) => r[0] === code)).toEqual([code, 'Spreadsheet; export, of "tasks"', '=1+1', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'Nguyen Van An', 'an@bgddt.test', '2027-06-30', '0', '0', '0']);
+      // Cell for cell the CSV's rows, but text is text: no formula guard is needed in a spreadsheet.
+      expect(rows).toEqual(csv.map((r) => r.map((field) => field.replace(/^'(?=[=+\-@\t\r])/, ''))));
+      expect(rows.map((r) => r[0])).toContain(codes[0]);
+    }
+    const publicFile = await request(app).get('/api/tasks?ministry=BYT&format=xlsx').set(as('public')).buffer(true).parse(binary);
+    const publicRows = (await readXlsxRecords(publicFile.body as Buffer)).map((r) => r.fields);
+    expect(publicRows[0]).toEqual(TASK_COLUMNS.filter((c) => c !== 'focalPointName' && c !== 'focalPointEmail'));
+    expect(publicRows.flat()).not.toContain('an@bgddt.test');
   });
 
   it('when the public token reads tasks, lists, CSV, dashboards and history, then no personal data comes back', async () => {

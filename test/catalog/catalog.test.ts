@@ -6,6 +6,7 @@ import request from 'supertest';
 import { CATALOG_FILE, importTasks, validateCatalog } from '../../catalog/importer';
 import { localityFocalPointEmails, reference } from '../../catalog/reference-data';
 import { issueToken } from '../../db/tokens';
+import { BAD_CATALOG_LINES, csvLinesAsXlsx } from '../support/catalog-files';
 import { TEST_POLICY, TestSmtpServer, createTestDatabase, env, makeApp, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
 
 const ministries = new Set(reference.ministries.map((m) => m.code));
@@ -83,18 +84,7 @@ describe('where a task applies (applies_to)', () => {
 });
 
 describe('validation of an import file', () => {
-  const header = 'code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email';
-  const bad = [
-    '# comment lines are skipped',
-    header,
-    'OK-1,A fine task,Health,,province,BYT,,REQUIRES_GUIDANCE,2027-01-31,Focal,focal@byt.test',
-    'BAD-1,Unknown ministry,Health,,province,BXX,,FEASIBLE,,,',
-    'BAD-2,Bad status,Health,,province,BYT,,DONE,,,',
-    'OK-1,Duplicate code,Health,,province,BYT,,FEASIBLE,,,',
-    'BAD-3,,Health,,province,BYT,,FEASIBLE,,,',
-    'BAD-4,Bad date,Health,,province,BYT,,REQUIRES_GUIDANCE,2027-02-30,,',
-    '"BAD-5","Quoted, with comma",Health,,province,BYT,BYT,FEASIBLE,,,',
-  ].join('\n');
+  const bad = BAD_CATALOG_LINES.join('\n');
 
   it('when rows are bad, then every bad row is named with its line and reason', () => {
     const { errors } = validateCatalog(bad, ministries);
@@ -112,21 +102,27 @@ describe('validation of an import file', () => {
     }
   });
 
-  it('when the import command gets a bad file, then it exits non-zero, lists the rows and imports nothing', async () => {
+  it('when the import command gets a bad file, CSV or .xlsx, then it exits non-zero, lists the rows (and cells) and imports nothing', async () => {
     const db = await createTestDatabase();
     try {
-      const file = path.join(env('TEST_DATA_DIR'), `${uid('bad-')}.csv`);
-      fs.writeFileSync(file, bad);
       const root = path.resolve(__dirname, '..', '..');
-      const run = promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'import-catalog.ts'), file], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'), TEMPORAL_TASK_QUEUE: uid('q-') },
-      });
-      const err = (await run.catch((e: unknown) => e)) as { code: number; stderr: string };
-      expect(err.code).toBe(1);
-      expect(err.stderr).toContain('6 bad row(s); nothing was imported');
-      expect(err.stderr).toContain('line 8 (BAD-4)');
-      expect(await db.prisma.task.count()).toBe(0);
+      const files: [string, string | Buffer, string][] = [
+        ['csv', bad, 'line 8 (BAD-4): initial_due_date must be a date YYYY-MM-DD'],
+        ['xlsx', await csvLinesAsXlsx(BAD_CATALOG_LINES), 'line 8 (BAD-4): I8: initial_due_date must be a date YYYY-MM-DD'],
+      ];
+      for (const [ext, content, named] of files) {
+        const file = path.join(env('TEST_DATA_DIR'), `${uid('bad-')}.${ext}`);
+        fs.writeFileSync(file, content);
+        const run = promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'import-catalog.ts'), file], {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'), TEMPORAL_TASK_QUEUE: uid('q-') },
+        });
+        const err = (await run.catch((e: unknown) => e)) as { code: number; stderr: string };
+        expect(err.code).toBe(1);
+        expect(err.stderr).toContain('6 bad row(s); nothing was imported');
+        expect(err.stderr).toContain(named);
+        expect(await db.prisma.task.count()).toBe(0);
+      }
     } finally {
       await db.drop();
     }
