@@ -25,12 +25,14 @@ interface ParsedRecord {
 /**
  * RFC 4180 CSV through csv-parse (quoted fields may hold commas, quotes and newlines). Blank lines
  * and lines starting with `#` are skipped, so a catalog can carry a header comment; a quote inside
- * an unquoted field is taken literally. Each record keeps the line it starts on, for error messages.
+ * an unquoted field is taken literally. Lines may end in CRLF, LF or CR, mixed in one file (by itself
+ * csv-parse keeps to the first ending it meets, and a later LF would join two rows). Each record keeps
+ * the line it starts on, for error messages.
  */
 export function parseCsv(text: string): CsvRecord[] {
   let rows: ParsedRecord[];
   try {
-    const parsed: unknown = parse(text, { bom: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, info: true });
+    const parsed: unknown = parse(text, { bom: true, record_delimiter: ['\r\n', '\n', '\r'], comment: '#', comment_no_infix: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, info: true });
     // With `info: true` each record comes with where it was found (csv-parse's typings omit this).
     rows = parsed as ParsedRecord[];
   } catch (err) {

@@ -92,6 +92,13 @@ describe('catalog import from CSV (csv-parse)', () => {
     }
   });
 
+  it('when a file mixes line endings (CRLF, then LF, then CR), then every line is its own row', () => {
+    const text = `${header}\r\nM-1,One,Health,,province,BYT,,FEASIBLE,,,\nM-2,,Health,,province,BYT,,FEASIBLE,,,\rM-3,Three,Health,,province,BYT,,FEASIBLE,,,\n`;
+    const { tasks, errors } = validateCatalog(text, ministries);
+    expect(tasks.map((t) => t.code)).toEqual(['M-1', 'M-3']);
+    expect(errors.map((e) => [e.line, e.code])).toEqual([[3, 'M-2']]);
+  });
+
   it('when a quote is never closed, then the file is refused as a whole, naming where', () => {
     const { tasks, errors } = validateCatalog([header, 'U-1,"Never closed,Health,,province,BYT,,FEASIBLE,,,'].join('\n'), ministries);
     expect(tasks).toEqual([]);
