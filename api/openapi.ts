@@ -86,7 +86,7 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
     for (const [status, resp] of Object.entries(r.responses)) {
       const content: Record<string, unknown> = resp.schema ? { [resp.contentType ?? 'application/json']: { schema: schemaOf(resp.schema, 'output') } } : {};
       for (const [type, schema] of Object.entries(resp.alternatives ?? {})) content[type] = { schema: tidy(schema) };
-      responses[status] = { description: resp.description, ...(Object.keys(content).length > 0 ? { content } : {}) };
+      responses[status] = { description: resp.description, ...(Object.keys(content).length > 0 ? { content } : {}), ...(resp.headers ? { headers: tidy(resp.headers) } : {}) };
     }
     const op: Record<string, unknown> = {
       operationId: `${r.method}${openApiPath(r.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,

@@ -16,7 +16,17 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; alternatives?: Record<string, Record<string, unknown>> }>;
+  responses: Record<
+    number,
+    {
+      description: string;
+      schema?: z.ZodType;
+      contentType?: string;
+      alternatives?: Record<string, Record<string, unknown>>;
+      /** Response headers as OpenAPI header objects (e.g. Content-Disposition of a file). */
+      headers?: Record<string, Record<string, unknown>>;
+    }
+  >;
   handler: (
     input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
     req: Request,

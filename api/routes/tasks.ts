@@ -69,6 +69,13 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         description: 'a page of tasks (JSON), or every matching task as CSV (format=csv or Accept: text/csv) or as one .xlsx worksheet with the CSV columns (format=xlsx or Accept: the .xlsx type); a file comes with Content-Disposition: attachment',
         schema: taskListResponse,
         alternatives: { 'text/csv': { type: 'string' }, [XLSX_TYPE]: { type: 'string', format: 'binary' } },
+        headers: {
+          'Content-Disposition': {
+            required: false,
+            description: 'with a file (CSV or .xlsx) only: its name',
+            schema: { type: 'string', pattern: '^attachment; filename="tasks\\.(csv|xlsx)"$' },
+          },
+        },
       },
       304: { description: 'the page is unchanged since the ETag sent in If-None-Match' },
       ...problems(400, 401, 422),

@@ -113,6 +113,11 @@ describe('reads', () => {
       expect(rows).toEqual(csv.map((r) => r.map((field) => field.replace(/^'(?=[=+\-@\t\r])/, ''))));
       expect(rows.map((r) => r[0])).toContain(codes[0]);
     }
+    // The OpenAPI document says so: the media type, and the file name's header as sent.
+    const doc = (await request(app).get('/openapi.json')).body as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown>; headers: Record<string, { schema: { pattern: string } }> }> } }> };
+    const ok = doc.paths['/api/tasks']?.get.responses['200'];
+    expect(ok?.content[XLSX_TYPE]).toEqual({ schema: { type: 'string', format: 'binary' } });
+    expect(viaFormat.headers['content-disposition']).toMatch(new RegExp(ok?.headers['Content-Disposition']?.schema.pattern ?? '^$'));
     const publicFile = await request(app).get('/api/tasks?ministry=BYT&format=xlsx').set(as('public')).buffer(true).parse(binary);
     const publicRows = (await readXlsxRecords(publicFile.body as Buffer)).map((r) => r.fields);
     expect(publicRows[0]).toEqual(TASK_COLUMNS.filter((c) => c !== 'focalPointName' && c !== 'focalPointEmail'));
