@@ -138,7 +138,7 @@ function validateRecords(records: CsvRecord[], knownMinistries: Set<string>, kno
       continue;
     }
     const raw = Object.fromEntries(names.map((n, i) => [n, rec.fields[i] ?? '']));
-    const at = (column: string, reason: string) => `${column ? cellOf(names.indexOf(column), rec.line) : ''}${reason}`;
+    const at = (column: string, reason: string) => `${names.includes(column) ? cellOf(names.indexOf(column), rec.line) : ''}${reason}`;
     const parsed = rowSchema.safeParse(raw);
     const code = typeof raw.code === 'string' && raw.code !== '' ? raw.code : undefined;
     if (!parsed.success) {
