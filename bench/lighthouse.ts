@@ -11,7 +11,7 @@ import { pageServerTimes, signInToPages } from './page-session';
  * are the medians. Targets (issue 12): accessibility ≥ 95 and performance ≥ 90.
  */
 
-const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
 
 interface PageAudit {
