@@ -48,9 +48,14 @@ describe("Viet Nam's working-day calendar", () => {
   });
 
   it('when the file records a swap, then the swapped weekday is off and the Saturday is a working day', () => {
-    expect(isWorkingDay(calendar, '2025-01-27')).toBe(false);
-    expect(isWorkingDay(calendar, '2025-02-08')).toBe(true);
-    expect(isWorkingDay(calendar, '2025-02-03')).toBe(true);
+    // Tết 2025 (8726/VPCP-KGVX): the five Tết days are 27–31/01, no Saturday made up, offices reopen 03/02.
+    expect(daysOffBetween('2025-01-24', '2025-02-04')).toEqual([
+      '2025-01-25', '2025-01-26', '2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02',
+    ]);
+    expect(isWorkingDay(calendar, '2025-02-08')).toBe(false);
+    // 30/4–1/5 2025: Friday 2/5 swapped with Saturday 26/4; National Day 2025: 30/08–02/09.
+    expect(daysOffBetween('2025-04-25', '2025-05-05')).toEqual(['2025-04-27', '2025-04-30', '2025-05-01', '2025-05-02', '2025-05-03', '2025-05-04']);
+    expect(daysOffBetween('2025-08-29', '2025-09-03')).toEqual(['2025-08-30', '2025-08-31', '2025-09-01', '2025-09-02']);
     const cal = buildVietnamCalendar({ firstYear: 2027, lastYear: 2027, adjustments: parseCalendarAdjustments('2027-09-03,national-day-adjacent,decided', 'x.csv') });
     expect([isWorkingDay(cal, '2027-09-01'), isWorkingDay(cal, '2027-09-03')]).toEqual([true, false]);
   });
@@ -141,8 +146,8 @@ describe('calendar adjustments file', () => {
         const saturday = new Date(`${a.date}T00:00:00Z`).getUTCDay() === 6;
         expect({ date: a.date, fits: (saturday || !weekend(a.date)) && !statutory.has(a.date) }).toEqual({ date: a.date, fits: true });
       }
-      // Every line from memory says so, for the operator to confirm.
-      expect(a.note.startsWith('[confirm]')).toBe(true);
+      // Every line names the decision it comes from (a number such as 8726/VPCP-KGVX), or is marked for the operator.
+      expect({ date: a.date, sourced: /\d+\/[A-ZĐ-]+/u.test(a.note) || a.note.startsWith('[confirm]') }).toEqual({ date: a.date, sourced: true });
     }
   });
 
