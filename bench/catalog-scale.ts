@@ -125,7 +125,7 @@ async function runOnce(run: number): Promise<ScaleRun> {
 
     log(`1. bulk start of ${TASKS} task workflows`);
     const cpu0 = cpu();
-    const imported = await importTasks({ db: stack.db, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, tasks, concurrency: CONCURRENCY });
+    const imported = await importTasks({ db: stack.db, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, tasks, concurrency: CONCURRENCY, eagerStart: stack.workerInProcess });
     const cpu1 = cpu();
     f.startSeconds = round(imported.seconds);
     f.startPerSecond = round(TASKS / imported.seconds);

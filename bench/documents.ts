@@ -43,7 +43,7 @@ export async function benchSettlement(stack: Stack, cfg: Config, n: number, log:
     const catalog = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), new Set(reference.ministries.map((m) => m.code))).tasks;
     const wanted = catalog.filter((t) => t.status === 'REQUIRES_GUIDANCE').slice(0, 2 * n);
     log(`8. importing ${wanted.length} REQUIRES_GUIDANCE tasks for the settlement`);
-    await importTasks({ db: stack.db, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks: wanted, concurrency: 16 });
+    await importTasks({ db: stack.db, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks: wanted, concurrency: 16, eagerStart: stack.workerInProcess });
     codes = await openTasks();
   }
   if (codes.length < 2) throw new Error(`only ${codes.length} open tasks to settle`);

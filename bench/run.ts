@@ -112,7 +112,7 @@ async function runOnce(run: number): Promise<Run> {
     const tasks = quick ? all.slice(0, 200) : all;
     const concurrency = 16;
     log(`1. bulk start of ${tasks.length} task workflows (each with its first persisted event)`);
-    const imported = await importTasks({ db: stack.db, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, concurrency });
+    const imported = await importTasks({ db: stack.db, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, concurrency, eagerStart: stack.workerInProcess });
     // Memory with every task workflow cached, before anything else is started.
     const rssAfterImport = process.memoryUsage().rss / 2 ** 20;
     const [, bareMs] = await timed(() =>

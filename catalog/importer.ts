@@ -6,8 +6,9 @@ import { isCalendarDate, vietnamDate } from '../domain/dates';
 import { isBlankText, unstorableReason } from '../domain/storable-text';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
 import type { Db } from '../db/client';
+import { TaskArrivals } from '../db/task-arrivals';
 import { catalogFieldsOf, setApplicability } from '../db/tasks';
-import { createTask } from '../temporal/task-client';
+import { startTaskWorkflow } from '../temporal/task-client';
 import { definitionUpdate, taskWorkflowId } from '../workflows/messages';
 import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv';
 import { reference } from './reference-data';
@@ -198,10 +199,13 @@ export interface ImportResult {
 }
 
 /**
- * Starts one workflow per new task with bounded concurrency; each start returns once the task's
- * first event is in PostgreSQL (Update-with-Start, no polling). Codes that already exist are left alone (or, with `update`, get their
- * definition changed through the workflow, which records it as an audit event). Safe to re-run
- * after an interruption: starting an existing workflow is refused by Temporal and counted as existing.
+ * Starts one workflow per new task, `concurrency` starts in flight, and returns once every new
+ * task's first event is in PostgreSQL. The starts do not wait for the workflows: the workflows
+ * store their CREATED events behind them, and PostgreSQL's NOTIFY on `tasks` says when they have
+ * (db/task-arrivals.ts; no timer polls), with at most `window` tasks started and not yet stored.
+ * Codes that already exist are left alone (or, with `update`, get their definition changed through
+ * the workflow, which records it as an audit event). Safe to re-run after an interruption: starting
+ * an existing workflow is refused by Temporal and counted as existing (its task is still awaited).
  */
 export async function importTasks(opts: {
   db: Db;
@@ -211,6 +215,12 @@ export async function importTasks(opts: {
   tasks: CatalogTask[];
   update?: boolean;
   concurrency?: number;
+  /** Started and not yet stored at most (default 256): bounds the workflows queued behind the worker. */
+  window?: number;
+  /** The client shares its NativeConnection with a worker on `taskQueue` in this process (the embedded stack, the benchmarks): the first workflow task goes straight to it. */
+  eagerStart?: boolean;
+  /** No task stored for this long while some are awaited: no worker is running (default 120 s). */
+  stallMs?: number;
   onProgress?: (p: ImportProgress) => void;
 }): Promise<ImportResult> {
   const t0 = Date.now();
@@ -220,8 +230,11 @@ export async function importTasks(opts: {
   const todo = tasks.filter((t) => !existing.has(t.code));
   const result: ImportResult = { started: 0, existing: existing.size, updated: 0, seconds: 0 };
 
-  let done = 0;
+  const arrivals = await TaskArrivals.open(db, { stallMs: opts.stallMs ?? 120_000 });
+  const window = Math.max(1, opts.window ?? 256);
+  let handed = 0;
   const report = () => {
+    const done = handed - arrivals.outstanding;
     const elapsed = (Date.now() - t0) / 1000;
     const rate = elapsed > 0 ? done / elapsed : 0;
     opts.onProgress?.({ done, total: todo.length, ratePerSecond: rate, secondsLeft: rate > 0 ? (todo.length - done) / rate : null });
@@ -229,16 +242,21 @@ export async function importTasks(opts: {
   const ticker = setInterval(report, 1000);
   try {
     let next = 0;
-    const workers = Array.from({ length: Math.max(1, opts.concurrency ?? 16) }, async () => {
-      while (next < todo.length) {
+    const starters = Array.from({ length: Math.max(1, opts.concurrency ?? 16) }, async () => {
+      for (;;) {
+        await arrivals.whenFewerThan(window);
+        // Taken after the wait: another starter may have taken the last one meanwhile.
+        if (next >= todo.length) break;
         const { appliesTo: _where, ...task } = todo[next++] as CatalogTask;
-        const created = await createTask(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' }, timeoutMs: 120_000 });
-        if (created) result.started++;
+        const started = await startTaskWorkflow(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' }, eager: opts.eagerStart });
+        if (started) result.started++;
         else result.existing++;
-        done++;
+        arrivals.expect([task.code]);
+        handed++;
       }
     });
-    await Promise.all(workers);
+    await Promise.all(starters);
+    await arrivals.whenFewerThan(1);
 
     if (opts.update) {
       for (const t of tasks) {
@@ -263,6 +281,7 @@ export async function importTasks(opts: {
     if (applicability.length > 0) await setApplicability(db, applicability);
   } finally {
     clearInterval(ticker);
+    await arrivals.close();
   }
   report();
   result.seconds = (Date.now() - t0) / 1000;

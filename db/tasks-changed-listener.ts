@@ -15,7 +15,8 @@ export class TasksChangedListener {
   listening = false;
 
   constructor(
-    private readonly connectionString: string,
+    /** A connection string, or a pool's options (the listener opens its own connection with them). */
+    private readonly connection: string | pg.ClientConfig,
     private readonly onChange: () => void,
   ) {}
 
@@ -25,7 +26,8 @@ export class TasksChangedListener {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 5_000 });
+    const config = typeof this.connection === 'string' ? { connectionString: this.connection } : this.connection;
+    const client = new pg.Client({ ...config, connectionTimeoutMillis: 5_000 });
     const lost = () => {
       if (this.client !== client) return;
       this.client = null;

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
       concurrency,
       onProgress: (p) =>
         process.stderr.write(
-          `\r  ${p.done}/${p.total} started, ${p.ratePerSecond.toFixed(1)}/s, ${p.secondsLeft === null ? '?' : Math.ceil(p.secondsLeft)} s left   `,
+          `\r  ${p.done}/${p.total} stored, ${p.ratePerSecond.toFixed(1)}/s, ${p.secondsLeft === null ? '?' : Math.ceil(p.secondsLeft)} s left   `,
         ),
     });
     process.stderr.write('\n');

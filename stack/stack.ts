@@ -39,6 +39,8 @@ export interface Stack {
   tokensFile: string | null;
   db: Db;
   temporal: Client;
+  /** A worker on the task queue runs in this process on `temporal`'s connection (starts may be eager). */
+  workerInProcess: boolean;
   stop(): Promise<void>;
 }
 
@@ -178,7 +180,9 @@ export async function startStack(
     const port = (server.address() as AddressInfo).port;
     const apiUrl = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${port}`;
 
-    if (opts.worker !== false) {
+    // The worker shares the client's NativeConnection: starts can hand it their first workflow task (eager start).
+    const workerInProcess = opts.worker !== false;
+    if (workerInProcess) {
       const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
       const worker: Worker = await createTaskWorker({
         connection,
@@ -204,7 +208,7 @@ export async function startStack(
       const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
       if (errors.length > 0) throw new Error(`The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
       log(`seed: importing ${tasks.length} tasks from ${path.relative(process.cwd(), CATALOG_FILE)} ...`);
-      const r = await importTasks({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks });
+      const r = await importTasks({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, eagerStart: workerInProcess });
       log(`seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s`);
     }
     if (opts.seed !== false) {
@@ -232,7 +236,7 @@ export async function startStack(
     fs.writeFileSync(file, `${JSON.stringify({ pid: process.pid, databaseUrl, ownerDatabaseUrl: ownerUrl, temporalAddress, apiUrl }, null, 2)}\n`, { mode: 0o600 });
     stops.unshift(async () => fs.rmSync(file, { force: true }));
 
-    return { databaseUrl, temporalAddress, temporalUiUrl, apiUrl, tokensFile, db, temporal, stop: stopAll };
+    return { databaseUrl, temporalAddress, temporalUiUrl, apiUrl, tokensFile, db, temporal, workerInProcess, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -148,12 +148,14 @@ describe('importing the whole catalog', () => {
     await db?.drop();
   });
 
-  it('when the catalog is imported, then the API shows exactly the published figures, and a second import changes nothing', async () => {
+  it('when the catalog is imported (starts handed straight to the worker), then the API shows exactly the published figures, and a second import changes nothing', async () => {
     // Codes get a per-run prefix: the shared dev server keeps workflows of earlier runs.
     const prefix = uid('R');
     const tasks = validateCatalog(catalogText, ministries).tasks.map((t) => ({ ...t, code: `${prefix}-${t.code}` }));
-    const first = await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks, concurrency: 16 });
+    // A window smaller than the catalog: starts wait for stored tasks as they go.
+    const first = await importTasks({ db, temporal: dev.sameConnectionClient, eagerStart: true, taskQueue, policy: TEST_POLICY, tasks, concurrency: 16, window: 64 });
     expect(first).toMatchObject({ started: 949, existing: 0 });
+    expect(await db.prisma.auditEvent.count({ where: { taskCode: { startsWith: prefix }, kind: 'CREATED' } })).toBe(949);
     console.log(`imported 949 tasks in ${first.seconds.toFixed(1)} s`);
 
     const app = makeApp({ db, dev, taskQueue });
@@ -196,6 +198,28 @@ describe('importing the whole catalog', () => {
     expect(cells).toBe(2);
     await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: changed, update: true });
     expect(await where(p1.code)).toBeNull();
+  });
+
+  it('when no worker takes the started workflows, then the import stops naming them, and a re-run once a worker runs finishes them without starting twice', async () => {
+    const idleQueue = uid('cat-idle-');
+    const prefix = uid('S');
+    const tasks = validateCatalog(catalogText, ministries)
+      .tasks.slice(0, 3)
+      .map((t) => ({ ...t, code: `${prefix}-${t.code}` }));
+    await expect(importTasks({ db, temporal: dev.client, taskQueue: idleQueue, policy: TEST_POLICY, tasks, stallMs: 1_500 })).rejects.toThrow(
+      new RegExp(`3 started task workflows stored no first event .*${prefix}-.*is the worker running\\?`),
+    );
+    expect(await db.prisma.task.count({ where: { code: { startsWith: prefix } } })).toBe(0);
+
+    const late = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue: idleQueue });
+    try {
+      const rerun = await importTasks({ db, temporal: dev.client, taskQueue: idleQueue, policy: TEST_POLICY, tasks });
+      expect(rerun).toMatchObject({ started: 0, existing: 3 });
+      expect(await db.prisma.task.count({ where: { code: { startsWith: prefix } } })).toBe(3);
+      expect(await db.prisma.auditEvent.count({ where: { taskCode: { startsWith: prefix }, kind: 'CREATED' } })).toBe(3);
+    } finally {
+      await late.stop();
+    }
   });
 });
 

@@ -106,6 +106,8 @@ export async function startDevWorker(deps: {
 }): Promise<{
   worker: Worker;
   client: Client;
+  /** A client on the worker's own connection: its starts may hand the first workflow task straight to this worker (eager start). */
+  sameConnectionClient: Client;
   stop(): Promise<void>;
 }> {
   quietTemporalLogs();
@@ -124,6 +126,7 @@ export async function startDevWorker(deps: {
   return {
     worker,
     client,
+    sameConnectionClient: new Client({ connection: nativeConnection, namespace: 'default' }),
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
