@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -142,6 +143,15 @@ export interface Config extends Env {
 const CALENDAR_YEARS_BEFORE = 1;
 const CALENDAR_YEARS_AFTER = 4;
 
+/**
+ * The version of a built calendar: a hash of its years and lists, so it changes when the file's
+ * decisions change or the years covered move on, and not when a comment is edited.
+ */
+export function calendarVersion(calendar: Omit<WorkingCalendar, 'version'>): string {
+  const content = JSON.stringify([calendar.firstYear, calendar.lastYear, calendar.daysOff, calendar.workingWeekendDays]);
+  return createHash('sha256').update(content).digest('hex').slice(0, 12);
+}
+
 /** Reads and checks the calendar adjustments file; a bad line is a ConfigError naming the file and line. */
 export function loadWorkingCalendar(file: string, nowMs = Date.now()): WorkingCalendar {
   let text: string;
@@ -153,7 +163,8 @@ export function loadWorkingCalendar(file: string, nowMs = Date.now()): WorkingCa
   try {
     const year = Number(vietnamDate(nowMs).slice(0, 4));
     const adjustments = parseCalendarAdjustments(text, file);
-    return buildVietnamCalendar({ firstYear: year - CALENDAR_YEARS_BEFORE, lastYear: year + CALENDAR_YEARS_AFTER, adjustments });
+    const calendar = buildVietnamCalendar({ firstYear: year - CALENDAR_YEARS_BEFORE, lastYear: year + CALENDAR_YEARS_AFTER, adjustments });
+    return { ...calendar, version: calendarVersion(calendar) };
   } catch (err) {
     if (err instanceof CalendarFileError) throw new ConfigError(`Invalid calendar file: ${err.message}`);
     throw err;

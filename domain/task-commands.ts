@@ -31,6 +31,7 @@ import { defaultDueDate, settleDueDate } from './deadline-policy';
 import { unstorableReason } from './storable-text';
 import { vietnamDate } from './dates';
 import { checkDocumentDates } from './legal-documents';
+import type { WorkingCalendar } from './working-days';
 
 export interface Change {
   state: TaskState;
@@ -256,6 +257,37 @@ export function applyDeadline(state: TaskState, input: DeadlineInput): Change {
     details: { from: state.dueDate, to: dueDate, reason: input.reason, extension: extended, extensions: next.deadlineExtensions },
     reschedule: true,
     resetCursor: true,
+  };
+}
+
+/** A calendar sent to a running task names its version and its years (the operator's command builds it from the file). */
+export function checkCalendarChange(calendar: WorkingCalendar): Rejection | null {
+  const invalid = (message: string): Rejection => ({ code: 'INVALID_INPUT', field: 'calendar', message });
+  if (typeof calendar.version !== 'string' || calendar.version === '') return invalid('A calendar sent to a task names its version.');
+  if (!Number.isInteger(calendar.firstYear) || !Number.isInteger(calendar.lastYear) || calendar.firstYear > calendar.lastYear) return invalid('The calendar\'s years are not a range.');
+  const bad = [...calendar.daysOff, ...calendar.workingWeekendDays].find((d) => checkDate(d, 'calendar') !== null);
+  return bad === undefined ? null : invalid(`"${bad}" is not a date.`);
+}
+
+/**
+ * The task takes the operator's updated calendar: its policy carries the new one (reminders then
+ * re-plan on it), and a due date that now falls on a day off moves to the next working day, the
+ * same settling every other deadline gets. `deadline` is that move as a DEADLINE event saying why,
+ * or null when the due date stays (nothing to record: the calendar itself is not audit data).
+ */
+export function applyCalendarChange(state: TaskState, calendar: WorkingCalendar): { state: TaskState; deadline: Change | null } {
+  const next = { ...state, policy: { ...state.policy, calendar } };
+  const dueDate = settleDueDate(next.policy, state.dueDate);
+  if (dueDate === state.dueDate) return { state: next, deadline: null };
+  return {
+    state: next,
+    deadline: {
+      state: { ...next, dueDate },
+      kind: 'DEADLINE',
+      details: { from: state.dueDate, to: dueDate, reason: `calendar updated: ${calendar.version ?? 'unversioned'}`, extension: false, extensions: state.deadlineExtensions, calendarVersion: calendar.version ?? null },
+      reschedule: true,
+      resetCursor: true,
+    },
   };
 }
 

@@ -320,6 +320,14 @@ export interface TaskWorkflowInput {
 }
 
 /** What the operator's repair of a stuck task found and did (README, "Stuck tasks"). */
+/** What one task did with the operator's updated calendar (`npm run calendar:apply`). */
+export interface CalendarChangeResult {
+  /** False: the task already had this calendar version, nothing changed. */
+  applied: boolean;
+  /** The due date moved off a day that the new calendar makes a day off (one DEADLINE event). */
+  dueDate: { from: string; to: string } | null;
+}
+
 export interface RepairResult {
   /** The task was waiting for a repair. */
   wasStuck: boolean;

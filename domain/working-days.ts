@@ -15,6 +15,11 @@ export interface WorkingCalendar {
   daysOff: string[];
   /** Saturdays and Sundays that are working days (made up for a swapped day off), sorted. */
   workingWeekendDays: string[];
+  /**
+   * Identifies these lists (a hash the configuration computes): a running task told of a calendar
+   * with the version it already has changes nothing. Absent in calendars carried before it existed.
+   */
+  version?: string;
 }
 
 interface CalendarIndex {

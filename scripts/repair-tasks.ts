@@ -5,40 +5,22 @@
  * refused stays stuck and the reason is printed. Exit code 1 if any task is still stuck. Uses
  * DATABASE_URL and TEMPORAL_ADDRESS, or the running embedded stack.
  */
-import { Client, Connection } from '@temporalio/client';
-import { config } from '../config/env';
-import { connectDb } from '../db/client';
 import { stuckTasks } from '../db/stuck-tasks';
-import { runtimeTarget } from '../embedded/runtime-target';
 import { repairUpdate, taskWorkflowId } from '../workflows/messages';
+import { runOperatorCommand } from './operator-session';
 
-async function main(): Promise<void> {
-  const cfg = config();
-  const target = runtimeTarget(cfg, { temporal: true });
-  const db = connectDb(target.databaseUrl, { max: 2 });
-  const connection = await Connection.connect({ address: target.temporalAddress });
-  try {
-    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-    const codes = process.argv.slice(2).length > 0 ? process.argv.slice(2) : (await stuckTasks(db, 10_000)).tasks.map((t) => t.code);
-    let still = 0;
-    for (const code of codes) {
-      const r = await client.workflow.getHandle(taskWorkflowId(code)).executeUpdate(repairUpdate);
-      if (!r.wasStuck) console.log(`${code}: not stuck`);
-      else if (r.repaired) console.log(`${code}: repaired, event ${r.seq} stored`);
-      else {
-        still++;
-        console.log(`${code}: STILL STUCK at event ${r.seq}: ${r.error}`);
-      }
+runOperatorCommand(async ({ db, client }) => {
+  const codes = process.argv.slice(2).length > 0 ? process.argv.slice(2) : (await stuckTasks(db, 10_000)).tasks.map((t) => t.code);
+  let still = 0;
+  for (const code of codes) {
+    const r = await client.workflow.getHandle(taskWorkflowId(code)).executeUpdate(repairUpdate);
+    if (!r.wasStuck) console.log(`${code}: not stuck`);
+    else if (r.repaired) console.log(`${code}: repaired, event ${r.seq} stored`);
+    else {
+      still++;
+      console.log(`${code}: STILL STUCK at event ${r.seq}: ${r.error}`);
     }
-    console.log(`${codes.length} task(s) checked, ${still} still stuck`);
-    if (still > 0) process.exitCode = 1;
-  } finally {
-    await connection.close();
-    await db.close();
   }
-}
-
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  console.log(`${codes.length} task(s) checked, ${still} still stuck`);
+  if (still > 0) process.exitCode = 1;
 });

@@ -1,6 +1,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { WorkingCalendar } from '../domain/working-days';
 import type {
   AssignmentInput,
+  CalendarChangeResult,
   DeadlineInput,
   DefinitionUpdateInput,
   ExtensionDecisionInput,
@@ -30,6 +32,11 @@ export const extensionRequestUpdate = defineUpdate<TaskView, [ExtensionRequestIn
 export const extensionDecisionUpdate = defineUpdate<TaskView, [ExtensionDecisionInput]>('decideExtension');
 /** Held up by another ministry's document (ministry set), or released (ministry null). */
 export const holdUpUpdate = defineUpdate<TaskView, [HoldUpInput]>('holdUp');
+/**
+ * Operators only (npm run calendar:apply): the calendar file changed; the task re-plans on the new
+ * calendar (and moves a due date that became a day off). The same version again changes nothing.
+ */
+export const calendarUpdate = defineUpdate<CalendarChangeResult, [WorkingCalendar]>('calendarChanged');
 export const stateQuery = defineQuery<TaskView>('state');
 /**
  * Answers once the task's CREATED event is stored (at once for a task that has it). Sent with the

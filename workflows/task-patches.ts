@@ -43,6 +43,12 @@ export const NOTIFY_LOCALITIES_WHEN_FEASIBLE = 'notify-localities-when-feasible'
  */
 export const NOTICES_AS_LOCAL_ACTIVITIES = 'notices-as-local-activities';
 
+/**
+ * A running task takes an updated calendar (`calendarChanged`): its reminders re-plan, a due date on
+ * a new day off moves. Only a run that receives the update asks it; histories without it replay as recorded.
+ */
+export const CALENDAR_UPDATES = 'calendar-updates-for-running-tasks';
+
 /** Every patch of the current code: what a new run (a start, or a continue-as-new) takes without asking. */
 export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   PERSIST_AS_LOCAL_ACTIVITY,
@@ -52,4 +58,5 @@ export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   MILESTONES_IDEMPOTENT_BY_NAME,
   NOTIFY_LOCALITIES_WHEN_FEASIBLE,
   NOTICES_AS_LOCAL_ACTIVITIES,
+  CALENDAR_UPDATES,
 ];

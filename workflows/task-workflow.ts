@@ -24,6 +24,7 @@ import {
 import type { Rejection } from '../domain/transition-rules';
 import {
   applyAssignment,
+  applyCalendarChange,
   applyDeadline,
   applyDefinitionUpdate,
   applyLocalityReport,
@@ -36,6 +37,7 @@ import {
   applySettle,
   applyTransition,
   checkAssignment,
+  checkCalendarChange,
   checkExtensionDecision,
   checkExtensionRequest,
   checkHoldUp,
@@ -53,6 +55,7 @@ import { defaultDueDate, nextReminder, settleDueDate, type ReminderPoint } from 
 import { DEFAULT_LADDER, WEEKENDS_ONLY, nextLadderStep, type LadderPoint } from '../domain/escalation-ladder';
 import {
   assignmentUpdate,
+  calendarUpdate,
   createdUpdate,
   deadlineUpdate,
   definitionUpdate,
@@ -68,6 +71,7 @@ import {
 } from './messages';
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from './search-attributes';
 import {
+  CALENDAR_UPDATES,
   ESCALATION_LADDER,
   FEASIBLE_ON_EFFECTIVE_DATE,
   MILESTONES_IDEMPOTENT_BY_NAME,
@@ -79,7 +83,7 @@ import {
 } from './task-patches';
 import { deadlineInstant, vietnamDate, vietnamMidnight } from '../domain/dates';
 import { storableValue } from '../domain/storable-text';
-import type { RepairResult, TaskEvent } from '../domain/task';
+import type { CalendarChangeResult, RepairResult, TaskEvent } from '../domain/task';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -373,6 +377,26 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   setHandler(definitionUpdate, (i) => commitUpdate(applyDefinitionUpdate(state, i), actorName(i.actor)), {
     validator: (i) => reject(stuck ? stuckRejection() : checkDefinitionUpdate(state, i)),
   });
+
+  setHandler(
+    calendarUpdate,
+    async (calendar): Promise<CalendarChangeResult> => {
+      // Idempotent by version: a command re-run after a crash, or a retried update, changes nothing.
+      if (state.policy.calendar?.version === calendar.version || !applies(CALENDAR_UPDATES)) return { applied: false, dueDate: null };
+      const from = state.dueDate;
+      const { state: next, deadline } = applyCalendarChange(state, calendar);
+      if (deadline) {
+        // The same path as any other new deadline: recorded, search attributes, timers re-planned.
+        const after = await commitUpdate(deadline, 'system');
+        return { applied: true, dueDate: { from: from as string, to: after.dueDate as string } };
+      }
+      // Only the timers change: the pending reminder or ladder step is re-planned on the new days off.
+      state = next;
+      scheduleVersion++;
+      return { applied: true, dueDate: null };
+    },
+    { validator: (calendar) => reject(stuck ? stuckRejection() : checkCalendarChange(calendar)) },
+  );
 
   setHandler(repairUpdate, async (): Promise<RepairResult> => {
     if (!stuck) return { wasStuck: false, repaired: false };

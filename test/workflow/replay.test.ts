@@ -7,6 +7,7 @@ import { DEFAULT_LADDER } from '../../domain/escalation-ladder';
 import { startTaskWorkflow } from '../../temporal/task-client';
 import {
   assignmentUpdate,
+  calendarUpdate,
   deadlineUpdate,
   extensionDecisionUpdate,
   extensionRequestUpdate,
@@ -58,7 +59,11 @@ async function fullLife() {
   return { history: await h.fetchHistory(), workflowId: h.workflowId };
 }
 
-/** The paths of issue 14: idempotent milestone, extension asked and approved, hold-up and release, a settlement and a transition waiting for their effective dates. */
+/**
+ * The paths of issue 14: idempotent milestone, extension asked and approved, an updated calendar that
+ * makes the new due date a day off (sent twice), hold-up and release, a settlement and a transition
+ * waiting for their effective dates.
+ */
 async function documentsLife() {
   const today = vietnamDate(Date.now());
   const year = today.slice(0, 4);
@@ -72,6 +77,9 @@ async function documentsLife() {
   await h.executeUpdate(milestoneUpdate, { args: [{ actor: lead, name: 'DRAFTING' }] });
   await h.executeUpdate(extensionRequestUpdate, { args: [{ actor: lead, dueDate: addDays(today, 90), reason: 'consultation' }] });
   await h.executeUpdate(extensionDecisionUpdate, { args: [{ actor: ha, approve: true }] });
+  const calendar = { firstYear: Number(year), lastYear: Number(year) + 1, daysOff: [addDays(today, 90)], workingWeekendDays: [], version: 'replay-1' };
+  await h.executeUpdate(calendarUpdate, { args: [calendar] });
+  await h.executeUpdate(calendarUpdate, { args: [calendar] });
   await h.executeUpdate(holdUpUpdate, { args: [{ actor: lead, ministry: 'BTP', description: 'the decree amending X' }] });
   await h.executeUpdate(holdUpUpdate, { args: [{ actor: { kind: 'system' }, ministry: null, releasedBy: `9/${year}/NĐ-CP` }] });
   await h.executeUpdate(settleUpdate, {

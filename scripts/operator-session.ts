@@ -1,0 +1,28 @@
+/**
+ * What the operator commands that talk to running task workflows share (`tasks:repair`,
+ * `calendar:apply`): the configuration, PostgreSQL and a Temporal client of the configured (or
+ * running embedded) stack, closed when the command is done; an error is printed and exits 1.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { config, type Config } from '../config/env';
+import { connectDb, type Db } from '../db/client';
+import { runtimeTarget } from '../embedded/runtime-target';
+
+export function runOperatorCommand(command: (session: { cfg: Config; db: Db; client: Client }) => Promise<void>): void {
+  const run = async () => {
+    const cfg = config();
+    const target = runtimeTarget(cfg, { temporal: true });
+    const db = connectDb(target.databaseUrl, { max: 2 });
+    const connection = await Connection.connect({ address: target.temporalAddress });
+    try {
+      await command({ cfg, db, client: new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }) });
+    } finally {
+      await connection.close();
+      await db.close();
+    }
+  };
+  run().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
