@@ -1,6 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { getDocument, listDocuments } from '../../db/documents';
 import { getTask } from '../../db/tasks';
+import { calendarVersion, loadConfig } from '../../config/env';
+import { calendarUpdate, taskWorkflowId } from '../../workflows/messages';
 import { addDays, vietnamDate } from '../../domain/dates';
 import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
 import { eventually } from '../support/harness';
@@ -252,5 +254,29 @@ describe('the task page: extensions, hold-ups, the deadline, feasible from', () 
     expect(main).not.toContain('Cần thêm thời gian');
     await checkAndShoot(visitor.page, 'task-documents-public');
     await visitor.context.close();
+  });
+});
+
+describe('the task page: a due date moved by an updated calendar', () => {
+  it('when the operator applies a calendar that makes the due date a day off, then the deadline history says the calendar moved it, in both languages', async () => {
+    const code = s.tasks.coordinated;
+    const before = await task(code);
+    const due = before.dueDate as string;
+    const { calendar } = loadConfig({});
+    const lists = { firstYear: calendar.firstYear, lastYear: calendar.lastYear, daysOff: [...calendar.daysOff, due].sort(), workingWeekendDays: calendar.workingWeekendDays };
+    const updated = { ...lists, version: calendarVersion(lists) };
+    const moved = await s.stack.dev.client.workflow.getHandle(taskWorkflowId(code)).executeUpdate(calendarUpdate, { args: [updated] });
+    expect(moved.dueDate?.from).toBe(due);
+    const to = moved.dueDate?.to as string;
+    await eventually(async () => ((await task(code)).dueDate === to ? true : undefined), 20_000, 'the moved due date');
+
+    const { context, page } = await newVisitor(browser);
+    await signIn(page, s.tokens['home-affairs']);
+    await page.goto(`${s.origin}/tasks/${code}`);
+    await expect(page.locator('main').textContent()).resolves.toContain(`Lịch ngày nghỉ được cập nhật (phiên bản ${updated.version})`);
+    await checkAndShoot(page, 'task-calendar-moved');
+    await page.goto(`${s.origin}/language/en?next=${encodeURIComponent(`/tasks/${code}`)}`);
+    await expect(page.locator('main').textContent()).resolves.toContain('Due date moved by the updated calendar');
+    await context.close();
   });
 });

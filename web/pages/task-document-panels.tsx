@@ -4,6 +4,7 @@ import { reference } from '../../catalog/reference-data';
 import type { FormValues } from '../forms';
 import { formatDate, formatDateTime, ministryName } from '../i18n';
 import { Form, Select, TextArea, TextField, type FieldError } from '../layout';
+import { calendarMessages } from '../messages/calendar';
 import { documentKindName, documentMessages, issuerName } from '../messages/documents';
 import type { PageContext } from '../page-context';
 
@@ -17,6 +18,8 @@ export interface DeadlineHistoryRow {
   /** The date asked for (a request or decision) or set (a deadline). */
   date: string | null;
   reason: string | null;
+  /** A deadline the system moved off a new day off (npm run calendar:apply): the calendar's version. */
+  calendarVersion?: string;
 }
 
 interface FormProps {
@@ -108,6 +111,7 @@ export function DeadlineHistory(props: { ctx: PageContext; rows: DeadlineHistory
   const { ctx } = props;
   const m = documentMessages[ctx.lang];
   if (props.rows.length === 0) return <p>{m.noExtensions}</p>;
+  const cal = calendarMessages[ctx.lang];
   const name = { EXTENSION_REQUESTED: m.evRequested, EXTENSION_APPROVED: m.evApproved, EXTENSION_REFUSED: m.evRefused, DEADLINE: m.evDeadline };
   return (
     <table>
@@ -124,9 +128,9 @@ export function DeadlineHistory(props: { ctx: PageContext; rows: DeadlineHistory
         {props.rows.map((r, i) => (
           <tr key={i}>
             <td>{formatDateTime(ctx.lang, r.at)}</td>
-            <td>{name[r.kind]}</td>
+            <td>{r.calendarVersion ? cal.evCalendarMove : name[r.kind]}</td>
             <td>{formatDate(ctx.lang, r.date)}</td>
-            <td>{r.reason ?? ''}</td>
+            <td>{r.calendarVersion ? cal.calendarMoveReason(r.calendarVersion) : (r.reason ?? '')}</td>
           </tr>
         ))}
       </tbody>

@@ -60,12 +60,13 @@ function deadlineHistory(events: { at: string; kind: string; details: unknown }[
   return events
     .filter((e) => DEADLINE_EVENTS.has(e.kind))
     .map((e) => {
-      const d = e.details as { to?: string; requested?: string; reason?: string | null };
+      const d = e.details as { to?: string; requested?: string; reason?: string | null; calendarVersion?: string | null };
       return {
         at: e.at,
         kind: e.kind as DeadlineHistoryRow['kind'],
         date: (e.kind === 'EXTENSION_REFUSED' ? d.requested : (d.to ?? d.requested)) ?? null,
         reason: d.reason ?? null,
+        ...(e.kind === 'DEADLINE' && d.calendarVersion ? { calendarVersion: d.calendarVersion } : {}),
       };
     });
 }
