@@ -42,9 +42,15 @@ describe("Viet Nam's working-day calendar", () => {
   });
 
   it('when no decision names the day next to National Day, then 1 September is off with 2 September', () => {
-    expect(isWorkingDay(calendar, '2026-09-01')).toBe(false);
-    expect(isWorkingDay(calendar, '2026-09-02')).toBe(false);
-    expect(isWorkingDay(calendar, '2026-09-03')).toBe(true);
+    // 2028: 1/9 a Friday, 2/9 a Saturday (its substitute day the Monday after), no line in the file.
+    expect(daysOffBetween('2028-08-31', '2028-09-05')).toEqual(['2028-09-01', '2028-09-02', '2028-09-03', '2028-09-04']);
+  });
+
+  it('when the 2026 decisions are in the file, then New Year is 1–4 January with 10 January worked, and National Day 29/08–02/09 with 22 August worked', () => {
+    expect(daysOffBetween('2025-12-31', '2026-01-05')).toEqual(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04']);
+    expect(isWorkingDay(calendar, '2026-01-10')).toBe(true);
+    expect(daysOffBetween('2026-08-28', '2026-09-03')).toEqual(['2026-08-29', '2026-08-30', '2026-08-31', '2026-09-01', '2026-09-02']);
+    expect(isWorkingDay(calendar, '2026-08-22')).toBe(true);
   });
 
   it('when the file records a swap, then the swapped weekday is off and the Saturday is a working day', () => {
@@ -127,7 +133,8 @@ describe('calendar adjustments file', () => {
 
   it('when the shipped lines are checked against the library and the Labour Code, then each swap bridges a statutory holiday to a weekend and the National Day line is next to 2/9', () => {
     const lines = parseCalendarAdjustments(fs.readFileSync(SHIPPED_FILE, 'utf8'), SHIPPED_FILE);
-    const statutory = new Set([2025, 2026].flatMap((y) => statutoryHolidays(y).map((h) => h.date)));
+    // The library's holidays, and the day next to National Day each year's line names (art. 112(1)(đ)).
+    const statutory = new Set([...[2025, 2026].flatMap((y) => statutoryHolidays(y).map((h) => h.date)), ...lines.filter((a) => a.kind === 'national-day-adjacent').map((a) => a.date)]);
     // What the library gives for the days the 2025 lines sit next to (Tết 2025 is 29 January).
     expect(['2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-04-30', '2025-05-01', '2025-09-02'].every((d) => statutory.has(d))).toBe(true);
     const weekend = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay() % 6 === 0;
