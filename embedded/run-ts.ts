@@ -18,10 +18,20 @@ export interface Proc {
  * Runs a TypeScript entry point with tsx as a child process (the benchmark's API process, the fault
  * tests' workers and PostgreSQL); resolves once a line of its output matches `ready`.
  */
-export async function runTs(script: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000): Promise<Proc & { readyLine: string }> {
+export async function runTs(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs = 60_000,
+  /** Another checkout to run the script from (a benchmark's baseline); this repository by default. */
+  root = ROOT,
+  /** Node options before the script (e.g. --cpu-prof). */
+  nodeArgs: string[] = [],
+): Promise<Proc & { readyLine: string }> {
   // `node --import tsx` runs the script in this very process (the tsx CLI would add a parent
   // process, and a SIGKILL would then miss the real one).
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, script), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const output: string[] = [];
   const readyLine = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} not ready after ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);

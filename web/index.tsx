@@ -87,7 +87,7 @@ export function webRoutes(deps: WebDeps): Router {
     const web = res.locals.web as ReturnType<typeof webLocals> | undefined;
     if (!web || res.headersSent) return next(err);
     const unavailable = isUnavailable(err);
-    // The request's own logger (pino-http): the line carries the request id.
+    // The request's own logger (api/request-logging.ts): the line carries the request id.
     if (!unavailable) req.log.error({ err, path: req.originalUrl }, 'page failed');
     if (unavailable) res.setHeader('Retry-After', '5');
     const { ctx } = web;

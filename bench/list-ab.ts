@@ -1,0 +1,98 @@
+/**
+ * `npm run bench:list-ab -- --base <checkout> [--rounds 3] [--duration 10] [--cpu-prof <dir>]`:
+ * the list as deployed (benchmark 3 of `npm run bench`) for this checkout against another one (the
+ * baseline, e.g. a worktree of main), with the Express hello-world as the anchor of each round.
+ *
+ * One fresh embedded stack seeded with the catalog; each round runs the three servers one after the
+ * other, each in its own process, in an order that rotates from round to round, so a noisy
+ * neighbour falls on all three alike. Each server gets a warm-up round of autocannon, then the
+ * measured one (50 connections). Reports each round's figures and the medians of the ratios to
+ * hello-world. Without --base it measures this checkout against hello-world alone.
+ */
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { freePort } from '../embedded/ports';
+import { ROOT, runTs } from '../embedded/run-ts';
+import { startFreshStack } from './fresh-stack';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+const base = arg('--base');
+const rounds = Number(arg('--rounds') ?? 3);
+const duration = Number(arg('--duration') ?? 10);
+const profDir = arg('--cpu-prof');
+const listPath = '/api/tasks?status=REQUIRES_GUIDANCE&limit=50';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+async function main(): Promise<void> {
+  const fresh = await startFreshStack('list-ab-', {}, { seed: true });
+  const { cfg, stack } = fresh;
+  const token = fresh.tokenOf('home-affairs');
+  // As in `npm run bench`, step 3: as deployed, limits raised (one address, one token) but counted.
+  const apiEnv = {
+    DATABASE_URL: stack.databaseUrl,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
+    TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
+    DATA_DIR: fresh.dataDir,
+    HOST: '127.0.0.1',
+    LOG_REQUESTS: 'true',
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
+    LIST_CACHE_SECONDS: String(cfg.LIST_CACHE_SECONDS),
+  };
+  type Variant = { name: string; script: string; root: string; env: NodeJS.ProcessEnv; ready: RegExp; path: string; headers: Record<string, string> };
+  const auth = { Authorization: `Bearer ${token}` };
+  const variants: Variant[] = [
+    { name: 'hello', script: 'bench/hello-server.ts', root: ROOT, env: {}, ready: /hello: listening/, path: '/', headers: {} },
+    { name: 'branch', script: 'api/main.ts', root: ROOT, env: apiEnv, ready: /listening on http/, path: listPath, headers: auth },
+    ...(base ? [{ name: 'base', script: 'api/main.ts', root: path.resolve(base), env: apiEnv, ready: /listening on http/, path: listPath, headers: auth }] : []),
+  ];
+  const figures: Record<string, { reqPerSec: number; p99: number }[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const order = variants.map((_, i) => variants[(i + r) % variants.length] as Variant);
+      for (const v of order) {
+        const nodeArgs = profDir && v.name !== 'hello' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir, v.name)}`] : [];
+        const proc = await runTs(v.script, [], { ...v.env, PORT: String(await freePort()) }, v.ready, 60_000, v.root, nodeArgs);
+        try {
+          const url = `${(/https?:\/\/[^/\s"]+/.exec(proc.readyLine) as RegExpExecArray)[0]}${v.path}`;
+          await autocannon({ url, connections: 50, duration: Math.min(5, duration), headers: v.headers });
+          const run = await autocannon({ url, connections: 50, duration, headers: v.headers });
+          if (run.non2xx > 0) throw new Error(`${v.name} answered ${run.non2xx} non-2xx`);
+          figures[v.name]?.push({ reqPerSec: round2(run.requests.average), p99: run.latency.p99 });
+          console.log(`round ${r + 1} ${v.name}: ${round2(run.requests.average)} req/s, p99 ${run.latency.p99} ms`);
+        } finally {
+          await proc.stop();
+        }
+      }
+    }
+  } finally {
+    await fresh.stop();
+  }
+  const hello = figures.hello ?? [];
+  for (const v of variants) {
+    if (v.name === 'hello') continue;
+    const runs = figures[v.name] ?? [];
+    const ratios = runs.map((f, i) => round2(f.reqPerSec / (hello[i] as { reqPerSec: number }).reqPerSec));
+    console.log(
+      `${v.name}: ratio to hello-world median ${round2(median(ratios))} (${ratios.join(', ')}); req/s median ${round2(median(runs.map((f) => f.reqPerSec)))}; p99 median ${median(runs.map((f) => f.p99))} ms`,
+    );
+  }
+  console.log(`hello: req/s median ${round2(median(hello.map((f) => f.reqPerSec)))} (${hello.map((f) => f.reqPerSec).join(', ')})`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
