@@ -7,6 +7,8 @@
  * - `http transition`: POST /api/tasks/{code}/transitions through `npm run api` (what step 2 measures);
  * - `client transition`: the same Workflow Update sent with the client (no HTTP, no reads, no auth);
  * - `no-op update`: the anchor of step 2, a Workflow Update whose handler returns its argument;
+ * - `no-op update + local activity`: the same with one local activity that does nothing, and one
+ *   that commits one tiny row (what a local activity with a durable write costs, short of our statement);
  * - `http read`: GET /api/tasks/{code} through the API (HTTP hop, rate limits, auth, one read, JSON);
  * - `task read`: the read a transition does twice (before, to authorize; after, for the answer);
  * - `persist`: the audit + read-model statement the local activity runs, on a scratch task;
@@ -29,7 +31,7 @@ import { runTs } from '../embedded/run-ts';
 import { stateQuery, taskWorkflowId, transitionUpdate } from '../workflows/messages';
 import { startFreshStack } from './fresh-stack';
 import { summary, timed } from './stats';
-import { noopUpdate } from './workflows/noop';
+import { noopActivities, noopLocalActivityUpdate, noopUpdate } from './workflows/noop';
 
 const nArg = process.argv.indexOf('--n');
 const n = nArg > 0 ? Number(process.argv[nArg + 1]) : 200;
@@ -42,7 +44,10 @@ async function main(): Promise<void> {
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const noopQueue = 'bench-noop';
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
-  const noopWorker = await Worker.create({ connection: nativeConnection, taskQueue: noopQueue, workflowsPath: path.join(__dirname, 'workflows', 'noop.ts') });
+  const noopWorker = await Worker.create({ connection: nativeConnection, taskQueue: noopQueue, workflowsPath: path.join(__dirname, 'workflows', 'noop.ts'),
+    // Argument 1: the local activity commits one tiny row, as the persist statement commits its event.
+    activities: { noopActivity: async (k: number) => (k === 1 ? (await countHits(stack.db, [{ key: 'bench:la-commit', n: 1 }], 60_000), k) : noopActivities.noopActivity(k)) },
+  });
   const noopRunning = noopWorker.run();
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
@@ -78,6 +83,11 @@ async function main(): Promise<void> {
     };
     await client.workflow.start('noopWorkflow', { taskQueue: noopQueue, workflowId: 'noop-parts' });
     const noop = client.workflow.getHandle('noop-parts');
+    // Its own workflow, so the two anchors' workflow tasks are told apart in the histories.
+    await client.workflow.start('noopWorkflow', { taskQueue: noopQueue, workflowId: 'noop-la-parts' });
+    const noopLa = client.workflow.getHandle('noop-la-parts');
+    await client.workflow.start('noopWorkflow', { taskQueue: noopQueue, workflowId: 'noop-la-commit-parts' });
+    const noopLaCommit = client.workflow.getHandle('noop-la-commit-parts');
     // A scratch task for the statement alone: a real task's state under another code.
     const scratch = { ...(await client.workflow.getHandle(taskWorkflowId(codes[0] as string)).query(stateQuery)), code: 'BENCH-PERSIST-1' } as TaskState;
     let scratchSeq = 0;
@@ -99,6 +109,8 @@ async function main(): Promise<void> {
         status.set(code, body.to);
       },
       'no-op update': () => noop.executeUpdate(noopUpdate, { args: [1] }),
+      'no-op update + local activity': () => noopLa.executeUpdate(noopLocalActivityUpdate, { args: [0] }),
+      'no-op update + local activity committing a row': () => noopLaCommit.executeUpdate(noopLocalActivityUpdate, { args: [1] }),
       'http read': async () => {
         const res = await fetch(`${base}/api/tasks/${httpCodes[0]}`, { headers });
         if (res.status !== 200) throw new Error(`read answered ${res.status}`);
@@ -157,13 +169,17 @@ async function main(): Promise<void> {
     };
     const transitionWft = await serverTimes(codes.map(taskWorkflowId));
     const noopWft = await serverTimes(['noop-parts']);
-    console.log(JSON.stringify({ n, table, workflowTask: { transition: transitionWft, noop: noopWft } }, null, 2));
+    const noopLaWft = await serverTimes(['noop-la-parts']);
+    const noopLaCommitWft = await serverTimes(['noop-la-commit-parts']);
+    console.log(JSON.stringify({ n, table, workflowTask: { transition: transitionWft, noop: noopWft, noopLocalActivity: noopLaWft, noopLocalActivityCommit: noopLaCommitWft } }, null, 2));
     console.log('\npart | p50 ms | p95 ms');
     for (const name of names) console.log(`${name} | ${table[name]?.p50} | ${table[name]?.p95}`);
     console.log(`transition workflow task, scheduled to started | ${transitionWft.scheduledToStarted.p50} | ${transitionWft.scheduledToStarted.p95}`);
     console.log(`transition workflow task, started to completed | ${transitionWft.startedToCompleted.p50} | ${transitionWft.startedToCompleted.p95}`);
     console.log(`no-op workflow task, scheduled to started | ${noopWft.scheduledToStarted.p50} | ${noopWft.scheduledToStarted.p95}`);
     console.log(`no-op workflow task, started to completed | ${noopWft.startedToCompleted.p50} | ${noopWft.startedToCompleted.p95}`);
+    console.log(`no-op + local activity workflow task, started to completed | ${noopLaWft.startedToCompleted.p50} | ${noopLaWft.startedToCompleted.p95}`);
+    console.log(`no-op + local activity committing a row, workflow task started to completed | ${noopLaCommitWft.startedToCompleted.p50} | ${noopLaCommitWft.startedToCompleted.p95}`);
   } finally {
     await api.stop();
     noopWorker.shutdown();
