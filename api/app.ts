@@ -1,6 +1,5 @@
 import http from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
@@ -21,6 +20,7 @@ import { HttpProblem } from './problem';
 import { checkDependencies } from './readiness';
 import { requestIdOf, requestLogging } from './request-logging';
 import { RouteRegistry } from './route-registry';
+import { securityHeaders } from './security-headers';
 import { dashboardRoutes } from './routes/dashboard';
 import { documentRoutes } from './routes/documents';
 import { taskRequestRoutes } from './routes/task-requests';
@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps) {
   const registry = new RouteRegistry({ keyed: idempotency(db) });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  app.use(securityHeaders());
 
   app.use(requestLogging(logger, config.LOG_REQUESTS));
 

@@ -1,7 +1,8 @@
-import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../db/client';
 import { countHits, forgetOldHits, type CountedHits } from '../db/rate-limits';
+import { hashToken } from '../db/tokens';
+import { tokenHashOf } from './auth';
 import { HttpProblem } from './problem';
 
 const WINDOW_MS = 60_000;
@@ -91,7 +92,26 @@ export function rateLimit(
       });
   }
 
-  return async (req: Request, res: Response, next: NextFunction) => {
+  /** Sets the headers and lets the request on, or refuses it once the window's count passes the limit. */
+  function answer(req: Request, res: Response, next: NextFunction, hits: number, resetAtMs: number): void {
+    if (Date.now() - lastForget > FORGET_AFTER_MS) {
+      lastForget = Date.now();
+      void forgetOldHits(db, FORGET_AFTER_MS).catch(() => undefined);
+    }
+    const resetSeconds = Math.max(0, Math.ceil((resetAtMs - Date.now()) / 1000));
+    res.setHeader('RateLimit-Policy', policy);
+    res.setHeader('RateLimit', `limit=${opts.perMinute}, remaining=${Math.max(0, opts.perMinute - hits)}, reset=${resetSeconds}`);
+    if (hits > opts.perMinute) {
+      res.setHeader('Retry-After', String(Math.max(1, resetSeconds)));
+      if (typeof opts.tooMany === 'function') return opts.tooMany(req, res);
+      return next(new HttpProblem(429, 'Too Many Requests', opts.tooMany));
+    }
+    next();
+  }
+  const policy = `${opts.perMinute};w=60`;
+
+  // Not an async function: a request counted in memory goes on at once, without a promise.
+  return (req: Request, res: Response, next: NextFunction): void => {
     const key = opts.keyOf(req, res);
     if (key === null) return next();
     const now = Date.now();
@@ -100,53 +120,39 @@ export function rateLimit(
       counts.delete(key);
       c = undefined;
     }
-    let hits: number;
-    let resetAtMs: number;
     if (c && c.shared + c.pending + 1 <= inMemoryBelow) {
       c.pending++;
-      hits = c.shared + c.pending;
-      resetAtMs = c.resetAtMs;
       flushSoon(now);
-    } else {
-      // Counted in PostgreSQL now, with whatever this process still held in memory for the key.
-      const held = c?.pending ?? 0;
-      if (c) c.pending = 0;
-      let counted: CountedHits;
-      try {
-        counted = (await countHits(db, [{ key, n: 1 + held }], WINDOW_MS))[0] as CountedHits;
-      } catch {
+      return answer(req, res, next, c.shared + c.pending, c.resetAtMs);
+    }
+    // Counted in PostgreSQL now, with whatever this process still held in memory for the key.
+    const held = c?.pending ?? 0;
+    if (c) c.pending = 0;
+    countHits(db, [{ key, n: 1 + held }], WINDOW_MS).then(
+      (rows) => {
+        const counted = rows[0] as CountedHits;
+        if (inMemoryBelow > 0) {
+          const known = counts.get(key);
+          if (known) absorb(known, counted);
+          else if (counts.size < MAX_KEYS) counts.set(key, { shared: counted.hits, pending: 0, resetAtMs: counted.resetAtMs });
+        }
+        answer(req, res, next, counted.hits, counted.resetAtMs);
+      },
+      () => {
         if (c) c.pending += held;
-        return next();
-      }
-      if (inMemoryBelow > 0) {
-        const known = counts.get(key);
-        if (known) absorb(known, counted);
-        else if (counts.size < MAX_KEYS) counts.set(key, { shared: counted.hits, pending: 0, resetAtMs: counted.resetAtMs });
-      }
-      hits = counted.hits;
-      resetAtMs = counted.resetAtMs;
-    }
-    if (Date.now() - lastForget > FORGET_AFTER_MS) {
-      lastForget = Date.now();
-      void forgetOldHits(db, FORGET_AFTER_MS).catch(() => undefined);
-    }
-    const resetSeconds = Math.max(0, Math.ceil((resetAtMs - Date.now()) / 1000));
-    res.setHeader('RateLimit-Policy', `${opts.perMinute};w=60`);
-    res.setHeader('RateLimit', `limit=${opts.perMinute}, remaining=${Math.max(0, opts.perMinute - hits)}, reset=${resetSeconds}`);
-    if (hits > opts.perMinute) {
-      res.setHeader('Retry-After', String(Math.max(1, resetSeconds)));
-      if (typeof opts.tooMany === 'function') return opts.tooMany(req, res);
-      return next(new HttpProblem(429, 'Too Many Requests', opts.tooMany));
-    }
-    next();
+        next();
+      },
+    ).catch(next);
   };
 }
 
 /** The client's address (behind a trusted proxy, the one it reports). */
 export const addressKey = (req: Request): string => `addr:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
 
-/** The bearer token, hashed (the token itself is never stored). */
-export function tokenKey(req: Request): string | null {
+/** The bearer token, hashed (the token itself is never stored); the hash `authenticate` took, when it ran first. */
+export function tokenKey(req: Request, res: Response): string | null {
+  const hashed = tokenHashOf(res);
+  if (hashed) return `token:${hashed}`;
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  return m ? `token:${crypto.createHash('sha256').update(m[1] as string).digest('hex')}` : null;
+  return m ? `token:${hashToken(m[1] as string)}` : null;
 }

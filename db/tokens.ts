@@ -27,15 +27,25 @@ export async function revokeTokens(db: Db, which: { token?: string; principal?: 
 const trusted = new Map<string, { principal: Principal; until: number }>();
 const TRUSTED_MAX = 10_000;
 
+/** The principal of a token (by hash) found valid less than its cache time ago; undefined: ask PostgreSQL. */
+export function trustedPrincipal(hash: string, now = Date.now()): Principal | undefined {
+  const hit = trusted.get(hash);
+  return hit && hit.until > now ? hit.principal : undefined;
+}
+
 /**
  * Every API request asks this: one indexed lookup (a prepared statement), or none while a token
  * found valid less than `cacheMs` ago is trusted.
  */
 export async function principalForToken(db: Db, token: string, cacheMs = 0): Promise<Principal | null> {
-  const hash = hashToken(token);
+  return principalForTokenHash(db, hashToken(token), cacheMs);
+}
+
+/** `principalForToken` for a token already hashed (`hashToken`). */
+export async function principalForTokenHash(db: Db, hash: string, cacheMs = 0): Promise<Principal | null> {
   const now = Date.now();
-  const hit = trusted.get(hash);
-  if (hit && hit.until > now) return hit.principal;
+  const hit = trustedPrincipal(hash, now);
+  if (hit) return hit;
   const { rows } = await db.pool.query<{ principal: string }>({
     name: 'principal-for-token',
     text: 'SELECT principal FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL',
