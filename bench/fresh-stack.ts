@@ -14,6 +14,12 @@ export interface FreshStack {
   dataDir: string;
   /** The dev token of a principal (the stack writes one per principal). */
   tokenOf(principal: string): string;
+  /**
+   * The environment of `npm run api` against this stack, as deployed (one log line per request, the
+   * page cache at its default), with the rate limits raised: a benchmark's load comes from one
+   * address and one token; they are still counted.
+   */
+  apiEnv(): Record<string, string>;
   /** Stops the stack and removes its data. */
   stop(): Promise<void>;
 }
@@ -50,6 +56,20 @@ export async function startFreshStack(prefix: string, env: Record<string, string
       const token = tokens[principal];
       if (!token) throw new Error(`no dev token for ${principal}`);
       return token;
+    },
+    apiEnv() {
+      return {
+        DATABASE_URL: stack.databaseUrl,
+        TEMPORAL_ADDRESS: stack.temporalAddress,
+        TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
+        TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
+        DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        LOG_REQUESTS: 'true',
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
+        LIST_CACHE_SECONDS: String(cfg.LIST_CACHE_SECONDS),
+      };
     },
     async stop() {
       await stack.stop();

@@ -42,21 +42,9 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 async function main(): Promise<void> {
   const fresh = await startFreshStack('list-ab-', {}, { seed: true });
-  const { cfg, stack } = fresh;
   const token = fresh.tokenOf('home-affairs');
-  // As in `npm run bench`, step 3: as deployed, limits raised (one address, one token) but counted.
-  const apiEnv = {
-    DATABASE_URL: stack.databaseUrl,
-    TEMPORAL_ADDRESS: stack.temporalAddress,
-    TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
-    TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
-    DATA_DIR: fresh.dataDir,
-    HOST: '127.0.0.1',
-    LOG_REQUESTS: 'true',
-    RATE_LIMIT_PER_MINUTE: '100000000',
-    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
-    LIST_CACHE_SECONDS: String(cfg.LIST_CACHE_SECONDS),
-  };
+  // As in `npm run bench`, step 3.
+  const apiEnv = fresh.apiEnv();
   type Variant = { name: string; script: string; root: string; env: NodeJS.ProcessEnv; ready: RegExp; path: string; headers: Record<string, string> };
   const auth = { Authorization: `Bearer ${token}` };
   const variants: Variant[] = [

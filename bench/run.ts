@@ -141,19 +141,8 @@ async function runOnce(run: number): Promise<Run> {
     const n = quick ? 100 : 500;
     const open = tasks.filter((t) => t.status === 'REQUIRES_GUIDANCE').slice(0, 50).map((t) => t.code);
     log(`2. ${n} transitions through the API over ${open.length} tasks`);
-    const apiEnv = (cacheSeconds: number) => ({
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
-      TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      // As deployed: one log line per request (the default), to the benchmark's pipe.
-      LOG_REQUESTS: 'true',
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
-      LIST_CACHE_SECONDS: String(cacheSeconds),
-    });
+    // As deployed: one log line per request (the default), to the benchmark's pipe.
+    const apiEnv = (cacheSeconds: number) => ({ ...fresh.apiEnv(), LIST_CACHE_SECONDS: String(cacheSeconds) });
     const state = new Map(open.map((c) => [c, 'REQUIRES_GUIDANCE']));
     // As deployed (npm start and production alike): the API in its own process, the worker here.
     const apiProc = await runTs('api/main.ts', [], { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/);

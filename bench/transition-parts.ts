@@ -54,18 +54,7 @@ async function main(): Promise<void> {
   const api = await runTs(
     'api/main.ts',
     [],
-    {
-      DATABASE_URL: stack.databaseUrl,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
-      TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
-      DATA_DIR: fresh.dataDir,
-      HOST: '127.0.0.1',
-      LOG_REQUESTS: 'true',
-      RATE_LIMIT_PER_MINUTE: '100000000',
-      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
-      PORT: String(await freePort()),
-    },
+    { ...fresh.apiEnv(), PORT: String(await freePort()) },
     /listening on http/,
   );
   const base = (/https?:\/\/[^/\s"]+/.exec(api.readyLine) as RegExpExecArray)[0];
