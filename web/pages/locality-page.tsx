@@ -6,6 +6,8 @@ import { ErrorSummary, fieldError, Form, Layout, StatusTag, type FieldError } fr
 import { categoryName, localityMessages } from '../messages/localities';
 import type { PageContext } from '../page-context';
 import { Pagination } from '../task-table';
+import { CellStateTable } from '../components/cell-state-table';
+import { FilterForm, FilterSelect } from '../components/filter-form';
 
 export interface LocalityFilters {
   ministry?: string;
@@ -87,65 +89,18 @@ function StateCounts(props: { ctx: PageContext; all: LocalityTaskRow[]; filters:
   const m = localityMessages[ctx.lang];
   const counts = Object.fromEntries(CELL_STATES.map((s) => [s, 0])) as Record<CellState, number>;
   for (const r of all) counts[(r.cell?.state ?? 'NOT_STARTED') as CellState]++;
-  return (
-    <table>
-      <caption>{m.cellCounts}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{m.cellState}</th>
-          <th scope="col" class="num">
-            {m.tasks}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {CELL_STATES.map((s) => (
-          <tr key={s}>
-            <th scope="row">
-              <StatusTag status={s} label={m.cellStates[s]} />
-            </th>
-            <td class="num">
-              <a href={`/locality${query({ ...props.filters, state: s })}#tasks`}>{formatNumber(ctx.lang, counts[s])}</a>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-/** One filter of a GET form: a labelled choice, "any" first. */
-export function FilterSelect(props: { id: string; name: string; label: string; any: string; value: string | undefined; options: { value: string; label: string }[] }) {
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <select id={props.id} name={props.name}>
-        <option value="">{props.any}</option>
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value} selected={props.value === o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+  return <CellStateTable lang={ctx.lang} caption={m.cellCounts} countHeader={m.tasks} counts={counts} hrefFor={(s) => `/locality${query({ ...props.filters, state: s })}#tasks`} />;
 }
 
 function Filters(props: { ctx: PageContext; filters: LocalityFilters; ministries: string[] }) {
   const { ctx, filters } = props;
   const m = localityMessages[ctx.lang];
   return (
-    <form method="get" action="/locality#tasks" class="filters" role="search" aria-label={m.filterTasks}>
+    <FilterForm action="/locality#tasks" label={m.filterTasks} submitLabel={m.filter} clearHref="/locality#tasks" clearLabel={m.clearFilters}>
       <FilterSelect id="filter-ministry" name="ministry" label={m.ministry} any={m.any} value={filters.ministry} options={props.ministries.map((code) => ({ value: code, label: ministryNames(ctx.lang, code).main }))} />
       <FilterSelect id="filter-state" name="state" label={m.cellState} any={m.any} value={filters.state} options={CELL_STATES.map((st) => ({ value: st, label: m.cellStates[st] }))} />
       <FilterSelect id="filter-level" name="level" label={m.level} any={m.any} value={filters.level} options={(['province', 'commune', 'both'] as const).map((l) => ({ value: l, label: m.levels[l] ?? l }))} />
-      <div>
-        <button type="submit" class="button">
-          {m.filter}
-        </button>{' '}
-        <a href="/locality#tasks">{m.clearFilters}</a>
-      </div>
-    </form>
+    </FilterForm>
   );
 }
 

@@ -1,11 +1,13 @@
 import type { CountByState } from '../../db/matrix';
 import { CELL_STATES, OBSTACLE_CATEGORIES, type CellState, type ObstacleCategory } from '../../domain/locality-cells';
 import { formatDate, formatNumber, localityNames, ministryNames } from '../i18n';
+import { CellStateTable } from '../components/cell-state-table';
+import { FilterForm, FilterSelect } from '../components/filter-form';
+import { ObstacleCountTable } from '../components/obstacle-count-table';
 import { Layout, StatusTag } from '../layout';
 import { categoryName, localityMessages } from '../messages/localities';
 import type { PageContext } from '../page-context';
 import { listHref } from '../filters';
-import { FilterSelect } from './locality-page';
 
 export interface MatrixPageFilters {
   locality?: string;
@@ -59,156 +61,83 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
   const m = localityMessages[lang];
   const f = data.filters;
   const other = lang === 'vi' ? 'en' : 'vi';
+  /** Where a count leads: to its cells, for those who may read them; the public reads the numbers only. */
+  const cellsHref = (to: MatrixPageFilters) => (data.mayReadCells ? href(to) : undefined);
   return (
     <Layout ctx={ctx} title={m.matrixTitle}>
       <h1>{m.matrixTitle}</h1>
       <p class="lead">{m.matrixLead}</p>
       {!data.mayReadCells && <p>{m.matrixLeadPublic}</p>}
 
-      <form method="get" action="/matrix#cells" class="filters" role="search" aria-label={m.matrixTitle}>
+      <FilterForm action="/matrix#cells" label={m.matrixTitle} submitLabel={m.filter} clearHref="/matrix" clearLabel={m.clearFilters}>
         <FilterSelect id="filter-locality" name="locality" label={m.locality} any={m.any} value={f.locality} options={data.localities.map((code) => ({ value: code, label: localityNames(lang, code).main }))} />
         <FilterSelect id="filter-ministry" name="ministry" label={m.ministry} any={m.any} value={f.ministry} options={data.ministries.map((code) => ({ value: code, label: ministryNames(lang, code).main }))} />
         <FilterSelect id="filter-state" name="state" label={m.cellState} any={m.any} value={f.state} options={CELL_STATES.map((st) => ({ value: st, label: m.cellStates[st] }))} />
         <FilterSelect id="filter-category" name="category" label={m.category} any={m.any} value={f.category} options={OBSTACLE_CATEGORIES.map((c) => ({ value: c, label: categoryName(lang, c) }))} />
-        <div>
-          <button type="submit" class="button">
-            {m.filter}
-          </button>{' '}
-          <a href="/matrix">{m.clearFilters}</a>
-        </div>
-      </form>
+      </FilterForm>
 
       <h2 id="by-state">{m.byState}</h2>
-      <table>
-        <caption class="visually-hidden">{m.byState}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{m.cellState}</th>
-            <th scope="col" class="num">
-              {m.cells}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {CELL_STATES.map((s) => (
-            <tr key={s}>
-              <th scope="row">
-                <StatusTag status={s} label={m.cellStates[s]} />
-              </th>
-              <td class="num">{data.mayReadCells ? <a href={href({ ...f, state: s })}>{formatNumber(lang, data.aggregates.byState[s])}</a> : formatNumber(lang, data.aggregates.byState[s])}</td>
-            </tr>
-          ))}
-          <tr>
-            <th scope="row">{m.cells}</th>
-            <td class="num">{formatNumber(lang, data.aggregates.cells)}</td>
-          </tr>
-        </tbody>
-      </table>
+      <CellStateTable
+        lang={lang}
+        caption={m.byState}
+        captionHidden
+        countHeader={m.cells}
+        counts={data.aggregates.byState}
+        hrefFor={data.mayReadCells ? (s) => href({ ...f, state: s }) : undefined}
+        total={{ label: m.cells, count: data.aggregates.cells }}
+      />
 
-      <h2 id="by-category">{m.byCategory}</h2>
-      {data.aggregates.byCategory.length === 0 ? (
-        <p>{m.noObstacles}</p>
-      ) : (
-        <table>
-          <caption class="visually-hidden">{m.byCategory}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{m.category}</th>
-              <th scope="col" class="num">
-                {m.obstacles}
-              </th>
-              <th scope="col" class="num">
-                {m.tasks}
-              </th>
-              <th scope="col" class="num">
-                {m.localities}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.aggregates.byCategory.map((c) => (
-              <tr key={c.category}>
-                <th scope="row">{categoryName(lang, c.category)}</th>
-                <td class="num">
-                  {data.mayReadCells ? <a href={href({ ...f, state: 'OBSTACLE', category: c.category as ObstacleCategory })}>{formatNumber(lang, c.obstacles)}</a> : formatNumber(lang, c.obstacles)}
-                </td>
-                <td class="num">{formatNumber(lang, c.tasks)}</td>
-                <td class="num">{formatNumber(lang, c.localities)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ObstacleCountTable
+        lang={lang}
+        id="by-category"
+        heading={m.byCategory}
+        nameHeader={m.category}
+        columns={['tasks', 'localities']}
+        rows={data.aggregates.byCategory.map((c) => ({
+          key: c.category,
+          name: categoryName(lang, c.category),
+          obstacles: { count: c.obstacles, href: cellsHref({ ...f, state: 'OBSTACLE', category: c.category as ObstacleCategory }) },
+          tasks: { count: c.tasks },
+          localities: { count: c.localities },
+        }))}
+      />
 
       <div class="columns">
         <section aria-labelledby="by-ministry">
-          <h2 id="by-ministry">{m.byMinistry}</h2>
-          {data.aggregates.byMinistry.length === 0 ? (
-            <p>{m.noObstacles}</p>
-          ) : (
-            <table>
-              <caption class="visually-hidden">{m.byMinistry}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{m.ministry}</th>
-                  <th scope="col" class="num">
-                    {m.obstacles}
-                  </th>
-                  <th scope="col" class="num">
-                    {m.tasks}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.aggregates.byMinistry.map((row) => (
-                  <tr key={row.ministry}>
-                    <th scope="row">
-                      {ministryNames(lang, row.ministry).main}
-                      <span class="other-name" lang={other}>
-                        {ministryNames(lang, row.ministry).other}
-                      </span>
-                    </th>
-                    <td class="num">
-                      {data.mayReadCells ? <a href={href({ ministry: row.ministry, state: 'OBSTACLE' })}>{formatNumber(lang, row.obstacles)}</a> : formatNumber(lang, row.obstacles)}
-                    </td>
-                    <td class="num">
-                      <a href={listHref('/', { ministry: row.ministry })} title={m.taskList}>
-                        {formatNumber(lang, row.tasks)}
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <ObstacleCountTable
+            lang={lang}
+            id="by-ministry"
+            heading={m.byMinistry}
+            nameHeader={m.ministry}
+            columns={['tasks']}
+            rows={data.aggregates.byMinistry.map((row) => ({
+              key: row.ministry,
+              name: (
+                <>
+                  {ministryNames(lang, row.ministry).main}
+                  <span class="other-name" lang={other}>
+                    {ministryNames(lang, row.ministry).other}
+                  </span>
+                </>
+              ),
+              obstacles: { count: row.obstacles, href: cellsHref({ ministry: row.ministry, state: 'OBSTACLE' }) },
+              tasks: { count: row.tasks, href: listHref('/', { ministry: row.ministry }), title: m.taskList },
+            }))}
+          />
         </section>
         <section aria-labelledby="by-locality">
-          <h2 id="by-locality">{m.byLocality}</h2>
-          {data.aggregates.byLocality.length === 0 ? (
-            <p>{m.noObstacles}</p>
-          ) : (
-            <table>
-              <caption class="visually-hidden">{m.byLocality}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{m.locality}</th>
-                  <th scope="col" class="num">
-                    {m.obstacles}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.aggregates.byLocality.map((row) => (
-                  <tr key={row.locality}>
-                    <th scope="row">{localityNames(lang, row.locality).main}</th>
-                    <td class="num">
-                      {data.mayReadCells ? <a href={href({ locality: row.locality, state: 'OBSTACLE' })}>{formatNumber(lang, row.obstacles)}</a> : formatNumber(lang, row.obstacles)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <ObstacleCountTable
+            lang={lang}
+            id="by-locality"
+            heading={m.byLocality}
+            nameHeader={m.locality}
+            columns={[]}
+            rows={data.aggregates.byLocality.map((row) => ({
+              key: row.locality,
+              name: localityNames(lang, row.locality).main,
+              obstacles: { count: row.obstacles, href: cellsHref({ locality: row.locality, state: 'OBSTACLE' }) },
+            }))}
+          />
         </section>
       </div>
 
