@@ -1,7 +1,7 @@
 /**
  * `npm run lint:layers`: the import graph of the application code against its layers (README "How
  * it is built"). Counts import cycles between files and imports that run from a lower layer to a
- * higher one; exits non-zero above the budget (no cycles, at most one upward import).
+ * higher one; exits non-zero above the budget (no cycles, no upward import).
  * `import type` counts too: a type tie is still a tie.
  */
 import fs from 'node:fs';
@@ -18,7 +18,7 @@ export const LAYERS: string[][] = [
   ['scripts'],
 ];
 
-export const BUDGET = { cycles: 0, upward: 1 };
+export const BUDGET = { cycles: 0, upward: 0 };
 
 const ROOT = path.resolve(__dirname, '..');
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
