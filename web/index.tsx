@@ -15,14 +15,14 @@ import { isLang } from './i18n';
 import { MessagePage } from './pages/sign-in-page';
 import { sendPage } from './render';
 import { localityPageRoutes } from './routes/locality-pages';
-import { documentRoutes } from './routes/documents';
+import { documentPageRoutes } from './routes/documents';
 import { publicRoutes } from './routes/public';
 import { insightPageRoutes } from './routes/insight';
 import { leadershipContactPageRoutes } from './routes/leadership-contacts';
 import { preferencePageRoutes } from './routes/preferences';
 import { rolePageRoutes } from './routes/role-pages';
 import { signInRoutes } from './routes/sign-in';
-import { taskRoutes } from './routes/task';
+import { taskPageRoutes } from './routes/task';
 import { pageSession, setLangCookie, webLocals, type SessionSettings } from './session';
 
 export interface WebDeps {
@@ -73,8 +73,8 @@ export function webRoutes(deps: WebDeps): Router {
   router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config }) }));
   router.use(preferencePageRoutes({ db, config }));
   router.use(leadershipContactPageRoutes({ db, config }));
-  router.use(taskRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, listCache: deps.listCache }) }));
-  router.use(documentRoutes({ db, actions: createDocumentActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }) }));
+  router.use(taskPageRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, listCache: deps.listCache }) }));
+  router.use(documentPageRoutes({ db, actions: createDocumentActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }) }));
 
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();

@@ -51,7 +51,7 @@ function chosenTasks(body: Record<string, unknown>): string[] {
 }
 
 /** The document registry's page and its two forms; they go through the API's document actions. */
-export function documentRoutes(deps: { db: Db; actions: DocumentActions }): Router {
+export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): Router {
   const { db, actions } = deps;
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '100kb' });

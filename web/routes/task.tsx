@@ -116,7 +116,7 @@ async function taskPageData(db: Db, ctx: PageContext, code: string, failed: Form
 }
 
 /** The task page, and the forms on it: each goes through the same task actions as the API. */
-export function taskRoutes(deps: { db: Db; actions: TaskActions }): Router {
+export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
   const { db, actions } = deps;
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '50kb' });
