@@ -67,3 +67,24 @@ export function nextReminder(state: Pick<TaskState, 'status' | 'dueDate' | 'poli
   const k = Math.floor((afterMs - due) / interval) + 1;
   return { kind: 'OVERDUE', at: due + k * interval, offsetDays: -k * state.policy.overdueIntervalDays, dueDate };
 }
+
+/** The instant of the point of this kind and offset on `state`'s due date and calendar. */
+function pointInstant(state: Pick<TaskState, 'policy'> & { dueDate: string }, kind: ReminderKind, offsetDays: number): number {
+  if (kind === 'REMINDER') return reminderInstant(state.policy, state.dueDate, offsetDays);
+  // The escalation is at the deadline (offset 0), overdue reminders whole calendar days after it.
+  return deadlineInstant(state.dueDate) - offsetDays * DAY_MS;
+}
+
+/**
+ * The reminder cursor once the schedule of `before` is re-planned as `after` (another calendar, and
+ * the due date it may have moved). A point is known by what it is (its kind and offset), not by its
+ * time: the cursor lands just before the new time of the first point `before` had not reached, so a
+ * point already sent is not sent again when it moves later than the old cursor, and the next one is
+ * not lost when it moves earlier (already past, it goes out at once). Points keep their order on any
+ * calendar (a larger offset is an earlier day), so everything before that point stays done.
+ */
+export function replannedReminderCursor(before: Pick<TaskState, 'status' | 'dueDate' | 'policy' | 'reminderCursor'>, after: Pick<TaskState, 'status' | 'dueDate' | 'policy'>): number {
+  const next = nextReminder(before, before.reminderCursor);
+  if (!next || after.status === 'FEASIBLE' || !after.dueDate) return before.reminderCursor;
+  return pointInstant({ policy: after.policy, dueDate: after.dueDate }, next.kind, next.offsetDays) - 1;
+}

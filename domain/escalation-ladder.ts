@@ -66,3 +66,22 @@ export function ladderSchedule(dueDate: string, steps: LadderStep[], calendar: W
 export function nextLadderStep(dueDate: string, steps: LadderStep[], calendar: WorkingCalendar, afterMs: number): LadderPoint | null {
   return ladderSchedule(dueDate, steps, calendar).find((p) => p.at > afterMs) ?? null;
 }
+
+/**
+ * The ladder's cursor once the steps of `before` are re-planned on `after` (another calendar, and the
+ * due date it may have moved). A step is known by its place in the ladder, not by its time: the cursor
+ * lands just before the new time of the first step not yet reached (none sent twice when a sent step
+ * moves later, none lost when the next moves earlier), or past every step when the ladder was done.
+ */
+export function replannedLadderCursor(
+  steps: LadderStep[],
+  before: { dueDate: string; calendar: WorkingCalendar },
+  after: { dueDate: string; calendar: WorkingCalendar },
+  cursor: number,
+): number {
+  const next = nextLadderStep(before.dueDate, steps, before.calendar, cursor);
+  const schedule = ladderSchedule(after.dueDate, steps, after.calendar);
+  const replanned = next ? schedule[next.index] : undefined;
+  if (replanned) return replanned.at - 1;
+  return Math.max(cursor, ...schedule.map((p) => p.at));
+}

@@ -27,7 +27,8 @@ import {
   type TransitionInput,
 } from './task';
 import { checkDate, checkText, checkTransition, isCoordinator, isHomeAffairs, isLead, type Rejection } from './transition-rules';
-import { defaultDueDate, settleDueDate } from './deadline-policy';
+import { defaultDueDate, replannedReminderCursor, settleDueDate } from './deadline-policy';
+import { DEFAULT_LADDER, WEEKENDS_ONLY, replannedLadderCursor } from './escalation-ladder';
 import { unstorableReason } from './storable-text';
 import { vietnamDate } from './dates';
 import { checkDocumentDates } from './legal-documents';
@@ -274,21 +275,35 @@ export function checkCalendarChange(calendar: WorkingCalendar): Rejection | null
  * re-plan on it), and a due date that now falls on a day off moves to the next working day, the
  * same settling every other deadline gets. `deadline` is that move as a DEADLINE event saying why,
  * or null when the due date stays (nothing to record: the calendar itself is not audit data).
+ * `state` is the task after the change; its reminder cursor keeps every reminder or ladder step
+ * (`climbsLadder`) already sent done, even on a moved due date: a calendar is no new deadline, so
+ * unlike an extension it starts no fresh series (`replannedReminderCursor`, `replannedLadderCursor`).
  */
-export function applyCalendarChange(state: TaskState, calendar: WorkingCalendar): { state: TaskState; deadline: Change | null } {
-  const next = { ...state, policy: { ...state.policy, calendar } };
-  const dueDate = settleDueDate(next.policy, state.dueDate);
+export function applyCalendarChange(state: TaskState, calendar: WorkingCalendar, climbsLadder: boolean): { state: TaskState; deadline: Change | null } {
+  const dueDate = settleDueDate({ ...state.policy, calendar }, state.dueDate);
+  const moved = { ...state, policy: { ...state.policy, calendar }, dueDate };
+  const next = { ...moved, reminderCursor: replannedCursor(state, moved, climbsLadder) };
   if (dueDate === state.dueDate) return { state: next, deadline: null };
   return {
     state: next,
     deadline: {
-      state: { ...next, dueDate },
+      state: next,
       kind: 'DEADLINE',
       details: { from: state.dueDate, to: dueDate, reason: `calendar updated: ${calendar.version ?? 'unversioned'}`, extension: false, extensions: state.deadlineExtensions, calendarVersion: calendar.version ?? null },
       reschedule: true,
-      resetCursor: true,
+      resetCursor: false,
     },
   };
+}
+
+/** The reminder cursor of `before` carried over to the schedule of `after`, on the ladder or the per-task reminders. */
+function replannedCursor(before: TaskState, after: TaskState, climbsLadder: boolean): number {
+  if (!climbsLadder) return replannedReminderCursor(before, after);
+  // As the workflow plans the ladder: none for a FEASIBLE task or one without a due date.
+  if (before.status === 'FEASIBLE' || !before.dueDate || !after.dueDate) return before.reminderCursor;
+  const steps = before.policy.escalationLadder ?? DEFAULT_LADDER;
+  const on = (s: TaskState, dueDate: string) => ({ dueDate, calendar: s.policy.calendar ?? WEEKENDS_ONLY });
+  return replannedLadderCursor(steps, on(before, before.dueDate), on(after, after.dueDate), before.reminderCursor);
 }
 
 /** The lead ministry asks for a later due date; only Home Affairs' approval changes the deadline. */

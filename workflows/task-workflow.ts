@@ -384,13 +384,16 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       // Idempotent by version: a command re-run after a crash, or a retried update, changes nothing.
       if (state.policy.calendar?.version === calendar.version || !applies(CALENDAR_UPDATES)) return { applied: false, dueDate: null };
       const from = state.dueDate;
-      const { state: next, deadline } = applyCalendarChange(state, calendar);
+      const { state: next, deadline } = applyCalendarChange(state, calendar, climbsLadder);
       if (deadline) {
-        // The same path as any other new deadline: recorded, search attributes, timers re-planned.
+        // The same path as any other new deadline: recorded, search attributes, timers re-planned;
+        // the cursor is carried over (commit keeps it), so no reminder already sent goes out again.
+        state = { ...state, reminderCursor: next.reminderCursor };
         const after = await commitUpdate(deadline, 'system');
         return { applied: true, dueDate: { from: from as string, to: after.dueDate as string } };
       }
-      // Only the timers change: the pending reminder or ladder step is re-planned on the new days off.
+      // Only the timers change: the pending reminder or ladder step is re-planned on the new days off
+      // (the cursor carried over by what each point is, not by its time: none sent twice, none lost).
       state = next;
       scheduleVersion++;
       return { applied: true, dueDate: null };
