@@ -46,6 +46,9 @@ export const NOTICES_AS_LOCAL_ACTIVITIES = 'notices-as-local-activities';
 /**
  * A running task takes an updated calendar (`calendarChanged`): its reminders re-plan, a due date on
  * a new day off moves. Only a run that receives the update asks it; histories without it replay as recorded.
+ * It also carries the reminder cursor over by what each point is (offset or ladder step), so no point is
+ * sent twice or lost when the new days off move it: added to this patch before any history with it was
+ * deployed (no recorded history holds the update), so no second id is needed.
  */
 export const CALENDAR_UPDATES = 'calendar-updates-for-running-tasks';
 

@@ -185,6 +185,10 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   // Bumped whenever the deadline, status or recipients change: the reminder loop then re-plans
   // its timer at once instead of waiting for the old one (the "updatable timer" pattern).
   let scheduleVersion = 0;
+  // Calendars applied in this run. A timer that fires in the same workflow task as a calendar update
+  // was planned on the old days off: its point is planned again rather than sent (counted apart
+  // from scheduleVersion so runs that never take a calendar replay exactly as recorded).
+  let calendarsApplied = 0;
   let persistTail: Promise<unknown> = Promise.resolve();
   // Decided once per run, before any timer: a replayed history without the marker keeps the
   // reminders it recorded. A run climbs the ladder when its policy names one (policies written
@@ -385,6 +389,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       if (state.policy.calendar?.version === calendar.version || !applies(CALENDAR_UPDATES)) return { applied: false, dueDate: null };
       const from = state.dueDate;
       const { state: next, deadline } = applyCalendarChange(state, calendar, climbsLadder);
+      calendarsApplied++;
       if (deadline) {
         // The same path as any other new deadline: recorded, search attributes, timers re-planned;
         // the cursor is carried over (commit keeps it), so no reminder already sent goes out again.
@@ -466,6 +471,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
 
   while (climbsLadder && !shouldContinueAsNew()) {
     const version = scheduleVersion;
+    const calendars = calendarsApplied;
     const step = nextStep(state.reminderCursor);
     const replan = () => scheduleVersion !== version || shouldContinueAsNew();
     if (!step) {
@@ -474,11 +480,12 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     }
     const wait = step.at - Date.now();
     const interrupted = wait > 0 ? await condition(replan, wait) : false;
-    if (!interrupted) await climb(step);
+    if (!interrupted && calendarsApplied === calendars) await climb(step);
   }
 
   while (!climbsLadder && !shouldContinueAsNew()) {
     const version = scheduleVersion;
+    const calendars = calendarsApplied;
     const replan = () => scheduleVersion !== version || shouldContinueAsNew();
     if (state.feasibleFrom) {
       // The document is issued: no more reminders; a durable timer to the start of its effective day.
@@ -495,7 +502,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     const wait = point.at - Date.now();
     // condition(fn, timeout) resolves false when the timer fires first.
     const interrupted = wait > 0 ? await condition(replan, wait) : false;
-    if (!interrupted) await fire(point);
+    if (!interrupted && calendarsApplied === calendars) await fire(point);
   }
 
   // Hand over only once every update has finished persisting, so no accepted change is lost.
