@@ -104,6 +104,14 @@ describe('reminders re-planned on an updated calendar', () => {
     expect(what(nextReminder(after, replannedReminderCursor(before, after)))).toEqual(['REMINDER', 1, '2027-03-10', '2027-03-08']);
   });
 
+  it('when the calendar moves a due date already past, then neither the escalation nor an overdue reminder already sent is sent again', () => {
+    // Due Tuesday 09/03: escalated that evening, first overdue reminder on 16/03. A correction makes 09/03 a day off.
+    const before = { ...task('2027-03-09', daysOff(), [2, 1]), reminderCursor: deadlineInstant('2027-03-16') };
+    const after = task('2027-03-10', daysOff('2027-03-09'), [2, 1]);
+    expect(what(nextReminder(after, before.reminderCursor))).toEqual(['OVERDUE', -7, '2027-03-10', '2027-03-17']);
+    expect(what(nextReminder(after, replannedReminderCursor(before, after)))).toEqual(['OVERDUE', -14, '2027-03-10', '2027-03-24']);
+  });
+
   it('when an added day off moves a ladder step already sent later, then the next step is the following one; a finished ladder stays finished', () => {
     const steps: LadderStep[] = [
       { recipient: 'focal-point', afterWorkingDays: 0 },
