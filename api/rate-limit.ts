@@ -122,8 +122,10 @@ export function rateLimit(
     }
     if (c && c.shared + c.pending + 1 <= inMemoryBelow) {
       c.pending++;
+      // Taken before flushSoon, which moves the pending hits to the shared count only once PostgreSQL answers.
+      const hits = c.shared + c.pending;
       flushSoon(now);
-      return answer(req, res, next, c.shared + c.pending, c.resetAtMs);
+      return answer(req, res, next, hits, c.resetAtMs);
     }
     // Counted in PostgreSQL now, with whatever this process still held in memory for the key.
     const held = c?.pending ?? 0;
