@@ -143,10 +143,17 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
     await expect(page.locator('#at-risk-table tbody tr').first().locator('td a').first().textContent()).resolves.toBe(history.resolved);
     // Figures of a past day do not link to the present list.
     expect(await page.locator('.figures a').count()).toBe(0);
+    // The locality reports have no history: a sentence says so instead of a table's header with no rows.
+    await expect(page.locator('#locality-reports-present-only').textContent()).resolves.toContain('chỉ có số liệu hiện tại');
+    expect(await page.locator('caption', { hasText: 'Báo cáo của địa phương' }).count()).toBe(0);
     for (const img of await page.locator('img.chart').all()) {
       expect(await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
     }
     await checkAndShoot(page, 'dashboard-as-of');
+    const asOfPage = encodeURIComponent(new URL(page.url()).pathname + new URL(page.url()).search);
+    await page.goto(`${s.origin}/language/en?next=${asOfPage}`);
+    await expect(page.locator('#locality-reports-present-only').textContent()).resolves.toContain('kept for the present only');
+    await page.goto(`${s.origin}/language/vi?next=${asOfPage}`);
 
     await page.click(`a:has-text("Xem số liệu hiện tại")`);
     await page.waitForURL(/\/dashboard$/);

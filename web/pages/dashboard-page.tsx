@@ -20,6 +20,7 @@ export interface DashboardData {
   localities: { code: string; reported: boolean }[];
   dueSoon: ApiTask[];
   mostObstacles: ApiTask[];
+  /** The latest obstacle reports of localities (present only: they are not rebuilt as of a past date). */
   obstacleReports: { taskCode: string; locality: string; description: string; at: string }[];
   /** Issue 15: the day the figures are of (null: now), the weekly trend, the at-risk forecast. */
   insight: {
@@ -177,38 +178,56 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
       {data.mostObstacles.length === 0 ? (
         <p>{t.noObstacles}</p>
       ) : (
-        <>
-          <TaskTable
-            ctx={ctx}
-            tasks={data.mostObstacles}
-            caption={t.obstacleReports}
-            extra={{ header: t.obstacleCount, cell: (task) => formatNumber(lang, task.reports.obstacle) }}
-          />
-          <table>
-            <caption>{t.localityReports}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.code}</th>
-                <th scope="col">{t.locality}</th>
-                <th scope="col">{t.report}</th>
-                <th scope="col">{t.reportedOn}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.obstacleReports.map((r) => (
-                <tr key={`${r.taskCode}-${r.locality}-${r.at}`}>
-                  <td>
-                    <a href={`/tasks/${encodeURIComponent(r.taskCode)}`}>{r.taskCode}</a>
-                  </td>
-                  <td>{localityNames(lang, r.locality).main}</td>
-                  <td>{r.description}</td>
-                  <td>{formatDate(lang, r.at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+        <TaskTable
+          ctx={ctx}
+          tasks={data.mostObstacles}
+          caption={t.obstacleReports}
+          extra={{ header: t.obstacleCount, cell: (task) => formatNumber(lang, task.reports.obstacle) }}
+        />
       )}
+      <LocalityReportsTable ctx={ctx} reports={data.obstacleReports} past={past} />
     </Layout>
+  );
+}
+
+/**
+ * The latest locality obstacle reports. They are read from the present read model and have no history
+ * to rebuild, so as of a past date the page says so rather than draw an empty or misleading table.
+ */
+function LocalityReportsTable(props: { ctx: PageContext; reports: DashboardData['obstacleReports']; past: boolean }) {
+  const { ctx, reports } = props;
+  const { t, lang } = ctx;
+  if (props.past) {
+    return (
+      <p class="muted" id="locality-reports-present-only">
+        {insightMessages[lang].localityReportsPresentOnly}
+      </p>
+    );
+  }
+  if (reports.length === 0) return null;
+  return (
+    <table>
+      <caption>{t.localityReports}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t.code}</th>
+          <th scope="col">{t.locality}</th>
+          <th scope="col">{t.report}</th>
+          <th scope="col">{t.reportedOn}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {reports.map((r) => (
+          <tr key={`${r.taskCode}-${r.locality}-${r.at}`}>
+            <td>
+              <a href={`/tasks/${encodeURIComponent(r.taskCode)}`}>{r.taskCode}</a>
+            </td>
+            <td>{localityNames(lang, r.locality).main}</td>
+            <td>{r.description}</td>
+            <td>{formatDate(lang, r.at)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

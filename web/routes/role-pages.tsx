@@ -19,7 +19,7 @@ export function rolePageRoutes(db: Db, insight: Insight): Router {
     // ?asOf= (issue 15): the figures as they stood at the end of a past day, from the audit log, as the API's.
     const asOf = asOfFromQuery(req, ctx.lang);
     const at = asOf.instant;
-    const [trendMinistry, localities, obstacleReports] = await Promise.all([trendMinistryFromQuery(db, req), localitiesReporting(db), recentObstacleReports(db)]);
+    const [trendMinistry, localities, obstacleReports] = await Promise.all([trendMinistryFromQuery(db, req), localitiesReporting(db), at === null ? recentObstacleReports(db) : []]);
     const [totals, b, trend, forecasts] = await Promise.all([
       at === null ? summary(db) : insight.summaryAt(at),
       at === null ? bottlenecks(db) : insight.bottlenecksAt(at),
@@ -37,7 +37,7 @@ export function rolePageRoutes(db: Db, insight: Insight): Router {
           localities,
           dueSoon: b.dueSoon,
           mostObstacles: b.mostObstacles,
-          obstacleReports: at === null ? obstacleReports : obstacleReports.filter((r) => Date.parse(r.at) <= at),
+          obstacleReports,
           insight: {
             asOf,
             localitiesReportedAsOf: at === null ? null : totals.localities,
