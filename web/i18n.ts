@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { reference } from '../catalog/reference-data';
 import { vietnamDate, vietnamOffsetMs } from '../domain/dates';
+import { formMessages } from './messages/forms';
 import type { MilestoneName, ReportKind, TaskStatus } from '../domain/task';
 
 /** The pages' languages: Vietnamese first, English as a switch. */
@@ -114,6 +115,7 @@ export function reportKindName(lang: Lang, kind: string): string {
 }
 
 const vi = {
+  ...formMessages.vi,
   serviceName: 'Theo dõi nhiệm vụ phân cấp',
   skipToContent: 'Bỏ qua để đến nội dung chính',
   switchTo: 'English',
@@ -129,7 +131,6 @@ const vi = {
   openData: 'Dữ liệu mở',
   apiDocs: 'Tài liệu API',
   footerNote: 'Danh mục nhiệm vụ là dữ liệu minh hoạ, khớp với số liệu tổng hợp của Bộ Nội vụ (báo cáo ngày 06/12/2025).',
-  errorSummaryTitle: 'Có lỗi cần sửa',
   notFoundTitle: 'Không tìm thấy trang',
   notFoundBody: 'Địa chỉ này không có trang nào.',
   forbiddenTitle: 'Không được phép',
@@ -153,10 +154,7 @@ const vi = {
   taskList: 'Danh sách nhiệm vụ',
   search: 'Tìm theo tên nhiệm vụ',
   status: 'Tình trạng',
-  any: 'Tất cả',
   overdueOnly: 'Chỉ nhiệm vụ quá hạn',
-  filter: 'Lọc',
-  clearFilters: 'Bỏ lọc',
   code: 'Mã',
   title: 'Nhiệm vụ',
   dueDate: 'Hạn',
@@ -263,8 +261,6 @@ const vi = {
   save: 'Lưu',
   moveTask: (to: string) => `Chuyển sang: ${to}`,
   reason: 'Lý do',
-  dateHint: 'Ngày/tháng/năm, ví dụ 20/11/2026',
-  optional: '(không bắt buộc)',
   move: 'Chuyển tình trạng',
   changeFocalPoint: 'Thay đổi đầu mối',
   focalPointName: 'Họ và tên',
@@ -276,17 +272,13 @@ const vi = {
   setDeadline: 'Đặt hoặc gia hạn thời hạn',
   newDueDate: 'Hạn mới',
   done: 'Đã lưu thay đổi.',
-  errRequired: 'Trường này là bắt buộc',
-  errDate: 'Nhập ngày theo dạng ngày/tháng/năm, ví dụ 20/11/2026',
-  errTooLong: 'Nội dung quá dài',
-  errChoose: 'Hãy chọn một mục',
-  errEmailField: 'Nhập địa chỉ thư điện tử đúng dạng',
   errStale: 'Nhiệm vụ đã thay đổi tình trạng; hãy tải lại trang.',
 };
 
 export type Messages = typeof vi;
 
 const en: Messages = {
+  ...formMessages.en,
   serviceName: 'Delegated-tasks tracker',
   skipToContent: 'Skip to main content',
   switchTo: 'Tiếng Việt',
@@ -302,7 +294,6 @@ const en: Messages = {
   openData: 'Open data',
   apiDocs: 'API documentation',
   footerNote: "The task catalog is illustrative data matching the Ministry of Home Affairs' aggregates (report of 06/12/2025).",
-  errorSummaryTitle: 'There is a problem',
   notFoundTitle: 'Page not found',
   notFoundBody: 'There is no page at this address.',
   forbiddenTitle: 'Not allowed',
@@ -325,10 +316,7 @@ const en: Messages = {
   taskList: 'Tasks',
   search: 'Search task titles',
   status: 'Status',
-  any: 'All',
   overdueOnly: 'Overdue tasks only',
-  filter: 'Filter',
-  clearFilters: 'Clear filters',
   code: 'Code',
   title: 'Task',
   dueDate: 'Due',
@@ -431,8 +419,6 @@ const en: Messages = {
   save: 'Save',
   moveTask: (to: string) => `Move to: ${to}`,
   reason: 'Reason',
-  dateHint: 'Day/month/year, for example 20/11/2026',
-  optional: '(optional)',
   move: 'Move the task',
   changeFocalPoint: 'Change the focal point',
   focalPointName: 'Full name',
@@ -444,11 +430,6 @@ const en: Messages = {
   setDeadline: 'Set or extend the deadline',
   newDueDate: 'New due date',
   done: 'Your change has been saved.',
-  errRequired: 'This field is required',
-  errDate: 'Enter a date as day/month/year, for example 20/11/2026',
-  errTooLong: 'The text is too long',
-  errChoose: 'Choose one option',
-  errEmailField: 'Enter an e-mail address in the right format',
   errStale: 'The task has changed status meanwhile; reload the page.',
 };
 

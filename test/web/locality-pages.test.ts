@@ -4,7 +4,8 @@ import { cellHistory } from '../../db/locality-cells';
 import { localityTasks } from '../../db/matrix';
 import { listRounds } from '../../db/reporting-rounds';
 import { addDays, vietnamDate } from '../../domain/dates';
-import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
+import path from 'node:path';
+import { launchBrowser, newVisitor, screenshot, SCREENSHOT_DIR, seriousAxeViolations } from '../support/browser';
 import { uid } from '../support/harness';
 import { checkAndShoot, signInWithToken, startPagesStack, type PagesStack } from './support';
 
@@ -228,6 +229,53 @@ describe('the matrix view', () => {
     await page.goto(`${s.origin}/matrix`);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'matrix-public');
+    await context.close();
+  });
+
+  // Last in this file: it adds read-model tasks (no workflow behind them) so that one filter keeps more cells than the page lists.
+  it('when more cells match than the page lists, then it says how many it shows of how many and links to the CSV of all; signed-in readers get the CSV, the public does not', async () => {
+    await s.stack.db.prisma.$executeRawUnsafe(`
+      INSERT INTO tasks (code, title, sector, status, status_since, lead_ministry_code, coordinating_ministries, due_date, reports_obstacle, updated_at)
+      SELECT 'MTX-' || lpad(g::text, 3, '0'), 'Matrix listing task ' || g, 'Synthetic', 'REQUIRES_GUIDANCE', now(), 'BYT', '{}', NULL, 0, now()
+        FROM generate_series(1, 10) g`);
+    for (const [token, lang] of [[s.tokens['home-affairs'], 'vi'], [s.tokens['ministry:BYT'], 'en']] as const) {
+      const { context, page } = await newVisitor(browser);
+      await signInWithToken(page, s.origin, token);
+      if (lang === 'en') await page.goto(`${s.origin}/language/en?next=%2Fmatrix`);
+      await page.goto(`${s.origin}/matrix?state=NOT_STARTED`);
+      const cut = (await page.locator('#cells-cut').textContent()) ?? '';
+      const [shown, total] = (cut.match(/\d[\d.,]*/g) ?? []).map((n) => Number(n.replace(/[.,]/g, '')));
+      expect(shown).toBe(300);
+      expect(total).toBeGreaterThan(300);
+      expect(cut).toContain(lang === 'vi' ? 'Tải tệp CSV để có tất cả các ô' : 'Download the CSV for all of them');
+      expect(await page.locator('#cells ~ div tbody tr').count()).toBe(300);
+      const csvHref = await page.locator('#cells-cut a').getAttribute('href');
+      expect(csvHref).toBe('/matrix.csv?state=NOT_STARTED');
+      expect(await page.locator('#matrix-csv').getAttribute('href')).toBe(csvHref);
+      const csv = await page.request.get(`${s.origin}${csvHref}`);
+      expect(csv.status()).toBe(200);
+      expect(csv.headers()['content-type']).toContain('text/csv');
+      const rows = (await csv.text()).trim().split(/\r?\n/).slice(1);
+      expect(rows.length).toBe(total);
+      expect(rows.every((r) => r.split(',')[2] === 'NOT_STARTED')).toBe(true);
+      if (lang === 'en') {
+        // The ministry's CSV holds the cells of its own tasks only, as its list does.
+        expect(rows.some((r) => r.startsWith('MTX-001,'))).toBe(true);
+        expect(rows.some((r) => r.startsWith(`${s.tasks.feasible},`))).toBe(false);
+      }
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      // The list is 300 rows long: a picture of the sentence and the links only, beside the test's other screenshots (not committed).
+      await page.locator('#cells').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `matrix-cut-${lang}.png`) });
+      await context.close();
+    }
+    const anonymous = await request(s.app).get('/matrix.csv?state=NOT_STARTED');
+    expect(anonymous.status).toBe(303);
+    const publicPage = await request(s.app).get('/matrix?state=NOT_STARTED');
+    expect(publicPage.text).not.toContain('matrix.csv');
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.origin, s.tokens['locality:HNI']);
+    expect((await page.request.get(`${s.origin}/matrix.csv`)).status()).toBe(403);
     await context.close();
   });
 });

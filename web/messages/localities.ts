@@ -1,9 +1,11 @@
 import type { CellState, ObstacleCategory } from '../../domain/locality-cells';
 import { OBSTACLE_CATEGORY_LABELS } from '../../domain/locality-cells';
 import type { Lang } from '../i18n';
+import { formMessages } from './forms';
 
 /** The strings of the localities' pages: the locality's matrix and report, the rounds, the matrix view. */
 const vi = {
+  ...formMessages.vi,
   // the locality page
   localityTitle: (l: string) => `Nhiệm vụ tại ${l}`,
   localityLead: 'Các nhiệm vụ áp dụng tại địa phương, tình trạng của địa phương với từng nhiệm vụ, và kỳ báo cáo hiện tại.',
@@ -21,9 +23,6 @@ const vi = {
   cellState: 'Tình trạng tại địa phương',
   level: 'Cấp thực hiện',
   levels: { province: 'Cấp tỉnh', commune: 'Cấp xã', both: 'Cả hai cấp' } as Record<string, string>,
-  any: 'Tất cả',
-  filter: 'Lọc',
-  clearFilters: 'Bỏ lọc',
   reportTitle: 'Báo cáo nhiều nhiệm vụ một lần',
   reportHint:
     'Chọn tình trạng mới cho những nhiệm vụ cần báo cáo; để trống những nhiệm vụ không thay đổi. Vướng mắc cần có nhóm vướng mắc và nội dung. Báo cáo được nhận toàn bộ hoặc không nhận gì: nếu có lỗi, không ô nào bị thay đổi.',
@@ -47,7 +46,6 @@ const vi = {
   errCategoryOnlyObstacle: 'Chỉ vướng mắc mới có nhóm vướng mắc',
   errTaskNotHere: 'Nhiệm vụ này không áp dụng tại địa phương',
   errRoundClosed: 'Kỳ báo cáo đã đóng; không nhận thêm báo cáo',
-  errTooLong: 'Nội dung quá dài',
   noTasksMatch: 'Không có nhiệm vụ nào khớp bộ lọc.',
   cellStates: { NOT_STARTED: 'Chưa bắt đầu', IMPLEMENTING: 'Đang triển khai', WORKABLE: 'Thực hiện được', OBSTACLE: 'Vướng mắc' } as Record<CellState, string>,
   // the rounds page
@@ -100,6 +98,9 @@ const vi = {
   locality: 'Địa phương',
   taskList: 'Danh sách nhiệm vụ',
   cellsShown: (n: string, total: string) => `${n} trên ${total} ô`,
+  cellsCut: (n: string, total: string) => `Đang hiển thị ${n} trên ${total} ô.`,
+  cellsCsvAll: 'Tải tệp CSV để có tất cả các ô.',
+  cellsCsv: 'Tải các ô theo bộ lọc này (CSV)',
   cellsTitle: 'Các ô',
   cellsHint: 'Chọn một địa phương, một bộ hoặc một nhóm vướng mắc để xem từng ô.',
   noObstacles: 'Chưa có vướng mắc nào.',
@@ -115,6 +116,7 @@ const vi = {
 export type LocalityMessages = typeof vi;
 
 const en: LocalityMessages = {
+  ...formMessages.en,
   localityTitle: (l: string) => `Tasks in ${l}`,
   localityLead: 'The tasks that apply to this locality, where the locality stands on each, and the current reporting round.',
   currentRound: 'Current reporting round',
@@ -131,9 +133,6 @@ const en: LocalityMessages = {
   cellState: 'State in this locality',
   level: 'Level',
   levels: { province: 'Province', commune: 'Commune', both: 'Both levels' },
-  any: 'Any',
-  filter: 'Filter',
-  clearFilters: 'Clear filters',
   reportTitle: 'Report on many tasks at once',
   reportHint:
     'Choose a new state for the tasks you report on; leave the others unchanged. An obstacle needs a category and a text. The report is taken whole or not at all: if anything is wrong, no cell changes.',
@@ -157,7 +156,6 @@ const en: LocalityMessages = {
   errCategoryOnlyObstacle: 'Only an obstacle has a category',
   errTaskNotHere: 'This task does not apply to this locality',
   errRoundClosed: 'The round is closed; no more reports are taken',
-  errTooLong: 'The text is too long',
   noTasksMatch: 'No task matches the filters.',
   cellStates: { NOT_STARTED: 'Not started', IMPLEMENTING: 'Implementing', WORKABLE: 'Workable', OBSTACLE: 'Obstacle' },
   roundsTitle: "Localities' reporting rounds",
@@ -208,6 +206,9 @@ const en: LocalityMessages = {
   locality: 'Locality',
   taskList: 'Task list',
   cellsShown: (n: string, total: string) => `${n} of ${total} cells`,
+  cellsCut: (n: string, total: string) => `Showing ${n} of ${total} cells.`,
+  cellsCsvAll: 'Download the CSV for all of them.',
+  cellsCsv: 'Download the cells these filters keep (CSV)',
   cellsTitle: 'Cells',
   cellsHint: 'Choose a locality, a ministry or an obstacle category to see each cell.',
   noObstacles: 'No obstacle reported yet.',

@@ -43,12 +43,15 @@ export interface MatrixPageData {
   localities: string[];
 }
 
-function href(f: MatrixPageFilters, anchor = '#cells'): string {
+function href(f: MatrixPageFilters, path = '/matrix', anchor = '#cells'): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(f)) if (v) q.set(k, v);
   const s = q.toString();
-  return `/matrix${s ? `?${s}` : ''}${anchor}`;
+  return `${path}${s ? `?${s}` : ''}${anchor}`;
 }
+
+/** The CSV of every cell these filters keep (the page lists the first few hundred). */
+const csvHref = (f: MatrixPageFilters) => href(f, '/matrix.csv', '');
 
 /**
  * The matrix view: cells by state, obstacles by category, by lead ministry and by locality (each
@@ -144,11 +147,22 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
       {data.mayReadCells && (
         <>
           <h2 id="cells">{m.cellsTitle}</h2>
+          <p>
+            <a href={csvHref(f)} id="matrix-csv">
+              {m.cellsCsv}
+            </a>
+          </p>
           {data.cells === null ? (
             <p>{m.cellsHint}</p>
           ) : (
             <>
-              <p>{m.cellsShown(formatNumber(lang, data.cells.items.length), formatNumber(lang, data.cells.total))}</p>
+              {data.cells.items.length < data.cells.total ? (
+                <p class="notice" id="cells-cut">
+                  {m.cellsCut(formatNumber(lang, data.cells.items.length), formatNumber(lang, data.cells.total))} <a href={csvHref(f)}>{m.cellsCsvAll}</a>
+                </p>
+              ) : (
+                <p>{m.cellsShown(formatNumber(lang, data.cells.items.length), formatNumber(lang, data.cells.total))}</p>
+              )}
               <div class="table-wrap">
                 <table>
                   <caption class="visually-hidden">{m.cellsTitle}</caption>

@@ -6,7 +6,7 @@ import { HttpProblem } from '../../api/problem';
 import { localityCode, ministryCode } from '../../api/schemas';
 import { reference } from '../../catalog/reference-data';
 import type { Db } from '../../db/client';
-import { localityTasks, matrixBottlenecks, matrixJson, type MatrixFilter } from '../../db/matrix';
+import { localityTasks, matrixBottlenecks, matrixCsv, matrixJson, type MatrixFilter } from '../../db/matrix';
 import { listRounds, localityRounds, roundLocalities } from '../../db/reporting-rounds';
 import { DELEGATION_LEVELS } from '../../domain/task';
 import type { Principal } from '../../domain/principal';
@@ -285,21 +285,29 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     () => null,
   );
 
+  /** The matrix page's filters from its query string (a value that does not parse is dropped). */
+  const matrixFilters = (req: Request): MatrixPageFilters => ({
+    locality: parsed(localityCode, one(req, 'locality')),
+    ministry: parsed(ministryCode, one(req, 'ministry')),
+    category: parsed(obstacleCategory, one(req, 'category')),
+    state: parsed(cellState, one(req, 'state')),
+  });
+  /** The cells a person may read for these filters: Home Affairs all, a ministry those of its tasks (as GET /api/matrix). */
+  const readableCells = (scope: 'all' | { ministry: string }, filters: MatrixPageFilters): MatrixFilter => ({
+    ...filters,
+    ...(typeof scope === 'object' ? { visibleToMinistry: scope.ministry } : {}),
+  });
+
   router.get('/matrix', async (req, res) => {
     const { ctx } = webLocals(res);
     const scope = cellScope(ctx.principal);
-    const filters: MatrixPageFilters = {
-      locality: parsed(localityCode, one(req, 'locality')),
-      ministry: parsed(ministryCode, one(req, 'ministry')),
-      category: parsed(obstacleCategory, one(req, 'category')),
-      state: parsed(cellState, one(req, 'state')),
-    };
+    const filters = matrixFilters(req);
     const aggregateFilter: MatrixFilter = { locality: filters.locality, ministry: filters.ministry };
     const narrowed = Boolean(filters.locality || filters.ministry || filters.category || filters.state);
     const [aggregates, cells] = await Promise.all([
       matrixBottlenecks(db, aggregateFilter),
       scope !== 'none' && (narrowed || scope !== 'all')
-        ? matrixJson(db, { ...filters, ...(typeof scope === 'object' ? { visibleToMinistry: scope.ministry } : {}) }).then((r) => ({
+        ? matrixJson(db, readableCells(scope, filters)).then((r) => ({
             items: (JSON.parse(r.itemsJson) as MatrixCellRow[]).slice(0, CELLS_SHOWN),
             total: r.total,
           }))
@@ -319,6 +327,17 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
         }}
       />,
     );
+  });
+
+  // Every cell the list above would show, not only the first CELLS_SHOWN: the same CSV as GET /api/matrix.
+  router.get('/matrix.csv', async (req, res) => {
+    const { ctx } = webLocals(res);
+    if (!ctx.principal) return res.redirect(303, '/sign-in');
+    const scope = cellScope(ctx.principal);
+    if (scope === 'none') return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
+    const body = await matrixCsv(db, readableCells(scope, matrixFilters(req)));
+    res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="matrix.csv"');
+    res.send(body);
   });
 
   return router;
