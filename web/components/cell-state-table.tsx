@@ -2,6 +2,7 @@ import { CELL_STATES, type CellState } from '../../domain/locality-cells';
 import { formatNumber, type Lang } from '../i18n';
 import { StatusTag } from '../layout';
 import { localityMessages } from '../messages/localities';
+import { TableHead } from './table-head';
 
 /**
  * How many cells stand in each state (the locality's page: its tasks; the matrix: every cell the filters
@@ -22,14 +23,7 @@ export function CellStateTable(props: {
   return (
     <table>
       <caption class={props.captionHidden ? 'visually-hidden' : undefined}>{props.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{m.cellState}</th>
-          <th scope="col" class="num">
-            {props.countHeader}
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={[m.cellState, { label: props.countHeader, num: true }]} />
       <tbody>
         {CELL_STATES.map((s) => (
           <tr key={s}>

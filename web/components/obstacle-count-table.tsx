@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { formatNumber, type Lang } from '../i18n';
 import { localityMessages } from '../messages/localities';
+import { TableHead } from './table-head';
 
 /** A count, linked where the reader may follow it. */
 export interface LinkedCount {
@@ -49,19 +50,7 @@ export function ObstacleCountTable(props: { lang: Lang; id: string; heading: str
       ) : (
         <table>
           <caption class="visually-hidden">{props.heading}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{props.nameHeader}</th>
-              <th scope="col" class="num">
-                {m.obstacles}
-              </th>
-              {columns.map((c) => (
-                <th key={c} scope="col" class="num">
-                  {m[c]}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <TableHead columns={[props.nameHeader, { label: m.obstacles, num: true }, ...columns.map((c) => ({ label: m[c], num: true }))]} />
           <tbody>
             {rows.map((row) => (
               <tr key={row.key}>

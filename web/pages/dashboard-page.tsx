@@ -12,6 +12,7 @@ import { MinistryProgressTable } from './public-page';
 import type { Forecast } from '../../domain/at-risk';
 import type { TrendPoint } from '../../domain/trend';
 import { LocalitiesLinks } from './matrix-page';
+import { TableHead } from '../components/table-head';
 
 export interface DashboardData {
   totals: StatusTotals;
@@ -208,14 +209,7 @@ function LocalityReportsTable(props: { ctx: PageContext; reports: DashboardData[
   return (
     <table>
       <caption>{t.localityReports}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t.code}</th>
-          <th scope="col">{t.locality}</th>
-          <th scope="col">{t.report}</th>
-          <th scope="col">{t.reportedOn}</th>
-        </tr>
-      </thead>
+      <TableHead columns={[t.code, t.locality, t.report, t.reportedOn]} />
       <tbody>
         {reports.map((r) => (
           <tr key={`${r.taskCode}-${r.locality}-${r.at}`}>

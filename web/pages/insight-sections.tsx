@@ -10,6 +10,7 @@ import { formatDate, formatNumber, ministryNames, statusName } from '../i18n';
 import { ErrorSummary, StatusTag, TextField, type FieldError } from '../layout';
 import { insightMessages } from '../messages/insight';
 import type { PageContext } from '../page-context';
+import { TableHead } from '../components/table-head';
 
 export interface AsOfState {
   /** What the person typed (kept on error). */
@@ -174,17 +175,7 @@ export function AtRiskSection(props: { ctx: PageContext; forecasts: Forecast[]; 
           <div class="table-wrap">
             <table id="at-risk-table">
               <caption class="visually-hidden">{m.atRiskTable}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t.code}</th>
-                  <th scope="col">{t.status}</th>
-                  <th scope="col" class="num">
-                    {m.probability}
-                  </th>
-                  <th scope="col">{m.expectedResolution}</th>
-                  <th scope="col">{m.reasons}</th>
-                </tr>
-              </thead>
+              <TableHead columns={[t.code, t.status, { label: m.probability, num: true }, m.expectedResolution, m.reasons]} />
               <tbody>
                 {forecasts.map((f) => (
                   <tr key={f.code} class={`risk-${f.risk}`}>

@@ -3,6 +3,7 @@ import { formatDateTime, ministryNames } from '../i18n';
 import { ErrorSummary, Form, Layout, TextField, type FieldError } from '../layout';
 import { insightMessages } from '../messages/insight';
 import type { PageContext } from '../page-context';
+import { TableHead } from '../components/table-head';
 
 export interface ContactForm {
   ministry: string;
@@ -46,17 +47,7 @@ export function LeadershipContactsPage(props: { ctx: PageContext; contacts: Lead
       <div class="table-wrap">
         <table id="contacts-table">
           <caption>{m.leadershipTable}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.ministry}</th>
-              <th scope="col">{m.contactName}</th>
-              <th scope="col">{m.contactEmail}</th>
-              <th scope="col">{m.updatedBy}</th>
-              <th scope="col">
-                <span class="visually-hidden">{m.editContact}</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={[t.ministry, m.contactName, m.contactEmail, m.updatedBy, { label: m.editContact, readOutOnly: true }]} />
           <tbody>
             {contacts.map((c) => {
               const names = ministryNames(lang, c.ministry);

@@ -8,6 +8,7 @@ import { Layout, StatusTag } from '../layout';
 import { categoryName, localityMessages } from '../messages/localities';
 import type { PageContext } from '../page-context';
 import { listHref } from '../filters';
+import { TableHead } from '../components/table-head';
 
 export interface MatrixPageFilters {
   locality?: string;
@@ -166,15 +167,7 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
               <div class="table-wrap">
                 <table>
                   <caption class="visually-hidden">{m.cellsTitle}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{m.task}</th>
-                      <th scope="col">{m.locality}</th>
-                      <th scope="col">{m.cellState}</th>
-                      <th scope="col">{m.text}</th>
-                      <th scope="col">{m.changed}</th>
-                    </tr>
-                  </thead>
+                  <TableHead columns={[m.task, m.locality, m.cellState, m.text, m.changed]} />
                   <tbody>
                     {data.cells.items.map((c) => (
                       <tr key={`${c.task}-${c.locality}`}>

@@ -3,6 +3,7 @@ import { formatDate, formatNumber, localityNames } from '../i18n';
 import { ErrorSummary, Form, Layout, StatusTag, TextField, type FieldError } from '../layout';
 import { localityMessages } from '../messages/localities';
 import type { PageContext } from '../page-context';
+import { TableHead } from '../components/table-head';
 
 export interface RoundWithLocalities extends RoundRow {
   /** Codes of the localities asked in the round that have not reported in it. */
@@ -38,15 +39,7 @@ export function RoundsPage(props: { ctx: PageContext; rounds: RoundWithLocalitie
         <div class="table-wrap">
           <table>
             <caption class="visually-hidden">{m.roundsTitle}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{m.round}</th>
-                <th scope="col">{m.openedOn}</th>
-                <th scope="col">{m.dueDate}</th>
-                <th scope="col">{m.status}</th>
-                <th scope="col">{m.notReportedYet}</th>
-              </tr>
-            </thead>
+            <TableHead columns={[m.round, m.openedOn, m.dueDate, m.status, m.notReportedYet]} />
             <tbody>
               {rounds.map((r) => (
                 <tr key={r.id} id={`round-${r.id}`}>

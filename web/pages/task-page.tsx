@@ -8,6 +8,7 @@ import { formatDate, formatDateTime, formatNumber, localityNames, milestoneName,
 import { ErrorSummary, Form, Layout, Select, StatusTag, TextArea, TextField, type FieldError } from '../layout';
 import { documentMessages } from '../messages/documents';
 import type { PageContext } from '../page-context';
+import { TableHead } from '../components/table-head';
 import {
   DeadlineForm,
   DeadlineHistory,
@@ -351,13 +352,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
       {data.reports.length > 0 && (
         <table>
           <caption class="visually-hidden">{t.localityReports}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.locality}</th>
-              <th scope="col">{t.report}</th>
-              <th scope="col">{t.reportedOn}</th>
-            </tr>
-          </thead>
+          <TableHead columns={[t.locality, t.report, t.reportedOn]} />
           <tbody>
             {data.reports.map((r) => (
               <tr key={r.locality}>
