@@ -13,6 +13,7 @@ import type { Forecast } from '../../domain/at-risk';
 import type { TrendPoint } from '../../domain/trend';
 import { LocalitiesLinks } from './matrix-page';
 import { TableHead } from '../components/table-head';
+import { BothNames } from '../components/both-names';
 
 export interface DashboardData {
   totals: StatusTotals;
@@ -114,10 +115,7 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
                 return (
                   <tr key={m.ministry} class={m.overdue > 0 ? 'overdue' : undefined}>
                     <th scope="row">
-                      {names.main}
-                      <span class="other-name" lang={lang === 'vi' ? 'en' : 'vi'}>
-                        {names.other}
-                      </span>
+                      <BothNames {...names} lang={lang} />
                     </th>
                     <td class="num">
                       {past ? formatNumber(lang, m.open) : <a href={listHref('/', { ministry: m.ministry })}>{formatNumber(lang, m.open)}</a>}

@@ -4,6 +4,7 @@ import { ErrorSummary, Form, Layout, TextField, type FieldError } from '../layou
 import { insightMessages } from '../messages/insight';
 import type { PageContext } from '../page-context';
 import { TableHead } from '../components/table-head';
+import { BothNames } from '../components/both-names';
 
 export interface ContactForm {
   ministry: string;
@@ -54,10 +55,7 @@ export function LeadershipContactsPage(props: { ctx: PageContext; contacts: Lead
               return (
                 <tr key={c.ministry} id={`contact-${c.ministry}`}>
                   <th scope="row">
-                    {names.main}
-                    <span class="other-name" lang={lang === 'vi' ? 'en' : 'vi'}>
-                      {names.other}
-                    </span>
+                    <BothNames {...names} lang={lang} />
                   </th>
                   <td>
                     {c.name}

@@ -9,6 +9,7 @@ import { categoryName, localityMessages } from '../messages/localities';
 import type { PageContext } from '../page-context';
 import { listHref } from '../filters';
 import { TableHead } from '../components/table-head';
+import { BothNames } from '../components/both-names';
 
 export interface MatrixPageFilters {
   locality?: string;
@@ -64,7 +65,6 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
   const { lang } = ctx;
   const m = localityMessages[lang];
   const f = data.filters;
-  const other = lang === 'vi' ? 'en' : 'vi';
   /** Where a count leads: to its cells, for those who may read them; the public reads the numbers only. */
   const cellsHref = (to: MatrixPageFilters) => (data.mayReadCells ? href(to) : undefined);
   return (
@@ -116,14 +116,7 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
             columns={['tasks']}
             rows={data.aggregates.byMinistry.map((row) => ({
               key: row.ministry,
-              name: (
-                <>
-                  {ministryNames(lang, row.ministry).main}
-                  <span class="other-name" lang={other}>
-                    {ministryNames(lang, row.ministry).other}
-                  </span>
-                </>
-              ),
+              name: <BothNames {...ministryNames(lang, row.ministry)} lang={lang} />,
               obstacles: { count: row.obstacles, href: cellsHref({ ministry: row.ministry, state: 'OBSTACLE' }) },
               tasks: { count: row.tasks, href: listHref('/', { ministry: row.ministry }), title: m.taskList },
             }))}

@@ -6,6 +6,7 @@ import { formatNumber, formatPercent, ministryNames, statusName } from '../i18n'
 import { Layout } from '../layout';
 import type { PageContext } from '../page-context';
 import { Pagination, TaskTable } from '../task-table';
+import { BothNames } from '../components/both-names';
 
 /** Progress by ministry as a table (the chart's text equivalent); every figure links to the filtered list. */
 export function MinistryProgressTable(props: { ctx: PageContext; rows: MinistryProgress[]; base: string; id?: string }) {
@@ -40,10 +41,7 @@ export function MinistryProgressTable(props: { ctx: PageContext; rows: MinistryP
               return (
                 <tr key={r.ministry}>
                   <th scope="row">
-                    {names.main}
-                    <span class="other-name" lang={lang === 'vi' ? 'en' : 'vi'}>
-                      {names.other}
-                    </span>
+                    <BothNames {...names} lang={lang} />
                   </th>
                   <td class="num">
                     <a href={listHref(props.base, { ministry: r.ministry })}>{formatNumber(lang, r.total)}</a>

@@ -9,6 +9,7 @@ import { ErrorSummary, Form, Layout, Select, StatusTag, TextArea, TextField, typ
 import { documentMessages } from '../messages/documents';
 import type { PageContext } from '../page-context';
 import { TableHead } from '../components/table-head';
+import { BothNames } from '../components/both-names';
 import {
   DeadlineForm,
   DeadlineHistory,
@@ -63,19 +64,6 @@ export interface TaskPageData {
   actions: PermittedActions;
   failed: FormState | null;
   done: boolean;
-}
-
-function Names(props: { main: string; other: string; lang: string }) {
-  return (
-    <>
-      {props.main}
-      {props.other && (
-        <span class="other-name" lang={props.lang === 'vi' ? 'en' : 'vi'}>
-          {props.other}
-        </span>
-      )}
-    </>
-  );
 }
 
 /** The values and errors of `form` if it is the one that failed. */
@@ -260,7 +248,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
         </dd>
         <dt>{t.leadMinistry}</dt>
         <dd>
-          <Names {...lead} lang={lang} />
+          <BothNames {...lead} lang={lang} />
         </dd>
         <dt>{t.coordinatingMinistries}</dt>
         <dd>
@@ -268,7 +256,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
             ? '—'
             : task.coordinatingMinistries.map((m) => (
                 <div key={m}>
-                  <Names {...ministryNames(lang, m)} lang={lang} />
+                  <BothNames {...ministryNames(lang, m)} lang={lang} />
                 </div>
               ))}
         </dd>
