@@ -13,7 +13,7 @@ export const LAYERS: string[][] = [
   ['db'],
   ['workflows', 'activities'],
   ['temporal', 'catalog'],
-  ['api', 'worker', 'embedded'],
+  ['api', 'web', 'worker', 'embedded'],
   ['stack'],
   ['scripts'],
 ];
@@ -43,7 +43,7 @@ function sourceFiles(root: string, layers: string[][]): string[] {
     for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
       const rel = path.posix.join(dir, e.name);
       if (e.isDirectory()) walk(rel);
-      else if (/\.ts$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push(rel);
+      else if (/\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push(rel);
     }
   };
   for (const folder of layers.flat()) if (fs.existsSync(path.join(root, folder))) walk(folder);
@@ -52,7 +52,7 @@ function sourceFiles(root: string, layers: string[][]): string[] {
 
 function resolveImport(from: string, spec: string, known: Set<string>): string | null {
   const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
-  for (const candidate of [base, `${base}.ts`, `${base}/index.ts`]) if (known.has(candidate)) return candidate;
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`, `${base}/index.tsx`]) if (known.has(candidate)) return candidate;
   return null;
 }
 

@@ -3,10 +3,9 @@ import { reference } from '../catalog/reference-data';
 import { vietnamDate, vietnamOffsetMs } from '../domain/dates';
 import { formMessages } from './messages/forms';
 import type { MilestoneName, ReportKind, TaskStatus } from '../domain/task';
+import { LANGS, type Lang } from './lang';
 
-/** The pages' languages: Vietnamese first, English as a switch. */
-export const LANGS = ['vi', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
+export { LANGS, type Lang };
 export const LANG_COOKIE = 'lang';
 
 export function isLang(s: unknown): s is Lang {

@@ -1,4 +1,5 @@
-import type { Lang } from '../i18n';
+// The language type comes from its own module: i18n.ts spreads these strings, so importing it here would be a cycle.
+import type { Lang } from '../lang';
 
 /**
  * Strings every form and filter on the pages shares (the error summary, field hints, the usual refusals,
