@@ -42,6 +42,12 @@ export const NOTIFY_LOCALITIES_WHEN_FEASIBLE = 'notify-localities-when-feasible'
  * a remote activity, two trips through the server and a second workflow task per notice).
  */
 export const NOTICES_AS_LOCAL_ACTIVITIES = 'notices-as-local-activities';
+/**
+ * A new task's clock (its reminder cursor, default due date, status since) is the run's start, not
+ * the first workflow task that completes: when the first task's completion is lost and the server
+ * retries it after a reminder fell due, that reminder is still sent (before: silently skipped).
+ */
+export const CLOCK_FROM_RUN_START = 'clock-from-run-start';
 
 /**
  * A running task takes an updated calendar (`calendarChanged`): its reminders re-plan, a due date on
@@ -62,4 +68,5 @@ export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   NOTIFY_LOCALITIES_WHEN_FEASIBLE,
   NOTICES_AS_LOCAL_ACTIVITIES,
   CALENDAR_UPDATES,
+  CLOCK_FROM_RUN_START,
 ];

@@ -72,6 +72,7 @@ import {
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from './search-attributes';
 import {
   CALENDAR_UPDATES,
+  CLOCK_FROM_RUN_START,
   ESCALATION_LADDER,
   FEASIBLE_ON_EFFECTIVE_DATE,
   MILESTONES_IDEMPOTENT_BY_NAME,
@@ -172,15 +173,21 @@ function view(state: TaskState): TaskView {
  * returns; durable timers send reminders before the due date, escalate at it and remind after it.
  */
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
-  let state: TaskState;
-  if (input.state) state = input.state;
-  else if (input.definition) state = initialState(input.definition, input.policy, Date.now());
-  else throw ApplicationFailure.nonRetryable('taskWorkflow needs a definition or a carried state', 'INVALID_INPUT');
-
   // A patch the run's starter named is taken without asking patched() (no marker, no upsert:
   // workflows/task-patches.ts); runs started without the list ask, so their histories replay.
   const patchedAtStart = new Set(input.patchesAtStart ?? []);
   const applies = (patchId: string): boolean => patchedAtStart.has(patchId) || patched(patchId);
+
+  let state: TaskState;
+  if (input.state) state = input.state;
+  else if (input.definition) {
+    // Date.now() here is the start of the first workflow task that completes, not of the run: if
+    // an earlier attempt's completion was lost (the server restarted mid-task), the retry comes
+    // later and a reminder that fell due in between would be skipped. The start event's time
+    // (`startTime`; `runStartTime` is the first activation's) is the same on every attempt.
+    const createdAt = applies(CLOCK_FROM_RUN_START) ? workflowInfo().startTime.getTime() : Date.now();
+    state = initialState(input.definition, input.policy, createdAt);
+  } else throw ApplicationFailure.nonRetryable('taskWorkflow needs a definition or a carried state', 'INVALID_INPUT');
 
   // Bumped whenever the deadline, status or recipients change: the reminder loop then re-plans
   // its timer at once instead of waiting for the old one (the "updatable timer" pattern).

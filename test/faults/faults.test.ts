@@ -182,8 +182,8 @@ describe('Temporal dev server restarted', () => {
       await new Promise((r) => setTimeout(r, 10_000));
       expect(await sentFor(def.code)).toEqual([]);
       temporal = await start();
-      // Under load the reminder may have been dispatched just before the stop; its activity then
-      // waits out its start-to-close timeout (30 s) and retry interval after the restart.
+      // If the stop cut off the first workflow task's completion, the worker evicts the run and the
+      // restarted server times that task out (10 s) and runs it again, after the reminder fell due.
       await eventually(async () => (await sentFor(def.code))[0]?.status === 'SENT', 120_000, 'the reminder after the restart');
       expect(smtp.received.filter((m) => m.subject.includes(`[${def.code}]`))).toHaveLength(1);
       const state = await dev.client.workflow.getHandle(taskWorkflowId(def.code)).query(stateQuery);
@@ -195,6 +195,31 @@ describe('Temporal dev server restarted', () => {
       await smtp.stop();
     }
   }, 220_000);
+});
+
+describe('first workflow task late', () => {
+  it('when a new task first runs after its reminder fell due (its first workflow task lost or late), then the reminder is still sent once', async () => {
+    // What a lost completion of the first workflow task leads to (the server retries it after its
+    // timeout): the run's code first runs later than the run started. No worker polls until then.
+    const smtp = new TestSmtpServer();
+    await smtp.start();
+    const taskQueue = uid('late-');
+    const { dueDate, policy } = reminderSoon(2);
+    const def = definition({ dueDate });
+    await startTaskWorkflow(client, { taskQueue, definition: def, policy, createdBy: { kind: 'home-affairs' } });
+    await new Promise((r) => setTimeout(r, 4000));
+    const dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue });
+    try {
+      await eventually(async () => (await sentFor(def.code))[0]?.status === 'SENT', 30_000, 'the reminder that fell due before the first workflow task');
+      await eventually(() => db.prisma.auditEvent.findFirst({ where: { taskCode: def.code, kind: 'REMINDER_SENT' } }));
+      expect(smtp.received.filter((m) => m.subject.includes(`[${def.code}]`))).toHaveLength(1);
+      expect(await sentFor(def.code)).toHaveLength(1);
+      expect(await db.prisma.auditEvent.count({ where: { taskCode: def.code, kind: 'REMINDER_SENT' } })).toBe(1);
+    } finally {
+      await dev.stop();
+      await smtp.stop();
+    }
+  }, 60_000);
 });
 
 describe('PostgreSQL stopped', () => {
