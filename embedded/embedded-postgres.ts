@@ -171,6 +171,11 @@ export function readOrCreateSecret(dataDir: string, name: string): string {
   return password;
 }
 
+/** Stops the postmaster a killed parent left running on `<dataDir>/postgres`, if any. */
+export async function stopStalePostgres(dataDir: string): Promise<void> {
+  await stopStalePostmaster(path.resolve(dataDir, 'postgres'));
+}
+
 /**
  * A postmaster left behind by a killed parent keeps the data folder locked; stop it the way
  * `pg_ctl stop -m fast` would (SIGINT), so the next start is clean.

@@ -25,6 +25,8 @@ export async function startTemporalDevServer(opts: {
   dbFile?: string;
   namespace: string;
   logFile?: string;
+  /** Where to keep the server's pid (default: beside `dbFile`), so a later start can stop one a killed parent left. */
+  pidFile?: string;
 }): Promise<RunningTemporal> {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn'];
   args.push('--namespace', opts.namespace);
@@ -41,8 +43,8 @@ export async function startTemporalDevServer(opts: {
     args.push('--search-attribute', `${name}=${type}`);
   }
 
-  const pidFile = opts.dbFile ? `${opts.dbFile}.pid` : undefined;
-  if (pidFile) await stopStaleServer(pidFile);
+  const pidFile = opts.pidFile ?? (opts.dbFile ? `${opts.dbFile}.pid` : undefined);
+  if (pidFile) await stopStaleTemporal(pidFile);
   const logStart = opts.logFile && fs.existsSync(opts.logFile) ? fs.statSync(opts.logFile).size : 0;
   const out = opts.logFile ? fs.openSync(opts.logFile, 'a') : 'ignore';
   const child = spawn(opts.cli, args, { stdio: ['ignore', out, out] });
@@ -84,7 +86,7 @@ function whatTheServerSaid(opts: { port: number; uiPort?: number; logFile?: stri
  * A dev server left running by a parent that was killed outright holds the port and the SQLite
  * file; stop it before starting again on the same file.
  */
-async function stopStaleServer(pidFile: string): Promise<void> {
+export async function stopStaleTemporal(pidFile: string): Promise<void> {
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
   fs.rmSync(pidFile, { force: true });

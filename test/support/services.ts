@@ -7,6 +7,7 @@ import { startEmbeddedPostgres } from '../../embedded/embedded-postgres';
 import { freePort } from '../../embedded/ports';
 import { resolveTemporalCli, resolveTemporalTestServer } from '../../embedded/temporal-binaries';
 import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
+import { OWNER_PID_FILE, RUN_DIR_PREFIX, TEMPORAL_PID_FILE, stopAbortedRuns } from './aborted-runs';
 
 
 /**
@@ -41,8 +42,12 @@ if (require.main === module) {
  * through environment variables.
  */
 export async function startTestServices(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tracker-test-'));
+  const aborted = await stopAbortedRuns();
+  if (aborted.length > 0) console.error(`stopped the servers of ${aborted.length} aborted test run(s): ${aborted.join(', ')}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), RUN_DIR_PREFIX));
   if (os.userInfo().uid === 0) fs.chmodSync(dir, 0o755);
+  // Lets the next run stop these servers if this process is killed before its teardown.
+  fs.writeFileSync(path.join(dir, OWNER_PID_FILE), String(process.pid));
   const t0 = Date.now();
   const [pgPort, temporalPort] = [await freePort(), await freePort()];
   const cli = resolveTemporalCli();
@@ -51,7 +56,7 @@ export async function startTestServices(): Promise<{ env: Record<string, string>
   const root = path.resolve(__dirname, '..', '..');
   const results = await Promise.allSettled([
     startEmbeddedPostgres({ dataDir: dir, port: pgPort }),
-    startTemporalDevServer({ cli, port: temporalPort, headless: true, namespace: 'default', logFile: path.join(dir, 'temporal.log') }),
+    startTemporalDevServer({ cli, port: temporalPort, headless: true, namespace: 'default', logFile: path.join(dir, 'temporal.log'), pidFile: path.join(dir, TEMPORAL_PID_FILE) }),
     promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'bundle-workflows.ts'), bundlePath], { cwd: root }),
   ]);
   const [pgResult, temporalResult, bundleResult] = results;
