@@ -43,9 +43,9 @@ export const NOTIFY_LOCALITIES_WHEN_FEASIBLE = 'notify-localities-when-feasible'
  */
 export const NOTICES_AS_LOCAL_ACTIVITIES = 'notices-as-local-activities';
 /**
- * A new task's clock (its reminder cursor, default due date, status since) is the run's start, not
- * the first workflow task that completes: when the first task's completion is lost and the server
- * retries it after a reminder fell due, that reminder is still sent (before: silently skipped).
+ * A new task's reminders count from the run's start event, not from the first workflow task that
+ * completes: when the first task's completion is lost and the server retries it after a reminder
+ * fell due, that reminder is still sent (before: silently skipped).
  */
 export const CLOCK_FROM_RUN_START = 'clock-from-run-start';
 

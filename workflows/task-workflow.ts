@@ -181,12 +181,13 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   let state: TaskState;
   if (input.state) state = input.state;
   else if (input.definition) {
-    // Date.now() here is the start of the first workflow task that completes, not of the run: if
-    // an earlier attempt's completion was lost (the server restarted mid-task), the retry comes
-    // later and a reminder that fell due in between would be skipped. The start event's time
-    // (`startTime`; `runStartTime` is the first activation's) is the same on every attempt.
-    const createdAt = applies(CLOCK_FROM_RUN_START) ? workflowInfo().startTime.getTime() : Date.now();
-    state = initialState(input.definition, input.policy, createdAt);
+    state = initialState(input.definition, input.policy, Date.now());
+    // Date.now() is the start of the first workflow task that completes, not of the run: if an
+    // earlier attempt's completion was lost (the server restarted mid-task), the retry comes later
+    // and a reminder that fell due in between would be skipped. Reminders count from the start
+    // event (`startTime`; `runStartTime` is the first activation's), the same on every attempt.
+    // The rest (status since, default due date) keeps the CREATED event's time, as the audit log has it.
+    if (applies(CLOCK_FROM_RUN_START)) state = { ...state, reminderCursor: workflowInfo().startTime.getTime() };
   } else throw ApplicationFailure.nonRetryable('taskWorkflow needs a definition or a carried state', 'INVALID_INPUT');
 
   // Bumped whenever the deadline, status or recipients change: the reminder loop then re-plans
