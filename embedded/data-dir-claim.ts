@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isAlive } from './processes';
+import { isAlive, readPid } from './processes';
 
 /** Another running `npm start` (or stack) keeps its PostgreSQL and Temporal state in this data folder. */
 export class DataDirInUseError extends Error {}
@@ -24,15 +24,6 @@ export function claimDataDir(dataDir: string): () => void {
   return () => {
     if (readPid(file) === process.pid) fs.rmSync(file, { force: true });
   };
-}
-
-function readPid(file: string): number | null {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Alive and a Node.js process (a reused pid of some other program does not hold the folder). */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDatabase } from '../db/admin';
-import { isAlive, stopProcess } from './processes';
+import { isAlive, readPid, stopProcess } from './processes';
 
 export interface RunningPostgres {
   url: string;
@@ -153,12 +153,7 @@ async function loadWithoutExitHooks() {
 }
 
 function readPostmasterPid(databaseDir: string): number | null {
-  try {
-    const pid = Number(fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
+  return readPid(path.join(databaseDir, 'postmaster.pid'));
 }
 
 /** A random secret kept in `<dataDir>/<name>` (created on first use, readable by the owner only). */

@@ -1,3 +1,15 @@
+import fs from 'node:fs';
+
+/** The pid a pid file holds (its first line), or null when the file is missing or holds none. */
+export function readPid(file: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8').trim().split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Whether a process with this pid exists (and may be signalled by us). */
 export function isAlive(pid: number): boolean {
   try {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stopStalePostgres } from '../../embedded/embedded-postgres';
-import { isAlive } from '../../embedded/processes';
+import { isAlive, readPid } from '../../embedded/processes';
 import { stopStaleTemporal } from '../../embedded/temporal-dev-server';
 
 /** Each test run's folder under the system temp folder (test/support/services.ts makes it). */
@@ -37,13 +37,4 @@ export async function stopAbortedRuns(tmpRoot = os.tmpdir()): Promise<string[]> 
     stopped.push(dir);
   }
   return stopped;
-}
-
-function readPid(file: string): number | null {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
 }
