@@ -5,32 +5,24 @@
  * workflow (an audit event). Safe to re-run after an interruption.
  */
 import fs from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
-import { config } from '../config/env';
 import { importTasks, validateCatalog, validateCatalogXlsx } from '../catalog/importer';
 import { loadReferenceData } from '../catalog/reference-data';
-import { connectDb } from '../db/client';
 import { allMinistryCodes } from '../db/reference-data';
-import { applyMigrations } from '../db/migrations';
-import { runtimeTarget } from '../embedded/runtime-target';
 import { policyFromConfig } from '../temporal/task-client';
+import { runOperatorCommand } from './operator-session';
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const file = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
-  const update = args.includes('--update');
-  const ci = args.indexOf('--concurrency');
-  const concurrency = ci >= 0 ? Number(args[ci + 1]) : 16;
-  if (!file || !Number.isInteger(concurrency) || concurrency < 1) {
-    console.error('usage: npm run import -- <file.csv|file.xlsx> [--update] [--concurrency N]');
-    process.exit(2);
-  }
-  const cfg = config();
-  const target = runtimeTarget(cfg, { temporal: true });
-  await applyMigrations(target.databaseUrl);
-  const db = connectDb(target.databaseUrl);
-  const connection = await Connection.connect({ address: target.temporalAddress });
-  try {
+const args = process.argv.slice(2);
+const file = args.find((a) => !a.startsWith('--') && !/^\d+$/.test(a));
+const update = args.includes('--update');
+const ci = args.indexOf('--concurrency');
+const concurrency = ci >= 0 ? Number(args[ci + 1]) : 16;
+if (!file || !Number.isInteger(concurrency) || concurrency < 1) {
+  console.error('usage: npm run import -- <file.csv|file.xlsx> [--update] [--concurrency N]');
+  process.exit(2);
+}
+
+runOperatorCommand(
+  async ({ cfg, db, client }) => {
     await loadReferenceData(db);
     const ministries = await allMinistryCodes(db);
     const { tasks, errors } = /\.xlsx$/i.test(file) ? await validateCatalogXlsx(fs.readFileSync(file), ministries) : validateCatalog(fs.readFileSync(file, 'utf8'), ministries);
@@ -40,10 +32,9 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
     const r = await importTasks({
       db,
-      temporal,
+      temporal: client,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       policy: policyFromConfig(cfg),
       tasks,
@@ -56,13 +47,6 @@ async function main(): Promise<void> {
     });
     process.stderr.write('\n');
     console.log(`${file}: ${tasks.length} rows; ${r.started} started, ${r.existing} already present, ${r.updated} updated, in ${r.seconds.toFixed(1)} s`);
-  } finally {
-    await connection.close();
-    await db.close();
-  }
-}
-
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+  },
+  { migrate: true },
+);
