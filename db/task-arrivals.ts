@@ -17,6 +17,7 @@ export class TaskArrivals {
   private lastProgressMs = Date.now();
   private failure: Error | null = null;
   private stallTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   private readonly listener: TasksChangedListener;
 
@@ -56,12 +57,13 @@ export class TaskArrivals {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.stallTimer) clearInterval(this.stallTimer);
     await this.listener.stop();
   }
 
   private check(): void {
-    if (this.missing.size === 0) return;
+    if (this.closed || this.missing.size === 0) return;
     if (this.checking) {
       this.recheck = true;
       return;
@@ -75,8 +77,9 @@ export class TaskArrivals {
         this.settleWaiters();
       })
       .catch(() => {
-        // PostgreSQL away for a moment: the listener reconnects and asks again.
-        this.recheck = true;
+        // PostgreSQL away for a moment: ask again in a second (not at once, which would spin while
+        // it is down); the listener's reconnection asks too.
+        setTimeout(() => this.check(), 1_000).unref();
       })
       .finally(() => {
         this.checking = false;
