@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { DAY_MS, deadlineInstant, vietnamDate } from '../../domain/dates';
+import { DAY_MS, addDays, deadlineInstant, isoWeekday, vietnamDate } from '../../domain/dates';
 import { WEEKENDS_ONLY, ladderSchedule, type LadderStep } from '../../domain/escalation-ladder';
 import { verifyChain } from '../../db/audit-chain';
 import { leadershipContactOf, setLeadershipContact } from '../../db/leadership-contacts';
@@ -26,9 +26,11 @@ beforeAll(() => {
   ({ testEnv, db, smtp } = ts);
 });
 
-async function startTask(days: number) {
+/** A task due `days` from the test clock's now, or on the first Saturday from then when `onSaturday`. */
+async function startTask(days: number, { onSaturday = false } = {}) {
   const now = await testEnv.currentTimeMs();
-  const dueDate = vietnamDate(now + days * DAY_MS);
+  let dueDate = vietnamDate(now + days * DAY_MS);
+  while (onSaturday && isoWeekday(dueDate) !== 6) dueDate = addDays(dueDate, 1);
   const def = definition({ dueDate });
   const handle = await testEnv.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
     taskQueue,
@@ -75,9 +77,16 @@ describe('escalation ladder under time skipping', () => {
     expect((await verifyChain(db, def.code)).valid).toBe(true);
   });
 
+  // Due on a Saturday, so the first step waits for Monday: a test whose due date followed the real
+  // date once waited at the end of a Saturday for a step that comes on Monday, and failed on that day only.
   it('when the task leaves its status after the first step, then the ladder stops', async () => {
-    const { def, handle, dueDate, due } = await startTask(10);
+    const { def, handle, dueDate, due } = await startTask(10, { onSaturday: true });
+    const plan = ladderSchedule(dueDate, LADDER, WEEKENDS_ONLY);
+    expect(isoWeekday(plan[0]!.date)).toBe(1);
     await sleepUntil(due + HOUR);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await steps(def.code)).toEqual([]);
+    await sleepUntil(plan[0]!.at + HOUR);
     await eventually(async () => (await steps(def.code)).length === 1, 20_000, 'the first step');
     await handle.executeUpdate(transitionUpdate, {
       args: [{ actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: { number: `7/${dueDate.slice(0, 4)}/TT-BGDDT`, issuedOn: dueDate } }],
