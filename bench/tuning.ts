@@ -23,7 +23,7 @@ import type { TaskDefinition } from '../domain/task';
 import { connectDb } from '../db/client';
 import { startFreshStack } from './fresh-stack';
 import { policyFromConfig } from '../temporal/task-client';
-import { createTaskWorker, WORKFLOWS_PATH } from '../worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS, createTaskWorker } from '../worker/create-worker';
 import { workerTuning, type WorkerTuning } from '../worker/tuning';
 import { localityReportUpdate, taskWorkflowId } from '../workflows/messages';
 import { settle } from './machine';
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   const { cfg, stack, dataDir } = fresh;
   const bundle = path.join(dataDir, 'workflow-bundle.js');
   const quiet = { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} };
-  fs.writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet as never })).code);
+  fs.writeFileSync(bundle, (await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quiet as never })).code);
   const results = new Map<string, Figures[]>(CANDIDATES.map(([name]) => [name, []]));
   try {
     for (let round = 1; round <= ROUNDS; round++) {

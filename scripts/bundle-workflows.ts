@@ -5,12 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../worker/create-worker';
 
 async function main(): Promise<void> {
   const out = path.resolve(process.argv[2] ?? path.join('dist', 'workflow-bundle.js'));
   const quiet = { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} };
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet as never });
+  const { code } = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quiet as never });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, code);
   console.log(`workflow bundle: ${out} (${(code.length / 1024).toFixed(0)} KiB)`);

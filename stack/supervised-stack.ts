@@ -13,7 +13,7 @@ import { readOrCreateSecret } from '../embedded/embedded-postgres';
 import { runtimeFile } from '../embedded/runtime-target';
 import { SupervisedChild } from '../embedded/supervised-child';
 import { policyFromConfig } from '../temporal/task-client';
-import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../worker/create-worker';
 import { startServices, stopper } from './stack';
 
 export interface SupervisedStack {
@@ -43,7 +43,7 @@ export async function startSupervisedStack(cfg: Config, opts: { log?: (line: str
     // restarted worker is polling again within a second or two.
     const bundle = path.join(cfg.dataDir, 'workflow-bundle.js');
     const quiet = { info() {}, warn: log, error: log, debug() {}, trace() {}, log() {} };
-    fs.writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet as never })).code);
+    fs.writeFileSync(bundle, (await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quiet as never })).code);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: cfg.dataDir,

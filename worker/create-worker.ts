@@ -6,6 +6,30 @@ import type { WorkerTuning } from './tuning';
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
 
 /**
+ * Modules the workflow sandbox evaluates once and shares between workflows (the SDK's reusable V8
+ * context otherwise evaluates every module of the bundle again for each new workflow). Only modules
+ * without per-workflow state belong here: pure functions, constants, and caches of pure functions
+ * (domain/dates.ts, domain/working-days.ts). Their exports are frozen.
+ */
+export const SHARED_WORKFLOW_MODULES = [
+  'codes',
+  'dates',
+  'working-days',
+  'deadline-policy',
+  'escalation-ladder',
+  'legal-documents',
+  'round-days',
+  'reporting-round',
+  'storable-text',
+  'task',
+  'task-commands',
+  'transition-rules',
+].map((m) => path.resolve(__dirname, '..', 'domain', `${m}.ts`));
+
+/** How the workflow code is bundled, wherever it is (the worker at start, the prebuilt bundle). */
+export const WORKFLOW_BUNDLE_OPTIONS = { workflowsPath: WORKFLOWS_PATH, preloadModules: SHARED_WORKFLOW_MODULES };
+
+/**
  * A worker hosting the task workflow and its activities. With `workflowBundle` (a prebuilt
  * bundle, as in production and tests) it skips bundling the workflow code at start.
  */
@@ -22,7 +46,7 @@ export async function createTaskWorker(opts: {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
     activities: createActivities(opts.deps),
     ...opts.tuning,
   });
