@@ -47,6 +47,8 @@ const CANDIDATES: [string, Knobs][] = [
   ['activity slots 100, pollers 10; local 100', { atSlots: 100, atPollers: 10, laSlots: 100 }],
   ['cache 100 (below the task count)', { cache: 100 }],
   ['reuseV8Context false', { reuseV8Context: false }],
+  ['workflow task slots 10, local activity slots 20 (the choice before eager imports)', { wftSlots: 10, laSlots: 20 }],
+  ['workflow task slots 80, local activity slots 80', { wftSlots: 80, laSlots: 80 }],
 ];
 
 function tuningFor(cfg: Config, k: Knobs): Partial<WorkerTuning> {
@@ -105,7 +107,8 @@ async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataD
       dueDate,
       focalPoint: { name: 'Focal point', email: `focal${i}@ministries.example` },
     }));
-    const imported = await importTasks({ db, temporal: client, taskQueue, policy, tasks, concurrency: 16 });
+    // Eager, as the embedded stack and `npm run import` beside a worker start them: the client shares the worker's connection.
+    const imported = await importTasks({ db, temporal: client, taskQueue, policy, tasks, concurrency: 16, eagerStart: true });
 
     const updateMs: number[] = [];
     const t1 = Date.now();

@@ -61,9 +61,9 @@ export const envSchema = z.object({
 
   /** Worker tuning (worker/tuning.ts; BENCHMARKS.md has the figures behind each default). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(2_000),
-  WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1_000).default(10),
+  WORKER_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1_000).default(40),
   WORKER_ACTIVITY_TASK_SLOTS: z.coerce.number().int().min(1).max(1_000).default(20),
-  WORKER_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1_000).default(20),
+  WORKER_LOCAL_ACTIVITY_SLOTS: z.coerce.number().int().min(1).max(1_000).default(40),
   WORKER_WORKFLOW_POLLERS: z.coerce.number().int().min(2).max(100).default(4),
   WORKER_ACTIVITY_POLLERS: z.coerce.number().int().min(1).max(100).default(2),
   WORKER_REUSE_V8_CONTEXT: z
