@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { setApplicability } from '../../db/tasks';
 import { issueToken } from '../../db/tokens';
+import { addDays, vietnamDate } from '../../domain/dates';
 import { makeApp, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
 
 // The as-of figures are rebuilt from the audit log. These tests record what the live read model
@@ -22,12 +23,15 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Due dates far enough ahead never to fall due while the file runs, whatever the date it runs on. */
+const inDays = (days: number) => addDays(vietnamDate(Date.now()), days);
+
 async function createTask(overrides: Record<string, unknown> = {}) {
   const code = uid('INS-');
   const res = await request(app)
     .post('/api/tasks')
     .set(as('home-affairs'))
-    .send({ code, title: `Insight task ${code}`, sector: 'Education', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' }, dueDate: '2027-06-30', ...overrides });
+    .send({ code, title: `Insight task ${code}`, sector: 'Education', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' }, dueDate: inDays(400), ...overrides });
   expect(res.status).toBe(201);
   return code;
 }
@@ -74,7 +78,7 @@ async function asOfFigures(at: string, codes: string[]) {
 describe('as of an instant', () => {
   it('when figures recorded live at three instants of a task life are asked again with asOf, then the audit log gives back exactly the same summary, bottlenecks, lists and tasks', async () => {
     const a = await createTask({ dueDate: '2024-01-31' });
-    const b = await createTask({ status: 'AUTHORITY_ADJUSTMENT', dueDate: '2027-03-31' });
+    const b = await createTask({ status: 'AUTHORITY_ADJUSTMENT', dueDate: inDays(300) });
     const codes = [a, b];
     // a applies only to Ho Chi Minh City: the lists filtered by locality leave it out, then and now.
     await setApplicability(stack.db, [{ code: a, appliesTo: ['HCM'] }]);
@@ -86,7 +90,7 @@ describe('as of an instant', () => {
     const ha = as('home-affairs');
     expect((await request(app).post(`/api/tasks/${a}/milestones`).set(as('ministry:BGDDT')).send({ name: 'DRAFTING', note: 'draft circulated' })).status).toBe(200);
     expect((await request(app).post(`/api/tasks/${b}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'OBSTACLE', description: 'no staff' })).status).toBe(200);
-    expect((await request(app).put(`/api/tasks/${b}/deadline`).set(ha).send({ dueDate: '2027-09-30', reason: 'law-making calendar' })).status).toBe(200);
+    expect((await request(app).put(`/api/tasks/${b}/deadline`).set(ha).send({ dueDate: inDays(480), reason: 'law-making calendar' })).status).toBe(200);
     const second = await liveFigures(codes);
 
     expect(

@@ -161,6 +161,18 @@ export function reminderSoon(secondsAhead: number, nowMs = Date.now()): { dueDat
   return { dueDate, policy: { ...TEST_POLICY, reminderOffsetsDays: [offsetDays] } };
 }
 
+/**
+ * Viet Nam's date, once at least `spanMs` of it remain: when its midnight (17:00 UTC) is nearer,
+ * waits until it has passed. A test that takes "today" here and lets the server take its own within
+ * `spanMs` sees the same day, whatever the hour CI runs it.
+ */
+export async function vietnamTodayFor(spanMs: number): Promise<string> {
+  const now = Date.now();
+  const left = deadlineInstant(vietnamDate(now)) - now;
+  if (left < spanMs) await new Promise((r) => setTimeout(r, left + 1_000));
+  return vietnamDate(Date.now());
+}
+
 export interface WorkflowStack {
   db: TestDatabase;
   smtp: LoopbackSmtpServer;

@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
   const events: RecordedEvent[] = [
     created(resolved, 'REQUIRES_GUIDANCE', vietnamDate(now - 30 * DAY_MS)),
-    { taskCode: resolved, seq: 2, at: at(10), actor: 'ministry:BGDDT', kind: 'TRANSITION', details: { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', document: { number: '12/2026/TT-BGDDT', issuedOn: vietnamDate(now - 10 * DAY_MS) } } },
+    { taskCode: resolved, seq: 2, at: at(10), actor: 'ministry:BGDDT', kind: 'TRANSITION', details: { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', document: { number: `12/${vietnamDate(now - 10 * DAY_MS).slice(0, 4)}/TT-BGDDT`, issuedOn: vietnamDate(now - 10 * DAY_MS) } } },
     created(open, 'AUTHORITY_ADJUSTMENT', vietnamDate(now + 20 * DAY_MS)),
     { taskCode: open, seq: 2, at: at(40), actor: 'locality:HCM', kind: 'LOCALITY_REPORT', details: { locality: 'HCM', kind: 'OBSTACLE', description: 'Thiếu hướng dẫn.' } },
   ];

@@ -1,9 +1,8 @@
-import { vietnamDate } from '../../domain/dates';
 import { monthlyRoundId } from '../../domain/reporting-round';
 import { getRound } from '../../db/reporting-rounds';
 import { ensureMonthlyRoundSchedule } from '../../temporal/round-client';
 import { closeRoundUpdate } from '../../workflows/round-messages';
-import { eventually, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
+import { eventually, startWorkflowStack, uid, vietnamTodayFor, type WorkflowStack } from '../support/harness';
 
 let stack: WorkflowStack;
 
@@ -29,9 +28,11 @@ describe('the monthly round schedule', () => {
       expect(d.spec.calendars?.[0]).toMatchObject({ dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 8, end: 8, step: 1 }] });
       expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'roundWorkflow', taskQueue });
 
-      // Fire it now instead of waiting for the 1st: the round it starts is this month's.
+      // Fire it now instead of waiting for the 1st: the round it starts is this month's (taken with a
+      // minute to spare, so the workflow's today and ours are one day even on a month's last evening).
+      const today = await vietnamTodayFor(60_000);
       await schedule.trigger();
-      const id = monthlyRoundId(vietnamDate(Date.now()));
+      const id = monthlyRoundId(today);
       const round = await eventually(() => getRound(db, id), 20_000, 'the monthly round');
       expect(round).toMatchObject({ kind: 'MONTHLY', status: 'OPEN', total: 34, reported: 0 });
       const started = await eventually(async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId, 20_000, 'the started workflow');
