@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { issueToken } from '../../db/tokens';
-import { makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { FAR_DUE_DATE, makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 let stack: WorkflowStack;
 let db: TestDatabase;
@@ -20,7 +20,7 @@ async function createTask(overrides: Record<string, unknown> = {}) {
   const res = await request(app)
     .post('/api/tasks')
     .set(as('home-affairs'))
-    .send({ code, title: `Task ${code}`, sector: 'Education', level: 'commune', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', coordinatingMinistries: ['BNV'], dueDate: '2027-06-30', ...overrides });
+    .send({ code, title: `Task ${code}`, sector: 'Education', level: 'commune', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', coordinatingMinistries: ['BNV'], dueDate: FAR_DUE_DATE, ...overrides });
   expect(res.status).toBe(201);
   return code;
 }

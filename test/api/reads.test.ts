@@ -7,6 +7,7 @@ import { readXlsxRecords } from '../../catalog/xlsx';
 import { getTask } from '../../db/tasks';
 import { DAY_MS, daysOverdue, deadlineInstant } from '../../domain/dates';
 import { useApiFixture } from '../support/api-fixture';
+import { FAR_DUE_DATE } from '../support/harness';
 
 /** Reads: filters, daysOverdue, pages, CSV and .xlsx, personal data, dashboards, reference data, the OpenAPI document. */
 const f = useApiFixture('api-reads-');
@@ -92,10 +93,10 @@ describe('reads', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="tasks.csv"');
     const line = res.text.split('\r\n').find((l) => l.startsWith(`${code},`));
-    expect(line).toBe(`${code},"Fees; permits, and licences","'=HYPERLINK(""http://x"")",REQUIRES_GUIDANCE,BTC,"BNV;BGDDT",Nguyen Van An,an@bgddt.test,2027-06-30,0,0,0`);
+    expect(line).toBe(`${code},"Fees; permits, and licences","'=HYPERLINK(""http://x"")",REQUIRES_GUIDANCE,BTC,"BNV;BGDDT",Nguyen Van An,an@bgddt.test,${FAR_DUE_DATE},0,0,0`);
     const rows = parse(res.text) as string[][];
     expect(rows[0]).toEqual([...TASK_COLUMNS]);
-    expect(rows.find((r) => r[0] === code)).toEqual([code, 'Fees; permits, and licences', `'=HYPERLINK("http://x")`, 'REQUIRES_GUIDANCE', 'BTC', 'BNV;BGDDT', 'Nguyen Van An', 'an@bgddt.test', '2027-06-30', '0', '0', '0']);
+    expect(rows.find((r) => r[0] === code)).toEqual([code, 'Fees; permits, and licences', `'=HYPERLINK("http://x")`, 'REQUIRES_GUIDANCE', 'BTC', 'BNV;BGDDT', 'Nguyen Van An', 'an@bgddt.test', FAR_DUE_DATE, '0', '0', '0']);
   });
 
   it('when a spreadsheet is asked for, then every matching task comes as one .xlsx worksheet with the CSV columns, and the importer reads it back as the CSV', async () => {
@@ -110,7 +111,7 @@ describe('reads', () => {
       expect(res.headers['content-disposition']).toBe('attachment; filename="tasks.xlsx"');
       const rows = (await readXlsxRecords(res.body as Buffer)).map((r) => r.fields);
       expect(rows[0]).toEqual([...TASK_COLUMNS]);
-      expect(rows.find((r) => r[0] === code)).toEqual([code, 'Spreadsheet; export, of "tasks"', '=1+1', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'Nguyen Van An', 'an@bgddt.test', '2027-06-30', '0', '0', '0']);
+      expect(rows.find((r) => r[0] === code)).toEqual([code, 'Spreadsheet; export, of "tasks"', '=1+1', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'Nguyen Van An', 'an@bgddt.test', FAR_DUE_DATE, '0', '0', '0']);
       // Cell for cell the CSV's rows, but text is text: no formula guard is needed in a spreadsheet.
       expect(rows).toEqual(csv.map((r) => r.map((field) => field.replace(/^'(?=[=+\-@\t\r])/, ''))));
       expect(rows.map((r) => r[0])).toContain(codes[0]);

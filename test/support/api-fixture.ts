@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { issueToken } from '../../db/tokens';
-import { makeApp, startWorkflowStack, uid, type AppOverrides, type TestDatabase, type WorkflowStack } from './harness';
+import { FAR_DUE_DATE, makeApp, startWorkflowStack, uid, type AppOverrides, type TestDatabase, type WorkflowStack } from './harness';
 
 export const PRINCIPALS = ['home-affairs', 'ministry:BGDDT', 'ministry:BNV', 'ministry:BTC', 'locality:HNI', 'locality:HCM', 'public'] as const;
 export type TestPrincipal = (typeof PRINCIPALS)[number];
@@ -47,7 +47,7 @@ export function useApiFixture(queuePrefix: string): ApiFixture {
     const res = await request(f.app)
       .post('/api/tasks')
       .set(f.as('home-affairs'))
-      .send({ code, title: `Recruitment at commune public service units ${code}`, sector: 'Education', level: 'commune', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', coordinatingMinistries: ['BNV'], focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' }, dueDate: '2027-06-30', ...overrides });
+      .send({ code, title: `Recruitment at commune public service units ${code}`, sector: 'Education', level: 'commune', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', coordinatingMinistries: ['BNV'], focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' }, dueDate: FAR_DUE_DATE, ...overrides });
     expect(res.status).toBe(201);
     return code;
   };

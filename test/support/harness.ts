@@ -70,6 +70,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * A due date that stays ahead for as long as these tests live: the fixed "2027-06-30" used before would
+ * fall due on 1 July 2027 and turn every task built on it overdue. A Wednesday (as 2027-06-30 is), and
+ * beyond the calendar's years (this year to four ahead), so no day off moves it.
+ */
+export const FAR_DUE_DATE = '2094-06-30';
+
 export const TEST_POLICY: DeadlinePolicy = {
   reminderOffsetsDays: [14, 7, 1],
   overdueIntervalDays: 7,

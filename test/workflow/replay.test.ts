@@ -19,7 +19,7 @@ import {
   transitionUpdate,
 } from '../../workflows/messages';
 import { addDays, vietnamDate } from '../../domain/dates';
-import { TEST_POLICY, definition, env, eventually, quietTemporalLogs, startWorkflowStack, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { FAR_DUE_DATE, TEST_POLICY, definition, env, eventually, quietTemporalLogs, startWorkflowStack, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // Recorded histories must keep replaying against the current workflow code: a change that breaks
 // determinism needs patched() (see README). Set RECORD_HISTORIES=<name> to add today's full life as
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 async function fullLife() {
-  const def = definition({ dueDate: '2027-06-30' });
+  const def = definition({ dueDate: FAR_DUE_DATE });
   // The default notices of new workflows: the escalation ladder, no per-task reminders.
   const policy = { ...TEST_POLICY, perTaskReminders: undefined, escalationLadder: DEFAULT_LADDER };
   await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy, createdBy: { kind: 'home-affairs' } });
@@ -52,7 +52,7 @@ async function fullLife() {
   await h.executeUpdate(milestoneUpdate, { args: [{ actor: lead, name: 'DRAFTING' }] });
   await h.executeUpdate(localityReportUpdate, { args: [{ actor: { kind: 'locality', code: 'HNI' }, locality: 'HNI', kind: 'OBSTACLE', description: 'no form' }] });
   await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'AUTHORITY_ADJUSTMENT', reason: 'needs a decree change' }] });
-  await h.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: '2027-12-31', reason: 'law-making calendar' }] });
+  await h.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: '2094-12-31', reason: 'law-making calendar' }] });
   await h.executeUpdate(assignmentUpdate, { args: [{ actor: { kind: 'home-affairs' }, coordinatingMinistries: ['BNV', 'BTP'] }] });
   await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'REQUIRES_GUIDANCE', document: { number: '12/2026/ND-CP', issuedOn: '2026-01-10' } }] });
   await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'FEASIBLE', document: { number: '3/2026/TT-BGDDT', issuedOn: '2026-02-01' } }] });

@@ -13,6 +13,7 @@ import {
   transitionUpdate,
 } from '../../workflows/messages';
 import {
+  FAR_DUE_DATE,
   TEST_POLICY,
   TestSmtpServer,
   definition,
@@ -123,14 +124,14 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
   });
 
   it('when milestones, assignment, deadline and a locality report are recorded, then each is one event in order and the read model follows', async () => {
-    const { def, handle } = await newTask({ dueDate: '2027-06-30' });
+    const { def, handle } = await newTask({ dueDate: FAR_DUE_DATE });
     await handle.executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'ministry', code: 'BNV' }, name: 'DRAFTING' }] });
     await handle.executeUpdate(assignmentUpdate, { args: [{ actor: { kind: 'ministry', code: 'BGDDT' }, focalPoint: { name: 'Tran Thi Binh', email: 'binh@bgddt.test' } }] });
-    await handle.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: '2027-09-30', reason: 'Consultation takes longer' }] });
+    await handle.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: '2094-09-30', reason: 'Consultation takes longer' }] });
     const view = await handle.executeUpdate(localityReportUpdate, {
       args: [{ actor: { kind: 'locality', code: 'HNI' }, locality: 'HNI', kind: 'OBSTACLE', description: 'No implementing form yet' }],
     });
-    expect(view).toMatchObject({ seq: 5, dueDate: '2027-09-30', deadlineExtensions: 1, reportCounts: { workable: 0, obstacle: 1 } });
+    expect(view).toMatchObject({ seq: 5, dueDate: '2094-09-30', deadlineExtensions: 1, reportCounts: { workable: 0, obstacle: 1 } });
     const row = await db.prisma.task.findUniqueOrThrow({ where: { code: def.code } });
     expect(row).toMatchObject({ focalPointEmail: 'binh@bgddt.test', deadlineExtensions: 1, reportsObstacle: 1, lastSeq: 5 });
     expect((row.milestones as { name: string }[]).map((m) => m.name)).toEqual(['DRAFTING']);
@@ -186,28 +187,28 @@ describe('activities against real PostgreSQL and SMTP', () => {
   });
 
   it('when sendReminder is retried, then one e-mail reaches the SMTP server', async () => {
-    const { def, handle } = await newTask({ dueDate: '2027-01-31' });
+    const { def, handle } = await newTask({ dueDate: '2094-01-31' });
     const task = await handle.query(stateQuery);
     const acts = createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
-    const point = { kind: 'REMINDER' as const, at: 0, offsetDays: 7, dueDate: '2027-01-31' };
+    const point = { kind: 'REMINDER' as const, at: 0, offsetDays: 7, dueDate: '2094-01-31' };
     const before = smtp.received.length;
     expect(await acts.sendReminder({ point, recipients: ['focal@bgddt.test'], task })).toEqual({ status: 'SENT' });
     expect(await acts.sendReminder({ point, recipients: ['focal@bgddt.test'], task })).toEqual({ status: 'SENT' });
     const mails = smtp.received.slice(before).filter((m) => m.subject.includes(def.code));
     expect(mails).toHaveLength(1);
-    expect(mails[0]?.subject).toContain('Due in 7 days (2027-01-31)');
+    expect(mails[0]?.subject).toContain('Due in 7 days (2094-01-31)');
     expect(mails[0]?.raw).toContain(`http://tracker.test/api/tasks/${def.code}`);
     const row = await db.prisma.notification.findFirstOrThrow({ where: { taskCode: def.code } });
     expect(row).toMatchObject({ status: 'SENT', attempts: 1 });
   });
 
   it('when the SMTP server refuses permanently, then the notification is FAILED and not retried', async () => {
-    const { handle } = await newTask({ dueDate: '2027-01-31' });
+    const { handle } = await newTask({ dueDate: '2094-01-31' });
     const task = await handle.query(stateQuery);
     const acts = createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
     smtp.refuseWith = 550;
     try {
-      const point = { kind: 'ESCALATION' as const, at: 0, offsetDays: 0, dueDate: '2027-01-31' };
+      const point = { kind: 'ESCALATION' as const, at: 0, offsetDays: 0, dueDate: '2094-01-31' };
       const r = await acts.sendReminder({ point, recipients: ['focal@bgddt.test'], task });
       expect(r.status).toBe('FAILED');
       smtp.refuseWith = null;
@@ -222,10 +223,10 @@ describe('activities against real PostgreSQL and SMTP', () => {
   });
 
   it('when the SMTP server refuses for now, then the activity fails retryably and a later attempt sends once', async () => {
-    const { handle } = await newTask({ dueDate: '2027-01-31' });
+    const { handle } = await newTask({ dueDate: '2094-01-31' });
     const task = await handle.query(stateQuery);
     const acts = createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
-    const point = { kind: 'REMINDER' as const, at: 0, offsetDays: 1, dueDate: '2027-01-31' };
+    const point = { kind: 'REMINDER' as const, at: 0, offsetDays: 1, dueDate: '2094-01-31' };
     smtp.refuseWith = 451;
     await expect(acts.sendReminder({ point, recipients: ['focal@bgddt.test'], task })).rejects.toMatchObject({ type: 'MAIL_TRANSIENT' });
     smtp.refuseWith = null;
