@@ -29,8 +29,8 @@ describe('the monthly round schedule', () => {
       expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'roundWorkflow', taskQueue });
 
       // Fire it now instead of waiting for the 1st: the round it starts is this month's (taken with a
-      // minute to spare, so the workflow's today and ours are one day even on a month's last evening).
-      const today = await vietnamTodayFor(60_000);
+      // half a minute to spare, so the workflow's today and ours are one day even on a month's last evening).
+      const today = await vietnamTodayFor(30_000);
       await schedule.trigger();
       const id = monthlyRoundId(today);
       const round = await eventually(() => getRound(db, id), 20_000, 'the monthly round');
