@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import nodePath from 'node:path';
-import { loadWorkingCalendar } from '../../config/env';
+import { loadConfig, loadWorkingCalendar } from '../../config/env';
 import { issueToken } from '../../db/tokens';
 import { addDays, vietnamDate } from '../../domain/dates';
 import { makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
@@ -356,7 +356,7 @@ describe('days overdue in working days', () => {
     const { deadlineInstant } = await import('../../domain/dates');
     // The calendar as built in 2026 (last year to four years ahead): loadConfig's covers the years
     // around the day the test runs, and from 2028 on it would no longer know Tết 2026.
-    const calendar = loadWorkingCalendar(nodePath.resolve('catalog/vn-calendar-adjustments.csv'), Date.parse('2026-06-01T00:00:00Z'));
+    const calendar = loadWorkingCalendar(nodePath.resolve(loadConfig({}).CALENDAR_FILE), Date.parse('2026-06-01T00:00:00Z'));
     const code = uid('WD-');
     await request(app)
       .post('/api/tasks')

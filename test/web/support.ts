@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { loadConfig, type Env } from '../../config/env';
 import { issueToken } from '../../db/tokens';
 import { addDays, vietnamDate } from '../../domain/dates';
-import { isWorkingDay } from '../../domain/working-days';
+import { subtractWorkingDays } from '../../domain/working-days';
 import { screenshot, seriousAxeViolations } from '../support/browser';
 import { makeApp as makeTestApp, smtpMailer, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
 
@@ -45,8 +45,7 @@ export async function startPagesStack(prefix: string): Promise<PagesStack> {
   // Due in ten days, or on the last working day before: the API moves a due date off a day off, and
   // after a break (Tết's is nine days) it would fall outside the dashboard's "due in the next 14 days".
   const { calendar } = loadConfig({});
-  let dueSoonDate = addDays(today, 10);
-  while (!isWorkingDay(calendar, dueSoonDate)) dueSoonDate = addDays(dueSoonDate, -1);
+  const dueSoonDate = subtractWorkingDays(calendar, addDays(today, 11), 1);
   if (dueSoonDate <= today) throw new Error(`no working day in the ten days after ${today}`);
   const focalEmail = `an.${uid('').toLowerCase()}@bgddt.test`;
   const register = async (body: Record<string, unknown>) => {
