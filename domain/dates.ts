@@ -50,12 +50,25 @@ export function isCalendarDate(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && Number(m[1]) >= 1900 && Number(m[1]) <= 2200;
 }
 
+/**
+ * The instants days start, by date: each costs two rounds of formatting, and the same few dates
+ * (due dates, today, tomorrow) are asked about on every transition and every search-attribute check.
+ * Bounded: emptied when full, so it stays small in a long-lived worker or API process.
+ */
+const midnights = new Map<string, number>();
+const MIDNIGHTS_KEPT = 4096;
+
 /** The instant `date` starts in Viet Nam. */
 export function vietnamMidnight(date: string): number {
+  const known = midnights.get(date);
+  if (known !== undefined) return known;
   const wall = Date.parse(`${date}T00:00:00Z`);
   // Two rounds settle the offset even across a change of the zone's rules.
   const guess = wall - vietnamOffsetMs(wall);
-  return wall - vietnamOffsetMs(guess);
+  const instant = wall - vietnamOffsetMs(guess);
+  if (midnights.size >= MIDNIGHTS_KEPT) midnights.clear();
+  midnights.set(date, instant);
+  return instant;
 }
 
 /** The instant a task due on `date` becomes overdue: midnight at the end of that day, Viet Nam time. */

@@ -205,6 +205,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   let persisting = 0;
   /** The event PostgreSQL refused for good, held until an operator repairs the task. */
   let stuck: { seq: number; kind: string; error: string; attempt: number; recorded: boolean } | null = null;
+  /** The updates waiting for their event to be stored, by its seq: told at once if it is refused for good. */
+  const heldUpdates = new Map<number, (failure: ApplicationFailure) => void>();
   let repairsRequested = 0;
   /** After a repair every event is made storable before it is written (events queued meanwhile too). */
   let repaired = false;
@@ -245,7 +247,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     const event = { taskCode: state.code, seq: state.seq, at: new Date(now).toISOString(), actor, kind: change.kind, details: change.details };
     const persistEvent = applies(PERSIST_AS_LOCAL_ACTIVITY) ? persistEventLocal : persistEventRemote;
     persisting++;
-    const persisted = persistTail.then(() => persistUntilStored(persistEvent, event, snapshot)).finally(() => persisting--);
+    const persisted = persistTail.then(() => persistUntilStored(persistEvent, event, snapshot));
     persistTail = persisted.catch(() => undefined);
     await persisted;
     return view(snapshot);
@@ -253,19 +255,25 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
 
   /**
    * An update's commit: as `commit`, but when its event is refused for good the caller hears so at
-   * once (the event stays held, in order, until an operator repairs the task).
+   * once (the event stays held, in order, until an operator repairs the task). The refusal is
+   * passed on where it is noticed, not watched for with a condition: every promise a workflow makes
+   * costs a stack capture in the SDK's promise hook, and a condition one more pass per activation.
    */
-  async function commitUpdate(change: Change, actor: string): Promise<TaskView> {
+  function commitUpdate(change: Change, actor: string): Promise<TaskView> {
     const seq = state.seq + 1;
-    let answered = false;
-    const heldStuck = condition(() => answered || (stuck !== null && stuck.seq === seq)).then(() => {
-      if (!answered) throw ApplicationFailure.create({ type: 'TASK_STUCK', message: stuckMessage(), details: [stuckRejection()], nonRetryable: true });
+    return new Promise<TaskView>((resolve, reject) => {
+      heldUpdates.set(seq, reject);
+      commit(change, actor).then(
+        (after) => {
+          heldUpdates.delete(seq);
+          resolve(after);
+        },
+        (err: unknown) => {
+          heldUpdates.delete(seq);
+          reject(err);
+        },
+      );
     });
-    try {
-      return (await Promise.race([commit(change, actor), heldStuck])) as TaskView;
-    } finally {
-      answered = true;
-    }
   }
 
   function stuckMessage(): string {
@@ -276,27 +284,33 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     return { code: 'TASK_STUCK', message: stuckMessage() };
   }
 
+  /** Persists one event, retrying until it is stored; a refusal for good holds it until a repair. Counted in `persisting`. */
   async function persistUntilStored(persistEvent: Activities['persistEvent'], event: TaskEvent, snapshot: TaskState): Promise<unknown> {
-    for (let attempt = 1; ; attempt++) {
-      const input = repaired ? { event: storableValue(event), snapshot: storableValue(snapshot) } : { event, snapshot };
-      try {
-        const result = await persistEvent(input);
-        if (stuck !== null && stuck.seq === event.seq) {
-          await clearTaskStuck({ taskCode: event.taskCode, seq: event.seq });
-          stuck = null;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const input = repaired ? { event: storableValue(event), snapshot: storableValue(snapshot) } : { event, snapshot };
+        try {
+          const result = await persistEvent(input);
+          if (stuck !== null && stuck.seq === event.seq) {
+            await clearTaskStuck({ taskCode: event.taskCode, seq: event.seq });
+            stuck = null;
+          }
+          return result;
+        } catch (err) {
+          const refusal = refusedForGood(err);
+          if (!refusal || !applies(STUCK_TASKS)) throw err;
+          const error = refusal.message;
+          stuck = { seq: event.seq, kind: event.kind, error, attempt, recorded: false };
+          heldUpdates.get(event.seq)?.(ApplicationFailure.create({ type: 'TASK_STUCK', message: stuckMessage(), details: [stuckRejection()], nonRetryable: true }));
+          // Counted before the mark is written: a repair may arrive while it is being written.
+          const asked = repairsRequested;
+          await markTaskStuck({ taskCode: event.taskCode, seq: event.seq, kind: event.kind, error });
+          stuck = { ...stuck, recorded: true };
+          await condition(() => repairsRequested > asked);
         }
-        return result;
-      } catch (err) {
-        const refusal = refusedForGood(err);
-        if (!refusal || !applies(STUCK_TASKS)) throw err;
-        const error = refusal.message;
-        stuck = { seq: event.seq, kind: event.kind, error, attempt, recorded: false };
-        // Counted before the mark is written: a repair may arrive while it is being written.
-        const asked = repairsRequested;
-        await markTaskStuck({ taskCode: event.taskCode, seq: event.seq, kind: event.kind, error });
-        stuck = { ...stuck, recorded: true };
-        await condition(() => repairsRequested > asked);
       }
+    } finally {
+      persisting--;
     }
   }
 

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -14,6 +16,7 @@ import {
   holdUpUpdate,
   localityReportUpdate,
   milestoneUpdate,
+  repairUpdate,
   settleUpdate,
   taskWorkflowId,
   transitionUpdate,
@@ -96,7 +99,43 @@ async function documentsLife() {
   ];
 }
 
+/**
+ * A change PostgreSQL refuses for good: the update is answered TASK_STUCK while its event is held, a
+ * later change waits behind it, and the repair stores both in order.
+ */
+async function stuckLife() {
+  const def = definition({ dueDate: FAR_DUE_DATE });
+  await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
+  await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }));
+  const h = dev.client.workflow.getHandle(taskWorkflowId(def.code));
+  const lead = { kind: 'ministry' as const, code: 'BGDDT' };
+  // A rule no validator knows about: PostgreSQL refuses the event with 23514.
+  await db.sql.query(`ALTER TABLE audit_events ADD CONSTRAINT replay_refuse_marked CHECK (details::text NOT LIKE '%refuse-me%')`);
+  let answer: unknown;
+  try {
+    answer = await h.executeUpdate(milestoneUpdate, { args: [{ actor: lead, name: 'DRAFTING', note: 'refuse-me' }] }).catch((err: unknown) => err);
+  } finally {
+    await db.sql.query(`ALTER TABLE audit_events DROP CONSTRAINT replay_refuse_marked`);
+  }
+  expect(answer).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(((answer as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('TASK_STUCK');
+  expect(await h.executeUpdate(repairUpdate)).toEqual({ wasStuck: true, repaired: true, seq: 2 });
+  await h.executeUpdate(milestoneUpdate, { args: [{ actor: lead, name: 'CONSULTATION' }] });
+  expect((await db.prisma.task.findUniqueOrThrow({ where: { code: def.code } })).lastSeq).toBe(3);
+  return { history: await h.fetchHistory(), workflowId: h.workflowId };
+}
+
 describe('replay', () => {
+  it('when a stuck task (an update refused by PostgreSQL, answered TASK_STUCK, then repaired) is replayed, then it is deterministic', async () => {
+    const { history, workflowId } = await stuckLife();
+    await Worker.runReplayHistory({ workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') } }, history);
+    const name = process.env.RECORD_STUCK_HISTORIES;
+    if (name) {
+      const { stdout } = await promisify(execFile)(env('TEST_TEMPORAL_CLI'), ['workflow', 'show', '--address', env('TEST_TEMPORAL_ADDRESS'), '-w', workflowId, '--output', 'json'], { maxBuffer: 64 << 20 });
+      fs.writeFileSync(path.join(FIXTURES, `stuck-life-${name}.json`), stdout);
+    }
+  });
+
   it('when the documents life (settlement, effective dates, extension, hold-up, repeated milestone) is replayed, then it is deterministic', async () => {
     const lives = await documentsLife();
     for (const [i, { history, workflowId }] of lives.entries()) {
