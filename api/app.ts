@@ -1,5 +1,5 @@
 import http from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps) {
   app.get('/openapi.json', (_req, res) => {
     res.json(buildOpenApi(registry, config.publicBaseUrl));
   });
-  app.use(docsRoutes());
+  app.use(onlyUnder('/docs', docsRoutes()));
 
   // Limited by client address before the token is looked up (unknown tokens cost a lookup each),
   // then per token; both counted in PostgreSQL, so the limits hold across API processes.
@@ -113,7 +113,7 @@ export function createApp(deps: AppDeps) {
   );
   // Reached from the link in each digest: the token in the path is the key, so these routes answer
   // before the bearer-token check below.
-  app.use(preferenceRoutes({ db, registry, bodyLimit: config.BODY_LIMIT }));
+  app.use(onlyUnder('/api/preferences', preferenceRoutes({ db, registry, bodyLimit: config.BODY_LIMIT })));
   app.use('/api', authenticate(db, config.TOKEN_CACHE_SECONDS * 1000));
   app.use(
     '/api',
@@ -189,4 +189,16 @@ export function createApp(deps: AppDeps) {
   });
 
   return app;
+}
+
+/**
+ * `router` for the requests under `prefix` only: the others go on without walking its routes (a
+ * router mounted at / matches every request against each of its paths, and the API's busiest reads
+ * come after these). The router keeps its full paths, which the API reference is built from.
+ */
+function onlyUnder(prefix: string, router: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (req.path === prefix || req.path.startsWith(`${prefix}/`)) router(req, res, next);
+    else next();
+  };
 }
