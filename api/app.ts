@@ -1,5 +1,6 @@
 import http from 'node:http';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { inOrder, onlyUnder } from './compose-middleware';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
@@ -45,6 +46,9 @@ export interface AppDeps {
 }
 
 /** The Express app (no listening here, so tests drive it without a port race). */
+/** A locality's report, `/api/localities/:code/report` and below, as Express matches a mount path. */
+const LOCALITY_REPORT_PATH = /^\/api\/localities\/[^/]+\/report(?:\/|$)/i;
+
 export function createApp(deps: AppDeps) {
   const { db, temporal, config, listCache } = deps;
   // daysOverdue is rendered by PostgreSQL: in working days when the configuration counts them so.
@@ -55,9 +59,7 @@ export function createApp(deps: AppDeps) {
   const registry = new RouteRegistry({ keyed: idempotency(db) });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(securityHeaders());
-
-  app.use(requestLogging(logger, config.LOG_REQUESTS));
+  app.use(inOrder(securityHeaders(), requestLogging(logger, config.LOG_REQUESTS)));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -101,33 +103,37 @@ export function createApp(deps: AppDeps) {
   });
   app.use(onlyUnder('/docs', docsRoutes()));
 
-  // Limited by client address before the token is looked up (unknown tokens cost a lookup each),
-  // then per token; both counted in PostgreSQL, so the limits hold across API processes.
+  // Every /api request passes one gate, in this order:
+  // - limited by client address before the token is looked up (unknown tokens cost a lookup each),
+  //   then per token; both counted in PostgreSQL, so the limits hold across API processes;
+  // - the preference routes, reached from the link in each digest: the token in the path is the key,
+  //   so they answer before the bearer-token check;
+  // - the bearer token, the per-token limit, and the body: a locality's whole report (949 cells and
+  //   their texts) is larger than other bodies, so it is parsed with its own limit first and the
+  //   general parser leaves it alone.
+  const reportBody = express.json({ limit: config.REPORT_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
   app.use(
-    '/api',
-    rateLimit(db, {
-      perMinute: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
-      keyOf: addressKey,
-      tooMany: `More than ${config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE} requests a minute from this address; slow down.`,
-    }),
+    onlyUnder(
+      '/api',
+      inOrder(
+        rateLimit(db, {
+          perMinute: config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+          keyOf: addressKey,
+          tooMany: `More than ${config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE} requests a minute from this address; slow down.`,
+        }),
+        onlyUnder('/api/preferences', preferenceRoutes({ db, registry, bodyLimit: config.BODY_LIMIT })),
+        authenticate(db, config.TOKEN_CACHE_SECONDS * 1000),
+        rateLimit(db, {
+          perMinute: config.RATE_LIMIT_PER_MINUTE,
+          keyOf: tokenKey,
+          tooMany: `More than ${config.RATE_LIMIT_PER_MINUTE} requests a minute with this token; slow down.`,
+        }),
+        (req, res, next) => (LOCALITY_REPORT_PATH.test(req.path) ? reportBody(req, res, next) : next()),
+        express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
+        boundedBodyDepth(),
+      ),
+    ),
   );
-  // Reached from the link in each digest: the token in the path is the key, so these routes answer
-  // before the bearer-token check below.
-  app.use(onlyUnder('/api/preferences', preferenceRoutes({ db, registry, bodyLimit: config.BODY_LIMIT })));
-  app.use('/api', authenticate(db, config.TOKEN_CACHE_SECONDS * 1000));
-  app.use(
-    '/api',
-    rateLimit(db, {
-      perMinute: config.RATE_LIMIT_PER_MINUTE,
-      keyOf: tokenKey,
-      tooMany: `More than ${config.RATE_LIMIT_PER_MINUTE} requests a minute with this token; slow down.`,
-    }),
-  );
-  // A locality's whole report (949 cells and their texts) is larger than other bodies; parsed here,
-  // the general parser below leaves it alone.
-  app.use('/api/localities/:code/report', express.json({ limit: config.REPORT_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use('/api', express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  app.use('/api', boundedBodyDepth());
   // One mirror of the audit log per app: as-of figures, trend and forecast catch up on new events only.
   const insight = createInsight(db);
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
@@ -189,16 +195,4 @@ export function createApp(deps: AppDeps) {
   });
 
   return app;
-}
-
-/**
- * `router` for the requests under `prefix` only: the others go on without walking its routes (a
- * router mounted at / matches every request against each of its paths, and the API's busiest reads
- * come after these). The router keeps its full paths, which the API reference is built from.
- */
-function onlyUnder(prefix: string, router: RequestHandler): RequestHandler {
-  return (req, res, next) => {
-    if (req.path === prefix || req.path.startsWith(`${prefix}/`)) router(req, res, next);
-    else next();
-  };
 }

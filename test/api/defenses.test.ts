@@ -119,6 +119,17 @@ describe('the HTTP edge', () => {
     }
   });
 
+  it('when an API path is written in other letter cases, then the token is still required (the routes match any case, so must the gate)', async () => {
+    for (const path of ['/API/tasks', '/Api/Tasks', '/api/TASKS', '/API/localities/HNI/report']) {
+      const res = await request(app).get(path);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(res.headers.ratelimit).toBeDefined();
+    }
+    const listed = await request(app).get('/API/Tasks').set(ha());
+    expect(listed.status).toBe(200);
+  });
+
   it('when a known path is asked with a method it does not serve, TRACE included, then 405 with Allow', async () => {
     const code = ((await createTask()).body as { code: string }).code;
     for (const [method, path, allow] of [
