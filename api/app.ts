@@ -1,6 +1,5 @@
 import http from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { inOrder, onlyUnder } from './compose-middleware';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
@@ -8,6 +7,7 @@ import { stuckTasks } from '../db/stuck-tasks';
 import { countDaysOverdueIn } from '../db/tasks';
 import { createLogger, type Logger } from '../logging/logger';
 import { authenticate } from './auth';
+import { inOrder, onlyUnder } from './compose-middleware';
 import { preferenceRoutes } from './routes/preferences';
 import { leadershipContactRoutes } from './routes/leadership-contacts';
 import { createInsight } from './insight';
@@ -45,10 +45,13 @@ export interface AppDeps {
   mailer?: Mailer;
 }
 
-/** The Express app (no listening here, so tests drive it without a port race). */
 /** A locality's report, `/api/localities/:code/report` and below, as Express matches a mount path. */
 const LOCALITY_REPORT_PATH = /^\/api\/localities\/[^/]+\/report(?:\/|$)/i;
 
+/** A JSON body up to `limit` (strict: an object or an array at the top). */
+const jsonBody = (limit: string) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+
+/** The Express app (no listening here, so tests drive it without a port race). */
 export function createApp(deps: AppDeps) {
   const { db, temporal, config, listCache } = deps;
   // daysOverdue is rendered by PostgreSQL: in working days when the configuration counts them so.
@@ -111,7 +114,7 @@ export function createApp(deps: AppDeps) {
   // - the bearer token, the per-token limit, and the body: a locality's whole report (949 cells and
   //   their texts) is larger than other bodies, so it is parsed with its own limit first and the
   //   general parser leaves it alone.
-  const reportBody = express.json({ limit: config.REPORT_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
+  const reportBody = jsonBody(config.REPORT_BODY_LIMIT);
   app.use(
     onlyUnder(
       '/api',
@@ -129,7 +132,7 @@ export function createApp(deps: AppDeps) {
           tooMany: `More than ${config.RATE_LIMIT_PER_MINUTE} requests a minute with this token; slow down.`,
         }),
         (req, res, next) => (LOCALITY_REPORT_PATH.test(req.path) ? reportBody(req, res, next) : next()),
-        express.json({ limit: config.BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
+        jsonBody(config.BODY_LIMIT),
         boundedBodyDepth(),
       ),
     ),
