@@ -58,6 +58,14 @@ export const CLOCK_FROM_RUN_START = 'clock-from-run-start';
  */
 export const CALENDAR_UPDATES = 'calendar-updates-for-running-tasks';
 
+/**
+ * A bounce between the two open statuses (REQUIRES_GUIDANCE ⇄ AUTHORITY_ADJUSTMENT) keeps the due date
+ * unless Home Affairs names one (the edge table's `deadline`, domain/deadline-policy.ts `dueDateAfterEdge`);
+ * before it each entry took a fresh default, so a ministry could clear its own overdue deadline. Asked
+ * only on such an edge: recorded bounces (their fresh due date, its search-attribute upsert) replay as recorded.
+ */
+export const DEADLINE_KEPT_ACROSS_BOUNCE = 'deadline-kept-across-bounce';
+
 /** Every patch of the current code: what a new run (a start, or a continue-as-new) takes without asking. */
 export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   PERSIST_AS_LOCAL_ACTIVITY,
@@ -69,4 +77,5 @@ export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   NOTICES_AS_LOCAL_ACTIVITIES,
   CALENDAR_UPDATES,
   CLOCK_FROM_RUN_START,
+  DEADLINE_KEPT_ACROSS_BOUNCE,
 ];

@@ -44,6 +44,7 @@ import {
   checkSettle,
   hasDocument,
   isRepeatedMilestone,
+  keepsDueDate,
   checkDeadline,
   checkDefinitionUpdate,
   checkLocalityReport,
@@ -73,6 +74,7 @@ import { DueDateKey, LeadMinistryKey, TaskStatusKey } from './search-attributes'
 import {
   CALENDAR_UPDATES,
   CLOCK_FROM_RUN_START,
+  DEADLINE_KEPT_ACROSS_BOUNCE,
   ESCALATION_LADDER,
   FEASIBLE_ON_EFFECTIVE_DATE,
   MILESTONES_IDEMPOTENT_BY_NAME,
@@ -340,7 +342,10 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       const before = state.status;
       const later = i.to === 'FEASIBLE' && !!i.document?.effectiveOn && i.document.effectiveOn > vietnamDate(now);
       // Asked only on the new path, so a history without the marker replays the old behaviour.
-      const change = later && applies(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now);
+      // A bounce keeps the due date (deadlines are Home Affairs'); asked only on such an edge, so a
+      // history recorded before, where the bounce took a fresh default, replays as recorded.
+      const keepClock = keepsDueDate(state, i) ? applies(DEADLINE_KEPT_ACROSS_BOUNCE) : true;
+      const change = later && applies(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now, keepClock);
       const after = await commitUpdate(change, actorName(i.actor));
       if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && i.document && applies(NOTIFY_LOCALITIES_WHEN_FEASIBLE)) {
         // Not awaited: the caller gets its answer once the transition is persisted, not after the e-mails.
@@ -358,20 +363,25 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     },
     { validator: (i) => reject(stuck ? stuckRejection() : checkTransition(state, i, vietnamDate(Date.now()))) },
   );
-  setHandler(extensionRequestUpdate, (i) => commit(applyExtensionRequest(state, i, Date.now()), actorName(i.actor)), {
-    validator: (i) => reject(checkExtensionRequest(state, i, vietnamDate(Date.now()))),
+  // Every update refuses a stuck task at once (TASK_STUCK), and an accepted one whose event is then
+  // refused for good hears so at once (commitUpdate): nothing is queued behind a held event.
+  // Validators add no command to the history, and commitUpdate only wraps commit's promise, so
+  // recorded histories replay unchanged.
+  setHandler(extensionRequestUpdate, (i) => commitUpdate(applyExtensionRequest(state, i, Date.now()), actorName(i.actor)), {
+    validator: (i) => reject(stuck ? stuckRejection() : checkExtensionRequest(state, i, vietnamDate(Date.now()))),
   });
-  setHandler(extensionDecisionUpdate, (i) => commit(applyExtensionDecision(state, i), actorName(i.actor)), {
-    validator: (i) => reject(checkExtensionDecision(state, i, vietnamDate(Date.now()))),
+  setHandler(extensionDecisionUpdate, (i) => commitUpdate(applyExtensionDecision(state, i), actorName(i.actor)), {
+    validator: (i) => reject(stuck ? stuckRejection() : checkExtensionDecision(state, i, vietnamDate(Date.now()))),
   });
   setHandler(
     holdUpUpdate,
     (i) => {
       // A release by a document that arrives after the task was released already changes nothing.
       if (i.ministry === null && !state.heldUp) return Promise.resolve(view(state));
-      return commit(applyHoldUp(state, i, Date.now()), actorName(i.actor));
+      return commitUpdate(applyHoldUp(state, i, Date.now()), actorName(i.actor));
     },
-    { validator: (i) => (i.actor.kind === 'system' && i.ministry === null ? undefined : reject(checkHoldUp(state, i))) },
+    // The system's release (a registered document) is refused too while stuck: its activity retries until the repair.
+    { validator: (i) => reject(stuck ? stuckRejection() : i.actor.kind === 'system' && i.ministry === null ? null : checkHoldUp(state, i)) },
   );
   setHandler(
     settleUpdate,
