@@ -11,7 +11,7 @@ import { connectDb } from '../db/client';
 import { applyMigrations } from '../db/migrations';
 import { createLogger } from '../logging/logger';
 import { createApp } from './app';
-import { ListCache } from './list-cache';
+import { ListCache } from '../app/list-cache';
 import { exitWithSupervisor } from '../embedded/supervisor-watch';
 
 const cfg = config();

@@ -9,7 +9,7 @@ import { createMailer } from '../activities/mailer';
 import { digestSettingsFromConfig } from '../activities/digests';
 import { ensureDigestSchedules } from '../temporal/digest-schedules';
 import { createApp } from '../api/app';
-import { ListCache } from '../api/list-cache';
+import { ListCache } from '../app/list-cache';
 import { loadReferenceData, reference } from '../catalog/reference-data';
 import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer';
 import { ensureAppRole } from '../db/app-role';

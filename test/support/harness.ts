@@ -11,7 +11,7 @@ import type { DeadlinePolicy, TaskDefinition } from '../../domain/task';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
-import type { ListCache } from '../../api/list-cache';
+import type { ListCache } from '../../app/list-cache';
 import { loadConfig, type Env } from '../../config/env';
 import type { Logger } from '../../logging/logger';
 import { createTaskWorker } from '../../worker/create-worker';

@@ -1,8 +1,8 @@
 import express, { Router, type Response } from 'express';
-import type { DocumentActions } from '../../api/document-actions';
-import { mayRegisterDocuments, type SettlementRefusal } from '../../api/document-actions';
+import type { DocumentActions } from '../../app/document-actions';
+import { mayRegisterDocuments, type SettlementRefusal } from '../../app/document-actions';
 import { HttpProblem } from '../../api/problem';
-import { documentIssuer, documentNumber, registerDocumentBody, settlementBody, taskCode, text } from '../../api/schemas';
+import { documentIssuer, documentNumber, registerDocumentBody, settlementBody, taskCode, text } from '../../app/schemas';
 import type { Db } from '../../db/client';
 import { listDocuments } from '../../db/documents';
 import { ministryWorklist } from '../../db/task-pages';

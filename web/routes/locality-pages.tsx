@@ -1,9 +1,9 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { LocalityActions } from '../../api/locality-actions';
-import { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody, obstacleCategory, cellState } from '../../api/locality-schemas';
+import type { LocalityActions } from '../../app/locality-actions';
+import { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody, obstacleCategory, cellState } from '../../app/locality-schemas';
 import { HttpProblem } from '../../api/problem';
-import { localityCode, ministryCode } from '../../api/schemas';
+import { localityCode, ministryCode } from '../../app/schemas';
 import { reference } from '../../catalog/reference-data';
 import type { Db } from '../../db/client';
 import { localityTasks, matrixBottlenecks, matrixCsv, matrixJson, type MatrixFilter } from '../../db/matrix';

@@ -6,7 +6,7 @@ import type { Db } from '../../db/client';
 import { hashToken, principalForToken } from '../../db/tokens';
 import { closeSession, createSignInLink, openSession, principalForEmail, signInLinkUsable, useSignInLink } from '../../db/web-sessions';
 import type { Principal } from '../../domain/principal';
-import { EMAIL_RE } from '../../domain/task-commands';
+import { EMAIL_RE } from '../../domain/task-changes';
 import { messages } from '../i18n';
 import { LinkConfirmPage, MessagePage, SignInPage } from '../pages/sign-in-page';
 import { sendPage } from '../render';

@@ -17,12 +17,12 @@ import {
   milestoneUpdate,
   transitionUpdate,
 } from '../workflows/messages';
-import { actorOf } from './auth';
+import { actorOf } from '../api/auth';
 import type { ListCache } from './list-cache';
 import { reportCells } from './locality-actions';
-import { HttpProblem, forbidden, notFound, unprocessable } from './problem';
+import { HttpProblem, forbidden, notFound, unprocessable } from '../api/problem';
 import type { assignmentBody, deadlineBody, extensionDecisionBody, extensionRequestBody, holdUpBody, milestoneBody, reportBody, transitionBody } from './schemas';
-import { runTaskUpdate } from './task-commands';
+import { runTaskUpdate } from '../temporal/task-updates';
 
 /**
  * What a principal may do to a task. The API refuses through these same checks, the pages show

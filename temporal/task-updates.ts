@@ -3,7 +3,7 @@ import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from
 import type { Rejection } from '../domain/transition-rules';
 import type { TaskView } from '../domain/task';
 import { taskWorkflowId } from '../workflows/messages';
-import { conflict, HttpProblem, notFound, unavailable, unprocessable } from './problem';
+import { conflict, HttpProblem, notFound, unavailable, unprocessable } from '../api/problem';
 
 /** Maps a refusal from the workflow's validator to the HTTP answer. */
 export function rejectionProblem(r: Rejection): HttpProblem {

@@ -12,9 +12,9 @@ import { CENTRAL_ISSUERS, checkDocumentDates, checkDocumentSymbol } from '../dom
 import type { Principal } from '../domain/principal';
 import { settlementWorkflowId, type SettlementResult } from '../domain/settlement';
 import type { releaseHoldUpsWorkflow, settlementWorkflow } from '../workflows/settlement-workflow';
-import { actorOf } from './auth';
+import { actorOf } from '../api/auth';
 import type { ListCache } from './list-cache';
-import { HttpProblem, conflict, forbidden, notFound, unprocessable } from './problem';
+import { HttpProblem, conflict, forbidden, notFound, unprocessable } from '../api/problem';
 import type { registerDocumentBody, settlementBody } from './schemas';
 
 export interface DocumentActionDeps {

@@ -13,8 +13,8 @@ import type { Actor } from '../domain/task';
 import { roundPolicyFromConfig, startRound } from '../temporal/round-client';
 import { closeRoundUpdate, extendRoundUpdate } from '../workflows/round-messages';
 import type { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody } from './locality-schemas';
-import { HttpProblem, conflict, forbidden, notFound, unavailable } from './problem';
-import { isUnavailable } from './task-commands';
+import { HttpProblem, conflict, forbidden, notFound, unavailable } from '../api/problem';
+import { isUnavailable } from '../temporal/task-updates';
 
 /**
  * The writes of the localities' half — a locality's report on many cells, and Home Affairs opening,
