@@ -9,10 +9,12 @@ export type RefusalKind = 'bad-request' | 'forbidden' | 'not-found' | 'conflict'
 
 /**
  * Where a refused value sits in the request: `in` the path parameters or the body, optionally an
- * item (`index`) of a list (`list`), and the field's name (empty for the item as a whole).
+ * item (`index`) of a list (`list`), and the field's name (empty for the item as a whole). Without
+ * `in`, the field of the input as the task workflow's validators name it (`from`, `dueDate`): the
+ * API answers it so, by its bare name; a page looks for it in its form's body.
  */
 export interface FieldLocation {
-  in: 'params' | 'body' | 'query';
+  in?: 'params' | 'body' | 'query';
   list?: string;
   index?: number;
   field: string;
@@ -50,16 +52,17 @@ export class Refusal extends Error {
  */
 export function locationOf(path: string): FieldLocation {
   const [where, ...rest] = path.split('.');
-  const at: FieldLocation['in'] = where === 'params' || where === 'query' ? where : 'body';
-  const parts = where === 'params' || where === 'query' || where === 'body' ? rest : [where as string, ...rest];
+  const prefixed = where === 'params' || where === 'query' || where === 'body';
+  const at: Pick<FieldLocation, 'in'> = prefixed ? { in: where as FieldLocation['in'] } : {};
+  const parts = prefixed ? rest : [where as string, ...rest];
   const i = parts.findIndex((s) => /^\d+$/.test(s));
-  if (i > 0) return { in: at, list: parts.slice(0, i).join('.'), index: Number(parts[i]), field: parts.slice(i + 1).join('.') };
-  return { in: at, field: parts.join('.') };
+  if (i > 0) return { ...at, list: parts.slice(0, i).join('.'), index: Number(parts[i]), field: parts.slice(i + 1).join('.') };
+  return { ...at, field: parts.join('.') };
 }
 
 /** The dotted path of a location, as the API names fields (`body.cells.3.text`). */
 export function pathOf(l: FieldLocation): string {
-  return [l.in, ...(l.list !== undefined ? [l.list] : []), ...(l.index !== undefined ? [String(l.index)] : []), ...(l.field ? [l.field] : [])].join('.');
+  return [...(l.in ? [l.in] : []), ...(l.list !== undefined ? [l.list] : []), ...(l.index !== undefined ? [String(l.index)] : []), ...(l.field ? [l.field] : [])].join('.');
 }
 
 /** One field error, located in the body unless said otherwise. */

@@ -79,7 +79,7 @@ export function formToBody(t: Messages, spec: FormSpec, values: FormValues): { b
 
 /** Where a refused value sits in the form's body (a path parameter is in no form field). */
 export function bodyPathOf(l: FieldLocation): string | null {
-  if (l.in !== 'body') return null;
+  if (l.in !== undefined && l.in !== 'body') return null;
   return [l.list, l.index, l.field].filter((x) => x !== undefined && x !== '').join('.');
 }
 
