@@ -32,7 +32,7 @@ export function rejectionRefusal(r: Rejection): Refusal {
 export const UPDATE_ANSWER_BOUND_MS = 30_000;
 
 /** The task did not answer within the bound: the change may still be applied once it can be. */
-function noAnswer(code: string, boundMs: number): HttpProblem {
+function noAnswer(code: string, boundMs: number): Refusal {
   return unavailable(
     `Task ${code} did not answer within ${Math.round(boundMs / 1000)} s; the change may still be applied. Read the task before trying again, or retry with the same Idempotency-Key.`,
     { code: 'TASK_NOT_ANSWERING' },

@@ -1,6 +1,6 @@
 import { DAY_MS } from '../../domain/dates';
 import { dueDateAfterEdge } from '../../domain/deadline-policy';
-import { applyTransition, checkTransition } from '../../domain/task-commands';
+import { applyTransition, checkTransition } from '../../domain/task-changes';
 import { EDGES } from '../../domain/transition-rules';
 import type { Actor, DeadlinePolicy, TaskState, TaskStatus, TransitionInput } from '../../domain/task';
 
