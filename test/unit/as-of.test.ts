@@ -31,6 +31,7 @@ function expectedView(s: TaskState, nowMs: number) {
       feasibleFrom: s.feasibleFrom ?? null,
       extensionRequest: s.extensionRequest ?? null,
       heldUp: s.heldUp ?? null,
+      appliesTo: s.appliesTo,
     },
     nowMs,
   );
