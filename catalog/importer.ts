@@ -247,8 +247,9 @@ export async function importTasks(opts: {
         await arrivals.whenFewerThan(window);
         // Taken after the wait: another starter may have taken the last one meanwhile.
         if (next >= todo.length) break;
-        // Where it applies is part of the baseline: recorded in its CREATED event (absent: all 34).
-        const task = todo[next++] as CatalogTask;
+        // Where it applies is part of the baseline: recorded in its CREATED event (null: all 34).
+        const row = todo[next++] as CatalogTask;
+        const task = { ...row, appliesTo: row.appliesTo ?? null };
         const started = await startTaskWorkflow(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' }, eager: opts.eagerStart });
         if (started) result.started++;
         else result.existing++;
