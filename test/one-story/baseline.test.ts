@@ -167,3 +167,24 @@ describe('applicability has a history', () => {
     expect(verify.body).toMatchObject({ valid: true });
   });
 });
+
+describe('days overdue as of a day', () => {
+  it('when days are counted in working days, then as-of today gives every overdue task the days overdue its live JSON gives', async () => {
+    // The last test of the file: the app's way of counting days overdue holds for the whole process.
+    const working = makeApp({ db, dev, taskQueue }, { env: { DUE_DAYS_UNIT: 'working' } });
+    const days = async (query: string) => {
+      const res = await request(working).get(`/api/tasks?overdue=true&limit=200&sort=dueDate${query}`).set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(200);
+      return Object.fromEntries(res.body.items.map((t: { code: string; daysOverdue: number }) => [t.code, t.daysOverdue]));
+    };
+    const live = await days('');
+    const asOf = await days(`&asOf=${new Date(Date.now()).toISOString()}`);
+    expect(Object.keys(live).length).toBeGreaterThan(0);
+    expect(asOf).toEqual(live);
+    // Working days are fewer than calendar days for a task overdue over a weekend.
+    // (the first app counts calendar days; its as-of does too)
+    const calendarDays = Object.fromEntries((await get(`/api/tasks?overdue=true&limit=200&sort=dueDate&asOf=${new Date(Date.now()).toISOString()}`)).body.items.map((t: { code: string; daysOverdue: number }) => [t.code, t.daysOverdue]));
+    const [code, n] = Object.entries(live).find(([, v]) => (v as number) > 7) ?? [];
+    if (code) expect(calendarDays[code]).toBeGreaterThan(n as number);
+  });
+});
