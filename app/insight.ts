@@ -77,7 +77,7 @@ class DerivedFigures {
 
 export type Insight = ReturnType<typeof createInsight>;
 
-/** `rules`: how days overdue are counted, as the live task JSON counts them (api/app.ts sets both from the config). */
+/** `rules`: how days overdue are counted, as the live task JSON counts them (stack/http-app.ts and api/app.ts pass the config's). */
 export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: OverdueRules) {
   const replay = async (asOfMs: number) => replayAsOf(await mirror.current(), asOfMs);
   const derived = new DerivedFigures();
