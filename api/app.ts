@@ -141,7 +141,7 @@ export function createApp(deps: AppDeps) {
     ),
   );
   // One mirror of the audit log per app: as-of figures, trend and forecast catch up on new events only.
-  const insight = deps.insight ?? createInsight(db);
+  const insight = deps.insight ?? createInsight(db, undefined, { calendar: config.calendar, dueDaysUnit: config.DUE_DAYS_UNIT });
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
   app.use(leadershipContactRoutes({ db, registry }));
