@@ -1,3 +1,4 @@
+import { pageLink } from '../domain/page-links';
 import type { RoundPoint } from '../domain/reporting-round';
 import { OBSTACLE_CATEGORY_LABELS, type ObstacleCategory } from '../domain/locality-cells';
 import type { DocumentRef } from '../domain/task';
@@ -14,7 +15,7 @@ export function roundReminderEmail(roundId: string, point: RoundPoint, locality:
       '',
       `To ${locality.name}: your report for round ${roundId} has not been received. It is due on ${point.dueDate} (end of day, Viet Nam time), in ${n} working day(s).`,
       '',
-      `Your tasks and cells: ${baseUrl}/api/localities/${locality.code}`,
+      `Your tasks and cells: ${pageLink(baseUrl, { page: 'locality' })}`,
       '',
       'Sent by the delegated-tasks tracker.',
     ].join('\n'),
@@ -30,7 +31,7 @@ export function roundEscalationEmail(roundId: string, dueDate: string, missing: 
       'Not reported / Chưa báo cáo:',
       ...missing.map((l) => `  ${l.code}  ${l.name}`),
       '',
-      `Extend or close the round: ${baseUrl}/api/rounds/${roundId}`,
+      `Extend or close the round: ${pageLink(baseUrl, { page: 'rounds' })}`,
       '',
       'Sent by the delegated-tasks tracker.',
     ].join('\n'),
@@ -53,7 +54,7 @@ export function obstacleResolvedEmail(
       `To ${cell.localityName}: you reported an obstacle on task ${task.code} (${category}: ${cell.text}).`,
       `Document ${document.number}, issued ${document.issuedOn}${document.effectiveOn ? `, effective ${document.effectiveOn}` : ''}, makes the task feasible.`,
       '',
-      `Your cell: ${baseUrl}/api/localities/${cell.locality}`,
+      `Your cell: ${pageLink(baseUrl, { page: 'locality' })}`,
       '',
       'Sent by the delegated-tasks tracker.',
     ].join('\n'),

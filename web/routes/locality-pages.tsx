@@ -11,7 +11,7 @@ import { listRounds, localityRounds, roundLocalities } from '../../db/reporting-
 import { DELEGATION_LEVELS } from '../../domain/task';
 import type { Principal } from '../../domain/principal';
 import { formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
-import { requireRole } from '../guards';
+import { requireRole, signInFor } from '../guards';
 import type { FieldError } from '../layout';
 import { localityMessages, type LocalityMessages } from '../messages/localities';
 import { LocalityPage, type CellInput, type LocalityFilters } from '../pages/locality-page';
@@ -332,7 +332,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
   // Every cell the list above would show, not only the first CELLS_SHOWN: the same CSV as GET /api/matrix.
   router.get('/matrix.csv', async (req, res) => {
     const { ctx } = webLocals(res);
-    if (!ctx.principal) return res.redirect(303, '/sign-in');
+    if (!ctx.principal) return res.redirect(303, signInFor(req));
     const scope = cellScope(ctx.principal);
     if (scope === 'none') return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
     const body = await matrixCsv(db, readableCells(scope, matrixFilters(req)));
