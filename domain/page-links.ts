@@ -53,7 +53,6 @@ export function pageLink(baseUrl: string, target: PageTarget): string {
 export function safeNextPath(next: unknown): string | null {
   if (typeof next !== 'string' || next.length === 0 || next.length > 2000) return null;
   if (!next.startsWith('/') || next.startsWith('//')) return null;
-  // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u001f\u007f]/.test(next)) return null;
   const path = next.split(/[?#]/, 1)[0] ?? '';
   if (/^\/api(\/|$)/i.test(path) || /^\/sign-(in|out)(\/|$)/i.test(path)) return null;
