@@ -22,6 +22,40 @@ export function roundReminderEmail(roundId: string, point: RoundPoint, locality:
   };
 }
 
+/** A round has opened: the locality is asked for its report by the due date. */
+export function roundOpenedEmail(roundId: string, dueDate: string, locality: LocalityContact, baseUrl: string): { subject: string; text: string } {
+  return {
+    subject: `[${roundId}] Mở đợt báo cáo, hạn ${dueDate} / Reporting round opened, report due ${dueDate}`,
+    text: [
+      `Kính gửi ${locality.name},`,
+      `Bộ Nội vụ mở đợt báo cáo ${roundId} về tình hình thực hiện các nhiệm vụ được phân cấp. Đề nghị địa phương gửi báo cáo trước hết ngày ${dueDate}.`,
+      `Báo cáo trên trang của địa phương: ${pageLink(baseUrl, { page: 'locality' })}`,
+      '',
+      `To ${locality.name}: Home Affairs has opened reporting round ${roundId}. Please send your report on the delegated tasks by ${dueDate} (end of day, Viet Nam time).`,
+      `Report on your locality's page: ${pageLink(baseUrl, { page: 'locality' })}`,
+      '',
+      'Sent by the delegated-tasks tracker.',
+    ].join('\n'),
+  };
+}
+
+/** Home Affairs asked, now, the localities that have not reported to send their report. */
+export function roundChaseEmail(roundId: string, dueDate: string, locality: LocalityContact, baseUrl: string): { subject: string; text: string } {
+  return {
+    subject: `[${roundId}] Bộ Nội vụ đề nghị gửi báo cáo (hạn ${dueDate}) / Home Affairs asks for your report (due ${dueDate})`,
+    text: [
+      `Kính gửi ${locality.name},`,
+      `Bộ Nội vụ chưa nhận được báo cáo của địa phương trong đợt ${roundId} (hạn ${dueDate}) và đề nghị địa phương gửi báo cáo ngay.`,
+      `Báo cáo trên trang của địa phương: ${pageLink(baseUrl, { page: 'locality' })}`,
+      '',
+      `To ${locality.name}: Home Affairs has not received your report for round ${roundId} (due ${dueDate}) and asks you to send it now.`,
+      `Report on your locality's page: ${pageLink(baseUrl, { page: 'locality' })}`,
+      '',
+      'Sent by the delegated-tasks tracker.',
+    ].join('\n'),
+  };
+}
+
 export function roundEscalationEmail(roundId: string, dueDate: string, missing: LocalityContact[], total: number, baseUrl: string): { subject: string; text: string } {
   return {
     subject: `[${roundId}] Đến hạn: ${missing.length}/${total} địa phương chưa báo cáo / Due today: ${missing.length} of ${total} localities have not reported`,
