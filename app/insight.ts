@@ -8,7 +8,7 @@ import { localityReportsAsOf } from '../db/matrix';
 import { tasksNotApplyingTo, type TaskListFilter } from '../db/tasks';
 import { listMinistries } from '../db/reference-data';
 import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type OverdueRules, type RecordedEvent } from '../domain/as-of';
-import { forecastAll, type Forecast } from '../domain/at-risk';
+import { forecastAll, overdueTasks, type Forecast, type OverdueTask } from '../domain/at-risk';
 import { weeklyTrend, type Trend } from '../domain/trend';
 
 /**
@@ -112,6 +112,12 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
     async trend(nowMs: number, ministry?: string): Promise<Trend> {
       const events = await mirror.current();
       return derived.get(events, nowMs, `trend:${ministry ?? ''}`, () => weeklyTrend(events, nowMs, ministry));
+    },
+
+    /** The overdue tasks, most overdue first: a list of their own, not part of the forecast. */
+    async overdue(asOfMs: number): Promise<OverdueTask[]> {
+      const events = await mirror.current();
+      return derived.get(events, asOfMs, 'overdue', () => overdueTasks(replayAsOf(events, asOfMs).tasks.values(), asOfMs));
     },
 
     async atRisk(asOfMs: number): Promise<Forecast[]> {

@@ -342,6 +342,16 @@ export const forecastResponse = z.object({
   ),
 });
 export const atRiskResponse = z.object({ asOf: z.string(), total: z.number().int(), items: z.array(forecastResponse) });
+export const overdueQuery = z.strictObject({
+  asOf: asOfQuery.optional(),
+  ministry: code.optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(100),
+});
+export const overdueResponse = z.object({
+  asOf: z.string(),
+  total: z.number().int(),
+  items: z.array(z.object({ code: z.string(), title: z.string(), leadMinistry: z.string(), status, dueDate: z.string(), daysOverdue: z.number().int() })),
+});
 // ---- Legal documents ----
 
 export const documentNumber = z

@@ -25,5 +25,5 @@ export function createHttpApp(deps: HttpAppDeps) {
   const signInLimit = (tooMany: (req: Request, res: Response) => void) =>
     rateLimit(deps.db, { perMinute: deps.config.SIGN_IN_RATE_LIMIT_PER_MINUTE, keyOf: (req) => `sign-in:${addressKey(req)}`, tooMany });
   const pages = webRoutes({ db: deps.db, temporal: deps.temporal, config: deps.config, listCache: deps.listCache, insight, mailer, signInLimit });
-  return createApp({ ...api, insight, pages });
+  return createApp({ ...api, insight, pages, mailer });
 }
