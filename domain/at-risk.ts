@@ -11,8 +11,8 @@
  *   probability. A task already overdue has missed its deadline: probability 1.
  */
 import { DAY_MS, deadlineInstant, vietnamDate } from './dates';
-import { isOverdue, reportCountsAsOf, type ResolvedSpell, type TaskAsOf } from './as-of';
-import type { TaskStatus } from './task';
+import { isOverdue, type ResolvedSpell, type TaskAsOf } from './as-of';
+import { reportCounts, type TaskStatus } from './task';
 
 export const MIN_SAMPLES = 3;
 
@@ -127,7 +127,7 @@ export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: num
   // a quarter of the median, and never less than a week.
   const expectedMs = daysInStatus <= typicalDays ? sinceMs + typicalDays * DAY_MS : asOfMs + Math.max(7, typicalDays / 4) * DAY_MS;
   const expectedResolution = vietnamDate(expectedMs);
-  const { obstacle } = reportCountsAsOf(t);
+  const { obstacle } = reportCounts(t);
   const reasons: Reason[] = [];
   const base = {
     code: t.code,
