@@ -116,9 +116,15 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
   const openData = new Map(csvRecords(await getText('/open-data/tasks.csv')).map((r) => [r.code ?? '', r]));
   const byCode = new Map(exported.map((r) => [r.code ?? '', r]));
   const random = sampler(opts.seed ?? Date.now());
-  const pool = [...byCode.keys()];
+  const pool: string[] = [];
+  for (let page = 1; ; page++) {
+    const list = await getJson<{ items: { code: string }[]; total: number }>(`/api/tasks?sort=code&limit=500&page=${page}`);
+    pool.push(...list.items.map((t) => t.code));
+    if (pool.length >= list.total || list.items.length === 0) break;
+  }
   const sample: string[] = [];
-  while (sample.length < Math.min(opts.tasks ?? 20, pool.length)) {
+  const wanted = Math.min(opts.tasks ?? 20, pool.length);
+  while (sample.length < wanted) {
     const [code] = pool.splice(Math.floor(random() * pool.length), 1);
     if (code) sample.push(code);
   }
@@ -170,7 +176,7 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
     'api round': roundJson ? `${roundJson.reported}/${roundJson.total}` : '?',
     'api dashboard summary': `${summary.localities.reported}/${summary.localities.total}`,
     'dashboard page': /([\d.]+) trên ([\d.]+) địa phương đã báo cáo/.exec(dashboardHtml)?.slice(1, 3).join('/') ?? '?',
-    '/rounds page': /(\d+)\s*\/\s*(\d+)/.exec(roundRow)?.slice(1, 3).join('/') ?? '?',
+    '/rounds page': /([\d.]+)\/([\d.]+) đã báo cáo/.exec(roundRow)?.slice(1, 3).join('/') ?? '?',
     '/matrix page': whoReportedLine(await getText('/matrix')),
     'public page': whoReportedLine(await getText('/')),
   });
