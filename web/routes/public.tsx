@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { localityStatuses } from '../../db/matrix';
 import { listTasks, type ApiTask } from '../../db/tasks';
 import { whoReported } from '../components/who-reported';
-import { publicTasksCsv } from '../../api/task-csv';
+import { publicTasksCsv } from '../../app/task-csv';
 import { ministryChartSvg, statusChartSvg } from '../charts';
 import { listFilters, type PublicFilters } from '../filters';
 import { isLang } from '../i18n';
