@@ -11,8 +11,9 @@ import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { recordedEvents } from '../db/audit-events';
 import { claimDigestRow, preferencesFor, recordDigestFailure, recordDigestSent, type DigestMessage, type MailPreferences } from '../db/digests';
+import { cellReportChanges, cellReportsAt } from '../db/matrix';
 import { listMinistries } from '../db/reference-data';
-import { bottlenecksAsOf, replayAsOf, summaryAsOf } from '../domain/as-of';
+import { bottlenecksAsOf, replayAsOf, summaryAsOf, withCellReports } from '../domain/as-of';
 import { forecastAll } from '../domain/at-risk';
 import { DAY_MS, deadlineInstant, vietnamDate } from '../domain/dates';
 import { DIGEST_LANGUAGES, composeBottleneckDigest, composeFocalPointDigest, digestsByRecipient, type DigestLanguage, type MailLinks } from '../domain/digest';
@@ -112,9 +113,11 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
       const run: DigestRun = { period: date, workingDay: isWorkingDay(calendar, date), sent: 0, failed: 0, alreadySent: 0, nothingToSay: 0, unsubscribed: 0 };
       if (!run.workingDay) return run;
       const changedIn = { fromMs: startOfDay(subtractWorkingDays(calendar, date, 1)), toMs: startOfDay(date) };
-      const events = await recordedEvents(db, nowMs, { withNotices: false });
+      const [events, cellChanges] = await Promise.all([recordedEvents(db, nowMs, { withNotices: false }), cellReportChanges(db, changedIn.fromMs, changedIn.toMs)]);
       const { tasks } = replayAsOf(events, nowMs);
-      const byRecipient = digestsByRecipient(tasks.values(), events, changedIn, nowMs);
+      // What localities reported comes from their matrix cells (the one store), not from the task's log.
+      const changes = events.filter((e) => e.kind !== 'LOCALITY_REPORT').concat(cellChanges);
+      const byRecipient = digestsByRecipient(tasks.values(), changes, changedIn, nowMs);
       const preferences = await preferencesFor(db, [...byRecipient.keys()]);
       for (const [email, digest] of [...byRecipient.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
         heartbeat();
@@ -155,8 +158,10 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
         run.unsubscribed++;
         return run;
       }
-      const [events, ministries] = await Promise.all([recordedEvents(db, nowMs), listMinistries(db)]);
-      const now = replayAsOf(events, nowMs);
+      const [events, ministries, cellsNow] = await Promise.all([recordedEvents(db, nowMs), listMinistries(db), cellReportsAt(db, null)]);
+      const replayed = replayAsOf(events, nowMs);
+      // The at-risk reasons count the localities' obstacles in their matrix cells (the one store).
+      const now = { ...replayed, tasks: withCellReports(replayed.tasks, cellsNow) };
       const weekAgo = replayAsOf(events, nowMs - 7 * DAY_MS);
       const summary = summaryAsOf(now.tasks.values(), ministries, [], nowMs);
       const before = summaryAsOf(weekAgo.tasks.values(), ministries, [], nowMs - 7 * DAY_MS);

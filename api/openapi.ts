@@ -91,7 +91,8 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
     const op: Record<string, unknown> = {
       operationId: `${r.method}${openApiPath(r.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       summary: r.summary,
-      description: `Access: ${r.access}`,
+      description: r.deprecated ? `Deprecated: ${r.deprecated}\n\nAccess: ${r.access}` : `Access: ${r.access}`,
+      ...(r.deprecated ? { deprecated: true } : {}),
       tags: r.tags,
       parameters,
       responses,

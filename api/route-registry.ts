@@ -13,6 +13,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   tags: string[];
   /** Who may call it, for the document; enforcement is in the handler. */
   access: string;
+  /** Kept for old clients; the text says what to use instead (OpenAPI `deprecated: true`). */
+  deprecated?: string;
   params?: P;
   query?: Q;
   body?: B;

@@ -4,10 +4,10 @@
  */
 import type { Db } from '../db/client';
 import { eventsAfter } from '../db/audit-events';
-import { localityReportsAsOf } from '../db/matrix';
+import { cellGeneration, cellReportsAt, localityReportsAsOf } from '../db/matrix';
 import { tasksNotApplyingTo, type TaskListFilter } from '../db/tasks';
 import { listMinistries } from '../db/reference-data';
-import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type OverdueRules, type RecordedEvent } from '../domain/as-of';
+import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, withCellReports, type OverdueRules, type RecordedEvent } from '../domain/as-of';
 import { forecastAll, overdueTasks, type Forecast, type OverdueTask } from '../domain/at-risk';
 import { weeklyTrend, type Trend } from '../domain/trend';
 
@@ -79,7 +79,16 @@ export type Insight = ReturnType<typeof createInsight>;
 
 /** `rules`: how days overdue are counted, as the live task JSON counts them (stack/http-app.ts and api/app.ts pass the config's). */
 export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: OverdueRules) {
-  const replay = async (asOfMs: number) => replayAsOf(await mirror.current(), asOfMs);
+  // What localities reported is read from the matrix cells as they stood (the one store), not from the log.
+  const cellsAt = (asOfMs: number) => cellReportsAt(db, asOfMs >= Date.now() ? null : asOfMs);
+  const replayWithCells = (events: RecordedEvent[], cells: Awaited<ReturnType<typeof cellsAt>>, asOfMs: number) => {
+    const r = replayAsOf(events, asOfMs);
+    return { ...r, tasks: withCellReports(r.tasks, cells) };
+  };
+  const replay = async (asOfMs: number) => {
+    const [events, cells] = await Promise.all([mirror.current(), cellsAt(asOfMs)]);
+    return replayWithCells(events, cells, asOfMs);
+  };
   const derived = new DerivedFigures();
   return {
     async summaryAt(asOfMs: number) {
@@ -104,8 +113,13 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
 
     /** One task as it stood, or null when it did not exist yet. */
     async taskAt(code: string, asOfMs: number) {
-      const events = (await mirror.current()).filter((e) => e.taskCode === code);
-      const t = replayAsOf(events, asOfMs).tasks.get(code);
+      const [all, cells] = await Promise.all([mirror.current(), cellsAt(asOfMs)]);
+      const events = all.filter((e) => e.taskCode === code);
+      const t = replayWithCells(
+        events,
+        cells.filter((c) => c.task === code),
+        asOfMs,
+      ).tasks.get(code);
       return t ? taskView(t, asOfMs, rules) : null;
     },
 
@@ -121,9 +135,9 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
     },
 
     async atRisk(asOfMs: number): Promise<Forecast[]> {
-      const events = await mirror.current();
-      return derived.get(events, asOfMs, 'at-risk', () => {
-        const { tasks, spells } = replayAsOf(events, asOfMs);
+      const [events, generation] = await Promise.all([mirror.current(), cellGeneration(db)]);
+      return derived.get(events, asOfMs, `at-risk:${generation}`, async () => {
+        const { tasks, spells } = replayWithCells(events, await cellsAt(asOfMs), asOfMs);
         return forecastAll(tasks.values(), spells, asOfMs);
       });
     },

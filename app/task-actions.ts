@@ -13,7 +13,6 @@ import {
   extensionDecisionUpdate,
   extensionRequestUpdate,
   holdUpUpdate,
-  localityReportUpdate,
   milestoneUpdate,
   transitionUpdate,
 } from '../workflows/messages';
@@ -166,7 +165,13 @@ export function createTaskActions(deps: TaskActionDeps) {
       return update(code, deadlineUpdate, { actor: actorOf(p), ...body }, updateId);
     },
 
-    async report(p: Principal, code: string, body: z.output<typeof reportBody>, updateId?: string): Promise<ApiTask> {
+    /**
+     * The first version's per-task report (deprecated: `POST /api/localities/{code}/report` is the report).
+     * It writes the locality's matrix cell, the one store of what localities report, through the same
+     * code as the bulk report, and nothing else: a cell that already says this changes nothing, so a
+     * retry is harmless and needs no update id.
+     */
+    async report(p: Principal, code: string, body: z.output<typeof reportBody>): Promise<ApiTask> {
       await existingTask(code);
       if (!(p.kind === 'home-affairs' || (p.kind === 'locality' && p.code === body.locality))) {
         throw forbidden(p.kind === 'locality' ? `Locality ${p.code} reports only for itself.` : 'Only localities report.');
@@ -177,8 +182,6 @@ export function createTaskActions(deps: TaskActionDeps) {
       if (body.kind === 'OBSTACLE' && body.description.trim() === '') {
         throw invalid('An obstacle report needs a description.', {}, [fieldRefusal('description', 'required for OBSTACLE')]);
       }
-      // The locality's matrix cell first (the same write as its bulk report: a cell that already says
-      // this changes nothing, so a retry is harmless), then the task's own record of the report.
       const cell =
         body.kind === 'OBSTACLE'
           ? { task: code, state: 'OBSTACLE' as const, category: body.category ?? 'OTHER', text: body.description }
@@ -188,8 +191,7 @@ export function createTaskActions(deps: TaskActionDeps) {
       } catch (err) {
         throw asPerTaskRefusal(err);
       }
-      const { category: _category, ...report } = body;
-      return update(code, localityReportUpdate, { actor: actorOf(p), ...report }, updateId);
+      return existingTask(code);
     },
 
     /** The lead ministry asks for a later due date; the deadline moves only on Home Affairs' approval. */

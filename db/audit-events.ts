@@ -1,4 +1,4 @@
-import { reportCounts, type TaskEvent, type TaskState } from '../domain/task';
+import type { TaskEvent, TaskState } from '../domain/task';
 import { GENESIS_HASH, canonicalContent } from './audit-chain';
 import type { Db } from './client';
 import { prepared } from './tasks';
@@ -6,7 +6,6 @@ import { effectiveAt, type RecordedEvent } from '../domain/as-of';
 
 /** The `tasks` read-model row for a workflow state, keyed by column (for jsonb_populate_record). */
 export function taskRow(s: TaskState) {
-  const counts = reportCounts(s);
   return {
     title: s.title,
     sector: s.sector,
@@ -21,8 +20,10 @@ export function taskRow(s: TaskState) {
     due_date: s.dueDate,
     deadline_extensions: s.deadlineExtensions,
     milestones: s.milestones,
-    reports_workable: counts.workable,
-    reports_obstacle: counts.obstacle,
+    // Counted by PostgreSQL from the locality's matrix cells whenever the row is written (migration 0030:
+    // one store for what localities report); what is passed here is ignored.
+    reports_workable: 0,
+    reports_obstacle: 0,
     last_seq: s.seq,
     documents: s.documents ?? [],
     feasible_from: s.feasibleFrom ?? null,
@@ -34,7 +35,8 @@ export function taskRow(s: TaskState) {
 /**
  * One statement, so one round trip and one implicit transaction: the audit row (its hash chained to
  * the previous event's, computed by PostgreSQL over the same text `eventHash` hashes), the task's
- * read-model row brought up to this event (never back), and for a locality report its row.
+ * read-model row brought up to this event (never back). (A LOCALITY_REPORT event of an old history is
+ * recorded in the audit log only: what localities report is kept in their matrix cells.)
  *
  * Nothing is written unless the previous event is already stored (`prev.hash` is null otherwise),
  * and a retry of a stored event inserts no second row (ON CONFLICT DO NOTHING) and leaves the
@@ -73,12 +75,6 @@ audit AS (
     FROM prev WHERE prev.hash IS NOT NULL
   ON CONFLICT (task_code, seq) DO NOTHING
   RETURNING seq
-),
-report AS (
-  INSERT INTO locality_reports (task_code, seq, locality_code, kind, description, at)
-  SELECT $1, audit.seq, $8::jsonb ->> 'locality', $8::jsonb ->> 'kind', $8::jsonb ->> 'description', ($5::timestamptz AT TIME ZONE 'UTC')
-    FROM audit WHERE $7 = 'LOCALITY_REPORT'
-  ON CONFLICT (task_code, seq) DO NOTHING
 )
 SELECT (SELECT hash FROM prev) IS NOT NULL AS ready, (SELECT count(*) FROM audit)::int AS inserted`;
 

@@ -1,6 +1,7 @@
 import { addDays, daysOverdue, vietnamDate } from '../domain/dates';
 import { TASK_STATUSES, type TaskStatus } from '../domain/task';
 import type { Db } from './client';
+import { localityStatuses } from './matrix';
 import { taskQuery } from './tasks';
 
 /** Today's date in Viet Nam as a Date at 00:00 UTC (how `due_date` is stored). */
@@ -23,11 +24,8 @@ export async function summary(db: Db, nowMs = Date.now()) {
        GROUP BY m.code, m.name
       HAVING count(t.code) > 0 OR bool_or(m.delegates)
        ORDER BY overdue DESC, open DESC, m.code`,
-    // The same rows GET /api/localities reads (db/matrix.ts localityStatuses): the current round.
-    db.prisma.$queryRaw<{ reported: bigint; total: bigint }[]>`
-      WITH cur AS (SELECT id FROM reporting_rounds ORDER BY opened_on DESC, created_at DESC, id DESC LIMIT 1)
-      SELECT count(rl.reported_at) AS reported, count(*) AS total
-        FROM localities l LEFT JOIN round_localities rl ON rl.locality_code = l.code AND rl.round_id = (SELECT id FROM cur)`,
+    // Who reported: the one reading of the current round's rows that GET /api/localities, /rounds and the pages use.
+    localityStatuses(db),
     db.prisma.stuckTask.count(),
   ]);
   const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
@@ -40,7 +38,7 @@ export async function summary(db: Db, nowMs = Date.now()) {
     total,
     byStatus,
     byMinistry: byMinistryRows.map((r) => ({ ministry: r.ministry, name: r.name, total: Number(r.total), open: Number(r.open), overdue: Number(r.overdue) })),
-    localities: { reported: Number(localityRows[0]?.reported ?? 0), total: Number(localityRows[0]?.total ?? 0) },
+    localities: { reported: localityRows.filter((l) => l.reportedAt !== null).length, total: localityRows.length },
     // Tasks waiting for an operator's repair (README, "Stuck tasks"): their figures above may lag.
     stuckTasks: stuck,
   };

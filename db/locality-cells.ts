@@ -338,3 +338,48 @@ export async function taskStatuses(db: Db): Promise<{ code: string; status: Task
   );
   return rows;
 }
+
+/**
+ * Adopts the first version's per-task reports (`locality_reports`, retired by migration 0030) into the
+ * matrix: each locality's latest report on a task becomes its cell (an OBSTACLE filed under OTHER, as
+ * the per-task report files it), with one audited REPORTED event at the report's own time that names
+ * where it came from, unless the cell already says the same or was written after it. Idempotent (a
+ * second run finds every report adopted); returns how many cells it wrote.
+ */
+export async function adoptLegacyReports(db: Db): Promise<number> {
+  const { rows } = await db.pool.query<{ task: string; locality: string; kind: string; description: string; at: string; seq: number }>(
+    `SELECT task, locality, kind, description, to_char(at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, seq
+       FROM (SELECT DISTINCT ON (r.task_code, r.locality_code) r.task_code AS task, r.locality_code AS locality, r.kind, r.description,
+                    r.at, r.seq, c.changed_at AS cell_at
+               FROM locality_reports r
+               LEFT JOIN locality_cells c ON c.task_code = r.task_code AND c.locality_code = r.locality_code
+              WHERE EXISTS (SELECT 1 FROM localities l WHERE l.code = r.locality_code)
+              ORDER BY r.task_code, r.locality_code, r.seq DESC) latest
+      WHERE cell_at IS NULL OR cell_at < at`,
+  );
+  let adopted = 0;
+  for (const r of rows) {
+    const content: CellContent =
+      r.kind === 'OBSTACLE' ? { state: 'OBSTACLE', category: 'OTHER', text: r.description } : { state: 'WORKABLE', category: null, text: r.description };
+    const wrote = await inTransaction(db, async (client) => {
+      await lockLocality(client, r.locality);
+      const { rows: newer } = await client.query('SELECT 1 FROM locality_cells WHERE locality_code = $1 AND task_code = $2 AND changed_at >= ($3::timestamptz AT TIME ZONE \'UTC\')', [r.locality, r.task, r.at]);
+      if (newer.length > 0) return false;
+      const stored = await storedCells(client, r.locality, [r.task]);
+      const actor = `locality:${r.locality}`;
+      const { events, cells } = eventsFor(r.locality, [{ task: r.task, content }], stored, r.at, actor, 'REPORTED', (c) => ({
+        state: c.state,
+        category: c.category,
+        text: c.text,
+        rounds: [],
+        adoptedFrom: { store: 'locality_reports', taskSeq: r.seq },
+      }));
+      if (cells.length === 0) return false;
+      await client.query(UPSERT_CELLS_SQL, [r.locality, r.at, actor, JSON.stringify(cells)]);
+      await client.query(INSERT_EVENTS_SQL, [JSON.stringify(events)]);
+      return true;
+    });
+    if (wrote) adopted++;
+  }
+  return adopted;
+}

@@ -225,3 +225,53 @@ export async function localityReportsAsOf(db: Db, asOfMs: number): Promise<{ cod
   );
   return rows;
 }
+
+/**
+ * What each locality's cell said at an instant (null: now), for the cells that held a report: the
+ * matrix as the as-of figures and the at-risk forecast read it. Now reads the cells; a past instant
+ * each cell's latest event up to it that set a state.
+ */
+export async function cellReportsAt(db: Db, asOfMs: number | null): Promise<{ task: string; locality: string; state: string; at: string }[]> {
+  if (asOfMs === null) {
+    const { rows } = await db.pool.query<{ task: string; locality: string; state: string; at: string }>(
+      prepared(
+        `SELECT task_code AS task, locality_code AS locality, state, to_char(changed_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+           FROM locality_cells WHERE state IN ('WORKABLE', 'OBSTACLE')`,
+        [],
+      ),
+    );
+    return rows;
+  }
+  const { rows } = await db.pool.query<{ task: string; locality: string; state: string; at: string }>(
+    `SELECT task, locality, state, at FROM (
+       SELECT DISTINCT ON (e.task_code, e.locality_code) e.task_code AS task, e.locality_code AS locality, e.details ->> 'state' AS state,
+              to_char(e.at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+         FROM cell_events e
+        WHERE e.at <= ($1::timestamptz AT TIME ZONE 'UTC') AND e.details ? 'state'
+        ORDER BY e.task_code, e.locality_code, e.seq DESC) latest
+      WHERE state IN ('WORKABLE', 'OBSTACLE')`,
+    [new Date(asOfMs).toISOString()],
+  );
+  return rows;
+}
+
+/** The newest cell event's id: changes whenever any cell changes (what figures derived from the cells are cached under). */
+export async function cellGeneration(db: Db): Promise<number> {
+  const { rows } = await db.pool.query<{ g: string }>(prepared(`SELECT coalesce(max(id), 0)::text AS g FROM cell_events`, []));
+  return Number(rows[0]?.g ?? 0);
+}
+
+/**
+ * The cells' reports written in [fromMs, toMs), in the shape of the task events a digest describes
+ * (`LOCALITY_REPORT`, locality and kind): what the daily digest lists among a task's changes.
+ */
+export async function cellReportChanges(db: Db, fromMs: number, toMs: number): Promise<{ taskCode: string; seq: number; at: string; actor: string; kind: string; details: Record<string, unknown> }[]> {
+  const { rows } = await db.pool.query<{ taskCode: string; seq: number; at: string; actor: string; locality: string; state: string }>(
+    `SELECT e.task_code AS "taskCode", e.seq, to_char(e.at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.actor, e.locality_code AS locality, e.details ->> 'state' AS state
+       FROM cell_events e
+      WHERE e.at >= ($1::timestamptz AT TIME ZONE 'UTC') AND e.at < ($2::timestamptz AT TIME ZONE 'UTC') AND e.details ->> 'state' IN ('WORKABLE', 'OBSTACLE')
+      ORDER BY e.at, e.id`,
+    [new Date(fromMs).toISOString(), new Date(toMs).toISOString()],
+  );
+  return rows.map((r) => ({ taskCode: r.taskCode, seq: r.seq, at: r.at, actor: r.actor, kind: 'LOCALITY_REPORT', details: { locality: r.locality, kind: r.state } }));
+}

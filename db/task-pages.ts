@@ -1,4 +1,5 @@
 import type { Db } from './client';
+import { localityStatuses } from './matrix';
 import { taskQuery, type ApiTask } from './tasks';
 
 /**
@@ -23,38 +24,40 @@ export async function ministryWorklist(db: Db, ministry: string, nowMs = Date.no
 export interface LocalityReportRow {
   taskCode: string;
   locality: string;
-  kind: string;
+  /** The cell's state: WORKABLE or OBSTACLE (cells not reported on, or only IMPLEMENTING, are not reports). */
+  kind: 'WORKABLE' | 'OBSTACLE';
+  category: string | null;
   description: string;
   at: string;
 }
 
-/** Each locality's latest report on a task. */
+const REPORT_ROW = `c.task_code AS "taskCode", c.locality_code AS locality, c.state AS kind, c.category, c.text AS description,
+  to_char(c.changed_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`;
+
+/**
+ * What each locality reports on a task: its matrix cell (the one store of what localities report;
+ * the task's `reports` counts are the same cells, counted by PostgreSQL).
+ */
 export async function latestReportsOnTask(db: Db, taskCode: string): Promise<LocalityReportRow[]> {
-  const rows = await db.prisma.localityReport.findMany({ where: { taskCode }, orderBy: { seq: 'desc' } });
-  const seen = new Set<string>();
-  const out: LocalityReportRow[] = [];
-  for (const r of rows) {
-    if (seen.has(r.localityCode)) continue;
-    seen.add(r.localityCode);
-    out.push({ taskCode: r.taskCode, locality: r.localityCode, kind: r.kind, description: r.description, at: r.at.toISOString() });
-  }
-  return out.sort((a, b) => a.locality.localeCompare(b.locality));
+  const { rows } = await db.pool.query<LocalityReportRow>(
+    `SELECT ${REPORT_ROW} FROM locality_cells c WHERE c.task_code = $1 AND c.state IN ('WORKABLE', 'OBSTACLE') ORDER BY c.locality_code`,
+    [taskCode],
+  );
+  return rows;
 }
 
-/** The most recent obstacle reports of every locality (the dashboard's list). */
+/** The most recent obstacles in the matrix (the dashboard's list), newest first. */
 export async function recentObstacleReports(db: Db, limit = 20): Promise<LocalityReportRow[]> {
-  const rows = await db.prisma.localityReport.findMany({ where: { kind: 'OBSTACLE' }, orderBy: { at: 'desc' }, take: limit });
-  return rows.map((r) => ({ taskCode: r.taskCode, locality: r.localityCode, kind: r.kind, description: r.description, at: r.at.toISOString() }));
+  const { rows } = await db.pool.query<LocalityReportRow>(
+    `SELECT ${REPORT_ROW} FROM locality_cells c WHERE c.state = 'OBSTACLE' ORDER BY c.changed_at DESC, c.task_code, c.locality_code LIMIT $1`,
+    [limit],
+  );
+  return rows;
 }
 
-/** Localities with whether they have reported (the assessment, or any report since). */
+/** Localities with whether they reported in the current round: the rows GET /api/localities and /rounds read. */
 export async function localitiesReporting(db: Db): Promise<{ code: string; reported: boolean }[]> {
-  const [localities, reporters] = await Promise.all([
-    db.prisma.locality.findMany({ orderBy: { code: 'asc' }, select: { code: true, reportedAt: true } }),
-    db.prisma.localityReport.findMany({ distinct: ['localityCode'], select: { localityCode: true } }),
-  ]);
-  const reported = new Set(reporters.map((r) => r.localityCode));
-  return localities.map((l) => ({ code: l.code, reported: l.reportedAt !== null || reported.has(l.code) }));
+  return (await localityStatuses(db)).map((l) => ({ code: l.code, reported: l.reportedAt !== null }));
 }
 
 export interface ReminderRow {

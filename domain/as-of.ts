@@ -9,6 +9,7 @@ import { overdueDays } from './deadline-policy';
 import {
   DELEGATION_LEVELS,
   TASK_STATUSES,
+  reportCounts,
   type DelegationLevel,
   type EventKind,
   type ExtensionRequest,
@@ -298,14 +299,21 @@ export function replayAsOf(events: Iterable<RecordedEvent>, asOfMs: number): Rep
   return { tasks, spells };
 }
 
-export function reportCountsAsOf(t: Pick<TaskAsOf, 'reports'>): { workable: number; obstacle: number } {
-  let workable = 0;
-  let obstacle = 0;
-  for (const r of Object.values(t.reports)) {
-    if (r.kind === 'OBSTACLE') obstacle++;
-    else workable++;
+/**
+ * The tasks with what localities reported on them taken from the matrix cells (the one store of locality
+ * reports) as they stood at the instant, in place of the first version's LOCALITY_REPORT events.
+ */
+export function withCellReports(tasks: Map<string, TaskAsOf>, cells: Iterable<{ task: string; locality: string; state: string; at: string }>): Map<string, TaskAsOf> {
+  const byTask = new Map<string, Record<string, { kind: ReportKind; at: string }>>();
+  for (const c of cells) {
+    if (c.state !== 'WORKABLE' && c.state !== 'OBSTACLE') continue;
+    let r = byTask.get(c.task);
+    if (!r) byTask.set(c.task, (r = {}));
+    r[c.locality] = { kind: c.state, at: c.at };
   }
-  return { workable, obstacle };
+  const out = new Map<string, TaskAsOf>();
+  for (const [code, t] of tasks) out.set(code, { ...t, reports: byTask.get(code) ?? {} });
+  return out;
 }
 
 /** The task in the API's task shape, as it looked at `asOfMs` (days overdue counted by `rules`, as the live JSON counts them). */
@@ -325,7 +333,7 @@ export function taskView(t: TaskAsOf, asOfMs: number, rules?: OverdueRules) {
     daysOverdue: t.status === 'FEASIBLE' || t.feasibleFrom ? 0 : overdueDays(rules, t.dueDate, asOfMs),
     deadlineExtensions: t.deadlineExtensions,
     milestones: t.milestones,
-    reports: reportCountsAsOf(t),
+    reports: reportCounts(t),
     lastSeq: t.lastSeq,
     documents: t.documents,
     feasibleFrom: t.feasibleFrom,
@@ -358,7 +366,6 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 export function summaryAsOf(tasks: Iterable<TaskAsOf>, ministries: MinistryRef[], localities: LocalityRef[], asOfMs: number) {
   const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
   const perMinistry = new Map<string, { total: number; open: number; overdue: number }>();
-  const reportedBy = new Set<string>();
   for (const t of tasks) {
     counts[t.status]++;
     let m = perMinistry.get(t.leadMinistry);
@@ -366,7 +373,6 @@ export function summaryAsOf(tasks: Iterable<TaskAsOf>, ministries: MinistryRef[]
     m.total++;
     if (t.status !== 'FEASIBLE') m.open++;
     if (isOverdue(t, asOfMs)) m.overdue++;
-    for (const code of Object.keys(t.reports)) reportedBy.add(code);
   }
   const total = TASK_STATUSES.reduce((a, s) => a + counts[s], 0);
   const byStatus = Object.fromEntries(
@@ -377,7 +383,8 @@ export function summaryAsOf(tasks: Iterable<TaskAsOf>, ministries: MinistryRef[]
     .filter((m) => perMinistry.has(m.code) || m.delegates)
     .map((m) => ({ ministry: m.code, name: m.name, ...(perMinistry.get(m.code) ?? { total: 0, open: 0, overdue: 0 }) }))
     .sort((a, b) => b.overdue - a.overdue || b.open - a.open || (a.ministry < b.ministry ? -1 : a.ministry > b.ministry ? 1 : 0));
-  const reported = localities.filter((l) => (l.reportedAt !== null && l.reportedAt <= today) || reportedBy.has(l.code)).length;
+  // Who reported is the reporting round's rows, as the live summary reads them (db/matrix.ts localityStatuses).
+  const reported = localities.filter((l) => l.reportedAt !== null && l.reportedAt <= today).length;
   return { total, byStatus, byMinistry, localities: { reported, total: localities.length } };
 }
 
@@ -408,7 +415,7 @@ export function bottlenecksAsOf(tasks: Iterable<TaskAsOf>, asOfMs: number, limit
     }));
   const oldestOpen = [...open].sort((a, b) => Date.parse(a.statusSince) - Date.parse(b.statusSince) || byCode(a, b)).slice(0, limit);
   const mostObstacles = all
-    .map((t) => ({ t, n: reportCountsAsOf(t).obstacle }))
+    .map((t) => ({ t, n: reportCounts(t).obstacle }))
     .filter((x) => x.n > 0)
     .sort((a, b) => b.n - a.n || byCode(a.t, b.t))
     .slice(0, limit)

@@ -14,8 +14,8 @@
  *   resolution is after the due date, and every reason names the days it adds.
  */
 import { DAY_MS, daysOverdue, deadlineInstant, vietnamDate } from './dates';
-import { isOverdue, reportCountsAsOf, type ResolvedSpell, type TaskAsOf } from './as-of';
-import type { TaskStatus } from './task';
+import { isOverdue, type ResolvedSpell, type TaskAsOf } from './as-of';
+import { reportCounts, type TaskStatus } from './task';
 
 export const MIN_SAMPLES = 3;
 
@@ -157,7 +157,7 @@ export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: num
       vi: `${t.noticesSinceAction} lần nhắc/cảnh báo chưa có tiến độ hay chuyển trạng thái nào sau đó: chậm thêm khoảng ${fmt(days)} ngày`,
     });
   }
-  const { obstacle } = reportCountsAsOf(t);
+  const { obstacle } = reportCounts(t);
   if (obstacle > 0) {
     const days = WEIGHTS.daysPerObstacle * obstacle;
     signs.push({

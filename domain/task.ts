@@ -250,12 +250,18 @@ export interface TaskView extends TaskState {
   reportCounts: { workable: number; obstacle: number };
 }
 
-export function reportCounts(state: Pick<TaskState, 'reports'>): { workable: number; obstacle: number } {
+/**
+ * How many localities report a task workable and how many meet an obstacle: the one count of locality
+ * reports (issue 24 found two, with opposite fall-through). Each kind is counted by name; anything
+ * else (a cell not started or being implemented) is neither. The read model's counts are the same
+ * rule over the matrix cells, in SQL (migration 0030).
+ */
+export function reportCounts(state: { reports: Record<string, { kind: string }> }): { workable: number; obstacle: number } {
   let workable = 0;
   let obstacle = 0;
   for (const r of Object.values(state.reports)) {
     if (r.kind === 'WORKABLE') workable++;
-    else obstacle++;
+    else if (r.kind === 'OBSTACLE') obstacle++;
   }
   return { workable, obstacle };
 }

@@ -25,8 +25,7 @@ import { claimDataDir } from '../embedded/data-dir-claim';
 import { startTemporalDevServer, type RunningTemporal } from '../embedded/temporal-dev-server';
 import { policyFromConfig } from '../temporal/task-client';
 import { ensureMonthlyRoundSchedule, roundPolicyFromConfig } from '../temporal/round-client';
-import { seedRoundCells } from '../catalog/seed-round';
-import { taskStatuses } from '../db/locality-cells';
+import { prepareLocalityStore } from '../catalog/seed-round';
 import { createLogger, type Logger } from '../logging/logger';
 import { createTaskWorker } from '../worker/create-worker';
 import { workerTuning } from '../worker/tuning';
@@ -211,11 +210,8 @@ export async function startStack(
       const r = await importTasks({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, eagerStart: workerInProcess });
       log(`seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s`);
     }
-    if (opts.seed !== false) {
-      // The cells the 30 localities sent in the round of 6 December 2025 (once per locality).
-      const seeded = await seedRoundCells(db, await taskStatuses(db));
-      if (seeded > 0) log(`seed: cells of ${seeded} localities from the round of ${reference.assessment.reportedAt}`);
-    }
+    // The cells are the one store of what localities report; the seed round's 30 reporters' cells (once).
+    await prepareLocalityStore(db, { seed: opts.seed !== false, log });
     if (opts.worker !== false && cfg.ROUND_DAY_OF_MONTH > 0) {
       const created = await ensureMonthlyRoundSchedule(temporal, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: roundPolicyFromConfig(cfg), dayOfMonth: cfg.ROUND_DAY_OF_MONTH });
       if (created) log(`temporal: schedule for the monthly reporting round (day ${cfg.ROUND_DAY_OF_MONTH} of each month, 08:00 Viet Nam time)`);

@@ -8,6 +8,7 @@ import { loadReferenceData, reference } from '../catalog/reference-data';
 import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer';
 import { connectDb } from '../db/client';
 import { hasTasks } from '../db/tasks';
+import { prepareLocalityStore } from '../catalog/seed-round';
 import { ensureDevTokens } from '../embedded/dev-tokens';
 import { readOrCreateSecret } from '../embedded/embedded-postgres';
 import { runtimeFile } from '../embedded/runtime-target';
@@ -85,6 +86,8 @@ export async function startSupervisedStack(cfg: Config, opts: { log?: (line: str
         await connection.close();
       }
     }
+    // The cells are the one store of what localities report; the seed round's 30 reporters' cells (once).
+    await prepareLocalityStore(db, { seed: cfg.SEED_CATALOG, log });
     const tokens = await ensureDevTokens(
       db,
       cfg.dataDir,

@@ -279,11 +279,13 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     summary: "A locality's report: the task is workable locally, or meets an obstacle",
     tags: ['tasks'],
     access: 'the locality itself; home-affairs',
+    deprecated:
+      "use POST /api/localities/{code}/report. This writes the locality's matrix cell for the task (an OBSTACLE without category is filed under OTHER), which is the one record of what localities report; the task's `reports` counts those cells.",
     params: taskCodeParams,
     body: reportBody,
     responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
     handler: async ({ params, body }, _req, res) => {
-      await respond(db, res, 200, await actions.report(principalOf(res), params.code, body, updateIdFor(res)));
+      await respond(db, res, 200, await actions.report(principalOf(res), params.code, body));
     },
   });
 

@@ -155,7 +155,7 @@ describe('reads', () => {
     expect(items.filter(([kind]) => kind !== 'ESCALATION_STEP')).toEqual([
       ['CREATED', expect.objectContaining({ leadMinistry: 'BGDDT' })],
       ['MILESTONE', { track: 'GUIDANCE', name: 'DRAFTING' }],
-      ['LOCALITY_REPORT', { locality: 'HNI', kind: 'OBSTACLE' }],
+      // The locality's report is its matrix cell (the one store), not an event of the task.
       ['DEADLINE', expect.objectContaining({ to: '2025-02-28' })],
       ['TRANSITION', expect.objectContaining({ from: 'REQUIRES_GUIDANCE', to: 'AUTHORITY_ADJUSTMENT' })],
     ]);

@@ -202,7 +202,8 @@ describe('summary, bottlenecks and list as of an instant', () => {
       { ministry: 'BXD', name: 'Construction', total: 1, open: 1, overdue: 0 },
       { ministry: 'BYT', name: 'Health', total: 2, open: 1, overdue: 0 },
     ]);
-    expect(s.localities).toEqual({ reported: 3, total: 3 });
+    // Who reported is the reporting round's rows alone (as the live summary reads them), not a task's LOCALITY_REPORT events.
+    expect(s.localities).toEqual({ reported: 1, total: 3 });
   });
 
   it('when the summary is asked as of 1 November 2025, then A-1 is overdue, C-1 still feasible and only the locality that had reported counts', () => {

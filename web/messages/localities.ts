@@ -116,6 +116,9 @@ const vi = {
   dashboardLocalitiesLead: 'Theo dõi từng kỳ báo cáo và các vướng mắc của địa phương.',
   navRounds: 'Kỳ báo cáo',
   navMatrix: 'Ma trận',
+  // who reported (one line on the public page, the matrix and the dashboard, from the same rows)
+  whoReported: (reported: string, total: string, round: string) => `${reported}/${total} địa phương đã báo cáo trong kỳ ${round}`,
+  whoReportedNone: 'Chưa có kỳ báo cáo nào.',
 };
 
 export type LocalityMessages = typeof vi;
@@ -228,6 +231,8 @@ const en: LocalityMessages = {
   dashboardLocalitiesLead: "Follow each reporting round and the localities' obstacles.",
   navRounds: 'Rounds',
   navMatrix: 'Matrix',
+  whoReported: (reported: string, total: string, round: string) => `${reported} of ${total} localities reported in round ${round}`,
+  whoReportedNone: 'No reporting round yet.',
 };
 
 export const localityMessages: Record<Lang, LocalityMessages> = { vi, en };

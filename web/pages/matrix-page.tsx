@@ -10,6 +10,7 @@ import type { PageContext } from '../page-context';
 import { listHref } from '../filters';
 import { TableHead } from '../components/table-head';
 import { BothNames } from '../components/both-names';
+import { WhoReportedLine, type WhoReportedFigures } from '../components/who-reported';
 
 export interface MatrixPageFilters {
   locality?: string;
@@ -43,6 +44,7 @@ export interface MatrixPageData {
   mayReadCells: boolean;
   ministries: string[];
   localities: string[];
+  reporting: WhoReportedFigures;
 }
 
 function href(f: MatrixPageFilters, path = '/matrix', anchor = '#cells'): string {
@@ -72,6 +74,7 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
       <h1>{m.matrixTitle}</h1>
       <p class="lead">{m.matrixLead}</p>
       {!data.mayReadCells && <p>{m.matrixLeadPublic}</p>}
+      <WhoReportedLine lang={lang} figures={data.reporting} />
 
       <FilterForm action="/matrix#cells" label={m.matrixTitle} submitLabel={m.filter} clearHref="/matrix" clearLabel={m.clearFilters}>
         <FilterSelect id="filter-locality" name="locality" label={m.locality} any={m.any} value={f.locality} options={data.localities.map((code) => ({ value: code, label: localityNames(lang, code).main }))} />

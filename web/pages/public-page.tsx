@@ -7,6 +7,7 @@ import { Layout } from '../layout';
 import type { PageContext } from '../page-context';
 import { Pagination, TaskTable } from '../task-table';
 import { BothNames } from '../components/both-names';
+import { WhoReportedLine, type WhoReportedFigures } from '../components/who-reported';
 
 /** Progress by ministry as a table (the chart's text equivalent); every figure links to the filtered list. */
 export function MinistryProgressTable(props: { ctx: PageContext; rows: MinistryProgress[]; base: string; id?: string }) {
@@ -112,6 +113,7 @@ export function PublicPage(props: {
   byMinistry: MinistryProgress[];
   filters: PublicFilters;
   list: { items: ApiTask[]; total: number; page: number; limit: number };
+  reporting: WhoReportedFigures;
 }) {
   const { ctx, totals, filters, list } = props;
   const { t, lang } = ctx;
@@ -123,6 +125,7 @@ export function PublicPage(props: {
       <h1>{t.publicTitle}</h1>
       <p class="lead">{t.publicLead}</p>
       <HeadlineFigures ctx={ctx} totals={totals} base="/" />
+      <WhoReportedLine lang={lang} figures={props.reporting} />
 
       <h2 id="ministries">{t.byMinistry}</h2>
       <div class="chart-block">

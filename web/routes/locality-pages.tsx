@@ -6,7 +6,7 @@ import { Refusal, locationOf, type FieldLocation } from '../../domain/refusal';
 import { localityCode, ministryCode } from '../../app/schemas';
 import { reference } from '../../catalog/reference-data';
 import type { Db } from '../../db/client';
-import { localityTasks, matrixBottlenecks, matrixCsv, matrixJson, type MatrixFilter } from '../../db/matrix';
+import { localityStatuses, localityTasks, matrixBottlenecks, matrixCsv, matrixJson, type MatrixFilter } from '../../db/matrix';
 import { listRounds, localityRounds, roundLocalities } from '../../db/reporting-rounds';
 import { DELEGATION_LEVELS } from '../../domain/task';
 import type { Principal } from '../../domain/principal';
@@ -21,6 +21,7 @@ import { RoundsPage, type RoundFormState, type RoundWithLocalities } from '../pa
 import { MessagePage } from '../pages/sign-in-page';
 import { sendPage } from '../render';
 import { csrfValid, webLocals } from '../session';
+import { whoReported } from '../components/who-reported';
 
 const PAGE_SIZE = 50;
 /** Rounds shown with who has not reported (the newest). */
@@ -324,7 +325,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const filters = matrixFilters(req);
     const aggregateFilter: MatrixFilter = { locality: filters.locality, ministry: filters.ministry };
     const narrowed = Boolean(filters.locality || filters.ministry || filters.category || filters.state);
-    const [aggregates, cells] = await Promise.all([
+    const [aggregates, cells, statuses] = await Promise.all([
       matrixBottlenecks(db, aggregateFilter),
       scope !== 'none' && (narrowed || scope !== 'all')
         ? matrixJson(db, readableCells(scope, filters)).then((r) => ({
@@ -332,6 +333,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
             total: r.total,
           }))
         : Promise.resolve(null),
+      localityStatuses(db),
     ]);
     sendPage(
       res,
@@ -344,6 +346,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
           mayReadCells: scope !== 'none',
           ministries: reference.ministries.filter((x) => x.delegates).map((x) => x.code),
           localities: reference.localities.map((l) => l.code),
+          reporting: whoReported(statuses),
         }}
       />,
     );

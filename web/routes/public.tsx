@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import { summary } from '../../db/dashboard';
 import type { Db } from '../../db/client';
+import { localityStatuses } from '../../db/matrix';
 import { listTasks, type ApiTask } from '../../db/tasks';
+import { whoReported } from '../components/who-reported';
 import { publicTasksCsv } from '../../app/task-csv';
 import { ministryChartSvg, statusChartSvg } from '../charts';
 import { listFilters, type PublicFilters } from '../filters';
@@ -36,7 +38,7 @@ export function publicRoutes(db: Db): Router {
   router.get('/', async (req, res) => {
     const { ctx } = webLocals(res);
     const { page, ...filters } = listFilters(req);
-    const [totals, list] = await Promise.all([summary(db), listTasks(db, { ...filters, sort: 'code', page, limit: PAGE_SIZE })]);
+    const [totals, list, statuses] = await Promise.all([summary(db), listTasks(db, { ...filters, sort: 'code', page, limit: PAGE_SIZE }), localityStatuses(db)]);
     sendPage(
       res,
       <PublicPage
@@ -45,6 +47,7 @@ export function publicRoutes(db: Db): Router {
         byMinistry={totals.byMinistry}
         filters={filters}
         list={{ items: (JSON.parse(list.itemsJson) as ApiTask[]).map((t) => ({ ...t, focalPoint: { name: '', email: '' } })), total: list.total, page, limit: PAGE_SIZE }}
+        reporting={whoReported(statuses)}
       />,
     );
   });

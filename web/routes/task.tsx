@@ -86,6 +86,17 @@ function moveForm(to: TaskStatus, requires: 'reason' | 'document'): { id: string
   return { id, spec };
 }
 
+/**
+ * Whose matrix cells the task page lists, as the matrix itself allows (README, "Who reads what"): Home
+ * Affairs and the task's ministries every locality's, a locality its own; the public sees the counts only.
+ */
+function mayReadCell(p: PageContext['principal'], task: { leadMinistry: string; coordinatingMinistries: string[] }, locality: string): boolean {
+  if (p?.kind === 'home-affairs') return true;
+  if (p?.kind === 'ministry') return p.code === task.leadMinistry || task.coordinatingMinistries.includes(p.code);
+  if (p?.kind === 'locality') return p.code === locality;
+  return false;
+}
+
 async function taskPageData(db: Db, ctx: PageContext, code: string, failed: FormState | null, done: boolean) {
   const task = await getTask(db, code);
   if (!task) return null;
@@ -105,7 +116,7 @@ async function taskPageData(db: Db, ctx: PageContext, code: string, failed: Form
     task,
     documents: task.documents.map((d) => ({ ...d, url: links.get(d.number) ?? null })),
     deadlineHistory: events ? deadlineHistory(events.items) : null,
-    reports,
+    reports: reports.filter((r) => mayReadCell(ctx.principal, task, r.locality)),
     history: events ? events.items.map((e) => ({ seq: e.seq, at: e.at, effectiveAt: e.effectiveAt, actor: e.actor, kind: e.kind, summary: documentEventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) ?? eventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) })) : null,
     verification,
     reminders,
