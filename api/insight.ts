@@ -5,9 +5,9 @@
 import type { Db } from '../db/client';
 import { eventsAfter } from '../db/audit-events';
 import { localityReportsAsOf } from '../db/matrix';
-import { tasksNotApplyingTo, type TaskListFilter } from '../db/tasks';
+import { englishTextsOf, tasksNotApplyingTo, type TaskListFilter } from '../db/tasks';
 import { listMinistries } from '../db/reference-data';
-import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent } from '../domain/as-of';
+import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent, type TaskViewAsOf } from '../domain/as-of';
 import { forecastAll, type Forecast } from '../domain/at-risk';
 import { weeklyTrend, type Trend } from '../domain/trend';
 
@@ -79,6 +79,16 @@ export type Insight = ReturnType<typeof createInsight>;
 
 export function createInsight(db: Db, mirror = new AuditLogMirror(db)) {
   const replay = async (asOfMs: number) => replayAsOf(await mirror.current(), asOfMs);
+  // The history holds the Vietnamese text; the English renderings are the catalog's present ones.
+  const withEnglish = async <T extends TaskViewAsOf>(items: T[]): Promise<T[]> => {
+    if (items.length === 0) return items;
+    const en = await englishTextsOf(db, items.map((t) => t.code));
+    const or = (s: string | undefined) => (s ? s : null);
+    return items.map((t) => {
+      const e = en.get(t.code);
+      return { ...t, titles: { vi: t.title, en: or(e?.title) }, sectors: { vi: t.sector, en: or(e?.sector) }, legalBases: { vi: t.legalBasis, en: or(e?.legalBasis) } };
+    });
+  };
   const derived = new DerivedFigures();
   return {
     async summaryAt(asOfMs: number) {
@@ -88,21 +98,23 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db)) {
     },
 
     async bottlenecksAt(asOfMs: number) {
-      return bottlenecksAsOf((await replay(asOfMs)).tasks.values(), asOfMs);
+      const b = bottlenecksAsOf((await replay(asOfMs)).tasks.values(), asOfMs);
+      return { ...b, oldestOpen: await withEnglish(b.oldestOpen), mostObstacles: await withEnglish(b.mostObstacles), dueSoon: await withEnglish(b.dueSoon) };
     },
 
     /** Level and sector as each task's history had them then; where tasks apply as the catalog says now (it keeps no history). */
     async taskListAt(filter: TaskListFilter, asOfMs: number) {
       const { locality, ...rest } = filter;
       const elsewhere = locality ? await tasksNotApplyingTo(db, locality) : null;
-      return listAsOf((await replay(asOfMs)).tasks.values(), { ...rest, applies: elsewhere ? (code) => !elsewhere.has(code) : undefined }, asOfMs);
+      const page = listAsOf((await replay(asOfMs)).tasks.values(), { ...rest, applies: elsewhere ? (code) => !elsewhere.has(code) : undefined }, asOfMs);
+      return { ...page, items: await withEnglish(page.items) };
     },
 
     /** One task as it stood, or null when it did not exist yet. */
     async taskAt(code: string, asOfMs: number) {
       const events = (await mirror.current()).filter((e) => e.taskCode === code);
       const t = replayAsOf(events, asOfMs).tasks.get(code);
-      return t ? taskView(t, asOfMs) : null;
+      return t ? ((await withEnglish([taskView(t, asOfMs)]))[0] ?? null) : null;
     },
 
     async trend(nowMs: number, ministry?: string): Promise<Trend> {

@@ -4,6 +4,7 @@
  * the events, these functions decide what they meant. The rules mirror the workflow's own
  * (domain/task-commands.ts), which wrote the events in the first place.
  */
+import { foldVietnamese, searchWords } from './vietnamese-text';
 import { DAY_MS, addDays, deadlineInstant, daysOverdue, isCalendarDate, vietnamDate, vietnamMidnight } from './dates';
 import {
   DELEGATION_LEVELS,
@@ -259,8 +260,12 @@ export function taskView(t: TaskAsOf, asOfMs: number) {
   return {
     code: t.code,
     title: t.title,
+    // The history holds the Vietnamese text; English renderings live in the read model only (api/insight.ts adds them).
+    titles: { vi: t.title, en: null as string | null },
     sector: t.sector,
+    sectors: { vi: t.sector, en: null as string | null },
     legalBasis: t.legalBasis,
+    legalBases: { vi: t.legalBasis, en: null as string | null },
     level: t.level,
     status: t.status,
     statusSince: new Date(t.statusSince).toISOString(),
@@ -390,7 +395,8 @@ export interface TaskFilterAsOf extends TaskFilter {
 }
 
 export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: number) {
-  const needle = f.q?.toLocaleLowerCase();
+  // As the live list searches (db/tasks.ts): every folded word in the code, title, sector or legal basis.
+  const words = searchWords(f.q ?? '');
   const sector = f.sector?.toLocaleLowerCase();
   const rows = [...tasks].filter(
     (t) =>
@@ -401,7 +407,7 @@ export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: n
       (!f.applies || f.applies(t.code)) &&
       (f.overdue === undefined || isOverdue(t, asOfMs) === f.overdue) &&
       (!f.dueBefore || (t.dueDate !== null && t.dueDate < f.dueBefore)) &&
-      (!needle || t.title.toLocaleLowerCase().includes(needle)),
+      (words.length === 0 || words.every((w) => foldVietnamese(`${t.code} ${t.title} ${t.sector} ${t.legalBasis}`).includes(w))),
   );
   const desc = f.sort.startsWith('-');
   const key: SortKey = SORT_KEYS[desc ? f.sort.slice(1) : f.sort] ?? ((t) => t.code);
