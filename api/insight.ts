@@ -124,10 +124,12 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db)) {
 
     async atRisk(asOfMs: number): Promise<Forecast[]> {
       const events = await mirror.current();
-      return derived.get(events, asOfMs, 'at-risk', () => {
+      const forecasts = await derived.get(events, asOfMs, 'at-risk', () => {
         const { tasks, spells } = replayAsOf(events, asOfMs);
         return forecastAll(tasks.values(), spells, asOfMs);
       });
+      const en = await englishTextsOf(db, forecasts.map((f) => f.code));
+      return forecasts.map((f) => ({ ...f, titles: { vi: f.title, en: en.get(f.code)?.title || null } }));
     },
   };
 }

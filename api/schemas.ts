@@ -316,7 +316,8 @@ export const atRiskQuery = z.strictObject({
 });
 export const forecastResponse = z.object({
   code: z.string(),
-  title: z.string(),
+  title: z.string().meta({ description: 'in Vietnamese' }),
+  titles: z.object({ vi: z.string(), en: z.string().nullable() }).optional().meta({ description: 'the title in Vietnamese and in English (null: none given)' }),
   leadMinistry: z.string(),
   status,
   dueDate: z.string().nullable(),

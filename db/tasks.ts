@@ -168,7 +168,11 @@ function taskConditions(q: Pick<TaskListFilter, 'status' | 'ministry' | 'overdue
   }
   // Every word of the search, folded (no tone marks, lower case), somewhere in the task's folded code,
   // titles, sectors and legal bases: one LIKE per word over the indexed expression (migration 0080).
-  for (const word of searchWords(q.q ?? '')) conds.push(`${SEARCH_TEXT} LIKE ${p(`%${likeEscaped(word)}%`)}`);
+  // A word starting with a digit starts a number: "58/2025" is not found inside "158/2025" (a regular
+  // expression, which the trigram index serves as well).
+  for (const word of searchWords(q.q ?? '')) {
+    conds.push(/^\d/.test(word) ? `${SEARCH_TEXT} ~ ${p(`(^|[^0-9])${regexEscaped(word)}`)}` : `${SEARCH_TEXT} LIKE ${p(`%${likeEscaped(word)}%`)}`);
+  }
   return conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
 }
 
@@ -176,6 +180,7 @@ function taskConditions(q: Pick<TaskListFilter, 'status' | 'ministry' | 'overdue
 const SEARCH_TEXT = 'task_search_text(t.code, t.title, t.title_en, t.sector, t.sector_en, t.legal_basis, t.legal_basis_en)';
 
 const likeEscaped = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+const regexEscaped = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
 /**
  * With a search, the best matches come first, then the list's own order: the code itself, a code that

@@ -4,7 +4,7 @@
  * the events, these functions decide what they meant. The rules mirror the workflow's own
  * (domain/task-commands.ts), which wrote the events in the first place.
  */
-import { foldVietnamese, searchWords } from './vietnamese-text';
+import { foldVietnamese, holdsWord, searchWords } from './vietnamese-text';
 import { DAY_MS, addDays, deadlineInstant, daysOverdue, isCalendarDate, vietnamDate, vietnamMidnight } from './dates';
 import {
   DELEGATION_LEVELS,
@@ -407,7 +407,7 @@ export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: n
       (!f.applies || f.applies(t.code)) &&
       (f.overdue === undefined || isOverdue(t, asOfMs) === f.overdue) &&
       (!f.dueBefore || (t.dueDate !== null && t.dueDate < f.dueBefore)) &&
-      (words.length === 0 || words.every((w) => foldVietnamese(`${t.code} ${t.title} ${t.sector} ${t.legalBasis}`).includes(w))),
+      (words.length === 0 || words.every((w) => holdsWord(foldVietnamese(`${t.code} ${t.title} ${t.sector} ${t.legalBasis}`), w))),
   );
   const desc = f.sort.startsWith('-');
   const key: SortKey = SORT_KEYS[desc ? f.sort.slice(1) : f.sort] ?? ((t) => t.code);

@@ -21,6 +21,13 @@ export function foldVietnamese(text: string): string {
   return out.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
+/** Whether folded `text` holds the folded search `word`; a word starting with a digit only where a number starts ("58/2025" is not in "158/2025"). */
+export function holdsWord(text: string, word: string): boolean {
+  if (!/^\d/.test(word)) return text.includes(word);
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) if (i === 0 || !/\d/.test(text.charAt(i - 1))) return true;
+  return false;
+}
+
 /** The words of a search, folded: each must appear in a task's text (in either language, its code or legal basis). */
 export function searchWords(q: string): string[] {
   return foldVietnamese(q.normalize('NFC'))

@@ -14,7 +14,7 @@ import { TEST_POLICY, TestSmtpServer, createTestDatabase, makeApp, smtpMailer, s
 const ministries = new Set(reference.ministries.map((m) => m.code));
 const run = uid('R');
 const catalog = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries).tasks;
-const chosen = (t: CatalogTask) => ['BCA', 'BTP'].includes(t.leadMinistry) || /^(BYT|BGDDT)-0[01]\d$/.test(t.code) || t.legalBasis.includes('Nghị định 58/2025/');
+const chosen = (t: CatalogTask) => ['BCA', 'BTP'].includes(t.leadMinistry) || /^(BYT|BGDDT)-0[01]\d$/.test(t.code) || t.legalBasis.includes('Nghị định 58/2025/') || t.legalBasis.includes('Nghị định 158/2025/');
 const tasks: CatalogTask[] = catalog.filter(chosen).map((t) => ({ ...t, code: `${t.code}.${run}` }));
 const base = (code: string) => code.slice(0, code.lastIndexOf('.'));
 
@@ -47,7 +47,8 @@ afterAll(async () => {
 
 const codesWhere = (pred: (t: CatalogTask) => boolean) => tasks.filter(pred).map((t) => base(t.code)).sort();
 const residence = codesWhere((t) => t.sector === 'Cư trú và căn cước' || t.code.startsWith('BCA-001.'));
-const decree58 = codesWhere((t) => t.legalBasis.includes('Nghị định 58/2025/'));
+const decree58 = codesWhere((t) => t.legalBasis.includes(' 58/2025/'));
+const decree158 = codesWhere((t) => t.legalBasis.includes(' 158/2025/'));
 const judicial = codesWhere((t) => t.sector === 'Lý lịch tư pháp và công chứng' || t.code.startsWith('BTP-001.'));
 
 describe('searching tasks in Vietnamese and English (GET /api/tasks?q=)', () => {
@@ -71,6 +72,7 @@ describe('searching tasks in Vietnamese and English (GET /api/tasks?q=)', () => 
     ['a code in lower case', 'byt-005', () => ['BYT-005']],
     ['a legal basis number', '58/2025', () => decree58],
     ['a legal basis in the Vietnamese form', 'nghị định 58/2025', () => decree58],
+    ['a number that ends like another ("58/2025" is not in "158/2025")', '158/2025', () => decree158],
     ['a Vietnamese phrase without marks', 'ly lich tu phap', () => judicial],
     ['English words of a bottleneck title', 'criminal record', () => ['BTP-001']],
     ['a Vietnamese phrase from a report example', 'trạm y tế', () => (found) => expect(found).toContain('BYT-001')],
@@ -87,6 +89,7 @@ describe('searching tasks in Vietnamese and English (GET /api/tasks?q=)', () => 
   it('when the expected sets are non-trivial, then the table tests something', () => {
     expect(residence.length).toBeGreaterThan(5);
     expect(decree58.length).toBeGreaterThan(0);
+    expect(decree158.length).toBeGreaterThan(0);
     expect(judicial.length).toBeGreaterThan(5);
   });
 
