@@ -84,7 +84,7 @@ describe('the public page', () => {
     const csv = await request(s.app).get('/open-data/tasks.csv?ministry=BGDDT');
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.text.split('\r\n')[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,dueDate,daysOverdue,workableReports,obstacleReports');
+    expect(csv.text.split('\r\n')[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,dueDate,daysOverdue,workableReports,obstacleReports,titleEn,sectorEn,legalBasis,legalBasisEn');
     expect(csv.text).toContain(s.tasks.overdue);
     expect(csv.text).not.toContain(s.tasks.adjustment);
     expect(csv.text).not.toContain('@');

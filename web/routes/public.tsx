@@ -2,10 +2,12 @@ import { Router } from 'express';
 import { summary } from '../../db/dashboard';
 import type { Db } from '../../db/client';
 import { listTasks, type ApiTask } from '../../db/tasks';
-import { publicTasksCsv } from '../../api/task-csv';
+import { UTF8_BOM, publicTasksCsv } from '../../api/task-csv';
+import { XLSX_TYPE, tasksXlsx } from '../../api/task-xlsx';
 import { ministryChartSvg, statusChartSvg } from '../charts';
 import { listFilters, type PublicFilters } from '../filters';
 import { isLang } from '../i18n';
+import { OpenDataDictionaryPage } from '../pages/open-data-dictionary-page';
 import { PublicPage } from '../pages/public-page';
 import { sendPage } from '../render';
 import { webLocals } from '../session';
@@ -44,6 +46,7 @@ export function publicRoutes(db: Db): Router {
         totals={totals}
         byMinistry={totals.byMinistry}
         filters={filters}
+        dataAsOf={new Date().toISOString()}
         list={{ items: (JSON.parse(list.itemsJson) as ApiTask[]).map((t) => ({ ...t, focalPoint: { name: '', email: '' } })), total: list.total, page, limit: PAGE_SIZE }}
       />,
     );
@@ -52,7 +55,19 @@ export function publicRoutes(db: Db): Router {
   router.get('/open-data/tasks.csv', async (req, res) => {
     const { page: _page, ...filters } = listFilters(req);
     res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
-    res.send(publicTasksCsv(await allMatching(db, filters)));
+    // `?bom=1`: a byte-order mark first, so Excel reads the file as UTF-8 (the public page's link has it).
+    res.send(`${req.query.bom === '1' ? UTF8_BOM : ''}${publicTasksCsv(await allMatching(db, filters))}`);
+  });
+
+  router.get('/open-data/tasks.xlsx', async (req, res) => {
+    const { page: _page, ...filters } = listFilters(req);
+    const file = await tasksXlsx(await allMatching(db, filters), { personalData: false });
+    res.status(200).type(XLSX_TYPE).setHeader('Content-Disposition', 'attachment; filename="tasks.xlsx"');
+    res.send(file);
+  });
+
+  router.get('/open-data/dictionary', (_req, res) => {
+    sendPage(res, <OpenDataDictionaryPage ctx={webLocals(res).ctx} />);
   });
 
   router.get('/open-data/tasks.json', async (req, res) => {
