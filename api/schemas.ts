@@ -71,9 +71,13 @@ const crossField = <T>(rules: ((body: T) => Issue | null)[]) => (body: T, ctx: z
 export const createTaskBody = z
   .strictObject({
     code: taskCode,
-    title: requiredText(500),
-    sector: requiredText(200),
-    legalBasis: text(1000).default(''),
+    title: requiredText(500).meta({ description: 'in Vietnamese' }),
+    sector: requiredText(200).meta({ description: 'in Vietnamese' }),
+    legalBasis: text(1000).default('').meta({ description: 'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP"' }),
+    // The English renderings (optional): the task's `titles.en`, `sectors.en`, `legalBases.en`.
+    titleEn: text(500).optional(),
+    sectorEn: text(200).optional(),
+    legalBasisEn: text(1000).optional(),
     level: z.enum(DELEGATION_LEVELS).default('province'),
     status,
     leadMinistry: ministryCode,

@@ -7,7 +7,7 @@ import { verifyChain } from '../../db/audit-chain';
 import { history } from '../../db/audit-events';
 import type { Db } from '../../db/client';
 import { knownMinistryCodes, localityExists } from '../../db/reference-data';
-import { getTask, listTasks, taskPageJson, type ApiTask } from '../../db/tasks';
+import { getTask, listTasks, setEnglishTexts, taskPageJson, type ApiTask } from '../../db/tasks';
 import { TaskNotPersistedError, createTask, policyFromConfig } from '../../temporal/task-client';
 import { actorOf, principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
@@ -147,8 +147,9 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         throw unprocessable('A FEASIBLE task has no due date.', { errors: [{ field: 'body.dueDate', message: 'not allowed for FEASIBLE' }] });
       }
       if (await getTask(db, body.code)) throw conflict(`Task ${body.code} already exists.`);
+      const { titleEn, sectorEn, legalBasisEn, ...fields } = body;
       const definition: TaskDefinition = {
-        ...body,
+        ...fields,
         focalPoint: body.focalPoint ?? { name: '', email: '' },
         dueDate: body.dueDate ?? null,
       };
@@ -164,6 +165,11 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         listCache?.invalidate();
       }
       if (!created) throw conflict(`Task ${body.code} already exists.`);
+      // The English renderings are read-model columns (as the catalog importer writes them), not audited.
+      if (titleEn || sectorEn || legalBasisEn) {
+        await setEnglishTexts(db, [{ code: body.code, titleEn: titleEn ?? '', sectorEn: sectorEn ?? '', legalBasisEn: legalBasisEn ?? '' }]);
+        listCache?.invalidate();
+      }
       res.setHeader('Location', `/api/tasks/${body.code}`);
       await respond(db, res, 201, await existingTask(body.code));
     },
