@@ -223,7 +223,6 @@ export const taskListQuery = z.strictObject({
   ministry: ministryCode.optional(),
   overdue: booleanQuery.optional(),
   dueBefore: calendarDate.optional(),
-  q: text(200).optional(),
   locality: localityCode.optional().meta({ description: 'tasks that apply to this locality (with asOf too, where they apply now: applicability has no history)' }),
   level: z.enum(DELEGATION_LEVELS).optional().meta({ description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels' }),
   sector: text(200).optional().meta({ description: 'exact sector name, case-insensitive' }),
@@ -231,6 +230,8 @@ export const taskListQuery = z.strictObject({
   page: queryInt(1, 100000, 1),
   limit: queryInt(1, 500, 50),
   format: z.enum(['json', 'csv', 'xlsx']).optional(),
+  bom: z.enum(['0', '1']).optional().meta({ description: 'CSV only: 1 starts the file with a UTF-8 byte-order mark, so Excel reads Vietnamese right' }),
+  q: text(200).optional().meta({ description: 'words found (each) in the code, titles, sectors or legal bases, either language, ignoring case and Vietnamese diacritics; code matches first' }),
   asOf: asOfQuery.optional(),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;

@@ -15,7 +15,7 @@ import { isPublic, publicHistoryItem, publicPageJson, publicTask } from '../publ
 import { renderedPage, type ListCache } from '../list-cache';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
-import { tasksCsv } from '../task-csv';
+import { UTF8_BOM, tasksCsv } from '../task-csv';
 import { XLSX_TYPE, tasksXlsx } from '../task-xlsx';
 import type { Insight } from '../insight';
 import {
@@ -91,7 +91,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         const opts = { personalData: !isPublic(res) };
         res.status(200).setHeader('Content-Disposition', `attachment; filename="tasks.${format}"`);
         if (format === 'xlsx') res.type(XLSX_TYPE).send(await tasksXlsx(items, opts));
-        else res.type('text/csv; charset=utf-8').send(tasksCsv(items, opts));
+        else res.type('text/csv; charset=utf-8').send(`${query.bom === '1' ? UTF8_BOM : ''}${tasksCsv(items, opts)}`);
       };
       if (query.asOf !== undefined) {
         // As the tasks stood then, rebuilt from the audit log (api/insight.ts); never cached.
