@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import type { Express } from 'express';
-import { TASK_COLUMNS } from '../../api/task-csv';
-import { XLSX_TYPE } from '../../api/task-xlsx';
+import { TASK_COLUMNS } from '../../app/task-csv';
+import { XLSX_TYPE } from '../../app/task-xlsx';
 import { readXlsxRecords } from '../../catalog/xlsx';
 import { getTask } from '../../db/tasks';
 import { DAY_MS, daysOverdue, deadlineInstant } from '../../domain/dates';

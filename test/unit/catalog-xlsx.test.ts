@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { CATALOG_FILE, CATALOG_COLUMNS, validateCatalog, validateCatalogXlsx } from '../../catalog/importer';
 import { reference } from '../../catalog/reference-data';
 import { columnLetter, readXlsxRecords } from '../../catalog/xlsx';
-import { toXlsx } from '../../api/task-xlsx';
+import { toXlsx } from '../../app/task-xlsx';
 import { toCsv } from '../../domain/csv';
 import { BAD_CATALOG_LINES, csvLinesAsXlsx } from '../support/catalog-files';
 

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { ApiTask } from '../db/tasks';
 import type { TableCell } from '../domain/csv';
-import { taskTable } from './task-csv';
+import { taskTable } from '../app/task-csv';
 
 /** The media type of an .xlsx workbook. */
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -18,7 +18,7 @@ export async function toXlsx(sheetName: string, header: readonly string[], rows:
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-/** The tasks as a spreadsheet: the same columns as the CSV (api/task-csv.ts). */
+/** The tasks as a spreadsheet: the same columns as the CSV (app/task-csv.ts). */
 export async function tasksXlsx(items: ApiTask[], opts: { personalData: boolean }): Promise<Buffer> {
   const { header, rows } = taskTable(items, opts);
   return toXlsx('tasks', header, rows);
