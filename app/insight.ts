@@ -5,9 +5,9 @@
 import type { Db } from '../db/client';
 import { eventsAfter } from '../db/audit-events';
 import { cellGeneration, cellReportsAt, localityReportsAsOf } from '../db/matrix';
-import { tasksNotApplyingTo, type TaskListFilter } from '../db/tasks';
+import { englishTextsOf, tasksNotApplyingTo, type TaskListFilter } from '../db/tasks';
 import { listMinistries } from '../db/reference-data';
-import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, withCellReports, type OverdueRules, type RecordedEvent } from '../domain/as-of';
+import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, withCellReports, type OverdueRules, type RecordedEvent, type TaskViewAsOf } from '../domain/as-of';
 import { forecastAll, overdueTasks, type Forecast, type OverdueTask } from '../domain/at-risk';
 import { weeklyTrend, type Trend } from '../domain/trend';
 
@@ -89,6 +89,16 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
     const [events, cells] = await Promise.all([mirror.current(), cellsAt(asOfMs)]);
     return replayWithCells(events, cells, asOfMs);
   };
+  // The history holds the Vietnamese text; the English renderings are the catalog's present ones.
+  const withEnglish = async <T extends TaskViewAsOf>(items: T[]): Promise<T[]> => {
+    if (items.length === 0) return items;
+    const en = await englishTextsOf(db, items.map((t) => t.code));
+    const or = (s: string | undefined) => (s ? s : null);
+    return items.map((t) => {
+      const e = en.get(t.code);
+      return { ...t, titles: { vi: t.title, en: or(e?.title) }, sectors: { vi: t.sector, en: or(e?.sector) }, legalBases: { vi: t.legalBasis, en: or(e?.legalBasis) } };
+    });
+  };
   const derived = new DerivedFigures();
   return {
     async summaryAt(asOfMs: number) {
@@ -98,7 +108,8 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
     },
 
     async bottlenecksAt(asOfMs: number) {
-      return bottlenecksAsOf((await replay(asOfMs)).tasks.values(), asOfMs, 10, rules);
+      const b = bottlenecksAsOf((await replay(asOfMs)).tasks.values(), asOfMs, 10, rules);
+      return { ...b, oldestOpen: await withEnglish(b.oldestOpen), mostObstacles: await withEnglish(b.mostObstacles), dueSoon: await withEnglish(b.dueSoon) };
     },
 
     /**
@@ -108,7 +119,8 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
     async taskListAt(filter: TaskListFilter, asOfMs: number) {
       const { locality } = filter;
       const elsewhere = locality ? await tasksNotApplyingTo(db, locality) : null;
-      return listAsOf((await replay(asOfMs)).tasks.values(), { ...filter, applies: elsewhere ? (code) => !elsewhere.has(code) : undefined }, asOfMs, rules);
+      const page = listAsOf((await replay(asOfMs)).tasks.values(), { ...filter, applies: elsewhere ? (code) => !elsewhere.has(code) : undefined }, asOfMs, rules);
+      return { ...page, items: await withEnglish(page.items) };
     },
 
     /** One task as it stood, or null when it did not exist yet. */
@@ -120,7 +132,7 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
         cells.filter((c) => c.task === code),
         asOfMs,
       ).tasks.get(code);
-      return t ? taskView(t, asOfMs, rules) : null;
+      return t ? ((await withEnglish([taskView(t, asOfMs, rules)]))[0] ?? null) : null;
     },
 
     async trend(nowMs: number, ministry?: string): Promise<Trend> {
@@ -136,10 +148,12 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
 
     async atRisk(asOfMs: number): Promise<Forecast[]> {
       const [events, generation] = await Promise.all([mirror.current(), cellGeneration(db)]);
-      return derived.get(events, asOfMs, `at-risk:${generation}`, async () => {
+      const forecasts = await derived.get(events, asOfMs, `at-risk:${generation}`, async () => {
         const { tasks, spells } = replayWithCells(events, await cellsAt(asOfMs), asOfMs);
         return forecastAll(tasks.values(), spells, asOfMs);
       });
+      const en = await englishTextsOf(db, forecasts.map((f) => f.code));
+      return forecasts.map((f) => ({ ...f, titles: { vi: f.title, en: en.get(f.code)?.title || null } }));
     },
   };
 }

@@ -100,8 +100,10 @@ export const localityDetailResponse = z.object({
   tasks: z.array(
     z.object({
       code: z.string(),
-      title: z.string(),
-      sector: z.string(),
+      title: z.string().meta({ description: 'in Vietnamese' }),
+      titles: z.object({ vi: z.string(), en: z.string().nullable() }).meta({ description: 'the title in Vietnamese and in English (null: none given)' }),
+      sector: z.string().meta({ description: 'in Vietnamese' }),
+      sectors: z.object({ vi: z.string(), en: z.string().nullable() }).meta({ description: 'the sector in Vietnamese and in English (null: none given)' }),
       level: z.enum(DELEGATION_LEVELS),
       status: z.enum(TASK_STATUSES),
       leadMinistry: z.string(),

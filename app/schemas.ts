@@ -71,9 +71,13 @@ const crossField = <T>(rules: ((body: T) => Issue | null)[]) => (body: T, ctx: z
 export const createTaskBody = z
   .strictObject({
     code: taskCode,
-    title: requiredText(500),
-    sector: requiredText(200),
-    legalBasis: text(1000).default(''),
+    title: requiredText(500).meta({ description: 'in Vietnamese' }),
+    sector: requiredText(200).meta({ description: 'in Vietnamese' }),
+    legalBasis: text(1000).default('').meta({ description: 'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP"' }),
+    // The English renderings (optional): the task's `titles.en`, `sectors.en`, `legalBases.en`.
+    titleEn: text(500).optional(),
+    sectorEn: text(200).optional(),
+    legalBasisEn: text(1000).optional(),
     level: z.enum(DELEGATION_LEVELS).default('province'),
     status,
     leadMinistry: ministryCode,
@@ -222,7 +226,6 @@ export const taskListQuery = z.strictObject({
   ministry: ministryCode.optional(),
   overdue: booleanQuery.optional(),
   dueBefore: calendarDate.optional(),
-  q: text(200).optional(),
   locality: localityCode.optional().meta({ description: 'tasks that apply to this locality (with asOf too, where they apply now: applicability has no history)' }),
   level: z.enum(DELEGATION_LEVELS).optional().meta({ description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels' }),
   sector: text(200).optional().meta({ description: 'exact sector name, case-insensitive' }),
@@ -230,6 +233,8 @@ export const taskListQuery = z.strictObject({
   page: queryInt(1, 100000, 1),
   limit: queryInt(1, 500, 50),
   format: z.enum(['json', 'csv', 'xlsx']).optional(),
+  bom: z.enum(['0', '1']).optional().meta({ description: 'CSV only: 1 starts the file with a UTF-8 byte-order mark, so Excel reads Vietnamese right' }),
+  q: text(200).optional().meta({ description: 'words found (each) in the code, titles, sectors or legal bases, either language, ignoring case and Vietnamese diacritics; code matches first' }),
   asOf: asOfQuery.optional(),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
@@ -322,7 +327,8 @@ export const atRiskQuery = z.strictObject({
 });
 export const forecastResponse = z.object({
   code: z.string(),
-  title: z.string(),
+  title: z.string().meta({ description: 'in Vietnamese' }),
+  titles: z.object({ vi: z.string(), en: z.string().nullable() }).optional().meta({ description: 'the title in Vietnamese and in English (null: none given)' }),
   leadMinistry: z.string(),
   status,
   dueDate: z.string().nullable(),

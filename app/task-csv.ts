@@ -1,8 +1,18 @@
 import type { ApiTask } from '../db/tasks';
 import { toCsv, type TableCell } from '../domain/csv';
 
-/** The columns of a task export (CSV and .xlsx), one task per row. */
-export const TASK_COLUMNS = ['code', 'title', 'sector', 'status', 'leadMinistry', 'coordinatingMinistries', 'focalPointName', 'focalPointEmail', 'dueDate', 'daysOverdue', 'workableReports', 'obstacleReports'] as const;
+/**
+ * The columns of a task export (CSV and .xlsx), one task per row. `title` and `sector` are Vietnamese; the
+ * English renderings and the legal basis in both languages come last, so clients that read the first
+ * columns by position keep working.
+ */
+export const TASK_COLUMNS = [
+  'code', 'title', 'sector', 'status', 'leadMinistry', 'coordinatingMinistries', 'focalPointName', 'focalPointEmail', 'dueDate', 'daysOverdue', 'workableReports', 'obstacleReports',
+  'titleEn', 'sectorEn', 'legalBasis', 'legalBasisEn',
+] as const;
+
+/** A byte-order mark: with it a spreadsheet (Excel) reads a CSV as UTF-8, so Vietnamese stays intact (`?bom=1`). */
+export const UTF8_BOM = '\uFEFF';
 
 const PERSONAL_COLUMNS = new Set<string>(['focalPointName', 'focalPointEmail']);
 
@@ -26,6 +36,10 @@ export function taskTable(items: ApiTask[], opts: { personalData: boolean }): { 
       daysOverdue: t.daysOverdue,
       workableReports: t.reports.workable,
       obstacleReports: t.reports.obstacle,
+      titleEn: t.titles?.en ?? '',
+      sectorEn: t.sectors?.en ?? '',
+      legalBasis: t.legalBasis,
+      legalBasisEn: t.legalBases?.en ?? '',
     };
     return header.map((c) => cells[c]);
   });

@@ -7,7 +7,7 @@ import { isBlankText, unstorableReason } from '../domain/storable-text';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
 import type { Db } from '../db/client';
 import { TaskArrivals } from '../db/task-arrivals';
-import { catalogFieldsOf, setApplicability } from '../db/tasks';
+import { catalogFieldsOf, setApplicability, setEnglishTexts } from '../db/tasks';
 import { startTaskWorkflow } from '../temporal/task-client';
 import { definitionUpdate, taskWorkflowId } from '../workflows/messages';
 import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv';
@@ -17,11 +17,12 @@ import { columnLetter, readXlsxRecords } from './xlsx';
 /** The bundled catalog (illustrative rows; README "The catalog"). */
 export const CATALOG_FILE = path.resolve(__dirname, 'tasks.csv');
 
+/** The columns every catalog has; `title_en`, `sector_en`, `legal_basis_en`, `status_since` and `applies_to` may be left out. */
 export const CATALOG_COLUMNS = [
   'code',
-  'title',
-  'sector',
-  'legal_basis',
+  'title_vi',
+  'sector_vi',
+  'legal_basis_vi',
   'level',
   'lead_ministry',
   'coordinating_ministries',
@@ -30,6 +31,9 @@ export const CATALOG_COLUMNS = [
   'focal_point_name',
   'focal_point_email',
 ] as const;
+
+/** The first catalog format's columns, in English only, and what each became. */
+const ENGLISH_ONLY_COLUMNS: Record<string, string> = { title: 'title_en', sector: 'sector_en', legal_basis: 'legal_basis_en' };
 
 /** The delegations under the two-tier model were decided in 2025; an earlier status date is a typing error. */
 const EARLIEST_STATUS_SINCE = '2025-01-01';
@@ -54,9 +58,13 @@ const catalogText = (field: string, max: number, required: boolean) =>
 const ministryCode = z.string().regex(AGENCY_CODE, 'must be a ministry code');
 const rowSchema = z.object({
   code: z.string().regex(TASK_CODE, 'code must be A-Z, 0-9, ".", "_", "-" (at most 40)'),
-  title: catalogText('title', 500, true),
-  sector: catalogText('sector', 200, true),
-  legal_basis: catalogText('legal_basis', 1000, false),
+  // Vietnamese first: the title and sector in Vietnamese are required; the English renderings are optional.
+  title_vi: catalogText('title_vi', 500, true),
+  title_en: catalogText('title_en', 500, false).optional(),
+  sector_vi: catalogText('sector_vi', 200, true),
+  sector_en: catalogText('sector_en', 200, false).optional(),
+  legal_basis_vi: catalogText('legal_basis_vi', 1000, false),
+  legal_basis_en: catalogText('legal_basis_en', 1000, false).optional(),
   level: z.enum(DELEGATION_LEVELS, { error: `level must be one of ${DELEGATION_LEVELS.join(', ')}` }),
   lead_ministry: ministryCode,
   coordinating_ministries: z
@@ -83,8 +91,11 @@ const rowSchema = z.object({
     .transform((s) => (s ?? '').split(';').map((x) => x.trim()).filter(Boolean)),
 });
 
-/** A catalog row: the task's definition and where it applies (absent: every locality). */
-export type CatalogTask = TaskDefinition & { appliesTo?: string[] | null };
+/**
+ * A catalog row: the task's definition (title, sector and legal basis in Vietnamese), their English
+ * renderings ('' when the file gives none) and where it applies (absent: every locality).
+ */
+export type CatalogTask = TaskDefinition & { appliesTo?: string[] | null; english?: { title: string; sector: string; legalBasis: string } };
 
 const ALL_LOCALITIES = new Set(reference.localities.map((l) => l.code));
 
@@ -129,6 +140,15 @@ function validateRecords(records: CsvRecord[], knownMinistries: Set<string>, kno
   if (!header) return { tasks: [], errors: [{ line: 1, reason: 'the file is empty' }] };
   const names = header.fields.map((f) => f.trim());
   const missing = CATALOG_COLUMNS.filter((c) => !names.includes(c));
+  const englishOnly = Object.keys(ENGLISH_ONLY_COLUMNS).filter((c) => names.includes(c));
+  if (englishOnly.length > 0) {
+    // The first format: English text only. Say how to convert rather than guess a language.
+    const renames = englishOnly.map((c) => `${c} → ${ENGLISH_ONLY_COLUMNS[c]}`).join(', ');
+    return {
+      tasks: [],
+      errors: [{ line: header.line, reason: `column(s) ${englishOnly.join(', ')} are the English-only format: rename them (${renames}) and add title_vi, sector_vi and legal_basis_vi with the Vietnamese text (required: title_vi, sector_vi)` }],
+    };
+  }
   if (missing.length > 0) return { tasks: [], errors: [{ line: header.line, reason: `missing column(s): ${missing.join(', ')}` }] };
 
   const tasks: CatalogTask[] = [];
@@ -167,9 +187,10 @@ function validateRecords(records: CsvRecord[], knownMinistries: Set<string>, kno
     }
     tasks.push({
       code: r.code,
-      title: r.title,
-      sector: r.sector,
-      legalBasis: r.legal_basis,
+      title: r.title_vi,
+      sector: r.sector_vi,
+      legalBasis: r.legal_basis_vi,
+      english: { title: r.title_en ?? '', sector: r.sector_en ?? '', legalBasis: r.legal_basis_en ?? '' },
       level: r.level,
       status: r.initial_status,
       leadMinistry: r.lead_ministry,
@@ -248,7 +269,7 @@ export async function importTasks(opts: {
         // Taken after the wait: another starter may have taken the last one meanwhile.
         if (next >= todo.length) break;
         // Where it applies is part of the baseline: recorded in its CREATED event (null: all 34).
-        const row = todo[next++] as CatalogTask;
+        const { english: _english, ...row } = todo[next++] as CatalogTask;
         const task = { ...row, appliesTo: row.appliesTo ?? null };
         const started = await startTaskWorkflow(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' }, eager: opts.eagerStart });
         if (started) result.started++;
@@ -284,6 +305,12 @@ export async function importTasks(opts: {
       .filter((t) => (existing.has(t.code) ? opts.update && !sameWhere(whereOf(t), existing.get(t.code)?.appliesTo) : whereOf(t) !== null))
       .map((t) => ({ code: t.code, appliesTo: whereOf(t) }));
     if (applicability.length > 0) await setApplicability(db, applicability);
+
+    // The English renderings are read-model columns too: for the new tasks, and with `update` for all.
+    const english = tasks
+      .filter((t) => !existing.has(t.code) || opts.update)
+      .map((t) => ({ code: t.code, titleEn: t.english?.title ?? '', sectorEn: t.english?.sector ?? '', legalBasisEn: t.english?.legalBasis ?? '' }));
+    if (english.length > 0) await setEnglishTexts(db, english);
   } finally {
     clearInterval(ticker);
     await arrivals.close();

@@ -134,7 +134,9 @@ export async function matrixBottlenecks(db: Db, f: MatrixFilter = {}) {
 export interface LocalityTaskRow {
   code: string;
   title: string;
+  titles: { vi: string; en: string | null };
   sector: string;
+  sectors: { vi: string; en: string | null };
   level: string;
   status: string;
   leadMinistry: string;
@@ -154,7 +156,8 @@ export async function localityTasks(db: Db, locality: string, cellsOf: 'all' | '
   const { rows } = await db.pool.query<{ items: string }>(
     prepared(
       `SELECT coalesce(json_agg(json_build_object(
-         'code', t.code, 'title', t.title, 'sector', t.sector, 'level', t.level, 'status', t.status,
+         'code', t.code, 'title', t.title, 'titles', json_build_object('vi', t.title, 'en', nullif(t.title_en, '')),
+         'sector', t.sector, 'sectors', json_build_object('vi', t.sector, 'en', nullif(t.sector_en, '')), 'level', t.level, 'status', t.status,
          'leadMinistry', t.lead_ministry_code, 'coordinatingMinistries', coalesce(t.coordinating_ministries, '{}'), 'dueDate', to_char(t.due_date, 'YYYY-MM-DD'),
          'cell', CASE WHEN ${visible} THEN json_build_object('state', coalesce(c.state, 'NOT_STARTED'), 'category', c.category, 'text', coalesce(c.text, ''),
            'changedAt', to_char(c.changed_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'changedBy', c.changed_by, 'resolvedBy', c.resolved_by - 'taskSeq') END

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { DAY_MS, VIETNAM_TIME_ZONE, vietnamDate } from '../domain/dates';
 import { DELEGATION_LEVELS, RECORDED_MILESTONE_NAMES, TASK_STATUSES, type DelegationLevel, type TaskFilter } from '../domain/task';
+import { searchWords } from '../domain/vietnamese-text';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { Db } from './client';
 
@@ -11,11 +12,19 @@ import type { Db } from './client';
  * Every answer that carries a task is `taskJson` below, rendered by PostgreSQL (the answers to writes
  * are read back through it); this schema documents it in /openapi.json and gives its TypeScript type.
  */
+const bilingual = (what: string) =>
+  z
+    .object({ vi: z.string(), en: z.string().nullable().meta({ description: `the English rendering; null when the catalog gives none` }) })
+    .meta({ description: `the ${what} in Vietnamese and in English (\`${what === 'legal basis' ? 'legalBasis' : what}\` above is the Vietnamese)` });
+
 export const taskResponse = z.object({
   code: z.string(),
-  title: z.string(),
-  sector: z.string(),
-  legalBasis: z.string(),
+  title: z.string().meta({ description: 'in Vietnamese (titles.en: in English)' }),
+  titles: bilingual('title'),
+  sector: z.string().meta({ description: 'in Vietnamese (sectors.en: in English)' }),
+  sectors: bilingual('sector'),
+  legalBasis: z.string().meta({ description: 'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP" (legalBases.en: in English)' }),
+  legalBases: bilingual('legal basis'),
   level: z.enum(DELEGATION_LEVELS),
   status: z.enum(TASK_STATUSES),
   statusSince: z.string(),
@@ -78,7 +87,9 @@ export type ApiTask = z.infer<typeof taskResponse>;
  * milliseconds. The one builder of the task's shape (`taskResponse` documents and types it).
  */
 const taskJson = (overdue: string) => `json_build_object(
-  'code', t.code, 'title', t.title, 'sector', t.sector, 'legalBasis', t.legal_basis, 'level', t.level,
+  'code', t.code, 'title', t.title, 'titles', json_build_object('vi', t.title, 'en', nullif(t.title_en, '')),
+  'sector', t.sector, 'sectors', json_build_object('vi', t.sector, 'en', nullif(t.sector_en, '')),
+  'legalBasis', t.legal_basis, 'legalBases', json_build_object('vi', t.legal_basis, 'en', nullif(t.legal_basis_en, '')), 'level', t.level,
   'status', t.status, 'statusSince', to_char(t.status_since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'leadMinistry', t.lead_ministry_code, 'coordinatingMinistries', coalesce(t.coordinating_ministries, '{}'),
   'focalPoint', json_build_object('name', t.focal_point_name, 'email', t.focal_point_email),
@@ -120,7 +131,7 @@ export interface TaskListFilter extends TaskFilter {
   /** Tasks that apply to this locality. */
   locality?: string;
   level?: DelegationLevel;
-  /** Exact sector name, case-insensitive. */
+  /** Exact sector name (Vietnamese or English), case-insensitive. */
   sector?: string;
 }
 
@@ -151,9 +162,38 @@ function taskConditions(q: Pick<TaskListFilter, 'status' | 'ministry' | 'overdue
   if (q.dueBefore) conds.push(`t.due_date < ${p(q.dueBefore)}::date`);
   if (q.locality) conds.push(`(t.applies_to IS NULL OR ${p(q.locality)} = ANY(t.applies_to))`);
   if (q.level) conds.push(q.level === 'both' ? `t.level = 'both'` : `t.level IN (${p(q.level)}, 'both')`);
-  if (q.sector) conds.push(`lower(t.sector) = lower(${p(q.sector)})`);
-  if (q.q) conds.push(`t.title ILIKE ${p(`%${q.q.replace(/[\\%_]/g, '\\$&')}%`)}`);
+  if (q.sector) {
+    const sector = p(q.sector);
+    conds.push(`(lower(t.sector) = lower(${sector}) OR lower(t.sector_en) = lower(${sector}))`);
+  }
+  // Every word of the search, folded (no tone marks, lower case), somewhere in the task's folded code,
+  // titles, sectors and legal bases: one LIKE per word over the indexed expression (migration 0080).
+  // A word starting with a digit starts a number: "58/2025" is not found inside "158/2025" (a regular
+  // expression, which the trigram index serves as well).
+  for (const word of searchWords(q.q ?? '')) {
+    conds.push(/^\d/.test(word) ? `${SEARCH_TEXT} ~ ${p(`(^|[^0-9])${regexEscaped(word)}`)}` : `${SEARCH_TEXT} LIKE ${p(`%${likeEscaped(word)}%`)}`);
+  }
   return conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
+}
+
+/** The expression the trigram index of migration 0080 is built on: the query must name it exactly so. */
+const SEARCH_TEXT = 'task_search_text(t.code, t.title, t.title_en, t.sector, t.sector_en, t.legal_basis, t.legal_basis_en)';
+
+const likeEscaped = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+const regexEscaped = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+
+/**
+ * With a search, the best matches come first, then the list's own order: the code itself, a code that
+ * starts with the search, a title (either language) holding the whole search, then the rest.
+ */
+function searchRank(q: string | undefined, params: unknown[]): string {
+  const words = searchWords(q ?? '');
+  if (words.length === 0) return '';
+  const whole = words.join(' ');
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const title = p(`%${likeEscaped(whole)}%`);
+  return `CASE WHEN lower(t.code) = ${p(whole)} THEN 0 WHEN lower(t.code) LIKE ${p(`${likeEscaped(whole)}%`)} THEN 1
+               WHEN vi_fold(t.title) LIKE ${title} OR vi_fold(t.title_en) LIKE ${title} THEN 2 ELSE 3 END, `;
 }
 
 /**
@@ -180,7 +220,7 @@ export async function listTasks(db: Db, q: TaskListFilter, nowMs = Date.now()): 
   const { pool } = db;
   const params: unknown[] = [nowMs];
   const where = taskConditions(q, nowMs, params);
-  const order = ORDER_BY[q.sort];
+  const order = `${searchRank(q.q, params)}${ORDER_BY[q.sort]}`;
   const limit = `$${params.push(q.limit)}`;
   const offset = `$${params.push((q.page - 1) * q.limit)}`;
   const { rows } = await pool.query<{ items: string; total: string | null }>(
@@ -228,7 +268,27 @@ export async function allTaskCodes(db: Db): Promise<string[]> {
 
 /** The catalog fields of the tasks among `codes` that exist (the importer compares them). */
 export async function catalogFieldsOf(db: Db, codes: string[]) {
-  return db.prisma.task.findMany({ where: { code: { in: codes } }, select: { code: true, title: true, sector: true, legalBasis: true, level: true, appliesTo: true } });
+  return db.prisma.task.findMany({ where: { code: { in: codes } }, select: { code: true, title: true, sector: true, legalBasis: true, titleEn: true, sectorEn: true, legalBasisEn: true, level: true, appliesTo: true } });
+}
+
+/** The English renderings of the tasks among `codes` (present ones: the read model keeps no history of them). */
+export async function englishTextsOf(db: Db, codes: string[]): Promise<Map<string, { title: string; sector: string; legalBasis: string }>> {
+  const { rows } = await db.pool.query<{ code: string; title_en: string; sector_en: string; legal_basis_en: string }>(
+    'SELECT code, title_en, sector_en, legal_basis_en FROM tasks WHERE code = ANY($1::text[])',
+    [codes],
+  );
+  return new Map(rows.map((r) => [r.code, { title: r.title_en, sector: r.sector_en, legalBasis: r.legal_basis_en }]));
+}
+
+/** The English renderings of tasks' catalog text (read-model columns, not audited); only rows that change are written. */
+export async function setEnglishTexts(db: Db, rows: { code: string; titleEn: string; sectorEn: string; legalBasisEn: string }[]): Promise<number> {
+  const { rowCount } = await db.pool.query(
+    `UPDATE tasks t SET title_en = r.title_en, sector_en = r.sector_en, legal_basis_en = r.legal_basis_en, updated_at = now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(code text, title_en text, sector_en text, legal_basis_en text)
+      WHERE t.code = r.code AND (t.title_en, t.sector_en, t.legal_basis_en) IS DISTINCT FROM (r.title_en, r.sector_en, r.legal_basis_en)`,
+    [JSON.stringify(rows.map((r) => ({ code: r.code, title_en: r.titleEn, sector_en: r.sectorEn, legal_basis_en: r.legalBasisEn })))],
+  );
+  return rowCount ?? 0;
 }
 
 /** The codes of the tasks that do not apply to `locality` (the catalog restricted them elsewhere). */

@@ -4,6 +4,7 @@
  * the events, these functions decide what they meant. The rules mirror the workflow's own
  * (domain/task-changes.ts), which wrote the events in the first place.
  */
+import { foldVietnamese, holdsWord, searchWords } from './vietnamese-text';
 import { DAY_MS, addDays, deadlineInstant, isCalendarDate, vietnamDate, vietnamMidnight } from './dates';
 import { overdueDays } from './deadline-policy';
 import {
@@ -321,8 +322,12 @@ export function taskView(t: TaskAsOf, asOfMs: number, rules?: OverdueRules) {
   return {
     code: t.code,
     title: t.title,
+    // The history holds the Vietnamese text; English renderings live in the read model only (app/insight.ts adds them).
+    titles: { vi: t.title, en: null as string | null },
     sector: t.sector,
+    sectors: { vi: t.sector, en: null as string | null },
     legalBasis: t.legalBasis,
+    legalBases: { vi: t.legalBasis, en: null as string | null },
     level: t.level,
     status: t.status,
     statusSince: new Date(t.statusSince).toISOString(),
@@ -459,7 +464,8 @@ export function appliedTo(t: Pick<TaskAsOf, 'code' | 'appliesTo'>, locality: str
 }
 
 export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: number, rules?: OverdueRules) {
-  const needle = f.q?.toLocaleLowerCase();
+  // As the live list searches (db/tasks.ts): every folded word in the code, title, sector or legal basis.
+  const words = searchWords(f.q ?? '');
   const sector = f.sector?.toLocaleLowerCase();
   const rows = [...tasks].filter(
     (t) =>
@@ -470,7 +476,7 @@ export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: n
       (f.locality ? appliedTo(t, f.locality, f.applies) : !f.applies || f.applies(t.code)) &&
       (f.overdue === undefined || isOverdue(t, asOfMs) === f.overdue) &&
       (!f.dueBefore || (t.dueDate !== null && t.dueDate < f.dueBefore)) &&
-      (!needle || t.title.toLocaleLowerCase().includes(needle)),
+      (words.length === 0 || words.every((w) => holdsWord(foldVietnamese(`${t.code} ${t.title} ${t.sector} ${t.legalBasis}`), w))),
   );
   const desc = f.sort.startsWith('-');
   const key: SortKey = SORT_KEYS[desc ? f.sort.slice(1) : f.sort] ?? ((t) => t.code);

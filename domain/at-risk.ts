@@ -46,7 +46,10 @@ export interface Reason {
 
 export interface Forecast {
   code: string;
+  /** In Vietnamese, as the audit log holds it. */
   title: string;
+  /** Both languages; the English rendering is the catalog's, added where the read model is at hand (app/insight.ts). */
+  titles?: { vi: string; en: string | null };
   leadMinistry: string;
   status: TaskStatus;
   dueDate: string | null;

@@ -87,6 +87,21 @@ const STATUS_EN: Record<TaskStatus, string> = {
   AUTHORITY_ADJUSTMENT: 'Requires authority adjustment',
 };
 
+/** A catalog text in the page's language: the Vietnamese, or on an English page its English rendering when the catalog gives one. */
+type Bilingual = { vi: string; en: string | null };
+const inLang = (lang: Lang, vi: string, both: Bilingual | undefined): string => (lang === 'en' && both?.en ? both.en : vi);
+
+/** The task's title, sector and legal basis as the page's reader reads them (db/tasks.ts: titles, sectors, legalBases). */
+export function taskTitle(lang: Lang, task: { title: string; titles?: Bilingual }): string {
+  return inLang(lang, task.title, task.titles);
+}
+export function taskSector(lang: Lang, task: { sector: string; sectors?: Bilingual }): string {
+  return inLang(lang, task.sector, task.sectors);
+}
+export function taskLegalBasis(lang: Lang, task: { legalBasis: string; legalBases?: Bilingual }): string {
+  return inLang(lang, task.legalBasis, task.legalBases);
+}
+
 export function statusName(lang: Lang, status: TaskStatus): string {
   return lang === 'vi' ? reference.statusNamesVi[status] : STATUS_EN[status];
 }

@@ -1,5 +1,5 @@
 import type { ApiTask } from '../db/tasks';
-import { formatDate, formatNumber, ministryName, statusName } from './i18n';
+import { formatDate, formatNumber, ministryName, statusName, taskTitle } from './i18n';
 import { StatusTag } from './layout';
 import type { PageContext } from './page-context';
 import { FeasibleFrom } from './pages/task-document-panels';
@@ -29,7 +29,7 @@ export function TaskTable(props: { ctx: PageContext; tasks: ApiTask[]; caption: 
               <td>
                 <a href={`/tasks/${encodeURIComponent(task.code)}`}>{task.code}</a>
               </td>
-              <td>{task.title}</td>
+              <td lang={lang}>{taskTitle(lang, task)}</td>
               <td>{ministryName(lang, task.leadMinistry)}</td>
               <td>
                 <StatusTag status={task.status} label={statusName(lang, task.status)} />

@@ -7,7 +7,7 @@ import { verifyChain } from '../../db/audit-chain';
 import { history } from '../../db/audit-events';
 import type { Db } from '../../db/client';
 import { knownMinistryCodes, localityExists } from '../../db/reference-data';
-import { getTask, listTasks, taskPageJson, type ApiTask } from '../../db/tasks';
+import { getTask, listTasks, setEnglishTexts, taskPageJson, type ApiTask } from '../../db/tasks';
 import { TaskNotPersistedError, createTask, policyFromConfig } from '../../temporal/task-client';
 import { principalOf } from '../auth';
 import { actorOf } from '../../app/actor';
@@ -16,8 +16,8 @@ import { isPublic, publicHistoryItem, publicPageJson, publicTask } from '../publ
 import { renderedPage, type ListCache } from '../../app/list-cache';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
-import { tasksCsv } from '../../app/task-csv';
-import { XLSX_TYPE, tasksXlsx } from '../task-xlsx';
+import { UTF8_BOM, tasksCsv } from '../../app/task-csv';
+import { XLSX_TYPE, tasksXlsx } from '../../app/task-xlsx';
 import type { Insight } from '../../app/insight';
 import {
   asOfOnlyQuery,
@@ -92,7 +92,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         const opts = { personalData: !isPublic(res) };
         res.status(200).setHeader('Content-Disposition', `attachment; filename="tasks.${format}"`);
         if (format === 'xlsx') res.type(XLSX_TYPE).send(await tasksXlsx(items, opts));
-        else res.type('text/csv; charset=utf-8').send(tasksCsv(items, opts));
+        else res.type('text/csv; charset=utf-8').send(`${query.bom === '1' ? UTF8_BOM : ''}${tasksCsv(items, opts)}`);
       };
       if (query.asOf !== undefined) {
         // As the tasks stood then, rebuilt from the audit log (api/insight.ts); never cached.
@@ -148,8 +148,9 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         throw unprocessable('A FEASIBLE task has no due date.', { errors: [{ field: 'body.dueDate', message: 'not allowed for FEASIBLE' }] });
       }
       if (await getTask(db, body.code)) throw conflict(`Task ${body.code} already exists.`);
+      const { titleEn, sectorEn, legalBasisEn, ...fields } = body;
       const definition: TaskDefinition = {
-        ...body,
+        ...fields,
         focalPoint: body.focalPoint ?? { name: '', email: '' },
         dueDate: body.dueDate ?? null,
       };
@@ -165,6 +166,11 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         listCache?.invalidate();
       }
       if (!created) throw conflict(`Task ${body.code} already exists.`);
+      // The English renderings are read-model columns (as the catalog importer writes them), not audited.
+      if (titleEn || sectorEn || legalBasisEn) {
+        await setEnglishTexts(db, [{ code: body.code, titleEn: titleEn ?? '', sectorEn: sectorEn ?? '', legalBasisEn: legalBasisEn ?? '' }]);
+        listCache?.invalidate();
+      }
       res.setHeader('Location', `/api/tasks/${body.code}`);
       await respond(db, res, 201, await existingTask(body.code));
     },

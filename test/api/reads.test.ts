@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import type { Express } from 'express';
 import { TASK_COLUMNS } from '../../app/task-csv';
-import { XLSX_TYPE } from '../../api/task-xlsx';
+import { XLSX_TYPE } from '../../app/task-xlsx';
 import { readXlsxRecords } from '../../catalog/xlsx';
 import { getTask } from '../../db/tasks';
 import { DAY_MS, daysOverdue, deadlineInstant } from '../../domain/dates';
@@ -82,7 +82,7 @@ describe('reads', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toContain('text/csv');
       const lines = res.text.trim().split('\r\n');
-      expect(lines[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,focalPointName,focalPointEmail,dueDate,daysOverdue,workableReports,obstacleReports');
+      expect(lines[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,focalPointName,focalPointEmail,dueDate,daysOverdue,workableReports,obstacleReports,titleEn,sectorEn,legalBasis,legalBasisEn');
       expect(lines.some((l) => l.startsWith(`${codes[0]},Alpha licences for clinics,`))).toBe(true);
     }
   });
@@ -93,10 +93,10 @@ describe('reads', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="tasks.csv"');
     const line = res.text.split('\r\n').find((l) => l.startsWith(`${code},`));
-    expect(line).toBe(`${code},"Fees; permits, and licences","'=HYPERLINK(""http://x"")",REQUIRES_GUIDANCE,BTC,"BNV;BGDDT",Nguyen Van An,an@bgddt.test,${FAR_DUE_DATE},0,0,0`);
+    expect(line).toBe(`${code},"Fees; permits, and licences","'=HYPERLINK(""http://x"")",REQUIRES_GUIDANCE,BTC,"BNV;BGDDT",Nguyen Van An,an@bgddt.test,${FAR_DUE_DATE},0,0,0,,,,`);
     const rows = parse(res.text) as string[][];
     expect(rows[0]).toEqual([...TASK_COLUMNS]);
-    expect(rows.find((r) => r[0] === code)).toEqual([code, 'Fees; permits, and licences', `'=HYPERLINK("http://x")`, 'REQUIRES_GUIDANCE', 'BTC', 'BNV;BGDDT', 'Nguyen Van An', 'an@bgddt.test', FAR_DUE_DATE, '0', '0', '0']);
+    expect(rows.find((r) => r[0] === code)).toEqual([code, 'Fees; permits, and licences', `'=HYPERLINK("http://x")`, 'REQUIRES_GUIDANCE', 'BTC', 'BNV;BGDDT', 'Nguyen Van An', 'an@bgddt.test', FAR_DUE_DATE, '0', '0', '0', '', '', '', '']);
   });
 
   it('when a spreadsheet is asked for, then every matching task comes as one .xlsx worksheet with the CSV columns, and the importer reads it back as the CSV', async () => {
@@ -111,7 +111,7 @@ describe('reads', () => {
       expect(res.headers['content-disposition']).toBe('attachment; filename="tasks.xlsx"');
       const rows = (await readXlsxRecords(res.body as Buffer)).map((r) => r.fields);
       expect(rows[0]).toEqual([...TASK_COLUMNS]);
-      expect(rows.find((r) => r[0] === code)).toEqual([code, 'Spreadsheet; export, of "tasks"', '=1+1', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'Nguyen Van An', 'an@bgddt.test', FAR_DUE_DATE, '0', '0', '0']);
+      expect(rows.find((r) => r[0] === code)).toEqual([code, 'Spreadsheet; export, of "tasks"', '=1+1', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'Nguyen Van An', 'an@bgddt.test', FAR_DUE_DATE, '0', '0', '0', '', '', '', '']);
       // Cell for cell the CSV's rows, but text is text: no formula guard is needed in a spreadsheet.
       expect(rows).toEqual(csv.map((r) => r.map((field) => field.replace(/^'(?=[=+\-@\t\r])/, ''))));
       expect(rows.map((r) => r[0])).toContain(codes[0]);
@@ -148,7 +148,7 @@ describe('reads', () => {
     // Still there: the task, its milestones by name, the events by kind, the figures.
     expect(reads[0]?.body).toMatchObject({ code, status: 'AUTHORITY_ADJUSTMENT', milestones: [{ track: 'GUIDANCE', name: 'DRAFTING' }] });
     expect(reads[0]?.body.focalPoint).toBeUndefined();
-    expect(reads[2]?.text.split('\r\n')[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,dueDate,daysOverdue,workableReports,obstacleReports');
+    expect(reads[2]?.text.split('\r\n')[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,dueDate,daysOverdue,workableReports,obstacleReports,titleEn,sectorEn,legalBasis,legalBasisEn');
     const items = (reads[3]?.body.items as { kind: string; details: Record<string, unknown> }[]).map((i) => [i.kind, i.details] as const);
     // The task is overdue, so its ladder escalates (at once, and again for the moved due date): the public sees that it did, not to whom.
     expect(items.filter(([kind]) => kind === 'ESCALATION_STEP').every(([, details]) => Object.keys(details).length === 0)).toBe(true);

@@ -70,6 +70,7 @@ const WRITES: Write[] = [
   { field: 'body.title', method: 'post', path: () => '/api/tasks', body: (v) => ({ code: uid('NEW-'), title: v, sector: 'Health', status: 'FEASIBLE', leadMinistry: 'BYT' }) },
   { field: 'body.sector', method: 'post', path: () => '/api/tasks', body: (v) => ({ code: uid('NEW-'), title: 'ok', sector: v, status: 'FEASIBLE', leadMinistry: 'BYT' }) },
   { field: 'body.legalBasis', method: 'post', path: () => '/api/tasks', body: (v) => ({ code: uid('NEW-'), title: 'ok', sector: 'Health', legalBasis: v, status: 'FEASIBLE', leadMinistry: 'BYT' }) },
+  ...(['titleEn', 'sectorEn', 'legalBasisEn'] as const).map((f): Write => ({ field: `body.${f}`, method: 'post', path: () => '/api/tasks', body: (v) => ({ code: uid('NEW-'), title: 'ok', sector: 'Health', [f]: v, status: 'FEASIBLE', leadMinistry: 'BYT' }) })),
   { field: 'body.focalPoint.name', method: 'post', path: () => '/api/tasks', body: (v) => ({ code: uid('NEW-'), title: 'ok', sector: 'Health', status: 'FEASIBLE', leadMinistry: 'BYT', focalPoint: { name: v, email: 'a@b.test' } }) },
 ];
 

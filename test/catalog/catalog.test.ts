@@ -23,9 +23,48 @@ describe('the bundled catalog', () => {
     expect(byStatus('AUTHORITY_ADJUSTMENT')).toBe(10);
     expect(new Set(tasks.map((t) => t.leadMinistry)).size).toBe(reference.assessment.ministriesGivingFeedback);
     for (const k of reference.knownBottleneckExamples) {
-      expect(tasks.find((t) => t.title === k.title)).toMatchObject({ leadMinistry: k.ministry, status: expect.not.stringMatching('FEASIBLE') });
+      expect(tasks.find((t) => t.english?.title === k.title)).toMatchObject({ leadMinistry: k.ministry, status: expect.not.stringMatching('FEASIBLE') });
     }
     expect(catalogText.split('\n')[0]).toContain('ILLUSTRATIVE');
+  });
+
+  it('when it is validated, then every task is in Vietnamese first (title, sector, the legal basis as "Điều n Nghị định n/2025/NĐ-CP", names with diacritics) with its English rendering', () => {
+    const { tasks } = validateCatalog(catalogText, ministries);
+    const vietnamese = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/i;
+    for (const t of tasks) {
+      expect(t.title).toMatch(vietnamese);
+      expect(t.sector).toMatch(vietnamese);
+      expect(t.legalBasis).toMatch(/^Điều \d+ Nghị định \d+\/2025\/NĐ-CP$/);
+      expect(t.english?.legalBasis).toMatch(/^Decree \d+\/2025\/ND-CP, Art\. \d+$/);
+      expect(t.english?.title).not.toBe('');
+      expect(t.english?.sector).not.toBe('');
+      expect(t.focalPoint.name).toMatch(vietnamese);
+    }
+    // The same decree and article in both languages.
+    const byt = tasks.find((t) => t.code === 'BYT-001');
+    const [, article, decree] = /^Điều (\d+) Nghị định (\d+)/.exec(byt?.legalBasis ?? '') ?? [];
+    expect(byt?.english?.legalBasis).toBe(`Decree ${decree}/2025/ND-CP, Art. ${article}`);
+    // The seven examples of the report in Vietnamese.
+    expect(tasks.find((t) => t.code === 'BCA-001')?.title).toBe('Thủ tục quản lý cư trú của công dân (29 thủ tục cần đơn giản hoá)');
+    expect(new Set(tasks.map((t) => t.title)).size).toBe(949);
+  });
+
+  it('when a row has no Vietnamese title or sector, then it is refused naming the row and the column; English may be left out', () => {
+    const head = 'code,title_vi,title_en,sector_vi,sector_en,legal_basis_vi,legal_basis_en,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email';
+    const rows = [head, 'V-1,,Only English,Y tế,Health,,,province,BYT,,FEASIBLE,,,', 'V-2,Chỉ tiếng Việt,,,Health,,,province,BYT,,FEASIBLE,,,', 'V-3,Cấp giấy phép,,Y tế,,Điều 1 Luật 15/2023/QH15,,province,BYT,,FEASIBLE,,Trần Thị Bình,'];
+    const { tasks, errors } = validateCatalog(rows.join('\n'), ministries);
+    expect(errors).toEqual([
+      { line: 2, code: 'V-1', reason: 'title_vi is missing' },
+      { line: 3, code: 'V-2', reason: 'sector_vi is missing' },
+    ]);
+    expect(tasks).toEqual([expect.objectContaining({ code: 'V-3', title: 'Cấp giấy phép', legalBasis: 'Điều 1 Luật 15/2023/QH15', english: { title: '', sector: '', legalBasis: '' } })]);
+  });
+
+  it('when a catalog in the first, English-only format is given, then nothing is imported and the message says how to convert it', () => {
+    const { tasks, errors } = validateCatalog('code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email\nE-1,Task,Health,,province,BYT,,FEASIBLE,,,', ministries);
+    expect(tasks).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.reason).toContain('rename them (title → title_en, sector → sector_en, legal_basis → legal_basis_en) and add title_vi, sector_vi and legal_basis_vi');
   });
 
   it('when it is validated, then every task has the date it has been in its status since, between 1 July and the report of 6 December 2025, marked illustrative', () => {
@@ -37,7 +76,7 @@ describe('the bundled catalog', () => {
   });
 
   it('when a status_since is malformed, in the future or implausibly old, then its row is refused; without the column the import date is used', () => {
-    const head = 'code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,status_since';
+    const head = 'code,title_vi,sector_vi,legal_basis_vi,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,status_since';
     const rows = [head, 'S-1,A,Health,,province,BYT,,FEASIBLE,,,,2025-13-01', 'S-2,B,Health,,province,BYT,,FEASIBLE,,,,2999-01-01', 'S-3,C,Health,,province,BYT,,FEASIBLE,,,,1999-01-01', 'S-4,D,Health,,province,BYT,,FEASIBLE,,,,2025-09-15'];
     const { tasks, errors } = validateCatalog(rows.join('\n'), ministries);
     expect(errors.map((e) => [e.line, e.code])).toEqual([
@@ -46,13 +85,13 @@ describe('the bundled catalog', () => {
       [4, 'S-3'],
     ]);
     expect(tasks.map((t) => [t.code, t.statusSince])).toEqual([['S-4', '2025-09-15']]);
-    const without = validateCatalog('code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email\nS-5,E,Health,,province,BYT,,FEASIBLE,,,', ministries);
+    const without = validateCatalog('code,title_vi,sector_vi,legal_basis_vi,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email\nS-5,E,Health,,province,BYT,,FEASIBLE,,,', ministries);
     expect(without.tasks[0]?.statusSince).toBeUndefined();
   });
 });
 
 describe('where a task applies (applies_to)', () => {
-  const head = 'code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,applies_to';
+  const head = 'code,title_vi,sector_vi,legal_basis_vi,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,applies_to';
   const all = reference.localities.map((l) => l.code).join(';');
 
   it('when a row names some localities, then the task applies there only; empty or all 34 means everywhere', () => {
@@ -97,7 +136,7 @@ describe('validation of an import file', () => {
       [9, 'BAD-5'],
     ]);
     const reasons = errors.map((e) => e.reason).join('\n');
-    for (const words of ['unknown lead_ministry BXX', 'initial_status must be one of', 'duplicate code OK-1 (first on line 3)', 'title is missing', 'initial_due_date must be a date', 'also listed as coordinating']) {
+    for (const words of ['unknown lead_ministry BXX', 'initial_status must be one of', 'duplicate code OK-1 (first on line 3)', 'title_vi is missing', 'initial_due_date must be a date', 'also listed as coordinating']) {
       expect(reasons).toContain(words);
     }
   });

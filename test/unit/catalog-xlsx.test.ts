@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { CATALOG_FILE, CATALOG_COLUMNS, validateCatalog, validateCatalogXlsx } from '../../catalog/importer';
 import { reference } from '../../catalog/reference-data';
 import { columnLetter, readXlsxRecords } from '../../catalog/xlsx';
-import { toXlsx } from '../../api/task-xlsx';
+import { toXlsx } from '../../app/task-xlsx';
 import { toCsv } from '../../domain/csv';
 import { BAD_CATALOG_LINES, csvLinesAsXlsx } from '../support/catalog-files';
 
@@ -33,7 +33,7 @@ describe('catalog import from .xlsx', () => {
       [4, 'BAD-1', 'F4: unknown lead_ministry BXX'],
       [5, 'BAD-2', 'H5: initial_status must be one of REQUIRES_GUIDANCE, AUTHORITY_ADJUSTMENT, FEASIBLE'],
       [6, 'OK-1', 'A6: duplicate code OK-1 (first on line 3)'],
-      [7, 'BAD-3', 'B7: title is missing'],
+      [7, 'BAD-3', 'B7: title_vi is missing'],
       [8, 'BAD-4', 'I8: initial_due_date must be a date YYYY-MM-DD'],
       [9, 'BAD-5', 'G9: the lead ministry is also listed as coordinating'],
     ]);

@@ -14,6 +14,10 @@ const task = (focalPointName: string): ApiTask =>
     dueDate: '2026-12-31',
     daysOverdue: 0,
     reports: { workable: 0, obstacle: 0 },
+    legalBasis: 'Điều 5 Nghị định 58/2025/NĐ-CP',
+    titles: { vi: 'Cấp phép, hành nghề', en: 'Licences, practice' },
+    sectors: { vi: 'health', en: null },
+    legalBases: { vi: 'Điều 5 Nghị định 58/2025/NĐ-CP', en: 'Decree 58/2025/ND-CP, Art. 5' },
   }) as ApiTask;
 
 describe('tasks as CSV', () => {
@@ -36,14 +40,14 @@ describe('tasks as CSV', () => {
     expect(text).toContain(',"Fees, permits; licences",');
     expect(parse(text)).toEqual([
       [...TASK_COLUMNS],
-      ['BYT-001', 'Fees, permits; licences', "'@sum", 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'Trần, "Ba"\r\nline two', 'a@example.org', '', '3', '0', '0'],
-      ['BYT-001', 'Cấp phép, hành nghề', 'health', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'plain', 'a@example.org', '2026-12-31', '0', '0', '0'],
+      ['BYT-001', 'Fees, permits; licences', "'@sum", 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'Trần, "Ba"\r\nline two', 'a@example.org', '', '3', '0', '0', 'Licences, practice', '', 'Điều 5 Nghị định 58/2025/NĐ-CP', 'Decree 58/2025/ND-CP, Art. 5'],
+      ['BYT-001', 'Cấp phép, hành nghề', 'health', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'plain', 'a@example.org', '2026-12-31', '0', '0', '0', 'Licences, practice', '', 'Điều 5 Nghị định 58/2025/NĐ-CP', 'Decree 58/2025/ND-CP, Art. 5'],
     ]);
   });
 
   it('when the list is for the public, then the focal-point columns are left out and the rest is unchanged', () => {
     const [head, row] = parse(publicTasksCsv([task('Private Person')])) as string[][];
     expect(head).toEqual(TASK_COLUMNS.filter((c) => c !== 'focalPointName' && c !== 'focalPointEmail'));
-    expect(row).toEqual(['BYT-001', 'Cấp phép, hành nghề', 'health', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', '2026-12-31', '0', '0', '0']);
+    expect(row).toEqual(['BYT-001', 'Cấp phép, hành nghề', 'health', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', '2026-12-31', '0', '0', '0', 'Licences, practice', '', 'Điều 5 Nghị định 58/2025/NĐ-CP', 'Decree 58/2025/ND-CP, Art. 5']);
   });
 });

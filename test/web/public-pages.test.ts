@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
@@ -84,7 +86,7 @@ describe('the public page', () => {
     const csv = await request(s.app).get('/open-data/tasks.csv?ministry=BGDDT');
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.text.split('\r\n')[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,dueDate,daysOverdue,workableReports,obstacleReports');
+    expect(csv.text.split('\r\n')[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,dueDate,daysOverdue,workableReports,obstacleReports,titleEn,sectorEn,legalBasis,legalBasisEn');
     expect(csv.text).toContain(s.tasks.overdue);
     expect(csv.text).not.toContain(s.tasks.adjustment);
     expect(csv.text).not.toContain('@');
@@ -136,5 +138,111 @@ describe('language', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(res.text).not.toMatch(/ style="/);
+  });
+});
+
+describe('the catalog in the reader\'s language (issue 25)', () => {
+  const listRow = (code: string) => `table:not([id]) tbody tr:has(a:text-is("${code}")) td:nth-child(2)`;
+
+  it('when a task is listed and shown on Vietnamese pages, then its title, sector and legal basis are Vietnamese; on English pages, English', async () => {
+    const { context, page } = await newVisitor(browser);
+    await page.goto(`${s.origin}/`);
+    await expect(page.locator(listRow(s.tasks.overdue)).textContent()).resolves.toBe('Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã');
+    await page.goto(`${s.origin}/tasks/${s.tasks.overdue}`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã');
+    let main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Giáo dục');
+    expect(main).toContain('Điều 20 Nghị định 58/2025/NĐ-CP');
+    expect(main).not.toContain('Decree 58/2025');
+    // The other language is there, marked as such, for a reader who needs it.
+    await expect(page.locator('p.other-title[lang=en]').textContent()).resolves.toBe('Recruitment authority for education employees at commune public service units');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'task-bilingual');
+
+    await page.goto(`${s.origin}/language/en?next=${encodeURIComponent(`/tasks/${s.tasks.overdue}`)}`);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Recruitment authority for education employees at commune public service units');
+    main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Decree 58/2025/ND-CP, Art. 20');
+    expect(main).toContain('Education');
+    await expect(page.locator('p.other-title[lang=vi]').textContent()).resolves.toBe('Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'task-bilingual');
+    await page.goto(`${s.origin}/`);
+    await expect(page.locator(listRow(s.tasks.overdue)).textContent()).resolves.toBe('Recruitment authority for education employees at commune public service units');
+    // A task the catalog gives no English for keeps its Vietnamese title.
+    await expect(page.locator(listRow(s.tasks.feasible)).textContent()).resolves.toBe('Quản lý ngân sách sự nghiệp giáo dục cấp xã');
+    await context.close();
+  });
+
+  it('when someone searches the public list without diacritics, in capitals or in English, then they find the same task', async () => {
+    for (const q of ['tuyen dung', 'TUYỂN DỤNG', 'recruitment authority', '58/2025']) {
+      const res = await request(s.app).get(`/?q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain(`/tasks/${s.tasks.overdue}`);
+      expect(res.text).not.toContain(`/tasks/${s.tasks.feasible}`);
+    }
+  });
+
+  it('when the open data is downloaded, then the CSV (read with utf-8-sig) and the .xlsx give the rows of the page, in both languages', async () => {
+    const { context, page } = await newVisitor(browser);
+    await page.goto(`${s.origin}/?ministry=BGDDT`);
+    const pageRows = await page.locator('table:not([id]) tbody tr:has(td:first-child a[href^="/tasks/"])').evaluateAll((rows) => rows.map((r) => [r.querySelector('td a')?.textContent ?? '', r.querySelectorAll('td')[1]?.textContent ?? '']));
+    expect(pageRows.length).toBeGreaterThan(0);
+    // The page links the CSV with its byte-order mark, the .xlsx, the JSON and the data dictionary.
+    const csvHref = await page.locator('a[href^="/open-data/tasks.csv"]').first().getAttribute('href');
+    expect(csvHref).toBe('/open-data/tasks.csv?ministry=BGDDT&bom=1');
+    expect(await page.locator('a[href="/open-data/tasks.xlsx?ministry=BGDDT"]').count()).toBe(1);
+    expect(await page.locator('a[href="/open-data/dictionary"]').count()).toBe(1);
+    await expect(page.locator('.data-as-of').textContent()).resolves.toMatch(/^Dữ liệu tính đến \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} · \d+\/34 tỉnh, thành phố đã báo cáo/);
+
+    const csv = await request(s.app).get(csvHref as string).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    const bytes = csv.body as Buffer;
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // A real reader: Python's csv module with the utf-8-sig codec (what a script reading an Excel export uses).
+    const read = JSON.parse(
+      execFileSync('python3', ['-c', 'import csv,io,json,sys; print(json.dumps(list(csv.DictReader(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")))))'], { input: bytes }).toString('utf8'),
+    ) as Record<string, string>[];
+    expect(read.map((r) => [r.code, r.title])).toEqual(pageRows);
+    const overdue = read.find((r) => r.code === s.tasks.overdue);
+    expect(overdue).toMatchObject({ sector: 'Giáo dục', sectorEn: 'Education', legalBasis: 'Điều 20 Nghị định 58/2025/NĐ-CP', legalBasisEn: 'Decree 58/2025/ND-CP, Art. 20', titleEn: 'Recruitment authority for education employees at commune public service units' });
+    expect(Object.keys(overdue ?? {})).not.toContain('focalPointEmail');
+    // Without ?bom=1 the file has no mark (for programs that do not expect one).
+    expect((await request(s.app).get('/open-data/tasks.csv?ministry=BGDDT')).text.startsWith('code,')).toBe(true);
+
+    const xlsx = await request(s.app).get('/open-data/tasks.xlsx?ministry=BGDDT').buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(new Uint8Array(xlsx.body as Buffer).buffer as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    const cells: string[][] = [];
+    sheet?.eachRow((row) => cells.push((row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)))));
+    expect(cells.slice(1).map((r) => [r[0], r[1]])).toEqual(pageRows);
+    expect(cells[0]).not.toContain('focalPointEmail');
+    await context.close();
+  });
+
+  it('when someone opens the data dictionary, then each column is explained in their language, and the page is accessible', async () => {
+    const { context, page } = await newVisitor(browser);
+    await page.goto(`${s.origin}/open-data/dictionary`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Từ điển dữ liệu mở');
+    const columns = await page.locator('#dictionary tbody tr td:first-child').allTextContents();
+    const header = (await request(s.app).get('/open-data/tasks.csv')).text.split('\r\n')[0]?.split(',');
+    expect(columns).toEqual(header);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'open-data-dictionary');
+    await page.goto(`${s.origin}/language/en?next=${encodeURIComponent('/open-data/dictionary')}`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Open data dictionary');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'open-data-dictionary');
+    await context.close();
   });
 });

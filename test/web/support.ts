@@ -59,7 +59,14 @@ export async function startPagesStack(prefix: string): Promise<PagesStack> {
   };
   const focalPoint = { name: 'Nguyễn Văn An', email: focalEmail };
   const tasks = {
-    overdue: await register({ title: 'Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', coordinatingMinistries: ['BNV'], focalPoint, dueDate: addDays(today, -20) }),
+    // Bilingual, as the catalog gives it: Vietnamese first, with the English renderings.
+    overdue: await register({
+      title: 'Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã',
+      titleEn: 'Recruitment authority for education employees at commune public service units',
+      sectorEn: 'Education',
+      legalBasis: 'Điều 20 Nghị định 58/2025/NĐ-CP',
+      legalBasisEn: 'Decree 58/2025/ND-CP, Art. 20',
+      status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', coordinatingMinistries: ['BNV'], focalPoint, dueDate: addDays(today, -20) }),
     dueSoon: await register({ title: 'Hướng dẫn công nhận trường đạt chuẩn quốc gia cấp xã', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', focalPoint, dueDate: dueSoonDate }),
     adjustment: await register({ title: 'Cấp giấy phép hoạt động khám bệnh, chữa bệnh cho trạm y tế xã sau sắp xếp', status: 'AUTHORITY_ADJUSTMENT', leadMinistry: 'BYT', sector: 'Y tế', focalPoint: { name: 'Trần Thị Bình', email: 'binh@byt.test' } }),
     feasible: await register({ title: 'Quản lý ngân sách sự nghiệp giáo dục cấp xã', status: 'FEASIBLE', leadMinistry: 'BTC', sector: 'Tài chính', focalPoint: { name: 'Lê Văn Cường', email: 'cuong@btc.test' } }),

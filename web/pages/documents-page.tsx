@@ -4,7 +4,7 @@ import type { SettlementAnswer, SettlementRefusal } from '../../app/document-act
 import { CENTRAL_ISSUERS, DOCUMENT_KINDS } from '../../domain/legal-documents';
 import { reference } from '../../catalog/reference-data';
 import type { FormValues } from '../forms';
-import { formatDate, formatNumber, statusName } from '../i18n';
+import { formatDate, formatNumber, statusName, taskTitle } from '../i18n';
 import { ErrorSummary, Form, Layout, Select, StatusTag, TextArea, TextField, type FieldError } from '../layout';
 import { documentKindName, documentMessages, issuerName, type DocumentMessages } from '../messages/documents';
 import type { PageContext } from '../page-context';
@@ -150,7 +150,7 @@ function SettleForm(props: { ctx: PageContext; yourTasks: ApiTask[]; state: Docu
               <div class="checkbox" key={task.code}>
                 <input type="checkbox" id={`task-${task.code}`} name="tasks" value={task.code} checked={chosen.has(task.code)} />
                 <label for={`task-${task.code}`}>
-                  {task.code} · {task.title} <span class="muted">({statusName(ctx.lang, task.status)})</span>
+                  {task.code} · {taskTitle(ctx.lang, task)} <span class="muted">({statusName(ctx.lang, task.status)})</span>
                 </label>
               </div>
             ))}

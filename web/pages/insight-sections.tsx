@@ -6,7 +6,7 @@
 import type { Forecast, OverdueTask } from '../../domain/at-risk';
 import type { TrendPoint } from '../../domain/trend';
 import { TASK_STATUSES } from '../../domain/task';
-import { formatDate, formatNumber, ministryNames, statusName } from '../i18n';
+import { formatDate, formatNumber, ministryNames, statusName, taskTitle } from '../i18n';
 import { ErrorSummary, StatusTag, TextField, type FieldError } from '../layout';
 import { insightMessages } from '../messages/insight';
 import type { PageContext } from '../page-context';
@@ -227,7 +227,7 @@ export function AtRiskSection(props: { ctx: PageContext; forecasts: Forecast[]; 
                   <tr key={f.code} class={`risk-${f.risk}`}>
                     <td>
                       <a href={`/tasks/${encodeURIComponent(f.code)}`}>{f.code}</a>
-                      <span class="task-title">{f.title}</span>
+                      <span class="task-title" lang={lang}>{taskTitle(lang, f)}</span>
                       <span class="muted">{ministryNames(lang, f.leadMinistry).main}</span>
                     </td>
                     <td>

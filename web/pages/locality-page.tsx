@@ -1,7 +1,7 @@
 import type { LocalityTaskRow } from '../../db/matrix';
 import { CELL_STATES, OBSTACLE_CATEGORIES, type CellState } from '../../domain/locality-cells';
 import type { TaskStatus } from '../../domain/task';
-import { formatDate, formatNumber, localityNames, ministryNames, statusName } from '../i18n';
+import { formatDate, formatNumber, localityNames, ministryNames, statusName, taskTitle } from '../i18n';
 import { ErrorSummary, fieldError, Form, Layout, StatusTag, type FieldError } from '../layout';
 import { categoryName, localityMessages } from '../messages/localities';
 import type { PageContext } from '../page-context';
@@ -235,7 +235,7 @@ export function LocalityPage(props: { ctx: PageContext; data: LocalityPageData }
                   <tr key={row.code} id={`row-${row.code}`}>
                     <td>
                       <a href={`/tasks/${encodeURIComponent(row.code)}`}>{row.code}</a>
-                      <div>{row.title}</div>
+                      <div lang={lang}>{taskTitle(lang, row)}</div>
                       <div class="muted">
                         {ministryNames(lang, row.leadMinistry).main} · {m.levels[row.level] ?? row.level}
                         {row.dueDate ? ` · ${formatDate(lang, row.dueDate)}` : ''}

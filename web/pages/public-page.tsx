@@ -2,7 +2,8 @@ import type { ApiTask } from '../../db/tasks';
 import { TASK_STATUSES } from '../../domain/task';
 import { filterQuery, listHref, type PublicFilters } from '../filters';
 import { HeadlineFigures, type MinistryProgress, type StatusTotals } from '../headline-figures';
-import { formatNumber, formatPercent, ministryNames, statusName } from '../i18n';
+import { formatDateTime, formatNumber, formatPercent, ministryNames, statusName } from '../i18n';
+import { openDataMessages } from '../messages/open-data';
 import { Layout } from '../layout';
 import type { PageContext } from '../page-context';
 import { Pagination, TaskTable } from '../task-table';
@@ -109,9 +110,12 @@ export function TaskFilters(props: { ctx: PageContext; filters: PublicFilters; a
 
 export function PublicPage(props: {
   ctx: PageContext;
-  totals: StatusTotals;
+  /** The dashboard's summary (db/dashboard.ts), so "n of 34 reported" is the dashboard's figure. */
+  totals: StatusTotals & { localities: { reported: number; total: number } };
   byMinistry: MinistryProgress[];
   filters: PublicFilters;
+  /** The instant the page's figures and list were read (all from the same live read model). */
+  dataAsOf: string;
   list: { items: ApiTask[]; total: number; page: number; limit: number };
   reporting: WhoReportedFigures;
 }) {
@@ -120,10 +124,16 @@ export function PublicPage(props: {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(filterQuery(filters))) if (v) q.set(k, v);
   const openDataQuery = q.toString() ? `?${q.toString()}` : '';
+  const csvQuery = `?${[q.toString(), 'bom=1'].filter(Boolean).join('&')}`;
+  const od = openDataMessages[lang];
   return (
     <Layout ctx={ctx} title={t.publicTitle}>
       <h1>{t.publicTitle}</h1>
       <p class="lead">{t.publicLead}</p>
+      <p class="data-as-of">
+        {od.dataAsOf(formatDateTime(lang, props.dataAsOf))} ·{' '}
+        {od.localitiesReported(formatNumber(lang, totals.localities.reported), formatNumber(lang, totals.localities.total))}
+      </p>
       <HeadlineFigures ctx={ctx} totals={totals} base="/" />
       <WhoReportedLine lang={lang} figures={props.reporting} />
 
@@ -136,15 +146,22 @@ export function PublicPage(props: {
       <h2 id="tasks">{t.taskList}</h2>
       <TaskFilters ctx={ctx} filters={filters} action="/" ministries={props.byMinistry.filter((m) => m.total > 0).map((m) => m.ministry)} />
       <p>
-        <a href={`/open-data/tasks.csv${openDataQuery}`} download>
+        <a href={`/open-data/tasks.csv${csvQuery}`} download>
           {t.downloadCsv}
+        </a>{' '}
+        ·{' '}
+        <a href={`/open-data/tasks.xlsx${openDataQuery}`} download>
+          {od.downloadXlsx}
         </a>{' '}
         ·{' '}
         <a href={`/open-data/tasks.json${openDataQuery}`} download>
           {t.downloadJson}
-        </a>
+        </a>{' '}
+        · <a href="/open-data/dictionary">{od.dictionaryLink}</a>
         <br />
-        <span class="hint">{t.openDataNote}</span>
+        <span class="hint">
+          {t.openDataNote} {od.csvNote}
+        </span>
       </p>
       <TaskTable ctx={ctx} tasks={list.items} caption={t.taskList} />
       <Pagination ctx={ctx} base="/" query={filterQuery(filters)} page={list.page} limit={list.limit} total={list.total} />

@@ -4,7 +4,7 @@ import { ADJUSTMENT_MILESTONES, GUIDANCE_MILESTONES } from '../../domain/task';
 import type { FormValues } from '../forms';
 import { OBSTACLE_CATEGORIES } from '../../domain/locality-cells';
 import { categoryName, localityMessages } from '../messages/localities';
-import { formatDate, formatDateTime, formatNumber, localityNames, milestoneName, ministryNames, reportKindName, statusName } from '../i18n';
+import { formatDate, formatDateTime, formatNumber, localityNames, milestoneName, ministryNames, reportKindName, statusName, taskLegalBasis, taskSector, taskTitle } from '../i18n';
 import { ErrorSummary, Form, Layout, Select, StatusTag, TextArea, TextField, type FieldError } from '../layout';
 import { documentMessages } from '../messages/documents';
 import type { PageContext } from '../page-context';
@@ -212,6 +212,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
     actions.decideExtension ||
     actions.holdUp ||
     actions.releaseHoldUp;
+  const otherTitle = taskTitle(lang === 'vi' ? 'en' : 'vi', task);
   return (
     <Layout ctx={ctx} title={t.taskTitle(task.code)}>
       <ErrorSummary ctx={ctx} errors={summaryErrors} />
@@ -221,7 +222,13 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
         </div>
       )}
       <span class="caption">{t.taskTitle(task.code)}</span>
-      <h1>{task.title}</h1>
+      <h1>{taskTitle(lang, task)}</h1>
+      {/* The catalog's other language, marked as such (Vietnamese first: on an English page, the Vietnamese title). */}
+      {otherTitle && otherTitle !== taskTitle(lang, task) && (
+        <p class="other-title" lang={lang === 'vi' ? 'en' : 'vi'}>
+          {otherTitle}
+        </p>
+      )}
       <dl class="summary-list">
         <dt>{t.status}</dt>
         <dd>
@@ -269,13 +276,13 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
           </>
         )}
         <dt>{t.sector}</dt>
-        <dd>{task.sector}</dd>
+        <dd>{taskSector(lang, task)}</dd>
         <dt>{t.level}</dt>
         <dd>{task.level === 'commune' ? t.levelCommune : t.levelProvince}</dd>
         {task.legalBasis && (
           <>
             <dt>{t.legalBasis}</dt>
-            <dd>{task.legalBasis}</dd>
+            <dd>{taskLegalBasis(lang, task)}</dd>
           </>
         )}
       </dl>

@@ -4,10 +4,12 @@ import type { Db } from '../../db/client';
 import { localityStatuses } from '../../db/matrix';
 import { listTasks, type ApiTask } from '../../db/tasks';
 import { whoReported } from '../components/who-reported';
-import { publicTasksCsv } from '../../app/task-csv';
+import { UTF8_BOM, publicTasksCsv } from '../../app/task-csv';
+import { XLSX_TYPE, tasksXlsx } from '../../app/task-xlsx';
 import { ministryChartSvg, statusChartSvg } from '../charts';
 import { listFilters, type PublicFilters } from '../filters';
 import { isLang } from '../i18n';
+import { OpenDataDictionaryPage } from '../pages/open-data-dictionary-page';
 import { PublicPage } from '../pages/public-page';
 import { sendPage } from '../render';
 import { webLocals } from '../session';
@@ -46,6 +48,7 @@ export function publicRoutes(db: Db): Router {
         totals={totals}
         byMinistry={totals.byMinistry}
         filters={filters}
+        dataAsOf={new Date().toISOString()}
         list={{ items: (JSON.parse(list.itemsJson) as ApiTask[]).map((t) => ({ ...t, focalPoint: { name: '', email: '' } })), total: list.total, page, limit: PAGE_SIZE }}
         reporting={whoReported(statuses)}
       />,
@@ -55,7 +58,19 @@ export function publicRoutes(db: Db): Router {
   router.get('/open-data/tasks.csv', async (req, res) => {
     const { page: _page, ...filters } = listFilters(req);
     res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
-    res.send(publicTasksCsv(await allMatching(db, filters)));
+    // `?bom=1`: a byte-order mark first, so Excel reads the file as UTF-8 (the public page's link has it).
+    res.send(`${req.query.bom === '1' ? UTF8_BOM : ''}${publicTasksCsv(await allMatching(db, filters))}`);
+  });
+
+  router.get('/open-data/tasks.xlsx', async (req, res) => {
+    const { page: _page, ...filters } = listFilters(req);
+    const file = await tasksXlsx(await allMatching(db, filters), { personalData: false });
+    res.status(200).type(XLSX_TYPE).setHeader('Content-Disposition', 'attachment; filename="tasks.xlsx"');
+    res.send(file);
+  });
+
+  router.get('/open-data/dictionary', (_req, res) => {
+    sendPage(res, <OpenDataDictionaryPage ctx={webLocals(res).ctx} />);
   });
 
   router.get('/open-data/tasks.json', async (req, res) => {
