@@ -18,7 +18,7 @@ export async function toXlsx(sheetName: string, header: readonly string[], rows:
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-/** The tasks as a spreadsheet: the same columns as the CSV (api/task-csv.ts). */
+/** The tasks as a spreadsheet: the same columns as the CSV (app/task-csv.ts). */
 export async function tasksXlsx(items: ApiTask[], opts: { personalData: boolean }): Promise<Buffer> {
   const { header, rows } = taskTable(items, opts);
   return toXlsx('tasks', header, rows);
