@@ -15,7 +15,7 @@ export interface Edge {
   label: string;
 }
 
-/** The only legal edges (../shared/DESIGN.md, "States and transitions"). */
+/** The only legal edges (README, the states table "States and edges"). */
 export const EDGES: readonly Edge[] = [
   { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'guidance issued' },
   { from: 'REQUIRES_GUIDANCE', to: 'AUTHORITY_ADJUSTMENT', requires: 'reason', roles: ['home-affairs', 'lead'], label: 'escalate to authority adjustment' },
