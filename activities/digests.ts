@@ -17,6 +17,7 @@ import { forecastAll } from '../domain/at-risk';
 import { DAY_MS, deadlineInstant, vietnamDate } from '../domain/dates';
 import { DIGEST_LANGUAGES, composeBottleneckDigest, composeFocalPointDigest, digestsByRecipient, type DigestLanguage, type MailLinks } from '../domain/digest';
 import { unsubscribeToken } from '../domain/unsubscribe-link';
+import { pageLink } from '../domain/page-links';
 import { WEEKENDS_ONLY } from '../domain/escalation-ladder';
 import { weekStartOf } from '../domain/trend';
 import { isWorkingDay, subtractWorkingDays, type WorkingCalendar } from '../domain/working-days';
@@ -66,8 +67,8 @@ const startOfDay = (date: string) => deadlineInstant(date) - DAY_MS;
 export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom: string; settings: DigestSettings }) {
   const { db, mailer, mailFrom, settings } = deps;
   const links = (pref: MailPreferences): MailLinks => ({
-    preferencesUrl: `${settings.publicBaseUrl}/preferences`,
-    unsubscribeUrl: `${settings.publicBaseUrl}/unsubscribe/${unsubscribeToken(pref.email, pref.token)}`,
+    preferencesUrl: pageLink(settings.publicBaseUrl, { page: 'preferences' }),
+    unsubscribeUrl: pageLink(settings.publicBaseUrl, { page: 'unsubscribe', token: unsubscribeToken(pref.email, pref.token) }),
   });
 
   /** Sends the stored message for `message.key` unless an earlier attempt did. */

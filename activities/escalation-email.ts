@@ -1,3 +1,4 @@
+import { pageLink } from '../domain/page-links';
 import type { LadderPoint } from '../domain/escalation-ladder';
 import { STATUS_VI } from '../domain/digest';
 import type { TaskView } from '../domain/task';
@@ -16,7 +17,7 @@ export interface Addressee {
 
 /** One step of the escalation ladder, Vietnamese first with English below: which task, how late, who is told. */
 export function escalationEmail(step: LadderPoint, task: TaskView, addressee?: Addressee): { subject: string; text: string } {
-  const link = `${task.policy.publicBaseUrl}/tasks/${encodeURIComponent(task.code)}`;
+  const link = pageLink(task.policy.publicBaseUrl, { page: 'task', code: task.code });
   const named = addressee ? [addressee.name, addressee.position].filter((s) => s.trim() !== '').join(', ') : '';
   const due = task.dueDate ?? '';
   const late = step.afterWorkingDays;

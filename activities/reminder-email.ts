@@ -1,9 +1,10 @@
+import { pageLink } from '../domain/page-links';
 import type { ReminderPoint } from '../domain/deadline-policy';
 import type { HeldUp, TaskView } from '../domain/task';
 
 /** Subject and text of a reminder, escalation or overdue notice: which task, what is due, when, and where to look. */
 export function reminderEmail(point: ReminderPoint, task: TaskView): { subject: string; text: string } {
-  const link = `${task.policy.publicBaseUrl}/api/tasks/${encodeURIComponent(task.code)}`;
+  const link = pageLink(task.policy.publicBaseUrl, { page: 'task', code: task.code });
   const what =
     task.status === 'REQUIRES_GUIDANCE'
       ? 'issue the legal document or implementation guidance'
@@ -41,7 +42,7 @@ export function reminderEmail(point: ReminderPoint, task: TaskView): { subject: 
 
 /** The lead ministry's notice that the document its task waited for is registered. */
 export function releaseEmail(task: TaskView, heldUp: HeldUp, documentNumber: string): { subject: string; text: string } {
-  const link = `${task.policy.publicBaseUrl}/api/tasks/${encodeURIComponent(task.code)}`;
+  const link = pageLink(task.policy.publicBaseUrl, { page: 'task', code: task.code });
   const subject = `[${task.code}] No longer held up: ${heldUp.ministry} registered ${documentNumber}`;
   const text = [
     `Delegated task ${task.code} was held up by ${heldUp.ministry} (${heldUp.description}).`,

@@ -5,7 +5,7 @@ import { markObstaclesResolved } from '../db/locality-cells';
 import { closeRound, openRound, roundSize, setRoundDueDate, unreportedLocalities, type RoundRow } from '../db/reporting-rounds';
 import type { Mailer } from './mailer';
 import { deliverThroughOutbox, eachLimited } from './outbox';
-import { obstacleResolvedEmail, roundEscalationEmail, roundReminderEmail } from './round-emails';
+import { obstacleResolvedEmail, roundEscalationEmail, roundOpenedEmail, roundReminderEmail } from './round-emails';
 
 export interface RoundActivityDeps {
   db: Db;
@@ -65,6 +65,29 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
         });
       });
       return { notified: results.filter((d) => d.status === 'SENT').length, failed: results.filter((d) => d.status === 'FAILED').length, unreported: missing.map((l) => l.code) };
+    },
+
+    /**
+     * The round has opened: every locality that must report is told, with the due date and a link to
+     * its page (one outbox row per round and locality, so a retried activity sends nothing twice).
+     */
+    async sendRoundOpenedNotices(input: { roundId: string; dueDate: string; publicBaseUrl: string }): Promise<{ notified: number; failed: number }> {
+      const asked = (await unreportedLocalities(db, input.roundId)).filter((l) => l.contactEmail !== '');
+      const results = await eachLimited(asked, MAIL_CONCURRENCY, (l) => {
+        const { subject, text } = roundOpenedEmail(input.roundId, input.dueDate, l, input.publicBaseUrl);
+        return deliverThroughOutbox(db, mailer, mailFrom, {
+          key: `round:${input.roundId}:OPENED:${l.code}`,
+          kind: 'ROUND_OPENED',
+          roundId: input.roundId,
+          localityCode: l.code,
+          dueDate: input.dueDate,
+          offsetDays: 0,
+          recipients: [l.contactEmail],
+          subject,
+          body: text,
+        });
+      });
+      return { notified: results.filter((d) => d.status === 'SENT').length, failed: results.filter((d) => d.status === 'FAILED').length };
     },
 
     /** Closes the round and freezes who reported (idempotent). */

@@ -1,3 +1,4 @@
+import type { Mailer } from '../activities/mailer';
 import http from 'node:http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';
@@ -46,6 +47,8 @@ export interface AppDeps {
    * handler; `stack/http-app.ts` composes the two adapters (none: the API alone).
    */
   pages?: RequestHandler;
+  /** Sends Home Affairs' "remind now" to localities (none: that answers 503). */
+  mailer?: Mailer;
 }
 
 /** A locality's report, `/api/localities/:code/report` and below, as Express matches a mount path. */
@@ -141,13 +144,13 @@ export function createApp(deps: AppDeps) {
     ),
   );
   // One mirror of the audit log per app: as-of figures, trend and forecast catch up on new events only.
-  const insight = deps.insight ?? createInsight(db);
+  const insight = deps.insight ?? createInsight(db, undefined, { calendar: config.calendar, dueDaysUnit: config.DUE_DAYS_UNIT });
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
   app.use(leadershipContactRoutes({ db, registry }));
   app.use(documentRoutes({ db, temporal, config, registry, listCache }));
   app.use(taskRequestRoutes({ db, temporal, registry, listCache }));
-  const localityActions = createLocalityActions({ db, temporal, config });
+  const localityActions = createLocalityActions({ db, temporal, config, mailer: deps.mailer });
   app.use(localityRoutes({ db, registry, actions: localityActions }));
   app.use(roundRoutes({ db, registry, actions: localityActions }));
   // The pages, under / (web/, composed in by stack/http-app.ts): same app, same application code.

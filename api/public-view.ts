@@ -37,7 +37,7 @@ const pick = (o: unknown, keys: readonly string[]): Record<string, unknown> => {
 
 /** The details of each kind of event the public may read; a kind not listed shows none. */
 const PUBLIC_DETAILS: Record<string, (d: Record<string, unknown>) => Record<string, unknown>> = {
-  CREATED: (d) => pick(d, ['title', 'sector', 'legalBasis', 'level', 'status', 'leadMinistry', 'coordinatingMinistries', 'dueDate']),
+  CREATED: (d) => pick(d, ['title', 'sector', 'legalBasis', 'level', 'status', 'leadMinistry', 'coordinatingMinistries', 'dueDate', 'statusSince', 'effectiveAt', 'appliesTo']),
   TRANSITION: (d) => pick(d, ['from', 'to', 'document', 'dueDate']),
   MILESTONE: (d) => pick(d, ['track', 'name']),
   ASSIGNMENT: (d) => ({

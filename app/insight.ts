@@ -7,8 +7,8 @@ import { eventsAfter } from '../db/audit-events';
 import { localityReportsAsOf } from '../db/matrix';
 import { tasksNotApplyingTo, type TaskListFilter } from '../db/tasks';
 import { listMinistries } from '../db/reference-data';
-import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent } from '../domain/as-of';
-import { forecastAll, type Forecast } from '../domain/at-risk';
+import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type OverdueRules, type RecordedEvent } from '../domain/as-of';
+import { forecastAll, overdueTasks, type Forecast, type OverdueTask } from '../domain/at-risk';
 import { weeklyTrend, type Trend } from '../domain/trend';
 
 /**
@@ -77,7 +77,8 @@ class DerivedFigures {
 
 export type Insight = ReturnType<typeof createInsight>;
 
-export function createInsight(db: Db, mirror = new AuditLogMirror(db)) {
+/** `rules`: how days overdue are counted, as the live task JSON counts them (stack/http-app.ts and api/app.ts pass the config's). */
+export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: OverdueRules) {
   const replay = async (asOfMs: number) => replayAsOf(await mirror.current(), asOfMs);
   const derived = new DerivedFigures();
   return {
@@ -88,26 +89,35 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db)) {
     },
 
     async bottlenecksAt(asOfMs: number) {
-      return bottlenecksAsOf((await replay(asOfMs)).tasks.values(), asOfMs);
+      return bottlenecksAsOf((await replay(asOfMs)).tasks.values(), asOfMs, 10, rules);
     },
 
-    /** Level and sector as each task's history had them then; where tasks apply as the catalog says now (it keeps no history). */
+    /**
+     * Level, sector and where each task applied as its history had them then; for a task registered
+     * before its applicability was recorded in its events, where it applies as the read model says now.
+     */
     async taskListAt(filter: TaskListFilter, asOfMs: number) {
-      const { locality, ...rest } = filter;
+      const { locality } = filter;
       const elsewhere = locality ? await tasksNotApplyingTo(db, locality) : null;
-      return listAsOf((await replay(asOfMs)).tasks.values(), { ...rest, applies: elsewhere ? (code) => !elsewhere.has(code) : undefined }, asOfMs);
+      return listAsOf((await replay(asOfMs)).tasks.values(), { ...filter, applies: elsewhere ? (code) => !elsewhere.has(code) : undefined }, asOfMs, rules);
     },
 
     /** One task as it stood, or null when it did not exist yet. */
     async taskAt(code: string, asOfMs: number) {
       const events = (await mirror.current()).filter((e) => e.taskCode === code);
       const t = replayAsOf(events, asOfMs).tasks.get(code);
-      return t ? taskView(t, asOfMs) : null;
+      return t ? taskView(t, asOfMs, rules) : null;
     },
 
     async trend(nowMs: number, ministry?: string): Promise<Trend> {
       const events = await mirror.current();
       return derived.get(events, nowMs, `trend:${ministry ?? ''}`, () => weeklyTrend(events, nowMs, ministry));
+    },
+
+    /** The overdue tasks, most overdue first: a list of their own, not part of the forecast. */
+    async overdue(asOfMs: number): Promise<OverdueTask[]> {
+      const events = await mirror.current();
+      return derived.get(events, asOfMs, 'overdue', () => overdueTasks(replayAsOf(events, asOfMs).tasks.values(), asOfMs));
     },
 
     async atRisk(asOfMs: number): Promise<Forecast[]> {

@@ -3,7 +3,10 @@ import type { z } from 'zod';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { submitLocalityReport } from '../db/locality-cells';
-import { getRound, roundIdsLike, type RoundRow } from '../db/reporting-rounds';
+import type { Mailer } from '../activities/mailer';
+import { deliverThroughOutbox, eachLimited } from '../activities/outbox';
+import { roundChaseEmail } from '../activities/round-emails';
+import { getRound, recordRoundChases, roundIdsLike, unreportedLocalities, type RoundRow } from '../db/reporting-rounds';
 import { vietnamDate } from '../domain/dates';
 import type { ReportContext } from '../domain/locality-cells';
 import type { Principal } from '../domain/principal';
@@ -55,7 +58,17 @@ export async function reportCells(db: Db, p: Principal, locality: string, body: 
   return { locality, rounds: outcome.rounds, changed: outcome.changed, unchanged: outcome.unchanged, at: outcome.at };
 }
 
-export function createLocalityActions(deps: { db: Db; temporal: Client; config: Config }) {
+/** What a "remind now" did: who was e-mailed, who had been already today, who has no address. */
+export interface ChaseResult {
+  round: string;
+  /** YYYY-MM-DD, Viet Nam date: one reminder a day per locality per round. */
+  day: string;
+  reminded: string[];
+  alreadyRemindedToday: string[];
+  withoutAddress: string[];
+}
+
+export function createLocalityActions(deps: { db: Db; temporal: Client; config: Config; mailer?: Mailer }) {
   const { db, temporal, config } = deps;
 
   function homeAffairs(p: Principal): Actor {
@@ -116,6 +129,49 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
       await openRoundOrFail(id);
       await runRoundUpdate(temporal, id, closeRoundUpdate, { actor, reason: body.reason }, updateId);
       return getRound(db, id);
+    },
+
+    /**
+     * Home Affairs reminds, now, the localities of an open round that have not reported: one e-mail
+     * each, at most once a day per locality per round (round_chases records who asked and when). A
+     * second try the same day sends nothing and is refused (409 ALREADY_REMINDED_TODAY).
+     */
+    async remindUnreported(p: Principal, id: string): Promise<ChaseResult> {
+      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs reminds localities to report.');
+      const round = await openRoundOrFail(id);
+      const mailer = deps.mailer;
+      if (!mailer) throw unavailable('No mailer is configured: reminders cannot be sent.');
+      const day = vietnamDate(Date.now());
+      const missing = await unreportedLocalities(db, id);
+      if (missing.length === 0) throw conflict(`Every locality has reported in round ${id}: there is no one to remind.`, { code: 'NOTHING_TO_REMIND' });
+      const reachable = missing.filter((l) => l.contactEmail !== '');
+      const fresh = new Set(await recordRoundChases(db, { roundId: id, day, actor: p.name, localities: reachable.map((l) => l.code) }));
+      const withoutAddress = missing.filter((l) => l.contactEmail === '').map((l) => l.code);
+      if (fresh.size === 0) {
+        throw conflict(`The localities that have not reported in round ${id} were already reminded today (${day}); the next reminder can go tomorrow.`, {
+          code: 'ALREADY_REMINDED_TODAY',
+          alreadyRemindedToday: reachable.map((l) => l.code),
+        });
+      }
+      await eachLimited(
+        reachable.filter((l) => fresh.has(l.code)),
+        8,
+        (l) => {
+          const { subject, text } = roundChaseEmail(id, round.dueDate, l, config.publicBaseUrl);
+          return deliverThroughOutbox(db, mailer, config.MAIL_FROM, {
+            key: `round:${id}:CHASE:${day}:${l.code}`,
+            kind: 'ROUND_CHASE',
+            roundId: id,
+            localityCode: l.code,
+            dueDate: round.dueDate,
+            offsetDays: 0,
+            recipients: [l.contactEmail],
+            subject,
+            body: text,
+          });
+        },
+      );
+      return { round: id, day, reminded: [...fresh].sort(), alreadyRemindedToday: reachable.filter((l) => !fresh.has(l.code)).map((l) => l.code), withoutAddress };
     },
   };
 }

@@ -147,3 +147,10 @@ export const openRoundBody = z.strictObject({
 });
 export const extendRoundBody = z.strictObject({ dueDate: calendarDate, reason: requiredText(2000) });
 export const closeRoundBody = z.strictObject({ reason: requiredText(2000) });
+export const chaseResponse = z.object({
+  round: z.string(),
+  day: z.string(),
+  reminded: z.array(z.string()),
+  alreadyRemindedToday: z.array(z.string()),
+  withoutAddress: z.array(z.string()),
+});

@@ -251,7 +251,10 @@ export const taskListResponse = z.object({ items: z.array(taskResponse), total: 
 
 export const historyItem = z.object({
   seq: z.number().int(),
-  at: z.string(),
+  at: z.string().meta({ description: 'when the event was recorded (ISO instant)' }),
+  effectiveAt: z.string().meta({
+    description: "when what it says became true (ISO instant): for the first event, the baseline as assessed, the day the catalog says the task has been in its status since; for every other event the same as `at`. As-of, the trend and the forecast read this time",
+  }),
   actor: z.string().optional().meta({ description: 'absent for the public token' }),
   kind: z.string(),
   details: z.record(z.string(), z.unknown()).meta({ description: 'for the public token, only what carries no personal data (no reasons, notes, descriptions, focal points or recipients)' }),
@@ -339,6 +342,16 @@ export const forecastResponse = z.object({
   ),
 });
 export const atRiskResponse = z.object({ asOf: z.string(), total: z.number().int(), items: z.array(forecastResponse) });
+export const overdueQuery = z.strictObject({
+  asOf: asOfQuery.optional(),
+  ministry: code.optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(100),
+});
+export const overdueResponse = z.object({
+  asOf: z.string(),
+  total: z.number().int(),
+  items: z.array(z.object({ code: z.string(), title: z.string(), leadMinistry: z.string(), status, dueDate: z.string(), daysOverdue: z.number().int() })),
+});
 // ---- Legal documents ----
 
 export const documentNumber = z

@@ -84,7 +84,7 @@ const rowSchema = z.object({
 });
 
 /** A catalog row: the task's definition and where it applies (absent: every locality). */
-export type CatalogTask = TaskDefinition & { appliesTo?: string[] };
+export type CatalogTask = TaskDefinition & { appliesTo?: string[] | null };
 
 const ALL_LOCALITIES = new Set(reference.localities.map((l) => l.code));
 
@@ -247,7 +247,9 @@ export async function importTasks(opts: {
         await arrivals.whenFewerThan(window);
         // Taken after the wait: another starter may have taken the last one meanwhile.
         if (next >= todo.length) break;
-        const { appliesTo: _where, ...task } = todo[next++] as CatalogTask;
+        // Where it applies is part of the baseline: recorded in its CREATED event (null: all 34).
+        const row = todo[next++] as CatalogTask;
+        const task = { ...row, appliesTo: row.appliesTo ?? null };
         const started = await startTaskWorkflow(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' }, eager: opts.eagerStart });
         if (started) result.started++;
         else result.existing++;
@@ -258,23 +260,26 @@ export async function importTasks(opts: {
     await Promise.all(starters);
     await arrivals.whenFewerThan(1);
 
+    const whereOf = (t: CatalogTask) => (t.appliesTo && t.appliesTo.length > 0 ? t.appliesTo : null);
+    const sameWhere = (a: string[] | null, b: readonly string[] | null | undefined) => (a ?? []).join(';') === (b && b.length > 0 ? [...b].sort().join(';') : '');
     if (opts.update) {
       for (const t of tasks) {
         const row = existing.get(t.code);
         if (!row) continue;
         const changed = row.title !== t.title || row.sector !== t.sector || row.legalBasis !== t.legalBasis || row.level !== t.level;
-        if (!changed) continue;
+        // A change of where it applies is an audit event of the task like any other (as-of and a past day's matrix read it).
+        const moved = !sameWhere(whereOf(t), row.appliesTo);
+        if (!changed && !moved) continue;
+        const where = moved ? { appliesTo: whereOf(t), appliesToBefore: row.appliesTo && row.appliesTo.length > 0 ? [...row.appliesTo].sort() : null } : {};
         await temporal.workflow.getHandle(taskWorkflowId(t.code)).executeUpdate(definitionUpdate, {
-          args: [{ actor: { kind: 'home-affairs' }, title: t.title, sector: t.sector, legalBasis: t.legalBasis, level: t.level }],
+          args: [{ actor: { kind: 'home-affairs' }, title: t.title, sector: t.sector, legalBasis: t.legalBasis, level: t.level, ...where }],
         });
-        result.updated++;
+        if (changed) result.updated++;
       }
     }
 
     // Where each task applies is a column of the read model (the matrix and the reports read it): set
-    // for the new tasks, and with `update` for existing ones whose list changed. Idempotent.
-    const whereOf = (t: CatalogTask) => (t.appliesTo && t.appliesTo.length > 0 ? t.appliesTo : null);
-    const sameWhere = (a: string[] | null, b: readonly string[] | null | undefined) => (a ?? []).join(';') === (b && b.length > 0 ? [...b].sort().join(';') : '');
+    // for the new tasks, and with `update` for existing ones whose list changed (after its audit event). Idempotent.
     const applicability = tasks
       .filter((t) => (existing.has(t.code) ? opts.update && !sameWhere(whereOf(t), existing.get(t.code)?.appliesTo) : whereOf(t) !== null))
       .map((t) => ({ code: t.code, appliesTo: whereOf(t) }));

@@ -2,7 +2,7 @@ import { reportCounts, type TaskEvent, type TaskState } from '../domain/task';
 import { GENESIS_HASH, canonicalContent } from './audit-chain';
 import type { Db } from './client';
 import { prepared } from './tasks';
-import type { RecordedEvent } from '../domain/as-of';
+import { effectiveAt, type RecordedEvent } from '../domain/as-of';
 
 /** The `tasks` read-model row for a workflow state, keyed by column (for jsonb_populate_record). */
 export function taskRow(s: TaskState) {
@@ -126,7 +126,11 @@ export async function history(db: Db, code: string, page: number, limit: number)
     db.prisma.auditEvent.count({ where: { taskCode: code } }),
   ]);
   return {
-    items: rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, kind: r.kind, details: r.details, hash: r.hash, prevHash: r.prevHash })),
+    items: rows.map((r) => {
+      const at = r.at.toISOString();
+      const details = r.details as Record<string, unknown>;
+      return { seq: r.seq, at, effectiveAt: effectiveAt({ at, kind: r.kind, details }), actor: r.actor, kind: r.kind, details: r.details, hash: r.hash, prevHash: r.prevHash };
+    }),
     total,
     page,
     limit,
@@ -138,12 +142,15 @@ export async function history(db: Db, code: string, page: number, limit: number)
 const NOTICE_KINDS_SQL = `('REMINDER_SENT', 'ESCALATED', 'OVERDUE_REMINDER', 'ESCALATION_STEP')`;
 
 /**
- * Every audit event recorded at or before `untilMs` (of one task, or all), as one JSON text built by
- * PostgreSQL and parsed once: for the as-of figures, the trend and the forecast (domain/as-of.ts).
+ * Every audit event that may have become true at or before `untilMs` (of one task, or all), as one JSON
+ * text built by PostgreSQL and parsed once: for the as-of figures, the trend and the forecast
+ * (domain/as-of.ts). An event becomes true no later than it is recorded; only a task's first event
+ * (the baseline as assessed) may have become true earlier, so every CREATED event comes too and the
+ * replay places it on its effective time (domain/as-of.ts `effectiveAt`).
  * `withNotices: false` leaves out reminders and escalations, which change no state.
  */
 export async function recordedEvents(db: Db, untilMs: number, opts: { taskCode?: string; withNotices?: boolean } = {}): Promise<RecordedEvent[]> {
-  const conds = [`at <= ($1::timestamptz AT TIME ZONE 'UTC')`];
+  const conds = [`(at <= ($1::timestamptz AT TIME ZONE 'UTC') OR kind = 'CREATED')`];
   const params: unknown[] = [new Date(untilMs).toISOString()];
   if (opts.taskCode !== undefined) conds.push(`task_code = $${params.push(opts.taskCode)}`);
   if (opts.withNotices === false) conds.push(`kind NOT IN ${NOTICE_KINDS_SQL}`);

@@ -161,3 +161,29 @@ export async function recordClosedRound(
   );
   await closeRound(db, { id: r.id, at: r.closedAt, early: false, reason: null });
 }
+
+/**
+ * Home Affairs' "remind now": records one chase per locality for `day` (Viet Nam date) and returns
+ * the localities newly recorded; those already chased that day are left out (at most one a day per
+ * locality per round), so a second try the same day sends nothing.
+ */
+export async function recordRoundChases(db: Db, r: { roundId: string; day: string; actor: string; localities: string[] }): Promise<string[]> {
+  if (r.localities.length === 0) return [];
+  const { rows } = await db.pool.query<{ code: string }>(
+    `INSERT INTO round_chases (round_id, locality_code, day, actor)
+       SELECT $1, code, $2::date, $3 FROM unnest($4::text[]) AS code
+     ON CONFLICT DO NOTHING RETURNING locality_code AS code`,
+    [r.roundId, r.day, r.actor, r.localities],
+  );
+  return rows.map((x) => x.code).sort();
+}
+
+/** The chases of a round, newest first: who asked, when, which locality. */
+export async function roundChases(db: Db, roundId: string): Promise<{ locality: string; day: string; at: string; actor: string }[]> {
+  const { rows } = await db.pool.query<{ locality: string; day: string; at: string; actor: string }>(
+    `SELECT locality_code AS locality, to_char(day, 'YYYY-MM-DD') AS day, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor
+       FROM round_chases WHERE round_id = $1 ORDER BY at DESC, locality_code`,
+    [roundId],
+  );
+  return rows;
+}

@@ -4,7 +4,8 @@
  * the events, these functions decide what they meant. The rules mirror the workflow's own
  * (domain/task-changes.ts), which wrote the events in the first place.
  */
-import { DAY_MS, addDays, deadlineInstant, daysOverdue, isCalendarDate, vietnamDate, vietnamMidnight } from './dates';
+import { DAY_MS, addDays, deadlineInstant, isCalendarDate, vietnamDate, vietnamMidnight } from './dates';
+import { overdueDays } from './deadline-policy';
 import {
   DELEGATION_LEVELS,
   TASK_STATUSES,
@@ -18,21 +19,63 @@ import {
   type ReportKind,
   type TaskStatus,
   type TaskFilter,
+  type DeadlinePolicy,
 } from './task';
+
+/**
+ * How days overdue are counted (the live task JSON's rule, db/tasks.ts): Viet Nam's working days of
+ * `calendar` when `dueDaysUnit` is `working`, else calendar days. Absent: calendar days.
+ */
+export type OverdueRules = Pick<DeadlinePolicy, 'calendar' | 'dueDaysUnit'>;
 
 /** An audit event as the replay needs it (the audit row without its hashes). */
 export interface RecordedEvent {
   taskCode: string;
   seq: number;
-  /** ISO instant. */
+  /** ISO instant it was recorded. */
   at: string;
   actor: string;
   kind: EventKind | string;
   details: Record<string, unknown>;
+  /** Set by `onEffectiveTime` when `at` was moved to the effective time: the instant it was recorded. */
+  recordedAt?: string;
 }
 
 /** Reminders, escalations and ladder steps: notices the task's owners received. */
 export const NOTICE_KINDS: ReadonlySet<string> = new Set(['REMINDER_SENT', 'ESCALATED', 'OVERDUE_REMINDER', 'ESCALATION_STEP']);
+
+/**
+ * When what the event says became true (ISO): the `effectiveAt` it carries in its details (covered by
+ * the hash chain like the rest of them; the baseline's CREATED event carries the date the catalog
+ * says the task has been in its status since), never later than when it was recorded. A CREATED event
+ * recorded before the field existed but carrying the catalog's `statusSince` became true at the start
+ * of that day in Viet Nam, as the field would say; any other event became true when it was recorded.
+ */
+export function effectiveAt(e: Pick<RecordedEvent, 'at' | 'kind' | 'details'>): string {
+  const d = e.details;
+  let ms = Number.NaN;
+  if (d && typeof d.effectiveAt === 'string') ms = Date.parse(d.effectiveAt);
+  else if (e.kind === 'CREATED' && d && typeof d.statusSince === 'string' && isCalendarDate(d.statusSince)) ms = vietnamMidnight(d.statusSince);
+  const recorded = Date.parse(e.at);
+  return Number.isNaN(ms) || ms >= recorded ? e.at : new Date(ms).toISOString();
+}
+
+/**
+ * The events on the time line of what was true: each event's `at` is its effective time and
+ * `recordedAt` keeps when it was recorded. Only events whose two times differ are copied.
+ */
+export function onEffectiveTime(events: Iterable<RecordedEvent>): RecordedEvent[] {
+  const out: RecordedEvent[] = [];
+  for (const e of events) {
+    if (e.kind !== 'CREATED' && !(e.details && 'effectiveAt' in e.details)) {
+      out.push(e);
+      continue;
+    }
+    const at = effectiveAt(e);
+    out.push(at === e.at ? e : { ...e, at, recordedAt: e.at });
+  }
+  return out;
+}
 
 /** One task as it stood at an instant. */
 export interface TaskAsOf {
@@ -62,6 +105,11 @@ export interface TaskAsOf {
   feasibleFrom: string | null;
   extensionRequest: ExtensionRequest | null;
   heldUp: HeldUp | null;
+  /**
+   * The localities the task applied to (sorted codes), null for all of them; undefined when its
+   * history does not say (tasks registered before applicability was recorded in their events).
+   */
+  appliesTo: string[] | null | undefined;
 }
 
 /** A stay in a non-feasible status that ended: how long the lead ministry took, and whether in time. */
@@ -93,6 +141,9 @@ function focal(v: unknown, fallback: FocalPoint): FocalPoint {
   return fallback;
 }
 
+const localities = (v: unknown): string[] | null | undefined =>
+  v === null ? null : Array.isArray(v) ? (v.length === 0 ? null : v.map(String).sort()) : undefined;
+
 /** The task as its CREATED event registered it. */
 export function taskFromCreated(e: RecordedEvent): TaskAsOf {
   const d = e.details;
@@ -119,6 +170,7 @@ export function taskFromCreated(e: RecordedEvent): TaskAsOf {
     feasibleFrom: null,
     extensionRequest: null,
     heldUp: null,
+    appliesTo: 'appliesTo' in d ? localities(d.appliesTo) : undefined,
   };
 }
 
@@ -209,6 +261,7 @@ export function applyRecordedEvent(t: TaskAsOf, e: RecordedEvent, spells?: Resol
       if (typeof changes.sector?.to === 'string') next.sector = changes.sector.to;
       if (typeof changes.legalBasis?.to === 'string') next.legalBasis = changes.legalBasis.to;
       if (isLevel(changes.level?.to)) next.level = changes.level.to;
+      if (changes.appliesTo && 'to' in changes.appliesTo) next.appliesTo = localities(changes.appliesTo.to);
       break;
     }
     default:
@@ -218,12 +271,13 @@ export function applyRecordedEvent(t: TaskAsOf, e: RecordedEvent, spells?: Resol
 }
 
 /**
- * Every task as it stood at `asOfMs` (events recorded after it are ignored; tasks created after it
- * do not exist yet). Events may come in any order; each task's are applied by sequence number.
+ * Every task as it stood at `asOfMs`, on the time line of what was true (`effectiveAt`): events that
+ * became true after it are ignored, and a task whose baseline was assessed after it does not exist yet.
+ * Events may come in any order; each task's are applied by sequence number.
  */
 export function replayAsOf(events: Iterable<RecordedEvent>, asOfMs: number): Replay {
   const byTask = new Map<string, RecordedEvent[]>();
-  for (const e of events) {
+  for (const e of onEffectiveTime(events)) {
     if (Date.parse(e.at) > asOfMs) continue;
     let list = byTask.get(e.taskCode);
     if (!list) byTask.set(e.taskCode, (list = []));
@@ -254,8 +308,8 @@ export function reportCountsAsOf(t: Pick<TaskAsOf, 'reports'>): { workable: numb
   return { workable, obstacle };
 }
 
-/** The task in the API's task shape, as it looked at `asOfMs`. */
-export function taskView(t: TaskAsOf, asOfMs: number) {
+/** The task in the API's task shape, as it looked at `asOfMs` (days overdue counted by `rules`, as the live JSON counts them). */
+export function taskView(t: TaskAsOf, asOfMs: number, rules?: OverdueRules) {
   return {
     code: t.code,
     title: t.title,
@@ -268,7 +322,7 @@ export function taskView(t: TaskAsOf, asOfMs: number) {
     coordinatingMinistries: t.coordinatingMinistries,
     focalPoint: t.focalPoint,
     dueDate: t.dueDate,
-    daysOverdue: t.status === 'FEASIBLE' || t.feasibleFrom ? 0 : daysOverdue(t.dueDate, asOfMs),
+    daysOverdue: t.status === 'FEASIBLE' || t.feasibleFrom ? 0 : overdueDays(rules, t.dueDate, asOfMs),
     deadlineExtensions: t.deadlineExtensions,
     milestones: t.milestones,
     reports: reportCountsAsOf(t),
@@ -330,7 +384,7 @@ export function summaryAsOf(tasks: Iterable<TaskAsOf>, ministries: MinistryRef[]
 const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
 /** The bottlenecks as they stood at `asOfMs`: same shape and rules as the live ones. */
-export function bottlenecksAsOf(tasks: Iterable<TaskAsOf>, asOfMs: number, limit = 10) {
+export function bottlenecksAsOf(tasks: Iterable<TaskAsOf>, asOfMs: number, limit = 10, rules?: OverdueRules) {
   const all = [...tasks];
   const open = all.filter((t) => t.status !== 'FEASIBLE');
   const today = vietnamDate(asOfMs);
@@ -363,7 +417,7 @@ export function bottlenecksAsOf(tasks: Iterable<TaskAsOf>, asOfMs: number, limit
     .filter((t) => t.dueDate !== null && t.dueDate >= today && t.dueDate <= horizon)
     .sort((a, b) => ((a.dueDate as string) < (b.dueDate as string) ? -1 : (a.dueDate as string) > (b.dueDate as string) ? 1 : byCode(a, b)))
     .slice(0, 50);
-  const view = (t: TaskAsOf) => taskView(t, asOfMs);
+  const view = (t: TaskAsOf) => taskView(t, asOfMs, rules);
   return { overdueByMinistry, oldestOpen: oldestOpen.map(view), mostObstacles: mostObstacles.map(view), dueSoon: dueSoon.map(view) };
 }
 
@@ -378,18 +432,26 @@ const SORT_KEYS: Record<string, SortKey> = {
 
 /** One page of the task list as it stood at `asOfMs`, with the live list's filters and sort keys. */
 /**
- * The list filters as of an instant: the domain's, the level and the sector as the task's history
- * had them then, and `applies` for where a task applies (the read model's present applicability,
- * which has no history of its own).
+ * The list filters as of an instant: the domain's, the level, the sector and where the task applied
+ * as its history had them then. `applies` answers for a task whose history does not say where it
+ * applied (registered before that was recorded): the read model's present applicability.
  */
 export interface TaskFilterAsOf extends TaskFilter {
   level?: DelegationLevel;
   /** Exact sector name, case-insensitive. */
   sector?: string;
+  /** Tasks that applied to this locality then. */
+  locality?: string;
   applies?: (code: string) => boolean;
 }
 
-export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: number) {
+/** Whether the task applied to `locality` then (its history, else `fallback`: the read model's present list). */
+export function appliedTo(t: Pick<TaskAsOf, 'code' | 'appliesTo'>, locality: string, fallback?: (code: string) => boolean): boolean {
+  if (t.appliesTo === undefined) return fallback ? fallback(t.code) : true;
+  return t.appliesTo === null || t.appliesTo.includes(locality);
+}
+
+export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: number, rules?: OverdueRules) {
   const needle = f.q?.toLocaleLowerCase();
   const sector = f.sector?.toLocaleLowerCase();
   const rows = [...tasks].filter(
@@ -398,7 +460,7 @@ export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: n
       (!f.ministry || t.leadMinistry === f.ministry) &&
       (!f.level || (f.level === 'both' ? t.level === 'both' : t.level === f.level || t.level === 'both')) &&
       (!sector || t.sector.toLocaleLowerCase() === sector) &&
-      (!f.applies || f.applies(t.code)) &&
+      (f.locality ? appliedTo(t, f.locality, f.applies) : !f.applies || f.applies(t.code)) &&
       (f.overdue === undefined || isOverdue(t, asOfMs) === f.overdue) &&
       (!f.dueBefore || (t.dueDate !== null && t.dueDate < f.dueBefore)) &&
       (!needle || t.title.toLocaleLowerCase().includes(needle)),
@@ -414,5 +476,5 @@ export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: n
     return (desc ? -c : c) || (f.sort === '-code' ? -byCode(a, b) : byCode(a, b));
   });
   const start = (f.page - 1) * f.limit;
-  return { items: rows.slice(start, start + f.limit).map((t) => taskView(t, asOfMs)), total: rows.length, page: f.page, limit: f.limit };
+  return { items: rows.slice(start, start + f.limit).map((t) => taskView(t, asOfMs, rules)), total: rows.length, page: f.page, limit: f.limit };
 }

@@ -1,32 +1,37 @@
 /**
- * The at-risk forecast: for each open task, how likely it is to miss its deadline and when it is
- * expected to be resolved, with the reasons. Deliberately simple, so every figure can be explained
- * to the ministry concerned:
+ * The at-risk forecast: for each open task not yet overdue, how likely it is to miss its deadline
+ * and when it is expected to be resolved, with the reasons. Overdue tasks are not forecast (they have
+ * missed it): they are a list of their own, most overdue first (`overdueTasks`). Deliberately simple,
+ * so every figure can be explained to the ministry concerned:
  *
- * - expected resolution = the day it entered its status + the lead ministry's median time to leave
- *   that status (from the tasks it already resolved; the overall median, or the default deadline
- *   span, when it has fewer than MIN_SAMPLES);
- * - a score adds up named contributions (expected lateness, time already spent beyond the median,
- *   notices ignored, obstacles reported by localities) and a logistic curve turns it into a
- *   probability. A task already overdue has missed its deadline: probability 1.
+ * - the pace: the day it entered its status + the lead ministry's median time to leave that status
+ *   (from the tasks it already resolved; the overall median, or the default deadline span, when it has
+ *   fewer than MIN_SAMPLES);
+ * - each warning sign adds days to that date (time already spent beyond the median, notices ignored,
+ *   obstacles reported by localities): the expected resolution;
+ * - the probability of being late is a logistic curve of how far the expected resolution falls after
+ *   the due date. So the figure and the reasons always agree: above 50 % exactly when the expected
+ *   resolution is after the due date, and every reason names the days it adds.
  */
-import { DAY_MS, deadlineInstant, vietnamDate } from './dates';
+import { DAY_MS, daysOverdue, deadlineInstant, vietnamDate } from './dates';
 import { isOverdue, reportCountsAsOf, type ResolvedSpell, type TaskAsOf } from './as-of';
 import type { TaskStatus } from './task';
 
 export const MIN_SAMPLES = 3;
 
-/** Weights of the score (log-odds). Tuned by hand on the simulated backtest; kept few and round. */
+/**
+ * Days each warning sign adds to the expected resolution, and how steeply lateness turns into risk.
+ * Tuned by hand on the simulated backtest; kept few and round.
+ */
 export const WEIGHTS = {
-  bias: 0,
-  /** Per 30 days the expected resolution falls after the due date (negative when before). */
-  expectedLatenessPer30Days: 1.2,
-  /** Per 30 days already spent in the status beyond the ministry's median. */
-  beyondMedianPer30Days: 0.5,
-  /** Per notice (reminder, escalation) received since the owners last acted. */
-  noticeIgnored: 0.35,
-  /** Per locality reporting an obstacle. */
-  obstacle: 0.25,
+  /** Log-odds per 30 days the expected resolution falls after the due date (negative when before). */
+  logOddsPer30DaysLate: 1.2,
+  /** Days added per 30 days already spent in the status beyond the ministry's median. */
+  daysPer30DaysBeyondMedian: 12.5,
+  /** Days added per notice (reminder, escalation) received since the owners last acted. */
+  daysPerNoticeIgnored: 9,
+  /** Days added per locality reporting an obstacle. */
+  daysPerObstacle: 6,
 } as const;
 
 export type ReasonCode = 'ALREADY_OVERDUE' | 'EXPECTED_LATENESS' | 'TIME_IN_STATUS' | 'NOTICES_IGNORED' | 'LOCALITY_OBSTACLES';
@@ -114,8 +119,11 @@ const DEFAULT_SPAN_DAYS: Record<Exclude<TaskStatus, 'FEASIBLE'>, number> = { REQ
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const fmt = (n: number) => round(n).toString();
 
+const logOdds = (days: number) => (WEIGHTS.logOddsPer30DaysLate * days) / 30;
+
+/** The forecast of an open task not yet overdue; null for a FEASIBLE or an overdue task. */
 export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: number): Forecast | null {
-  if (t.status === 'FEASIBLE') return null;
+  if (t.status === 'FEASIBLE' || isOverdue(t, asOfMs)) return null;
   const sinceMs = Date.parse(t.statusSince);
   const daysInStatus = Math.max(0, (asOfMs - sinceMs) / DAY_MS);
   const usable = (stays: Stays | undefined) => (stays && stays.resolved.length >= MIN_SAMPLES ? medianStay(stays) : null);
@@ -123,12 +131,45 @@ export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: num
   const all = usable(typical.overall.get(t.status));
   const [typicalDays, typicalBasis]: [number, Forecast['typicalBasis']] =
     mine !== null ? [mine, 'ministry'] : all !== null ? [all, 'all ministries'] : [DEFAULT_SPAN_DAYS[t.status], 'default deadline'];
-  // Past its median the task is expected to take, from now, as long again as the median's tail:
-  // a quarter of the median, and never less than a week.
-  const expectedMs = daysInStatus <= typicalDays ? sinceMs + typicalDays * DAY_MS : asOfMs + Math.max(7, typicalDays / 4) * DAY_MS;
-  const expectedResolution = vietnamDate(expectedMs);
+  // At the pace of the median; a task already past it is not expected before today.
+  const paceMs = Math.max(sinceMs + typicalDays * DAY_MS, asOfMs);
+  const whose = typicalBasis === 'ministry' ? `${t.leadMinistry}'s` : typicalBasis === 'all ministries' ? 'the all-ministry' : 'the default';
+  const whoseVi = typicalBasis === 'ministry' ? `của ${t.leadMinistry}` : typicalBasis === 'all ministries' ? 'chung của các bộ' : 'mặc định';
+
+  // Each warning sign: the days it adds to the expected resolution.
+  const signs: { code: ReasonCode; days: number; en: string; vi: string }[] = [];
+  if (daysInStatus > typicalDays) {
+    const beyond = daysInStatus - typicalDays;
+    const days = (WEIGHTS.daysPer30DaysBeyondMedian * beyond) / 30;
+    signs.push({
+      code: 'TIME_IN_STATUS',
+      days,
+      en: `${fmt(daysInStatus)} days in ${t.status}, ${fmt(beyond)} more than ${whose} median: about ${fmt(days)} day(s) later`,
+      vi: `đã ${fmt(daysInStatus)} ngày ở trạng thái hiện tại, hơn trung vị ${whoseVi} ${fmt(beyond)} ngày: chậm thêm khoảng ${fmt(days)} ngày`,
+    });
+  }
+  if (t.noticesSinceAction > 0) {
+    const days = WEIGHTS.daysPerNoticeIgnored * t.noticesSinceAction;
+    signs.push({
+      code: 'NOTICES_IGNORED',
+      days,
+      en: `${t.noticesSinceAction} reminder(s) or escalation(s) with no milestone or transition since: about ${fmt(days)} day(s) later`,
+      vi: `${t.noticesSinceAction} lần nhắc/cảnh báo chưa có tiến độ hay chuyển trạng thái nào sau đó: chậm thêm khoảng ${fmt(days)} ngày`,
+    });
+  }
   const { obstacle } = reportCountsAsOf(t);
-  const reasons: Reason[] = [];
+  if (obstacle > 0) {
+    const days = WEIGHTS.daysPerObstacle * obstacle;
+    signs.push({
+      code: 'LOCALITY_OBSTACLES',
+      days,
+      en: `${obstacle} localit${obstacle === 1 ? 'y reports' : 'ies report'} obstacles: about ${fmt(days)} day(s) later`,
+      vi: `${obstacle} địa phương báo cáo vướng mắc: chậm thêm khoảng ${fmt(days)} ngày`,
+    });
+  }
+  const addedDays = signs.reduce((sum, x) => sum + x.days, 0);
+  const expectedMs = paceMs + addedDays * DAY_MS;
+  const expectedResolution = vietnamDate(expectedMs);
   const base = {
     code: t.code,
     title: t.title,
@@ -140,70 +181,62 @@ export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: num
     typicalDays: round(typicalDays, 1),
     typicalBasis,
   };
-  const whose = typicalBasis === 'ministry' ? `${t.leadMinistry}'s` : typicalBasis === 'all ministries' ? 'the all-ministry' : 'the default';
-  const whoseVi = typicalBasis === 'ministry' ? `của ${t.leadMinistry}` : typicalBasis === 'all ministries' ? 'chung của các bộ' : 'mặc định';
-
-  if (isOverdue(t, asOfMs)) {
-    const late = Math.floor((asOfMs - deadlineInstant(t.dueDate as string)) / DAY_MS) + 1;
-    reasons.push({ code: 'ALREADY_OVERDUE', weight: null, en: `already ${late} day(s) past its due date ${t.dueDate}`, vi: `đã quá hạn ${late} ngày (hạn ${t.dueDate})` });
-    return { ...base, probabilityLate: 1, risk: 'high', reasons };
-  }
-
-  let z = WEIGHTS.bias;
+  const reasons: Reason[] = [];
+  let z: number;
   if (t.dueDate) {
-    const latenessDays = (expectedMs - deadlineInstant(t.dueDate)) / DAY_MS;
-    const w = (WEIGHTS.expectedLatenessPer30Days * latenessDays) / 30;
-    z += w;
+    const deadline = deadlineInstant(t.dueDate);
+    // Whole Viet Nam days between the expected day and the due date, as a person counts them.
+    const latenessDays = Math.round((deadlineInstant(expectedResolution) - deadline) / DAY_MS);
+    const paceDays = (paceMs - deadline) / DAY_MS;
+    z = logOdds(latenessDays);
+    const pace = `at ${whose} pace (median ${fmt(typicalDays)} days)`;
+    const paceVi = `theo tiến độ ${whoseVi} (trung vị ${fmt(typicalDays)} ngày)`;
     reasons.push({
       code: 'EXPECTED_LATENESS',
-      weight: round(w, 2),
+      weight: round(logOdds(paceDays), 2),
       en:
         latenessDays > 0
-          ? `expected resolution ${expectedResolution} is ${fmt(latenessDays)} day(s) after the due date ${t.dueDate} (${whose} median is ${fmt(typicalDays)} days)`
-          : `expected resolution ${expectedResolution} is ${fmt(-latenessDays)} day(s) before the due date ${t.dueDate} (${whose} median is ${fmt(typicalDays)} days)`,
+          ? `expected resolution ${expectedResolution} is ${fmt(latenessDays)} day(s) after the due date ${t.dueDate} (${pace}${addedDays > 0 ? `, plus ${fmt(addedDays)} day(s) for the signs below` : ''})`
+          : latenessDays < 0
+            ? `expected resolution ${expectedResolution} is ${fmt(-latenessDays)} day(s) before the due date ${t.dueDate} (${pace}${addedDays > 0 ? `, plus ${fmt(addedDays)} day(s) for the signs below` : ''})`
+            : `expected resolution ${expectedResolution} is the due date itself (${pace}${addedDays > 0 ? `, plus ${fmt(addedDays)} day(s) for the signs below` : ''})`,
       vi:
         latenessDays > 0
-          ? `dự kiến giải quyết ngày ${expectedResolution}, chậm ${fmt(latenessDays)} ngày so với hạn ${t.dueDate} (trung vị ${whoseVi}: ${fmt(typicalDays)} ngày)`
-          : `dự kiến giải quyết ngày ${expectedResolution}, sớm ${fmt(-latenessDays)} ngày so với hạn ${t.dueDate} (trung vị ${whoseVi}: ${fmt(typicalDays)} ngày)`,
+          ? `dự kiến giải quyết ngày ${expectedResolution}, chậm ${fmt(latenessDays)} ngày so với hạn ${t.dueDate} (${paceVi}${addedDays > 0 ? `, cộng ${fmt(addedDays)} ngày do các dấu hiệu dưới đây` : ''})`
+          : latenessDays < 0
+            ? `dự kiến giải quyết ngày ${expectedResolution}, sớm ${fmt(-latenessDays)} ngày so với hạn ${t.dueDate} (${paceVi}${addedDays > 0 ? `, cộng ${fmt(addedDays)} ngày do các dấu hiệu dưới đây` : ''})`
+            : `dự kiến giải quyết đúng ngày hạn ${t.dueDate} (${paceVi}${addedDays > 0 ? `, cộng ${fmt(addedDays)} ngày do các dấu hiệu dưới đây` : ''})`,
     });
+  } else {
+    // No due date: nothing to be late against but the signs themselves.
+    z = logOdds(addedDays) - 2;
   }
-  if (daysInStatus > typicalDays) {
-    const beyond = daysInStatus - typicalDays;
-    const w = (WEIGHTS.beyondMedianPer30Days * beyond) / 30;
-    z += w;
-    reasons.push({
-      code: 'TIME_IN_STATUS',
-      weight: round(w, 2),
-      en: `${fmt(daysInStatus)} days in ${t.status}, ${fmt(beyond)} more than ${whose} median`,
-      vi: `đã ${fmt(daysInStatus)} ngày ở trạng thái hiện tại, hơn trung vị ${whoseVi} ${fmt(beyond)} ngày`,
-    });
-  }
-  if (t.noticesSinceAction > 0) {
-    const w = WEIGHTS.noticeIgnored * t.noticesSinceAction;
-    z += w;
-    reasons.push({
-      code: 'NOTICES_IGNORED',
-      weight: round(w, 2),
-      en: `${t.noticesSinceAction} reminder(s) or escalation(s) with no milestone or transition since`,
-      vi: `${t.noticesSinceAction} lần nhắc/cảnh báo chưa có tiến độ hay chuyển trạng thái nào sau đó`,
-    });
-  }
-  if (obstacle > 0) {
-    const w = WEIGHTS.obstacle * obstacle;
-    z += w;
-    reasons.push({
-      code: 'LOCALITY_OBSTACLES',
-      weight: round(w, 2),
-      en: `${obstacle} localit${obstacle === 1 ? 'y reports' : 'ies report'} obstacles`,
-      vi: `${obstacle} địa phương báo cáo vướng mắc`,
-    });
-  }
+  for (const x of signs.sort((a, b) => b.days - a.days)) reasons.push({ code: x.code, weight: round(logOdds(x.days), 2), en: x.en, vi: x.vi });
   const probabilityLate = round(1 / (1 + Math.exp(-z)), 3);
-  reasons.sort((a, b) => (b.weight ?? 0) - (a.weight ?? 0));
   return { ...base, probabilityLate, risk: probabilityLate >= 0.6 ? 'high' : probabilityLate >= 0.3 ? 'medium' : 'low', reasons };
 }
 
-/** Every open task's forecast, riskiest first. */
+/** An overdue task: it has missed its deadline, by this many days. */
+export interface OverdueTask {
+  code: string;
+  title: string;
+  leadMinistry: string;
+  status: TaskStatus;
+  dueDate: string;
+  daysOverdue: number;
+}
+
+/** Every overdue open task, most overdue first (then by code). */
+export function overdueTasks(tasks: Iterable<TaskAsOf>, asOfMs: number): OverdueTask[] {
+  const out: OverdueTask[] = [];
+  for (const t of tasks) {
+    if (!isOverdue(t, asOfMs) || t.dueDate === null) continue;
+    out.push({ code: t.code, title: t.title, leadMinistry: t.leadMinistry, status: t.status, dueDate: t.dueDate, daysOverdue: daysOverdue(t.dueDate, asOfMs) });
+  }
+  return out.sort((a, b) => b.daysOverdue - a.daysOverdue || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+/** The forecast of every open task not yet overdue, riskiest first (the overdue ones: `overdueTasks`). */
 export function forecastAll(tasks: Iterable<TaskAsOf>, spells: ResolvedSpell[], asOfMs: number): Forecast[] {
   const all = [...tasks];
   const typical = typicalDurations(

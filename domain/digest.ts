@@ -7,6 +7,7 @@
 import { taskView, type RecordedEvent, type TaskAsOf } from './as-of';
 import { DAY_MS, vietnamDate } from './dates';
 import type { TaskStatus } from './task';
+import { pageLink } from './page-links';
 
 export const DIGEST_LANGUAGES = ['vi+en', 'vi', 'en'] as const;
 export type DigestLanguage = (typeof DIGEST_LANGUAGES)[number];
@@ -106,7 +107,7 @@ function escapeHtml(s: string): string {
 }
 
 /** The task's page (readable without signing in; the API's JSON needs a token). */
-const taskLink = (baseUrl: string, code: string) => `${baseUrl}/tasks/${encodeURIComponent(code)}`;
+const taskLink = (baseUrl: string, code: string) => pageLink(baseUrl, { page: 'task', code });
 
 function whenDue(t: DigestTask, lang: 'vi' | 'en'): string {
   if (!t.dueDate) return lang === 'vi' ? 'không có hạn' : 'no due date';

@@ -161,6 +161,16 @@ export function checkCloseRound(round: RoundState, input: CloseRoundInput): Roun
   return common(round, input.actor, input.reason);
 }
 
+/**
+ * When a scheduled round fired on `scheduledOn` opens: that day if it is a working day, else 08:00 on
+ * the next working day (the Schedule knows days of the month, not Viet Nam's days off). Its id names
+ * the month it was scheduled for, so a month still has one round.
+ */
+export function scheduledRoundOpening(scheduledOn: string, calendar: WorkingDayCalendar): { id: string; openOn: string; opensAt: number | null } {
+  const openOn = calendar.addWorkingDays(scheduledOn, 0);
+  return { id: monthlyRoundId(scheduledOn), openOn, opensAt: openOn === scheduledOn ? null : morningOf(openOn) };
+}
+
 /** Id of a scheduled monthly round opened on `today` (one per month). */
 export function monthlyRoundId(today: string): string {
   return `monthly-${today.slice(0, 7)}`;

@@ -427,7 +427,10 @@ export function checkDefinitionUpdate(_state: TaskState, input: DefinitionUpdate
   return (
     (input.title !== undefined ? checkText(input.title, 'title', true, 500) : null) ??
     (input.sector !== undefined ? checkText(input.sector, 'sector', true, 200) : null) ??
-    (input.legalBasis !== undefined ? checkText(input.legalBasis, 'legalBasis', false, 1000) : null)
+    (input.legalBasis !== undefined ? checkText(input.legalBasis, 'legalBasis', false, 1000) : null) ??
+    (input.appliesTo !== undefined && input.appliesTo !== null && (input.appliesTo.some((c) => !/^[A-Z]{2,5}$/.test(c)) || new Set(input.appliesTo).size !== input.appliesTo.length)
+      ? invalid('appliesTo', 'must list distinct locality codes (HNI, HCM, ...)')
+      : null)
   );
 }
 
@@ -440,6 +443,13 @@ export function applyDefinitionUpdate(state: TaskState, input: DefinitionUpdateI
       changes[field] = { from: state[field], to: value };
       (next as Record<string, unknown>)[field] = value;
     }
+  }
+  if (input.appliesTo !== undefined) {
+    const where = (v: readonly string[] | null | undefined) => (v && v.length > 0 ? [...v].sort() : null);
+    const from = where(state.appliesTo !== undefined ? state.appliesTo : input.appliesToBefore);
+    const to = where(input.appliesTo);
+    if ((from ?? []).join(';') !== (to ?? []).join(';')) changes.appliesTo = { from, to };
+    next.appliesTo = to;
   }
   return { state: next, kind: 'DEFINITION_UPDATED', details: { changes }, reschedule: false, resetCursor: false };
 }

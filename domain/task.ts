@@ -208,6 +208,12 @@ export interface TaskDefinition {
   dueDate: string | null;
   /** YYYY-MM-DD the task has been in its status since (the catalog's assessment); absent: its creation. */
   statusSince?: string;
+  /**
+   * The localities it applies to (sorted codes), null or absent for all 34. Recorded in its events
+   * (CREATED, DEFINITION_UPDATED), so as-of knows where a task applied on a past day; the read model's
+   * `tasks.applies_to` is what the matrix reads now. Absent in tasks registered before it was recorded.
+   */
+  appliesTo?: string[] | null;
 }
 
 export interface TaskState extends TaskDefinition {
@@ -301,6 +307,13 @@ export interface DefinitionUpdateInput {
   sector?: string;
   legalBasis?: string;
   level?: DelegationLevel;
+  /** Where the task applies from now on: locality codes, null for all 34 (absent: unchanged). */
+  appliesTo?: string[] | null;
+  /**
+   * Where it applied until now, as the read model says, for a task whose state does not know it
+   * (registered before applicability was recorded in its events); ignored when the state knows.
+   */
+  appliesToBefore?: string[] | null;
 }
 
 export interface TaskWorkflowInput {

@@ -1,10 +1,11 @@
 /**
  * Weekly trend: how many tasks stood in each status at the end of every week, overall and per lead
- * ministry, from the week of the first recorded event to the week holding `nowMs`. Weeks run Monday
+ * ministry, from the week the first event became true (the baseline's first assessed week; each
+ * event's effective time, domain/as-of.ts `effectiveAt`) to the week holding `nowMs`. Weeks run Monday
  * to Sunday, Viet Nam time; the current week is measured at `nowMs`.
  */
 import { addDays, vietnamDate, vietnamMidnight } from './dates';
-import { applyRecordedEvent, isOverdue, taskFromCreated, type RecordedEvent, type TaskAsOf } from './as-of';
+import { applyRecordedEvent, isOverdue, onEffectiveTime, taskFromCreated, type RecordedEvent, type TaskAsOf } from './as-of';
 import { toCsv } from './csv';
 import { TASK_STATUSES, type TaskStatus } from './task';
 
@@ -50,7 +51,7 @@ function point(weekStart: string, asOfMs: number, tasks: Iterable<TaskAsOf>): Tr
 
 /** Folds the events once, in time order, taking a measure at each week's end. */
 export function weeklyTrend(events: RecordedEvent[], nowMs: number, ministry?: string): Trend {
-  const ordered = events
+  const ordered = onEffectiveTime(events)
     .filter((e) => Date.parse(e.at) <= nowMs)
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.taskCode < b.taskCode ? -1 : a.taskCode > b.taskCode ? 1 : a.seq - b.seq));
   const overall: TrendPoint[] = [];

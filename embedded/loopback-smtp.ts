@@ -1,5 +1,19 @@
+import fs from 'node:fs';
 import type net from 'node:net';
 import { SMTPServer } from 'smtp-server';
+
+/**
+ * With MAIL_URL_LOG set (the test run sets it), every URL of every message received is appended to
+ * that file, so the run's teardown can check that no e-mail of the whole run linked to the API.
+ */
+function recordUrls(raw: string): void {
+  const file = process.env.MAIL_URL_LOG;
+  if (!file) return;
+  // Quoted-printable: soft line breaks and =XX escapes hide the URLs' characters.
+  const text = Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  const urls = [...text.matchAll(/https?:\/\/[^\s<>"')\]]+/g)].map((m) => m[0]);
+  if (urls.length > 0) fs.appendFileSync(file, `${urls.join('\n')}\n`);
+}
 
 export interface CapturedMail {
   to: string[];
@@ -51,6 +65,7 @@ export class LoopbackSmtpServer {
             return;
           }
           this.received.push(mail);
+          recordUrls(raw);
           callback();
         });
       },

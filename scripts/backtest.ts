@@ -5,13 +5,13 @@
  * yet); with --recorded, also on this deployment's recorded audit log (DATABASE_URL or the running
  * embedded stack), cut at the midpoint of its span.
  */
-import { backtest, type BacktestResult } from '../domain/backtest';
+import { TOP_N, backtest, type BacktestResult } from '../domain/backtest';
 import { DAY_MS } from '../domain/dates';
 import { simulateHistory } from '../bench/simulated-history';
 import { MINISTRY_CODES } from '../bench/simulated-ministries';
 
 function row(label: string, r: BacktestResult): string {
-  return `| ${label} | ${r.cutoff.slice(0, 10)} | ${r.scored} | ${r.baseRate} | ${r.accuracy} | ${r.majorityAccuracy} | ${r.precision} | ${r.recall} | ${r.brier} |`;
+  return `| ${label} | ${r.cutoff.slice(0, 10)} | ${r.scored} | ${r.baseRate} | ${r.brier} | ${r.baseRateBrier} | ${r.topLateShare} | ${r.naiveTopLateShare} | ${r.accuracy} | ${r.precision} | ${r.recall} |`;
 }
 
 async function main(): Promise<void> {
@@ -20,8 +20,11 @@ async function main(): Promise<void> {
   const events = simulateHistory({ seed: 15, tasks: 949, ministries: MINISTRY_CODES, start, days });
   const startMs = Date.parse(start);
   const lines = [
-    '| history | cutoff | tasks scored | missed (base rate) | accuracy | always-majority accuracy | precision (late) | recall (late) | Brier |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `command: npm run backtest${process.argv.includes('--recorded') ? ' -- --recorded' : ''}`,
+    `Brier: mean squared error of the probabilities (lower is better); top ${TOP_N}: share of the ${TOP_N} riskiest (not yet overdue at the cutoff) that did miss their deadline, beside the naive rule (nearest due date first)`,
+    '',
+    `| history | cutoff | tasks scored | missed (base rate) | Brier | Brier of the base rate | late in top ${TOP_N} | late in top ${TOP_N}, nearest due first | accuracy | precision (late) | recall (late) |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const cutoffDays of [60, 90, 120, 150, 180]) {
     lines.push(row(`simulated (seed 15, ${events.length} events), day ${cutoffDays}`, backtest(events, startMs + cutoffDays * DAY_MS, startMs + days * DAY_MS)));

@@ -18,11 +18,12 @@ export interface HttpAppDeps extends Omit<AppDeps, 'pages' | 'insight'> {
 export function createHttpApp(deps: HttpAppDeps) {
   const { mailer, ...api } = deps;
   // One mirror of the audit log per app: the API's as-of figures and the pages' read the same one.
-  const insight = createInsight(deps.db);
+  // Days overdue as of a past day are counted as the live task JSON counts them (DUE_DAYS_UNIT).
+  const insight = createInsight(deps.db, undefined, { calendar: deps.config.calendar, dueDaysUnit: deps.config.DUE_DAYS_UNIT });
   // Sign-in attempts per client address: guessing tokens, or flooding someone's inbox with links.
   // Counted in PostgreSQL like the API's limits, so it holds across every process behind a load balancer.
   const signInLimit = (tooMany: (req: Request, res: Response) => void) =>
     rateLimit(deps.db, { perMinute: deps.config.SIGN_IN_RATE_LIMIT_PER_MINUTE, keyOf: (req) => `sign-in:${addressKey(req)}`, tooMany });
   const pages = webRoutes({ db: deps.db, temporal: deps.temporal, config: deps.config, listCache: deps.listCache, insight, mailer, signInLimit });
-  return createApp({ ...api, insight, pages });
+  return createApp({ ...api, insight, pages, mailer });
 }

@@ -243,6 +243,7 @@ const vi = {
   report: 'Báo cáo',
   reportedOn: 'Ngày báo cáo',
   timeline: 'Lịch sử thay đổi',
+  recordedAt: (when: string) => `ghi nhận vào hệ thống lúc ${when}`,
   chainValid: (n: string) => `Chuỗi băm hợp lệ (${n} sự kiện đã kiểm tra).`,
   chainBroken: (seq: string) => `Chuỗi băm bị phá vỡ tại sự kiện ${seq}.`,
   remindersSent: 'Nhắc hạn đã gửi',
@@ -401,6 +402,7 @@ const en: Messages = {
   report: 'Report',
   reportedOn: 'Reported on',
   timeline: 'History',
+  recordedAt: (when: string) => `recorded in the tracker on ${when}`,
   chainValid: (n: string) => `Hash chain verified (${n} events checked).`,
   chainBroken: (seq: string) => `Hash chain broken at event ${seq}.`,
   remindersSent: 'Reminders sent',
@@ -471,6 +473,19 @@ export function eventSummary(lang: Lang, kind: string, details: Record<string, u
       return `${name}: ${formatDate(lang, typeof d.to === 'string' ? d.to : null)}`;
     case 'LOCALITY_REPORT':
       return `${name}: ${localityName(lang, String(d.locality))} – ${reportKindName(lang, String(d.kind))}`;
+    case 'CREATED': {
+      // The baseline as assessed: its status and due date.
+      const c = details as { status?: unknown; dueDate?: unknown };
+      const status = typeof c.status === 'string' ? statusName(lang, c.status as TaskStatus) : '';
+      const due = typeof c.dueDate === 'string' ? `, ${lang === 'vi' ? 'hạn' : 'due'} ${formatDate(lang, c.dueDate)}` : '';
+      return status ? `${name}: ${status}${due}` : name;
+    }
+    case 'DEFINITION_UPDATED': {
+      const where = ((details as { changes?: Record<string, { to?: unknown }> }).changes ?? {}).appliesTo;
+      if (!where) return name;
+      const to = Array.isArray(where.to) ? where.to.map((c) => localityName(lang, String(c))).join(', ') : lang === 'vi' ? 'cả 34 tỉnh, thành phố' : 'all 34 provinces and cities';
+      return `${name}: ${lang === 'vi' ? 'áp dụng tại' : 'applies in'} ${to}`;
+    }
     default:
       return name;
   }

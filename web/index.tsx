@@ -72,7 +72,7 @@ export function webRoutes(deps: WebDeps): Router {
   router.use(signInRoutes({ db, config, mailer: deps.mailer, settings, signInLimit: deps.signInLimit }));
   router.use(rolePageRoutes(db, deps.insight));
   router.use(insightPageRoutes(db, deps.insight));
-  router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config }) }));
+  router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config, mailer: deps.mailer }) }));
   router.use(preferencePageRoutes({ db, config }));
   router.use(leadershipContactPageRoutes({ db, config }));
   router.use(taskPageRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, listCache: deps.listCache }) }));

@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { vietnamDate } from '../domain/dates';
 import {
@@ -8,6 +8,7 @@ import {
   initialRoundState,
   monthlyRoundId,
   nextRoundPoint,
+  scheduledRoundOpening,
   type CloseRoundInput,
   type RoundKind,
   type RoundPolicy,
@@ -20,13 +21,19 @@ import { closeRoundUpdate, extendRoundUpdate, roundStateQuery, type RoundOutcome
 
 type Activities = ReturnType<typeof createActivities>;
 
+/** Patches of the round workflow (`patched()` ids); round runs recorded before them replay unchanged. */
+/** Opening a round e-mails every locality asked for a report (issue 23). */
+export const ROUND_OPENED_NOTICES = 'round-opened-notices';
+/** A scheduled round that falls on a day off opens at 08:00 on the next working day (issue 23). */
+export const SCHEDULED_ROUND_ON_WORKING_DAY = 'scheduled-round-on-working-day';
+
 // Database writes retry until they succeed (each is idempotent); mail retries with backoff, and
 // its outbox keys keep a retried batch from sending any message twice.
 const { openReportingRound, recordRoundDueDate, closeReportingRound } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
-const { sendRoundNotices } = proxyActivities<Activities>({
+const { sendRoundNotices, sendRoundOpenedNotices } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
@@ -53,9 +60,17 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
   // Working days come from the calendar the policy carries (Viet Nam's, as data, so a replay sees
   // the same days off); without one every day counts.
   const calendar = input.policy.calendar ? workingDaysOf(input.policy.calendar) : CALENDAR_DAYS;
+  const scheduledOn = vietnamDate(Date.now());
+  // The Schedule fires on a day of the month, which may be a day off (01/01/2027 is New Year's Day):
+  // the scheduled round then opens at 08:00 on the next working day. Named after the month it was
+  // scheduled for, so one month still has one round. Runs recorded before this patch opened at once.
+  if (input.id === undefined && input.kind === 'MONTHLY' && patched(SCHEDULED_ROUND_ON_WORKING_DAY)) {
+    const { opensAt } = scheduledRoundOpening(scheduledOn, calendar);
+    if (opensAt !== null) await sleep(Math.max(1, opensAt - Date.now()));
+  }
   const openedAt = Date.now();
   const today = vietnamDate(openedAt);
-  const id = input.id ?? monthlyRoundId(today);
+  const id = input.id ?? monthlyRoundId(scheduledOn);
   const dueDate = input.dueDate ?? calendar.addWorkingDays(today, input.policy.dueInWorkingDays);
   let state: RoundState = initialRoundState({ id, kind: input.kind, dueDate, policy: input.policy }, openedAt, today, calendar);
   let closeRequest: CloseRoundInput | null = null;
@@ -86,6 +101,8 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
   );
 
   await openReportingRound({ id, kind: input.kind, openedOn: today, dueDate: state.dueDate, closesOn: state.closesOn });
+  // Every locality that must report is told the round has opened (runs recorded before did not).
+  if (patched(ROUND_OPENED_NOTICES)) await sendRoundOpenedNotices({ roundId: id, dueDate: state.dueDate, publicBaseUrl: state.policy.publicBaseUrl });
 
   async function close(early: boolean, reason: string | null): Promise<void> {
     const frozen = await closeReportingRound({ id, at: new Date(Date.now()).toISOString(), early, reason });

@@ -418,9 +418,17 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   setHandler(localityReportUpdate, (i) => commitUpdate(applyLocalityReport(state, i, Date.now()), actorName(i.actor)), {
     validator: (i) => reject(stuck ? stuckRejection() : checkLocalityReport(state, i)),
   });
-  setHandler(definitionUpdate, (i) => commitUpdate(applyDefinitionUpdate(state, i), actorName(i.actor)), {
-    validator: (i) => reject(stuck ? stuckRejection() : checkDefinitionUpdate(state, i)),
-  });
+  setHandler(
+    definitionUpdate,
+    (i) => {
+      const change = applyDefinitionUpdate(state, i);
+      // A change of where the task applies that changes nothing (an import re-run after a crash) records nothing.
+      // Asked only of inputs that name localities, which no recorded history holds.
+      if (i.appliesTo !== undefined && Object.keys(change.details.changes as object).length === 0) return Promise.resolve(view(state));
+      return commitUpdate(change, actorName(i.actor));
+    },
+    { validator: (i) => reject(stuck ? stuckRejection() : checkDefinitionUpdate(state, i)) },
+  );
 
   setHandler(
     calendarUpdate,
@@ -463,7 +471,10 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     if (!input.searchAttributesAtStart || !searchAttributesCurrent()) syncSearchAttributes();
     const createdBy: Actor = input.createdBy ?? { kind: 'system' };
     const { code: _code, ...definition } = input.definition as TaskDefinition;
-    await commit(noChange('CREATED', { ...definition, dueDate: state.dueDate }), actorName(createdBy));
+    // The baseline as assessed: `effectiveAt` says since when it has been true (the catalog's status
+    // date), `at` when it was recorded; as-of, the trend and the forecast read the first (README, "The catalog").
+    const effectiveAt = definition.statusSince ? { effectiveAt: state.statusSince } : {};
+    await commit(noChange('CREATED', { ...definition, dueDate: state.dueDate, ...effectiveAt }), actorName(createdBy));
     created = true;
   }
 

@@ -9,6 +9,8 @@ import {
   asOfOnlyQuery,
   atRiskQuery,
   atRiskResponse,
+  overdueQuery,
+  overdueResponse,
   bottlenecksResponse,
   ministryResponse,
   problemResponse,
@@ -80,7 +82,7 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry; insight
   registry.register(router, {
     method: 'get',
     path: '/api/dashboard/at-risk',
-    summary: 'At-risk forecast of every open task, riskiest first: probability of missing its deadline, expected resolution date, and the reasons (time in status against the ministry\'s past pace, reminders ignored, locality obstacles)',
+    summary: 'At-risk forecast of every open task not yet overdue, riskiest first: probability of missing its deadline, expected resolution date, and the reasons (time in status against the ministry\'s past pace, reminders ignored, locality obstacles), each naming the days it adds; overdue tasks are listed by /api/dashboard/overdue',
     tags: ['dashboard'],
     access: 'any token',
     query: atRiskQuery,
@@ -88,6 +90,21 @@ export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry; insight
     handler: async ({ query }, _req, res) => {
       const at = query.asOf ?? Date.now();
       const all = (await insight.atRisk(at)).filter((f) => (!query.ministry || f.leadMinistry === query.ministry) && (!query.risk || f.risk === query.risk));
+      res.json({ asOf: new Date(at).toISOString(), total: all.length, items: all.slice(0, query.limit) });
+    },
+  });
+
+  registry.register(router, {
+    method: 'get',
+    path: '/api/dashboard/overdue',
+    summary: 'Every overdue open task, most days overdue first',
+    tags: ['dashboard'],
+    access: 'any token',
+    query: overdueQuery,
+    responses: { 200: { description: 'overdue tasks', schema: overdueResponse }, ...problems(400, 401) },
+    handler: async ({ query }, _req, res) => {
+      const at = query.asOf ?? Date.now();
+      const all = (await insight.overdue(at)).filter((t) => !query.ministry || t.leadMinistry === query.ministry);
       res.json({ asOf: new Date(at).toISOString(), total: all.length, items: all.slice(0, query.limit) });
     },
   });

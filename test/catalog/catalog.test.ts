@@ -194,11 +194,13 @@ describe('importing the whole catalog', () => {
     await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: placed, update: true });
     expect(await where(p1.code)).toEqual(['HNI', 'HPG']);
     expect(await where(p2.code)).toEqual(['CMU']);
+    // Each change of where a task applies is an audit event of the task (as-of reads it).
+    expect(await db.prisma.auditEvent.count({ where: { taskCode: p1.code, kind: 'DEFINITION_UPDATED' } })).toBe(1);
     const cells = (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks t JOIN localities l ON (t.applies_to IS NULL OR l.code = ANY(t.applies_to)) WHERE t.code = $1`, [p1.code])).rows[0]?.n;
     expect(cells).toBe(2);
     await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: changed, update: true });
     expect(await where(p1.code)).toBeNull();
-  });
+  }, 600_000); // 949 workflows started and stored: over two minutes on a loaded 2-core machine
 
   it('when no worker takes the started workflows, then the import stops naming them, and a re-run once a worker runs finishes them without starting twice', async () => {
     const idleQueue = uid('cat-idle-');

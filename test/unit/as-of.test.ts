@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent } from '../../domain/as-of';
+import { bottlenecksAsOf, effectiveAt, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent } from '../../domain/as-of';
+import { weeklyTrend } from '../../domain/trend';
 import { taskResponse } from '../../db/tasks';
 import { DAY_MS } from '../../domain/dates';
 import { reportCounts, type DeadlinePolicy, type TaskDefinition, type TaskState } from '../../domain/task';
@@ -31,6 +32,7 @@ function expectedView(s: TaskState, nowMs: number) {
       feasibleFrom: s.feasibleFrom ?? null,
       extensionRequest: s.extensionRequest ?? null,
       heldUp: s.heldUp ?? null,
+      appliesTo: s.appliesTo,
     },
     nowMs,
   );
@@ -261,5 +263,41 @@ describe('summary, bottlenecks and list as of an instant', () => {
     expect(codes(nov1, { sector: 'finance' })).toEqual([]);
     expect(codes(dec6, { sector: 'FINANCE' })).toEqual(['B-1']);
     expect(codes(dec6, { applies: (code: string) => code !== 'A-2' })).toEqual(['A-1', 'B-1', 'C-1', 'D-1']);
+  });
+});
+
+describe('the effective time of an event (the baseline as assessed)', () => {
+  const created = (details: Record<string, unknown>): RecordedEvent => ({ taskCode: 'E-1', seq: 1, at: '2026-12-07T01:00:00.000Z', actor: 'system', kind: 'CREATED', details: { status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', dueDate: '2025-11-30', ...details } });
+  const transition: RecordedEvent = { taskCode: 'E-1', seq: 2, at: '2026-12-08T01:00:00.000Z', actor: 'ministry:BYT', kind: 'TRANSITION', details: { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE' } };
+
+  it('when the first event carries effectiveAt, then as-of places it there, and later events at their recording', () => {
+    const e = created({ statusSince: '2025-07-26', effectiveAt: '2025-07-25T17:00:00.000Z' });
+    expect(effectiveAt(e)).toBe('2025-07-25T17:00:00.000Z');
+    expect(effectiveAt(transition)).toBe(transition.at);
+    expect(replayAsOf([e, transition], Date.parse('2025-12-06T12:00:00Z')).tasks.get('E-1')).toMatchObject({ status: 'REQUIRES_GUIDANCE', statusSince: '2025-07-25T17:00:00.000Z' });
+    expect(replayAsOf([e, transition], Date.parse('2025-07-25T16:59:59Z')).tasks.size).toBe(0);
+    expect(replayAsOf([e, transition], Date.parse('2026-12-09T00:00:00Z')).tasks.get('E-1')?.status).toBe('FEASIBLE');
+  });
+
+  it('when a CREATED event was recorded before effectiveAt existed, then its statusSince (start of that day in Viet Nam) is its effective time; without one, its recording', () => {
+    expect(effectiveAt(created({ statusSince: '2025-07-26' }))).toBe('2025-07-25T17:00:00.000Z');
+    expect(effectiveAt(created({}))).toBe('2026-12-07T01:00:00.000Z');
+    // Never later than recorded.
+    expect(effectiveAt(created({ effectiveAt: '2027-01-01T00:00:00.000Z' }))).toBe('2026-12-07T01:00:00.000Z');
+  });
+
+  it('when the week trend is built, then it starts at the week of the first effective time', () => {
+    const trend = weeklyTrend([created({ statusSince: '2025-07-26' }), transition], Date.parse('2026-12-09T00:00:00Z'));
+    expect(trend.overall[0]?.weekStart).toBe('2025-07-21');
+    expect(trend.overall[0]).toMatchObject({ total: 1, open: 1 });
+  });
+
+  it('when the task is overdue and days are counted in working days, then as-of counts them as the live JSON does', () => {
+    const t = replayAsOf([created({ statusSince: '2025-07-26' })], Date.parse('2025-12-08T05:00:00Z')).tasks.get('E-1');
+    if (!t) throw new Error('no task');
+    // Due Sunday 30/11: Monday 1/12 to Monday 8/12 are six working days (no holiday), eight calendar days.
+    expect(taskView(t, Date.parse('2025-12-08T05:00:00Z')).daysOverdue).toBe(8);
+    const calendar = { firstYear: 2025, lastYear: 2026, daysOff: [], workingWeekendDays: [] };
+    expect(taskView(t, Date.parse('2025-12-08T05:00:00Z'), { calendar, dueDaysUnit: 'working' }).daysOverdue).toBe(6);
   });
 });

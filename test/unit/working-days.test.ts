@@ -7,6 +7,8 @@ import { defaultDueDate, nextReminder, overdueDays, settleDueDate } from '../../
 import type { DeadlinePolicy } from '../../domain/task';
 import { buildVietnamCalendar, parseCalendarAdjustments, statutoryHolidays } from '../../domain/vietnam-calendar';
 import { addWorkingDays, isWorkingDay, nextWorkingDay, subtractWorkingDays, workingDaysBetween } from '../../domain/working-days';
+import { scheduledRoundOpening } from '../../domain/reporting-round';
+import { workingDaysOf } from '../../domain/round-days';
 
 const SHIPPED_FILE = path.resolve('catalog/vn-calendar-adjustments.csv');
 const calendar = loadWorkingCalendar(SHIPPED_FILE, Date.parse('2026-06-01T00:00:00Z'));
@@ -172,5 +174,35 @@ describe('calendar adjustments file', () => {
     } while (Number(vietnamDate(Date.now()).slice(0, 4)) !== year);
     expect([cfg.calendar.firstYear, cfg.calendar.lastYear]).toEqual([year - 1, year + 4]);
     expect(cfg.calendar.daysOff.length).toBeGreaterThan(40);
+  });
+});
+
+describe('the scheduled reporting round opens on a working day', () => {
+  const days = workingDaysOf(calendar);
+
+  it('when the Schedule fires on 01/01/2027 (New Year), then the round opens at 08:00 on Monday 04/01/2027 and is January\'s round', () => {
+    expect(isWorkingDay(calendar, '2027-01-01')).toBe(false);
+    const o = scheduledRoundOpening('2027-01-01', days);
+    expect(o).toEqual({ id: 'monthly-2027-01', openOn: '2027-01-04', opensAt: Date.parse('2027-01-04T01:00:00Z') });
+  });
+
+  it('when the Schedule fires on a working day, then the round opens at once', () => {
+    expect(scheduledRoundOpening('2026-12-01', days)).toEqual({ id: 'monthly-2026-12', openOn: '2026-12-01', opensAt: null });
+  });
+
+  it('when the Schedule fires during Tết, then the round opens on the first working day after the break', () => {
+    // 2026: the Tết break runs 14–22 February (README); the 17th is Tết day.
+    const o = scheduledRoundOpening('2026-02-17', days);
+    expect(o.openOn).toBe('2026-02-23');
+    expect(o.id).toBe('monthly-2026-02');
+  });
+
+  it('for every month of the calendar, then the opening day is a working day', () => {
+    for (let y = 2026; y <= 2029; y++) {
+      for (let m = 1; m <= 12; m++) {
+        const o = scheduledRoundOpening(`${y}-${String(m).padStart(2, '0')}-01`, days);
+        expect(isWorkingDay(calendar, o.openOn)).toBe(true);
+      }
+    }
   });
 });

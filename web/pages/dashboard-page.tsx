@@ -7,9 +7,9 @@ import { TaskTable } from '../task-table';
 import { listHref } from '../filters';
 import { HeadlineFigures, type MinistryProgress, type StatusTotals } from '../headline-figures';
 import { insightMessages } from '../messages/insight';
-import { AsOfForm, AtRiskSection, TrendSection, type AsOfState } from './insight-sections';
+import { AsOfForm, AtRiskSection, OverdueSection, TrendSection, type AsOfState } from './insight-sections';
 import { MinistryProgressTable } from './public-page';
-import type { Forecast } from '../../domain/at-risk';
+import type { Forecast, OverdueTask } from '../../domain/at-risk';
 import type { TrendPoint } from '../../domain/trend';
 import { LocalitiesLinks } from './matrix-page';
 import { TableHead } from '../components/table-head';
@@ -33,6 +33,9 @@ export interface DashboardData {
     trend: TrendPoint[];
     atRisk: Forecast[];
     openTotal: number;
+    /** The overdue tasks (the first of them), most overdue first, and how many there are. */
+    overdue: OverdueTask[];
+    overdueTotal: number;
   };
 }
 
@@ -136,6 +139,8 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
       </details>
 
       <TrendSection ctx={ctx} asOf={insight.asOf} ministry={insight.trendMinistry} ministries={data.byMinistry.filter((x) => x.total > 0).map((x) => x.ministry)} points={insight.trend} />
+
+      <OverdueSection ctx={ctx} tasks={insight.overdue} total={insight.overdueTotal} />
 
       <AtRiskSection ctx={ctx} forecasts={insight.atRisk} total={insight.openTotal} />
 

@@ -3,7 +3,7 @@
  * table, downloads) and the at-risk list. Kept apart from the rest of the dashboard so other
  * sections can grow beside them.
  */
-import type { Forecast } from '../../domain/at-risk';
+import type { Forecast, OverdueTask } from '../../domain/at-risk';
 import type { TrendPoint } from '../../domain/trend';
 import { TASK_STATUSES } from '../../domain/task';
 import { formatDate, formatNumber, ministryNames, statusName } from '../i18n';
@@ -144,6 +144,52 @@ export function TrendSection(props: { ctx: PageContext; asOf: AsOfState; ministr
                     ))}
                     <td class="num">{formatNumber(lang, p.open)}</td>
                     <td class="num">{formatNumber(lang, p.overdue)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Overdue tasks, a list of their own: most days overdue first, each linking to its task. */
+export function OverdueSection(props: { ctx: PageContext; tasks: OverdueTask[]; total: number }) {
+  const { ctx, tasks } = props;
+  const { lang, t } = ctx;
+  const m = insightMessages[lang];
+  return (
+    <section aria-labelledby="overdue-list">
+      <h2 id="overdue-list">{m.overdueTitle}</h2>
+      <p>{m.overdueLead}</p>
+      {tasks.length === 0 ? (
+        <p>{m.noOverdue}</p>
+      ) : (
+        <>
+          <p class="muted">
+            {m.overdueShown(formatNumber(lang, tasks.length), formatNumber(lang, props.total))} <a href="/?overdue=true">{m.allOverdue}</a>
+          </p>
+          <div class="table-wrap">
+            <table id="overdue-table">
+              <caption class="visually-hidden">{m.overdueTable}</caption>
+              <TableHead columns={[t.code, t.status, t.dueDate, { label: m.daysOverdue, num: true }]} />
+              <tbody>
+                {tasks.map((o) => (
+                  <tr key={o.code}>
+                    <td>
+                      <a href={`/tasks/${encodeURIComponent(o.code)}`}>{o.code}</a>
+                      <span class="task-title">{o.title}</span>
+                      <span class="muted">{ministryNames(lang, o.leadMinistry).main}</span>
+                    </td>
+                    <td>
+                      <StatusTag status={o.status} label={statusName(lang, o.status)} />
+                    </td>
+                    <td>{formatDate(lang, o.dueDate)}</td>
+                    <td class="num">
+                      <strong>{formatNumber(lang, o.daysOverdue)}</strong>
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -103,6 +103,22 @@ export function RoundsPage(props: { ctx: PageContext; rounds: RoundWithLocalitie
                     {m.extendButton}
                   </button>
                 </Form>
+                {r.notReported.length > 0 && (
+                  <>
+                    <h3 id={`remind-${r.id}-title`}>{m.remindRound(r.id)}</h3>
+                    <Form ctx={ctx} action={`/rounds/${encodeURIComponent(r.id)}/reminders`}>
+                      <p class="hint">{m.remindHint(formatNumber(lang, r.notReported.length))}</p>
+                      {errorsOf(`remind-${r.id}`).map((e) => (
+                        <p class="error-message" key={e.field}>
+                          {e.message}
+                        </p>
+                      ))}
+                      <button type="submit" class="button button-secondary" id={`remind-${r.id}`}>
+                        {m.remindButton}
+                      </button>
+                    </Form>
+                  </>
+                )}
                 <h3 id={`${close}-title`}>{m.closeRound(r.id)}</h3>
                 <Form ctx={ctx} action={`/rounds/${encodeURIComponent(r.id)}/close`}>
                   <TextField name={`${close}-reason`} label={m.reason} hint={m.closeHint} value={valueOf(close, `${close}-reason`)} errors={errorsOf(close)} required />

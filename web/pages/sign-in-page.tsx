@@ -1,7 +1,7 @@
 import { ErrorSummary, Form, Layout, TextField, type FieldError } from '../layout';
 import type { PageContext } from '../page-context';
 
-export function SignInPage(props: { ctx: PageContext; errors: FieldError[]; email?: string; notice?: string }) {
+export function SignInPage(props: { ctx: PageContext; errors: FieldError[]; email?: string; notice?: string; next?: string | null }) {
   const { ctx, errors } = props;
   const { t } = ctx;
   return (
@@ -18,6 +18,7 @@ export function SignInPage(props: { ctx: PageContext; errors: FieldError[]; emai
         <section class="panel" aria-labelledby="by-link">
           <h2 id="by-link">{t.byLink}</h2>
           <Form ctx={ctx} action="/sign-in/email">
+            {props.next && <input type="hidden" name="next" value={props.next} />}
             <TextField name="email" label={t.email} hint={t.byLinkHint} type="email" autocomplete="email" inputmode="email" value={props.email} errors={errors} required />
             <button type="submit" class="button">
               {t.sendLink}
@@ -27,6 +28,7 @@ export function SignInPage(props: { ctx: PageContext; errors: FieldError[]; emai
         <section class="panel" aria-labelledby="by-token">
           <h2 id="by-token">{t.byToken}</h2>
           <Form ctx={ctx} action="/sign-in/token">
+            {props.next && <input type="hidden" name="next" value={props.next} />}
             <TextField name="token" label={t.token} hint={t.byTokenHint} type="password" autocomplete="off" errors={errors} required />
             <button type="submit" class="button">
               {t.signInButton}
@@ -49,12 +51,13 @@ export function MessagePage(props: { ctx: PageContext; title: string; body: stri
   );
 }
 
-export function LinkConfirmPage(props: { ctx: PageContext; token: string }) {
+export function LinkConfirmPage(props: { ctx: PageContext; token: string; next?: string | null }) {
   const { ctx } = props;
   return (
     <MessagePage ctx={ctx} title={ctx.t.linkConfirmTitle} body={ctx.t.linkConfirmBody}>
       <Form ctx={ctx} action="/sign-in/link">
         <input type="hidden" name="token" value={props.token} />
+        {props.next && <input type="hidden" name="next" value={props.next} />}
         <button type="submit" class="button">
           {ctx.t.signInButton}
         </button>

@@ -32,6 +32,8 @@ export interface TaskReport {
 export interface TaskEventRow {
   seq: number;
   at: string;
+  /** When what it says became true (the baseline's assessed date); `at` is when it was recorded. */
+  effectiveAt: string;
   actor: string;
   kind: string;
   summary: string;
@@ -363,7 +365,12 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
         <ol class="timeline">
           {data.history.map((e) => (
             <li key={e.seq}>
-              <strong>{formatDateTime(lang, e.at)}</strong> · {e.summary} <span class="muted">({e.actor})</span>
+              {e.effectiveAt === e.at ? (
+                <strong>{formatDateTime(lang, e.at)}</strong>
+              ) : (
+                <strong>{formatDate(lang, e.effectiveAt)}</strong>
+              )}{' '}
+              · {e.summary} <span class="muted">({e.actor}{e.effectiveAt === e.at ? '' : `; ${t.recordedAt(formatDateTime(lang, e.at))}`})</span>
             </li>
           ))}
         </ol>

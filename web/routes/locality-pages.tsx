@@ -11,8 +11,9 @@ import { listRounds, localityRounds, roundLocalities } from '../../db/reporting-
 import { DELEGATION_LEVELS } from '../../domain/task';
 import type { Principal } from '../../domain/principal';
 import { bodyPathOf, formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
-import { requireRole } from '../guards';
+import { requireRole, signInFor } from '../guards';
 import type { FieldError } from '../layout';
+import { formatNumber } from '../i18n';
 import { localityMessages, type LocalityMessages } from '../messages/localities';
 import { LocalityPage, type CellInput, type LocalityFilters } from '../pages/locality-page';
 import { MatrixPage, type MatrixCellRow, type MatrixPageFilters } from '../pages/matrix-page';
@@ -203,7 +204,9 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const m = localityMessages[ctx.lang];
     const id = one(req, 'round') ?? '';
     const done = one(req, 'done');
-    const text = done === 'opened' ? m.roundOpened(id) : done === 'extended' ? m.roundExtended(id) : done === 'closed' ? m.roundClosedDone(id) : null;
+    const reminded = formatNumber(ctx.lang, Number(one(req, 'n') ?? '0') || 0);
+    const text =
+      done === 'opened' ? m.roundOpened(id) : done === 'extended' ? m.roundExtended(id) : done === 'closed' ? m.roundClosedDone(id) : done === 'reminded' ? m.roundReminded(id, reminded) : null;
     await showRounds(res, null, text);
   });
 
@@ -283,6 +286,25 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     () => null,
   );
 
+  // Home Affairs reminds, now, the localities that have not reported (the API's action; once a day each).
+  router.post('/rounds/:id/reminders', form, requireRole('home-affairs'), async (req, res) => {
+    const { ctx } = webLocals(res);
+    if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+    const p = ctx.principal;
+    if (!p) return;
+    const id = roundIdOf(req);
+    const field = `remind-${id}`;
+    try {
+      const done = await actions.remindUnreported(p, id);
+      res.redirect(303, `/rounds?done=reminded&round=${encodeURIComponent(id)}&n=${done.reminded.length}`);
+    } catch (err) {
+      if (!(err instanceof Refusal) || err.kind !== 'conflict') throw err;
+      const m = localityMessages[ctx.lang];
+      const message = err.code === 'ALREADY_REMINDED_TODAY' ? m.errRemindedToday : err.message;
+      await showRounds(res, { form: field, values: {}, errors: [{ field, message }] }, null, 409);
+    }
+  });
+
   /** The matrix page's filters from its query string (a value that does not parse is dropped). */
   const matrixFilters = (req: Request): MatrixPageFilters => ({
     locality: parsed(localityCode, one(req, 'locality')),
@@ -330,7 +352,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
   // Every cell the list above would show, not only the first CELLS_SHOWN: the same CSV as GET /api/matrix.
   router.get('/matrix.csv', async (req, res) => {
     const { ctx } = webLocals(res);
-    if (!ctx.principal) return res.redirect(303, '/sign-in');
+    if (!ctx.principal) return res.redirect(303, signInFor(req));
     const scope = cellScope(ctx.principal);
     if (scope === 'none') return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
     const body = await matrixCsv(db, readableCells(scope, matrixFilters(req)));

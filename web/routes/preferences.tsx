@@ -10,6 +10,7 @@ import { MessagePage } from '../pages/sign-in-page';
 import { PreferencesPage, UnsubscribePage, type AddressPreferences } from '../pages/preferences-page';
 import { sendPage } from '../render';
 import { csrfValid, webLocals } from '../session';
+import { signInFor } from '../guards';
 
 /** The addresses a signed-in person answers for: Home Affairs' own, or the focal points of the tasks a ministry leads. */
 async function addressesOf(db: Db, config: Config, p: Principal): Promise<string[]> {
@@ -45,7 +46,7 @@ export function preferencePageRoutes(deps: { db: Db; config: Config }): Router {
   const signedIn = (req: Request, res: Response): Principal | null => {
     const { ctx } = webLocals(res);
     if (!ctx.principal) {
-      res.redirect(303, '/sign-in');
+      res.redirect(303, signInFor(req));
       return null;
     }
     if (ctx.principal.kind !== 'ministry' && ctx.principal.kind !== 'home-affairs') {

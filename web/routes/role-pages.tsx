@@ -20,11 +20,12 @@ export function rolePageRoutes(db: Db, insight: Insight): Router {
     const asOf = asOfFromQuery(req, ctx.lang);
     const at = asOf.instant;
     const [trendMinistry, localities, obstacleReports] = await Promise.all([trendMinistryFromQuery(db, req), localitiesReporting(db), at === null ? recentObstacleReports(db) : []]);
-    const [totals, b, trend, forecasts] = await Promise.all([
+    const [totals, b, trend, forecasts, overdue] = await Promise.all([
       at === null ? summary(db) : insight.summaryAt(at),
       at === null ? bottlenecks(db) : insight.bottlenecksAt(at),
       insight.trend(at ?? Date.now(), trendMinistry),
       insight.atRisk(at ?? Date.now()),
+      insight.overdue(at ?? Date.now()),
     ]);
     sendPage(
       res,
@@ -45,6 +46,8 @@ export function rolePageRoutes(db: Db, insight: Insight): Router {
             trend: trend.overall,
             atRisk: forecasts.slice(0, AT_RISK_SHOWN),
             openTotal: forecasts.length,
+            overdue: overdue.slice(0, AT_RISK_SHOWN),
+            overdueTotal: overdue.length,
           },
         }}
       />,

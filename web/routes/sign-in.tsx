@@ -4,6 +4,7 @@ import type { Config } from '../../config/env';
 import type { Db } from '../../db/client';
 import { hashToken, principalForToken } from '../../db/tokens';
 import { closeSession, createSignInLink, openSession, principalForEmail, signInLinkUsable, useSignInLink } from '../../db/web-sessions';
+import { pageLink, safeNextPath } from '../../domain/page-links';
 import type { Principal } from '../../domain/principal';
 import { EMAIL_RE } from '../../domain/task-changes';
 import { messages } from '../i18n';
@@ -54,35 +55,39 @@ export function signInRoutes(deps: SignInDeps): Router {
     sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.tooManyBody} />, 429);
   });
 
+  /** The page to return to after signing in, from the form (or the link), when it is a safe one. */
+  const nextOf = (req: Request): string | null => safeNextPath(req.body?.next ?? req.query.next);
+
   async function signIn(req: Request, res: Response, principal: Principal, tokenHash: string | null) {
     const old = webLocals(res).sessionId;
     if (old) await closeSession(db, old);
     // A new id at every sign-in: whatever id the browser held before is worthless now.
     const session = await openSession(db, principal, lifetimeMs, tokenHash);
     setSessionCookie(req, res, settings, session.id, session.expiresAt);
-    res.redirect(303, homeOf(principal));
+    res.redirect(303, nextOf(req) ?? homeOf(principal));
   }
 
   function csrfRefused(res: Response): boolean {
     const { ctx } = webLocals(res);
-    sendPage(res, <SignInPage ctx={ctx} errors={[{ field: 'email', message: ctx.t.errCsrf }]} />, 403);
+    sendPage(res, <SignInPage ctx={ctx} next={safeNextPath(res.req.body?.next)} errors={[{ field: 'email', message: ctx.t.errCsrf }]} />, 403);
     return true;
   }
 
-  router.get('/sign-in', (_req, res) => {
+  router.get('/sign-in', (req, res) => {
     const { ctx } = webLocals(res);
-    if (ctx.principal) return res.redirect(303, homeOf(ctx.principal));
-    sendPage(res, <SignInPage ctx={ctx} errors={[]} notice={_req.query.signedOut === '1' ? ctx.t.signedOut : undefined} />);
+    const next = safeNextPath(req.query.next);
+    if (ctx.principal) return res.redirect(303, next ?? homeOf(ctx.principal));
+    sendPage(res, <SignInPage ctx={ctx} next={next} errors={[]} notice={req.query.signedOut === '1' ? ctx.t.signedOut : undefined} />);
   });
 
   router.post('/sign-in/token', limiter, form, async (req, res) => {
     if (!csrfValid(req, res)) return csrfRefused(res);
     const { ctx } = webLocals(res);
     const token = typeof req.body.token === 'string' ? req.body.token.trim() : '';
-    if (token === '') return sendPage(res, <SignInPage ctx={ctx} errors={[{ field: 'token', message: ctx.t.errTokenEmpty }]} />, 400);
+    if (token === '') return sendPage(res, <SignInPage ctx={ctx} next={nextOf(req)} errors={[{ field: 'token', message: ctx.t.errTokenEmpty }]} />, 400);
     const principal = token.length <= 200 ? await principalForToken(db, token) : null;
     if (!principal || principal.kind === 'public') {
-      return sendPage(res, <SignInPage ctx={ctx} errors={[{ field: 'token', message: ctx.t.errTokenUnknown }]} />, 401);
+      return sendPage(res, <SignInPage ctx={ctx} next={nextOf(req)} errors={[{ field: 'token', message: ctx.t.errTokenUnknown }]} />, 401);
     }
     await signIn(req, res, principal, hashToken(token));
   });
@@ -92,12 +97,12 @@ export function signInRoutes(deps: SignInDeps): Router {
     const { ctx } = webLocals(res);
     const email = typeof req.body.email === 'string' ? req.body.email.trim() : '';
     if (!EMAIL_RE.test(email) || email.length > 254) {
-      return sendPage(res, <SignInPage ctx={ctx} email={email} errors={[{ field: 'email', message: ctx.t.errEmail }]} />, 400);
+      return sendPage(res, <SignInPage ctx={ctx} next={nextOf(req)} email={email} errors={[{ field: 'email', message: ctx.t.errEmail }]} />, 400);
     }
     const principal = await principalForEmail(db, email, config.HOME_AFFAIRS_EMAIL);
     if (principal && deps.mailer) {
       const token = await createSignInLink(db, principal, email, config.SIGN_IN_LINK_MINUTES * 60_000);
-      const link = `${config.publicBaseUrl}/sign-in/link/${token}`;
+      const link = pageLink(config.publicBaseUrl, { page: 'sign-in-link', token, next: nextOf(req) ?? undefined });
       const vi = messages('vi');
       const en = messages('en');
       await deps.mailer.send({
@@ -129,7 +134,7 @@ export function signInRoutes(deps: SignInDeps): Router {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(token) || !(await signInLinkUsable(db, token))) {
       return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.linkInvalidTitle} body={ctx.t.linkInvalidBody} />, 410);
     }
-    sendPage(res, <LinkConfirmPage ctx={ctx} token={token} />);
+    sendPage(res, <LinkConfirmPage ctx={ctx} token={token} next={safeNextPath(req.query.next)} />);
   });
 
   router.post('/sign-in/link', limiter, form, async (req, res) => {

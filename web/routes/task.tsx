@@ -106,7 +106,7 @@ async function taskPageData(db: Db, ctx: PageContext, code: string, failed: Form
     documents: task.documents.map((d) => ({ ...d, url: links.get(d.number) ?? null })),
     deadlineHistory: events ? deadlineHistory(events.items) : null,
     reports,
-    history: events ? events.items.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, kind: e.kind, summary: documentEventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) ?? eventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) })) : null,
+    history: events ? events.items.map((e) => ({ seq: e.seq, at: e.at, effectiveAt: e.effectiveAt, actor: e.actor, kind: e.kind, summary: documentEventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) ?? eventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) })) : null,
     verification,
     reminders,
     actions: permittedActions(ctx.principal, task),
