@@ -2,7 +2,7 @@ import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 
-// The JS engine plus a driver adapter: no native engine is downloaded (see ../shared/DESIGN.md).
+// The JS engine plus a driver adapter: no native engine is downloaded (db/README.md says when Prisma is used).
 export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',

@@ -1,5 +1,3 @@
-import { Context } from '@temporalio/activity';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { ladderStepRecorded, persistEvent } from '../db/audit-events';
 import { leadershipContactOf } from '../db/leadership-contacts';
@@ -9,7 +7,6 @@ import { PERSIST_REFUSED, permanentSqlState } from '../db/errors';
 import { clearStuck, markStuck } from '../db/stuck-tasks';
 import type { ReminderPoint } from '../domain/deadline-policy';
 import type { SettlementResult } from '../domain/settlement';
-import { holdUpUpdate, settleUpdate, stateQuery, taskWorkflowId } from '../workflows/messages';
 import { vietnamDate } from '../domain/dates';
 import type { Actor, SettleInput, TaskEvent, TaskState, TaskView } from '../domain/task';
 import { createLogger, type Logger } from '../logging/logger';
@@ -31,6 +28,21 @@ export interface ActivityDeps {
   digests?: DigestSettings;
   /** Where operator-facing lines go (default: a logger at info level on stdout). */
   logger?: Logger;
+  /**
+   * The Updates and Queries activities send to task workflows (settling, releasing a hold-up), with
+   * the worker's client: `temporal/task-updates.ts taskMessenger`, wired by `worker/create-worker.ts`.
+   * Without it, settleTask and releaseTask fail (nothing else needs it).
+   */
+  tasks?: TaskMessenger;
+}
+
+/** What activities ask of a task's workflow; implemented in temporal/, so activities import no message definitions. */
+export interface TaskMessenger {
+  /** Applies a document; `refused` is the task's refusal (a result, not a failure). The update id makes a retry one event. */
+  settle(task: string, input: SettleInput, updateId: string): Promise<{ view: TaskView } | { refused: string }>;
+  state(task: string): Promise<TaskView>;
+  /** Releases a hold-up by the awaited document (the update id makes a retry one event). */
+  releaseHoldUp(task: string, documentNumber: string, updateId: string): Promise<TaskView>;
 }
 
 export interface StuckInput {
@@ -64,8 +76,12 @@ export interface SettleTaskInput {
   actor: Actor;
 }
 
-export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, digests, logger = createLogger({ level: 'info' }) }: ActivityDeps) {
+export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, digests, logger = createLogger({ level: 'info' }), tasks }: ActivityDeps) {
   const log = logger.child({ component: 'activities' });
+  const messenger = (): TaskMessenger => {
+    if (!tasks) throw ApplicationFailure.nonRetryable('These activities were created without a task messenger (ActivityDeps.tasks).');
+    return tasks;
+  };
   /**
    * Sends one message through the outbox: the row (unique per `key`) is written first; a message
    * already sent is never sent again, a permanent refusal is recorded once, a transient one retried.
@@ -84,17 +100,10 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
      * retry after a crash changes nothing twice. A refusal by the task is a result, not a failure.
      */
     async settleTask({ task, document, actor }: SettleTaskInput): Promise<SettlementResult> {
-      const handle = Context.current().client.workflow.getHandle(taskWorkflowId(task));
-      try {
-        const view = await handle.executeUpdate(settleUpdate, { args: [{ actor, document }], updateId: `settle:${document.number}` });
-        const pending = view.feasibleFrom ?? null;
-        return { task, outcome: pending ? 'FEASIBLE_FROM' : 'FEASIBLE', status: view.status, feasibleFrom: pending, message: null };
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-          return { task, outcome: 'REFUSED', status: null, feasibleFrom: null, message: err.cause.message };
-        }
-        throw err;
-      }
+      const settled = await messenger().settle(task, { actor, document }, `settle:${document.number}`);
+      if ('refused' in settled) return { task, outcome: 'REFUSED', status: null, feasibleFrom: null, message: settled.refused };
+      const pending = settled.view.feasibleFrom ?? null;
+      return { task, outcome: pending ? 'FEASIBLE_FROM' : 'FEASIBLE', status: settled.view.status, feasibleFrom: pending, message: null };
     },
 
     /**
@@ -139,10 +148,9 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
      * tells the lead ministry's focal point (outbox key per task and document: sent once).
      */
     async releaseTask({ task, documentNumber }: { task: string; documentNumber: string }): Promise<{ task: string; released: boolean }> {
-      const handle = Context.current().client.workflow.getHandle(taskWorkflowId(task));
-      const before = await handle.query(stateQuery);
+      const before = await messenger().state(task);
       if (!before.heldUp) return { task, released: false };
-      const view = await handle.executeUpdate(holdUpUpdate, { args: [{ actor: { kind: 'system' }, ministry: null, releasedBy: documentNumber }], updateId: `release:${documentNumber}` });
+      const view = await messenger().releaseHoldUp(task, documentNumber, `release:${documentNumber}`);
       const recipients = view.focalPoint.email ? [view.focalPoint.email] : [view.policy.homeAffairsEmail];
       const { subject, text } = releaseEmail(view, before.heldUp, documentNumber);
       await sendOnce({

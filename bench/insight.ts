@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     '',
     ...rows,
     '',
-    'Each API process mirrors the audit log in memory (`api/insight.ts`): its first as-of request reads the',
+    'Each API process mirrors the audit log in memory (`app/insight.ts`): its first as-of request reads the',
     'whole log (PostgreSQL builds it as one JSON text, Node parses it), later ones fetch only the events',
     'appended since, check the count, and fold the events up to the instant in memory. Both grow linearly',
     'with the number of events (about 9 per task here). A daily snapshot of every task would bound the',

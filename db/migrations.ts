@@ -5,6 +5,20 @@ import pg from 'pg';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '..', 'prisma', 'migrations');
 
+/**
+ * Migrations renumbered so that each number is used once (0003 and 0005 were each used twice), by
+ * their new name: a database that recorded one under its old name has it applied (the row keeps
+ * the old name; the restricted application role may not rewrite it). The order is unchanged.
+ */
+export const RENAMED_MIGRATIONS: Record<string, string> = {
+  '0004_tasks_changed_notify': '0003_tasks_changed_notify',
+  '0005_locality_matrix_rounds': '0004_locality_matrix_rounds',
+  '0006_legal_documents': '0005_legal_documents',
+  '0007_tasks_extension_and_hold_up': '0005_tasks_extension_and_hold_up',
+  '0008_digests': '0006_digests',
+  '0009_web_sessions': '0008_web_sessions',
+};
+
 export interface MigrationResult {
   applied: string[];
   alreadyApplied: string[];
@@ -42,7 +56,7 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
     for (const name of names) {
       const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
       const checksum = crypto.createHash('sha256').update(sql).digest('hex');
-      const previous = done.get(name);
+      const previous = done.get(name) ?? done.get(RENAMED_MIGRATIONS[name] ?? '');
       if (previous !== undefined) {
         if (previous !== checksum) {
           throw new Error(`Migration ${name} was changed after it was applied; add a new migration instead.`);

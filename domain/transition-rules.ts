@@ -22,7 +22,7 @@ export interface Edge {
   deadline: 'kept' | 'fresh' | 'none';
 }
 
-/** The only legal edges (../shared/DESIGN.md, "States and transitions"). */
+/** The only legal edges (README, the states table "States and edges"). */
 export const EDGES: readonly Edge[] = [
   { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'guidance issued', deadline: 'none' },
   { from: 'REQUIRES_GUIDANCE', to: 'AUTHORITY_ADJUSTMENT', requires: 'reason', roles: ['home-affairs', 'lead'], label: 'escalate to authority adjustment', deadline: 'kept' },

@@ -11,7 +11,9 @@ import path from 'node:path';
 export const LAYERS: string[][] = [
   ['domain', 'config', 'logging'],
   ['db'],
-  ['workflows', 'activities'],
+  // What the workflows call (persist, e-mail); an Update they send goes through temporal/, injected.
+  ['activities'],
+  ['workflows'],
   ['temporal', 'catalog'],
   // The use cases: plain inputs in, results or domain refusals out (domain/refusal.ts), no HTTP.
   ['app'],

@@ -2,7 +2,8 @@ import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, ty
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Rejection } from '../domain/transition-rules';
 import type { TaskView } from '../domain/task';
-import { taskWorkflowId } from '../workflows/messages';
+import type { SettleInput } from '../domain/task';
+import { holdUpUpdate, settleUpdate, stateQuery, taskWorkflowId } from '../workflows/messages';
 import { conflict, forbidden, invalid, isUnavailable, locationOf, notFound, unavailable, type Refusal } from '../domain/refusal';
 
 /** A refusal from the workflow's validator, as the application's refusal. */
@@ -71,4 +72,25 @@ export async function runTaskUpdate<Arg>(
     if (isUnavailable(err)) throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });
     throw err;
   }
+}
+
+/**
+ * The Updates and the Query the activities send to task workflows (activities/index.ts
+ * TaskMessenger), with the client `clientOf` gives (the worker's: `Context.current().client`).
+ */
+export function taskMessenger(clientOf: () => Client) {
+  const handle = (task: string) => clientOf().workflow.getHandle(taskWorkflowId(task));
+  return {
+    async settle(task: string, input: SettleInput, updateId: string): Promise<{ view: TaskView } | { refused: string }> {
+      try {
+        return { view: await handle(task).executeUpdate(settleUpdate, { args: [input], updateId }) };
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return { refused: err.cause.message };
+        throw err;
+      }
+    },
+    state: (task: string): Promise<TaskView> => handle(task).query(stateQuery),
+    releaseHoldUp: (task: string, documentNumber: string, updateId: string): Promise<TaskView> =>
+      handle(task).executeUpdate(holdUpUpdate, { args: [{ actor: { kind: 'system' }, ministry: null, releasedBy: documentNumber }], updateId }),
+  };
 }

@@ -1,7 +1,12 @@
 import path from 'node:path';
+import { Context } from '@temporalio/activity';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { taskMessenger } from '../temporal/task-updates';
 import type { WorkerTuning } from './tuning';
+
+/** The activities' Updates and Queries to task workflows, sent with the worker's own client. */
+export const workerTaskMessenger = () => taskMessenger(() => Context.current().client);
 
 export const WORKFLOWS_PATH = path.resolve(__dirname, '..', 'workflows', 'index.ts');
 
@@ -47,7 +52,7 @@ export async function createTaskWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES } }),
-    activities: createActivities(opts.deps),
+    activities: createActivities({ tasks: workerTaskMessenger(), ...opts.deps }),
     ...opts.tuning,
   });
 }

@@ -125,7 +125,7 @@ const { sendReminder: sendReminderLocal, sendEscalationStep: sendEscalationStepL
 
 // Marking a task stuck and clearing the mark are small writes that must land eventually.
 const { markTaskStuck, clearTaskStuck } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: persistRetry });
-/** The ApplicationFailure type persistEvent throws when PostgreSQL refuses an event for good (activities/persist-errors.ts). */
+/** The ApplicationFailure type persistEvent throws when PostgreSQL refuses an event for good (db/errors.ts PERSIST_REFUSED). */
 const PERSIST_REFUSED = 'PERSIST_REFUSED';
 
 /** The failure (an activity's, possibly wrapping the ApplicationFailure it threw) says PostgreSQL refused the event for good. */

@@ -95,7 +95,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
         else res.type('text/csv; charset=utf-8').send(`${query.bom === '1' ? UTF8_BOM : ''}${tasksCsv(items, opts)}`);
       };
       if (query.asOf !== undefined) {
-        // As the tasks stood then, rebuilt from the audit log (api/insight.ts); never cached.
+        // As the tasks stood then, rebuilt from the audit log (app/insight.ts); never cached.
         const page = await insight.taskListAt(format !== 'json' ? { ...query, page: 1, limit: Number.MAX_SAFE_INTEGER } : query, query.asOf);
         if (format !== 'json') await sendFile(page.items);
         else res.json(isPublic(res) ? { ...page, items: page.items.map(publicTask) } : page);

@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { workerTaskMessenger } from '../../worker/create-worker';
 import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { TestSmtpServer, createTestDatabase, env, quietTemporalLogs, smtpMailer, uid, type TestDatabase } from './harness';
 
@@ -43,7 +44,7 @@ export function useTimeSkippingStack(
       connection: s.testEnv.nativeConnection,
       taskQueue: s.taskQueue,
       workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
-      activities: createActivities({ ...opts.activities, db: s.db, mailer: smtpMailer(s.smtp), mailFrom: 'tracker@tracker.test' }),
+      activities: createActivities({ tasks: workerTaskMessenger(), ...opts.activities, db: s.db, mailer: smtpMailer(s.smtp), mailFrom: 'tracker@tracker.test' }),
     });
     running = worker.run();
   });

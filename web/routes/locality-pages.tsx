@@ -93,7 +93,7 @@ function cellScope(p: Principal | null): 'all' | { ministry: string } | 'none' {
 /**
  * The localities' pages: a locality's tasks and cells with one form reporting on many at once, the
  * reporting rounds for Home Affairs (open, extend, close early), and the matrix view. Every write goes
- * through the same application code as the API (`api/locality-actions.ts`).
+ * through the same application code as the API (`app/locality-actions.ts`).
  */
 export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): Router {
   const { db, actions } = deps;
