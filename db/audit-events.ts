@@ -106,6 +106,12 @@ export async function persistEvent(db: Db, event: TaskEvent, snapshot: TaskState
   return r.inserted === 1 ? 'inserted' : 'duplicate';
 }
 
+/** The highest sequence number of a task's stored audit events (0: none). */
+export async function storedSeq(db: Db, taskCode: string): Promise<number> {
+  const { rows } = await db.pool.query<{ seq: number }>(prepared(`SELECT coalesce(max(seq), 0)::int AS seq FROM audit_events WHERE task_code = $1`, [taskCode]));
+  return rows[0]?.seq ?? 0;
+}
+
 /** A page of a task's audit events, oldest first. */
 export async function history(db: Db, code: string, page: number, limit: number) {
   const [rows, total] = await Promise.all([

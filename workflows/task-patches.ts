@@ -58,6 +58,14 @@ export const CLOCK_FROM_RUN_START = 'clock-from-run-start';
  */
 export const CALENDAR_UPDATES = 'calendar-updates-for-running-tasks';
 
+/**
+ * `repairPersistence` also stores again the events the audit log lost after they were stored
+ * (PostgreSQL restored from a backup taken behind Temporal): it asks the log how far it goes and
+ * re-persists the missing events this run holds. Asked only inside a repair, so runs that were
+ * repaired before it (test/fixtures/histories/stuck-life-v5.json) replay as recorded.
+ */
+export const LOST_TAIL_REPAIR = 'repair-restores-lost-audit-tail';
+
 /** Every patch of the current code: what a new run (a start, or a continue-as-new) takes without asking. */
 export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   PERSIST_AS_LOCAL_ACTIVITY,
@@ -69,4 +77,5 @@ export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   NOTICES_AS_LOCAL_ACTIVITIES,
   CALENDAR_UPDATES,
   CLOCK_FROM_RUN_START,
+  LOST_TAIL_REPAIR,
 ];

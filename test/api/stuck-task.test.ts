@@ -75,7 +75,7 @@ describe('a task whose event PostgreSQL refuses for good', () => {
     const next = await request(app).post(`/api/tasks/${code}/milestones`).set(ha()).send({ name: 'CONSULTATION' });
     expect(next.status).toBe(200);
     expect(next.body.lastSeq).toBe(3);
-    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 3 });
+    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 3, workflowSeq: 3 });
     expect((await request(app).get('/readyz')).body.stuckTasks).toEqual({ count: 0, tasks: [] });
     // Asking to repair a healthy task changes nothing.
     expect(await handle.executeUpdate(repairUpdate)).toEqual({ wasStuck: false, repaired: false });
