@@ -9,6 +9,7 @@ import { createLocalityActions } from '../api/locality-actions';
 import { createDocumentActions } from '../api/document-actions';
 import { createTaskActions } from '../api/task-actions';
 import { isUnavailable } from '../api/task-commands';
+import { addressKey, rateLimit } from '../api/rate-limit';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { isLang } from './i18n';
@@ -36,6 +37,18 @@ export interface WebDeps {
   mailer?: Mailer;
 }
 
+/**
+ * A body the form parser refused (body-parser's errors carry a 4xx status and a type): what the page says.
+ * Anything else is not the client's doing.
+ */
+function formRefusal(err: unknown): { status: number; reason: 'size' | 'encoding' | 'malformed' } | null {
+  const e = err as { status?: unknown; type?: unknown } | null;
+  if (!e || typeof e.status !== 'number' || e.status < 400 || e.status > 499 || typeof e.type !== 'string') return null;
+  if (e.type === 'entity.too.large' || e.type === 'parameters.too.many') return { status: 413, reason: 'size' };
+  if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') return { status: 415, reason: 'encoding' };
+  return { status: 400, reason: 'malformed' };
+}
+
 /** A local path to go back to after the language switch (never another site). */
 function safeNext(next: unknown): string {
   return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
@@ -60,6 +73,35 @@ export function webRoutes(deps: WebDeps): Router {
   router.use('/assets', express.static(path.join(__dirname, 'assets'), { maxAge: '1h', fallthrough: false }));
 
   router.use(pageSession(db, settings));
+
+  // Pages and open data are limited per client address as the API is (counted in PostgreSQL, so
+  // across processes); an open-data download renders the whole catalog, so it has a tighter limit.
+  const openData = rateLimit(db, {
+    perMinute: config.OPEN_DATA_RATE_LIMIT_PER_MINUTE,
+    keyOf: (req) => (req.path.startsWith('/open-data/') ? `open-data:${addressKey(req)}` : null),
+    tooMany: (req, res) => {
+      res
+        .status(429)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: 'https://delegated-tasks.example/problems/too-many-requests',
+            title: 'Too Many Requests',
+            status: 429,
+            detail: `More than ${config.OPEN_DATA_RATE_LIMIT_PER_MINUTE} open-data downloads a minute from this address; slow down.`,
+          }),
+        );
+    },
+  });
+  const pages = rateLimit(db, {
+    perMinute: config.PAGE_RATE_LIMIT_PER_MINUTE,
+    keyOf: (req) => `pages:${addressKey(req)}`,
+    tooMany: (_req, res) => {
+      const { ctx } = webLocals(res);
+      sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.pagesTooManyBody} />, 429);
+    },
+  });
+  router.use(openData, pages);
 
   router.get('/language/:lang', (req, res) => {
     if (isLang(req.params.lang)) setLangCookie(req, res, settings, req.params.lang);
@@ -86,6 +128,16 @@ export function webRoutes(deps: WebDeps): Router {
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     const web = res.locals.web as ReturnType<typeof webLocals> | undefined;
     if (!web || res.headersSent) return next(err);
+    const refused = formRefusal(err);
+    if (refused) {
+      // The client's mistake (a form too large, too many fields, another charset, malformed): a 4xx
+      // page, as the API answers, and an info line without a stack trace.
+      req.log.info({ path: req.path, status: refused.status, reason: refused.reason }, 'form refused');
+      const { ctx } = web;
+      const body = refused.reason === 'encoding' ? ctx.t.formEncodingBody : refused.reason === 'size' ? ctx.t.formTooLargeBody : ctx.t.formMalformedBody;
+      sendPage(res, <MessagePage ctx={ctx} title={ctx.t.badFormTitle} body={body} />, refused.status);
+      return;
+    }
     const unavailable = isUnavailable(err);
     // The request's own logger (api/request-logging.ts): the line carries the request id.
     if (!unavailable) req.log.error({ err, path: req.originalUrl }, 'page failed');
