@@ -115,6 +115,11 @@ export const envSchema = z.object({
 
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  /**
+   * Which proxies' X-Forwarded-For is believed (Express's 'trust proxy': 'loopback', subnets such as
+   * '10.0.0.0/8', or a number of hops). Unset: none, so a client cannot pick its own rate-limit bucket.
+   */
+  TRUST_PROXY: optionalString,
   /** Pages (not their static assets) per client address and minute. */
   PAGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** Open-data downloads (/open-data/*: the whole catalog each) per client address and minute. */

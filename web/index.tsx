@@ -10,6 +10,7 @@ import { createDocumentActions } from '../api/document-actions';
 import { createTaskActions } from '../api/task-actions';
 import { isUnavailable } from '../api/task-commands';
 import { addressKey, rateLimit } from '../api/rate-limit';
+import { loggablePath } from '../api/request-logging';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { isLang } from './i18n';
@@ -140,7 +141,7 @@ export function webRoutes(deps: WebDeps): Router {
     }
     const unavailable = isUnavailable(err);
     // The request's own logger (api/request-logging.ts): the line carries the request id.
-    if (!unavailable) req.log.error({ err, path: req.originalUrl }, 'page failed');
+    if (!unavailable) req.log.error({ err, path: loggablePath(req.originalUrl) }, 'page failed');
     if (unavailable) res.setHeader('Retry-After', '5');
     const { ctx } = web;
     sendPage(res, <MessagePage ctx={ctx} title={ctx.t.serverErrorTitle} body={unavailable ? ctx.t.unavailableBody : ctx.t.serverErrorBody} />, unavailable ? 503 : 500);
