@@ -140,8 +140,12 @@ function refusedForGood(err: unknown): ApplicationFailure | null {
 
 // Closing the loop: the localities that reported an obstacle hear that the task is feasible.
 // Retries until the database is back; its outbox keys keep every locality to one e-mail.
+// A worker killed mid-send is noticed by its missing heartbeat (one after each e-mail), so the
+// notices in flight go out again within seconds, not after the 5-minute start-to-close timeout.
+// Timeouts are not part of the replay check (only the activity's type and id), so no patch is needed.
 const { notifyObstaclesResolved } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
