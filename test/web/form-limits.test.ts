@@ -1,7 +1,9 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createLogger } from '../../logging/logger';
+import type { AddressInfo } from 'node:net';
 import { makeApp, startWorkflowStack, type WorkflowStack } from '../support/harness';
+import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
 
 // Pages refuse bad bodies as the API does: a clear 4xx page in the person's language, nothing
 // changed, and no error line with a stack trace; pages and open data have a per-address limit.
@@ -77,5 +79,38 @@ describe('rate limits on pages and open data', () => {
     const res = await request(app).get('/');
     expect(res.status).toBe(429);
     expect(res.text).toContain('Quá nhiều');
+  });
+});
+
+describe('the refused-form page in the browser', () => {
+  it('when a browser posts a 20 KB token, then it sees the 413 page in Vietnamese, axe-clean', async () => {
+    const server = makeApp(stack, { env: { PAGE_RATE_LIMIT_PER_MINUTE: '1000' } }).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const browser = await launchBrowser();
+    try {
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { page } = await newVisitor(browser);
+      await page.goto(`${origin}/sign-in`);
+      const answered = page.waitForResponse((r) => r.url().endsWith('/sign-in/token'));
+      await page.evaluate((token) => {
+        const form = document.createElement('form');
+        form.method = 'post';
+        form.action = '/sign-in/token';
+        const input = document.createElement('input');
+        input.name = 'token';
+        input.value = token;
+        form.append(input);
+        document.body.append(form);
+        form.submit();
+      }, 't'.repeat(20 * 1024));
+      expect((await answered).status()).toBe(413);
+      await page.waitForLoadState();
+      expect(await page.textContent('h1')).toContain('Biểu mẫu không được nhận');
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, 'form-refused-413');
+    } finally {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
