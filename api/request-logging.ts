@@ -3,6 +3,7 @@ import { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Principal } from '../domain/principal';
 import type { Logger } from '../logging/logger';
+import { loggablePath } from '../logging/redact';
 
 declare module 'http' {
   interface IncomingMessage {
@@ -19,17 +20,6 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The request's id, as set by `requestLogging` (also in the X-Request-Id response header). */
 export function requestIdOf(req: Request): string {
   return String(req.id);
-}
-
-/**
- * Paths whose next segment is a secret (a sign-in link's token, an unsubscribe link, a preferences
- * token): logs keep the route and lose the secret.
- */
-const SECRET_SEGMENT = /(\/(?:sign-in\/link|unsubscribe|api\/preferences)\/)[^/?#]+/gi;
-
-/** A URL as logs may hold it: secrets in the path replaced by `[redacted]`. */
-export function loggablePath(url: string): string {
-  return url.replace(SECRET_SEGMENT, '$1[redacted]');
 }
 
 /** What each request line says: who, which route, the outcome and how long it took. */

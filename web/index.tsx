@@ -1,16 +1,15 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Mailer } from '../activities/mailer';
-import type { Insight } from '../api/insight';
-import type { ListCache } from '../api/list-cache';
-import { createLocalityActions } from '../api/locality-actions';
-import { createDocumentActions } from '../api/document-actions';
-import { createTaskActions } from '../api/task-actions';
-import { isUnavailable } from '../api/task-commands';
-import { addressKey, rateLimit } from '../api/rate-limit';
-import { loggablePath } from '../api/request-logging';
+import type { Insight } from '../app/insight';
+import type { ListCache } from '../app/list-cache';
+import { createLocalityActions } from '../app/locality-actions';
+import { createDocumentActions } from '../app/document-actions';
+import { createTaskActions } from '../app/task-actions';
+import { isUnavailable } from '../domain/refusal';
+import { loggablePath } from '../logging/redact';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { isLang } from './i18n';
@@ -23,7 +22,7 @@ import { insightPageRoutes } from './routes/insight';
 import { leadershipContactPageRoutes } from './routes/leadership-contacts';
 import { preferencePageRoutes } from './routes/preferences';
 import { rolePageRoutes } from './routes/role-pages';
-import { signInRoutes } from './routes/sign-in';
+import { signInRoutes, type SignInLimit } from './routes/sign-in';
 import { taskPageRoutes } from './routes/task';
 import { pageSession, setLangCookie, webLocals, type SessionSettings } from './session';
 
@@ -36,6 +35,13 @@ export interface WebDeps {
   insight: Insight;
   /** Sends the sign-in links (the same mailer as the reminders); without it, links are not sent. */
   mailer?: Mailer;
+  /** The sign-in attempts' limit (see routes/sign-in.tsx). */
+  signInLimit: SignInLimit;
+  /**
+   * A per-minute limit per client address, counted as the API's are (composed in stack/http-app.ts):
+   * `bucket` names the counter, requests `applies` rejects are not counted.
+   */
+  addressLimit: (bucket: string, perMinute: number, applies: (req: Request) => boolean, tooMany: (req: Request, res: Response) => void) => RequestHandler;
 }
 
 /**
@@ -77,10 +83,11 @@ export function webRoutes(deps: WebDeps): Router {
 
   // Pages and open data are limited per client address as the API is (counted in PostgreSQL, so
   // across processes); an open-data download renders the whole catalog, so it has a tighter limit.
-  const openData = rateLimit(db, {
-    perMinute: config.OPEN_DATA_RATE_LIMIT_PER_MINUTE,
-    keyOf: (req) => (req.path.startsWith('/open-data/') ? `open-data:${addressKey(req)}` : null),
-    tooMany: (req, res) => {
+  const openData = deps.addressLimit(
+    'open-data',
+    config.OPEN_DATA_RATE_LIMIT_PER_MINUTE,
+    (req) => req.path.startsWith('/open-data/'),
+    (_req, res) => {
       res
         .status(429)
         .type('application/problem+json')
@@ -93,14 +100,10 @@ export function webRoutes(deps: WebDeps): Router {
           }),
         );
     },
-  });
-  const pages = rateLimit(db, {
-    perMinute: config.PAGE_RATE_LIMIT_PER_MINUTE,
-    keyOf: (req) => `pages:${addressKey(req)}`,
-    tooMany: (_req, res) => {
-      const { ctx } = webLocals(res);
-      sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.pagesTooManyBody} />, 429);
-    },
+  );
+  const pages = deps.addressLimit('pages', config.PAGE_RATE_LIMIT_PER_MINUTE, () => true, (_req, res) => {
+    const { ctx } = webLocals(res);
+    sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.pagesTooManyBody} />, 429);
   });
   router.use(openData, pages);
 
@@ -110,7 +113,7 @@ export function webRoutes(deps: WebDeps): Router {
   });
 
   router.use(publicRoutes(db));
-  router.use(signInRoutes({ db, config, mailer: deps.mailer, settings }));
+  router.use(signInRoutes({ db, config, mailer: deps.mailer, settings, signInLimit: deps.signInLimit }));
   router.use(rolePageRoutes(db, deps.insight));
   router.use(insightPageRoutes(db, deps.insight));
   router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config }) }));

@@ -66,6 +66,24 @@ export const CALENDAR_UPDATES = 'calendar-updates-for-running-tasks';
  */
 export const LOST_TAIL_REPAIR = 'repair-restores-lost-audit-tail';
 
+/**
+ * A bounce between the two open statuses (REQUIRES_GUIDANCE ⇄ AUTHORITY_ADJUSTMENT) keeps the due date
+ * unless Home Affairs names one (the edge table's `deadline`, domain/deadline-policy.ts `dueDateAfterEdge`);
+ * before it each entry took a fresh default, so a ministry could clear its own overdue deadline. Asked
+ * only on such an edge: recorded bounces (their fresh due date, its search-attribute upsert) replay as recorded.
+ */
+export const DEADLINE_KEPT_ACROSS_BOUNCE = 'deadline-kept-across-bounce';
+
+/**
+ * An overdue task climbs its ladder from where it stands now: at a start, after a new due date (one
+ * moved into the past too), a calendar change or a continue-as-new carrying a state from before, the step
+ * due now is sent at once (not the missed ones before it), recorded once per (task, due date, step)
+ * (the activity finds a step already in the audit log and sends nothing). Before it the ladder only looked
+ * for steps after the run's start, so a task created overdue never escalated. Decided once per run; a
+ * recorded history without the marker keeps its ladder as recorded.
+ */
+export const ESCALATION_CATCH_UP = 'escalation-catch-up';
+
 /** Every patch of the current code: what a new run (a start, or a continue-as-new) takes without asking. */
 export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   PERSIST_AS_LOCAL_ACTIVITY,
@@ -78,4 +96,6 @@ export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   CALENDAR_UPDATES,
   CLOCK_FROM_RUN_START,
   LOST_TAIL_REPAIR,
+  DEADLINE_KEPT_ACROSS_BOUNCE,
+  ESCALATION_CATCH_UP,
 ];

@@ -1,8 +1,8 @@
 import express, { Router, type Response } from 'express';
-import type { DocumentActions } from '../../api/document-actions';
-import { mayRegisterDocuments, type SettlementRefusal } from '../../api/document-actions';
-import { HttpProblem } from '../../api/problem';
-import { documentIssuer, documentNumber, registerDocumentBody, settlementBody, taskCode, text } from '../../api/schemas';
+import type { DocumentActions } from '../../app/document-actions';
+import { mayRegisterDocuments, type SettlementRefusal } from '../../app/document-actions';
+import { Refusal } from '../../domain/refusal';
+import { documentIssuer, documentNumber, registerDocumentBody, settlementBody, taskCode, text } from '../../app/schemas';
 import type { Db } from '../../db/client';
 import { listDocuments } from '../../db/documents';
 import { ministryWorklist } from '../../db/task-pages';
@@ -122,7 +122,7 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
     } catch (err) {
       const formErrors = problemErrors(ctx.t, spec, err);
       if (formErrors) return fail(formErrors);
-      if (err instanceof HttpProblem && err.status === 403) return fail([{ field: 'docIssuer', message: documentMessages[ctx.lang].errIssuerNotYours }]);
+      if (err instanceof Refusal && err.kind === 'forbidden') return fail([{ field: 'docIssuer', message: documentMessages[ctx.lang].errIssuerNotYours }]);
       throw err;
     }
   });
@@ -151,10 +151,10 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
       const result = await actions.settle(ctx.principal, number.data, tasks.data);
       await show(res, ctx, {}, { result });
     } catch (err) {
-      if (!(err instanceof HttpProblem) || err.status >= 500) throw err;
-      const refusals = (err.extra.refusals as SettlementRefusal[] | undefined) ?? [];
+      if (!(err instanceof Refusal) || err.kind === 'unavailable') throw err;
+      const refusals = (err.details.refusals as SettlementRefusal[] | undefined) ?? [];
       if (refusals.length > 0) return fail([{ field: 'taskCodes', message: m.refusalsTitle(String(refusals.length), String(chosen.length)) }], refusals);
-      const message = err.status === 404 ? m.errUnknownDocument : err.status === 403 ? m.errNotYourDocument : m.errNotIssuedYet;
+      const message = err.kind === 'not-found' ? m.errUnknownDocument : err.kind === 'forbidden' ? m.errNotYourDocument : m.errNotIssuedYet;
       return fail([{ field: 'settleDocument', message }]);
     }
   });

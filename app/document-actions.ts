@@ -12,9 +12,9 @@ import { CENTRAL_ISSUERS, checkDocumentDates, checkDocumentSymbol } from '../dom
 import type { Principal } from '../domain/principal';
 import { settlementWorkflowId, type SettlementResult } from '../domain/settlement';
 import type { releaseHoldUpsWorkflow, settlementWorkflow } from '../workflows/settlement-workflow';
-import { actorOf } from './auth';
+import { actorOf } from './actor';
 import type { ListCache } from './list-cache';
-import { HttpProblem, conflict, forbidden, notFound, unprocessable } from './problem';
+import { conflict, fieldRefusal, forbidden, invalid, notFound } from '../domain/refusal';
 import type { registerDocumentBody, settlementBody } from './schemas';
 
 export interface DocumentActionDeps {
@@ -68,24 +68,26 @@ export function createDocumentActions(deps: DocumentActionDeps) {
     async register(p: Principal, body: z.output<typeof registerDocumentBody>): Promise<RegisteredDocument & { releasedTasks: string[] }> {
       if (!mayRegisterDocuments(p)) throw forbidden('Only Home Affairs and ministries register documents.');
       if (p.kind === 'ministry' && body.issuer !== p.code) {
-        throw new HttpProblem(403, 'Forbidden', `Ministry ${p.code} registers only the documents it issues, not those of ${body.issuer}.`, {
-          errors: [{ field: 'body.issuer', message: `must be ${p.code} for this token` }],
-        });
+        throw forbidden(`Ministry ${p.code} registers only the documents it issues, not those of ${body.issuer}.`, {}, [
+          fieldRefusal('issuer', `must be ${p.code} for this token`),
+        ]);
       }
       if (!(CENTRAL_ISSUERS as readonly string[]).includes(body.issuer) && (await knownMinistryCodes(db, [body.issuer])).size === 0) {
-        throw unprocessable(`Unknown issuer ${body.issuer}.`, { errors: [{ field: 'body.issuer', message: 'not a ministry code nor QH, UBTVQH, CP, TTg' }] });
+        throw invalid(`Unknown issuer ${body.issuer}.`, {}, [fieldRefusal('issuer', 'not a ministry code nor QH, UBTVQH, CP, TTg')]);
       }
       const { releases = [], ...fields } = body;
       const doc = { ...fields, effectiveOn: body.effectiveOn ?? body.issuedOn, url: body.url ?? null };
       const bad = checkDocumentSymbol(doc) ?? checkDocumentDates(doc, vietnamDate(Date.now()));
       // The number, kind, issuer and dates disagree with each other or with today: refused by the
       // registry's rules, not by the shape of the request (409, as other rule refusals).
-      if (bad) throw conflict(`The document is refused: ${bad.field} ${bad.message}.`, { errors: [{ field: `body.${bad.field}`, message: bad.message }] });
+      if (bad) throw conflict(`The document is refused: ${bad.field} ${bad.message}.`, {}, [fieldRefusal(bad.field, bad.message)]);
       const strangers = await notHeldUpBy(db, doc.issuer, releases);
       if (strangers.length > 0) {
-        throw unprocessable(`Not held up by ${doc.issuer}: ${strangers.join(', ')}.`, {
-          errors: strangers.map((c) => ({ field: `body.releases.${releases.indexOf(c)}`, message: `task ${c} is not held up by ${doc.issuer}` })),
-        });
+        throw invalid(
+          `Not held up by ${doc.issuer}: ${strangers.join(', ')}.`,
+          {},
+          strangers.map((c) => ({ location: { in: 'body', list: 'releases', index: releases.indexOf(c), field: '' }, message: `task ${c} is not held up by ${doc.issuer}` })),
+        );
       }
       const outcome = await registerDocument(db, doc, p.name);
       // Tasks waiting for this document are released by a workflow started here: once the
@@ -101,7 +103,7 @@ export function createDocumentActions(deps: DocumentActionDeps) {
         });
       }
       if (!outcome.created) {
-        throw conflict(`Document ${doc.number} is already registered.`, { errors: [{ field: 'body.number', message: 'already registered' }] });
+        throw conflict(`Document ${doc.number} is already registered.`, {}, [fieldRefusal('number', 'already registered')]);
       }
       return { ...outcome.document, releasedTasks: released };
     },
@@ -116,14 +118,14 @@ export function createDocumentActions(deps: DocumentActionDeps) {
       const actor = actorOf(p);
       const doc = await existingDocument(number);
       if (p.kind === 'ministry' && doc.issuer !== p.code) {
-        throw new HttpProblem(403, 'Forbidden', `Document ${doc.number} was issued by ${doc.issuer}; ministry ${p.code} settles tasks only with its own documents.`, {
-          errors: [{ field: 'params.number', message: `not issued by ${p.code}` }],
-        });
+        throw forbidden(`Document ${doc.number} was issued by ${doc.issuer}; ministry ${p.code} settles tasks only with its own documents.`, {}, [
+          fieldRefusal('number', `not issued by ${p.code}`, 'params'),
+        ]);
       }
       if (p.kind !== 'ministry' && p.kind !== 'home-affairs') throw forbidden('Only Home Affairs and ministries settle tasks.');
       const today = vietnamDate(Date.now());
       if (doc.issuedOn > today) {
-        throw unprocessable(`Document ${doc.number} is not issued yet (${doc.issuedOn}).`, { errors: [{ field: 'params.number', message: 'not issued yet' }] });
+        throw invalid(`Document ${doc.number} is not issued yet (${doc.issuedOn}).`, {}, [fieldRefusal('number', 'not issued yet', 'params')]);
       }
 
       const targets = await settlementTargets(db, body.tasks);
@@ -140,10 +142,9 @@ export function createDocumentActions(deps: DocumentActionDeps) {
         }
       }
       if (refusals.length > 0) {
-        const errors = refusals.map((r) => ({ field: `body.tasks.${body.tasks.indexOf(r.task)}`, message: r.message }));
-        const extra = { errors, refusals };
+        const errors = refusals.map((r) => ({ location: { in: 'body' as const, list: 'tasks', index: body.tasks.indexOf(r.task), field: '' }, message: r.message }));
         const detail = `Nothing was settled: ${refusals.length} of ${body.tasks.length} tasks are refused.`;
-        throw refusals.some((r) => r.code === 'FORBIDDEN') ? new HttpProblem(403, 'Forbidden', detail, extra) : unprocessable(detail, extra);
+        throw (refusals.some((r) => r.code === 'FORBIDDEN') ? forbidden : invalid)(detail, { refusals }, errors);
       }
 
       // The same request (document, tasks, key) reaches the same workflow: a retry while it runs

@@ -1,0 +1,74 @@
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { Rejection } from '../domain/transition-rules';
+import type { TaskView } from '../domain/task';
+import { taskWorkflowId } from '../workflows/messages';
+import { conflict, forbidden, invalid, isUnavailable, locationOf, notFound, unavailable, type Refusal } from '../domain/refusal';
+
+/** A refusal from the workflow's validator, as the application's refusal. */
+export function rejectionRefusal(r: Rejection): Refusal {
+  const details = { code: r.code, ...(r.allowed ? { allowed: r.allowed } : {}) };
+  const errors = r.field ? [{ location: locationOf(r.field), message: r.message }] : [];
+  switch (r.code) {
+    case 'FORBIDDEN':
+      return forbidden(r.message, details, errors);
+    case 'ILLEGAL_TRANSITION':
+    case 'STALE_STATUS':
+    case 'STATE_CONFLICT':
+      return conflict(r.message, details, errors);
+    case 'TASK_STUCK':
+      return unavailable(r.message, details, errors);
+    default:
+      return invalid(r.message, details, errors);
+  }
+}
+
+/**
+ * How long a caller waits for a task's answer. A task answers in milliseconds, refuses a stuck task
+ * at once and tells an accepted change refused for good at once; what is left (the database away
+ * while an accepted event retries, no worker polling) is answered 503 after this bound instead of
+ * holding the request open.
+ */
+export const UPDATE_ANSWER_BOUND_MS = 30_000;
+
+/** The task did not answer within the bound: the change may still be applied once it can be. */
+function noAnswer(code: string, boundMs: number): Refusal {
+  return unavailable(
+    `Task ${code} did not answer within ${Math.round(boundMs / 1000)} s; the change may still be applied. Read the task before trying again, or retry with the same Idempotency-Key.`,
+    { code: 'TASK_NOT_ANSWERING' },
+  );
+}
+
+function isDeadlineExceeded(err: unknown): boolean {
+  // gRPC status 4 is DEADLINE_EXCEEDED.
+  return err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (err as { code?: unknown })?.code === 4;
+}
+
+/**
+ * Sends one Update to a task's workflow and returns the new state. The update id makes a retried
+ * request (same Idempotency-Key) one event: Temporal answers a repeated id with the first result.
+ * The caller waits at most `boundMs` (gRPC deadline on every call the update makes).
+ */
+export async function runTaskUpdate<Arg>(
+  temporal: Client,
+  code: string,
+  update: UpdateDefinition<TaskView, [Arg]>,
+  arg: Arg,
+  updateId?: string,
+  boundMs = UPDATE_ANSWER_BOUND_MS,
+): Promise<TaskView> {
+  const handle = temporal.workflow.getHandle(taskWorkflowId(code));
+  try {
+    return await temporal.withDeadline(Date.now() + boundMs, () => handle.executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) }));
+  } catch (err) {
+    if (isDeadlineExceeded(err)) throw noAnswer(code, boundMs);
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const rejection = err.cause.details?.[0] as Rejection | undefined;
+      if (rejection?.code) throw rejectionRefusal(rejection);
+      throw invalid(err.cause.message);
+    }
+    if (err instanceof WorkflowNotFoundError) throw notFound(`Task ${code} has no running workflow.`);
+    if (isUnavailable(err)) throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });
+    throw err;
+  }
+}
