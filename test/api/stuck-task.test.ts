@@ -155,6 +155,6 @@ describe('a stuck task and every kind of change', () => {
     expect(kinds).toEqual(['CREATED', 'EXTENSION_REQUESTED', 'MILESTONE']);
     const task = (await request(app).get(`/api/tasks/${code}`).set(ha())).body;
     expect(task).toMatchObject({ lastSeq: 3, dueDate: '2094-01-15', heldUp: null, extensionRequest: { dueDate: FAR_DUE_DATE } });
-    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 3 });
+    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 3, workflowSeq: 3 });
   });
 });
