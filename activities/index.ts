@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { ladderStepRecorded, persistEvent } from '../db/audit-events';
+import { ladderStepRecorded, persistEvent, storedSeq } from '../db/audit-events';
 import { leadershipContactOf } from '../db/leadership-contacts';
 import type { Db } from '../db/client';
 import type { OutboxMessage } from '../db/notifications';
@@ -123,9 +123,26 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
         }
         throw err;
       }
-      // Events are persisted strictly in order by the workflow; a gap is transient (retried).
-      if (outcome === 'previous-missing') throw new Error(`event ${event.seq - 1} of ${event.taskCode} is not persisted yet`);
+      if (outcome === 'previous-missing') {
+        // The workflow persists its events strictly in order, each only after the one before it is
+        // stored: an earlier event missing now was lost after it was stored (PostgreSQL restored from
+        // a backup taken behind Temporal). No retry brings it back, so the task is marked stuck at once
+        // (the same failure type as a refused event: runs on every code version handle it) and
+        // `npm run tasks:repair` stores the lost events again from the workflow (README, "Restoring PostgreSQL").
+        const stored = await storedSeq(db, event.taskCode);
+        const gap = { from: stored + 1, to: event.seq - 1 };
+        throw ApplicationFailure.nonRetryable(
+          `events ${gap.from}-${gap.to} of ${event.taskCode} are missing from the audit log (restored from an older backup?); event ${event.seq} (${event.kind}) cannot follow them`,
+          PERSIST_REFUSED,
+          { gap },
+        );
+      }
       return { duplicate: outcome === 'duplicate' };
+    },
+
+    /** The last event of a task the audit log holds (0: none): what a repair compares with the workflow's own sequence. */
+    async storedSeqOf({ taskCode }: { taskCode: string }): Promise<{ seq: number }> {
+      return { seq: await storedSeq(db, taskCode) };
     },
 
     /** Records that a task's event was refused for good, and says so at error level. */

@@ -1,4 +1,14 @@
+import { Context } from '@temporalio/activity';
 import type { Db } from '../db/client';
+
+/** A heartbeat when running as an activity (tests also call the functions directly). */
+function heartbeat(): void {
+  try {
+    Context.current().heartbeat();
+  } catch {
+    // Not inside an activity: nobody to tell.
+  }
+}
 import type { RoundKind, RoundPoint } from '../domain/reporting-round';
 import type { DocumentRef } from '../domain/task';
 import { markObstaclesResolved } from '../db/locality-cells';
@@ -107,9 +117,9 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
       await eachLimited(
         cells.filter((c) => c.contactEmail !== ''),
         MAIL_CONCURRENCY,
-        (c) => {
+        async (c) => {
           const { subject, text } = obstacleResolvedEmail(input.task, input.document, c, input.publicBaseUrl);
-          return deliverThroughOutbox(db, mailer, mailFrom, {
+          const delivery = await deliverThroughOutbox(db, mailer, mailFrom, {
             key: `${input.task.code}:OBSTACLE_RESOLVED:${input.taskSeq}:${c.locality}`,
             kind: 'OBSTACLE_RESOLVED',
             taskCode: input.task.code,
@@ -119,6 +129,10 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
             subject,
             body: text,
           });
+          // Alive after each e-mail: a killed worker's attempt is taken over once the heartbeat
+          // timeout passes (the outbox keys keep each locality to one e-mail), not after minutes.
+          heartbeat();
+          return delivery;
         },
       );
       return { localities: cells.map((c) => c.locality) };

@@ -67,7 +67,8 @@ export function createApp(deps: AppDeps) {
   // Idempotency-Key is taken on the routes that declare it (route-registry.ts), after the token check.
   const registry = new RouteRegistry({ keyed: idempotency(db) });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // A client's address (rate limits) comes from X-Forwarded-For only behind a proxy named in TRUST_PROXY.
+  if (config.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   app.use(inOrder(securityHeaders(), requestLogging(logger, config.LOG_REQUESTS)));
 
   app.get('/healthz', (_req, res) => {
@@ -183,7 +184,7 @@ export function createApp(deps: AppDeps) {
     const e = err as { type?: string; status?: number; message?: string };
     if (err instanceof HttpProblem) problem = err;
     else if (err instanceof Refusal) problem = refusalProblem(err);
-    else if (e?.type === 'entity.too.large') problem = new HttpProblem(413, 'Content Too Large', `The body is larger than ${config.BODY_LIMIT}.`);
+    else if (e?.type === 'entity.too.large') problem = new HttpProblem(413, 'Content Too Large', `The body is larger than ${LOCALITY_REPORT_PATH.test(req.path) ? config.REPORT_BODY_LIMIT : config.BODY_LIMIT}.`);
     else if (e?.type === 'entity.parse.failed') {
       problem = new HttpProblem(400, 'Bad Request', 'The body is not valid JSON.', { errors: [{ field: 'body', message: 'malformed JSON' }] });
     } else if (e?.status && e.status >= 400 && e.status < 500) problem = new HttpProblem(e.status, http.STATUS_CODES[e.status] ?? 'Bad Request', e.message ?? 'bad request');

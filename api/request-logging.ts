@@ -3,6 +3,7 @@ import { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Principal } from '../domain/principal';
 import type { Logger } from '../logging/logger';
+import { loggablePath } from '../logging/redact';
 
 declare module 'http' {
   interface IncomingMessage {
@@ -24,12 +25,16 @@ export function requestIdOf(req: Request): string {
 /** What each request line says: who, which route, the outcome and how long it took. */
 function requestLine(req: Request, res: Response, ms: number) {
   const locals = res.locals as { principal?: Principal } | undefined;
+  // 'close' also comes when nothing was ever sent (the client or a server timeout closed the
+  // connection first): then there is no status to log, whatever res.statusCode still says.
+  const answered = res.headersSent;
   return {
     requestId: req.id,
     method: req.method,
     route: (req.route as { path?: string } | undefined)?.path ?? req.path,
-    path: req.originalUrl,
-    status: res.statusCode,
+    path: loggablePath(req.originalUrl),
+    status: answered ? res.statusCode : null,
+    ...(answered && res.writableFinished ? {} : { unfinished: true }),
     ms,
     principal: locals?.principal?.name ?? null,
   };
@@ -58,8 +63,9 @@ export function requestLogging(logger: Logger, lineEachRequest: boolean) {
       // 'close' comes once for every response: after it is sent, or when the client goes away first.
       res.once('close', () => {
         const line = requestLine(req, res, Date.now() - startedAt);
-        const msg = `${req.method} ${req.originalUrl} ${res.statusCode}`;
-        if (res.statusCode >= 500) logger.error({ ...line, err: new Error(`failed with status code ${res.statusCode}`) }, msg);
+        const msg = `${req.method} ${line.path} ${line.status ?? 'never answered'}`;
+        if (line.status === null) logger.warn(line, msg);
+        else if (res.statusCode >= 500) logger.error({ ...line, err: new Error(`failed with status code ${res.statusCode}`) }, msg);
         else logger.info(line, msg);
       });
     }

@@ -267,7 +267,13 @@ export const historyItem = z.object({
   prevHash: z.string(),
 });
 export const historyResponse = z.object({ items: z.array(historyItem), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
-export const verifyResponse = z.object({ valid: z.boolean(), checked: z.number().int(), brokenAtSeq: z.number().int().optional(), reason: z.string().optional() });
+export const verifyResponse = z.object({
+  valid: z.boolean(),
+  checked: z.number().int(),
+  brokenAtSeq: z.number().int().optional(),
+  reason: z.string().optional(),
+  workflowSeq: z.number().int().optional().meta({ description: "the last event the task's workflow has recorded (absent when it could not be asked); a log that ends before it is not valid" }),
+});
 
 export const summaryResponse = z.object({
   total: z.number().int(),

@@ -12,7 +12,7 @@ import { startTaskWorkflow } from '../temporal/task-client';
 import { definitionUpdate, taskWorkflowId } from '../workflows/messages';
 import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv';
 import { reference } from './reference-data';
-import { columnLetter, readXlsxRecords } from './xlsx';
+import { XlsxTooLargeError, columnLetter, readXlsxRecords } from './xlsx';
 
 /** The bundled catalog (illustrative rows; README "The catalog"). */
 export const CATALOG_FILE = path.resolve(__dirname, 'tasks.csv');
@@ -128,6 +128,7 @@ export async function validateCatalogXlsx(file: Buffer, knownMinistries: Set<str
   try {
     records = await readXlsxRecords(file);
   } catch (err) {
+    if (err instanceof XlsxTooLargeError) return { tasks: [], errors: [{ line: 1, reason: `too large: ${err.message}` }] };
     return { tasks: [], errors: [{ line: 1, reason: `not a readable .xlsx file: ${err instanceof Error ? err.message : String(err)}` }] };
   }
   return validateRecords(records, knownMinistries, knownLocalities, (column, line) => `${columnLetter(column)}${line}: `);

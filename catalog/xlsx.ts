@@ -12,19 +12,35 @@ export function columnLetter(index: number): string {
   return letters;
 }
 
+/** The largest .xlsx file read (bytes): a catalog of 20,000 tasks with full texts fits in well under it. */
+export const MAX_XLSX_BYTES = 4 * 1024 * 1024;
+/** The most rows read from a worksheet (the catalog has 949 tasks; `bench:scale` goes to 9,490). */
+export const MAX_XLSX_ROWS = 20_000;
+
+/** A file refused before or while it is read, for its size or its number of rows; the message says which limit. */
+export class XlsxTooLargeError extends Error {}
+
 /**
  * Every non-empty row of the first worksheet of an .xlsx file (exceljs) as text fields, with its row
  * number; rows whose first cell starts with `#` are comments, as in a CSV catalog. Rows are padded
  * to the header's width (empty cells at the end of a row are empty fields, as in CSV).
+ *
+ * Linear in the rows: each row is read up to its own last cell (`row.cellCount`). The sheet's
+ * `columnCount` walks every row, so reading it per row made the import grow with the square of the
+ * rows (50,000 rows: over 300 s). Files over `maxBytes` or sheets over `maxRows` are refused.
  */
-export async function readXlsxRecords(file: Buffer): Promise<CsvRecord[]> {
+export async function readXlsxRecords(file: Buffer, limits: { maxBytes?: number; maxRows?: number } = {}): Promise<CsvRecord[]> {
+  const maxBytes = limits.maxBytes ?? MAX_XLSX_BYTES;
+  const maxRows = limits.maxRows ?? MAX_XLSX_ROWS;
+  if (file.length > maxBytes) throw new XlsxTooLargeError(`the file has ${file.length} bytes; at most ${maxBytes} are read (split it)`);
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(new Uint8Array(file).buffer as ArrayBuffer);
   const sheet = book.worksheets[0];
   if (!sheet) return [];
+  if (sheet.actualRowCount > maxRows) throw new XlsxTooLargeError(`the worksheet has ${sheet.actualRowCount} rows; at most ${maxRows} are read (split it)`);
   const records: CsvRecord[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, line) => {
-    const fields = Array.from({ length: sheet.columnCount }, (_, i) => cellText(row.getCell(i + 1).value));
+    const fields = Array.from({ length: row.cellCount }, (_, i) => cellText(row.getCell(i + 1).value));
     // Trailing empty cells are not columns (a sheet may be wider than its header).
     while (fields.length > 0 && fields[fields.length - 1] === '') fields.pop();
     if (fields.length === 0 || (fields[0] ?? '').startsWith('#')) return;

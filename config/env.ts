@@ -115,6 +115,15 @@ export const envSchema = z.object({
 
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  /**
+   * Which proxies' X-Forwarded-For is believed (Express's 'trust proxy': 'loopback', subnets such as
+   * '10.0.0.0/8', or a number of hops). Unset: none, so a client cannot pick its own rate-limit bucket.
+   */
+  TRUST_PROXY: optionalString,
+  /** Pages (not their static assets) per client address and minute. */
+  PAGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Open-data downloads (/open-data/*: the whole catalog each) per client address and minute. */
+  OPEN_DATA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
   LIST_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   BODY_LIMIT: z.string().min(1).default('100kb'),

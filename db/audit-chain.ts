@@ -32,8 +32,13 @@ export interface VerifyResult {
   reason?: string;
 }
 
-/** Recomputes a task's hash chain from its first event and names the first event that does not fit. */
-export async function verifyChain(db: Db, taskCode: string): Promise<VerifyResult> {
+/**
+ * Recomputes a task's hash chain from its first event and names the first event that does not fit.
+ * `workflowSeq`, when given, is the last event the task's workflow has recorded: a chain that ends
+ * before it lost its tail, even when the read model's `last_seq` was lowered with it (a PostgreSQL
+ * restored from a backup taken behind Temporal).
+ */
+export async function verifyChain(db: Db, taskCode: string, opts: { workflowSeq?: number } = {}): Promise<VerifyResult> {
   const [rows, task] = await Promise.all([
     db.prisma.auditEvent.findMany({ where: { taskCode }, orderBy: { seq: 'asc' } }),
     db.prisma.task.findUnique({ where: { code: taskCode }, select: { lastSeq: true } }),
@@ -51,5 +56,14 @@ export async function verifyChain(db: Db, taskCode: string): Promise<VerifyResul
   }
   // The read model names the last event it was brought up to: a chain that ends before it lost its tail.
   if (task && task.lastSeq > checked) return { valid: false, checked, brokenAtSeq: checked + 1, reason: `missing events ${checked + 1}-${task.lastSeq} at the end` };
+  const recorded = opts.workflowSeq ?? 0;
+  if (recorded > checked) {
+    return {
+      valid: false,
+      checked,
+      brokenAtSeq: checked + 1,
+      reason: `missing events ${checked + 1}-${recorded} at the end: the task's workflow has recorded ${recorded} (restored from an older backup? npm run tasks:repair)`,
+    };
+  }
   return { valid: true, checked };
 }

@@ -102,6 +102,12 @@ export async function persistEvent(db: Db, event: TaskEvent, snapshot: TaskState
   return r.inserted === 1 ? 'inserted' : 'duplicate';
 }
 
+/** The highest sequence number of a task's stored audit events (0: none). */
+export async function storedSeq(db: Db, taskCode: string): Promise<number> {
+  const { rows } = await db.pool.query<{ seq: number }>(prepared(`SELECT coalesce(max(seq), 0)::int AS seq FROM audit_events WHERE task_code = $1`, [taskCode]));
+  return rows[0]?.seq ?? 0;
+}
+
 /**
  * Whether the task's audit log already holds this ladder step of this due date: a step is recorded
  * once per (task, due date, step), whichever run of the workflow climbs it.

@@ -359,6 +359,8 @@ export interface RepairResult {
   repaired: boolean;
   seq?: number;
   error?: string;
+  /** Events the audit log had lost (a restore from an older backup) and the repair stored again. */
+  restored?: number;
 }
 
 // ---- Events (what is persisted in the audit log) ----

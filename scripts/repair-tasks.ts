@@ -2,7 +2,9 @@
  * `npm run tasks:repair -- [CODE ...]`: repairs stuck tasks (README, "Stuck tasks"), every stuck
  * task when no code is given. Each task's workflow stores the event PostgreSQL refused, its text
  * made storable (lone surrogates become U+FFFD, control characters go); a task whose event is still
- * refused stays stuck and the reason is printed. Exit code 1 if any task is still stuck. Uses
+ * refused stays stuck and the reason is printed. Events the audit log lost after they were stored
+ * (PostgreSQL restored from an older backup: README, "Restoring PostgreSQL") are stored again from
+ * the workflow first. Exit code 1 if any task is still stuck. Uses
  * DATABASE_URL and TEMPORAL_ADDRESS, or the running embedded stack.
  */
 import { stuckTasks } from '../db/stuck-tasks';
@@ -15,7 +17,7 @@ runOperatorCommand(async ({ db, client }) => {
   for (const code of codes) {
     const r = await client.workflow.getHandle(taskWorkflowId(code)).executeUpdate(repairUpdate);
     if (!r.wasStuck) console.log(`${code}: not stuck`);
-    else if (r.repaired) console.log(`${code}: repaired, event ${r.seq} stored`);
+    else if (r.repaired) console.log(`${code}: repaired, event ${r.seq} stored${r.restored ? ` (${r.restored} lost event(s) stored again from the workflow)` : ''}`);
     else {
       still++;
       console.log(`${code}: STILL STUCK at event ${r.seq}: ${r.error}`);

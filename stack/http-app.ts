@@ -24,6 +24,9 @@ export function createHttpApp(deps: HttpAppDeps) {
   // Counted in PostgreSQL like the API's limits, so it holds across every process behind a load balancer.
   const signInLimit = (tooMany: (req: Request, res: Response) => void) =>
     rateLimit(deps.db, { perMinute: deps.config.SIGN_IN_RATE_LIMIT_PER_MINUTE, keyOf: (req) => `sign-in:${addressKey(req)}`, tooMany });
-  const pages = webRoutes({ db: deps.db, temporal: deps.temporal, config: deps.config, listCache: deps.listCache, insight, mailer, signInLimit });
+  // The pages' and open data's limits per client address, counted the same way.
+  const addressLimit = (bucket: string, perMinute: number, applies: (req: Request) => boolean, tooMany: (req: Request, res: Response) => void) =>
+    rateLimit(deps.db, { perMinute, keyOf: (req) => (applies(req) ? `${bucket}:${addressKey(req)}` : null), tooMany });
+  const pages = webRoutes({ db: deps.db, temporal: deps.temporal, config: deps.config, listCache: deps.listCache, insight, mailer, signInLimit, addressLimit });
   return createApp({ ...api, insight, pages, mailer });
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config/env';
 import { deadlineInstant } from '../domain/dates';
 import { defaultDueDate, settleDueDate } from '../domain/deadline-policy';
 import type { Actor, DeadlinePolicy, TaskDefinition, TaskView } from '../domain/task';
-import { createdUpdate, taskWorkflowId } from '../workflows/messages';
+import { createdUpdate, stateQuery, taskWorkflowId } from '../workflows/messages';
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from '../workflows/search-attributes';
 import { TASK_WORKFLOW_PATCHES } from '../workflows/task-patches';
 import type { taskWorkflow } from '../workflows/task-workflow';
@@ -101,5 +101,17 @@ export async function startTaskWorkflow(
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
     throw err;
+  }
+}
+
+/**
+ * The last event a task's workflow has recorded, or undefined when the workflow cannot answer now
+ * (no worker, Temporal down): what audit verification compares the log with.
+ */
+export async function recordedSeq(client: Client, code: string): Promise<number | undefined> {
+  try {
+    return (await client.workflow.getHandle(taskWorkflowId(code)).query(stateQuery)).seq;
+  } catch {
+    return undefined;
   }
 }

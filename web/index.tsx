@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Mailer } from '../activities/mailer';
 import type { Insight } from '../app/insight';
@@ -9,6 +9,7 @@ import { createLocalityActions } from '../app/locality-actions';
 import { createDocumentActions } from '../app/document-actions';
 import { createTaskActions } from '../app/task-actions';
 import { isUnavailable } from '../domain/refusal';
+import { loggablePath } from '../logging/redact';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { isLang } from './i18n';
@@ -36,6 +37,23 @@ export interface WebDeps {
   mailer?: Mailer;
   /** The sign-in attempts' limit (see routes/sign-in.tsx). */
   signInLimit: SignInLimit;
+  /**
+   * A per-minute limit per client address, counted as the API's are (composed in stack/http-app.ts):
+   * `bucket` names the counter, requests `applies` rejects are not counted.
+   */
+  addressLimit: (bucket: string, perMinute: number, applies: (req: Request) => boolean, tooMany: (req: Request, res: Response) => void) => RequestHandler;
+}
+
+/**
+ * A body the form parser refused (body-parser's errors carry a 4xx status and a type): what the page says.
+ * Anything else is not the client's doing.
+ */
+function formRefusal(err: unknown): { status: number; reason: 'size' | 'encoding' | 'malformed' } | null {
+  const e = err as { status?: unknown; type?: unknown } | null;
+  if (!e || typeof e.status !== 'number' || e.status < 400 || e.status > 499 || typeof e.type !== 'string') return null;
+  if (e.type === 'entity.too.large' || e.type === 'parameters.too.many') return { status: 413, reason: 'size' };
+  if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') return { status: 415, reason: 'encoding' };
+  return { status: 400, reason: 'malformed' };
 }
 
 /** A local path to go back to after the language switch (never another site). */
@@ -63,6 +81,32 @@ export function webRoutes(deps: WebDeps): Router {
 
   router.use(pageSession(db, settings));
 
+  // Pages and open data are limited per client address as the API is (counted in PostgreSQL, so
+  // across processes); an open-data download renders the whole catalog, so it has a tighter limit.
+  const openData = deps.addressLimit(
+    'open-data',
+    config.OPEN_DATA_RATE_LIMIT_PER_MINUTE,
+    (req) => req.path.startsWith('/open-data/'),
+    (_req, res) => {
+      res
+        .status(429)
+        .type('application/problem+json')
+        .send(
+          JSON.stringify({
+            type: 'https://delegated-tasks.example/problems/too-many-requests',
+            title: 'Too Many Requests',
+            status: 429,
+            detail: `More than ${config.OPEN_DATA_RATE_LIMIT_PER_MINUTE} open-data downloads a minute from this address; slow down.`,
+          }),
+        );
+    },
+  );
+  const pages = deps.addressLimit('pages', config.PAGE_RATE_LIMIT_PER_MINUTE, () => true, (_req, res) => {
+    const { ctx } = webLocals(res);
+    sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.pagesTooManyBody} />, 429);
+  });
+  router.use(openData, pages);
+
   router.get('/language/:lang', (req, res) => {
     if (isLang(req.params.lang)) setLangCookie(req, res, settings, req.params.lang);
     res.redirect(303, safeNext(req.query.next));
@@ -88,9 +132,19 @@ export function webRoutes(deps: WebDeps): Router {
   router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     const web = res.locals.web as ReturnType<typeof webLocals> | undefined;
     if (!web || res.headersSent) return next(err);
+    const refused = formRefusal(err);
+    if (refused) {
+      // The client's mistake (a form too large, too many fields, another charset, malformed): a 4xx
+      // page, as the API answers, and an info line without a stack trace.
+      req.log.info({ path: req.path, status: refused.status, reason: refused.reason }, 'form refused');
+      const { ctx } = web;
+      const body = refused.reason === 'encoding' ? ctx.t.formEncodingBody : refused.reason === 'size' ? ctx.t.formTooLargeBody : ctx.t.formMalformedBody;
+      sendPage(res, <MessagePage ctx={ctx} title={ctx.t.badFormTitle} body={body} />, refused.status);
+      return;
+    }
     const unavailable = isUnavailable(err);
     // The request's own logger (api/request-logging.ts): the line carries the request id.
-    if (!unavailable) req.log.error({ err, path: req.originalUrl }, 'page failed');
+    if (!unavailable) req.log.error({ err, path: loggablePath(req.originalUrl) }, 'page failed');
     if (unavailable) res.setHeader('Retry-After', '5');
     const { ctx } = web;
     sendPage(res, <MessagePage ctx={ctx} title={ctx.t.serverErrorTitle} body={unavailable ? ctx.t.unavailableBody : ctx.t.serverErrorBody} />, unavailable ? 503 : 500);

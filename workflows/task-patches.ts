@@ -59,6 +59,14 @@ export const CLOCK_FROM_RUN_START = 'clock-from-run-start';
 export const CALENDAR_UPDATES = 'calendar-updates-for-running-tasks';
 
 /**
+ * `repairPersistence` also stores again the events the audit log lost after they were stored
+ * (PostgreSQL restored from a backup taken behind Temporal): it asks the log how far it goes and
+ * re-persists the missing events this run holds. Asked only inside a repair, so runs that were
+ * repaired before it (test/fixtures/histories/stuck-life-v5.json) replay as recorded.
+ */
+export const LOST_TAIL_REPAIR = 'repair-restores-lost-audit-tail';
+
+/**
  * A bounce between the two open statuses (REQUIRES_GUIDANCE ⇄ AUTHORITY_ADJUSTMENT) keeps the due date
  * unless Home Affairs names one (the edge table's `deadline`, domain/deadline-policy.ts `dueDateAfterEdge`);
  * before it each entry took a fresh default, so a ministry could clear its own overdue deadline. Asked
@@ -87,6 +95,7 @@ export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   NOTICES_AS_LOCAL_ACTIVITIES,
   CALENDAR_UPDATES,
   CLOCK_FROM_RUN_START,
+  LOST_TAIL_REPAIR,
   DEADLINE_KEPT_ACROSS_BOUNCE,
   ESCALATION_CATCH_UP,
 ];

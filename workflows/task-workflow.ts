@@ -78,6 +78,7 @@ import {
   ESCALATION_CATCH_UP,
   ESCALATION_LADDER,
   FEASIBLE_ON_EFFECTIVE_DATE,
+  LOST_TAIL_REPAIR,
   MILESTONES_IDEMPOTENT_BY_NAME,
   NOTICES_AS_LOCAL_ACTIVITIES,
   NOTIFY_LOCALITIES_WHEN_FEASIBLE,
@@ -90,6 +91,9 @@ import { storableValue } from '../domain/storable-text';
 import type { CalendarChangeResult, RepairResult, TaskEvent } from '../domain/task';
 
 type Activities = ReturnType<typeof createActivities>;
+
+/** How many of its latest events a run keeps to store again after a restore lost them (README, "Restoring PostgreSQL"). */
+const RECENT_EVENTS_HELD = 1000;
 
 // Persisting must eventually succeed (the database may be down for a while), so it retries
 // without limit; each attempt is idempotent on (task, seq). One transaction takes milliseconds,
@@ -124,7 +128,7 @@ const { sendReminder: sendReminderLocal, sendEscalationStep: sendEscalationStepL
 });
 
 // Marking a task stuck and clearing the mark are small writes that must land eventually.
-const { markTaskStuck, clearTaskStuck } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: persistRetry });
+const { markTaskStuck, clearTaskStuck, storedSeqOf } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: persistRetry });
 /** The ApplicationFailure type persistEvent throws when PostgreSQL refuses an event for good (db/errors.ts PERSIST_REFUSED). */
 const PERSIST_REFUSED = 'PERSIST_REFUSED';
 
@@ -139,8 +143,12 @@ function refusedForGood(err: unknown): ApplicationFailure | null {
 
 // Closing the loop: the localities that reported an obstacle hear that the task is feasible.
 // Retries until the database is back; its outbox keys keep every locality to one e-mail.
+// A worker killed mid-send is noticed by its missing heartbeat (one after each e-mail), so the
+// notices in flight go out again within seconds, not after the 5-minute start-to-close timeout.
+// Timeouts are not part of the replay check (only the activity's type and id), so no patch is needed.
 const { notifyObstaclesResolved } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
@@ -218,6 +226,14 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   let repairsRequested = 0;
   /** After a repair every event is made storable before it is written (events queued meanwhile too). */
   let repaired = false;
+  /**
+   * The events of this run and the state after each, by seq (the latest RECENT_EVENTS_HELD): what a
+   * repair stores again when the audit log lost them (a restore from an older backup). Rebuilt by
+   * replay like the rest of the state, so it costs no history; a carried state starts it empty.
+   */
+  const recentEvents = new Map<number, { event: TaskEvent; snapshot: TaskState }>();
+  /** The last event known stored (a carried state's events all are). */
+  let lastStored = state.seq;
 
   /** Whether the run's search attributes (from its start, or its last upsert) already say what the state says. */
   function searchAttributesCurrent(): boolean {
@@ -255,6 +271,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     }
     const snapshot = state;
     const event = { taskCode: state.code, seq: state.seq, at: new Date(now).toISOString(), actor, kind: change.kind, details: change.details };
+    recentEvents.set(event.seq, { event, snapshot });
+    recentEvents.delete(event.seq - RECENT_EVENTS_HELD);
     const persistEvent = applies(PERSIST_AS_LOCAL_ACTIVITY) ? persistEventLocal : persistEventRemote;
     persisting++;
     const persisted = persistTail.then(() => persistUntilStored(persistEvent, event, snapshot));
@@ -301,6 +319,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
         const input = repaired ? { event: storableValue(event), snapshot: storableValue(snapshot) } : { event, snapshot };
         try {
           const result = await persistEvent(input);
+          lastStored = Math.max(lastStored, event.seq);
           if (stuck !== null && stuck.seq === event.seq) {
             await clearTaskStuck({ taskCode: event.taskCode, seq: event.seq });
             stuck = null;
@@ -454,7 +473,47 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     { validator: (calendar) => reject(stuck ? stuckRejection() : checkCalendarChange(calendar)) },
   );
 
+  /**
+   * Stores again the events the audit log lost after they were stored (up to the held event, or the
+   * last one stored), from what this run holds. Nothing is written unless all of them are held.
+   */
+  async function restoreLostTail(): Promise<{ restored: number; upTo: number; error?: string }> {
+    const upTo = stuck ? stuck.seq - 1 : lastStored;
+    const { seq: inLog } = await storedSeqOf({ taskCode: state.code });
+    if (inLog >= upTo) return { restored: 0, upTo };
+    for (let seq = inLog + 1; seq <= upTo; seq++) {
+      if (!recentEvents.has(seq)) {
+        return {
+          restored: 0,
+          upTo,
+          error: `events ${inLog + 1}-${upTo} are missing from the audit log and this run no longer holds event ${seq} (it predates the run's last continue-as-new, or the ${RECENT_EVENTS_HELD} it keeps): restore them from a newer backup`,
+        };
+      }
+    }
+    const persistEvent = applies(PERSIST_AS_LOCAL_ACTIVITY) ? persistEventLocal : persistEventRemote;
+    for (let seq = inLog + 1; seq <= upTo; seq++) {
+      const held = recentEvents.get(seq) as { event: TaskEvent; snapshot: TaskState };
+      try {
+        await persistEvent(held);
+      } catch (err) {
+        return { restored: seq - inLog - 1, upTo, error: `event ${seq} could not be stored again: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    }
+    return { restored: upTo - inLog, upTo };
+  }
+
   setHandler(repairUpdate, async (): Promise<RepairResult> => {
+    let restored = 0;
+    if (applies(LOST_TAIL_REPAIR)) {
+      const tail = await restoreLostTail();
+      restored = tail.restored;
+      if (tail.error) return { wasStuck: true, repaired: false, seq: tail.upTo, error: tail.error };
+      if (!stuck && tail.restored > 0) {
+        // Clears a mark `npm run audit:verify -- --against-workflows` set on finding the gap.
+        await clearTaskStuck({ taskCode: state.code, seq: tail.upTo });
+        return { wasStuck: true, repaired: true, seq: tail.upTo, restored: tail.restored };
+      }
+    }
     if (!stuck) return { wasStuck: false, repaired: false };
     const { seq, attempt } = stuck;
     repaired = true;
@@ -462,7 +521,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     state = storableValue(state);
     repairsRequested++;
     await condition(() => stuck === null || (stuck.attempt > attempt && stuck.recorded));
-    return stuck === null ? { wasStuck: true, repaired: true, seq } : { wasStuck: true, repaired: false, seq, error: stuck.error };
+    const also = restored > 0 ? { restored } : {};
+    return stuck === null ? { wasStuck: true, repaired: true, seq, ...also } : { wasStuck: true, repaired: false, seq, error: stuck.error, ...also };
   });
 
   if (state.seq === 0) {

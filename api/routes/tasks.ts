@@ -8,7 +8,7 @@ import { history } from '../../db/audit-events';
 import type { Db } from '../../db/client';
 import { knownMinistryCodes, localityExists } from '../../db/reference-data';
 import { getTask, listTasks, setEnglishTexts, taskPageJson, type ApiTask } from '../../db/tasks';
-import { TaskNotPersistedError, createTask, policyFromConfig } from '../../temporal/task-client';
+import { TaskNotPersistedError, createTask, policyFromConfig, recordedSeq } from '../../temporal/task-client';
 import { principalOf } from '../auth';
 import { actorOf } from '../../app/actor';
 import { respond, updateIdFor } from '../idempotency';
@@ -211,7 +211,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
   registry.register(router, {
     method: 'get',
     path: '/api/tasks/:code/history/verify',
-    summary: "Check the task's audit hash chain; names the first broken event",
+    summary: "Check the task's audit hash chain against the events its workflow has recorded; names the first broken or missing event",
     tags: ['audit'],
     access: 'any token',
     params: taskCodeParams,
@@ -219,7 +219,10 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     responses: { 200: { description: 'verification result', schema: verifyResponse }, ...problems(400, 401, 404) },
     handler: async ({ params }, _req, res) => {
       await existingTask(params.code);
-      res.json(await verifyChain(db, params.code));
+      // The workflow knows how many events it recorded: a log that ends before that lost its tail,
+      // even when the read model went back with it (a restore). Without an answer, the log alone.
+      const workflowSeq = await recordedSeq(temporal, params.code);
+      res.json({ ...(await verifyChain(db, params.code, { workflowSeq })), ...(workflowSeq === undefined ? {} : { workflowSeq }) });
     },
   });
 

@@ -60,7 +60,7 @@ describe('deeply nested JSON', () => {
 describe('rate limits', () => {
   it('when one address floods with unknown tokens, then it gets 429 before any token is looked up, counted across API processes', async () => {
     await freshWindow();
-    const limits = { env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '4' } };
+    const limits = { env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '4', TRUST_PROXY: 'loopback' } };
     const [a, b] = [makeApp(stack, limits), makeApp(stack, limits)];
     const attacker = (x: Express) => request(x).get('/api/ministries').set('X-Forwarded-For', '203.0.113.7').set('Authorization', `Bearer not-a-token-${uid()}`);
     const statuses = [];

@@ -77,7 +77,7 @@ describe('a task whose event PostgreSQL refuses for good', () => {
     const next = await request(app).post(`/api/tasks/${code}/milestones`).set(ha()).send({ name: 'CONSULTATION' });
     expect(next.status).toBe(200);
     expect(next.body.lastSeq).toBe(3);
-    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 3 });
+    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 3, workflowSeq: 3 });
     expect((await request(app).get('/readyz')).body.stuckTasks).toEqual({ count: 0, tasks: [] });
     // Asking to repair a healthy task changes nothing.
     expect(await handle.executeUpdate(repairUpdate)).toEqual({ wasStuck: false, repaired: false });
@@ -155,6 +155,6 @@ describe('a stuck task and every kind of change', () => {
     expect(kinds).toEqual(['CREATED', 'EXTENSION_REQUESTED', 'MILESTONE']);
     const task = (await request(app).get(`/api/tasks/${code}`).set(ha())).body;
     expect(task).toMatchObject({ lastSeq: 3, dueDate: '2094-01-15', heldUp: null, extensionRequest: { dueDate: FAR_DUE_DATE } });
-    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 3 });
+    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 3, workflowSeq: 3 });
   });
 });

@@ -35,7 +35,7 @@ describe('writes', () => {
       [1, 'CREATED', 'home-affairs'],
       [2, 'TRANSITION', 'ministry:BGDDT'],
     ]);
-    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(as('public'))).body).toEqual({ valid: true, checked: 2 });
+    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(as('public'))).body).toEqual({ valid: true, checked: 2, workflowSeq: 2 });
   });
 
   it('when a write answers, then the task is exactly the documented shape and carries the write', async () => {

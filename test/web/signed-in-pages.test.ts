@@ -333,9 +333,9 @@ describe('sessions and forms', () => {
 
   it('when sign-in is tried too often from one address, across two app instances (behind a load balancer), then it is refused for a while by both', async () => {
     // One counter per address in PostgreSQL: what one process counted, the other sees.
-    const first = request.agent(s.makeApp({ SIGN_IN_RATE_LIMIT_PER_MINUTE: '2' }));
-    const second = request.agent(s.makeApp({ SIGN_IN_RATE_LIMIT_PER_MINUTE: '2' }));
-    // An address of its own (the app trusts the proxy on loopback), so other tests' sign-ins do not count.
+    const first = request.agent(s.makeApp({ SIGN_IN_RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: 'loopback' }));
+    const second = request.agent(s.makeApp({ SIGN_IN_RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: 'loopback' }));
+    // An address of its own (the app trusts the proxy on loopback, as TRUST_PROXY says), so other tests' sign-ins do not count.
     const address = `198.51.100.${Math.floor(Math.random() * 254) + 1}`;
     const [p1, p2] = [await first.get('/sign-in'), await second.get('/sign-in')];
     // Not across the edge of a one-minute window, where the count starts again.
