@@ -7,7 +7,8 @@ import { conflict, HttpProblem, notFound, unavailable, unprocessable } from './p
 
 /** Maps a refusal from the workflow's validator to the HTTP answer. */
 export function rejectionProblem(r: Rejection): HttpProblem {
-  const extra = { code: r.code, ...(r.field ? { errors: [{ field: r.field, message: r.message }] } : {}), ...(r.allowed ? { allowed: r.allowed } : {}) };
+  const error = { field: r.field, message: r.message, ...(r.rule ? { rule: r.rule, params: r.params ?? {} } : {}) };
+  const extra = { code: r.code, ...(r.field ? { errors: [error] } : {}), ...(r.allowed ? { allowed: r.allowed } : {}) };
   switch (r.code) {
     case 'FORBIDDEN':
       return new HttpProblem(403, 'Forbidden', r.message, extra);

@@ -58,6 +58,16 @@ export const CLOCK_FROM_RUN_START = 'clock-from-run-start';
  */
 export const CALENDAR_UPDATES = 'calendar-updates-for-running-tasks';
 
+/**
+ * A task that becomes FEASIBLE through a document closes the loop the same way whichever path brought
+ * it there: a transition (as before, under NOTIFY_LOCALITIES_WHEN_FEASIBLE), a settlement, or the
+ * effective date of a document recorded earlier (its timer now runs on the escalation ladder too).
+ * Before it, a settlement and an effective date resolved no obstacle cells and told no locality, and
+ * under the ladder a document effective later never made the task FEASIBLE. Asked only when one of
+ * those paths is taken, so recorded histories without them replay unchanged.
+ */
+export const DOCUMENTS_CLOSE_THE_LOOP = 'documents-close-the-loop-on-every-path';
+
 /** Every patch of the current code: what a new run (a start, or a continue-as-new) takes without asking. */
 export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   PERSIST_AS_LOCAL_ACTIVITY,
@@ -69,4 +79,5 @@ export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   NOTICES_AS_LOCAL_ACTIVITIES,
   CALENDAR_UPDATES,
   CLOCK_FROM_RUN_START,
+  DOCUMENTS_CLOSE_THE_LOOP,
 ];
