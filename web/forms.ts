@@ -98,14 +98,19 @@ export function schemaErrors<S extends z.ZodType>(t: Messages, spec: FormSpec, s
 /**
  * A refusal from the application (the same one the API answers with) as form errors: a named
  * field goes beside that field; anything else goes to the summary under the form's first field.
+ * A refusal by a document or date rule (`errors[].rule`) is said in the page's words by `explain`
+ * (web/messages/documents.ts), beside its field, also when it is a 403 (a document the person may
+ * not use); any other 403 is left to the caller.
  */
-export function problemErrors(t: Messages, spec: FormSpec, err: unknown): FieldError[] | null {
-  if (!(err instanceof HttpProblem) || err.status >= 500 || err.status === 404 || err.status === 403) return null;
-  const listed = (err.extra.errors as { field: string; message: string }[] | undefined) ?? [];
+export function problemErrors(t: Messages, spec: FormSpec, err: unknown, explain?: (rule: string, params: Record<string, string>) => string | undefined): FieldError[] | null {
+  if (!(err instanceof HttpProblem) || err.status >= 500 || err.status === 404) return null;
+  const listed = (err.extra.errors as { field: string; message: string; rule?: string; params?: Record<string, string> }[] | undefined) ?? [];
+  if (err.status === 403 && !listed.some((e) => e.rule && fieldForPath(spec, e.field))) return null;
   const errors: FieldError[] = [];
   for (const e of listed) {
     const hit = fieldForPath(spec, e.field);
-    if (hit && !errors.some((x) => x.field === hit[0])) errors.push({ field: hit[0], message: hit[1].refused ?? message(t, hit[1]) });
+    const said = e.rule && explain ? explain(e.rule, e.params ?? {}) : undefined;
+    if (hit && !errors.some((x) => x.field === hit[0])) errors.push({ field: hit[0], message: said ?? hit[1].refused ?? message(t, hit[1]) });
   }
   if (errors.length === 0) {
     const first = Object.keys(spec)[0] ?? 'form';
