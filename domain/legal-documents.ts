@@ -140,10 +140,13 @@ function symbolSegments(number: string): string[] | null {
   return m ? (m[3] as string).split('-').map((s) => s.toUpperCase()) : null;
 }
 
+/** A symbol's letters as the issuer codes spell them: upper case, Đ as D (Thông tư 32/2020/TT-BGDĐT is of BGDDT). */
+const asCode = (segment: string) => segment.toUpperCase().replace(/Đ/g, 'D');
+
 /** The issuer codes a segment can stand for: a ministry's code, or a central issuer (QH14 is QH). */
 function issuerOfSegment(segment: string, issuers: readonly string[]): string | null {
   if (/^QH\d+$/.test(segment)) return 'QH';
-  return issuers.find((i) => i.toUpperCase() === segment) ?? null;
+  return issuers.find((i) => asCode(i) === asCode(segment)) ?? null;
 }
 
 /** Issuers the number's symbol names, in order (a joint circular names several), among `issuers` (ministries and central). */
@@ -161,7 +164,7 @@ export function kindOfNumber(number: string, issuers: readonly string[]): Docume
   const segments = symbolSegments(number);
   const first = segments?.[0];
   if (!first) return null;
-  const kind = Object.entries(KIND_SYMBOLS).find(([abbreviation]) => abbreviation.toUpperCase() === first)?.[1];
+  const kind = Object.entries(KIND_SYMBOLS).find(([abbreviation]) => asCode(abbreviation) === asCode(first))?.[1];
   if (kind) return kind;
   if (/^QH\d+$/.test(first)) return 'LAW';
   return issuerOfSegment(first, issuers) ? 'OFFICIAL_LETTER' : null;
@@ -208,9 +211,9 @@ export function checkDocumentSymbol(doc: Pick<LegalDocument, 'number' | 'kind' |
   const m = DOCUMENT_NUMBER_RE.exec(doc.number.normalize('NFC'));
   if (!m) return checkDocumentNumber(doc.number);
   const segments = (m[3] as string).split('-');
-  const namesIssuer = segments.some((s) => s.toUpperCase() === doc.issuer.toUpperCase() || (doc.issuer === 'QH' && /^QH\d+$/i.test(s)));
+  const namesIssuer = segments.some((s) => asCode(s) === asCode(doc.issuer) || (doc.issuer === 'QH' && /^QH\d+$/i.test(s)));
   if (!namesIssuer) return refusal('issuer', 'SYMBOL_ISSUER', `the number ${doc.number} does not name issuer ${doc.issuer}`, { number: doc.number, issuer: doc.issuer });
-  const kindOfSymbol = Object.entries(KIND_SYMBOLS).find(([a]) => a.toUpperCase() === (segments[0] as string).toUpperCase())?.[1];
+  const kindOfSymbol = Object.entries(KIND_SYMBOLS).find(([a]) => asCode(a) === asCode(segments[0] as string))?.[1];
   if (kindOfSymbol && kindOfSymbol !== doc.kind) {
     return refusal('kind', 'SYMBOL_KIND', `the number ${doc.number} is a ${kindOfSymbol}, not a ${doc.kind}`, { number: doc.number, kind: kindOfSymbol });
   }
