@@ -1,5 +1,5 @@
 import http from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
@@ -10,14 +10,14 @@ import { authenticate } from './auth';
 import { inOrder, onlyUnder } from './compose-middleware';
 import { preferenceRoutes } from './routes/preferences';
 import { leadershipContactRoutes } from './routes/leadership-contacts';
-import { createInsight } from './insight';
+import { createInsight, type Insight } from '../app/insight';
 import { idempotency, respond } from './idempotency';
 import { boundedBodyDepth } from './json-depth';
 import { addressKey, rateLimit, tokenKey } from './rate-limit';
-import type { ListCache } from './list-cache';
+import type { ListCache } from '../app/list-cache';
 import { docsRoutes } from './docs';
 import { buildOpenApi } from './openapi';
-import { HttpProblem } from './problem';
+import { HttpProblem, refusalProblem } from './problem';
 import { checkDependencies } from './readiness';
 import { requestIdOf, requestLogging } from './request-logging';
 import { RouteRegistry } from './route-registry';
@@ -25,13 +25,11 @@ import { securityHeaders } from './security-headers';
 import { dashboardRoutes } from './routes/dashboard';
 import { documentRoutes } from './routes/documents';
 import { taskRequestRoutes } from './routes/task-requests';
-import { createLocalityActions } from './locality-actions';
+import { createLocalityActions } from '../app/locality-actions';
 import { localityRoutes } from './routes/localities';
 import { roundRoutes } from './routes/rounds';
 import { taskRoutes } from './routes/tasks';
-import { isUnavailable } from './task-commands';
-import type { Mailer } from '../activities/mailer';
-import { webRoutes } from '../web';
+import { isUnavailable, Refusal } from '../domain/refusal';
 
 export interface AppDeps {
   db: Db;
@@ -41,8 +39,13 @@ export interface AppDeps {
   logger?: Logger;
   /** Task-list pages kept until the read model changes (none: every list is read from PostgreSQL). */
   listCache?: ListCache;
-  /** Sends the pages' e-mailed sign-in links (none: the e-mail sign-in sends nothing). */
-  mailer?: Mailer;
+  /** The as-of mirror of the audit log (none: the app makes its own). */
+  insight?: Insight;
+  /**
+   * The pages (web/), mounted after the API's routes and before the 405/404 answers and the error
+   * handler; `stack/http-app.ts` composes the two adapters (none: the API alone).
+   */
+  pages?: RequestHandler;
 }
 
 /** A locality's report, `/api/localities/:code/report` and below, as Express matches a mount path. */
@@ -138,7 +141,7 @@ export function createApp(deps: AppDeps) {
     ),
   );
   // One mirror of the audit log per app: as-of figures, trend and forecast catch up on new events only.
-  const insight = createInsight(db);
+  const insight = deps.insight ?? createInsight(db);
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
   app.use(leadershipContactRoutes({ db, registry }));
@@ -147,8 +150,8 @@ export function createApp(deps: AppDeps) {
   const localityActions = createLocalityActions({ db, temporal, config });
   app.use(localityRoutes({ db, registry, actions: localityActions }));
   app.use(roundRoutes({ db, registry, actions: localityActions }));
-  // The pages, under / (web/): same app, same application code.
-  app.use(webRoutes({ db, temporal, config, listCache, insight, mailer: deps.mailer }));
+  // The pages, under / (web/, composed in by stack/http-app.ts): same app, same application code.
+  if (deps.pages) app.use(deps.pages);
 
   // A known path asked with a method it does not serve (TRACE, DELETE, ...): 405 naming the ones it does.
   const known = [...registry.methodsByPath()].map(([path, methods]) => ({
@@ -176,6 +179,7 @@ export function createApp(deps: AppDeps) {
     let problem: HttpProblem;
     const e = err as { type?: string; status?: number; message?: string };
     if (err instanceof HttpProblem) problem = err;
+    else if (err instanceof Refusal) problem = refusalProblem(err);
     else if (e?.type === 'entity.too.large') problem = new HttpProblem(413, 'Content Too Large', `The body is larger than ${config.BODY_LIMIT}.`);
     else if (e?.type === 'entity.parse.failed') {
       problem = new HttpProblem(400, 'Bad Request', 'The body is not valid JSON.', { errors: [{ field: 'body', message: 'malformed JSON' }] });

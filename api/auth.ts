@@ -1,9 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Actor } from '../domain/task';
 import type { Db } from '../db/client';
 import { hashToken, principalForTokenHash, trustedPrincipal } from '../db/tokens';
 import type { Principal } from '../domain/principal';
-import { forbidden, unauthorized } from './problem';
+import { unauthorized } from './problem';
 
 /**
  * Resolves `Authorization: Bearer <token>` to a principal in res.locals.principal, or answers 401.
@@ -38,18 +37,4 @@ export function tokenHashOf(res: Response): string | undefined {
 
 export function principalOf(res: Response): Principal {
   return res.locals.principal as Principal;
-}
-
-/** The workflow's view of the caller; public callers never reach a write. */
-export function actorOf(principal: Principal): Actor {
-  switch (principal.kind) {
-    case 'home-affairs':
-      return { kind: 'home-affairs' };
-    case 'ministry':
-      return { kind: 'ministry', code: principal.code };
-    case 'locality':
-      return { kind: 'locality', code: principal.code };
-    default:
-      throw forbidden('Read-only tokens cannot change anything.');
-  }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idempotencyKeySchema, takesIdempotencyKey } from './idempotency';
 import { openApiPath, type RouteRegistry } from './route-registry';
-import { problemResponse } from './schemas';
+import { problemResponse } from '../app/schemas';
 
 /**
  * A regex's `$` matches before a final line break in many engines (Python's among them), where

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { ApiTask } from '../db/tasks';
 import type { TableCell } from '../domain/csv';
-import { taskTable } from './task-csv';
+import { taskTable } from '../app/task-csv';
 
 /** The media type of an .xlsx workbook. */
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { createDigestActivities } from '../activities/digests';
 import { createMailer } from '../activities/mailer';
-import { createInsight } from '../api/insight';
+import { createInsight } from '../app/insight';
 import { loadReferenceData } from '../catalog/reference-data';
 import { databaseUrlFor, ensureDatabase } from '../db/admin';
 import { loadSyntheticHistory } from '../db/bench-data';

@@ -47,10 +47,12 @@ async function main(): Promise<void> {
   const apiEnv = fresh.apiEnv();
   type Variant = { name: string; script: string; root: string; env: NodeJS.ProcessEnv; ready: RegExp; path: string; headers: Record<string, string> };
   const auth = { Authorization: `Bearer ${token}` };
+  // The API's entry point moved from api/ to stack/; an older base checkout has it in api/.
+  const API_ENTRY = ['stack/api-main.ts', 'api/main.ts'];
   const variants: Variant[] = [
     { name: 'hello', script: 'bench/hello-server.ts', root: ROOT, env: {}, ready: /hello: listening/, path: '/', headers: {} },
-    { name: 'branch', script: 'api/main.ts', root: ROOT, env: apiEnv, ready: /listening on http/, path: listPath, headers: auth },
-    ...(base ? [{ name: 'base', script: 'api/main.ts', root: path.resolve(base), env: apiEnv, ready: /listening on http/, path: listPath, headers: auth }] : []),
+    { name: 'branch', script: 'stack/api-main.ts', root: ROOT, env: apiEnv, ready: /listening on http/, path: listPath, headers: auth },
+    ...(base ? [{ name: 'base', script: API_ENTRY.find((e) => fs.existsSync(path.join(path.resolve(base), e))) ?? 'api/main.ts', root: path.resolve(base), env: apiEnv, ready: /listening on http/, path: listPath, headers: auth }] : []),
   ];
   const figures: Record<string, { reqPerSec: number; p99: number; cpuUsPerRequest: number }[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
   try {

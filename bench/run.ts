@@ -145,7 +145,7 @@ async function runOnce(run: number): Promise<Run> {
     const apiEnv = (cacheSeconds: number) => ({ ...fresh.apiEnv(), LIST_CACHE_SECONDS: String(cacheSeconds) });
     const state = new Map(open.map((c) => [c, 'REQUIRES_GUIDANCE']));
     // As deployed (npm start and production alike): the API in its own process, the worker here.
-    const apiProc = await runTs('api/main.ts', [], { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/);
+    const apiProc = await runTs('stack/api-main.ts', [], { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/);
     const api = (/https?:\/\/[^/\s"]+/.exec(apiProc.readyLine) as RegExpExecArray)[0];
     const transitionMs: number[] = [];
     // The first 20 of each warm up (JIT, connection pools, prepared statements) and are not counted.
@@ -203,8 +203,8 @@ async function runOnce(run: number): Promise<Run> {
       }
     };
     const auth = { Authorization: `Bearer ${token}` };
-    const list = await measure('api/main.ts', { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/, listPath, auth);
-    const uncached = await measure('api/main.ts', { ...apiEnv(0), PORT: String(await freePort()) }, /listening on http/, listPath, auth);
+    const list = await measure('stack/api-main.ts', { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/, listPath, auth);
+    const uncached = await measure('stack/api-main.ts', { ...apiEnv(0), PORT: String(await freePort()) }, /listening on http/, listPath, auth);
     const helloRun = await measure('bench/hello-server.ts', {}, /hello: listening/, '/');
     results.push({
       name: `list GET ${listPath}`,

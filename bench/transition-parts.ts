@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const api = await runTs(
-    'api/main.ts',
+    'stack/api-main.ts',
     [],
     { ...fresh.apiEnv(), PORT: String(await freePort()) },
     /listening on http/,

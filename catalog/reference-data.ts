@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/client';
-import { EMAIL_RE } from '../domain/task-commands';
+import { EMAIL_RE } from '../domain/task-changes';
 import { parseCsv } from './csv';
 import { upsertReferenceData } from '../db/reference-data';
 import { recordClosedRound } from '../db/reporting-rounds';

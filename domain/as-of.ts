@@ -2,7 +2,7 @@
  * Any figure "as of" a past instant, rebuilt from the audit log alone: the events of every task are
  * folded, in sequence order, up to the instant, into the task as it stood then. Pure: the API loads
  * the events, these functions decide what they meant. The rules mirror the workflow's own
- * (domain/task-commands.ts), which wrote the events in the first place.
+ * (domain/task-changes.ts), which wrote the events in the first place.
  */
 import { DAY_MS, addDays, deadlineInstant, daysOverdue, isCalendarDate, vietnamDate, vietnamMidnight } from './dates';
 import {

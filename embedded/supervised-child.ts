@@ -7,7 +7,7 @@ const ROOT = path.resolve(__dirname, '..');
 export interface ChildSpec {
   /** Prefix of its output lines, e.g. `api`. */
   name: string;
-  /** TypeScript entry point relative to the repository root, e.g. `api/main.ts`. */
+  /** TypeScript entry point relative to the repository root, e.g. `stack/api-main.ts`. */
   script: string;
   env: NodeJS.ProcessEnv;
   /** A line of its output that says it is ready. */

@@ -8,8 +8,8 @@ import type { Config } from '../config/env';
 import { createMailer } from '../activities/mailer';
 import { digestSettingsFromConfig } from '../activities/digests';
 import { ensureDigestSchedules } from '../temporal/digest-schedules';
-import { createApp } from '../api/app';
-import { ListCache } from '../api/list-cache';
+import { createHttpApp } from './http-app';
+import { ListCache } from '../app/list-cache';
 import { loadReferenceData, reference } from '../catalog/reference-data';
 import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer';
 import { ensureAppRole } from '../db/app-role';
@@ -163,7 +163,7 @@ export async function startStack(
     stops.push(async () => pageMailer.close());
     // One CSRF signing secret across restarts, kept in the data folder like the database password.
     const appConfig = { ...cfg, SESSION_SECRET: cfg.SESSION_SECRET ?? readOrCreateSecret(cfg.dataDir, 'session-secret') };
-    const app = createApp({ db, temporal, config: appConfig, listCache, logger, mailer: pageMailer });
+    const app = createHttpApp({ db, temporal, config: appConfig, listCache, logger, mailer: pageMailer });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -28,7 +28,7 @@ export interface SupervisedStack {
 
 /**
  * `npm start`: PostgreSQL and the Temporal dev server (as stack.ts starts them), then the worker
- * (`worker/main.ts`) and the API (`api/main.ts`) as separate child processes, each on its own event
+ * (`worker/main.ts`) and the API (`stack/api-main.ts`) as separate child processes, each on its own event
  * loop and so on its own core, restarted if they exit on their own. Seeds the catalog on first run and
  * writes the dev tokens. stop() ends the API and the worker first (each finishes what it has in hand),
  * then Temporal, then PostgreSQL.
@@ -61,7 +61,7 @@ export async function startSupervisedStack(cfg: Config, opts: { log?: (line: str
       SESSION_SECRET: cfg.SESSION_SECRET ?? crypto.createHash('sha256').update(readOrCreateSecret(cfg.dataDir, 'session-secret')).digest('hex'),
     };
     const worker = new SupervisedChild({ name: 'worker', script: 'worker/main.ts', env, ready: /polling task queue/, log });
-    const api = new SupervisedChild({ name: 'api', script: 'api/main.ts', env, ready: /listening on http/, log });
+    const api = new SupervisedChild({ name: 'api', script: 'stack/api-main.ts', env, ready: /listening on http/, log });
     // Stopped in reverse order: the API first (no new writes), then the worker, then Temporal and PostgreSQL.
     stops.push(() => worker.stop());
     stops.push(() => api.stop());

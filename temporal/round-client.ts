@@ -1,6 +1,8 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../config/env';
-import { roundWorkflowId, type RoundPolicy } from '../domain/reporting-round';
+import { conflict, fieldRefusal, forbidden, isUnavailable, unavailable } from '../domain/refusal';
+import { roundWorkflowId, type RoundPolicy, type RoundRefusal } from '../domain/reporting-round';
 import type { RoundWorkflowInput, roundWorkflow } from '../workflows/round-workflow';
 
 export const MONTHLY_ROUND_SCHEDULE_ID = 'reporting-round-monthly';
@@ -50,6 +52,24 @@ export async function startRound(client: Client, opts: { taskQueue: string; inpu
     return true;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}
+
+/** An Update on a round's workflow; the validator's refusal becomes the application's refusal. */
+export async function runRoundUpdate<R, A>(temporal: Client, id: string, def: UpdateDefinition<R, [A]>, arg: A, updateId?: string): Promise<R> {
+  try {
+    return await temporal.workflow.getHandle(roundWorkflowId(id)).executeUpdate(def, { args: [arg], ...(updateId ? { updateId } : {}) });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const r = err.cause.details?.[0] as RoundRefusal | undefined;
+      if (r?.code === 'FORBIDDEN') throw forbidden(r.message);
+      if (r?.code === 'ROUND_CLOSED') throw conflict(r.message, { code: r.code });
+      // A refusal of the round's own rules depends on its state (its due date, whether it is open): 409.
+      throw conflict(err.cause.message, {}, r?.field ? [fieldRefusal(r.field, r.message)] : []);
+    }
+    if (err instanceof WorkflowNotFoundError) throw conflict(`Round ${id} has no running workflow (it is closed or was recorded, not run).`, { code: 'ROUND_CLOSED' });
+    if (isUnavailable(err)) throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { code, status, text } from '../api/schemas';
+import { code, status, text } from '../app/schemas';
 import type { TaskStatus } from '../domain/task';
 
 export interface PublicFilters {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { isCalendarDate } from '../domain/dates';
-import { HttpProblem } from '../api/problem';
+import { Refusal, type FieldLocation } from '../domain/refusal';
 import type { Messages } from './i18n';
 import type { FieldError } from './layout';
 
@@ -77,8 +77,13 @@ export function formToBody(t: Messages, spec: FormSpec, values: FormValues): { b
   return { body, errors };
 }
 
-function fieldForPath(spec: FormSpec, path: string): [string, FormField] | undefined {
-  const p = path.replace(/^body\./, '');
+/** Where a refused value sits in the form's body (a path parameter is in no form field). */
+export function bodyPathOf(l: FieldLocation): string | null {
+  if (l.in !== undefined && l.in !== 'body') return null;
+  return [l.list, l.index, l.field].filter((x) => x !== undefined && x !== '').join('.');
+}
+
+function fieldForPath(spec: FormSpec, p: string): [string, FormField] | undefined {
   return Object.entries(spec).find(([, f]) => f.path === p) ?? Object.entries(spec).find(([, f]) => p.startsWith(`${f.path}.`) || f.path.startsWith(`${p}.`));
 }
 
@@ -103,18 +108,23 @@ export function schemaErrors<S extends z.ZodType>(t: Messages, spec: FormSpec, s
  * not use); any other 403 is left to the caller.
  */
 export function problemErrors(t: Messages, spec: FormSpec, err: unknown, explain?: (rule: string, params: Record<string, string>) => string | undefined): FieldError[] | null {
-  if (!(err instanceof HttpProblem) || err.status >= 500 || err.status === 404) return null;
-  const listed = (err.extra.errors as { field: string; message: string; rule?: string; params?: Record<string, string> }[] | undefined) ?? [];
-  if (err.status === 403 && !listed.some((e) => e.rule && fieldForPath(spec, e.field))) return null;
+  if (!(err instanceof Refusal) || err.kind === 'unavailable' || err.kind === 'not-found') return null;
+  const ruleOf = (e: (typeof err.errors)[number]) => (typeof e.extra?.rule === 'string' ? e.extra.rule : undefined);
+  const hitOf = (e: (typeof err.errors)[number]) => {
+    const path = bodyPathOf(e.location);
+    return path === null ? undefined : fieldForPath(spec, path);
+  };
+  if (err.kind === 'forbidden' && !err.errors.some((e) => ruleOf(e) && hitOf(e))) return null;
   const errors: FieldError[] = [];
-  for (const e of listed) {
-    const hit = fieldForPath(spec, e.field);
-    const said = e.rule && explain ? explain(e.rule, e.params ?? {}) : undefined;
+  for (const e of err.errors) {
+    const hit = hitOf(e);
+    const rule = ruleOf(e);
+    const said = rule && explain ? explain(rule, (e.extra?.params as Record<string, string> | undefined) ?? {}) : undefined;
     if (hit && !errors.some((x) => x.field === hit[0])) errors.push({ field: hit[0], message: said ?? hit[1].refused ?? message(t, hit[1]) });
   }
   if (errors.length === 0) {
     const first = Object.keys(spec)[0] ?? 'form';
-    errors.push({ field: first, message: err.extra.code === 'STALE_STATUS' ? t.errStale : err.message });
+    errors.push({ field: first, message: err.code === 'STALE_STATUS' ? t.errStale : err.message });
   }
   return errors;
 }

@@ -3,12 +3,12 @@ import path from 'node:path';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Mailer } from '../activities/mailer';
-import type { Insight } from '../api/insight';
-import type { ListCache } from '../api/list-cache';
-import { createLocalityActions } from '../api/locality-actions';
-import { createDocumentActions } from '../api/document-actions';
-import { createTaskActions } from '../api/task-actions';
-import { isUnavailable } from '../api/task-commands';
+import type { Insight } from '../app/insight';
+import type { ListCache } from '../app/list-cache';
+import { createLocalityActions } from '../app/locality-actions';
+import { createDocumentActions } from '../app/document-actions';
+import { createTaskActions } from '../app/task-actions';
+import { isUnavailable } from '../domain/refusal';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { isLang } from './i18n';
@@ -21,7 +21,7 @@ import { insightPageRoutes } from './routes/insight';
 import { leadershipContactPageRoutes } from './routes/leadership-contacts';
 import { preferencePageRoutes } from './routes/preferences';
 import { rolePageRoutes } from './routes/role-pages';
-import { signInRoutes } from './routes/sign-in';
+import { signInRoutes, type SignInLimit } from './routes/sign-in';
 import { taskPageRoutes } from './routes/task';
 import { pageSession, setLangCookie, webLocals, type SessionSettings } from './session';
 
@@ -34,6 +34,8 @@ export interface WebDeps {
   insight: Insight;
   /** Sends the sign-in links (the same mailer as the reminders); without it, links are not sent. */
   mailer?: Mailer;
+  /** The sign-in attempts' limit (see routes/sign-in.tsx). */
+  signInLimit: SignInLimit;
 }
 
 /** A local path to go back to after the language switch (never another site). */
@@ -67,7 +69,7 @@ export function webRoutes(deps: WebDeps): Router {
   });
 
   router.use(publicRoutes(db));
-  router.use(signInRoutes({ db, config, mailer: deps.mailer, settings }));
+  router.use(signInRoutes({ db, config, mailer: deps.mailer, settings, signInLimit: deps.signInLimit }));
   router.use(rolePageRoutes(db, deps.insight));
   router.use(insightPageRoutes(db, deps.insight));
   router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config }) }));

@@ -22,7 +22,7 @@ export const SHARED_WORKFLOW_MODULES = [
   'reporting-round',
   'storable-text',
   'task',
-  'task-commands',
+  'task-changes',
   'transition-rules',
 ].map((m) => path.resolve(__dirname, '..', 'domain', `${m}.ts`));
 

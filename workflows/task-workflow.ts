@@ -50,7 +50,7 @@ import {
   checkMilestone,
   checkTransition,
   type Change,
-} from '../domain/task-commands';
+} from '../domain/task-changes';
 import { defaultDueDate, nextReminder, settleDueDate, type ReminderPoint } from '../domain/deadline-policy';
 import { DEFAULT_LADDER, WEEKENDS_ONLY, nextLadderStep, type LadderPoint } from '../domain/escalation-ladder';
 import {

@@ -16,8 +16,8 @@ import {
   trendQuery,
   trendResponse,
   emptyQuery,
-} from '../schemas';
-import type { Insight } from '../insight';
+} from '../../app/schemas';
+import type { Insight } from '../../app/insight';
 import { trendCsv } from '../../domain/trend';
 
 const problems = (...codes: number[]) =>

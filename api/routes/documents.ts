@@ -4,10 +4,10 @@ import { z } from 'zod';
 import type { Config } from '../../config/env';
 import type { Db } from '../../db/client';
 import { documentHistory, listDocuments } from '../../db/documents';
-import { createDocumentActions } from '../document-actions';
+import { createDocumentActions } from '../../app/document-actions';
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
-import type { ListCache } from '../list-cache';
+import type { ListCache } from '../../app/list-cache';
 import type { RouteRegistry } from '../route-registry';
 import {
   documentListQuery,
@@ -19,7 +19,7 @@ import {
   settlementBody,
   settlementResponse,
   emptyQuery,
-} from '../schemas';
+} from '../../app/schemas';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { listLeadershipContacts } from '../../db/leadership-contacts';
 import { principalOf } from '../auth';
-import { changeLeadershipContact, leadershipContactBody, leadershipContactResponse, requireHomeAffairs } from '../leadership-contacts';
+import { changeLeadershipContact, leadershipContactBody, leadershipContactResponse, requireHomeAffairs } from '../../app/leadership-contacts';
 import type { RouteRegistry } from '../route-registry';
-import { code, emptyQuery, problemResponse } from '../schemas';
+import { code, emptyQuery, problemResponse } from '../../app/schemas';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));

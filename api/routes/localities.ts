@@ -11,7 +11,7 @@ import { OBSTACLE_CATEGORY_LABELS, type ObstacleCategory } from '../../domain/lo
 import type { Principal } from '../../domain/principal';
 import { principalOf } from '../auth';
 import { respond } from '../idempotency';
-import type { LocalityActions } from '../locality-actions';
+import type { LocalityActions } from '../../app/locality-actions';
 import {
   bottleneckQuery,
   cellHistoryResponse,
@@ -24,10 +24,10 @@ import {
   matrixQuery,
   matrixResponse,
   reportResponse,
-} from '../locality-schemas';
+} from '../../app/locality-schemas';
 import { HttpProblem, forbidden, notFound } from '../problem';
 import type { RouteRegistry } from '../route-registry';
-import { emptyQuery, problemResponse } from '../schemas';
+import { emptyQuery, problemResponse } from '../../app/schemas';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));

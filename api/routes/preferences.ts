@@ -2,11 +2,11 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { preferencesByToken } from '../../db/digests';
-import { changePreferences, preferencesBody, showPreferences } from '../mail-preferences';
+import { changePreferences, preferencesBody, showPreferences } from '../../app/mail-preferences';
 import { DIGEST_LANGUAGES } from '../../domain/digest';
 import { notFound } from '../problem';
 import type { RouteRegistry } from '../route-registry';
-import { emptyQuery, problemResponse } from '../schemas';
+import { emptyQuery, problemResponse } from '../../app/schemas';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));

@@ -3,11 +3,11 @@ import type { Db } from '../../db/client';
 import { getRound, listRounds, roundLocalities } from '../../db/reporting-rounds';
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
-import { closeRoundBody, extendRoundBody, openRoundBody, roundDetailResponse, roundListQuery, roundListResponse, roundParams, roundResponse } from '../locality-schemas';
-import type { LocalityActions } from '../locality-actions';
+import { closeRoundBody, extendRoundBody, openRoundBody, roundDetailResponse, roundListQuery, roundListResponse, roundParams, roundResponse } from '../../app/locality-schemas';
+import type { LocalityActions } from '../../app/locality-actions';
 import { notFound } from '../problem';
 import type { RouteRegistry } from '../route-registry';
-import { emptyQuery, problemResponse } from '../schemas';
+import { emptyQuery, problemResponse } from '../../app/schemas';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));

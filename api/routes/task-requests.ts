@@ -6,10 +6,10 @@ import type { Config } from '../../config/env';
 import { holdUpRanking } from '../../db/hold-ups';
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
-import type { ListCache } from '../list-cache';
+import type { ListCache } from '../../app/list-cache';
 import type { RouteRegistry } from '../route-registry';
-import { emptyBody, emptyQuery, extensionDecisionBody, extensionRequestBody, holdUpBody, problemResponse, taskCodeParams, taskResponse } from '../schemas';
-import { createTaskActions } from '../task-actions';
+import { emptyBody, emptyQuery, extensionDecisionBody, extensionRequestBody, holdUpBody, problemResponse, taskCodeParams, taskResponse } from '../../app/schemas';
+import { createTaskActions } from '../../app/task-actions';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));

@@ -9,15 +9,16 @@ import type { Db } from '../../db/client';
 import { knownMinistryCodes, localityExists } from '../../db/reference-data';
 import { getTask, listTasks, taskPageJson, type ApiTask } from '../../db/tasks';
 import { TaskNotPersistedError, createTask, policyFromConfig } from '../../temporal/task-client';
-import { actorOf, principalOf } from '../auth';
+import { principalOf } from '../auth';
+import { actorOf } from '../../app/actor';
 import { respond, updateIdFor } from '../idempotency';
 import { isPublic, publicHistoryItem, publicPageJson, publicTask } from '../public-view';
-import { renderedPage, type ListCache } from '../list-cache';
+import { renderedPage, type ListCache } from '../../app/list-cache';
 import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
-import { tasksCsv } from '../task-csv';
+import { tasksCsv } from '../../app/task-csv';
 import { XLSX_TYPE, tasksXlsx } from '../task-xlsx';
-import type { Insight } from '../insight';
+import type { Insight } from '../../app/insight';
 import {
   asOfOnlyQuery,
   assignmentBody,
@@ -35,8 +36,8 @@ import {
   transitionBody,
   verifyResponse,
   emptyQuery,
-} from '../schemas';
-import { createTaskActions } from '../task-actions';
+} from '../../app/schemas';
+import { createTaskActions } from '../../app/task-actions';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { TASKS_CHANGED_CHANNEL } from '../../db/tasks-changed-listener';
-import { ListCache, renderedPage } from '../../api/list-cache';
+import { ListCache, renderedPage } from '../../app/list-cache';
 import { eventually } from '../support/harness';
 import { useApiFixture } from '../support/api-fixture';
 

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import type { Express } from 'express';
-import { TASK_COLUMNS } from '../../api/task-csv';
+import { TASK_COLUMNS } from '../../app/task-csv';
 import { XLSX_TYPE } from '../../api/task-xlsx';
 import { readXlsxRecords } from '../../catalog/xlsx';
 import { getTask } from '../../db/tasks';

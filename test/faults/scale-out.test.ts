@@ -37,7 +37,7 @@ function workerProcess() {
 async function apiProcess() {
   const port = await freePort();
   const proc = await runTs(
-    'api/main.ts',
+    'stack/api-main.ts',
     [],
     {
       DATABASE_URL: db.url,

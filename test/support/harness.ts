@@ -10,8 +10,8 @@ import { applyMigrations } from '../../db/migrations';
 import type { DeadlinePolicy, TaskDefinition } from '../../domain/task';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
 import type { Express } from 'express';
-import { createApp } from '../../api/app';
-import type { ListCache } from '../../api/list-cache';
+import { createHttpApp } from '../../stack/http-app';
+import type { ListCache } from '../../app/list-cache';
 import { loadConfig, type Env } from '../../config/env';
 import type { Logger } from '../../logging/logger';
 import { createTaskWorker } from '../../worker/create-worker';
@@ -224,7 +224,7 @@ export interface AppOverrides {
  * createApp. `overrides` changes only what a test is about.
  */
 export function makeApp(base: { db: Db; dev: { client: Client }; taskQueue?: string }, overrides: AppOverrides = {}): Express {
-  return createApp({
+  return createHttpApp({
     db: overrides.db ?? base.db,
     temporal: base.dev.client,
     config: loadConfig({ ...(base.taskQueue ? { TEMPORAL_TASK_QUEUE: base.taskQueue } : {}), LOG_REQUESTS: 'false', ...overrides.env }),

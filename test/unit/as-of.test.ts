@@ -15,7 +15,7 @@ import {
   checkMilestone,
   checkTransition,
   type Change,
-} from '../../domain/task-commands';
+} from '../../domain/task-changes';
 
 /** What the read model shows for a workflow state (the API's task shape), at `nowMs`. */
 function expectedView(s: TaskState, nowMs: number) {

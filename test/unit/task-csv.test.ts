@@ -1,6 +1,6 @@
 import type { ApiTask } from '../../db/tasks';
 import { parse } from 'csv-parse/sync';
-import { TASK_COLUMNS, publicTasksCsv, tasksCsv } from '../../api/task-csv';
+import { TASK_COLUMNS, publicTasksCsv, tasksCsv } from '../../app/task-csv';
 
 const task = (focalPointName: string): ApiTask =>
   ({

@@ -1,6 +1,6 @@
 import type { RegisteredDocument } from '../../db/documents';
 import type { ApiTask } from '../../db/tasks';
-import type { SettlementAnswer, SettlementRefusal } from '../../api/document-actions';
+import type { SettlementAnswer, SettlementRefusal } from '../../app/document-actions';
 import { CENTRAL_ISSUERS, DOCUMENT_KINDS } from '../../domain/legal-documents';
 import { reference } from '../../catalog/reference-data';
 import type { FormValues } from '../forms';

@@ -1,5 +1,5 @@
 import type { ApiTask } from '../../db/tasks';
-import type { PermittedActions } from '../../api/task-actions';
+import type { PermittedActions } from '../../app/task-actions';
 import { ADJUSTMENT_MILESTONES, GUIDANCE_MILESTONES } from '../../domain/task';
 import type { FormValues } from '../forms';
 import { OBSTACLE_CATEGORIES } from '../../domain/locality-cells';

@@ -1,8 +1,8 @@
 import express, { Router, type Response } from 'express';
-import type { DocumentActions } from '../../api/document-actions';
-import { mayRegisterDocuments, type SettlementRefusal } from '../../api/document-actions';
-import { HttpProblem } from '../../api/problem';
-import { documentIssuer, documentNumber, registerDocumentBody, settlementBody, taskCode, text } from '../../api/schemas';
+import type { DocumentActions } from '../../app/document-actions';
+import { mayRegisterDocuments, type SettlementRefusal } from '../../app/document-actions';
+import { Refusal } from '../../domain/refusal';
+import { documentIssuer, documentNumber, registerDocumentBody, settlementBody, taskCode, text } from '../../app/schemas';
 import type { Db } from '../../db/client';
 import { listDocuments } from '../../db/documents';
 import { ministryWorklist } from '../../db/task-pages';
@@ -122,7 +122,7 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
     } catch (err) {
       const formErrors = problemErrors(ctx.t, spec, err, (rule, params) => documentRuleMessage(ctx.lang, rule, params));
       if (formErrors) return fail(formErrors);
-      if (err instanceof HttpProblem && err.status === 403) return fail([{ field: 'docIssuer', message: documentMessages[ctx.lang].errIssuerNotYours }]);
+      if (err instanceof Refusal && err.kind === 'forbidden') return fail([{ field: 'docIssuer', message: documentMessages[ctx.lang].errIssuerNotYours }]);
       throw err;
     }
   });
@@ -151,13 +151,13 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
       const result = await actions.settle(ctx.principal, number.data, tasks.data);
       await show(res, ctx, {}, { result });
     } catch (err) {
-      if (!(err instanceof HttpProblem) || err.status >= 500) throw err;
-      const refusals = (err.extra.refusals as SettlementRefusal[] | undefined) ?? [];
+      if (!(err instanceof Refusal) || err.kind === 'unavailable') throw err;
+      const refusals = (err.details.refusals as SettlementRefusal[] | undefined) ?? [];
       if (refusals.length > 0) return fail([{ field: 'taskCodes', message: m.refusalsTitle(String(refusals.length), String(chosen.length)) }], refusals);
       // A document or date rule is said as on every other form; the rest in the settlement's words.
-      const refused = (err.extra.errors as { rule?: string; params?: Record<string, string> }[] | undefined)?.[0];
-      const ruled = refused?.rule ? documentRuleMessage(ctx.lang, refused.rule, refused.params ?? {}) : undefined;
-      const message = ruled ?? (err.status === 404 ? m.errUnknownDocument : err.status === 403 ? m.errNotYourDocument : m.errNotIssuedYet);
+      const refused = err.errors[0]?.extra;
+      const ruled = typeof refused?.rule === 'string' ? documentRuleMessage(ctx.lang, refused.rule, (refused.params as Record<string, string> | undefined) ?? {}) : undefined;
+      const message = ruled ?? (err.kind === 'not-found' ? m.errUnknownDocument : err.kind === 'forbidden' ? m.errNotYourDocument : m.errNotIssuedYet);
       return fail([{ field: 'settleDocument', message }]);
     }
   });

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import type { Insight } from '../../api/insight';
-import { asOfQuery, code } from '../../api/schemas';
+import type { Insight } from '../../app/insight';
+import { asOfQuery, code } from '../../app/schemas';
 import { listMinistries } from '../../db/reference-data';
 import type { Db } from '../../db/client';
 import { vietnamDate } from '../../domain/dates';

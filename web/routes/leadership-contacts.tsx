@@ -1,6 +1,6 @@
 import express, { Router, type Response } from 'express';
-import { changeLeadershipContact, leadershipContactBody } from '../../api/leadership-contacts';
-import { code } from '../../api/schemas';
+import { changeLeadershipContact, leadershipContactBody } from '../../app/leadership-contacts';
+import { code } from '../../app/schemas';
 import type { Config } from '../../config/env';
 import type { Db } from '../../db/client';
 import { leadershipContactOf, listLeadershipContacts } from '../../db/leadership-contacts';

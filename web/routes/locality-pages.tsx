@@ -1,16 +1,16 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { LocalityActions } from '../../api/locality-actions';
-import { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody, obstacleCategory, cellState } from '../../api/locality-schemas';
-import { HttpProblem } from '../../api/problem';
-import { localityCode, ministryCode } from '../../api/schemas';
+import type { LocalityActions } from '../../app/locality-actions';
+import { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody, obstacleCategory, cellState } from '../../app/locality-schemas';
+import { Refusal, locationOf, type FieldLocation } from '../../domain/refusal';
+import { localityCode, ministryCode } from '../../app/schemas';
 import { reference } from '../../catalog/reference-data';
 import type { Db } from '../../db/client';
 import { localityTasks, matrixBottlenecks, matrixCsv, matrixJson, type MatrixFilter } from '../../db/matrix';
 import { listRounds, localityRounds, roundLocalities } from '../../db/reporting-rounds';
 import { DELEGATION_LEVELS } from '../../domain/task';
 import type { Principal } from '../../domain/principal';
-import { formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
+import { bodyPathOf, formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
 import { requireRole } from '../guards';
 import type { FieldError } from '../layout';
 import { localityMessages, type LocalityMessages } from '../messages/localities';
@@ -57,11 +57,10 @@ function postedCells(body: unknown): Map<string, CellInput> {
 }
 
 /** An error about `cells.<i>.<key>` (schema or application) beside that row's field, in the page's words. */
-function cellError(m: LocalityMessages, chosen: { task: string; input: CellInput }[], path: string, message: string): FieldError | null {
-  const hit = /^(?:body\.)?cells\.(\d+)(?:\.(\w+))?/.exec(path);
-  const row = hit ? chosen[Number(hit[1])] : undefined;
-  if (!hit || !row) return null;
-  const key = hit[2] ?? (message.includes('category') ? 'category' : message.includes('text') ? 'text' : 'state');
+function cellError(m: LocalityMessages, chosen: { task: string; input: CellInput }[], at: FieldLocation, message: string): FieldError | null {
+  const row = at.list === 'cells' && at.index !== undefined ? chosen[at.index] : undefined;
+  if (!row) return null;
+  const key = at.field || (message.includes('category') ? 'category' : message.includes('text') ? 'text' : 'state');
   const obstacle = row.input.state === 'OBSTACLE';
   const text =
     key === 'category'
@@ -172,7 +171,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const checked = localityReportBody.safeParse(body);
     if (!checked.success) {
       const errors = checked.error.issues.map(
-        (i) => cellError(m, chosen, i.path.join('.'), i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message) ?? { field: 'report', message: i.message },
+        (i) => cellError(m, chosen, locationOf(i.path.join('.')), i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message) ?? { field: 'report', message: i.message },
       );
       return fail(errors);
     }
@@ -184,9 +183,8 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
       q.set('sent', `${result.changed}-${result.unchanged}`);
       res.redirect(303, `/locality?${q.toString()}`);
     } catch (err) {
-      if (!(err instanceof HttpProblem) || err.status >= 500) throw err;
-      const listed = (err.extra.errors as { field: string; message: string }[] | undefined) ?? [];
-      const errors = listed.map((e) => cellError(m, chosen, e.field, e.message) ?? { field: 'report', message: err.extra.code === 'ROUND_CLOSED' ? m.errRoundClosed : e.message });
+      if (!(err instanceof Refusal) || err.kind === 'unavailable') throw err;
+      const errors = err.errors.map((e) => cellError(m, chosen, e.location, e.message) ?? { field: 'report', message: err.code === 'ROUND_CLOSED' ? m.errRoundClosed : e.message });
       return fail(errors.length > 0 ? errors : [{ field: 'report', message: err.message }]);
     }
   });
@@ -236,11 +234,11 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
       } catch (err) {
         const formErrors = problemErrors(ctx.t, chosen.spec, err);
         if (!formErrors) throw err;
-        const listed = err instanceof HttpProblem ? ((err.extra.errors as { field: string }[] | undefined) ?? []) : [];
+        const listed = err instanceof Refusal ? err.errors.map((e) => bodyPathOf(e.location)) : [];
         // The application's refusal, in the page's words where it names a field.
         for (const e of formErrors) {
           const field = Object.entries(chosen.spec).find(([name]) => name === e.field)?.[1].path;
-          const own = field && listed.some((l) => l.field === `body.${field}`) ? refusalText(m, field) : null;
+          const own = field && listed.includes(field) ? refusalText(m, field) : null;
           if (own) e.message = own;
         }
         return fail(formErrors);

@@ -1,5 +1,5 @@
 import express, { Router, type Request, type Response } from 'express';
-import { changePreferences, preferencesBody, preferencesOfUnsubscribeLink, unsubscribeByLink } from '../../api/mail-preferences';
+import { changePreferences, preferencesBody, preferencesOfUnsubscribeLink, unsubscribeByLink } from '../../app/mail-preferences';
 import type { Config } from '../../config/env';
 import type { Db } from '../../db/client';
 import { focalPointEmailsOf, preferencesFor } from '../../db/digests';

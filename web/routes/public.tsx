@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { summary } from '../../db/dashboard';
 import type { Db } from '../../db/client';
 import { listTasks, type ApiTask } from '../../db/tasks';
-import { publicTasksCsv } from '../../api/task-csv';
+import { publicTasksCsv } from '../../app/task-csv';
 import { ministryChartSvg, statusChartSvg } from '../charts';
 import { listFilters, type PublicFilters } from '../filters';
 import { isLang } from '../i18n';

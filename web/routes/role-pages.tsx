@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Insight } from '../../api/insight';
+import type { Insight } from '../../app/insight';
 import type { Db } from '../../db/client';
 import { bottlenecks, summary } from '../../db/dashboard';
 import { localitiesReporting, ministryWorklist, recentObstacleReports } from '../../db/task-pages';

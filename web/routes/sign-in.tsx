@@ -1,12 +1,11 @@
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Mailer } from '../../activities/mailer';
-import { addressKey, rateLimit } from '../../api/rate-limit';
 import type { Config } from '../../config/env';
 import type { Db } from '../../db/client';
 import { hashToken, principalForToken } from '../../db/tokens';
 import { closeSession, createSignInLink, openSession, principalForEmail, signInLinkUsable, useSignInLink } from '../../db/web-sessions';
 import type { Principal } from '../../domain/principal';
-import { EMAIL_RE } from '../../domain/task-commands';
+import { EMAIL_RE } from '../../domain/task-changes';
 import { messages } from '../i18n';
 import { LinkConfirmPage, MessagePage, SignInPage } from '../pages/sign-in-page';
 import { sendPage } from '../render';
@@ -32,7 +31,14 @@ export interface SignInDeps {
   config: Config;
   mailer?: Mailer;
   settings: SessionSettings;
+  /**
+   * The sign-in attempts' limit per client address (SIGN_IN_RATE_LIMIT_PER_MINUTE), counted as the
+   * API's limits are; `tooMany` answers a request over it. Given by the composition (stack/http-app.ts).
+   */
+  signInLimit: SignInLimit;
 }
+
+export type SignInLimit = (tooMany: (req: Request, res: Response) => void) => RequestHandler;
 
 /** Sign-in (pasted token, or a single-use link e-mailed to a known address) and sign-out. */
 export function signInRoutes(deps: SignInDeps): Router {
@@ -43,13 +49,9 @@ export function signInRoutes(deps: SignInDeps): Router {
 
   // Sign-in attempts per client address: guessing tokens, or flooding someone's inbox with links.
   // Counted in PostgreSQL like the API's limits, so it holds across every process behind a load balancer.
-  const limiter = rateLimit(db, {
-    perMinute: config.SIGN_IN_RATE_LIMIT_PER_MINUTE,
-    keyOf: (req) => `sign-in:${addressKey(req)}`,
-    tooMany: (_req, res) => {
-      const { ctx } = webLocals(res);
-      sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.tooManyBody} />, 429);
-    },
+  const limiter = deps.signInLimit((_req, res) => {
+    const { ctx } = webLocals(res);
+    sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.tooManyBody} />, 429);
   });
 
   async function signIn(req: Request, res: Response, principal: Principal, tokenHash: string | null) {

@@ -6,9 +6,9 @@ import type { Db } from '../../db/client';
 import { documentLinks } from '../../db/documents';
 import { latestReportsOnTask, remindersOfTask } from '../../db/task-pages';
 import { getTask } from '../../db/tasks';
-import { assignmentBody, deadlineBody, extensionDecisionBody, extensionRequestBody, holdUpBody, milestoneBody, reportBody, taskCode, transitionBody } from '../../api/schemas';
-import { permittedActions, type TaskActions } from '../../api/task-actions';
-import { HttpProblem } from '../../api/problem';
+import { assignmentBody, deadlineBody, extensionDecisionBody, extensionRequestBody, holdUpBody, milestoneBody, reportBody, taskCode, transitionBody } from '../../app/schemas';
+import { permittedActions, type TaskActions } from '../../app/task-actions';
+import { Refusal } from '../../domain/refusal';
 import type { Principal } from '../../domain/principal';
 import { TASK_STATUSES, type TaskStatus } from '../../domain/task';
 import { EDGES } from '../../domain/transition-rules';
@@ -161,8 +161,8 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
       } catch (err) {
         const formErrors = problemErrors(ctx.t, chosen.spec, err, (rule, params) => documentRuleMessage(ctx.lang, rule, params));
         if (formErrors) return fail(formErrors);
-        if (err instanceof HttpProblem && err.status === 403) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
-        if (err instanceof HttpProblem && err.status === 404) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+        if (err instanceof Refusal && err.kind === 'forbidden') return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
+        if (err instanceof Refusal && err.kind === 'not-found') return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
         throw err;
       }
       res.redirect(303, `/tasks/${encodeURIComponent(code)}?done=1`);

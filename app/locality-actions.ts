@@ -1,5 +1,4 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
@@ -8,18 +7,16 @@ import { getRound, roundIdsLike, type RoundRow } from '../db/reporting-rounds';
 import { vietnamDate } from '../domain/dates';
 import type { ReportContext } from '../domain/locality-cells';
 import type { Principal } from '../domain/principal';
-import { roundWorkflowId, type RoundRefusal } from '../domain/reporting-round';
 import type { Actor } from '../domain/task';
-import { roundPolicyFromConfig, startRound } from '../temporal/round-client';
+import { roundPolicyFromConfig, runRoundUpdate, startRound } from '../temporal/round-client';
 import { closeRoundUpdate, extendRoundUpdate } from '../workflows/round-messages';
 import type { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody } from './locality-schemas';
-import { HttpProblem, conflict, forbidden, notFound, unavailable } from './problem';
-import { isUnavailable } from './task-commands';
+import { Refusal, conflict, fieldRefusal, forbidden, locationOf, notFound, unavailable, type RefusalKind } from '../domain/refusal';
 
 /**
  * The writes of the localities' half — a locality's report on many cells, and Home Affairs opening,
  * extending and closing reporting rounds — for the API's routes and the pages alike. Each refusal is
- * an HttpProblem (the API answers it as it is; a page shows its `errors` beside the fields).
+ * a Refusal (the API answers it as problem+json; a page shows its `errors` beside the fields).
  */
 
 export function reportActor(p: Principal): ReportContext['actor'] {
@@ -29,8 +26,7 @@ export function reportActor(p: Principal): ReportContext['actor'] {
   return { kind: 'public' };
 }
 
-const REFUSAL_STATUS = { FORBIDDEN: 403, UNKNOWN_LOCALITY: 404, UNKNOWN_ROUND: 404, ROUND_CLOSED: 409, INVALID_CELLS: 409 } as const;
-const TITLES = { 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' } as const;
+const REFUSAL_KIND: Record<string, RefusalKind> = { FORBIDDEN: 'forbidden', UNKNOWN_LOCALITY: 'not-found', UNKNOWN_ROUND: 'not-found', ROUND_CLOSED: 'conflict', INVALID_CELLS: 'conflict' };
 
 export interface ReportResult {
   locality: string;
@@ -48,9 +44,13 @@ export interface ReportResult {
 export async function reportCells(db: Db, p: Principal, locality: string, body: z.output<typeof localityReportBody>): Promise<ReportResult> {
   const outcome = await submitLocalityReport(db, { locality, round: body.round, cells: body.cells }, reportActor(p), p.name, Date.now());
   if (!outcome.ok) {
-    const status = REFUSAL_STATUS[outcome.refusal];
-    const errors = outcome.errors.map((e) => ({ ...e, field: e.field === 'body.locality' ? 'params.code' : e.field }));
-    throw new HttpProblem(status, TITLES[status], outcome.message, { code: outcome.refusal, errors });
+    // The locality is the path's (`/api/localities/:code/report`), the rest the body's.
+    const errors = outcome.errors.map(({ field, message, ...extra }) => ({
+      location: field === 'body.locality' ? { in: 'params' as const, field: 'code' } : locationOf(field),
+      message,
+      ...(Object.keys(extra).length > 0 ? { extra } : {}),
+    }));
+    throw new Refusal(REFUSAL_KIND[outcome.refusal] ?? 'conflict', outcome.message, { code: outcome.refusal }, errors);
   }
   return { locality, rounds: outcome.rounds, changed: outcome.changed, unchanged: outcome.unchanged, at: outcome.at };
 }
@@ -70,24 +70,6 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
     return round;
   }
 
-  /** An Update on the round's workflow; the validator's refusal becomes the HTTP answer. */
-  async function roundUpdate<R, A>(id: string, def: UpdateDefinition<R, [A]>, arg: A, updateId?: string): Promise<R> {
-    try {
-      return await temporal.workflow.getHandle(roundWorkflowId(id)).executeUpdate(def, { args: [arg], ...(updateId ? { updateId } : {}) });
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        const r = err.cause.details?.[0] as RoundRefusal | undefined;
-        if (r?.code === 'FORBIDDEN') throw forbidden(r.message);
-        if (r?.code === 'ROUND_CLOSED') throw conflict(r.message, { code: r.code });
-        // A refusal of the round's own rules depends on its state (its due date, whether it is open): 409.
-        throw conflict(err.cause.message, r?.field ? { errors: [{ field: `body.${r.field}`, message: r.message }] } : {});
-      }
-      if (err instanceof WorkflowNotFoundError) throw conflict(`Round ${id} has no running workflow (it is closed or was recorded, not run).`, { code: 'ROUND_CLOSED' });
-      if (isUnavailable(err)) throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });
-      throw err;
-    }
-  }
-
   return {
     /**
      * A locality's report on many cells, all or nothing (`db/locality-cells.ts` validates inside the
@@ -99,7 +81,7 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
     async openRound(p: Principal, body: z.output<typeof openRoundBody>): Promise<RoundRow> {
       homeAffairs(p);
       const today = vietnamDate(Date.now());
-      if (body.dueDate <= today) throw conflict('The due date must be after today.', { errors: [{ field: 'body.dueDate', message: `must be after ${today}` }] });
+      if (body.dueDate <= today) throw conflict('The due date must be after today.', {}, [fieldRefusal('dueDate', `must be after ${today}`)]);
       let id = body.id;
       if (!id) {
         const taken = new Set(await roundIdsLike(db, `extra-${today}`));
@@ -107,7 +89,7 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
         while (taken.has(n === 1 ? `extra-${today}` : `extra-${today}-${n}`)) n++;
         id = n === 1 ? `extra-${today}` : `extra-${today}-${n}`;
       }
-      const taken = () => conflict(`Round ${id} already exists.`, { errors: [{ field: 'body.id', message: 'already exists' }] });
+      const taken = () => conflict(`Round ${id} already exists.`, {}, [fieldRefusal('id', 'already exists')]);
       if (await getRound(db, id)) throw taken();
       const started = await startRound(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, input: { kind: 'EXTRA', id, dueDate: body.dueDate, policy: roundPolicyFromConfig(config) } });
       if (!started) throw taken();
@@ -124,7 +106,7 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
     async extendRound(p: Principal, id: string, body: z.output<typeof extendRoundBody>, updateId?: string): Promise<RoundRow | null> {
       const actor = homeAffairs(p);
       await openRoundOrFail(id);
-      await roundUpdate(id, extendRoundUpdate, { actor, dueDate: body.dueDate, reason: body.reason }, updateId);
+      await runRoundUpdate(temporal, id, extendRoundUpdate, { actor, dueDate: body.dueDate, reason: body.reason }, updateId);
       return getRound(db, id);
     },
 
@@ -132,7 +114,7 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
     async closeRound(p: Principal, id: string, body: z.output<typeof closeRoundBody>, updateId?: string): Promise<RoundRow | null> {
       const actor = homeAffairs(p);
       await openRoundOrFail(id);
-      await roundUpdate(id, closeRoundUpdate, { actor, reason: body.reason }, updateId);
+      await runRoundUpdate(temporal, id, closeRoundUpdate, { actor, reason: body.reason }, updateId);
       return getRound(db, id);
     },
   };

@@ -10,8 +10,8 @@ import { config } from '../config/env';
 import { connectDb } from '../db/client';
 import { applyMigrations } from '../db/migrations';
 import { createLogger } from '../logging/logger';
-import { createApp } from './app';
-import { ListCache } from './list-cache';
+import { createHttpApp } from './http-app';
+import { ListCache } from '../app/list-cache';
 import { exitWithSupervisor } from '../embedded/supervisor-watch';
 
 const cfg = config();
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const listCache = cfg.LIST_CACHE_SECONDS > 0 ? await new ListCache(cfg.DATABASE_URL, cfg.LIST_CACHE_SECONDS * 1000).start() : undefined;
   // The pages' sign-in links go out like the reminders (SMTP_URL, else the outbox folder).
   const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
-  const server = http.createServer(createApp({ db, temporal, config: cfg, listCache, logger, mailer }));
+  const server = http.createServer(createHttpApp({ db, temporal, config: cfg, listCache, logger, mailer }));
   server.listen(cfg.PORT, cfg.HOST, () => logger.info(`listening on http://${cfg.HOST}:${cfg.PORT}`));
 
   let stopping = false;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import { setLeadershipContact, type LeadershipContact } from '../db/leadership-contacts';
 import type { Principal } from '../domain/principal';
-import { forbidden, notFound } from './problem';
+import { forbidden, notFound } from '../domain/refusal';
 import { email, requiredText, text } from './schemas';
 
 export const leadershipContactBody = z.strictObject({ name: requiredText(200), position: text(200).default(''), email });

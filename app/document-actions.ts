@@ -24,9 +24,9 @@ import {
 import type { Principal } from '../domain/principal';
 import { settlementWorkflowId, type SettlementResult } from '../domain/settlement';
 import type { releaseHoldUpsWorkflow, settlementWorkflow } from '../workflows/settlement-workflow';
-import { actorOf } from './auth';
+import { actorOf } from './actor';
 import type { ListCache } from './list-cache';
-import { HttpProblem, conflict, forbidden, notFound, unprocessable } from './problem';
+import { Refusal, conflict, fieldRefusal, forbidden, invalid, locationOf, notFound } from '../domain/refusal';
 import type { registerDocumentBody, settlementBody } from './schemas';
 
 type RegisteredDocumentInput = LegalDocument;
@@ -68,12 +68,11 @@ export interface CitedDocument {
  * (`body.`, `body.document.`), or `whole` names the one field that stands for the document (a
  * settlement's `params.number`); the detail names the bare field, so it reads the same everywhere.
  */
-export function documentProblem(bad: FieldError, at: string, whole?: string): HttpProblem {
+export function documentProblem(bad: FieldError, at: string, whole?: string): Refusal {
   const name = bad.field.replace(/^.*\./, '');
-  const errors = [{ field: whole ?? `${at}${name}`, message: bad.message, ...(bad.rule ? { rule: bad.rule, params: bad.params ?? {} } : {}) }];
+  const errors = [{ location: locationOf(whole ?? `${at}${name}`), message: bad.message, ...(bad.rule ? { extra: { rule: bad.rule, params: bad.params ?? {} } } : {}) }];
   const detail = `The document is refused: ${name} ${bad.message}.`;
-  const status = bad.rule === 'NOT_OWN_DOCUMENT' || bad.rule === 'CENTRAL_DOCUMENT' ? 403 : 422;
-  return status === 403 ? new HttpProblem(403, 'Forbidden', detail, { errors }) : unprocessable(detail, { errors });
+  return bad.rule === 'NOT_OWN_DOCUMENT' || bad.rule === 'CENTRAL_DOCUMENT' ? forbidden(detail, {}, errors) : invalid(detail, {}, errors);
 }
 
 /** Who may register documents: Home Affairs any, a ministry those it issues. */
@@ -190,9 +189,9 @@ export function createDocumentActions(deps: DocumentActionDeps) {
   async function checkAwaited(ministry: string, number: string, at: string): Promise<string> {
     const stored = await getDocument(db, number);
     if (stored && stored.issuer === ministry) {
-      throw conflict(`Document ${stored.number} is already registered (issued ${stored.issuedOn}): the task no longer waits for it; move the task with it instead.`, {
-        errors: [{ field: `${at}documentNumber`, message: 'already registered' }],
-      });
+      throw conflict(`Document ${stored.number} is already registered (issued ${stored.issuedOn}): the task no longer waits for it; move the task with it instead.`, {}, [
+        { location: locationOf(`${at}documentNumber`), message: 'already registered' },
+      ]);
     }
     const issuers = stored ? [stored.issuer] : issuersOfNumber(number, await issuerCodes());
     if (!issuers.includes(ministry)) {
@@ -222,12 +221,10 @@ export function createDocumentActions(deps: DocumentActionDeps) {
     async register(p: Principal, body: z.output<typeof registerDocumentBody>): Promise<RegisteredDocument & { releasedTasks: string[] }> {
       if (!mayRegisterDocuments(p)) throw forbidden('Only Home Affairs and ministries register documents.');
       if (p.kind === 'ministry' && body.issuer !== p.code) {
-        throw new HttpProblem(403, 'Forbidden', `Ministry ${p.code} registers only the documents it issues, not those of ${body.issuer}.`, {
-          errors: [{ field: 'body.issuer', message: `must be ${p.code} for this token` }],
-        });
+        throw forbidden(`Ministry ${p.code} registers only the documents it issues, not those of ${body.issuer}.`, {}, [fieldRefusal('issuer', `must be ${p.code} for this token`)]);
       }
       if (!(CENTRAL_ISSUERS as readonly string[]).includes(body.issuer) && (await knownMinistryCodes(db, [body.issuer])).size === 0) {
-        throw unprocessable(`Unknown issuer ${body.issuer}.`, { errors: [{ field: 'body.issuer', message: 'not a ministry code nor QH, UBTVQH, CP, TTg' }] });
+        throw invalid(`Unknown issuer ${body.issuer}.`, {}, [fieldRefusal('issuer', 'not a ministry code nor QH, UBTVQH, CP, TTg')]);
       }
       const { releases = [], ...fields } = body;
       const doc = { ...fields, effectiveOn: body.effectiveOn ?? body.issuedOn, url: body.url ?? null };
@@ -237,13 +234,15 @@ export function createDocumentActions(deps: DocumentActionDeps) {
       if (bad) throw documentProblem(bad, 'body.');
       const strangers = await notHeldUpBy(db, doc.issuer, releases);
       if (strangers.length > 0) {
-        throw unprocessable(`Not held up by ${doc.issuer}: ${strangers.join(', ')}.`, {
-          errors: strangers.map((c) => ({ field: `body.releases.${releases.indexOf(c)}`, message: `task ${c} is not held up by ${doc.issuer}` })),
-        });
+        throw invalid(
+          `Not held up by ${doc.issuer}: ${strangers.join(', ')}.`,
+          {},
+          strangers.map((c) => ({ location: { in: 'body', list: 'releases', index: releases.indexOf(c), field: '' }, message: `task ${c} is not held up by ${doc.issuer}` })),
+        );
       }
       const outcome = await storeAndRelease(doc, p.name, releases);
       if (!outcome.created) {
-        throw conflict(`Document ${outcome.document.number} is already registered.`, { errors: [{ field: 'body.number', message: 'already registered' }] });
+        throw conflict(`Document ${outcome.document.number} is already registered.`, {}, [fieldRefusal('number', 'already registered')]);
       }
       return { ...outcome.document, releasedTasks: outcome.released };
     },
@@ -277,10 +276,9 @@ export function createDocumentActions(deps: DocumentActionDeps) {
         }
       }
       if (refusals.length > 0) {
-        const errors = refusals.map((r) => ({ field: `body.tasks.${body.tasks.indexOf(r.task)}`, message: r.message }));
-        const extra = { errors, refusals };
+        const errors = refusals.map((r) => ({ location: { in: 'body' as const, list: 'tasks', index: body.tasks.indexOf(r.task), field: '' }, message: r.message }));
         const detail = `Nothing was settled: ${refusals.length} of ${body.tasks.length} tasks are refused.`;
-        throw refusals.some((r) => r.code === 'FORBIDDEN') ? new HttpProblem(403, 'Forbidden', detail, extra) : unprocessable(detail, extra);
+        throw (refusals.some((r) => r.code === 'FORBIDDEN') ? forbidden : invalid)(detail, { refusals }, errors);
       }
 
       // The same request (document, tasks, key) reaches the same workflow: a retry while it runs

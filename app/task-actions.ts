@@ -19,13 +19,13 @@ import {
   milestoneUpdate,
   transitionUpdate,
 } from '../workflows/messages';
-import { actorOf } from './auth';
+import { actorOf } from './actor';
 import type { ListCache } from './list-cache';
 import { reportCells } from './locality-actions';
 import { createDocumentActions } from './document-actions';
-import { HttpProblem, conflict, forbidden, notFound, unprocessable } from './problem';
+import { Refusal, conflict, fieldRefusal, forbidden, invalid, notFound } from '../domain/refusal';
 import type { assignmentBody, deadlineBody, extensionDecisionBody, extensionRequestBody, holdUpBody, milestoneBody, reportBody, transitionBody } from './schemas';
-import { rejectionProblem, runTaskUpdate } from './task-commands';
+import { rejectionRefusal, runTaskUpdate } from '../temporal/task-updates';
 
 /**
  * What a principal may do to a task. The API refuses through these same checks, the pages show
@@ -70,16 +70,22 @@ export function permittedActions(
   };
 }
 
-const CELL_FIELD_TO_REPORT_FIELD: Record<string, string> = { task: 'params.code', state: 'body.kind', category: 'body.category', text: 'body.description' };
+/** A one-cell report's fields, named as the per-task report's own: the task is the path's, the rest the body's. */
+const CELL_FIELD_TO_REPORT_FIELD: Record<string, { in: 'params' | 'body'; field: string }> = {
+  task: { in: 'params', field: 'code' },
+  state: { in: 'body', field: 'kind' },
+  category: { in: 'body', field: 'category' },
+  text: { in: 'body', field: 'description' },
+};
 
 /** A refusal of the one-cell report, named in the per-task report's own fields. */
 function asPerTaskRefusal(err: unknown): unknown {
-  if (!(err instanceof HttpProblem)) return err;
-  const errors = (err.extra.errors as { field: string; message: string }[] | undefined)?.map((e) => {
-    const key = /^body\.cells\.0\.(\w+)$/.exec(e.field)?.[1];
-    return { ...e, field: (key && CELL_FIELD_TO_REPORT_FIELD[key]) ?? e.field };
+  if (!(err instanceof Refusal)) return err;
+  const errors = err.errors.map((e) => {
+    const own = e.location.list === 'cells' && e.location.index === 0 ? CELL_FIELD_TO_REPORT_FIELD[e.location.field] : undefined;
+    return own ? { ...e, location: own } : e;
   });
-  return new HttpProblem(err.status, err.title, err.message, { ...err.extra, ...(errors ? { errors } : {}) });
+  return new Refusal(err.kind, err.message, err.details, errors);
 }
 
 export interface TaskActionDeps {
@@ -120,7 +126,7 @@ export function createTaskActions(deps: TaskActionDeps) {
     const found = await knownMinistryCodes(db, codes);
     const missing = codes.filter((c) => !found.has(c));
     if (missing.length > 0) {
-      throw unprocessable(`Unknown ministry ${missing.join(', ')}.`, { errors: [{ field, message: `unknown ministry ${missing.join(', ')}` }] });
+      throw invalid(`Unknown ministry ${missing.join(', ')}.`, {}, [fieldRefusal(field, `unknown ministry ${missing.join(', ')}`)]);
     }
   }
 
@@ -146,7 +152,7 @@ export function createTaskActions(deps: TaskActionDeps) {
       // The edge, the role and a stale status are refused first (the workflow's own check), so a
       // refused move registers no document; the document's own refusals come from the registry's rules.
       const early = checkTransition(row, input, vietnamDate(Date.now()));
-      if (early && !early.field?.startsWith('document')) throw rejectionProblem(early);
+      if (early && !early.field?.startsWith('document')) throw rejectionRefusal(early);
       // The registered document (or the one registered now from its symbol) is what the task records,
       // exactly as a settlement with it would: its number as registered, both dates, kind, issuer, title.
       const doc = await documents.cite(p, body.document, 'body.document.', { via: 'TRANSITION', task: code });
@@ -165,8 +171,8 @@ export function createTaskActions(deps: TaskActionDeps) {
     async assignment(p: Principal, code: string, body: z.output<typeof assignmentBody>, updateId?: string): Promise<ApiTask> {
       const row = await existingTask(code);
       if (!permittedActions(p, row).focalPoint) refuse(p, row, false);
-      if (body.leadMinistry) await knownMinistries([body.leadMinistry], 'body.leadMinistry');
-      if (body.coordinatingMinistries) await knownMinistries(body.coordinatingMinistries, 'body.coordinatingMinistries');
+      if (body.leadMinistry) await knownMinistries([body.leadMinistry], 'leadMinistry');
+      if (body.coordinatingMinistries) await knownMinistries(body.coordinatingMinistries, 'coordinatingMinistries');
       return update(code, assignmentUpdate, { actor: actorOf(p), ...body }, updateId);
     },
 
@@ -182,10 +188,10 @@ export function createTaskActions(deps: TaskActionDeps) {
         throw forbidden(p.kind === 'locality' ? `Locality ${p.code} reports only for itself.` : 'Only localities report.');
       }
       if (!(await localityExists(db, body.locality))) {
-        throw unprocessable(`Unknown locality ${body.locality}.`, { errors: [{ field: 'body.locality', message: 'unknown locality' }] });
+        throw invalid(`Unknown locality ${body.locality}.`, {}, [fieldRefusal('locality', 'unknown locality')]);
       }
       if (body.kind === 'OBSTACLE' && body.description.trim() === '') {
-        throw unprocessable('An obstacle report needs a description.', { errors: [{ field: 'body.description', message: 'required for OBSTACLE' }] });
+        throw invalid('An obstacle report needs a description.', {}, [fieldRefusal('description', 'required for OBSTACLE')]);
       }
       // The locality's matrix cell first (the same write as its bulk report: a cell that already says
       // this changes nothing, so a retry is harmless), then the task's own record of the report.
@@ -227,11 +233,9 @@ export function createTaskActions(deps: TaskActionDeps) {
       if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) {
         throw forbidden(`Only Home Affairs or the lead ministry (${row.leadMinistry}) records what holds a task up.`);
       }
-      await knownMinistries([body.ministry], 'body.ministry');
+      await knownMinistries([body.ministry], 'ministry');
       if (row.heldUp) {
-        throw conflict(`Task ${code} is already held up by ${row.heldUp.ministry}; release that hold-up first.`, {
-          errors: [{ field: 'body.ministry', message: `already held up by ${row.heldUp.ministry}` }],
-        });
+        throw conflict(`Task ${code} is already held up by ${row.heldUp.ministry}; release that hold-up first.`, {}, [fieldRefusal('ministry', `already held up by ${row.heldUp.ministry}`)]);
       }
       const documentNumber = body.documentNumber === undefined ? undefined : await documents.checkAwaited(body.ministry, body.documentNumber, 'body.');
       return update(code, holdUpUpdate, { actor: actorOf(p), ...body, ...(documentNumber ? { documentNumber } : {}) }, updateId);

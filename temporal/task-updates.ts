@@ -3,36 +3,24 @@ import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from
 import type { Rejection } from '../domain/transition-rules';
 import type { TaskView } from '../domain/task';
 import { taskWorkflowId } from '../workflows/messages';
-import { conflict, HttpProblem, notFound, unavailable, unprocessable } from './problem';
+import { conflict, forbidden, invalid, isUnavailable, locationOf, notFound, unavailable, type Refusal } from '../domain/refusal';
 
-/** Maps a refusal from the workflow's validator to the HTTP answer. */
-export function rejectionProblem(r: Rejection): HttpProblem {
-  const error = { field: r.field, message: r.message, ...(r.rule ? { rule: r.rule, params: r.params ?? {} } : {}) };
-  const extra = { code: r.code, ...(r.field ? { errors: [error] } : {}), ...(r.allowed ? { allowed: r.allowed } : {}) };
+/** A refusal from the workflow's validator, as the application's refusal. */
+export function rejectionRefusal(r: Rejection): Refusal {
+  const details = { code: r.code, ...(r.allowed ? { allowed: r.allowed } : {}) };
+  const errors = r.field ? [{ location: locationOf(r.field), message: r.message, ...(r.rule ? { extra: { rule: r.rule, params: r.params ?? {} } } : {}) }] : [];
   switch (r.code) {
     case 'FORBIDDEN':
-      return new HttpProblem(403, 'Forbidden', r.message, extra);
+      return forbidden(r.message, details, errors);
     case 'ILLEGAL_TRANSITION':
     case 'STALE_STATUS':
     case 'STATE_CONFLICT':
-      return conflict(r.message, extra);
+      return conflict(r.message, details, errors);
     case 'TASK_STUCK':
-      return unavailable(r.message, extra);
+      return unavailable(r.message, details, errors);
     default:
-      return unprocessable(r.message, extra);
+      return invalid(r.message, details, errors);
   }
-}
-
-export function isUnavailable(err: unknown): boolean {
-  const e = err as { code?: unknown; name?: string; message?: string };
-  const msg = String(e?.message ?? '');
-  return (
-    e?.name === 'ServiceError' ||
-    e?.name === 'PrismaClientInitializationError' ||
-    e?.code === 'ECONNREFUSED' ||
-    e?.code === 'P1001' ||
-    /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|Can't reach database|UNAVAILABLE|DEADLINE_EXCEEDED|timeout exceeded when trying to connect/i.test(msg)
-  );
 }
 
 /**
@@ -52,8 +40,8 @@ export async function runTaskUpdate<Arg>(
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const rejection = err.cause.details?.[0] as Rejection | undefined;
-      if (rejection?.code) throw rejectionProblem(rejection);
-      throw unprocessable(err.cause.message);
+      if (rejection?.code) throw rejectionRefusal(rejection);
+      throw invalid(err.cause.message);
     }
     if (err instanceof WorkflowNotFoundError) throw notFound(`Task ${code} has no running workflow.`);
     if (isUnavailable(err)) throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });

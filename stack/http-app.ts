@@ -1,0 +1,28 @@
+/**
+ * The one HTTP app: the API (`api/`) and the pages (`web/`), two adapters side by side over the
+ * use cases (`app/`), composed here so neither imports the other. Every process that serves HTTP
+ * (`stack/api-main.ts`, the embedded stack, the tests' harness) builds it through this function.
+ */
+import type { Request, Response } from 'express';
+import type { Mailer } from '../activities/mailer';
+import { createApp, type AppDeps } from '../api/app';
+import { addressKey, rateLimit } from '../api/rate-limit';
+import { createInsight } from '../app/insight';
+import { webRoutes } from '../web';
+
+export interface HttpAppDeps extends Omit<AppDeps, 'pages' | 'insight'> {
+  /** Sends the pages' e-mailed sign-in links (none: the e-mail sign-in sends nothing). */
+  mailer?: Mailer;
+}
+
+export function createHttpApp(deps: HttpAppDeps) {
+  const { mailer, ...api } = deps;
+  // One mirror of the audit log per app: the API's as-of figures and the pages' read the same one.
+  const insight = createInsight(deps.db);
+  // Sign-in attempts per client address: guessing tokens, or flooding someone's inbox with links.
+  // Counted in PostgreSQL like the API's limits, so it holds across every process behind a load balancer.
+  const signInLimit = (tooMany: (req: Request, res: Response) => void) =>
+    rateLimit(deps.db, { perMinute: deps.config.SIGN_IN_RATE_LIMIT_PER_MINUTE, keyOf: (req) => `sign-in:${addressKey(req)}`, tooMany });
+  const pages = webRoutes({ db: deps.db, temporal: deps.temporal, config: deps.config, listCache: deps.listCache, insight, mailer, signInLimit });
+  return createApp({ ...api, insight, pages });
+}
