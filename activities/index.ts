@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { persistEvent } from '../db/audit-events';
+import { ladderStepRecorded, persistEvent } from '../db/audit-events';
 import { leadershipContactOf } from '../db/leadership-contacts';
 import type { Db } from '../db/client';
 import type { OutboxMessage } from '../db/notifications';
@@ -181,7 +181,11 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
      * step's recipient with the focal point in copy; idempotent per task, due date and step. Without
      * a leadership contact for the ministry (kept by Home Affairs, or in MINISTRY_LEADERSHIP_EMAILS), its step goes to Home Affairs.
      */
-    async sendEscalationStep({ step, task }: EscalationStepInput): Promise<Delivery & { recipients: string[] }> {
+    async sendEscalationStep({ step, task }: EscalationStepInput): Promise<Delivery & { recipients: string[]; alreadyRecorded?: true }> {
+      // Once per (task, due date, step), across runs too: a run that starts again on a kept due
+      // date (a reset ladder, a state carried from before the catch-up) finds the step recorded and
+      // neither sends it nor records it again. The outbox key below is the same triple.
+      if (task.dueDate && (await ladderStepRecorded(db, task.code, task.dueDate, step.index))) return { status: 'SENT', recipients: [], alreadyRecorded: true };
       const focal = task.focalPoint.email ? [task.focalPoint.email] : [];
       // The ministry's leadership contact as Home Affairs keeps it (an illustrative seed is not
       // used), else MINISTRY_LEADERSHIP_EMAILS, else Home Affairs.

@@ -110,7 +110,10 @@ export const transitionBody = z
     from: status.optional(),
     reason: text(2000).optional(),
     document: documentRef.optional(),
-    dueDate: calendarDate.optional(),
+    dueDate: calendarDate.optional().meta({
+      description:
+        'Home Affairs only (anyone else: 403). Without it, a move between REQUIRES_GUIDANCE and AUTHORITY_ADJUSTMENT keeps the due date (the clock keeps running); a reopen of a FEASIBLE task takes the default span.',
+    }),
   })
   .superRefine(
     crossField([

@@ -106,6 +106,19 @@ export async function persistEvent(db: Db, event: TaskEvent, snapshot: TaskState
   return r.inserted === 1 ? 'inserted' : 'duplicate';
 }
 
+/**
+ * Whether the task's audit log already holds this ladder step of this due date: a step is recorded
+ * once per (task, due date, step), whichever run of the workflow climbs it.
+ */
+export async function ladderStepRecorded(db: Db, taskCode: string, dueDate: string, step: number): Promise<boolean> {
+  const { rows } = await db.pool.query({
+    name: 'ladder-step-recorded',
+    text: `SELECT 1 FROM audit_events WHERE task_code = $1 AND kind = 'ESCALATION_STEP' AND details->>'dueDate' = $2 AND (details->>'step')::int = $3 LIMIT 1`,
+    values: [taskCode, dueDate, step],
+  });
+  return rows.length > 0;
+}
+
 /** A page of a task's audit events, oldest first. */
 export async function history(db: Db, code: string, page: number, limit: number) {
   const [rows, total] = await Promise.all([

@@ -21,6 +21,28 @@ export function defaultDueDate(policy: DeadlinePolicy, status: TaskStatus, nowMs
 }
 
 /**
+ * The due date a task has after an edge, by the edge's `deadline` rule (the edge table, transition-rules.ts).
+ * Deadlines belong to Home Affairs: a date it names (`named`; checkTransition refuses one from anyone
+ * else) is taken, settled on a working day. Otherwise a `kept` edge (a bounce between the two open
+ * statuses) keeps the due date, so no sequence of a ministry's edges moves its own deadline later (the
+ * clock keeps running; more time is an extension request that Home Affairs approves); a `fresh` edge
+ * (only Home Affairs' reopen of a FEASIBLE task) starts the status's default span, as does a task that
+ * had no due date. `keepClock` false is the rule before this one (every entry a fresh default), for
+ * histories recorded under it.
+ */
+export function dueDateAfterEdge(
+  policy: DeadlinePolicy,
+  edge: { rule: 'kept' | 'fresh' | 'none'; to: TaskStatus; current: string | null; named?: string },
+  nowMs: number,
+  keepClock = true,
+): string | null {
+  if (edge.rule === 'none' || edge.to === 'FEASIBLE') return null;
+  if (edge.named) return settleDueDate(policy, edge.named);
+  if (keepClock && edge.rule === 'kept' && edge.current) return edge.current;
+  return defaultDueDate(policy, edge.to, nowMs);
+}
+
+/**
  * Days past the deadline at `nowMs`: working days after the due date up to today when the policy
  * counts due days in working days, else whole calendar days (0 when not overdue or no due date).
  */

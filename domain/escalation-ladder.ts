@@ -68,6 +68,15 @@ export function nextLadderStep(dueDate: string, steps: LadderStep[], calendar: W
 }
 
 /**
+ * The step due now: of the steps after `afterMs` whose time has come by `nowMs`, the last one (the
+ * ladder is where it is now; the missed ones before it are not sent), or null when none has come.
+ */
+export function ladderStepDue(dueDate: string, steps: LadderStep[], calendar: WorkingCalendar, afterMs: number, nowMs: number): LadderPoint | null {
+  const due = ladderSchedule(dueDate, steps, calendar).filter((p) => p.at > afterMs && p.at <= nowMs);
+  return due[due.length - 1] ?? null;
+}
+
+/**
  * The ladder's cursor once the steps of `before` are re-planned on `after` (another calendar, and the
  * due date it may have moved). A step is known by its place in the ladder, not by its time: the cursor
  * lands just before the new time of the first step not yet reached (none sent twice when a sent step

@@ -26,8 +26,8 @@ import {
   type TaskState,
   type TransitionInput,
 } from './task';
-import { checkDate, checkText, checkTransition, isCoordinator, isHomeAffairs, isLead, type Rejection } from './transition-rules';
-import { defaultDueDate, replannedReminderCursor, settleDueDate } from './deadline-policy';
+import { EDGES, checkDate, checkText, checkTransition, isCoordinator, isHomeAffairs, isLead, type Rejection } from './transition-rules';
+import { dueDateAfterEdge, replannedReminderCursor, settleDueDate } from './deadline-policy';
 import { DEFAULT_LADDER, WEEKENDS_ONLY, replannedLadderCursor } from './escalation-ladder';
 import { unstorableReason } from './storable-text';
 import { vietnamDate } from './dates';
@@ -66,9 +66,19 @@ function withDocument(state: TaskState, doc: TaskDocument | null): TaskDocument[
   return !doc || docs.some((d) => d.number === doc.number) ? docs : [...docs, doc];
 }
 
-export function applyTransition(state: TaskState, input: TransitionInput, nowMs: number): Change {
+/** Whether taking the edge to `to` keeps the task's due date (a bounce between the open statuses, Home Affairs naming none). */
+export function keepsDueDate(state: Pick<TaskState, 'status' | 'dueDate'>, input: Pick<TransitionInput, 'to' | 'dueDate'>): boolean {
+  return state.dueDate !== null && !input.dueDate && EDGES.find((e) => e.from === state.status && e.to === input.to)?.deadline === 'kept';
+}
+
+/**
+ * `keepClock`: the edge table's deadline rule (a bounce keeps the due date); false only for runs
+ * recorded before it (every entry took a fresh default), so their histories replay.
+ */
+export function applyTransition(state: TaskState, input: TransitionInput, nowMs: number, keepClock = true): Change {
   const from = state.status;
-  const dueDate = input.to === 'FEASIBLE' ? null : input.dueDate ? settleDueDate(state.policy, input.dueDate) : defaultDueDate(state.policy, input.to, nowMs);
+  const rule = EDGES.find((e) => e.from === from && e.to === input.to)?.deadline ?? 'fresh';
+  const dueDate = dueDateAfterEdge(state.policy, { rule, to: input.to, current: state.dueDate, ...(input.dueDate ? { named: input.dueDate } : {}) }, nowMs, keepClock);
   const recorded = input.document ? inlineDocument(input.document, nowMs, input.registered) : null;
   return {
     state: {
@@ -85,7 +95,8 @@ export function applyTransition(state: TaskState, input: TransitionInput, nowMs:
     kind: 'TRANSITION',
     details: { from, to: input.to, reason: input.reason ?? null, document: input.document ?? null, dueDate, ...(recorded ? { recordedDocument: recorded } : {}) },
     reschedule: true,
-    resetCursor: true,
+    // A kept due date keeps its reminders' and ladder's progress (the clock keeps running).
+    resetCursor: keepClock ? dueDate !== state.dueDate : true,
   };
 }
 

@@ -232,6 +232,11 @@ export interface TaskState extends TaskDefinition {
   seq: number;
   /** Reminder points at or before this instant (ms since epoch) are done or skipped. */
   reminderCursor: number;
+  /**
+   * Set by runs that catch the ladder up (patch `escalation-catch-up`): the cursor says which steps this
+   * task's ladder handled. Absent in a state carried from before: the next run starts at the step due now.
+   */
+  ladderCatchUp?: true;
   policy: DeadlinePolicy;
 }
 

@@ -13,16 +13,23 @@ export interface Edge {
   /** Home Affairs may always; `lead` adds the task's lead ministry. */
   roles: readonly ('home-affairs' | 'lead')[];
   label: string;
+  /**
+   * The due date after the edge, unless Home Affairs names one (deadlines are Home Affairs'):
+   * `kept` — the clock keeps running (a bounce between the two open statuses gives no fresh time);
+   * `fresh` — the status's default span from today (only on Home Affairs' reopen); `none` — FEASIBLE has none.
+   * `dueDateAfterEdge` (deadline-policy.ts) applies it.
+   */
+  deadline: 'kept' | 'fresh' | 'none';
 }
 
 /** The only legal edges (../shared/DESIGN.md, "States and transitions"). */
 export const EDGES: readonly Edge[] = [
-  { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'guidance issued' },
-  { from: 'REQUIRES_GUIDANCE', to: 'AUTHORITY_ADJUSTMENT', requires: 'reason', roles: ['home-affairs', 'lead'], label: 'escalate to authority adjustment' },
-  { from: 'AUTHORITY_ADJUSTMENT', to: 'REQUIRES_GUIDANCE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'authority adjusted, guidance still needed' },
-  { from: 'AUTHORITY_ADJUSTMENT', to: 'FEASIBLE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'authority adjusted, directly workable' },
-  { from: 'FEASIBLE', to: 'REQUIRES_GUIDANCE', requires: 'reason', roles: ['home-affairs'], label: 'reopen: guidance needed' },
-  { from: 'FEASIBLE', to: 'AUTHORITY_ADJUSTMENT', requires: 'reason', roles: ['home-affairs'], label: 'reopen: authority adjustment needed' },
+  { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'guidance issued', deadline: 'none' },
+  { from: 'REQUIRES_GUIDANCE', to: 'AUTHORITY_ADJUSTMENT', requires: 'reason', roles: ['home-affairs', 'lead'], label: 'escalate to authority adjustment', deadline: 'kept' },
+  { from: 'AUTHORITY_ADJUSTMENT', to: 'REQUIRES_GUIDANCE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'authority adjusted, guidance still needed', deadline: 'kept' },
+  { from: 'AUTHORITY_ADJUSTMENT', to: 'FEASIBLE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'authority adjusted, directly workable', deadline: 'none' },
+  { from: 'FEASIBLE', to: 'REQUIRES_GUIDANCE', requires: 'reason', roles: ['home-affairs'], label: 'reopen: guidance needed', deadline: 'fresh' },
+  { from: 'FEASIBLE', to: 'AUTHORITY_ADJUSTMENT', requires: 'reason', roles: ['home-affairs'], label: 'reopen: authority adjustment needed', deadline: 'fresh' },
 ];
 
 /** Why a request is refused; the API maps each to an HTTP status. */

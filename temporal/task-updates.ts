@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import type { Rejection } from '../domain/transition-rules';
 import type { TaskView } from '../domain/task';
@@ -24,8 +24,30 @@ export function rejectionRefusal(r: Rejection): Refusal {
 }
 
 /**
+ * How long a caller waits for a task's answer. A task answers in milliseconds, refuses a stuck task
+ * at once and tells an accepted change refused for good at once; what is left (the database away
+ * while an accepted event retries, no worker polling) is answered 503 after this bound instead of
+ * holding the request open.
+ */
+export const UPDATE_ANSWER_BOUND_MS = 30_000;
+
+/** The task did not answer within the bound: the change may still be applied once it can be. */
+function noAnswer(code: string, boundMs: number): Refusal {
+  return unavailable(
+    `Task ${code} did not answer within ${Math.round(boundMs / 1000)} s; the change may still be applied. Read the task before trying again, or retry with the same Idempotency-Key.`,
+    { code: 'TASK_NOT_ANSWERING' },
+  );
+}
+
+function isDeadlineExceeded(err: unknown): boolean {
+  // gRPC status 4 is DEADLINE_EXCEEDED.
+  return err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (err as { code?: unknown })?.code === 4;
+}
+
+/**
  * Sends one Update to a task's workflow and returns the new state. The update id makes a retried
  * request (same Idempotency-Key) one event: Temporal answers a repeated id with the first result.
+ * The caller waits at most `boundMs` (gRPC deadline on every call the update makes).
  */
 export async function runTaskUpdate<Arg>(
   temporal: Client,
@@ -33,11 +55,13 @@ export async function runTaskUpdate<Arg>(
   update: UpdateDefinition<TaskView, [Arg]>,
   arg: Arg,
   updateId?: string,
+  boundMs = UPDATE_ANSWER_BOUND_MS,
 ): Promise<TaskView> {
   const handle = temporal.workflow.getHandle(taskWorkflowId(code));
   try {
-    return await handle.executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) });
+    return await temporal.withDeadline(Date.now() + boundMs, () => handle.executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) }));
   } catch (err) {
+    if (isDeadlineExceeded(err)) throw noAnswer(code, boundMs);
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const rejection = err.cause.details?.[0] as Rejection | undefined;
       if (rejection?.code) throw rejectionRefusal(rejection);

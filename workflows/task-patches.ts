@@ -59,6 +59,24 @@ export const CLOCK_FROM_RUN_START = 'clock-from-run-start';
 export const CALENDAR_UPDATES = 'calendar-updates-for-running-tasks';
 
 /**
+ * A bounce between the two open statuses (REQUIRES_GUIDANCE ⇄ AUTHORITY_ADJUSTMENT) keeps the due date
+ * unless Home Affairs names one (the edge table's `deadline`, domain/deadline-policy.ts `dueDateAfterEdge`);
+ * before it each entry took a fresh default, so a ministry could clear its own overdue deadline. Asked
+ * only on such an edge: recorded bounces (their fresh due date, its search-attribute upsert) replay as recorded.
+ */
+export const DEADLINE_KEPT_ACROSS_BOUNCE = 'deadline-kept-across-bounce';
+
+/**
+ * An overdue task climbs its ladder from where it stands now: at a start, after a new due date (one
+ * moved into the past too), a calendar change or a continue-as-new carrying a state from before, the step
+ * due now is sent at once (not the missed ones before it), recorded once per (task, due date, step)
+ * (the activity finds a step already in the audit log and sends nothing). Before it the ladder only looked
+ * for steps after the run's start, so a task created overdue never escalated. Decided once per run; a
+ * recorded history without the marker keeps its ladder as recorded.
+ */
+export const ESCALATION_CATCH_UP = 'escalation-catch-up';
+
+/**
  * A task that becomes FEASIBLE through a document closes the loop the same way whichever path brought
  * it there: a transition (as before, under NOTIFY_LOCALITIES_WHEN_FEASIBLE), a settlement, or the
  * effective date of a document recorded earlier (its timer now runs on the escalation ladder too).
@@ -79,5 +97,7 @@ export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   NOTICES_AS_LOCAL_ACTIVITIES,
   CALENDAR_UPDATES,
   CLOCK_FROM_RUN_START,
+  DEADLINE_KEPT_ACROSS_BOUNCE,
+  ESCALATION_CATCH_UP,
   DOCUMENTS_CLOSE_THE_LOOP,
 ];

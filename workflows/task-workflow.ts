@@ -44,6 +44,7 @@ import {
   checkSettle,
   hasDocument,
   isRepeatedMilestone,
+  keepsDueDate,
   checkDeadline,
   checkDefinitionUpdate,
   checkLocalityReport,
@@ -52,7 +53,7 @@ import {
   type Change,
 } from '../domain/task-changes';
 import { defaultDueDate, nextReminder, settleDueDate, type ReminderPoint } from '../domain/deadline-policy';
-import { DEFAULT_LADDER, WEEKENDS_ONLY, nextLadderStep, type LadderPoint } from '../domain/escalation-ladder';
+import { DEFAULT_LADDER, WEEKENDS_ONLY, ladderStepDue, nextLadderStep, type LadderPoint } from '../domain/escalation-ladder';
 import {
   assignmentUpdate,
   calendarUpdate,
@@ -73,6 +74,8 @@ import { DueDateKey, LeadMinistryKey, TaskStatusKey } from './search-attributes'
 import {
   CALENDAR_UPDATES,
   CLOCK_FROM_RUN_START,
+  DEADLINE_KEPT_ACROSS_BOUNCE,
+  ESCALATION_CATCH_UP,
   DOCUMENTS_CLOSE_THE_LOOP,
   ESCALATION_LADDER,
   FEASIBLE_ON_EFFECTIVE_DATE,
@@ -203,6 +206,11 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   // reminders it recorded. A run climbs the ladder when its policy names one (policies written
   // before the ladder existed have none, so those tasks keep their reminders).
   const climbsLadder = applies(ESCALATION_LADDER) && state.policy.escalationLadder !== undefined && state.policy.perTaskReminders !== true;
+  // A ladder that catches up: the step due now goes out at once, the missed ones before it not. A state
+  // that has not caught up yet (a new task, one carried from a run before this) starts its ladder from
+  // nothing, so an overdue task gets its step now; the activity keeps each step to once per (task, due date, step).
+  const catchUp = climbsLadder && applies(ESCALATION_CATCH_UP);
+  if (catchUp && !state.ladderCatchUp) state = { ...state, reminderCursor: 0, ladderCatchUp: true };
   let persisting = 0;
   /** The event PostgreSQL refused for good, held until an operator repairs the task. */
   let stuck: { seq: number; kind: string; error: string; attempt: number; recorded: boolean } | null = null;
@@ -239,7 +247,9 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   async function commit(change: Change, actor: string): Promise<TaskView> {
     const now = Date.now();
     const before = { status: state.status, leadMinistry: state.leadMinistry, dueDate: state.dueDate };
-    state = { ...change.state, seq: state.seq + 1, reminderCursor: change.resetCursor ? now : state.reminderCursor };
+    // A new deadline starts a new ladder: when it catches up, from nothing (a due date already past gets its step now).
+    const resetTo = catchUp ? 0 : now;
+    state = { ...change.state, seq: state.seq + 1, reminderCursor: change.resetCursor ? resetTo : state.reminderCursor };
     if (change.reschedule) scheduleVersion++;
     if (before.status !== state.status || before.leadMinistry !== state.leadMinistry || before.dueDate !== state.dueDate) {
       syncSearchAttributes();
@@ -368,7 +378,10 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       const before = state.status;
       const later = i.to === 'FEASIBLE' && !!i.document?.effectiveOn && i.document.effectiveOn > vietnamDate(now);
       // Asked only on the new path, so a history without the marker replays the old behaviour.
-      const change = later && applies(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now);
+      // A bounce keeps the due date (deadlines are Home Affairs'); asked only on such an edge, so a
+      // history recorded before, where the bounce took a fresh default, replays as recorded.
+      const keepClock = keepsDueDate(state, i) ? applies(DEADLINE_KEPT_ACROSS_BOUNCE) : true;
+      const change = later && applies(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now, keepClock);
       const after = await commitUpdate(change, actorName(i.actor));
       if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && i.document && applies(NOTIFY_LOCALITIES_WHEN_FEASIBLE)) {
         closeTheLoop(after, i.document, actorName(i.actor));
@@ -377,20 +390,25 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     },
     { validator: (i) => reject(stuck ? stuckRejection() : checkTransition(state, i, vietnamDate(Date.now()))) },
   );
-  setHandler(extensionRequestUpdate, (i) => commit(applyExtensionRequest(state, i, Date.now()), actorName(i.actor)), {
-    validator: (i) => reject(checkExtensionRequest(state, i, vietnamDate(Date.now()))),
+  // Every update refuses a stuck task at once (TASK_STUCK), and an accepted one whose event is then
+  // refused for good hears so at once (commitUpdate): nothing is queued behind a held event.
+  // Validators add no command to the history, and commitUpdate only wraps commit's promise, so
+  // recorded histories replay unchanged.
+  setHandler(extensionRequestUpdate, (i) => commitUpdate(applyExtensionRequest(state, i, Date.now()), actorName(i.actor)), {
+    validator: (i) => reject(stuck ? stuckRejection() : checkExtensionRequest(state, i, vietnamDate(Date.now()))),
   });
-  setHandler(extensionDecisionUpdate, (i) => commit(applyExtensionDecision(state, i), actorName(i.actor)), {
-    validator: (i) => reject(checkExtensionDecision(state, i, vietnamDate(Date.now()))),
+  setHandler(extensionDecisionUpdate, (i) => commitUpdate(applyExtensionDecision(state, i), actorName(i.actor)), {
+    validator: (i) => reject(stuck ? stuckRejection() : checkExtensionDecision(state, i, vietnamDate(Date.now()))),
   });
   setHandler(
     holdUpUpdate,
     (i) => {
       // A release by a document that arrives after the task was released already changes nothing.
       if (i.ministry === null && !state.heldUp) return Promise.resolve(view(state));
-      return commit(applyHoldUp(state, i, Date.now()), actorName(i.actor));
+      return commitUpdate(applyHoldUp(state, i, Date.now()), actorName(i.actor));
     },
-    { validator: (i) => (i.actor.kind === 'system' && i.ministry === null ? undefined : reject(checkHoldUp(state, i))) },
+    // The system's release (a registered document) is refused too while stuck: its activity retries until the repair.
+    { validator: (i) => reject(stuck ? stuckRejection() : i.actor.kind === 'system' && i.ministry === null ? null : checkHoldUp(state, i)) },
   );
   setHandler(
     settleUpdate,
@@ -500,10 +518,18 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     return nextLadderStep(state.dueDate, state.policy.escalationLadder ?? DEFAULT_LADDER, state.policy.calendar ?? WEEKENDS_ONLY, afterMs);
   }
 
+  /** The step of the current deadline whose time has come since `afterMs` (the last of them), if any. */
+  function stepDueNow(afterMs: number): LadderPoint | null {
+    if (state.status === 'FEASIBLE' || !state.dueDate) return null;
+    return ladderStepDue(state.dueDate, state.policy.escalationLadder ?? DEFAULT_LADDER, state.policy.calendar ?? WEEKENDS_ONLY, afterMs, Date.now());
+  }
+
   async function climb(step: LadderPoint): Promise<void> {
     state = { ...state, reminderCursor: step.at };
     const sendEscalationStep = applies(NOTICES_AS_LOCAL_ACTIVITIES) ? sendEscalationStepLocal : sendEscalationStepRemote;
     const sent = await sendEscalationStep({ step, task: view(state) });
+    // Recorded by an earlier run (or before the ladder was reset on the same due date): nothing more to do.
+    if (sent.alreadyRecorded) return;
     await commit(
       noChange('ESCALATION_STEP', {
         dueDate: state.dueDate,
@@ -529,7 +555,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       if (!interrupted && state.feasibleFrom) await takeEffect();
       continue;
     }
-    const step = nextStep(state.reminderCursor);
+    const step = (catchUp ? stepDueNow(state.reminderCursor) : null) ?? nextStep(state.reminderCursor);
     if (!step) {
       await condition(replan);
       continue;

@@ -149,7 +149,10 @@ describe('reads', () => {
     expect(reads[0]?.body).toMatchObject({ code, status: 'AUTHORITY_ADJUSTMENT', milestones: [{ track: 'GUIDANCE', name: 'DRAFTING' }] });
     expect(reads[0]?.body.focalPoint).toBeUndefined();
     expect(reads[2]?.text.split('\r\n')[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,dueDate,daysOverdue,workableReports,obstacleReports');
-    expect(reads[3]?.body.items.map((i: { kind: string; details: Record<string, unknown> }) => [i.kind, i.details])).toEqual([
+    const items = (reads[3]?.body.items as { kind: string; details: Record<string, unknown> }[]).map((i) => [i.kind, i.details] as const);
+    // The task is overdue, so its ladder escalates (at once, and again for the moved due date): the public sees that it did, not to whom.
+    expect(items.filter(([kind]) => kind === 'ESCALATION_STEP').every(([, details]) => Object.keys(details).length === 0)).toBe(true);
+    expect(items.filter(([kind]) => kind !== 'ESCALATION_STEP')).toEqual([
       ['CREATED', expect.objectContaining({ leadMinistry: 'BGDDT' })],
       ['MILESTONE', { track: 'GUIDANCE', name: 'DRAFTING' }],
       ['LOCALITY_REPORT', { locality: 'HNI', kind: 'OBSTACLE' }],

@@ -31,10 +31,12 @@ async function signOut(page: Page): Promise<void> {
 
 /** The link in the last sign-in mail to `to` (quoted-printable decoded). */
 async function mailedLink(to: string, before: number): Promise<string> {
-  const mail = await eventually(async () => s.stack.smtp.received.slice(before).find((m) => m.to.includes(to)), 10_000, 'the sign-in mail');
-  const body = mail.raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-  const link = /(http:\/\/127\.0\.0\.1:\d+\/sign-in\/link\/[A-Za-z0-9_-]+)/.exec(body)?.[1];
-  if (!link) throw new Error(`no link in the mail:\n${body}`);
+  const decode = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  const linkIn = (raw: string) => /(http:\/\/127\.0\.0\.1:\d+\/sign-in\/link\/[A-Za-z0-9_-]+)/.exec(decode(raw))?.[1];
+  // The sign-in mail, not another notice to the same address (an overdue task's escalation goes to its focal point too).
+  const mail = await eventually(async () => s.stack.smtp.received.slice(before).find((m) => m.to.includes(to) && linkIn(m.raw)), 10_000, 'the sign-in mail');
+  const link = linkIn(mail.raw);
+  if (!link) throw new Error(`no link in the mail:\n${decode(mail.raw)}`);
   return link;
 }
 

@@ -1,9 +1,9 @@
 import { simpleParser } from 'mailparser';
 import { DAY_MS, addDays, deadlineInstant, isoWeekday, vietnamDate } from '../../domain/dates';
-import { WEEKENDS_ONLY, ladderSchedule, type LadderStep } from '../../domain/escalation-ladder';
+import { WEEKENDS_ONLY, ladderSchedule, ladderStepDue, type LadderStep } from '../../domain/escalation-ladder';
 import { verifyChain } from '../../db/audit-chain';
 import { leadershipContactOf, setLeadershipContact } from '../../db/leadership-contacts';
-import { taskWorkflowId, transitionUpdate } from '../../workflows/messages';
+import { calendarUpdate, deadlineUpdate, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
 import type { taskWorkflow } from '../../workflows/task-workflow';
 import { TEST_POLICY, definition, eventually } from '../support/harness';
 import { useTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping';
@@ -26,8 +26,8 @@ beforeAll(() => {
   ({ testEnv, db, smtp } = ts);
 });
 
-/** A task due `days` from the test clock's now, or on the first Saturday from then when `onSaturday`. */
-async function startTask(days: number, { onSaturday = false } = {}) {
+/** A task due `days` from the test clock's now (negative: overdue already), or on the first Saturday from then when `onSaturday`. */
+async function startTask(days: number, { onSaturday = false, continueAsNewAfterEvents }: { onSaturday?: boolean; continueAsNewAfterEvents?: number } = {}) {
   const now = await testEnv.currentTimeMs();
   let dueDate = vietnamDate(now + days * DAY_MS);
   while (onSaturday && isoWeekday(dueDate) !== 6) dueDate = addDays(dueDate, 1);
@@ -35,7 +35,7 @@ async function startTask(days: number, { onSaturday = false } = {}) {
   const handle = await testEnv.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
     taskQueue,
     workflowId: taskWorkflowId(def.code),
-    args: [{ definition: def, policy: LADDER_POLICY, createdBy: { kind: 'home-affairs' } }],
+    args: [{ definition: def, policy: LADDER_POLICY, createdBy: { kind: 'home-affairs' }, ...(continueAsNewAfterEvents ? { continueAsNewAfterEvents } : {}) }],
   });
   await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'the task row');
   return { def, handle, dueDate, due: deadlineInstant(dueDate) };
@@ -112,5 +112,63 @@ describe('escalation ladder under time skipping', () => {
     expect(body).toContain('Kính gửi Nguyễn Thị Lãnh, Thứ trưởng,');
     expect(body).toContain('Dear Nguyễn Thị Lãnh, Thứ trưởng,');
     expect((await steps(def.code))[1]).toMatchObject({ recipient: 'ministry-leadership', delivery: 'SENT' });
+  });
+
+  it('when a task starts with every step of its ladder in the past, then only the step due now goes out, at once and once, and no later step follows', async () => {
+    const { def, dueDate } = await startTask(-30);
+    const now = await testEnv.currentTimeMs();
+    const due = ladderStepDue(dueDate, LADDER, WEEKENDS_ONLY, 0, now);
+    expect(due?.index).toBe(2);
+    await eventually(async () => (await steps(def.code)).length === 1, 20_000, 'the step due now');
+    await sleepUntil(now + 40 * DAY_MS);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await steps(def.code)).map((d) => [d.step, d.recipient, d.dueDate, d.delivery])).toEqual([[2, 'home-affairs', dueDate, 'SENT']]);
+    const mails = await mailsFor(def.code);
+    expect(mails.map((m) => [...m.to].sort())).toEqual([['focal@bgddt.test', 'moha@tracker.test']]);
+  });
+
+  it('when a task starts with only its first step past, then that step goes out at once and the later ones at their working days', async () => {
+    // Due a few days ago, the latest such day whose first step only is past (the weekday decides; the domain's schedule says).
+    const today = await testEnv.currentTimeMs();
+    const back = [1, 2, 3, 4, 5, 6].find((d) => ladderStepDue(vietnamDate(today - d * DAY_MS), LADDER, WEEKENDS_ONLY, 0, today)?.index === 0);
+    expect(back).toBeDefined();
+    const { def, dueDate } = await startTask(-back!);
+    const now = await testEnv.currentTimeMs();
+    const plan = ladderSchedule(dueDate, LADDER, WEEKENDS_ONLY);
+    const first = ladderStepDue(dueDate, LADDER, WEEKENDS_ONLY, 0, now);
+    expect(first?.index).toBe(0);
+    await eventually(async () => (await steps(def.code)).length === 1, 20_000, 'the step due now');
+    await sleepUntil(plan[2]!.at + DAY_MS);
+    await eventually(async () => (await steps(def.code)).length === plan.length - first!.index, 20_000, 'the later steps');
+    await sleepUntil(plan[2]!.at + 30 * DAY_MS);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await steps(def.code)).map((d) => d.step)).toEqual(plan.slice(first!.index).map((p) => p.index));
+  });
+
+  it('when Home Affairs moves the deadline into the past, then the step due now goes out at once, once, whatever follows (the same date again, an updated calendar, continue-as-new)', async () => {
+    const { def, handle } = await startTask(60, { continueAsNewAfterEvents: 12 });
+    const now = await testEnv.currentTimeMs();
+    const past = vietnamDate(now - 20 * DAY_MS);
+    const ha = { kind: 'home-affairs' as const };
+    const after = await handle.executeUpdate(deadlineUpdate, { args: [{ actor: ha, dueDate: past, reason: 'the statutory date had passed' }] });
+    const due = ladderStepDue(after.dueDate!, LADDER, WEEKENDS_ONLY, 0, now);
+    expect(due?.index).toBe(2);
+    await eventually(async () => (await steps(def.code)).length === 1, 20_000, 'the step due now');
+    // The same date again resets the ladder; the step of that due date is in the audit log already.
+    await handle.executeUpdate(deadlineUpdate, { args: [{ actor: ha, dueDate: past, reason: 'confirmed' }] });
+    // A calendar that changes no due date re-plans the ladder, which has nothing left to send.
+    await handle.executeUpdate(calendarUpdate, { args: [{ firstYear: 2000, lastYear: 2100, daysOff: [], workingWeekendDays: [], version: 'ladder-test-1' }] });
+    // Enough events for continue-as-new: the next run carries the ladder's place.
+    for (let i = 0; i < 4; i++) await handle.executeUpdate(deadlineUpdate, { args: [{ actor: ha, dueDate: past, reason: `confirmed ${i}` }] });
+    await sleepUntil(now + 30 * DAY_MS);
+    await new Promise((r) => setTimeout(r, 500));
+    const runs = await eventually(async () => {
+      const d = await testEnv.client.workflow.getHandle(taskWorkflowId(def.code)).describe();
+      return d.runId !== handle.firstExecutionRunId ? d : null;
+    }, 20_000, 'a continued run');
+    expect(runs.status.name).toBe('RUNNING');
+    expect((await steps(def.code)).map((d) => [d.step, d.dueDate])).toEqual([[2, after.dueDate]]);
+    expect(await mailsFor(def.code)).toHaveLength(1);
+    expect((await verifyChain(db, def.code)).valid).toBe(true);
   });
 });

@@ -101,6 +101,33 @@ async function documentsLife() {
 }
 
 /**
+ * Issue 23's paths: a task registered overdue gets the step due now at once (patch `escalation-catch-up`),
+ * its ministry's bounce keeps the due date (patch `deadline-kept-across-bounce`), a due date set into the
+ * past escalates again, the same date set again sends nothing more, then the task becomes FEASIBLE.
+ */
+async function overdueLife() {
+  const today = vietnamDate(Date.now());
+  const year = today.slice(0, 4);
+  const def = definition({ dueDate: addDays(today, -60) });
+  const policy = { ...TEST_POLICY, perTaskReminders: undefined, escalationLadder: DEFAULT_LADDER };
+  await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy, createdBy: { kind: 'home-affairs' } });
+  const steps = (n: number) => eventually(async () => (await db.prisma.auditEvent.count({ where: { taskCode: def.code, kind: 'ESCALATION_STEP' } })) === n, 20_000, `${n} escalation steps`);
+  await steps(1);
+  const h = dev.client.workflow.getHandle(taskWorkflowId(def.code));
+  const lead = { kind: 'ministry' as const, code: 'BGDDT' };
+  const ha = { kind: 'home-affairs' as const };
+  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'AUTHORITY_ADJUSTMENT', reason: 'needs a decree change' }] });
+  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'REQUIRES_GUIDANCE', document: { number: `12/${year}/TT-BGDDT`, issuedOn: today } }] });
+  const past = addDays(today, -20);
+  await h.executeUpdate(deadlineUpdate, { args: [{ actor: ha, dueDate: past, reason: 'the statutory date' }] });
+  await steps(2);
+  await h.executeUpdate(deadlineUpdate, { args: [{ actor: ha, dueDate: past, reason: 'confirmed' }] });
+  await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'FEASIBLE', document: { number: `13/${year}/TT-BGDDT`, issuedOn: today } }] });
+  expect(await db.prisma.auditEvent.count({ where: { taskCode: def.code, kind: 'ESCALATION_STEP' } })).toBe(2);
+  return { history: await h.fetchHistory(), workflowId: h.workflowId };
+}
+
+/**
  * A change PostgreSQL refuses for good: the update is answered TASK_STUCK while its event is held, a
  * later change waits behind it, and the repair stores both in order.
  */
@@ -146,6 +173,16 @@ describe('replay', () => {
         const { stdout } = await promisify(execFile)(env('TEST_TEMPORAL_CLI'), ['workflow', 'show', '--address', env('TEST_TEMPORAL_ADDRESS'), '-w', workflowId, '--output', 'json'], { maxBuffer: 64 << 20 });
         fs.writeFileSync(path.join(FIXTURES, `documents-life-${i + 1}-${name}.json`), stdout);
       }
+    }
+  });
+
+  it('when an overdue life (escalation caught up at start, a bounce that keeps the due date, a due date set into the past) is replayed, then it is deterministic', async () => {
+    const { history, workflowId } = await overdueLife();
+    await Worker.runReplayHistory({ workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') } }, history);
+    const name = process.env.RECORD_OVERDUE_HISTORIES;
+    if (name) {
+      const { stdout } = await promisify(execFile)(env('TEST_TEMPORAL_CLI'), ['workflow', 'show', '--address', env('TEST_TEMPORAL_ADDRESS'), '-w', workflowId, '--output', 'json'], { maxBuffer: 64 << 20 });
+      fs.writeFileSync(path.join(FIXTURES, `overdue-life-${name}.json`), stdout);
     }
   });
 
