@@ -15,7 +15,6 @@ import {
   transitionUpdate,
 } from '../../workflows/messages';
 import {
-  FAR_DUE_DATE,
   TEST_POLICY,
   TestSmtpServer,
   definition,
