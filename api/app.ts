@@ -150,7 +150,7 @@ export function createApp(deps: AppDeps) {
   app.use(dashboardRoutes({ db, registry, insight }));
   app.use(leadershipContactRoutes({ db, registry }));
   app.use(documentRoutes({ db, temporal, config, registry, listCache }));
-  app.use(taskRequestRoutes({ db, temporal, registry, listCache }));
+  app.use(taskRequestRoutes({ db, temporal, config, registry, listCache }));
   const localityActions = createLocalityActions({ db, temporal, config, mailer: deps.mailer });
   app.use(localityRoutes({ db, registry, actions: localityActions }));
   app.use(roundRoutes({ db, registry, actions: localityActions }));

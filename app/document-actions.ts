@@ -5,17 +5,31 @@ import type { z } from 'zod';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { getDocument, recordDocumentEvent, registerDocument, settlementTargets, type RegisteredDocument } from '../db/documents';
+import type { LegalDocument } from '../domain/legal-documents';
 import { notHeldUpBy, tasksReleasedBy } from '../db/hold-ups';
-import { knownMinistryCodes } from '../db/reference-data';
+import { allMinistryCodes, knownMinistryCodes } from '../db/reference-data';
 import { vietnamDate } from '../domain/dates';
-import { CENTRAL_ISSUERS, checkDocumentDates, checkDocumentSymbol } from '../domain/legal-documents';
+import {
+  CENTRAL_ISSUERS,
+  KIND_NAMES_VI,
+  checkCitingRight,
+  checkDocumentDates,
+  checkDocumentNumber,
+  checkDocumentSymbol,
+  documentNumberKey,
+  issuersOfNumber,
+  kindOfNumber,
+  type FieldError,
+} from '../domain/legal-documents';
 import type { Principal } from '../domain/principal';
 import { settlementWorkflowId, type SettlementResult } from '../domain/settlement';
 import type { releaseHoldUpsWorkflow, settlementWorkflow } from '../workflows/settlement-workflow';
 import { actorOf } from './actor';
 import type { ListCache } from './list-cache';
-import { conflict, fieldRefusal, forbidden, invalid, notFound } from '../domain/refusal';
+import { Refusal, conflict, fieldRefusal, forbidden, invalid, locationOf, notFound } from '../domain/refusal';
 import type { registerDocumentBody, settlementBody } from './schemas';
+
+type RegisteredDocumentInput = LegalDocument;
 
 export interface DocumentActionDeps {
   db: Db;
@@ -39,6 +53,28 @@ export interface SettlementAnswer {
   results: Pick<SettlementResult, 'task' | 'outcome' | 'status' | 'feasibleFrom' | 'message'>[];
 }
 
+/** A document a transition or a hold-up names: its number and dates as the request gave them. */
+export interface CitedDocument {
+  number: string;
+  issuedOn: string;
+  effectiveOn?: string;
+  title?: string;
+}
+
+/**
+ * A refusal of a document by its rules, with the same status and words wherever it is asked: 403 when
+ * the principal may not use the document, 422 for everything else (a bad number, untrue dates, a number
+ * already registered with other dates). `at` is where the document sits in the request
+ * (`body.`, `body.document.`), or `whole` names the one field that stands for the document (a
+ * settlement's `params.number`); the detail names the bare field, so it reads the same everywhere.
+ */
+export function documentProblem(bad: FieldError, at: string, whole?: string): Refusal {
+  const name = bad.field.replace(/^.*\./, '');
+  const errors = [{ location: locationOf(whole ?? `${at}${name}`), message: bad.message, ...(bad.rule ? { extra: { rule: bad.rule, params: bad.params ?? {} } } : {}) }];
+  const detail = `The document is refused: ${name} ${bad.message}.`;
+  return bad.rule === 'NOT_OWN_DOCUMENT' || bad.rule === 'CENTRAL_DOCUMENT' ? forbidden(detail, {}, errors) : invalid(detail, {}, errors);
+}
+
 /** Who may register documents: Home Affairs any, a ministry those it issues. */
 export function mayRegisterDocuments(p: Principal | null): boolean {
   return p?.kind === 'home-affairs' || p?.kind === 'ministry';
@@ -57,30 +93,145 @@ export function createDocumentActions(deps: DocumentActionDeps) {
     return doc;
   }
 
+  /** Every code that can issue a document: the ministries of the reference data and the central issuers. */
+  async function issuerCodes(): Promise<string[]> {
+    return [...CENTRAL_ISSUERS, ...(await allMinistryCodes(db))];
+  }
+
+  /**
+   * Stores a document and starts the release of the tasks waiting for it (named by number in any
+   * letter case, or listed in `releases`): the one way a document enters the registry, whether it is
+   * registered on its own or by the transition that cites it.
+   */
+  async function storeAndRelease(doc: RegisteredDocumentInput, actor: string, releases: string[], details: Record<string, unknown> = {}) {
+    const outcome = await registerDocument(db, doc, actor, Date.now(), details);
+    // Tasks waiting for this document are released by a workflow started here: once the
+    // registration is stored the releases happen even if this process dies right after.
+    const stored = outcome.document;
+    const released = await tasksReleasedBy(db, stored.issuer, stored.number, outcome.created ? releases : []);
+    if (released.length > 0) {
+      await temporal.workflow.start<typeof releaseHoldUpsWorkflow>('releaseHoldUpsWorkflow', {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowId: `release-${documentNumberKey(stored.number).replace(/[^A-Za-z0-9-]/g, '_')}`,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        args: [{ documentNumber: stored.number, tasks: released }],
+      });
+    }
+    return { ...outcome, released };
+  }
+
+  /** A registered document's dates must still be true (rows from before the rules): the same answer as at registration. */
+  function checkStoredDates(doc: RegisteredDocument, at: string, whole?: string): void {
+    const bad = checkDocumentDates(doc, vietnamDate(Date.now()));
+    if (bad) throw documentProblem(bad, at, whole);
+  }
+
+  /**
+   * The document a transition cites, from the registry: the registered one (its dates must be those
+   * given), or, when the number is not registered, registered now with its issuer and kind read from
+   * its symbol (`15/2026/TT-BYT`: a circular of BYT), by the same rules as `register`. Either way the
+   * principal must be allowed to move tasks with it (as for settlement): a ministry only with its own
+   * documents, a central document only Home Affairs. Refused before anything is written.
+   */
+  async function cite(p: Principal, ref: CitedDocument, at: string, context: Record<string, unknown>): Promise<RegisteredDocument> {
+    const badNumber = checkDocumentNumber(ref.number);
+    if (badNumber) throw documentProblem(badNumber, at);
+    const stored = await getDocument(db, ref.number);
+    if (stored) {
+      const right = checkCitingRight(p, stored.issuer, stored.number, 'number');
+      if (right) throw documentProblem(right, at);
+      for (const field of ['issuedOn', 'effectiveOn'] as const) {
+        const given = ref[field];
+        if (given !== undefined && given !== stored[field]) {
+          throw documentProblem(
+            {
+              field,
+              rule: 'REGISTERED_OTHERWISE',
+              params: { number: stored.number, [field]: stored[field] },
+              message: `must be ${stored[field]}, as registered for ${stored.number}`,
+            },
+            at,
+          );
+        }
+      }
+      checkStoredDates(stored, at);
+      return stored;
+    }
+    const issuers = issuersOfNumber(ref.number, await issuerCodes());
+    const issuer = p.kind === 'ministry' && issuers.includes(p.code) ? p.code : issuers[0];
+    if (!issuer) {
+      throw documentProblem({ field: 'number', rule: 'UNKNOWN_ISSUER', message: 'its symbol names no ministry nor QH, UBTVQH, CP, TTg', params: { number: ref.number } }, at);
+    }
+    const right = checkCitingRight(p, issuer, ref.number, 'number');
+    if (right) throw documentProblem(right, at);
+    const kind = kindOfNumber(ref.number, await issuerCodes());
+    if (!kind) throw documentProblem({ field: 'number', rule: 'SYMBOL_KIND', message: 'its symbol does not say the kind of document (TT, NĐ, QĐ, ...)', params: { number: ref.number } }, at);
+    const doc = {
+      number: ref.number.normalize('NFC'),
+      kind,
+      issuer,
+      title: ref.title ?? `${KIND_NAMES_VI[kind]} ${ref.number.normalize('NFC')}`,
+      issuedOn: ref.issuedOn,
+      effectiveOn: ref.effectiveOn ?? ref.issuedOn,
+      url: null,
+    };
+    const bad = checkDocumentDates(doc, vietnamDate(Date.now()));
+    if (bad) throw documentProblem(bad, at);
+    const outcome = await storeAndRelease(doc, p.name, [], context);
+    // Registered meanwhile by someone else: that registration is the document, checked as above.
+    return outcome.created ? outcome.document : cite(p, ref, at, context);
+  }
+
+  /**
+   * A hold-up names the document the holding ministry is to issue: its symbol (or its registration)
+   * must name that ministry as the issuer, or its registration could never release the task.
+   */
+  async function checkAwaited(ministry: string, number: string, at: string): Promise<string> {
+    const stored = await getDocument(db, number);
+    if (stored && stored.issuer === ministry) {
+      throw conflict(`Document ${stored.number} is already registered (issued ${stored.issuedOn}): the task no longer waits for it; move the task with it instead.`, {}, [
+        { location: locationOf(`${at}documentNumber`), message: 'already registered' },
+      ]);
+    }
+    const issuers = stored ? [stored.issuer] : issuersOfNumber(number, await issuerCodes());
+    if (!issuers.includes(ministry)) {
+      throw documentProblem(
+        {
+          field: 'documentNumber',
+          rule: 'HOLDER_NOT_ISSUER',
+          params: { number, ministry },
+          message: `must be a document of ${ministry}, the ministry that holds the task up (${number} is ${issuers.length > 0 ? `of ${issuers.join(', ')}` : 'of no known issuer'})`,
+        },
+        at,
+      );
+    }
+    return stored?.number ?? number.normalize('NFC');
+  }
+
   return {
     existingDocument,
+    cite,
+    checkAwaited,
 
     /**
      * Registers a document (audited) and starts the release of the tasks waiting for it. A number
-     * already registered is refused (409) after the release is started again, in case the first
-     * attempt stopped short.
+     * already registered (in any letter case) is refused (409) after the release is started again,
+     * in case the first attempt stopped short.
      */
     async register(p: Principal, body: z.output<typeof registerDocumentBody>): Promise<RegisteredDocument & { releasedTasks: string[] }> {
       if (!mayRegisterDocuments(p)) throw forbidden('Only Home Affairs and ministries register documents.');
       if (p.kind === 'ministry' && body.issuer !== p.code) {
-        throw forbidden(`Ministry ${p.code} registers only the documents it issues, not those of ${body.issuer}.`, {}, [
-          fieldRefusal('issuer', `must be ${p.code} for this token`),
-        ]);
+        throw forbidden(`Ministry ${p.code} registers only the documents it issues, not those of ${body.issuer}.`, {}, [fieldRefusal('issuer', `must be ${p.code} for this token`)]);
       }
       if (!(CENTRAL_ISSUERS as readonly string[]).includes(body.issuer) && (await knownMinistryCodes(db, [body.issuer])).size === 0) {
         throw invalid(`Unknown issuer ${body.issuer}.`, {}, [fieldRefusal('issuer', 'not a ministry code nor QH, UBTVQH, CP, TTg')]);
       }
       const { releases = [], ...fields } = body;
       const doc = { ...fields, effectiveOn: body.effectiveOn ?? body.issuedOn, url: body.url ?? null };
+      // The number, kind, issuer and dates disagree with each other or with today: invalid input
+      // (422), the same answer a transition or a settlement gives for the same document.
       const bad = checkDocumentSymbol(doc) ?? checkDocumentDates(doc, vietnamDate(Date.now()));
-      // The number, kind, issuer and dates disagree with each other or with today: refused by the
-      // registry's rules, not by the shape of the request (409, as other rule refusals).
-      if (bad) throw conflict(`The document is refused: ${bad.field} ${bad.message}.`, {}, [fieldRefusal(bad.field, bad.message)]);
+      if (bad) throw documentProblem(bad, 'body.');
       const strangers = await notHeldUpBy(db, doc.issuer, releases);
       if (strangers.length > 0) {
         throw invalid(
@@ -89,23 +240,11 @@ export function createDocumentActions(deps: DocumentActionDeps) {
           strangers.map((c) => ({ location: { in: 'body', list: 'releases', index: releases.indexOf(c), field: '' }, message: `task ${c} is not held up by ${doc.issuer}` })),
         );
       }
-      const outcome = await registerDocument(db, doc, p.name);
-      // Tasks waiting for this document are released by a workflow started here: once the
-      // registration is stored the releases happen even if this process dies right after.
-      const stored = outcome.document;
-      const released = await tasksReleasedBy(db, stored.issuer, stored.number, outcome.created ? releases : []);
-      if (released.length > 0) {
-        await temporal.workflow.start<typeof releaseHoldUpsWorkflow>('releaseHoldUpsWorkflow', {
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          workflowId: `release-${stored.number.replace(/[^A-Za-z0-9-]/g, '_')}`,
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          args: [{ documentNumber: stored.number, tasks: released }],
-        });
-      }
+      const outcome = await storeAndRelease(doc, p.name, releases);
       if (!outcome.created) {
-        throw conflict(`Document ${doc.number} is already registered.`, {}, [fieldRefusal('number', 'already registered')]);
+        throw conflict(`Document ${outcome.document.number} is already registered.`, {}, [fieldRefusal('number', 'already registered')]);
       }
-      return { ...outcome.document, releasedTasks: released };
+      return { ...outcome.document, releasedTasks: outcome.released };
     },
 
     /**
@@ -117,16 +256,11 @@ export function createDocumentActions(deps: DocumentActionDeps) {
     async settle(p: Principal, number: string, body: z.output<typeof settlementBody>, requestKey?: string): Promise<SettlementAnswer> {
       const actor = actorOf(p);
       const doc = await existingDocument(number);
-      if (p.kind === 'ministry' && doc.issuer !== p.code) {
-        throw forbidden(`Document ${doc.number} was issued by ${doc.issuer}; ministry ${p.code} settles tasks only with its own documents.`, {}, [
-          fieldRefusal('number', `not issued by ${p.code}`, 'params'),
-        ]);
-      }
       if (p.kind !== 'ministry' && p.kind !== 'home-affairs') throw forbidden('Only Home Affairs and ministries settle tasks.');
-      const today = vietnamDate(Date.now());
-      if (doc.issuedOn > today) {
-        throw invalid(`Document ${doc.number} is not issued yet (${doc.issuedOn}).`, {}, [fieldRefusal('number', 'not issued yet', 'params')]);
-      }
+      // The rules of a transition that cites the document: the same right, the same date answers.
+      const right = checkCitingRight(p, doc.issuer, doc.number, 'number');
+      if (right) throw documentProblem(right, 'params.');
+      checkStoredDates(doc, 'params.', 'params.number');
 
       const targets = await settlementTargets(db, body.tasks);
       const refusals: SettlementRefusal[] = [];
@@ -135,7 +269,7 @@ export function createDocumentActions(deps: DocumentActionDeps) {
         if (!t) refusals.push({ task, code: 'NOT_FOUND', reason: 'NO_SUCH_TASK', message: `There is no task ${task}.` });
         else if (p.kind === 'ministry' && t.leadMinistry !== p.code) {
           refusals.push({ task, code: 'FORBIDDEN', reason: 'OTHER_MINISTRY', message: `Task ${task} is led by ${t.leadMinistry}, not ${p.code}.` });
-        } else if (t.documentNumbers.includes(doc.number)) continue;
+        } else if (t.documentKeys.includes(documentNumberKey(doc.number))) continue;
         else if (t.status === 'FEASIBLE') refusals.push({ task, code: 'ILLEGAL_TRANSITION', reason: 'ALREADY_FEASIBLE', message: `Task ${task} is already FEASIBLE.` });
         else if (t.feasibleFrom) {
           refusals.push({ task, code: 'ILLEGAL_TRANSITION', reason: 'FEASIBLE_LATER', message: `Task ${task} already becomes FEASIBLE on ${t.feasibleFrom} by another document.` });

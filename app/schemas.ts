@@ -46,10 +46,15 @@ export const status = z.enum(TASK_STATUSES);
 export const email = z.email().max(254);
 
 export const focalPoint = z.strictObject({ name: requiredText(200), email });
+/**
+ * A document a transition cites: a registered one (its dates as registered), or one registered in the
+ * same step (issuer and kind read from the symbol; the title defaults to the kind and number).
+ */
 export const documentRef = z.strictObject({
   number: requiredText(100).meta({ example: '15/2026/TT-BYT' }),
   issuedOn: calendarDate,
   effectiveOn: calendarDate.optional(),
+  title: requiredText(1000).optional().meta({ description: 'for a document registered by this step; defaults to its kind and number (Thông tư 15/2026/TT-BYT)' }),
 });
 
 export const taskCodeParams = z.strictObject({ code: taskCode });
@@ -302,7 +307,19 @@ export const problemResponse = z.object({
   title: z.string(),
   status: z.number().int(),
   detail: z.string(),
-  errors: z.array(z.object({ field: z.string(), message: z.string(), cell: z.object({ task: z.string(), locality: z.string() }).optional() })).optional(),
+  errors: z
+    .array(
+      z.object({
+        field: z.string(),
+        message: z.string(),
+        cell: z.object({ task: z.string(), locality: z.string() }).optional(),
+        /** A document or date rule (the same rule answers the same way on every endpoint and page): EFFECTIVE_BEFORE_ISSUED, NOT_OWN_DOCUMENT, ... */
+        rule: z.string().regex(/^[A-Z][A-Z_]*$/).optional(),
+        /** The values the rule's message names (the registered date, the issuer, ...). */
+        params: z.record(z.string(), z.string()).optional(),
+      }),
+    )
+    .optional(),
   allowed: z.array(z.object({ from: status, to: status, requires: z.string(), label: z.string() })).optional(),
   /** The request's id (X-Request-Id), to find its log lines. */
   requestId: z.string().optional(),

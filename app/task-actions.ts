@@ -2,7 +2,9 @@ import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { MilestoneName, TaskView } from '../domain/task';
-import { EDGES, type Edge } from '../domain/transition-rules';
+import { EDGES, checkTransition, type Edge } from '../domain/transition-rules';
+import { vietnamDate } from '../domain/dates';
+import type { Config } from '../config/env';
 import type { Principal } from '../domain/principal';
 import type { Db } from '../db/client';
 import { knownMinistryCodes, localityExists } from '../db/reference-data';
@@ -19,9 +21,10 @@ import {
 import { actorOf } from './actor';
 import type { ListCache } from './list-cache';
 import { reportCells } from './locality-actions';
-import { Refusal, fieldRefusal, forbidden, invalid, notFound } from '../domain/refusal';
+import { createDocumentActions } from './document-actions';
+import { Refusal, conflict, fieldRefusal, forbidden, invalid, notFound } from '../domain/refusal';
 import type { assignmentBody, deadlineBody, extensionDecisionBody, extensionRequestBody, holdUpBody, milestoneBody, reportBody, transitionBody } from './schemas';
-import { runTaskUpdate } from '../temporal/task-updates';
+import { rejectionRefusal, runTaskUpdate } from '../temporal/task-updates';
 
 /**
  * What a principal may do to a task. The API refuses through these same checks, the pages show
@@ -87,12 +90,15 @@ function asPerTaskRefusal(err: unknown): unknown {
 export interface TaskActionDeps {
   db: Db;
   temporal: Client;
+  config: Config;
   listCache?: ListCache;
 }
 
 /** The writes on a task, for the API's routes and the pages alike. Each returns the task after it. */
 export function createTaskActions(deps: TaskActionDeps) {
   const { db, temporal, listCache } = deps;
+  // A document cited by a move or a hold-up goes through the registry's own rules (one set of rules).
+  const documents = createDocumentActions(deps);
 
   async function existingTask(code: string): Promise<ApiTask> {
     const row = await getTask(db, code);
@@ -140,7 +146,17 @@ export function createTaskActions(deps: TaskActionDeps) {
       const row = await existingTask(code);
       // Home Affairs or the lead ministry may ask; the workflow's validator decides the edge.
       if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) refuse(p, row, false);
-      return update(code, transitionUpdate, { actor: actorOf(p), ...body }, updateId);
+      const input = { actor: actorOf(p), ...body };
+      if (!body.document) return update(code, transitionUpdate, input, updateId);
+      // The edge, the role and a stale status are refused first (the workflow's own check), so a
+      // refused move registers no document; the document's own refusals come from the registry's rules.
+      const early = checkTransition(row, input, vietnamDate(Date.now()));
+      if (early && !early.field?.startsWith('document')) throw rejectionRefusal(early);
+      // The registered document (or the one registered now from its symbol) is what the task records,
+      // exactly as a settlement with it would: its number as registered, both dates, kind, issuer, title.
+      const doc = await documents.cite(p, body.document, 'body.document.', { via: 'TRANSITION', task: code });
+      const document = { number: doc.number, issuedOn: doc.issuedOn, effectiveOn: doc.effectiveOn };
+      return update(code, transitionUpdate, { ...input, document, registered: { kind: doc.kind, issuer: doc.issuer, title: doc.title } }, updateId);
     },
 
     async milestone(p: Principal, code: string, body: z.output<typeof milestoneBody>, updateId?: string): Promise<ApiTask> {
@@ -209,14 +225,22 @@ export function createTaskActions(deps: TaskActionDeps) {
       return update(code, extensionDecisionUpdate, { actor: actorOf(p), ...body }, updateId);
     },
 
-    /** Records that another ministry's document holds the task up (registering it releases the task). */
+    /**
+     * Records that another ministry's document holds the task up (registering it releases the task).
+     * A task already held up is refused (409): the hold-up is released first, then another recorded,
+     * so nothing is replaced silently. The document named must be one the holding ministry issues.
+     */
     async holdUp(p: Principal, code: string, body: z.output<typeof holdUpBody>, updateId?: string): Promise<ApiTask> {
       const row = await existingTask(code);
       if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) {
         throw forbidden(`Only Home Affairs or the lead ministry (${row.leadMinistry}) records what holds a task up.`);
       }
       await knownMinistries([body.ministry], 'ministry');
-      return update(code, holdUpUpdate, { actor: actorOf(p), ...body }, updateId);
+      if (row.heldUp) {
+        throw conflict(`Task ${code} is already held up by ${row.heldUp.ministry}; release that hold-up first.`, {}, [fieldRefusal('ministry', `already held up by ${row.heldUp.ministry}`)]);
+      }
+      const documentNumber = body.documentNumber === undefined ? undefined : await documents.checkAwaited(body.ministry, body.documentNumber, 'body.');
+      return update(code, holdUpUpdate, { actor: actorOf(p), ...body, ...(documentNumber ? { documentNumber } : {}) }, updateId);
     },
 
     async releaseHoldUp(p: Principal, code: string, updateId?: string): Promise<ApiTask> {

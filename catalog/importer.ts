@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { AGENCY_CODE, TASK_CODE } from '../domain/codes';
 import { isCalendarDate, vietnamDate } from '../domain/dates';
+import { checkSaneDate } from '../domain/legal-documents';
 import { isBlankText, unstorableReason } from '../domain/storable-text';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
 import type { Db } from '../db/client';
@@ -56,6 +57,13 @@ const catalogText = (field: string, max: number, required: boolean) =>
       else if (required && isBlankText(s)) ctx.addIssue({ code: 'custom', message: `${field} is missing` });
     });
 const ministryCode = z.string().regex(AGENCY_CODE, 'must be a ministry code');
+/** A date column inside the one sanity window every date of the tracker has (domain/legal-documents.ts). */
+const saneDate = (column: string) => (s: string | undefined, ctx: z.RefinementCtx) => {
+  if (s === undefined || s === '' || !isCalendarDate(s)) return;
+  const bad = checkSaneDate(s, column, vietnamDate(Date.now()));
+  if (bad) ctx.addIssue({ code: 'custom', message: `${column} ${bad.message}` });
+};
+
 const rowSchema = z.object({
   code: z.string().regex(TASK_CODE, 'code must be A-Z, 0-9, ".", "_", "-" (at most 40)'),
   // Vietnamese first: the title and sector in Vietnamese are required; the English renderings are optional.
@@ -75,7 +83,8 @@ const rowSchema = z.object({
   initial_due_date: z
     .string()
     .trim()
-    .refine((s) => s === '' || isCalendarDate(s), 'initial_due_date must be a date YYYY-MM-DD'),
+    .refine((s) => s === '' || isCalendarDate(s), 'initial_due_date must be a date YYYY-MM-DD')
+    .superRefine(saneDate('initial_due_date')),
   focal_point_name: catalogText('focal_point_name', 200, false),
   focal_point_email: z.union([z.literal(''), z.email('focal_point_email must be an e-mail address')]),
   // Optional column: the date the task has been in its status since (the import date when absent).
@@ -83,7 +92,8 @@ const rowSchema = z.object({
     .string()
     .trim()
     .optional()
-    .refine((s) => s === undefined || s === '' || isCalendarDate(s), 'status_since must be a date YYYY-MM-DD'),
+    .refine((s) => s === undefined || s === '' || isCalendarDate(s), 'status_since must be a date YYYY-MM-DD')
+    .superRefine(saneDate('status_since')),
   // Optional column: the localities the task applies to, ";"-separated codes (empty or absent: all of them).
   applies_to: z
     .string()

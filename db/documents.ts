@@ -1,4 +1,4 @@
-import type { DocumentKind, LegalDocument } from '../domain/legal-documents';
+import { documentNumberKey, type DocumentKind, type LegalDocument } from '../domain/legal-documents';
 import type { Db } from './client';
 
 /** A registered document as the API shows it. */
@@ -36,34 +36,46 @@ function fromRow(r: {
 export type RegisterOutcome = { created: true; document: RegisteredDocument } | { created: false; document: RegisteredDocument };
 
 /**
- * Registers a document and its audit row in one transaction. A number already registered is not
- * changed: the caller gets the stored document back (and decides whether that is a conflict).
+ * Registers a document and its audit row in one transaction. A number already registered, in any
+ * letter case, is not changed: the caller gets the stored document back (and decides whether that is
+ * a conflict). Two registrations racing for one number: the unique key lets one in, the other gets it back.
  */
-export async function registerDocument(db: Db, doc: LegalDocument, actor: string, nowMs = Date.now()): Promise<RegisterOutcome> {
-  return db.prisma.$transaction(async (tx) => {
-    const existing = await tx.legalDocument.findUnique({ where: { number: doc.number } });
-    if (existing) return { created: false, document: fromRow(existing) };
-    const at = new Date(nowMs);
-    const row = await tx.legalDocument.create({
-      data: {
-        number: doc.number,
-        kind: doc.kind,
-        issuer: doc.issuer,
-        title: doc.title,
-        issuedOn: new Date(`${doc.issuedOn}T00:00:00Z`),
-        effectiveOn: new Date(`${doc.effectiveOn}T00:00:00Z`),
-        url: doc.url,
-        registeredBy: actor,
-        registeredAt: at,
-      },
+export async function registerDocument(db: Db, doc: LegalDocument, actor: string, nowMs = Date.now(), extraDetails: Record<string, unknown> = {}): Promise<RegisterOutcome> {
+  const numberKey = documentNumberKey(doc.number);
+  try {
+    return await db.prisma.$transaction(async (tx) => {
+      const existing = await tx.legalDocument.findUnique({ where: { numberKey } });
+      if (existing) return { created: false, document: fromRow(existing) } as RegisterOutcome;
+      const at = new Date(nowMs);
+      const row = await tx.legalDocument.create({
+        data: {
+          number: doc.number,
+          numberKey,
+          kind: doc.kind,
+          issuer: doc.issuer,
+          title: doc.title,
+          issuedOn: new Date(`${doc.issuedOn}T00:00:00Z`),
+          effectiveOn: new Date(`${doc.effectiveOn}T00:00:00Z`),
+          url: doc.url,
+          registeredBy: actor,
+          registeredAt: at,
+        },
+      });
+      await tx.documentEvent.create({ data: { documentNumber: doc.number, at, actor, kind: 'REGISTERED', details: { ...doc, ...extraDetails } } });
+      return { created: true, document: fromRow(row) } as RegisterOutcome;
     });
-    await tx.documentEvent.create({ data: { documentNumber: doc.number, at, actor, kind: 'REGISTERED', details: { ...doc } } });
-    return { created: true, document: fromRow(row) };
-  });
+  } catch (err) {
+    // P2002: another registration of the same key committed first; that one is the document.
+    if ((err as { code?: string }).code !== 'P2002') throw err;
+    const stored = await getDocument(db, doc.number);
+    if (!stored) throw err;
+    return { created: false, document: stored };
+  }
 }
 
+/** The registered document with this number in any letter case (`42/2026/tt-byt` finds `42/2026/TT-BYT`). */
 export async function getDocument(db: Db, number: string): Promise<RegisteredDocument | null> {
-  const row = await db.prisma.legalDocument.findUnique({ where: { number } });
+  const row = await db.prisma.legalDocument.findUnique({ where: { numberKey: documentNumberKey(number) } });
   return row ? fromRow(row) : null;
 }
 
@@ -79,6 +91,7 @@ export interface DocumentQuery {
 export async function listDocuments(db: Db, query: DocumentQuery): Promise<{ items: RegisteredDocument[]; total: number; page: number; limit: number }> {
   const words = (query.q ?? '').trim().split(/\s+/).filter(Boolean);
   const where = {
+    mergedInto: null,
     ...(query.issuer ? { issuer: query.issuer } : {}),
     ...(query.kind ? { kind: query.kind } : {}),
     AND: words.map((w) => ({ OR: [{ number: { contains: w, mode: 'insensitive' as const } }, { title: { contains: w, mode: 'insensitive' as const } }] })),
@@ -114,7 +127,8 @@ export async function settlementTargets(db: Db, codes: string[]) {
         status: r.status,
         leadMinistry: r.leadMinistryCode,
         feasibleFrom: r.feasibleFrom ? day(r.feasibleFrom) : null,
-        documentNumbers: (Array.isArray(r.documents) ? (r.documents as { number?: string }[]) : []).map((d) => d.number ?? ''),
+        /** In the form numbers are compared in (documentNumberKey). */
+        documentKeys: (Array.isArray(r.documents) ? (r.documents as { number?: string }[]) : []).map((d) => documentNumberKey(d.number ?? '')),
       },
     ]),
   );
@@ -123,6 +137,7 @@ export async function settlementTargets(db: Db, codes: string[]) {
 /** The registry's link of each of `numbers` that is registered with one. */
 export async function documentLinks(db: Db, numbers: string[]): Promise<Map<string, string>> {
   if (numbers.length === 0) return new Map();
-  const rows = await db.prisma.legalDocument.findMany({ where: { number: { in: numbers }, url: { not: null } }, select: { number: true, url: true } });
-  return new Map(rows.map((r) => [r.number, r.url as string]));
+  const keys = new Map(numbers.map((n) => [documentNumberKey(n), n]));
+  const rows = await db.prisma.legalDocument.findMany({ where: { numberKey: { in: [...keys.keys()] }, url: { not: null } }, select: { numberKey: true, url: true } });
+  return new Map(rows.map((r) => [keys.get(r.numberKey as string) as string, r.url as string]));
 }

@@ -1,16 +1,17 @@
+import { documentNumberKey } from '../domain/legal-documents';
 import type { Db } from './client';
 
 /**
  * Open tasks held up by `issuer` that the registration of document `number` releases: those that
- * named this number, and those listed by the registration (`codes`), if they are held up by it.
+ * named this number (in any letter case), and those listed by the registration (`codes`), if they are held up by it.
  */
 export async function tasksReleasedBy(db: Db, issuer: string, number: string, codes: string[]): Promise<string[]> {
   const { rows } = await db.pool.query<{ code: string }>(
     `SELECT code FROM tasks
       WHERE held_up IS NOT NULL AND held_up ->> 'ministry' = $1 AND status <> 'FEASIBLE'
-        AND (held_up ->> 'documentNumber' = $2 OR code = ANY($3::text[]))
+        AND (upper(translate(normalize(held_up ->> 'documentNumber', NFC), 'đ', 'Đ')) = $2 OR code = ANY($3::text[]))
       ORDER BY code`,
-    [issuer, number, codes],
+    [issuer, documentNumberKey(number), codes],
   );
   return rows.map((r) => r.code);
 }

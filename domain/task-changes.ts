@@ -31,7 +31,7 @@ import { dueDateAfterEdge, replannedReminderCursor, settleDueDate } from './dead
 import { DEFAULT_LADDER, WEEKENDS_ONLY, replannedLadderCursor } from './escalation-ladder';
 import { unstorableReason } from './storable-text';
 import { vietnamDate } from './dates';
-import { checkDocumentDates } from './legal-documents';
+import { checkDocumentDates, checkSaneDate } from './legal-documents';
 import type { WorkingCalendar } from './working-days';
 
 export interface Change {
@@ -56,8 +56,8 @@ const conflictsWithState = (field: string, message: string): Rejection => ({ cod
 export { checkTransition };
 
 /** The document of a transition as the task records it. */
-function inlineDocument(doc: NonNullable<TransitionInput['document']>, nowMs: number): TaskDocument {
-  return { number: doc.number, kind: null, issuer: null, title: null, issuedOn: doc.issuedOn, effectiveOn: doc.effectiveOn ?? null, recordedAt: new Date(nowMs).toISOString(), via: 'TRANSITION' };
+function inlineDocument(doc: NonNullable<TransitionInput['document']>, nowMs: number, registered?: TransitionInput['registered']): TaskDocument {
+  return { number: doc.number, kind: registered?.kind ?? null, issuer: registered?.issuer ?? null, title: registered?.title ?? null, issuedOn: doc.issuedOn, effectiveOn: doc.effectiveOn ?? null, recordedAt: new Date(nowMs).toISOString(), via: 'TRANSITION' };
 }
 
 /** `documents` with `doc` added (a document already recorded is not added twice). */
@@ -79,7 +79,7 @@ export function applyTransition(state: TaskState, input: TransitionInput, nowMs:
   const from = state.status;
   const rule = EDGES.find((e) => e.from === from && e.to === input.to)?.deadline ?? 'fresh';
   const dueDate = dueDateAfterEdge(state.policy, { rule, to: input.to, current: state.dueDate, ...(input.dueDate ? { named: input.dueDate } : {}) }, nowMs, keepClock);
-  const recorded = input.document ? inlineDocument(input.document, nowMs) : null;
+  const recorded = input.document ? inlineDocument(input.document, nowMs, input.registered) : null;
   return {
     state: {
       ...state,
@@ -105,7 +105,7 @@ export function applyTransition(state: TaskState, input: TransitionInput, nowMs:
  * recorded now and the task becomes FEASIBLE on the effective date (`applyEffectiveDate`).
  */
 export function applyDeferredTransition(state: TaskState, input: TransitionInput, nowMs: number): Change {
-  const doc = inlineDocument(input.document as NonNullable<TransitionInput['document']>, nowMs);
+  const doc = inlineDocument(input.document as NonNullable<TransitionInput['document']>, nowMs, input.registered);
   return recordPending(state, doc, input.reason ?? null);
 }
 
@@ -139,7 +139,7 @@ export function checkSettle(state: TaskState, input: SettleInput, today: string)
     return { code: 'ILLEGAL_TRANSITION', field: 'tasks', message: `Task ${state.code} already becomes FEASIBLE on ${state.feasibleFrom} by another document.` };
   }
   const untrue = checkDocumentDates(input.document, today, 'document.');
-  return untrue ? { code: 'STATE_CONFLICT', ...untrue } : null;
+  return untrue ? { code: 'INVALID_INPUT', ...untrue } : null;
 }
 
 export function applySettle(state: TaskState, input: SettleInput, nowMs: number): Change {
@@ -253,10 +253,15 @@ export function applyAssignment(state: TaskState, input: AssignmentInput): Chang
   };
 }
 
-export function checkDeadline(state: TaskState, input: DeadlineInput): Rejection | null {
+/** `today` (Viet Nam's date) bounds the date by the one sanity window (domain/legal-documents.ts); without it only the form is checked. */
+export function checkDeadline(state: TaskState, input: DeadlineInput, today?: string): Rejection | null {
   if (!isHomeAffairs(input.actor)) return forbidden('Only Home Affairs may set or extend deadlines.');
   if (state.status === 'FEASIBLE') return conflictsWithState('dueDate', 'A FEASIBLE task has no due date.');
-  return checkDate(input.dueDate, 'dueDate') ?? checkText(input.reason, 'reason', true);
+  const bad = checkDate(input.dueDate, 'dueDate');
+  if (bad) return bad;
+  const insane = today ? checkSaneDate(input.dueDate, 'dueDate', today) : null;
+  if (insane) return { code: 'INVALID_INPUT', ...insane };
+  return checkText(input.reason, 'reason', true);
 }
 
 export function applyDeadline(state: TaskState, input: DeadlineInput): Change {
@@ -326,6 +331,8 @@ export function checkExtensionRequest(state: TaskState, input: ExtensionRequestI
   }
   const bad = checkDate(input.dueDate, 'dueDate') ?? checkText(input.reason, 'reason', true);
   if (bad) return bad;
+  const insane = checkSaneDate(input.dueDate, 'dueDate', today);
+  if (insane) return { code: 'INVALID_INPUT', ...insane };
   if (input.dueDate <= today) return conflictsWithState('dueDate', `must be after today in Viet Nam (${today})`);
   if (input.dueDate <= state.dueDate) return conflictsWithState('dueDate', `must be after the current due date ${state.dueDate}`);
   return null;
@@ -379,6 +386,9 @@ export function checkHoldUp(state: TaskState, input: HoldUpInput): Rejection | n
   }
   if (input.ministry === null) return state.heldUp ? null : { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: 'The task is not held up.' };
   if (state.status === 'FEASIBLE') return conflictsWithState('ministry', 'A FEASIBLE task is not held up by anyone.');
+  // Not replaced silently: release the hold-up first (validators do not run on replay, so histories
+  // that replaced one still replay).
+  if (state.heldUp) return { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: `The task is already held up by ${state.heldUp.ministry}; release that hold-up first.` };
   if (!AGENCY_CODE.test(input.ministry)) return invalid('ministry', 'must be a ministry code');
   if (input.ministry === state.leadMinistry) return conflictsWithState('ministry', 'must be another ministry than the lead');
   return checkText(input.description, 'description', true, 500);

@@ -275,6 +275,8 @@ export interface TransitionInput {
   from?: TaskStatus;
   reason?: string;
   document?: DocumentRef;
+  /** The cited document's registry fields (the API reads them from the registry): recorded on the task with it. */
+  registered?: { kind: string; issuer: string; title: string };
   /** Overrides the policy's default due date for the state entered (YYYY-MM-DD). */
   dueDate?: string;
 }

@@ -1,4 +1,4 @@
-import { checkDocumentDates } from './legal-documents';
+import { checkDocumentDates, checkSaneDate, type DocumentRule } from './legal-documents';
 import type { Actor, TaskState, TaskStatus, TransitionInput } from './task';
 import { isCalendarDate } from './dates';
 import { isBlankText, textLength, unstorableReason } from './storable-text';
@@ -45,6 +45,9 @@ export interface Rejection {
   code: RejectionCode;
   message: string;
   field?: string;
+  /** The document or date rule refused (domain/legal-documents.ts), for readers in other languages. */
+  rule?: DocumentRule;
+  params?: Record<string, string>;
   allowed?: { from: TaskStatus; to: TaskStatus; requires: EdgeRequirement; label: string }[];
 }
 
@@ -133,8 +136,8 @@ export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'
     if (bad) return bad;
     // With Viet Nam's date at hand (the workflow's validator has it), the dates must also be true.
     const untrue = today ? checkDocumentDates(doc, today, 'document.') : null;
-    // Untrue against today's date, not against the request's shape: a conflict with the world as it is now.
-    if (untrue) return { code: 'STATE_CONFLICT', ...untrue };
+    // The same answer as the registry and settlement give for the same dates: invalid input (422).
+    if (untrue) return { code: 'INVALID_INPUT', ...untrue };
     const reasonBad = checkText(input.reason, 'reason', false);
     if (reasonBad) return reasonBad;
   }
@@ -144,6 +147,8 @@ export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'
     if (input.to === 'FEASIBLE') return { code: 'INVALID_INPUT', field: 'dueDate', message: 'A FEASIBLE task has no due date.' };
     const bad = checkDate(input.dueDate, 'dueDate');
     if (bad) return bad;
+    const insane = today ? checkSaneDate(input.dueDate, 'dueDate', today) : null;
+    if (insane) return { code: 'INVALID_INPUT', ...insane };
   }
   return null;
 }

@@ -9,7 +9,7 @@ import { conflict, forbidden, invalid, isUnavailable, locationOf, notFound, unav
 /** A refusal from the workflow's validator, as the application's refusal. */
 export function rejectionRefusal(r: Rejection): Refusal {
   const details = { code: r.code, ...(r.allowed ? { allowed: r.allowed } : {}) };
-  const errors = r.field ? [{ location: locationOf(r.field), message: r.message }] : [];
+  const errors = r.field ? [{ location: locationOf(r.field), message: r.message, ...(r.rule ? { extra: { rule: r.rule, params: r.params ?? {} } } : {}) }] : [];
   switch (r.code) {
     case 'FORBIDDEN':
       return forbidden(r.message, details, errors);

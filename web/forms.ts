@@ -103,14 +103,24 @@ export function schemaErrors<S extends z.ZodType>(t: Messages, spec: FormSpec, s
 /**
  * A refusal from the application (the same one the API answers with) as form errors: a named
  * field goes beside that field; anything else goes to the summary under the form's first field.
+ * A refusal by a document or date rule (`errors[].rule`) is said in the page's words by `explain`
+ * (web/messages/documents.ts), beside its field, also when it is a 403 (a document the person may
+ * not use); any other 403 is left to the caller.
  */
-export function problemErrors(t: Messages, spec: FormSpec, err: unknown): FieldError[] | null {
-  if (!(err instanceof Refusal) || err.kind === 'unavailable' || err.kind === 'not-found' || err.kind === 'forbidden') return null;
+export function problemErrors(t: Messages, spec: FormSpec, err: unknown, explain?: (rule: string, params: Record<string, string>) => string | undefined): FieldError[] | null {
+  if (!(err instanceof Refusal) || err.kind === 'unavailable' || err.kind === 'not-found') return null;
+  const ruleOf = (e: (typeof err.errors)[number]) => (typeof e.extra?.rule === 'string' ? e.extra.rule : undefined);
+  const hitOf = (e: (typeof err.errors)[number]) => {
+    const path = bodyPathOf(e.location);
+    return path === null ? undefined : fieldForPath(spec, path);
+  };
+  if (err.kind === 'forbidden' && !err.errors.some((e) => ruleOf(e) && hitOf(e))) return null;
   const errors: FieldError[] = [];
   for (const e of err.errors) {
-    const path = bodyPathOf(e.location);
-    const hit = path === null ? undefined : fieldForPath(spec, path);
-    if (hit && !errors.some((x) => x.field === hit[0])) errors.push({ field: hit[0], message: hit[1].refused ?? message(t, hit[1]) });
+    const hit = hitOf(e);
+    const rule = ruleOf(e);
+    const said = rule && explain ? explain(rule, (e.extra?.params as Record<string, string> | undefined) ?? {}) : undefined;
+    if (hit && !errors.some((x) => x.field === hit[0])) errors.push({ field: hit[0], message: said ?? hit[1].refused ?? message(t, hit[1]) });
   }
   if (errors.length === 0) {
     const first = Object.keys(spec)[0] ?? 'form';

@@ -119,7 +119,7 @@ export function webRoutes(deps: WebDeps): Router {
   router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config, mailer: deps.mailer }) }));
   router.use(preferencePageRoutes({ db, config }));
   router.use(leadershipContactPageRoutes({ db, config }));
-  router.use(taskPageRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, listCache: deps.listCache }) }));
+  router.use(taskPageRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }) }));
   router.use(documentPageRoutes({ db, actions: createDocumentActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }) }));
 
   router.use((req: Request, res: Response, next: NextFunction) => {

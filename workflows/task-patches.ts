@@ -84,6 +84,16 @@ export const DEADLINE_KEPT_ACROSS_BOUNCE = 'deadline-kept-across-bounce';
  */
 export const ESCALATION_CATCH_UP = 'escalation-catch-up';
 
+/**
+ * A task that becomes FEASIBLE through a document closes the loop the same way whichever path brought
+ * it there: a transition (as before, under NOTIFY_LOCALITIES_WHEN_FEASIBLE), a settlement, or the
+ * effective date of a document recorded earlier (its timer now runs on the escalation ladder too).
+ * Before it, a settlement and an effective date resolved no obstacle cells and told no locality, and
+ * under the ladder a document effective later never made the task FEASIBLE. Asked only when one of
+ * those paths is taken, so recorded histories without them replay unchanged.
+ */
+export const DOCUMENTS_CLOSE_THE_LOOP = 'documents-close-the-loop-on-every-path';
+
 /** Every patch of the current code: what a new run (a start, or a continue-as-new) takes without asking. */
 export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   PERSIST_AS_LOCAL_ACTIVITY,
@@ -98,4 +108,5 @@ export const TASK_WORKFLOW_PATCHES: readonly string[] = [
   LOST_TAIL_REPAIR,
   DEADLINE_KEPT_ACROSS_BOUNCE,
   ESCALATION_CATCH_UP,
+  DOCUMENTS_CLOSE_THE_LOOP,
 ];

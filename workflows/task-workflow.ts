@@ -76,6 +76,7 @@ import {
   CLOCK_FROM_RUN_START,
   DEADLINE_KEPT_ACROSS_BOUNCE,
   ESCALATION_CATCH_UP,
+  DOCUMENTS_CLOSE_THE_LOOP,
   ESCALATION_LADDER,
   FEASIBLE_ON_EFFECTIVE_DATE,
   LOST_TAIL_REPAIR,
@@ -88,7 +89,7 @@ import {
 } from './task-patches';
 import { deadlineInstant, vietnamDate, vietnamMidnight } from '../domain/dates';
 import { storableValue } from '../domain/storable-text';
-import type { CalendarChangeResult, RepairResult, TaskEvent } from '../domain/task';
+import type { CalendarChangeResult, DocumentRef, RepairResult, TaskEvent } from '../domain/task';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -354,6 +355,33 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   // Notices still being sent; continue-as-new waits for them so none is dropped.
   const notices: Promise<unknown>[] = [];
 
+  /**
+   * Closing the loop, one path for every way a document makes the task FEASIBLE (transition,
+   * settlement, effective date): the localities' obstacle cells get the document (`resolvedBy`) and
+   * each locality one e-mail. Not awaited: the caller's answer does not wait for the e-mails.
+   */
+  function closeTheLoop(after: TaskView, document: DocumentRef, actor: string): void {
+    const notice = notifyObstaclesResolved({
+      task: { code: after.code, title: after.title },
+      taskSeq: after.seq,
+      document,
+      at: new Date(Date.now()).toISOString(),
+      actor,
+      publicBaseUrl: after.policy.publicBaseUrl,
+    });
+    notices.push(notice.catch(() => undefined));
+  }
+
+  /** The pending document's effective day has begun: the task becomes FEASIBLE, and the loop is closed as for any document. */
+  async function takeEffect(): Promise<void> {
+    const after = await commit(applyEffectiveDate(state, Date.now()), 'system');
+    const document = after.lastDocument;
+    if (after.status === 'FEASIBLE' && document && applies(DOCUMENTS_CLOSE_THE_LOOP)) {
+      const recorded = (after.documents ?? []).find((d) => d.number === document.number);
+      closeTheLoop(after, { number: document.number, issuedOn: document.issuedOn, effectiveOn: recorded?.effectiveOn ?? document.effectiveOn ?? document.issuedOn }, 'system');
+    }
+  }
+
   // A carried state (continue-as-new) has its CREATED event stored long ago. Answering this update
   // adds no command to the history, so histories recorded before it existed replay unchanged.
   let created = state.seq > 0;
@@ -375,16 +403,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       const change = later && applies(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now, keepClock);
       const after = await commitUpdate(change, actorName(i.actor));
       if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && i.document && applies(NOTIFY_LOCALITIES_WHEN_FEASIBLE)) {
-        // Not awaited: the caller gets its answer once the transition is persisted, not after the e-mails.
-        const notice = notifyObstaclesResolved({
-          task: { code: after.code, title: after.title },
-          taskSeq: after.seq,
-          document: i.document,
-          at: new Date(Date.now()).toISOString(),
-          actor: actorName(i.actor),
-          publicBaseUrl: after.policy.publicBaseUrl,
-        });
-        notices.push(notice.catch(() => undefined));
+        closeTheLoop(after, i.document, actorName(i.actor));
       }
       return after;
     },
@@ -415,7 +434,15 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     (i) => {
       // Idempotent by document: a batch retried after a crash finds the task already settled.
       if (hasDocument(state, i.document.number)) return Promise.resolve(view(state));
-      return commitUpdate(applySettle(state, i, Date.now()), actorName(i.actor));
+      const before = state.status;
+      const d = i.document;
+      return commitUpdate(applySettle(state, i, Date.now()), actorName(i.actor)).then((after) => {
+        // The same close of the loop as a transition with this document (asked only when the task moved).
+        if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && applies(DOCUMENTS_CLOSE_THE_LOOP)) {
+          closeTheLoop(after, { number: d.number, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn }, actorName(i.actor));
+        }
+        return after;
+      });
     },
     { validator: (i) => reject(stuck ? stuckRejection() : checkSettle(state, i, vietnamDate(Date.now()))) },
   );
@@ -432,7 +459,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     validator: (i) => reject(stuck ? stuckRejection() : checkAssignment(state, i)),
   });
   setHandler(deadlineUpdate, (i) => commitUpdate(applyDeadline(state, i), actorName(i.actor)), {
-    validator: (i) => reject(stuck ? stuckRejection() : checkDeadline(state, i)),
+    validator: (i) => reject(stuck ? stuckRejection() : checkDeadline(state, i, vietnamDate(Date.now()))),
   });
   setHandler(localityReportUpdate, (i) => commitUpdate(applyLocalityReport(state, i, Date.now()), actorName(i.actor)), {
     validator: (i) => reject(stuck ? stuckRejection() : checkLocalityReport(state, i)),
@@ -591,8 +618,15 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   while (climbsLadder && !shouldContinueAsNew()) {
     const version = scheduleVersion;
     const calendars = calendarsApplied;
-    const step = (catchUp ? stepDueNow(state.reminderCursor) : null) ?? nextStep(state.reminderCursor);
     const replan = () => scheduleVersion !== version || shouldContinueAsNew();
+    if (state.feasibleFrom && applies(DOCUMENTS_CLOSE_THE_LOOP)) {
+      // A document takes effect later: no more ladder steps; a durable timer to the start of its day.
+      const wait = vietnamMidnight(state.feasibleFrom) - Date.now();
+      const interrupted = wait > 0 ? await condition(replan, wait) : false;
+      if (!interrupted && state.feasibleFrom) await takeEffect();
+      continue;
+    }
+    const step = (catchUp ? stepDueNow(state.reminderCursor) : null) ?? nextStep(state.reminderCursor);
     if (!step) {
       await condition(replan);
       continue;
@@ -610,7 +644,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       // The document is issued: no more reminders; a durable timer to the start of its effective day.
       const wait = vietnamMidnight(state.feasibleFrom) - Date.now();
       const interrupted = wait > 0 ? await condition(replan, wait) : false;
-      if (!interrupted && state.feasibleFrom) await commit(applyEffectiveDate(state, Date.now()), 'system');
+      if (!interrupted && state.feasibleFrom) await takeEffect();
       continue;
     }
     const point = nextReminder(state, state.reminderCursor);

@@ -43,7 +43,17 @@ export function documentRoutes(deps: { db: Db; temporal: Client; config: Config;
     tags: ['documents'],
     access: 'home-affairs; a ministry for the documents it issues',
     body: registerDocumentBody,
-    responses: { 201: { description: 'registered', schema: documentResponse }, ...problems(400, 401, 403, 409, 422, 503) },
+    responses: {
+      201: { description: 'registered', schema: documentResponse },
+      ...problems(400, 401, 403, 503),
+      409: { description: 'the number is already registered, in any letter case (42/2026/tt-BYT is 42/2026/TT-BYT)', schema: problemResponse, contentType: 'application/problem+json' },
+      422: {
+        description:
+          'the number, kind, issuer and dates disagree with each other or with today (an effective date before the issue date, an issue date after today, ...): the same answer a transition citing the document or a settlement gives; nothing changed',
+        schema: problemResponse,
+        contentType: 'application/problem+json',
+      },
+    },
     handler: async ({ body }, _req, res) => {
       const stored = await actions.register(principalOf(res), body);
       res.setHeader('Location', `/api/documents/${encodeURIComponent(stored.number)}`);
@@ -88,8 +98,8 @@ export function documentRoutes(deps: { db: Db; temporal: Client; config: Config;
     query: emptyQuery,
     responses: { 200: { description: 'events, oldest first', schema: documentHistoryResponse }, ...problems(400, 401, 404) },
     handler: async ({ params }, _req, res) => {
-      await existingDocument(params.number);
-      res.json({ items: await documentHistory(db, params.number) });
+      const doc = await existingDocument(params.number);
+      res.json({ items: await documentHistory(db, doc.number) });
     },
   });
 

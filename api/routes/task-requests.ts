@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
+import type { Config } from '../../config/env';
 import { holdUpRanking } from '../../db/hold-ups';
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
@@ -18,11 +19,11 @@ const holdUpRankingResponse = z.object({
 });
 
 /** Extension requests (lead ministry asks, Home Affairs decides) and tasks held up by another ministry. */
-export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: RouteRegistry; listCache?: ListCache }): Router {
-  const { db, temporal, registry, listCache } = deps;
+export function taskRequestRoutes(deps: { db: Db; temporal: Client; config: Config; registry: RouteRegistry; listCache?: ListCache }): Router {
+  const { db, temporal, config, registry, listCache } = deps;
   const router = Router();
 
-  const actions = createTaskActions({ db, temporal, listCache });
+  const actions = createTaskActions({ db, temporal, config, listCache });
 
   registry.register(router, {
     method: 'post',
@@ -55,12 +56,26 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; registry: Ro
   registry.register(router, {
     method: 'put',
     path: '/api/tasks/:code/held-up',
-    summary: "Record that the task waits for another ministry's document; registering that document releases it",
+    summary: "Record that the task waits for another ministry's document; registering that document releases it (409 if already held up)",
     tags: ['tasks'],
     access: 'home-affairs; the lead ministry',
     params: taskCodeParams,
     body: holdUpBody,
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    responses: {
+      200: { description: 'the task', schema: taskResponse },
+      ...problems(400, 401, 403, 404, 422, 503),
+      409: {
+        description:
+          'the task is already held up (a hold-up is never replaced: release it first, then record the new one), it is FEASIBLE, the ministry is the lead, or the named document is already registered; nothing changed',
+        schema: problemResponse,
+        contentType: 'application/problem+json',
+      },
+      422: {
+        description: '`documentNumber` is not a document of `ministry` (its symbol or its registration names another issuer), or another field is invalid; nothing changed',
+        schema: problemResponse,
+        contentType: 'application/problem+json',
+      },
+    },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.holdUp(principalOf(res), params.code, body, updateIdFor(res)));
     },

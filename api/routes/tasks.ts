@@ -46,7 +46,7 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
   const { db, temporal, config, registry, insight, listCache } = deps;
   const router = Router();
 
-  const actions = createTaskActions({ db, temporal, listCache });
+  const actions = createTaskActions({ db, temporal, config, listCache });
   const { existingTask } = actions;
 
   async function knownMinistries(codes: string[], field: string): Promise<void> {
@@ -229,12 +229,27 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
   registry.register(router, {
     method: 'post',
     path: '/api/tasks/:code/transitions',
-    summary: 'Move a task to another status (legal edges only; `from` guards against stale views)',
+    summary: 'Move a task to another status (legal edges only; `from` guards against stale views). A cited document is the registered one, or is registered in the same step with its issuer and kind read from its symbol',
     tags: ['tasks'],
     access: 'home-affairs; the lead ministry for forward edges',
     params: taskCodeParams,
     body: transitionBody,
-    responses: { 200: { description: 'the task after the transition', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    responses: {
+      200: { description: 'the task after the transition', schema: taskResponse },
+      ...problems(400, 401, 404, 409, 503),
+      403: {
+        description:
+          'not the lead ministry nor Home Affairs, or the cited document may not move this task: a ministry moves its tasks only with documents it issued, a central document (QH, UBTVQH, CP, TTg) only Home Affairs (`errors[0].field` is `body.document.number`); nothing changed',
+        schema: problemResponse,
+        contentType: 'application/problem+json',
+      },
+      422: {
+        description:
+          'invalid input, including the cited document: a number not in the form number/year/SYMBOL, a symbol that names no issuer or kind, untrue dates (the same answer as `POST /api/documents` and settlement give: an effective date before the issue date is 422), or dates other than those registered for that number; nothing changed',
+        schema: problemResponse,
+        contentType: 'application/problem+json',
+      },
+    },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.transition(principalOf(res), params.code, body, updateIdFor(res)));
     },

@@ -306,7 +306,7 @@ describe('concurrency and retries at the API', () => {
     const send = (body: object) => request(app).post(`/api/tasks/${code}/transitions`).set('Authorization', `Bearer ${token}`).send(body);
     const [a, b] = await Promise.all([
       send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'law', from: 'REQUIRES_GUIDANCE' }),
-      send({ to: 'FEASIBLE', document: { number: '1/2026', issuedOn: '2026-11-01' }, from: 'REQUIRES_GUIDANCE' }),
+      send({ to: 'FEASIBLE', document: { number: '1/2026/TT-BGDDT', issuedOn: '2026-11-01' }, from: 'REQUIRES_GUIDANCE' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(await db.prisma.auditEvent.count({ where: { taskCode: code } })).toBe(2);

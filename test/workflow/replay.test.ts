@@ -55,7 +55,8 @@ async function fullLife() {
   await h.executeUpdate(milestoneUpdate, { args: [{ actor: lead, name: 'DRAFTING' }] });
   await h.executeUpdate(localityReportUpdate, { args: [{ actor: { kind: 'locality', code: 'HNI' }, locality: 'HNI', kind: 'OBSTACLE', description: 'no form' }] });
   await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'AUTHORITY_ADJUSTMENT', reason: 'needs a decree change' }] });
-  await h.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: '2094-12-31', reason: 'law-making calendar' }] });
+  // Within the date window every deadline has (ten years from today, domain/legal-documents.ts).
+  await h.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: addDays(vietnamDate(Date.now()), 3000), reason: 'law-making calendar' }] });
   await h.executeUpdate(assignmentUpdate, { args: [{ actor: { kind: 'home-affairs' }, coordinatingMinistries: ['BNV', 'BTP'] }] });
   await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'REQUIRES_GUIDANCE', document: { number: '12/2026/ND-CP', issuedOn: '2026-01-10' } }] });
   await h.executeUpdate(transitionUpdate, { args: [{ actor: lead, to: 'FEASIBLE', document: { number: '3/2026/TT-BGDDT', issuedOn: '2026-02-01' } }] });

@@ -3,6 +3,8 @@ import { createActivities } from '../../activities';
 import { TaskNotPersistedError, createTask, startTaskWorkflow } from '../../temporal/task-client';
 import { verifyChain } from '../../db/audit-chain';
 import type { TaskView } from '../../domain/task';
+import { addDays, vietnamDate } from '../../domain/dates';
+import { settleDueDate } from '../../domain/deadline-policy';
 import {
   assignmentUpdate,
   deadlineUpdate,
@@ -13,7 +15,6 @@ import {
   transitionUpdate,
 } from '../../workflows/messages';
 import {
-  FAR_DUE_DATE,
   TEST_POLICY,
   TestSmtpServer,
   definition,
@@ -124,14 +125,16 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
   });
 
   it('when milestones, assignment, deadline and a locality report are recorded, then each is one event in order and the read model follows', async () => {
-    const { def, handle } = await newTask({ dueDate: FAR_DUE_DATE });
+    // Far off, and the later one still within the date window every deadline has (ten years from today).
+    const later = settleDueDate(TEST_POLICY, addDays(vietnamDate(Date.now()), 3000));
+    const { def, handle } = await newTask({ dueDate: addDays(later, -90) });
     await handle.executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'ministry', code: 'BNV' }, name: 'DRAFTING' }] });
     await handle.executeUpdate(assignmentUpdate, { args: [{ actor: { kind: 'ministry', code: 'BGDDT' }, focalPoint: { name: 'Tran Thi Binh', email: 'binh@bgddt.test' } }] });
-    await handle.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: '2094-09-30', reason: 'Consultation takes longer' }] });
+    await handle.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: later, reason: 'Consultation takes longer' }] });
     const view = await handle.executeUpdate(localityReportUpdate, {
       args: [{ actor: { kind: 'locality', code: 'HNI' }, locality: 'HNI', kind: 'OBSTACLE', description: 'No implementing form yet' }],
     });
-    expect(view).toMatchObject({ seq: 5, dueDate: '2094-09-30', deadlineExtensions: 1, reportCounts: { workable: 0, obstacle: 1 } });
+    expect(view).toMatchObject({ seq: 5, dueDate: later, deadlineExtensions: 1, reportCounts: { workable: 0, obstacle: 1 } });
     const row = await db.prisma.task.findUniqueOrThrow({ where: { code: def.code } });
     expect(row).toMatchObject({ focalPointEmail: 'binh@bgddt.test', deadlineExtensions: 1, reportsObstacle: 1, lastSeq: 5 });
     expect((row.milestones as { name: string }[]).map((m) => m.name)).toEqual(['DRAFTING']);

@@ -328,3 +328,48 @@ export function documentEventSummary(lang: Lang, kind: string, details: Record<s
       return name;
   }
 }
+
+/**
+ * A document or date rule the application refused (domain/legal-documents.ts `DocumentRule`), said to
+ * a reader beside the field: the same rule and values as the API's `errors[].rule` and `params`, in
+ * the page's language. Undefined for a rule not listed (the field's own message is shown instead).
+ */
+export function documentRuleMessage(lang: Lang, rule: string, params: Record<string, string> = {}): string | undefined {
+  const d = (v: string | undefined) => formatDate(lang, v ?? '');
+  const who = (code: string | undefined) => (code ? issuerName(lang, code) : '');
+  const vi: Record<string, () => string> = {
+    NUMBER_FORM: () => 'Số hiệu phải có dạng số/năm/ký hiệu, ví dụ 15/2026/TT-BYT.',
+    NOT_A_DATE: () => 'Ngày không hợp lệ (dd/mm/yyyy).',
+    BEFORE_EARLIEST: () => `Ngày phải từ ${d(params.earliest)} trở đi.`,
+    NOT_ISSUED_YET: () => `Văn bản chưa được ban hành: ngày ban hành không được muộn hơn hôm nay (${d(params.today)}).`,
+    EFFECTIVE_BEFORE_ISSUED: () => `Ngày có hiệu lực phải từ ngày ban hành (${d(params.issuedOn)}) trở đi.`,
+    EFFECTIVE_TOO_LATE: () => `Ngày có hiệu lực phải trong vòng 10 năm kể từ ngày ban hành (đến ${d(params.latest)}).`,
+    YEAR_OF_NUMBER: () => `Ngày ban hành phải thuộc năm ${params.year ?? ''}, năm ghi trong số hiệu.`,
+    BEYOND_WINDOW: () => `Ngày không được muộn hơn ${d(params.latest)} (10 năm kể từ hôm nay).`,
+    SYMBOL_ISSUER: () => `Ký hiệu của số ${params.number ?? ''} không ghi cơ quan ban hành ${who(params.issuer)}.`,
+    SYMBOL_KIND: () => 'Ký hiệu của số hiệu không khớp hoặc không cho biết loại văn bản (TT, NĐ, QĐ, ...).',
+    UNKNOWN_ISSUER: () => 'Ký hiệu của số hiệu không ghi bộ, ngành hay cơ quan trung ương nào.',
+    NOT_OWN_DOCUMENT: () => `Văn bản ${params.number ?? ''} do ${who(params.issuer)} ban hành: bộ chỉ chuyển nhiệm vụ của mình bằng văn bản do bộ ban hành.`,
+    CENTRAL_DOCUMENT: () => `Văn bản ${params.number ?? ''} của ${who(params.issuer)}: chỉ Bộ Nội vụ chuyển nhiệm vụ bằng văn bản này.`,
+    REGISTERED_OTHERWISE: () => `Văn bản ${params.number ?? ''} đã được đăng ký với ngày ${d(params.issuedOn ?? params.effectiveOn)}.`,
+    HOLDER_NOT_ISSUER: () => `Văn bản phải do ${who(params.ministry)}, bộ đang được chờ, ban hành.`,
+  };
+  const en: Record<string, () => string> = {
+    NUMBER_FORM: () => 'The number must read number/year/SYMBOL, e.g. 15/2026/TT-BYT.',
+    NOT_A_DATE: () => 'Not a valid date (dd/mm/yyyy).',
+    BEFORE_EARLIEST: () => `The date must be on or after ${d(params.earliest)}.`,
+    NOT_ISSUED_YET: () => `The document is not issued yet: the issue date cannot be later than today (${d(params.today)}).`,
+    EFFECTIVE_BEFORE_ISSUED: () => `The effective date must be on or after the issue date (${d(params.issuedOn)}).`,
+    EFFECTIVE_TOO_LATE: () => `The effective date must be within 10 years of the issue date (by ${d(params.latest)}).`,
+    YEAR_OF_NUMBER: () => `The issue date must be in ${params.year ?? ''}, the year in the number.`,
+    BEYOND_WINDOW: () => `The date cannot be later than ${d(params.latest)} (10 years from today).`,
+    SYMBOL_ISSUER: () => `The symbol of ${params.number ?? ''} does not name the issuer ${who(params.issuer)}.`,
+    SYMBOL_KIND: () => 'The symbol of the number does not match or does not say the kind of document (TT, NĐ, QĐ, ...).',
+    UNKNOWN_ISSUER: () => 'The symbol of the number names no ministry or central body.',
+    NOT_OWN_DOCUMENT: () => `${params.number ?? ''} was issued by ${who(params.issuer)}: a ministry moves its tasks only with documents it issued.`,
+    CENTRAL_DOCUMENT: () => `${params.number ?? ''} is a document of ${who(params.issuer)}: only Home Affairs moves tasks with it.`,
+    REGISTERED_OTHERWISE: () => `${params.number ?? ''} is registered with the date ${d(params.issuedOn ?? params.effectiveOn)}.`,
+    HOLDER_NOT_ISSUER: () => `The document must be one ${who(params.ministry)}, the ministry waited for, issues.`,
+  };
+  return (lang === 'vi' ? vi : en)[rule]?.();
+}

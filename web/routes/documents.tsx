@@ -9,7 +9,7 @@ import { ministryWorklist } from '../../db/task-pages';
 import { DOCUMENT_KINDS } from '../../domain/legal-documents';
 import { formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
 import type { FieldError } from '../layout';
-import { documentMessages, type DocumentMessages } from '../messages/documents';
+import { documentMessages, documentRuleMessage, type DocumentMessages } from '../messages/documents';
 import type { PageContext } from '../page-context';
 import { DocumentsPage, issuersFor, type DocumentFilters, type DocumentsPageData } from '../pages/documents-page';
 import { MessagePage } from '../pages/sign-in-page';
@@ -120,7 +120,7 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
       if (stored.releasedTasks.length > 0) q.set('released', stored.releasedTasks.join(','));
       res.redirect(303, `/documents?${q.toString()}`);
     } catch (err) {
-      const formErrors = problemErrors(ctx.t, spec, err);
+      const formErrors = problemErrors(ctx.t, spec, err, (rule, params) => documentRuleMessage(ctx.lang, rule, params));
       if (formErrors) return fail(formErrors);
       if (err instanceof Refusal && err.kind === 'forbidden') return fail([{ field: 'docIssuer', message: documentMessages[ctx.lang].errIssuerNotYours }]);
       throw err;
@@ -154,7 +154,10 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
       if (!(err instanceof Refusal) || err.kind === 'unavailable') throw err;
       const refusals = (err.details.refusals as SettlementRefusal[] | undefined) ?? [];
       if (refusals.length > 0) return fail([{ field: 'taskCodes', message: m.refusalsTitle(String(refusals.length), String(chosen.length)) }], refusals);
-      const message = err.kind === 'not-found' ? m.errUnknownDocument : err.kind === 'forbidden' ? m.errNotYourDocument : m.errNotIssuedYet;
+      // A document or date rule is said as on every other form; the rest in the settlement's words.
+      const refused = err.errors[0]?.extra;
+      const ruled = typeof refused?.rule === 'string' ? documentRuleMessage(ctx.lang, refused.rule, (refused.params as Record<string, string> | undefined) ?? {}) : undefined;
+      const message = ruled ?? (err.kind === 'not-found' ? m.errUnknownDocument : err.kind === 'forbidden' ? m.errNotYourDocument : m.errNotIssuedYet);
       return fail([{ field: 'settleDocument', message }]);
     }
   });

@@ -14,7 +14,7 @@ import { TASK_STATUSES, type TaskStatus } from '../../domain/task';
 import { EDGES } from '../../domain/transition-rules';
 import { formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
 import { eventSummary } from '../i18n';
-import { documentEventSummary, documentMessages, type DocumentMessages } from '../messages/documents';
+import { documentEventSummary, documentMessages, documentRuleMessage, type DocumentMessages } from '../messages/documents';
 import { MessagePage } from '../pages/sign-in-page';
 import type { DeadlineHistoryRow } from '../pages/task-document-panels';
 import { TaskPage, type FormState } from '../pages/task-page';
@@ -170,7 +170,7 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
       try {
         await run(ctx.principal, code, checked.data);
       } catch (err) {
-        const formErrors = problemErrors(ctx.t, chosen.spec, err);
+        const formErrors = problemErrors(ctx.t, chosen.spec, err, (rule, params) => documentRuleMessage(ctx.lang, rule, params));
         if (formErrors) return fail(formErrors);
         if (err instanceof Refusal && err.kind === 'forbidden') return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
         if (err instanceof Refusal && err.kind === 'not-found') return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
