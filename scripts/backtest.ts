@@ -3,16 +3,21 @@
  * from the log as it stood at a cutoff and comparing with what the log says happened next.
  * Always on a SIMULATED history (bench/simulated-history.ts: no real history of the 949 tasks exists
  * yet); with --recorded, also on this deployment's recorded audit log (DATABASE_URL or the running
- * embedded stack), cut at the midpoint of its span.
+ * embedded stack), cut at the midpoint of its span (by effective time) and at the 6 December 2025 baseline,
+ * or at `--cutoff=YYYY-MM-DD` (the end of that day in Viet Nam).
  */
 import { TOP_N, backtest, type BacktestResult } from '../domain/backtest';
-import { DAY_MS } from '../domain/dates';
+import { DAY_MS, deadlineInstant } from '../domain/dates';
+import { effectiveAt } from '../domain/as-of';
 import { simulateHistory } from '../bench/simulated-history';
 import { MINISTRY_CODES } from '../bench/simulated-ministries';
 
 function row(label: string, r: BacktestResult): string {
   return `| ${label} | ${r.cutoff.slice(0, 10)} | ${r.scored} | ${r.baseRate} | ${r.brier} | ${r.baseRateBrier} | ${r.topLateShare} | ${r.naiveTopLateShare} | ${r.accuracy} | ${r.precision} | ${r.recall} |`;
 }
+
+/** The day of the assessment the catalog's baseline records (the report of 6 December 2025). */
+const BASELINE_DAY = '2025-12-06';
 
 async function main(): Promise<void> {
   const start = '2025-07-01T00:00:00Z';
@@ -38,10 +43,15 @@ async function main(): Promise<void> {
     try {
       const now = Date.now();
       const recorded = await recordedEvents(db, now);
-      const times = recorded.map((e) => Date.parse(e.at));
+      // When each event became true (the baseline's assessed dates), not when it was recorded.
+      const times = recorded.map((e) => Date.parse(effectiveAt(e)));
       if (times.length > 0) {
-        const first = Math.min(...times);
-        lines.push(row(`recorded (${recorded.length} events)`, backtest(recorded, first + (now - first) / 2, now)));
+        const first = times.reduce((a, b) => Math.min(a, b));
+        const cutoffArg = process.argv.find((a) => a.startsWith('--cutoff='))?.slice('--cutoff='.length);
+        const cutoffs = cutoffArg ? [deadlineInstant(cutoffArg)] : [first + (now - first) / 2, deadlineInstant(BASELINE_DAY)];
+        for (const cutoff of cutoffs) {
+          if (cutoff > first && cutoff < now) lines.push(row(`recorded (${recorded.length} events)`, backtest(recorded, cutoff, now)));
+        }
       }
     } finally {
       await db.close();

@@ -61,7 +61,7 @@ describe('the documents page', () => {
     await page.fill('#docIssuedOn', typed(addDays(await vietnamTodayFor(15_000), 1)));
     await page.click('#register-form button[type=submit]');
     await page.waitForLoadState();
-    await expect(page.locator('#docIssuedOn-error').textContent()).resolves.toContain('không được sau hôm nay');
+    await expect(page.locator('#docIssuedOn-error').textContent()).resolves.toContain('không được muộn hơn hôm nay');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'documents-form-errors');
     expect((await listDocuments(s.stack.db, { page: 1, limit: 1 })).total).toBe(before);

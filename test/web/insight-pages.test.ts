@@ -83,11 +83,12 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
     const json = await page.request.get(`${s.origin}/dashboard/trend.json`);
     expect(((await json.json()) as { overall: unknown[] }).overall.length).toBe(api.body.overall.length);
 
-    // At risk: the overdue task first (it has missed its deadline), with its reasons in words, linking to the task.
-    const first = page.locator('#at-risk-table tbody tr').first();
+    // Overdue: a list of its own, the overdue task first with its days overdue, linking to the task;
+    // the at-risk list forecasts only tasks not yet overdue, with its reasons in words.
+    const first = page.locator('#overdue-table tbody tr').first();
     await expect(first.locator('td a').first().textContent()).resolves.toBe(s.tasks.overdue);
-    await expect(first.textContent()).resolves.toContain('100 %');
-    await expect(first.locator('ul.reasons li').first().textContent()).resolves.toMatch(/quá hạn/);
+    expect(Number(await first.locator('td.num').textContent())).toBeGreaterThan(0);
+    expect(await page.locator(`#at-risk-table tbody tr:has-text("${s.tasks.overdue}")`).count()).toBe(0);
     const obstacleRow = page.locator(`#at-risk-table tbody tr:has-text("${history.open}")`);
     await expect(obstacleRow.textContent()).resolves.toContain('vướng mắc');
     await first.locator('td a').first().click();
@@ -141,8 +142,8 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
     const api = await request(s.app).get(`/api/dashboard/summary?asOf=${history.days.asOf}`).set('Authorization', `Bearer ${s.tokens['home-affairs']}`);
     expect(api.body.total).toBe(2);
     expect(api.body.byStatus.REQUIRES_GUIDANCE.count).toBe(1);
-    // The at-risk list of that day: the resolved task was then open and overdue.
-    await expect(page.locator('#at-risk-table tbody tr').first().locator('td a').first().textContent()).resolves.toBe(history.resolved);
+    // The overdue list of that day: the resolved task was then open and overdue.
+    await expect(page.locator('#overdue-table tbody tr').first().locator('td a').first().textContent()).resolves.toBe(history.resolved);
     // Figures of a past day do not link to the present list.
     expect(await page.locator('.figures a').count()).toBe(0);
     // The locality reports have no history: a sentence says so instead of a table's header with no rows.

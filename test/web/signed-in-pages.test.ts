@@ -304,7 +304,8 @@ describe('sessions and forms', () => {
     await revokeTokens(s.stack.db, { token });
     const after = await agent.get('/worklist');
     expect(after.status).toBe(303);
-    expect(after.headers.location).toBe('/sign-in');
+    // Sent to sign in, and back to the page it asked for afterwards.
+    expect(after.headers.location).toBe('/sign-in?next=%2Fworklist');
 
     const other = request.agent(s.app);
     const p2 = await other.get('/sign-in');

@@ -14,12 +14,18 @@ export function whoReported(statuses: LocalityStatus[]): WhoReportedFigures {
   return { reported: statuses.filter((l) => l.reportedAt !== null).length, total: statuses.length, round: statuses[0]?.currentRound ?? null };
 }
 
-export function WhoReportedLine(props: { lang: Lang; figures: WhoReportedFigures }) {
+/** The line itself; `inline` puts it inside a sentence (the public page's "data as of ..." line). */
+export function WhoReportedLine(props: { lang: Lang; figures: WhoReportedFigures; inline?: boolean }) {
   const m = localityMessages[props.lang];
   const f = props.figures;
-  return (
+  const text = f.round === null ? m.whoReportedNone : m.whoReported(formatNumber(props.lang, f.reported), formatNumber(props.lang, f.total));
+  return props.inline ? (
+    <span id="who-reported" data-reported={f.reported} data-total={f.total}>
+      {text}
+    </span>
+  ) : (
     <p id="who-reported" data-reported={f.reported} data-total={f.total}>
-      {f.round === null ? m.whoReportedNone : m.whoReported(formatNumber(props.lang, f.reported), formatNumber(props.lang, f.total), f.round)}
+      {text}
     </p>
   );
 }

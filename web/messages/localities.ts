@@ -117,7 +117,7 @@ const vi = {
   navRounds: 'Kỳ báo cáo',
   navMatrix: 'Ma trận',
   // who reported (one line on the public page, the matrix and the dashboard, from the same rows)
-  whoReported: (reported: string, total: string, round: string) => `${reported}/${total} địa phương đã báo cáo trong kỳ ${round}`,
+  whoReported: (reported: string, total: string) => `${reported}/${total} tỉnh, thành phố đã báo cáo trong kỳ báo cáo gần nhất`,
   whoReportedNone: 'Chưa có kỳ báo cáo nào.',
 };
 
@@ -231,7 +231,7 @@ const en: LocalityMessages = {
   dashboardLocalitiesLead: "Follow each reporting round and the localities' obstacles.",
   navRounds: 'Rounds',
   navMatrix: 'Matrix',
-  whoReported: (reported: string, total: string, round: string) => `${reported} of ${total} localities reported in round ${round}`,
+  whoReported: (reported: string, total: string) => `${reported} of ${total} provinces and cities reported in the latest round`,
   whoReportedNone: 'No reporting round yet.',
 };
 

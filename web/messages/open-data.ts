@@ -13,7 +13,6 @@ const vi = {
   downloadXlsx: 'Tải danh sách (Excel .xlsx)',
   csvNote: 'Tệp CSV mã hoá UTF-8 có BOM, nên Excel hiển thị đúng tiếng Việt.',
   dataAsOf: (at: string) => `Dữ liệu tính đến ${at}`,
-  localitiesReported: (n: string, total: string) => `${n}/${total} tỉnh, thành phố đã báo cáo trong kỳ báo cáo gần nhất`,
   dictionaryLink: 'Từ điển dữ liệu (ý nghĩa từng cột)',
   dictionaryTitle: 'Từ điển dữ liệu mở',
   dictionaryLead:
@@ -46,7 +45,6 @@ const en: typeof vi = {
   downloadXlsx: 'Download the list (Excel .xlsx)',
   csvNote: 'The CSV file is UTF-8 with a byte-order mark, so Excel shows Vietnamese correctly.',
   dataAsOf: (at: string) => `Data as of ${at}`,
-  localitiesReported: (n: string, total: string) => `${n} of ${total} localities reported in the last round`,
   dictionaryLink: 'Data dictionary (what each column means)',
   dictionaryTitle: 'Open data dictionary',
   dictionaryLead:

@@ -131,11 +131,9 @@ export function PublicPage(props: {
       <h1>{t.publicTitle}</h1>
       <p class="lead">{t.publicLead}</p>
       <p class="data-as-of">
-        {od.dataAsOf(formatDateTime(lang, props.dataAsOf))} ·{' '}
-        {od.localitiesReported(formatNumber(lang, totals.localities.reported), formatNumber(lang, totals.localities.total))}
+        {od.dataAsOf(formatDateTime(lang, props.dataAsOf))} · <WhoReportedLine lang={lang} figures={props.reporting} inline />
       </p>
       <HeadlineFigures ctx={ctx} totals={totals} base="/" />
-      <WhoReportedLine lang={lang} figures={props.reporting} />
 
       <h2 id="ministries">{t.byMinistry}</h2>
       <div class="chart-block">
