@@ -3,7 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { issueToken } from '../../db/tokens';
-import { FAR_DUE_DATE, env, makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { env, makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
 
 // README, "Restoring PostgreSQL": a database restored from a backup taken behind Temporal has lost the
 // tail of a task's audit log, and the read model's last_seq went back with it. The workflow still
@@ -62,7 +62,7 @@ describe('a task whose audit tail was lost in a restore', () => {
     for (const name of ['DRAFTING', 'CONSULTATION', 'SUBMITTED']) {
       await request(app).post(`/api/tasks/${code}/milestones`).set(ha()).send({ name, note: `step ${name}` }).expect(200);
     }
-    await request(app).put(`/api/tasks/${code}/deadline`).set(ha()).send({ dueDate: FAR_DUE_DATE, reason: 'before the backup' }).expect(200);
+    await request(app).put(`/api/tasks/${code}/deadline`).set(ha()).send({ dueDate: '2034-06-30', reason: 'before the backup' }).expect(200);
     const before = await db.sql.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM audit_events WHERE task_code = $1 ORDER BY seq`, [code]);
     expect(before.rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
 
@@ -81,7 +81,7 @@ describe('a task whose audit tail was lost in a restore', () => {
 
     // The next write is refused at once instead of waiting on "event 5 is not persisted yet" forever.
     const started = Date.now();
-    const refused = await request(app).put(`/api/tasks/${code}/deadline`).set(ha()).send({ dueDate: '2094-07-30', reason: 'after the restore' });
+    const refused = await request(app).put(`/api/tasks/${code}/deadline`).set(ha()).send({ dueDate: '2034-07-30', reason: 'after the restore' });
     expect(refused.status).toBe(503);
     expect(refused.body.code).toBe('TASK_STUCK');
     expect(refused.body.detail).toMatch(/events 3-5 .* missing/);
@@ -97,7 +97,7 @@ describe('a task whose audit tail was lost in a restore', () => {
     expect(after.rows.slice(0, 5)).toEqual(before.rows);
 
     // Writes flow again; the chain is valid against the workflow; nothing is stuck.
-    const next = await request(app).put(`/api/tasks/${code}/deadline`).set(ha()).send({ dueDate: '2094-08-30', reason: 'flows again' });
+    const next = await request(app).put(`/api/tasks/${code}/deadline`).set(ha()).send({ dueDate: '2034-08-30', reason: 'flows again' });
     expect(next.status).toBe(200);
     expect(next.body.lastSeq).toBe(7);
     expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 7, workflowSeq: 7 });

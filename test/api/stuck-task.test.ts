@@ -3,7 +3,10 @@ import type { Express } from 'express';
 import { createLogger } from '../../logging/logger';
 import { issueToken } from '../../db/tokens';
 import { repairUpdate, taskWorkflowId } from '../../workflows/messages';
-import { FAR_DUE_DATE, eventually, makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+import { eventually, makeApp, startWorkflowStack, uid, type TestDatabase, type WorkflowStack } from '../support/harness';
+
+// Within the ten years ahead a deadline may be set to (domain/legal-documents.ts checkSaneDate).
+const EXTENDED_DUE_DATE = '2035-06-30';
 
 // A change the workflow accepted but PostgreSQL refuses for good must not freeze the task silently:
 // the caller hears at once, operators see it (error log line, /readyz, dashboard), later changes are
@@ -116,9 +119,9 @@ describe('a stuck task and every kind of change', () => {
 
   it('when a task is stuck, then every update (extension request and decision, hold-up and release, transition, milestone, focal point, deadline) is refused at once with 503 TASK_STUCK, and none of them is written after the repair', async () => {
     const code = uid('STK-');
-    await request(app).post('/api/tasks').set(ha()).send({ code, title: 'Stuck candidate', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', dueDate: '2094-01-15' }).expect(201);
+    await request(app).post('/api/tasks').set(ha()).send({ code, title: 'Stuck candidate', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', dueDate: '2034-01-15' }).expect(201);
     // A request waiting for Home Affairs, so the decision's own checks would pass.
-    await request(app).post(`/api/tasks/${code}/extension-requests`).set(byt()).send({ dueDate: FAR_DUE_DATE, reason: 'consultation takes longer' }).expect(200);
+    await request(app).post(`/api/tasks/${code}/extension-requests`).set(byt()).send({ dueDate: EXTENDED_DUE_DATE, reason: 'consultation takes longer' }).expect(200);
     const restore = await revokeInsertFor(code);
     try {
       const first = await request(app).post(`/api/tasks/${code}/milestones`).set(byt()).send({ name: 'DRAFTING' });
@@ -127,7 +130,7 @@ describe('a stuck task and every kind of change', () => {
       await eventually(() => db.prisma.stuckTask.findUnique({ where: { taskCode: code } }), 10_000, 'the stuck mark');
 
       const attempts: [string, () => request.Test][] = [
-        ['extension request', () => request(app).post(`/api/tasks/${code}/extension-requests`).set(byt()).send({ dueDate: FAR_DUE_DATE, reason: 'again' })],
+        ['extension request', () => request(app).post(`/api/tasks/${code}/extension-requests`).set(byt()).send({ dueDate: EXTENDED_DUE_DATE, reason: 'again' })],
         ['extension decision', () => request(app).post(`/api/tasks/${code}/extension-requests/decision`).set(ha()).send({ approve: true })],
         ['hold-up', () => request(app).put(`/api/tasks/${code}/held-up`).set(byt()).send({ ministry: 'BTP', description: 'the decree amending X' })],
         ['hold-up release', () => request(app).post(`/api/tasks/${code}/held-up/release`).set(ha()).send({})],
@@ -154,7 +157,7 @@ describe('a stuck task and every kind of change', () => {
     const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: code }, orderBy: { seq: 'asc' } })).map((e) => e.kind);
     expect(kinds).toEqual(['CREATED', 'EXTENSION_REQUESTED', 'MILESTONE']);
     const task = (await request(app).get(`/api/tasks/${code}`).set(ha())).body;
-    expect(task).toMatchObject({ lastSeq: 3, dueDate: '2094-01-15', heldUp: null, extensionRequest: { dueDate: FAR_DUE_DATE } });
+    expect(task).toMatchObject({ lastSeq: 3, dueDate: '2034-01-15', heldUp: null, extensionRequest: { dueDate: EXTENDED_DUE_DATE } });
     expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 3, workflowSeq: 3 });
   });
 });

@@ -120,7 +120,7 @@ describe('npm start', () => {
     // The four parts run as separate processes under npm start.
     expect(role(/\bpostgres\b.*-D /).length).toBeGreaterThan(0);
     expect(role(/temporal.* server start-dev/).length).toBe(1);
-    expect(role(/api\/main\.ts/).length).toBe(1);
+    expect(role(/stack\/api-main\.ts/).length).toBe(1);
     expect(role(/worker\/main\.ts/).length).toBe(1);
     for (const port of Object.values(ports).slice(0, 3)) expect(await portIsFree(port)).toBe(false);
 
