@@ -8,7 +8,7 @@ import request from 'supertest';
 import { issueToken } from '../../db/tokens';
 import { createLogger } from '../../logging/logger';
 import { ensureSchemathesis } from '../support/schemathesis';
-import { makeApp, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
+import { makeApp, smtpMailer, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
 
 // The OpenAPI document must describe the server exactly: schemathesis generates requests from
 // /openapi.json (valid and invalid ones, undeclared methods, missing auth) and checks every answer
@@ -27,7 +27,8 @@ beforeAll(async () => {
   schemathesis = ensureSchemathesis();
   stack = await startWorkflowStack('conformance-');
   // A raised rate limit: the run is one client sending thousands of requests on purpose.
-  const app = makeApp(stack, { env: { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000' }, logger: createLogger({ level: 'silent' }) });
+  // With a mailer, as every deployed API has one (remind-now sends its e-mails from the API).
+  const app = makeApp(stack, { env: { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000' }, logger: createLogger({ level: 'silent' }), mailer: smtpMailer(stack.smtp) });
   token = await issueToken(stack.db, 'home-affairs');
   // A few tasks for generated requests to find (most generated codes name no task and get 404).
   for (const status of ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE']) {
@@ -59,6 +60,8 @@ function run(args: string[]): Promise<{ code: number | null; output: string }> {
 describe('conformance to /openapi.json', () => {
   it('when schemathesis runs every check against the running API as Home Affairs, then it finds no failure', async () => {
     const { code, output } = await run([
+      '--config-file',
+      path.resolve(__dirname, '..', 'support', 'schemathesis.toml'),
       'run',
       `${base}/openapi.json`,
       '--checks',

@@ -119,7 +119,7 @@ describe('a stuck task and every kind of change', () => {
 
   it('when a task is stuck, then every update (extension request and decision, hold-up and release, transition, milestone, focal point, deadline) is refused at once with 503 TASK_STUCK, and none of them is written after the repair', async () => {
     const code = uid('STK-');
-    await request(app).post('/api/tasks').set(ha()).send({ code, title: 'Stuck candidate', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', dueDate: '2034-01-15' }).expect(201);
+    await request(app).post('/api/tasks').set(ha()).send({ code, title: 'Stuck candidate', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', dueDate: '2034-01-16' }).expect(201);
     // A request waiting for Home Affairs, so the decision's own checks would pass.
     await request(app).post(`/api/tasks/${code}/extension-requests`).set(byt()).send({ dueDate: EXTENDED_DUE_DATE, reason: 'consultation takes longer' }).expect(200);
     const restore = await revokeInsertFor(code);
@@ -157,7 +157,7 @@ describe('a stuck task and every kind of change', () => {
     const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: code }, orderBy: { seq: 'asc' } })).map((e) => e.kind);
     expect(kinds).toEqual(['CREATED', 'EXTENSION_REQUESTED', 'MILESTONE']);
     const task = (await request(app).get(`/api/tasks/${code}`).set(ha())).body;
-    expect(task).toMatchObject({ lastSeq: 3, dueDate: '2034-01-15', heldUp: null, extensionRequest: { dueDate: EXTENDED_DUE_DATE } });
+    expect(task).toMatchObject({ lastSeq: 3, dueDate: '2034-01-16', heldUp: null, extensionRequest: { dueDate: EXTENDED_DUE_DATE } });
     expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 3, workflowSeq: 3 });
   });
 });

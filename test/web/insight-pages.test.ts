@@ -37,10 +37,15 @@ beforeAll(async () => {
     created(resolved, 'REQUIRES_GUIDANCE', vietnamDate(now - 30 * DAY_MS)),
     { taskCode: resolved, seq: 2, at: at(10), actor: 'ministry:BGDDT', kind: 'TRANSITION', details: { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', document: { number: `12/${vietnamDate(now - 10 * DAY_MS).slice(0, 4)}/TT-BGDDT`, issuedOn: vietnamDate(now - 10 * DAY_MS) } } },
     created(open, 'AUTHORITY_ADJUSTMENT', vietnamDate(now + 20 * DAY_MS)),
-    { taskCode: open, seq: 2, at: at(40), actor: 'locality:HCM', kind: 'LOCALITY_REPORT', details: { locality: 'HCM', kind: 'OBSTACLE', description: 'Thiếu hướng dẫn.' } },
   ];
   const tasks = [...replayAsOf(events, now).tasks.values()];
   await loadSyntheticHistory(s.stack.db, tasks, events);
+  // What a locality reports is its matrix cell (the one store): the obstacle the at-risk reasons name.
+  const report = await request(s.app)
+    .post('/api/localities/HNI/report')
+    .set('Authorization', `Bearer ${s.tokens['locality:HNI']}`)
+    .send({ cells: [{ task: open, state: 'OBSTACLE', category: 'LEGAL_BASIS', text: 'Thiếu hướng dẫn.' }] });
+  if (report.status !== 200) throw new Error(`reporting: ${report.status} ${JSON.stringify(report.body)}`);
   history = { resolved, open, days: { created: vietnamDate(now - 70 * DAY_MS), resolved: vietnamDate(now - 10 * DAY_MS), asOf: vietnamDate(now - 20 * DAY_MS) } };
 });
 

@@ -141,7 +141,8 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
     expect((row.milestones as { name: string }[]).map((m) => m.name)).toEqual(['DRAFTING']);
     const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: def.code }, orderBy: { seq: 'asc' } })).map((e) => e.kind);
     expect(kinds).toEqual(['CREATED', 'MILESTONE', 'ASSIGNMENT', 'DEADLINE', 'LOCALITY_REPORT']);
-    expect(await db.prisma.localityReport.count({ where: { taskCode: def.code } })).toBe(1);
+    // The old per-task report table is no longer written: the matrix cells are the one store.
+    expect(await db.prisma.localityReport.count({ where: { taskCode: def.code } })).toBe(0);
   });
 
   it('when two updates arrive at once, then they get distinct consecutive sequence numbers and both persist', async () => {
