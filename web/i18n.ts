@@ -428,7 +428,7 @@ const en: Messages = {
   reportedOn: 'Reported on',
   timeline: 'History',
   recordedAt: (when: string) => `recorded in the tracker on ${when}`,
-  chainValid: (n: string) => `Hash chain verified (${n} events checked).`,
+  chainValid: (n: string) => `Hash chain verified (${n} ${n === '1' ? 'event' : 'events'} checked).`,
   chainBroken: (seq: string) => `Hash chain broken at event ${seq}.`,
   remindersSent: 'Reminders sent',
   noReminders: 'No reminder sent yet.',
