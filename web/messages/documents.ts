@@ -1,4 +1,4 @@
-import type { DocumentKind } from '../../domain/legal-documents';
+import { KIND_NAMES_VI, type DocumentKind } from '../../domain/legal-documents';
 import { formatDate, ministryName, type Lang } from '../i18n';
 
 /** Strings of the legal-document pages and of the task page's documents, extensions, hold-ups and deadline. */
@@ -245,18 +245,7 @@ const en: DocumentMessages = {
 export const documentMessages: Record<Lang, DocumentMessages> = { vi, en };
 
 const KIND_NAMES: Record<Lang, Record<DocumentKind, string>> = {
-  vi: {
-    LAW: 'Luật',
-    RESOLUTION: 'Nghị quyết',
-    ORDINANCE: 'Pháp lệnh',
-    DECREE: 'Nghị định',
-    DECISION: 'Quyết định',
-    DIRECTIVE: 'Chỉ thị',
-    CIRCULAR: 'Thông tư',
-    JOINT_CIRCULAR: 'Thông tư liên tịch',
-    PLAN: 'Kế hoạch',
-    OFFICIAL_LETTER: 'Công văn',
-  },
+  vi: KIND_NAMES_VI,
   en: {
     LAW: 'Law',
     RESOLUTION: 'Resolution',
