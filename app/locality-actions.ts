@@ -148,9 +148,9 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
       const fresh = new Set(await recordRoundChases(db, { roundId: id, day, actor: p.name, localities: reachable.map((l) => l.code) }));
       const withoutAddress = missing.filter((l) => l.contactEmail === '').map((l) => l.code);
       if (fresh.size === 0) {
+        // The problem body keeps to its documented fields (code, detail): the localities are those the round lists as not reported.
         throw conflict(`The localities that have not reported in round ${id} were already reminded today (${day}); the next reminder can go tomorrow.`, {
           code: 'ALREADY_REMINDED_TODAY',
-          alreadyRemindedToday: reachable.map((l) => l.code),
         });
       }
       await eachLimited(
