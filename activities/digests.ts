@@ -10,13 +10,27 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { recordedEvents } from '../db/audit-events';
-import { claimDigestRow, preferencesFor, recordDigestFailure, recordDigestSent, type DigestMessage, type MailPreferences } from '../db/digests';
+import {
+  claimDigestRow,
+  preferencesFor,
+  recordDigestFailure,
+  recordDigestSent,
+  type DigestMessage,
+  type MailPreferences,
+} from '../db/digests';
 import { cellReportChanges, cellReportsAt } from '../db/matrix';
 import { listMinistries } from '../db/reference-data';
 import { bottlenecksAsOf, replayAsOf, summaryAsOf, withCellReports } from '../domain/as-of';
 import { forecastAll } from '../domain/at-risk';
 import { DAY_MS, deadlineInstant, vietnamDate } from '../domain/dates';
-import { DIGEST_LANGUAGES, composeBottleneckDigest, composeFocalPointDigest, digestsByRecipient, type DigestLanguage, type MailLinks } from '../domain/digest';
+import {
+  DIGEST_LANGUAGES,
+  composeBottleneckDigest,
+  composeFocalPointDigest,
+  digestsByRecipient,
+  type DigestLanguage,
+  type MailLinks,
+} from '../domain/digest';
 import { unsubscribeToken } from '../domain/unsubscribe-link';
 import { pageLink } from '../domain/page-links';
 import { WEEKENDS_ONLY } from '../domain/escalation-ladder';
@@ -33,8 +47,15 @@ export interface DigestSettings {
   dueSoonDays: number;
 }
 
-export function digestSettingsFromConfig(cfg: Pick<Config, 'HOME_AFFAIRS_EMAIL' | 'publicBaseUrl' | 'calendar' | 'REMINDER_OFFSETS_DAYS'>): DigestSettings {
-  return { homeAffairsEmail: cfg.HOME_AFFAIRS_EMAIL, publicBaseUrl: cfg.publicBaseUrl, calendar: cfg.calendar, dueSoonDays: Math.max(1, ...cfg.REMINDER_OFFSETS_DAYS) };
+export function digestSettingsFromConfig(
+  cfg: Pick<Config, 'HOME_AFFAIRS_EMAIL' | 'publicBaseUrl' | 'calendar' | 'REMINDER_OFFSETS_DAYS'>,
+): DigestSettings {
+  return {
+    homeAffairsEmail: cfg.HOME_AFFAIRS_EMAIL,
+    publicBaseUrl: cfg.publicBaseUrl,
+    calendar: cfg.calendar,
+    dueSoonDays: Math.max(1, ...cfg.REMINDER_OFFSETS_DAYS),
+  };
 }
 
 export interface DigestRun {
@@ -61,7 +82,8 @@ function heartbeat(): void {
   context.heartbeat();
 }
 
-const languageOf = (s: string | undefined): DigestLanguage => ((DIGEST_LANGUAGES as readonly string[]).includes(s ?? '') ? (s as DigestLanguage) : 'vi+en');
+const languageOf = (s: string | undefined): DigestLanguage =>
+  (DIGEST_LANGUAGES as readonly string[]).includes(s ?? '') ? (s as DigestLanguage) : 'vi+en';
 /** 00:00 in Viet Nam on `date`. */
 const startOfDay = (date: string) => deadlineInstant(date) - DAY_MS;
 
@@ -69,11 +91,17 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
   const { db, mailer, mailFrom, settings } = deps;
   const links = (pref: MailPreferences): MailLinks => ({
     preferencesUrl: pageLink(settings.publicBaseUrl, { page: 'preferences' }),
-    unsubscribeUrl: pageLink(settings.publicBaseUrl, { page: 'unsubscribe', token: unsubscribeToken(pref.email, pref.token) }),
+    unsubscribeUrl: pageLink(settings.publicBaseUrl, {
+      page: 'unsubscribe',
+      token: unsubscribeToken(pref.email, pref.token),
+    }),
   });
 
   /** Sends the stored message for `message.key` unless an earlier attempt did. */
-  async function sendDigestOnce(message: DigestMessage, pref: MailPreferences | undefined): Promise<'SENT' | 'FAILED' | 'ALREADY_SENT'> {
+  async function sendDigestOnce(
+    message: DigestMessage,
+    pref: MailPreferences | undefined,
+  ): Promise<'SENT' | 'FAILED' | 'ALREADY_SENT'> {
     const row = await claimDigestRow(db, message);
     if (row.status === 'SENT') return 'ALREADY_SENT';
     if (row.status === 'FAILED') return 'FAILED';
@@ -110,10 +138,21 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
     async sendDailyDigests({ nowMs }: { nowMs: number }): Promise<DigestRun> {
       const date = vietnamDate(nowMs);
       const calendar = settings.calendar ?? WEEKENDS_ONLY;
-      const run: DigestRun = { period: date, workingDay: isWorkingDay(calendar, date), sent: 0, failed: 0, alreadySent: 0, nothingToSay: 0, unsubscribed: 0 };
+      const run: DigestRun = {
+        period: date,
+        workingDay: isWorkingDay(calendar, date),
+        sent: 0,
+        failed: 0,
+        alreadySent: 0,
+        nothingToSay: 0,
+        unsubscribed: 0,
+      };
       if (!run.workingDay) return run;
       const changedIn = { fromMs: startOfDay(subtractWorkingDays(calendar, date, 1)), toMs: startOfDay(date) };
-      const [events, cellChanges] = await Promise.all([recordedEvents(db, nowMs, { withNotices: false }), cellReportChanges(db, changedIn.fromMs, changedIn.toMs)]);
+      const [events, cellChanges] = await Promise.all([
+        recordedEvents(db, nowMs, { withNotices: false }),
+        cellReportChanges(db, changedIn.fromMs, changedIn.toMs),
+      ]);
       const { tasks } = replayAsOf(events, nowMs);
       // What localities reported comes from their matrix cells (the one store), not from the task's log.
       const changes = events.filter((e) => e.kind !== 'LOCALITY_REPORT').concat(cellChanges);
@@ -139,7 +178,18 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
           run.nothingToSay++;
           continue;
         }
-        const outcome = await sendDigestOnce({ key: `DAILY:${date}:${email}`, kind: 'DAILY', period: date, recipient: email, subject: mail.subject, textBody: mail.text, htmlBody: mail.html }, pref);
+        const outcome = await sendDigestOnce(
+          {
+            key: `DAILY:${date}:${email}`,
+            kind: 'DAILY',
+            period: date,
+            recipient: email,
+            subject: mail.subject,
+            textBody: mail.text,
+            htmlBody: mail.html,
+          },
+          pref,
+        );
         if (outcome === 'SENT') run.sent++;
         else if (outcome === 'FAILED') run.failed++;
         else run.alreadySent++;
@@ -150,7 +200,15 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
     /** Home Affairs' digest of the week's bottlenecks: overdue by ministry, the change on last week, the tasks most at risk. */
     async sendWeeklyBottleneckDigest({ nowMs }: { nowMs: number }): Promise<DigestRun> {
       const weekStart = weekStartOf(nowMs);
-      const run: DigestRun = { period: weekStart, workingDay: true, sent: 0, failed: 0, alreadySent: 0, nothingToSay: 0, unsubscribed: 0 };
+      const run: DigestRun = {
+        period: weekStart,
+        workingDay: true,
+        sent: 0,
+        failed: 0,
+        alreadySent: 0,
+        nothingToSay: 0,
+        unsubscribed: 0,
+      };
       const email = settings.homeAffairsEmail.toLowerCase();
       if (!email) return run;
       const pref = (await preferencesFor(db, [email])).get(email);
@@ -158,7 +216,11 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
         run.unsubscribed++;
         return run;
       }
-      const [events, ministries, cellsNow] = await Promise.all([recordedEvents(db, nowMs), listMinistries(db), cellReportsAt(db, null)]);
+      const [events, ministries, cellsNow] = await Promise.all([
+        recordedEvents(db, nowMs),
+        listMinistries(db),
+        cellReportsAt(db, null),
+      ]);
       const replayed = replayAsOf(events, nowMs);
       // The at-risk reasons count the localities' obstacles in their matrix cells (the one store).
       const now = { ...replayed, tasks: withCellReports(replayed.tasks, cellsNow) };
@@ -173,25 +235,37 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
         open: summary.total - summary.byStatus.FEASIBLE.count,
         overdue,
         overdueChange: overdue - before.byMinistry.reduce((n, m) => n + m.overdue, 0),
-        overdueByMinistry: bottlenecksAsOf(now.tasks.values(), nowMs).overdueByMinistry.map((m) => ({ ...m, name: names.get(m.ministry) ?? m.ministry })),
+        overdueByMinistry: bottlenecksAsOf(now.tasks.values(), nowMs).overdueByMinistry.map((m) => ({
+          ...m,
+          name: names.get(m.ministry) ?? m.ministry,
+        })),
         // Not yet overdue, most likely to be: where attention still helps.
         atRisk: forecastAll(now.tasks.values(), now.spells, nowMs)
           .filter((f) => f.probabilityLate < 1 && f.risk !== 'low')
           .slice(0, 10)
-          .map((f) => ({ code: f.code, title: f.title, leadMinistry: f.leadMinistry, probabilityLate: f.probabilityLate, reasons: f.reasons.map((r) => ({ vi: r.vi, en: r.en })) })),
+          .map((f) => ({
+            code: f.code,
+            title: f.title,
+            leadMinistry: f.leadMinistry,
+            probabilityLate: f.probabilityLate,
+            reasons: f.reasons.map((r) => ({ vi: r.vi, en: r.en })),
+          })),
         baseUrl: settings.publicBaseUrl,
         language: languageOf(pref?.language),
         ...(pref ? { links: links(pref) } : {}),
       });
-      const outcome = await sendDigestOnce({
-        key: `WEEKLY_BOTTLENECKS:${weekStart}:${email}`,
-        kind: 'WEEKLY_BOTTLENECKS',
-        period: weekStart,
-        recipient: email,
-        subject: mail.subject,
-        textBody: mail.text,
-        htmlBody: mail.html,
-      }, pref);
+      const outcome = await sendDigestOnce(
+        {
+          key: `WEEKLY_BOTTLENECKS:${weekStart}:${email}`,
+          kind: 'WEEKLY_BOTTLENECKS',
+          period: weekStart,
+          recipient: email,
+          subject: mail.subject,
+          textBody: mail.text,
+          htmlBody: mail.html,
+        },
+        pref,
+      );
       if (outcome === 'SENT') run.sent++;
       else if (outcome === 'FAILED') run.failed++;
       else run.alreadySent++;

@@ -16,7 +16,11 @@ export interface Addressee {
 }
 
 /** One step of the escalation ladder, Vietnamese first with English below: which task, how late, who is told. */
-export function escalationEmail(step: LadderPoint, task: TaskView, addressee?: Addressee): { subject: string; text: string } {
+export function escalationEmail(
+  step: LadderPoint,
+  task: TaskView,
+  addressee?: Addressee,
+): { subject: string; text: string } {
   const link = pageLink(task.policy.publicBaseUrl, { page: 'task', code: task.code });
   const named = addressee ? [addressee.name, addressee.position].filter((s) => s.trim() !== '').join(', ') : '';
   const due = task.dueDate ?? '';

@@ -76,10 +76,21 @@ export interface SettleTaskInput {
   actor: Actor;
 }
 
-export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, digests, logger = createLogger({ level: 'info' }), tasks }: ActivityDeps) {
+export function createActivities({
+  db,
+  mailer,
+  mailFrom,
+  leadershipEmails = {},
+  digests,
+  logger = createLogger({ level: 'info' }),
+  tasks,
+}: ActivityDeps) {
   const log = logger.child({ component: 'activities' });
   const messenger = (): TaskMessenger => {
-    if (!tasks) throw ApplicationFailure.nonRetryable('These activities were created without a task messenger (ActivityDeps.tasks).');
+    if (!tasks)
+      throw ApplicationFailure.nonRetryable(
+        'These activities were created without a task messenger (ActivityDeps.tasks).',
+      );
     return tasks;
   };
   /**
@@ -91,7 +102,12 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
   }
 
   return {
-    ...createDigestActivities({ db, mailer, mailFrom, settings: digests ?? { homeAffairsEmail: '', publicBaseUrl: '', dueSoonDays: 14 } }),
+    ...createDigestActivities({
+      db,
+      mailer,
+      mailFrom,
+      settings: digests ?? { homeAffairsEmail: '', publicBaseUrl: '', dueSoonDays: 14 },
+    }),
     ...createRoundActivities({ db, mailer, mailFrom }),
 
     /**
@@ -101,9 +117,16 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
      */
     async settleTask({ task, document, actor }: SettleTaskInput): Promise<SettlementResult> {
       const settled = await messenger().settle(task, { actor, document }, `settle:${document.number}`);
-      if ('refused' in settled) return { task, outcome: 'REFUSED', status: null, feasibleFrom: null, message: settled.refused };
+      if ('refused' in settled)
+        return { task, outcome: 'REFUSED', status: null, feasibleFrom: null, message: settled.refused };
       const pending = settled.view.feasibleFrom ?? null;
-      return { task, outcome: pending ? 'FEASIBLE_FROM' : 'FEASIBLE', status: settled.view.status, feasibleFrom: pending, message: null };
+      return {
+        task,
+        outcome: pending ? 'FEASIBLE_FROM' : 'FEASIBLE',
+        status: settled.view.status,
+        feasibleFrom: pending,
+        message: null,
+      };
     },
 
     /**
@@ -119,7 +142,11 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
         // and say so, instead of retrying forever with every later change queued behind it.
         const sqlState = permanentSqlState(err);
         if (sqlState) {
-          throw ApplicationFailure.nonRetryable(`PostgreSQL refused event ${event.seq} (${event.kind}) of ${event.taskCode}: ${sqlState} ${(err as Error).message}`, PERSIST_REFUSED, { sqlState });
+          throw ApplicationFailure.nonRetryable(
+            `PostgreSQL refused event ${event.seq} (${event.kind}) of ${event.taskCode}: ${sqlState} ${(err as Error).message}`,
+            PERSIST_REFUSED,
+            { sqlState },
+          );
         }
         throw err;
       }
@@ -164,7 +191,13 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
      * Releases a task held up by the ministry that has just registered the awaited document, then
      * tells the lead ministry's focal point (outbox key per task and document: sent once).
      */
-    async releaseTask({ task, documentNumber }: { task: string; documentNumber: string }): Promise<{ task: string; released: boolean }> {
+    async releaseTask({
+      task,
+      documentNumber,
+    }: {
+      task: string;
+      documentNumber: string;
+    }): Promise<{ task: string; released: boolean }> {
       const before = await messenger().state(task);
       if (!before.heldUp) return { task, released: false };
       const view = await messenger().releaseHoldUp(task, documentNumber, `release:${documentNumber}`);
@@ -206,23 +239,36 @@ export function createActivities({ db, mailer, mailFrom, leadershipEmails = {}, 
      * step's recipient with the focal point in copy; idempotent per task, due date and step. Without
      * a leadership contact for the ministry (kept by Home Affairs, or in MINISTRY_LEADERSHIP_EMAILS), its step goes to Home Affairs.
      */
-    async sendEscalationStep({ step, task }: EscalationStepInput): Promise<Delivery & { recipients: string[]; alreadyRecorded?: true }> {
+    async sendEscalationStep({
+      step,
+      task,
+    }: EscalationStepInput): Promise<Delivery & { recipients: string[]; alreadyRecorded?: true }> {
       // Once per (task, due date, step), across runs too: a run that starts again on a kept due
       // date (a reset ladder, a state carried from before the catch-up) finds the step recorded and
       // neither sends it nor records it again. The outbox key below is the same triple.
-      if (task.dueDate && (await ladderStepRecorded(db, task.code, task.dueDate, step.index))) return { status: 'SENT', recipients: [], alreadyRecorded: true };
+      if (task.dueDate && (await ladderStepRecorded(db, task.code, task.dueDate, step.index)))
+        return { status: 'SENT', recipients: [], alreadyRecorded: true };
       const focal = task.focalPoint.email ? [task.focalPoint.email] : [];
       // The ministry's leadership contact as Home Affairs keeps it (an illustrative seed is not
       // used), else MINISTRY_LEADERSHIP_EMAILS, else Home Affairs.
-      const contact = step.recipient === 'ministry-leadership' ? await leadershipContactOf(db, task.leadMinistry) : null;
+      const contact =
+        step.recipient === 'ministry-leadership' ? await leadershipContactOf(db, task.leadMinistry) : null;
       const kept = contact && !contact.illustrative ? contact : null;
       const leadership = kept?.email ?? leadershipEmails[task.leadMinistry];
       const target =
-        step.recipient === 'home-affairs' ? [task.policy.homeAffairsEmail] : step.recipient === 'ministry-leadership' ? [leadership ?? task.policy.homeAffairsEmail] : [];
+        step.recipient === 'home-affairs'
+          ? [task.policy.homeAffairsEmail]
+          : step.recipient === 'ministry-leadership'
+            ? [leadership ?? task.policy.homeAffairsEmail]
+            : [];
       const recipients = [...new Set([...target, ...focal])];
       if (recipients.length === 0) recipients.push(task.policy.homeAffairsEmail);
       const dueDate = task.dueDate ?? step.date;
-      const { subject, text } = escalationEmail(step, task, kept ? { name: kept.name, position: kept.position } : undefined);
+      const { subject, text } = escalationEmail(
+        step,
+        task,
+        kept ? { name: kept.name, position: kept.position } : undefined,
+      );
       const delivery = await sendOnce({
         key: `${task.code}:LADDER:${dueDate}:${step.index}`,
         taskCode: task.code,

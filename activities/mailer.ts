@@ -33,7 +33,12 @@ export function createMailer(opts: { smtpUrl?: string; outboxDir: string }): Mai
   if (opts.smtpUrl) {
     // Give up on a stalled server well inside the activity's 30 s timeout, so an attempt never
     // outlives the retry that replaces it (which would risk a second copy).
-    const transport = nodemailer.createTransport({ url: opts.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 });
+    const transport = nodemailer.createTransport({
+      url: opts.smtpUrl,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 15_000,
+    });
     return {
       async send(mail) {
         try {

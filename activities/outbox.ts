@@ -13,7 +13,12 @@ export interface Delivery {
  * sent again, a permanent SMTP rejection is recorded as FAILED, a transient one throws so the
  * activity retries.
  */
-export async function deliverThroughOutbox(db: Db, mailer: Mailer, mailFrom: string, message: OutboxMessage): Promise<Delivery> {
+export async function deliverThroughOutbox(
+  db: Db,
+  mailer: Mailer,
+  mailFrom: string,
+  message: OutboxMessage,
+): Promise<Delivery> {
   const { key } = message;
   const row = await claimOutboxRow(db, message);
   if (row.status === 'SENT') return { status: 'SENT' };

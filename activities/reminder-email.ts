@@ -41,7 +41,11 @@ export function reminderEmail(point: ReminderPoint, task: TaskView): { subject: 
 }
 
 /** The lead ministry's notice that the document its task waited for is registered. */
-export function releaseEmail(task: TaskView, heldUp: HeldUp, documentNumber: string): { subject: string; text: string } {
+export function releaseEmail(
+  task: TaskView,
+  heldUp: HeldUp,
+  documentNumber: string,
+): { subject: string; text: string } {
   const link = pageLink(task.policy.publicBaseUrl, { page: 'task', code: task.code });
   const subject = `[${task.code}] No longer held up: ${heldUp.ministry} registered ${documentNumber}`;
   const text = [

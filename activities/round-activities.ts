@@ -12,7 +12,14 @@ function heartbeat(): void {
 import type { RoundKind, RoundPoint } from '../domain/reporting-round';
 import type { DocumentRef } from '../domain/task';
 import { markObstaclesResolved } from '../db/locality-cells';
-import { closeRound, openRound, roundSize, setRoundDueDate, unreportedLocalities, type RoundRow } from '../db/reporting-rounds';
+import {
+  closeRound,
+  openRound,
+  roundSize,
+  setRoundDueDate,
+  unreportedLocalities,
+  type RoundRow,
+} from '../db/reporting-rounds';
 import type { Mailer } from './mailer';
 import { deliverThroughOutbox, eachLimited } from './outbox';
 import { obstacleResolvedEmail, roundEscalationEmail, roundOpenedEmail, roundReminderEmail } from './round-emails';
@@ -29,7 +36,13 @@ const MAIL_CONCURRENCY = 8;
 export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDeps) {
   return {
     /** Idempotent: the round and one row per locality asked. */
-    async openReportingRound(r: { id: string; kind: RoundKind; openedOn: string; dueDate: string; closesOn: string }): Promise<void> {
+    async openReportingRound(r: {
+      id: string;
+      kind: RoundKind;
+      openedOn: string;
+      dueDate: string;
+      closesOn: string;
+    }): Promise<void> {
       await openRound(db, r);
     },
 
@@ -41,7 +54,12 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
      * A reminder to every locality that has not reported (each its own outbox row, keyed by round,
      * point and locality), or at the due date one escalation to Home Affairs naming them.
      */
-    async sendRoundNotices(input: { roundId: string; point: RoundPoint; homeAffairsEmail: string; publicBaseUrl: string }): Promise<{ notified: number; failed: number; unreported: string[] }> {
+    async sendRoundNotices(input: {
+      roundId: string;
+      point: RoundPoint;
+      homeAffairsEmail: string;
+      publicBaseUrl: string;
+    }): Promise<{ notified: number; failed: number; unreported: string[] }> {
       const { roundId, point } = input;
       const missing = await unreportedLocalities(db, roundId);
       if (point.kind === 'ESCALATION') {
@@ -57,7 +75,11 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
           subject,
           body: text,
         });
-        return { notified: d.status === 'SENT' ? 1 : 0, failed: d.status === 'FAILED' ? 1 : 0, unreported: missing.map((l) => l.code) };
+        return {
+          notified: d.status === 'SENT' ? 1 : 0,
+          failed: d.status === 'FAILED' ? 1 : 0,
+          unreported: missing.map((l) => l.code),
+        };
       }
       const reachable = missing.filter((l) => l.contactEmail !== '');
       const results = await eachLimited(reachable, MAIL_CONCURRENCY, (l) => {
@@ -74,14 +96,22 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
           body: text,
         });
       });
-      return { notified: results.filter((d) => d.status === 'SENT').length, failed: results.filter((d) => d.status === 'FAILED').length, unreported: missing.map((l) => l.code) };
+      return {
+        notified: results.filter((d) => d.status === 'SENT').length,
+        failed: results.filter((d) => d.status === 'FAILED').length,
+        unreported: missing.map((l) => l.code),
+      };
     },
 
     /**
      * The round has opened: every locality that must report is told, with the due date and a link to
      * its page (one outbox row per round and locality, so a retried activity sends nothing twice).
      */
-    async sendRoundOpenedNotices(input: { roundId: string; dueDate: string; publicBaseUrl: string }): Promise<{ notified: number; failed: number }> {
+    async sendRoundOpenedNotices(input: {
+      roundId: string;
+      dueDate: string;
+      publicBaseUrl: string;
+    }): Promise<{ notified: number; failed: number }> {
       const asked = (await unreportedLocalities(db, input.roundId)).filter((l) => l.contactEmail !== '');
       const results = await eachLimited(asked, MAIL_CONCURRENCY, (l) => {
         const { subject, text } = roundOpenedEmail(input.roundId, input.dueDate, l, input.publicBaseUrl);
@@ -97,11 +127,19 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
           body: text,
         });
       });
-      return { notified: results.filter((d) => d.status === 'SENT').length, failed: results.filter((d) => d.status === 'FAILED').length };
+      return {
+        notified: results.filter((d) => d.status === 'SENT').length,
+        failed: results.filter((d) => d.status === 'FAILED').length,
+      };
     },
 
     /** Closes the round and freezes who reported (idempotent). */
-    async closeReportingRound(r: { id: string; at: string; early: boolean; reason: string | null }): Promise<{ reported: number; total: number; notReported: string[] }> {
+    async closeReportingRound(r: {
+      id: string;
+      at: string;
+      early: boolean;
+      reason: string | null;
+    }): Promise<{ reported: number; total: number; notReported: string[] }> {
       const row: RoundRow | null = await closeRound(db, r);
       const missing = await unreportedLocalities(db, r.id);
       return { reported: row?.reported ?? 0, total: row?.total ?? 0, notReported: missing.map((l) => l.code) };
@@ -112,8 +150,21 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
      * an obstacle on it gets the document on its cell and one e-mail (outbox key per task event and
      * locality, so exactly once however often this is retried).
      */
-    async notifyObstaclesResolved(input: { task: { code: string; title: string }; taskSeq: number; document: DocumentRef; at: string; actor: string; publicBaseUrl: string }): Promise<{ localities: string[] }> {
-      const cells = await markObstaclesResolved(db, { taskCode: input.task.code, taskSeq: input.taskSeq, document: input.document, at: input.at, actor: input.actor });
+    async notifyObstaclesResolved(input: {
+      task: { code: string; title: string };
+      taskSeq: number;
+      document: DocumentRef;
+      at: string;
+      actor: string;
+      publicBaseUrl: string;
+    }): Promise<{ localities: string[] }> {
+      const cells = await markObstaclesResolved(db, {
+        taskCode: input.task.code,
+        taskSeq: input.taskSeq,
+        document: input.document,
+        at: input.at,
+        actor: input.actor,
+      });
       await eachLimited(
         cells.filter((c) => c.contactEmail !== ''),
         MAIL_CONCURRENCY,

@@ -5,7 +5,12 @@ import type { DocumentRef } from '../domain/task';
 import type { LocalityContact } from '../db/reporting-rounds';
 
 /** Vietnamese first, English after: the readers are provincial offices. */
-export function roundReminderEmail(roundId: string, point: RoundPoint, locality: LocalityContact, baseUrl: string): { subject: string; text: string } {
+export function roundReminderEmail(
+  roundId: string,
+  point: RoundPoint,
+  locality: LocalityContact,
+  baseUrl: string,
+): { subject: string; text: string } {
   const n = point.offsetWorkingDays;
   return {
     subject: `[${roundId}] Nhắc gửi báo cáo trước ${point.dueDate} (còn ${n} ngày làm việc) / Report due ${point.dueDate} (${n} working day${n === 1 ? '' : 's'} left)`,
@@ -23,7 +28,12 @@ export function roundReminderEmail(roundId: string, point: RoundPoint, locality:
 }
 
 /** A round has opened: the locality is asked for its report by the due date. */
-export function roundOpenedEmail(roundId: string, dueDate: string, locality: LocalityContact, baseUrl: string): { subject: string; text: string } {
+export function roundOpenedEmail(
+  roundId: string,
+  dueDate: string,
+  locality: LocalityContact,
+  baseUrl: string,
+): { subject: string; text: string } {
   return {
     subject: `[${roundId}] Mở đợt báo cáo, hạn ${dueDate} / Reporting round opened, report due ${dueDate}`,
     text: [
@@ -40,7 +50,12 @@ export function roundOpenedEmail(roundId: string, dueDate: string, locality: Loc
 }
 
 /** Home Affairs asked, now, the localities that have not reported to send their report. */
-export function roundChaseEmail(roundId: string, dueDate: string, locality: LocalityContact, baseUrl: string): { subject: string; text: string } {
+export function roundChaseEmail(
+  roundId: string,
+  dueDate: string,
+  locality: LocalityContact,
+  baseUrl: string,
+): { subject: string; text: string } {
   return {
     subject: `[${roundId}] Bộ Nội vụ đề nghị gửi báo cáo (hạn ${dueDate}) / Home Affairs asks for your report (due ${dueDate})`,
     text: [
@@ -56,7 +71,13 @@ export function roundChaseEmail(roundId: string, dueDate: string, locality: Loca
   };
 }
 
-export function roundEscalationEmail(roundId: string, dueDate: string, missing: LocalityContact[], total: number, baseUrl: string): { subject: string; text: string } {
+export function roundEscalationEmail(
+  roundId: string,
+  dueDate: string,
+  missing: LocalityContact[],
+  total: number,
+  baseUrl: string,
+): { subject: string; text: string } {
   return {
     subject: `[${roundId}] Đến hạn: ${missing.length}/${total} địa phương chưa báo cáo / Due today: ${missing.length} of ${total} localities have not reported`,
     text: [
@@ -78,7 +99,9 @@ export function obstacleResolvedEmail(
   cell: { locality: string; localityName: string; category: string | null; text: string },
   baseUrl: string,
 ): { subject: string; text: string } {
-  const category = cell.category ? (OBSTACLE_CATEGORY_LABELS[cell.category as ObstacleCategory]?.en ?? cell.category) : '';
+  const category = cell.category
+    ? (OBSTACLE_CATEGORY_LABELS[cell.category as ObstacleCategory]?.en ?? cell.category)
+    : '';
   return {
     subject: `[${task.code}] Đã ban hành văn bản ${document.number} / Document ${document.number} issued: ${task.title}`,
     text: [

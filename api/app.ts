@@ -55,7 +55,8 @@ export interface AppDeps {
 const LOCALITY_REPORT_PATH = /^\/api\/localities\/[^/]+\/report(?:\/|$)/i;
 
 /** A JSON body up to `limit` (strict: an object or an array at the top). */
-const jsonBody = (limit: string) => express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+const jsonBody = (limit: string) =>
+  express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
 
 /** The Express app (no listening here, so tests drive it without a port race). */
 export function createApp(deps: AppDeps) {
@@ -68,7 +69,8 @@ export function createApp(deps: AppDeps) {
   const registry = new RouteRegistry({ keyed: idempotency(db) });
   app.disable('x-powered-by');
   // A client's address (rate limits) comes from X-Forwarded-For only behind a proxy named in TRUST_PROXY.
-  if (config.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
+  if (config.TRUST_PROXY)
+    app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
   app.use(inOrder(securityHeaders(), requestLogging(logger, config.LOG_REQUESTS)));
 
   app.get('/healthz', (_req, res) => {
@@ -84,11 +86,16 @@ export function createApp(deps: AppDeps) {
           status: 'ready',
           postgres: deps.postgres,
           temporal: deps.temporal,
-          stuckTasks: { count: stuck.count, tasks: stuck.tasks.map(({ code, seq, kind, since }) => ({ code, seq, kind, since })) },
+          stuckTasks: {
+            count: stuck.count,
+            tasks: stuck.tasks.map(({ code, seq, kind, since }) => ({ code, seq, kind, since })),
+          },
         });
         return;
       }
-      const down = [deps.postgres === 'down' ? 'postgres' : null, deps.temporal === 'down' ? 'temporal' : null].filter(Boolean);
+      const down = [deps.postgres === 'down' ? 'postgres' : null, deps.temporal === 'down' ? 'temporal' : null].filter(
+        Boolean,
+      );
       res
         .status(503)
         .type('application/problem+json')
@@ -145,7 +152,8 @@ export function createApp(deps: AppDeps) {
     ),
   );
   // One mirror of the audit log per app: as-of figures, trend and forecast catch up on new events only.
-  const insight = deps.insight ?? createInsight(db, undefined, { calendar: config.calendar, dueDaysUnit: config.DUE_DAYS_UNIT });
+  const insight =
+    deps.insight ?? createInsight(db, undefined, { calendar: config.calendar, dueDaysUnit: config.DUE_DAYS_UNIT });
   app.use(taskRoutes({ db, temporal, config, registry, insight, listCache }));
   app.use(dashboardRoutes({ db, registry, insight }));
   app.use(leadershipContactRoutes({ db, registry }));
@@ -184,16 +192,40 @@ export function createApp(deps: AppDeps) {
     const e = err as { type?: string; status?: number; message?: string };
     if (err instanceof HttpProblem) problem = err;
     else if (err instanceof Refusal) problem = refusalProblem(err);
-    else if (e?.type === 'entity.too.large') problem = new HttpProblem(413, 'Content Too Large', `The body is larger than ${LOCALITY_REPORT_PATH.test(req.path) ? config.REPORT_BODY_LIMIT : config.BODY_LIMIT}.`);
+    else if (e?.type === 'entity.too.large')
+      problem = new HttpProblem(
+        413,
+        'Content Too Large',
+        `The body is larger than ${LOCALITY_REPORT_PATH.test(req.path) ? config.REPORT_BODY_LIMIT : config.BODY_LIMIT}.`,
+      );
     else if (e?.type === 'entity.parse.failed') {
-      problem = new HttpProblem(400, 'Bad Request', 'The body is not valid JSON.', { errors: [{ field: 'body', message: 'malformed JSON' }] });
-    } else if (e?.status && e.status >= 400 && e.status < 500) problem = new HttpProblem(e.status, http.STATUS_CODES[e.status] ?? 'Bad Request', e.message ?? 'bad request');
-    else if (isUnavailable(err)) problem = new HttpProblem(503, 'Service Unavailable', 'A dependency (PostgreSQL or Temporal) is unreachable; nothing was changed.');
+      problem = new HttpProblem(400, 'Bad Request', 'The body is not valid JSON.', {
+        errors: [{ field: 'body', message: 'malformed JSON' }],
+      });
+    } else if (e?.status && e.status >= 400 && e.status < 500)
+      problem = new HttpProblem(e.status, http.STATUS_CODES[e.status] ?? 'Bad Request', e.message ?? 'bad request');
+    else if (isUnavailable(err))
+      problem = new HttpProblem(
+        503,
+        'Service Unavailable',
+        'A dependency (PostgreSQL or Temporal) is unreachable; nothing was changed.',
+      );
     else {
       req.log.error({ err }, 'unhandled error');
-      problem = new HttpProblem(500, 'Internal Server Error', 'Something went wrong on our side; nothing is half-done.');
+      problem = new HttpProblem(
+        500,
+        'Internal Server Error',
+        'Something went wrong on our side; nothing is half-done.',
+      );
     }
-    const body = { type: problem.type, title: problem.title, status: problem.status, detail: problem.message, ...problem.extra, requestId: requestIdOf(req) };
+    const body = {
+      type: problem.type,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.message,
+      ...problem.extra,
+      requestId: requestIdOf(req),
+    };
     if (problem.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '5');
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="delegated-tasks-tracker"');
     const storable = [400, 403, 404, 409, 422].includes(problem.status);

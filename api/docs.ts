@@ -6,7 +6,8 @@ import { Router } from 'express';
  * node_modules predates the package then loses /docs only, not the whole API.
  */
 let swaggerUiDir: string | undefined;
-const swaggerUiFile = (name: string) => path.join((swaggerUiDir ??= path.dirname(require.resolve('swagger-ui-dist/package.json'))), name);
+const swaggerUiFile = (name: string) =>
+  path.join((swaggerUiDir ??= path.dirname(require.resolve('swagger-ui-dist/package.json'))), name);
 /** The files of swagger-ui-dist the page uses (its demo page and initializer are not served). */
 const ASSETS = ['swagger-ui.css', 'swagger-ui-bundle.js'];
 const INIT_SCRIPT = path.join(__dirname, 'docs-assets', 'swagger-init.js');

@@ -23,7 +23,9 @@ export const idempotencyKeySchema = z
  * (digest preferences, reached by the token in their link) have no principal to key by.
  */
 export function takesIdempotencyKey(route: { method: string; path: string; access: string }): boolean {
-  return (route.method === 'post' || route.method === 'put') && route.path.startsWith('/api/') && route.access !== 'anyone';
+  return (
+    (route.method === 'post' || route.method === 'put') && route.path.startsWith('/api/') && route.access !== 'anyone'
+  );
 }
 
 interface HeldKey {
@@ -76,14 +78,20 @@ export function idempotency(db: Db) {
       if (found.outcome !== 'reserved' && found.requestHash !== hash) throw reusedKey();
       if (found.outcome === 'in-flight') {
         res.setHeader('Retry-After', '1');
-        throw conflict('A request with this Idempotency-Key is still in progress; retry it in a moment to get its answer.', {
-          code: 'IDEMPOTENCY_KEY_IN_USE',
-          errors: [{ field: 'header.Idempotency-Key', message: 'in use by a request in progress' }],
-        });
+        throw conflict(
+          'A request with this Idempotency-Key is still in progress; retry it in a moment to get its answer.',
+          {
+            code: 'IDEMPOTENCY_KEY_IN_USE',
+            errors: [{ field: 'header.Idempotency-Key', message: 'in use by a request in progress' }],
+          },
+        );
       }
       if (found.outcome === 'answered') {
         res.setHeader('Idempotent-Replayed', 'true');
-        res.status(found.status).type(found.status >= 400 ? 'application/problem+json' : 'application/json').send(JSON.stringify(found.body));
+        res
+          .status(found.status)
+          .type(found.status >= 400 ? 'application/problem+json' : 'application/json')
+          .send(JSON.stringify(found.body));
         return;
       }
       const held: HeldKey = { principal, key, requestHash: hash };
@@ -104,7 +112,13 @@ export function idempotency(db: Db) {
  * Sends a JSON answer, first storing it under the request's Idempotency-Key (if any) so a retry
  * gets exactly this answer. 5xx answers are not stored: the key is released for a retry.
  */
-export async function respond(db: Db, res: Response, status: number, body: unknown, contentType = 'application/json'): Promise<void> {
+export async function respond(
+  db: Db,
+  res: Response,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+): Promise<void> {
   const held = res.locals.idempotency as HeldKey | undefined;
   if (held) {
     res.locals.idempotency = undefined;

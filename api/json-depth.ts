@@ -25,7 +25,11 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
 export function boundedBodyDepth() {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (req.body !== undefined && nestsDeeperThan(req.body, MAX_BODY_DEPTH)) {
-      next(badRequest(`The body nests deeper than ${MAX_BODY_DEPTH} levels.`, { errors: [{ field: 'body', message: `nested deeper than ${MAX_BODY_DEPTH} levels` }] }));
+      next(
+        badRequest(`The body nests deeper than ${MAX_BODY_DEPTH} levels.`, {
+          errors: [{ field: 'body', message: `nested deeper than ${MAX_BODY_DEPTH} levels` }],
+        }),
+      );
       return;
     }
     next();

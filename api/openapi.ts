@@ -8,7 +8,9 @@ import { problemResponse } from '../app/schemas';
  * JavaScript's does not: patterns in the document end at the true end of the text.
  */
 function portablePattern(pattern: string): string {
-  return pattern.endsWith('$') && !pattern.endsWith('\\$') && !pattern.endsWith('(?!\n)$') ? `${pattern.slice(0, -1)}(?!\n)$` : pattern;
+  return pattern.endsWith('$') && !pattern.endsWith('\\$') && !pattern.endsWith('(?!\n)$')
+    ? `${pattern.slice(0, -1)}(?!\n)$`
+    : pattern;
 }
 
 /** Patterns made portable; a pattern on a non-string (a query integer parsed from digits) dropped; e-mail by pattern only. */
@@ -29,16 +31,23 @@ function tidy(node: unknown): unknown {
 }
 
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
   return tidy(rest) as Record<string, unknown>;
 }
 
 const problemContent = () => ({ 'application/problem+json': { schema: schemaOf(problemResponse, 'output') } });
 
 /** Answers every operation may give besides its own: refusals at the edge and dependencies away. */
-function edgeResponses(r: RouteRegistry['routes'][number]): Record<string, { description: string; content?: unknown; headers?: unknown }> {
+function edgeResponses(
+  r: RouteRegistry['routes'][number],
+): Record<string, { description: string; content?: unknown; headers?: unknown }> {
   const out: Record<string, { description: string; content?: unknown; headers?: unknown }> = {};
-  if (r.params || r.query || r.body) out['400'] = { description: 'the request is invalid (errors name the fields)', content: problemContent() };
+  if (r.params || r.query || r.body)
+    out['400'] = { description: 'the request is invalid (errors name the fields)', content: problemContent() };
   if (r.access !== 'anyone') {
     out['401'] = {
       description: 'no token, or an unknown or revoked one',
@@ -53,13 +62,23 @@ function edgeResponses(r: RouteRegistry['routes'][number]): Record<string, { des
   }
   if (r.body) {
     out['413'] = { description: 'the body is larger than BODY_LIMIT', content: problemContent() };
-    out['415'] = { description: 'the body is in a charset or encoding the server does not read', content: problemContent() };
+    out['415'] = {
+      description: 'the body is in a charset or encoding the server does not read',
+      content: problemContent(),
+    };
   }
   if (takesIdempotencyKey(r)) {
-    out['409'] = { description: 'a request with this Idempotency-Key is still in progress (code IDEMPOTENCY_KEY_IN_USE); retry after Retry-After', content: problemContent() };
+    out['409'] = {
+      description:
+        'a request with this Idempotency-Key is still in progress (code IDEMPOTENCY_KEY_IN_USE); retry after Retry-After',
+      content: problemContent(),
+    };
     out['422'] = { description: 'this Idempotency-Key was used with a different request', content: problemContent() };
   }
-  out['503'] = { description: 'PostgreSQL or Temporal is unreachable, or the task is stuck (code TASK_STUCK); nothing was changed', content: problemContent() };
+  out['503'] = {
+    description: 'PostgreSQL or Temporal is unreachable, or the task is stuck (code TASK_STUCK); nothing was changed',
+    content: problemContent(),
+  };
   return out;
 }
 
@@ -75,7 +94,12 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
       if (!schema) continue;
       const json = schemaOf(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(json.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (json.required ?? []).includes(name),
+          schema: s,
+        });
       }
     }
     if (takesIdempotencyKey(r)) {
@@ -84,12 +108,20 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
     }
     const responses: Record<string, unknown> = edgeResponses(r);
     for (const [status, resp] of Object.entries(r.responses)) {
-      const content: Record<string, unknown> = resp.schema ? { [resp.contentType ?? 'application/json']: { schema: schemaOf(resp.schema, 'output') } } : {};
+      const content: Record<string, unknown> = resp.schema
+        ? { [resp.contentType ?? 'application/json']: { schema: schemaOf(resp.schema, 'output') } }
+        : {};
       for (const [type, schema] of Object.entries(resp.alternatives ?? {})) content[type] = { schema: tidy(schema) };
-      responses[status] = { description: resp.description, ...(Object.keys(content).length > 0 ? { content } : {}), ...(resp.headers ? { headers: tidy(resp.headers) } : {}) };
+      responses[status] = {
+        description: resp.description,
+        ...(Object.keys(content).length > 0 ? { content } : {}),
+        ...(resp.headers ? { headers: tidy(resp.headers) } : {}),
+      };
     }
     const op: Record<string, unknown> = {
-      operationId: `${r.method}${openApiPath(r.path).replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      operationId: `${r.method}${openApiPath(r.path)
+        .replace(/[{}]/g, '')
+        .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       summary: r.summary,
       description: r.deprecated ? `Deprecated: ${r.deprecated}\n\nAccess: ${r.access}` : `Access: ${r.access}`,
       ...(r.deprecated ? { deprecated: true } : {}),
@@ -97,7 +129,8 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
       parameters,
       responses,
     };
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } };
+    if (r.body)
+      op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } };
     if (r.access !== 'anyone') op.security = [{ bearer: [] }];
     paths[openApiPath(r.path)] = { ...(paths[openApiPath(r.path)] ?? {}), [r.method]: op };
   }
@@ -107,7 +140,7 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
       title: 'Delegated-tasks tracker API',
       version: '0.1.0',
       description:
-        'Tracks the tasks delegated to local authorities under the two-tier local government model. Writes go to each task\'s Temporal workflow; reads come from the PostgreSQL read model. Errors are application/problem+json.',
+        "Tracks the tasks delegated to local authorities under the two-tier local government model. Writes go to each task's Temporal workflow; reads come from the PostgreSQL read model. Errors are application/problem+json.",
     },
     servers: [{ url: serverUrl }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

@@ -13,13 +13,17 @@ export class HttpProblem extends Error {
   }
 }
 
-export const badRequest = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(400, 'Bad Request', detail, extra);
+export const badRequest = (detail: string, extra?: Record<string, unknown>) =>
+  new HttpProblem(400, 'Bad Request', detail, extra);
 export const unauthorized = (detail: string) => new HttpProblem(401, 'Unauthorized', detail);
 export const forbidden = (detail: string) => new HttpProblem(403, 'Forbidden', detail);
 export const notFound = (detail: string) => new HttpProblem(404, 'Not Found', detail);
-export const conflict = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(409, 'Conflict', detail, extra);
-export const unprocessable = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(422, 'Unprocessable Content', detail, extra);
-export const unavailable = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(503, 'Service Unavailable', detail, extra);
+export const conflict = (detail: string, extra?: Record<string, unknown>) =>
+  new HttpProblem(409, 'Conflict', detail, extra);
+export const unprocessable = (detail: string, extra?: Record<string, unknown>) =>
+  new HttpProblem(422, 'Unprocessable Content', detail, extra);
+export const unavailable = (detail: string, extra?: Record<string, unknown>) =>
+  new HttpProblem(503, 'Service Unavailable', detail, extra);
 
 /** The status and title the API answers each kind of refusal with. */
 const ANSWERS: Record<RefusalKind, [number, string]> = {

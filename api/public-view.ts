@@ -11,7 +11,10 @@ export function isPublic(res: Response): boolean {
   return (res.locals.principal as Principal | undefined)?.kind === 'public';
 }
 
-export type PublicTask = Omit<ApiTask, 'focalPoint' | 'milestones'> & { focalPoint?: undefined; milestones: { track: string; name: string; at: string }[] };
+export type PublicTask = Omit<ApiTask, 'focalPoint' | 'milestones'> & {
+  focalPoint?: undefined;
+  milestones: { track: string; name: string; at: string }[];
+};
 
 export function publicTask(t: ApiTask): PublicTask {
   const { focalPoint: _focalPoint, milestones, extensionRequest, heldUp, ...rest } = t;
@@ -19,8 +22,16 @@ export function publicTask(t: ApiTask): PublicTask {
     ...rest,
     milestones: milestones.map(({ track, name, at }) => ({ track, name, at })),
     // A pending extension shows its date, not the lead ministry's reason or who asked.
-    extensionRequest: extensionRequest && { dueDate: extensionRequest.dueDate, requestedAt: extensionRequest.requestedAt },
-    heldUp: heldUp && { ministry: heldUp.ministry, description: heldUp.description, documentNumber: heldUp.documentNumber, since: heldUp.since },
+    extensionRequest: extensionRequest && {
+      dueDate: extensionRequest.dueDate,
+      requestedAt: extensionRequest.requestedAt,
+    },
+    heldUp: heldUp && {
+      ministry: heldUp.ministry,
+      description: heldUp.description,
+      documentNumber: heldUp.documentNumber,
+      since: heldUp.since,
+    },
   };
 }
 
@@ -37,7 +48,20 @@ const pick = (o: unknown, keys: readonly string[]): Record<string, unknown> => {
 
 /** The details of each kind of event the public may read; a kind not listed shows none. */
 const PUBLIC_DETAILS: Record<string, (d: Record<string, unknown>) => Record<string, unknown>> = {
-  CREATED: (d) => pick(d, ['title', 'sector', 'legalBasis', 'level', 'status', 'leadMinistry', 'coordinatingMinistries', 'dueDate', 'statusSince', 'effectiveAt', 'appliesTo']),
+  CREATED: (d) =>
+    pick(d, [
+      'title',
+      'sector',
+      'legalBasis',
+      'level',
+      'status',
+      'leadMinistry',
+      'coordinatingMinistries',
+      'dueDate',
+      'statusSince',
+      'effectiveAt',
+      'appliesTo',
+    ]),
   TRANSITION: (d) => pick(d, ['from', 'to', 'document', 'dueDate']),
   MILESTONE: (d) => pick(d, ['track', 'name']),
   ASSIGNMENT: (d) => ({
@@ -52,7 +76,9 @@ const PUBLIC_DETAILS: Record<string, (d: Record<string, unknown>) => Record<stri
   OVERDUE_REMINDER: (d) => pick(d, ['dueDate', 'offsetDays', 'delivery']),
 };
 
-export function publicHistoryItem<T extends { kind: string; actor?: string; details: unknown }>(item: T): Omit<T, 'actor'> {
+export function publicHistoryItem<T extends { kind: string; actor?: string; details: unknown }>(
+  item: T,
+): Omit<T, 'actor'> {
   const { actor: _actor, ...rest } = item;
   const view = PUBLIC_DETAILS[item.kind];
   return { ...rest, details: view ? view((item.details ?? {}) as Record<string, unknown>) : {} };

@@ -66,7 +66,8 @@ export function rateLimit(
     lastFlush = now;
     const adds: { key: string; n: number }[] = [];
     for (const [key, c] of counts) {
-      if (c.resetAtMs <= now) counts.delete(key); // its window is over; hits not added belonged to it
+      if (c.resetAtMs <= now)
+        counts.delete(key); // its window is over; hits not added belonged to it
       else if (c.pending > 0) {
         adds.push({ key, n: c.pending });
         c.pending = 0;
@@ -100,7 +101,10 @@ export function rateLimit(
     }
     const resetSeconds = Math.max(0, Math.ceil((resetAtMs - Date.now()) / 1000));
     res.setHeader('RateLimit-Policy', policy);
-    res.setHeader('RateLimit', `limit=${opts.perMinute}, remaining=${Math.max(0, opts.perMinute - hits)}, reset=${resetSeconds}`);
+    res.setHeader(
+      'RateLimit',
+      `limit=${opts.perMinute}, remaining=${Math.max(0, opts.perMinute - hits)}, reset=${resetSeconds}`,
+    );
     if (hits > opts.perMinute) {
       res.setHeader('Retry-After', String(Math.max(1, resetSeconds)));
       if (typeof opts.tooMany === 'function') return opts.tooMany(req, res);
@@ -130,21 +134,24 @@ export function rateLimit(
     // Counted in PostgreSQL now, with whatever this process still held in memory for the key.
     const held = c?.pending ?? 0;
     if (c) c.pending = 0;
-    countHits(db, [{ key, n: 1 + held }], WINDOW_MS).then(
-      (rows) => {
-        const counted = rows[0] as CountedHits;
-        if (inMemoryBelow > 0) {
-          const known = counts.get(key);
-          if (known) absorb(known, counted);
-          else if (counts.size < MAX_KEYS) counts.set(key, { shared: counted.hits, pending: 0, resetAtMs: counted.resetAtMs });
-        }
-        answer(req, res, next, counted.hits, counted.resetAtMs);
-      },
-      () => {
-        if (c) c.pending += held;
-        next();
-      },
-    ).catch(next);
+    countHits(db, [{ key, n: 1 + held }], WINDOW_MS)
+      .then(
+        (rows) => {
+          const counted = rows[0] as CountedHits;
+          if (inMemoryBelow > 0) {
+            const known = counts.get(key);
+            if (known) absorb(known, counted);
+            else if (counts.size < MAX_KEYS)
+              counts.set(key, { shared: counted.hits, pending: 0, resetAtMs: counted.resetAtMs });
+          }
+          answer(req, res, next, counted.hits, counted.resetAtMs);
+        },
+        () => {
+          if (c) c.pending += held;
+          next();
+        },
+      )
+      .catch(next);
   };
 }
 

@@ -25,7 +25,12 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Asks PostgreSQL and Temporal, in parallel, whether they answer. */
-export async function checkDependencies(db: Db, temporal: Client, namespace: string, timeoutMs = 2000): Promise<DependencyStatus> {
+export async function checkDependencies(
+  db: Db,
+  temporal: Client,
+  namespace: string,
+  timeoutMs = 2000,
+): Promise<DependencyStatus> {
   const errors: Record<string, string> = {};
   const [pg, tp] = await Promise.allSettled([
     withTimeout(ping(db), timeoutMs, 'PostgreSQL'),

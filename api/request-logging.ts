@@ -65,7 +65,8 @@ export function requestLogging(logger: Logger, lineEachRequest: boolean) {
         const line = requestLine(req, res, Date.now() - startedAt);
         const msg = `${req.method} ${line.path} ${line.status ?? 'never answered'}`;
         if (line.status === null) logger.warn(line, msg);
-        else if (res.statusCode >= 500) logger.error({ ...line, err: new Error(`failed with status code ${res.statusCode}`) }, msg);
+        else if (res.statusCode >= 500)
+          logger.error({ ...line, err: new Error(`failed with status code ${res.statusCode}`) }, msg);
         else logger.info(line, msg);
       });
     }

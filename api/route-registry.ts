@@ -67,9 +67,15 @@ export class RouteRegistry {
           const r = schema.safeParse(value);
           if (r.success) return r.data;
           for (const issue of r.error.issues) {
-            const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k].join('.')) : [issue.path.join('.')];
+            const keys =
+              issue.code === 'unrecognized_keys'
+                ? issue.keys.map((k) => [...issue.path, k].join('.'))
+                : [issue.path.join('.')];
             for (const k of keys) {
-              errors.push({ field: [where, k].filter(Boolean).join('.'), message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message });
+              errors.push({
+                field: [where, k].filter(Boolean).join('.'),
+                message: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message,
+              });
             }
           }
           return undefined;
@@ -85,7 +91,9 @@ export class RouteRegistry {
           }
         }
         if (errors.length > 0) {
-          throw badRequest(`The request is invalid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors });
+          throw badRequest(`The request is invalid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, {
+            errors,
+          });
         }
         await spec.handler({ params, query, body } as never, req, res);
       } catch (err) {

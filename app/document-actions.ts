@@ -4,7 +4,13 @@ import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
-import { getDocument, recordDocumentEvent, registerDocument, settlementTargets, type RegisteredDocument } from '../db/documents';
+import {
+  getDocument,
+  recordDocumentEvent,
+  registerDocument,
+  settlementTargets,
+  type RegisteredDocument,
+} from '../db/documents';
 import type { LegalDocument } from '../domain/legal-documents';
 import { notHeldUpBy, tasksReleasedBy } from '../db/hold-ups';
 import { allMinistryCodes, knownMinistryCodes } from '../db/reference-data';
@@ -70,9 +76,17 @@ export interface CitedDocument {
  */
 export function documentProblem(bad: FieldError, at: string, whole?: string): Refusal {
   const name = bad.field.replace(/^.*\./, '');
-  const errors = [{ location: locationOf(whole ?? `${at}${name}`), message: bad.message, ...(bad.rule ? { extra: { rule: bad.rule, params: bad.params ?? {} } } : {}) }];
+  const errors = [
+    {
+      location: locationOf(whole ?? `${at}${name}`),
+      message: bad.message,
+      ...(bad.rule ? { extra: { rule: bad.rule, params: bad.params ?? {} } } : {}),
+    },
+  ];
   const detail = `The document is refused: ${name} ${bad.message}.`;
-  return bad.rule === 'NOT_OWN_DOCUMENT' || bad.rule === 'CENTRAL_DOCUMENT' ? forbidden(detail, {}, errors) : invalid(detail, {}, errors);
+  return bad.rule === 'NOT_OWN_DOCUMENT' || bad.rule === 'CENTRAL_DOCUMENT'
+    ? forbidden(detail, {}, errors)
+    : invalid(detail, {}, errors);
 }
 
 /** Who may register documents: Home Affairs any, a ministry those it issues. */
@@ -103,7 +117,12 @@ export function createDocumentActions(deps: DocumentActionDeps) {
    * letter case, or listed in `releases`): the one way a document enters the registry, whether it is
    * registered on its own or by the transition that cites it.
    */
-  async function storeAndRelease(doc: RegisteredDocumentInput, actor: string, releases: string[], details: Record<string, unknown> = {}) {
+  async function storeAndRelease(
+    doc: RegisteredDocumentInput,
+    actor: string,
+    releases: string[],
+    details: Record<string, unknown> = {},
+  ) {
     const outcome = await registerDocument(db, doc, actor, Date.now(), details);
     // Tasks waiting for this document are released by a workflow started here: once the
     // registration is stored the releases happen even if this process dies right after.
@@ -133,7 +152,12 @@ export function createDocumentActions(deps: DocumentActionDeps) {
    * principal must be allowed to move tasks with it (as for settlement): a ministry only with its own
    * documents, a central document only Home Affairs. Refused before anything is written.
    */
-  async function cite(p: Principal, ref: CitedDocument, at: string, context: Record<string, unknown>): Promise<RegisteredDocument> {
+  async function cite(
+    p: Principal,
+    ref: CitedDocument,
+    at: string,
+    context: Record<string, unknown>,
+  ): Promise<RegisteredDocument> {
     const badNumber = checkDocumentNumber(ref.number);
     if (badNumber) throw documentProblem(badNumber, at);
     const stored = await getDocument(db, ref.number);
@@ -160,12 +184,29 @@ export function createDocumentActions(deps: DocumentActionDeps) {
     const issuers = issuersOfNumber(ref.number, await issuerCodes());
     const issuer = p.kind === 'ministry' && issuers.includes(p.code) ? p.code : issuers[0];
     if (!issuer) {
-      throw documentProblem({ field: 'number', rule: 'UNKNOWN_ISSUER', message: 'its symbol names no ministry nor QH, UBTVQH, CP, TTg', params: { number: ref.number } }, at);
+      throw documentProblem(
+        {
+          field: 'number',
+          rule: 'UNKNOWN_ISSUER',
+          message: 'its symbol names no ministry nor QH, UBTVQH, CP, TTg',
+          params: { number: ref.number },
+        },
+        at,
+      );
     }
     const right = checkCitingRight(p, issuer, ref.number, 'number');
     if (right) throw documentProblem(right, at);
     const kind = kindOfNumber(ref.number, await issuerCodes());
-    if (!kind) throw documentProblem({ field: 'number', rule: 'SYMBOL_KIND', message: 'its symbol does not say the kind of document (TT, NĐ, QĐ, ...)', params: { number: ref.number } }, at);
+    if (!kind)
+      throw documentProblem(
+        {
+          field: 'number',
+          rule: 'SYMBOL_KIND',
+          message: 'its symbol does not say the kind of document (TT, NĐ, QĐ, ...)',
+          params: { number: ref.number },
+        },
+        at,
+      );
     const doc = {
       number: ref.number.normalize('NFC'),
       kind,
@@ -189,9 +230,11 @@ export function createDocumentActions(deps: DocumentActionDeps) {
   async function checkAwaited(ministry: string, number: string, at: string): Promise<string> {
     const stored = await getDocument(db, number);
     if (stored && stored.issuer === ministry) {
-      throw conflict(`Document ${stored.number} is already registered (issued ${stored.issuedOn}): the task no longer waits for it; move the task with it instead.`, {}, [
-        { location: locationOf(`${at}documentNumber`), message: 'already registered' },
-      ]);
+      throw conflict(
+        `Document ${stored.number} is already registered (issued ${stored.issuedOn}): the task no longer waits for it; move the task with it instead.`,
+        {},
+        [{ location: locationOf(`${at}documentNumber`), message: 'already registered' }],
+      );
     }
     const issuers = stored ? [stored.issuer] : issuersOfNumber(number, await issuerCodes());
     if (!issuers.includes(ministry)) {
@@ -218,13 +261,23 @@ export function createDocumentActions(deps: DocumentActionDeps) {
      * already registered (in any letter case) is refused (409) after the release is started again,
      * in case the first attempt stopped short.
      */
-    async register(p: Principal, body: z.output<typeof registerDocumentBody>): Promise<RegisteredDocument & { releasedTasks: string[] }> {
+    async register(
+      p: Principal,
+      body: z.output<typeof registerDocumentBody>,
+    ): Promise<RegisteredDocument & { releasedTasks: string[] }> {
       if (!mayRegisterDocuments(p)) throw forbidden('Only Home Affairs and ministries register documents.');
       if (p.kind === 'ministry' && body.issuer !== p.code) {
-        throw forbidden(`Ministry ${p.code} registers only the documents it issues, not those of ${body.issuer}.`, {}, [fieldRefusal('issuer', `must be ${p.code} for this token`)]);
+        throw forbidden(`Ministry ${p.code} registers only the documents it issues, not those of ${body.issuer}.`, {}, [
+          fieldRefusal('issuer', `must be ${p.code} for this token`),
+        ]);
       }
-      if (!(CENTRAL_ISSUERS as readonly string[]).includes(body.issuer) && (await knownMinistryCodes(db, [body.issuer])).size === 0) {
-        throw invalid(`Unknown issuer ${body.issuer}.`, {}, [fieldRefusal('issuer', 'not a ministry code nor QH, UBTVQH, CP, TTg')]);
+      if (
+        !(CENTRAL_ISSUERS as readonly string[]).includes(body.issuer) &&
+        (await knownMinistryCodes(db, [body.issuer])).size === 0
+      ) {
+        throw invalid(`Unknown issuer ${body.issuer}.`, {}, [
+          fieldRefusal('issuer', 'not a ministry code nor QH, UBTVQH, CP, TTg'),
+        ]);
       }
       const { releases = [], ...fields } = body;
       const doc = { ...fields, effectiveOn: body.effectiveOn ?? body.issuedOn, url: body.url ?? null };
@@ -237,12 +290,17 @@ export function createDocumentActions(deps: DocumentActionDeps) {
         throw invalid(
           `Not held up by ${doc.issuer}: ${strangers.join(', ')}.`,
           {},
-          strangers.map((c) => ({ location: { in: 'body', list: 'releases', index: releases.indexOf(c), field: '' }, message: `task ${c} is not held up by ${doc.issuer}` })),
+          strangers.map((c) => ({
+            location: { in: 'body', list: 'releases', index: releases.indexOf(c), field: '' },
+            message: `task ${c} is not held up by ${doc.issuer}`,
+          })),
         );
       }
       const outcome = await storeAndRelease(doc, p.name, releases);
       if (!outcome.created) {
-        throw conflict(`Document ${outcome.document.number} is already registered.`, {}, [fieldRefusal('number', 'already registered')]);
+        throw conflict(`Document ${outcome.document.number} is already registered.`, {}, [
+          fieldRefusal('number', 'already registered'),
+        ]);
       }
       return { ...outcome.document, releasedTasks: outcome.released };
     },
@@ -253,10 +311,16 @@ export function createDocumentActions(deps: DocumentActionDeps) {
      * durable settlement workflow moves each task; the answer has a result per task.
      * `requestKey` (the API's Idempotency-Key) makes a retried request find the same workflow.
      */
-    async settle(p: Principal, number: string, body: z.output<typeof settlementBody>, requestKey?: string): Promise<SettlementAnswer> {
+    async settle(
+      p: Principal,
+      number: string,
+      body: z.output<typeof settlementBody>,
+      requestKey?: string,
+    ): Promise<SettlementAnswer> {
       const actor = actorOf(p);
       const doc = await existingDocument(number);
-      if (p.kind !== 'ministry' && p.kind !== 'home-affairs') throw forbidden('Only Home Affairs and ministries settle tasks.');
+      if (p.kind !== 'ministry' && p.kind !== 'home-affairs')
+        throw forbidden('Only Home Affairs and ministries settle tasks.');
       // The rules of a transition that cites the document: the same right, the same date answers.
       const right = checkCitingRight(p, doc.issuer, doc.number, 'number');
       if (right) throw documentProblem(right, 'params.');
@@ -266,17 +330,37 @@ export function createDocumentActions(deps: DocumentActionDeps) {
       const refusals: SettlementRefusal[] = [];
       for (const task of body.tasks) {
         const t = targets.get(task);
-        if (!t) refusals.push({ task, code: 'NOT_FOUND', reason: 'NO_SUCH_TASK', message: `There is no task ${task}.` });
+        if (!t)
+          refusals.push({ task, code: 'NOT_FOUND', reason: 'NO_SUCH_TASK', message: `There is no task ${task}.` });
         else if (p.kind === 'ministry' && t.leadMinistry !== p.code) {
-          refusals.push({ task, code: 'FORBIDDEN', reason: 'OTHER_MINISTRY', message: `Task ${task} is led by ${t.leadMinistry}, not ${p.code}.` });
+          refusals.push({
+            task,
+            code: 'FORBIDDEN',
+            reason: 'OTHER_MINISTRY',
+            message: `Task ${task} is led by ${t.leadMinistry}, not ${p.code}.`,
+          });
         } else if (t.documentKeys.includes(documentNumberKey(doc.number))) continue;
-        else if (t.status === 'FEASIBLE') refusals.push({ task, code: 'ILLEGAL_TRANSITION', reason: 'ALREADY_FEASIBLE', message: `Task ${task} is already FEASIBLE.` });
+        else if (t.status === 'FEASIBLE')
+          refusals.push({
+            task,
+            code: 'ILLEGAL_TRANSITION',
+            reason: 'ALREADY_FEASIBLE',
+            message: `Task ${task} is already FEASIBLE.`,
+          });
         else if (t.feasibleFrom) {
-          refusals.push({ task, code: 'ILLEGAL_TRANSITION', reason: 'FEASIBLE_LATER', message: `Task ${task} already becomes FEASIBLE on ${t.feasibleFrom} by another document.` });
+          refusals.push({
+            task,
+            code: 'ILLEGAL_TRANSITION',
+            reason: 'FEASIBLE_LATER',
+            message: `Task ${task} already becomes FEASIBLE on ${t.feasibleFrom} by another document.`,
+          });
         }
       }
       if (refusals.length > 0) {
-        const errors = refusals.map((r) => ({ location: { in: 'body' as const, list: 'tasks', index: body.tasks.indexOf(r.task), field: '' }, message: r.message }));
+        const errors = refusals.map((r) => ({
+          location: { in: 'body' as const, list: 'tasks', index: body.tasks.indexOf(r.task), field: '' },
+          message: r.message,
+        }));
         const detail = `Nothing was settled: ${refusals.length} of ${body.tasks.length} tasks are refused.`;
         throw (refusals.some((r) => r.code === 'FORBIDDEN') ? forbidden : invalid)(detail, { refusals }, errors);
       }
@@ -289,12 +373,28 @@ export function createDocumentActions(deps: DocumentActionDeps) {
         .digest('hex')
         .slice(0, 24);
       const workflowId = settlementWorkflowId(doc.number, digest);
-      await recordDocumentEvent(db, doc.number, p.name, 'SETTLEMENT_STARTED', { settlement: workflowId, tasks: body.tasks });
+      await recordDocumentEvent(db, doc.number, p.name, 'SETTLEMENT_STARTED', {
+        settlement: workflowId,
+        tasks: body.tasks,
+      });
       const handle = await temporal.workflow.start<typeof settlementWorkflow>('settlementWorkflow', {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowId,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        args: [{ document: { number: doc.number, kind: doc.kind, issuer: doc.issuer, title: doc.title, issuedOn: doc.issuedOn, effectiveOn: doc.effectiveOn }, actor, tasks: body.tasks }],
+        args: [
+          {
+            document: {
+              number: doc.number,
+              kind: doc.kind,
+              issuer: doc.issuer,
+              title: doc.title,
+              issuedOn: doc.issuedOn,
+              effectiveOn: doc.effectiveOn,
+            },
+            actor,
+            tasks: body.tasks,
+          },
+        ],
       });
       let results: SettlementResult[];
       try {
@@ -305,7 +405,13 @@ export function createDocumentActions(deps: DocumentActionDeps) {
       return {
         document: doc.number,
         settlement: workflowId,
-        results: results.map((r) => ({ task: r.task, outcome: r.outcome, status: r.status, feasibleFrom: r.feasibleFrom, message: r.message })),
+        results: results.map((r) => ({
+          task: r.task,
+          outcome: r.outcome,
+          status: r.status,
+          feasibleFrom: r.feasibleFrom,
+          message: r.message,
+        })),
       };
     },
   };

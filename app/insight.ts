@@ -7,7 +7,17 @@ import { eventsAfter } from '../db/audit-events';
 import { cellGeneration, cellReportsAt, localityReportsAsOf } from '../db/matrix';
 import { englishTextsOf, tasksNotApplyingTo, type TaskListFilter } from '../db/tasks';
 import { listMinistries } from '../db/reference-data';
-import { bottlenecksAsOf, listAsOf, replayAsOf, summaryAsOf, taskView, withCellReports, type OverdueRules, type RecordedEvent, type TaskViewAsOf } from '../domain/as-of';
+import {
+  bottlenecksAsOf,
+  listAsOf,
+  replayAsOf,
+  summaryAsOf,
+  taskView,
+  withCellReports,
+  type OverdueRules,
+  type RecordedEvent,
+  type TaskViewAsOf,
+} from '../domain/as-of';
 import { forecastAll, overdueTasks, type Forecast, type OverdueTask } from '../domain/at-risk';
 import { weeklyTrend, type Trend } from '../domain/trend';
 
@@ -92,24 +102,41 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
   // The history holds the Vietnamese text; the English renderings are the catalog's present ones.
   const withEnglish = async <T extends TaskViewAsOf>(items: T[]): Promise<T[]> => {
     if (items.length === 0) return items;
-    const en = await englishTextsOf(db, items.map((t) => t.code));
+    const en = await englishTextsOf(
+      db,
+      items.map((t) => t.code),
+    );
     const or = (s: string | undefined) => (s ? s : null);
     return items.map((t) => {
       const e = en.get(t.code);
-      return { ...t, titles: { vi: t.title, en: or(e?.title) }, sectors: { vi: t.sector, en: or(e?.sector) }, legalBases: { vi: t.legalBasis, en: or(e?.legalBasis) } };
+      return {
+        ...t,
+        titles: { vi: t.title, en: or(e?.title) },
+        sectors: { vi: t.sector, en: or(e?.sector) },
+        legalBases: { vi: t.legalBasis, en: or(e?.legalBasis) },
+      };
     });
   };
   const derived = new DerivedFigures();
   return {
     async summaryAt(asOfMs: number) {
       // Who had reported is read from the reporting round current at that instant, as the live summary does.
-      const [{ tasks }, ministries, localities] = await Promise.all([replay(asOfMs), listMinistries(db), localityReportsAsOf(db, asOfMs)]);
+      const [{ tasks }, ministries, localities] = await Promise.all([
+        replay(asOfMs),
+        listMinistries(db),
+        localityReportsAsOf(db, asOfMs),
+      ]);
       return summaryAsOf(tasks.values(), ministries, localities, asOfMs);
     },
 
     async bottlenecksAt(asOfMs: number) {
       const b = bottlenecksAsOf((await replay(asOfMs)).tasks.values(), asOfMs, 10, rules);
-      return { ...b, oldestOpen: await withEnglish(b.oldestOpen), mostObstacles: await withEnglish(b.mostObstacles), dueSoon: await withEnglish(b.dueSoon) };
+      return {
+        ...b,
+        oldestOpen: await withEnglish(b.oldestOpen),
+        mostObstacles: await withEnglish(b.mostObstacles),
+        dueSoon: await withEnglish(b.dueSoon),
+      };
     },
 
     /**
@@ -119,7 +146,12 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
     async taskListAt(filter: TaskListFilter, asOfMs: number) {
       const { locality } = filter;
       const elsewhere = locality ? await tasksNotApplyingTo(db, locality) : null;
-      const page = listAsOf((await replay(asOfMs)).tasks.values(), { ...filter, applies: elsewhere ? (code) => !elsewhere.has(code) : undefined }, asOfMs, rules);
+      const page = listAsOf(
+        (await replay(asOfMs)).tasks.values(),
+        { ...filter, applies: elsewhere ? (code) => !elsewhere.has(code) : undefined },
+        asOfMs,
+        rules,
+      );
       return { ...page, items: await withEnglish(page.items) };
     },
 
@@ -143,7 +175,9 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
     /** The overdue tasks, most overdue first: a list of their own, not part of the forecast. */
     async overdue(asOfMs: number): Promise<OverdueTask[]> {
       const events = await mirror.current();
-      return derived.get(events, asOfMs, 'overdue', () => overdueTasks(replayAsOf(events, asOfMs).tasks.values(), asOfMs));
+      return derived.get(events, asOfMs, 'overdue', () =>
+        overdueTasks(replayAsOf(events, asOfMs).tasks.values(), asOfMs),
+      );
     },
 
     async atRisk(asOfMs: number): Promise<Forecast[]> {
@@ -152,7 +186,10 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
         const { tasks, spells } = replayWithCells(events, await cellsAt(asOfMs), asOfMs);
         return forecastAll(tasks.values(), spells, asOfMs);
       });
-      const en = await englishTextsOf(db, forecasts.map((f) => f.code));
+      const en = await englishTextsOf(
+        db,
+        forecasts.map((f) => f.code),
+      );
       return forecasts.map((f) => ({ ...f, titles: { vi: f.title, en: en.get(f.code)?.title || null } }));
     },
   };

@@ -9,7 +9,10 @@ export interface RenderedPage {
 
 export function renderedPage(json: string): RenderedPage {
   const body = Buffer.from(json, 'utf8');
-  return { body, etag: `W/"${body.length.toString(16)}-${crypto.createHash('sha1').update(body).digest('base64url')}"` };
+  return {
+    body,
+    etag: `W/"${body.length.toString(16)}-${crypto.createHash('sha1').update(body).digest('base64url')}"`,
+  };
 }
 
 /**

@@ -14,7 +14,16 @@ import type { Actor } from '../domain/task';
 import { roundPolicyFromConfig, runRoundUpdate, startRound } from '../temporal/round-client';
 import { closeRoundUpdate, extendRoundUpdate } from '../workflows/round-messages';
 import type { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody } from './locality-schemas';
-import { Refusal, conflict, fieldRefusal, forbidden, locationOf, notFound, unavailable, type RefusalKind } from '../domain/refusal';
+import {
+  Refusal,
+  conflict,
+  fieldRefusal,
+  forbidden,
+  locationOf,
+  notFound,
+  unavailable,
+  type RefusalKind,
+} from '../domain/refusal';
 
 /**
  * The writes of the localities' half — a locality's report on many cells, and Home Affairs opening,
@@ -29,7 +38,13 @@ export function reportActor(p: Principal): ReportContext['actor'] {
   return { kind: 'public' };
 }
 
-const REFUSAL_KIND: Record<string, RefusalKind> = { FORBIDDEN: 'forbidden', UNKNOWN_LOCALITY: 'not-found', UNKNOWN_ROUND: 'not-found', ROUND_CLOSED: 'conflict', INVALID_CELLS: 'conflict' };
+const REFUSAL_KIND: Record<string, RefusalKind> = {
+  FORBIDDEN: 'forbidden',
+  UNKNOWN_LOCALITY: 'not-found',
+  UNKNOWN_ROUND: 'not-found',
+  ROUND_CLOSED: 'conflict',
+  INVALID_CELLS: 'conflict',
+};
 
 export interface ReportResult {
   locality: string;
@@ -44,8 +59,19 @@ export interface ReportResult {
  * transaction that writes it); every bad cell is listed in `errors` with its field and cell. The bulk
  * report, the locality page's form and the per-task report (`task-actions.ts`) all write through here.
  */
-export async function reportCells(db: Db, p: Principal, locality: string, body: z.output<typeof localityReportBody>): Promise<ReportResult> {
-  const outcome = await submitLocalityReport(db, { locality, round: body.round, cells: body.cells }, reportActor(p), p.name, Date.now());
+export async function reportCells(
+  db: Db,
+  p: Principal,
+  locality: string,
+  body: z.output<typeof localityReportBody>,
+): Promise<ReportResult> {
+  const outcome = await submitLocalityReport(
+    db,
+    { locality, round: body.round, cells: body.cells },
+    reportActor(p),
+    p.name,
+    Date.now(),
+  );
   if (!outcome.ok) {
     // The locality is the path's (`/api/localities/:code/report`), the rest the body's.
     const errors = outcome.errors.map(({ field, message, ...extra }) => ({
@@ -79,7 +105,8 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
   async function openRoundOrFail(id: string): Promise<RoundRow> {
     const round = await getRound(db, id);
     if (!round) throw notFound(`There is no round ${id}.`);
-    if (round.status === 'CLOSED') throw conflict(`Round ${id} is closed; who reported is frozen.`, { code: 'ROUND_CLOSED' });
+    if (round.status === 'CLOSED')
+      throw conflict(`Round ${id} is closed; who reported is frozen.`, { code: 'ROUND_CLOSED' });
     return round;
   }
 
@@ -88,13 +115,15 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
      * A locality's report on many cells, all or nothing (`db/locality-cells.ts` validates inside the
      * transaction that writes it); every bad cell is listed in `errors` with its field and cell.
      */
-    report: (p: Principal, locality: string, body: z.output<typeof localityReportBody>) => reportCells(db, p, locality, body),
+    report: (p: Principal, locality: string, body: z.output<typeof localityReportBody>) =>
+      reportCells(db, p, locality, body),
 
     /** Opens an extra round (a round workflow) and returns it once the worker has recorded it. */
     async openRound(p: Principal, body: z.output<typeof openRoundBody>): Promise<RoundRow> {
       homeAffairs(p);
       const today = vietnamDate(Date.now());
-      if (body.dueDate <= today) throw conflict('The due date must be after today.', {}, [fieldRefusal('dueDate', `must be after ${today}`)]);
+      if (body.dueDate <= today)
+        throw conflict('The due date must be after today.', {}, [fieldRefusal('dueDate', `must be after ${today}`)]);
       let id = body.id;
       if (!id) {
         const taken = new Set(await roundIdsLike(db, `extra-${today}`));
@@ -104,27 +133,47 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
       }
       const taken = () => conflict(`Round ${id} already exists.`, {}, [fieldRefusal('id', 'already exists')]);
       if (await getRound(db, id)) throw taken();
-      const started = await startRound(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, input: { kind: 'EXTRA', id, dueDate: body.dueDate, policy: roundPolicyFromConfig(config) } });
+      const started = await startRound(temporal, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        input: { kind: 'EXTRA', id, dueDate: body.dueDate, policy: roundPolicyFromConfig(config) },
+      });
       if (!started) throw taken();
       const deadline = Date.now() + 20_000;
       for (;;) {
         const round = await getRound(db, id);
         if (round) return round;
-        if (Date.now() > deadline) throw unavailable(`Round ${id} was started but is not recorded yet; is the worker running?`);
+        if (Date.now() > deadline)
+          throw unavailable(`Round ${id} was started but is not recorded yet; is the worker running?`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
 
     /** Moves an open round's due date later; reminders and the close are planned again. */
-    async extendRound(p: Principal, id: string, body: z.output<typeof extendRoundBody>, updateId?: string): Promise<RoundRow | null> {
+    async extendRound(
+      p: Principal,
+      id: string,
+      body: z.output<typeof extendRoundBody>,
+      updateId?: string,
+    ): Promise<RoundRow | null> {
       const actor = homeAffairs(p);
       await openRoundOrFail(id);
-      await runRoundUpdate(temporal, id, extendRoundUpdate, { actor, dueDate: body.dueDate, reason: body.reason }, updateId);
+      await runRoundUpdate(
+        temporal,
+        id,
+        extendRoundUpdate,
+        { actor, dueDate: body.dueDate, reason: body.reason },
+        updateId,
+      );
       return getRound(db, id);
     },
 
     /** Closes an open round now; who reported is frozen. */
-    async closeRound(p: Principal, id: string, body: z.output<typeof closeRoundBody>, updateId?: string): Promise<RoundRow | null> {
+    async closeRound(
+      p: Principal,
+      id: string,
+      body: z.output<typeof closeRoundBody>,
+      updateId?: string,
+    ): Promise<RoundRow | null> {
       const actor = homeAffairs(p);
       await openRoundOrFail(id);
       await runRoundUpdate(temporal, id, closeRoundUpdate, { actor, reason: body.reason }, updateId);
@@ -143,15 +192,23 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
       if (!mailer) throw unavailable('No mailer is configured: reminders cannot be sent.');
       const day = vietnamDate(Date.now());
       const missing = await unreportedLocalities(db, id);
-      if (missing.length === 0) throw conflict(`Every locality has reported in round ${id}: there is no one to remind.`, { code: 'NOTHING_TO_REMIND' });
+      if (missing.length === 0)
+        throw conflict(`Every locality has reported in round ${id}: there is no one to remind.`, {
+          code: 'NOTHING_TO_REMIND',
+        });
       const reachable = missing.filter((l) => l.contactEmail !== '');
-      const fresh = new Set(await recordRoundChases(db, { roundId: id, day, actor: p.name, localities: reachable.map((l) => l.code) }));
+      const fresh = new Set(
+        await recordRoundChases(db, { roundId: id, day, actor: p.name, localities: reachable.map((l) => l.code) }),
+      );
       const withoutAddress = missing.filter((l) => l.contactEmail === '').map((l) => l.code);
       if (fresh.size === 0) {
         // The problem body keeps to its documented fields (code, detail): the localities are those the round lists as not reported.
-        throw conflict(`The localities that have not reported in round ${id} were already reminded today (${day}); the next reminder can go tomorrow.`, {
-          code: 'ALREADY_REMINDED_TODAY',
-        });
+        throw conflict(
+          `The localities that have not reported in round ${id} were already reminded today (${day}); the next reminder can go tomorrow.`,
+          {
+            code: 'ALREADY_REMINDED_TODAY',
+          },
+        );
       }
       await eachLimited(
         reachable.filter((l) => fresh.has(l.code)),
@@ -171,7 +228,13 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
           });
         },
       );
-      return { round: id, day, reminded: [...fresh].sort(), alreadyRemindedToday: reachable.filter((l) => !fresh.has(l.code)).map((l) => l.code), withoutAddress };
+      return {
+        round: id,
+        day,
+        reminded: [...fresh].sort(),
+        alreadyRemindedToday: reachable.filter((l) => !fresh.has(l.code)).map((l) => l.code),
+        withoutAddress,
+      };
     },
   };
 }

@@ -6,7 +6,10 @@ import { calendarDate, code, localityCode, ministryCode, requiredText, taskCode,
 
 /** Request and response shapes of the localities × tasks matrix and the reporting rounds. */
 
-export const roundId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'must be a round id of a-z, 0-9 and "-" (at most 60)').meta({ example: 'monthly-2026-01' });
+export const roundId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'must be a round id of a-z, 0-9 and "-" (at most 60)')
+  .meta({ example: 'monthly-2026-01' });
 export const cellState = z.enum(CELL_STATES);
 export const obstacleCategory = z.enum(OBSTACLE_CATEGORIES);
 
@@ -78,32 +81,66 @@ export const bottleneckQuery = z.strictObject({
 
 export const matrixBottlenecksResponse = z.object({
   cells: z.number().int(),
-  byState: z.object({ NOT_STARTED: z.number().int(), IMPLEMENTING: z.number().int(), WORKABLE: z.number().int(), OBSTACLE: z.number().int() }),
-  byCategory: z.array(z.object({ category: obstacleCategory, label: z.object({ en: z.string(), vi: z.string() }), obstacles: z.number().int(), tasks: z.number().int(), localities: z.number().int() })),
-  byLocality: z.array(z.object({ locality: z.string(), obstacles: z.number().int(), byCategory: z.record(z.string(), z.number().int()) })),
-  byMinistry: z.array(z.object({ ministry: z.string(), obstacles: z.number().int(), tasks: z.number().int(), localities: z.number().int() })),
+  byState: z.object({
+    NOT_STARTED: z.number().int(),
+    IMPLEMENTING: z.number().int(),
+    WORKABLE: z.number().int(),
+    OBSTACLE: z.number().int(),
+  }),
+  byCategory: z.array(
+    z.object({
+      category: obstacleCategory,
+      label: z.object({ en: z.string(), vi: z.string() }),
+      obstacles: z.number().int(),
+      tasks: z.number().int(),
+      localities: z.number().int(),
+    }),
+  ),
+  byLocality: z.array(
+    z.object({ locality: z.string(), obstacles: z.number().int(), byCategory: z.record(z.string(), z.number().int()) }),
+  ),
+  byMinistry: z.array(
+    z.object({
+      ministry: z.string(),
+      obstacles: z.number().int(),
+      tasks: z.number().int(),
+      localities: z.number().int(),
+    }),
+  ),
 });
 
 export const localityStatusResponse = z.object({
   code: z.string(),
   name: z.string(),
   kind: z.string(),
-  reportedAt: z.string().nullable().meta({ description: 'when it reported in the current round (null: not in it); the dashboard counts the same' }),
+  reportedAt: z
+    .string()
+    .nullable()
+    .meta({ description: 'when it reported in the current round (null: not in it); the dashboard counts the same' }),
   lastReportedAt: z.string().nullable(),
   currentRound: z.string().nullable(),
 });
 
 export const localityDetailResponse = z.object({
   locality: localityStatusResponse,
-  cellsVisible: z.enum(['all', 'own-tasks', 'none']).meta({ description: 'which cells this caller may read: all, those of tasks its ministry leads or coordinates, or none (aggregates only)' }),
+  cellsVisible: z
+    .enum(['all', 'own-tasks', 'none'])
+    .meta({
+      description:
+        'which cells this caller may read: all, those of tasks its ministry leads or coordinates, or none (aggregates only)',
+    }),
   counts: z.object({ tasks: z.number().int(), byState: matrixBottlenecksResponse.shape.byState }),
   tasks: z.array(
     z.object({
       code: z.string(),
       title: z.string().meta({ description: 'in Vietnamese' }),
-      titles: z.object({ vi: z.string(), en: z.string().nullable() }).meta({ description: 'the title in Vietnamese and in English (null: none given)' }),
+      titles: z
+        .object({ vi: z.string(), en: z.string().nullable() })
+        .meta({ description: 'the title in Vietnamese and in English (null: none given)' }),
       sector: z.string().meta({ description: 'in Vietnamese' }),
-      sectors: z.object({ vi: z.string(), en: z.string().nullable() }).meta({ description: 'the sector in Vietnamese and in English (null: none given)' }),
+      sectors: z
+        .object({ vi: z.string(), en: z.string().nullable() })
+        .meta({ description: 'the sector in Vietnamese and in English (null: none given)' }),
       level: z.enum(DELEGATION_LEVELS),
       status: z.enum(TASK_STATUSES),
       leadMinistry: z.string(),
@@ -112,12 +149,34 @@ export const localityDetailResponse = z.object({
       cell: cellResponse.omit({ task: true, locality: true }).nullable(),
     }),
   ),
-  rounds: z.array(z.object({ id: z.string(), status: z.enum(ROUND_STATUSES), dueDate: z.string(), reportedAt: z.string().nullable() })),
+  rounds: z.array(
+    z.object({
+      id: z.string(),
+      status: z.enum(ROUND_STATUSES),
+      dueDate: z.string(),
+      reportedAt: z.string().nullable(),
+    }),
+  ),
 });
 
 export const cellHistoryResponse = z.object({
-  items: z.array(z.object({ seq: z.number().int(), at: z.string(), actor: z.string(), kind: z.string(), details: z.unknown(), prevHash: z.string(), hash: z.string() })),
-  verification: z.object({ valid: z.boolean(), checked: z.number().int(), brokenAtSeq: z.number().int().optional(), reason: z.string().optional() }),
+  items: z.array(
+    z.object({
+      seq: z.number().int(),
+      at: z.string(),
+      actor: z.string(),
+      kind: z.string(),
+      details: z.unknown(),
+      prevHash: z.string(),
+      hash: z.string(),
+    }),
+  ),
+  verification: z.object({
+    valid: z.boolean(),
+    checked: z.number().int(),
+    brokenAtSeq: z.number().int().optional(),
+    reason: z.string().optional(),
+  }),
 });
 
 export const roundResponse = z.object({
@@ -137,7 +196,15 @@ export const roundResponse = z.object({
 });
 
 export const roundDetailResponse = roundResponse.extend({
-  localities: z.array(z.object({ code: z.string(), name: z.string(), reportedAt: z.string().nullable(), lastReportAt: z.string().nullable(), cellsReported: z.number().int() })),
+  localities: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      reportedAt: z.string().nullable(),
+      lastReportAt: z.string().nullable(),
+      cellsReported: z.number().int(),
+    }),
+  ),
 });
 
 export const roundListQuery = z.strictObject({ status: z.enum(ROUND_STATUSES).optional() });

@@ -10,7 +10,11 @@ import { DIGEST_LANGUAGES } from '../domain/digest';
 import { addressOfUnsubscribeToken, unsubscribeTokenValid } from '../domain/unsubscribe-link';
 
 export const preferencesBody = z
-  .strictObject({ language: z.enum(DIGEST_LANGUAGES).optional(), dailyDigest: z.boolean().optional(), weeklyDigest: z.boolean().optional() })
+  .strictObject({
+    language: z.enum(DIGEST_LANGUAGES).optional(),
+    dailyDigest: z.boolean().optional(),
+    weeklyDigest: z.boolean().optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, 'name at least one of language, dailyDigest, weeklyDigest')
   .meta({ anyOf: [{ required: ['language'] }, { required: ['dailyDigest'] }, { required: ['weeklyDigest'] }] });
 export type PreferencesChange = z.output<typeof preferencesBody>;
@@ -20,11 +24,21 @@ export const MANDATORY = ['escalations (the ladder after a deadline)'];
 
 /** A recipient's preferences as the API shows them (the key stays hidden). */
 export function showPreferences(p: Pick<MailPreferences, 'email' | 'language' | 'dailyDigest' | 'weeklyDigest'>) {
-  return { email: p.email, language: p.language, dailyDigest: p.dailyDigest, weeklyDigest: p.weeklyDigest, mandatory: MANDATORY };
+  return {
+    email: p.email,
+    language: p.language,
+    dailyDigest: p.dailyDigest,
+    weeklyDigest: p.weeklyDigest,
+    mandatory: MANDATORY,
+  };
 }
 
 /** Applies a validated change to the preferences behind `token`; null when there are none. */
-export async function changePreferences(db: Db, token: string, change: PreferencesChange): Promise<MailPreferences | null> {
+export async function changePreferences(
+  db: Db,
+  token: string,
+  change: PreferencesChange,
+): Promise<MailPreferences | null> {
   return updatePreferences(db, token, change);
 }
 

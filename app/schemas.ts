@@ -2,10 +2,24 @@ import { z } from 'zod';
 import { taskResponse } from '../db/tasks';
 import { AGENCY_CODE, TASK_CODE } from '../domain/codes';
 import { deadlineInstant, isCalendarDate, vietnamDate } from '../domain/dates';
-import { isBlankText, STORABLE_TEXT_PATTERN, textLength, unstorableReason, VISIBLE_TEXT_PATTERN } from '../domain/storable-text';
+import {
+  isBlankText,
+  STORABLE_TEXT_PATTERN,
+  textLength,
+  unstorableReason,
+  VISIBLE_TEXT_PATTERN,
+} from '../domain/storable-text';
 import reference from '../catalog/reference.json';
 import { CENTRAL_ISSUERS, DOCUMENT_KINDS, DOCUMENT_NUMBER_RE } from '../domain/legal-documents';
-import { ADJUSTMENT_MILESTONES, DELEGATION_LEVELS, GUIDANCE_MILESTONES, MILESTONE_NAMES, REPORT_KINDS, TASK_SORTS, TASK_STATUSES } from '../domain/task';
+import {
+  ADJUSTMENT_MILESTONES,
+  DELEGATION_LEVELS,
+  GUIDANCE_MILESTONES,
+  MILESTONE_NAMES,
+  REPORT_KINDS,
+  TASK_SORTS,
+  TASK_STATUSES,
+} from '../domain/task';
 import { OBSTACLE_CATEGORIES } from '../domain/locality-cells';
 
 /**
@@ -35,13 +49,24 @@ export const requiredText = (max: number) =>
 export const calendarDate = z
   .string()
   .refine(isCalendarDate, 'must be a calendar date YYYY-MM-DD between 1900 and 2200')
-  .meta({ format: 'date', pattern: '^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', example: '2026-12-31' });
+  .meta({
+    format: 'date',
+    pattern: '^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$',
+    example: '2026-12-31',
+  });
 export const code = z.string().regex(AGENCY_CODE, 'must be an upper-case code such as BYT').meta({ example: 'BYT' });
 /** The ministries of the reference data (catalog/reference.json). */
-export const ministryCode = z.enum(reference.ministries.map((m) => m.code) as [string, ...string[]], { error: 'must be a known ministry code' }).meta({ example: 'BYT' });
+export const ministryCode = z
+  .enum(reference.ministries.map((m) => m.code) as [string, ...string[]], { error: 'must be a known ministry code' })
+  .meta({ example: 'BYT' });
 /** The 34 provinces and cities of the reference data. */
-export const localityCode = z.enum(reference.localities.map((l) => l.code) as [string, ...string[]], { error: 'must be a known locality code' }).meta({ example: 'HNI' });
-export const taskCode = z.string().regex(TASK_CODE, 'must be a task code of A-Z, 0-9, ".", "_", "-" (at most 40)').meta({ example: 'BYT-001' });
+export const localityCode = z
+  .enum(reference.localities.map((l) => l.code) as [string, ...string[]], { error: 'must be a known locality code' })
+  .meta({ example: 'HNI' });
+export const taskCode = z
+  .string()
+  .regex(TASK_CODE, 'must be a task code of A-Z, 0-9, ".", "_", "-" (at most 40)')
+  .meta({ example: 'BYT-001' });
 export const status = z.enum(TASK_STATUSES);
 export const email = z.email().max(254);
 
@@ -54,31 +79,41 @@ export const documentRef = z.strictObject({
   number: requiredText(100).meta({ example: '15/2026/TT-BYT' }),
   issuedOn: calendarDate,
   effectiveOn: calendarDate.optional(),
-  title: requiredText(1000).optional().meta({ description: 'for a document registered by this step; defaults to its kind and number (Thông tư 15/2026/TT-BYT)' }),
+  title: requiredText(1000)
+    .optional()
+    .meta({
+      description: 'for a document registered by this step; defaults to its kind and number (Thông tư 15/2026/TT-BYT)',
+    }),
 });
 
 export const taskCodeParams = z.strictObject({ code: taskCode });
 
 /** JSON Schema: the lead ministry is one of them, and not among the coordinating ministries. */
 const leadNotCoordinating = {
-  anyOf: reference.ministries.map((m) => ({ properties: { leadMinistry: { const: m.code }, coordinatingMinistries: { items: { not: { const: m.code } } } } })),
+  anyOf: reference.ministries.map((m) => ({
+    properties: { leadMinistry: { const: m.code }, coordinatingMinistries: { items: { not: { const: m.code } } } },
+  })),
 };
 
 type Issue = { path: string; message: string };
 /** Cross-field rules of a body, checked by zod (400 naming the field) and stated in the document. */
-const crossField = <T>(rules: ((body: T) => Issue | null)[]) => (body: T, ctx: z.RefinementCtx) => {
-  for (const rule of rules) {
-    const issue = rule(body);
-    if (issue) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
-  }
-};
+const crossField =
+  <T>(rules: ((body: T) => Issue | null)[]) =>
+  (body: T, ctx: z.RefinementCtx) => {
+    for (const rule of rules) {
+      const issue = rule(body);
+      if (issue) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+    }
+  };
 
 export const createTaskBody = z
   .strictObject({
     code: taskCode,
     title: requiredText(500).meta({ description: 'in Vietnamese' }),
     sector: requiredText(200).meta({ description: 'in Vietnamese' }),
-    legalBasis: text(1000).default('').meta({ description: 'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP"' }),
+    legalBasis: text(1000)
+      .default('')
+      .meta({ description: 'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP"' }),
     // The English renderings (optional): the task's `titles.en`, `sectors.en`, `legalBases.en`.
     titleEn: text(500).optional(),
     sectorEn: text(200).optional(),
@@ -97,11 +132,22 @@ export const createTaskBody = z
   })
   .superRefine(
     crossField([
-      (b) => (b.coordinatingMinistries.includes(b.leadMinistry) ? { path: 'coordinatingMinistries', message: 'must not contain the lead ministry' } : null),
-      (b) => (b.status === 'FEASIBLE' && b.dueDate !== undefined ? { path: 'dueDate', message: 'a FEASIBLE task has no due date' } : null),
+      (b) =>
+        b.coordinatingMinistries.includes(b.leadMinistry)
+          ? { path: 'coordinatingMinistries', message: 'must not contain the lead ministry' }
+          : null,
+      (b) =>
+        b.status === 'FEASIBLE' && b.dueDate !== undefined
+          ? { path: 'dueDate', message: 'a FEASIBLE task has no due date' }
+          : null,
     ]),
   )
-  .meta({ allOf: [leadNotCoordinating, { if: { properties: { status: { const: 'FEASIBLE' } } }, then: { not: { required: ['dueDate'] } } }] });
+  .meta({
+    allOf: [
+      leadNotCoordinating,
+      { if: { properties: { status: { const: 'FEASIBLE' } } }, then: { not: { required: ['dueDate'] } } },
+    ],
+  });
 
 /**
  * What each target status needs whatever the current status (README's edge table): FEASIBLE a
@@ -121,22 +167,45 @@ export const transitionBody = z
   })
   .superRefine(
     crossField([
-      (b) => (b.to === 'FEASIBLE' && !b.document ? { path: 'document', message: 'moving to FEASIBLE needs the legal document (number, issuedOn)' } : null),
-      (b) => (b.to === 'FEASIBLE' && b.dueDate !== undefined ? { path: 'dueDate', message: 'a FEASIBLE task has no due date' } : null),
-      (b) => (b.to === 'AUTHORITY_ADJUSTMENT' && (b.reason === undefined || isBlankText(b.reason)) ? { path: 'reason', message: 'moving to AUTHORITY_ADJUSTMENT needs a reason' } : null),
+      (b) =>
+        b.to === 'FEASIBLE' && !b.document
+          ? { path: 'document', message: 'moving to FEASIBLE needs the legal document (number, issuedOn)' }
+          : null,
+      (b) =>
+        b.to === 'FEASIBLE' && b.dueDate !== undefined
+          ? { path: 'dueDate', message: 'a FEASIBLE task has no due date' }
+          : null,
+      (b) =>
+        b.to === 'AUTHORITY_ADJUSTMENT' && (b.reason === undefined || isBlankText(b.reason))
+          ? { path: 'reason', message: 'moving to AUTHORITY_ADJUSTMENT needs a reason' }
+          : null,
       (b) =>
         b.to === 'REQUIRES_GUIDANCE' && !b.document && (b.reason === undefined || isBlankText(b.reason))
-          ? { path: 'reason', message: 'moving to REQUIRES_GUIDANCE needs a reason (reopen) or the adjusting legal act (document)' }
+          ? {
+              path: 'reason',
+              message: 'moving to REQUIRES_GUIDANCE needs a reason (reopen) or the adjusting legal act (document)',
+            }
           : null,
     ]),
   )
   .meta({
     allOf: [
-      { if: { properties: { to: { const: 'FEASIBLE' } } }, then: { required: ['document'], not: { required: ['dueDate'] } } },
-      { if: { properties: { to: { const: 'AUTHORITY_ADJUSTMENT' } } }, then: { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } } },
+      {
+        if: { properties: { to: { const: 'FEASIBLE' } } },
+        then: { required: ['document'], not: { required: ['dueDate'] } },
+      },
+      {
+        if: { properties: { to: { const: 'AUTHORITY_ADJUSTMENT' } } },
+        then: { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } },
+      },
       {
         if: { properties: { to: { const: 'REQUIRES_GUIDANCE' } } },
-        then: { anyOf: [{ required: ['document'] }, { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } }] },
+        then: {
+          anyOf: [
+            { required: ['document'] },
+            { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } },
+          ],
+        },
       },
     ],
   });
@@ -148,7 +217,11 @@ export const milestoneBody = z
   })
   .meta({
     description: `Milestones follow the task's status: in REQUIRES_GUIDANCE ${GUIDANCE_MILESTONES.join(', ')}; in AUTHORITY_ADJUSTMENT ${ADJUSTMENT_MILESTONES.join(', ')}; a FEASIBLE task has none. Another name than the status allows answers 409.`,
-    'x-milestones-by-status': { REQUIRES_GUIDANCE: GUIDANCE_MILESTONES, AUTHORITY_ADJUSTMENT: ADJUSTMENT_MILESTONES, FEASIBLE: [] },
+    'x-milestones-by-status': {
+      REQUIRES_GUIDANCE: GUIDANCE_MILESTONES,
+      AUTHORITY_ADJUSTMENT: ADJUSTMENT_MILESTONES,
+      FEASIBLE: [],
+    },
   });
 
 export const assignmentBody = z
@@ -168,25 +241,48 @@ export const assignmentBody = z
   )
   .meta({
     anyOf: [{ required: ['leadMinistry'] }, { required: ['coordinatingMinistries'] }, { required: ['focalPoint'] }],
-    description: 'The lead ministry cannot also coordinate: naming it among coordinatingMinistries (in this request or as the task stands) answers 409.',
+    description:
+      'The lead ministry cannot also coordinate: naming it among coordinatingMinistries (in this request or as the task stands) answers 409.',
   });
 
-export const deadlineBody = z.strictObject({ dueDate: calendarDate, reason: requiredText(2000) }).meta({ description: 'A FEASIBLE task has no due date: setting one answers 409.' });
+export const deadlineBody = z
+  .strictObject({ dueDate: calendarDate, reason: requiredText(2000) })
+  .meta({ description: 'A FEASIBLE task has no due date: setting one answers 409.' });
 
 export const reportBody = z
   .strictObject({
     locality: localityCode,
     kind: z.enum(REPORT_KINDS),
     description: text(4000).default(''),
-    category: z.enum(OBSTACLE_CATEGORIES).optional().meta({ description: "an OBSTACLE's category in the locality's matrix cell (default OTHER); ignored for WORKABLE" }),
+    category: z
+      .enum(OBSTACLE_CATEGORIES)
+      .optional()
+      .meta({
+        description: "an OBSTACLE's category in the locality's matrix cell (default OTHER); ignored for WORKABLE",
+      }),
   })
-  .superRefine(crossField([(b) => (b.kind === 'OBSTACLE' && isBlankText(b.description) ? { path: 'description', message: 'an obstacle report needs a description' } : null)]))
-  .meta({ allOf: [{ if: { properties: { kind: { const: 'OBSTACLE' } } }, then: { required: ['description'], properties: { description: { pattern: VISIBLE_TEXT_PATTERN } } } }] });
+  .superRefine(
+    crossField([
+      (b) =>
+        b.kind === 'OBSTACLE' && isBlankText(b.description)
+          ? { path: 'description', message: 'an obstacle report needs a description' }
+          : null,
+    ]),
+  )
+  .meta({
+    allOf: [
+      {
+        if: { properties: { kind: { const: 'OBSTACLE' } } },
+        then: { required: ['description'], properties: { description: { pattern: VISIBLE_TEXT_PATTERN } } },
+      },
+    ],
+  });
 
 const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The document's spelling of asOf: a date of 2001-2099 (29 February left out), or that date with a time and its offset. */
-const ASOF_DATE = '20(0[1-9]|[1-9][0-9])-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))';
+const ASOF_DATE =
+  '20(0[1-9]|[1-9][0-9])-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))';
 const ASOF_TIME = '([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,3})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])';
 
 /** `asOf` as epoch ms: a date is the end of that day in Viet Nam (today: now); null when not acceptable. */
@@ -206,7 +302,10 @@ export function asOfInstant(s: string, nowMs = Date.now()): number | null {
 export const asOfQuery = z
   .string()
   .max(40)
-  .refine((s) => asOfInstant(s) !== null, 'must be a date YYYY-MM-DD (end of that day, Viet Nam time) or an instant with its offset, such as 2025-12-06T17:00:00Z, from 2000 (a later moment than now means now)')
+  .refine(
+    (s) => asOfInstant(s) !== null,
+    'must be a date YYYY-MM-DD (end of that day, Viet Nam time) or an instant with its offset, such as 2025-12-06T17:00:00Z, from 2000 (a later moment than now means now)',
+  )
   .transform((s) => asOfInstant(s) as number)
   .meta({ example: '2025-12-06', pattern: `^${ASOF_DATE}(T${ASOF_TIME})?$` });
 
@@ -231,15 +330,33 @@ export const taskListQuery = z.strictObject({
   ministry: ministryCode.optional(),
   overdue: booleanQuery.optional(),
   dueBefore: calendarDate.optional(),
-  locality: localityCode.optional().meta({ description: 'tasks that apply to this locality (with asOf too, where they apply now: applicability has no history)' }),
-  level: z.enum(DELEGATION_LEVELS).optional().meta({ description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels' }),
+  locality: localityCode
+    .optional()
+    .meta({
+      description:
+        'tasks that apply to this locality (with asOf too, where they apply now: applicability has no history)',
+    }),
+  level: z
+    .enum(DELEGATION_LEVELS)
+    .optional()
+    .meta({
+      description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels',
+    }),
   sector: text(200).optional().meta({ description: 'exact sector name, case-insensitive' }),
   sort: z.enum(TASK_SORTS).default('code'),
   page: queryInt(1, 100000, 1),
   limit: queryInt(1, 500, 50),
   format: z.enum(['json', 'csv', 'xlsx']).optional(),
-  bom: z.enum(['0', '1']).optional().meta({ description: 'CSV only: 1 starts the file with a UTF-8 byte-order mark, so Excel reads Vietnamese right' }),
-  q: text(200).optional().meta({ description: 'words found (each) in the code, titles, sectors or legal bases, either language, ignoring case and Vietnamese diacritics; code matches first' }),
+  bom: z
+    .enum(['0', '1'])
+    .optional()
+    .meta({ description: 'CSV only: 1 starts the file with a UTF-8 byte-order mark, so Excel reads Vietnamese right' }),
+  q: text(200)
+    .optional()
+    .meta({
+      description:
+        'words found (each) in the code, titles, sectors or legal bases, either language, ignoring case and Vietnamese diacritics; code matches first',
+    }),
   asOf: asOfQuery.optional(),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
@@ -257,50 +374,105 @@ export const emptyBody = emptyQuery;
 
 export { taskResponse };
 
-export const taskListResponse = z.object({ items: z.array(taskResponse), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
+export const taskListResponse = z.object({
+  items: z.array(taskResponse),
+  total: z.number().int(),
+  page: z.number().int(),
+  limit: z.number().int(),
+});
 
 export const historyItem = z.object({
   seq: z.number().int(),
   at: z.string().meta({ description: 'when the event was recorded (ISO instant)' }),
   effectiveAt: z.string().meta({
-    description: "when what it says became true (ISO instant): for the first event, the baseline as assessed, the day the catalog says the task has been in its status since; for every other event the same as `at`. As-of, the trend and the forecast read this time",
+    description:
+      'when what it says became true (ISO instant): for the first event, the baseline as assessed, the day the catalog says the task has been in its status since; for every other event the same as `at`. As-of, the trend and the forecast read this time',
   }),
   actor: z.string().optional().meta({ description: 'absent for the public token' }),
   kind: z.string(),
-  details: z.record(z.string(), z.unknown()).meta({ description: 'for the public token, only what carries no personal data (no reasons, notes, descriptions, focal points or recipients)' }),
+  details: z
+    .record(z.string(), z.unknown())
+    .meta({
+      description:
+        'for the public token, only what carries no personal data (no reasons, notes, descriptions, focal points or recipients)',
+    }),
   hash: z.string(),
   prevHash: z.string(),
 });
-export const historyResponse = z.object({ items: z.array(historyItem), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
+export const historyResponse = z.object({
+  items: z.array(historyItem),
+  total: z.number().int(),
+  page: z.number().int(),
+  limit: z.number().int(),
+});
 export const verifyResponse = z.object({
   valid: z.boolean(),
   checked: z.number().int(),
   brokenAtSeq: z.number().int().optional(),
   reason: z.string().optional(),
-  workflowSeq: z.number().int().optional().meta({ description: "the last event the task's workflow has recorded (absent when it could not be asked); a log that ends before it is not valid" }),
+  workflowSeq: z
+    .number()
+    .int()
+    .optional()
+    .meta({
+      description:
+        "the last event the task's workflow has recorded (absent when it could not be asked); a log that ends before it is not valid",
+    }),
 });
 
 export const summaryResponse = z.object({
   total: z.number().int(),
   byStatus: z.record(status, z.object({ count: z.number().int(), percent: z.number() })),
-  byMinistry: z.array(z.object({ ministry: z.string(), name: z.string(), total: z.number().int(), open: z.number().int(), overdue: z.number().int() })),
-  localities: z.object({ reported: z.number().int().meta({ description: 'localities that reported in the current reporting round (the latest opened); GET /api/localities lists them' }), total: z.number().int() }),
+  byMinistry: z.array(
+    z.object({
+      ministry: z.string(),
+      name: z.string(),
+      total: z.number().int(),
+      open: z.number().int(),
+      overdue: z.number().int(),
+    }),
+  ),
+  localities: z.object({
+    reported: z
+      .number()
+      .int()
+      .meta({
+        description:
+          'localities that reported in the current reporting round (the latest opened); GET /api/localities lists them',
+      }),
+    total: z.number().int(),
+  }),
   stuckTasks: z
     .number()
     .int()
     .optional()
-    .meta({ description: 'tasks whose latest change could not be stored and wait for an operator (README, "Stuck tasks"); now only, absent with asOf' }),
+    .meta({
+      description:
+        'tasks whose latest change could not be stored and wait for an operator (README, "Stuck tasks"); now only, absent with asOf',
+    }),
 });
 
 export const bottlenecksResponse = z.object({
-  overdueByMinistry: z.array(z.object({ ministry: z.string(), overdue: z.number().int(), maxDaysOverdue: z.number().int() })),
+  overdueByMinistry: z.array(
+    z.object({ ministry: z.string(), overdue: z.number().int(), maxDaysOverdue: z.number().int() }),
+  ),
   oldestOpen: z.array(taskResponse),
   mostObstacles: z.array(taskResponse),
   dueSoon: z.array(taskResponse),
 });
 
-export const ministryResponse = z.object({ code: z.string(), name: z.string(), delegates: z.boolean(), role: z.string().nullable() });
-export const localityResponse = z.object({ code: z.string(), name: z.string(), kind: z.string(), reportedAt: z.string().nullable() });
+export const ministryResponse = z.object({
+  code: z.string(),
+  name: z.string(),
+  delegates: z.boolean(),
+  role: z.string().nullable(),
+});
+export const localityResponse = z.object({
+  code: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  reportedAt: z.string().nullable(),
+});
 
 export const problemResponse = z.object({
   type: z.string(),
@@ -314,7 +486,10 @@ export const problemResponse = z.object({
         message: z.string(),
         cell: z.object({ task: z.string(), locality: z.string() }).optional(),
         /** A document or date rule (the same rule answers the same way on every endpoint and page): EFFECTIVE_BEFORE_ISSUED, NOT_OWN_DOCUMENT, ... */
-        rule: z.string().regex(/^[A-Z][A-Z_]*$/).optional(),
+        rule: z
+          .string()
+          .regex(/^[A-Z][A-Z_]*$/)
+          .optional(),
         /** The values the rule's message names (the registered date, the issuer, ...). */
         params: z.record(z.string(), z.string()).optional(),
       }),
@@ -324,7 +499,10 @@ export const problemResponse = z.object({
   /** The request's id (X-Request-Id), to find its log lines. */
   requestId: z.string().optional(),
   /** Why, for programs: ILLEGAL_TRANSITION, STALE_STATUS, STATE_CONFLICT, FORBIDDEN, INVALID_INPUT, TASK_STUCK, IDEMPOTENCY_KEY_IN_USE, ... */
-  code: z.string().regex(/^[A-Z][A-Z_]*$/).optional(),
+  code: z
+    .string()
+    .regex(/^[A-Z][A-Z_]*$/)
+    .optional(),
   /** Which dependency was unreachable (503). */
   dependency: z.string().optional(),
 });
@@ -340,7 +518,10 @@ const trendPoint = z.object({
   overdue: z.number().int(),
 });
 export const trendQuery = z.strictObject({ ministry: code.optional(), format: z.enum(['json', 'csv']).optional() });
-export const trendResponse = z.object({ overall: z.array(trendPoint), byMinistry: z.record(z.string(), z.array(trendPoint)) });
+export const trendResponse = z.object({
+  overall: z.array(trendPoint),
+  byMinistry: z.record(z.string(), z.array(trendPoint)),
+});
 
 export const atRiskQuery = z.strictObject({
   asOf: asOfQuery.optional(),
@@ -351,7 +532,10 @@ export const atRiskQuery = z.strictObject({
 export const forecastResponse = z.object({
   code: z.string(),
   title: z.string().meta({ description: 'in Vietnamese' }),
-  titles: z.object({ vi: z.string(), en: z.string().nullable() }).optional().meta({ description: 'the title in Vietnamese and in English (null: none given)' }),
+  titles: z
+    .object({ vi: z.string(), en: z.string().nullable() })
+    .optional()
+    .meta({ description: 'the title in Vietnamese and in English (null: none given)' }),
   leadMinistry: z.string(),
   status,
   dueDate: z.string().nullable(),
@@ -379,7 +563,16 @@ export const overdueQuery = z.strictObject({
 export const overdueResponse = z.object({
   asOf: z.string(),
   total: z.number().int(),
-  items: z.array(z.object({ code: z.string(), title: z.string(), leadMinistry: z.string(), status, dueDate: z.string(), daysOverdue: z.number().int() })),
+  items: z.array(
+    z.object({
+      code: z.string(),
+      title: z.string(),
+      leadMinistry: z.string(),
+      status,
+      dueDate: z.string(),
+      daysOverdue: z.number().int(),
+    }),
+  ),
 });
 // ---- Legal documents ----
 
@@ -432,7 +625,12 @@ export const documentListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const documentListResponse = z.object({ items: z.array(documentResponse), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
+export const documentListResponse = z.object({
+  items: z.array(documentResponse),
+  total: z.number().int(),
+  page: z.number().int(),
+  limit: z.number().int(),
+});
 
 export const documentNumberParams = z.strictObject({ number: documentNumber });
 
@@ -470,8 +668,22 @@ export const extensionDecisionBody = z
     /** Required to refuse. */
     reason: text(2000).optional(),
   })
-  .superRefine(crossField([(b) => (!b.approve && (b.reason === undefined || isBlankText(b.reason)) ? { path: 'reason', message: 'a refusal needs a reason' } : null)]))
-  .meta({ allOf: [{ if: { properties: { approve: { const: false } } }, then: { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } } }] });
+  .superRefine(
+    crossField([
+      (b) =>
+        !b.approve && (b.reason === undefined || isBlankText(b.reason))
+          ? { path: 'reason', message: 'a refusal needs a reason' }
+          : null,
+    ]),
+  )
+  .meta({
+    allOf: [
+      {
+        if: { properties: { approve: { const: false } } },
+        then: { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } },
+      },
+    ],
+  });
 
 export const holdUpBody = z.strictObject({
   ministry: ministryCode.meta({ description: 'the ministry that owns the awaited document (not the lead: 409)' }),

@@ -23,7 +23,16 @@ import type { ListCache } from './list-cache';
 import { reportCells } from './locality-actions';
 import { createDocumentActions } from './document-actions';
 import { Refusal, conflict, fieldRefusal, forbidden, invalid, notFound } from '../domain/refusal';
-import type { assignmentBody, deadlineBody, extensionDecisionBody, extensionRequestBody, holdUpBody, milestoneBody, reportBody, transitionBody } from './schemas';
+import type {
+  assignmentBody,
+  deadlineBody,
+  extensionDecisionBody,
+  extensionRequestBody,
+  holdUpBody,
+  milestoneBody,
+  reportBody,
+  transitionBody,
+} from './schemas';
 import { rejectionRefusal, runTaskUpdate } from '../temporal/task-updates';
 
 /**
@@ -57,7 +66,9 @@ export function permittedActions(
   const lead = p?.kind === 'ministry' && p.code === task.leadMinistry;
   const coordinator = p?.kind === 'ministry' && task.coordinatingMinistries.includes(p.code);
   return {
-    transitions: EDGES.filter((e) => e.from === task.status && ((ha && e.roles.includes('home-affairs')) || (lead && e.roles.includes('lead')))),
+    transitions: EDGES.filter(
+      (e) => e.from === task.status && ((ha && e.roles.includes('home-affairs')) || (lead && e.roles.includes('lead'))),
+    ),
     milestone: (ha || lead || coordinator) && task.status !== 'FEASIBLE',
     focalPoint: ha || lead,
     deadline: ha && task.status !== 'FEASIBLE',
@@ -81,7 +92,8 @@ const CELL_FIELD_TO_REPORT_FIELD: Record<string, { in: 'params' | 'body'; field:
 function asPerTaskRefusal(err: unknown): unknown {
   if (!(err instanceof Refusal)) return err;
   const errors = err.errors.map((e) => {
-    const own = e.location.list === 'cells' && e.location.index === 0 ? CELL_FIELD_TO_REPORT_FIELD[e.location.field] : undefined;
+    const own =
+      e.location.list === 'cells' && e.location.index === 0 ? CELL_FIELD_TO_REPORT_FIELD[e.location.field] : undefined;
     return own ? { ...e, location: own } : e;
   });
   return new Refusal(err.kind, err.message, err.details, errors);
@@ -111,7 +123,12 @@ export function createTaskActions(deps: TaskActionDeps) {
    * The update returns once its event is in the read model, so the answer is read back from there:
    * every answer that carries a task is rendered by the one builder (db/tasks.ts).
    */
-  async function update<Arg>(code: string, def: UpdateDefinition<TaskView, [Arg]>, arg: Arg, updateId?: string): Promise<ApiTask> {
+  async function update<Arg>(
+    code: string,
+    def: UpdateDefinition<TaskView, [Arg]>,
+    arg: Arg,
+    updateId?: string,
+  ): Promise<ApiTask> {
     try {
       await runTaskUpdate(temporal, code, def, arg, updateId);
     } finally {
@@ -125,7 +142,9 @@ export function createTaskActions(deps: TaskActionDeps) {
     const found = await knownMinistryCodes(db, codes);
     const missing = codes.filter((c) => !found.has(c));
     if (missing.length > 0) {
-      throw invalid(`Unknown ministry ${missing.join(', ')}.`, {}, [fieldRefusal(field, `unknown ministry ${missing.join(', ')}`)]);
+      throw invalid(`Unknown ministry ${missing.join(', ')}.`, {}, [
+        fieldRefusal(field, `unknown ministry ${missing.join(', ')}`),
+      ]);
     }
   }
 
@@ -140,7 +159,12 @@ export function createTaskActions(deps: TaskActionDeps) {
   return {
     existingTask,
 
-    async transition(p: Principal, code: string, body: z.output<typeof transitionBody>, updateId?: string): Promise<ApiTask> {
+    async transition(
+      p: Principal,
+      code: string,
+      body: z.output<typeof transitionBody>,
+      updateId?: string,
+    ): Promise<ApiTask> {
       // The read first is also what refuses a write with 503 while PostgreSQL is away, instead of an
       // update the workflow accepts and then holds until the database is back.
       const row = await existingTask(code);
@@ -156,18 +180,38 @@ export function createTaskActions(deps: TaskActionDeps) {
       // exactly as a settlement with it would: its number as registered, both dates, kind, issuer, title.
       const doc = await documents.cite(p, body.document, 'body.document.', { via: 'TRANSITION', task: code });
       const document = { number: doc.number, issuedOn: doc.issuedOn, effectiveOn: doc.effectiveOn };
-      return update(code, transitionUpdate, { ...input, document, registered: { kind: doc.kind, issuer: doc.issuer, title: doc.title } }, updateId);
+      return update(
+        code,
+        transitionUpdate,
+        { ...input, document, registered: { kind: doc.kind, issuer: doc.issuer, title: doc.title } },
+        updateId,
+      );
     },
 
-    async milestone(p: Principal, code: string, body: z.output<typeof milestoneBody>, updateId?: string): Promise<ApiTask> {
+    async milestone(
+      p: Principal,
+      code: string,
+      body: z.output<typeof milestoneBody>,
+      updateId?: string,
+    ): Promise<ApiTask> {
       const row = await existingTask(code);
       const lead = p.kind === 'ministry' && p.code === row.leadMinistry;
       const coordinator = p.kind === 'ministry' && row.coordinatingMinistries.includes(p.code);
       if (!(p.kind === 'home-affairs' || lead || coordinator)) refuse(p, row, true);
-      return update(code, milestoneUpdate, { actor: actorOf(p), name: body.name as MilestoneName, note: body.note }, updateId);
+      return update(
+        code,
+        milestoneUpdate,
+        { actor: actorOf(p), name: body.name as MilestoneName, note: body.note },
+        updateId,
+      );
     },
 
-    async assignment(p: Principal, code: string, body: z.output<typeof assignmentBody>, updateId?: string): Promise<ApiTask> {
+    async assignment(
+      p: Principal,
+      code: string,
+      body: z.output<typeof assignmentBody>,
+      updateId?: string,
+    ): Promise<ApiTask> {
       const row = await existingTask(code);
       if (!permittedActions(p, row).focalPoint) refuse(p, row, false);
       if (body.leadMinistry) await knownMinistries([body.leadMinistry], 'leadMinistry');
@@ -175,7 +219,12 @@ export function createTaskActions(deps: TaskActionDeps) {
       return update(code, assignmentUpdate, { actor: actorOf(p), ...body }, updateId);
     },
 
-    async deadline(p: Principal, code: string, body: z.output<typeof deadlineBody>, updateId?: string): Promise<ApiTask> {
+    async deadline(
+      p: Principal,
+      code: string,
+      body: z.output<typeof deadlineBody>,
+      updateId?: string,
+    ): Promise<ApiTask> {
       await existingTask(code);
       if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs sets deadlines.');
       return update(code, deadlineUpdate, { actor: actorOf(p), ...body }, updateId);
@@ -190,13 +239,17 @@ export function createTaskActions(deps: TaskActionDeps) {
     async report(p: Principal, code: string, body: z.output<typeof reportBody>): Promise<ApiTask> {
       await existingTask(code);
       if (!(p.kind === 'home-affairs' || (p.kind === 'locality' && p.code === body.locality))) {
-        throw forbidden(p.kind === 'locality' ? `Locality ${p.code} reports only for itself.` : 'Only localities report.');
+        throw forbidden(
+          p.kind === 'locality' ? `Locality ${p.code} reports only for itself.` : 'Only localities report.',
+        );
       }
       if (!(await localityExists(db, body.locality))) {
         throw invalid(`Unknown locality ${body.locality}.`, {}, [fieldRefusal('locality', 'unknown locality')]);
       }
       if (body.kind === 'OBSTACLE' && body.description.trim() === '') {
-        throw invalid('An obstacle report needs a description.', {}, [fieldRefusal('description', 'required for OBSTACLE')]);
+        throw invalid('An obstacle report needs a description.', {}, [
+          fieldRefusal('description', 'required for OBSTACLE'),
+        ]);
       }
       const cell =
         body.kind === 'OBSTACLE'
@@ -211,15 +264,27 @@ export function createTaskActions(deps: TaskActionDeps) {
     },
 
     /** The lead ministry asks for a later due date; the deadline moves only on Home Affairs' approval. */
-    async requestExtension(p: Principal, code: string, body: z.output<typeof extensionRequestBody>, updateId?: string): Promise<ApiTask> {
+    async requestExtension(
+      p: Principal,
+      code: string,
+      body: z.output<typeof extensionRequestBody>,
+      updateId?: string,
+    ): Promise<ApiTask> {
       const row = await existingTask(code);
       if (!(p.kind === 'ministry' && p.code === row.leadMinistry)) {
-        throw forbidden(`Only the lead ministry (${row.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`);
+        throw forbidden(
+          `Only the lead ministry (${row.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`,
+        );
       }
       return update(code, extensionRequestUpdate, { actor: actorOf(p), ...body }, updateId);
     },
 
-    async decideExtension(p: Principal, code: string, body: z.output<typeof extensionDecisionBody>, updateId?: string): Promise<ApiTask> {
+    async decideExtension(
+      p: Principal,
+      code: string,
+      body: z.output<typeof extensionDecisionBody>,
+      updateId?: string,
+    ): Promise<ApiTask> {
       await existingTask(code);
       if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs decides extension requests.');
       return update(code, extensionDecisionUpdate, { actor: actorOf(p), ...body }, updateId);
@@ -237,10 +302,20 @@ export function createTaskActions(deps: TaskActionDeps) {
       }
       await knownMinistries([body.ministry], 'ministry');
       if (row.heldUp) {
-        throw conflict(`Task ${code} is already held up by ${row.heldUp.ministry}; release that hold-up first.`, {}, [fieldRefusal('ministry', `already held up by ${row.heldUp.ministry}`)]);
+        throw conflict(`Task ${code} is already held up by ${row.heldUp.ministry}; release that hold-up first.`, {}, [
+          fieldRefusal('ministry', `already held up by ${row.heldUp.ministry}`),
+        ]);
       }
-      const documentNumber = body.documentNumber === undefined ? undefined : await documents.checkAwaited(body.ministry, body.documentNumber, 'body.');
-      return update(code, holdUpUpdate, { actor: actorOf(p), ...body, ...(documentNumber ? { documentNumber } : {}) }, updateId);
+      const documentNumber =
+        body.documentNumber === undefined
+          ? undefined
+          : await documents.checkAwaited(body.ministry, body.documentNumber, 'body.');
+      return update(
+        code,
+        holdUpUpdate,
+        { actor: actorOf(p), ...body, ...(documentNumber ? { documentNumber } : {}) },
+        updateId,
+      );
     },
 
     async releaseHoldUp(p: Principal, code: string, updateId?: string): Promise<ApiTask> {

@@ -7,8 +7,22 @@ import { toCsv, type TableCell } from '../domain/csv';
  * columns by position keep working.
  */
 export const TASK_COLUMNS = [
-  'code', 'title', 'sector', 'status', 'leadMinistry', 'coordinatingMinistries', 'focalPointName', 'focalPointEmail', 'dueDate', 'daysOverdue', 'workableReports', 'obstacleReports',
-  'titleEn', 'sectorEn', 'legalBasis', 'legalBasisEn',
+  'code',
+  'title',
+  'sector',
+  'status',
+  'leadMinistry',
+  'coordinatingMinistries',
+  'focalPointName',
+  'focalPointEmail',
+  'dueDate',
+  'daysOverdue',
+  'workableReports',
+  'obstacleReports',
+  'titleEn',
+  'sectorEn',
+  'legalBasis',
+  'legalBasisEn',
 ] as const;
 
 /** A byte-order mark: with it a spreadsheet (Excel) reads a CSV as UTF-8, so Vietnamese stays intact (`?bom=1`). */
@@ -20,7 +34,10 @@ const PERSONAL_COLUMNS = new Set<string>(['focalPointName', 'focalPointEmail']);
  * The tasks as a table, header first; without `personalData` (the public token, open data) the
  * focal-point columns are left out. The CSV and the spreadsheet both write this table.
  */
-export function taskTable(items: ApiTask[], opts: { personalData: boolean }): { header: string[]; rows: TableCell[][] } {
+export function taskTable(
+  items: ApiTask[],
+  opts: { personalData: boolean },
+): { header: string[]; rows: TableCell[][] } {
   const header = TASK_COLUMNS.filter((c) => opts.personalData || !PERSONAL_COLUMNS.has(c));
   const rows = items.map((t) => {
     const cells: Record<(typeof TASK_COLUMNS)[number], TableCell> = {

@@ -10,7 +10,11 @@ export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsh
  * One worksheet (exceljs), header in bold and frozen. Text is stored as text cells, which a
  * spreadsheet never evaluates, so no formula guard is needed (nor wanted: the text reads back as written).
  */
-export async function toXlsx(sheetName: string, header: readonly string[], rows: readonly (readonly TableCell[])[]): Promise<Buffer> {
+export async function toXlsx(
+  sheetName: string,
+  header: readonly string[],
+  rows: readonly (readonly TableCell[])[],
+): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.addRow([...header]).font = { bold: true };

@@ -56,7 +56,10 @@ function cpuSeconds(pids: number[]): number {
 
 /** Processes whose command line contains `needle`, and (with `children`) their direct children. */
 function pidsOf(needle: string, children = false): number[] {
-  const all = fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
+  const all = fs
+    .readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number);
   const cmd = (pid: number) => {
     try {
       return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
@@ -94,38 +97,68 @@ async function runOnce(run: number): Promise<ScaleRun> {
     RATE_LIMIT_PER_MINUTE: '100000000',
   });
   const { cfg, stack, dataDir } = fresh;
-  const log = (s: string) => console.log(`[scale ${TASKS} run ${run}/${RUNS} ${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
+  const log = (s: string) =>
+    console.log(`[scale ${TASKS} run ${run}/${RUNS} ${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
   log(`fresh embedded stack in ${dataDir}`);
   const token = fresh.tokenOf('home-affairs');
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
-  const noopWorker = await Worker.create({ connection: nativeConnection, taskQueue: 'bench-noop', workflowsPath: path.join(__dirname, 'workflows', 'noop.ts') });
+  const noopWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: 'bench-noop',
+    workflowsPath: path.join(__dirname, 'workflows', 'noop.ts'),
+  });
   const noopRunning = noopWorker.run();
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   const temporalPids = pidsOf(`--port ${cfg.TEMPORAL_DEV_PORT} `);
   const postgresPids = () => pidsOf(path.join(dataDir, 'postgres'), true);
-  const cpu = () => ({ tracker: cpuSeconds([process.pid]), temporal: cpuSeconds(temporalPids), postgres: cpuSeconds(postgresPids()) });
+  const cpu = () => ({
+    tracker: cpuSeconds([process.pid]),
+    temporal: cpuSeconds(temporalPids),
+    postgres: cpuSeconds(postgresPids()),
+  });
   const f: Record<string, number> = {};
   try {
     const busyBefore = await settle();
     f.machineBusyPctBefore = round(busyBefore * 100);
     f.rssMiBBefore = round(process.memoryUsage().rss / 2 ** 20);
-    const catalog = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), new Set(reference.ministries.map((m) => m.code))).tasks;
+    const catalog = validateCatalog(
+      fs.readFileSync(CATALOG_FILE, 'utf8'),
+      new Set(reference.ministries.map((m) => m.code)),
+    ).tasks;
     // Every task's one reminder falls at `dueAt`: late enough for the start, the anchor and the
     // dashboard figures to finish first even on a loaded machine (12.5 starts a second).
     const dueAt = Date.now() + (60 + TASKS * 0.08) * 1000;
     let dueDate = vietnamDate(dueAt);
     if (deadlineInstant(dueDate) - dueAt < 60_000) dueDate = addDays(dueDate, 1);
-    const policy = { ...policyFromConfig(cfg), perTaskReminders: true, reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
+    const policy = {
+      ...policyFromConfig(cfg),
+      perTaskReminders: true,
+      reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS],
+    };
     const tasks: TaskDefinition[] = Array.from({ length: TASKS }, (_, i) => {
       const base = catalog[i % catalog.length] as TaskDefinition;
       const copy = Math.floor(i / catalog.length);
-      return { ...base, code: copy === 0 ? base.code : `${base.code}-X${copy}`, status: 'REQUIRES_GUIDANCE', dueDate, focalPoint: { name: 'Focal point', email: `focal${i}@ministries.example` } };
+      return {
+        ...base,
+        code: copy === 0 ? base.code : `${base.code}-X${copy}`,
+        status: 'REQUIRES_GUIDANCE',
+        dueDate,
+        focalPoint: { name: 'Focal point', email: `focal${i}@ministries.example` },
+      };
     });
 
     log(`1. bulk start of ${TASKS} task workflows`);
     const cpu0 = cpu();
-    const imported = await importTasks({ db: stack.db, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, tasks, concurrency: CONCURRENCY, eagerStart: stack.workerInProcess });
+    const imported = await importTasks({
+      db: stack.db,
+      temporal: stack.temporal,
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+      policy,
+      tasks,
+      concurrency: CONCURRENCY,
+      eagerStart: stack.workerInProcess,
+    });
     const cpu1 = cpu();
     f.startSeconds = round(imported.seconds);
     f.startPerSecond = round(TASKS / imported.seconds);
@@ -154,7 +187,9 @@ async function runOnce(run: number): Promise<ScaleRun> {
     log('3. dashboard summary p50');
     const ms: number[] = [];
     for (let i = 0; i < 200; i++) {
-      const [res, t] = await timed(() => fetch(`${stack.apiUrl}/api/dashboard/summary`, { headers: { Authorization: `Bearer ${token}` } }));
+      const [res, t] = await timed(() =>
+        fetch(`${stack.apiUrl}/api/dashboard/summary`, { headers: { Authorization: `Bearer ${token}` } }),
+      );
       await res.arrayBuffer();
       ms.push(t);
     }
@@ -189,13 +224,21 @@ async function runOnce(run: number): Promise<ScaleRun> {
     f.reminderEvents = events;
     // Per task, against what each must have: exactly one outbox row (SENT), one REMINDER_SENT event,
     // one e-mail to its focal point (each task has its own address).
-    const perTask = async (sql: string) => new Map((await stack.db.pool.query<{ code: string; n: number }>(sql)).rows.map((r) => [r.code, Number(r.n)]));
-    const rows = await perTask(`SELECT task_code AS code, count(*) FILTER (WHERE status = 'SENT') AS n FROM notifications GROUP BY task_code`);
-    const audited = await perTask(`SELECT task_code AS code, count(*) AS n FROM audit_events WHERE kind = 'REMINDER_SENT' GROUP BY task_code`);
+    const perTask = async (sql: string) =>
+      new Map((await stack.db.pool.query<{ code: string; n: number }>(sql)).rows.map((r) => [r.code, Number(r.n)]));
+    const rows = await perTask(
+      `SELECT task_code AS code, count(*) FILTER (WHERE status = 'SENT') AS n FROM notifications GROUP BY task_code`,
+    );
+    const audited = await perTask(
+      `SELECT task_code AS code, count(*) AS n FROM audit_events WHERE kind = 'REMINDER_SENT' GROUP BY task_code`,
+    );
     const mails = new Map<string, number>();
     for (const m of smtp.received) for (const to of m.to) mails.set(to, (mails.get(to) ?? 0) + 1);
     const count = (m: Map<string, number>, key: string) => m.get(key) ?? 0;
-    const off = (pick: (t: TaskDefinition) => number) => ({ lost: tasks.filter((t) => pick(t) === 0).length, doubled: tasks.filter((t) => pick(t) > 1).length });
+    const off = (pick: (t: TaskDefinition) => number) => ({
+      lost: tasks.filter((t) => pick(t) === 0).length,
+      doubled: tasks.filter((t) => pick(t) > 1).length,
+    });
     const byRow = off((t) => count(rows, t.code));
     const byEvent = off((t) => count(audited, t.code));
     const byMail = off((t) => count(mails, t.focalPoint.email as string));
@@ -215,7 +258,9 @@ async function runOnce(run: number): Promise<ScaleRun> {
     f.cpuStormPostgres = round(cpu3.postgres - cpu2.postgres);
     f.rssMiBAfterStorm = round(process.memoryUsage().rss / 2 ** 20);
     const sqlite = path.join(dataDir, 'temporal', 'temporal.sqlite');
-    f.temporalSqliteMiB = round([sqlite, `${sqlite}-wal`].filter((p) => fs.existsSync(p)).reduce((a, p) => a + fs.statSync(p).size, 0) / 2 ** 20);
+    f.temporalSqliteMiB = round(
+      [sqlite, `${sqlite}-wal`].filter((p) => fs.existsSync(p)).reduce((a, p) => a + fs.statSync(p).size, 0) / 2 ** 20,
+    );
   } finally {
     noopWorker.shutdown();
     await noopRunning;
@@ -241,7 +286,24 @@ async function main(): Promise<void> {
       const out = path.join(dir, `run-${run}.json`);
       // Each run in a fresh process, as npm run bench does.
       const code = await new Promise<number | null>((resolve) =>
-        spawn(process.execPath, ['--import', 'tsx', __filename, '--tasks', String(TASKS), '--runs', String(RUNS), '--cache', String(CACHE), '--child', String(run), out], { stdio: 'inherit' }).once('exit', resolve),
+        spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            __filename,
+            '--tasks',
+            String(TASKS),
+            '--runs',
+            String(RUNS),
+            '--cache',
+            String(CACHE),
+            '--child',
+            String(run),
+            out,
+          ],
+          { stdio: 'inherit' },
+        ).once('exit', resolve),
       );
       if (code !== 0) throw new Error(`scale run ${run} failed (exit ${code})`);
       runs.push(JSON.parse(fs.readFileSync(out, 'utf8')) as ScaleRun);
@@ -251,7 +313,11 @@ async function main(): Promise<void> {
   }
   const file = path.join(__dirname, 'scale-results.json');
   const existing = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  existing[String(TASKS)] = { date: new Date().toISOString(), command: `npm run bench:scale -- --tasks ${TASKS} --runs ${RUNS}${CACHE > 0 ? ` --cache ${CACHE}` : ''}`, runs: runs.map((r) => r.figures) };
+  existing[String(TASKS)] = {
+    date: new Date().toISOString(),
+    command: `npm run bench:scale -- --tasks ${TASKS} --runs ${RUNS}${CACHE > 0 ? ` --cache ${CACHE}` : ''}`,
+    runs: runs.map((r) => r.figures),
+  };
   fs.writeFileSync(file, `${JSON.stringify(existing, null, 2)}\n`);
   for (const r of runs) console.log(JSON.stringify(r.figures));
 }

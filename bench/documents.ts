@@ -23,9 +23,16 @@ export interface SettlementFigures {
  * tasks with it in one request; the anchor moves `n` other open tasks with one transition each.
  * Tasks are the catalog's REQUIRES_GUIDANCE ones, imported here if the stack has too few.
  */
-export async function benchSettlement(stack: Stack, cfg: Config, n: number, log: (s: string) => void): Promise<SettlementFigures> {
+export async function benchSettlement(
+  stack: Stack,
+  cfg: Config,
+  n: number,
+  log: (s: string) => void,
+): Promise<SettlementFigures> {
   const api = stack.apiUrl;
-  const token = (JSON.parse(fs.readFileSync(stack.tokensFile as string, 'utf8')) as Record<string, string>)['home-affairs'] as string;
+  const token = (JSON.parse(fs.readFileSync(stack.tokensFile as string, 'utf8')) as Record<string, string>)[
+    'home-affairs'
+  ] as string;
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const pg = stack.db.pool;
   const openTasks = async () =>
@@ -40,10 +47,21 @@ export async function benchSettlement(stack: Stack, cfg: Config, n: number, log:
     ).rows.map((r) => r.code);
   let codes = await openTasks();
   if (codes.length < 2 * n) {
-    const catalog = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), new Set(reference.ministries.map((m) => m.code))).tasks;
+    const catalog = validateCatalog(
+      fs.readFileSync(CATALOG_FILE, 'utf8'),
+      new Set(reference.ministries.map((m) => m.code)),
+    ).tasks;
     const wanted = catalog.filter((t) => t.status === 'REQUIRES_GUIDANCE').slice(0, 2 * n);
     log(`8. importing ${wanted.length} REQUIRES_GUIDANCE tasks for the settlement`);
-    await importTasks({ db: stack.db, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks: wanted, concurrency: 16, eagerStart: stack.workerInProcess });
+    await importTasks({
+      db: stack.db,
+      temporal: stack.temporal,
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+      policy: policyFromConfig(cfg),
+      tasks: wanted,
+      concurrency: 16,
+      eagerStart: stack.workerInProcess,
+    });
     codes = await openTasks();
   }
   if (codes.length < 2) throw new Error(`only ${codes.length} open tasks to settle`);
@@ -56,16 +74,33 @@ export async function benchSettlement(stack: Stack, cfg: Config, n: number, log:
   const registered = await fetch(`${api}/api/documents`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ number, kind: 'DECREE', issuer: 'CP', title: 'Nghị định hướng dẫn các nhiệm vụ phân cấp (benchmark)', issuedOn: today }),
+    body: JSON.stringify({
+      number,
+      kind: 'DECREE',
+      issuer: 'CP',
+      title: 'Nghị định hướng dẫn các nhiệm vụ phân cấp (benchmark)',
+      issuedOn: today,
+    }),
   });
-  if (registered.status !== 201) throw new Error(`registering ${number}: ${registered.status} ${await registered.text()}`);
+  if (registered.status !== 201)
+    throw new Error(`registering ${number}: ${registered.status} ${await registered.text()}`);
 
   log(`8. one document settles ${settled.length} tasks in one request`);
   const feasibleCount = async (list: string[]) =>
-    Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM tasks WHERE code = ANY($1) AND status = 'FEASIBLE'`, [list])).rows[0]?.n ?? 0);
+    Number(
+      (
+        await pg.query<{ n: string }>(`SELECT count(*) AS n FROM tasks WHERE code = ANY($1) AND status = 'FEASIBLE'`, [
+          list,
+        ])
+      ).rows[0]?.n ?? 0,
+    );
   const t0 = process.hrtime.bigint();
   const [res, requestMs] = await timed(() =>
-    fetch(`${api}/api/documents/${encodeURIComponent(number)}/settlements`, { method: 'POST', headers, body: JSON.stringify({ tasks: settled }) }),
+    fetch(`${api}/api/documents/${encodeURIComponent(number)}/settlements`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ tasks: settled }),
+    }),
   );
   const body = (await res.json()) as { results?: { outcome: string }[] };
   if (res.status !== 200 || body.results?.filter((r) => r.outcome === 'FEASIBLE').length !== settled.length) {
@@ -81,12 +116,17 @@ export async function benchSettlement(stack: Stack, cfg: Config, n: number, log:
       const r = await fetch(`${api}/api/tasks/${code}/transitions`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', document: { number: `${i + 1}/${today.slice(0, 4)}/TT-BNV`, issuedOn: today } }),
+        body: JSON.stringify({
+          from: 'REQUIRES_GUIDANCE',
+          to: 'FEASIBLE',
+          document: { number: `${i + 1}/${today.slice(0, 4)}/TT-BNV`, issuedOn: today },
+        }),
       });
       if (r.status !== 200) throw new Error(`transition of ${code}: ${r.status} ${await r.text()}`);
     }),
   );
-  if ((await feasibleCount(oneByOne)) !== oneByOne.length) throw new Error('the one-by-one transitions did not all land');
+  if ((await feasibleCount(oneByOne)) !== oneByOne.length)
+    throw new Error('the one-by-one transitions did not all land');
 
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
@@ -103,7 +143,12 @@ export function settlementResults(f: SettlementFigures) {
   return [
     {
       name: `one document settles ${f.tasks} tasks`,
-      figure: { tasks: f.tasks, requestSeconds: f.requestSeconds, allFeasibleSeconds: f.allFeasibleSeconds, perTaskMs: f.perTaskMs },
+      figure: {
+        tasks: f.tasks,
+        requestSeconds: f.requestSeconds,
+        allFeasibleSeconds: f.allFeasibleSeconds,
+        perTaskMs: f.perTaskMs,
+      },
       anchor: { oneByOneSeconds: f.oneByOneSeconds },
       ratio: f.allFeasibleSeconds > 0 ? Math.round((f.oneByOneSeconds / f.allFeasibleSeconds) * 100) / 100 : null,
       target: 'all FEASIBLE in < 10 s for 100 tasks',
@@ -120,14 +165,34 @@ if (require.main === module) {
     const { busyShare } = await import('./machine');
     const { startFreshStack } = await import('./fresh-stack');
     const n = Number(process.argv[process.argv.indexOf('--tasks') + 1]) || 100;
-    const fresh = await startFreshStack('tracker-bench-doc-', { RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000', ROUND_DAY_OF_MONTH: '0' });
+    const fresh = await startFreshStack('tracker-bench-doc-', {
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
+      ROUND_DAY_OF_MONTH: '0',
+    });
     const { cfg, stack } = fresh;
     try {
-      console.log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; busy share over 1 s: ${(await busyShare()).toFixed(2)}`);
+      console.log(
+        `load average before: ${os
+          .loadavg()
+          .map((x) => x.toFixed(2))
+          .join(' ')}; busy share over 1 s: ${(await busyShare()).toFixed(2)}`,
+      );
       for (const r of settlementResults(await benchSettlement(stack, cfg, n, (s) => console.log(s)))) {
-        console.log(`| ${r.name} | ${Object.entries(r.figure).map(([k, v]) => `${k} ${v}`).join(', ')} | ${Object.entries(r.anchor).map(([k, v]) => `${k} ${v}`).join(', ')} | ${r.target} |`);
+        console.log(
+          `| ${r.name} | ${Object.entries(r.figure)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')} | ${Object.entries(r.anchor)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')} | ${r.target} |`,
+        );
       }
-      console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+      console.log(
+        `load average after: ${os
+          .loadavg()
+          .map((x) => x.toFixed(2))
+          .join(' ')}`,
+      );
     } finally {
       await fresh.stop();
     }

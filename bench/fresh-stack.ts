@@ -30,7 +30,11 @@ export interface FreshStack {
  * `env` on top; not seeded unless `opts.seed` says so (then the bundled catalog and the round's cells,
  * as `npm start` seeds them).
  */
-export async function startFreshStack(prefix: string, env: Record<string, string> = {}, opts: Omit<StackOptions, 'log'> = {}): Promise<FreshStack> {
+export async function startFreshStack(
+  prefix: string,
+  env: Record<string, string> = {},
+  opts: Omit<StackOptions, 'log'> = {},
+): Promise<FreshStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
   const outside = { ...process.env };

@@ -8,7 +8,9 @@ app.get('/', (_req, res) => {
   res.json({ hello: 'world' });
 });
 const server = http.createServer(app);
-server.listen(0, '127.0.0.1', () => console.log(`hello: listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/`));
+server.listen(0, '127.0.0.1', () =>
+  console.log(`hello: listening on http://127.0.0.1:${(server.address() as AddressInfo).port}/`),
+);
 process.on('SIGTERM', () => {
   server.close(() => process.exit(0));
   server.closeAllConnections();

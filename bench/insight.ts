@@ -31,7 +31,6 @@ const START = '2025-07-01T00:00:00Z';
 const DAYS = 400;
 const log = (s: string) => process.stdout.write(`[insight bench] ${s}\n`);
 
-
 /** The simulated history of `tasks` tasks, padded with locality reports up to `minEvents` events. */
 function history(tasks: number, minEvents = 0): RecordedEvent[] {
   const events = simulateHistory({ seed: 15, tasks, ministries: MINISTRY_CODES, start: START, days: DAYS });
@@ -43,7 +42,14 @@ function history(tasks: number, minEvents = 0): RecordedEvent[] {
     const code = codes[i % codes.length] as string;
     const seq = (lastSeq.get(code) ?? 0) + 1;
     lastSeq.set(code, seq);
-    events.push({ taskCode: code, seq, at: new Date(endMs - (i % 300) * 60_000).toISOString(), actor: 'locality:HNI', kind: 'LOCALITY_REPORT', details: { locality: `L${i % 34}`, kind: i % 3 === 0 ? 'OBSTACLE' : 'WORKABLE', description: 'simulated' } });
+    events.push({
+      taskCode: code,
+      seq,
+      at: new Date(endMs - (i % 300) * 60_000).toISOString(),
+      actor: 'locality:HNI',
+      kind: 'LOCALITY_REPORT',
+      details: { locality: `L${i % 34}`, kind: i % 3 === 0 ? 'OBSTACLE' : 'WORKABLE', description: 'simulated' },
+    });
   }
   return events;
 }
@@ -93,7 +99,9 @@ async function main(): Promise<void> {
         }
         const p50 = percentile(times, 50);
         // A list, not a table: BENCHMARKS.md keeps one table (the results of npm run bench).
-        rows.push(`- ${n} tasks, ${events.length} audit events: first request ${coldMs.toFixed(0)} ms (loads the log); over ${reps} runs p50 ${p50.toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms; ${n === 949 ? (p50 < 100 ? 'target < 100 ms met' : 'target < 100 ms MISSED') : 'growth'}`);
+        rows.push(
+          `- ${n} tasks, ${events.length} audit events: first request ${coldMs.toFixed(0)} ms (loads the log); over ${reps} runs p50 ${p50.toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms; ${n === 949 ? (p50 < 100 ? 'target < 100 ms met' : 'target < 100 ms MISSED') : 'growth'}`,
+        );
         log(`as-of summary, ${n} tasks: p50 ${p50.toFixed(1)} ms`);
 
         if (n === 949) digestLine = await digestRun(db);

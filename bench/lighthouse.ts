@@ -32,18 +32,28 @@ async function main() {
   const { launch } = await import('chrome-launcher');
 
   const fresh = await startFreshStack('tracker-bench-pages-', { ROUND_DAY_OF_MONTH: '0' }, { seed: true });
-  const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+  const chrome = await launch({
+    chromePath: CHROMIUM,
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
+  });
   try {
     const base = fresh.stack.apiUrl;
     const { visitor, session } = await signInToPages(base, fresh.tokenOf('home-affairs'));
-    const summary = await fetch(`${base}/api/dashboard/summary`, { headers: { Authorization: `Bearer ${fresh.tokenOf('home-affairs')}` } });
+    const summary = await fetch(`${base}/api/dashboard/summary`, {
+      headers: { Authorization: `Bearer ${fresh.tokenOf('home-affairs')}` },
+    });
     const { total } = (await summary.json()) as { total: number };
     console.log(`tasks seeded: ${total}`);
     const pages = [
       { page: 'public page /', url: `${base}/`, cookie: visitor },
       { page: 'Home Affairs dashboard /dashboard', url: `${base}/dashboard`, cookie: session },
     ];
-    console.log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; busy share over 1 s: ${(await busyShare()).toFixed(2)}`);
+    console.log(
+      `load average before: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}; busy share over 1 s: ${(await busyShare()).toFixed(2)}`,
+    );
     const audits: PageAudit[] = [];
     for (const { page, url, cookie } of pages) {
       for (const preset of ['desktop', 'mobile'] as const) {
@@ -51,12 +61,19 @@ async function main() {
         for (let i = 0; i < RUNS; i++) {
           const result = await lighthouse(
             url,
-            { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], extraHeaders: { Cookie: cookie } },
+            {
+              port: chrome.port,
+              output: 'json',
+              logLevel: 'error',
+              onlyCategories: ['performance', 'accessibility'],
+              extraHeaders: { Cookie: cookie },
+            },
             preset === 'desktop' ? desktopConfig : undefined,
           );
           if (!result) throw new Error(`Lighthouse gave no result for ${url}`);
           const { categories, audits: lh, runtimeError, finalDisplayedUrl } = result.lhr;
-          if (runtimeError) throw new Error(`Lighthouse failed on ${url}: ${runtimeError.code} ${runtimeError.message}`);
+          if (runtimeError)
+            throw new Error(`Lighthouse failed on ${url}: ${runtimeError.code} ${runtimeError.message}`);
           // A lost session would send the dashboard to the sign-in page, and audit that page instead.
           if (finalDisplayedUrl !== url) throw new Error(`Lighthouse audited ${finalDisplayedUrl}, not ${url}`);
           runs.push({
@@ -81,14 +98,25 @@ async function main() {
     // Server time beside Lighthouse's view: 200 sequential requests per page, loopback.
     for (const { page, url, cookie } of pages) {
       const t = await pageServerTimes(base, new URL(url).pathname, cookie, 200);
-      console.log(`server time, ${page}: p50 ${t.p50} ms, p95 ${t.p95} ms, ${Math.round(t.bytes / 1024)} KB (target p50 < 50 ms)`);
+      console.log(
+        `server time, ${page}: p50 ${t.p50} ms, p95 ${t.p95} ms, ${Math.round(t.bytes / 1024)} KB (target p50 < 50 ms)`,
+      );
     }
-    console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-    console.log(`| page | preset | performance | accessibility | transferred | LCP | met (performance ≥ 90, accessibility ≥ 95) |`);
+    console.log(
+      `load average after: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
+      `| page | preset | performance | accessibility | transferred | LCP | met (performance ≥ 90, accessibility ≥ 95) |`,
+    );
     console.log(`| --- | --- | --- | --- | --- | --- | --- |`);
     for (const a of audits) {
       const met = a.performance >= 90 && a.accessibility >= 95 ? 'yes' : 'no';
-      console.log(`| ${a.page} | ${a.preset} | ${a.performance} | ${a.accessibility} | ${a.transferredKB} KB | ${a.largestContentfulPaintMs} ms | ${met} |`);
+      console.log(
+        `| ${a.page} | ${a.preset} | ${a.performance} | ${a.accessibility} | ${a.transferredKB} KB | ${a.largestContentfulPaintMs} ms | ${met} |`,
+      );
     }
   } finally {
     chrome.kill();

@@ -36,7 +36,9 @@ function cpuMsOf(pid: number): number {
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -45,22 +47,69 @@ async function main(): Promise<void> {
   const token = fresh.tokenOf('home-affairs');
   // As in `npm run bench`, step 3.
   const apiEnv = fresh.apiEnv();
-  type Variant = { name: string; script: string; root: string; env: NodeJS.ProcessEnv; ready: RegExp; path: string; headers: Record<string, string> };
+  type Variant = {
+    name: string;
+    script: string;
+    root: string;
+    env: NodeJS.ProcessEnv;
+    ready: RegExp;
+    path: string;
+    headers: Record<string, string>;
+  };
   const auth = { Authorization: `Bearer ${token}` };
   // The API's entry point moved from api/ to stack/; an older base checkout has it in api/.
   const API_ENTRY = ['stack/api-main.ts', 'api/main.ts'];
   const variants: Variant[] = [
-    { name: 'hello', script: 'bench/hello-server.ts', root: ROOT, env: {}, ready: /hello: listening/, path: '/', headers: {} },
-    { name: 'branch', script: 'stack/api-main.ts', root: ROOT, env: apiEnv, ready: /listening on http/, path: listPath, headers: auth },
-    ...(base ? [{ name: 'base', script: API_ENTRY.find((e) => fs.existsSync(path.join(path.resolve(base), e))) ?? 'api/main.ts', root: path.resolve(base), env: apiEnv, ready: /listening on http/, path: listPath, headers: auth }] : []),
+    {
+      name: 'hello',
+      script: 'bench/hello-server.ts',
+      root: ROOT,
+      env: {},
+      ready: /hello: listening/,
+      path: '/',
+      headers: {},
+    },
+    {
+      name: 'branch',
+      script: 'stack/api-main.ts',
+      root: ROOT,
+      env: apiEnv,
+      ready: /listening on http/,
+      path: listPath,
+      headers: auth,
+    },
+    ...(base
+      ? [
+          {
+            name: 'base',
+            script: API_ENTRY.find((e) => fs.existsSync(path.join(path.resolve(base), e))) ?? 'api/main.ts',
+            root: path.resolve(base),
+            env: apiEnv,
+            ready: /listening on http/,
+            path: listPath,
+            headers: auth,
+          },
+        ]
+      : []),
   ];
-  const figures: Record<string, { reqPerSec: number; p99: number; cpuUsPerRequest: number }[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
+  const figures: Record<string, { reqPerSec: number; p99: number; cpuUsPerRequest: number }[]> = Object.fromEntries(
+    variants.map((v) => [v.name, []]),
+  );
   try {
     for (let r = 0; r < rounds; r++) {
       const order = variants.map((_, i) => variants[(i + r) % variants.length] as Variant);
       for (const v of order) {
-        const nodeArgs = profDir && v.name !== 'hello' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir, v.name)}`] : [];
-        const proc = await runTs(v.script, [], { ...v.env, PORT: String(await freePort()) }, v.ready, 60_000, v.root, nodeArgs);
+        const nodeArgs =
+          profDir && v.name !== 'hello' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profDir, v.name)}`] : [];
+        const proc = await runTs(
+          v.script,
+          [],
+          { ...v.env, PORT: String(await freePort()) },
+          v.ready,
+          60_000,
+          v.root,
+          nodeArgs,
+        );
         try {
           const url = `${(/https?:\/\/[^/\s"]+/.exec(proc.readyLine) as RegExpExecArray)[0]}${v.path}`;
           await autocannon({ url, connections: 50, duration: Math.min(5, duration), headers: v.headers });
@@ -69,7 +118,9 @@ async function main(): Promise<void> {
           const cpuUsPerRequest = round2(((cpuMsOf(proc.child.pid as number) - cpuBefore) * 1000) / run.requests.total);
           if (run.non2xx > 0) throw new Error(`${v.name} answered ${run.non2xx} non-2xx`);
           figures[v.name]?.push({ reqPerSec: round2(run.requests.average), p99: run.latency.p99, cpuUsPerRequest });
-          console.log(`round ${r + 1} ${v.name}: ${round2(run.requests.average)} req/s, p99 ${run.latency.p99} ms, ${cpuUsPerRequest} µs of CPU a request`);
+          console.log(
+            `round ${r + 1} ${v.name}: ${round2(run.requests.average)} req/s, p99 ${run.latency.p99} ms, ${cpuUsPerRequest} µs of CPU a request`,
+          );
         } finally {
           await proc.stop();
         }

@@ -16,7 +16,17 @@ const ROUNDS_OPEN = 12;
 
 export interface LocalityFigures {
   report: { cells: number; firstMs: number; resendMs: number; allLocalitiesSeconds: number };
-  matrix: { cells: number; ministryFirstMs: number; ministryP50: number; ministryP95: number; localityFirstMs: number; localityP50: number; localityP95: number; ministryCells: number; localityCells: number };
+  matrix: {
+    cells: number;
+    ministryFirstMs: number;
+    ministryP50: number;
+    ministryP95: number;
+    localityFirstMs: number;
+    localityP50: number;
+    localityP95: number;
+    ministryCells: number;
+    localityCells: number;
+  };
   csv: { cells: number; p50Ms: number; maxMs: number; bytes: number };
   storm: { localities: number; sent: number; outboxRows: number; outboxFiles: number; seconds: number };
   memory: { roundsOpen: number; rssMB: number; heapUsedMB: number };
@@ -27,10 +37,19 @@ export interface LocalityFigures {
  * read model (quick mode imports 200) are added as read-model rows, which is all reports and the
  * matrix read. The reminder storm runs the round's notice activity for a round nobody has answered.
  */
-export async function benchLocalities(stack: Stack, cfg: Config, dataDir: string, quick: boolean, log: (s: string) => void): Promise<LocalityFigures> {
+export async function benchLocalities(
+  stack: Stack,
+  cfg: Config,
+  dataDir: string,
+  quick: boolean,
+  log: (s: string) => void,
+): Promise<LocalityFigures> {
   const api = stack.apiUrl;
   const tokens = JSON.parse(fs.readFileSync(stack.tokensFile as string, 'utf8')) as Record<string, string>;
-  const auth = (principal: string) => ({ Authorization: `Bearer ${tokens[principal]}`, 'Content-Type': 'application/json' });
+  const auth = (principal: string) => ({
+    Authorization: `Bearer ${tokens[principal]}`,
+    'Content-Type': 'application/json',
+  });
   const pg = stack.db.pool;
 
   const have = Number((await pg.query<{ n: string }>('SELECT count(*) AS n FROM tasks')).rows[0]?.n ?? 0);
@@ -45,12 +64,18 @@ export async function benchLocalities(stack: Stack, cfg: Config, dataDir: string
       [949 - have],
     );
   }
-  const tasks = (await pg.query<{ code: string }>('SELECT code FROM tasks ORDER BY code LIMIT 949')).rows.map((r) => r.code);
+  const tasks = (await pg.query<{ code: string }>('SELECT code FROM tasks ORDER BY code LIMIT 949')).rows.map(
+    (r) => r.code,
+  );
   const localities = reference.localities.map((l) => l.code);
 
   const today = vietnamDate(Date.now());
   const open = async (id: string) => {
-    const res = await fetch(`${api}/api/rounds`, { method: 'POST', headers: auth('home-affairs'), body: JSON.stringify({ id, dueDate: addDays(today, 30) }) });
+    const res = await fetch(`${api}/api/rounds`, {
+      method: 'POST',
+      headers: auth('home-affairs'),
+      body: JSON.stringify({ id, dueDate: addDays(today, 30) }),
+    });
     if (res.status !== 201) throw new Error(`opening round ${id}: ${res.status} ${await res.text()}`);
   };
   await open(`bench-${Date.now()}`);
@@ -58,11 +83,22 @@ export async function benchLocalities(stack: Stack, cfg: Config, dataDir: string
   const cellsFor = (locality: string, variant: number) =>
     tasks.map((task, i) =>
       (i + variant) % 4 === 0
-        ? { task, state: 'OBSTACLE', category: OBSTACLE_CATEGORIES[(i + variant) % OBSTACLE_CATEGORIES.length], text: `Vướng mắc ${i} tại ${locality}: thiếu hướng dẫn, cần bổ sung nhân lực và kinh phí.` }
+        ? {
+            task,
+            state: 'OBSTACLE',
+            category: OBSTACLE_CATEGORIES[(i + variant) % OBSTACLE_CATEGORIES.length],
+            text: `Vướng mắc ${i} tại ${locality}: thiếu hướng dẫn, cần bổ sung nhân lực và kinh phí.`,
+          }
         : { task, state: (i + variant) % 4 === 1 ? 'IMPLEMENTING' : 'WORKABLE' },
     );
   const report = async (locality: string, variant: number) => {
-    const [res, ms] = await timed(() => fetch(`${api}/api/localities/${locality}/report`, { method: 'POST', headers: auth(`locality:${locality}`), body: JSON.stringify({ cells: cellsFor(locality, variant) }) }));
+    const [res, ms] = await timed(() =>
+      fetch(`${api}/api/localities/${locality}/report`, {
+        method: 'POST',
+        headers: auth(`locality:${locality}`),
+        body: JSON.stringify({ cells: cellsFor(locality, variant) }),
+      }),
+    );
     const body = (await res.json()) as { changed?: number };
     if (res.status !== 200) throw new Error(`report of ${locality}: ${res.status} ${JSON.stringify(body)}`);
     return { ms, changed: body.changed ?? 0 };
@@ -113,28 +149,74 @@ export async function benchLocalities(stack: Stack, cfg: Config, dataDir: string
   const activities = createActivities({ db: stack.db, mailer, mailFrom: cfg.MAIL_FROM });
   const dueDate = addDays(today, 30);
   const policy = roundPolicyFromConfig(cfg);
-  const point = { kind: 'REMINDER' as const, at: morningOf(addDays(dueDate, -5)), offsetWorkingDays: 5, dueDate, key: `REMINDER:${dueDate}:5` };
-  const [notices, stormMs] = await timed(() => activities.sendRoundNotices({ roundId: stormRound, point, homeAffairsEmail: policy.homeAffairsEmail, publicBaseUrl: policy.publicBaseUrl }));
+  const point = {
+    kind: 'REMINDER' as const,
+    at: morningOf(addDays(dueDate, -5)),
+    offsetWorkingDays: 5,
+    dueDate,
+    key: `REMINDER:${dueDate}:5`,
+  };
+  const [notices, stormMs] = await timed(() =>
+    activities.sendRoundNotices({
+      roundId: stormRound,
+      point,
+      homeAffairsEmail: policy.homeAffairsEmail,
+      publicBaseUrl: policy.publicBaseUrl,
+    }),
+  );
   mailer.close();
-  const outboxRows = Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM notifications WHERE round_id = $1 AND status = 'SENT'`, [stormRound])).rows[0]?.n ?? 0);
-  const outboxFiles = fs.readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.startsWith(`round.${stormRound}`)).length;
+  const outboxRows = Number(
+    (
+      await pg.query<{ n: string }>(`SELECT count(*) AS n FROM notifications WHERE round_id = $1 AND status = 'SENT'`, [
+        stormRound,
+      ])
+    ).rows[0]?.n ?? 0,
+  );
+  const outboxFiles = fs
+    .readdirSync(path.join(dataDir, 'outbox'))
+    .filter((f) => f.startsWith(`round.${stormRound}`)).length;
 
   log(`7. worker memory with ${ROUNDS_OPEN} rounds running`);
   // A year of monthly rounds left open at once (far more than ever run together), each a round
   // workflow waiting on its reminder timers in the worker, after the reports and the storm above.
-  const openNow = Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM reporting_rounds WHERE status = 'OPEN'`)).rows[0]?.n ?? 0);
+  const openNow = Number(
+    (await pg.query<{ n: string }>(`SELECT count(*) AS n FROM reporting_rounds WHERE status = 'OPEN'`)).rows[0]?.n ?? 0,
+  );
   for (let i = openNow; i < ROUNDS_OPEN; i++) await open(`bench-mem-${i}-${Date.now()}`);
-  const roundsOpen = Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM reporting_rounds WHERE status = 'OPEN'`)).rows[0]?.n ?? 0);
+  const roundsOpen = Number(
+    (await pg.query<{ n: string }>(`SELECT count(*) AS n FROM reporting_rounds WHERE status = 'OPEN'`)).rows[0]?.n ?? 0,
+  );
   // The benchmark's stack runs the worker and the API in this one process: its RSS bounds the worker's.
   (globalThis as { gc?: () => void }).gc?.();
   const mem = process.memoryUsage();
 
   return {
     memory: { roundsOpen, rssMB: Math.round(mem.rss / 2 ** 20), heapUsedMB: Math.round(mem.heapUsed / 2 ** 20) },
-    report: { cells: tasks.length, firstMs: Math.round(first.ms), resendMs: Math.round(resend.ms), allLocalitiesSeconds: Math.round(allLocalitiesSeconds * 100) / 100 },
-    matrix: { cells: lines, ministryFirstMs: ministry.first, localityFirstMs: locality.first, ministryP50: ministry.p50, ministryP95: ministry.p95, localityP50: locality.p50, localityP95: locality.p95, ministryCells: ministry.total, localityCells: locality.total },
+    report: {
+      cells: tasks.length,
+      firstMs: Math.round(first.ms),
+      resendMs: Math.round(resend.ms),
+      allLocalitiesSeconds: Math.round(allLocalitiesSeconds * 100) / 100,
+    },
+    matrix: {
+      cells: lines,
+      ministryFirstMs: ministry.first,
+      localityFirstMs: locality.first,
+      ministryP50: ministry.p50,
+      ministryP95: ministry.p95,
+      localityP50: locality.p50,
+      localityP95: locality.p95,
+      ministryCells: ministry.total,
+      localityCells: locality.total,
+    },
     csv: { cells: lines, p50Ms: summary(csvMs).p50, maxMs: summary(csvMs).max, bytes },
-    storm: { localities: localities.length, sent: notices.notified, outboxRows, outboxFiles, seconds: Math.round(stormMs / 10) / 100 },
+    storm: {
+      localities: localities.length,
+      sent: notices.notified,
+      outboxRows,
+      outboxFiles,
+      seconds: Math.round(stormMs / 10) / 100,
+    },
   };
 }
 
@@ -151,7 +233,11 @@ export function localityResults(f: LocalityFigures): {
   return [
     {
       name: `a locality's whole report (${f.report.cells} cells)`,
-      figure: { firstMs: f.report.firstMs, resendMs: f.report.resendMs, allLocalitiesSeconds: f.report.allLocalitiesSeconds },
+      figure: {
+        firstMs: f.report.firstMs,
+        resendMs: f.report.resendMs,
+        allLocalitiesSeconds: f.report.allLocalitiesSeconds,
+      },
       anchor: null,
       ratio: null,
       target: 'one request < 2 s',
@@ -160,7 +246,16 @@ export function localityResults(f: LocalityFigures): {
     },
     {
       name: 'matrix for one ministry and one locality',
-      figure: { ministryFirstMs: f.matrix.ministryFirstMs, ministryP50: f.matrix.ministryP50, ministryP95: f.matrix.ministryP95, ministryCells: f.matrix.ministryCells, localityFirstMs: f.matrix.localityFirstMs, localityP50: f.matrix.localityP50, localityP95: f.matrix.localityP95, localityCells: f.matrix.localityCells },
+      figure: {
+        ministryFirstMs: f.matrix.ministryFirstMs,
+        ministryP50: f.matrix.ministryP50,
+        ministryP95: f.matrix.ministryP95,
+        ministryCells: f.matrix.ministryCells,
+        localityFirstMs: f.matrix.localityFirstMs,
+        localityP50: f.matrix.localityP50,
+        localityP95: f.matrix.localityP95,
+        localityCells: f.matrix.localityCells,
+      },
       anchor: null,
       ratio: null,
       target: 'p50 < 50 ms each',
@@ -183,7 +278,7 @@ export function localityResults(f: LocalityFigures): {
       ratio: null,
       target: 'every locality reminded once, < 10 s',
       id: 'roundStorm',
-      note: 'the round workflow\'s sendRoundNotices activity for a round nobody answered; outbox row then .eml file per locality (embedded default e-mail)',
+      note: "the round workflow's sendRoundNotices activity for a round nobody answered; outbox row then .eml file per locality (embedded default e-mail)",
     },
     {
       name: `worker memory with ${f.memory.roundsOpen} rounds running`,
@@ -204,11 +299,19 @@ export function localityResults(f: LocalityFigures): {
 if (require.main === module) {
   void (async () => {
     const { startFreshStack } = await import('./fresh-stack');
-    const fresh = await startFreshStack('tracker-bench-loc-', { RATE_LIMIT_PER_MINUTE: '100000000', ROUND_DAY_OF_MONTH: '0' });
+    const fresh = await startFreshStack('tracker-bench-loc-', {
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      ROUND_DAY_OF_MONTH: '0',
+    });
     const { cfg, stack, dataDir } = fresh;
     try {
       const results = localityResults(await benchLocalities(stack, cfg, dataDir, false, (s) => console.log(s)));
-      for (const r of results) console.log(`| ${r.name} | ${Object.entries(r.figure).map(([k, v]) => `${k} ${v}`).join(', ')} | ${r.target} |`);
+      for (const r of results)
+        console.log(
+          `| ${r.name} | ${Object.entries(r.figure)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')} | ${r.target} |`,
+        );
     } finally {
       await fresh.stop();
     }

@@ -15,7 +15,9 @@ export async function signInToPages(baseUrl: string, token: string): Promise<{ v
     headers: { Cookie: visitor, 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, token }).toString(),
   });
-  const session = (signedIn.headers.getSetCookie().find((c) => c.startsWith('dtt_session=')) ?? '').split(';')[0] as string;
+  const session = (signedIn.headers.getSetCookie().find((c) => c.startsWith('dtt_session=')) ?? '').split(
+    ';',
+  )[0] as string;
   if (!session) throw new Error(`signing in to the pages failed (${signedIn.status})`);
   return { visitor, session };
 }

@@ -50,12 +50,26 @@ type Figures = Record<string, number>;
  */
 const CHECKS = {
   bulk: { everyRun: false, met: (_f: Figures, _a: Figures | null, r: number | null) => (r as number) >= 0.5 },
-  transition: { everyRun: false, met: (f: Figures, _a: Figures | null, r: number | null) => (f.p50 as number) < 25 && (f.p99 as number) < 75 && (r as number) <= 2 },
-  list: { everyRun: false, met: (f: Figures, _a: Figures | null, r: number | null) => (r as number) >= 0.5 && (f.p99 as number) < 50 },
-  dashboard: { everyRun: false, met: (f: Figures, a: Figures | null) => (a?.summaryP50 as number) < 10 && (f.summaryP50 as number) < 100 },
+  transition: {
+    everyRun: false,
+    met: (f: Figures, _a: Figures | null, r: number | null) =>
+      (f.p50 as number) < 25 && (f.p99 as number) < 75 && (r as number) <= 2,
+  },
+  list: {
+    everyRun: false,
+    met: (f: Figures, _a: Figures | null, r: number | null) => (r as number) >= 0.5 && (f.p99 as number) < 50,
+  },
+  dashboard: {
+    everyRun: false,
+    met: (f: Figures, a: Figures | null) => (a?.summaryP50 as number) < 10 && (f.summaryP50 as number) < 100,
+  },
   storm: {
     everyRun: true,
-    met: (f: Figures) => f.sent === f.reminders && f.notificationRows === f.reminders && f.outboxFiles === f.reminders && (f.lagP99s as number) < 20,
+    met: (f: Figures) =>
+      f.sent === f.reminders &&
+      f.notificationRows === f.reminders &&
+      f.outboxFiles === f.reminders &&
+      (f.lagP99s as number) < 20,
   },
   memory: { everyRun: false, met: (f: Figures) => (f.rssMiBWithTasksCached as number) < 1024 },
   pages: { everyRun: false, met: (f: Figures) => (f.publicP50 as number) < 50 && (f.dashboardP50 as number) < 50 },
@@ -63,7 +77,14 @@ const CHECKS = {
   matrix: { everyRun: false, met: (f: Figures) => (f.ministryP50 as number) < 50 && (f.localityP50 as number) < 50 },
   // At least the published matrix (949 × 34): in the full run the earlier steps' synthetic tasks add cells of their own.
   matrixCsv: { everyRun: false, met: (f: Figures) => (f.cells as number) >= 32266 && (f.p50Ms as number) < 2000 },
-  roundStorm: { everyRun: true, met: (f: Figures) => f.sent === f.localities && f.outboxRows === f.localities && f.outboxFiles === f.localities && (f.seconds as number) < 10 },
+  roundStorm: {
+    everyRun: true,
+    met: (f: Figures) =>
+      f.sent === f.localities &&
+      f.outboxRows === f.localities &&
+      f.outboxFiles === f.localities &&
+      (f.seconds as number) < 10,
+  },
   roundMemory: { everyRun: false, met: (f: Figures) => (f.rssMB as number) < 1024 },
   settlement: { everyRun: false, met: (f: Figures) => (f.allFeasibleSeconds as number) < 10 },
 };
@@ -81,7 +102,10 @@ async function runOnce(run: number): Promise<Run> {
   const t0 = Date.now();
   const log = (s: string) => console.log(`[bench run ${run}/${RUNS} ${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
   log(`starting a fresh embedded stack${quick ? ' (quick mode)' : ''}`);
-  const fresh = await startFreshStack('tracker-bench-', { RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000' });
+  const fresh = await startFreshStack('tracker-bench-', {
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
+  });
   const { cfg, stack, dataDir } = fresh;
   log(`the stack runs in ${dataDir}`);
   const results: Result[] = [];
@@ -99,7 +123,11 @@ async function runOnce(run: number): Promise<Run> {
   // The anchor workflow runs on its own worker and task queue against the same server.
   const noopQueue = 'bench-noop';
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
-  const noopWorker = await Worker.create({ connection: nativeConnection, taskQueue: noopQueue, workflowsPath: path.join(__dirname, 'workflows', 'noop.ts') });
+  const noopWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: noopQueue,
+    workflowsPath: path.join(__dirname, 'workflows', 'noop.ts'),
+  });
   const noopRunning = noopWorker.run();
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
@@ -108,11 +136,22 @@ async function runOnce(run: number): Promise<Run> {
     await mark('bulk');
     const rssBeforeImport = process.memoryUsage().rss / 2 ** 20;
     // 1. Bulk start.
-    const all = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), new Set(reference.ministries.map((m) => m.code))).tasks;
+    const all = validateCatalog(
+      fs.readFileSync(CATALOG_FILE, 'utf8'),
+      new Set(reference.ministries.map((m) => m.code)),
+    ).tasks;
     const tasks = quick ? all.slice(0, 200) : all;
     const concurrency = 16;
     log(`1. bulk start of ${tasks.length} task workflows (each with its first persisted event)`);
-    const imported = await importTasks({ db: stack.db, temporal: stack.temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, concurrency, eagerStart: stack.workerInProcess });
+    const imported = await importTasks({
+      db: stack.db,
+      temporal: stack.temporal,
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+      policy: policyFromConfig(cfg),
+      tasks,
+      concurrency,
+      eagerStart: stack.workerInProcess,
+    });
     // Memory with every task workflow cached, before anything else is started.
     const rssAfterImport = process.memoryUsage().rss / 2 ** 20;
     const [, bareMs] = await timed(() =>
@@ -139,13 +178,21 @@ async function runOnce(run: number): Promise<Run> {
     await mark('transition');
     // 2. Transition round trip through the API vs a no-op update.
     const n = quick ? 100 : 500;
-    const open = tasks.filter((t) => t.status === 'REQUIRES_GUIDANCE').slice(0, 50).map((t) => t.code);
+    const open = tasks
+      .filter((t) => t.status === 'REQUIRES_GUIDANCE')
+      .slice(0, 50)
+      .map((t) => t.code);
     log(`2. ${n} transitions through the API over ${open.length} tasks`);
     // As deployed: one log line per request (the default), to the benchmark's pipe.
     const apiEnv = (cacheSeconds: number) => ({ ...fresh.apiEnv(), LIST_CACHE_SECONDS: String(cacheSeconds) });
     const state = new Map(open.map((c) => [c, 'REQUIRES_GUIDANCE']));
     // As deployed (npm start and production alike): the API in its own process, the worker here.
-    const apiProc = await runTs('stack/api-main.ts', [], { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/);
+    const apiProc = await runTs(
+      'stack/api-main.ts',
+      [],
+      { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) },
+      /listening on http/,
+    );
     const api = (/https?:\/\/[^/\s"]+/.exec(apiProc.readyLine) as RegExpExecArray)[0];
     const transitionMs: number[] = [];
     // The first 20 of each warm up (JIT, connection pools, prepared statements) and are not counted.
@@ -157,7 +204,9 @@ async function runOnce(run: number): Promise<Run> {
         from === 'REQUIRES_GUIDANCE'
           ? { to: 'AUTHORITY_ADJUSTMENT', from, reason: 'benchmark' }
           : { to: 'REQUIRES_GUIDANCE', from, document: { number: `${i}/2026/ND-CP`, issuedOn: '2026-11-20' } };
-      const [res, ms] = await timed(() => fetch(`${api}/api/tasks/${code}/transitions`, { method: 'POST', headers, body: JSON.stringify(body) }));
+      const [res, ms] = await timed(() =>
+        fetch(`${api}/api/tasks/${code}/transitions`, { method: 'POST', headers, body: JSON.stringify(body) }),
+      );
       if (res.status !== 200) throw new Error(`transition ${code} answered ${res.status}: ${await res.text()}`);
       await res.arrayBuffer();
       if (i >= warmUp) transitionMs.push(ms);
@@ -188,8 +237,15 @@ async function runOnce(run: number): Promise<Run> {
     const duration = quick ? 3 : 10;
     log(`3. list throughput, 50 connections for ${duration} s each`);
     const listPath = '/api/tasks?status=REQUIRES_GUIDANCE&limit=50';
-    const cannon = (url: string, h: Record<string, string> = {}) => autocannon({ url, connections: 50, duration, headers: h });
-    const measure = async (script: string, env: NodeJS.ProcessEnv, ready: RegExp, path: string, h: Record<string, string> = {}) => {
+    const cannon = (url: string, h: Record<string, string> = {}) =>
+      autocannon({ url, connections: 50, duration, headers: h });
+    const measure = async (
+      script: string,
+      env: NodeJS.ProcessEnv,
+      ready: RegExp,
+      path: string,
+      h: Record<string, string> = {},
+    ) => {
       const proc = await runTs(script, [], env, ready);
       try {
         // The API logs JSON lines now (pino): the URL ends at the closing quote.
@@ -203,8 +259,20 @@ async function runOnce(run: number): Promise<Run> {
       }
     };
     const auth = { Authorization: `Bearer ${token}` };
-    const list = await measure('stack/api-main.ts', { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) }, /listening on http/, listPath, auth);
-    const uncached = await measure('stack/api-main.ts', { ...apiEnv(0), PORT: String(await freePort()) }, /listening on http/, listPath, auth);
+    const list = await measure(
+      'stack/api-main.ts',
+      { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) },
+      /listening on http/,
+      listPath,
+      auth,
+    );
+    const uncached = await measure(
+      'stack/api-main.ts',
+      { ...apiEnv(0), PORT: String(await freePort()) },
+      /listening on http/,
+      listPath,
+      auth,
+    );
     const helloRun = await measure('bench/hello-server.ts', {}, /hello: listening/, '/');
     results.push({
       name: `list GET ${listPath}`,
@@ -297,7 +365,11 @@ async function runOnce(run: number): Promise<Run> {
     let dueDate = vietnamDate(dueAt);
     if (deadlineInstant(dueDate) - dueAt < 60_000) dueDate = addDays(dueDate, 1);
     // Deadlines are whole days; a fractional offset puts the reminder at exactly `dueAt`.
-    const policy = { ...policyFromConfig(cfg), perTaskReminders: true, reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
+    const policy = {
+      ...policyFromConfig(cfg),
+      perTaskReminders: true,
+      reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS],
+    };
     log(`5. deadline storm: ${stormN} reminders due at ${new Date(dueAt).toISOString()}`);
     const stormTasks: TaskDefinition[] = Array.from({ length: stormN }, (_, i) => ({
       ...(tasks[i % tasks.length] as TaskDefinition),
@@ -307,13 +379,22 @@ async function runOnce(run: number): Promise<Run> {
       focalPoint: { name: 'Focal point', email: `focal${i}@ministries.example` },
     }));
     await pool(stormTasks, 16, async (t) => {
-      await startTaskWorkflow(stack.temporal, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, definition: t, policy, createdBy: { kind: 'system' } });
+      await startTaskWorkflow(stack.temporal, {
+        taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+        definition: t,
+        policy,
+        createdBy: { kind: 'system' },
+      });
     });
-    if (Date.now() > dueAt) throw new Error('the storm tasks were not all started before their reminders fell due; raise leadSeconds');
+    if (Date.now() > dueAt)
+      throw new Error('the storm tasks were not all started before their reminders fell due; raise leadSeconds');
     const deadline = dueAt + 180_000;
     let sent: { sentAt: Date | null }[] = [];
     while (Date.now() < deadline) {
-      sent = await stack.db.prisma.notification.findMany({ where: { taskCode: { startsWith: 'STORM-' }, status: 'SENT' }, select: { sentAt: true } });
+      sent = await stack.db.prisma.notification.findMany({
+        where: { taskCode: { startsWith: 'STORM-' }, status: 'SENT' },
+        select: { sentAt: true },
+      });
       if (sent.length >= stormN) break;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -323,7 +404,15 @@ async function runOnce(run: number): Promise<Run> {
     const ls = summary(lags);
     results.push({
       name: `deadline storm (${stormN} reminders due at once)`,
-      figure: { reminders: stormN, sent: sent.length, notificationRows: rows, outboxFiles: files, lagP50s: ls.p50, lagP99s: ls.p99, drainSeconds: ls.max },
+      figure: {
+        reminders: stormN,
+        sent: sent.length,
+        notificationRows: rows,
+        outboxFiles: files,
+        lagP50s: ls.p50,
+        lagP99s: ls.p99,
+        drainSeconds: ls.max,
+      },
       anchor: null,
       ratio: null,
       target: 'every reminder sent once, p99 lag < 20 s, in every run',
@@ -344,7 +433,12 @@ async function runOnce(run: number): Promise<Run> {
     const rss = process.memoryUsage().rss / 2 ** 20;
     results.push({
       name: 'worker memory',
-      figure: { rssMiBWithTasksCached: round(rssAfterImport), tasks: tasks.length, rssMiBAtEnd: round(rss), workflowsAtEnd: open2 },
+      figure: {
+        rssMiBWithTasksCached: round(rssAfterImport),
+        tasks: tasks.length,
+        rssMiBAtEnd: round(rss),
+        workflowsAtEnd: open2,
+      },
       anchor: { rssMiBBeforeImport: round(rssBeforeImport) },
       ratio: null,
       target: '< 1 GB RSS with 949 cached',
@@ -356,7 +450,9 @@ async function runOnce(run: number): Promise<Run> {
     await noopRunning;
     await nativeConnection.close();
     await connection.close();
-    postgres = ((await stack.db.prisma.$queryRawUnsafe<{ version: string }[]>('SELECT version()'))[0]?.version ?? '?').split(' on ')[0] as string;
+    postgres = (
+      (await stack.db.prisma.$queryRawUnsafe<{ version: string }[]>('SELECT version()'))[0]?.version ?? '?'
+    ).split(' on ')[0] as string;
     await fresh.stop();
   }
   log('done');
@@ -380,8 +476,20 @@ async function main(): Promise<void> {
   try {
     for (let run = 1; run <= RUNS; run++) {
       const out = path.join(dir, `run-${run}.json`);
-      const args = ['--import', 'tsx', __filename, ...(quick ? ['--quick'] : []), '--runs', String(RUNS), '--child', String(run), out];
-      const code = await new Promise<number | null>((resolve) => spawn(process.execPath, args, { stdio: 'inherit' }).once('exit', resolve));
+      const args = [
+        '--import',
+        'tsx',
+        __filename,
+        ...(quick ? ['--quick'] : []),
+        '--runs',
+        String(RUNS),
+        '--child',
+        String(run),
+        out,
+      ];
+      const code = await new Promise<number | null>((resolve) =>
+        spawn(process.execPath, args, { stdio: 'inherit' }).once('exit', resolve),
+      );
       if (code !== 0) throw new Error(`benchmark run ${run} failed (exit ${code})`);
       runs.push(JSON.parse(fs.readFileSync(out, 'utf8')) as Run);
     }
@@ -393,7 +501,9 @@ async function main(): Promise<void> {
   if (process.argv.includes('--skip-insight')) return;
   // The insight figures (as-of summary, digest run) on their own fresh database: bench/insight.ts.
   const insight = await new Promise<number | null>((resolve) =>
-    spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'insight.ts'), ...(quick ? ['--quick'] : [])], { stdio: 'inherit' }).once('exit', resolve),
+    spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'insight.ts'), ...(quick ? ['--quick'] : [])], {
+      stdio: 'inherit',
+    }).once('exit', resolve),
   );
   if (insight !== 0) throw new Error(`the insight benchmark failed (exit ${insight})`);
 }
@@ -414,10 +524,14 @@ function round(x: number): number {
 }
 
 function writeResults(runs: Run[], isQuick: boolean): void {
-  const pkg = (name: string) => (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  const pkg = (name: string) =>
+    (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+      .version;
   let temporalCli = '?';
   try {
-    temporalCli = execFileSync(resolveTemporalCli(process.env, { install: false }), ['--version'], { encoding: 'utf8' }).trim();
+    temporalCli = execFileSync(resolveTemporalCli(process.env, { install: false }), ['--version'], {
+      encoding: 'utf8',
+    }).trim();
   } catch {
     // reported as unknown
   }
@@ -428,7 +542,13 @@ function writeResults(runs: Run[], isQuick: boolean): void {
     runs: runs.length,
     command,
     machine: { cores: os.cpus().length, memoryGiB: round(os.totalmem() / 2 ** 30), cpu: os.cpus()[0]?.model ?? '?' },
-    versions: { node: process.version, temporalCli, temporalSdk: pkg('@temporalio/worker'), prisma: pkg('@prisma/client'), postgres: runs[0]?.postgres ?? '?' },
+    versions: {
+      node: process.version,
+      temporalCli,
+      temporalSdk: pkg('@temporalio/worker'),
+      prisma: pkg('@prisma/client'),
+      postgres: runs[0]?.postgres ?? '?',
+    },
   };
   const first = (runs[0] as Run).results;
   const medians = first.map((r, i) => {
@@ -437,8 +557,19 @@ function writeResults(runs: Run[], isQuick: boolean): void {
     const anchor = r.anchor ? medianOf(each.map((e) => e.anchor as Record<string, number>)) : null;
     const ratio = r.ratio === null ? null : median(each.map((e) => e.ratio as number));
     const check = CHECKS[r.id];
-    const met = check.met(figure, anchor, ratio) && (!check.everyRun || each.every((e) => check.met(e.figure, e.anchor, e.ratio)));
-    return { name: r.name, figure, anchor, ratio, target: r.target, met, note: r.note, runs: each.map((e) => ({ figure: e.figure, anchor: e.anchor, ratio: e.ratio })) };
+    const met =
+      check.met(figure, anchor, ratio) &&
+      (!check.everyRun || each.every((e) => check.met(e.figure, e.anchor, e.ratio)));
+    return {
+      name: r.name,
+      figure,
+      anchor,
+      ratio,
+      target: r.target,
+      met,
+      note: r.note,
+      runs: each.map((e) => ({ figure: e.figure, anchor: e.anchor, ratio: e.ratio })),
+    };
   });
   const busyEach = runs.flatMap((r) => Object.values(r.busy ?? {}));
   const noise = {
@@ -448,25 +579,53 @@ function writeResults(runs: Run[], isQuick: boolean): void {
     loadAverageEachBenchmark: runs.map((r) => r.load ?? {}),
   };
   const loadEach = runs.flatMap((r) => Object.values(r.load ?? {}));
-  fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ ...meta, noise, results: medians }, null, 2)}\n`);
-  const fmt = (o: Record<string, number> | null) => (o ? Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ') : '-');
+  fs.writeFileSync(
+    path.join(__dirname, 'results.json'),
+    `${JSON.stringify({ ...meta, noise, results: medians }, null, 2)}\n`,
+  );
+  const fmt = (o: Record<string, number> | null) =>
+    o
+      ? Object.entries(o)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+      : '-';
   const lines = [
     `## Results (${meta.mode}, ${meta.runs === 1 ? 'one run' : `medians of ${meta.runs} runs`}, ${meta.date.slice(0, 10)})`,
     '',
     `Command: \`${meta.command}\`. Machine: ${meta.machine.cores} cores, ${meta.machine.memoryGiB} GiB (${meta.machine.cpu}).`,
     `Versions: Node ${meta.versions.node}; ${meta.versions.temporalCli}; Temporal SDK ${meta.versions.temporalSdk}; Prisma ${meta.versions.prisma}; ${meta.versions.postgres}.`,
-    `Noise: the other tenants kept the 2 cores ${noise.busyMedianPct}% busy (median; at most ${noise.busyMaxPct}%) in the second before each benchmark, after waiting up to 60 s for quiet; per run and benchmark: ${runs.map((r, i) => `run ${i + 1}: ${Object.entries(r.busy ?? {}).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ')}`).join('; ')}.`,
-    `Load average (1 min; the benchmark's own work included) as each benchmark began: median ${loadEach.length > 0 ? median(loadEach) : '?'}, at most ${loadEach.length > 0 ? Math.max(...loadEach) : '?'}; ${runs.map((r, i) => `run ${i + 1}: ${Object.entries(r.load ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`).join('; ')}.`,
+    `Noise: the other tenants kept the 2 cores ${noise.busyMedianPct}% busy (median; at most ${noise.busyMaxPct}%) in the second before each benchmark, after waiting up to 60 s for quiet; per run and benchmark: ${runs
+      .map(
+        (r, i) =>
+          `run ${i + 1}: ${Object.entries(r.busy ?? {})
+            .map(([k, v]) => `${k} ${Math.round(v * 100)}%`)
+            .join(', ')}`,
+      )
+      .join('; ')}.`,
+    `Load average (1 min; the benchmark's own work included) as each benchmark began: median ${loadEach.length > 0 ? median(loadEach) : '?'}, at most ${loadEach.length > 0 ? Math.max(...loadEach) : '?'}; ${runs
+      .map(
+        (r, i) =>
+          `run ${i + 1}: ${Object.entries(r.load ?? {})
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+      )
+      .join('; ')}.`,
     '',
     '| benchmark | figure | anchor (same run) | ratio | target | met |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...medians.map((r) => `| ${r.name} | ${fmt(r.figure)} | ${fmt(r.anchor)} | ${r.ratio ?? '-'} | ${r.target} | ${r.met ? 'yes' : 'NO'} |`),
+    ...medians.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.figure)} | ${fmt(r.anchor)} | ${r.ratio ?? '-'} | ${r.target} | ${r.met ? 'yes' : 'NO'} |`,
+    ),
     '',
     ...(runs.length > 1
       ? [
           'Each run (figure; ratio):',
           '',
-          ...medians.map((r) => `- ${r.name}: ${r.runs.map((x, i) => `run ${i + 1}: ${fmt(x.figure)}${x.ratio === null ? '' : `; ratio ${x.ratio}`}`).join(' | ')}`),
+          ...medians.map(
+            (r) =>
+              `- ${r.name}: ${r.runs.map((x, i) => `run ${i + 1}: ${fmt(x.figure)}${x.ratio === null ? '' : `; ratio ${x.ratio}`}`).join(' | ')}`,
+          ),
           '',
         ]
       : []),
@@ -476,7 +635,9 @@ function writeResults(runs: Run[], isQuick: boolean): void {
   const file = path.join(ROOT, 'BENCHMARKS.md');
   const marker = '<!-- results -->';
   const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : `# Benchmarks\n\n${marker}\n`;
-  const head = existing.includes(marker) ? existing.slice(0, existing.indexOf(marker) + marker.length) : `${existing.trimEnd()}\n\n${marker}`;
+  const head = existing.includes(marker)
+    ? existing.slice(0, existing.indexOf(marker) + marker.length)
+    : `${existing.trimEnd()}\n\n${marker}`;
   fs.writeFileSync(file, `${head}\n${lines.join('\n')}`);
   console.log(lines.join('\n'));
 }

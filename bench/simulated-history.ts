@@ -54,7 +54,8 @@ export function simulateHistory(o: SimulationOptions): RecordedEvent[] {
     const resolvedMs = createdMs + durationDays * DAY_MS;
     let seq = 0;
     const add = (atMs: number, kind: string, details: Record<string, unknown>, actor = 'system') => {
-      if (atMs <= endMs) events.push({ taskCode: code, seq: ++seq, at: new Date(atMs).toISOString(), actor, kind, details });
+      if (atMs <= endMs)
+        events.push({ taskCode: code, seq: ++seq, at: new Date(atMs).toISOString(), actor, kind, details });
     };
     add(createdMs, 'CREATED', {
       title: `Simulated task ${i + 1}`,
@@ -70,21 +71,44 @@ export function simulateHistory(o: SimulationOptions): RecordedEvent[] {
     const timeline: { at: number; kind: string; details: Record<string, unknown>; actor?: string }[] = [];
     for (let k = 0; k < obstacles; k++) {
       const at = createdMs + random() * Math.min(durationDays, 120) * DAY_MS;
-      timeline.push({ at, kind: 'LOCALITY_REPORT', details: { locality: `L${k}`, kind: 'OBSTACLE', description: 'simulated obstacle' }, actor: `locality:L${k}` });
+      timeline.push({
+        at,
+        kind: 'LOCALITY_REPORT',
+        details: { locality: `L${k}`, kind: 'OBSTACLE', description: 'simulated obstacle' },
+        actor: `locality:L${k}`,
+      });
     }
     if (random() < (diligence.get(ministry) ?? 0.5)) {
-      timeline.push({ at: createdMs + durationDays * 0.4 * DAY_MS, kind: 'MILESTONE', details: { track: 'GUIDANCE', name: 'DRAFTING', note: null }, actor: `ministry:${ministry}` });
+      timeline.push({
+        at: createdMs + durationDays * 0.4 * DAY_MS,
+        kind: 'MILESTONE',
+        details: { track: 'GUIDANCE', name: 'DRAFTING', note: null },
+        actor: `ministry:${ministry}`,
+      });
     }
     const due = deadlineInstant(dueDate);
-    for (const days of [14, 7, 1]) timeline.push({ at: due - days * DAY_MS, kind: 'REMINDER_SENT', details: { dueDate, offsetDays: days } });
+    for (const days of [14, 7, 1])
+      timeline.push({ at: due - days * DAY_MS, kind: 'REMINDER_SENT', details: { dueDate, offsetDays: days } });
     timeline.push({ at: due, kind: 'ESCALATED', details: { dueDate, offsetDays: 0 } });
-    for (let k = 1; due + k * 7 * DAY_MS <= endMs; k++) timeline.push({ at: due + k * 7 * DAY_MS, kind: 'OVERDUE_REMINDER', details: { dueDate, offsetDays: -7 * k } });
+    for (let k = 1; due + k * 7 * DAY_MS <= endMs; k++)
+      timeline.push({ at: due + k * 7 * DAY_MS, kind: 'OVERDUE_REMINDER', details: { dueDate, offsetDays: -7 * k } });
     timeline.sort((a, b) => a.at - b.at);
     for (const e of timeline) {
       if (e.at >= resolvedMs) break;
       add(e.at, e.kind, e.details, e.actor);
     }
-    add(resolvedMs, 'TRANSITION', { from: status, to: 'FEASIBLE', reason: null, document: { number: `${i + 1}/SIM`, issuedOn: vietnamDate(resolvedMs) }, dueDate: null }, `ministry:${ministry}`);
+    add(
+      resolvedMs,
+      'TRANSITION',
+      {
+        from: status,
+        to: 'FEASIBLE',
+        reason: null,
+        document: { number: `${i + 1}/SIM`, issuedOn: vietnamDate(resolvedMs) },
+        dueDate: null,
+      },
+      `ministry:${ministry}`,
+    );
   }
   return events;
 }

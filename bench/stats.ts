@@ -7,7 +7,13 @@ export function percentile(sorted: number[], p: number): number {
 export function summary(samples: number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
   const s = [...samples].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { n: s.length, p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), p99: r(percentile(s, 99)), max: r(s.at(-1) ?? NaN) };
+  return {
+    n: s.length,
+    p50: r(percentile(s, 50)),
+    p95: r(percentile(s, 95)),
+    p99: r(percentile(s, 99)),
+    max: r(s.at(-1) ?? NaN),
+  };
 }
 
 export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -17,7 +23,11 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at once. */
-export async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T, i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

@@ -44,9 +44,17 @@ async function main(): Promise<void> {
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const noopQueue = 'bench-noop';
   const nativeConnection = await NativeConnection.connect({ address: stack.temporalAddress });
-  const noopWorker = await Worker.create({ connection: nativeConnection, taskQueue: noopQueue, workflowsPath: path.join(__dirname, 'workflows', 'noop.ts'),
+  const noopWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: noopQueue,
+    workflowsPath: path.join(__dirname, 'workflows', 'noop.ts'),
     // Argument 1: the local activity commits one tiny row, as the persist statement commits its event.
-    activities: { noopActivity: async (k: number) => (k === 1 ? (await countHits(stack.db, [{ key: 'bench:la-commit', n: 1 }], 60_000), k) : noopActivities.noopActivity(k)) },
+    activities: {
+      noopActivity: async (k: number) =>
+        k === 1
+          ? (await countHits(stack.db, [{ key: 'bench:la-commit', n: 1 }], 60_000), k)
+          : noopActivities.noopActivity(k),
+    },
   });
   const noopRunning = noopWorker.run();
   const connection = await Connection.connect({ address: stack.temporalAddress });
@@ -59,7 +67,9 @@ async function main(): Promise<void> {
   );
   const base = (/https?:\/\/[^/\s"]+/.exec(api.readyLine) as RegExpExecArray)[0];
   try {
-    const { rows } = await stack.db.pool.query<{ code: string }>(`SELECT code FROM tasks WHERE status = 'REQUIRES_GUIDANCE' ORDER BY code LIMIT 40`);
+    const { rows } = await stack.db.pool.query<{ code: string }>(
+      `SELECT code FROM tasks WHERE status = 'REQUIRES_GUIDANCE' ORDER BY code LIMIT 40`,
+    );
     const codes = rows.map((r) => r.code);
     const httpCodes = codes.slice(0, 20);
     const clientCodes = codes.slice(20);
@@ -68,7 +78,11 @@ async function main(): Promise<void> {
       const from = status.get(code) as string;
       return from === 'REQUIRES_GUIDANCE'
         ? { to: 'AUTHORITY_ADJUSTMENT' as const, from: 'REQUIRES_GUIDANCE' as const, reason: 'benchmark' }
-        : { to: 'REQUIRES_GUIDANCE' as const, from: 'AUTHORITY_ADJUSTMENT' as const, document: { number: `${i}/2026/ND-CP`, issuedOn: '2026-11-20' } };
+        : {
+            to: 'REQUIRES_GUIDANCE' as const,
+            from: 'AUTHORITY_ADJUSTMENT' as const,
+            document: { number: `${i}/2026/ND-CP`, issuedOn: '2026-11-20' },
+          };
     };
     await client.workflow.start('noopWorkflow', { taskQueue: noopQueue, workflowId: 'noop-parts' });
     const noop = client.workflow.getHandle('noop-parts');
@@ -78,7 +92,10 @@ async function main(): Promise<void> {
     await client.workflow.start('noopWorkflow', { taskQueue: noopQueue, workflowId: 'noop-la-commit-parts' });
     const noopLaCommit = client.workflow.getHandle('noop-la-commit-parts');
     // A scratch task for the statement alone: a real task's state under another code.
-    const scratch = { ...(await client.workflow.getHandle(taskWorkflowId(codes[0] as string)).query(stateQuery)), code: 'BENCH-PERSIST-1' } as TaskState;
+    const scratch = {
+      ...(await client.workflow.getHandle(taskWorkflowId(codes[0] as string)).query(stateQuery)),
+      code: 'BENCH-PERSIST-1',
+    } as TaskState;
     let scratchSeq = 0;
     let round = 0;
 
@@ -86,7 +103,11 @@ async function main(): Promise<void> {
       'http transition': async () => {
         const code = httpCodes[round % httpCodes.length] as string;
         const body = transitionArg(code, Date.now());
-        const res = await fetch(`${base}/api/tasks/${code}/transitions`, { method: 'POST', headers, body: JSON.stringify(body) });
+        const res = await fetch(`${base}/api/tasks/${code}/transitions`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+        });
         if (res.status !== 200) throw new Error(`transition answered ${res.status}: ${await res.text()}`);
         await res.arrayBuffer();
         status.set(code, body.to);
@@ -94,12 +115,15 @@ async function main(): Promise<void> {
       'client transition': async () => {
         const code = clientCodes[round % clientCodes.length] as string;
         const body = transitionArg(code, Date.now());
-        await client.workflow.getHandle(taskWorkflowId(code)).executeUpdate(transitionUpdate, { args: [{ actor: { kind: 'home-affairs' }, ...body }] });
+        await client.workflow
+          .getHandle(taskWorkflowId(code))
+          .executeUpdate(transitionUpdate, { args: [{ actor: { kind: 'home-affairs' }, ...body }] });
         status.set(code, body.to);
       },
       'no-op update': () => noop.executeUpdate(noopUpdate, { args: [1] }),
       'no-op update + local activity': () => noopLa.executeUpdate(noopLocalActivityUpdate, { args: [0] }),
-      'no-op update + local activity committing a row': () => noopLaCommit.executeUpdate(noopLocalActivityUpdate, { args: [1] }),
+      'no-op update + local activity committing a row': () =>
+        noopLaCommit.executeUpdate(noopLocalActivityUpdate, { args: [1] }),
       'http read': async () => {
         const res = await fetch(`${base}/api/tasks/${httpCodes[0]}`, { headers });
         if (res.status !== 200) throw new Error(`read answered ${res.status}`);
@@ -108,7 +132,14 @@ async function main(): Promise<void> {
       'task read': () => getTask(stack.db, httpCodes[1] as string),
       persist: async () => {
         scratchSeq++;
-        const event = { taskCode: scratch.code, seq: scratchSeq, at: new Date().toISOString(), actor: 'home-affairs', kind: 'TRANSITION' as const, details: { from: 'A', to: 'B' } };
+        const event = {
+          taskCode: scratch.code,
+          seq: scratchSeq,
+          at: new Date().toISOString(),
+          actor: 'home-affairs',
+          kind: 'TRANSITION' as const,
+          details: { from: 'A', to: 'B' },
+        };
         const outcome = await persistEvent(stack.db, event, { ...scratch, seq: scratchSeq });
         if (outcome !== 'inserted') throw new Error(`scratch event ${scratchSeq}: ${outcome}`);
       },
@@ -160,15 +191,42 @@ async function main(): Promise<void> {
     const noopWft = await serverTimes(['noop-parts']);
     const noopLaWft = await serverTimes(['noop-la-parts']);
     const noopLaCommitWft = await serverTimes(['noop-la-commit-parts']);
-    console.log(JSON.stringify({ n, table, workflowTask: { transition: transitionWft, noop: noopWft, noopLocalActivity: noopLaWft, noopLocalActivityCommit: noopLaCommitWft } }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          n,
+          table,
+          workflowTask: {
+            transition: transitionWft,
+            noop: noopWft,
+            noopLocalActivity: noopLaWft,
+            noopLocalActivityCommit: noopLaCommitWft,
+          },
+        },
+        null,
+        2,
+      ),
+    );
     console.log('\npart | p50 ms | p95 ms');
     for (const name of names) console.log(`${name} | ${table[name]?.p50} | ${table[name]?.p95}`);
-    console.log(`transition workflow task, scheduled to started | ${transitionWft.scheduledToStarted.p50} | ${transitionWft.scheduledToStarted.p95}`);
-    console.log(`transition workflow task, started to completed | ${transitionWft.startedToCompleted.p50} | ${transitionWft.startedToCompleted.p95}`);
-    console.log(`no-op workflow task, scheduled to started | ${noopWft.scheduledToStarted.p50} | ${noopWft.scheduledToStarted.p95}`);
-    console.log(`no-op workflow task, started to completed | ${noopWft.startedToCompleted.p50} | ${noopWft.startedToCompleted.p95}`);
-    console.log(`no-op + local activity workflow task, started to completed | ${noopLaWft.startedToCompleted.p50} | ${noopLaWft.startedToCompleted.p95}`);
-    console.log(`no-op + local activity committing a row, workflow task started to completed | ${noopLaCommitWft.startedToCompleted.p50} | ${noopLaCommitWft.startedToCompleted.p95}`);
+    console.log(
+      `transition workflow task, scheduled to started | ${transitionWft.scheduledToStarted.p50} | ${transitionWft.scheduledToStarted.p95}`,
+    );
+    console.log(
+      `transition workflow task, started to completed | ${transitionWft.startedToCompleted.p50} | ${transitionWft.startedToCompleted.p95}`,
+    );
+    console.log(
+      `no-op workflow task, scheduled to started | ${noopWft.scheduledToStarted.p50} | ${noopWft.scheduledToStarted.p95}`,
+    );
+    console.log(
+      `no-op workflow task, started to completed | ${noopWft.startedToCompleted.p50} | ${noopWft.startedToCompleted.p95}`,
+    );
+    console.log(
+      `no-op + local activity workflow task, started to completed | ${noopLaWft.startedToCompleted.p50} | ${noopLaWft.startedToCompleted.p95}`,
+    );
+    console.log(
+      `no-op + local activity committing a row, workflow task started to completed | ${noopLaCommitWft.startedToCompleted.p50} | ${noopLaCommitWft.startedToCompleted.p95}`,
+    );
   } finally {
     await api.stop();
     noopWorker.shutdown();

@@ -36,9 +36,16 @@ const arg = (name: string, dflt: number) => {
 const TASKS = arg('--tasks', 600);
 const ROUNDS = arg('--rounds', 3);
 /** `--only 0,2`: run only these candidates (by index). */
-const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] as string).split(',').map(Number) : null;
+const ONLY = process.argv.includes('--only')
+  ? (process.argv[process.argv.indexOf('--only') + 1] as string).split(',').map(Number)
+  : null;
 
-type Knobs = Partial<Record<'cache' | 'wftSlots' | 'atSlots' | 'laSlots' | 'wftPollers' | 'atPollers', number> & { reuseV8Context: boolean; sdkDefaults: boolean }>;
+type Knobs = Partial<
+  Record<'cache' | 'wftSlots' | 'atSlots' | 'laSlots' | 'wftPollers' | 'atPollers', number> & {
+    reuseV8Context: boolean;
+    sdkDefaults: boolean;
+  }
+>;
 /** The chosen setting (the defaults in config/env.ts), then one knob changed at a time. */
 const CANDIDATES: [string, Knobs][] = [
   ['chosen', {}],
@@ -94,12 +101,19 @@ async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataD
   const running = worker.run();
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   try {
-    const catalog = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), new Set(reference.ministries.map((m) => m.code))).tasks;
+    const catalog = validateCatalog(
+      fs.readFileSync(CATALOG_FILE, 'utf8'),
+      new Set(reference.ministries.map((m) => m.code)),
+    ).tasks;
     // The storm: every task's one reminder falls due at the same instant, after the other two steps.
     const dueAt = Date.now() + 15_000 + TASKS * 70;
     let dueDate = vietnamDate(dueAt);
     if (deadlineInstant(dueDate) - dueAt < 60_000) dueDate = addDays(dueDate, 1);
-    const policy = { ...policyFromConfig(cfg), perTaskReminders: true, reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS] };
+    const policy = {
+      ...policyFromConfig(cfg),
+      perTaskReminders: true,
+      reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS],
+    };
     const tasks: TaskDefinition[] = Array.from({ length: TASKS }, (_, i) => ({
       ...(catalog[i % catalog.length] as TaskDefinition),
       code: `${spec.prefix}-${String(i).padStart(5, '0')}`,
@@ -108,7 +122,15 @@ async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataD
       focalPoint: { name: 'Focal point', email: `focal${i}@ministries.example` },
     }));
     // Eager, as the embedded stack and `npm run import` beside a worker start them: the client shares the worker's connection.
-    const imported = await importTasks({ db, temporal: client, taskQueue, policy, tasks, concurrency: 16, eagerStart: true });
+    const imported = await importTasks({
+      db,
+      temporal: client,
+      taskQueue,
+      policy,
+      tasks,
+      concurrency: 16,
+      eagerStart: true,
+    });
 
     const updateMs: number[] = [];
     const t1 = Date.now();
@@ -125,7 +147,11 @@ async function child(spec: { knobs: Knobs; prefix: string; bundle: string; dataD
     const until = dueAt + 180_000;
     let last = { n: 0, at: null as Date | null };
     while (Date.now() < until) {
-      const r = await db.prisma.notification.aggregate({ where: { taskCode: { startsWith: `${spec.prefix}-` }, status: 'SENT' }, _count: true, _max: { sentAt: true } });
+      const r = await db.prisma.notification.aggregate({
+        where: { taskCode: { startsWith: `${spec.prefix}-` }, status: 'SENT' },
+        _count: true,
+        _max: { sentAt: true },
+      });
       last = { n: r._count, at: r._max.sentAt };
       if (last.n >= TASKS) break;
       await new Promise((r) => setTimeout(r, 250));
@@ -177,8 +203,18 @@ async function main(): Promise<void> {
         if (ONLY && !ONLY.includes(i)) continue;
         const busy = await settle();
         const spec = { knobs, prefix: `TUNE${round}${i}`, bundle, dataDir };
-        const childEnv = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress, TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE };
-        const proc = spawn(process.execPath, ['--import', 'tsx', __filename, '--tasks', String(TASKS), '--child', JSON.stringify(spec)], { env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+        const childEnv = {
+          ...process.env,
+          DATA_DIR: dataDir,
+          DATABASE_URL: stack.databaseUrl,
+          TEMPORAL_ADDRESS: stack.temporalAddress,
+          TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
+        };
+        const proc = spawn(
+          process.execPath,
+          ['--import', 'tsx', __filename, '--tasks', String(TASKS), '--child', JSON.stringify(spec)],
+          { env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] },
+        );
         let figures: Figures | undefined;
         readline.createInterface({ input: proc.stdout }).on('line', (line) => {
           if (line.startsWith('RESULT ')) figures = JSON.parse(line.slice(7)) as Figures;
@@ -186,19 +222,33 @@ async function main(): Promise<void> {
         const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
         if (code !== 0 || !figures) throw new Error(`candidate "${name}" failed (exit ${code})`);
         (results.get(name) as Figures[]).push(figures);
-        console.log(`[round ${round}/${ROUNDS}, machine ${(busy * 100).toFixed(0)}% busy before] ${name}: ${JSON.stringify(figures)}`);
+        console.log(
+          `[round ${round}/${ROUNDS}, machine ${(busy * 100).toFixed(0)}% busy before] ${name}: ${JSON.stringify(figures)}`,
+        );
       }
     }
   } finally {
     await fresh.stop();
   }
-  const keys: (keyof Figures)[] = ['startSeconds', 'updatesPerSecond', 'updateP99', 'stormDrainSeconds', 'stormSent', 'rssMiB', 'updatesOverlapStorm'];
-  console.log(`\nWorker tuning, ${TASKS} tasks, medians of ${ROUNDS} rounds (each candidate a fresh worker process):\n`);
+  const keys: (keyof Figures)[] = [
+    'startSeconds',
+    'updatesPerSecond',
+    'updateP99',
+    'stormDrainSeconds',
+    'stormSent',
+    'rssMiB',
+    'updatesOverlapStorm',
+  ];
+  console.log(
+    `\nWorker tuning, ${TASKS} tasks, medians of ${ROUNDS} rounds (each candidate a fresh worker process):\n`,
+  );
   console.log(`| candidate | ${keys.join(' | ')} |`);
   console.log(`| --- | ${keys.map(() => '---').join(' | ')} |`);
   for (const [name, runs] of results) {
     if (runs.length === 0) continue;
-    console.log(`| ${name} | ${keys.map((k) => `${median(runs.map((r) => r[k]))} (${runs.map((r) => r[k]).join(', ')})`).join(' | ')} |`);
+    console.log(
+      `| ${name} | ${keys.map((k) => `${median(runs.map((r) => r[k]))} (${runs.map((r) => r[k]).join(', ')})`).join(' | ')} |`,
+    );
   }
 }
 

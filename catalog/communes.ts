@@ -21,7 +21,7 @@ export interface Commune {
   kind: CommuneKind;
 }
 
-const KINDS: Record<string, CommuneKind> = { 'xã': 'xa', 'phường': 'phuong', 'đặc khu': 'dac-khu' };
+const KINDS: Record<string, CommuneKind> = { xã: 'xa', phường: 'phuong', 'đặc khu': 'dac-khu' };
 
 const divisionsSchema = z
   .array(
@@ -55,7 +55,10 @@ export class CommuneDataError extends Error {}
  * not name each of the 34 localities exactly once, a unit of an unknown kind, or a code given twice:
  * the commune level is only as good as this join.
  */
-export function parseCommunes(text: string, localities: ReadonlyArray<{ code: string; nameVi: string }> = reference.localities): Commune[] {
+export function parseCommunes(
+  text: string,
+  localities: ReadonlyArray<{ code: string; nameVi: string }> = reference.localities,
+): Commune[] {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -63,20 +66,25 @@ export function parseCommunes(text: string, localities: ReadonlyArray<{ code: st
     throw new CommuneDataError(`the commune list is not JSON: ${(err as Error).message}`);
   }
   const parsed = divisionsSchema.safeParse(raw);
-  if (!parsed.success) throw new CommuneDataError(`the commune list has an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new CommuneDataError(
+      `the commune list has an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    );
   const byName = new Map(localities.map((l) => [provinceNameKey(l.nameVi), l.code]));
   const matched = new Set<string>();
   const communes: Commune[] = [];
   const seen = new Set<string>();
   for (const province of parsed.data) {
     const locality = byName.get(provinceNameKey(province.name));
-    if (!locality) throw new CommuneDataError(`province ${province.code} ${province.name} matches no locality of reference.json`);
+    if (!locality)
+      throw new CommuneDataError(`province ${province.code} ${province.name} matches no locality of reference.json`);
     if (matched.has(locality)) throw new CommuneDataError(`two provinces of the list match locality ${locality}`);
     matched.add(locality);
     const provinceCode = String(province.code).padStart(2, '0');
     for (const ward of province.wards) {
       const kind = KINDS[ward.division_type.normalize('NFC')];
-      if (!kind) throw new CommuneDataError(`unit ${ward.code} ${ward.name} has an unknown kind "${ward.division_type}"`);
+      if (!kind)
+        throw new CommuneDataError(`unit ${ward.code} ${ward.name} has an unknown kind "${ward.division_type}"`);
       const code = String(ward.code).padStart(5, '0');
       if (seen.has(code)) throw new CommuneDataError(`unit code ${code} appears twice`);
       seen.add(code);

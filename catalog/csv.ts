@@ -32,11 +32,21 @@ interface ParsedRecord {
 export function parseCsv(text: string): CsvRecord[] {
   let rows: ParsedRecord[];
   try {
-    const parsed: unknown = parse(text, { bom: true, record_delimiter: ['\r\n', '\n', '\r'], comment: '#', comment_no_infix: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, info: true });
+    const parsed: unknown = parse(text, {
+      bom: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      comment: '#',
+      comment_no_infix: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      info: true,
+    });
     // With `info: true` each record comes with where it was found (csv-parse's typings omit this).
     rows = parsed as ParsedRecord[];
   } catch (err) {
-    if (err instanceof CsvError) throw new CsvSyntaxError((err as CsvError & { lines?: number }).lines ?? 1, err.message);
+    if (err instanceof CsvError)
+      throw new CsvSyntaxError((err as CsvError & { lines?: number }).lines ?? 1, err.message);
     throw err;
   }
   // csv-parse's `info.lines` is the line a record ends on, but it counts a CRLF inside a quoted field

@@ -34,7 +34,11 @@ export const CATALOG_COLUMNS = [
 ] as const;
 
 /** The first catalog format's columns, in English only, and what each became. */
-const ENGLISH_ONLY_COLUMNS: Record<string, string> = { title: 'title_en', sector: 'sector_en', legal_basis: 'legal_basis_en' };
+const ENGLISH_ONLY_COLUMNS: Record<string, string> = {
+  title: 'title_en',
+  sector: 'sector_en',
+  legal_basis: 'legal_basis_en',
+};
 
 /** The delegations under the two-tier model were decided in 2025; an earlier status date is a typing error. */
 const EARLIEST_STATUS_SINCE = '2025-01-01';
@@ -77,7 +81,12 @@ const rowSchema = z.object({
   lead_ministry: ministryCode,
   coordinating_ministries: z
     .string()
-    .transform((s) => s.split(';').map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(';')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(ministryCode)),
   initial_status: z.enum(TASK_STATUSES, { error: `initial_status must be one of ${TASK_STATUSES.join(', ')}` }),
   initial_due_date: z
@@ -98,14 +107,22 @@ const rowSchema = z.object({
   applies_to: z
     .string()
     .optional()
-    .transform((s) => (s ?? '').split(';').map((x) => x.trim()).filter(Boolean)),
+    .transform((s) =>
+      (s ?? '')
+        .split(';')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
 });
 
 /**
  * A catalog row: the task's definition (title, sector and legal basis in Vietnamese), their English
  * renderings ('' when the file gives none) and where it applies (absent: every locality).
  */
-export type CatalogTask = TaskDefinition & { appliesTo?: string[] | null; english?: { title: string; sector: string; legalBasis: string } };
+export type CatalogTask = TaskDefinition & {
+  appliesTo?: string[] | null;
+  english?: { title: string; sector: string; legalBasis: string };
+};
 
 const ALL_LOCALITIES = new Set(reference.localities.map((l) => l.code));
 
@@ -118,12 +135,17 @@ export interface CatalogCheck {
  * Validates every row of a catalog CSV before anything is imported; reports every bad row with its
  * line number. `knownMinistries` are the codes a lead or coordinating ministry may have.
  */
-export function validateCatalog(text: string, knownMinistries: Set<string>, knownLocalities: ReadonlySet<string> = ALL_LOCALITIES): CatalogCheck {
+export function validateCatalog(
+  text: string,
+  knownMinistries: Set<string>,
+  knownLocalities: ReadonlySet<string> = ALL_LOCALITIES,
+): CatalogCheck {
   let records: CsvRecord[];
   try {
     records = parseCsv(text);
   } catch (err) {
-    if (err instanceof CsvSyntaxError) return { tasks: [], errors: [{ line: err.line, reason: `not valid CSV: ${err.message}` }] };
+    if (err instanceof CsvSyntaxError)
+      return { tasks: [], errors: [{ line: err.line, reason: `not valid CSV: ${err.message}` }] };
     throw err;
   }
   return validateRecords(records, knownMinistries, knownLocalities, () => '');
@@ -133,19 +155,37 @@ export function validateCatalog(text: string, knownMinistries: Set<string>, know
  * The same for the first worksheet of an .xlsx file (the official list arrives as a spreadsheet):
  * the same columns and rules; `line` is the row number and each reason names its cell (`E7: ...`).
  */
-export async function validateCatalogXlsx(file: Buffer, knownMinistries: Set<string>, knownLocalities: ReadonlySet<string> = ALL_LOCALITIES): Promise<CatalogCheck> {
+export async function validateCatalogXlsx(
+  file: Buffer,
+  knownMinistries: Set<string>,
+  knownLocalities: ReadonlySet<string> = ALL_LOCALITIES,
+): Promise<CatalogCheck> {
   let records: CsvRecord[];
   try {
     records = await readXlsxRecords(file);
   } catch (err) {
-    if (err instanceof XlsxTooLargeError) return { tasks: [], errors: [{ line: 1, reason: `too large: ${err.message}` }] };
-    return { tasks: [], errors: [{ line: 1, reason: `not a readable .xlsx file: ${err instanceof Error ? err.message : String(err)}` }] };
+    if (err instanceof XlsxTooLargeError)
+      return { tasks: [], errors: [{ line: 1, reason: `too large: ${err.message}` }] };
+    return {
+      tasks: [],
+      errors: [{ line: 1, reason: `not a readable .xlsx file: ${err instanceof Error ? err.message : String(err)}` }],
+    };
   }
-  return validateRecords(records, knownMinistries, knownLocalities, (column, line) => `${columnLetter(column)}${line}: `);
+  return validateRecords(
+    records,
+    knownMinistries,
+    knownLocalities,
+    (column, line) => `${columnLetter(column)}${line}: `,
+  );
 }
 
 /** `cellOf(column index, line)` prefixes a reason with the cell it is about (empty for CSV, which has no cell names). */
-function validateRecords(records: CsvRecord[], knownMinistries: Set<string>, knownLocalities: ReadonlySet<string>, cellOf: (column: number, line: number) => string): CatalogCheck {
+function validateRecords(
+  records: CsvRecord[],
+  knownMinistries: Set<string>,
+  knownLocalities: ReadonlySet<string>,
+  cellOf: (column: number, line: number) => string,
+): CatalogCheck {
   const errors: RowError[] = [];
   const header = records.shift();
   if (!header) return { tasks: [], errors: [{ line: 1, reason: 'the file is empty' }] };
@@ -157,10 +197,16 @@ function validateRecords(records: CsvRecord[], knownMinistries: Set<string>, kno
     const renames = englishOnly.map((c) => `${c} → ${ENGLISH_ONLY_COLUMNS[c]}`).join(', ');
     return {
       tasks: [],
-      errors: [{ line: header.line, reason: `column(s) ${englishOnly.join(', ')} are the English-only format: rename them (${renames}) and add title_vi, sector_vi and legal_basis_vi with the Vietnamese text (required: title_vi, sector_vi)` }],
+      errors: [
+        {
+          line: header.line,
+          reason: `column(s) ${englishOnly.join(', ')} are the English-only format: rename them (${renames}) and add title_vi, sector_vi and legal_basis_vi with the Vietnamese text (required: title_vi, sector_vi)`,
+        },
+      ],
     };
   }
-  if (missing.length > 0) return { tasks: [], errors: [{ line: header.line, reason: `missing column(s): ${missing.join(', ')}` }] };
+  if (missing.length > 0)
+    return { tasks: [], errors: [{ line: header.line, reason: `missing column(s): ${missing.join(', ')}` }] };
 
   const tasks: CatalogTask[] = [];
   const seen = new Map<string, number>();
@@ -170,23 +216,40 @@ function validateRecords(records: CsvRecord[], knownMinistries: Set<string>, kno
       continue;
     }
     const raw = Object.fromEntries(names.map((n, i) => [n, rec.fields[i] ?? '']));
-    const at = (column: string, reason: string) => `${names.includes(column) ? cellOf(names.indexOf(column), rec.line) : ''}${reason}`;
+    const at = (column: string, reason: string) =>
+      `${names.includes(column) ? cellOf(names.indexOf(column), rec.line) : ''}${reason}`;
     const parsed = rowSchema.safeParse(raw);
     const code = typeof raw.code === 'string' && raw.code !== '' ? raw.code : undefined;
     if (!parsed.success) {
-      errors.push({ line: rec.line, code, reason: parsed.error.issues.map((i) => at(String(i.path[0] ?? ''), i.message)).join('; ') });
+      errors.push({
+        line: rec.line,
+        code,
+        reason: parsed.error.issues.map((i) => at(String(i.path[0] ?? ''), i.message)).join('; '),
+      });
       continue;
     }
     const r = parsed.data;
     const problems: string[] = [];
-    if (!knownMinistries.has(r.lead_ministry)) problems.push(at('lead_ministry', `unknown lead_ministry ${r.lead_ministry}`));
-    for (const c of r.coordinating_ministries) if (!knownMinistries.has(c)) problems.push(at('coordinating_ministries', `unknown coordinating ministry ${c}`));
-    if (r.coordinating_ministries.includes(r.lead_ministry)) problems.push(at('coordinating_ministries', 'the lead ministry is also listed as coordinating'));
-    if (r.initial_status === 'FEASIBLE' && r.initial_due_date !== '') problems.push(at('initial_due_date', 'a FEASIBLE task has no initial_due_date'));
-    if (r.status_since && r.status_since > vietnamDate(Date.now())) problems.push(at('status_since', `status_since ${r.status_since} is later than today`));
-    if (r.status_since && r.status_since < EARLIEST_STATUS_SINCE) problems.push(at('status_since', `status_since ${r.status_since} is before ${EARLIEST_STATUS_SINCE}`));
+    if (!knownMinistries.has(r.lead_ministry))
+      problems.push(at('lead_ministry', `unknown lead_ministry ${r.lead_ministry}`));
+    for (const c of r.coordinating_ministries)
+      if (!knownMinistries.has(c)) problems.push(at('coordinating_ministries', `unknown coordinating ministry ${c}`));
+    if (r.coordinating_ministries.includes(r.lead_ministry))
+      problems.push(at('coordinating_ministries', 'the lead ministry is also listed as coordinating'));
+    if (r.initial_status === 'FEASIBLE' && r.initial_due_date !== '')
+      problems.push(at('initial_due_date', 'a FEASIBLE task has no initial_due_date'));
+    if (r.status_since && r.status_since > vietnamDate(Date.now()))
+      problems.push(at('status_since', `status_since ${r.status_since} is later than today`));
+    if (r.status_since && r.status_since < EARLIEST_STATUS_SINCE)
+      problems.push(at('status_since', `status_since ${r.status_since} is before ${EARLIEST_STATUS_SINCE}`));
     const unknown = r.applies_to.filter((c) => !knownLocalities.has(c));
-    if (unknown.length > 0) problems.push(at('applies_to', `applies_to names unknown locality ${unknown.join(', ')} (codes such as HNI, HCM; see catalog/reference.json)`));
+    if (unknown.length > 0)
+      problems.push(
+        at(
+          'applies_to',
+          `applies_to names unknown locality ${unknown.join(', ')} (codes such as HNI, HCM; see catalog/reference.json)`,
+        ),
+      );
     const twice = r.applies_to.filter((c, i) => r.applies_to.indexOf(c) !== i);
     if (twice.length > 0) problems.push(at('applies_to', `applies_to lists ${[...new Set(twice)].join(', ')} twice`));
     const first = seen.get(r.code);
@@ -210,7 +273,10 @@ function validateRecords(records: CsvRecord[], knownMinistries: Set<string>, kno
       dueDate: r.initial_due_date === '' ? null : r.initial_due_date,
       ...(r.status_since ? { statusSince: r.status_since } : {}),
       // Every locality listed is the same as none: the task applies everywhere.
-      ...(r.applies_to.length > 0 && !(r.applies_to.length === knownLocalities.size && [...knownLocalities].every((c) => r.applies_to.includes(c))) ? { appliesTo: [...r.applies_to].sort() } : {}),
+      ...(r.applies_to.length > 0 &&
+      !(r.applies_to.length === knownLocalities.size && [...knownLocalities].every((c) => r.applies_to.includes(c)))
+        ? { appliesTo: [...r.applies_to].sort() }
+        : {}),
     });
   }
   return { tasks, errors };
@@ -257,7 +323,10 @@ export async function importTasks(opts: {
 }): Promise<ImportResult> {
   const t0 = Date.now();
   const { db, temporal, tasks } = opts;
-  const existingRows = await catalogFieldsOf(db, tasks.map((t) => t.code));
+  const existingRows = await catalogFieldsOf(
+    db,
+    tasks.map((t) => t.code),
+  );
   const existing = new Map(existingRows.map((r) => [r.code, r]));
   const todo = tasks.filter((t) => !existing.has(t.code));
   const result: ImportResult = { started: 0, existing: existing.size, updated: 0, seconds: 0 };
@@ -269,7 +338,12 @@ export async function importTasks(opts: {
     const done = handed - arrivals.outstanding;
     const elapsed = (Date.now() - t0) / 1000;
     const rate = elapsed > 0 ? done / elapsed : 0;
-    opts.onProgress?.({ done, total: todo.length, ratePerSecond: rate, secondsLeft: rate > 0 ? (todo.length - done) / rate : null });
+    opts.onProgress?.({
+      done,
+      total: todo.length,
+      ratePerSecond: rate,
+      secondsLeft: rate > 0 ? (todo.length - done) / rate : null,
+    });
   };
   const ticker = setInterval(report, 1000);
   try {
@@ -282,7 +356,13 @@ export async function importTasks(opts: {
         // Where it applies is part of the baseline: recorded in its CREATED event (null: all 34).
         const { english: _english, ...row } = todo[next++] as CatalogTask;
         const task = { ...row, appliesTo: row.appliesTo ?? null };
-        const started = await startTaskWorkflow(temporal, { taskQueue: opts.taskQueue, definition: task, policy: opts.policy, createdBy: { kind: 'system' }, eager: opts.eagerStart });
+        const started = await startTaskWorkflow(temporal, {
+          taskQueue: opts.taskQueue,
+          definition: task,
+          policy: opts.policy,
+          createdBy: { kind: 'system' },
+          eager: opts.eagerStart,
+        });
         if (started) result.started++;
         else result.existing++;
         arrivals.expect([task.code]);
@@ -293,18 +373,34 @@ export async function importTasks(opts: {
     await arrivals.whenFewerThan(1);
 
     const whereOf = (t: CatalogTask) => (t.appliesTo && t.appliesTo.length > 0 ? t.appliesTo : null);
-    const sameWhere = (a: string[] | null, b: readonly string[] | null | undefined) => (a ?? []).join(';') === (b && b.length > 0 ? [...b].sort().join(';') : '');
+    const sameWhere = (a: string[] | null, b: readonly string[] | null | undefined) =>
+      (a ?? []).join(';') === (b && b.length > 0 ? [...b].sort().join(';') : '');
     if (opts.update) {
       for (const t of tasks) {
         const row = existing.get(t.code);
         if (!row) continue;
-        const changed = row.title !== t.title || row.sector !== t.sector || row.legalBasis !== t.legalBasis || row.level !== t.level;
+        const changed =
+          row.title !== t.title || row.sector !== t.sector || row.legalBasis !== t.legalBasis || row.level !== t.level;
         // A change of where it applies is an audit event of the task like any other (as-of and a past day's matrix read it).
         const moved = !sameWhere(whereOf(t), row.appliesTo);
         if (!changed && !moved) continue;
-        const where = moved ? { appliesTo: whereOf(t), appliesToBefore: row.appliesTo && row.appliesTo.length > 0 ? [...row.appliesTo].sort() : null } : {};
+        const where = moved
+          ? {
+              appliesTo: whereOf(t),
+              appliesToBefore: row.appliesTo && row.appliesTo.length > 0 ? [...row.appliesTo].sort() : null,
+            }
+          : {};
         await temporal.workflow.getHandle(taskWorkflowId(t.code)).executeUpdate(definitionUpdate, {
-          args: [{ actor: { kind: 'home-affairs' }, title: t.title, sector: t.sector, legalBasis: t.legalBasis, level: t.level, ...where }],
+          args: [
+            {
+              actor: { kind: 'home-affairs' },
+              title: t.title,
+              sector: t.sector,
+              legalBasis: t.legalBasis,
+              level: t.level,
+              ...where,
+            },
+          ],
         });
         if (changed) result.updated++;
       }
@@ -313,14 +409,23 @@ export async function importTasks(opts: {
     // Where each task applies is a column of the read model (the matrix and the reports read it): set
     // for the new tasks, and with `update` for existing ones whose list changed (after its audit event). Idempotent.
     const applicability = tasks
-      .filter((t) => (existing.has(t.code) ? opts.update && !sameWhere(whereOf(t), existing.get(t.code)?.appliesTo) : whereOf(t) !== null))
+      .filter((t) =>
+        existing.has(t.code)
+          ? opts.update && !sameWhere(whereOf(t), existing.get(t.code)?.appliesTo)
+          : whereOf(t) !== null,
+      )
       .map((t) => ({ code: t.code, appliesTo: whereOf(t) }));
     if (applicability.length > 0) await setApplicability(db, applicability);
 
     // The English renderings are read-model columns too: for the new tasks, and with `update` for all.
     const english = tasks
       .filter((t) => !existing.has(t.code) || opts.update)
-      .map((t) => ({ code: t.code, titleEn: t.english?.title ?? '', sectorEn: t.english?.sector ?? '', legalBasisEn: t.english?.legalBasis ?? '' }));
+      .map((t) => ({
+        code: t.code,
+        titleEn: t.english?.title ?? '',
+        sectorEn: t.english?.sector ?? '',
+        legalBasisEn: t.english?.legalBasis ?? '',
+      }));
     if (english.length > 0) await setEnglishTexts(db, english);
   } finally {
     clearInterval(ticker);

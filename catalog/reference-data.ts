@@ -27,7 +27,9 @@ export const LOCALITY_FOCAL_POINTS_FILE = path.join(__dirname, 'locality-focal-p
  * notices go and the address its one-time sign-in link is sent to. Every locality of reference.json
  * must have exactly one well-formed address, and no address may serve two localities.
  */
-export function localityFocalPointEmails(text = fs.readFileSync(LOCALITY_FOCAL_POINTS_FILE, 'utf8')): Map<string, string> {
+export function localityFocalPointEmails(
+  text = fs.readFileSync(LOCALITY_FOCAL_POINTS_FILE, 'utf8'),
+): Map<string, string> {
   const known = new Set(reference.localities.map((l) => l.code));
   const emails = new Map<string, string>();
   const problems: string[] = [];
@@ -37,7 +39,8 @@ export function localityFocalPointEmails(text = fs.readFileSync(LOCALITY_FOCAL_P
     if (!known.has(code)) problems.push(`line ${line}: unknown locality ${code}`);
     else if (emails.has(code)) problems.push(`line ${line}: ${code} is listed twice`);
     else if (!EMAIL_RE.test(email) || email.length > 254) problems.push(`line ${line}: ${code} has no valid e-mail`);
-    else if ([...emails.values()].includes(email.toLowerCase())) problems.push(`line ${line}: ${email} already serves another locality`);
+    else if ([...emails.values()].includes(email.toLowerCase()))
+      problems.push(`line ${line}: ${email} already serves another locality`);
     else emails.set(code, email.toLowerCase());
   }
   for (const code of known) if (!emails.has(code)) problems.push(`${code} has no focal-point e-mail`);
@@ -51,8 +54,19 @@ export async function loadReferenceData(db: Db): Promise<void> {
   const reportedAt = new Date(`${reference.assessment.reportedAt}T00:00:00Z`);
   const emails = localityFocalPointEmails();
   await upsertReferenceData(db, {
-    ministries: reference.ministries.map((m) => ({ code: m.code, name: m.name, delegates: m.delegates, role: 'role' in m ? (m.role ?? null) : null })),
-    localities: reference.localities.map((l) => ({ code: l.code, name: l.name, kind: l.kind, reportedAt: reported.has(l.code) ? reportedAt : null, contactEmail: emails.get(l.code) ?? '' })),
+    ministries: reference.ministries.map((m) => ({
+      code: m.code,
+      name: m.name,
+      delegates: m.delegates,
+      role: 'role' in m ? (m.role ?? null) : null,
+    })),
+    localities: reference.localities.map((l) => ({
+      code: l.code,
+      name: l.name,
+      kind: l.kind,
+      reportedAt: reported.has(l.code) ? reportedAt : null,
+      contactEmail: emails.get(l.code) ?? '',
+    })),
   });
   await seedReportingRound(db);
 }
@@ -82,4 +96,3 @@ export async function seedReportingRound(db: Db): Promise<void> {
       .join(', ')}; the report does not name them.`,
   });
 }
-

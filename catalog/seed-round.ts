@@ -23,7 +23,11 @@ function ministryNameVi(code: string): string {
 export function seedCell(status: TaskStatus, leadMinistry: string): CellContent {
   switch (status) {
     case 'FEASIBLE':
-      return { state: 'WORKABLE', category: null, text: `${ILLUSTRATIVE} Đủ điều kiện thực hiện tại địa phương / workable locally` };
+      return {
+        state: 'WORKABLE',
+        category: null,
+        text: `${ILLUSTRATIVE} Đủ điều kiện thực hiện tại địa phương / workable locally`,
+      };
     case 'REQUIRES_GUIDANCE':
       return {
         state: 'OBSTACLE',
@@ -31,12 +35,19 @@ export function seedCell(status: TaskStatus, leadMinistry: string): CellContent 
         text: `${ILLUSTRATIVE} Chờ văn bản, hướng dẫn thực hiện của ${ministryNameVi(leadMinistry)} / awaiting the legal document or guidance of ${leadMinistry}`,
       };
     case 'AUTHORITY_ADJUSTMENT':
-      return { state: 'OBSTACLE', category: 'AUTHORITY', text: `${ILLUSTRATIVE} Chờ điều chỉnh thẩm quyền giữa trung ương và địa phương / awaiting the adjustment of authority` };
+      return {
+        state: 'OBSTACLE',
+        category: 'AUTHORITY',
+        text: `${ILLUSTRATIVE} Chờ điều chỉnh thẩm quyền giữa trung ương và địa phương / awaiting the adjustment of authority`,
+      };
   }
 }
 
 /** The cells the 30 reporting localities sent in the seed round, for the tasks given (their status at seeding). */
-export async function seedRoundCells(db: Db, tasks: { code: string; status: TaskStatus; leadMinistry: string }[]): Promise<number> {
+export async function seedRoundCells(
+  db: Db,
+  tasks: { code: string; status: TaskStatus; leadMinistry: string }[],
+): Promise<number> {
   let seeded = 0;
   for (const locality of reportedLocalities()) {
     const done = await seedLocalityCells(db, {
@@ -57,10 +68,14 @@ export async function seedRoundCells(db: Db, tasks: { code: string; status: Task
  * the matrix (always: the cells are the one store), and, when seeding, the closed round of 6 December
  * 2025 gets the 30 reporters' cells. Both are idempotent: a second start writes nothing.
  */
-export async function prepareLocalityStore(db: Db, opts: { seed: boolean; log: (line: string) => void }): Promise<{ adopted: number; seededLocalities: number }> {
+export async function prepareLocalityStore(
+  db: Db,
+  opts: { seed: boolean; log: (line: string) => void },
+): Promise<{ adopted: number; seededLocalities: number }> {
   const adopted = await adoptLegacyReports(db);
   if (adopted > 0) opts.log(`one store: ${adopted} per-task locality reports adopted into matrix cells`);
   const seededLocalities = opts.seed ? await seedRoundCells(db, await taskStatuses(db)) : 0;
-  if (seededLocalities > 0) opts.log(`seed: cells of ${seededLocalities} localities from the round of ${reference.assessment.reportedAt}`);
+  if (seededLocalities > 0)
+    opts.log(`seed: cells of ${seededLocalities} localities from the round of ${reference.assessment.reportedAt}`);
   return { adopted, seededLocalities };
 }

@@ -29,15 +29,22 @@ export class XlsxTooLargeError extends Error {}
  * `columnCount` walks every row, so reading it per row made the import grow with the square of the
  * rows (50,000 rows: over 300 s). Files over `maxBytes` or sheets over `maxRows` are refused.
  */
-export async function readXlsxRecords(file: Buffer, limits: { maxBytes?: number; maxRows?: number } = {}): Promise<CsvRecord[]> {
+export async function readXlsxRecords(
+  file: Buffer,
+  limits: { maxBytes?: number; maxRows?: number } = {},
+): Promise<CsvRecord[]> {
   const maxBytes = limits.maxBytes ?? MAX_XLSX_BYTES;
   const maxRows = limits.maxRows ?? MAX_XLSX_ROWS;
-  if (file.length > maxBytes) throw new XlsxTooLargeError(`the file has ${file.length} bytes; at most ${maxBytes} are read (split it)`);
+  if (file.length > maxBytes)
+    throw new XlsxTooLargeError(`the file has ${file.length} bytes; at most ${maxBytes} are read (split it)`);
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(new Uint8Array(file).buffer as ArrayBuffer);
   const sheet = book.worksheets[0];
   if (!sheet) return [];
-  if (sheet.actualRowCount > maxRows) throw new XlsxTooLargeError(`the worksheet has ${sheet.actualRowCount} rows; at most ${maxRows} are read (split it)`);
+  if (sheet.actualRowCount > maxRows)
+    throw new XlsxTooLargeError(
+      `the worksheet has ${sheet.actualRowCount} rows; at most ${maxRows} are read (split it)`,
+    );
   const records: CsvRecord[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, line) => {
     const fields = Array.from({ length: row.cellCount }, (_, i) => cellText(row.getCell(i + 1).value));

@@ -34,7 +34,14 @@ const CONTACT = `${unanchored(AGENCY_CODE)}=[^\\s,=@]+@[^\\s,=@]+`;
 const contactMap = z
   .string()
   .regex(new RegExp(`^\\s*$|^${CONTACT}(,${CONTACT})*$`), 'a list CODE=email,CODE=email')
-  .transform((s) => Object.fromEntries(s.split(',').filter((p) => p.includes('=')).map((p) => p.split('=') as [string, string])));
+  .transform((s) =>
+    Object.fromEntries(
+      s
+        .split(',')
+        .filter((p) => p.includes('='))
+        .map((p) => p.split('=') as [string, string]),
+    ),
+  );
 
 /**
  * Every environment variable the tracker reads, parsed once. `.env.example` lists the same names.
@@ -157,7 +164,12 @@ const CALENDAR_YEARS_AFTER = 4;
  * decisions change or the years covered move on, and not when a comment is edited.
  */
 export function calendarVersion(calendar: Omit<WorkingCalendar, 'version'>): string {
-  const content = JSON.stringify([calendar.firstYear, calendar.lastYear, calendar.daysOff, calendar.workingWeekendDays]);
+  const content = JSON.stringify([
+    calendar.firstYear,
+    calendar.lastYear,
+    calendar.daysOff,
+    calendar.workingWeekendDays,
+  ]);
   return createHash('sha256').update(content).digest('hex').slice(0, 12);
 }
 
@@ -172,7 +184,11 @@ export function loadWorkingCalendar(file: string, nowMs = Date.now()): WorkingCa
   try {
     const year = Number(vietnamDate(nowMs).slice(0, 4));
     const adjustments = parseCalendarAdjustments(text, file);
-    const calendar = buildVietnamCalendar({ firstYear: year - CALENDAR_YEARS_BEFORE, lastYear: year + CALENDAR_YEARS_AFTER, adjustments });
+    const calendar = buildVietnamCalendar({
+      firstYear: year - CALENDAR_YEARS_BEFORE,
+      lastYear: year + CALENDAR_YEARS_AFTER,
+      adjustments,
+    });
     return { ...calendar, version: calendarVersion(calendar) };
   } catch (err) {
     if (err instanceof CalendarFileError) throw new ConfigError(`Invalid calendar file: ${err.message}`);

@@ -38,7 +38,11 @@ export interface VerifyResult {
  * before it lost its tail, even when the read model's `last_seq` was lowered with it (a PostgreSQL
  * restored from a backup taken behind Temporal).
  */
-export async function verifyChain(db: Db, taskCode: string, opts: { workflowSeq?: number } = {}): Promise<VerifyResult> {
+export async function verifyChain(
+  db: Db,
+  taskCode: string,
+  opts: { workflowSeq?: number } = {},
+): Promise<VerifyResult> {
   const [rows, task] = await Promise.all([
     db.prisma.auditEvent.findMany({ where: { taskCode }, orderBy: { seq: 'asc' } }),
     db.prisma.task.findUnique({ where: { code: taskCode }, select: { lastSeq: true } }),
@@ -48,14 +52,29 @@ export async function verifyChain(db: Db, taskCode: string, opts: { workflowSeq?
   for (const [i, row] of rows.entries()) {
     const expectedSeq = i + 1;
     if (row.seq !== expectedSeq) return { valid: false, checked, brokenAtSeq: expectedSeq, reason: 'missing event' };
-    if (row.prevHash !== prev) return { valid: false, checked, brokenAtSeq: row.seq, reason: 'prevHash does not match the previous event' };
-    const hash = eventHash(prev, { taskCode, seq: row.seq, at: row.at.toISOString(), actor: row.actor, kind: row.kind, details: row.details });
-    if (hash !== row.hash) return { valid: false, checked, brokenAtSeq: row.seq, reason: 'content does not match its hash' };
+    if (row.prevHash !== prev)
+      return { valid: false, checked, brokenAtSeq: row.seq, reason: 'prevHash does not match the previous event' };
+    const hash = eventHash(prev, {
+      taskCode,
+      seq: row.seq,
+      at: row.at.toISOString(),
+      actor: row.actor,
+      kind: row.kind,
+      details: row.details,
+    });
+    if (hash !== row.hash)
+      return { valid: false, checked, brokenAtSeq: row.seq, reason: 'content does not match its hash' };
     prev = row.hash;
     checked++;
   }
   // The read model names the last event it was brought up to: a chain that ends before it lost its tail.
-  if (task && task.lastSeq > checked) return { valid: false, checked, brokenAtSeq: checked + 1, reason: `missing events ${checked + 1}-${task.lastSeq} at the end` };
+  if (task && task.lastSeq > checked)
+    return {
+      valid: false,
+      checked,
+      brokenAtSeq: checked + 1,
+      reason: `missing events ${checked + 1}-${task.lastSeq} at the end`,
+    };
   const recorded = opts.workflowSeq ?? 0;
   if (recorded > checked) {
     return {

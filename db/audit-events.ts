@@ -104,7 +104,9 @@ export async function persistEvent(db: Db, event: TaskEvent, snapshot: TaskState
 
 /** The highest sequence number of a task's stored audit events (0: none). */
 export async function storedSeq(db: Db, taskCode: string): Promise<number> {
-  const { rows } = await db.pool.query<{ seq: number }>(prepared(`SELECT coalesce(max(seq), 0)::int AS seq FROM audit_events WHERE task_code = $1`, [taskCode]));
+  const { rows } = await db.pool.query<{ seq: number }>(
+    prepared(`SELECT coalesce(max(seq), 0)::int AS seq FROM audit_events WHERE task_code = $1`, [taskCode]),
+  );
   return rows[0]?.seq ?? 0;
 }
 
@@ -124,21 +126,34 @@ export async function ladderStepRecorded(db: Db, taskCode: string, dueDate: stri
 /** A page of a task's audit events, oldest first. */
 export async function history(db: Db, code: string, page: number, limit: number) {
   const [rows, total] = await Promise.all([
-    db.prisma.auditEvent.findMany({ where: { taskCode: code }, orderBy: { seq: 'asc' }, skip: (page - 1) * limit, take: limit }),
+    db.prisma.auditEvent.findMany({
+      where: { taskCode: code },
+      orderBy: { seq: 'asc' },
+      skip: (page - 1) * limit,
+      take: limit,
+    }),
     db.prisma.auditEvent.count({ where: { taskCode: code } }),
   ]);
   return {
     items: rows.map((r) => {
       const at = r.at.toISOString();
       const details = r.details as Record<string, unknown>;
-      return { seq: r.seq, at, effectiveAt: effectiveAt({ at, kind: r.kind, details }), actor: r.actor, kind: r.kind, details: r.details, hash: r.hash, prevHash: r.prevHash };
+      return {
+        seq: r.seq,
+        at,
+        effectiveAt: effectiveAt({ at, kind: r.kind, details }),
+        actor: r.actor,
+        kind: r.kind,
+        details: r.details,
+        hash: r.hash,
+        prevHash: r.prevHash,
+      };
     }),
     total,
     page,
     limit,
   };
 }
-
 
 /** Kinds that only record a notice: the as-of state needs none of them, the forecast does. */
 const NOTICE_KINDS_SQL = `('REMINDER_SENT', 'ESCALATED', 'OVERDUE_REMINDER', 'ESCALATION_STEP')`;
@@ -151,7 +166,11 @@ const NOTICE_KINDS_SQL = `('REMINDER_SENT', 'ESCALATED', 'OVERDUE_REMINDER', 'ES
  * replay places it on its effective time (domain/as-of.ts `effectiveAt`).
  * `withNotices: false` leaves out reminders and escalations, which change no state.
  */
-export async function recordedEvents(db: Db, untilMs: number, opts: { taskCode?: string; withNotices?: boolean } = {}): Promise<RecordedEvent[]> {
+export async function recordedEvents(
+  db: Db,
+  untilMs: number,
+  opts: { taskCode?: string; withNotices?: boolean } = {},
+): Promise<RecordedEvent[]> {
   const conds = [`(at <= ($1::timestamptz AT TIME ZONE 'UTC') OR kind = 'CREATED')`];
   const params: unknown[] = [new Date(untilMs).toISOString()];
   if (opts.taskCode !== undefined) conds.push(`task_code = $${params.push(opts.taskCode)}`);
@@ -167,7 +186,10 @@ export async function recordedEvents(db: Db, untilMs: number, opts: { taskCode?:
  * The events appended after id `afterId` (id order), and how many events the log holds in all: what
  * an in-process mirror of the log needs to catch up, in one statement.
  */
-export async function eventsAfter(db: Db, afterId: number): Promise<{ total: number; maxId: number; events: RecordedEvent[] }> {
+export async function eventsAfter(
+  db: Db,
+  afterId: number,
+): Promise<{ total: number; maxId: number; events: RecordedEvent[] }> {
   const { rows } = await db.pool.query<{ total: string; max_id: string | null; events: string }>(
     prepared(
       `SELECT (SELECT count(*) FROM audit_events) AS total, max(id) AS max_id,
@@ -178,5 +200,9 @@ export async function eventsAfter(db: Db, afterId: number): Promise<{ total: num
     ),
   );
   const r = rows[0];
-  return { total: Number(r?.total ?? 0), maxId: r?.max_id == null ? afterId : Number(r.max_id), events: JSON.parse(r?.events ?? '[]') as RecordedEvent[] };
+  return {
+    total: Number(r?.total ?? 0),
+    maxId: r?.max_id == null ? afterId : Number(r.max_id),
+    events: JSON.parse(r?.events ?? '[]') as RecordedEvent[],
+  };
 }

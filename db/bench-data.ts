@@ -6,7 +6,12 @@ import type { Db } from './client';
  * end up and their audit events, thousands of rows per statement. The hashes are placeholders (the
  * benchmark never verifies chains); the application writes events one by one through persistEvent.
  */
-export async function loadSyntheticHistory(db: Db, tasks: TaskAsOf[], events: RecordedEvent[], chunk = 20_000): Promise<void> {
+export async function loadSyntheticHistory(
+  db: Db,
+  tasks: TaskAsOf[],
+  events: RecordedEvent[],
+  chunk = 20_000,
+): Promise<void> {
   for (let i = 0; i < tasks.length; i += chunk) {
     const rows = tasks.slice(i, i + chunk).map((t) => ({
       code: t.code,

@@ -29,7 +29,12 @@ export function connectDb(databaseUrl: string, opts: { max?: number } = {}): Db 
 
 /** A plain pool (no Prisma). */
 export function openPool(databaseUrl: string, max = 2): pg.Pool {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5_000, allowExitOnIdle: true });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 5_000,
+    allowExitOnIdle: true,
+  });
   // An idle client that loses its connection (PostgreSQL restarted) must not crash the process;
   // the next query gets a fresh connection or a clear error.
   pool.on('error', () => undefined);

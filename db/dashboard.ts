@@ -14,7 +14,9 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 export async function summary(db: Db, nowMs = Date.now()) {
   const todayDate = today(nowMs);
   const [byStatusRows, byMinistryRows, localityRows, stuck] = await Promise.all([
-    db.prisma.$queryRaw<{ status: TaskStatus; count: bigint }[]>`SELECT status, count(*) AS count FROM tasks GROUP BY status`,
+    db.prisma.$queryRaw<
+      { status: TaskStatus; count: bigint }[]
+    >`SELECT status, count(*) AS count FROM tasks GROUP BY status`,
     db.prisma.$queryRaw<{ ministry: string; name: string; total: bigint; open: bigint; overdue: bigint }[]>`
       SELECT m.code AS ministry, m.name,
              count(t.code) AS total,
@@ -37,7 +39,13 @@ export async function summary(db: Db, nowMs = Date.now()) {
   return {
     total,
     byStatus,
-    byMinistry: byMinistryRows.map((r) => ({ ministry: r.ministry, name: r.name, total: Number(r.total), open: Number(r.open), overdue: Number(r.overdue) })),
+    byMinistry: byMinistryRows.map((r) => ({
+      ministry: r.ministry,
+      name: r.name,
+      total: Number(r.total),
+      open: Number(r.open),
+      overdue: Number(r.overdue),
+    })),
     localities: { reported: localityRows.filter((l) => l.reportedAt !== null).length, total: localityRows.length },
     // Tasks waiting for an operator's repair (README, "Stuck tasks"): their figures above may lag.
     stuckTasks: stuck,
@@ -52,10 +60,16 @@ export async function bottlenecks(db: Db, nowMs = Date.now(), limit = 10) {
         FROM tasks WHERE status <> 'FEASIBLE' AND due_date < ${todayDate}
        GROUP BY lead_ministry_code ORDER BY overdue DESC, oldest_due ASC`,
     taskQuery(db, { where: `WHERE t.status <> 'FEASIBLE'`, orderBy: 't.status_since ASC, t.code ASC', limit }, [nowMs]),
-    taskQuery(db, { where: 'WHERE t.reports_obstacle > 0', orderBy: 't.reports_obstacle DESC, t.code ASC', limit }, [nowMs]),
+    taskQuery(db, { where: 'WHERE t.reports_obstacle > 0', orderBy: 't.reports_obstacle DESC, t.code ASC', limit }, [
+      nowMs,
+    ]),
     taskQuery(
       db,
-      { where: `WHERE t.status <> 'FEASIBLE' AND t.due_date BETWEEN $2::date AND $3::date`, orderBy: 't.due_date ASC, t.code ASC', limit: 50 },
+      {
+        where: `WHERE t.status <> 'FEASIBLE' AND t.due_date BETWEEN $2::date AND $3::date`,
+        orderBy: 't.due_date ASC, t.code ASC',
+        limit: 50,
+      },
       [nowMs, vietnamDate(nowMs), addDays(vietnamDate(nowMs), 14)],
     ),
   ]);
@@ -70,4 +84,3 @@ export async function bottlenecks(db: Db, nowMs = Date.now(), limit = 10) {
     dueSoon,
   };
 }
-

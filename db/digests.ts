@@ -25,7 +25,10 @@ export async function recordDigestFailure(db: Db, key: string, error: string, pe
 }
 
 export async function recordDigestSent(db: Db, key: string, messageId: string): Promise<void> {
-  await db.prisma.digestOutbox.update({ where: { key }, data: { status: 'SENT', attempts: { increment: 1 }, sentAt: new Date(), messageId, lastError: null } });
+  await db.prisma.digestOutbox.update({
+    where: { key },
+    data: { status: 'SENT', attempts: { increment: 1 }, sentAt: new Date(), messageId, lastError: null },
+  });
 }
 
 export async function digestRows(db: Db, kind: DigestMessage['kind'], period: string) {
@@ -40,7 +43,13 @@ export interface MailPreferences {
   token: string;
 }
 
-const view = (p: MailPreferences): MailPreferences => ({ email: p.email, language: p.language, dailyDigest: p.dailyDigest, weeklyDigest: p.weeklyDigest, token: p.token });
+const view = (p: MailPreferences): MailPreferences => ({
+  email: p.email,
+  language: p.language,
+  dailyDigest: p.dailyDigest,
+  weeklyDigest: p.weeklyDigest,
+  token: p.token,
+});
 
 /** Each address's preferences, created with the defaults (and a fresh link token) when it has none. */
 export async function preferencesFor(db: Db, emails: string[]): Promise<Map<string, MailPreferences>> {
@@ -70,12 +79,19 @@ export async function updatePreferences(
   token: string,
   changes: Partial<Pick<MailPreferences, 'language' | 'dailyDigest' | 'weeklyDigest'>>,
 ): Promise<MailPreferences | null> {
-  const found = await db.prisma.mailPreference.updateMany({ where: { token }, data: { ...changes, updatedAt: new Date() } });
+  const found = await db.prisma.mailPreference.updateMany({
+    where: { token },
+    data: { ...changes, updatedAt: new Date() },
+  });
   return found.count === 0 ? null : preferencesByToken(db, token);
 }
 
 /** The focal points' addresses of the tasks a ministry leads (lower case, sorted). */
 export async function focalPointEmailsOf(db: Db, ministry: string): Promise<string[]> {
-  const rows = await db.prisma.task.findMany({ where: { leadMinistryCode: ministry, focalPointEmail: { not: '' } }, distinct: ['focalPointEmail'], select: { focalPointEmail: true } });
+  const rows = await db.prisma.task.findMany({
+    where: { leadMinistryCode: ministry, focalPointEmail: { not: '' } },
+    distinct: ['focalPointEmail'],
+    select: { focalPointEmail: true },
+  });
   return [...new Set(rows.map((r) => r.focalPointEmail.toLowerCase()))].sort();
 }

@@ -33,14 +33,21 @@ function fromRow(r: {
   };
 }
 
-export type RegisterOutcome = { created: true; document: RegisteredDocument } | { created: false; document: RegisteredDocument };
+export type RegisterOutcome =
+  { created: true; document: RegisteredDocument } | { created: false; document: RegisteredDocument };
 
 /**
  * Registers a document and its audit row in one transaction. A number already registered, in any
  * letter case, is not changed: the caller gets the stored document back (and decides whether that is
  * a conflict). Two registrations racing for one number: the unique key lets one in, the other gets it back.
  */
-export async function registerDocument(db: Db, doc: LegalDocument, actor: string, nowMs = Date.now(), extraDetails: Record<string, unknown> = {}): Promise<RegisterOutcome> {
+export async function registerDocument(
+  db: Db,
+  doc: LegalDocument,
+  actor: string,
+  nowMs = Date.now(),
+  extraDetails: Record<string, unknown> = {},
+): Promise<RegisterOutcome> {
   const numberKey = documentNumberKey(doc.number);
   try {
     return await db.prisma.$transaction(async (tx) => {
@@ -61,7 +68,9 @@ export async function registerDocument(db: Db, doc: LegalDocument, actor: string
           registeredAt: at,
         },
       });
-      await tx.documentEvent.create({ data: { documentNumber: doc.number, at, actor, kind: 'REGISTERED', details: { ...doc, ...extraDetails } } });
+      await tx.documentEvent.create({
+        data: { documentNumber: doc.number, at, actor, kind: 'REGISTERED', details: { ...doc, ...extraDetails } },
+      });
       return { created: true, document: fromRow(row) } as RegisterOutcome;
     });
   } catch (err) {
@@ -88,30 +97,57 @@ export interface DocumentQuery {
 }
 
 /** Documents newest first, filtered by issuer, kind and words in the number or title. */
-export async function listDocuments(db: Db, query: DocumentQuery): Promise<{ items: RegisteredDocument[]; total: number; page: number; limit: number }> {
+export async function listDocuments(
+  db: Db,
+  query: DocumentQuery,
+): Promise<{ items: RegisteredDocument[]; total: number; page: number; limit: number }> {
   const words = (query.q ?? '').trim().split(/\s+/).filter(Boolean);
   const where = {
     mergedInto: null,
     ...(query.issuer ? { issuer: query.issuer } : {}),
     ...(query.kind ? { kind: query.kind } : {}),
-    AND: words.map((w) => ({ OR: [{ number: { contains: w, mode: 'insensitive' as const } }, { title: { contains: w, mode: 'insensitive' as const } }] })),
+    AND: words.map((w) => ({
+      OR: [
+        { number: { contains: w, mode: 'insensitive' as const } },
+        { title: { contains: w, mode: 'insensitive' as const } },
+      ],
+    })),
   };
   const [rows, total] = await Promise.all([
-    db.prisma.legalDocument.findMany({ where, orderBy: [{ issuedOn: 'desc' }, { number: 'asc' }], skip: (query.page - 1) * query.limit, take: query.limit }),
+    db.prisma.legalDocument.findMany({
+      where,
+      orderBy: [{ issuedOn: 'desc' }, { number: 'asc' }],
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
+    }),
     db.prisma.legalDocument.count({ where }),
   ]);
   return { items: rows.map(fromRow), total, page: query.page, limit: query.limit };
 }
 
 /** Appends to the document's audit log (settlements started, and their outcome). */
-export async function recordDocumentEvent(db: Db, number: string, actor: string, kind: string, details: Record<string, unknown>, nowMs = Date.now()): Promise<void> {
-  await db.prisma.documentEvent.create({ data: { documentNumber: number, at: new Date(nowMs), actor, kind, details: details as object } });
+export async function recordDocumentEvent(
+  db: Db,
+  number: string,
+  actor: string,
+  kind: string,
+  details: Record<string, unknown>,
+  nowMs = Date.now(),
+): Promise<void> {
+  await db.prisma.documentEvent.create({
+    data: { documentNumber: number, at: new Date(nowMs), actor, kind, details: details as object },
+  });
 }
 
 /** The document's audit log, oldest first. */
 export async function documentHistory(db: Db, number: string) {
   const rows = await db.prisma.documentEvent.findMany({ where: { documentNumber: number }, orderBy: { id: 'asc' } });
-  return rows.map((r) => ({ at: r.at.toISOString(), actor: r.actor, kind: r.kind, details: r.details as Record<string, unknown> }));
+  return rows.map((r) => ({
+    at: r.at.toISOString(),
+    actor: r.actor,
+    kind: r.kind,
+    details: r.details as Record<string, unknown>,
+  }));
 }
 
 /** The current status, lead ministry and pending effective date of each of `codes` that exists. */
@@ -128,7 +164,9 @@ export async function settlementTargets(db: Db, codes: string[]) {
         leadMinistry: r.leadMinistryCode,
         feasibleFrom: r.feasibleFrom ? day(r.feasibleFrom) : null,
         /** In the form numbers are compared in (documentNumberKey). */
-        documentKeys: (Array.isArray(r.documents) ? (r.documents as { number?: string }[]) : []).map((d) => documentNumberKey(d.number ?? '')),
+        documentKeys: (Array.isArray(r.documents) ? (r.documents as { number?: string }[]) : []).map((d) =>
+          documentNumberKey(d.number ?? ''),
+        ),
       },
     ]),
   );
@@ -138,6 +176,9 @@ export async function settlementTargets(db: Db, codes: string[]) {
 export async function documentLinks(db: Db, numbers: string[]): Promise<Map<string, string>> {
   if (numbers.length === 0) return new Map();
   const keys = new Map(numbers.map((n) => [documentNumberKey(n), n]));
-  const rows = await db.prisma.legalDocument.findMany({ where: { numberKey: { in: [...keys.keys()] }, url: { not: null } }, select: { numberKey: true, url: true } });
+  const rows = await db.prisma.legalDocument.findMany({
+    where: { numberKey: { in: [...keys.keys()] }, url: { not: null } },
+    select: { numberKey: true, url: true },
+  });
   return new Map(rows.map((r) => [keys.get(r.numberKey as string) as string, r.url as string]));
 }

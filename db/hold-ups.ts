@@ -46,5 +46,10 @@ export async function holdUpRanking(db: Db): Promise<HoldUpRank[]> {
       WHERE held_up IS NOT NULL AND status <> 'FEASIBLE' AND held_up ->> 'ministry' <> lead_ministry_code
       GROUP BY 1 ORDER BY count(*) DESC, count(DISTINCT lead_ministry_code) DESC, 1`,
   );
-  return rows.map((r) => ({ ministry: r.ministry, tasks: Number(r.tasks), ministries: Number(r.ministries), oldestSince: r.oldest }));
+  return rows.map((r) => ({
+    ministry: r.ministry,
+    tasks: Number(r.tasks),
+    ministries: Number(r.ministries),
+    oldestSince: r.oldest,
+  }));
 }

@@ -23,8 +23,18 @@ ON CONFLICT (principal, key) DO UPDATE SET reserved_until = EXCLUDED.reserved_un
     AND idempotency_records.request_hash = EXCLUDED.request_hash
 RETURNING 1`;
 
-export async function reserveKey(db: Db, principal: string, key: string, requestHash: string, leaseMs: number): Promise<Reservation> {
-  const inserted = await db.pool.query({ name: 'idempotency-reserve', text: RESERVE_SQL, values: [principal, key, requestHash, leaseMs] });
+export async function reserveKey(
+  db: Db,
+  principal: string,
+  key: string,
+  requestHash: string,
+  leaseMs: number,
+): Promise<Reservation> {
+  const inserted = await db.pool.query({
+    name: 'idempotency-reserve',
+    text: RESERVE_SQL,
+    values: [principal, key, requestHash, leaseMs],
+  });
   if (inserted.rowCount === 1) return { outcome: 'reserved' };
   // Read after the conflict, in a new snapshot, so the holder's row is visible.
   const row = await db.prisma.idempotencyRecord.findUnique({ where: { principal_key: { principal, key } } });
@@ -34,7 +44,13 @@ export async function reserveKey(db: Db, principal: string, key: string, request
 }
 
 /** Stores the answer of the request holding the reservation. */
-export async function completeReservation(db: Db, principal: string, key: string, requestHash: string, answer: { status: number; body: unknown }): Promise<void> {
+export async function completeReservation(
+  db: Db,
+  principal: string,
+  key: string,
+  requestHash: string,
+  answer: { status: number; body: unknown },
+): Promise<void> {
   await db.pool.query({
     name: 'idempotency-complete',
     text: `UPDATE idempotency_records SET status = $4, body = $5::jsonb, reserved_until = NULL

@@ -11,7 +11,15 @@ export interface LeadershipContact {
   updatedBy: string;
 }
 
-const view = (r: { ministryCode: string; name: string; position: string; email: string; illustrative: boolean; updatedAt: Date; updatedBy: string }): LeadershipContact => ({
+const view = (r: {
+  ministryCode: string;
+  name: string;
+  position: string;
+  email: string;
+  illustrative: boolean;
+  updatedAt: Date;
+  updatedBy: string;
+}): LeadershipContact => ({
   ministry: r.ministryCode,
   name: r.name,
   position: r.position,
@@ -46,9 +54,20 @@ export async function leadershipContactOf(db: Db, ministry: string): Promise<Lea
 }
 
 /** Sets a ministry's contact (no longer illustrative); null when there is no such ministry. */
-export async function setLeadershipContact(db: Db, ministry: string, contact: { name: string; position: string; email: string }, by: string): Promise<LeadershipContact | null> {
+export async function setLeadershipContact(
+  db: Db,
+  ministry: string,
+  contact: { name: string; position: string; email: string },
+  by: string,
+): Promise<LeadershipContact | null> {
   const exists = await db.prisma.ministry.findUnique({ where: { code: ministry }, select: { code: true } });
   if (!exists) return null;
   const data = { ...contact, illustrative: false, updatedAt: new Date(), updatedBy: by };
-  return view(await db.prisma.ministryLeadershipContact.upsert({ where: { ministryCode: ministry }, create: { ministryCode: ministry, ...data }, update: data }));
+  return view(
+    await db.prisma.ministryLeadershipContact.upsert({
+      where: { ministryCode: ministry },
+      create: { ministryCode: ministry, ...data },
+      update: data,
+    }),
+  );
 }

@@ -36,7 +36,15 @@ export interface CellEventContent {
 
 /** The text a cell event's hash covers, after the previous hash and a newline (as for task events). */
 export function cellEventHash(prevHash: string, e: CellEventContent): string {
-  const content = canonicalJson({ taskCode: e.taskCode, localityCode: e.localityCode, seq: e.seq, at: new Date(e.at).toISOString(), actor: e.actor, kind: e.kind, details: e.details });
+  const content = canonicalJson({
+    taskCode: e.taskCode,
+    localityCode: e.localityCode,
+    seq: e.seq,
+    at: new Date(e.at).toISOString(),
+    actor: e.actor,
+    kind: e.kind,
+    details: e.details,
+  });
   return crypto.createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
 
@@ -86,7 +94,16 @@ SELECT e."taskCode", e."localityCode", e.seq, (e.at::timestamptz AT TIME ZONE 'U
  * cell when it is written, so reading the matrix concatenates ready text instead of building 32,266
  * objects (BENCHMARKS.md). `changedAt` is an ISO instant string expression.
  */
-export function cellJsonSql(e: { task: string; locality: string; state: string; category: string; text: string; changedAt: string; changedBy: string; resolvedBy: string }): string {
+export function cellJsonSql(e: {
+  task: string;
+  locality: string;
+  state: string;
+  category: string;
+  text: string;
+  changedAt: string;
+  changedBy: string;
+  resolvedBy: string;
+}): string {
   return `json_build_object('task', ${e.task}, 'locality', ${e.locality}, 'state', ${e.state}, 'category', ${e.category}, 'text', ${e.text},
     'changedAt', ${e.changedAt}, 'changedBy', ${e.changedBy}, 'resolvedBy', ${e.resolvedBy})::text`;
 }
@@ -113,11 +130,30 @@ ON CONFLICT (locality_code, task_code) DO UPDATE SET
   })}`;
 
 async function storedCells(client: pg.PoolClient, locality: string, tasks: string[]): Promise<Map<string, StoredCell>> {
-  const { rows } = await client.query<{ task_code: string; state: CellState; category: ObstacleCategory | null; text: string; last_seq: number; last_hash: string }>(
+  const { rows } = await client.query<{
+    task_code: string;
+    state: CellState;
+    category: ObstacleCategory | null;
+    text: string;
+    last_seq: number;
+    last_hash: string;
+  }>(
     `SELECT task_code, state, category, text, last_seq, last_hash FROM locality_cells WHERE locality_code = $1 AND task_code = ANY($2::text[]) FOR UPDATE`,
     [locality, tasks],
   );
-  return new Map(rows.map((r) => [r.task_code, { taskCode: r.task_code, state: r.state, category: r.category, text: r.text, lastSeq: r.last_seq, lastHash: r.last_hash }]));
+  return new Map(
+    rows.map((r) => [
+      r.task_code,
+      {
+        taskCode: r.task_code,
+        state: r.state,
+        category: r.category,
+        text: r.text,
+        lastSeq: r.last_seq,
+        lastHash: r.last_hash,
+      },
+    ]),
+  );
 }
 
 /** Serialises writers of one locality's cells (a cell without a row cannot be locked with FOR UPDATE). */
@@ -150,20 +186,36 @@ export type ReportOutcome =
  * the locality counts as reported in the round it names, or in every open round when it names none.
  * Resending the same report changes no cell and adds no history.
  */
-export async function submitLocalityReport(db: Db, report: LocalityReport, actor: ReportContext['actor'], actorName: string, nowMs: number): Promise<ReportOutcome> {
+export async function submitLocalityReport(
+  db: Db,
+  report: LocalityReport,
+  actor: ReportContext['actor'],
+  actorName: string,
+  nowMs: number,
+): Promise<ReportOutcome> {
   return inTransaction(db, async (client) => {
     const taskCodes = [...new Set(report.cells.map((c) => c.task))];
     await lockLocality(client, report.locality);
     // One connection answers one query at a time: these run in sequence.
     const localities = await client.query<{ code: string }>('SELECT code FROM localities');
-    const tasks = await client.query<{ code: string; applies_to: string[] | null; level: ApplicabilityLevel }>('SELECT code, applies_to, level FROM tasks WHERE code = ANY($1::text[])', [taskCodes]);
+    const tasks = await client.query<{ code: string; applies_to: string[] | null; level: ApplicabilityLevel }>(
+      'SELECT code, applies_to, level FROM tasks WHERE code = ANY($1::text[])',
+      [taskCodes],
+    );
     const rounds = report.round
-      ? await client.query<{ id: string; status: 'OPEN' | 'CLOSED' }>('SELECT id, status FROM reporting_rounds WHERE id = $1 FOR SHARE', [report.round])
-      : await client.query<{ id: string; status: 'OPEN' | 'CLOSED' }>(`SELECT id, status FROM reporting_rounds WHERE status = 'OPEN' ORDER BY id FOR SHARE`);
+      ? await client.query<{ id: string; status: 'OPEN' | 'CLOSED' }>(
+          'SELECT id, status FROM reporting_rounds WHERE id = $1 FOR SHARE',
+          [report.round],
+        )
+      : await client.query<{ id: string; status: 'OPEN' | 'CLOSED' }>(
+          `SELECT id, status FROM reporting_rounds WHERE status = 'OPEN' ORDER BY id FOR SHARE`,
+        );
     const named = report.round ? (rounds.rows[0] ?? null) : null;
     const ctx: ReportContext = {
       localities: new Set(localities.rows.map((r) => r.code)),
-      tasks: new Map(tasks.rows.map((t) => [t.code, { localities: t.applies_to, level: t.level } satisfies Applicability])),
+      tasks: new Map(
+        tasks.rows.map((t) => [t.code, { localities: t.applies_to, level: t.level } satisfies Applicability]),
+      ),
       round: named,
       roundMissing: report.round !== undefined && named === null,
       actor,
@@ -197,7 +249,10 @@ export async function submitLocalityReport(db: Db, report: LocalityReport, actor
         [roundIds, report.locality, at, report.cells.length],
       );
     }
-    await client.query(`UPDATE localities SET reported_at = ($2::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::date WHERE code = $1`, [report.locality, at]);
+    await client.query(
+      `UPDATE localities SET reported_at = ($2::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')::date WHERE code = $1`,
+      [report.locality, at],
+    );
     return { ok: true, changed: cells.length, unchanged: report.cells.length - cells.length, rounds: roundIds, at };
   });
 }
@@ -229,7 +284,16 @@ export async function markObstaclesResolved(
   for (const { locality_code: locality } of localities) {
     const cell = await inTransaction(db, async (client) => {
       await lockLocality(client, locality);
-      const { rows } = await client.query<{ state: string; category: string | null; text: string; last_seq: number; last_hash: string; resolved_by: { taskSeq?: number } | null; name: string; contact_email: string }>(
+      const { rows } = await client.query<{
+        state: string;
+        category: string | null;
+        text: string;
+        last_seq: number;
+        last_hash: string;
+        resolved_by: { taskSeq?: number } | null;
+        name: string;
+        contact_email: string;
+      }>(
         `SELECT c.state, c.category, c.text, c.last_seq, c.last_hash, c.resolved_by, l.name, l.contact_email
            FROM locality_cells c JOIN localities l ON l.code = c.locality_code
           WHERE c.locality_code = $1 AND c.task_code = $2 FOR UPDATE OF c`,
@@ -237,11 +301,25 @@ export async function markObstaclesResolved(
       );
       const row = rows[0];
       if (!row) return null;
-      const result = { locality, localityName: row.name, contactEmail: row.contact_email, category: row.category, text: row.text };
+      const result = {
+        locality,
+        localityName: row.name,
+        contactEmail: row.contact_email,
+        category: row.category,
+        text: row.text,
+      };
       if (row.resolved_by?.taskSeq === input.taskSeq) return result;
       if (row.state !== 'OBSTACLE') return null;
       const seq = row.last_seq + 1;
-      const e = { taskCode: input.taskCode, localityCode: locality, seq, at: input.at, actor: input.actor, kind: 'DOCUMENT_ISSUED', details: { document: input.document, taskSeq: input.taskSeq } };
+      const e = {
+        taskCode: input.taskCode,
+        localityCode: locality,
+        seq,
+        at: input.at,
+        actor: input.actor,
+        kind: 'DOCUMENT_ISSUED',
+        details: { document: input.document, taskSeq: input.taskSeq },
+      };
       const hash = cellEventHash(row.last_hash, e);
       await client.query(INSERT_EVENTS_SQL, [JSON.stringify([{ ...e, prevHash: row.last_hash, hash }])]);
       const rendered = cellJsonSql({
@@ -254,13 +332,10 @@ export async function markObstaclesResolved(
         changedBy: 'changed_by',
         resolvedBy: `$3::jsonb - 'taskSeq'`,
       });
-      await client.query(`UPDATE locality_cells SET resolved_by = $3::jsonb, last_seq = $4, last_hash = $5, rendered = ${rendered} WHERE locality_code = $1 AND task_code = $2`, [
-        locality,
-        input.taskCode,
-        JSON.stringify(resolvedBy),
-        seq,
-        hash,
-      ]);
+      await client.query(
+        `UPDATE locality_cells SET resolved_by = $3::jsonb, last_seq = $4, last_hash = $5, rendered = ${rendered} WHERE locality_code = $1 AND task_code = $2`,
+        [locality, input.taskCode, JSON.stringify(resolvedBy), seq, hash],
+      );
       return result;
     });
     if (cell) out.push(cell);
@@ -282,22 +357,53 @@ export interface CellHistoryItem {
 }
 
 export async function cellHistory(db: Db, taskCode: string, locality: string): Promise<CellHistoryItem[]> {
-  const { rows } = await db.pool.query<{ seq: number; at: string; actor: string; kind: string; details: unknown; prev_hash: string; hash: string }>(
+  const { rows } = await db.pool.query<{
+    seq: number;
+    at: string;
+    actor: string;
+    kind: string;
+    details: unknown;
+    prev_hash: string;
+    hash: string;
+  }>(
     `SELECT seq, ${ISO_AT} AS at, actor, kind, details, prev_hash, hash FROM cell_events WHERE task_code = $1 AND locality_code = $2 ORDER BY seq`,
     [taskCode, locality],
   );
-  return rows.map((r) => ({ seq: r.seq, at: r.at, actor: r.actor, kind: r.kind, details: r.details, prevHash: r.prev_hash, hash: r.hash }));
+  return rows.map((r) => ({
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    kind: r.kind,
+    details: r.details,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }));
 }
 
 /** Recomputes a cell's hash chain and names the first event that does not fit. */
-export async function verifyCellChain(db: Db, taskCode: string, locality: string): Promise<{ valid: boolean; checked: number; brokenAtSeq?: number; reason?: string }> {
+export async function verifyCellChain(
+  db: Db,
+  taskCode: string,
+  locality: string,
+): Promise<{ valid: boolean; checked: number; brokenAtSeq?: number; reason?: string }> {
   const events = await cellHistory(db, taskCode, locality);
   let prev = GENESIS_HASH;
   let checked = 0;
   for (const [i, e] of events.entries()) {
     if (e.seq !== i + 1) return { valid: false, checked, brokenAtSeq: i + 1, reason: 'missing event' };
-    if (e.prevHash !== prev) return { valid: false, checked, brokenAtSeq: e.seq, reason: 'prevHash does not match the previous event' };
-    if (cellEventHash(prev, { taskCode, localityCode: locality, seq: e.seq, at: e.at, actor: e.actor, kind: e.kind, details: e.details }) !== e.hash) {
+    if (e.prevHash !== prev)
+      return { valid: false, checked, brokenAtSeq: e.seq, reason: 'prevHash does not match the previous event' };
+    if (
+      cellEventHash(prev, {
+        taskCode,
+        localityCode: locality,
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        kind: e.kind,
+        details: e.details,
+      }) !== e.hash
+    ) {
       return { valid: false, checked, brokenAtSeq: e.seq, reason: 'content does not match its hash' };
     }
     prev = e.hash;
@@ -312,21 +418,41 @@ export async function verifyCellChain(db: Db, taskCode: string, locality: string
  */
 export async function seedLocalityCells(
   db: Db,
-  input: { locality: string; at: string; actor: string; round: string; cells: { task: string; content: CellContent }[] },
+  input: {
+    locality: string;
+    at: string;
+    actor: string;
+    round: string;
+    cells: { task: string; content: CellContent }[];
+  },
 ): Promise<boolean> {
   return inTransaction(db, async (client) => {
     await lockLocality(client, input.locality);
-    const { rows } = await client.query('SELECT 1 FROM locality_cells WHERE locality_code = $1 LIMIT 1', [input.locality]);
+    const { rows } = await client.query('SELECT 1 FROM locality_cells WHERE locality_code = $1 LIMIT 1', [
+      input.locality,
+    ]);
     if (rows.length > 0) return false;
-    const { events, cells } = eventsFor(input.locality, input.cells, new Map(), input.at, input.actor, 'REPORTED', (content) => ({
-      state: content.state,
-      category: content.category,
-      text: content.text,
-      rounds: [input.round],
-    }));
+    const { events, cells } = eventsFor(
+      input.locality,
+      input.cells,
+      new Map(),
+      input.at,
+      input.actor,
+      'REPORTED',
+      (content) => ({
+        state: content.state,
+        category: content.category,
+        text: content.text,
+        rounds: [input.round],
+      }),
+    );
     await client.query(UPSERT_CELLS_SQL, [input.locality, input.at, input.actor, JSON.stringify(cells)]);
     await client.query(INSERT_EVENTS_SQL, [JSON.stringify(events)]);
-    await client.query(`UPDATE round_localities SET cells_reported = $3 WHERE round_id = $1 AND locality_code = $2`, [input.round, input.locality, cells.length]);
+    await client.query(`UPDATE round_localities SET cells_reported = $3 WHERE round_id = $1 AND locality_code = $2`, [
+      input.round,
+      input.locality,
+      cells.length,
+    ]);
     return true;
   });
 }
@@ -347,7 +473,14 @@ export async function taskStatuses(db: Db): Promise<{ code: string; status: Task
  * second run finds every report adopted); returns how many cells it wrote.
  */
 export async function adoptLegacyReports(db: Db): Promise<number> {
-  const { rows } = await db.pool.query<{ task: string; locality: string; kind: string; description: string; at: string; seq: number }>(
+  const { rows } = await db.pool.query<{
+    task: string;
+    locality: string;
+    kind: string;
+    description: string;
+    at: string;
+    seq: number;
+  }>(
     `SELECT task, locality, kind, description, to_char(at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, seq
        FROM (SELECT DISTINCT ON (r.task_code, r.locality_code) r.task_code AS task, r.locality_code AS locality, r.kind, r.description,
                     r.at, r.seq, c.changed_at AS cell_at
@@ -360,20 +493,33 @@ export async function adoptLegacyReports(db: Db): Promise<number> {
   let adopted = 0;
   for (const r of rows) {
     const content: CellContent =
-      r.kind === 'OBSTACLE' ? { state: 'OBSTACLE', category: 'OTHER', text: r.description } : { state: 'WORKABLE', category: null, text: r.description };
+      r.kind === 'OBSTACLE'
+        ? { state: 'OBSTACLE', category: 'OTHER', text: r.description }
+        : { state: 'WORKABLE', category: null, text: r.description };
     const wrote = await inTransaction(db, async (client) => {
       await lockLocality(client, r.locality);
-      const { rows: newer } = await client.query('SELECT 1 FROM locality_cells WHERE locality_code = $1 AND task_code = $2 AND changed_at >= ($3::timestamptz AT TIME ZONE \'UTC\')', [r.locality, r.task, r.at]);
+      const { rows: newer } = await client.query(
+        "SELECT 1 FROM locality_cells WHERE locality_code = $1 AND task_code = $2 AND changed_at >= ($3::timestamptz AT TIME ZONE 'UTC')",
+        [r.locality, r.task, r.at],
+      );
       if (newer.length > 0) return false;
       const stored = await storedCells(client, r.locality, [r.task]);
       const actor = `locality:${r.locality}`;
-      const { events, cells } = eventsFor(r.locality, [{ task: r.task, content }], stored, r.at, actor, 'REPORTED', (c) => ({
-        state: c.state,
-        category: c.category,
-        text: c.text,
-        rounds: [],
-        adoptedFrom: { store: 'locality_reports', taskSeq: r.seq },
-      }));
+      const { events, cells } = eventsFor(
+        r.locality,
+        [{ task: r.task, content }],
+        stored,
+        r.at,
+        actor,
+        'REPORTED',
+        (c) => ({
+          state: c.state,
+          category: c.category,
+          text: c.text,
+          rounds: [],
+          adoptedFrom: { store: 'locality_reports', taskSeq: r.seq },
+        }),
+      );
       if (cells.length === 0) return false;
       await client.query(UPSERT_CELLS_SQL, [r.locality, r.at, actor, JSON.stringify(cells)]);
       await client.query(INSERT_EVENTS_SQL, [JSON.stringify(events)]);

@@ -52,7 +52,10 @@ export async function matrixJson(db: Db, f: MatrixFilter): Promise<{ itemsJson: 
   const params: unknown[] = [];
   const where = matrixConditions(f, params);
   const { rows } = await db.pool.query<{ items: string | null; total: number }>(
-    prepared(`SELECT string_agg(coalesce(c.rendered, ${NOT_STARTED_JSON}), ',' ORDER BY t.code, l.code) AS items, count(*)::int AS total ${CELLS_FROM} ${where}`, params),
+    prepared(
+      `SELECT string_agg(coalesce(c.rendered, ${NOT_STARTED_JSON}), ',' ORDER BY t.code, l.code) AS items, count(*)::int AS total ${CELLS_FROM} ${where}`,
+      params,
+    ),
   );
   return { itemsJson: `[${rows[0]?.items ?? ''}]`, total: rows[0]?.total ?? 0 };
 }
@@ -62,7 +65,8 @@ export const MATRIX_CSV_HEADER = 'task,locality,state,category,text,changedAt,ch
 /** Text a spreadsheet would run as a formula gets a leading quote. */
 const defused = (e: string) => `(CASE WHEN ${e} ~ '^[=+\\-@\\t\\r]' THEN '''' || ${e} ELSE coalesce(${e}, '') END)`;
 /** A CSV field, quoted when it holds a quote, either separator (',' or ';', by locale) or a line break. */
-const quoted = (e: string) => `(CASE WHEN ${e} ~ '[",;\\r\\n]' THEN '"' || replace(${e}, '"', '""') || '"' ELSE ${e} END)`;
+const quoted = (e: string) =>
+  `(CASE WHEN ${e} ~ '[",;\\r\\n]' THEN '"' || replace(${e}, '"', '""') || '"' ELSE ${e} END)`;
 
 /** The matching cells as CSV (header included), built by PostgreSQL. */
 export async function matrixCsv(db: Db, f: MatrixFilter): Promise<string> {
@@ -142,15 +146,31 @@ export interface LocalityTaskRow {
   leadMinistry: string;
   coordinatingMinistries: string[];
   dueDate: string | null;
-  cell: { state: string; category: string | null; text: string; changedAt: string | null; changedBy: string | null; resolvedBy: unknown } | null;
+  cell: {
+    state: string;
+    category: string | null;
+    text: string;
+    changedAt: string | null;
+    changedBy: string | null;
+    resolvedBy: unknown;
+  } | null;
 }
 
 /**
  * The tasks that apply to one locality, each with its cell when the caller may see it
  * (`cellsOf`: all, none, or the tasks a ministry leads or coordinates).
  */
-export async function localityTasks(db: Db, locality: string, cellsOf: 'all' | 'none' | { ministry: string }): Promise<LocalityTaskRow[]> {
-  const visible = cellsOf === 'all' ? 'true' : cellsOf === 'none' ? 'false' : `(t.lead_ministry_code = $2 OR $2 = ANY(t.coordinating_ministries))`;
+export async function localityTasks(
+  db: Db,
+  locality: string,
+  cellsOf: 'all' | 'none' | { ministry: string },
+): Promise<LocalityTaskRow[]> {
+  const visible =
+    cellsOf === 'all'
+      ? 'true'
+      : cellsOf === 'none'
+        ? 'false'
+        : `(t.lead_ministry_code = $2 OR $2 = ANY(t.coordinating_ministries))`;
   const params: unknown[] = [locality];
   if (typeof cellsOf === 'object') params.push(cellsOf.ministry);
   const { rows } = await db.pool.query<{ items: string }>(
@@ -207,7 +227,10 @@ export async function localityStatuses(db: Db): Promise<LocalityStatus[]> {
  */
 export async function matrixGeneration(db: Db): Promise<string> {
   const { rows } = await db.pool.query<{ g: string }>(
-    prepared(`SELECT (SELECT coalesce(max(id), 0) FROM cell_events)::text || ':' || (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM tasks) AS g`, []),
+    prepared(
+      `SELECT (SELECT coalesce(max(id), 0) FROM cell_events)::text || ':' || (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM tasks) AS g`,
+      [],
+    ),
   );
   return rows[0]?.g ?? '';
 }
@@ -216,7 +239,10 @@ export async function matrixGeneration(db: Db): Promise<string> {
  * Each locality's report in the round that was current at `asOfMs` (the latest opened by then), as
  * of that instant: what the live "N of 34 reported" counted at the time (YYYY-MM-DD, Viet Nam).
  */
-export async function localityReportsAsOf(db: Db, asOfMs: number): Promise<{ code: string; reportedAt: string | null }[]> {
+export async function localityReportsAsOf(
+  db: Db,
+  asOfMs: number,
+): Promise<{ code: string; reportedAt: string | null }[]> {
   const { rows } = await db.pool.query<{ code: string; reportedAt: string | null }>(
     `WITH cur AS (SELECT id FROM reporting_rounds WHERE created_at <= ($1::timestamptz AT TIME ZONE 'UTC') OR kind = 'SEED'
                    ORDER BY opened_on DESC, created_at DESC, id DESC LIMIT 1)
@@ -234,7 +260,10 @@ export async function localityReportsAsOf(db: Db, asOfMs: number): Promise<{ cod
  * matrix as the as-of figures and the at-risk forecast read it. Now reads the cells; a past instant
  * each cell's latest event up to it that set a state.
  */
-export async function cellReportsAt(db: Db, asOfMs: number | null): Promise<{ task: string; locality: string; state: string; at: string }[]> {
+export async function cellReportsAt(
+  db: Db,
+  asOfMs: number | null,
+): Promise<{ task: string; locality: string; state: string; at: string }[]> {
   if (asOfMs === null) {
     const { rows } = await db.pool.query<{ task: string; locality: string; state: string; at: string }>(
       prepared(
@@ -260,7 +289,9 @@ export async function cellReportsAt(db: Db, asOfMs: number | null): Promise<{ ta
 
 /** The newest cell event's id: changes whenever any cell changes (what figures derived from the cells are cached under). */
 export async function cellGeneration(db: Db): Promise<number> {
-  const { rows } = await db.pool.query<{ g: string }>(prepared(`SELECT coalesce(max(id), 0)::text AS g FROM cell_events`, []));
+  const { rows } = await db.pool.query<{ g: string }>(
+    prepared(`SELECT coalesce(max(id), 0)::text AS g FROM cell_events`, []),
+  );
   return Number(rows[0]?.g ?? 0);
 }
 
@@ -268,13 +299,33 @@ export async function cellGeneration(db: Db): Promise<number> {
  * The cells' reports written in [fromMs, toMs), in the shape of the task events a digest describes
  * (`LOCALITY_REPORT`, locality and kind): what the daily digest lists among a task's changes.
  */
-export async function cellReportChanges(db: Db, fromMs: number, toMs: number): Promise<{ taskCode: string; seq: number; at: string; actor: string; kind: string; details: Record<string, unknown> }[]> {
-  const { rows } = await db.pool.query<{ taskCode: string; seq: number; at: string; actor: string; locality: string; state: string }>(
+export async function cellReportChanges(
+  db: Db,
+  fromMs: number,
+  toMs: number,
+): Promise<
+  { taskCode: string; seq: number; at: string; actor: string; kind: string; details: Record<string, unknown> }[]
+> {
+  const { rows } = await db.pool.query<{
+    taskCode: string;
+    seq: number;
+    at: string;
+    actor: string;
+    locality: string;
+    state: string;
+  }>(
     `SELECT e.task_code AS "taskCode", e.seq, to_char(e.at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.actor, e.locality_code AS locality, e.details ->> 'state' AS state
        FROM cell_events e
       WHERE e.at >= ($1::timestamptz AT TIME ZONE 'UTC') AND e.at < ($2::timestamptz AT TIME ZONE 'UTC') AND e.details ->> 'state' IN ('WORKABLE', 'OBSTACLE')
       ORDER BY e.at, e.id`,
     [new Date(fromMs).toISOString(), new Date(toMs).toISOString()],
   );
-  return rows.map((r) => ({ taskCode: r.taskCode, seq: r.seq, at: r.at, actor: r.actor, kind: 'LOCALITY_REPORT', details: { locality: r.locality, kind: r.state } }));
+  return rows.map((r) => ({
+    taskCode: r.taskCode,
+    seq: r.seq,
+    at: r.at,
+    actor: r.actor,
+    kind: 'LOCALITY_REPORT',
+    details: { locality: r.locality, kind: r.state },
+  }));
 }

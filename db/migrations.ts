@@ -43,15 +43,16 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
     await client.query(`SELECT pg_advisory_lock(hashtext('tracker-migrations'))`);
     // A database that is up to date needs no DDL, so a role without CREATE (the restricted
     // application role) can start against it.
-    const exists = (await client.query(`SELECT to_regclass('_tracker_migrations') IS NOT NULL AS ok`)).rows[0]?.ok === true;
+    const exists =
+      (await client.query(`SELECT to_regclass('_tracker_migrations') IS NOT NULL AS ok`)).rows[0]?.ok === true;
     if (!exists) {
       await client.query(`CREATE TABLE _tracker_migrations (
         name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     }
     const done = new Map(
-      (await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM _tracker_migrations')).rows.map(
-        (r) => [r.name, r.checksum],
-      ),
+      (
+        await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM _tracker_migrations')
+      ).rows.map((r) => [r.name, r.checksum]),
     );
     for (const name of names) {
       const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');

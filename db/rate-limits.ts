@@ -35,5 +35,8 @@ export async function countHits(db: Db, adds: { key: string; n: number }[], wind
 
 /** Drops counters of windows long gone (keys of clients that stopped calling). */
 export async function forgetOldHits(db: Db, olderThanMs: number): Promise<void> {
-  await db.pool.query(`DELETE FROM rate_limit_hits WHERE window_start < (now() AT TIME ZONE 'UTC') - $1::bigint * interval '1 millisecond'`, [olderThanMs]);
+  await db.pool.query(
+    `DELETE FROM rate_limit_hits WHERE window_start < (now() AT TIME ZONE 'UTC') - $1::bigint * interval '1 millisecond'`,
+    [olderThanMs],
+  );
 }

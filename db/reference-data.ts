@@ -19,7 +19,10 @@ export interface LocalityRow {
 }
 
 /** Upserts ministries and localities in one transaction (idempotent; keeps reports filed since). */
-export async function upsertReferenceData(db: Db, data: { ministries: MinistryRow[]; localities: LocalityRow[] }): Promise<void> {
+export async function upsertReferenceData(
+  db: Db,
+  data: { ministries: MinistryRow[]; localities: LocalityRow[] },
+): Promise<void> {
   const { prisma } = db;
   await prisma.$transaction([
     ...data.ministries.map((m) =>
@@ -28,9 +31,14 @@ export async function upsertReferenceData(db: Db, data: { ministries: MinistryRo
     ...data.localities.map((l) =>
       prisma.locality.upsert({ where: { code: l.code }, create: l, update: { name: l.name, kind: l.kind } }),
     ),
-    ...data.localities.map((l) => prisma.locality.updateMany({ where: { code: l.code, contactEmail: '' }, data: { contactEmail: l.contactEmail } })),
+    ...data.localities.map((l) =>
+      prisma.locality.updateMany({ where: { code: l.code, contactEmail: '' }, data: { contactEmail: l.contactEmail } }),
+    ),
   ]);
-  await seedIllustrativeLeadershipContacts(db, data.ministries.map((m) => m.code));
+  await seedIllustrativeLeadershipContacts(
+    db,
+    data.ministries.map((m) => m.code),
+  );
 }
 
 export async function listMinistries(db: Db): Promise<MinistryRow[]> {

@@ -28,7 +28,10 @@ const ROUND_COLUMNS = `
   r.note`;
 
 /** Opens a round (idempotent): the round row and one row per locality asked. */
-export async function openRound(db: Db, r: { id: string; kind: RoundKind; openedOn: string; dueDate: string; closesOn: string; note?: string }): Promise<void> {
+export async function openRound(
+  db: Db,
+  r: { id: string; kind: RoundKind; openedOn: string; dueDate: string; closesOn: string; note?: string },
+): Promise<void> {
   await db.pool.query(
     `WITH round AS (
        INSERT INTO reporting_rounds (id, kind, opened_on, due_date, closes_on, note) VALUES ($1, $2, $3, $4, $5, $6)
@@ -39,13 +42,14 @@ export async function openRound(db: Db, r: { id: string; kind: RoundKind; opened
   );
 }
 
-export async function setRoundDueDate(db: Db, r: { id: string; dueDate: string; closesOn: string; extensions: number }): Promise<void> {
-  await db.pool.query(`UPDATE reporting_rounds SET due_date = $2, closes_on = $3, extensions = GREATEST(extensions, $4) WHERE id = $1 AND status = 'OPEN'`, [
-    r.id,
-    r.dueDate,
-    r.closesOn,
-    r.extensions,
-  ]);
+export async function setRoundDueDate(
+  db: Db,
+  r: { id: string; dueDate: string; closesOn: string; extensions: number },
+): Promise<void> {
+  await db.pool.query(
+    `UPDATE reporting_rounds SET due_date = $2, closes_on = $3, extensions = GREATEST(extensions, $4) WHERE id = $1 AND status = 'OPEN'`,
+    [r.id, r.dueDate, r.closesOn, r.extensions],
+  );
 }
 
 export interface LocalityContact {
@@ -66,7 +70,10 @@ export async function unreportedLocalities(db: Db, roundId: string): Promise<Loc
 
 /** How many localities the round asked. */
 export async function roundSize(db: Db, roundId: string): Promise<number> {
-  const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM round_localities WHERE round_id = $1', [roundId]);
+  const { rows } = await db.pool.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM round_localities WHERE round_id = $1',
+    [roundId],
+  );
   return rows[0]?.n ?? 0;
 }
 
@@ -75,7 +82,10 @@ export async function roundSize(db: Db, roundId: string): Promise<number> {
  * (they hold the round FOR SHARE), so a report either made it before the close or is refused.
  * Idempotent: closing a closed round returns what was frozen.
  */
-export async function closeRound(db: Db, r: { id: string; at: string; early: boolean; reason: string | null }): Promise<RoundRow | null> {
+export async function closeRound(
+  db: Db,
+  r: { id: string; at: string; early: boolean; reason: string | null },
+): Promise<RoundRow | null> {
   await db.pool.query(
     `UPDATE reporting_rounds r SET status = 'CLOSED', closed_at = ($2::timestamptz AT TIME ZONE 'UTC'), closed_early = $3, close_reason = $4,
             reported_count = (SELECT count(*) FROM round_localities x WHERE x.round_id = r.id AND x.reported_at IS NOT NULL),
@@ -87,14 +97,17 @@ export async function closeRound(db: Db, r: { id: string; at: string; early: boo
 }
 
 export async function getRound(db: Db, id: string): Promise<RoundRow | null> {
-  const { rows } = await db.pool.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM reporting_rounds r WHERE r.id = $1`, [id]);
+  const { rows } = await db.pool.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM reporting_rounds r WHERE r.id = $1`, [
+    id,
+  ]);
   return rows[0] ?? null;
 }
 
 export async function listRounds(db: Db, filter: { status?: RoundStatus } = {}): Promise<RoundRow[]> {
-  const { rows } = await db.pool.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM reporting_rounds r WHERE ($1::text IS NULL OR r.status = $1) ORDER BY r.opened_on DESC, r.id DESC`, [
-    filter.status ?? null,
-  ]);
+  const { rows } = await db.pool.query<RoundRow>(
+    `SELECT ${ROUND_COLUMNS} FROM reporting_rounds r WHERE ($1::text IS NULL OR r.status = $1) ORDER BY r.opened_on DESC, r.id DESC`,
+    [filter.status ?? null],
+  );
   return rows;
 }
 
@@ -118,12 +131,17 @@ export async function roundLocalities(db: Db, id: string): Promise<RoundLocality
 
 /** The round the dashboard counts "N of 34 reported" in: the latest opened (open or closed). */
 export async function currentRound(db: Db): Promise<RoundRow | null> {
-  const { rows } = await db.pool.query<RoundRow>(`SELECT ${ROUND_COLUMNS} FROM reporting_rounds r ORDER BY r.opened_on DESC, r.created_at DESC, r.id DESC LIMIT 1`);
+  const { rows } = await db.pool.query<RoundRow>(
+    `SELECT ${ROUND_COLUMNS} FROM reporting_rounds r ORDER BY r.opened_on DESC, r.created_at DESC, r.id DESC LIMIT 1`,
+  );
   return rows[0] ?? null;
 }
 
 /** The rounds a locality was asked in, newest first, with when it reported in each. */
-export async function localityRounds(db: Db, locality: string): Promise<{ id: string; status: RoundStatus; dueDate: string; reportedAt: string | null }[]> {
+export async function localityRounds(
+  db: Db,
+  locality: string,
+): Promise<{ id: string; status: RoundStatus; dueDate: string; reportedAt: string | null }[]> {
   const { rows } = await db.pool.query<{ id: string; status: RoundStatus; dueDate: string; reportedAt: string | null }>(
     `SELECT r.id, r.status, to_char(r.due_date, 'YYYY-MM-DD') AS "dueDate", to_char(rl.reported_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "reportedAt"
        FROM round_localities rl JOIN reporting_rounds r ON r.id = rl.round_id WHERE rl.locality_code = $1
@@ -135,7 +153,9 @@ export async function localityRounds(db: Db, locality: string): Promise<{ id: st
 
 /** Ids of rounds starting with `prefix` (to name the next extra round of a day). */
 export async function roundIdsLike(db: Db, prefix: string): Promise<string[]> {
-  const { rows } = await db.pool.query<{ id: string }>(`SELECT id FROM reporting_rounds WHERE starts_with(id, $1)`, [prefix]);
+  const { rows } = await db.pool.query<{ id: string }>(`SELECT id FROM reporting_rounds WHERE starts_with(id, $1)`, [
+    prefix,
+  ]);
   return rows.map((r) => r.id);
 }
 
@@ -145,7 +165,15 @@ export async function roundIdsLike(db: Db, prefix: string): Promise<string[]> {
  */
 export async function recordClosedRound(
   db: Db,
-  r: { id: string; openedOn: string; dueDate: string; closedAt: string; reported: string[]; reportedAt: string; note: string },
+  r: {
+    id: string;
+    openedOn: string;
+    dueDate: string;
+    closedAt: string;
+    reported: string[];
+    reportedAt: string;
+    note: string;
+  },
 ): Promise<void> {
   await db.pool.query(
     `WITH round AS (
@@ -167,7 +195,10 @@ export async function recordClosedRound(
  * the localities newly recorded; those already chased that day are left out (at most one a day per
  * locality per round), so a second try the same day sends nothing.
  */
-export async function recordRoundChases(db: Db, r: { roundId: string; day: string; actor: string; localities: string[] }): Promise<string[]> {
+export async function recordRoundChases(
+  db: Db,
+  r: { roundId: string; day: string; actor: string; localities: string[] },
+): Promise<string[]> {
   if (r.localities.length === 0) return [];
   const { rows } = await db.pool.query<{ code: string }>(
     `INSERT INTO round_chases (round_id, locality_code, day, actor)
@@ -179,7 +210,10 @@ export async function recordRoundChases(db: Db, r: { roundId: string; day: strin
 }
 
 /** The chases of a round, newest first: who asked, when, which locality. */
-export async function roundChases(db: Db, roundId: string): Promise<{ locality: string; day: string; at: string; actor: string }[]> {
+export async function roundChases(
+  db: Db,
+  roundId: string,
+): Promise<{ locality: string; day: string; at: string; actor: string }[]> {
   const { rows } = await db.pool.query<{ locality: string; day: string; at: string; actor: string }>(
     `SELECT locality_code AS locality, to_char(day, 'YYYY-MM-DD') AS day, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, actor
        FROM round_chases WHERE round_id = $1 ORDER BY at DESC, locality_code`,

@@ -88,7 +88,9 @@ export class TaskArrivals {
   }
 
   private async storedAmong(codes: string[]): Promise<string[]> {
-    const { rows } = await this.db.pool.query<{ code: string }>('SELECT code FROM tasks WHERE code = ANY($1::text[])', [codes]);
+    const { rows } = await this.db.pool.query<{ code: string }>('SELECT code FROM tasks WHERE code = ANY($1::text[])', [
+      codes,
+    ]);
     return rows.map((r) => r.code);
   }
 
@@ -105,7 +107,9 @@ export class TaskArrivals {
   /** No task arrived for `stallMs` while some are awaited: no worker is taking the workflows. */
   private checkStall(): void {
     if (this.failure || this.missing.size === 0 || Date.now() - this.lastProgressMs < this.stallMs) return;
-    this.failure = new Error(`${this.missing.size} started task workflows stored no first event for ${Math.round(this.stallMs / 1000)} s (e.g. ${[...this.missing].slice(0, 3).join(', ')}); is the worker running?`);
+    this.failure = new Error(
+      `${this.missing.size} started task workflows stored no first event for ${Math.round(this.stallMs / 1000)} s (e.g. ${[...this.missing].slice(0, 3).join(', ')}); is the worker running?`,
+    );
     for (const w of this.waiters.splice(0)) w.reject(this.failure);
   }
 }

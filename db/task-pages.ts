@@ -70,7 +70,11 @@ export interface ReminderRow {
 
 /** The reminders, escalations and overdue notices of a task (the outbox rows), newest first. */
 export async function remindersOfTask(db: Db, taskCode: string): Promise<ReminderRow[]> {
-  const rows = await db.prisma.notification.findMany({ where: { taskCode }, orderBy: { createdAt: 'desc' }, take: 100 });
+  const rows = await db.prisma.notification.findMany({
+    where: { taskCode },
+    orderBy: { createdAt: 'desc' },
+    take: 100,
+  });
   return rows.map((r) => ({
     kind: r.kind,
     dueDate: r.dueDate ? r.dueDate.toISOString().slice(0, 10) : null,

@@ -2,7 +2,13 @@ import crypto from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
 import { DAY_MS, VIETNAM_TIME_ZONE, vietnamDate } from '../domain/dates';
-import { DELEGATION_LEVELS, RECORDED_MILESTONE_NAMES, TASK_STATUSES, type DelegationLevel, type TaskFilter } from '../domain/task';
+import {
+  DELEGATION_LEVELS,
+  RECORDED_MILESTONE_NAMES,
+  TASK_STATUSES,
+  type DelegationLevel,
+  type TaskFilter,
+} from '../domain/task';
 import { searchWords } from '../domain/vietnamese-text';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { Db } from './client';
@@ -14,8 +20,13 @@ import type { Db } from './client';
  */
 const bilingual = (what: string) =>
   z
-    .object({ vi: z.string(), en: z.string().nullable().meta({ description: `the English rendering; null when the catalog gives none` }) })
-    .meta({ description: `the ${what} in Vietnamese and in English (\`${what === 'legal basis' ? 'legalBasis' : what}\` above is the Vietnamese)` });
+    .object({
+      vi: z.string(),
+      en: z.string().nullable().meta({ description: `the English rendering; null when the catalog gives none` }),
+    })
+    .meta({
+      description: `the ${what} in Vietnamese and in English (\`${what === 'legal basis' ? 'legalBasis' : what}\` above is the Vietnamese)`,
+    });
 
 export const taskResponse = z.object({
   code: z.string(),
@@ -23,21 +34,31 @@ export const taskResponse = z.object({
   titles: bilingual('title'),
   sector: z.string().meta({ description: 'in Vietnamese (sectors.en: in English)' }),
   sectors: bilingual('sector'),
-  legalBasis: z.string().meta({ description: 'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP" (legalBases.en: in English)' }),
+  legalBasis: z
+    .string()
+    .meta({
+      description:
+        'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP" (legalBases.en: in English)',
+    }),
   legalBases: bilingual('legal basis'),
   level: z.enum(DELEGATION_LEVELS),
   status: z.enum(TASK_STATUSES),
   statusSince: z.string(),
   leadMinistry: z.string(),
   coordinatingMinistries: z.array(z.string()),
-  focalPoint: z.object({ name: z.string(), email: z.string() }).optional().meta({ description: 'absent for the public token (personal data)' }),
+  focalPoint: z
+    .object({ name: z.string(), email: z.string() })
+    .optional()
+    .meta({ description: 'absent for the public token (personal data)' }),
   dueDate: z.string().nullable(),
   daysOverdue: z.number().int(),
   deadlineExtensions: z.number().int(),
   milestones: z.array(
     z.object({
       track: z.enum(['GUIDANCE', 'ADJUSTMENT']),
-      name: z.enum(RECORDED_MILESTONE_NAMES).meta({ description: 'ISSUED only in histories recorded before the document itself made the transition' }),
+      name: z
+        .enum(RECORDED_MILESTONE_NAMES)
+        .meta({ description: 'ISSUED only in histories recorded before the document itself made the transition' }),
       at: z.string(),
       actor: z.string().optional().meta({ description: 'absent for the public token' }),
       note: z.string().optional().meta({ description: 'absent for the public token' }),
@@ -150,14 +171,22 @@ const ORDER_BY: Record<TaskListFilter['sort'], string> = {
 };
 
 /** WHERE for the list filters; their values are appended to `params` and numbered after what it holds. */
-function taskConditions(q: Pick<TaskListFilter, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q' | 'locality' | 'level' | 'sector'>, nowMs: number, params: unknown[]): string {
+function taskConditions(
+  q: Pick<TaskListFilter, 'status' | 'ministry' | 'overdue' | 'dueBefore' | 'q' | 'locality' | 'level' | 'sector'>,
+  nowMs: number,
+  params: unknown[],
+): string {
   const p = (v: unknown) => `$${params.push(v)}`;
   const conds: string[] = [];
   if (q.status) conds.push(`t.status = ${p(q.status)}::"TaskStatus"`);
   if (q.ministry) conds.push(`t.lead_ministry_code = ${p(q.ministry)}`);
   if (q.overdue !== undefined) {
     const day = p(vietnamDate(nowMs));
-    conds.push(q.overdue ? `t.status <> 'FEASIBLE' AND t.due_date < ${day}::date` : `(t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.due_date >= ${day}::date)`);
+    conds.push(
+      q.overdue
+        ? `t.status <> 'FEASIBLE' AND t.due_date < ${day}::date`
+        : `(t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.due_date >= ${day}::date)`,
+    );
   }
   if (q.dueBefore) conds.push(`t.due_date < ${p(q.dueBefore)}::date`);
   if (q.locality) conds.push(`(t.applies_to IS NULL OR ${p(q.locality)} = ANY(t.applies_to))`);
@@ -171,13 +200,18 @@ function taskConditions(q: Pick<TaskListFilter, 'status' | 'ministry' | 'overdue
   // A word starting with a digit starts a number: "58/2025" is not found inside "158/2025" (a regular
   // expression, which the trigram index serves as well).
   for (const word of searchWords(q.q ?? '')) {
-    conds.push(/^\d/.test(word) ? `${SEARCH_TEXT} ~ ${p(`(^|[^0-9])${regexEscaped(word)}`)}` : `${SEARCH_TEXT} LIKE ${p(`%${likeEscaped(word)}%`)}`);
+    conds.push(
+      /^\d/.test(word)
+        ? `${SEARCH_TEXT} ~ ${p(`(^|[^0-9])${regexEscaped(word)}`)}`
+        : `${SEARCH_TEXT} LIKE ${p(`%${likeEscaped(word)}%`)}`,
+    );
   }
   return conds.length > 0 ? `WHERE ${conds.join(' AND ')}` : '';
 }
 
 /** The expression the trigram index of migration 0080 is built on: the query must name it exactly so. */
-const SEARCH_TEXT = 'task_search_text(t.code, t.title, t.title_en, t.sector, t.sector_en, t.legal_basis, t.legal_basis_en)';
+const SEARCH_TEXT =
+  'task_search_text(t.code, t.title, t.title_en, t.sector, t.sector_en, t.legal_basis, t.legal_basis_en)';
 
 const likeEscaped = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 const regexEscaped = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
@@ -237,7 +271,9 @@ export async function listTasks(db: Db, q: TaskListFilter, nowMs = Date.now()): 
   if (rows[0]?.total == null) {
     const countParams: unknown[] = [];
     const countWhere = taskConditions(q, nowMs, countParams);
-    total = Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM tasks t ${countWhere}`, countParams)).rows[0]?.n ?? 0);
+    total = Number(
+      (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM tasks t ${countWhere}`, countParams)).rows[0]?.n ?? 0,
+    );
   }
   return { itemsJson: rows[0]?.items ?? '[]', total, page: q.page, limit: q.limit };
 }
@@ -249,12 +285,18 @@ export function taskPageJson(p: TaskPage): string {
 
 /** One task as the API shows it, or null. */
 export async function getTask(db: Db, code: string, nowMs = Date.now()): Promise<ApiTask | null> {
-  const { rows } = await db.pool.query<{ j: ApiTask }>(prepared(`SELECT ${TASK_JSON} AS j FROM tasks t WHERE t.code = $2`, [nowMs, code]));
+  const { rows } = await db.pool.query<{ j: ApiTask }>(
+    prepared(`SELECT ${TASK_JSON} AS j FROM tasks t WHERE t.code = $2`, [nowMs, code]),
+  );
   return rows[0]?.j ?? null;
 }
 
 /** Tasks matching a WHERE (over alias t, with `$1` the instant and `$2`... in `params`) as API tasks. */
-export async function taskQuery(db: Db, sql: { where: string; orderBy: string; limit: number }, params: unknown[]): Promise<ApiTask[]> {
+export async function taskQuery(
+  db: Db,
+  sql: { where: string; orderBy: string; limit: number },
+  params: unknown[],
+): Promise<ApiTask[]> {
   const { rows } = await db.pool.query<{ j: ApiTask }>(
     prepared(`SELECT ${TASK_JSON} AS j FROM tasks t ${sql.where} ORDER BY ${sql.orderBy} LIMIT ${sql.limit}`, params),
   );
@@ -268,11 +310,27 @@ export async function allTaskCodes(db: Db): Promise<string[]> {
 
 /** The catalog fields of the tasks among `codes` that exist (the importer compares them). */
 export async function catalogFieldsOf(db: Db, codes: string[]) {
-  return db.prisma.task.findMany({ where: { code: { in: codes } }, select: { code: true, title: true, sector: true, legalBasis: true, titleEn: true, sectorEn: true, legalBasisEn: true, level: true, appliesTo: true } });
+  return db.prisma.task.findMany({
+    where: { code: { in: codes } },
+    select: {
+      code: true,
+      title: true,
+      sector: true,
+      legalBasis: true,
+      titleEn: true,
+      sectorEn: true,
+      legalBasisEn: true,
+      level: true,
+      appliesTo: true,
+    },
+  });
 }
 
 /** The English renderings of the tasks among `codes` (present ones: the read model keeps no history of them). */
-export async function englishTextsOf(db: Db, codes: string[]): Promise<Map<string, { title: string; sector: string; legalBasis: string }>> {
+export async function englishTextsOf(
+  db: Db,
+  codes: string[],
+): Promise<Map<string, { title: string; sector: string; legalBasis: string }>> {
   const { rows } = await db.pool.query<{ code: string; title_en: string; sector_en: string; legal_basis_en: string }>(
     'SELECT code, title_en, sector_en, legal_basis_en FROM tasks WHERE code = ANY($1::text[])',
     [codes],
@@ -281,19 +339,29 @@ export async function englishTextsOf(db: Db, codes: string[]): Promise<Map<strin
 }
 
 /** The English renderings of tasks' catalog text (read-model columns, not audited); only rows that change are written. */
-export async function setEnglishTexts(db: Db, rows: { code: string; titleEn: string; sectorEn: string; legalBasisEn: string }[]): Promise<number> {
+export async function setEnglishTexts(
+  db: Db,
+  rows: { code: string; titleEn: string; sectorEn: string; legalBasisEn: string }[],
+): Promise<number> {
   const { rowCount } = await db.pool.query(
     `UPDATE tasks t SET title_en = r.title_en, sector_en = r.sector_en, legal_basis_en = r.legal_basis_en, updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS r(code text, title_en text, sector_en text, legal_basis_en text)
       WHERE t.code = r.code AND (t.title_en, t.sector_en, t.legal_basis_en) IS DISTINCT FROM (r.title_en, r.sector_en, r.legal_basis_en)`,
-    [JSON.stringify(rows.map((r) => ({ code: r.code, title_en: r.titleEn, sector_en: r.sectorEn, legal_basis_en: r.legalBasisEn })))],
+    [
+      JSON.stringify(
+        rows.map((r) => ({ code: r.code, title_en: r.titleEn, sector_en: r.sectorEn, legal_basis_en: r.legalBasisEn })),
+      ),
+    ],
   );
   return rowCount ?? 0;
 }
 
 /** The codes of the tasks that do not apply to `locality` (the catalog restricted them elsewhere). */
 export async function tasksNotApplyingTo(db: Db, locality: string): Promise<Set<string>> {
-  const { rows } = await db.pool.query<{ code: string }>('SELECT code FROM tasks WHERE applies_to IS NOT NULL AND NOT ($1 = ANY(applies_to))', [locality]);
+  const { rows } = await db.pool.query<{ code: string }>(
+    'SELECT code FROM tasks WHERE applies_to IS NOT NULL AND NOT ($1 = ANY(applies_to))',
+    [locality],
+  );
   return new Set(rows.map((r) => r.code));
 }
 

@@ -8,7 +8,8 @@ export function hashToken(token: string): string {
 
 /** Issues a new token for a principal; only its hash is stored. */
 export async function issueToken(db: Db, principal: PrincipalName, label = ''): Promise<string> {
-  if (!parsePrincipal(principal)) throw new Error(`Unknown principal "${principal}" (home-affairs, ministry:<CODE>, locality:<CODE>, public).`);
+  if (!parsePrincipal(principal))
+    throw new Error(`Unknown principal "${principal}" (home-affairs, ministry:<CODE>, locality:<CODE>, public).`);
   const token = `dtt_${crypto.randomBytes(24).toString('base64url')}`;
   await db.prisma.apiToken.create({ data: { principal, tokenHash: hashToken(token), label } });
   return token;
@@ -17,7 +18,10 @@ export async function issueToken(db: Db, principal: PrincipalName, label = ''): 
 /** Revokes one token (by its value) or every token of a principal. Returns how many were revoked. */
 export async function revokeTokens(db: Db, which: { token?: string; principal?: PrincipalName }): Promise<number> {
   const where = which.token ? { tokenHash: hashToken(which.token) } : { principal: which.principal };
-  const r = await db.prisma.apiToken.updateMany({ where: { ...where, revokedAt: null }, data: { revokedAt: new Date() } });
+  const r = await db.prisma.apiToken.updateMany({
+    where: { ...where, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
   // This process forgets at once; other API processes within their TOKEN_CACHE_SECONDS.
   trusted.clear();
   return r.count;
@@ -62,6 +66,11 @@ export async function principalForTokenHash(db: Db, hash: string, cacheMs = 0): 
 
 /** How many valid tokens each principal has, by principal name. */
 export async function countValidTokens(db: Db): Promise<{ principal: PrincipalName; count: number }[]> {
-  const rows = await db.prisma.apiToken.groupBy({ by: ['principal'], where: { revokedAt: null }, _count: { _all: true }, orderBy: { principal: 'asc' } });
+  const rows = await db.prisma.apiToken.groupBy({
+    by: ['principal'],
+    where: { revokedAt: null },
+    _count: { _all: true },
+    orderBy: { principal: 'asc' },
+  });
   return rows.map((r) => ({ principal: r.principal, count: r._count._all }));
 }

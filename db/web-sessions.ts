@@ -16,7 +16,12 @@ export interface WebSession {
  * Opens a session for a principal: a new random id every time, so signing in always renews the
  * id (a session fixed before sign-in is worthless). `tokenHash` ties it to the API token used.
  */
-export async function openSession(db: Db, principal: Principal, lifetimeMs: number, tokenHash: string | null = null): Promise<WebSession> {
+export async function openSession(
+  db: Db,
+  principal: Principal,
+  lifetimeMs: number,
+  tokenHash: string | null = null,
+): Promise<WebSession> {
   const id = randomId();
   const expiresAt = new Date(Date.now() + lifetimeMs);
   await db.prisma.webSession.create({ data: { idHash: sha256(id), principal: principal.name, tokenHash, expiresAt } });
@@ -46,17 +51,26 @@ export async function closeSession(db: Db, id: string): Promise<void> {
 }
 
 /** Stores a sign-in link for `principal`; returns the token to put in the e-mailed URL. */
-export async function createSignInLink(db: Db, principal: Principal, email: string, lifetimeMs: number): Promise<string> {
+export async function createSignInLink(
+  db: Db,
+  principal: Principal,
+  email: string,
+  lifetimeMs: number,
+): Promise<string> {
   // 192 bits, 32 characters: the whole link fits on one line of a plain-text e-mail.
   const token = crypto.randomBytes(24).toString('base64url');
-  await db.prisma.signInLink.create({ data: { tokenHash: sha256(token), principal: principal.name, email, expiresAt: new Date(Date.now() + lifetimeMs) } });
+  await db.prisma.signInLink.create({
+    data: { tokenHash: sha256(token), principal: principal.name, email, expiresAt: new Date(Date.now() + lifetimeMs) },
+  });
   await db.prisma.signInLink.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - 24 * 3600_000) } } });
   return token;
 }
 
 /** Whether a link can still be used (the confirmation page asks before spending it). */
 export async function signInLinkUsable(db: Db, token: string): Promise<boolean> {
-  const n = await db.prisma.signInLink.count({ where: { tokenHash: sha256(token), usedAt: null, expiresAt: { gt: new Date() } } });
+  const n = await db.prisma.signInLink.count({
+    where: { tokenHash: sha256(token), usedAt: null, expiresAt: { gt: new Date() } },
+  });
   return n === 1;
 }
 

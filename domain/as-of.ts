@@ -44,7 +44,12 @@ export interface RecordedEvent {
 }
 
 /** Reminders, escalations and ladder steps: notices the task's owners received. */
-export const NOTICE_KINDS: ReadonlySet<string> = new Set(['REMINDER_SENT', 'ESCALATED', 'OVERDUE_REMINDER', 'ESCALATION_STEP']);
+export const NOTICE_KINDS: ReadonlySet<string> = new Set([
+  'REMINDER_SENT',
+  'ESCALATED',
+  'OVERDUE_REMINDER',
+  'ESCALATION_STEP',
+]);
 
 /**
  * When what the event says became true (ISO): the `effectiveAt` it carries in its details (covered by
@@ -57,7 +62,8 @@ export function effectiveAt(e: Pick<RecordedEvent, 'at' | 'kind' | 'details'>): 
   const d = e.details;
   let ms = Number.NaN;
   if (d && typeof d.effectiveAt === 'string') ms = Date.parse(d.effectiveAt);
-  else if (e.kind === 'CREATED' && d && typeof d.statusSince === 'string' && isCalendarDate(d.statusSince)) ms = vietnamMidnight(d.statusSince);
+  else if (e.kind === 'CREATED' && d && typeof d.statusSince === 'string' && isCalendarDate(d.statusSince))
+    ms = vietnamMidnight(d.statusSince);
   const recorded = Date.parse(e.at);
   return Number.isNaN(ms) || ms >= recorded ? e.at : new Date(ms).toISOString();
 }
@@ -131,8 +137,10 @@ export interface Replay {
 }
 
 const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
-const isStatus = (v: unknown): v is TaskStatus => typeof v === 'string' && (TASK_STATUSES as readonly string[]).includes(v);
-const isLevel = (v: unknown): v is DelegationLevel => typeof v === 'string' && (DELEGATION_LEVELS as readonly string[]).includes(v);
+const isStatus = (v: unknown): v is TaskStatus =>
+  typeof v === 'string' && (TASK_STATUSES as readonly string[]).includes(v);
+const isLevel = (v: unknown): v is DelegationLevel =>
+  typeof v === 'string' && (DELEGATION_LEVELS as readonly string[]).includes(v);
 const dateOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 function focal(v: unknown, fallback: FocalPoint): FocalPoint {
@@ -156,7 +164,10 @@ export function taskFromCreated(e: RecordedEvent): TaskAsOf {
     legalBasis: str(d.legalBasis, ''),
     level: isLevel(d.level) ? d.level : 'province',
     status: isStatus(d.status) ? d.status : 'REQUIRES_GUIDANCE',
-    statusSince: typeof d.statusSince === 'string' && isCalendarDate(d.statusSince) ? new Date(vietnamMidnight(d.statusSince)).toISOString() : e.at,
+    statusSince:
+      typeof d.statusSince === 'string' && isCalendarDate(d.statusSince)
+        ? new Date(vietnamMidnight(d.statusSince)).toISOString()
+        : e.at,
     leadMinistry: str(d.leadMinistry, ''),
     coordinatingMinistries: Array.isArray(d.coordinatingMinistries) ? d.coordinatingMinistries.map(String) : [],
     focalPoint: focal(d.focalPoint, { name: '', email: '' }),
@@ -214,7 +225,12 @@ export function applyRecordedEvent(t: TaskAsOf, e: RecordedEvent, spells?: Resol
       next.feasibleFrom = dateOrNull(d.feasibleFrom);
       break;
     case 'EXTENSION_REQUESTED':
-      next.extensionRequest = { dueDate: str(d.to, ''), reason: str(d.reason, ''), requestedBy: e.actor, requestedAt: e.at };
+      next.extensionRequest = {
+        dueDate: str(d.to, ''),
+        reason: str(d.reason, ''),
+        requestedBy: e.actor,
+        requestedAt: e.at,
+      };
       break;
     case 'EXTENSION_APPROVED':
       next.dueDate = dateOrNull(d.to);
@@ -225,7 +241,13 @@ export function applyRecordedEvent(t: TaskAsOf, e: RecordedEvent, spells?: Resol
       next.extensionRequest = null;
       break;
     case 'HELD_UP':
-      next.heldUp = { ministry: str(d.ministry, ''), description: str(d.description, ''), documentNumber: dateOrNull(d.documentNumber), since: str(d.since, e.at), recordedBy: str(d.recordedBy, e.actor) };
+      next.heldUp = {
+        ministry: str(d.ministry, ''),
+        description: str(d.description, ''),
+        documentNumber: dateOrNull(d.documentNumber),
+        since: str(d.since, e.at),
+        recordedBy: str(d.recordedBy, e.actor),
+      };
       break;
     case 'HOLD_UP_RELEASED':
       next.heldUp = null;
@@ -246,16 +268,22 @@ export function applyRecordedEvent(t: TaskAsOf, e: RecordedEvent, spells?: Resol
     case 'ASSIGNMENT': {
       const after = (d.after ?? {}) as Record<string, unknown>;
       next.leadMinistry = str(after.leadMinistry, t.leadMinistry);
-      next.coordinatingMinistries = Array.isArray(after.coordinatingMinistries) ? after.coordinatingMinistries.map(String) : t.coordinatingMinistries;
+      next.coordinatingMinistries = Array.isArray(after.coordinatingMinistries)
+        ? after.coordinatingMinistries.map(String)
+        : t.coordinatingMinistries;
       next.focalPoint = focal(after.focalPoint, t.focalPoint);
       break;
     }
     case 'DEADLINE':
       next.dueDate = dateOrNull(d.to);
-      next.deadlineExtensions = typeof d.extensions === 'number' ? d.extensions : t.deadlineExtensions + (d.extension === true ? 1 : 0);
+      next.deadlineExtensions =
+        typeof d.extensions === 'number' ? d.extensions : t.deadlineExtensions + (d.extension === true ? 1 : 0);
       break;
     case 'LOCALITY_REPORT':
-      next.reports = { ...t.reports, [str(d.locality, '?')]: { kind: d.kind === 'OBSTACLE' ? 'OBSTACLE' : 'WORKABLE', at: e.at } };
+      next.reports = {
+        ...t.reports,
+        [str(d.locality, '?')]: { kind: d.kind === 'OBSTACLE' ? 'OBSTACLE' : 'WORKABLE', at: e.at },
+      };
       break;
     case 'DEFINITION_UPDATED': {
       const changes = (d.changes ?? {}) as Record<string, { to?: unknown }>;
@@ -304,7 +332,10 @@ export function replayAsOf(events: Iterable<RecordedEvent>, asOfMs: number): Rep
  * The tasks with what localities reported on them taken from the matrix cells (the one store of locality
  * reports) as they stood at the instant, in place of the first version's LOCALITY_REPORT events.
  */
-export function withCellReports(tasks: Map<string, TaskAsOf>, cells: Iterable<{ task: string; locality: string; state: string; at: string }>): Map<string, TaskAsOf> {
+export function withCellReports(
+  tasks: Map<string, TaskAsOf>,
+  cells: Iterable<{ task: string; locality: string; state: string; at: string }>,
+): Map<string, TaskAsOf> {
   const byTask = new Map<string, Record<string, { kind: ReportKind; at: string }>>();
   for (const c of cells) {
     if (c.state !== 'WORKABLE' && c.state !== 'OBSTACLE') continue;
@@ -368,7 +399,12 @@ export interface LocalityRef {
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** The dashboard summary as it stood at `asOfMs`: same shape and rules as the live one. */
-export function summaryAsOf(tasks: Iterable<TaskAsOf>, ministries: MinistryRef[], localities: LocalityRef[], asOfMs: number) {
+export function summaryAsOf(
+  tasks: Iterable<TaskAsOf>,
+  ministries: MinistryRef[],
+  localities: LocalityRef[],
+  asOfMs: number,
+) {
   const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
   const perMinistry = new Map<string, { total: number; open: number; overdue: number }>();
   for (const t of tasks) {
@@ -387,7 +423,10 @@ export function summaryAsOf(tasks: Iterable<TaskAsOf>, ministries: MinistryRef[]
   const byMinistry = ministries
     .filter((m) => perMinistry.has(m.code) || m.delegates)
     .map((m) => ({ ministry: m.code, name: m.name, ...(perMinistry.get(m.code) ?? { total: 0, open: 0, overdue: 0 }) }))
-    .sort((a, b) => b.overdue - a.overdue || b.open - a.open || (a.ministry < b.ministry ? -1 : a.ministry > b.ministry ? 1 : 0));
+    .sort(
+      (a, b) =>
+        b.overdue - a.overdue || b.open - a.open || (a.ministry < b.ministry ? -1 : a.ministry > b.ministry ? 1 : 0),
+    );
   // Who reported is the reporting round's rows, as the live summary reads them (db/matrix.ts localityStatuses).
   const reported = localities.filter((l) => l.reportedAt !== null && l.reportedAt <= today).length;
   return { total, byStatus, byMinistry, localities: { reported, total: localities.length } };
@@ -412,13 +451,17 @@ export function bottlenecksAsOf(tasks: Iterable<TaskAsOf>, asOfMs: number, limit
     }
   }
   const overdueByMinistry = [...overdue.entries()]
-    .sort(([, a], [, b]) => b.overdue - a.overdue || (a.oldestDue < b.oldestDue ? -1 : a.oldestDue > b.oldestDue ? 1 : 0))
+    .sort(
+      ([, a], [, b]) => b.overdue - a.overdue || (a.oldestDue < b.oldestDue ? -1 : a.oldestDue > b.oldestDue ? 1 : 0),
+    )
     .map(([ministry, m]) => ({
       ministry,
       overdue: m.overdue,
       maxDaysOverdue: Math.max(0, Math.floor((asOfMs - deadlineInstant(m.oldestDue)) / DAY_MS) + 1),
     }));
-  const oldestOpen = [...open].sort((a, b) => Date.parse(a.statusSince) - Date.parse(b.statusSince) || byCode(a, b)).slice(0, limit);
+  const oldestOpen = [...open]
+    .sort((a, b) => Date.parse(a.statusSince) - Date.parse(b.statusSince) || byCode(a, b))
+    .slice(0, limit);
   const mostObstacles = all
     .map((t) => ({ t, n: reportCounts(t).obstacle }))
     .filter((x) => x.n > 0)
@@ -427,10 +470,21 @@ export function bottlenecksAsOf(tasks: Iterable<TaskAsOf>, asOfMs: number, limit
     .map((x) => x.t);
   const dueSoon = open
     .filter((t) => t.dueDate !== null && t.dueDate >= today && t.dueDate <= horizon)
-    .sort((a, b) => ((a.dueDate as string) < (b.dueDate as string) ? -1 : (a.dueDate as string) > (b.dueDate as string) ? 1 : byCode(a, b)))
+    .sort((a, b) =>
+      (a.dueDate as string) < (b.dueDate as string)
+        ? -1
+        : (a.dueDate as string) > (b.dueDate as string)
+          ? 1
+          : byCode(a, b),
+    )
     .slice(0, 50);
   const view = (t: TaskAsOf) => taskView(t, asOfMs, rules);
-  return { overdueByMinistry, oldestOpen: oldestOpen.map(view), mostObstacles: mostObstacles.map(view), dueSoon: dueSoon.map(view) };
+  return {
+    overdueByMinistry,
+    oldestOpen: oldestOpen.map(view),
+    mostObstacles: mostObstacles.map(view),
+    dueSoon: dueSoon.map(view),
+  };
 }
 
 type SortKey = (t: TaskAsOf) => string | number | null;
@@ -458,7 +512,11 @@ export interface TaskFilterAsOf extends TaskFilter {
 }
 
 /** Whether the task applied to `locality` then (its history, else `fallback`: the read model's present list). */
-export function appliedTo(t: Pick<TaskAsOf, 'code' | 'appliesTo'>, locality: string, fallback?: (code: string) => boolean): boolean {
+export function appliedTo(
+  t: Pick<TaskAsOf, 'code' | 'appliesTo'>,
+  locality: string,
+  fallback?: (code: string) => boolean,
+): boolean {
   if (t.appliesTo === undefined) return fallback ? fallback(t.code) : true;
   return t.appliesTo === null || t.appliesTo.includes(locality);
 }
@@ -476,7 +534,8 @@ export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: n
       (f.locality ? appliedTo(t, f.locality, f.applies) : !f.applies || f.applies(t.code)) &&
       (f.overdue === undefined || isOverdue(t, asOfMs) === f.overdue) &&
       (!f.dueBefore || (t.dueDate !== null && t.dueDate < f.dueBefore)) &&
-      (words.length === 0 || words.every((w) => holdsWord(foldVietnamese(`${t.code} ${t.title} ${t.sector} ${t.legalBasis}`), w))),
+      (words.length === 0 ||
+        words.every((w) => holdsWord(foldVietnamese(`${t.code} ${t.title} ${t.sector} ${t.legalBasis}`), w))),
   );
   const desc = f.sort.startsWith('-');
   const key: SortKey = SORT_KEYS[desc ? f.sort.slice(1) : f.sort] ?? ((t) => t.code);
@@ -489,5 +548,10 @@ export function listAsOf(tasks: Iterable<TaskAsOf>, f: TaskFilterAsOf, asOfMs: n
     return (desc ? -c : c) || (f.sort === '-code' ? -byCode(a, b) : byCode(a, b));
   });
   const start = (f.page - 1) * f.limit;
-  return { items: rows.slice(start, start + f.limit).map((t) => taskView(t, asOfMs, rules)), total: rows.length, page: f.page, limit: f.limit };
+  return {
+    items: rows.slice(start, start + f.limit).map((t) => taskView(t, asOfMs, rules)),
+    total: rows.length,
+    page: f.page,
+    limit: f.limit,
+  };
 }

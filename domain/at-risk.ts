@@ -34,7 +34,8 @@ export const WEIGHTS = {
   daysPerObstacle: 6,
 } as const;
 
-export type ReasonCode = 'ALREADY_OVERDUE' | 'EXPECTED_LATENESS' | 'TIME_IN_STATUS' | 'NOTICES_IGNORED' | 'LOCALITY_OBSTACLES';
+export type ReasonCode =
+  'ALREADY_OVERDUE' | 'EXPECTED_LATENESS' | 'TIME_IN_STATUS' | 'NOTICES_IGNORED' | 'LOCALITY_OBSTACLES';
 
 export interface Reason {
   code: ReasonCode;
@@ -91,10 +92,13 @@ export function typicalDurations(spells: ResolvedSpell[], open: Iterable<TaskAsO
   const add = (ministry: string, status: TaskStatus, days: number, resolved: boolean) => {
     let m = byMinistry.get(ministry);
     if (!m) byMinistry.set(ministry, (m = new Map()));
-    for (const stays of [staysOf(m, status), staysOf(overall, status)]) (resolved ? stays.resolved : stays.running).push(days);
+    for (const stays of [staysOf(m, status), staysOf(overall, status)])
+      (resolved ? stays.resolved : stays.running).push(days);
   };
-  for (const s of spells) if (s.status !== 'FEASIBLE') add(s.ministry, s.status, (s.leftAt - s.enteredAt) / DAY_MS, true);
-  for (const t of open) if (t.status !== 'FEASIBLE') add(t.leadMinistry, t.status, (asOfMs - Date.parse(t.statusSince)) / DAY_MS, false);
+  for (const s of spells)
+    if (s.status !== 'FEASIBLE') add(s.ministry, s.status, (s.leftAt - s.enteredAt) / DAY_MS, true);
+  for (const t of open)
+    if (t.status !== 'FEASIBLE') add(t.leadMinistry, t.status, (asOfMs - Date.parse(t.statusSince)) / DAY_MS, false);
   return { byMinistry, overall };
 }
 
@@ -103,9 +107,10 @@ export function typicalDurations(spells: ResolvedSpell[], open: Iterable<TaskAsO
  * included, have ended), or null when fewer than half have ended so far.
  */
 export function medianStay(stays: Stays): number | null {
-  const points = [...stays.resolved.map((d) => ({ d, ended: true })), ...stays.running.map((d) => ({ d, ended: false }))].sort(
-    (a, b) => a.d - b.d || (a.ended === b.ended ? 0 : a.ended ? -1 : 1),
-  );
+  const points = [
+    ...stays.resolved.map((d) => ({ d, ended: true })),
+    ...stays.running.map((d) => ({ d, ended: false })),
+  ].sort((a, b) => a.d - b.d || (a.ended === b.ended ? 0 : a.ended ? -1 : 1));
   let atRisk = points.length;
   let surviving = 1;
   for (const p of points) {
@@ -118,7 +123,10 @@ export function medianStay(stays: Stays): number | null {
   return null;
 }
 
-const DEFAULT_SPAN_DAYS: Record<Exclude<TaskStatus, 'FEASIBLE'>, number> = { REQUIRES_GUIDANCE: 90, AUTHORITY_ADJUSTMENT: 180 };
+const DEFAULT_SPAN_DAYS: Record<Exclude<TaskStatus, 'FEASIBLE'>, number> = {
+  REQUIRES_GUIDANCE: 90,
+  AUTHORITY_ADJUSTMENT: 180,
+};
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const fmt = (n: number) => round(n).toString();
 
@@ -129,15 +137,30 @@ export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: num
   if (t.status === 'FEASIBLE' || isOverdue(t, asOfMs)) return null;
   const sinceMs = Date.parse(t.statusSince);
   const daysInStatus = Math.max(0, (asOfMs - sinceMs) / DAY_MS);
-  const usable = (stays: Stays | undefined) => (stays && stays.resolved.length >= MIN_SAMPLES ? medianStay(stays) : null);
+  const usable = (stays: Stays | undefined) =>
+    stays && stays.resolved.length >= MIN_SAMPLES ? medianStay(stays) : null;
   const mine = usable(typical.byMinistry.get(t.leadMinistry)?.get(t.status));
   const all = usable(typical.overall.get(t.status));
   const [typicalDays, typicalBasis]: [number, Forecast['typicalBasis']] =
-    mine !== null ? [mine, 'ministry'] : all !== null ? [all, 'all ministries'] : [DEFAULT_SPAN_DAYS[t.status], 'default deadline'];
+    mine !== null
+      ? [mine, 'ministry']
+      : all !== null
+        ? [all, 'all ministries']
+        : [DEFAULT_SPAN_DAYS[t.status], 'default deadline'];
   // At the pace of the median; a task already past it is not expected before today.
   const paceMs = Math.max(sinceMs + typicalDays * DAY_MS, asOfMs);
-  const whose = typicalBasis === 'ministry' ? `${t.leadMinistry}'s` : typicalBasis === 'all ministries' ? 'the all-ministry' : 'the default';
-  const whoseVi = typicalBasis === 'ministry' ? `của ${t.leadMinistry}` : typicalBasis === 'all ministries' ? 'chung của các bộ' : 'mặc định';
+  const whose =
+    typicalBasis === 'ministry'
+      ? `${t.leadMinistry}'s`
+      : typicalBasis === 'all ministries'
+        ? 'the all-ministry'
+        : 'the default';
+  const whoseVi =
+    typicalBasis === 'ministry'
+      ? `của ${t.leadMinistry}`
+      : typicalBasis === 'all ministries'
+        ? 'chung của các bộ'
+        : 'mặc định';
 
   // Each warning sign: the days it adds to the expected resolution.
   const signs: { code: ReasonCode; days: number; en: string; vi: string }[] = [];
@@ -214,9 +237,15 @@ export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: num
     // No due date: nothing to be late against but the signs themselves.
     z = logOdds(addedDays) - 2;
   }
-  for (const x of signs.sort((a, b) => b.days - a.days)) reasons.push({ code: x.code, weight: round(logOdds(x.days), 2), en: x.en, vi: x.vi });
+  for (const x of signs.sort((a, b) => b.days - a.days))
+    reasons.push({ code: x.code, weight: round(logOdds(x.days), 2), en: x.en, vi: x.vi });
   const probabilityLate = round(1 / (1 + Math.exp(-z)), 3);
-  return { ...base, probabilityLate, risk: probabilityLate >= 0.6 ? 'high' : probabilityLate >= 0.3 ? 'medium' : 'low', reasons };
+  return {
+    ...base,
+    probabilityLate,
+    risk: probabilityLate >= 0.6 ? 'high' : probabilityLate >= 0.3 ? 'medium' : 'low',
+    reasons,
+  };
 }
 
 /** An overdue task: it has missed its deadline, by this many days. */
@@ -234,7 +263,14 @@ export function overdueTasks(tasks: Iterable<TaskAsOf>, asOfMs: number): Overdue
   const out: OverdueTask[] = [];
   for (const t of tasks) {
     if (!isOverdue(t, asOfMs) || t.dueDate === null) continue;
-    out.push({ code: t.code, title: t.title, leadMinistry: t.leadMinistry, status: t.status, dueDate: t.dueDate, daysOverdue: daysOverdue(t.dueDate, asOfMs) });
+    out.push({
+      code: t.code,
+      title: t.title,
+      leadMinistry: t.leadMinistry,
+      status: t.status,
+      dueDate: t.dueDate,
+      daysOverdue: daysOverdue(t.dueDate, asOfMs),
+    });
   }
   return out.sort((a, b) => b.daysOverdue - a.daysOverdue || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }

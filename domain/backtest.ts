@@ -57,7 +57,9 @@ export function backtest(events: RecordedEvent[], cutoffMs: number, endMs: numbe
     const deadline = deadlineInstant(f.dueDate);
     if (deadline > endMs) continue;
     const since = Date.parse(t.statusSince);
-    const resolvedInTime = atEnd.spells.some((s) => s.taskCode === f.code && s.enteredAt === since && s.leftAt <= deadline);
+    const resolvedInTime = atEnd.spells.some(
+      (s) => s.taskCode === f.code && s.enteredAt === since && s.leftAt <= deadline,
+    );
     const late = !resolvedInTime;
     const predicted = f.probabilityLate >= 0.5;
     scored++;

@@ -47,7 +47,9 @@ export function isCalendarDate(s: string): boolean {
   const m = DATE_RE.exec(s);
   if (!m) return false;
   const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && Number(m[1]) >= 1900 && Number(m[1]) <= 2200;
+  return (
+    !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && Number(m[1]) >= 1900 && Number(m[1]) <= 2200
+  );
 }
 
 /**

@@ -66,7 +66,8 @@ export interface ReminderPoint {
 
 /** When the reminder `days` before the deadline of `dueDate` is due: the end of the day that many (working) days earlier. */
 function reminderInstant(policy: DeadlinePolicy, dueDate: string, days: number): number {
-  if (policy.calendar && policy.reminderDaysUnit === 'working') return deadlineInstant(subtractWorkingDays(policy.calendar, dueDate, days));
+  if (policy.calendar && policy.reminderDaysUnit === 'working')
+    return deadlineInstant(subtractWorkingDays(policy.calendar, dueDate, days));
   return deadlineInstant(dueDate) - days * DAY_MS;
 }
 
@@ -75,7 +76,10 @@ function reminderInstant(policy: DeadlinePolicy, dueDate: string, days: number):
  * the deadline, the escalation at it, then an overdue reminder every `overdueIntervalDays`.
  * A FEASIBLE task, or one with no due date, has none.
  */
-export function nextReminder(state: Pick<TaskState, 'status' | 'dueDate' | 'policy'>, afterMs: number): ReminderPoint | null {
+export function nextReminder(
+  state: Pick<TaskState, 'status' | 'dueDate' | 'policy'>,
+  afterMs: number,
+): ReminderPoint | null {
   if (state.status === 'FEASIBLE' || !state.dueDate) return null;
   const due = deadlineInstant(state.dueDate);
   const dueDate = state.dueDate;
@@ -91,7 +95,11 @@ export function nextReminder(state: Pick<TaskState, 'status' | 'dueDate' | 'poli
 }
 
 /** The instant of the point of this kind and offset on `state`'s due date and calendar. */
-function pointInstant(state: Pick<TaskState, 'policy'> & { dueDate: string }, kind: ReminderKind, offsetDays: number): number {
+function pointInstant(
+  state: Pick<TaskState, 'policy'> & { dueDate: string },
+  kind: ReminderKind,
+  offsetDays: number,
+): number {
   if (kind === 'REMINDER') return reminderInstant(state.policy, state.dueDate, offsetDays);
   // The escalation is at the deadline (offset 0), overdue reminders whole calendar days after it.
   return deadlineInstant(state.dueDate) - offsetDays * DAY_MS;
@@ -105,7 +113,10 @@ function pointInstant(state: Pick<TaskState, 'policy'> & { dueDate: string }, ki
  * not lost when it moves earlier (already past, it goes out at once). Points keep their order on any
  * calendar (a larger offset is an earlier day), so everything before that point stays done.
  */
-export function replannedReminderCursor(before: Pick<TaskState, 'status' | 'dueDate' | 'policy' | 'reminderCursor'>, after: Pick<TaskState, 'status' | 'dueDate' | 'policy'>): number {
+export function replannedReminderCursor(
+  before: Pick<TaskState, 'status' | 'dueDate' | 'policy' | 'reminderCursor'>,
+  after: Pick<TaskState, 'status' | 'dueDate' | 'policy'>,
+): number {
   const next = nextReminder(before, before.reminderCursor);
   if (!next || after.status === 'FEASIBLE' || !after.dueDate) return before.reminderCursor;
   return pointInstant({ policy: after.policy, dueDate: after.dueDate }, next.kind, next.offsetDays) - 1;

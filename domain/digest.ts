@@ -36,7 +36,10 @@ export function describeChange(e: Pick<RecordedEvent, 'kind' | 'details'>): Bili
       return { vi: 'Nhiệm vụ mới được giao', en: 'Task newly registered' };
     case 'TRANSITION': {
       const to = d.to as TaskStatus;
-      return { vi: `Chuyển trạng thái: ${STATUS_VI[to] ?? String(d.to)}`, en: `Status changed to ${STATUS_EN[to] ?? String(d.to)}` };
+      return {
+        vi: `Chuyển trạng thái: ${STATUS_VI[to] ?? String(d.to)}`,
+        en: `Status changed to ${STATUS_EN[to] ?? String(d.to)}`,
+      };
     }
     case 'MILESTONE':
       return { vi: `Ghi nhận tiến độ: ${String(d.name)}`, en: `Milestone recorded: ${String(d.name)}` };
@@ -46,12 +49,21 @@ export function describeChange(e: Pick<RecordedEvent, 'kind' | 'details'>): Bili
       return { vi: 'Thay đổi phân công', en: 'Assignment changed' };
     case 'LOCALITY_REPORT':
       return d.kind === 'OBSTACLE'
-        ? { vi: `Địa phương ${String(d.locality)} báo cáo vướng mắc`, en: `Locality ${String(d.locality)} reported an obstacle` }
-        : { vi: `Địa phương ${String(d.locality)} báo cáo thực hiện được`, en: `Locality ${String(d.locality)} reported it workable` };
+        ? {
+            vi: `Địa phương ${String(d.locality)} báo cáo vướng mắc`,
+            en: `Locality ${String(d.locality)} reported an obstacle`,
+          }
+        : {
+            vi: `Địa phương ${String(d.locality)} báo cáo thực hiện được`,
+            en: `Locality ${String(d.locality)} reported it workable`,
+          };
     case 'DEFINITION_UPDATED':
       return { vi: 'Cập nhật nội dung nhiệm vụ', en: 'Task description updated' };
     case 'ESCALATION_STEP':
-      return { vi: `Cảnh báo bậc ${Number(d.step) + 1} gửi ${String(d.recipient)}`, en: `Escalation step ${Number(d.step) + 1} sent to ${String(d.recipient)}` };
+      return {
+        vi: `Cảnh báo bậc ${Number(d.step) + 1} gửi ${String(d.recipient)}`,
+        en: `Escalation step ${Number(d.step) + 1} sent to ${String(d.recipient)}`,
+      };
     default:
       return null;
   }
@@ -103,7 +115,10 @@ export interface ComposedMail {
 }
 
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 /** The task's page (readable without signing in; the API's JSON needs a token). */
@@ -111,7 +126,10 @@ const taskLink = (baseUrl: string, code: string) => pageLink(baseUrl, { page: 't
 
 function whenDue(t: DigestTask, lang: 'vi' | 'en'): string {
   if (!t.dueDate) return lang === 'vi' ? 'không có hạn' : 'no due date';
-  if (t.daysOverdue > 0) return lang === 'vi' ? `quá hạn ${t.daysOverdue} ngày (hạn ${t.dueDate})` : `overdue by ${t.daysOverdue} day(s) (due ${t.dueDate})`;
+  if (t.daysOverdue > 0)
+    return lang === 'vi'
+      ? `quá hạn ${t.daysOverdue} ngày (hạn ${t.dueDate})`
+      : `overdue by ${t.daysOverdue} day(s) (due ${t.dueDate})`;
   if (t.dueInDays === 0) return lang === 'vi' ? `đến hạn hôm nay (${t.dueDate})` : `due today (${t.dueDate})`;
   return lang === 'vi' ? `hạn ${t.dueDate}, còn ${t.dueInDays} ngày` : `due ${t.dueDate}, in ${t.dueInDays} day(s)`;
 }
@@ -127,7 +145,9 @@ function digestOrder(a: DigestTask, b: DigestTask): number {
 
 /** Whether today's digest should go out at all: something due soon, overdue or changed. */
 export function digestIsDue(tasks: DigestTask[], dueSoonDays: number): boolean {
-  return tasks.some((t) => t.daysOverdue > 0 || (t.dueInDays !== null && t.dueInDays <= dueSoonDays) || t.changes.length > 0);
+  return tasks.some(
+    (t) => t.daysOverdue > 0 || (t.dueInDays !== null && t.dueInDays <= dueSoonDays) || t.changes.length > 0,
+  );
 }
 
 /** The focal point's daily digest, or null when there is nothing to say. */
@@ -136,7 +156,9 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
   if (!digestIsDue(tasks, dueSoonDays)) return null;
   const sorted = [...tasks].sort(digestOrder);
   const overdue = sorted.filter((t) => t.daysOverdue > 0).length;
-  const dueSoon = sorted.filter((t) => t.daysOverdue === 0 && t.dueInDays !== null && t.dueInDays <= dueSoonDays).length;
+  const dueSoon = sorted.filter(
+    (t) => t.daysOverdue === 0 && t.dueInDays !== null && t.dueInDays <= dueSoonDays,
+  ).length;
   const changed = sorted.filter((t) => t.changes.length > 0).length;
   const langs: ('vi' | 'en')[] = input.language === 'vi+en' ? ['vi', 'en'] : [input.language];
 
@@ -158,7 +180,9 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
   const htmlParts: string[] = [];
   for (const lang of langs) {
     textParts.push(greeting[lang], '', heading[lang], '');
-    htmlParts.push(`<section lang="${lang}"><p>${escapeHtml(greeting[lang])}</p><p>${escapeHtml(heading[lang])}</p><ul>`);
+    htmlParts.push(
+      `<section lang="${lang}"><p>${escapeHtml(greeting[lang])}</p><p>${escapeHtml(heading[lang])}</p><ul>`,
+    );
     for (const t of sorted) {
       const link = taskLink(input.baseUrl, t.code);
       textParts.push(`- ${t.code} ${t.title}`, `  ${statusName(t.status, lang)}; ${whenDue(t, lang)}`);
@@ -175,7 +199,8 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
   }
   const subjectVi = `[Nhiệm vụ phân cấp] ${input.date}: ${overdue} quá hạn, ${dueSoon} sắp đến hạn`;
   const subjectEn = `[Delegated tasks] ${input.date}: ${overdue} overdue, ${dueSoon} due soon`;
-  const subject = input.language === 'en' ? subjectEn : input.language === 'vi' ? subjectVi : `${subjectVi} / ${subjectEn}`;
+  const subject =
+    input.language === 'en' ? subjectEn : input.language === 'vi' ? subjectVi : `${subjectVi} / ${subjectEn}`;
   return {
     subject,
     text: textParts.join('\n'),
@@ -206,14 +231,16 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
     vi: {
       head: `Điểm nghẽn tuần từ ${input.weekStart}: ${input.open} nhiệm vụ chưa hoàn thành trên ${input.total}, ${input.overdue} quá hạn (${sign(input.overdueChange)} so với tuần trước).`,
       byMinistry: 'Quá hạn theo bộ',
-      row: (m: BottleneckDigestInput['overdueByMinistry'][number]) => `${m.ministry} ${m.name}: ${m.overdue} quá hạn, lâu nhất ${m.maxDaysOverdue} ngày`,
+      row: (m: BottleneckDigestInput['overdueByMinistry'][number]) =>
+        `${m.ministry} ${m.name}: ${m.overdue} quá hạn, lâu nhất ${m.maxDaysOverdue} ngày`,
       atRisk: 'Nhiệm vụ có nguy cơ trễ hạn',
       risk: (p: number) => `nguy cơ ${Math.round(p * 100)}%`,
     },
     en: {
       head: `Bottlenecks for the week of ${input.weekStart}: ${input.open} of ${input.total} tasks open, ${input.overdue} overdue (${sign(input.overdueChange)} on the week before).`,
       byMinistry: 'Overdue by ministry',
-      row: (m: BottleneckDigestInput['overdueByMinistry'][number]) => `${m.ministry} ${m.name}: ${m.overdue} overdue, oldest ${m.maxDaysOverdue} days`,
+      row: (m: BottleneckDigestInput['overdueByMinistry'][number]) =>
+        `${m.ministry} ${m.name}: ${m.overdue} overdue, oldest ${m.maxDaysOverdue} days`,
       atRisk: 'Tasks at risk of missing their deadline',
       risk: (p: number) => `${Math.round(p * 100)}% risk`,
     },
@@ -222,12 +249,26 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
   const html: string[] = [];
   for (const lang of langs) {
     const l = L[lang];
-    text.push(l.head, '', `${l.byMinistry}:`, ...input.overdueByMinistry.map((m) => `- ${l.row(m)}`), '', `${l.atRisk}:`);
+    text.push(
+      l.head,
+      '',
+      `${l.byMinistry}:`,
+      ...input.overdueByMinistry.map((m) => `- ${l.row(m)}`),
+      '',
+      `${l.atRisk}:`,
+    );
     html.push(`<section lang="${lang}"><p>${escapeHtml(l.head)}</p><h2>${escapeHtml(l.byMinistry)}</h2><ul>`);
-    html.push(...input.overdueByMinistry.map((m) => `<li>${escapeHtml(l.row(m))}</li>`), `</ul><h2>${escapeHtml(l.atRisk)}</h2><ul>`);
+    html.push(
+      ...input.overdueByMinistry.map((m) => `<li>${escapeHtml(l.row(m))}</li>`),
+      `</ul><h2>${escapeHtml(l.atRisk)}</h2><ul>`,
+    );
     for (const t of input.atRisk) {
       const link = taskLink(input.baseUrl, t.code);
-      text.push(`- ${t.code} (${t.leadMinistry}) ${t.title}: ${l.risk(t.probabilityLate)}`, ...t.reasons.map((r) => `  * ${r[lang]}`), `  ${link}`);
+      text.push(
+        `- ${t.code} (${t.leadMinistry}) ${t.title}: ${l.risk(t.probabilityLate)}`,
+        ...t.reasons.map((r) => `  * ${r[lang]}`),
+        `  ${link}`,
+      );
       html.push(
         `<li><a href="${escapeHtml(link)}">${escapeHtml(t.code)}</a> (${escapeHtml(t.leadMinistry)}) ${escapeHtml(t.title)}: <strong>${escapeHtml(l.risk(t.probabilityLate))}</strong>` +
           `<ul>${t.reasons.map((r) => `<li>${escapeHtml(r[lang])}</li>`).join('')}</ul></li>`,
@@ -239,7 +280,8 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
   }
   const subjectVi = `[Nhiệm vụ phân cấp] Điểm nghẽn tuần ${input.weekStart}: ${input.overdue} quá hạn`;
   const subjectEn = `[Delegated tasks] Bottlenecks, week of ${input.weekStart}: ${input.overdue} overdue`;
-  const subject = input.language === 'en' ? subjectEn : input.language === 'vi' ? subjectVi : `${subjectVi} / ${subjectEn}`;
+  const subject =
+    input.language === 'en' ? subjectEn : input.language === 'vi' ? subjectVi : `${subjectVi} / ${subjectEn}`;
   return {
     subject,
     text: text.join('\n'),
@@ -288,7 +330,10 @@ export function digestsByRecipient(
       status: t.status,
       dueDate: t.status === 'FEASIBLE' ? null : t.dueDate,
       daysOverdue: v.daysOverdue,
-      dueInDays: t.status === 'FEASIBLE' || !t.dueDate ? null : Math.round((Date.parse(`${t.dueDate}T00:00:00Z`) - today) / DAY_MS),
+      dueInDays:
+        t.status === 'FEASIBLE' || !t.dueDate
+          ? null
+          : Math.round((Date.parse(`${t.dueDate}T00:00:00Z`) - today) / DAY_MS),
       changes: changed,
     });
   }

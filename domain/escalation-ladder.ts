@@ -41,7 +41,8 @@ export function parseLadder(text: string): LadderStep[] {
     });
   if (steps.length === 0) throw new Error('the ladder needs at least one step');
   for (let i = 1; i < steps.length; i++) {
-    if ((steps[i]?.afterWorkingDays ?? 0) < (steps[i - 1]?.afterWorkingDays ?? 0)) throw new Error('steps must be in order of working days');
+    if ((steps[i]?.afterWorkingDays ?? 0) < (steps[i - 1]?.afterWorkingDays ?? 0))
+      throw new Error('steps must be in order of working days');
   }
   return steps;
 }
@@ -63,7 +64,12 @@ export function ladderSchedule(dueDate: string, steps: LadderStep[], calendar: W
 }
 
 /** The first step strictly after `afterMs`, or null when the ladder is done. */
-export function nextLadderStep(dueDate: string, steps: LadderStep[], calendar: WorkingCalendar, afterMs: number): LadderPoint | null {
+export function nextLadderStep(
+  dueDate: string,
+  steps: LadderStep[],
+  calendar: WorkingCalendar,
+  afterMs: number,
+): LadderPoint | null {
   return ladderSchedule(dueDate, steps, calendar).find((p) => p.at > afterMs) ?? null;
 }
 
@@ -71,7 +77,13 @@ export function nextLadderStep(dueDate: string, steps: LadderStep[], calendar: W
  * The step due now: of the steps after `afterMs` whose time has come by `nowMs`, the last one (the
  * ladder is where it is now; the missed ones before it are not sent), or null when none has come.
  */
-export function ladderStepDue(dueDate: string, steps: LadderStep[], calendar: WorkingCalendar, afterMs: number, nowMs: number): LadderPoint | null {
+export function ladderStepDue(
+  dueDate: string,
+  steps: LadderStep[],
+  calendar: WorkingCalendar,
+  afterMs: number,
+  nowMs: number,
+): LadderPoint | null {
   const due = ladderSchedule(dueDate, steps, calendar).filter((p) => p.at > afterMs && p.at <= nowMs);
   return due[due.length - 1] ?? null;
 }

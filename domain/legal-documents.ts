@@ -22,8 +22,8 @@ export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 export const KIND_SYMBOLS: Record<string, DocumentKind> = {
   NQ: 'RESOLUTION',
   PL: 'ORDINANCE',
-  'NĐ': 'DECREE',
-  'QĐ': 'DECISION',
+  NĐ: 'DECREE',
+  QĐ: 'DECISION',
   CT: 'DIRECTIVE',
   TT: 'CIRCULAR',
   TTLT: 'JOINT_CIRCULAR',
@@ -81,7 +81,12 @@ export interface FieldError {
   params?: Record<string, string>;
 }
 
-const refusal = (field: string, rule: DocumentRule, message: string, params: Record<string, string> = {}): FieldError => ({ field, message, rule, params });
+const refusal = (
+  field: string,
+  rule: DocumentRule,
+  message: string,
+  params: Record<string, string> = {},
+): FieldError => ({ field, message, rule, params });
 
 /**
  * The form a number is compared in: NFC and upper case, so `42/2026/tt-BYT` and `42/2026/TT-BYT` are
@@ -94,7 +99,11 @@ export function documentNumberKey(number: string): string {
 /** Form of a number: digits, optional year, symbol with the issuer's code. */
 export function checkDocumentNumber(number: string, field = 'number'): FieldError | null {
   if (!DOCUMENT_NUMBER_RE.test(number.normalize('NFC'))) {
-    return refusal(field, 'NUMBER_FORM', 'must be in the Vietnamese form number/year/SYMBOL, e.g. 15/2026/TT-BYT or 10/2025/NĐ-CP');
+    return refusal(
+      field,
+      'NUMBER_FORM',
+      'must be in the Vietnamese form number/year/SYMBOL, e.g. 15/2026/TT-BYT or 10/2025/NĐ-CP',
+    );
   }
   return null;
 }
@@ -105,9 +114,15 @@ export function checkDocumentNumber(number: string, field = 'number'): FieldErro
  */
 export function checkSaneDate(value: string, field: string, today: string): FieldError | null {
   if (!isCalendarDate(value)) return refusal(field, 'NOT_A_DATE', 'must be a calendar date YYYY-MM-DD');
-  if (value < EARLIEST_ISSUE_DATE) return refusal(field, 'BEFORE_EARLIEST', `must be on or after ${EARLIEST_ISSUE_DATE}`, { earliest: EARLIEST_ISSUE_DATE });
+  if (value < EARLIEST_ISSUE_DATE)
+    return refusal(field, 'BEFORE_EARLIEST', `must be on or after ${EARLIEST_ISSUE_DATE}`, {
+      earliest: EARLIEST_ISSUE_DATE,
+    });
   const latest = addDays(today, SANE_DAYS_AHEAD);
-  if (value > latest) return refusal(field, 'BEYOND_WINDOW', `must be no later than ${latest}, ten years after today in Viet Nam`, { latest });
+  if (value > latest)
+    return refusal(field, 'BEYOND_WINDOW', `must be no later than ${latest}, ten years after today in Viet Nam`, {
+      latest,
+    });
   return null;
 }
 
@@ -116,21 +131,44 @@ export function checkSaneDate(value: string, field: string, today: string): Fiel
  * on or after the issue date and within ten years of it, and the year in the number matching the
  * issue date. `today` is Viet Nam's date. Every refusal is invalid input (422) wherever it is asked.
  */
-export function checkDocumentDates(doc: { number?: string; issuedOn: string; effectiveOn?: string }, today: string, prefix = ''): FieldError | null {
+export function checkDocumentDates(
+  doc: { number?: string; issuedOn: string; effectiveOn?: string },
+  today: string,
+  prefix = '',
+): FieldError | null {
   const f = (name: string) => `${prefix}${name}`;
   if (!isCalendarDate(doc.issuedOn)) return refusal(f('issuedOn'), 'NOT_A_DATE', 'must be a calendar date YYYY-MM-DD');
-  if (doc.issuedOn < EARLIEST_ISSUE_DATE) return refusal(f('issuedOn'), 'BEFORE_EARLIEST', `must be on or after ${EARLIEST_ISSUE_DATE}`, { earliest: EARLIEST_ISSUE_DATE });
-  if (doc.issuedOn > today) return refusal(f('issuedOn'), 'NOT_ISSUED_YET', `must be no later than today in Viet Nam (${today}): the document is not issued yet`, { today });
+  if (doc.issuedOn < EARLIEST_ISSUE_DATE)
+    return refusal(f('issuedOn'), 'BEFORE_EARLIEST', `must be on or after ${EARLIEST_ISSUE_DATE}`, {
+      earliest: EARLIEST_ISSUE_DATE,
+    });
+  if (doc.issuedOn > today)
+    return refusal(
+      f('issuedOn'),
+      'NOT_ISSUED_YET',
+      `must be no later than today in Viet Nam (${today}): the document is not issued yet`,
+      { today },
+    );
   if (doc.effectiveOn !== undefined) {
-    if (!isCalendarDate(doc.effectiveOn)) return refusal(f('effectiveOn'), 'NOT_A_DATE', 'must be a calendar date YYYY-MM-DD');
-    if (doc.effectiveOn < doc.issuedOn) return refusal(f('effectiveOn'), 'EFFECTIVE_BEFORE_ISSUED', 'must be on or after issuedOn', { issuedOn: doc.issuedOn });
+    if (!isCalendarDate(doc.effectiveOn))
+      return refusal(f('effectiveOn'), 'NOT_A_DATE', 'must be a calendar date YYYY-MM-DD');
+    if (doc.effectiveOn < doc.issuedOn)
+      return refusal(f('effectiveOn'), 'EFFECTIVE_BEFORE_ISSUED', 'must be on or after issuedOn', {
+        issuedOn: doc.issuedOn,
+      });
     const latest = addDays(doc.issuedOn, MAX_YEARS_TO_EFFECT * 366);
     if (doc.effectiveOn > latest) {
-      return refusal(f('effectiveOn'), 'EFFECTIVE_TOO_LATE', `must be within ${MAX_YEARS_TO_EFFECT} years of issuedOn`, { latest });
+      return refusal(
+        f('effectiveOn'),
+        'EFFECTIVE_TOO_LATE',
+        `must be within ${MAX_YEARS_TO_EFFECT} years of issuedOn`,
+        { latest },
+      );
     }
   }
   const year = doc.number ? DOCUMENT_NUMBER_RE.exec(doc.number.normalize('NFC'))?.[2] : undefined;
-  if (year && year !== doc.issuedOn.slice(0, 4)) return refusal(f('issuedOn'), 'YEAR_OF_NUMBER', `must be in ${year}, the year in the number`, { year });
+  if (year && year !== doc.issuedOn.slice(0, 4))
+    return refusal(f('issuedOn'), 'YEAR_OF_NUMBER', `must be in ${year}, the year in the number`, { year });
   return null;
 }
 
@@ -151,7 +189,9 @@ function issuerOfSegment(segment: string, issuers: readonly string[]): string | 
 
 /** Issuers the number's symbol names, in order (a joint circular names several), among `issuers` (ministries and central). */
 export function issuersOfNumber(number: string, issuers: readonly string[]): string[] {
-  const names = (symbolSegments(number) ?? []).map((s) => issuerOfSegment(s, issuers)).filter((i): i is string => i !== null);
+  const names = (symbolSegments(number) ?? [])
+    .map((s) => issuerOfSegment(s, issuers))
+    .filter((i): i is string => i !== null);
   return [...new Set(names)];
 }
 
@@ -193,17 +233,32 @@ export function isCentralIssuer(issuer: string): boolean {
  * Who may move a task with a document of `issuer` (settlement and transition alike): Home Affairs
  * with any document; a ministry only with documents it issued, so never with a central one.
  */
-export function checkCitingRight(actor: { kind: string; code?: string }, issuer: string, number: string, field: string): FieldError | null {
+export function checkCitingRight(
+  actor: { kind: string; code?: string },
+  issuer: string,
+  number: string,
+  field: string,
+): FieldError | null {
   if (actor.kind === 'home-affairs') return null;
   if (actor.kind === 'ministry' && actor.code === issuer) return null;
   if (isCentralIssuer(issuer)) {
-    return refusal(field, 'CENTRAL_DOCUMENT', `${number} is a document of ${issuer}: only Home Affairs moves tasks with it`, { number, issuer });
+    return refusal(
+      field,
+      'CENTRAL_DOCUMENT',
+      `${number} is a document of ${issuer}: only Home Affairs moves tasks with it`,
+      { number, issuer },
+    );
   }
-  return refusal(field, 'NOT_OWN_DOCUMENT', `${number} was issued by ${issuer}, not ${actor.code ?? actor.kind}: a ministry moves its tasks only with documents it issued`, {
-    number,
-    issuer,
-    ministry: actor.code ?? '',
-  });
+  return refusal(
+    field,
+    'NOT_OWN_DOCUMENT',
+    `${number} was issued by ${issuer}, not ${actor.code ?? actor.kind}: a ministry moves its tasks only with documents it issued`,
+    {
+      number,
+      issuer,
+      ministry: actor.code ?? '',
+    },
+  );
 }
 
 /** The number's symbol must name the issuer, and the kind it abbreviates must be the kind given. */
@@ -211,11 +266,20 @@ export function checkDocumentSymbol(doc: Pick<LegalDocument, 'number' | 'kind' |
   const m = DOCUMENT_NUMBER_RE.exec(doc.number.normalize('NFC'));
   if (!m) return checkDocumentNumber(doc.number);
   const segments = (m[3] as string).split('-');
-  const namesIssuer = segments.some((s) => asCode(s) === asCode(doc.issuer) || (doc.issuer === 'QH' && /^QH\d+$/i.test(s)));
-  if (!namesIssuer) return refusal('issuer', 'SYMBOL_ISSUER', `the number ${doc.number} does not name issuer ${doc.issuer}`, { number: doc.number, issuer: doc.issuer });
+  const namesIssuer = segments.some(
+    (s) => asCode(s) === asCode(doc.issuer) || (doc.issuer === 'QH' && /^QH\d+$/i.test(s)),
+  );
+  if (!namesIssuer)
+    return refusal('issuer', 'SYMBOL_ISSUER', `the number ${doc.number} does not name issuer ${doc.issuer}`, {
+      number: doc.number,
+      issuer: doc.issuer,
+    });
   const kindOfSymbol = Object.entries(KIND_SYMBOLS).find(([a]) => asCode(a) === asCode(segments[0] as string))?.[1];
   if (kindOfSymbol && kindOfSymbol !== doc.kind) {
-    return refusal('kind', 'SYMBOL_KIND', `the number ${doc.number} is a ${kindOfSymbol}, not a ${doc.kind}`, { number: doc.number, kind: kindOfSymbol });
+    return refusal('kind', 'SYMBOL_KIND', `the number ${doc.number} is a ${kindOfSymbol}, not a ${doc.kind}`, {
+      number: doc.number,
+      kind: kindOfSymbol,
+    });
   }
   return null;
 }

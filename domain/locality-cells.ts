@@ -7,7 +7,15 @@ export const CELL_STATES = ['NOT_STARTED', 'IMPLEMENTING', 'WORKABLE', 'OBSTACLE
 export type CellState = (typeof CELL_STATES)[number];
 
 /** The obstacle categories named by the Home Affairs report of 6 December 2025. */
-export const OBSTACLE_CATEGORIES = ['LEGAL_BASIS', 'AUTHORITY', 'STAFFING', 'FACILITIES', 'IT_DATA', 'FINANCE', 'OTHER'] as const;
+export const OBSTACLE_CATEGORIES = [
+  'LEGAL_BASIS',
+  'AUTHORITY',
+  'STAFFING',
+  'FACILITIES',
+  'IT_DATA',
+  'FINANCE',
+  'OTHER',
+] as const;
 export type ObstacleCategory = (typeof OBSTACLE_CATEGORIES)[number];
 
 export const OBSTACLE_CATEGORY_LABELS: Record<ObstacleCategory, { en: string; vi: string }> = {
@@ -106,21 +114,44 @@ export function validateReport(report: LocalityReport, ctx: ReportContext): Repo
   const loc = report.locality;
   const a = ctx.actor;
   if (!(a.kind === 'home-affairs' || (a.kind === 'locality' && a.code === loc))) {
-    const message = a.kind === 'locality' ? `Locality ${a.code} may change only its own cells, not those of ${loc}.` : 'Only a locality (or Home Affairs) sends a locality report.';
+    const message =
+      a.kind === 'locality'
+        ? `Locality ${a.code} may change only its own cells, not those of ${loc}.`
+        : 'Only a locality (or Home Affairs) sends a locality report.';
     const first = report.cells[0];
     const errors: CellError[] = [{ field: 'body.locality', message }];
-    if (first) errors.push({ field: 'body.cells.0', cell: { task: first.task, locality: loc }, message: `cell (${first.task}, ${loc}) is not yours to change` });
+    if (first)
+      errors.push({
+        field: 'body.cells.0',
+        cell: { task: first.task, locality: loc },
+        message: `cell (${first.task}, ${loc}) is not yours to change`,
+      });
     return { ok: false, refusal: 'FORBIDDEN', message, errors };
   }
   if (!ctx.localities.has(loc)) {
-    return { ok: false, refusal: 'UNKNOWN_LOCALITY', message: `There is no locality ${loc}.`, errors: [{ field: 'body.locality', message: `unknown locality ${loc}` }] };
+    return {
+      ok: false,
+      refusal: 'UNKNOWN_LOCALITY',
+      message: `There is no locality ${loc}.`,
+      errors: [{ field: 'body.locality', message: `unknown locality ${loc}` }],
+    };
   }
   if (ctx.roundMissing) {
-    return { ok: false, refusal: 'UNKNOWN_ROUND', message: `There is no round ${report.round}.`, errors: [{ field: 'body.round', message: `unknown round ${report.round}` }] };
+    return {
+      ok: false,
+      refusal: 'UNKNOWN_ROUND',
+      message: `There is no round ${report.round}.`,
+      errors: [{ field: 'body.round', message: `unknown round ${report.round}` }],
+    };
   }
   if (ctx.round && ctx.round.status === 'CLOSED') {
     const message = `Round ${ctx.round.id} is closed; its reports are frozen.`;
-    return { ok: false, refusal: 'ROUND_CLOSED', message, errors: [{ field: 'body.round', message: `round ${ctx.round.id} is closed` }] };
+    return {
+      ok: false,
+      refusal: 'ROUND_CLOSED',
+      message,
+      errors: [{ field: 'body.round', message: `round ${ctx.round.id} is closed` }],
+    };
   }
   const errors: CellError[] = [];
   const seen = new Map<string, number>();
@@ -134,19 +165,27 @@ export function validateReport(report: LocalityReport, ctx: ReportContext): Repo
       errors.push({ field: `${at}.task`, cell, message: `task ${c.task} does not apply to ${loc}` });
     }
     const first = seen.get(c.task);
-    if (first !== undefined) errors.push({ field: `${at}.task`, cell, message: `task ${c.task} appears twice (also at body.cells.${first})` });
+    if (first !== undefined)
+      errors.push({ field: `${at}.task`, cell, message: `task ${c.task} appears twice (also at body.cells.${first})` });
     else seen.set(c.task, i);
     const text = c.text ?? '';
     if (c.state === 'OBSTACLE') {
       if (!c.category) errors.push({ field: `${at}.category`, cell, message: 'an OBSTACLE needs a category' });
-      if (text.trim() === '') errors.push({ field: `${at}.text`, cell, message: 'an OBSTACLE needs a text saying what blocks it' });
+      if (text.trim() === '')
+        errors.push({ field: `${at}.text`, cell, message: 'an OBSTACLE needs a text saying what blocks it' });
     } else if (c.category) {
       errors.push({ field: `${at}.category`, cell, message: `a category belongs only to an OBSTACLE, not ${c.state}` });
     }
-    if (text.length > CELL_TEXT_MAX) errors.push({ field: `${at}.text`, cell, message: `at most ${CELL_TEXT_MAX} characters` });
+    if (text.length > CELL_TEXT_MAX)
+      errors.push({ field: `${at}.text`, cell, message: `at most ${CELL_TEXT_MAX} characters` });
   });
   if (errors.length > 0) {
-    return { ok: false, refusal: 'INVALID_CELLS', message: `${errors.length} problem(s) in the report of ${loc}; nothing was changed.`, errors };
+    return {
+      ok: false,
+      refusal: 'INVALID_CELLS',
+      message: `${errors.length} problem(s) in the report of ${loc}; nothing was changed.`,
+      errors,
+    };
   }
   return { ok: true };
 }
@@ -159,7 +198,11 @@ export interface CellContent {
 }
 
 export function contentOf(entry: CellReportEntry): CellContent {
-  return { state: entry.state, category: entry.state === 'OBSTACLE' ? (entry.category ?? null) : null, text: entry.text ?? '' };
+  return {
+    state: entry.state,
+    category: entry.state === 'OBSTACLE' ? (entry.category ?? null) : null,
+    text: entry.text ?? '',
+  };
 }
 
 /** A report entry that repeats the cell's content changes nothing (so a resent report adds no history). */

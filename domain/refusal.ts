@@ -56,13 +56,19 @@ export function locationOf(path: string): FieldLocation {
   const at: Pick<FieldLocation, 'in'> = prefixed ? { in: where as FieldLocation['in'] } : {};
   const parts = prefixed ? rest : [where as string, ...rest];
   const i = parts.findIndex((s) => /^\d+$/.test(s));
-  if (i > 0) return { ...at, list: parts.slice(0, i).join('.'), index: Number(parts[i]), field: parts.slice(i + 1).join('.') };
+  if (i > 0)
+    return { ...at, list: parts.slice(0, i).join('.'), index: Number(parts[i]), field: parts.slice(i + 1).join('.') };
   return { ...at, field: parts.join('.') };
 }
 
 /** The dotted path of a location, as the API names fields (`body.cells.3.text`). */
 export function pathOf(l: FieldLocation): string {
-  return [...(l.in ? [l.in] : []), ...(l.list !== undefined ? [l.list] : []), ...(l.index !== undefined ? [String(l.index)] : []), ...(l.field ? [l.field] : [])].join('.');
+  return [
+    ...(l.in ? [l.in] : []),
+    ...(l.list !== undefined ? [l.list] : []),
+    ...(l.index !== undefined ? [String(l.index)] : []),
+    ...(l.field ? [l.field] : []),
+  ].join('.');
 }
 
 /** One field error, located in the body unless said otherwise. */
@@ -70,12 +76,18 @@ export function fieldRefusal(field: string, message: string, where: FieldLocatio
   return { location: { in: where, field }, message };
 }
 
-export const badRequest = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) => new Refusal('bad-request', message, details, errors);
-export const forbidden = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) => new Refusal('forbidden', message, details, errors);
-export const notFound = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) => new Refusal('not-found', message, details, errors);
-export const conflict = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) => new Refusal('conflict', message, details, errors);
-export const invalid = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) => new Refusal('invalid', message, details, errors);
-export const unavailable = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) => new Refusal('unavailable', message, details, errors);
+export const badRequest = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) =>
+  new Refusal('bad-request', message, details, errors);
+export const forbidden = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) =>
+  new Refusal('forbidden', message, details, errors);
+export const notFound = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) =>
+  new Refusal('not-found', message, details, errors);
+export const conflict = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) =>
+  new Refusal('conflict', message, details, errors);
+export const invalid = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) =>
+  new Refusal('invalid', message, details, errors);
+export const unavailable = (message: string, details?: RefusalDetails, errors?: FieldRefusal[]) =>
+  new Refusal('unavailable', message, details, errors);
 
 /** Whether an error says a dependency (PostgreSQL, Temporal) is unreachable: nothing was changed. */
 export function isUnavailable(err: unknown): boolean {
@@ -86,6 +98,8 @@ export function isUnavailable(err: unknown): boolean {
     e?.name === 'PrismaClientInitializationError' ||
     e?.code === 'ECONNREFUSED' ||
     e?.code === 'P1001' ||
-    /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|Can't reach database|UNAVAILABLE|DEADLINE_EXCEEDED|timeout exceeded when trying to connect/i.test(msg)
+    /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|Can't reach database|UNAVAILABLE|DEADLINE_EXCEEDED|timeout exceeded when trying to connect/i.test(
+      msg,
+    )
   );
 }

@@ -68,7 +68,10 @@ export function closesOnFor(dueDate: string, policy: RoundPolicy, calendar: Work
 }
 
 /** Every point of the round's timeline for its current due date, in the order they fire. */
-export function roundPoints(round: Pick<RoundState, 'dueDate' | 'closesOn' | 'policy'>, calendar: WorkingDayCalendar): RoundPoint[] {
+export function roundPoints(
+  round: Pick<RoundState, 'dueDate' | 'closesOn' | 'policy'>,
+  calendar: WorkingDayCalendar,
+): RoundPoint[] {
   const { dueDate } = round;
   const before = [...new Set(round.policy.reminderWorkingDaysBefore.filter((d) => d > 0))].sort((a, b) => b - a);
   const points: RoundPoint[] = before.map((n) => ({
@@ -78,15 +81,31 @@ export function roundPoints(round: Pick<RoundState, 'dueDate' | 'closesOn' | 'po
     dueDate,
     key: `REMINDER:${dueDate}:${n}`,
   }));
-  points.push({ kind: 'ESCALATION', at: deadlineInstant(dueDate), offsetWorkingDays: 0, dueDate, key: `ESCALATION:${dueDate}:0` });
-  points.push({ kind: 'CLOSE', at: deadlineInstant(round.closesOn), offsetWorkingDays: -round.policy.closeAfterWorkingDays, dueDate, key: `CLOSE:${round.closesOn}` });
+  points.push({
+    kind: 'ESCALATION',
+    at: deadlineInstant(dueDate),
+    offsetWorkingDays: 0,
+    dueDate,
+    key: `ESCALATION:${dueDate}:0`,
+  });
+  points.push({
+    kind: 'CLOSE',
+    at: deadlineInstant(round.closesOn),
+    offsetWorkingDays: -round.policy.closeAfterWorkingDays,
+    dueDate,
+    key: `CLOSE:${round.closesOn}`,
+  });
   return points;
 }
 
 /** The next point to act on: not yet done and after the round was (re)planned. */
 export function nextRoundPoint(round: RoundState, calendar: WorkingDayCalendar): RoundPoint | null {
   if (round.status === 'CLOSED') return null;
-  return roundPoints(round, calendar).find((p) => !round.done.includes(p.key) && (p.kind === 'CLOSE' || p.at > round.plannedFrom)) ?? null;
+  return (
+    roundPoints(round, calendar).find(
+      (p) => !round.done.includes(p.key) && (p.kind === 'CLOSE' || p.at > round.plannedFrom),
+    ) ?? null
+  );
 }
 
 export function initialRoundState(
@@ -131,23 +150,38 @@ export interface RoundRefusal {
 }
 
 function common(round: RoundState, actor: Actor, reason: unknown): RoundRefusal | null {
-  if (actor.kind !== 'home-affairs') return { code: 'FORBIDDEN', message: 'Only Home Affairs extends or closes a reporting round.' };
+  if (actor.kind !== 'home-affairs')
+    return { code: 'FORBIDDEN', message: 'Only Home Affairs extends or closes a reporting round.' };
   if (round.status === 'CLOSED') return { code: 'ROUND_CLOSED', message: `Round ${round.id} is already closed.` };
-  if (typeof reason !== 'string' || reason.trim() === '') return { code: 'INVALID_INPUT', field: 'reason', message: 'reason is required' };
-  if (reason.length > 2000) return { code: 'INVALID_INPUT', field: 'reason', message: 'reason must be at most 2000 characters' };
+  if (typeof reason !== 'string' || reason.trim() === '')
+    return { code: 'INVALID_INPUT', field: 'reason', message: 'reason is required' };
+  if (reason.length > 2000)
+    return { code: 'INVALID_INPUT', field: 'reason', message: 'reason must be at most 2000 characters' };
   return null;
 }
 
 export function checkExtendRound(round: RoundState, input: ExtendRoundInput, today: string): RoundRefusal | null {
   const refusal = common(round, input.actor, input.reason);
   if (refusal) return refusal;
-  if (typeof input.dueDate !== 'string' || !isCalendarDate(input.dueDate)) return { code: 'INVALID_INPUT', field: 'dueDate', message: 'dueDate must be a calendar date YYYY-MM-DD' };
-  if (input.dueDate <= round.dueDate) return { code: 'INVALID_INPUT', field: 'dueDate', message: `dueDate must be after the current due date ${round.dueDate}` };
-  if (input.dueDate < today) return { code: 'INVALID_INPUT', field: 'dueDate', message: 'dueDate must not be in the past' };
+  if (typeof input.dueDate !== 'string' || !isCalendarDate(input.dueDate))
+    return { code: 'INVALID_INPUT', field: 'dueDate', message: 'dueDate must be a calendar date YYYY-MM-DD' };
+  if (input.dueDate <= round.dueDate)
+    return {
+      code: 'INVALID_INPUT',
+      field: 'dueDate',
+      message: `dueDate must be after the current due date ${round.dueDate}`,
+    };
+  if (input.dueDate < today)
+    return { code: 'INVALID_INPUT', field: 'dueDate', message: 'dueDate must not be in the past' };
   return null;
 }
 
-export function applyExtendRound(round: RoundState, input: ExtendRoundInput, nowMs: number, calendar: WorkingDayCalendar): RoundState {
+export function applyExtendRound(
+  round: RoundState,
+  input: ExtendRoundInput,
+  nowMs: number,
+  calendar: WorkingDayCalendar,
+): RoundState {
   return {
     ...round,
     dueDate: input.dueDate,
@@ -166,7 +200,10 @@ export function checkCloseRound(round: RoundState, input: CloseRoundInput): Roun
  * the next working day (the Schedule knows days of the month, not Viet Nam's days off). Its id names
  * the month it was scheduled for, so a month still has one round.
  */
-export function scheduledRoundOpening(scheduledOn: string, calendar: WorkingDayCalendar): { id: string; openOn: string; opensAt: number | null } {
+export function scheduledRoundOpening(
+  scheduledOn: string,
+  calendar: WorkingDayCalendar,
+): { id: string; openOn: string; opensAt: number | null } {
   const openOn = calendar.addWorkingDays(scheduledOn, 0);
   return { id: monthlyRoundId(scheduledOn), openOn, opensAt: openOn === scheduledOn ? null : morningOf(openOn) };
 }
@@ -179,4 +216,3 @@ export function monthlyRoundId(today: string): string {
 export function roundWorkflowId(roundId: string): string {
   return `round-${roundId}`;
 }
-

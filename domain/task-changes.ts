@@ -26,7 +26,16 @@ import {
   type TaskState,
   type TransitionInput,
 } from './task';
-import { EDGES, checkDate, checkText, checkTransition, isCoordinator, isHomeAffairs, isLead, type Rejection } from './transition-rules';
+import {
+  EDGES,
+  checkDate,
+  checkText,
+  checkTransition,
+  isCoordinator,
+  isHomeAffairs,
+  isLead,
+  type Rejection,
+} from './transition-rules';
 import { dueDateAfterEdge, replannedReminderCursor, settleDueDate } from './deadline-policy';
 import { DEFAULT_LADDER, WEEKENDS_ONLY, replannedLadderCursor } from './escalation-ladder';
 import { unstorableReason } from './storable-text';
@@ -56,8 +65,21 @@ const conflictsWithState = (field: string, message: string): Rejection => ({ cod
 export { checkTransition };
 
 /** The document of a transition as the task records it. */
-function inlineDocument(doc: NonNullable<TransitionInput['document']>, nowMs: number, registered?: TransitionInput['registered']): TaskDocument {
-  return { number: doc.number, kind: registered?.kind ?? null, issuer: registered?.issuer ?? null, title: registered?.title ?? null, issuedOn: doc.issuedOn, effectiveOn: doc.effectiveOn ?? null, recordedAt: new Date(nowMs).toISOString(), via: 'TRANSITION' };
+function inlineDocument(
+  doc: NonNullable<TransitionInput['document']>,
+  nowMs: number,
+  registered?: TransitionInput['registered'],
+): TaskDocument {
+  return {
+    number: doc.number,
+    kind: registered?.kind ?? null,
+    issuer: registered?.issuer ?? null,
+    title: registered?.title ?? null,
+    issuedOn: doc.issuedOn,
+    effectiveOn: doc.effectiveOn ?? null,
+    recordedAt: new Date(nowMs).toISOString(),
+    via: 'TRANSITION',
+  };
 }
 
 /** `documents` with `doc` added (a document already recorded is not added twice). */
@@ -67,8 +89,15 @@ function withDocument(state: TaskState, doc: TaskDocument | null): TaskDocument[
 }
 
 /** Whether taking the edge to `to` keeps the task's due date (a bounce between the open statuses, Home Affairs naming none). */
-export function keepsDueDate(state: Pick<TaskState, 'status' | 'dueDate'>, input: Pick<TransitionInput, 'to' | 'dueDate'>): boolean {
-  return state.dueDate !== null && !input.dueDate && EDGES.find((e) => e.from === state.status && e.to === input.to)?.deadline === 'kept';
+export function keepsDueDate(
+  state: Pick<TaskState, 'status' | 'dueDate'>,
+  input: Pick<TransitionInput, 'to' | 'dueDate'>,
+): boolean {
+  return (
+    state.dueDate !== null &&
+    !input.dueDate &&
+    EDGES.find((e) => e.from === state.status && e.to === input.to)?.deadline === 'kept'
+  );
 }
 
 /**
@@ -78,7 +107,12 @@ export function keepsDueDate(state: Pick<TaskState, 'status' | 'dueDate'>, input
 export function applyTransition(state: TaskState, input: TransitionInput, nowMs: number, keepClock = true): Change {
   const from = state.status;
   const rule = EDGES.find((e) => e.from === from && e.to === input.to)?.deadline ?? 'fresh';
-  const dueDate = dueDateAfterEdge(state.policy, { rule, to: input.to, current: state.dueDate, ...(input.dueDate ? { named: input.dueDate } : {}) }, nowMs, keepClock);
+  const dueDate = dueDateAfterEdge(
+    state.policy,
+    { rule, to: input.to, current: state.dueDate, ...(input.dueDate ? { named: input.dueDate } : {}) },
+    nowMs,
+    keepClock,
+  );
   const recorded = input.document ? inlineDocument(input.document, nowMs, input.registered) : null;
   return {
     state: {
@@ -93,7 +127,14 @@ export function applyTransition(state: TaskState, input: TransitionInput, nowMs:
       ...(state.heldUp && input.to === 'FEASIBLE' ? { heldUp: null } : {}),
     },
     kind: 'TRANSITION',
-    details: { from, to: input.to, reason: input.reason ?? null, document: input.document ?? null, dueDate, ...(recorded ? { recordedDocument: recorded } : {}) },
+    details: {
+      from,
+      to: input.to,
+      reason: input.reason ?? null,
+      document: input.document ?? null,
+      dueDate,
+      ...(recorded ? { recordedDocument: recorded } : {}),
+    },
     reschedule: true,
     // A kept due date keeps its reminders' and ladder's progress (the clock keeps running).
     resetCursor: keepClock ? dueDate !== state.dueDate : true,
@@ -111,7 +152,16 @@ export function applyDeferredTransition(state: TaskState, input: TransitionInput
 
 function recordPending(state: TaskState, doc: TaskDocument, reason: string | null): Change {
   return {
-    state: { ...state, documents: withDocument(state, doc), feasibleFrom: doc.effectiveOn, lastDocument: { number: doc.number, issuedOn: doc.issuedOn, ...(doc.effectiveOn ? { effectiveOn: doc.effectiveOn } : {}) } },
+    state: {
+      ...state,
+      documents: withDocument(state, doc),
+      feasibleFrom: doc.effectiveOn,
+      lastDocument: {
+        number: doc.number,
+        issuedOn: doc.issuedOn,
+        ...(doc.effectiveOn ? { effectiveOn: doc.effectiveOn } : {}),
+      },
+    },
     kind: 'DOCUMENT_RECORDED',
     details: { document: doc, feasibleFrom: doc.effectiveOn, reason },
     reschedule: true,
@@ -134,9 +184,14 @@ export function checkSettle(state: TaskState, input: SettleInput, today: string)
     return forbidden(`Only Home Affairs or the lead ministry (${state.leadMinistry}) may settle task ${state.code}.`);
   }
   if (hasDocument(state, input.document.number)) return null;
-  if (state.status === 'FEASIBLE') return { code: 'ILLEGAL_TRANSITION', field: 'tasks', message: `Task ${state.code} is already FEASIBLE.` };
+  if (state.status === 'FEASIBLE')
+    return { code: 'ILLEGAL_TRANSITION', field: 'tasks', message: `Task ${state.code} is already FEASIBLE.` };
   if (state.feasibleFrom) {
-    return { code: 'ILLEGAL_TRANSITION', field: 'tasks', message: `Task ${state.code} already becomes FEASIBLE on ${state.feasibleFrom} by another document.` };
+    return {
+      code: 'ILLEGAL_TRANSITION',
+      field: 'tasks',
+      message: `Task ${state.code} already becomes FEASIBLE on ${state.feasibleFrom} by another document.`,
+    };
   }
   const untrue = checkDocumentDates(input.document, today, 'document.');
   return untrue ? { code: 'INVALID_INPUT', ...untrue } : null;
@@ -144,17 +199,53 @@ export function checkSettle(state: TaskState, input: SettleInput, today: string)
 
 export function applySettle(state: TaskState, input: SettleInput, nowMs: number): Change {
   const d = input.document;
-  const doc: TaskDocument = { number: d.number, kind: d.kind, issuer: d.issuer, title: d.title, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn, recordedAt: new Date(nowMs).toISOString(), via: 'SETTLEMENT' };
+  const doc: TaskDocument = {
+    number: d.number,
+    kind: d.kind,
+    issuer: d.issuer,
+    title: d.title,
+    issuedOn: d.issuedOn,
+    effectiveOn: d.effectiveOn,
+    recordedAt: new Date(nowMs).toISOString(),
+    via: 'SETTLEMENT',
+  };
   if (d.effectiveOn > vietnamDate(nowMs)) return recordPending(state, doc, null);
-  const change = applyTransition(state, { actor: input.actor, to: 'FEASIBLE', document: { number: d.number, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn } }, nowMs);
-  return { ...change, state: { ...change.state, documents: withDocument(state, doc) }, details: { ...change.details, recordedDocument: doc, settlement: true } };
+  const change = applyTransition(
+    state,
+    {
+      actor: input.actor,
+      to: 'FEASIBLE',
+      document: { number: d.number, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn },
+    },
+    nowMs,
+  );
+  return {
+    ...change,
+    state: { ...change.state, documents: withDocument(state, doc) },
+    details: { ...change.details, recordedDocument: doc, settlement: true },
+  };
 }
 
 /** The effective date of the pending document has come: the task becomes FEASIBLE. */
 export function applyEffectiveDate(state: TaskState, nowMs: number): Change {
   const pending = [...(state.documents ?? [])].reverse().find((d) => d.effectiveOn === state.feasibleFrom);
-  const document = pending ? { number: pending.number, issuedOn: pending.issuedOn, ...(pending.effectiveOn ? { effectiveOn: pending.effectiveOn } : {}) } : undefined;
-  const change = applyTransition(state, { actor: { kind: 'system' }, to: 'FEASIBLE', ...(document ? { document } : {}), reason: 'the document took effect' }, nowMs);
+  const document = pending
+    ? {
+        number: pending.number,
+        issuedOn: pending.issuedOn,
+        ...(pending.effectiveOn ? { effectiveOn: pending.effectiveOn } : {}),
+      }
+    : undefined;
+  const change = applyTransition(
+    state,
+    {
+      actor: { kind: 'system' },
+      to: 'FEASIBLE',
+      ...(document ? { document } : {}),
+      reason: 'the document took effect',
+    },
+    nowMs,
+  );
   const { recordedDocument: _already, ...details } = change.details;
   return { ...change, state: { ...change.state, documents: state.documents ?? [] }, details };
 }
@@ -210,13 +301,21 @@ export function applyMilestone(state: TaskState, input: MilestoneInput, nowMs: n
 export function checkAssignment(state: TaskState, input: AssignmentInput): Rejection | null {
   const a = input.actor;
   const touchesMinistries = input.leadMinistry !== undefined || input.coordinatingMinistries !== undefined;
-  if (input.leadMinistry === undefined && input.coordinatingMinistries === undefined && input.focalPoint === undefined) {
+  if (
+    input.leadMinistry === undefined &&
+    input.coordinatingMinistries === undefined &&
+    input.focalPoint === undefined
+  ) {
     return invalid('leadMinistry', 'Name at least one of leadMinistry, coordinatingMinistries, focalPoint.');
   }
-  if (touchesMinistries && !isHomeAffairs(a)) return forbidden('Only Home Affairs may change the lead or coordinating ministries.');
-  if (!isHomeAffairs(a) && !isLead(a, state)) return forbidden('Only Home Affairs or the lead ministry may set the focal point.');
-  if (input.leadMinistry !== undefined && !AGENCY_CODE.test(input.leadMinistry)) return invalid('leadMinistry', 'must be a ministry code');
-  if (input.coordinatingMinistries?.some((c) => !AGENCY_CODE.test(c))) return invalid('coordinatingMinistries', 'must be ministry codes');
+  if (touchesMinistries && !isHomeAffairs(a))
+    return forbidden('Only Home Affairs may change the lead or coordinating ministries.');
+  if (!isHomeAffairs(a) && !isLead(a, state))
+    return forbidden('Only Home Affairs or the lead ministry may set the focal point.');
+  if (input.leadMinistry !== undefined && !AGENCY_CODE.test(input.leadMinistry))
+    return invalid('leadMinistry', 'must be a ministry code');
+  if (input.coordinatingMinistries?.some((c) => !AGENCY_CODE.test(c)))
+    return invalid('coordinatingMinistries', 'must be ministry codes');
   const lead = input.leadMinistry ?? state.leadMinistry;
   if ((input.coordinatingMinistries ?? state.coordinatingMinistries).includes(lead)) {
     return conflictsWithState('coordinatingMinistries', 'the lead ministry cannot also be a coordinating ministry');
@@ -233,11 +332,17 @@ export function checkAssignment(state: TaskState, input: AssignmentInput): Rejec
 }
 
 export function applyAssignment(state: TaskState, input: AssignmentInput): Change {
-  const before = { leadMinistry: state.leadMinistry, coordinatingMinistries: state.coordinatingMinistries, focalPoint: state.focalPoint };
+  const before = {
+    leadMinistry: state.leadMinistry,
+    coordinatingMinistries: state.coordinatingMinistries,
+    focalPoint: state.focalPoint,
+  };
   const next: TaskState = {
     ...state,
     leadMinistry: input.leadMinistry ?? state.leadMinistry,
-    coordinatingMinistries: input.coordinatingMinistries ? [...new Set(input.coordinatingMinistries)] : state.coordinatingMinistries,
+    coordinatingMinistries: input.coordinatingMinistries
+      ? [...new Set(input.coordinatingMinistries)]
+      : state.coordinatingMinistries,
     focalPoint: input.focalPoint ?? state.focalPoint,
   };
   return {
@@ -245,7 +350,11 @@ export function applyAssignment(state: TaskState, input: AssignmentInput): Chang
     kind: 'ASSIGNMENT',
     details: {
       before,
-      after: { leadMinistry: next.leadMinistry, coordinatingMinistries: next.coordinatingMinistries, focalPoint: next.focalPoint },
+      after: {
+        leadMinistry: next.leadMinistry,
+        coordinatingMinistries: next.coordinatingMinistries,
+        focalPoint: next.focalPoint,
+      },
       reason: input.reason ?? null,
     },
     reschedule: true,
@@ -271,7 +380,13 @@ export function applyDeadline(state: TaskState, input: DeadlineInput): Change {
   return {
     state: next,
     kind: 'DEADLINE',
-    details: { from: state.dueDate, to: dueDate, reason: input.reason, extension: extended, extensions: next.deadlineExtensions },
+    details: {
+      from: state.dueDate,
+      to: dueDate,
+      reason: input.reason,
+      extension: extended,
+      extensions: next.deadlineExtensions,
+    },
     reschedule: true,
     resetCursor: true,
   };
@@ -280,8 +395,14 @@ export function applyDeadline(state: TaskState, input: DeadlineInput): Change {
 /** A calendar sent to a running task names its version and its years (the operator's command builds it from the file). */
 export function checkCalendarChange(calendar: WorkingCalendar): Rejection | null {
   const invalid = (message: string): Rejection => ({ code: 'INVALID_INPUT', field: 'calendar', message });
-  if (typeof calendar.version !== 'string' || calendar.version === '') return invalid('A calendar sent to a task names its version.');
-  if (!Number.isInteger(calendar.firstYear) || !Number.isInteger(calendar.lastYear) || calendar.firstYear > calendar.lastYear) return invalid('The calendar\'s years are not a range.');
+  if (typeof calendar.version !== 'string' || calendar.version === '')
+    return invalid('A calendar sent to a task names its version.');
+  if (
+    !Number.isInteger(calendar.firstYear) ||
+    !Number.isInteger(calendar.lastYear) ||
+    calendar.firstYear > calendar.lastYear
+  )
+    return invalid("The calendar's years are not a range.");
   const bad = [...calendar.daysOff, ...calendar.workingWeekendDays].find((d) => checkDate(d, 'calendar') !== null);
   return bad === undefined ? null : invalid(`"${bad}" is not a date.`);
 }
@@ -295,7 +416,11 @@ export function checkCalendarChange(calendar: WorkingCalendar): Rejection | null
  * (`climbsLadder`) already sent done, even on a moved due date: a calendar is no new deadline, so
  * unlike an extension it starts no fresh series (`replannedReminderCursor`, `replannedLadderCursor`).
  */
-export function applyCalendarChange(state: TaskState, calendar: WorkingCalendar, climbsLadder: boolean): { state: TaskState; deadline: Change | null } {
+export function applyCalendarChange(
+  state: TaskState,
+  calendar: WorkingCalendar,
+  climbsLadder: boolean,
+): { state: TaskState; deadline: Change | null } {
   const dueDate = settleDueDate({ ...state.policy, calendar }, state.dueDate);
   const moved = { ...state, policy: { ...state.policy, calendar }, dueDate };
   const next = { ...moved, reminderCursor: replannedCursor(state, moved, climbsLadder) };
@@ -305,7 +430,14 @@ export function applyCalendarChange(state: TaskState, calendar: WorkingCalendar,
     deadline: {
       state: next,
       kind: 'DEADLINE',
-      details: { from: state.dueDate, to: dueDate, reason: `calendar updated: ${calendar.version ?? 'unversioned'}`, extension: false, extensions: state.deadlineExtensions, calendarVersion: calendar.version ?? null },
+      details: {
+        from: state.dueDate,
+        to: dueDate,
+        reason: `calendar updated: ${calendar.version ?? 'unversioned'}`,
+        extension: false,
+        extensions: state.deadlineExtensions,
+        calendarVersion: calendar.version ?? null,
+      },
       reschedule: true,
       resetCursor: false,
     },
@@ -324,22 +456,36 @@ function replannedCursor(before: TaskState, after: TaskState, climbsLadder: bool
 
 /** The lead ministry asks for a later due date; only Home Affairs' approval changes the deadline. */
 export function checkExtensionRequest(state: TaskState, input: ExtensionRequestInput, today: string): Rejection | null {
-  if (!isLead(input.actor, state)) return forbidden(`Only the lead ministry (${state.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`);
-  if (state.status === 'FEASIBLE' || !state.dueDate) return conflictsWithState('dueDate', 'The task has no due date to extend.');
+  if (!isLead(input.actor, state))
+    return forbidden(
+      `Only the lead ministry (${state.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`,
+    );
+  if (state.status === 'FEASIBLE' || !state.dueDate)
+    return conflictsWithState('dueDate', 'The task has no due date to extend.');
   if (state.extensionRequest) {
-    return { code: 'ILLEGAL_TRANSITION', field: 'dueDate', message: `A request for ${state.extensionRequest.dueDate} is already waiting for Home Affairs.` };
+    return {
+      code: 'ILLEGAL_TRANSITION',
+      field: 'dueDate',
+      message: `A request for ${state.extensionRequest.dueDate} is already waiting for Home Affairs.`,
+    };
   }
   const bad = checkDate(input.dueDate, 'dueDate') ?? checkText(input.reason, 'reason', true);
   if (bad) return bad;
   const insane = checkSaneDate(input.dueDate, 'dueDate', today);
   if (insane) return { code: 'INVALID_INPUT', ...insane };
   if (input.dueDate <= today) return conflictsWithState('dueDate', `must be after today in Viet Nam (${today})`);
-  if (input.dueDate <= state.dueDate) return conflictsWithState('dueDate', `must be after the current due date ${state.dueDate}`);
+  if (input.dueDate <= state.dueDate)
+    return conflictsWithState('dueDate', `must be after the current due date ${state.dueDate}`);
   return null;
 }
 
 export function applyExtensionRequest(state: TaskState, input: ExtensionRequestInput, nowMs: number): Change {
-  const request = { dueDate: input.dueDate, reason: input.reason, requestedBy: actorName(input.actor), requestedAt: new Date(nowMs).toISOString() };
+  const request = {
+    dueDate: input.dueDate,
+    reason: input.reason,
+    requestedBy: actorName(input.actor),
+    requestedAt: new Date(nowMs).toISOString(),
+  };
   return {
     state: { ...state, extensionRequest: request },
     kind: 'EXTENSION_REQUESTED',
@@ -349,20 +495,39 @@ export function applyExtensionRequest(state: TaskState, input: ExtensionRequestI
   };
 }
 
-export function checkExtensionDecision(state: TaskState, input: ExtensionDecisionInput, today: string): Rejection | null {
+export function checkExtensionDecision(
+  state: TaskState,
+  input: ExtensionDecisionInput,
+  today: string,
+): Rejection | null {
   if (!isHomeAffairs(input.actor)) return forbidden('Only Home Affairs decides extension requests.');
   const request = state.extensionRequest;
   if (!request) return { code: 'ILLEGAL_TRANSITION', field: 'approve', message: 'No extension request is waiting.' };
-  if (input.approve && request.dueDate <= today) return conflictsWithState('approve', `The requested date ${request.dueDate} has passed; refuse it and set a deadline instead.`);
+  if (input.approve && request.dueDate <= today)
+    return conflictsWithState(
+      'approve',
+      `The requested date ${request.dueDate} has passed; refuse it and set a deadline instead.`,
+    );
   return checkText(input.reason, 'reason', !input.approve);
 }
 
 /** Approval moves the deadline (reminders re-plan at once); refusal only records the decision. */
 export function applyExtensionDecision(state: TaskState, input: ExtensionDecisionInput): Change {
   const request = state.extensionRequest as NonNullable<TaskState['extensionRequest']>;
-  const details = { requested: request.dueDate, requestedBy: request.requestedBy, requestReason: request.reason, reason: input.reason ?? null };
+  const details = {
+    requested: request.dueDate,
+    requestedBy: request.requestedBy,
+    requestReason: request.reason,
+    reason: input.reason ?? null,
+  };
   if (!input.approve) {
-    return { state: { ...state, extensionRequest: null }, kind: 'EXTENSION_REFUSED', details, reschedule: false, resetCursor: false };
+    return {
+      state: { ...state, extensionRequest: null },
+      kind: 'EXTENSION_REFUSED',
+      details,
+      reschedule: false,
+      resetCursor: false,
+    };
   }
   const dueDate = settleDueDate(state.policy, request.dueDate);
   return {
@@ -382,15 +547,24 @@ export function applyExtensionDecision(state: TaskState, input: ExtensionDecisio
 export function checkHoldUp(state: TaskState, input: HoldUpInput): Rejection | null {
   const a = input.actor;
   if (a.kind !== 'system' && !isHomeAffairs(a) && !isLead(a, state)) {
-    return forbidden(`Only Home Affairs or the lead ministry (${state.leadMinistry}) records what holds task ${state.code} up.`);
+    return forbidden(
+      `Only Home Affairs or the lead ministry (${state.leadMinistry}) records what holds task ${state.code} up.`,
+    );
   }
-  if (input.ministry === null) return state.heldUp ? null : { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: 'The task is not held up.' };
+  if (input.ministry === null)
+    return state.heldUp ? null : { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: 'The task is not held up.' };
   if (state.status === 'FEASIBLE') return conflictsWithState('ministry', 'A FEASIBLE task is not held up by anyone.');
   // Not replaced silently: release the hold-up first (validators do not run on replay, so histories
   // that replaced one still replay).
-  if (state.heldUp) return { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: `The task is already held up by ${state.heldUp.ministry}; release that hold-up first.` };
+  if (state.heldUp)
+    return {
+      code: 'ILLEGAL_TRANSITION',
+      field: 'ministry',
+      message: `The task is already held up by ${state.heldUp.ministry}; release that hold-up first.`,
+    };
   if (!AGENCY_CODE.test(input.ministry)) return invalid('ministry', 'must be a ministry code');
-  if (input.ministry === state.leadMinistry) return conflictsWithState('ministry', 'must be another ministry than the lead');
+  if (input.ministry === state.leadMinistry)
+    return conflictsWithState('ministry', 'must be another ministry than the lead');
   return checkText(input.description, 'description', true, 500);
 }
 
@@ -399,13 +573,29 @@ export function applyHoldUp(state: TaskState, input: HoldUpInput, nowMs: number)
     return {
       state: { ...state, heldUp: null },
       kind: 'HOLD_UP_RELEASED',
-      details: { ministry: state.heldUp?.ministry ?? null, description: state.heldUp?.description ?? null, releasedBy: input.releasedBy ?? null },
+      details: {
+        ministry: state.heldUp?.ministry ?? null,
+        description: state.heldUp?.description ?? null,
+        releasedBy: input.releasedBy ?? null,
+      },
       reschedule: false,
       resetCursor: false,
     };
   }
-  const heldUp = { ministry: input.ministry, description: input.description ?? '', documentNumber: input.documentNumber ?? null, since: new Date(nowMs).toISOString(), recordedBy: actorName(input.actor) };
-  return { state: { ...state, heldUp }, kind: 'HELD_UP', details: { ...heldUp }, reschedule: false, resetCursor: false };
+  const heldUp = {
+    ministry: input.ministry,
+    description: input.description ?? '',
+    documentNumber: input.documentNumber ?? null,
+    since: new Date(nowMs).toISOString(),
+    recordedBy: actorName(input.actor),
+  };
+  return {
+    state: { ...state, heldUp },
+    kind: 'HELD_UP',
+    details: { ...heldUp },
+    reschedule: false,
+    resetCursor: false,
+  };
 }
 
 export function checkLocalityReport(state: TaskState, input: LocalityReportInput): Rejection | null {
@@ -414,7 +604,8 @@ export function checkLocalityReport(state: TaskState, input: LocalityReportInput
   if (!isHomeAffairs(a) && !(a.kind === 'locality' && a.code === input.locality)) {
     return forbidden('A locality reports only for itself.');
   }
-  if (!(REPORT_KINDS as readonly string[]).includes(input.kind)) return invalid('kind', `must be one of ${REPORT_KINDS.join(', ')}`);
+  if (!(REPORT_KINDS as readonly string[]).includes(input.kind))
+    return invalid('kind', `must be one of ${REPORT_KINDS.join(', ')}`);
   return checkText(input.description, 'description', input.kind === 'OBSTACLE', MAX_REPORT_TEXT);
 }
 
@@ -438,7 +629,9 @@ export function checkDefinitionUpdate(_state: TaskState, input: DefinitionUpdate
     (input.title !== undefined ? checkText(input.title, 'title', true, 500) : null) ??
     (input.sector !== undefined ? checkText(input.sector, 'sector', true, 200) : null) ??
     (input.legalBasis !== undefined ? checkText(input.legalBasis, 'legalBasis', false, 1000) : null) ??
-    (input.appliesTo !== undefined && input.appliesTo !== null && (input.appliesTo.some((c) => !/^[A-Z]{2,5}$/.test(c)) || new Set(input.appliesTo).size !== input.appliesTo.length)
+    (input.appliesTo !== undefined &&
+    input.appliesTo !== null &&
+    (input.appliesTo.some((c) => !/^[A-Z]{2,5}$/.test(c)) || new Set(input.appliesTo).size !== input.appliesTo.length)
       ? invalid('appliesTo', 'must list distinct locality codes (HNI, HCM, ...)')
       : null)
   );

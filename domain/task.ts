@@ -9,7 +9,18 @@ export const TASK_STATUSES = ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEAS
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** How a list of tasks may be ordered (a leading "-": descending). */
-export const TASK_SORTS = ['code', '-code', 'dueDate', '-dueDate', 'statusSince', '-statusSince', 'title', '-title', 'updatedAt', '-updatedAt'] as const;
+export const TASK_SORTS = [
+  'code',
+  '-code',
+  'dueDate',
+  '-dueDate',
+  'statusSince',
+  '-statusSince',
+  'title',
+  '-title',
+  'updatedAt',
+  '-updatedAt',
+] as const;
 
 /** Which tasks a list holds, in which order, which page (live from the read model, or as of an instant). */
 export interface TaskFilter {
@@ -31,7 +42,10 @@ export const GUIDANCE_MILESTONES = ['DRAFTING', 'CONSULTATION', 'SUBMITTED'] as 
 export const ADJUSTMENT_MILESTONES = ['PROPOSAL_DRAFTED', 'SUBMITTED', 'APPROVED'] as const;
 export type MilestoneName = (typeof GUIDANCE_MILESTONES)[number] | (typeof ADJUSTMENT_MILESTONES)[number] | 'ISSUED';
 /** The names a milestone may be given now (either track; ISSUED is no longer one). */
-export const MILESTONE_NAMES = [...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [string, ...string[]];
+export const MILESTONE_NAMES = [...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [
+  string,
+  ...string[],
+];
 /** The names a task may carry: those above, and ISSUED where an older history recorded it. */
 export const RECORDED_MILESTONE_NAMES = [...MILESTONE_NAMES, 'ISSUED'] as [string, ...string[]];
 /** Milestones meant to repeat while a task stays in its status (a draft may go out for comments several times). */
@@ -256,7 +270,10 @@ export interface TaskView extends TaskState {
  * else (a cell not started or being implemented) is neither. The read model's counts are the same
  * rule over the matrix cells, in SQL (migration 0030).
  */
-export function reportCounts(state: { reports: Record<string, { kind: string }> }): { workable: number; obstacle: number } {
+export function reportCounts(state: { reports: Record<string, { kind: string }> }): {
+  workable: number;
+  obstacle: number;
+} {
   let workable = 0;
   let obstacle = 0;
   for (const r of Object.values(state.reports)) {

@@ -24,12 +24,54 @@ export interface Edge {
 
 /** The only legal edges (README, the states table "States and edges"). */
 export const EDGES: readonly Edge[] = [
-  { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'guidance issued', deadline: 'none' },
-  { from: 'REQUIRES_GUIDANCE', to: 'AUTHORITY_ADJUSTMENT', requires: 'reason', roles: ['home-affairs', 'lead'], label: 'escalate to authority adjustment', deadline: 'kept' },
-  { from: 'AUTHORITY_ADJUSTMENT', to: 'REQUIRES_GUIDANCE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'authority adjusted, guidance still needed', deadline: 'kept' },
-  { from: 'AUTHORITY_ADJUSTMENT', to: 'FEASIBLE', requires: 'document', roles: ['home-affairs', 'lead'], label: 'authority adjusted, directly workable', deadline: 'none' },
-  { from: 'FEASIBLE', to: 'REQUIRES_GUIDANCE', requires: 'reason', roles: ['home-affairs'], label: 'reopen: guidance needed', deadline: 'fresh' },
-  { from: 'FEASIBLE', to: 'AUTHORITY_ADJUSTMENT', requires: 'reason', roles: ['home-affairs'], label: 'reopen: authority adjustment needed', deadline: 'fresh' },
+  {
+    from: 'REQUIRES_GUIDANCE',
+    to: 'FEASIBLE',
+    requires: 'document',
+    roles: ['home-affairs', 'lead'],
+    label: 'guidance issued',
+    deadline: 'none',
+  },
+  {
+    from: 'REQUIRES_GUIDANCE',
+    to: 'AUTHORITY_ADJUSTMENT',
+    requires: 'reason',
+    roles: ['home-affairs', 'lead'],
+    label: 'escalate to authority adjustment',
+    deadline: 'kept',
+  },
+  {
+    from: 'AUTHORITY_ADJUSTMENT',
+    to: 'REQUIRES_GUIDANCE',
+    requires: 'document',
+    roles: ['home-affairs', 'lead'],
+    label: 'authority adjusted, guidance still needed',
+    deadline: 'kept',
+  },
+  {
+    from: 'AUTHORITY_ADJUSTMENT',
+    to: 'FEASIBLE',
+    requires: 'document',
+    roles: ['home-affairs', 'lead'],
+    label: 'authority adjusted, directly workable',
+    deadline: 'none',
+  },
+  {
+    from: 'FEASIBLE',
+    to: 'REQUIRES_GUIDANCE',
+    requires: 'reason',
+    roles: ['home-affairs'],
+    label: 'reopen: guidance needed',
+    deadline: 'fresh',
+  },
+  {
+    from: 'FEASIBLE',
+    to: 'AUTHORITY_ADJUSTMENT',
+    requires: 'reason',
+    roles: ['home-affairs'],
+    label: 'reopen: authority adjustment needed',
+    deadline: 'fresh',
+  },
 ];
 
 /** Why a request is refused; the API maps each to an HTTP status. */
@@ -74,9 +116,11 @@ const MAX_TEXT = 2000;
  * when `required`, one that shows something (whitespace and zero-width characters alone do not count).
  */
 export function checkText(value: unknown, field: string, required: boolean, max = MAX_TEXT): Rejection | null {
-  if (value === undefined || value === null) return required ? { code: 'INVALID_INPUT', field, message: `${field} is required` } : null;
+  if (value === undefined || value === null)
+    return required ? { code: 'INVALID_INPUT', field, message: `${field} is required` } : null;
   if (typeof value !== 'string') return { code: 'INVALID_INPUT', field, message: `${field} must be a string` };
-  if (textLength(value) > max) return { code: 'INVALID_INPUT', field, message: `${field} must be at most ${max} characters` };
+  if (textLength(value) > max)
+    return { code: 'INVALID_INPUT', field, message: `${field} must be at most ${max} characters` };
   const unstorable = unstorableReason(value);
   if (unstorable) return { code: 'INVALID_INPUT', field, message: `${field} ${unstorable}` };
   if (required && isBlankText(value)) return { code: 'INVALID_INPUT', field, message: `${field} is required` };
@@ -94,7 +138,11 @@ export function checkDate(value: unknown, field: string): Rejection | null {
  * Decides whether `input` may move the task. Pure and synchronous, so the workflow's update
  * validator can run it (nothing enters history on rejection) and the API can explain refusals.
  */
-export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'>, input: TransitionInput, today?: string): Rejection | null {
+export function checkTransition(
+  state: Pick<TaskState, 'status' | 'leadMinistry'>,
+  input: TransitionInput,
+  today?: string,
+): Rejection | null {
   const allowed = edgesFrom(state.status).map(({ from, to, requires, label }) => ({ from, to, requires, label }));
   if (input.from !== undefined && input.from !== state.status) {
     return {
@@ -113,7 +161,9 @@ export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'
       allowed,
     };
   }
-  const permitted = (isHomeAffairs(input.actor) && edge.roles.includes('home-affairs')) || (isLead(input.actor, state) && edge.roles.includes('lead'));
+  const permitted =
+    (isHomeAffairs(input.actor) && edge.roles.includes('home-affairs')) ||
+    (isLead(input.actor, state) && edge.roles.includes('lead'));
   if (!permitted) {
     const who = edge.roles.includes('lead') ? 'the lead ministry or Home Affairs' : 'Home Affairs';
     return { code: 'FORBIDDEN', message: `Only ${who} may take the edge ${edge.from} → ${edge.to}.` };
@@ -125,10 +175,18 @@ export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'
     EDGES.filter((e) => e.to === edge.to).every((e) => e.requires === requirement) ? 'INVALID_INPUT' : 'STATE_CONFLICT';
   if (edge.requires === 'reason') {
     const bad = checkText(input.reason, 'reason', true);
-    if (bad) return input.reason === undefined || (typeof input.reason === 'string' && isBlankText(input.reason)) ? { ...bad, code: missing('reason') } : bad;
+    if (bad)
+      return input.reason === undefined || (typeof input.reason === 'string' && isBlankText(input.reason))
+        ? { ...bad, code: missing('reason') }
+        : bad;
   } else {
     const doc = input.document;
-    if (!doc) return { code: missing('document'), field: 'document', message: `${edge.from} → ${edge.to} needs the legal document (number, issuedOn).` };
+    if (!doc)
+      return {
+        code: missing('document'),
+        field: 'document',
+        message: `${edge.from} → ${edge.to} needs the legal document (number, issuedOn).`,
+      };
     const bad =
       checkText(doc.number, 'document.number', true, 100) ??
       checkDate(doc.issuedOn, 'document.issuedOn') ??
@@ -143,8 +201,10 @@ export function checkTransition(state: Pick<TaskState, 'status' | 'leadMinistry'
   }
   if (input.dueDate !== undefined) {
     // Deadlines are Home Affairs' to set (PUT .../deadline); a ministry cannot pick its own.
-    if (!isHomeAffairs(input.actor)) return { code: 'FORBIDDEN', field: 'dueDate', message: 'Only Home Affairs sets deadlines; leave dueDate out.' };
-    if (input.to === 'FEASIBLE') return { code: 'INVALID_INPUT', field: 'dueDate', message: 'A FEASIBLE task has no due date.' };
+    if (!isHomeAffairs(input.actor))
+      return { code: 'FORBIDDEN', field: 'dueDate', message: 'Only Home Affairs sets deadlines; leave dueDate out.' };
+    if (input.to === 'FEASIBLE')
+      return { code: 'INVALID_INPUT', field: 'dueDate', message: 'A FEASIBLE task has no due date.' };
     const bad = checkDate(input.dueDate, 'dueDate');
     if (bad) return bad;
     const insane = today ? checkSaneDate(input.dueDate, 'dueDate', today) : null;

@@ -5,7 +5,14 @@
  * to Sunday, Viet Nam time; the current week is measured at `nowMs`.
  */
 import { addDays, vietnamDate, vietnamMidnight } from './dates';
-import { applyRecordedEvent, isOverdue, onEffectiveTime, taskFromCreated, type RecordedEvent, type TaskAsOf } from './as-of';
+import {
+  applyRecordedEvent,
+  isOverdue,
+  onEffectiveTime,
+  taskFromCreated,
+  type RecordedEvent,
+  type TaskAsOf,
+} from './as-of';
 import { toCsv } from './csv';
 import { TASK_STATUSES, type TaskStatus } from './task';
 
@@ -53,7 +60,11 @@ function point(weekStart: string, asOfMs: number, tasks: Iterable<TaskAsOf>): Tr
 export function weeklyTrend(events: RecordedEvent[], nowMs: number, ministry?: string): Trend {
   const ordered = onEffectiveTime(events)
     .filter((e) => Date.parse(e.at) <= nowMs)
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.taskCode < b.taskCode ? -1 : a.taskCode > b.taskCode ? 1 : a.seq - b.seq));
+    .sort(
+      (a, b) =>
+        Date.parse(a.at) - Date.parse(b.at) ||
+        (a.taskCode < b.taskCode ? -1 : a.taskCode > b.taskCode ? 1 : a.seq - b.seq),
+    );
   const overall: TrendPoint[] = [];
   const byMinistry: Record<string, TrendPoint[]> = {};
   const first = ordered[0];
@@ -83,7 +94,8 @@ export function weeklyTrend(events: RecordedEvent[], nowMs: number, ministry?: s
     for (const code of new Set([...Object.keys(byMinistry), ...groups.keys()])) {
       const series = (byMinistry[code] ??= []);
       // A ministry that appears later gets zero rows for the weeks before, so every series lines up.
-      for (const earlier of overall.slice(series.length, -1)) series.push(point(earlier.weekStart, Date.parse(earlier.asOf), []));
+      for (const earlier of overall.slice(series.length, -1))
+        series.push(point(earlier.weekStart, Date.parse(earlier.asOf), []));
       series.push(point(week, at, groups.get(code) ?? []));
     }
   }
@@ -94,8 +106,17 @@ const CSV_HEADER = ['weekStart', 'asOf', 'ministry', 'total', ...TASK_STATUSES, 
 
 /** The trend as CSV: one row per week for all ministries ("*"), then one per week and ministry. */
 export function trendCsv(trend: Trend): string {
-  const row = (p: TrendPoint, ministry: string) => [p.weekStart, p.asOf, ministry, p.total, ...TASK_STATUSES.map((s) => p.byStatus[s]), p.open, p.overdue];
+  const row = (p: TrendPoint, ministry: string) => [
+    p.weekStart,
+    p.asOf,
+    ministry,
+    p.total,
+    ...TASK_STATUSES.map((s) => p.byStatus[s]),
+    p.open,
+    p.overdue,
+  ];
   const rows = trend.overall.map((p) => row(p, '*'));
-  for (const code of Object.keys(trend.byMinistry).sort()) for (const p of trend.byMinistry[code] ?? []) rows.push(row(p, code));
+  for (const code of Object.keys(trend.byMinistry).sort())
+    for (const p of trend.byMinistry[code] ?? []) rows.push(row(p, code));
   return toCsv(CSV_HEADER, rows);
 }

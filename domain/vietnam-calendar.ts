@@ -84,7 +84,11 @@ export function statutoryHolidays(year: number): { date: string; name: string }[
 
 const isWeekend = (date: string) => isoWeekday(date) >= 6;
 
-export function buildVietnamCalendar(opts: { firstYear: number; lastYear: number; adjustments: CalendarAdjustment[] }): WorkingCalendar {
+export function buildVietnamCalendar(opts: {
+  firstYear: number;
+  lastYear: number;
+  adjustments: CalendarAdjustment[];
+}): WorkingCalendar {
   const off = new Set<string>();
   for (let year = opts.firstYear; year <= opts.lastYear; year++) {
     const holidays = new Set(statutoryHolidays(year).map((h) => h.date));

@@ -5,8 +5,10 @@
  * test holds the two equal. Decomposed input (a base letter followed by combining marks) folds the same,
  * because the combining marks Vietnamese uses are dropped.
  */
-export const VI_FOLD_FROM = 'àÀáÁảẢãÃạẠăĂằẰắẮẳẲẵẴặẶâÂầẦấẤẩẨẫẪậẬèÈéÉẻẺẽẼẹẸêÊềỀếẾểỂễỄệỆìÌíÍỉỈĩĨịỊòÒóÓỏỎõÕọỌôÔồỒốỐổỔỗỖộỘơƠờỜớỚởỞỡỠợỢùÙúÚủỦũŨụỤưƯừỪứỨửỬữỮựỰỳỲýÝỷỶỹỸỵỴđĐ';
-export const VI_FOLD_TO = 'aAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaAeEeEeEeEeEeEeEeEeEeEeEiIiIiIiIiIoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOuUuUuUuUuUuUuUuUuUuUuUyYyYyYyYyYdD';
+export const VI_FOLD_FROM =
+  'àÀáÁảẢãÃạẠăĂằẰắẮẳẲẵẴặẶâÂầẦấẤẩẨẫẪậẬèÈéÉẻẺẽẼẹẸêÊềỀếẾểỂễỄệỆìÌíÍỉỈĩĨịỊòÒóÓỏỎõÕọỌôÔồỒốỐổỔỗỖộỘơƠờỜớỚởỞỡỠợỢùÙúÚủỦũŨụỤưƯừỪứỨửỬữỮựỰỳỲýÝỷỶỹỸỵỴđĐ';
+export const VI_FOLD_TO =
+  'aAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaAaAeEeEeEeEeEeEeEeEeEeEeEiIiIiIiIiIoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOoOuUuUuUuUuUuUuUuUuUuUuUyYyYyYyYyYdD';
 /** Combining marks of Vietnamese (grave, acute, circumflex, tilde, breve, hook above, horn, dot below): dropped. */
 export const VI_COMBINING_MARKS = '\u0300\u0301\u0302\u0303\u0306\u0309\u031b\u0323';
 
@@ -24,7 +26,8 @@ export function foldVietnamese(text: string): string {
 /** Whether folded `text` holds the folded search `word`; a word starting with a digit only where a number starts ("58/2025" is not in "158/2025"). */
 export function holdsWord(text: string, word: string): boolean {
   if (!/^\d/.test(word)) return text.includes(word);
-  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) if (i === 0 || !/\d/.test(text.charAt(i - 1))) return true;
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1))
+    if (i === 0 || !/\d/.test(text.charAt(i - 1))) return true;
   return false;
 }
 

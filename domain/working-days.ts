@@ -56,7 +56,7 @@ export function nextWorkingDay(calendar: WorkingCalendar, date: string): string 
 export function addWorkingDays(calendar: WorkingCalendar, date: string, n: number): string {
   if (n <= 0) return nextWorkingDay(calendar, date);
   let d = date;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     d = addDays(d, 1);
     if (isWorkingDay(calendar, d)) left--;
   }
@@ -66,7 +66,7 @@ export function addWorkingDays(calendar: WorkingCalendar, date: string, n: numbe
 /** The `n`-th working day before `date` (n ≥ 1). */
 export function subtractWorkingDays(calendar: WorkingCalendar, date: string, n: number): string {
   let d = date;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     d = addDays(d, -1);
     if (isWorkingDay(calendar, d)) left--;
   }

@@ -35,15 +35,26 @@ export function resolveCommuneDataFile(env = process.env, opts: { install?: bool
   const found = installedDataFile();
   if (found) return found;
   if (opts.install === false) {
-    throw new MissingCommuneDataError(`the commune list is not installed: run \`npm run tools:communes\` (needs Python 3 with pip) or set COMMUNES_FILE`);
+    throw new MissingCommuneDataError(
+      `the commune list is not installed: run \`npm run tools:communes\` (needs Python 3 with pip) or set COMMUNES_FILE`,
+    );
   }
   try {
     execFileSync('python3', ['-m', 'venv', '--clear', VENV], { stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', COMMUNES_PACKAGE], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      path.join(VENV, 'bin', 'pip'),
+      ['install', '--quiet', '--disable-pip-version-check', COMMUNES_PACKAGE],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
   } catch (err) {
-    throw new MissingCommuneDataError(`could not install ${COMMUNES_PACKAGE} into ${VENV} (${(err as Error).message}); set COMMUNES_FILE to an existing nested-divisions.json`);
+    throw new MissingCommuneDataError(
+      `could not install ${COMMUNES_PACKAGE} into ${VENV} (${(err as Error).message}); set COMMUNES_FILE to an existing nested-divisions.json`,
+    );
   }
   const installed = installedDataFile();
-  if (!installed) throw new MissingCommuneDataError(`${COMMUNES_PACKAGE} installed into ${VENV} but holds no vietnam_provinces/data/nested-divisions.json`);
+  if (!installed)
+    throw new MissingCommuneDataError(
+      `${COMMUNES_PACKAGE} installed into ${VENV} but holds no vietnam_provinces/data/nested-divisions.json`,
+    );
   return installed;
 }

@@ -14,7 +14,12 @@ export async function ensureDevTokens(
   localities: string[],
 ): Promise<{ file: string; created: boolean }> {
   const file = path.join(dataDir, 'dev-tokens.json');
-  const principals = ['home-affairs', 'public', ...ministries.map((c) => `ministry:${c}`), ...localities.map((c) => `locality:${c}`)];
+  const principals = [
+    'home-affairs',
+    'public',
+    ...ministries.map((c) => `ministry:${c}`),
+    ...localities.map((c) => `locality:${c}`),
+  ];
   if (fs.existsSync(file)) {
     const existing = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
     let valid = true;

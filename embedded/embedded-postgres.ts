@@ -17,7 +17,11 @@ export class PostgresStartError extends Error {
       .map((l) => /\b(?:FATAL|ERROR|PANIC|DETAIL|HINT):.*/.exec(l)?.[0].replace(/\s+/g, ' '))
       .filter((l): l is string => l !== undefined);
     const reason = (
-      said.length > 0 ? said.join(' ') : err instanceof Error && err.message ? err.message : output.trim().split('\n').slice(-5).join(' ') || 'it exited without a word'
+      said.length > 0
+        ? said.join(' ')
+        : err instanceof Error && err.message
+          ? err.message
+          : output.trim().split('\n').slice(-5).join(' ') || 'it exited without a word'
     ).replace(/\.\s*$/, '');
     const hint = /address already in use|could not create any TCP\/IP sockets/i.test(output)
       ? ` Port ${port} on 127.0.0.1 is in use: set EMBEDDED_PG_PORT to a free port.`
@@ -84,7 +88,10 @@ export async function startEmbeddedPostgres(opts: {
     throw new PostgresStartError(databaseDir, opts.port, output.join(''), err);
   }
 
-  await ensureDatabase(`postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`, DATABASE);
+  await ensureDatabase(
+    `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`,
+    DATABASE,
+  );
 
   // If this process dies without stopping the server, stop it too (fast shutdown, SIGINT).
   const postmasterPid = readPostmasterPid(databaseDir);

@@ -10,7 +10,10 @@ function recordUrls(raw: string): void {
   const file = process.env.MAIL_URL_LOG;
   if (!file) return;
   // Quoted-printable: soft line breaks and =XX escapes hide the URLs' characters.
-  const text = Buffer.from(raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  const text = Buffer.from(
+    raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  ).toString('utf8');
   const urls = [...text.matchAll(/https?:\/\/[^\s<>"')\]]+/g)].map((m) => m[0]);
   if (urls.length > 0) fs.appendFileSync(file, `${urls.join('\n')}\n`);
 }
@@ -52,7 +55,9 @@ export class LoopbackSmtpServer {
             return;
           }
           // Unfold folded header lines (RFC 5322) so a long Subject reads as one line.
-          const raw = Buffer.concat(chunks).toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
+          const raw = Buffer.concat(chunks)
+            .toString('utf8')
+            .replace(/\r?\n[ \t]+/g, ' ');
           const mail = {
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',

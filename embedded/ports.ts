@@ -25,7 +25,11 @@ export async function ensurePortFree(port: number, host: string, setting: string
     const probe = net.createServer();
     probe.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES') {
-        reject(new PortInUseError(`port ${port} on ${host} is in use (another npm start, or another program); set ${setting} to a free port.`));
+        reject(
+          new PortInUseError(
+            `port ${port} on ${host} is in use (another npm start, or another program); set ${setting} to a free port.`,
+          ),
+        );
       } else reject(err);
     });
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));

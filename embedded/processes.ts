@@ -24,7 +24,12 @@ export function isAlive(pid: number): boolean {
  * Sends `signal`, waits up to `graceMs` for the process to be gone (as `running` sees it), then
  * SIGKILLs it. Used to stop a server a previous, killed run left behind.
  */
-export async function stopProcess(pid: number, signal: NodeJS.Signals, graceMs: number, running: (pid: number) => boolean = isAlive): Promise<void> {
+export async function stopProcess(
+  pid: number,
+  signal: NodeJS.Signals,
+  graceMs: number,
+  running: (pid: number) => boolean = isAlive,
+): Promise<void> {
   process.kill(pid, signal);
   const deadline = Date.now() + graceMs;
   while (running(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -31,10 +31,17 @@ export async function runTs(
 ): Promise<Proc & { readyLine: string }> {
   // `node --import tsx` runs the script in this very process (the tsx CLI would add a parent
   // process, and a SIGKILL would then miss the real one).
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, script), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, script), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   const readyLine = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} not ready after ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} not ready after ${timeoutMs} ms:\n${output.join('\n')}`)),
+      timeoutMs,
+    );
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream }).on('line', (line) => {
         output.push(line);
@@ -49,7 +56,10 @@ export async function runTs(
       reject(new Error(`${script} exited (${code}) before it was ready:\n${output.join('\n')}`));
     });
   });
-  const waitExit = () => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const waitExit = () =>
+    new Promise<void>((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+    );
   return {
     child,
     output,

@@ -11,7 +11,10 @@ export function runtimeFile(cfg: Config): string {
  * Where command-line tools find PostgreSQL and Temporal: DATABASE_URL / TEMPORAL_ADDRESS when set,
  * otherwise the running embedded stack's `<DATA_DIR>/runtime.json` (written by `npm start`).
  */
-export function runtimeTarget(cfg: Config, need: { temporal: boolean; owner?: boolean }): { databaseUrl: string; temporalAddress: string } {
+export function runtimeTarget(
+  cfg: Config,
+  need: { temporal: boolean; owner?: boolean },
+): { databaseUrl: string; temporalAddress: string } {
   let fromFile: { databaseUrl?: string; ownerDatabaseUrl?: string; temporalAddress?: string } = {};
   const file = runtimeFile(cfg);
   if (fs.existsSync(file)) fromFile = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -19,7 +22,9 @@ export function runtimeTarget(cfg: Config, need: { temporal: boolean; owner?: bo
   const databaseUrl = cfg.DATABASE_URL ?? (need.owner ? fromFile.ownerDatabaseUrl : undefined) ?? fromFile.databaseUrl;
   const temporalAddress = cfg.TEMPORAL_ADDRESS ?? fromFile.temporalAddress ?? '';
   if (!databaseUrl || (need.temporal && !temporalAddress)) {
-    throw new Error(`Set DATABASE_URL${need.temporal ? ' and TEMPORAL_ADDRESS' : ''}, or start the embedded stack first (npm start), which writes ${file}.`);
+    throw new Error(
+      `Set DATABASE_URL${need.temporal ? ' and TEMPORAL_ADDRESS' : ''}, or start the embedded stack first (npm start), which writes ${file}.`,
+    );
   }
   return { databaseUrl, temporalAddress };
 }

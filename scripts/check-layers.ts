@@ -62,7 +62,8 @@ function sourceFiles(root: string, layers: string[][]): string[] {
 
 function resolveImport(from: string, spec: string, known: Set<string>): string | null {
   const base = path.posix.normalize(path.posix.join(path.posix.dirname(from), spec));
-  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`, `${base}/index.tsx`]) if (known.has(candidate)) return candidate;
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`, `${base}/index.tsx`])
+    if (known.has(candidate)) return candidate;
   return null;
 }
 

@@ -53,7 +53,9 @@ function csvRecords(text: string): Record<string, string>[] {
   const rows = parseCsv(text).map((r) => r.fields);
   const [head, ...rest] = rows;
   if (!head) return [];
-  return rest.filter((r) => r.length === head.length).map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ''])));
+  return rest
+    .filter((r) => r.length === head.length)
+    .map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ''])));
 }
 
 const ddmmyyyy = (iso: string | null) => (iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '');
@@ -88,7 +90,8 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
     if (res.status !== 200) throw new Error(`GET ${url}: ${res.status}`);
     return res.text();
   };
-  const getJson = async <T>(url: string, headers: Record<string, string> = auth) => JSON.parse(await getText(url, headers)) as T;
+  const getJson = async <T>(url: string, headers: Record<string, string> = auth) =>
+    JSON.parse(await getText(url, headers)) as T;
 
   // A page session as Home Affairs (the dashboard and /rounds need one): the sign-in form with its CSRF token.
   const signInPage = await fetch(`${base}/sign-in`, { headers: { 'Accept-Language': 'vi' } });
@@ -118,7 +121,9 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
   const random = sampler(opts.seed ?? Date.now());
   const pool: string[] = [];
   for (let page = 1; ; page++) {
-    const list = await getJson<{ items: { code: string }[]; total: number }>(`/api/tasks?sort=code&limit=500&page=${page}`);
+    const list = await getJson<{ items: { code: string }[]; total: number }>(
+      `/api/tasks?sort=code&limit=500&page=${page}`,
+    );
     pool.push(...list.items.map((t) => t.code));
     if (pool.length >= list.total || list.items.length === 0) break;
   }
@@ -129,18 +134,41 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
     if (code) sample.push(code);
   }
   for (const code of sample) {
-    const t = await getJson<{ status: string; dueDate: string | null; daysOverdue: number; reports: { workable: number; obstacle: number } }>(`/api/tasks/${encodeURIComponent(code)}`);
+    const t = await getJson<{
+      status: string;
+      dueDate: string | null;
+      daysOverdue: number;
+      reports: { workable: number; obstacle: number };
+    }>(`/api/tasks/${encodeURIComponent(code)}`);
     const asOf = await getJson<typeof t>(`/api/tasks/${encodeURIComponent(code)}?asOf=${today}`);
     const page = taskPageFigures(await getText(`/tasks/${encodeURIComponent(code)}`));
     const cells = await getJson<{ items: { state: string }[] }>(`/api/matrix?task=${encodeURIComponent(code)}`);
     const csv = byCode.get(code) ?? {};
     const open = openData.get(code) ?? {};
-    const fromJson = (x: typeof t) => ({ status: x.status, dueDate: x.dueDate ?? '', daysOverdue: String(x.daysOverdue), workable: String(x.reports.workable), obstacle: String(x.reports.obstacle) });
+    const fromJson = (x: typeof t) => ({
+      status: x.status,
+      dueDate: x.dueDate ?? '',
+      daysOverdue: String(x.daysOverdue),
+      workable: String(x.reports.workable),
+      obstacle: String(x.reports.obstacle),
+    });
     const sources: Record<string, Figures> = {
       'api json': fromJson(t),
       'api asOf today': fromJson(asOf),
-      'csv export': { status: csv.status ?? '?', dueDate: csv.dueDate ?? '', daysOverdue: csv.daysOverdue ?? '?', workable: csv.workableReports ?? '?', obstacle: csv.obstacleReports ?? '?' },
-      'open data csv': { status: open.status ?? '?', dueDate: open.dueDate ?? '', daysOverdue: open.daysOverdue ?? '?', workable: open.workableReports ?? '?', obstacle: open.obstacleReports ?? '?' },
+      'csv export': {
+        status: csv.status ?? '?',
+        dueDate: csv.dueDate ?? '',
+        daysOverdue: csv.daysOverdue ?? '?',
+        workable: csv.workableReports ?? '?',
+        obstacle: csv.obstacleReports ?? '?',
+      },
+      'open data csv': {
+        status: open.status ?? '?',
+        dueDate: open.dueDate ?? '',
+        daysOverdue: open.daysOverdue ?? '?',
+        workable: open.workableReports ?? '?',
+        obstacle: open.obstacleReports ?? '?',
+      },
       'task page': page,
       'matrix cells': {
         workable: String(cells.items.filter((c) => c.state === 'WORKABLE').length),
@@ -159,18 +187,31 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
   }
 
   // ---- localities: who reported in the current round ----
-  const statuses = await getJson<{ items: { code: string; reportedAt: string | null; currentRound: string | null }[] }>('/api/localities');
+  const statuses = await getJson<{ items: { code: string; reportedAt: string | null; currentRound: string | null }[] }>(
+    '/api/localities',
+  );
   const round = statuses.items[0]?.currentRound ?? null;
-  const roundJson = round ? await getJson<{ reported: number; total: number; localities: { code: string; reportedAt: string | null }[] }>(`/api/rounds/${encodeURIComponent(round)}`) : null;
+  const roundJson = round
+    ? await getJson<{ reported: number; total: number; localities: { code: string; reportedAt: string | null }[] }>(
+        `/api/rounds/${encodeURIComponent(round)}`,
+      )
+    : null;
   const inRound = new Map((roundJson?.localities ?? []).map((l) => [l.code, l.reportedAt !== null]));
   for (const l of statuses.items) {
-    compare(l.code, 'reported in the current round', { 'api localities': String(l.reportedAt !== null), 'api round': String(inRound.get(l.code) ?? false) });
+    compare(l.code, 'reported in the current round', {
+      'api localities': String(l.reportedAt !== null),
+      'api round': String(inRound.get(l.code) ?? false),
+    });
   }
   const reported = statuses.items.filter((l) => l.reportedAt !== null).length;
   const summary = await getJson<{ localities: { reported: number; total: number } }>('/api/dashboard/summary');
   const dashboardHtml = await getText('/dashboard', asPerson);
   const roundsHtml = await getText('/rounds', asPerson);
-  const roundRow = round ? new RegExp(`<tr[^>]*>(?:(?!</tr>)[\\s\\S])*?${round.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:(?!</tr>)[\\s\\S])*?</tr>`).exec(roundsHtml)?.[0] ?? '' : '';
+  const roundRow = round
+    ? (new RegExp(
+        `<tr[^>]*>(?:(?!</tr>)[\\s\\S])*?${round.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:(?!</tr>)[\\s\\S])*?</tr>`,
+      ).exec(roundsHtml)?.[0] ?? '')
+    : '';
   compare('localities', 'n of 34 reported', {
     'api localities': `${reported}/${statuses.items.length}`,
     'api round': roundJson ? `${roundJson.reported}/${roundJson.total}` : '?',
@@ -181,8 +222,15 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
     'public page': whoReportedLine(await getText('/')),
   });
 
-  log(`consistency sweep: ${sample.length} task(s), ${statuses.items.length} localities, ${comparisons} comparisons, ${disagreements.length} disagreement(s)`);
-  for (const d of disagreements) log(`  ${d.subject} · ${d.figure}: ${Object.entries(d.values).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  log(
+    `consistency sweep: ${sample.length} task(s), ${statuses.items.length} localities, ${comparisons} comparisons, ${disagreements.length} disagreement(s)`,
+  );
+  for (const d of disagreements)
+    log(
+      `  ${d.subject} · ${d.figure}: ${Object.entries(d.values)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+    );
   return { tasks: sample, localities: statuses.items.length, comparisons, disagreements };
 }
 
@@ -196,8 +244,18 @@ async function main(): Promise<void> {
     return i > 0 ? process.argv[i + 1] : undefined;
   };
   const apiUrl = process.env.API_URL ?? runtime.apiUrl ?? `http://127.0.0.1:${cfg.PORT}`;
-  const token = process.env.SWEEP_TOKEN ?? (JSON.parse(fs.readFileSync(path.join(cfg.dataDir, 'dev-tokens.json'), 'utf8')) as Record<string, string>)['home-affairs'] ?? '';
-  const r = await consistencySweep({ apiUrl, token, tasks: Number(arg('tasks') ?? 20), seed: arg('seed') ? Number(arg('seed')) : undefined });
+  const token =
+    process.env.SWEEP_TOKEN ??
+    (JSON.parse(fs.readFileSync(path.join(cfg.dataDir, 'dev-tokens.json'), 'utf8')) as Record<string, string>)[
+      'home-affairs'
+    ] ??
+    '';
+  const r = await consistencySweep({
+    apiUrl,
+    token,
+    tasks: Number(arg('tasks') ?? 20),
+    seed: arg('seed') ? Number(arg('seed')) : undefined,
+  });
   if (r.disagreements.length > 0) process.exitCode = 1;
 }
 

@@ -13,60 +13,250 @@ const OUT = path.resolve(__dirname, '..', 'catalog', 'tasks.csv');
 // Per ministry: sectors and the subjects of tasks delegated in them.
 const AREAS: Record<string, { sector: string; subjects: string[] }[]> = {
   BNV: [
-    { sector: 'Civil service', subjects: ['recruitment of commune-level civil servants', 'rank promotion examinations for provincial officials', 'secondment of officials to communes', 'job-position frameworks in provincial agencies'] },
-    { sector: 'Local government organisation', subjects: ['establishment of commune specialised divisions', 'naming of merged commune-level units', 'village and residential group organisation', 'allowances for part-time commune staff'] },
-    { sector: 'Emulation and rewards', subjects: ['provincial certificates of merit', 'emulation flags for commune units', 'labour medal nominations'] },
+    {
+      sector: 'Civil service',
+      subjects: [
+        'recruitment of commune-level civil servants',
+        'rank promotion examinations for provincial officials',
+        'secondment of officials to communes',
+        'job-position frameworks in provincial agencies',
+      ],
+    },
+    {
+      sector: 'Local government organisation',
+      subjects: [
+        'establishment of commune specialised divisions',
+        'naming of merged commune-level units',
+        'village and residential group organisation',
+        'allowances for part-time commune staff',
+      ],
+    },
+    {
+      sector: 'Emulation and rewards',
+      subjects: ['provincial certificates of merit', 'emulation flags for commune units', 'labour medal nominations'],
+    },
   ],
   BTP: [
-    { sector: 'Civil status', subjects: ['birth registration with foreign elements', 'marriage registration with foreign elements', 'change of civil status records', 'certification of marital status'] },
-    { sector: 'Judicial records and notarisation', subjects: ['authentication of copies', 'notarial practice registration', 'judicial-assistance procedures'] },
-    { sector: 'Legal aid and mediation', subjects: ['grassroots mediation teams', 'legal-aid collaborators', 'legal dissemination plans'] },
+    {
+      sector: 'Civil status',
+      subjects: [
+        'birth registration with foreign elements',
+        'marriage registration with foreign elements',
+        'change of civil status records',
+        'certification of marital status',
+      ],
+    },
+    {
+      sector: 'Judicial records and notarisation',
+      subjects: ['authentication of copies', 'notarial practice registration', 'judicial-assistance procedures'],
+    },
+    {
+      sector: 'Legal aid and mediation',
+      subjects: ['grassroots mediation teams', 'legal-aid collaborators', 'legal dissemination plans'],
+    },
   ],
   BTC: [
-    { sector: 'Investment', subjects: ['investment policy approval for small projects', 'adjustment of investment registration certificates', 'investment incentives within industrial zones'] },
-    { sector: 'Public assets and budget', subjects: ['transfer of public assets after unit mergers', 'liquidation of public housing', 'commune budget estimates'] },
-    { sector: 'Enterprise registration', subjects: ['household business registration', 'cooperative registration', 'branch registration of enterprises'] },
+    {
+      sector: 'Investment',
+      subjects: [
+        'investment policy approval for small projects',
+        'adjustment of investment registration certificates',
+        'investment incentives within industrial zones',
+      ],
+    },
+    {
+      sector: 'Public assets and budget',
+      subjects: [
+        'transfer of public assets after unit mergers',
+        'liquidation of public housing',
+        'commune budget estimates',
+      ],
+    },
+    {
+      sector: 'Enterprise registration',
+      subjects: ['household business registration', 'cooperative registration', 'branch registration of enterprises'],
+    },
   ],
   BCT: [
-    { sector: 'Trade', subjects: ['licences for alcohol retail', 'tobacco retail licences', 'registration of sales promotions', 'market management boards'] },
-    { sector: 'Energy and industry', subjects: ['electricity operation licences for small plants', 'industrial cluster planning', 'chemical safety certificates'] },
+    {
+      sector: 'Trade',
+      subjects: [
+        'licences for alcohol retail',
+        'tobacco retail licences',
+        'registration of sales promotions',
+        'market management boards',
+      ],
+    },
+    {
+      sector: 'Energy and industry',
+      subjects: [
+        'electricity operation licences for small plants',
+        'industrial cluster planning',
+        'chemical safety certificates',
+      ],
+    },
   ],
   BNNMT: [
-    { sector: 'Land', subjects: ['land allocation to households', 'land-use right certificates', 'land recovery compensation plans', 'land price tables'] },
-    { sector: 'Environment', subjects: ['environmental permits for small facilities', 'environmental registration', 'domestic waste collection plans'] },
-    { sector: 'Agriculture and rural development', subjects: ['plant protection certificates', 'veterinary hygiene certificates', 'irrigation works management', 'forest protection contracts'] },
-    { sector: 'Water resources and fisheries', subjects: ['surface water exploitation licences', 'fishing vessel registration', 'aquaculture registration'] },
+    {
+      sector: 'Land',
+      subjects: [
+        'land allocation to households',
+        'land-use right certificates',
+        'land recovery compensation plans',
+        'land price tables',
+      ],
+    },
+    {
+      sector: 'Environment',
+      subjects: [
+        'environmental permits for small facilities',
+        'environmental registration',
+        'domestic waste collection plans',
+      ],
+    },
+    {
+      sector: 'Agriculture and rural development',
+      subjects: [
+        'plant protection certificates',
+        'veterinary hygiene certificates',
+        'irrigation works management',
+        'forest protection contracts',
+      ],
+    },
+    {
+      sector: 'Water resources and fisheries',
+      subjects: ['surface water exploitation licences', 'fishing vessel registration', 'aquaculture registration'],
+    },
   ],
   BXD: [
-    { sector: 'Construction', subjects: ['construction permits for individual houses', 'appraisal of construction designs', 'construction quality inspection'] },
-    { sector: 'Urban planning and housing', subjects: ['detailed urban planning approval', 'social housing eligibility', 'apartment building management'] },
-    { sector: 'Transport', subjects: ['inland waterway wharf licences', 'driving licence exchange', 'road maintenance on local routes', 'vehicle registration inspection'] },
+    {
+      sector: 'Construction',
+      subjects: [
+        'construction permits for individual houses',
+        'appraisal of construction designs',
+        'construction quality inspection',
+      ],
+    },
+    {
+      sector: 'Urban planning and housing',
+      subjects: ['detailed urban planning approval', 'social housing eligibility', 'apartment building management'],
+    },
+    {
+      sector: 'Transport',
+      subjects: [
+        'inland waterway wharf licences',
+        'driving licence exchange',
+        'road maintenance on local routes',
+        'vehicle registration inspection',
+      ],
+    },
   ],
   BVHTTDL: [
-    { sector: 'Culture', subjects: ['licences for art performances', 'relic site classification', 'karaoke business licences', 'festival organisation'] },
-    { sector: 'Sports and tourism', subjects: ['sports club recognition', 'tour guide cards', 'tourist accommodation grading'] },
+    {
+      sector: 'Culture',
+      subjects: [
+        'licences for art performances',
+        'relic site classification',
+        'karaoke business licences',
+        'festival organisation',
+      ],
+    },
+    {
+      sector: 'Sports and tourism',
+      subjects: ['sports club recognition', 'tour guide cards', 'tourist accommodation grading'],
+    },
     { sector: 'Press and publication', subjects: ['local bulletin licences', 'publication import registration'] },
   ],
   BKHCN: [
-    { sector: 'Science and technology', subjects: ['technology transfer registration', 'science and technology enterprise certificates', 'measurement standard inspection'] },
-    { sector: 'Digital transformation and post', subjects: ['commune digital service points', 'postal service licences', 'telecommunications infrastructure sharing'] },
+    {
+      sector: 'Science and technology',
+      subjects: [
+        'technology transfer registration',
+        'science and technology enterprise certificates',
+        'measurement standard inspection',
+      ],
+    },
+    {
+      sector: 'Digital transformation and post',
+      subjects: [
+        'commune digital service points',
+        'postal service licences',
+        'telecommunications infrastructure sharing',
+      ],
+    },
   ],
   BGDDT: [
-    { sector: 'Education', subjects: ['establishment of private kindergartens', 'recognition of schools meeting national standards', 'textbook selection', 'continuing-education centres'] },
-    { sector: 'Vocational education', subjects: ['vocational training registration', 'vocational teacher certificates'] },
+    {
+      sector: 'Education',
+      subjects: [
+        'establishment of private kindergartens',
+        'recognition of schools meeting national standards',
+        'textbook selection',
+        'continuing-education centres',
+      ],
+    },
+    {
+      sector: 'Vocational education',
+      subjects: ['vocational training registration', 'vocational teacher certificates'],
+    },
   ],
   BYT: [
-    { sector: 'Medical examination and treatment', subjects: ['practice licences for physicians', 'licences for private clinics', 'referral between commune and district facilities'] },
-    { sector: 'Pharmacy and food safety', subjects: ['pharmacy practice certificates', 'drugstore licences', 'food safety certificates for small producers'] },
-    { sector: 'Preventive medicine and population', subjects: ['vaccination point certification', 'population and family planning services', 'occupational disease screening'] },
+    {
+      sector: 'Medical examination and treatment',
+      subjects: [
+        'practice licences for physicians',
+        'licences for private clinics',
+        'referral between commune and district facilities',
+      ],
+    },
+    {
+      sector: 'Pharmacy and food safety',
+      subjects: [
+        'pharmacy practice certificates',
+        'drugstore licences',
+        'food safety certificates for small producers',
+      ],
+    },
+    {
+      sector: 'Preventive medicine and population',
+      subjects: [
+        'vaccination point certification',
+        'population and family planning services',
+        'occupational disease screening',
+      ],
+    },
   ],
   BDTTG: [
-    { sector: 'Ethnic affairs', subjects: ['recognition of prestigious persons in ethnic minority areas', 'support policies for ethnic minority villages', 'classification of ethnic minority communes'] },
-    { sector: 'Beliefs and religions', subjects: ['registration of religious activities', 'approval of religious festivals', 'registration of religious training'] },
+    {
+      sector: 'Ethnic affairs',
+      subjects: [
+        'recognition of prestigious persons in ethnic minority areas',
+        'support policies for ethnic minority villages',
+        'classification of ethnic minority communes',
+      ],
+    },
+    {
+      sector: 'Beliefs and religions',
+      subjects: [
+        'registration of religious activities',
+        'approval of religious festivals',
+        'registration of religious training',
+      ],
+    },
   ],
   BCA: [
-    { sector: 'Residence and identity', subjects: ['permanent residence registration', 'temporary residence registration', 'citizen identity cards'] },
-    { sector: 'Public order', subjects: ['security conditions for conditional businesses', 'fire prevention acceptance for small works', 'weapons and support tools permits'] },
+    {
+      sector: 'Residence and identity',
+      subjects: ['permanent residence registration', 'temporary residence registration', 'citizen identity cards'],
+    },
+    {
+      sector: 'Public order',
+      subjects: [
+        'security conditions for conditional businesses',
+        'fire prevention acceptance for small works',
+        'weapons and support tools permits',
+      ],
+    },
   ],
 };
 
@@ -197,7 +387,8 @@ const VI: Record<string, string> = {
   'vaccination point certification': 'công bố cơ sở đủ điều kiện tiêm chủng',
   'population and family planning services': 'dịch vụ dân số và kế hoạch hoá gia đình',
   'occupational disease screening': 'khám phát hiện bệnh nghề nghiệp',
-  'recognition of prestigious persons in ethnic minority areas': 'công nhận người có uy tín trong vùng đồng bào dân tộc thiểu số',
+  'recognition of prestigious persons in ethnic minority areas':
+    'công nhận người có uy tín trong vùng đồng bào dân tộc thiểu số',
   'support policies for ethnic minority villages': 'chính sách hỗ trợ thôn vùng đồng bào dân tộc thiểu số',
   'classification of ethnic minority communes': 'phân định xã vùng đồng bào dân tộc thiểu số',
   'registration of religious activities': 'đăng ký sinh hoạt tôn giáo',
@@ -206,7 +397,8 @@ const VI: Record<string, string> = {
   'permanent residence registration': 'đăng ký thường trú',
   'temporary residence registration': 'đăng ký tạm trú',
   'citizen identity cards': 'thẻ căn cước công dân',
-  'security conditions for conditional businesses': 'điều kiện về an ninh, trật tự đối với ngành nghề kinh doanh có điều kiện',
+  'security conditions for conditional businesses':
+    'điều kiện về an ninh, trật tự đối với ngành nghề kinh doanh có điều kiện',
   'fire prevention acceptance for small works': 'nghiệm thu phòng cháy, chữa cháy công trình nhỏ',
   'weapons and support tools permits': 'giấy phép sử dụng vũ khí, công cụ hỗ trợ',
 };
@@ -217,19 +409,52 @@ const vi = (en: string): string => {
 };
 
 const ACTIONS = [
-  'Approval of', 'Issuance of', 'Renewal and re-issuance of', 'Inspection of', 'Revocation of', 'Registration and management of',
-  'Appraisal of', 'Decision on', 'Supervision of', 'Adjustment of', 'Recognition of', 'Reporting on',
+  'Approval of',
+  'Issuance of',
+  'Renewal and re-issuance of',
+  'Inspection of',
+  'Revocation of',
+  'Registration and management of',
+  'Appraisal of',
+  'Decision on',
+  'Supervision of',
+  'Adjustment of',
+  'Recognition of',
+  'Reporting on',
 ];
 
 // The same actions in Vietnamese, in the same order (a verb before its object, as in the English).
 const ACTIONS_VI = [
-  'Phê duyệt', 'Cấp', 'Gia hạn, cấp lại', 'Kiểm tra', 'Thu hồi', 'Đăng ký và quản lý',
-  'Thẩm định', 'Quyết định về', 'Giám sát', 'Điều chỉnh', 'Công nhận', 'Báo cáo về',
+  'Phê duyệt',
+  'Cấp',
+  'Gia hạn, cấp lại',
+  'Kiểm tra',
+  'Thu hồi',
+  'Đăng ký và quản lý',
+  'Thẩm định',
+  'Quyết định về',
+  'Giám sát',
+  'Điều chỉnh',
+  'Công nhận',
+  'Báo cáo về',
 ];
 
 // Focal points' names with their diacritics (illustrative people).
 const FIRST = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Ngô', 'Dương', 'Lý'];
-const LAST = ['Văn An', 'Thị Bình', 'Minh Châu', 'Quốc Dũng', 'Thu Hà', 'Đức Hải', 'Thanh Hương', 'Văn Khoa', 'Ngọc Lan', 'Hồng Minh', 'Anh Tuấn', 'Thị Yến'];
+const LAST = [
+  'Văn An',
+  'Thị Bình',
+  'Minh Châu',
+  'Quốc Dũng',
+  'Thu Hà',
+  'Đức Hải',
+  'Thanh Hương',
+  'Văn Khoa',
+  'Ngọc Lan',
+  'Hồng Minh',
+  'Anh Tuấn',
+  'Thị Yến',
+];
 
 // The published bottleneck examples, as real rows (reference.json, knownBottleneckExamples).
 const KNOWN_STATUS: Record<string, 'REQUIRES_GUIDANCE' | 'AUTHORITY_ADJUSTMENT'> = {
@@ -285,11 +510,39 @@ function main(): void {
   const total = reference.assessment.delegatedTasks;
 
   // Weights: how many tasks each ministry delegated (illustrative; land, construction and health lead).
-  const weights: Record<string, number> = { BNNMT: 150, BXD: 120, BYT: 95, BTC: 95, BCT: 80, BTP: 75, BVHTTDL: 70, BGDDT: 65, BNV: 60, BCA: 55, BKHCN: 45, BDTTG: 39 };
+  const weights: Record<string, number> = {
+    BNNMT: 150,
+    BXD: 120,
+    BYT: 95,
+    BTC: 95,
+    BCT: 80,
+    BTP: 75,
+    BVHTTDL: 70,
+    BGDDT: 65,
+    BNV: 60,
+    BCA: 55,
+    BKHCN: 45,
+    BDTTG: 39,
+  };
   const weightSum = Object.values(weights).reduce((a, b) => a + b, 0);
   if (weightSum !== total) throw new Error(`weights add up to ${weightSum}, not ${total}`);
 
-  type Row = { code: string; title: string; titleVi: string; sector: string; legalBasis: string; legalBasisVi: string; level: string; lead: string; coordinating: string[]; status: string; due: string; fpName: string; fpEmail: string; since: string };
+  type Row = {
+    code: string;
+    title: string;
+    titleVi: string;
+    sector: string;
+    legalBasis: string;
+    legalBasisVi: string;
+    level: string;
+    lead: string;
+    coordinating: string[];
+    status: string;
+    due: string;
+    fpName: string;
+    fpEmail: string;
+    since: string;
+  };
   const rows: Row[] = [];
   for (const m of ministries) {
     const areas = AREAS[m];
@@ -349,7 +602,11 @@ function main(): void {
   }
 
   // Statuses: the known examples keep theirs; the rest are assigned to hit 584 / 355 / 10 exactly.
-  const need = { AUTHORITY_ADJUSTMENT: AUTHORITY_ADJUSTMENT.count, REQUIRES_GUIDANCE: REQUIRES_GUIDANCE.count, FEASIBLE: FEASIBLE.count };
+  const need = {
+    AUTHORITY_ADJUSTMENT: AUTHORITY_ADJUSTMENT.count,
+    REQUIRES_GUIDANCE: REQUIRES_GUIDANCE.count,
+    FEASIBLE: FEASIBLE.count,
+  };
   for (const r of rows) if (r.status) need[r.status as keyof typeof need]--;
   const open = rows.filter((r) => !r.status);
   for (let i = open.length - 1; i > 0; i--) {
@@ -373,7 +630,8 @@ function main(): void {
   const sinceRand = rng(20250701);
   const first = Date.parse('2025-07-01');
   const reportDays = Math.round((Date.parse('2025-12-06') - first) / 86400000) + 1;
-  for (const r of rows) r.since = new Date(first + Math.floor(sinceRand() * reportDays) * 86400000).toISOString().slice(0, 10);
+  for (const r of rows)
+    r.since = new Date(first + Math.floor(sinceRand() * reportDays) * 86400000).toISOString().slice(0, 10);
 
   const header = [
     '# Delegated-tasks catalog: ILLUSTRATIVE ROWS (Danh mục nhiệm vụ phân cấp: DỮ LIỆU MINH HOẠ).',
@@ -392,7 +650,27 @@ function main(): void {
   const lines = [
     ...header,
     'code,title_vi,title_en,sector_vi,sector_en,legal_basis_vi,legal_basis_en,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,status_since',
-    ...rows.map((r) => [r.code, r.titleVi, r.title, vi(r.sector), r.sector, r.legalBasisVi, r.legalBasis, r.level, r.lead, r.coordinating.join(';'), r.status, r.due, r.fpName, r.fpEmail, r.since].map(csv).join(',')),
+    ...rows.map((r) =>
+      [
+        r.code,
+        r.titleVi,
+        r.title,
+        vi(r.sector),
+        r.sector,
+        r.legalBasisVi,
+        r.legalBasis,
+        r.level,
+        r.lead,
+        r.coordinating.join(';'),
+        r.status,
+        r.due,
+        r.fpName,
+        r.fpEmail,
+        r.since,
+      ]
+        .map(csv)
+        .join(','),
+    ),
   ];
   fs.writeFileSync(OUT, `${lines.join('\n')}\n`);
   console.log(`wrote ${rows.length} tasks to ${path.relative(process.cwd(), OUT)}`);

@@ -25,7 +25,9 @@ runOperatorCommand(
   async ({ cfg, db, client }) => {
     await loadReferenceData(db);
     const ministries = await allMinistryCodes(db);
-    const { tasks, errors } = /\.xlsx$/i.test(file) ? await validateCatalogXlsx(fs.readFileSync(file), ministries) : validateCatalog(fs.readFileSync(file, 'utf8'), ministries);
+    const { tasks, errors } = /\.xlsx$/i.test(file)
+      ? await validateCatalogXlsx(fs.readFileSync(file), ministries)
+      : validateCatalog(fs.readFileSync(file, 'utf8'), ministries);
     if (errors.length > 0) {
       console.error(`${file}: ${errors.length} bad row(s); nothing was imported.`);
       for (const e of errors) console.error(`  line ${e.line}${e.code ? ` (${e.code})` : ''}: ${e.reason}`);
@@ -46,7 +48,9 @@ runOperatorCommand(
         ),
     });
     process.stderr.write('\n');
-    console.log(`${file}: ${tasks.length} rows; ${r.started} started, ${r.existing} already present, ${r.updated} updated, in ${r.seconds.toFixed(1)} s`);
+    console.log(
+      `${file}: ${tasks.length} rows; ${r.started} started, ${r.existing} already present, ${r.updated} updated, in ${r.seconds.toFixed(1)} s`,
+    );
   },
   { migrate: true },
 );

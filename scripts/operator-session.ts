@@ -10,7 +10,10 @@ import { connectDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrations';
 import { runtimeTarget } from '../embedded/runtime-target';
 
-export function runOperatorCommand(command: (session: { cfg: Config; db: Db; client: Client }) => Promise<void>, opts: { migrate?: boolean } = {}): void {
+export function runOperatorCommand(
+  command: (session: { cfg: Config; db: Db; client: Client }) => Promise<void>,
+  opts: { migrate?: boolean } = {},
+): void {
   const run = async () => {
     const cfg = config();
     const target = runtimeTarget(cfg, { temporal: true });

@@ -13,7 +13,9 @@ try {
   const byKind = new Map<string, number>();
   for (const c of communes) byKind.set(c.kind, (byKind.get(c.kind) ?? 0) + 1);
   console.log(`commune list:          ${file}`);
-  console.log(`commune-level units:   ${communes.length} (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}) in 34 provinces and cities`);
+  console.log(
+    `commune-level units:   ${communes.length} (${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}) in 34 provinces and cities`,
+  );
 } catch (err) {
   if (err instanceof MissingCommuneDataError || err instanceof CommuneDataError) {
     console.error(err.message);

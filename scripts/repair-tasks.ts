@@ -12,12 +12,16 @@ import { repairUpdate, taskWorkflowId } from '../workflows/messages';
 import { runOperatorCommand } from './operator-session';
 
 runOperatorCommand(async ({ db, client }) => {
-  const codes = process.argv.slice(2).length > 0 ? process.argv.slice(2) : (await stuckTasks(db, 10_000)).tasks.map((t) => t.code);
+  const codes =
+    process.argv.slice(2).length > 0 ? process.argv.slice(2) : (await stuckTasks(db, 10_000)).tasks.map((t) => t.code);
   let still = 0;
   for (const code of codes) {
     const r = await client.workflow.getHandle(taskWorkflowId(code)).executeUpdate(repairUpdate);
     if (!r.wasStuck) console.log(`${code}: not stuck`);
-    else if (r.repaired) console.log(`${code}: repaired, event ${r.seq} stored${r.restored ? ` (${r.restored} lost event(s) stored again from the workflow)` : ''}`);
+    else if (r.repaired)
+      console.log(
+        `${code}: repaired, event ${r.seq} stored${r.restored ? ` (${r.restored} lost event(s) stored again from the workflow)` : ''}`,
+      );
     else {
       still++;
       console.log(`${code}: STILL STUCK at event ${r.seq}: ${r.error}`);

@@ -16,11 +16,16 @@ async function main(): Promise<void> {
   const targets = args.length > 0 ? args : [path.resolve(__dirname, '..', 'test', 'fixtures', 'histories')];
   const files = targets.flatMap((t) =>
     fs.statSync(t).isDirectory()
-      ? fs.readdirSync(t).filter((f) => f.endsWith('.json')).map((f) => path.join(t, f))
+      ? fs
+          .readdirSync(t)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => path.join(t, f))
       : [t],
   );
   if (files.length === 0) throw new Error(`no history files in ${targets.join(', ')}`);
-  const options: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: WORKFLOWS_PATH };
+  const options: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = bundle
+    ? { workflowBundle: { codePath: bundle } }
+    : { workflowsPath: WORKFLOWS_PATH };
   for (const file of files) {
     await Worker.runReplayHistory(options, JSON.parse(fs.readFileSync(file, 'utf8')), path.basename(file));
     console.log(`replayed ${path.relative(process.cwd(), file)}: deterministic`);

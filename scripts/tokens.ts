@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     } else if (command === 'list') {
       for (const r of await countValidTokens(db)) console.log(`${r.principal}\t${r.count}`);
     } else {
-      console.error('usage: npm run tokens -- issue <principal> [label] | revoke <token> | revoke-all <principal> | list');
+      console.error(
+        'usage: npm run tokens -- issue <principal> [label] | revoke <token> | revoke-all <principal> | list',
+      );
       process.exitCode = 2;
     }
   } finally {

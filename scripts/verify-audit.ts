@@ -21,7 +21,9 @@ async function verify(db: Db, client: Client | null, codes: string[]): Promise<v
   let broken = 0;
   let events = 0;
   for (const code of codes) {
-    const workflowSeq = client ? (await client.workflow.getHandle(taskWorkflowId(code)).query(stateQuery)).seq : undefined;
+    const workflowSeq = client
+      ? (await client.workflow.getHandle(taskWorkflowId(code)).query(stateQuery)).seq
+      : undefined;
     const r = await verifyChain(db, code, { workflowSeq });
     events += r.checked;
     if (!r.valid) {

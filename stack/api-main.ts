@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   // One Temporal connection for the process, shared by every request.
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-  const listCache = cfg.LIST_CACHE_SECONDS > 0 ? await new ListCache(cfg.DATABASE_URL, cfg.LIST_CACHE_SECONDS * 1000).start() : undefined;
+  const listCache =
+    cfg.LIST_CACHE_SECONDS > 0
+      ? await new ListCache(cfg.DATABASE_URL, cfg.LIST_CACHE_SECONDS * 1000).start()
+      : undefined;
   // The pages' sign-in links go out like the reminders (SMTP_URL, else the outbox folder).
   const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
   const server = http.createServer(createHttpApp({ db, temporal, config: cfg, listCache, logger, mailer }));

@@ -19,14 +19,35 @@ export function createHttpApp(deps: HttpAppDeps) {
   const { mailer, ...api } = deps;
   // One mirror of the audit log per app: the API's as-of figures and the pages' read the same one.
   // Days overdue as of a past day are counted as the live task JSON counts them (DUE_DAYS_UNIT).
-  const insight = createInsight(deps.db, undefined, { calendar: deps.config.calendar, dueDaysUnit: deps.config.DUE_DAYS_UNIT });
+  const insight = createInsight(deps.db, undefined, {
+    calendar: deps.config.calendar,
+    dueDaysUnit: deps.config.DUE_DAYS_UNIT,
+  });
   // Sign-in attempts per client address: guessing tokens, or flooding someone's inbox with links.
   // Counted in PostgreSQL like the API's limits, so it holds across every process behind a load balancer.
   const signInLimit = (tooMany: (req: Request, res: Response) => void) =>
-    rateLimit(deps.db, { perMinute: deps.config.SIGN_IN_RATE_LIMIT_PER_MINUTE, keyOf: (req) => `sign-in:${addressKey(req)}`, tooMany });
+    rateLimit(deps.db, {
+      perMinute: deps.config.SIGN_IN_RATE_LIMIT_PER_MINUTE,
+      keyOf: (req) => `sign-in:${addressKey(req)}`,
+      tooMany,
+    });
   // The pages' and open data's limits per client address, counted the same way.
-  const addressLimit = (bucket: string, perMinute: number, applies: (req: Request) => boolean, tooMany: (req: Request, res: Response) => void) =>
+  const addressLimit = (
+    bucket: string,
+    perMinute: number,
+    applies: (req: Request) => boolean,
+    tooMany: (req: Request, res: Response) => void,
+  ) =>
     rateLimit(deps.db, { perMinute, keyOf: (req) => (applies(req) ? `${bucket}:${addressKey(req)}` : null), tooMany });
-  const pages = webRoutes({ db: deps.db, temporal: deps.temporal, config: deps.config, listCache: deps.listCache, insight, mailer, signInLimit, addressLimit });
+  const pages = webRoutes({
+    db: deps.db,
+    temporal: deps.temporal,
+    config: deps.config,
+    listCache: deps.listCache,
+    insight,
+    mailer,
+    signInLimit,
+    addressLimit,
+  });
   return createApp({ ...api, insight, pages, mailer });
 }

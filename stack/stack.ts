@@ -57,7 +57,11 @@ export interface Services {
  * PostgreSQL (embedded unless DATABASE_URL) with migrations applied and the application role, and the
  * Temporal dev server (unless TEMPORAL_ADDRESS). Pushes a stop for each piece it started onto `stops`.
  */
-export async function startServices(cfg: Config, log: (line: string) => void, stops: (() => Promise<void>)[]): Promise<Services> {
+export async function startServices(
+  cfg: Config,
+  log: (line: string) => void,
+  stops: (() => Promise<void>)[],
+): Promise<Services> {
   // Before anything starts: a port taken by a first `npm start` must stop this one with the
   // setting that fixes it, not let it share the first one's Temporal in silence.
   await ensureEmbeddedPortsFree([
@@ -81,13 +85,16 @@ export async function startServices(cfg: Config, log: (line: string) => void, st
     const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: cfg.dataDir, port: cfg.EMBEDDED_PG_PORT });
     stops.push(() => pg.stop());
     ownerUrl = pg.url;
-    log(`postgres: embedded PostgreSQL on 127.0.0.1:${cfg.EMBEDDED_PG_PORT} (data in ${path.join(cfg.dataDir, 'postgres')})`);
+    log(
+      `postgres: embedded PostgreSQL on 127.0.0.1:${cfg.EMBEDDED_PG_PORT} (data in ${path.join(cfg.dataDir, 'postgres')})`,
+    );
   }
   const migrations = await applyMigrations(ownerUrl);
   if (migrations.applied.length > 0) log(`postgres: applied migrations ${migrations.applied.join(', ')}`);
   // The embedded default runs the API and worker as a restricted role (no UPDATE/DELETE on the
   // audit log); with DATABASE_URL the operator chooses the role (README, Production).
-  const databaseUrl = cfg.DATABASE_URL ?? (await ensureAppRole(ownerUrl, readOrCreateSecret(cfg.dataDir, 'postgres-app-password')));
+  const databaseUrl =
+    cfg.DATABASE_URL ?? (await ensureAppRole(ownerUrl, readOrCreateSecret(cfg.dataDir, 'postgres-app-password')));
 
   let temporalAddress = cfg.TEMPORAL_ADDRESS;
   let temporalUiUrl: string | null = null;
@@ -161,7 +168,10 @@ export async function startStack(
     const pageMailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
     stops.push(async () => pageMailer.close());
     // One CSRF signing secret across restarts, kept in the data folder like the database password.
-    const appConfig = { ...cfg, SESSION_SECRET: cfg.SESSION_SECRET ?? readOrCreateSecret(cfg.dataDir, 'session-secret') };
+    const appConfig = {
+      ...cfg,
+      SESSION_SECRET: cfg.SESSION_SECRET ?? readOrCreateSecret(cfg.dataDir, 'session-secret'),
+    };
     const app = createHttpApp({ db, temporal, config: appConfig, listCache, logger, mailer: pageMailer });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
@@ -187,7 +197,14 @@ export async function startStack(
         connection,
         namespace: cfg.TEMPORAL_NAMESPACE,
         taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-        deps: { db, mailer, mailFrom: cfg.MAIL_FROM, leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS, digests: digestSettingsFromConfig(cfg), logger },
+        deps: {
+          db,
+          mailer,
+          mailFrom: cfg.MAIL_FROM,
+          leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS,
+          digests: digestSettingsFromConfig(cfg),
+          logger,
+        },
         tuning: workerTuning(cfg),
       });
       const running = worker.run();
@@ -198,23 +215,43 @@ export async function startStack(
         mailer.close();
       });
       log(`worker: polling task queue ${cfg.TEMPORAL_TASK_QUEUE}`);
-      const schedules = await ensureDigestSchedules(temporal, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, hour: cfg.DIGEST_HOUR });
+      const schedules = await ensureDigestSchedules(temporal, {
+        taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+        hour: cfg.DIGEST_HOUR,
+      });
       log(`digests: schedules ${schedules.join(', ')} at ${cfg.DIGEST_HOUR}:00 Asia/Ho_Chi_Minh`);
     }
 
     if (opts.seed !== false && !(await hasTasks(db))) {
       const ministries = new Set(reference.ministries.map((m) => m.code));
       const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
-      if (errors.length > 0) throw new Error(`The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
+      if (errors.length > 0)
+        throw new Error(
+          `The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`,
+        );
       log(`seed: importing ${tasks.length} tasks from ${path.relative(process.cwd(), CATALOG_FILE)} ...`);
-      const r = await importTasks({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks, eagerStart: workerInProcess });
+      const r = await importTasks({
+        db,
+        temporal,
+        taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+        policy: policyFromConfig(cfg),
+        tasks,
+        eagerStart: workerInProcess,
+      });
       log(`seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s`);
     }
     // The cells are the one store of what localities report; the seed round's 30 reporters' cells (once).
     await prepareLocalityStore(db, { seed: opts.seed !== false, log });
     if (opts.worker !== false && cfg.ROUND_DAY_OF_MONTH > 0) {
-      const created = await ensureMonthlyRoundSchedule(temporal, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: roundPolicyFromConfig(cfg), dayOfMonth: cfg.ROUND_DAY_OF_MONTH });
-      if (created) log(`temporal: schedule for the monthly reporting round (day ${cfg.ROUND_DAY_OF_MONTH} of each month, 08:00 Viet Nam time)`);
+      const created = await ensureMonthlyRoundSchedule(temporal, {
+        taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+        policy: roundPolicyFromConfig(cfg),
+        dayOfMonth: cfg.ROUND_DAY_OF_MONTH,
+      });
+      if (created)
+        log(
+          `temporal: schedule for the monthly reporting round (day ${cfg.ROUND_DAY_OF_MONTH} of each month, 08:00 Viet Nam time)`,
+        );
     }
 
     let tokensFile: string | null = null;
@@ -229,10 +266,24 @@ export async function startStack(
     }
 
     const file = runtimeFile(cfg);
-    fs.writeFileSync(file, `${JSON.stringify({ pid: process.pid, databaseUrl, ownerDatabaseUrl: ownerUrl, temporalAddress, apiUrl }, null, 2)}\n`, { mode: 0o600 });
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ pid: process.pid, databaseUrl, ownerDatabaseUrl: ownerUrl, temporalAddress, apiUrl }, null, 2)}\n`,
+      { mode: 0o600 },
+    );
     stops.unshift(async () => fs.rmSync(file, { force: true }));
 
-    return { databaseUrl, temporalAddress, temporalUiUrl, apiUrl, tokensFile, db, temporal, workerInProcess, stop: stopAll };
+    return {
+      databaseUrl,
+      temporalAddress,
+      temporalUiUrl,
+      apiUrl,
+      tokensFile,
+      db,
+      temporal,
+      workerInProcess,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

@@ -11,7 +11,8 @@ export function describeStartFailure(err: unknown): string {
     const where = err.stack?.split('\n')[1]?.trim();
     return `${err.name} without a message${where ? ` (${where})` : ''}${err.cause !== undefined ? `; cause: ${describeStartFailure(err.cause)}` : ''}`;
   }
-  if (err === undefined || err === null) return `a start-up step failed without saying why (it rejected with ${String(err)}); the lines above are the last it printed`;
+  if (err === undefined || err === null)
+    return `a start-up step failed without saying why (it rejected with ${String(err)}); the lines above are the last it printed`;
   if (typeof err === 'string' && err.trim()) return err;
   return `a start-up step failed with ${inspect(err, { depth: 3, breakLength: Infinity })}`;
 }

@@ -34,7 +34,10 @@ export interface SupervisedStack {
  * writes the dev tokens. stop() ends the API and the worker first (each finishes what it has in hand),
  * then Temporal, then PostgreSQL.
  */
-export async function startSupervisedStack(cfg: Config, opts: { log?: (line: string) => void } = {}): Promise<SupervisedStack> {
+export async function startSupervisedStack(
+  cfg: Config,
+  opts: { log?: (line: string) => void } = {},
+): Promise<SupervisedStack> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const stops: (() => Promise<void>)[] = [];
   const stopAll = stopper(stops, log);
@@ -59,9 +62,17 @@ export async function startSupervisedStack(cfg: Config, opts: { log?: (line: str
       WORKFLOW_BUNDLE: bundle,
       // Page sessions survive a restarted API child (and `npm start` restarts) with one kept secret.
       // (The kept secret is 24 characters; the environment's schema wants 32 or more: its SHA-256 in hex.)
-      SESSION_SECRET: cfg.SESSION_SECRET ?? crypto.createHash('sha256').update(readOrCreateSecret(cfg.dataDir, 'session-secret')).digest('hex'),
+      SESSION_SECRET:
+        cfg.SESSION_SECRET ??
+        crypto.createHash('sha256').update(readOrCreateSecret(cfg.dataDir, 'session-secret')).digest('hex'),
     };
-    const worker = new SupervisedChild({ name: 'worker', script: 'worker/main.ts', env, ready: /polling task queue/, log });
+    const worker = new SupervisedChild({
+      name: 'worker',
+      script: 'worker/main.ts',
+      env,
+      ready: /polling task queue/,
+      log,
+    });
     const api = new SupervisedChild({ name: 'api', script: 'stack/api-main.ts', env, ready: /listening on http/, log });
     // Stopped in reverse order: the API first (no new writes), then the worker, then Temporal and PostgreSQL.
     stops.push(() => worker.stop());
@@ -75,12 +86,21 @@ export async function startSupervisedStack(cfg: Config, opts: { log?: (line: str
     if (cfg.SEED_CATALOG && !(await hasTasks(db))) {
       const ministries = new Set(reference.ministries.map((m) => m.code));
       const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
-      if (errors.length > 0) throw new Error(`The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
+      if (errors.length > 0)
+        throw new Error(
+          `The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`,
+        );
       log(`seed: importing ${tasks.length} tasks from ${path.relative(process.cwd(), CATALOG_FILE)} ...`);
       const connection = await Connection.connect({ address: temporalAddress });
       try {
         const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-        const r = await importTasks({ db, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: policyFromConfig(cfg), tasks });
+        const r = await importTasks({
+          db,
+          temporal,
+          taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+          policy: policyFromConfig(cfg),
+          tasks,
+        });
         log(`seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s`);
       } finally {
         await connection.close();
@@ -96,7 +116,11 @@ export async function startSupervisedStack(cfg: Config, opts: { log?: (line: str
     );
 
     const file = runtimeFile(cfg);
-    fs.writeFileSync(file, `${JSON.stringify({ pid: process.pid, databaseUrl, ownerDatabaseUrl: ownerUrl, temporalAddress, apiUrl }, null, 2)}\n`, { mode: 0o600 });
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ pid: process.pid, databaseUrl, ownerDatabaseUrl: ownerUrl, temporalAddress, apiUrl }, null, 2)}\n`,
+      { mode: 0o600 },
+    );
     stops.unshift(async () => fs.rmSync(file, { force: true }));
 
     return {

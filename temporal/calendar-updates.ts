@@ -26,21 +26,36 @@ export async function applyCalendarToTasks(
   calendar: WorkingCalendar,
   opts: { concurrency: number; onProgress?: (done: number, total: number) => void },
 ): Promise<CalendarApplyResult> {
-  const result: CalendarApplyResult = { tasks: codes.length, applied: 0, dueDatesMoved: 0, alreadyCurrent: 0, failed: [] };
+  const result: CalendarApplyResult = {
+    tasks: codes.length,
+    applied: 0,
+    dueDatesMoved: 0,
+    alreadyCurrent: 0,
+    failed: [],
+  };
   let next = 0;
   let done = 0;
   const workers = Array.from({ length: Math.max(1, opts.concurrency) }, async () => {
     while (next < codes.length) {
       const code = codes[next++] as string;
       try {
-        const r = await client.workflow.getHandle(taskWorkflowId(code)).executeUpdate(calendarUpdate, { args: [calendar] });
+        const r = await client.workflow
+          .getHandle(taskWorkflowId(code))
+          .executeUpdate(calendarUpdate, { args: [calendar] });
         if (!r.applied) result.alreadyCurrent++;
         else {
           result.applied++;
           if (r.dueDate) result.dueDatesMoved++;
         }
       } catch (err) {
-        const error = err instanceof WorkflowNotFoundError ? 'no running workflow' : err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+        const error =
+          err instanceof WorkflowNotFoundError
+            ? 'no running workflow'
+            : err instanceof Error
+              ? err.cause instanceof Error
+                ? err.cause.message
+                : err.message
+              : String(err);
         result.failed.push({ code, error });
       }
       opts.onProgress?.(++done, codes.length);

@@ -23,7 +23,9 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   if (missing.length === 0) return [];
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, INDEXED[type] as temporal.api.enums.v1.IndexedValueType])),
+    searchAttributes: Object.fromEntries(
+      missing.map(([name, type]) => [name, INDEXED[type] as temporal.api.enums.v1.IndexedValueType]),
+    ),
   });
   return missing.map(([name]) => name);
 }

@@ -1,4 +1,10 @@
-import { WithStartWorkflowOperation, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowStartOptions } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Config } from '../config/env';
 import { deadlineInstant } from '../domain/dates';
@@ -36,15 +42,31 @@ export interface TaskStart {
 }
 
 /** Start options of the workflow `task-<code>`: a second start of the same code is refused by Temporal itself. */
-function startOptions(opts: TaskStart): WorkflowStartOptions<typeof taskWorkflow> & { workflowIdConflictPolicy: WorkflowIdConflictPolicy } {
+function startOptions(
+  opts: TaskStart,
+): WorkflowStartOptions<typeof taskWorkflow> & { workflowIdConflictPolicy: WorkflowIdConflictPolicy } {
   const d = opts.definition;
   // The due date the workflow will hold (its initialState): a start that carries it needs no
   // search-attribute upsert in the first workflow task (a default or a day off moved otherwise cost one).
-  const due = d.status === 'FEASIBLE' ? null : d.dueDate ? settleDueDate(opts.policy, d.dueDate) : defaultDueDate(opts.policy, d.status, Date.now());
+  const due =
+    d.status === 'FEASIBLE'
+      ? null
+      : d.dueDate
+        ? settleDueDate(opts.policy, d.dueDate)
+        : defaultDueDate(opts.policy, d.status, Date.now());
   return {
     taskQueue: opts.taskQueue,
     workflowId: taskWorkflowId(d.code),
-    args: [{ definition: d, policy: opts.policy, createdBy: opts.createdBy, continueAsNewAfterEvents: opts.continueAsNewAfterEvents, searchAttributesAtStart: true, patchesAtStart: [...TASK_WORKFLOW_PATCHES] }],
+    args: [
+      {
+        definition: d,
+        policy: opts.policy,
+        createdBy: opts.createdBy,
+        continueAsNewAfterEvents: opts.continueAsNewAfterEvents,
+        searchAttributesAtStart: true,
+        patchesAtStart: [...TASK_WORKFLOW_PATCHES],
+      },
+    ],
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     typedSearchAttributes: [
@@ -67,7 +89,9 @@ export class TaskNotPersistedError extends Error {}
 export async function createTask(client: Client, opts: TaskStart & { timeoutMs: number }): Promise<TaskView | null> {
   const start = new WithStartWorkflowOperation<typeof taskWorkflow>('taskWorkflow', startOptions(opts));
   try {
-    return await client.withDeadline(Date.now() + opts.timeoutMs, () => client.workflow.executeUpdateWithStart(createdUpdate, { startWorkflowOperation: start }));
+    return await client.withDeadline(Date.now() + opts.timeoutMs, () =>
+      client.workflow.executeUpdateWithStart(createdUpdate, { startWorkflowOperation: start }),
+    );
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
     // The server answers the start only once the update is accepted, so a call cut short by its
@@ -79,7 +103,10 @@ export async function createTask(client: Client, opts: TaskStart & { timeoutMs: 
         () => true,
         () => false,
       );
-    if (started) throw new TaskNotPersistedError(`Task ${opts.definition.code} was registered but its first event was not stored within ${opts.timeoutMs} ms; is the worker running?`);
+    if (started)
+      throw new TaskNotPersistedError(
+        `Task ${opts.definition.code} was registered but its first event was not stored within ${opts.timeoutMs} ms; is the worker running?`,
+      );
     throw err;
   }
 }
@@ -96,7 +123,10 @@ export async function startTaskWorkflow(
   },
 ): Promise<boolean> {
   try {
-    await client.workflow.start<typeof taskWorkflow>('taskWorkflow', { ...startOptions(opts), ...(opts.eager ? { requestEagerStart: true } : {}) });
+    await client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+      ...startOptions(opts),
+      ...(opts.eager ? { requestEagerStart: true } : {}),
+    });
     return true;
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return false;

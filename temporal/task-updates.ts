@@ -4,12 +4,29 @@ import type { Rejection } from '../domain/transition-rules';
 import type { TaskView } from '../domain/task';
 import type { SettleInput } from '../domain/task';
 import { holdUpUpdate, settleUpdate, stateQuery, taskWorkflowId } from '../workflows/messages';
-import { conflict, forbidden, invalid, isUnavailable, locationOf, notFound, unavailable, type Refusal } from '../domain/refusal';
+import {
+  conflict,
+  forbidden,
+  invalid,
+  isUnavailable,
+  locationOf,
+  notFound,
+  unavailable,
+  type Refusal,
+} from '../domain/refusal';
 
 /** A refusal from the workflow's validator, as the application's refusal. */
 export function rejectionRefusal(r: Rejection): Refusal {
   const details = { code: r.code, ...(r.allowed ? { allowed: r.allowed } : {}) };
-  const errors = r.field ? [{ location: locationOf(r.field), message: r.message, ...(r.rule ? { extra: { rule: r.rule, params: r.params ?? {} } } : {}) }] : [];
+  const errors = r.field
+    ? [
+        {
+          location: locationOf(r.field),
+          message: r.message,
+          ...(r.rule ? { extra: { rule: r.rule, params: r.params ?? {} } } : {}),
+        },
+      ]
+    : [];
   switch (r.code) {
     case 'FORBIDDEN':
       return forbidden(r.message, details, errors);
@@ -60,7 +77,9 @@ export async function runTaskUpdate<Arg>(
 ): Promise<TaskView> {
   const handle = temporal.workflow.getHandle(taskWorkflowId(code));
   try {
-    return await temporal.withDeadline(Date.now() + boundMs, () => handle.executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) }));
+    return await temporal.withDeadline(Date.now() + boundMs, () =>
+      handle.executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) }),
+    );
   } catch (err) {
     if (isDeadlineExceeded(err)) throw noAnswer(code, boundMs);
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
@@ -69,7 +88,8 @@ export async function runTaskUpdate<Arg>(
       throw invalid(err.cause.message);
     }
     if (err instanceof WorkflowNotFoundError) throw notFound(`Task ${code} has no running workflow.`);
-    if (isUnavailable(err)) throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });
+    if (isUnavailable(err))
+      throw unavailable('Temporal is unreachable; nothing was changed.', { dependency: 'temporal' });
     throw err;
   }
 }
@@ -81,16 +101,24 @@ export async function runTaskUpdate<Arg>(
 export function taskMessenger(clientOf: () => Client) {
   const handle = (task: string) => clientOf().workflow.getHandle(taskWorkflowId(task));
   return {
-    async settle(task: string, input: SettleInput, updateId: string): Promise<{ view: TaskView } | { refused: string }> {
+    async settle(
+      task: string,
+      input: SettleInput,
+      updateId: string,
+    ): Promise<{ view: TaskView } | { refused: string }> {
       try {
         return { view: await handle(task).executeUpdate(settleUpdate, { args: [input], updateId }) };
       } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return { refused: err.cause.message };
+        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure)
+          return { refused: err.cause.message };
         throw err;
       }
     },
     state: (task: string): Promise<TaskView> => handle(task).query(stateQuery),
     releaseHoldUp: (task: string, documentNumber: string, updateId: string): Promise<TaskView> =>
-      handle(task).executeUpdate(holdUpUpdate, { args: [{ actor: { kind: 'system' }, ministry: null, releasedBy: documentNumber }], updateId }),
+      handle(task).executeUpdate(holdUpUpdate, {
+        args: [{ actor: { kind: 'system' }, ministry: null, releasedBy: documentNumber }],
+        updateId,
+      }),
   };
 }

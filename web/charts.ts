@@ -13,7 +13,11 @@ import { insightMessages } from './messages/insight';
 function renderSvg(option: echarts.EChartsOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
-    chart.setOption({ animation: false, textStyle: { fontFamily: 'Arial, sans-serif', fontSize: 16, color: '#0b0c0c' }, ...option });
+    chart.setOption({
+      animation: false,
+      textStyle: { fontFamily: 'Arial, sans-serif', fontSize: 16, color: '#0b0c0c' },
+      ...option,
+    });
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
@@ -26,12 +30,24 @@ export function statusChartSvg(lang: Lang, totals: StatusTotals): string {
   return renderSvg(
     {
       grid: { left: 300, right: 80, top: 20, bottom: 30 },
-      xAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 15, formatter: (v: number) => formatNumber(lang, v) } },
-      yAxis: { type: 'category', inverse: true, data: TASK_STATUSES.map((s) => statusName(lang, s)), axisLabel: { fontSize: 15, width: 280, overflow: 'break' } },
+      xAxis: {
+        type: 'value',
+        minInterval: 1,
+        axisLabel: { fontSize: 15, formatter: (v: number) => formatNumber(lang, v) },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: TASK_STATUSES.map((s) => statusName(lang, s)),
+        axisLabel: { fontSize: 15, width: 280, overflow: 'break' },
+      },
       series: [
         {
           type: 'bar',
-          data: TASK_STATUSES.map((s) => ({ value: totals.byStatus[s].count, itemStyle: { color: STATUS_COLOURS[s] } })),
+          data: TASK_STATUSES.map((s) => ({
+            value: totals.byStatus[s].count,
+            itemStyle: { color: STATUS_COLOURS[s] },
+          })),
           label: { show: true, position: 'right', fontSize: 15, formatter: (p) => formatNumber(lang, Number(p.value)) },
         },
       ],
@@ -48,8 +64,17 @@ export function ministryChartSvg(lang: Lang, rows: MinistryProgress[]): string {
     {
       legend: { top: 0, data: [t.open, t.overdue], textStyle: { fontSize: 15 } },
       grid: { left: 260, right: 40, top: 36, bottom: 30 },
-      xAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 15, formatter: (v: number) => formatNumber(lang, v) } },
-      yAxis: { type: 'category', inverse: true, data: shown.map((r) => ministryName(lang, r.ministry)), axisLabel: { fontSize: 15, width: 250, overflow: 'truncate' } },
+      xAxis: {
+        type: 'value',
+        minInterval: 1,
+        axisLabel: { fontSize: 15, formatter: (v: number) => formatNumber(lang, v) },
+      },
+      yAxis: {
+        type: 'category',
+        inverse: true,
+        data: shown.map((r) => ministryName(lang, r.ministry)),
+        axisLabel: { fontSize: 15, width: 250, overflow: 'truncate' },
+      },
       series: [
         { name: t.open, type: 'bar', data: shown.map((r) => r.open), itemStyle: { color: '#1d70b8' } },
         { name: t.overdue, type: 'bar', data: shown.map((r) => r.overdue), itemStyle: { color: '#d4351c' } },
@@ -68,8 +93,19 @@ export function trendChartSvg(lang: Lang, points: TrendPoint[]): string {
     {
       legend: { top: 0, textStyle: { fontSize: 14 } },
       grid: { left: 70, right: 30, top: 64, bottom: 40 },
-      xAxis: { type: 'category', data: weeks, axisLabel: { fontSize: 14 }, name: insightMessages[lang].weekOf, nameLocation: 'middle', nameGap: 28 },
-      yAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 14, formatter: (v: number) => formatNumber(lang, v) } },
+      xAxis: {
+        type: 'category',
+        data: weeks,
+        axisLabel: { fontSize: 14 },
+        name: insightMessages[lang].weekOf,
+        nameLocation: 'middle',
+        nameGap: 28,
+      },
+      yAxis: {
+        type: 'value',
+        minInterval: 1,
+        axisLabel: { fontSize: 14, formatter: (v: number) => formatNumber(lang, v) },
+      },
       series: [
         ...TASK_STATUSES.map((s) => ({
           name: statusName(lang, s),
@@ -80,7 +116,15 @@ export function trendChartSvg(lang: Lang, points: TrendPoint[]): string {
           symbol: 'circle',
           symbolSize: 6,
         })),
-        { name: overdueName, type: 'line' as const, data: points.map((p) => p.overdue), itemStyle: { color: '#0b0c0c' }, lineStyle: { width: 3, type: 'dashed' as const }, symbol: 'rect', symbolSize: 7 },
+        {
+          name: overdueName,
+          type: 'line' as const,
+          data: points.map((p) => p.overdue),
+          itemStyle: { color: '#0b0c0c' },
+          lineStyle: { width: 3, type: 'dashed' as const },
+          symbol: 'rect',
+          symbolSize: 7,
+        },
       ],
     },
     900,

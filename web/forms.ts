@@ -51,7 +51,11 @@ function message(t: Messages, f: FormField, tooLong = false): string {
  * Builds the API body from the form: empty optional fields are left out, dates are converted.
  * Returns the field errors found on the way (required fields, dates that are not dates).
  */
-export function formToBody(t: Messages, spec: FormSpec, values: FormValues): { body: Record<string, unknown>; errors: FieldError[] } {
+export function formToBody(
+  t: Messages,
+  spec: FormSpec,
+  values: FormValues,
+): { body: Record<string, unknown>; errors: FieldError[] } {
   const body: Record<string, unknown> = {};
   const errors: FieldError[] = [];
   for (const [name, f] of Object.entries(spec)) {
@@ -84,18 +88,30 @@ export function bodyPathOf(l: FieldLocation): string | null {
 }
 
 function fieldForPath(spec: FormSpec, p: string): [string, FormField] | undefined {
-  return Object.entries(spec).find(([, f]) => f.path === p) ?? Object.entries(spec).find(([, f]) => p.startsWith(`${f.path}.`) || f.path.startsWith(`${p}.`));
+  return (
+    Object.entries(spec).find(([, f]) => f.path === p) ??
+    Object.entries(spec).find(([, f]) => p.startsWith(`${f.path}.`) || f.path.startsWith(`${p}.`))
+  );
 }
 
 /** The API schema's verdict on the body, as field errors of the form (none: it is valid). */
-export function schemaErrors<S extends z.ZodType>(t: Messages, spec: FormSpec, schema: S, body: unknown): { data?: z.output<S>; errors: FieldError[] } {
+export function schemaErrors<S extends z.ZodType>(
+  t: Messages,
+  spec: FormSpec,
+  schema: S,
+  body: unknown,
+): { data?: z.output<S>; errors: FieldError[] } {
   const r = schema.safeParse(body);
   if (r.success) return { data: r.data, errors: [] };
   const errors: FieldError[] = [];
   for (const issue of r.error.issues) {
     const hit = fieldForPath(spec, issue.path.join('.'));
     const field = hit?.[0] ?? Object.keys(spec)[0] ?? 'form';
-    if (!errors.some((e) => e.field === field)) errors.push({ field, message: hit ? (hit[1].invalid ?? message(t, hit[1], issue.code === 'too_big')) : t.errRequired });
+    if (!errors.some((e) => e.field === field))
+      errors.push({
+        field,
+        message: hit ? (hit[1].invalid ?? message(t, hit[1], issue.code === 'too_big')) : t.errRequired,
+      });
   }
   return { errors };
 }
@@ -107,7 +123,12 @@ export function schemaErrors<S extends z.ZodType>(t: Messages, spec: FormSpec, s
  * (web/messages/documents.ts), beside its field, also when it is a 403 (a document the person may
  * not use); any other 403 is left to the caller.
  */
-export function problemErrors(t: Messages, spec: FormSpec, err: unknown, explain?: (rule: string, params: Record<string, string>) => string | undefined): FieldError[] | null {
+export function problemErrors(
+  t: Messages,
+  spec: FormSpec,
+  err: unknown,
+  explain?: (rule: string, params: Record<string, string>) => string | undefined,
+): FieldError[] | null {
   if (!(err instanceof Refusal) || err.kind === 'unavailable' || err.kind === 'not-found') return null;
   const ruleOf = (e: (typeof err.errors)[number]) => (typeof e.extra?.rule === 'string' ? e.extra.rule : undefined);
   const hitOf = (e: (typeof err.errors)[number]) => {
@@ -119,8 +140,10 @@ export function problemErrors(t: Messages, spec: FormSpec, err: unknown, explain
   for (const e of err.errors) {
     const hit = hitOf(e);
     const rule = ruleOf(e);
-    const said = rule && explain ? explain(rule, (e.extra?.params as Record<string, string> | undefined) ?? {}) : undefined;
-    if (hit && !errors.some((x) => x.field === hit[0])) errors.push({ field: hit[0], message: said ?? hit[1].refused ?? message(t, hit[1]) });
+    const said =
+      rule && explain ? explain(rule, (e.extra?.params as Record<string, string> | undefined) ?? {}) : undefined;
+    if (hit && !errors.some((x) => x.field === hit[0]))
+      errors.push({ field: hit[0], message: said ?? hit[1].refused ?? message(t, hit[1]) });
   }
   if (errors.length === 0) {
     const first = Object.keys(spec)[0] ?? 'form';

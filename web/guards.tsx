@@ -15,7 +15,8 @@ export function requireRole(kind: Principal['kind']) {
   return (req: Request, res: Response, next: NextFunction) => {
     const { ctx } = webLocals(res);
     if (!ctx.principal) return res.redirect(303, signInFor(req));
-    if (ctx.principal.kind !== kind) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
+    if (ctx.principal.kind !== kind)
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
     next();
   };
 }

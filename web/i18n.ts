@@ -22,7 +22,10 @@ export function negotiateLang(req: Request, cookies: Record<string, string | und
 }
 
 const LOCALE: Record<Lang, string> = { vi: 'vi-VN', en: 'en-GB' };
-const numberFormats = Object.fromEntries(LANGS.map((l) => [l, new Intl.NumberFormat(LOCALE[l])])) as Record<Lang, Intl.NumberFormat>;
+const numberFormats = Object.fromEntries(LANGS.map((l) => [l, new Intl.NumberFormat(LOCALE[l])])) as Record<
+  Lang,
+  Intl.NumberFormat
+>;
 const percentFormats = Object.fromEntries(
   LANGS.map((l) => [l, new Intl.NumberFormat(LOCALE[l], { minimumFractionDigits: 2, maximumFractionDigits: 2 })]),
 ) as Record<Lang, Intl.NumberFormat>;
@@ -89,7 +92,8 @@ const STATUS_EN: Record<TaskStatus, string> = {
 
 /** A catalog text in the page's language: the Vietnamese, or on an English page its English rendering when the catalog gives one. */
 type Bilingual = { vi: string; en: string | null };
-const inLang = (lang: Lang, vi: string, both: Bilingual | undefined): string => (lang === 'en' && both?.en ? both.en : vi);
+const inLang = (lang: Lang, vi: string, both: Bilingual | undefined): string =>
+  lang === 'en' && both?.en ? both.en : vi;
 
 /** The task's title, sector and legal basis as the page's reader reads them (db/tasks.ts: titles, sectors, legalBases). */
 export function taskTitle(lang: Lang, task: { title: string; titles?: Bilingual }): string {
@@ -144,22 +148,28 @@ const vi = {
   homeAffairs: 'Bộ Nội vụ (theo dõi chung)',
   openData: 'Dữ liệu mở',
   apiDocs: 'Tài liệu API',
-  footerNote: 'Danh mục nhiệm vụ là dữ liệu minh hoạ, khớp với số liệu tổng hợp của Bộ Nội vụ (báo cáo ngày 06/12/2025).',
+  footerNote:
+    'Danh mục nhiệm vụ là dữ liệu minh hoạ, khớp với số liệu tổng hợp của Bộ Nội vụ (báo cáo ngày 06/12/2025).',
   notFoundTitle: 'Không tìm thấy trang',
   notFoundBody: 'Địa chỉ này không có trang nào.',
   forbiddenTitle: 'Không được phép',
   forbiddenBody: 'Tài khoản của bạn không được thực hiện việc này.',
   serverErrorTitle: 'Đã có lỗi',
   serverErrorBody: 'Hệ thống gặp lỗi; không có thay đổi nào được ghi. Vui lòng thử lại.',
-  unavailableBody: 'Một thành phần của hệ thống (PostgreSQL hoặc Temporal) đang không phản hồi; không có thay đổi nào được ghi. Vui lòng thử lại sau ít phút.',
+  unavailableBody:
+    'Một thành phần của hệ thống (PostgreSQL hoặc Temporal) đang không phản hồi; không có thay đổi nào được ghi. Vui lòng thử lại sau ít phút.',
   badFormTitle: 'Biểu mẫu không được nhận',
-  formTooLargeBody: 'Biểu mẫu gửi lên quá lớn hoặc có quá nhiều trường; không có thay đổi nào được ghi. Hãy rút ngắn nội dung rồi gửi lại.',
-  formEncodingBody: 'Biểu mẫu được gửi với bảng mã không hỗ trợ (chỉ nhận UTF-8); không có thay đổi nào được ghi. Hãy gửi lại từ trang của hệ thống.',
-  formMalformedBody: 'Không đọc được biểu mẫu gửi lên; không có thay đổi nào được ghi. Hãy gửi lại từ trang của hệ thống.',
+  formTooLargeBody:
+    'Biểu mẫu gửi lên quá lớn hoặc có quá nhiều trường; không có thay đổi nào được ghi. Hãy rút ngắn nội dung rồi gửi lại.',
+  formEncodingBody:
+    'Biểu mẫu được gửi với bảng mã không hỗ trợ (chỉ nhận UTF-8); không có thay đổi nào được ghi. Hãy gửi lại từ trang của hệ thống.',
+  formMalformedBody:
+    'Không đọc được biểu mẫu gửi lên; không có thay đổi nào được ghi. Hãy gửi lại từ trang của hệ thống.',
   pagesTooManyBody: 'Có quá nhiều yêu cầu từ địa chỉ của bạn. Vui lòng thử lại sau một phút.',
   // public page
   publicTitle: 'Tiến độ thực hiện nhiệm vụ phân cấp cho địa phương',
-  publicLead: 'Các nhiệm vụ Chính phủ phân cấp cho chính quyền địa phương theo mô hình chính quyền hai cấp, và tình trạng của từng nhiệm vụ.',
+  publicLead:
+    'Các nhiệm vụ Chính phủ phân cấp cho chính quyền địa phương theo mô hình chính quyền hai cấp, và tình trạng của từng nhiệm vụ.',
   delegatedTasks: 'nhiệm vụ được phân cấp',
   tasksWord: 'nhiệm vụ',
   byMinistry: 'Tiến độ theo bộ',
@@ -192,9 +202,11 @@ const vi = {
   chartMinistryAlt: 'Biểu đồ cột: số nhiệm vụ chưa xong và quá hạn theo bộ. Số liệu có trong bảng bên dưới.',
   // sign-in
   signInTitle: 'Đăng nhập',
-  signInLead: 'Cán bộ bộ, ngành, Bộ Nội vụ và địa phương đăng nhập để xem và cập nhật nhiệm vụ. Người dân không cần đăng nhập.',
+  signInLead:
+    'Cán bộ bộ, ngành, Bộ Nội vụ và địa phương đăng nhập để xem và cập nhật nhiệm vụ. Người dân không cần đăng nhập.',
   byLink: 'Nhận đường dẫn đăng nhập qua thư điện tử',
-  byLinkHint: 'Địa chỉ đầu mối của bộ hoặc địa chỉ của Bộ Nội vụ đã có trong danh mục. Đường dẫn dùng được một lần, trong 15 phút.',
+  byLinkHint:
+    'Địa chỉ đầu mối của bộ hoặc địa chỉ của Bộ Nội vụ đã có trong danh mục. Đường dẫn dùng được một lần, trong 15 phút.',
   email: 'Địa chỉ thư điện tử',
   sendLink: 'Gửi đường dẫn',
   byToken: 'Đăng nhập bằng mã truy cập',
@@ -202,7 +214,8 @@ const vi = {
   token: 'Mã truy cập',
   signInButton: 'Đăng nhập',
   linkSentTitle: 'Hãy kiểm tra hộp thư',
-  linkSentBody: 'Nếu địa chỉ này có trong danh mục, chúng tôi đã gửi một đường dẫn đăng nhập. Đường dẫn hết hạn sau 15 phút và chỉ dùng được một lần.',
+  linkSentBody:
+    'Nếu địa chỉ này có trong danh mục, chúng tôi đã gửi một đường dẫn đăng nhập. Đường dẫn hết hạn sau 15 phút và chỉ dùng được một lần.',
   linkConfirmTitle: 'Hoàn tất đăng nhập',
   linkConfirmBody: 'Bấm nút dưới đây để đăng nhập.',
   linkInvalidTitle: 'Đường dẫn không dùng được',
@@ -233,7 +246,8 @@ const vi = {
   oldestOpen: 'Nhiệm vụ chưa xong lâu nhất',
   // worklist
   worklistTitle: 'Danh sách công việc',
-  worklistLead: (m: string) => `Các nhiệm vụ ${m} chủ trì hoặc phối hợp, theo hạn gần nhất. Nhiệm vụ quá hạn được đánh dấu.`,
+  worklistLead: (m: string) =>
+    `Các nhiệm vụ ${m} chủ trì hoặc phối hợp, theo hạn gần nhất. Nhiệm vụ quá hạn được đánh dấu.`,
   role: 'Vai trò',
   roleLead: 'Chủ trì',
   roleCoordinating: 'Phối hợp',
@@ -313,21 +327,26 @@ const en: Messages = {
   homeAffairs: 'Ministry of Home Affairs (monitoring)',
   openData: 'Open data',
   apiDocs: 'API documentation',
-  footerNote: "The task catalog is illustrative data matching the Ministry of Home Affairs' aggregates (report of 06/12/2025).",
+  footerNote:
+    "The task catalog is illustrative data matching the Ministry of Home Affairs' aggregates (report of 06/12/2025).",
   notFoundTitle: 'Page not found',
   notFoundBody: 'There is no page at this address.',
   forbiddenTitle: 'Not allowed',
   forbiddenBody: 'Your account may not do this.',
   serverErrorTitle: 'Something went wrong',
   serverErrorBody: 'Something went wrong on our side; nothing was changed. Please try again.',
-  unavailableBody: 'A part of the system (PostgreSQL or Temporal) is not answering; nothing was changed. Please try again in a few minutes.',
+  unavailableBody:
+    'A part of the system (PostgreSQL or Temporal) is not answering; nothing was changed. Please try again in a few minutes.',
   badFormTitle: 'Form not accepted',
-  formTooLargeBody: 'The form sent is too large or has too many fields; nothing was changed. Shorten it and send it again.',
-  formEncodingBody: 'The form was sent in an unsupported character set (only UTF-8 is accepted); nothing was changed. Send it again from our page.',
+  formTooLargeBody:
+    'The form sent is too large or has too many fields; nothing was changed. Shorten it and send it again.',
+  formEncodingBody:
+    'The form was sent in an unsupported character set (only UTF-8 is accepted); nothing was changed. Send it again from our page.',
   formMalformedBody: 'The form sent could not be read; nothing was changed. Send it again from our page.',
   pagesTooManyBody: 'Too many requests from your address. Please try again in a minute.',
   publicTitle: 'Progress of the tasks delegated to local authorities',
-  publicLead: 'The tasks the Government delegated to local authorities under the two-tier local government model, and where each one stands.',
+  publicLead:
+    'The tasks the Government delegated to local authorities under the two-tier local government model, and where each one stands.',
   delegatedTasks: 'delegated tasks',
   tasksWord: 'tasks',
   byMinistry: 'Progress by ministry',
@@ -359,9 +378,11 @@ const en: Messages = {
   chartStatusAlt: 'Bar chart: tasks by status. The figures are in the table below.',
   chartMinistryAlt: 'Bar chart: open and overdue tasks by ministry. The figures are in the table below.',
   signInTitle: 'Sign in',
-  signInLead: 'Ministry, Home Affairs and locality officers sign in to see and update tasks. The public needs no account.',
+  signInLead:
+    'Ministry, Home Affairs and locality officers sign in to see and update tasks. The public needs no account.',
   byLink: 'Get a sign-in link by e-mail',
-  byLinkHint: "A ministry focal point's or Home Affairs' address from the catalog. The link works once, for 15 minutes.",
+  byLinkHint:
+    "A ministry focal point's or Home Affairs' address from the catalog. The link works once, for 15 minutes.",
   email: 'E-mail address',
   sendLink: 'Send the link',
   byToken: 'Sign in with an access token',
@@ -369,7 +390,8 @@ const en: Messages = {
   token: 'Access token',
   signInButton: 'Sign in',
   linkSentTitle: 'Check your e-mail',
-  linkSentBody: 'If this address is in the catalog, we have sent a sign-in link to it. The link expires in 15 minutes and works once.',
+  linkSentBody:
+    'If this address is in the catalog, we have sent a sign-in link to it. The link expires in 15 minutes and works once.',
   linkConfirmTitle: 'Finish signing in',
   linkConfirmBody: 'Press the button below to sign in.',
   linkInvalidTitle: 'This link cannot be used',
@@ -502,13 +524,18 @@ export function eventSummary(lang: Lang, kind: string, details: Record<string, u
       // The baseline as assessed: its status and due date.
       const c = details as { status?: unknown; dueDate?: unknown };
       const status = typeof c.status === 'string' ? statusName(lang, c.status as TaskStatus) : '';
-      const due = typeof c.dueDate === 'string' ? `, ${lang === 'vi' ? 'hạn' : 'due'} ${formatDate(lang, c.dueDate)}` : '';
+      const due =
+        typeof c.dueDate === 'string' ? `, ${lang === 'vi' ? 'hạn' : 'due'} ${formatDate(lang, c.dueDate)}` : '';
       return status ? `${name}: ${status}${due}` : name;
     }
     case 'DEFINITION_UPDATED': {
       const where = ((details as { changes?: Record<string, { to?: unknown }> }).changes ?? {}).appliesTo;
       if (!where) return name;
-      const to = Array.isArray(where.to) ? where.to.map((c) => localityName(lang, String(c))).join(', ') : lang === 'vi' ? 'cả 34 tỉnh, thành phố' : 'all 34 provinces and cities';
+      const to = Array.isArray(where.to)
+        ? where.to.map((c) => localityName(lang, String(c))).join(', ')
+        : lang === 'vi'
+          ? 'cả 34 tỉnh, thành phố'
+          : 'all 34 provinces and cities';
       return `${name}: ${lang === 'vi' ? 'áp dụng tại' : 'applies in'} ${to}`;
     }
     default:

@@ -41,7 +41,12 @@ export interface WebDeps {
    * A per-minute limit per client address, counted as the API's are (composed in stack/http-app.ts):
    * `bucket` names the counter, requests `applies` rejects are not counted.
    */
-  addressLimit: (bucket: string, perMinute: number, applies: (req: Request) => boolean, tooMany: (req: Request, res: Response) => void) => RequestHandler;
+  addressLimit: (
+    bucket: string,
+    perMinute: number,
+    applies: (req: Request) => boolean,
+    tooMany: (req: Request, res: Response) => void,
+  ) => RequestHandler;
 }
 
 /**
@@ -58,7 +63,9 @@ function formRefusal(err: unknown): { status: number; reason: 'size' | 'encoding
 
 /** A local path to go back to after the language switch (never another site). */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
+    ? next
+    : '/';
 }
 
 /**
@@ -101,10 +108,15 @@ export function webRoutes(deps: WebDeps): Router {
         );
     },
   );
-  const pages = deps.addressLimit('pages', config.PAGE_RATE_LIMIT_PER_MINUTE, () => true, (_req, res) => {
-    const { ctx } = webLocals(res);
-    sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.pagesTooManyBody} />, 429);
-  });
+  const pages = deps.addressLimit(
+    'pages',
+    config.PAGE_RATE_LIMIT_PER_MINUTE,
+    () => true,
+    (_req, res) => {
+      const { ctx } = webLocals(res);
+      sendPage(res, <MessagePage ctx={ctx} title={ctx.t.tooManyTitle} body={ctx.t.pagesTooManyBody} />, 429);
+    },
+  );
   router.use(openData, pages);
 
   router.get('/language/:lang', (req, res) => {
@@ -116,11 +128,26 @@ export function webRoutes(deps: WebDeps): Router {
   router.use(signInRoutes({ db, config, mailer: deps.mailer, settings, signInLimit: deps.signInLimit }));
   router.use(rolePageRoutes(db, deps.insight));
   router.use(insightPageRoutes(db, deps.insight));
-  router.use(localityPageRoutes({ db, actions: createLocalityActions({ db, temporal: deps.temporal, config, mailer: deps.mailer }) }));
+  router.use(
+    localityPageRoutes({
+      db,
+      actions: createLocalityActions({ db, temporal: deps.temporal, config, mailer: deps.mailer }),
+    }),
+  );
   router.use(preferencePageRoutes({ db, config }));
   router.use(leadershipContactPageRoutes({ db, config }));
-  router.use(taskPageRoutes({ db, actions: createTaskActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }) }));
-  router.use(documentPageRoutes({ db, actions: createDocumentActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }) }));
+  router.use(
+    taskPageRoutes({
+      db,
+      actions: createTaskActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }),
+    }),
+  );
+  router.use(
+    documentPageRoutes({
+      db,
+      actions: createDocumentActions({ db, temporal: deps.temporal, config, listCache: deps.listCache }),
+    }),
+  );
 
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
@@ -138,7 +165,12 @@ export function webRoutes(deps: WebDeps): Router {
       // page, as the API answers, and an info line without a stack trace.
       req.log.info({ path: req.path, status: refused.status, reason: refused.reason }, 'form refused');
       const { ctx } = web;
-      const body = refused.reason === 'encoding' ? ctx.t.formEncodingBody : refused.reason === 'size' ? ctx.t.formTooLargeBody : ctx.t.formMalformedBody;
+      const body =
+        refused.reason === 'encoding'
+          ? ctx.t.formEncodingBody
+          : refused.reason === 'size'
+            ? ctx.t.formTooLargeBody
+            : ctx.t.formMalformedBody;
       sendPage(res, <MessagePage ctx={ctx} title={ctx.t.badFormTitle} body={body} />, refused.status);
       return;
     }
@@ -147,7 +179,15 @@ export function webRoutes(deps: WebDeps): Router {
     if (!unavailable) req.log.error({ err, path: loggablePath(req.originalUrl) }, 'page failed');
     if (unavailable) res.setHeader('Retry-After', '5');
     const { ctx } = web;
-    sendPage(res, <MessagePage ctx={ctx} title={ctx.t.serverErrorTitle} body={unavailable ? ctx.t.unavailableBody : ctx.t.serverErrorBody} />, unavailable ? 503 : 500);
+    sendPage(
+      res,
+      <MessagePage
+        ctx={ctx}
+        title={ctx.t.serverErrorTitle}
+        body={unavailable ? ctx.t.unavailableBody : ctx.t.serverErrorBody}
+      />,
+      unavailable ? 503 : 500,
+    );
   });
 
   return router;

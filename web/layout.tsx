@@ -23,7 +23,13 @@ export function principalLabel(ctx: PageContext): string {
 }
 
 /** A form posting to this app, with its CSRF field. */
-export function Form(props: { ctx: PageContext; action: string; children: ComponentChildren; class?: string; id?: string }) {
+export function Form(props: {
+  ctx: PageContext;
+  action: string;
+  children: ComponentChildren;
+  class?: string;
+  id?: string;
+}) {
   return (
     <form method="post" action={props.action} class={props.class} id={props.id} novalidate>
       <input type="hidden" name="_csrf" value={props.ctx.csrfToken} />
@@ -50,24 +56,51 @@ export interface NavEntry {
  */
 export const NAV_ENTRIES: readonly NavEntry[] = [
   { href: '/', label: (ctx) => ctx.t.navPublic, place: 'header', audience: ['everyone'] },
-  { href: '/documents', label: (ctx) => documentMessages[ctx.lang].navDocuments, place: 'header', audience: ['everyone'] },
+  {
+    href: '/documents',
+    label: (ctx) => documentMessages[ctx.lang].navDocuments,
+    place: 'header',
+    audience: ['everyone'],
+  },
   { href: '/dashboard', label: (ctx) => ctx.t.navDashboard, place: 'header', audience: ['home-affairs'] },
   { href: '/worklist', label: (ctx) => ctx.t.navWorklist, place: 'header', audience: ['ministry'] },
-  { href: '/rounds', label: (ctx) => localityMessages[ctx.lang].navRounds, place: 'header', audience: ['home-affairs'] },
+  {
+    href: '/rounds',
+    label: (ctx) => localityMessages[ctx.lang].navRounds,
+    place: 'header',
+    audience: ['home-affairs'],
+  },
   { href: '/locality', label: (ctx) => ctx.t.navLocality, place: 'header', audience: ['locality'] },
   { href: '/matrix', label: (ctx) => localityMessages[ctx.lang].navMatrix, place: 'header', audience: ['everyone'] },
-  { href: '/leadership-contacts', label: (ctx) => insightMessages[ctx.lang].navLeadership, place: 'header', audience: ['home-affairs'] },
-  { href: '/preferences', label: (ctx) => insightMessages[ctx.lang].navPreferences, place: 'header', audience: ['ministry', 'home-affairs'] },
+  {
+    href: '/leadership-contacts',
+    label: (ctx) => insightMessages[ctx.lang].navLeadership,
+    place: 'header',
+    audience: ['home-affairs'],
+  },
+  {
+    href: '/preferences',
+    label: (ctx) => insightMessages[ctx.lang].navPreferences,
+    place: 'header',
+    audience: ['ministry', 'home-affairs'],
+  },
   { href: '/sign-in', label: (ctx) => ctx.t.navSignIn, place: 'header', audience: ['signed-out'] },
   { href: '/open-data/tasks.csv', label: (ctx) => `${ctx.t.openData} (CSV)`, place: 'footer', audience: ['everyone'] },
-  { href: '/open-data/tasks.json', label: (ctx) => `${ctx.t.openData} (JSON)`, place: 'footer', audience: ['everyone'] },
+  {
+    href: '/open-data/tasks.json',
+    label: (ctx) => `${ctx.t.openData} (JSON)`,
+    place: 'footer',
+    audience: ['everyone'],
+  },
   { href: '/docs', label: (ctx) => ctx.t.apiDocs, place: 'footer', audience: ['everyone'] },
 ];
 
 /** The entries of one place that this visitor sees. */
 export function navEntriesFor(principal: Principal | null, place: NavEntry['place']): NavEntry[] {
   return NAV_ENTRIES.filter(
-    (e) => e.place === place && e.audience.some((a) => a === 'everyone' || (a === 'signed-out' ? !principal : principal?.kind === a)),
+    (e) =>
+      e.place === place &&
+      e.audience.some((a) => a === 'everyone' || (a === 'signed-out' ? !principal : principal?.kind === a)),
   );
 }
 
@@ -124,7 +157,13 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
                   </button>
                 </Form>
               )}
-              <a class="lang-switch" href={`/language/${other}?next=${encodeURIComponent(ctx.path)}`} hreflang={other} lang={other} aria-label={t.switchToLabel}>
+              <a
+                class="lang-switch"
+                href={`/language/${other}?next=${encodeURIComponent(ctx.path)}`}
+                hreflang={other}
+                lang={other}
+                aria-label={t.switchToLabel}
+              >
                 {t.switchTo}
               </a>
             </div>
@@ -185,7 +224,9 @@ export function TextField(props: {
   width?: 'short' | 'full';
 }) {
   const error = fieldError(props.errors, props.name);
-  const described = [props.hint ? `${props.name}-hint` : null, error ? `${props.name}-error` : null].filter(Boolean).join(' ') || undefined;
+  const described =
+    [props.hint ? `${props.name}-hint` : null, error ? `${props.name}-error` : null].filter(Boolean).join(' ') ||
+    undefined;
   return (
     <div class={`field${error ? ' field-error' : ''}`}>
       <label for={props.name}>{props.label}</label>
@@ -215,9 +256,18 @@ export function TextField(props: {
   );
 }
 
-export function TextArea(props: { name: string; label: string; hint?: string; value?: string; errors: FieldError[]; required?: boolean }) {
+export function TextArea(props: {
+  name: string;
+  label: string;
+  hint?: string;
+  value?: string;
+  errors: FieldError[];
+  required?: boolean;
+}) {
   const error = fieldError(props.errors, props.name);
-  const described = [props.hint ? `${props.name}-hint` : null, error ? `${props.name}-error` : null].filter(Boolean).join(' ') || undefined;
+  const described =
+    [props.hint ? `${props.name}-hint` : null, error ? `${props.name}-error` : null].filter(Boolean).join(' ') ||
+    undefined;
   return (
     <div class={`field${error ? ' field-error' : ''}`}>
       <label for={props.name}>{props.label}</label>
@@ -231,16 +281,32 @@ export function TextArea(props: { name: string; label: string; hint?: string; va
           {error}
         </p>
       )}
-      <textarea id={props.name} name={props.name} rows={3} aria-describedby={described} aria-invalid={error ? 'true' : undefined} aria-required={props.required ? 'true' : undefined}>
+      <textarea
+        id={props.name}
+        name={props.name}
+        rows={3}
+        aria-describedby={described}
+        aria-invalid={error ? 'true' : undefined}
+        aria-required={props.required ? 'true' : undefined}
+      >
         {props.value ?? ''}
       </textarea>
     </div>
   );
 }
 
-export function Select(props: { name: string; label: string; options: { value: string; label: string }[]; value?: string; errors: FieldError[]; hint?: string }) {
+export function Select(props: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  value?: string;
+  errors: FieldError[];
+  hint?: string;
+}) {
   const error = fieldError(props.errors, props.name);
-  const described = [props.hint ? `${props.name}-hint` : null, error ? `${props.name}-error` : null].filter(Boolean).join(' ') || undefined;
+  const described =
+    [props.hint ? `${props.name}-hint` : null, error ? `${props.name}-error` : null].filter(Boolean).join(' ') ||
+    undefined;
   return (
     <div class={`field${error ? ' field-error' : ''}`}>
       <label for={props.name}>{props.label}</label>

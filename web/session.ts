@@ -32,15 +32,32 @@ export interface SessionSettings {
 }
 
 function cookieOptions(req: Request, settings: SessionSettings, maxAgeSeconds?: number): SerializeOptions {
-  return { httpOnly: true, sameSite: 'lax', secure: settings.secureByDefault || req.secure, path: '/', ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}) };
+  return {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: settings.secureByDefault || req.secure,
+    path: '/',
+    ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
+  };
 }
 
 export function setCookie(res: Response, name: string, value: string, options: SerializeOptions): void {
   res.append('Set-Cookie', serializeCookie(name, value, options));
 }
 
-export function setSessionCookie(req: Request, res: Response, settings: SessionSettings, id: string, expiresAt: Date): void {
-  setCookie(res, SESSION_COOKIE, id, cookieOptions(req, settings, Math.floor((expiresAt.getTime() - Date.now()) / 1000)));
+export function setSessionCookie(
+  req: Request,
+  res: Response,
+  settings: SessionSettings,
+  id: string,
+  expiresAt: Date,
+): void {
+  setCookie(
+    res,
+    SESSION_COOKIE,
+    id,
+    cookieOptions(req, settings, Math.floor((expiresAt.getTime() - Date.now()) / 1000)),
+  );
   setCookie(res, VISITOR_COOKIE, '', cookieOptions(req, settings, 0));
 }
 
@@ -86,7 +103,10 @@ export function pageSession(db: Db, settings: SessionSettings) {
       }
       let csrfId = sessionId;
       if (!csrfId) {
-        csrfId = cookies[VISITOR_COOKIE] && /^[A-Za-z0-9_-]{43}$/.test(cookies[VISITOR_COOKIE]) ? cookies[VISITOR_COOKIE] : crypto.randomBytes(32).toString('base64url');
+        csrfId =
+          cookies[VISITOR_COOKIE] && /^[A-Za-z0-9_-]{43}$/.test(cookies[VISITOR_COOKIE])
+            ? cookies[VISITOR_COOKIE]
+            : crypto.randomBytes(32).toString('base64url');
         if (cookies[VISITOR_COOKIE] !== csrfId) setCookie(res, VISITOR_COOKIE, csrfId, cookieOptions(req, settings));
       }
       const csrfExpected = csrfFor(settings.secret, csrfId);

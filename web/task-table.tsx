@@ -5,7 +5,12 @@ import type { PageContext } from './page-context';
 import { FeasibleFrom } from './pages/task-document-panels';
 
 /** Tasks as a table: code (linking to the task page), title, lead ministry, status, due date, overdue days. */
-export function TaskTable(props: { ctx: PageContext; tasks: ApiTask[]; caption: string; extra?: { header: string; cell: (t: ApiTask) => preact.ComponentChildren } }) {
+export function TaskTable(props: {
+  ctx: PageContext;
+  tasks: ApiTask[];
+  caption: string;
+  extra?: { header: string; cell: (t: ApiTask) => preact.ComponentChildren };
+}) {
   const { ctx, tasks } = props;
   const { t, lang } = ctx;
   if (tasks.length === 0) return <p>{t.noTasks}</p>;
@@ -37,7 +42,9 @@ export function TaskTable(props: { ctx: PageContext; tasks: ApiTask[]; caption: 
               </td>
               <td>
                 {task.dueDate ? formatDate(lang, task.dueDate) : <span class="muted">{t.noDueDate}</span>}
-                {task.daysOverdue > 0 && <span class="overdue-text"> · {t.overdueDays(formatNumber(lang, task.daysOverdue))}</span>}
+                {task.daysOverdue > 0 && (
+                  <span class="overdue-text"> · {t.overdueDays(formatNumber(lang, task.daysOverdue))}</span>
+                )}
               </td>
               {props.extra && <td>{props.extra.cell(task)}</td>}
             </tr>
@@ -71,7 +78,13 @@ export function Pagination(props: {
   const to = Math.min(total, page * limit);
   return (
     <nav aria-label={ctx.t.pagination}>
-      <p>{(props.shown ?? ctx.t.shown)(formatNumber(ctx.lang, from), formatNumber(ctx.lang, to), formatNumber(ctx.lang, total))}</p>
+      <p>
+        {(props.shown ?? ctx.t.shown)(
+          formatNumber(ctx.lang, from),
+          formatNumber(ctx.lang, to),
+          formatNumber(ctx.lang, total),
+        )}
+      </p>
       <ul class="pagination">
         {page > 1 && (
           <li>

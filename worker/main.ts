@@ -33,7 +33,14 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-    deps: { db, mailer, mailFrom: cfg.MAIL_FROM, leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS, digests: digestSettingsFromConfig(cfg), logger },
+    deps: {
+      db,
+      mailer,
+      mailFrom: cfg.MAIL_FROM,
+      leadershipEmails: cfg.MINISTRY_LEADERSHIP_EMAILS,
+      digests: digestSettingsFromConfig(cfg),
+      logger,
+    },
     tuning: workerTuning(cfg),
     ...(cfg.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE } } : {}),
   });
@@ -51,7 +58,10 @@ async function main(): Promise<void> {
 async function ensureSchedules(address: string, log: Logger): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
-    const ids = await ensureDigestSchedules(new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }), { taskQueue: cfg.TEMPORAL_TASK_QUEUE, hour: cfg.DIGEST_HOUR });
+    const ids = await ensureDigestSchedules(new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }), {
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+      hour: cfg.DIGEST_HOUR,
+    });
     log.info(`digest schedules ${ids.join(', ')} at ${cfg.DIGEST_HOUR}:00 Asia/Ho_Chi_Minh`);
   } finally {
     await connection.close();
@@ -65,7 +75,10 @@ async function registerSearchAttributes(address: string, namespace: string, log:
     const added = await ensureSearchAttributes(connection, namespace);
     if (added.length > 0) log.info(`registered search attributes ${added.join(', ')} in ${namespace}`);
   } catch (err) {
-    log.warn({ err }, `could not check search attributes; register TaskStatus, LeadMinistry (Keyword) and DueDate (Datetime) by hand.`);
+    log.warn(
+      { err },
+      `could not check search attributes; register TaskStatus, LeadMinistry (Keyword) and DueDate (Datetime) by hand.`,
+    );
   } finally {
     await connection.close();
   }
@@ -77,8 +90,15 @@ async function ensureRoundSchedule(address: string, log: Logger): Promise<void> 
   const connection = await Connection.connect({ address });
   try {
     const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-    const created = await ensureMonthlyRoundSchedule(client, { taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: roundPolicyFromConfig(cfg), dayOfMonth: cfg.ROUND_DAY_OF_MONTH });
-    if (created) log.info(`created the Temporal Schedule for the monthly reporting round (day ${cfg.ROUND_DAY_OF_MONTH}, 08:00 Viet Nam time)`);
+    const created = await ensureMonthlyRoundSchedule(client, {
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+      policy: roundPolicyFromConfig(cfg),
+      dayOfMonth: cfg.ROUND_DAY_OF_MONTH,
+    });
+    if (created)
+      log.info(
+        `created the Temporal Schedule for the monthly reporting round (day ${cfg.ROUND_DAY_OF_MONTH}, 08:00 Viet Nam time)`,
+      );
   } catch (err) {
     // The worker still serves tasks and open rounds; the schedule is retried at the next start.
     log.error({ err }, 'could not create the Temporal Schedule for the monthly reporting round');

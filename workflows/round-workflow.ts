@@ -1,4 +1,12 @@
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { vietnamDate } from '../domain/dates';
 import {
@@ -48,7 +56,13 @@ export interface RoundWorkflowInput {
 }
 
 function reject(refusal: RoundRefusal | null): void {
-  if (refusal) throw ApplicationFailure.create({ type: refusal.code, message: refusal.message, details: [refusal], nonRetryable: true });
+  if (refusal)
+    throw ApplicationFailure.create({
+      type: refusal.code,
+      message: refusal.message,
+      details: [refusal],
+      nonRetryable: true,
+    });
 }
 
 /**
@@ -72,7 +86,12 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
   const today = vietnamDate(openedAt);
   const id = input.id ?? monthlyRoundId(scheduledOn);
   const dueDate = input.dueDate ?? calendar.addWorkingDays(today, input.policy.dueInWorkingDays);
-  let state: RoundState = initialRoundState({ id, kind: input.kind, dueDate, policy: input.policy }, openedAt, today, calendar);
+  let state: RoundState = initialRoundState(
+    { id, kind: input.kind, dueDate, policy: input.policy },
+    openedAt,
+    today,
+    calendar,
+  );
   let closeRequest: CloseRoundInput | null = null;
   let outcome: RoundOutcome | null = null;
   // Bumped by every update, so the timer loop re-plans at once (the "updatable timer" pattern).
@@ -87,7 +106,14 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       await recordRoundDueDate({ id, dueDate: state.dueDate, closesOn: state.closesOn, extensions: state.extensions });
       return state;
     },
-    { validator: (i) => reject(closeRequest ? { code: 'ROUND_CLOSED', message: `Round ${id} is closing.` } : checkExtendRound(state, i, vietnamDate(Date.now()))) },
+    {
+      validator: (i) =>
+        reject(
+          closeRequest
+            ? { code: 'ROUND_CLOSED', message: `Round ${id} is closing.` }
+            : checkExtendRound(state, i, vietnamDate(Date.now())),
+        ),
+    },
   );
   setHandler(
     closeRoundUpdate,
@@ -97,12 +123,20 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       await condition(() => outcome !== null);
       return outcome as RoundOutcome;
     },
-    { validator: (i) => reject(closeRequest ? { code: 'ROUND_CLOSED', message: `Round ${id} is already closing.` } : checkCloseRound(state, i)) },
+    {
+      validator: (i) =>
+        reject(
+          closeRequest
+            ? { code: 'ROUND_CLOSED', message: `Round ${id} is already closing.` }
+            : checkCloseRound(state, i),
+        ),
+    },
   );
 
   await openReportingRound({ id, kind: input.kind, openedOn: today, dueDate: state.dueDate, closesOn: state.closesOn });
   // Every locality that must report is told the round has opened (runs recorded before did not).
-  if (patched(ROUND_OPENED_NOTICES)) await sendRoundOpenedNotices({ roundId: id, dueDate: state.dueDate, publicBaseUrl: state.policy.publicBaseUrl });
+  if (patched(ROUND_OPENED_NOTICES))
+    await sendRoundOpenedNotices({ roundId: id, dueDate: state.dueDate, publicBaseUrl: state.policy.publicBaseUrl });
 
   async function close(early: boolean, reason: string | null): Promise<void> {
     const frozen = await closeReportingRound({ id, at: new Date(Date.now()).toISOString(), early, reason });
@@ -127,7 +161,12 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       await close(false, null);
       break;
     }
-    await sendRoundNotices({ roundId: id, point, homeAffairsEmail: state.policy.homeAffairsEmail, publicBaseUrl: state.policy.publicBaseUrl });
+    await sendRoundNotices({
+      roundId: id,
+      point,
+      homeAffairsEmail: state.policy.homeAffairsEmail,
+      publicBaseUrl: state.policy.publicBaseUrl,
+    });
     state = { ...state, done: [...state.done, point.key] };
   }
 

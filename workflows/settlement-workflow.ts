@@ -24,7 +24,9 @@ export async function settlementWorkflow(input: SettlementInput): Promise<Settle
   const results: SettlementResult[] = [];
   for (let i = 0; i < input.tasks.length; i += PARALLEL) {
     const chunk = input.tasks.slice(i, i + PARALLEL);
-    results.push(...(await Promise.all(chunk.map((task) => settleTask({ task, document: input.document, actor: input.actor })))));
+    results.push(
+      ...(await Promise.all(chunk.map((task) => settleTask({ task, document: input.document, actor: input.actor })))),
+    );
   }
   return results;
 }
@@ -34,11 +36,16 @@ export async function settlementWorkflow(input: SettlementInput): Promise<Settle
  * told. Started by the registration (workflow id per document), so the releases survive a crash
  * of the API right after the document is stored.
  */
-export async function releaseHoldUpsWorkflow(input: { documentNumber: string; tasks: string[] }): Promise<{ task: string; released: boolean }[]> {
+export async function releaseHoldUpsWorkflow(input: {
+  documentNumber: string;
+  tasks: string[];
+}): Promise<{ task: string; released: boolean }[]> {
   const results: { task: string; released: boolean }[] = [];
   for (let i = 0; i < input.tasks.length; i += PARALLEL) {
     const chunk = input.tasks.slice(i, i + PARALLEL);
-    results.push(...(await Promise.all(chunk.map((task) => releaseTask({ task, documentNumber: input.documentNumber })))));
+    results.push(
+      ...(await Promise.all(chunk.map((task) => releaseTask({ task, documentNumber: input.documentNumber })))),
+    );
   }
   return results;
 }

@@ -53,7 +53,13 @@ import {
   type Change,
 } from '../domain/task-changes';
 import { defaultDueDate, nextReminder, settleDueDate, type ReminderPoint } from '../domain/deadline-policy';
-import { DEFAULT_LADDER, WEEKENDS_ONLY, ladderStepDue, nextLadderStep, type LadderPoint } from '../domain/escalation-ladder';
+import {
+  DEFAULT_LADDER,
+  WEEKENDS_ONLY,
+  ladderStepDue,
+  nextLadderStep,
+  type LadderPoint,
+} from '../domain/escalation-ladder';
 import {
   assignmentUpdate,
   calendarUpdate,
@@ -122,14 +128,18 @@ const { sendReminder: sendReminderRemote, sendEscalationStep: sendEscalationStep
 // Inside the workflow task that the timer wakes: a deadline storm costs the server one workflow
 // task per notice instead of an activity task and a second workflow task. A long SMTP outage backs
 // off with timers (localRetryThreshold), as persistence does.
-const { sendReminder: sendReminderLocal, sendEscalationStep: sendEscalationStepLocal } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  localRetryThreshold: '10 seconds',
-  retry: noticeRetry,
-});
+const { sendReminder: sendReminderLocal, sendEscalationStep: sendEscalationStepLocal } =
+  proxyLocalActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    localRetryThreshold: '10 seconds',
+    retry: noticeRetry,
+  });
 
 // Marking a task stuck and clearing the mark are small writes that must land eventually.
-const { markTaskStuck, clearTaskStuck, storedSeqOf } = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: persistRetry });
+const { markTaskStuck, clearTaskStuck, storedSeqOf } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: persistRetry,
+});
 /** The ApplicationFailure type persistEvent throws when PostgreSQL refuses an event for good (db/errors.ts PERSIST_REFUSED). */
 const PERSIST_REFUSED = 'PERSIST_REFUSED';
 
@@ -155,14 +165,28 @@ const { notifyObstaclesResolved } = proxyActivities<Activities>({
 
 function reject(rejection: Rejection | null): void {
   if (rejection) {
-    throw ApplicationFailure.create({ type: rejection.code, message: rejection.message, details: [rejection], nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: rejection.code,
+      message: rejection.message,
+      details: [rejection],
+      nonRetryable: true,
+    });
   }
 }
 
-export function initialState(definition: TaskDefinition, policy: TaskWorkflowInput['policy'], nowMs: number): TaskState {
+export function initialState(
+  definition: TaskDefinition,
+  policy: TaskWorkflowInput['policy'],
+  nowMs: number,
+): TaskState {
   return {
     ...definition,
-    dueDate: definition.status === 'FEASIBLE' ? null : definition.dueDate ? settleDueDate(policy, definition.dueDate) : defaultDueDate(policy, definition.status, nowMs),
+    dueDate:
+      definition.status === 'FEASIBLE'
+        ? null
+        : definition.dueDate
+          ? settleDueDate(policy, definition.dueDate)
+          : defaultDueDate(policy, definition.status, nowMs),
     // The catalog's date when it has one, so "oldest open" and time in status mean something.
     statusSince: new Date(definition.statusSince ? vietnamMidnight(definition.statusSince) : nowMs).toISOString(),
     deadlineExtensions: 0,
@@ -213,7 +237,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   // Decided once per run, before any timer: a replayed history without the marker keeps the
   // reminders it recorded. A run climbs the ladder when its policy names one (policies written
   // before the ladder existed have none, so those tasks keep their reminders).
-  const climbsLadder = applies(ESCALATION_LADDER) && state.policy.escalationLadder !== undefined && state.policy.perTaskReminders !== true;
+  const climbsLadder =
+    applies(ESCALATION_LADDER) && state.policy.escalationLadder !== undefined && state.policy.perTaskReminders !== true;
   // A ladder that catches up: the step due now goes out at once, the missed ones before it not. A state
   // that has not caught up yet (a new task, one carried from a run before this) starts its ladder from
   // nothing, so an overdue task gets its step now; the activity keeps each step to once per (task, due date, step).
@@ -265,13 +290,28 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     const before = { status: state.status, leadMinistry: state.leadMinistry, dueDate: state.dueDate };
     // A new deadline starts a new ladder: when it catches up, from nothing (a due date already past gets its step now).
     const resetTo = catchUp ? 0 : now;
-    state = { ...change.state, seq: state.seq + 1, reminderCursor: change.resetCursor ? resetTo : state.reminderCursor };
+    state = {
+      ...change.state,
+      seq: state.seq + 1,
+      reminderCursor: change.resetCursor ? resetTo : state.reminderCursor,
+    };
     if (change.reschedule) scheduleVersion++;
-    if (before.status !== state.status || before.leadMinistry !== state.leadMinistry || before.dueDate !== state.dueDate) {
+    if (
+      before.status !== state.status ||
+      before.leadMinistry !== state.leadMinistry ||
+      before.dueDate !== state.dueDate
+    ) {
       syncSearchAttributes();
     }
     const snapshot = state;
-    const event = { taskCode: state.code, seq: state.seq, at: new Date(now).toISOString(), actor, kind: change.kind, details: change.details };
+    const event = {
+      taskCode: state.code,
+      seq: state.seq,
+      at: new Date(now).toISOString(),
+      actor,
+      kind: change.kind,
+      details: change.details,
+    };
     recentEvents.set(event.seq, { event, snapshot });
     recentEvents.delete(event.seq - RECENT_EVENTS_HELD);
     const persistEvent = applies(PERSIST_AS_LOCAL_ACTIVITY) ? persistEventLocal : persistEventRemote;
@@ -314,10 +354,16 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   }
 
   /** Persists one event, retrying until it is stored; a refusal for good holds it until a repair. Counted in `persisting`. */
-  async function persistUntilStored(persistEvent: Activities['persistEvent'], event: TaskEvent, snapshot: TaskState): Promise<unknown> {
+  async function persistUntilStored(
+    persistEvent: Activities['persistEvent'],
+    event: TaskEvent,
+    snapshot: TaskState,
+  ): Promise<unknown> {
     try {
       for (let attempt = 1; ; attempt++) {
-        const input = repaired ? { event: storableValue(event), snapshot: storableValue(snapshot) } : { event, snapshot };
+        const input = repaired
+          ? { event: storableValue(event), snapshot: storableValue(snapshot) }
+          : { event, snapshot };
         try {
           const result = await persistEvent(input);
           lastStored = Math.max(lastStored, event.seq);
@@ -331,7 +377,14 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
           if (!refusal || !applies(STUCK_TASKS)) throw err;
           const error = refusal.message;
           stuck = { seq: event.seq, kind: event.kind, error, attempt, recorded: false };
-          heldUpdates.get(event.seq)?.(ApplicationFailure.create({ type: 'TASK_STUCK', message: stuckMessage(), details: [stuckRejection()], nonRetryable: true }));
+          heldUpdates.get(event.seq)?.(
+            ApplicationFailure.create({
+              type: 'TASK_STUCK',
+              message: stuckMessage(),
+              details: [stuckRejection()],
+              nonRetryable: true,
+            }),
+          );
           // Counted before the mark is written: a repair may arrive while it is being written.
           const asked = repairsRequested;
           await markTaskStuck({ taskCode: event.taskCode, seq: event.seq, kind: event.kind, error });
@@ -378,7 +431,15 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     const document = after.lastDocument;
     if (after.status === 'FEASIBLE' && document && applies(DOCUMENTS_CLOSE_THE_LOOP)) {
       const recorded = (after.documents ?? []).find((d) => d.number === document.number);
-      closeTheLoop(after, { number: document.number, issuedOn: document.issuedOn, effectiveOn: recorded?.effectiveOn ?? document.effectiveOn ?? document.issuedOn }, 'system');
+      closeTheLoop(
+        after,
+        {
+          number: document.number,
+          issuedOn: document.issuedOn,
+          effectiveOn: recorded?.effectiveOn ?? document.effectiveOn ?? document.issuedOn,
+        },
+        'system',
+      );
     }
   }
 
@@ -400,9 +461,17 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       // A bounce keeps the due date (deadlines are Home Affairs'); asked only on such an edge, so a
       // history recorded before, where the bounce took a fresh default, replays as recorded.
       const keepClock = keepsDueDate(state, i) ? applies(DEADLINE_KEPT_ACROSS_BOUNCE) : true;
-      const change = later && applies(FEASIBLE_ON_EFFECTIVE_DATE) ? applyDeferredTransition(state, i, now) : applyTransition(state, i, now, keepClock);
+      const change =
+        later && applies(FEASIBLE_ON_EFFECTIVE_DATE)
+          ? applyDeferredTransition(state, i, now)
+          : applyTransition(state, i, now, keepClock);
       const after = await commitUpdate(change, actorName(i.actor));
-      if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && i.document && applies(NOTIFY_LOCALITIES_WHEN_FEASIBLE)) {
+      if (
+        before !== 'FEASIBLE' &&
+        after.status === 'FEASIBLE' &&
+        i.document &&
+        applies(NOTIFY_LOCALITIES_WHEN_FEASIBLE)
+      ) {
         closeTheLoop(after, i.document, actorName(i.actor));
       }
       return after;
@@ -413,9 +482,13 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   // refused for good hears so at once (commitUpdate): nothing is queued behind a held event.
   // Validators add no command to the history, and commitUpdate only wraps commit's promise, so
   // recorded histories replay unchanged.
-  setHandler(extensionRequestUpdate, (i) => commitUpdate(applyExtensionRequest(state, i, Date.now()), actorName(i.actor)), {
-    validator: (i) => reject(stuck ? stuckRejection() : checkExtensionRequest(state, i, vietnamDate(Date.now()))),
-  });
+  setHandler(
+    extensionRequestUpdate,
+    (i) => commitUpdate(applyExtensionRequest(state, i, Date.now()), actorName(i.actor)),
+    {
+      validator: (i) => reject(stuck ? stuckRejection() : checkExtensionRequest(state, i, vietnamDate(Date.now()))),
+    },
+  );
   setHandler(extensionDecisionUpdate, (i) => commitUpdate(applyExtensionDecision(state, i), actorName(i.actor)), {
     validator: (i) => reject(stuck ? stuckRejection() : checkExtensionDecision(state, i, vietnamDate(Date.now()))),
   });
@@ -427,7 +500,12 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       return commitUpdate(applyHoldUp(state, i, Date.now()), actorName(i.actor));
     },
     // The system's release (a registered document) is refused too while stuck: its activity retries until the repair.
-    { validator: (i) => reject(stuck ? stuckRejection() : i.actor.kind === 'system' && i.ministry === null ? null : checkHoldUp(state, i)) },
+    {
+      validator: (i) =>
+        reject(
+          stuck ? stuckRejection() : i.actor.kind === 'system' && i.ministry === null ? null : checkHoldUp(state, i),
+        ),
+    },
   );
   setHandler(
     settleUpdate,
@@ -439,7 +517,11 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       return commitUpdate(applySettle(state, i, Date.now()), actorName(i.actor)).then((after) => {
         // The same close of the loop as a transition with this document (asked only when the task moved).
         if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && applies(DOCUMENTS_CLOSE_THE_LOOP)) {
-          closeTheLoop(after, { number: d.number, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn }, actorName(i.actor));
+          closeTheLoop(
+            after,
+            { number: d.number, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn },
+            actorName(i.actor),
+          );
         }
         return after;
       });
@@ -470,7 +552,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       const change = applyDefinitionUpdate(state, i);
       // A change of where the task applies that changes nothing (an import re-run after a crash) records nothing.
       // Asked only of inputs that name localities, which no recorded history holds.
-      if (i.appliesTo !== undefined && Object.keys(change.details.changes as object).length === 0) return Promise.resolve(view(state));
+      if (i.appliesTo !== undefined && Object.keys(change.details.changes as object).length === 0)
+        return Promise.resolve(view(state));
       return commitUpdate(change, actorName(i.actor));
     },
     { validator: (i) => reject(stuck ? stuckRejection() : checkDefinitionUpdate(state, i)) },
@@ -480,7 +563,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     calendarUpdate,
     async (calendar): Promise<CalendarChangeResult> => {
       // Idempotent by version: a command re-run after a crash, or a retried update, changes nothing.
-      if (state.policy.calendar?.version === calendar.version || !applies(CALENDAR_UPDATES)) return { applied: false, dueDate: null };
+      if (state.policy.calendar?.version === calendar.version || !applies(CALENDAR_UPDATES))
+        return { applied: false, dueDate: null };
       const from = state.dueDate;
       const { state: next, deadline } = applyCalendarChange(state, calendar, climbsLadder);
       calendarsApplied++;
@@ -523,7 +607,11 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
       try {
         await persistEvent(held);
       } catch (err) {
-        return { restored: seq - inLog - 1, upTo, error: `event ${seq} could not be stored again: ${err instanceof Error ? err.message : String(err)}` };
+        return {
+          restored: seq - inLog - 1,
+          upTo,
+          error: `event ${seq} could not be stored again: ${err instanceof Error ? err.message : String(err)}`,
+        };
       }
     }
     return { restored: upTo - inLog, upTo };
@@ -549,7 +637,9 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
     repairsRequested++;
     await condition(() => stuck === null || (stuck.attempt > attempt && stuck.recorded));
     const also = restored > 0 ? { restored } : {};
-    return stuck === null ? { wasStuck: true, repaired: true, seq, ...also } : { wasStuck: true, repaired: false, seq, error: stuck.error, ...also };
+    return stuck === null
+      ? { wasStuck: true, repaired: true, seq, ...also }
+      : { wasStuck: true, repaired: false, seq, error: stuck.error, ...also };
   });
 
   if (state.seq === 0) {
@@ -567,18 +657,29 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
 
   const shouldContinueAsNew = (): boolean => {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || (input.continueAsNewAfterEvents !== undefined && info.historyLength >= input.continueAsNewAfterEvents);
+    return (
+      info.continueAsNewSuggested ||
+      (input.continueAsNewAfterEvents !== undefined && info.historyLength >= input.continueAsNewAfterEvents)
+    );
   };
 
   async function fire(point: ReminderPoint): Promise<void> {
     state = { ...state, reminderCursor: point.at };
     const focal = state.focalPoint.email ? [state.focalPoint.email] : [];
-    const recipients = point.kind === 'REMINDER' && focal.length > 0 ? focal : [...focal, state.policy.homeAffairsEmail];
+    const recipients =
+      point.kind === 'REMINDER' && focal.length > 0 ? focal : [...focal, state.policy.homeAffairsEmail];
     const sendReminder = applies(NOTICES_AS_LOCAL_ACTIVITIES) ? sendReminderLocal : sendReminderRemote;
     const delivery = await sendReminder({ point, recipients, task: view(state) });
-    const kind = point.kind === 'REMINDER' ? 'REMINDER_SENT' : point.kind === 'ESCALATION' ? 'ESCALATED' : 'OVERDUE_REMINDER';
+    const kind =
+      point.kind === 'REMINDER' ? 'REMINDER_SENT' : point.kind === 'ESCALATION' ? 'ESCALATED' : 'OVERDUE_REMINDER';
     await commit(
-      noChange(kind, { dueDate: point.dueDate, offsetDays: point.offsetDays, recipients, delivery: delivery.status, error: delivery.error ?? null }),
+      noChange(kind, {
+        dueDate: point.dueDate,
+        offsetDays: point.offsetDays,
+        recipients,
+        delivery: delivery.status,
+        error: delivery.error ?? null,
+      }),
       'system',
     );
   }
@@ -586,18 +687,31 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<void> {
   /** The next ladder step of the current deadline; none for a FEASIBLE task (leaving the status ends the ladder). */
   function nextStep(afterMs: number): LadderPoint | null {
     if (state.status === 'FEASIBLE' || !state.dueDate) return null;
-    return nextLadderStep(state.dueDate, state.policy.escalationLadder ?? DEFAULT_LADDER, state.policy.calendar ?? WEEKENDS_ONLY, afterMs);
+    return nextLadderStep(
+      state.dueDate,
+      state.policy.escalationLadder ?? DEFAULT_LADDER,
+      state.policy.calendar ?? WEEKENDS_ONLY,
+      afterMs,
+    );
   }
 
   /** The step of the current deadline whose time has come since `afterMs` (the last of them), if any. */
   function stepDueNow(afterMs: number): LadderPoint | null {
     if (state.status === 'FEASIBLE' || !state.dueDate) return null;
-    return ladderStepDue(state.dueDate, state.policy.escalationLadder ?? DEFAULT_LADDER, state.policy.calendar ?? WEEKENDS_ONLY, afterMs, Date.now());
+    return ladderStepDue(
+      state.dueDate,
+      state.policy.escalationLadder ?? DEFAULT_LADDER,
+      state.policy.calendar ?? WEEKENDS_ONLY,
+      afterMs,
+      Date.now(),
+    );
   }
 
   async function climb(step: LadderPoint): Promise<void> {
     state = { ...state, reminderCursor: step.at };
-    const sendEscalationStep = applies(NOTICES_AS_LOCAL_ACTIVITIES) ? sendEscalationStepLocal : sendEscalationStepRemote;
+    const sendEscalationStep = applies(NOTICES_AS_LOCAL_ACTIVITIES)
+      ? sendEscalationStepLocal
+      : sendEscalationStepRemote;
     const sent = await sendEscalationStep({ step, task: view(state) });
     // Recorded by an earlier run (or before the ladder was reset on the same due date): nothing more to do.
     if (sent.alreadyRecorded) return;

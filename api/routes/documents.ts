@@ -22,14 +22,24 @@ import {
 } from '../../app/schemas';
 
 const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
+  Object.fromEntries(
+    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
+  );
 
 const documentHistoryResponse = z.object({
-  items: z.array(z.object({ at: z.string(), actor: z.string(), kind: z.string(), details: z.record(z.string(), z.unknown()) })),
+  items: z.array(
+    z.object({ at: z.string(), actor: z.string(), kind: z.string(), details: z.record(z.string(), z.unknown()) }),
+  ),
 });
 
 /** Legal documents: the registry, and one document settling many tasks. */
-export function documentRoutes(deps: { db: Db; temporal: Client; config: Config; registry: RouteRegistry; listCache?: ListCache }): Router {
+export function documentRoutes(deps: {
+  db: Db;
+  temporal: Client;
+  config: Config;
+  registry: RouteRegistry;
+  listCache?: ListCache;
+}): Router {
   const { db, temporal, config, registry, listCache } = deps;
   const router = Router();
 
@@ -46,7 +56,11 @@ export function documentRoutes(deps: { db: Db; temporal: Client; config: Config;
     responses: {
       201: { description: 'registered', schema: documentResponse },
       ...problems(400, 401, 403, 503),
-      409: { description: 'the number is already registered, in any letter case (42/2026/tt-BYT is 42/2026/TT-BYT)', schema: problemResponse, contentType: 'application/problem+json' },
+      409: {
+        description: 'the number is already registered, in any letter case (42/2026/tt-BYT is 42/2026/TT-BYT)',
+        schema: problemResponse,
+        contentType: 'application/problem+json',
+      },
       422: {
         description:
           'the number, kind, issuer and dates disagree with each other or with today (an effective date before the issue date, an issue date after today, ...): the same answer a transition citing the document or a settlement gives; nothing changed',
@@ -96,7 +110,10 @@ export function documentRoutes(deps: { db: Db; temporal: Client; config: Config;
     access: 'any token',
     params: documentNumberParams,
     query: emptyQuery,
-    responses: { 200: { description: 'events, oldest first', schema: documentHistoryResponse }, ...problems(400, 401, 404) },
+    responses: {
+      200: { description: 'events, oldest first', schema: documentHistoryResponse },
+      ...problems(400, 401, 404),
+    },
     handler: async ({ params }, _req, res) => {
       const doc = await existingDocument(params.number);
       res.json({ items: await documentHistory(db, doc.number) });
@@ -112,7 +129,10 @@ export function documentRoutes(deps: { db: Db; temporal: Client; config: Config;
     access: 'home-affairs; the issuing ministry for the tasks it leads',
     params: documentNumberParams,
     body: settlementBody,
-    responses: { 200: { description: 'a result per task', schema: settlementResponse }, ...problems(400, 401, 403, 404, 422, 503) },
+    responses: {
+      200: { description: 'a result per task', schema: settlementResponse },
+      ...problems(400, 401, 403, 404, 422, 503),
+    },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.settle(principalOf(res), params.number, body, updateIdFor(res)));
     },

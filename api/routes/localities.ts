@@ -2,7 +2,15 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { cellHistory, verifyCellChain } from '../../db/locality-cells';
-import { localityStatuses, localityTasks, matrixBottlenecks, matrixCsv, matrixGeneration, matrixJson, type MatrixFilter } from '../../db/matrix';
+import {
+  localityStatuses,
+  localityTasks,
+  matrixBottlenecks,
+  matrixCsv,
+  matrixGeneration,
+  matrixJson,
+  type MatrixFilter,
+} from '../../db/matrix';
 import { MatrixCache } from '../matrix-cache';
 import { localityExists } from '../../db/reference-data';
 import { localityRounds } from '../../db/reporting-rounds';
@@ -30,7 +38,9 @@ import type { RouteRegistry } from '../route-registry';
 import { emptyQuery, problemResponse } from '../../app/schemas';
 
 const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
+  Object.fromEntries(
+    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
+  );
 
 /** Which cells of `locality` a caller reads: its own locality and Home Affairs all, a ministry those of its tasks, others none. */
 export function cellsVisibleTo(p: Principal, locality: string): 'all' | 'none' | { ministry: string } {
@@ -44,13 +54,17 @@ function scopedFilter(p: Principal, q: MatrixFilter): MatrixFilter {
   if (p.kind === 'home-affairs') return q;
   if (p.kind === 'locality') {
     if (q.locality && q.locality !== p.code) {
-      throw new HttpProblem(403, 'Forbidden', `Locality ${p.code} reads only its own cells.`, { errors: [{ field: 'query.locality', message: `not ${p.code}` }] });
+      throw new HttpProblem(403, 'Forbidden', `Locality ${p.code} reads only its own cells.`, {
+        errors: [{ field: 'query.locality', message: `not ${p.code}` }],
+      });
     }
     return { ...q, locality: p.code };
   }
   if (p.kind === 'ministry') {
     if (q.ministry && q.ministry !== p.code) {
-      throw new HttpProblem(403, 'Forbidden', `Ministry ${p.code} reads only the cells of its tasks.`, { errors: [{ field: 'query.ministry', message: `not ${p.code}` }] });
+      throw new HttpProblem(403, 'Forbidden', `Ministry ${p.code} reads only the cells of its tasks.`, {
+        errors: [{ field: 'query.ministry', message: `not ${p.code}` }],
+      });
     }
     return { ...q, visibleToMinistry: p.code };
   }
@@ -69,11 +83,15 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
   registry.register(router, {
     method: 'get',
     path: '/api/localities',
-    summary: 'The 34 provinces and cities, each with whether it reported in the current round (the dashboard counts the same)',
+    summary:
+      'The 34 provinces and cities, each with whether it reported in the current round (the dashboard counts the same)',
     tags: ['localities'],
     access: 'any token',
     query: emptyQuery,
-    responses: { 200: { description: 'localities', schema: z.object({ items: z.array(localityStatusResponse) }) }, ...problems(400, 401) },
+    responses: {
+      200: { description: 'localities', schema: z.object({ items: z.array(localityStatusResponse) }) },
+      ...problems(400, 401),
+    },
     handler: async (_i, _req, res) => {
       res.json({ items: await localityStatuses(db) });
     },
@@ -82,7 +100,8 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
   registry.register(router, {
     method: 'get',
     path: '/api/localities/:code',
-    summary: 'One locality: the tasks that apply to it, its cells (as far as the caller may read them), counts and rounds',
+    summary:
+      'One locality: the tasks that apply to it, its cells (as far as the caller may read them), counts and rounds',
     tags: ['localities'],
     access: 'any token; cells: the locality itself and Home Affairs all, a ministry those of its tasks, others none',
     params: localityCodeParams,
@@ -92,7 +111,11 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
       const status = (await localityStatuses(db)).find((l) => l.code === params.code);
       if (!status) throw notFound(`There is no locality ${params.code}.`);
       const visible = cellsVisibleTo(principalOf(res), params.code);
-      const [tasks, aggregates, rounds] = await Promise.all([localityTasks(db, params.code, visible), matrixBottlenecks(db, { locality: params.code }), localityRounds(db, params.code)]);
+      const [tasks, aggregates, rounds] = await Promise.all([
+        localityTasks(db, params.code, visible),
+        matrixBottlenecks(db, { locality: params.code }),
+        localityRounds(db, params.code),
+      ]);
       res.json({
         locality: status,
         cellsVisible: visible === 'all' ? 'all' : visible === 'none' ? 'none' : 'own-tasks',
@@ -106,12 +129,16 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
   registry.register(router, {
     method: 'post',
     path: '/api/localities/:code/report',
-    summary: "A locality's report on many tasks at once: validated all or nothing, every bad cell listed; counts as reported in the round",
+    summary:
+      "A locality's report on many tasks at once: validated all or nothing, every bad cell listed; counts as reported in the round",
     tags: ['localities'],
     access: 'the locality itself; home-affairs',
     params: localityCodeParams,
     body: localityReportBody,
-    responses: { 200: { description: 'what changed', schema: reportResponse }, ...problems(400, 401, 403, 404, 409, 413, 422, 503) },
+    responses: {
+      200: { description: 'what changed', schema: reportResponse },
+      ...problems(400, 401, 403, 404, 409, 413, 422, 503),
+    },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.report(principalOf(res), params.code, body));
     },
@@ -131,9 +158,15 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
       const task = await getTask(db, params.task);
       if (!task) throw notFound(`There is no task ${params.task}.`);
       const visible = cellsVisibleTo(principalOf(res), params.code);
-      const mine = visible === 'all' || (visible !== 'none' && (task.leadMinistry === visible.ministry || task.coordinatingMinistries.includes(visible.ministry)));
+      const mine =
+        visible === 'all' ||
+        (visible !== 'none' &&
+          (task.leadMinistry === visible.ministry || task.coordinatingMinistries.includes(visible.ministry)));
       if (!mine) throw forbidden(`This token may not read the cell (${params.task}, ${params.code}).`);
-      const [items, verification] = await Promise.all([cellHistory(db, params.task, params.code), verifyCellChain(db, params.task, params.code)]);
+      const [items, verification] = await Promise.all([
+        cellHistory(db, params.task, params.code),
+        verifyCellChain(db, params.task, params.code),
+      ]);
       res.json({ items, verification });
     },
   });
@@ -141,30 +174,45 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
   registry.register(router, {
     method: 'get',
     path: '/api/matrix',
-    summary: 'Cells of the localities × tasks matrix (NOT_STARTED where nobody wrote), filtered; CSV with Accept: text/csv or format=csv',
+    summary:
+      'Cells of the localities × tasks matrix (NOT_STARTED where nobody wrote), filtered; CSV with Accept: text/csv or format=csv',
     tags: ['localities'],
-    access: 'home-affairs all; a locality its own cells; a ministry the cells of tasks it leads or coordinates; public: 403 (aggregates only)',
+    access:
+      'home-affairs all; a locality its own cells; a ministry the cells of tasks it leads or coordinates; public: 403 (aggregates only)',
     query: matrixQuery,
     responses: {
-      200: { description: 'cells (JSON), or with format=csv or Accept: text/csv every matching cell as CSV', schema: matrixResponse, alternatives: { 'text/csv': { type: 'string' } } },
+      200: {
+        description: 'cells (JSON), or with format=csv or Accept: text/csv every matching cell as CSV',
+        schema: matrixResponse,
+        alternatives: { 'text/csv': { type: 'string' } },
+      },
       ...problems(400, 401, 403, 422),
     },
     handler: async ({ query }, req, res) => {
       const { format, ...filter } = query;
       const scoped = scopedFilter(principalOf(res), filter);
       if (scoped.locality && !(await localityExists(db, scoped.locality))) {
-        throw new HttpProblem(422, 'Unprocessable Content', `Unknown locality ${scoped.locality}.`, { errors: [{ field: 'query.locality', message: 'unknown locality' }] });
+        throw new HttpProblem(422, 'Unprocessable Content', `Unknown locality ${scoped.locality}.`, {
+          errors: [{ field: 'query.locality', message: 'unknown locality' }],
+        });
       }
-      const wantsCsv = format === 'csv' || (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+      const wantsCsv =
+        format === 'csv' || (format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
       const key = `${wantsCsv ? 'csv' : 'json'} ${JSON.stringify(scoped)}`;
       const generation = await matrixGeneration(db);
       let body = cache.get(key, generation);
       if (body === null) {
-        const fresh = wantsCsv ? await matrixCsv(db, scoped) : await matrixJson(db, scoped).then((m) => `{"items":${m.itemsJson},"total":${m.total}}`);
+        const fresh = wantsCsv
+          ? await matrixCsv(db, scoped)
+          : await matrixJson(db, scoped).then((m) => `{"items":${m.itemsJson},"total":${m.total}}`);
         cache.put(key, generation, fresh);
         body = fresh;
       }
-      if (wantsCsv) res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="matrix.csv"');
+      if (wantsCsv)
+        res
+          .status(200)
+          .type('text/csv; charset=utf-8')
+          .setHeader('Content-Disposition', 'attachment; filename="matrix.csv"');
       else res.type('application/json');
       res.send(body);
     },
@@ -180,7 +228,13 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
     responses: { 200: { description: 'aggregates', schema: matrixBottlenecksResponse }, ...problems(400, 401) },
     handler: async ({ query }, _req, res) => {
       const b = await matrixBottlenecks(db, query);
-      res.json({ ...b, byCategory: b.byCategory.map((c) => ({ ...c, label: OBSTACLE_CATEGORY_LABELS[c.category as ObstacleCategory] })) });
+      res.json({
+        ...b,
+        byCategory: b.byCategory.map((c) => ({
+          ...c,
+          label: OBSTACLE_CATEGORY_LABELS[c.category as ObstacleCategory],
+        })),
+      });
     },
   });
 

@@ -9,9 +9,13 @@ import type { RouteRegistry } from '../route-registry';
 import { emptyQuery, problemResponse } from '../../app/schemas';
 
 const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
+  Object.fromEntries(
+    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
+  );
 
-const tokenParams = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'must be the token of a preferences link') });
+const tokenParams = z.strictObject({
+  token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'must be the token of a preferences link'),
+});
 const preferencesResponse = z.object({
   email: z.string(),
   language: z.enum(DIGEST_LANGUAGES),
@@ -32,7 +36,8 @@ export function preferenceRoutes(deps: { db: Db; registry: RouteRegistry; bodyLi
   registry.register(router, {
     method: 'get',
     path: '/api/preferences/:token',
-    summary: 'A recipient’s digest preferences (language, daily digest, weekly digest), by the recipient’s preferences key',
+    summary:
+      'A recipient’s digest preferences (language, daily digest, weekly digest), by the recipient’s preferences key',
     tags: ['preferences'],
     access: 'anyone',
     params: tokenParams,
@@ -50,12 +55,16 @@ export function preferenceRoutes(deps: { db: Db; registry: RouteRegistry; bodyLi
     {
       method: 'put',
       path: '/api/preferences/:token',
-      summary: 'Change the language of digests or unsubscribe from (or back to) the daily and weekly digests; escalations stay mandatory',
+      summary:
+        'Change the language of digests or unsubscribe from (or back to) the daily and weekly digests; escalations stay mandatory',
       tags: ['preferences'],
       access: 'anyone',
       params: tokenParams,
       body: preferencesBody,
-      responses: { 200: { description: 'preferences after the change', schema: preferencesResponse }, ...problems(400, 404, 413) },
+      responses: {
+        200: { description: 'preferences after the change', schema: preferencesResponse },
+        ...problems(400, 404, 413),
+      },
       handler: async ({ params, body }, _req, res) => {
         const p = await changePreferences(db, params.token, body);
         if (!p) throw notFound('There are no preferences behind this link.');

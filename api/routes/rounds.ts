@@ -3,14 +3,26 @@ import type { Db } from '../../db/client';
 import { getRound, listRounds, roundLocalities } from '../../db/reporting-rounds';
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
-import { chaseResponse, closeRoundBody, extendRoundBody, openRoundBody, roundDetailResponse, roundListQuery, roundListResponse, roundParams, roundResponse } from '../../app/locality-schemas';
+import {
+  chaseResponse,
+  closeRoundBody,
+  extendRoundBody,
+  openRoundBody,
+  roundDetailResponse,
+  roundListQuery,
+  roundListResponse,
+  roundParams,
+  roundResponse,
+} from '../../app/locality-schemas';
 import type { LocalityActions } from '../../app/locality-actions';
 import { notFound } from '../problem';
 import type { RouteRegistry } from '../route-registry';
 import { emptyBody, emptyQuery, problemResponse } from '../../app/schemas';
 
 const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
+  Object.fromEntries(
+    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
+  );
 
 export function roundRoutes(deps: { db: Db; registry: RouteRegistry; actions: LocalityActions }): Router {
   const { db, registry, actions } = deps;
@@ -82,7 +94,10 @@ export function roundRoutes(deps: { db: Db; registry: RouteRegistry; actions: Lo
     access: 'home-affairs',
     params: roundParams,
     body: closeRoundBody,
-    responses: { 200: { description: 'the round, closed', schema: roundResponse }, ...problems(400, 401, 403, 404, 409, 503) },
+    responses: {
+      200: { description: 'the round, closed', schema: roundResponse },
+      ...problems(400, 401, 403, 404, 409, 503),
+    },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.closeRound(principalOf(res), params.id, body, updateIdFor(res)));
     },
@@ -91,12 +106,16 @@ export function roundRoutes(deps: { db: Db; registry: RouteRegistry; actions: Lo
   registry.register(router, {
     method: 'post',
     path: '/api/rounds/:id/reminders',
-    summary: 'Remind, now, the localities of an open round that have not reported (one e-mail each; at most once a day per locality per round: a second try the same day is refused with 409 ALREADY_REMINDED_TODAY)',
+    summary:
+      'Remind, now, the localities of an open round that have not reported (one e-mail each; at most once a day per locality per round: a second try the same day is refused with 409 ALREADY_REMINDED_TODAY)',
     tags: ['rounds'],
     access: 'home-affairs',
     params: roundParams,
     body: emptyBody,
-    responses: { 200: { description: 'who was reminded', schema: chaseResponse }, ...problems(400, 401, 403, 404, 409, 503) },
+    responses: {
+      200: { description: 'who was reminded', schema: chaseResponse },
+      ...problems(400, 401, 403, 404, 409, 503),
+    },
     handler: async ({ params }, _req, res) => {
       await respond(db, res, 200, await actions.remindUnreported(principalOf(res), params.id));
     },

@@ -8,18 +8,42 @@ import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import type { ListCache } from '../../app/list-cache';
 import type { RouteRegistry } from '../route-registry';
-import { emptyBody, emptyQuery, extensionDecisionBody, extensionRequestBody, holdUpBody, problemResponse, taskCodeParams, taskResponse } from '../../app/schemas';
+import {
+  emptyBody,
+  emptyQuery,
+  extensionDecisionBody,
+  extensionRequestBody,
+  holdUpBody,
+  problemResponse,
+  taskCodeParams,
+  taskResponse,
+} from '../../app/schemas';
 import { createTaskActions } from '../../app/task-actions';
 
 const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
+  Object.fromEntries(
+    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
+  );
 
 const holdUpRankingResponse = z.object({
-  items: z.array(z.object({ ministry: z.string(), tasks: z.number().int(), ministries: z.number().int(), oldestSince: z.string().nullable() })),
+  items: z.array(
+    z.object({
+      ministry: z.string(),
+      tasks: z.number().int(),
+      ministries: z.number().int(),
+      oldestSince: z.string().nullable(),
+    }),
+  ),
 });
 
 /** Extension requests (lead ministry asks, Home Affairs decides) and tasks held up by another ministry. */
-export function taskRequestRoutes(deps: { db: Db; temporal: Client; config: Config; registry: RouteRegistry; listCache?: ListCache }): Router {
+export function taskRequestRoutes(deps: {
+  db: Db;
+  temporal: Client;
+  config: Config;
+  registry: RouteRegistry;
+  listCache?: ListCache;
+}): Router {
   const { db, temporal, config, registry, listCache } = deps;
   const router = Router();
 
@@ -28,26 +52,39 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; config: Conf
   registry.register(router, {
     method: 'post',
     path: '/api/tasks/:code/extension-requests',
-    summary: 'The lead ministry asks for a later due date, with a reason; the deadline changes only when Home Affairs approves',
+    summary:
+      'The lead ministry asks for a later due date, with a reason; the deadline changes only when Home Affairs approves',
     tags: ['tasks'],
     access: 'the lead ministry',
     params: taskCodeParams,
     body: extensionRequestBody,
-    responses: { 200: { description: 'the task with its pending request', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 503) },
+    responses: {
+      200: { description: 'the task with its pending request', schema: taskResponse },
+      ...problems(400, 401, 403, 404, 409, 503),
+    },
     handler: async ({ params, body }, _req, res) => {
-      await respond(db, res, 200, await actions.requestExtension(principalOf(res), params.code, body, updateIdFor(res)));
+      await respond(
+        db,
+        res,
+        200,
+        await actions.requestExtension(principalOf(res), params.code, body, updateIdFor(res)),
+      );
     },
   });
 
   registry.register(router, {
     method: 'post',
     path: '/api/tasks/:code/extension-requests/decision',
-    summary: 'Home Affairs approves (the deadline moves and reminders re-plan at once) or refuses (with a reason) the pending extension request',
+    summary:
+      'Home Affairs approves (the deadline moves and reminders re-plan at once) or refuses (with a reason) the pending extension request',
     tags: ['tasks'],
     access: 'home-affairs',
     params: taskCodeParams,
     body: extensionDecisionBody,
-    responses: { 200: { description: 'the task after the decision', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 503) },
+    responses: {
+      200: { description: 'the task after the decision', schema: taskResponse },
+      ...problems(400, 401, 403, 404, 409, 503),
+    },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.decideExtension(principalOf(res), params.code, body, updateIdFor(res)));
     },
@@ -56,7 +93,8 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; config: Conf
   registry.register(router, {
     method: 'put',
     path: '/api/tasks/:code/held-up',
-    summary: "Record that the task waits for another ministry's document; registering that document releases it (409 if already held up)",
+    summary:
+      "Record that the task waits for another ministry's document; registering that document releases it (409 if already held up)",
     tags: ['tasks'],
     access: 'home-affairs; the lead ministry',
     params: taskCodeParams,
@@ -71,7 +109,8 @@ export function taskRequestRoutes(deps: { db: Db; temporal: Client; config: Conf
         contentType: 'application/problem+json',
       },
       422: {
-        description: '`documentNumber` is not a document of `ministry` (its symbol or its registration names another issuer), or another field is invalid; nothing changed',
+        description:
+          '`documentNumber` is not a document of `ministry` (its symbol or its registration names another issuer), or another field is invalid; nothing changed',
         schema: problemResponse,
         contentType: 'application/problem+json',
       },

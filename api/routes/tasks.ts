@@ -40,9 +40,18 @@ import {
 import { createTaskActions } from '../../app/task-actions';
 
 const problems = (...codes: number[]) =>
-  Object.fromEntries(codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]));
+  Object.fromEntries(
+    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
+  );
 
-export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; registry: RouteRegistry; insight: Insight; listCache?: ListCache }): Router {
+export function taskRoutes(deps: {
+  db: Db;
+  temporal: Client;
+  config: Config;
+  registry: RouteRegistry;
+  insight: Insight;
+  listCache?: ListCache;
+}): Router {
   const { db, temporal, config, registry, insight, listCache } = deps;
   const router = Router();
 
@@ -54,20 +63,24 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     const found = await knownMinistryCodes(db, codes);
     const missing = codes.filter((c) => !found.has(c));
     if (missing.length > 0) {
-      throw unprocessable(`Unknown ministry ${missing.join(', ')}.`, { errors: [{ field, message: `unknown ministry ${missing.join(', ')}` }] });
+      throw unprocessable(`Unknown ministry ${missing.join(', ')}.`, {
+        errors: [{ field, message: `unknown ministry ${missing.join(', ')}` }],
+      });
     }
   }
 
   registry.register(router, {
     method: 'get',
     path: '/api/tasks',
-    summary: 'List tasks with filters, sorting and pages; every matching task as CSV (format=csv or Accept: text/csv) or as a spreadsheet (format=xlsx or Accept: the .xlsx type); with asOf, the tasks as they stood then (from the audit log)',
+    summary:
+      'List tasks with filters, sorting and pages; every matching task as CSV (format=csv or Accept: text/csv) or as a spreadsheet (format=xlsx or Accept: the .xlsx type); with asOf, the tasks as they stood then (from the audit log)',
     tags: ['tasks'],
     access: 'any token',
     query: taskListQuery,
     responses: {
       200: {
-        description: 'a page of tasks (JSON), or every matching task as CSV (format=csv or Accept: text/csv) or as one .xlsx worksheet with the CSV columns (format=xlsx or Accept: the .xlsx type); a file comes with Content-Disposition: attachment',
+        description:
+          'a page of tasks (JSON), or every matching task as CSV (format=csv or Accept: text/csv) or as one .xlsx worksheet with the CSV columns (format=xlsx or Accept: the .xlsx type); a file comes with Content-Disposition: attachment',
         schema: taskListResponse,
         alternatives: { 'text/csv': { type: 'string' }, [XLSX_TYPE]: { type: 'string', format: 'binary' } },
         headers: {
@@ -83,7 +96,9 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     },
     handler: async ({ query }, req, res) => {
       if (query.locality && !(await localityExists(db, query.locality))) {
-        throw unprocessable(`Unknown locality ${query.locality}.`, { errors: [{ field: 'query.locality', message: `unknown locality ${query.locality}` }] });
+        throw unprocessable(`Unknown locality ${query.locality}.`, {
+          errors: [{ field: 'query.locality', message: `unknown locality ${query.locality}` }],
+        });
       }
       const accepted = req.accepts(['application/json', 'text/csv', XLSX_TYPE]);
       const format = query.format ?? (accepted === 'text/csv' ? 'csv' : accepted === XLSX_TYPE ? 'xlsx' : 'json');
@@ -96,7 +111,10 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
       };
       if (query.asOf !== undefined) {
         // As the tasks stood then, rebuilt from the audit log (app/insight.ts); never cached.
-        const page = await insight.taskListAt(format !== 'json' ? { ...query, page: 1, limit: Number.MAX_SAFE_INTEGER } : query, query.asOf);
+        const page = await insight.taskListAt(
+          format !== 'json' ? { ...query, page: 1, limit: Number.MAX_SAFE_INTEGER } : query,
+          query.asOf,
+        );
         if (format !== 'json') await sendFile(page.items);
         else res.json(isPublic(res) ? { ...page, items: page.items.map(publicTask) } : page);
         return;
@@ -142,10 +160,14 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
       await knownMinistries([body.leadMinistry], 'body.leadMinistry');
       await knownMinistries(body.coordinatingMinistries, 'body.coordinatingMinistries');
       if (body.coordinatingMinistries.includes(body.leadMinistry)) {
-        throw unprocessable('The lead ministry cannot also coordinate.', { errors: [{ field: 'body.coordinatingMinistries', message: 'contains the lead ministry' }] });
+        throw unprocessable('The lead ministry cannot also coordinate.', {
+          errors: [{ field: 'body.coordinatingMinistries', message: 'contains the lead ministry' }],
+        });
       }
       if (body.status === 'FEASIBLE' && body.dueDate) {
-        throw unprocessable('A FEASIBLE task has no due date.', { errors: [{ field: 'body.dueDate', message: 'not allowed for FEASIBLE' }] });
+        throw unprocessable('A FEASIBLE task has no due date.', {
+          errors: [{ field: 'body.dueDate', message: 'not allowed for FEASIBLE' }],
+        });
       }
       if (await getTask(db, body.code)) throw conflict(`Task ${body.code} already exists.`);
       const { titleEn, sectorEn, legalBasisEn, ...fields } = body;
@@ -158,9 +180,16 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
       // read back (through the one builder of its shape) without polling.
       let created;
       try {
-        created = await createTask(temporal, { taskQueue: config.TEMPORAL_TASK_QUEUE, definition, policy: policyFromConfig(config), createdBy: actorOf(p), timeoutMs: 20_000 });
+        created = await createTask(temporal, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          definition,
+          policy: policyFromConfig(config),
+          createdBy: actorOf(p),
+          timeoutMs: 20_000,
+        });
       } catch (err) {
-        if (err instanceof TaskNotPersistedError) throw unavailable(`Task ${body.code} was registered but is not persisted yet; is the worker running?`);
+        if (err instanceof TaskNotPersistedError)
+          throw unavailable(`Task ${body.code} was registered but is not persisted yet; is the worker running?`);
         throw err;
       } finally {
         listCache?.invalidate();
@@ -168,7 +197,9 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
       if (!created) throw conflict(`Task ${body.code} already exists.`);
       // The English renderings are read-model columns (as the catalog importer writes them), not audited.
       if (titleEn || sectorEn || legalBasisEn) {
-        await setEnglishTexts(db, [{ code: body.code, titleEn: titleEn ?? '', sectorEn: sectorEn ?? '', legalBasisEn: legalBasisEn ?? '' }]);
+        await setEnglishTexts(db, [
+          { code: body.code, titleEn: titleEn ?? '', sectorEn: sectorEn ?? '', legalBasisEn: legalBasisEn ?? '' },
+        ]);
         listCache?.invalidate();
       }
       res.setHeader('Location', `/api/tasks/${body.code}`);
@@ -184,10 +215,19 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     access: 'any token',
     params: taskCodeParams,
     query: asOfOnlyQuery,
-    responses: { 200: { description: 'the task (with asOf: as it stood then, from its audit log)', schema: taskResponse }, ...problems(400, 401, 404) },
+    responses: {
+      200: { description: 'the task (with asOf: as it stood then, from its audit log)', schema: taskResponse },
+      ...problems(400, 401, 404),
+    },
     handler: async ({ params, query }, _req, res) => {
-      const row = query.asOf === undefined ? await getTask(db, params.code) : await insight.taskAt(params.code, query.asOf);
-      if (!row) throw notFound(query.asOf === undefined ? `There is no task ${params.code}.` : `Task ${params.code} did not exist at ${new Date(query.asOf).toISOString()}.`);
+      const row =
+        query.asOf === undefined ? await getTask(db, params.code) : await insight.taskAt(params.code, query.asOf);
+      if (!row)
+        throw notFound(
+          query.asOf === undefined
+            ? `There is no task ${params.code}.`
+            : `Task ${params.code} did not exist at ${new Date(query.asOf).toISOString()}.`,
+        );
       res.json(isPublic(res) ? publicTask(row) : row);
     },
   });
@@ -211,7 +251,8 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
   registry.register(router, {
     method: 'get',
     path: '/api/tasks/:code/history/verify',
-    summary: "Check the task's audit hash chain against the events its workflow has recorded; names the first broken or missing event",
+    summary:
+      "Check the task's audit hash chain against the events its workflow has recorded; names the first broken or missing event",
     tags: ['audit'],
     access: 'any token',
     params: taskCodeParams,
@@ -222,14 +263,18 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
       // The workflow knows how many events it recorded: a log that ends before that lost its tail,
       // even when the read model went back with it (a restore). Without an answer, the log alone.
       const workflowSeq = await recordedSeq(temporal, params.code);
-      res.json({ ...(await verifyChain(db, params.code, { workflowSeq })), ...(workflowSeq === undefined ? {} : { workflowSeq }) });
+      res.json({
+        ...(await verifyChain(db, params.code, { workflowSeq })),
+        ...(workflowSeq === undefined ? {} : { workflowSeq }),
+      });
     },
   });
 
   registry.register(router, {
     method: 'post',
     path: '/api/tasks/:code/transitions',
-    summary: 'Move a task to another status (legal edges only; `from` guards against stale views). A cited document is the registered one, or is registered in the same step with its issuer and kind read from its symbol',
+    summary:
+      'Move a task to another status (legal edges only; `from` guards against stale views). A cited document is the registered one, or is registered in the same step with its issuer and kind read from its symbol',
     tags: ['tasks'],
     access: 'home-affairs; the lead ministry for forward edges',
     params: taskCodeParams,
@@ -263,7 +308,10 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     access: 'home-affairs; the lead or a coordinating ministry',
     params: taskCodeParams,
     body: milestoneBody,
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    responses: {
+      200: { description: 'the task', schema: taskResponse },
+      ...problems(400, 401, 403, 404, 409, 422, 503),
+    },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.milestone(principalOf(res), params.code, body, updateIdFor(res)));
     },
@@ -277,7 +325,10 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     access: 'home-affairs; the lead ministry for its focal point',
     params: taskCodeParams,
     body: assignmentBody,
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    responses: {
+      200: { description: 'the task', schema: taskResponse },
+      ...problems(400, 401, 403, 404, 409, 422, 503),
+    },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.assignment(principalOf(res), params.code, body, updateIdFor(res)));
     },
@@ -291,7 +342,10 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
     access: 'home-affairs',
     params: taskCodeParams,
     body: deadlineBody,
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    responses: {
+      200: { description: 'the task', schema: taskResponse },
+      ...problems(400, 401, 403, 404, 409, 422, 503),
+    },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.deadline(principalOf(res), params.code, body, updateIdFor(res)));
     },
@@ -307,7 +361,10 @@ export function taskRoutes(deps: { db: Db; temporal: Client; config: Config; reg
       "use POST /api/localities/{code}/report. This writes the locality's matrix cell for the task (an OBSTACLE without category is filed under OTHER), which is the one record of what localities report; the task's `reports` counts those cells.",
     params: taskCodeParams,
     body: reportBody,
-    responses: { 200: { description: 'the task', schema: taskResponse }, ...problems(400, 401, 403, 404, 409, 422, 503) },
+    responses: {
+      200: { description: 'the task', schema: taskResponse },
+      ...problems(400, 401, 403, 404, 409, 422, 503),
+    },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.report(principalOf(res), params.code, body));
     },

@@ -28,11 +28,19 @@ beforeAll(async () => {
   stack = await startWorkflowStack('conformance-');
   // A raised rate limit: the run is one client sending thousands of requests on purpose.
   // With a mailer, as every deployed API has one (remind-now sends its e-mails from the API).
-  const app = makeApp(stack, { env: { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000' }, logger: createLogger({ level: 'silent' }), mailer: smtpMailer(stack.smtp) });
+  const app = makeApp(stack, {
+    env: { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000' },
+    logger: createLogger({ level: 'silent' }),
+    mailer: smtpMailer(stack.smtp),
+  });
   token = await issueToken(stack.db, 'home-affairs');
   // A few tasks for generated requests to find (most generated codes name no task and get 404).
   for (const status of ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE']) {
-    await request(app).post('/api/tasks').set('Authorization', `Bearer ${token}`).send({ code: uid('CF-'), title: 'Conformance target', sector: 'Health', status, leadMinistry: 'BYT' }).expect(201);
+    await request(app)
+      .post('/api/tasks')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ code: uid('CF-'), title: 'Conformance target', sector: 'Health', status, leadMinistry: 'BYT' })
+      .expect(201);
   }
   server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

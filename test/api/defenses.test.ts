@@ -31,7 +31,14 @@ async function createTask(extra: Record<string, unknown> = {}): Promise<request.
   return request(app)
     .post('/api/tasks')
     .set(ha())
-    .send({ code: uid('EDG-'), title: 'Edge case', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', ...extra })
+    .send({
+      code: uid('EDG-'),
+      title: 'Edge case',
+      sector: 'Health',
+      status: 'REQUIRES_GUIDANCE',
+      leadMinistry: 'BYT',
+      ...extra,
+    })
     .expect(201);
 }
 
@@ -46,13 +53,30 @@ describe('deeply nested JSON', () => {
     const task = (await createTask()).body as { code: string };
     for (const depth of [6_000, 40_000]) {
       const body = `${'['.repeat(depth)}${']'.repeat(depth)}`;
-      const res = await request(app).post(`/api/tasks/${task.code}/milestones`).set(ha()).set('Idempotency-Key', `deep-${depth}`).set('Content-Type', 'application/json').send(body);
+      const res = await request(app)
+        .post(`/api/tasks/${task.code}/milestones`)
+        .set(ha())
+        .set('Idempotency-Key', `deep-${depth}`)
+        .set('Content-Type', 'application/json')
+        .send(body);
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.body.errors).toEqual([{ field: 'body', message: expect.stringContaining('nested deeper') }]);
     }
-    const nested = { name: 'DRAFTING', note: 'x', extra: JSON.parse(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`) as unknown };
-    expect((await request(app).post(`/api/tasks/${task.code}/milestones`).set(ha()).set('Idempotency-Key', 'deep-obj').send(nested)).status).toBe(400);
+    const nested = {
+      name: 'DRAFTING',
+      note: 'x',
+      extra: JSON.parse(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`) as unknown,
+    };
+    expect(
+      (
+        await request(app)
+          .post(`/api/tasks/${task.code}/milestones`)
+          .set(ha())
+          .set('Idempotency-Key', 'deep-obj')
+          .send(nested)
+      ).status,
+    ).toBe(400);
     expect(logged.filter((l) => (JSON.parse(l) as { level: number }).level >= 50)).toEqual([]);
   });
 });
@@ -62,7 +86,11 @@ describe('rate limits', () => {
     await freshWindow();
     const limits = { env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '4', TRUST_PROXY: 'loopback' } };
     const [a, b] = [makeApp(stack, limits), makeApp(stack, limits)];
-    const attacker = (x: Express) => request(x).get('/api/ministries').set('X-Forwarded-For', '203.0.113.7').set('Authorization', `Bearer not-a-token-${uid()}`);
+    const attacker = (x: Express) =>
+      request(x)
+        .get('/api/ministries')
+        .set('X-Forwarded-For', '203.0.113.7')
+        .set('Authorization', `Bearer not-a-token-${uid()}`);
     const statuses = [];
     for (const x of [a, b, a, b, a, b]) statuses.push((await attacker(x)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
@@ -94,7 +122,14 @@ describe('rate limits', () => {
     const [a, b] = [makeApp(stack, limits), makeApp(stack, limits)];
     const mine = await issueToken(db, 'locality:HCM');
     const statuses: number[] = [];
-    for (let i = 0; i < 320; i++) statuses.push((await request(i % 2 === 0 ? a : b).get('/api/ministries').set('Authorization', `Bearer ${mine}`)).status);
+    for (let i = 0; i < 320; i++)
+      statuses.push(
+        (
+          await request(i % 2 === 0 ? a : b)
+            .get('/api/ministries')
+            .set('Authorization', `Bearer ${mine}`)
+        ).status,
+      );
     const firstRefused = statuses.indexOf(429);
     expect(firstRefused).toBeGreaterThanOrEqual(limit);
     // Past the limit by at most what the other process still held in memory (under half the limit).
@@ -104,7 +139,12 @@ describe('rate limits', () => {
     await new Promise((r) => setTimeout(r, 150));
     for (const x of [a, b]) await request(x).get('/api/ministries').set('Authorization', `Bearer ${mine}`);
     await new Promise((r) => setTimeout(r, 150));
-    const [row] = await db.pool.query<{ hits: number }>(`SELECT hits FROM rate_limit_hits WHERE key = 'token:' || encode(sha256($1::bytea), 'hex')`, [mine]).then((r) => r.rows);
+    const [row] = await db.pool
+      .query<{ hits: number }>(
+        `SELECT hits FROM rate_limit_hits WHERE key = 'token:' || encode(sha256($1::bytea), 'hex')`,
+        [mine],
+      )
+      .then((r) => r.rows);
     expect(row?.hits).toBeGreaterThanOrEqual(statuses.length);
   });
 });
@@ -149,7 +189,11 @@ describe('the HTTP edge', () => {
 
   it('when a body comes in a charset the parser does not take, then 415 titled Unsupported Media Type', async () => {
     const code = ((await createTask()).body as { code: string }).code;
-    const res = await request(app).post(`/api/tasks/${code}/milestones`).set(ha()).set('Content-Type', 'application/json; charset=latin-9').send('{"name":"DRAFTING"}');
+    const res = await request(app)
+      .post(`/api/tasks/${code}/milestones`)
+      .set(ha())
+      .set('Content-Type', 'application/json; charset=latin-9')
+      .send('{"name":"DRAFTING"}');
     expect(res.status).toBe(415);
     expect(res.body.title).toBe('Unsupported Media Type');
   });
@@ -158,9 +202,14 @@ describe('the HTTP edge', () => {
 describe('validation details', () => {
   it('when a reason is only zero-width characters, then it is refused as empty', async () => {
     const code = ((await createTask()).body as { code: string }).code;
-    const res = await request(app).post(`/api/tasks/${code}/transitions`).set(ha()).send({ to: 'AUTHORITY_ADJUSTMENT', reason: '\u200B\u200C\u200D\uFEFF' });
+    const res = await request(app)
+      .post(`/api/tasks/${code}/transitions`)
+      .set(ha())
+      .send({ to: 'AUTHORITY_ADJUSTMENT', reason: '\u200B\u200C\u200D\uFEFF' });
     expect([400, 422]).toContain(res.status);
-    expect(res.body.errors.map((e: { field: string }) => e.field)).toContainEqual(expect.stringMatching(/(^|\.)reason$/));
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContainEqual(
+      expect.stringMatching(/(^|\.)reason$/),
+    );
     expect((await request(app).get(`/api/tasks/${code}`).set(ha())).body.status).toBe('REQUIRES_GUIDANCE');
   });
 
@@ -189,6 +238,10 @@ describe('validation details', () => {
     } finally {
       c.release();
     }
-    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toMatchObject({ valid: false, checked: 1, brokenAtSeq: 2 });
+    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toMatchObject({
+      valid: false,
+      checked: 1,
+      brokenAtSeq: 2,
+    });
   });
 });

@@ -52,13 +52,17 @@ describe('request logs', () => {
       const socket = net.connect(port, '127.0.0.1');
       await new Promise((r) => socket.once('connect', r));
       // A body announced and never sent: the parser waits, then the client gives up.
-      socket.write(`POST /api/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\nX-Request-Id: never-answered-1\r\n\r\n{"a":`);
+      socket.write(
+        `POST /api/tasks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 100\r\nX-Request-Id: never-answered-1\r\n\r\n{"a":`,
+      );
       await new Promise((r) => setTimeout(r, 500));
       socket.destroy();
       const line = await new Promise<Record<string, unknown>>((resolve, reject) => {
         const until = Date.now() + 10_000;
         const look = () => {
-          const found = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.requestId === 'never-answered-1');
+          const found = lines
+            .map((l) => JSON.parse(l) as Record<string, unknown>)
+            .find((l) => l.requestId === 'never-answered-1');
           if (found) resolve(found);
           else if (Date.now() > until) reject(new Error('no line for the request'));
           else setTimeout(look, 50);
@@ -80,13 +84,27 @@ describe('client addresses', () => {
     const app = makeApp(stack, { env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '2' } });
     const statuses: number[] = [];
     for (const forwarded of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
-      statuses.push((await request(app).get('/api/ministries').set('X-Forwarded-For', forwarded).set('Authorization', `Bearer ${token}`)).status);
+      statuses.push(
+        (
+          await request(app)
+            .get('/api/ministries')
+            .set('X-Forwarded-For', forwarded)
+            .set('Authorization', `Bearer ${token}`)
+        ).status,
+      );
     }
     // Every request counts against the connection's address, whatever it claims to be forwarded for.
     expect(statuses[2]).toBe(429);
     // Behind a proxy the operator names, the forwarded address is the client's.
     const proxied = makeApp(stack, { env: { RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '2', TRUST_PROXY: 'loopback' } });
-    expect((await request(proxied).get('/api/ministries').set('X-Forwarded-For', '203.0.113.99').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    expect(
+      (
+        await request(proxied)
+          .get('/api/ministries')
+          .set('X-Forwarded-For', '203.0.113.99')
+          .set('Authorization', `Bearer ${token}`)
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -94,7 +112,11 @@ describe('body limits', () => {
   it("when a locality's report body is over its own limit, then the 413 names that limit", async () => {
     const app = makeApp(stack);
     const body = JSON.stringify({ cells: [{ note: 'x'.repeat(5.2 * 1024 * 1024) }] });
-    const res = await request(app).post('/api/localities/HNI/report').set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(body);
+    const res = await request(app)
+      .post('/api/localities/HNI/report')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send(body);
     expect(res.status).toBe(413);
     expect(res.body.detail).toBe('The body is larger than 5mb.');
   });

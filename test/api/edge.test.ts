@@ -18,7 +18,12 @@ describe('health', () => {
     expect((await request(app).get('/healthz')).status).toBe(200);
     const ready = await request(app).get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', postgres: 'up', temporal: 'up', stuckTasks: { count: 0, tasks: [] } });
+    expect(ready.body).toEqual({
+      status: 'ready',
+      postgres: 'up',
+      temporal: 'up',
+      stuckTasks: { count: 0, tasks: [] },
+    });
   });
 });
 
@@ -26,7 +31,8 @@ describe('the edge', () => {
   it('when a token sends more than its per-minute allowance, then it gets 429 problem+json', async () => {
     const limited = makeApp({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await request(limited).get('/api/ministries').set(as('locality:HCM'))).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await request(limited).get('/api/ministries').set(as('locality:HCM'))).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
     const res = await request(limited).get('/api/ministries').set(as('locality:HCM'));
     expect(res.headers['content-type']).toContain('application/problem+json');
@@ -93,7 +99,10 @@ describe('identity', () => {
   it('when a token is revoked by another process, then this one stops accepting it within TOKEN_CACHE_SECONDS', async () => {
     const cached = makeApp({ env: { TOKEN_CACHE_SECONDS: '1' } });
     const token = await issueToken(db, 'public');
-    const get = () => request(cached).get('/api/ministries').set({ Authorization: `Bearer ${token}` });
+    const get = () =>
+      request(cached)
+        .get('/api/ministries')
+        .set({ Authorization: `Bearer ${token}` });
     expect((await get()).status).toBe(200);
     // As `npm run tokens -- revoke` in another process does it: this process's cache is not told.
     await db.prisma.apiToken.updateMany({ where: { tokenHash: hashToken(token) }, data: { revokedAt: new Date() } });

@@ -16,7 +16,10 @@ let code: string;
 const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 25);
 
 type Schema = { type?: string; properties?: Record<string, Schema>; enum?: unknown[]; items?: Schema };
-type Operation = { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: Schema }> } };
+type Operation = {
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+};
 
 beforeAll(async () => {
   stack = await startWorkflowStack('fuzz-');
@@ -24,7 +27,11 @@ beforeAll(async () => {
   app = makeApp(stack, { env: { RATE_LIMIT_PER_MINUTE: '100000' } });
   token = await issueToken(db, 'home-affairs');
   code = uid('FZ-');
-  await request(app).post('/api/tasks').set('Authorization', `Bearer ${token}`).send({ code, title: 'Fuzz target', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' }).expect(201);
+  await request(app)
+    .post('/api/tasks')
+    .set('Authorization', `Bearer ${token}`)
+    .send({ code, title: 'Fuzz target', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' })
+    .expect(201);
 });
 
 afterAll(async () => {
@@ -41,14 +48,21 @@ function shaped(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
     return fc.oneof(fc.record(props, { requiredKeys: [] }), junk);
   }
   if (schema.type === 'array') return fc.oneof(fc.array(shaped(schema.items, depth + 1), { maxLength: 3 }), junk);
-  if (schema.type === 'string') return fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('2026-02-30', '2027-01-01', 'BYT', 'HNI', "'; DROP TABLE tasks; --", '<script>', '\u0000'), junk);
+  if (schema.type === 'string')
+    return fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom('2026-02-30', '2027-01-01', 'BYT', 'HNI', "'; DROP TABLE tasks; --", '<script>', '\u0000'),
+      junk,
+    );
   return junk;
 }
 
 describe('fuzzing the API from its OpenAPI document', () => {
   it('when random requests hit every operation, then none gets a 5xx', async () => {
     const doc = (await request(app).get('/openapi.json')).body as { paths: Record<string, Record<string, Operation>> };
-    const operations = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([method, op]) => ({ path: p, method, op })));
+    const operations = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ path: p, method, op })),
+    );
     expect(operations.length).toBeGreaterThan(10);
     let requests = 0;
     for (const { path, method, op } of operations) {
@@ -57,15 +71,25 @@ describe('fuzzing the API from its OpenAPI document', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(fc.constant(code), fc.string({ maxLength: 12 })),
-          fc.dictionary(fc.oneof(fc.constantFrom(...(queryNames.length ? queryNames : ['x'])), fc.string({ maxLength: 6 })), fc.string({ maxLength: 12 }), { maxKeys: 3 }),
+          fc.dictionary(
+            fc.oneof(fc.constantFrom(...(queryNames.length ? queryNames : ['x'])), fc.string({ maxLength: 6 })),
+            fc.string({ maxLength: 12 }),
+            { maxKeys: 3 },
+          ),
           bodySchema ? shaped(bodySchema) : fc.constant(undefined),
           async (pathValue, query, body) => {
             const url = path.replace('{code}', encodeURIComponent(pathValue) || 'x');
-            let req = request(app)[method as 'get' | 'post' | 'put'](url).query(query).set('Authorization', `Bearer ${token}`);
+            let req = request(app)
+              [method as 'get' | 'post' | 'put'](url)
+              .query(query)
+              .set('Authorization', `Bearer ${token}`);
             if (body !== undefined) req = req.set('Content-Type', 'application/json').send(JSON.stringify(body));
             const res = await req;
             requests++;
-            if (res.status >= 500) throw new Error(`${method.toUpperCase()} ${url} ${JSON.stringify(query)} ${JSON.stringify(body)} -> ${res.status} ${res.text}`);
+            if (res.status >= 500)
+              throw new Error(
+                `${method.toUpperCase()} ${url} ${JSON.stringify(query)} ${JSON.stringify(body)} -> ${res.status} ${res.text}`,
+              );
             if (res.status >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
           },
         ),

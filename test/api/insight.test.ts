@@ -31,7 +31,16 @@ async function createTask(overrides: Record<string, unknown> = {}) {
   const res = await request(app)
     .post('/api/tasks')
     .set(as('home-affairs'))
-    .send({ code, title: `Insight task ${code}`, sector: 'Education', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' }, dueDate: inDays(400), ...overrides });
+    .send({
+      code,
+      title: `Insight task ${code}`,
+      sector: 'Education',
+      status: 'REQUIRES_GUIDANCE',
+      leadMinistry: 'BGDDT',
+      focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' },
+      dueDate: inDays(400),
+      ...overrides,
+    });
   expect(res.status).toBe(201);
   return code;
 }
@@ -45,7 +54,9 @@ async function liveFigures(codes: string[]) {
   };
   const figures = {
     // stuckTasks counts tasks stuck now; a figure asOf the past has none to give.
-    summary: (({ stuckTasks: _now, ...rest }) => rest)((await get('/api/dashboard/summary')) as Record<string, unknown>),
+    summary: (({ stuckTasks: _now, ...rest }) => rest)(
+      (await get('/api/dashboard/summary')) as Record<string, unknown>,
+    ),
     bottlenecks: await get('/api/dashboard/bottlenecks'),
     list: await get('/api/tasks?sort=-dueDate&limit=500'),
     overdue: await get('/api/tasks?overdue=true&limit=500'),
@@ -60,13 +71,17 @@ async function liveFigures(codes: string[]) {
 
 async function asOfFigures(at: string, codes: string[]) {
   const get = async (path: string) => {
-    const res = await request(app).get(`${path}${path.includes('?') ? '&' : '?'}asOf=${encodeURIComponent(at)}`).set(as('home-affairs'));
+    const res = await request(app)
+      .get(`${path}${path.includes('?') ? '&' : '?'}asOf=${encodeURIComponent(at)}`)
+      .set(as('home-affairs'));
     expect(res.status).toBe(200);
     return res.body as unknown;
   };
   return {
     // stuckTasks counts tasks stuck now; a figure asOf the past has none to give.
-    summary: (({ stuckTasks: _now, ...rest }) => rest)((await get('/api/dashboard/summary')) as Record<string, unknown>),
+    summary: (({ stuckTasks: _now, ...rest }) => rest)(
+      (await get('/api/dashboard/summary')) as Record<string, unknown>,
+    ),
     bottlenecks: await get('/api/dashboard/bottlenecks'),
     list: await get('/api/tasks?sort=-dueDate&limit=500'),
     overdue: await get('/api/tasks?overdue=true&limit=500'),
@@ -88,15 +103,48 @@ describe('as of an instant', () => {
     expect(filteredCodes).not.toContain(a);
 
     const ha = as('home-affairs');
-    expect((await request(app).post(`/api/tasks/${a}/milestones`).set(as('ministry:BGDDT')).send({ name: 'DRAFTING', note: 'draft circulated' })).status).toBe(200);
-    expect((await request(app).post(`/api/tasks/${b}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'OBSTACLE', description: 'no staff' })).status).toBe(200);
-    expect((await request(app).put(`/api/tasks/${b}/deadline`).set(ha).send({ dueDate: inDays(480), reason: 'law-making calendar' })).status).toBe(200);
+    expect(
+      (
+        await request(app)
+          .post(`/api/tasks/${a}/milestones`)
+          .set(as('ministry:BGDDT'))
+          .send({ name: 'DRAFTING', note: 'draft circulated' })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await request(app)
+          .post(`/api/tasks/${b}/reports`)
+          .set(as('locality:HNI'))
+          .send({ locality: 'HNI', kind: 'OBSTACLE', description: 'no staff' })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await request(app)
+          .put(`/api/tasks/${b}/deadline`)
+          .set(ha)
+          .send({ dueDate: inDays(480), reason: 'law-making calendar' })
+      ).status,
+    ).toBe(200);
     const second = await liveFigures(codes);
 
     expect(
-      (await request(app).post(`/api/tasks/${a}/transitions`).set(ha).send({ to: 'FEASIBLE', document: { number: '15/2026/TT-BGDDT', issuedOn: '2026-11-20' } })).status,
+      (
+        await request(app)
+          .post(`/api/tasks/${a}/transitions`)
+          .set(ha)
+          .send({ to: 'FEASIBLE', document: { number: '15/2026/TT-BGDDT', issuedOn: '2026-11-20' } })
+      ).status,
     ).toBe(200);
-    expect((await request(app).put(`/api/tasks/${b}/assignment`).set(ha).send({ leadMinistry: 'BTC', reason: 'reorganisation' })).status).toBe(200);
+    expect(
+      (
+        await request(app)
+          .put(`/api/tasks/${b}/assignment`)
+          .set(ha)
+          .send({ leadMinistry: 'BTC', reason: 'reorganisation' })
+      ).status,
+    ).toBe(200);
     const third = await liveFigures(codes);
 
     for (const moment of [first, second, third]) expect(await asOfFigures(moment.at, codes)).toEqual(moment.figures);
@@ -108,10 +156,13 @@ describe('as of an instant', () => {
 
   it('when tasks are registered after an as-of request, then the next as-of request counts them (the process mirror of the log catches up)', async () => {
     const at = () => encodeURIComponent(new Date(Date.now() + 2).toISOString());
-    const before = (await request(app).get(`/api/dashboard/summary?asOf=${at()}`).set(as('public'))).body.total as number;
+    const before = (await request(app).get(`/api/dashboard/summary?asOf=${at()}`).set(as('public'))).body
+      .total as number;
     const code = await createTask();
     await new Promise((r) => setTimeout(r, 5));
-    expect((await request(app).get(`/api/dashboard/summary?asOf=${at()}`).set(as('public'))).body.total).toBe(before + 1);
+    expect((await request(app).get(`/api/dashboard/summary?asOf=${at()}`).set(as('public'))).body.total).toBe(
+      before + 1,
+    );
     expect((await request(app).get(`/api/tasks/${code}?asOf=${at()}`).set(as('public'))).status).toBe(200);
   });
 
@@ -129,7 +180,13 @@ describe('as of an instant', () => {
   it.each([['tomorrow'], ['2999-01-01'], ['2025-12-06T10:00:00'], ['1999-12-31'], ['2025-02-30'], ['x'.repeat(41)]])(
     'when asOf is %s, then the answer is 400 problem+json naming query.asOf',
     async (bad) => {
-      for (const path of ['/api/dashboard/summary', '/api/dashboard/bottlenecks', '/api/tasks', '/api/tasks/ANY-1', '/api/dashboard/at-risk']) {
+      for (const path of [
+        '/api/dashboard/summary',
+        '/api/dashboard/bottlenecks',
+        '/api/tasks',
+        '/api/tasks/ANY-1',
+        '/api/dashboard/at-risk',
+      ]) {
         const res = await request(app).get(path).query({ asOf: bad }).set(as('home-affairs'));
         expect(res.status).toBe(400);
         expect(res.headers['content-type']).toContain('application/problem+json');
@@ -157,7 +214,9 @@ describe('trend and forecast', () => {
     const one = await request(app).get('/api/dashboard/trend?ministry=BTC').set(as('public'));
     // One ministry's trend holds only its tasks.
     expect(Object.keys(one.body.byMinistry).every((m) => m === 'BTC')).toBe(true);
-    expect(one.body.overall.at(-1).total).toBe(live.byMinistry.find((m: { ministry: string }) => m.ministry === 'BTC')?.total ?? 0);
+    expect(one.body.overall.at(-1).total).toBe(
+      live.byMinistry.find((m: { ministry: string }) => m.ministry === 'BTC')?.total ?? 0,
+    );
   });
 
   it('when the at-risk list is asked, then an overdue task is not in it but in the overdue list, and together they are every open task', async () => {
@@ -165,7 +224,11 @@ describe('trend and forecast', () => {
     const res = await request(app).get('/api/dashboard/at-risk?ministry=BGDDT&limit=500').set(as('home-affairs'));
     expect(res.status).toBe(200);
     expect(res.body.items.find((f: { code: string }) => f.code === late)).toBeUndefined();
-    expect(res.body.items.every((f: { leadMinistry: string; probabilityLate: number }) => f.leadMinistry === 'BGDDT' && f.probabilityLate < 1)).toBe(true);
+    expect(
+      res.body.items.every(
+        (f: { leadMinistry: string; probabilityLate: number }) => f.leadMinistry === 'BGDDT' && f.probabilityLate < 1,
+      ),
+    ).toBe(true);
     const overdue = await request(app).get('/api/dashboard/overdue?ministry=BGDDT&limit=500').set(as('home-affairs'));
     expect(overdue.status).toBe(200);
     const item = overdue.body.items.find((t: { code: string }) => t.code === late);
@@ -174,7 +237,9 @@ describe('trend and forecast', () => {
     expect(item.daysOverdue).toBeGreaterThan(300);
     const days = overdue.body.items.map((t: { daysOverdue: number }) => t.daysOverdue);
     expect(days).toEqual([...days].sort((a: number, b: number) => b - a));
-    const open = (await request(app).get('/api/tasks?ministry=BGDDT&limit=500').set(as('home-affairs'))).body.items.filter((t: { status: string }) => t.status !== 'FEASIBLE');
+    const open = (
+      await request(app).get('/api/tasks?ministry=BGDDT&limit=500').set(as('home-affairs'))
+    ).body.items.filter((t: { status: string }) => t.status !== 'FEASIBLE');
     expect(res.body.total + overdue.body.total).toBe(open.length);
   });
 });

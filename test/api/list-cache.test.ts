@@ -51,7 +51,9 @@ describe('the task-list cache', () => {
 
   it('when the listening connection is cut, then nothing is served from the cache until it listens again', async () => {
     cache.put('k', cache.current(), renderedPage('page'));
-    await db.sql.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN ${TASKS_CHANGED_CHANNEL}' AND datname = current_database()`);
+    await db.sql.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN ${TASKS_CHANGED_CHANNEL}' AND datname = current_database()`,
+    );
     await eventually(async () => cache.get('k') === null, 5_000, 'the cut');
     // It reconnects by itself and caches again.
     await eventually(
@@ -66,19 +68,42 @@ describe('the task-list cache', () => {
 
   it('when lists are read through a caching API, then its own writes and writes elsewhere show up', async () => {
     const code = await createTask();
-    const list = async () => (await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('locality:HCM'))).body.items[0];
+    const list = async () =>
+      (
+        await request(cached)
+          .get(`/api/tasks?q=${encodeURIComponent(code)}`)
+          .set(as('locality:HCM'))
+      ).body.items[0];
     expect((await list()).status).toBe('REQUIRES_GUIDANCE');
-    const first = await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('locality:HCM'));
+    const first = await request(cached)
+      .get(`/api/tasks?q=${encodeURIComponent(code)}`)
+      .set(as('locality:HCM'));
     // A client holding the page revalidates it for nothing.
-    const again = await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('locality:HCM')).set('If-None-Match', first.headers.etag as string);
+    const again = await request(cached)
+      .get(`/api/tasks?q=${encodeURIComponent(code)}`)
+      .set(as('locality:HCM'))
+      .set('If-None-Match', first.headers.etag as string);
     expect(again.status).toBe(304);
-    const moved = await request(cached).post(`/api/tasks/${code}/transitions`).set(as('home-affairs')).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'law change' });
+    const moved = await request(cached)
+      .post(`/api/tasks/${code}/transitions`)
+      .set(as('home-affairs'))
+      .send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'law change' });
     expect(moved.status).toBe(200);
     // Read-your-write on the same process, with no wait; the old validator no longer matches.
     expect(await list()).toEqual(moved.body);
-    expect((await request(cached).get(`/api/tasks?q=${encodeURIComponent(code)}`).set(as('locality:HCM')).set('If-None-Match', first.headers.etag as string)).status).toBe(200);
+    expect(
+      (
+        await request(cached)
+          .get(`/api/tasks?q=${encodeURIComponent(code)}`)
+          .set(as('locality:HCM'))
+          .set('If-None-Match', first.headers.etag as string)
+      ).status,
+    ).toBe(200);
     // A write through another API process (the uncached app here) reaches this one by notification.
-    const back = await request(app).post(`/api/tasks/${code}/transitions`).set(as('home-affairs')).send({ to: 'REQUIRES_GUIDANCE', document: { number: '9/2026/ND-CP', issuedOn: '2026-11-20' } });
+    const back = await request(app)
+      .post(`/api/tasks/${code}/transitions`)
+      .set(as('home-affairs'))
+      .send({ to: 'REQUIRES_GUIDANCE', document: { number: '9/2026/ND-CP', issuedOn: '2026-11-20' } });
     expect(back.status).toBe(200);
     await eventually(async () => (await list()).status === 'REQUIRES_GUIDANCE', 5_000, 'the other write');
     expect(await list()).toEqual(back.body);

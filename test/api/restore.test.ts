@@ -35,8 +35,18 @@ function operator(script: string, args: string[]): Promise<{ code: number; outpu
     execFile(
       process.execPath,
       ['--import', 'tsx', path.join(root, script), ...args],
-      { cwd: root, env: { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'), TEMPORAL_NAMESPACE: 'default' }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          DATABASE_URL: db.url,
+          TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'),
+          TEMPORAL_NAMESPACE: 'default',
+        },
+        timeout: 60_000,
+      },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }),
     );
   });
 }
@@ -47,8 +57,14 @@ async function loseTail(code: string, n: number): Promise<void> {
   try {
     // The trigger refuses DELETE for every role; a restore does not go through it.
     await c.query(`SET session_replication_role = replica`);
-    await c.query(`DELETE FROM audit_events WHERE task_code = $1 AND seq > (SELECT max(seq) FROM audit_events WHERE task_code = $1) - $2`, [code, n]);
-    await c.query(`UPDATE tasks SET last_seq = (SELECT max(seq) FROM audit_events WHERE task_code = $1) WHERE code = $1`, [code]);
+    await c.query(
+      `DELETE FROM audit_events WHERE task_code = $1 AND seq > (SELECT max(seq) FROM audit_events WHERE task_code = $1) - $2`,
+      [code, n],
+    );
+    await c.query(
+      `UPDATE tasks SET last_seq = (SELECT max(seq) FROM audit_events WHERE task_code = $1) WHERE code = $1`,
+      [code],
+    );
     await c.query(`SET session_replication_role = origin`);
   } finally {
     c.release();
@@ -58,12 +74,27 @@ async function loseTail(code: string, n: number): Promise<void> {
 describe('a task whose audit tail was lost in a restore', () => {
   it('when rows are deleted and last_seq lowered, then the gap is detected, the task is stuck, and the repair stores the lost events so writes flow again with a valid chain', async () => {
     const code = uid('RST-');
-    await request(app).post('/api/tasks').set(ha()).send({ code, title: 'Restore candidate', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' }).expect(201);
+    await request(app)
+      .post('/api/tasks')
+      .set(ha())
+      .send({ code, title: 'Restore candidate', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' })
+      .expect(201);
     for (const name of ['DRAFTING', 'CONSULTATION', 'SUBMITTED']) {
-      await request(app).post(`/api/tasks/${code}/milestones`).set(ha()).send({ name, note: `step ${name}` }).expect(200);
+      await request(app)
+        .post(`/api/tasks/${code}/milestones`)
+        .set(ha())
+        .send({ name, note: `step ${name}` })
+        .expect(200);
     }
-    await request(app).put(`/api/tasks/${code}/deadline`).set(ha()).send({ dueDate: '2034-06-30', reason: 'before the backup' }).expect(200);
-    const before = await db.sql.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM audit_events WHERE task_code = $1 ORDER BY seq`, [code]);
+    await request(app)
+      .put(`/api/tasks/${code}/deadline`)
+      .set(ha())
+      .send({ dueDate: '2034-06-30', reason: 'before the backup' })
+      .expect(200);
+    const before = await db.sql.query<{ seq: number; hash: string }>(
+      `SELECT seq, hash FROM audit_events WHERE task_code = $1 ORDER BY seq`,
+      [code],
+    );
     expect(before.rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
 
     await loseTail(code, 3);
@@ -81,7 +112,10 @@ describe('a task whose audit tail was lost in a restore', () => {
 
     // The next write is refused at once instead of waiting on "event 5 is not persisted yet" forever.
     const started = Date.now();
-    const refused = await request(app).put(`/api/tasks/${code}/deadline`).set(ha()).send({ dueDate: '2034-07-30', reason: 'after the restore' });
+    const refused = await request(app)
+      .put(`/api/tasks/${code}/deadline`)
+      .set(ha())
+      .send({ dueDate: '2034-07-30', reason: 'after the restore' });
     expect(refused.status).toBe(503);
     expect(refused.body.code).toBe('TASK_STUCK');
     expect(refused.body.detail).toMatch(/events 3-5 .* missing/);
@@ -89,30 +123,55 @@ describe('a task whose audit tail was lost in a restore', () => {
 
     // Repaired: the lost events are stored again from the workflow, then the held one.
     const repair = await operator('scripts/repair-tasks.ts', []);
-    expect(repair.output).toContain(`${code}: repaired, event 6 stored (3 lost event(s) stored again from the workflow)`);
+    expect(repair.output).toContain(
+      `${code}: repaired, event 6 stored (3 lost event(s) stored again from the workflow)`,
+    );
     expect(repair.code).toBe(0);
-    const after = await db.sql.query<{ seq: number; hash: string }>(`SELECT seq, hash FROM audit_events WHERE task_code = $1 ORDER BY seq`, [code]);
+    const after = await db.sql.query<{ seq: number; hash: string }>(
+      `SELECT seq, hash FROM audit_events WHERE task_code = $1 ORDER BY seq`,
+      [code],
+    );
     expect(after.rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     // The same events, so the same hashes as before the loss.
     expect(after.rows.slice(0, 5)).toEqual(before.rows);
 
     // Writes flow again; the chain is valid against the workflow; nothing is stuck.
-    const next = await request(app).put(`/api/tasks/${code}/deadline`).set(ha()).send({ dueDate: '2034-08-30', reason: 'flows again' });
+    const next = await request(app)
+      .put(`/api/tasks/${code}/deadline`)
+      .set(ha())
+      .send({ dueDate: '2034-08-30', reason: 'flows again' });
     expect(next.status).toBe(200);
     expect(next.body.lastSeq).toBe(7);
-    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 7, workflowSeq: 7 });
+    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({
+      valid: true,
+      checked: 7,
+      workflowSeq: 7,
+    });
     expect((await operator('scripts/verify-audit.ts', ['--against-workflows', code])).code).toBe(0);
     expect((await request(app).get('/readyz')).body.stuckTasks).toEqual({ count: 0, tasks: [] });
   });
 
   it('when the tail is lost and nothing is written afterwards, then the repair alone stores it again', async () => {
     const code = uid('RST-');
-    await request(app).post('/api/tasks').set(ha()).send({ code, title: 'Quiet restore', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' }).expect(201);
+    await request(app)
+      .post('/api/tasks')
+      .set(ha())
+      .send({ code, title: 'Quiet restore', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' })
+      .expect(201);
     await request(app).post(`/api/tasks/${code}/milestones`).set(ha()).send({ name: 'DRAFTING' }).expect(200);
     await loseTail(code, 1);
     const repair = await operator('scripts/repair-tasks.ts', [code]);
-    expect(repair.output).toContain(`${code}: repaired, event 2 stored (1 lost event(s) stored again from the workflow)`);
-    expect((await request(app).get(`/api/tasks/${code}`).set(ha())).body).toMatchObject({ lastSeq: 2, milestones: [{ name: 'DRAFTING' }] });
-    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({ valid: true, checked: 2, workflowSeq: 2 });
+    expect(repair.output).toContain(
+      `${code}: repaired, event 2 stored (1 lost event(s) stored again from the workflow)`,
+    );
+    expect((await request(app).get(`/api/tasks/${code}`).set(ha())).body).toMatchObject({
+      lastSeq: 2,
+      milestones: [{ name: 'DRAFTING' }],
+    });
+    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(ha())).body).toEqual({
+      valid: true,
+      checked: 2,
+      workflowSeq: 2,
+    });
   });
 });

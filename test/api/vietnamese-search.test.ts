@@ -4,7 +4,16 @@ import { CATALOG_FILE, importTasks, validateCatalog, type CatalogTask } from '..
 import { reference } from '../../catalog/reference-data';
 import { issueToken } from '../../db/tokens';
 import { foldVietnamese } from '../../domain/vietnamese-text';
-import { TEST_POLICY, TestSmtpServer, createTestDatabase, makeApp, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
+import {
+  TEST_POLICY,
+  TestSmtpServer,
+  createTestDatabase,
+  makeApp,
+  smtpMailer,
+  startDevWorker,
+  uid,
+  type TestDatabase,
+} from '../support/harness';
 
 /**
  * Search that understands Vietnamese (issue 25), in PostgreSQL: tasks of the bundled catalog (five
@@ -14,7 +23,11 @@ import { TEST_POLICY, TestSmtpServer, createTestDatabase, makeApp, smtpMailer, s
 const ministries = new Set(reference.ministries.map((m) => m.code));
 const run = uid('R');
 const catalog = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries).tasks;
-const chosen = (t: CatalogTask) => ['BCA', 'BTP'].includes(t.leadMinistry) || /^(BYT|BGDDT)-0[01]\d$/.test(t.code) || t.legalBasis.includes('Nghị định 58/2025/') || t.legalBasis.includes('Nghị định 158/2025/');
+const chosen = (t: CatalogTask) =>
+  ['BCA', 'BTP'].includes(t.leadMinistry) ||
+  /^(BYT|BGDDT)-0[01]\d$/.test(t.code) ||
+  t.legalBasis.includes('Nghị định 58/2025/') ||
+  t.legalBasis.includes('Nghị định 158/2025/');
 const tasks: CatalogTask[] = catalog.filter(chosen).map((t) => ({ ...t, code: `${t.code}.${run}` }));
 const base = (code: string) => code.slice(0, code.lastIndexOf('.'));
 
@@ -29,11 +42,21 @@ beforeAll(async () => {
   await smtp.start();
   const taskQueue = uid('vs-');
   dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue });
-  await importTasks({ db, temporal: dev.sameConnectionClient, eagerStart: true, taskQueue, policy: TEST_POLICY, tasks });
+  await importTasks({
+    db,
+    temporal: dev.sameConnectionClient,
+    eagerStart: true,
+    taskQueue,
+    policy: TEST_POLICY,
+    tasks,
+  });
   const app = makeApp({ db, dev, taskQueue });
   const token = await issueToken(db, 'public');
   search = async (q) => {
-    const res = await request(app).get('/api/tasks').query({ q, limit: 200, sort: 'code' }).set('Authorization', `Bearer ${token}`);
+    const res = await request(app)
+      .get('/api/tasks')
+      .query({ q, limit: 200, sort: 'code' })
+      .set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
     return (res.body.items as { code: string }[]).map((t) => base(t.code));
   };
@@ -45,7 +68,11 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const codesWhere = (pred: (t: CatalogTask) => boolean) => tasks.filter(pred).map((t) => base(t.code)).sort();
+const codesWhere = (pred: (t: CatalogTask) => boolean) =>
+  tasks
+    .filter(pred)
+    .map((t) => base(t.code))
+    .sort();
 const residence = codesWhere((t) => t.sector === 'Cư trú và căn cước' || t.code.startsWith('BCA-001.'));
 const decree58 = codesWhere((t) => t.legalBasis.includes(' 58/2025/'));
 const decree158 = codesWhere((t) => t.legalBasis.includes(' 158/2025/'));
@@ -53,8 +80,18 @@ const judicial = codesWhere((t) => t.sector === 'Lý lịch tư pháp và công 
 
 describe('searching tasks in Vietnamese and English (GET /api/tasks?q=)', () => {
   it('when the catalog texts are folded by PostgreSQL (vi_fold) and by TypeScript, then both give the same text', async () => {
-    const texts = tasks.flatMap((t) => [t.title, t.sector, t.legalBasis, t.focalPoint.name, t.title.toUpperCase(), t.title.normalize('NFD')]);
-    const { rows } = await db.pool.query<{ f: string }>('SELECT vi_fold(x) AS f FROM unnest($1::text[]) WITH ORDINALITY AS u(x, i) ORDER BY i', [texts]);
+    const texts = tasks.flatMap((t) => [
+      t.title,
+      t.sector,
+      t.legalBasis,
+      t.focalPoint.name,
+      t.title.toUpperCase(),
+      t.title.normalize('NFD'),
+    ]);
+    const { rows } = await db.pool.query<{ f: string }>(
+      'SELECT vi_fold(x) AS f FROM unnest($1::text[]) WITH ORDINALITY AS u(x, i) ORDER BY i',
+      [texts],
+    );
     expect(rows.map((r) => r.f)).toEqual(texts.map(foldVietnamese));
     expect(foldVietnamese('CƯ TRÚ Đăng ký')).toBe('cu tru dang ky');
   });
@@ -99,16 +136,23 @@ describe('searching tasks in Vietnamese and English (GET /api/tasks?q=)', () => 
     // "cư trú": BCA-001's title holds it; the other residence tasks only by their sector.
     const found = await search('cu tru');
     expect(found[0]).toBe('BCA-001');
-    const titled = found.filter((c) => foldVietnamese(tasks.find((t) => base(t.code) === c)?.title ?? '').includes('cu tru'));
+    const titled = found.filter((c) =>
+      foldVietnamese(tasks.find((t) => base(t.code) === c)?.title ?? '').includes('cu tru'),
+    );
     expect(found.slice(0, titled.length)).toEqual(titled);
   });
 
   it('when a search runs, then PostgreSQL can answer it from the trigram index (and its time is logged)', async () => {
-    const where = "task_search_text(t.code, t.title, t.title_en, t.sector, t.sector_en, t.legal_basis, t.legal_basis_en) LIKE '%cu tru%'";
+    const where =
+      "task_search_text(t.code, t.title, t.title_en, t.sector, t.sector_en, t.legal_basis, t.legal_basis_en) LIKE '%cu tru%'";
     const client = await db.pool.connect();
     try {
       await client.query('SET enable_seqscan = off');
-      const plan = (await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT code FROM tasks t WHERE ${where}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      const plan = (
+        await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN SELECT code FROM tasks t WHERE ${where}`)
+      ).rows
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
       expect(plan).toContain('tasks_search_trgm_idx');
     } finally {
       await client.query('RESET enable_seqscan');
@@ -116,19 +160,36 @@ describe('searching tasks in Vietnamese and English (GET /api/tasks?q=)', () => 
     }
     // Distinct searches, so no answer comes from the list cache.
     const ms: number[] = [];
-    for (const q of ['cu tru', 'cư trú', 'CƯ TRÚ', 'residence', 'byt-005', '58/2025', 'ly lich', 'tư pháp', 'criminal', 'đăng ký', 'thuong tru']) {
+    for (const q of [
+      'cu tru',
+      'cư trú',
+      'CƯ TRÚ',
+      'residence',
+      'byt-005',
+      '58/2025',
+      'ly lich',
+      'tư pháp',
+      'criminal',
+      'đăng ký',
+      'thuong tru',
+    ]) {
       const t0 = performance.now();
       await search(q);
       ms.push(performance.now() - t0);
     }
     ms.sort((a, b) => a - b);
-    console.log(`search over ${tasks.length} tasks through the API: p50 ${ms[Math.floor(ms.length / 2)]?.toFixed(1)} ms, max ${ms[ms.length - 1]?.toFixed(1)} ms`);
+    console.log(
+      `search over ${tasks.length} tasks through the API: p50 ${ms[Math.floor(ms.length / 2)]?.toFixed(1)} ms, max ${ms[ms.length - 1]?.toFixed(1)} ms`,
+    );
   });
 
   it('when a search is made as of a past instant, then the audit log is searched the same way (Vietnamese, folded)', async () => {
     const app = makeApp({ db, dev });
     const token = await issueToken(db, 'public');
-    const res = await request(app).get('/api/tasks').query({ q: 'CU TRU', asOf: new Date().toISOString(), limit: 200 }).set('Authorization', `Bearer ${token}`);
+    const res = await request(app)
+      .get('/api/tasks')
+      .query({ q: 'CU TRU', asOf: new Date().toISOString(), limit: 200 })
+      .set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
     expect((res.body.items as { code: string }[]).map((t) => base(t.code)).sort()).toEqual(residence);
     // English renderings come from the read model.

@@ -25,36 +25,70 @@ describe('writes', () => {
     const res = await request(app)
       .post(`/api/tasks/${code}/transitions`)
       .set(as('ministry:BGDDT'))
-      .send({ to: 'FEASIBLE', from: 'REQUIRES_GUIDANCE', document: { number: '15/2026/TT-BGDDT', issuedOn: '2026-11-20', effectiveOn: '2026-11-21' } });
+      .send({
+        to: 'FEASIBLE',
+        from: 'REQUIRES_GUIDANCE',
+        document: { number: '15/2026/TT-BGDDT', issuedOn: '2026-11-20', effectiveOn: '2026-11-21' },
+      });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ code, status: 'FEASIBLE', dueDate: null, daysOverdue: 0, lastSeq: 2 });
     const got = await request(app).get(`/api/tasks/${code}`).set(as('locality:HNI'));
-    expect(got.body).toMatchObject({ status: 'FEASIBLE', lastSeq: 2, focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' }, reports: { workable: 0, obstacle: 0 } });
+    expect(got.body).toMatchObject({
+      status: 'FEASIBLE',
+      lastSeq: 2,
+      focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' },
+      reports: { workable: 0, obstacle: 0 },
+    });
     const history = await request(app).get(`/api/tasks/${code}/history`).set(as('ministry:BTC'));
-    expect(history.body.items.map((i: { seq: number; kind: string; actor: string }) => [i.seq, i.kind, i.actor])).toEqual([
+    expect(
+      history.body.items.map((i: { seq: number; kind: string; actor: string }) => [i.seq, i.kind, i.actor]),
+    ).toEqual([
       [1, 'CREATED', 'home-affairs'],
       [2, 'TRANSITION', 'ministry:BGDDT'],
     ]);
-    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(as('public'))).body).toEqual({ valid: true, checked: 2, workflowSeq: 2 });
+    expect((await request(app).get(`/api/tasks/${code}/history/verify`).set(as('public'))).body).toEqual({
+      valid: true,
+      checked: 2,
+      workflowSeq: 2,
+    });
   });
 
   it('when a write answers, then the task is exactly the documented shape and carries the write', async () => {
     const code = await createTask({ coordinatingMinistries: ['BNV', 'BTC'] });
     const writes: [() => request.Test, (task: Record<string, unknown>) => void][] = [
       [
-        () => request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BNV')).send({ name: 'DRAFTING', note: 'Draft circular' }),
-        (t) => expect(t.milestones).toEqual([expect.objectContaining({ name: 'DRAFTING', note: 'Draft circular', actor: 'ministry:BNV' })]),
+        () =>
+          request(app)
+            .post(`/api/tasks/${code}/milestones`)
+            .set(as('ministry:BNV'))
+            .send({ name: 'DRAFTING', note: 'Draft circular' }),
+        (t) =>
+          expect(t.milestones).toEqual([
+            expect.objectContaining({ name: 'DRAFTING', note: 'Draft circular', actor: 'ministry:BNV' }),
+          ]),
       ],
       [
-        () => request(app).put(`/api/tasks/${code}/deadline`).set(as('home-affairs')).send({ dueDate: '2027-12-31', reason: 'more consultation' }),
+        () =>
+          request(app)
+            .put(`/api/tasks/${code}/deadline`)
+            .set(as('home-affairs'))
+            .send({ dueDate: '2027-12-31', reason: 'more consultation' }),
         (t) => expect(t.dueDate).toBe('2027-12-31'),
       ],
       [
-        () => request(app).post(`/api/tasks/${code}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'OBSTACLE', description: 'No guidance yet' }),
+        () =>
+          request(app)
+            .post(`/api/tasks/${code}/reports`)
+            .set(as('locality:HNI'))
+            .send({ locality: 'HNI', kind: 'OBSTACLE', description: 'No guidance yet' }),
         (t) => expect(t.reports).toEqual({ workable: 0, obstacle: 1 }),
       ],
       [
-        () => request(app).post(`/api/tasks/${code}/transitions`).set(as('home-affairs')).send({ to: 'AUTHORITY_ADJUSTMENT', from: 'REQUIRES_GUIDANCE', reason: 'needs a law change' }),
+        () =>
+          request(app)
+            .post(`/api/tasks/${code}/transitions`)
+            .set(as('home-affairs'))
+            .send({ to: 'AUTHORITY_ADJUSTMENT', from: 'REQUIRES_GUIDANCE', reason: 'needs a law change' }),
         (t) => expect(t.status).toBe('AUTHORITY_ADJUSTMENT'),
       ],
     ];
@@ -73,7 +107,12 @@ describe('writes', () => {
 
   it('when the same Idempotency-Key and body are retried, then one event and the same answer; another body is 422', async () => {
     const code = await createTask();
-    const send = (body: object) => request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BNV')).set('Idempotency-Key', 'key-123').send(body);
+    const send = (body: object) =>
+      request(app)
+        .post(`/api/tasks/${code}/milestones`)
+        .set(as('ministry:BNV'))
+        .set('Idempotency-Key', 'key-123')
+        .send(body);
     const first = await send({ name: 'DRAFTING' });
     const second = await send({ name: 'DRAFTING' });
     expect(first.status).toBe(200);
@@ -89,7 +128,12 @@ describe('writes', () => {
   it('when requests sharing an Idempotency-Key race with different bodies, then exactly one goes through and the key keeps its body', async () => {
     const code = await createTask();
     const notes = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
-    const send = (note: string) => request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BNV')).set('Idempotency-Key', 'race-1').send({ name: 'DRAFTING', note });
+    const send = (note: string) =>
+      request(app)
+        .post(`/api/tasks/${code}/milestones`)
+        .set(as('ministry:BNV'))
+        .set('Idempotency-Key', 'race-1')
+        .send({ name: 'DRAFTING', note });
     const answers = await Promise.all(notes.map(send));
     const winners = answers.filter((a) => a.status === 200);
     expect(winners).toHaveLength(1);
@@ -110,7 +154,12 @@ describe('writes', () => {
 
   it('when requests sharing an Idempotency-Key race with the same body, then one event and each answer is the one answer or 409 in progress', async () => {
     const code = await createTask();
-    const send = () => request(app).post(`/api/tasks/${code}/milestones`).set(as('ministry:BNV')).set('Idempotency-Key', 'race-2').send({ name: 'DRAFTING' });
+    const send = () =>
+      request(app)
+        .post(`/api/tasks/${code}/milestones`)
+        .set(as('ministry:BNV'))
+        .set('Idempotency-Key', 'race-2')
+        .send({ name: 'DRAFTING' });
     const answers = await Promise.all([send(), send(), send(), send()]);
     const ok = answers.filter((a) => a.status === 200);
     expect(ok.length).toBeGreaterThanOrEqual(1);
@@ -125,17 +174,39 @@ describe('writes', () => {
 
   it('when a locality reports, then the counts follow its latest report', async () => {
     const code = await createTask();
-    await request(app).post(`/api/tasks/${code}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'OBSTACLE', description: 'no form' }).expect(200);
-    await request(app).post(`/api/tasks/${code}/reports`).set(as('locality:HCM')).send({ locality: 'HCM', kind: 'WORKABLE' }).expect(200);
-    const res = await request(app).post(`/api/tasks/${code}/reports`).set(as('locality:HNI')).send({ locality: 'HNI', kind: 'WORKABLE' }).expect(200);
+    await request(app)
+      .post(`/api/tasks/${code}/reports`)
+      .set(as('locality:HNI'))
+      .send({ locality: 'HNI', kind: 'OBSTACLE', description: 'no form' })
+      .expect(200);
+    await request(app)
+      .post(`/api/tasks/${code}/reports`)
+      .set(as('locality:HCM'))
+      .send({ locality: 'HCM', kind: 'WORKABLE' })
+      .expect(200);
+    const res = await request(app)
+      .post(`/api/tasks/${code}/reports`)
+      .set(as('locality:HNI'))
+      .send({ locality: 'HNI', kind: 'WORKABLE' })
+      .expect(200);
     expect(res.body.reports).toEqual({ workable: 2, obstacle: 0 });
   });
 
   it('when an audit row is altered in PostgreSQL, then verification names it, and the application role cannot alter it', async () => {
     const code = await createTask();
-    await request(app).post(`/api/tasks/${code}/milestones`).set(as('home-affairs')).send({ name: 'DRAFTING' }).expect(200);
-    await request(app).post(`/api/tasks/${code}/milestones`).set(as('home-affairs')).send({ name: 'CONSULTATION' }).expect(200);
-    await expect(db.sql.query(`UPDATE audit_events SET actor = 'someone-else' WHERE task_code = $1 AND seq = 2`, [code])).rejects.toThrow(/append-only/);
+    await request(app)
+      .post(`/api/tasks/${code}/milestones`)
+      .set(as('home-affairs'))
+      .send({ name: 'DRAFTING' })
+      .expect(200);
+    await request(app)
+      .post(`/api/tasks/${code}/milestones`)
+      .set(as('home-affairs'))
+      .send({ name: 'CONSULTATION' })
+      .expect(200);
+    await expect(
+      db.sql.query(`UPDATE audit_events SET actor = 'someone-else' WHERE task_code = $1 AND seq = 2`, [code]),
+    ).rejects.toThrow(/append-only/);
     await expect(db.sql.query(`DELETE FROM audit_events WHERE task_code = $1`, [code])).rejects.toThrow(/append-only/);
     // A superuser can switch triggers off; the hash chain still shows the edit.
     const c = await db.sql.connect();
@@ -160,18 +231,46 @@ describe('the application database role', () => {
     try {
       const view = (await request(app).get(`/api/tasks/${code}`).set(as('locality:HCM'))).body;
       // Persisting an event (INSERT) works as this role ...
-      const acts = createActivities({ db: connectDb(appUrl, { max: 1 }), mailer: smtpMailer(stack.smtp), mailFrom: 'x@tracker.test' });
+      const acts = createActivities({
+        db: connectDb(appUrl, { max: 1 }),
+        mailer: smtpMailer(stack.smtp),
+        mailFrom: 'x@tracker.test',
+      });
       const row = await db.prisma.task.findUniqueOrThrow({ where: { code } });
-      const snapshot = { ...(await dev.client.workflow.getHandle(`task-${code}`).query(stateQuery)), seq: row.lastSeq + 1 };
-      await acts.persistEvent({ event: { taskCode: code, seq: row.lastSeq + 1, at: new Date().toISOString(), actor: 'home-affairs', kind: 'MILESTONE', details: {} }, snapshot });
-      expect((await appDb.query('SELECT count(*)::int AS n FROM audit_events WHERE task_code = $1', [code])).rows[0].n).toBe(view.lastSeq + 1);
+      const snapshot = {
+        ...(await dev.client.workflow.getHandle(`task-${code}`).query(stateQuery)),
+        seq: row.lastSeq + 1,
+      };
+      await acts.persistEvent({
+        event: {
+          taskCode: code,
+          seq: row.lastSeq + 1,
+          at: new Date().toISOString(),
+          actor: 'home-affairs',
+          kind: 'MILESTONE',
+          details: {},
+        },
+        snapshot,
+      });
+      expect(
+        (await appDb.query('SELECT count(*)::int AS n FROM audit_events WHERE task_code = $1', [code])).rows[0].n,
+      ).toBe(view.lastSeq + 1);
       // ... changing or removing one does not, whatever the triggers say.
-      for (const sql of [`UPDATE audit_events SET actor = 'x' WHERE task_code = $1`, `DELETE FROM audit_events WHERE task_code = $1`]) {
+      for (const sql of [
+        `UPDATE audit_events SET actor = 'x' WHERE task_code = $1`,
+        `DELETE FROM audit_events WHERE task_code = $1`,
+      ]) {
         await expect(appDb.query(sql, [code])).rejects.toMatchObject({ code: '42501' });
       }
       await expect(appDb.query('TRUNCATE audit_events')).rejects.toMatchObject({ code: '42501' });
       await expect(appDb.query('DROP TABLE audit_events')).rejects.toMatchObject({ code: '42501' });
-      expect((await appDb.query(`SELECT has_table_privilege(current_user, 'audit_events', 'UPDATE') AS u, has_table_privilege(current_user, 'audit_events', 'DELETE') AS d`)).rows[0]).toEqual({ u: false, d: false });
+      expect(
+        (
+          await appDb.query(
+            `SELECT has_table_privilege(current_user, 'audit_events', 'UPDATE') AS u, has_table_privilege(current_user, 'audit_events', 'DELETE') AS d`,
+          )
+        ).rows[0],
+      ).toEqual({ u: false, d: false });
     } finally {
       await appDb.end();
     }

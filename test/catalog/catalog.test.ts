@@ -7,7 +7,17 @@ import { CATALOG_FILE, importTasks, validateCatalog } from '../../catalog/import
 import { localityFocalPointEmails, reference } from '../../catalog/reference-data';
 import { issueToken } from '../../db/tokens';
 import { BAD_CATALOG_LINES, csvLinesAsXlsx } from '../support/catalog-files';
-import { TEST_POLICY, TestSmtpServer, createTestDatabase, env, makeApp, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
+import {
+  TEST_POLICY,
+  TestSmtpServer,
+  createTestDatabase,
+  env,
+  makeApp,
+  smtpMailer,
+  startDevWorker,
+  uid,
+  type TestDatabase,
+} from '../support/harness';
 
 const ministries = new Set(reference.ministries.map((m) => m.code));
 const catalogText = fs.readFileSync(CATALOG_FILE, 'utf8');
@@ -23,7 +33,10 @@ describe('the bundled catalog', () => {
     expect(byStatus('AUTHORITY_ADJUSTMENT')).toBe(10);
     expect(new Set(tasks.map((t) => t.leadMinistry)).size).toBe(reference.assessment.ministriesGivingFeedback);
     for (const k of reference.knownBottleneckExamples) {
-      expect(tasks.find((t) => t.english?.title === k.title)).toMatchObject({ leadMinistry: k.ministry, status: expect.not.stringMatching('FEASIBLE') });
+      expect(tasks.find((t) => t.english?.title === k.title)).toMatchObject({
+        leadMinistry: k.ministry,
+        status: expect.not.stringMatching('FEASIBLE'),
+      });
     }
     expect(catalogText.split('\n')[0]).toContain('ILLUSTRATIVE');
   });
@@ -45,26 +58,46 @@ describe('the bundled catalog', () => {
     const [, article, decree] = /^Điều (\d+) Nghị định (\d+)/.exec(byt?.legalBasis ?? '') ?? [];
     expect(byt?.english?.legalBasis).toBe(`Decree ${decree}/2025/ND-CP, Art. ${article}`);
     // The seven examples of the report in Vietnamese.
-    expect(tasks.find((t) => t.code === 'BCA-001')?.title).toBe('Thủ tục quản lý cư trú của công dân (29 thủ tục cần đơn giản hoá)');
+    expect(tasks.find((t) => t.code === 'BCA-001')?.title).toBe(
+      'Thủ tục quản lý cư trú của công dân (29 thủ tục cần đơn giản hoá)',
+    );
     expect(new Set(tasks.map((t) => t.title)).size).toBe(949);
   });
 
   it('when a row has no Vietnamese title or sector, then it is refused naming the row and the column; English may be left out', () => {
-    const head = 'code,title_vi,title_en,sector_vi,sector_en,legal_basis_vi,legal_basis_en,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email';
-    const rows = [head, 'V-1,,Only English,Y tế,Health,,,province,BYT,,FEASIBLE,,,', 'V-2,Chỉ tiếng Việt,,,Health,,,province,BYT,,FEASIBLE,,,', 'V-3,Cấp giấy phép,,Y tế,,Điều 1 Luật 15/2023/QH15,,province,BYT,,FEASIBLE,,Trần Thị Bình,'];
+    const head =
+      'code,title_vi,title_en,sector_vi,sector_en,legal_basis_vi,legal_basis_en,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email';
+    const rows = [
+      head,
+      'V-1,,Only English,Y tế,Health,,,province,BYT,,FEASIBLE,,,',
+      'V-2,Chỉ tiếng Việt,,,Health,,,province,BYT,,FEASIBLE,,,',
+      'V-3,Cấp giấy phép,,Y tế,,Điều 1 Luật 15/2023/QH15,,province,BYT,,FEASIBLE,,Trần Thị Bình,',
+    ];
     const { tasks, errors } = validateCatalog(rows.join('\n'), ministries);
     expect(errors).toEqual([
       { line: 2, code: 'V-1', reason: 'title_vi is missing' },
       { line: 3, code: 'V-2', reason: 'sector_vi is missing' },
     ]);
-    expect(tasks).toEqual([expect.objectContaining({ code: 'V-3', title: 'Cấp giấy phép', legalBasis: 'Điều 1 Luật 15/2023/QH15', english: { title: '', sector: '', legalBasis: '' } })]);
+    expect(tasks).toEqual([
+      expect.objectContaining({
+        code: 'V-3',
+        title: 'Cấp giấy phép',
+        legalBasis: 'Điều 1 Luật 15/2023/QH15',
+        english: { title: '', sector: '', legalBasis: '' },
+      }),
+    ]);
   });
 
   it('when a catalog in the first, English-only format is given, then nothing is imported and the message says how to convert it', () => {
-    const { tasks, errors } = validateCatalog('code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email\nE-1,Task,Health,,province,BYT,,FEASIBLE,,,', ministries);
+    const { tasks, errors } = validateCatalog(
+      'code,title,sector,legal_basis,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email\nE-1,Task,Health,,province,BYT,,FEASIBLE,,,',
+      ministries,
+    );
     expect(tasks).toEqual([]);
     expect(errors).toHaveLength(1);
-    expect(errors[0]?.reason).toContain('rename them (title → title_en, sector → sector_en, legal_basis → legal_basis_en) and add title_vi, sector_vi and legal_basis_vi');
+    expect(errors[0]?.reason).toContain(
+      'rename them (title → title_en, sector → sector_en, legal_basis → legal_basis_en) and add title_vi, sector_vi and legal_basis_vi',
+    );
   });
 
   it('when it is validated, then every task has the date it has been in its status since, between 1 July and the report of 6 December 2025, marked illustrative', () => {
@@ -76,8 +109,15 @@ describe('the bundled catalog', () => {
   });
 
   it('when a status_since is malformed, in the future or implausibly old, then its row is refused; without the column the import date is used', () => {
-    const head = 'code,title_vi,sector_vi,legal_basis_vi,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,status_since';
-    const rows = [head, 'S-1,A,Health,,province,BYT,,FEASIBLE,,,,2025-13-01', 'S-2,B,Health,,province,BYT,,FEASIBLE,,,,2999-01-01', 'S-3,C,Health,,province,BYT,,FEASIBLE,,,,1999-01-01', 'S-4,D,Health,,province,BYT,,FEASIBLE,,,,2025-09-15'];
+    const head =
+      'code,title_vi,sector_vi,legal_basis_vi,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,status_since';
+    const rows = [
+      head,
+      'S-1,A,Health,,province,BYT,,FEASIBLE,,,,2025-13-01',
+      'S-2,B,Health,,province,BYT,,FEASIBLE,,,,2999-01-01',
+      'S-3,C,Health,,province,BYT,,FEASIBLE,,,,1999-01-01',
+      'S-4,D,Health,,province,BYT,,FEASIBLE,,,,2025-09-15',
+    ];
     const { tasks, errors } = validateCatalog(rows.join('\n'), ministries);
     expect(errors.map((e) => [e.line, e.code])).toEqual([
       [2, 'S-1'],
@@ -85,17 +125,26 @@ describe('the bundled catalog', () => {
       [4, 'S-3'],
     ]);
     expect(tasks.map((t) => [t.code, t.statusSince])).toEqual([['S-4', '2025-09-15']]);
-    const without = validateCatalog('code,title_vi,sector_vi,legal_basis_vi,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email\nS-5,E,Health,,province,BYT,,FEASIBLE,,,', ministries);
+    const without = validateCatalog(
+      'code,title_vi,sector_vi,legal_basis_vi,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email\nS-5,E,Health,,province,BYT,,FEASIBLE,,,',
+      ministries,
+    );
     expect(without.tasks[0]?.statusSince).toBeUndefined();
   });
 });
 
 describe('where a task applies (applies_to)', () => {
-  const head = 'code,title_vi,sector_vi,legal_basis_vi,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,applies_to';
+  const head =
+    'code,title_vi,sector_vi,legal_basis_vi,level,lead_ministry,coordinating_ministries,initial_status,initial_due_date,focal_point_name,focal_point_email,applies_to';
   const all = reference.localities.map((l) => l.code).join(';');
 
   it('when a row names some localities, then the task applies there only; empty or all 34 means everywhere', () => {
-    const rows = [head, 'A-1,A,Health,,province,BYT,,FEASIBLE,,,,HNI; HCM', 'A-2,B,Health,,both,BYT,,FEASIBLE,,,,', `A-3,C,Health,,commune,BYT,,FEASIBLE,,,,${all}`];
+    const rows = [
+      head,
+      'A-1,A,Health,,province,BYT,,FEASIBLE,,,,HNI; HCM',
+      'A-2,B,Health,,both,BYT,,FEASIBLE,,,,',
+      `A-3,C,Health,,commune,BYT,,FEASIBLE,,,,${all}`,
+    ];
     const { tasks, errors } = validateCatalog(rows.join('\n'), ministries);
     expect(errors).toEqual([]);
     expect(tasks.map((t) => [t.code, t.level, t.appliesTo])).toEqual([
@@ -106,7 +155,13 @@ describe('where a task applies (applies_to)', () => {
   });
 
   it('when applies_to names an unknown locality or one twice, or the level is not province, commune or both, then the row is refused, saying which', () => {
-    const rows = [head, 'B-1,A,Health,,province,BYT,,FEASIBLE,,,,HNI;XYZ', 'B-2,B,Health,,province,BYT,,FEASIBLE,,,,HNI;HNI', 'B-3,C,Health,,district,BYT,,FEASIBLE,,,,HNI', 'B-4,D,Health,,province,BYT,,FEASIBLE,,,,hni'];
+    const rows = [
+      head,
+      'B-1,A,Health,,province,BYT,,FEASIBLE,,,,HNI;XYZ',
+      'B-2,B,Health,,province,BYT,,FEASIBLE,,,,HNI;HNI',
+      'B-3,C,Health,,district,BYT,,FEASIBLE,,,,HNI',
+      'B-4,D,Health,,province,BYT,,FEASIBLE,,,,hni',
+    ];
     const { tasks, errors } = validateCatalog(rows.join('\n'), ministries);
     expect(tasks).toEqual([]);
     expect(errors.map((e) => [e.line, e.code])).toEqual([
@@ -136,7 +191,14 @@ describe('validation of an import file', () => {
       [9, 'BAD-5'],
     ]);
     const reasons = errors.map((e) => e.reason).join('\n');
-    for (const words of ['unknown lead_ministry BXX', 'initial_status must be one of', 'duplicate code OK-1 (first on line 3)', 'title_vi is missing', 'initial_due_date must be a date', 'also listed as coordinating']) {
+    for (const words of [
+      'unknown lead_ministry BXX',
+      'initial_status must be one of',
+      'duplicate code OK-1 (first on line 3)',
+      'title_vi is missing',
+      'initial_due_date must be a date',
+      'also listed as coordinating',
+    ]) {
       expect(reasons).toContain(words);
     }
   });
@@ -147,15 +209,32 @@ describe('validation of an import file', () => {
       const root = path.resolve(__dirname, '..', '..');
       const files: [string, string | Buffer, string][] = [
         ['csv', bad, 'line 8 (BAD-4): initial_due_date must be a date YYYY-MM-DD'],
-        ['xlsx', await csvLinesAsXlsx(BAD_CATALOG_LINES), 'line 8 (BAD-4): I8: initial_due_date must be a date YYYY-MM-DD'],
+        [
+          'xlsx',
+          await csvLinesAsXlsx(BAD_CATALOG_LINES),
+          'line 8 (BAD-4): I8: initial_due_date must be a date YYYY-MM-DD',
+        ],
       ];
       for (const [ext, content, named] of files) {
         const file = path.join(env('TEST_DATA_DIR'), `${uid('bad-')}.${ext}`);
         fs.writeFileSync(file, content);
-        const run = promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'import-catalog.ts'), file], {
-          cwd: root,
-          env: { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'), TEMPORAL_TASK_QUEUE: uid('q-') },
-        });
+        const run = promisify(execFile)(
+          process.execPath,
+          [
+            path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+            path.join(root, 'scripts', 'import-catalog.ts'),
+            file,
+          ],
+          {
+            cwd: root,
+            env: {
+              ...process.env,
+              DATABASE_URL: db.url,
+              TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'),
+              TEMPORAL_TASK_QUEUE: uid('q-'),
+            },
+          },
+        );
         const err = (await run.catch((e: unknown) => e)) as { code: number; stderr: string };
         expect(err.code).toBe(1);
         expect(err.stderr).toContain('6 bad row(s); nothing was imported');
@@ -192,9 +271,20 @@ describe('importing the whole catalog', () => {
     const prefix = uid('R');
     const tasks = validateCatalog(catalogText, ministries).tasks.map((t) => ({ ...t, code: `${prefix}-${t.code}` }));
     // A window smaller than the catalog: starts wait for stored tasks as they go.
-    const first = await importTasks({ db, temporal: dev.sameConnectionClient, eagerStart: true, taskQueue, policy: TEST_POLICY, tasks, concurrency: 16, window: 64 });
+    const first = await importTasks({
+      db,
+      temporal: dev.sameConnectionClient,
+      eagerStart: true,
+      taskQueue,
+      policy: TEST_POLICY,
+      tasks,
+      concurrency: 16,
+      window: 64,
+    });
     expect(first).toMatchObject({ started: 949, existing: 0 });
-    expect(await db.prisma.auditEvent.count({ where: { taskCode: { startsWith: prefix }, kind: 'CREATED' } })).toBe(949);
+    expect(await db.prisma.auditEvent.count({ where: { taskCode: { startsWith: prefix }, kind: 'CREATED' } })).toBe(
+      949,
+    );
     console.log(`imported 949 tasks in ${first.seconds.toFixed(1)} s`);
 
     const app = makeApp({ db, dev, taskQueue });
@@ -218,7 +308,14 @@ describe('importing the whole catalog', () => {
 
     // --update changes a definition through the workflow, as an audit event.
     const changed = tasks.map((t, i) => (i === 0 ? { ...t, title: `${t.title} (revised)` } : t));
-    const third = await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: changed, update: true });
+    const third = await importTasks({
+      db,
+      temporal: dev.client,
+      taskQueue,
+      policy: TEST_POLICY,
+      tasks: changed,
+      update: true,
+    });
     expect(third).toMatchObject({ started: 0, updated: 1 });
     const row = await db.prisma.task.findUniqueOrThrow({ where: { code: changed[0]?.code } });
     expect(row.title).toMatch(/\(revised\)$/);
@@ -226,16 +323,25 @@ describe('importing the whole catalog', () => {
 
     // applies_to: set for new tasks; with --update, changed for existing ones; the matrix follows.
     const [p1, p2] = [changed[1] as (typeof tasks)[number], changed[2] as (typeof tasks)[number]];
-    const placed = changed.map((t) => (t === p1 ? { ...t, appliesTo: ['HNI', 'HPG'] } : t === p2 ? { ...t, appliesTo: ['CMU'] } : t));
+    const placed = changed.map((t) =>
+      t === p1 ? { ...t, appliesTo: ['HNI', 'HPG'] } : t === p2 ? { ...t, appliesTo: ['CMU'] } : t,
+    );
     await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: placed });
-    const where = async (code: string) => (await db.sql.query<{ a: string[] | null }>('SELECT applies_to AS a FROM tasks WHERE code = $1', [code])).rows[0]?.a;
+    const where = async (code: string) =>
+      (await db.sql.query<{ a: string[] | null }>('SELECT applies_to AS a FROM tasks WHERE code = $1', [code])).rows[0]
+        ?.a;
     expect(await where(p1.code)).toBeNull();
     await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: placed, update: true });
     expect(await where(p1.code)).toEqual(['HNI', 'HPG']);
     expect(await where(p2.code)).toEqual(['CMU']);
     // Each change of where a task applies is an audit event of the task (as-of reads it).
     expect(await db.prisma.auditEvent.count({ where: { taskCode: p1.code, kind: 'DEFINITION_UPDATED' } })).toBe(1);
-    const cells = (await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks t JOIN localities l ON (t.applies_to IS NULL OR l.code = ANY(t.applies_to)) WHERE t.code = $1`, [p1.code])).rows[0]?.n;
+    const cells = (
+      await db.sql.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM tasks t JOIN localities l ON (t.applies_to IS NULL OR l.code = ANY(t.applies_to)) WHERE t.code = $1`,
+        [p1.code],
+      )
+    ).rows[0]?.n;
     expect(cells).toBe(2);
     await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: changed, update: true });
     expect(await where(p1.code)).toBeNull();
@@ -247,7 +353,9 @@ describe('importing the whole catalog', () => {
     const tasks = validateCatalog(catalogText, ministries)
       .tasks.slice(0, 3)
       .map((t) => ({ ...t, code: `${prefix}-${t.code}` }));
-    await expect(importTasks({ db, temporal: dev.client, taskQueue: idleQueue, policy: TEST_POLICY, tasks, stallMs: 1_500 })).rejects.toThrow(
+    await expect(
+      importTasks({ db, temporal: dev.client, taskQueue: idleQueue, policy: TEST_POLICY, tasks, stallMs: 1_500 }),
+    ).rejects.toThrow(
       new RegExp(`3 started task workflows stored no first event .*${prefix}-.*is the worker running\\?`),
     );
     expect(await db.prisma.task.count({ where: { code: { startsWith: prefix } } })).toBe(0);
@@ -257,7 +365,9 @@ describe('importing the whole catalog', () => {
       const rerun = await importTasks({ db, temporal: dev.client, taskQueue: idleQueue, policy: TEST_POLICY, tasks });
       expect(rerun).toMatchObject({ started: 0, existing: 3 });
       expect(await db.prisma.task.count({ where: { code: { startsWith: prefix } } })).toBe(3);
-      expect(await db.prisma.auditEvent.count({ where: { taskCode: { startsWith: prefix }, kind: 'CREATED' } })).toBe(3);
+      expect(await db.prisma.auditEvent.count({ where: { taskCode: { startsWith: prefix }, kind: 'CREATED' } })).toBe(
+        3,
+      );
     } finally {
       await late.stop();
     }
@@ -275,9 +385,19 @@ describe("the localities' focal-point e-mails (catalog/locality-focal-points.csv
   it('when a file misses a locality, repeats one, names an unknown one or holds a bad or shared address, then loading stops naming each line', () => {
     const [first, second] = reference.localities;
     const rest = reference.localities.slice(3).map((l) => `${l.code},x.${l.code.toLowerCase()}@localities.example`);
-    const text = ['locality,email', `${first?.code},not-an-address`, `${second?.code},x.shared@localities.example`, `${second?.code},y@localities.example`, 'XXX,z@localities.example', `${rest[0]?.split(',')[0]},x.shared@localities.example`, ...rest.slice(1)].join('\n');
+    const text = [
+      'locality,email',
+      `${first?.code},not-an-address`,
+      `${second?.code},x.shared@localities.example`,
+      `${second?.code},y@localities.example`,
+      'XXX,z@localities.example',
+      `${rest[0]?.split(',')[0]},x.shared@localities.example`,
+      ...rest.slice(1),
+    ].join('\n');
     expect(() => localityFocalPointEmails(text)).toThrow(
-      new RegExp(`line 2: ${first?.code} has no valid e-mail; line 4: ${second?.code} is listed twice; line 5: unknown locality XXX; line 6: x.shared@localities.example already serves another locality.*${reference.localities[2]?.code} has no focal-point e-mail`),
+      new RegExp(
+        `line 2: ${first?.code} has no valid e-mail; line 4: ${second?.code} is listed twice; line 5: unknown locality XXX; line 6: x.shared@localities.example already serves another locality.*${reference.localities[2]?.code} has no focal-point e-mail`,
+      ),
     );
   });
 });

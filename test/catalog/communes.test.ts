@@ -28,13 +28,25 @@ describe('the official list of commune-level units', () => {
     expect([...provinceOf.keys()].sort()).toEqual(reference.localities.map((l) => l.code).sort());
     expect(new Set(provinceOf.values()).size).toBe(34);
     // Spot checks against the GSO codes: Hà Nội 01, Hải Phòng 31, Đà Nẵng 48, TP Hồ Chí Minh 79, Cà Mau 96.
-    expect(Object.fromEntries(['HNI', 'HPG', 'DNG', 'HCM', 'CMU'].map((l) => [l, provinceOf.get(l)]))).toEqual({ HNI: '01', HPG: '31', DNG: '48', HCM: '79', CMU: '96' });
+    expect(Object.fromEntries(['HNI', 'HPG', 'DNG', 'HCM', 'CMU'].map((l) => [l, provinceOf.get(l)]))).toEqual({
+      HNI: '01',
+      HPG: '31',
+      DNG: '48',
+      HCM: '79',
+      CMU: '96',
+    });
   });
 
   it('when units are listed, then codes are unique five-digit official codes and names keep their diacritics', () => {
     expect(new Set(communes.map((c) => c.code)).size).toBe(communes.length);
     for (const c of communes) expect(c.code).toMatch(/^\d{5}$/);
-    expect(communes).toContainEqual({ code: '00070', locality: 'HNI', provinceCode: '01', nameVi: 'Phường Hoàn Kiếm', kind: 'phuong' });
+    expect(communes).toContainEqual({
+      code: '00070',
+      locality: 'HNI',
+      provinceCode: '01',
+      nameVi: 'Phường Hoàn Kiếm',
+      kind: 'phuong',
+    });
     expect(communes.filter((c) => c.kind === 'dac-khu').map((c) => c.nameVi)).toContain('Đặc khu Phú Quốc');
   });
 });
@@ -44,21 +56,43 @@ describe('a commune list that does not fit', () => {
     { code: 'HNI', nameVi: 'Hà Nội' },
     { code: 'CMU', nameVi: 'Cà Mau' },
   ];
-  const province = (name: string, code: number, wards: Array<{ name: string; code: number; division_type: string }>) => ({ name, code, wards });
+  const province = (
+    name: string,
+    code: number,
+    wards: Array<{ name: string; code: number; division_type: string }>,
+  ) => ({ name, code, wards });
   const ward = (name: string, code: number, division_type = 'xã') => ({ name, code, division_type });
 
   it('when the province names carry their kind ("Thành phố", "Tỉnh"), then they still match the locality', () => {
     expect(provinceNameKey('Thành phố Hà Nội')).toBe(provinceNameKey('Hà Nội'));
     expect(provinceNameKey('Tỉnh Cà Mau')).toBe(provinceNameKey('cà mau'));
-    const text = JSON.stringify([province('Thành phố Hà Nội', 1, [ward('Phường Ba Đình', 4, 'phường')]), province('Tỉnh Cà Mau', 96, [ward('Xã Đất Mũi', 32248)])]);
-    expect(parseCommunes(text, localities).map((c) => `${c.locality}:${c.code}:${c.kind}`)).toEqual(['HNI:00004:phuong', 'CMU:32248:xa']);
+    const text = JSON.stringify([
+      province('Thành phố Hà Nội', 1, [ward('Phường Ba Đình', 4, 'phường')]),
+      province('Tỉnh Cà Mau', 96, [ward('Xã Đất Mũi', 32248)]),
+    ]);
+    expect(parseCommunes(text, localities).map((c) => `${c.locality}:${c.code}:${c.kind}`)).toEqual([
+      'HNI:00004:phuong',
+      'CMU:32248:xa',
+    ]);
   });
 
   it.each([
-    ['a province that matches no locality', [province('Hà Nam', 35, []), province('Cà Mau', 96, [])], /Hà Nam matches no locality/],
+    [
+      'a province that matches no locality',
+      [province('Hà Nam', 35, []), province('Cà Mau', 96, [])],
+      /Hà Nam matches no locality/,
+    ],
     ['a locality with no province', [province('Hà Nội', 1, [])], /no province for CMU/],
-    ['a unit code given twice', [province('Hà Nội', 1, [ward('Xã A', 7)]), province('Cà Mau', 96, [ward('Xã B', 7)])], /00007 appears twice/],
-    ['a unit of an unknown kind', [province('Hà Nội', 1, [ward('Thị trấn C', 9, 'thị trấn')]), province('Cà Mau', 96, [])], /unknown kind "thị trấn"/],
+    [
+      'a unit code given twice',
+      [province('Hà Nội', 1, [ward('Xã A', 7)]), province('Cà Mau', 96, [ward('Xã B', 7)])],
+      /00007 appears twice/,
+    ],
+    [
+      'a unit of an unknown kind',
+      [province('Hà Nội', 1, [ward('Thị trấn C', 9, 'thị trấn')]), province('Cà Mau', 96, [])],
+      /unknown kind "thị trấn"/,
+    ],
     ['not a list', { provinces: [] }, /unexpected shape/],
   ])('when the list has %s, then it is refused with a message naming it', (_what, data, message) => {
     expect(() => parseCommunes(JSON.stringify(data), localities)).toThrow(CommuneDataError);

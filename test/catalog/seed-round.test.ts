@@ -13,7 +13,17 @@ beforeAll(async () => {
     ['SEED-2', 'REQUIRES_GUIDANCE'],
     ['SEED-3', 'AUTHORITY_ADJUSTMENT'],
   ] as const) {
-    await db.prisma.task.create({ data: { code, title: code, sector: 'Seed', status, statusSince: new Date(), leadMinistryCode: 'BYT', coordinatingMinistries: [] } });
+    await db.prisma.task.create({
+      data: {
+        code,
+        title: code,
+        sector: 'Seed',
+        status,
+        statusSince: new Date(),
+        leadMinistryCode: 'BYT',
+        coordinatingMinistries: [],
+      },
+    });
   }
 });
 
@@ -26,7 +36,12 @@ describe('the seed round of 6 December 2025', () => {
     const round = await getRound(db, SEED_ROUND_ID);
     expect(round).toMatchObject({ kind: 'SEED', status: 'CLOSED', reported: 30, total: 34, dueDate: '2025-12-06' });
     const missing = (await roundLocalities(db, SEED_ROUND_ID)).filter((l) => l.reportedAt === null).map((l) => l.code);
-    expect(missing.sort()).toEqual(reference.localities.slice(30).map((l) => l.code).sort());
+    expect(missing.sort()).toEqual(
+      reference.localities
+        .slice(30)
+        .map((l) => l.code)
+        .sort(),
+    );
     for (const code of missing) expect(round?.note).toContain(code);
     expect(round?.note).toContain('Assumption');
   });
@@ -34,7 +49,9 @@ describe('the seed round of 6 December 2025', () => {
   it('when the cells are seeded twice, then the 30 reporters hold one audited cell per task, by its status, and the second run adds nothing', async () => {
     expect(await seedRoundCells(db, await taskStatuses(db))).toBe(30);
     expect(await seedRoundCells(db, await taskStatuses(db))).toBe(0);
-    const { rows } = await db.sql.query(`SELECT task_code, state, category, count(*)::int AS n FROM locality_cells GROUP BY 1, 2, 3 ORDER BY 1`);
+    const { rows } = await db.sql.query(
+      `SELECT task_code, state, category, count(*)::int AS n FROM locality_cells GROUP BY 1, 2, 3 ORDER BY 1`,
+    );
     expect(rows).toEqual([
       { task_code: 'SEED-1', state: 'WORKABLE', category: null, n: 30 },
       { task_code: 'SEED-2', state: 'OBSTACLE', category: 'LEGAL_BASIS', n: 30 },

@@ -7,7 +7,16 @@ import { nextWorkingDay } from '../../domain/working-days';
 import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
 import { digestScheduleIds } from '../../temporal/digest-schedules';
 import { startTaskWorkflow } from '../../temporal/task-client';
-import { TEST_POLICY, TestSmtpServer, createTestDatabase, definition, env, eventually, uid, type TestDatabase } from '../support/harness';
+import {
+  TEST_POLICY,
+  TestSmtpServer,
+  createTestDatabase,
+  definition,
+  env,
+  eventually,
+  uid,
+  type TestDatabase,
+} from '../support/harness';
 import { runTs } from '../../embedded/run-ts';
 
 // A real crash: the worker process is SIGKILLed while a digest is on the wire; a new worker process
@@ -60,11 +69,20 @@ describe('worker killed during a digest run', () => {
     try {
       for (const email of emails) {
         const def = definition({ focalPoint: { name: email, email }, dueDate: addDays(vietnamDate(Date.now()), -2) });
-        await startTaskWorkflow(client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
+        await startTaskWorkflow(client, {
+          taskQueue,
+          definition: def,
+          policy: TEST_POLICY,
+          createdBy: { kind: 'home-affairs' },
+        });
         await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'the task row');
       }
       smtp.hold = true;
-      await client.workflow.start('dailyDigestWorkflow', { taskQueue, workflowId: uid('digest-run-'), args: [{ nowMs: deadlineInstant(day) - DAY_MS + 7 * 3600_000 }] });
+      await client.workflow.start('dailyDigestWorkflow', {
+        taskQueue,
+        workflowId: uid('digest-run-'),
+        args: [{ nowMs: deadlineInstant(day) - DAY_MS + 7 * 3600_000 }],
+      });
       await eventually(async () => smtp.heldCount > 0, 30_000, 'the first digest to reach the SMTP server');
       await worker.kill();
       // The dead sender's message was never acknowledged: it does not count as delivered.
@@ -81,13 +99,19 @@ describe('worker killed during a digest run', () => {
       expect(rows.map((r) => r.recipient).sort()).toEqual([...emails].sort());
       // The day's digests only: the worker's own schedule may send today's too, if the run spans 07:00 in Viet Nam on a weekday.
       for (const email of emails) {
-        const subjects = await Promise.all(smtp.received.filter((m) => m.to.includes(email)).map(async (m) => (await simpleParser(m.raw)).subject ?? ''));
+        const subjects = await Promise.all(
+          smtp.received.filter((m) => m.to.includes(email)).map(async (m) => (await simpleParser(m.raw)).subject ?? ''),
+        );
         expect(subjects.filter((subject) => subject.includes(day))).toHaveLength(1);
       }
     } finally {
       await worker.stop();
       await smtp.stop();
-      for (const id of Object.values(digestScheduleIds(taskQueue))) await client.schedule.getHandle(id).delete().catch(() => undefined);
+      for (const id of Object.values(digestScheduleIds(taskQueue)))
+        await client.schedule
+          .getHandle(id)
+          .delete()
+          .catch(() => undefined);
     }
   }, 150_000);
 });

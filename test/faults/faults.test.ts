@@ -74,7 +74,12 @@ describe('worker killed', () => {
     let worker = await workerProcess(taskQueue, smtp.url);
     const def = definition();
     try {
-      await startTaskWorkflow(client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
+      await startTaskWorkflow(client, {
+        taskQueue,
+        definition: def,
+        policy: TEST_POLICY,
+        createdBy: { kind: 'home-affairs' },
+      });
       await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }));
 
       // Hold the task's row so the persisting transaction blocks, then kill the worker inside it.
@@ -82,11 +87,19 @@ describe('worker killed', () => {
       await lock.query('BEGIN');
       await lock.query('SELECT 1 FROM tasks WHERE code = $1 FOR UPDATE', [def.code]);
       const handle = client.workflow.getHandle(taskWorkflowId(def.code));
-      const update = handle.executeUpdate(transitionUpdate, { args: [{ actor: { kind: 'home-affairs' }, to: 'AUTHORITY_ADJUSTMENT', reason: 'needs law change' }] });
-      await eventually(async () => {
-        const r = await db.sql.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`);
-        return r.rows[0].n > 0;
-      }, 20_000, 'the persisting transaction to block');
+      const update = handle.executeUpdate(transitionUpdate, {
+        args: [{ actor: { kind: 'home-affairs' }, to: 'AUTHORITY_ADJUSTMENT', reason: 'needs law change' }],
+      });
+      await eventually(
+        async () => {
+          const r = await db.sql.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+          );
+          return r.rows[0].n > 0;
+        },
+        20_000,
+        'the persisting transaction to block',
+      );
       await worker.kill();
       await lock.query('ROLLBACK');
       lock.release();
@@ -100,7 +113,9 @@ describe('worker killed', () => {
         [2, 'TRANSITION'],
       ]);
       expect(await verifyChain(db, def.code)).toEqual({ valid: true, checked: 2 });
-      expect((await db.prisma.task.findUniqueOrThrow({ where: { code: def.code } })).status).toBe('AUTHORITY_ADJUSTMENT');
+      expect((await db.prisma.task.findUniqueOrThrow({ where: { code: def.code } })).status).toBe(
+        'AUTHORITY_ADJUSTMENT',
+      );
     } finally {
       await worker.stop();
       await smtp.stop();
@@ -122,7 +137,11 @@ describe('worker killed', () => {
       // The dead sender's message was never acknowledged: it does not count as delivered.
       smtp.releaseHeldAsRefused();
       worker = await workerProcess(taskQueue, smtp.url);
-      await eventually(async () => (await sentFor(def.code))[0]?.status === 'SENT', 75_000, 'the reminder to be sent after the restart');
+      await eventually(
+        async () => (await sentFor(def.code))[0]?.status === 'SENT',
+        75_000,
+        'the reminder to be sent after the restart',
+      );
       expect(smtp.received.filter((m) => m.subject.includes(`[${def.code}]`))).toHaveLength(1);
       const rows = await sentFor(def.code);
       expect(rows).toHaveLength(1);
@@ -147,11 +166,19 @@ describe('SMTP server down', () => {
     const def = definition({ dueDate });
     try {
       await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy, createdBy: { kind: 'home-affairs' } });
-      const pending = await eventually(async () => (await sentFor(def.code)).find((n) => n.attempts >= 1), 30_000, 'a failed attempt');
+      const pending = await eventually(
+        async () => (await sentFor(def.code)).find((n) => n.attempts >= 1),
+        30_000,
+        'a failed attempt',
+      );
       expect(pending.status).toBe('PENDING');
       expect(pending.lastError).toMatch(/ECONNREFUSED|connect/i);
       await smtp.start(port);
-      await eventually(async () => (await sentFor(def.code))[0]?.status === 'SENT', 60_000, 'delivery after the server returns');
+      await eventually(
+        async () => (await sentFor(def.code))[0]?.status === 'SENT',
+        60_000,
+        'delivery after the server returns',
+      );
       expect(smtp.received.filter((m) => m.subject.includes(`[${def.code}]`))).toHaveLength(1);
       await eventually(() => db.prisma.auditEvent.findFirst({ where: { taskCode: def.code, kind: 'REMINDER_SENT' } }));
     } finally {
@@ -166,7 +193,15 @@ describe('Temporal dev server restarted', () => {
     const dir = path.join(env('TEST_DATA_DIR'), uid('temporal-'));
     fs.mkdirSync(dir, { recursive: true });
     const port = await freePort();
-    const start = () => startTemporalDevServer({ cli: env('TEST_TEMPORAL_CLI'), port, headless: true, namespace: 'default', dbFile: path.join(dir, 'temporal.sqlite'), logFile: path.join(dir, 'server.log') });
+    const start = () =>
+      startTemporalDevServer({
+        cli: env('TEST_TEMPORAL_CLI'),
+        port,
+        headless: true,
+        namespace: 'default',
+        dbFile: path.join(dir, 'temporal.sqlite'),
+        logFile: path.join(dir, 'server.log'),
+      });
     let temporal = await start();
     const smtp = new TestSmtpServer();
     await smtp.start();
@@ -184,11 +219,19 @@ describe('Temporal dev server restarted', () => {
       temporal = await start();
       // If the stop cut off the first workflow task's completion, the worker evicts the run and the
       // restarted server times that task out (10 s) and runs it again, after the reminder fell due.
-      await eventually(async () => (await sentFor(def.code))[0]?.status === 'SENT', 120_000, 'the reminder after the restart');
+      await eventually(
+        async () => (await sentFor(def.code))[0]?.status === 'SENT',
+        120_000,
+        'the reminder after the restart',
+      );
       expect(smtp.received.filter((m) => m.subject.includes(`[${def.code}]`))).toHaveLength(1);
       const state = await dev.client.workflow.getHandle(taskWorkflowId(def.code)).query(stateQuery);
       expect(state).toMatchObject({ code: def.code, status: 'REQUIRES_GUIDANCE' });
-      await eventually(async () => (await dev.client.workflow.getHandle(taskWorkflowId(def.code)).query(stateQuery)).seq === 2, 20_000, 'the reminder event');
+      await eventually(
+        async () => (await dev.client.workflow.getHandle(taskWorkflowId(def.code)).query(stateQuery)).seq === 2,
+        20_000,
+        'the reminder event',
+      );
     } finally {
       await dev.stop();
       await temporal.stop();
@@ -210,7 +253,11 @@ describe('first workflow task late', () => {
     await new Promise((r) => setTimeout(r, 4000));
     const dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue });
     try {
-      await eventually(async () => (await sentFor(def.code))[0]?.status === 'SENT', 30_000, 'the reminder that fell due before the first workflow task');
+      await eventually(
+        async () => (await sentFor(def.code))[0]?.status === 'SENT',
+        30_000,
+        'the reminder that fell due before the first workflow task',
+      );
       await eventually(() => db.prisma.auditEvent.findFirst({ where: { taskCode: def.code, kind: 'REMINDER_SENT' } }));
       expect(smtp.received.filter((m) => m.subject.includes(`[${def.code}]`))).toHaveLength(1);
       expect(await sentFor(def.code)).toHaveLength(1);
@@ -243,13 +290,20 @@ describe('PostgreSQL stopped', () => {
     const auth = { Authorization: `Bearer ${token}` };
     try {
       const code = uid('PG-');
-      await request(app).post('/api/tasks').set(auth).send({ code, title: 'Task', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' }).expect(201);
+      await request(app)
+        .post('/api/tasks')
+        .set(auth)
+        .send({ code, title: 'Task', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' })
+        .expect(201);
 
       await pgProc.stop();
       const list = await request(app).get('/api/tasks').set(auth);
       expect(list.status).toBe(503);
       expect(list.headers['content-type']).toContain('application/problem+json');
-      const write = await request(app).post(`/api/tasks/${code}/transitions`).set(auth).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'law' });
+      const write = await request(app)
+        .post(`/api/tasks/${code}/transitions`)
+        .set(auth)
+        .send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'law' });
       expect(write.status).toBe(503);
       const ready = await request(app).get('/readyz');
       expect(ready.status).toBe(503);
@@ -257,7 +311,9 @@ describe('PostgreSQL stopped', () => {
 
       // A transition the workflow accepted while the database was away waits for it, then lands once.
       const handle = dev.client.workflow.getHandle(taskWorkflowId(code));
-      const accepted = handle.executeUpdate(transitionUpdate, { args: [{ actor: { kind: 'home-affairs' }, to: 'AUTHORITY_ADJUSTMENT', reason: 'law' }] });
+      const accepted = handle.executeUpdate(transitionUpdate, {
+        args: [{ actor: { kind: 'home-affairs' }, to: 'AUTHORITY_ADJUSTMENT', reason: 'law' }],
+      });
       await new Promise((r) => setTimeout(r, 3000));
       pgProc = await startPg();
       expect((await accepted).seq).toBe(2);
@@ -296,17 +352,26 @@ describe('concurrency and retries at the API', () => {
 
   async function newTask(app: Express) {
     const code = uid('RACE-');
-    await request(app).post('/api/tasks').set('Authorization', `Bearer ${token}`).send({ code, title: 'Task', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' }).expect(201);
+    await request(app)
+      .post('/api/tasks')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ code, title: 'Task', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' })
+      .expect(201);
     return code;
   }
 
   it('when two conflicting transitions with the same from arrive at once, then exactly one wins and the other is 409', async () => {
     const app = makeApp({ db, dev, taskQueue });
     const code = await newTask(app);
-    const send = (body: object) => request(app).post(`/api/tasks/${code}/transitions`).set('Authorization', `Bearer ${token}`).send(body);
+    const send = (body: object) =>
+      request(app).post(`/api/tasks/${code}/transitions`).set('Authorization', `Bearer ${token}`).send(body);
     const [a, b] = await Promise.all([
       send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'law', from: 'REQUIRES_GUIDANCE' }),
-      send({ to: 'FEASIBLE', document: { number: '1/2026/TT-BGDDT', issuedOn: '2026-11-01' }, from: 'REQUIRES_GUIDANCE' }),
+      send({
+        to: 'FEASIBLE',
+        document: { number: '1/2026/TT-BGDDT', issuedOn: '2026-11-01' },
+        from: 'REQUIRES_GUIDANCE',
+      }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     expect(await db.prisma.auditEvent.count({ where: { taskCode: code } })).toBe(2);
@@ -317,7 +382,11 @@ describe('concurrency and retries at the API', () => {
     const before = makeApp({ db, dev, taskQueue });
     const code = await newTask(before);
     const send = (app: Express) =>
-      request(app).post(`/api/tasks/${code}/milestones`).set('Authorization', `Bearer ${token}`).set('Idempotency-Key', 'retry-after-restart').send({ name: 'DRAFTING' });
+      request(app)
+        .post(`/api/tasks/${code}/milestones`)
+        .set('Authorization', `Bearer ${token}`)
+        .set('Idempotency-Key', 'retry-after-restart')
+        .send({ name: 'DRAFTING' });
     const first = await send(before);
     // A new app instance (a restarted process) shares only the database and Temporal.
     const after = makeApp({ db, dev, taskQueue }, { db: connectDb(db.url, { max: 2 }) });

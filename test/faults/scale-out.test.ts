@@ -3,7 +3,17 @@ import { Client, Connection } from '@temporalio/client';
 import { issueToken } from '../../db/tokens';
 import { startTaskWorkflow } from '../../temporal/task-client';
 import { freePort } from '../../embedded/ports';
-import { TEST_POLICY, TestSmtpServer, createTestDatabase, definition, env, eventually, reminderSoon, uid, type TestDatabase } from '../support/harness';
+import {
+  TEST_POLICY,
+  TestSmtpServer,
+  createTestDatabase,
+  definition,
+  env,
+  eventually,
+  reminderSoon,
+  uid,
+  type TestDatabase,
+} from '../support/harness';
 import { runTs, type Proc } from '../../embedded/run-ts';
 
 // The production layout on one machine: two API processes and two workers (each `npm run api` /
@@ -86,7 +96,12 @@ async function transition(api: { url: string }, code: string, from: string, key:
       : { from, to: 'REQUIRES_GUIDANCE', document: { number: `${key.length}/2026/ND-CP`, issuedOn: '2026-11-20' } };
   for (let attempt = 1; ; attempt++) {
     try {
-      const res = await fetch(`${api.url}/api/tasks/${code}/transitions`, { method: 'POST', headers: { ...headers(), 'Idempotency-Key': key }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(`${api.url}/api/tasks/${code}/transitions`, {
+        method: 'POST',
+        headers: { ...headers(), 'Idempotency-Key': key },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
       await res.arrayBuffer();
       if (res.status === 200) return attempt;
       if (res.status < 500) throw new Error(`transition ${code} (${key}) answered ${res.status}`);
@@ -104,16 +119,33 @@ describe('scale-out: two APIs and two workers', () => {
     const moving = Array.from({ length: 16 }, () => definition({ code: uid('SO-') }));
     // Reminders that fall due after the kill, so they are drained by the surviving worker.
     const { dueDate, policy } = reminderSoon(40);
-    const reminded = Array.from({ length: 16 }, (_, i) => definition({ code: uid('SR-'), dueDate, focalPoint: { name: 'Focal point', email: `focal${i}@tracker.test` } }));
+    const reminded = Array.from({ length: 16 }, (_, i) =>
+      definition({ code: uid('SR-'), dueDate, focalPoint: { name: 'Focal point', email: `focal${i}@tracker.test` } }),
+    );
     await Promise.all([
-      ...moving.map((d) => startTaskWorkflow(client, { taskQueue, definition: d, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } })),
-      ...reminded.map((d) => startTaskWorkflow(client, { taskQueue, definition: d, policy, createdBy: { kind: 'home-affairs' } })),
+      ...moving.map((d) =>
+        startTaskWorkflow(client, {
+          taskQueue,
+          definition: d,
+          policy: TEST_POLICY,
+          createdBy: { kind: 'home-affairs' },
+        }),
+      ),
+      ...reminded.map((d) =>
+        startTaskWorkflow(client, { taskQueue, definition: d, policy, createdBy: { kind: 'home-affairs' } }),
+      ),
     ]);
     const all = [...moving, ...reminded].map((d) => d.code);
-    await eventually(async () => (await db.prisma.task.count({ where: { code: { in: all } } })) === all.length, 60_000, 'every task persisted');
+    await eventually(
+      async () => (await db.prisma.task.count({ where: { code: { in: all } } })) === all.length,
+      60_000,
+      'every task persisted',
+    );
 
     // Each task moves `rounds` times; requests alternate between the two APIs, 8 at a time.
-    const jobs = moving.flatMap((d, i) => Array.from({ length: rounds }, (_, r) => ({ code: d.code, r, api: apis[(i + r) % 2] as { url: string } })));
+    const jobs = moving.flatMap((d, i) =>
+      Array.from({ length: rounds }, (_, r) => ({ code: d.code, r, api: apis[(i + r) % 2] as { url: string } })),
+    );
     const status = new Map(moving.map((d) => [d.code, 'REQUIRES_GUIDANCE']));
     const queues = new Map(moving.map((d) => [d.code, Promise.resolve()]));
     let done = 0;
@@ -126,7 +158,10 @@ describe('scale-out: two APIs and two workers', () => {
         const next = (queues.get(job.code) as Promise<void>).then(async () => {
           const attempts = await transition(job.api, job.code, status.get(job.code) as string, `${job.code}-${job.r}`);
           if (attempts > 1) retried.push(attempts);
-          status.set(job.code, status.get(job.code) === 'REQUIRES_GUIDANCE' ? 'AUTHORITY_ADJUSTMENT' : 'REQUIRES_GUIDANCE');
+          status.set(
+            job.code,
+            status.get(job.code) === 'REQUIRES_GUIDANCE' ? 'AUTHORITY_ADJUSTMENT' : 'REQUIRES_GUIDANCE',
+          );
           done++;
           if (!killed && (done >= jobs.length / 3 || Date.now() - t0 > 10_000)) {
             killed = true;
@@ -151,18 +186,36 @@ describe('scale-out: two APIs and two workers', () => {
 
     // Reminders: one outbox row, one REMINDER_SENT event and one e-mail per task.
     const codes = reminded.map((d) => d.code);
-    await eventually(async () => (await db.prisma.notification.count({ where: { taskCode: { in: codes }, status: 'SENT' } })) === codes.length, 90_000, 'every reminder sent');
-    await eventually(async () => (await db.prisma.auditEvent.count({ where: { taskCode: { in: codes }, kind: 'REMINDER_SENT' } })) === codes.length, 30_000, 'every reminder recorded');
+    await eventually(
+      async () =>
+        (await db.prisma.notification.count({ where: { taskCode: { in: codes }, status: 'SENT' } })) === codes.length,
+      90_000,
+      'every reminder sent',
+    );
+    await eventually(
+      async () =>
+        (await db.prisma.auditEvent.count({ where: { taskCode: { in: codes }, kind: 'REMINDER_SENT' } })) ===
+        codes.length,
+      30_000,
+      'every reminder recorded',
+    );
     expect(await db.prisma.notification.count({ where: { taskCode: { in: codes } } })).toBe(codes.length);
     const mails = smtp.received.filter((m) => codes.some((c) => m.subject.includes(`[${c}]`)));
     expect(mails).toHaveLength(codes.length);
     expect(new Set(mails.map((m) => m.messageId)).size).toBe(codes.length);
-    console.log(`scale-out: ${jobs.length} transitions through 2 APIs, worker killed after ${done >= jobs.length / 3 ? 'a third' : '10 s'}; ${retried.length} needed a retry; ${codes.length} reminders sent once each`);
+    console.log(
+      `scale-out: ${jobs.length} transitions through 2 APIs, worker killed after ${done >= jobs.length / 3 ? 'a third' : '10 s'}; ${retried.length} needed a retry; ${codes.length} reminders sent once each`,
+    );
   }, 300_000);
 
   it('when a task changes through one API, then the other API, which had the list page cached, shows the change at once', async () => {
     const d = definition({ code: uid('SC-') });
-    await startTaskWorkflow(client, { taskQueue, definition: d, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
+    await startTaskWorkflow(client, {
+      taskQueue,
+      definition: d,
+      policy: TEST_POLICY,
+      createdBy: { kind: 'home-affairs' },
+    });
     await eventually(() => db.prisma.task.findUnique({ where: { code: d.code } }), 30_000, 'task persisted');
     const one = apis[0] as { url: string };
     const two = apis[1] as { url: string };
@@ -176,7 +229,11 @@ describe('scale-out: two APIs and two workers', () => {
     expect(await listed(two, 'AUTHORITY_ADJUSTMENT')).toBe(false);
     expect(await transition(one, d.code, 'REQUIRES_GUIDANCE', `${d.code}-x`)).toBe(1);
     const t0 = Date.now();
-    await eventually(async () => (await listed(two, 'AUTHORITY_ADJUSTMENT')) && !(await listed(two, 'REQUIRES_GUIDANCE')), 5_000, 'the other API to show the change');
+    await eventually(
+      async () => (await listed(two, 'AUTHORITY_ADJUSTMENT')) && !(await listed(two, 'REQUIRES_GUIDANCE')),
+      5_000,
+      'the other API to show the change',
+    );
     console.log(`scale-out: a write through API one was in API two's list after ${Date.now() - t0} ms`);
   }, 120_000);
 });

@@ -20,7 +20,17 @@ import { replayAsOf } from '../../domain/as-of';
 import { addDays, vietnamMidnight } from '../../domain/dates';
 import { weekStartOf } from '../../domain/trend';
 import { launchBrowser, newVisitor } from '../support/browser';
-import { TEST_POLICY, TestSmtpServer, createTestDatabase, env, makeApp, smtpMailer, startDevWorker, uid, type TestDatabase } from '../support/harness';
+import {
+  TEST_POLICY,
+  TestSmtpServer,
+  createTestDatabase,
+  env,
+  makeApp,
+  smtpMailer,
+  startDevWorker,
+  uid,
+  type TestDatabase,
+} from '../support/harness';
 import { checkAndShoot, signInWithToken } from '../web/support';
 
 const ministries = new Set(reference.ministries.map((m) => m.code));
@@ -45,12 +55,31 @@ beforeAll(async () => {
   smtp = new TestSmtpServer();
   await smtp.start();
   dev = await startDevWorker({ db, mailer: smtpMailer(smtp), taskQueue });
-  const result = await importTasks({ db, temporal: dev.sameConnectionClient, eagerStart: true, taskQueue, policy: TEST_POLICY, tasks, concurrency: 16, window: 128 });
+  const result = await importTasks({
+    db,
+    temporal: dev.sameConnectionClient,
+    eagerStart: true,
+    taskQueue,
+    policy: TEST_POLICY,
+    tasks,
+    concurrency: 16,
+    window: 128,
+  });
   expect(result.started).toBe(949);
   server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  app = makeApp({ db, dev, taskQueue }, { env: { SESSION_SECRET: 'baseline-test-secret-0123456789abcdef01', SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000', PUBLIC_BASE_URL: origin }, mailer: smtpMailer(smtp) });
+  app = makeApp(
+    { db, dev, taskQueue },
+    {
+      env: {
+        SESSION_SECRET: 'baseline-test-secret-0123456789abcdef01',
+        SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000',
+        PUBLIC_BASE_URL: origin,
+      },
+      mailer: smtpMailer(smtp),
+    },
+  );
   server.on('request', app);
   token = await issueToken(db, 'home-affairs');
   browser = await launchBrowser();
@@ -81,8 +110,17 @@ describe('the baseline is history', () => {
     const sample = tasks.find((t) => t.status === 'REQUIRES_GUIDANCE') as (typeof tasks)[number];
     const history = await get(`/api/tasks/${sample.code}/history`);
     const first = history.body.items[0];
-    expect(first).toMatchObject({ seq: 1, kind: 'CREATED', effectiveAt: new Date(vietnamMidnight(sample.statusSince as string)).toISOString() });
-    expect(first.details).toMatchObject({ status: 'REQUIRES_GUIDANCE', statusSince: sample.statusSince, dueDate: sample.dueDate, effectiveAt: first.effectiveAt });
+    expect(first).toMatchObject({
+      seq: 1,
+      kind: 'CREATED',
+      effectiveAt: new Date(vietnamMidnight(sample.statusSince as string)).toISOString(),
+    });
+    expect(first.details).toMatchObject({
+      status: 'REQUIRES_GUIDANCE',
+      statusSince: sample.statusSince,
+      dueDate: sample.dueDate,
+      effectiveAt: first.effectiveAt,
+    });
     expect(Date.parse(first.at)).toBeGreaterThan(Date.parse('2026-01-01'));
     const asOf = await get(`/api/tasks/${sample.code}?asOf=2025-12-06`);
     expect(asOf.body).toMatchObject({ status: 'REQUIRES_GUIDANCE', dueDate: sample.dueDate });
@@ -99,8 +137,13 @@ describe('the baseline is history', () => {
     expect(weeks[0]).toBe(weekStartOf(vietnamMidnight(firstAssessed)));
     expect(weeks[weeks.length - 1]).toBe(weekStartOf(Date.now()));
     for (let i = 1; i < weeks.length; i++) expect(weeks[i]).toBe(addDays(weeks[i - 1] as string, 7));
-    const reportWeek = trend.body.overall.find((p: { weekStart: string }) => p.weekStart === weekStartOf(vietnamMidnight('2025-12-06')));
-    expect(reportWeek).toMatchObject({ total: 949, byStatus: { FEASIBLE: 584, REQUIRES_GUIDANCE: 355, AUTHORITY_ADJUSTMENT: 10 } });
+    const reportWeek = trend.body.overall.find(
+      (p: { weekStart: string }) => p.weekStart === weekStartOf(vietnamMidnight('2025-12-06')),
+    );
+    expect(reportWeek).toMatchObject({
+      total: 949,
+      byStatus: { FEASIBLE: 584, REQUIRES_GUIDANCE: 355, AUTHORITY_ADJUSTMENT: 10 },
+    });
     expect(trend.body.overall[0].total).toBeLessThan(949);
   });
 
@@ -109,7 +152,8 @@ describe('the baseline is history', () => {
     await signInWithToken(page, origin, token);
     await page.goto(`${origin}/dashboard?asOf=06/12/2025`);
     await expect(page.locator('.as-of-banner').textContent()).resolves.toContain('06/12/2025');
-    const figure = async (cls: string) => (await page.locator(`.figures .${cls} .number`).textContent())?.trim().replace(/\D/g, '');
+    const figure = async (cls: string) =>
+      (await page.locator(`.figures .${cls} .number`).textContent())?.trim().replace(/\D/g, '');
     expect(await figure('figure-total')).toBe('949');
     expect(await figure('figure-feasible')).toBe('584');
     expect(await figure('figure-requires-guidance')).toBe('355');
@@ -134,34 +178,66 @@ describe('applicability has a history', () => {
     const before = Date.now();
     await new Promise((r) => setTimeout(r, 20));
     const eventsBefore = await db.prisma.auditEvent.count({ where: { taskCode: moved.code } });
-    const update = await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: tasks.map((t) => (t === moved ? { ...t, appliesTo: ['HNI', 'HPG'] } : t)), update: true });
+    const update = await importTasks({
+      db,
+      temporal: dev.client,
+      taskQueue,
+      policy: TEST_POLICY,
+      tasks: tasks.map((t) => (t === moved ? { ...t, appliesTo: ['HNI', 'HPG'] } : t)),
+      update: true,
+    });
     expect(update).toMatchObject({ started: 0, updated: 0 });
 
     const events = await db.prisma.auditEvent.findMany({ where: { taskCode: moved.code }, orderBy: { seq: 'asc' } });
     expect(events).toHaveLength(eventsBefore + 1);
-    expect(events[events.length - 1]).toMatchObject({ kind: 'DEFINITION_UPDATED', actor: 'home-affairs', details: { changes: { appliesTo: { from: null, to: ['HNI', 'HPG'] } } } });
+    expect(events[events.length - 1]).toMatchObject({
+      kind: 'DEFINITION_UPDATED',
+      actor: 'home-affairs',
+      details: { changes: { appliesTo: { from: null, to: ['HNI', 'HPG'] } } },
+    });
     // The read model (what the matrix reads now) follows.
-    expect((await db.sql.query<{ a: string[] | null }>('SELECT applies_to AS a FROM tasks WHERE code = $1', [moved.code])).rows[0]?.a).toEqual(['HNI', 'HPG']);
+    expect(
+      (await db.sql.query<{ a: string[] | null }>('SELECT applies_to AS a FROM tasks WHERE code = $1', [moved.code]))
+        .rows[0]?.a,
+    ).toEqual(['HNI', 'HPG']);
 
-    const listed = async (query: string) => (await get(`/api/tasks?locality=CMU&limit=200&q=${encodeURIComponent(moved.title)}${query}`)).body.items.map((t: { code: string }) => t.code);
+    const listed = async (query: string) =>
+      (await get(`/api/tasks?locality=CMU&limit=200&q=${encodeURIComponent(moved.title)}${query}`)).body.items.map(
+        (t: { code: string }) => t.code,
+      );
     expect(await listed(`&asOf=${new Date(before).toISOString()}`)).toContain(moved.code);
     expect(await listed('&asOf=2025-12-06')).toContain(moved.code);
     expect(await listed(`&asOf=${new Date(Date.now()).toISOString()}`)).not.toContain(moved.code);
     expect(await listed('')).not.toContain(moved.code);
-    const inHanoi = (await get(`/api/tasks?locality=HNI&limit=200&q=${encodeURIComponent(moved.title)}&asOf=${new Date(Date.now()).toISOString()}`)).body.items.map((t: { code: string }) => t.code);
+    const inHanoi = (
+      await get(
+        `/api/tasks?locality=HNI&limit=200&q=${encodeURIComponent(moved.title)}&asOf=${new Date(Date.now()).toISOString()}`,
+      )
+    ).body.items.map((t: { code: string }) => t.code);
     expect(inHanoi).toContain(moved.code);
 
     // The same file again changes nothing: no second event.
-    await importTasks({ db, temporal: dev.client, taskQueue, policy: TEST_POLICY, tasks: tasks.map((t) => (t === moved ? { ...t, appliesTo: ['HNI', 'HPG'] } : t)), update: true });
+    await importTasks({
+      db,
+      temporal: dev.client,
+      taskQueue,
+      policy: TEST_POLICY,
+      tasks: tasks.map((t) => (t === moved ? { ...t, appliesTo: ['HNI', 'HPG'] } : t)),
+      update: true,
+    });
     expect(await db.prisma.auditEvent.count({ where: { taskCode: moved.code } })).toBe(eventsBefore + 1);
   });
 
   it('when the audit log is verified (npm run audit:verify), then every chain, baseline events and applicability changes included, is intact', async () => {
     const root = path.resolve(__dirname, '..', '..');
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'verify-audit.ts')], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS') },
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'verify-audit.ts')],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS') },
+      },
+    );
     expect(stdout).toMatch(/^949 task\(s\), \d+ intact event\(s\), 0 broken chain\(s\)/m);
     const verify = await get(`/api/tasks/${tasks[0]?.code}/history/verify`);
     expect(verify.body).toMatchObject({ valid: true });
@@ -173,9 +249,13 @@ describe('days overdue as of a day', () => {
     // The last test of the file: the app's way of counting days overdue holds for the whole process.
     const working = makeApp({ db, dev, taskQueue }, { env: { DUE_DAYS_UNIT: 'working' } });
     const days = async (query: string) => {
-      const res = await request(working).get(`/api/tasks?overdue=true&limit=200&sort=dueDate${query}`).set('Authorization', `Bearer ${token}`);
+      const res = await request(working)
+        .get(`/api/tasks?overdue=true&limit=200&sort=dueDate${query}`)
+        .set('Authorization', `Bearer ${token}`);
       expect(res.status).toBe(200);
-      return Object.fromEntries(res.body.items.map((t: { code: string; daysOverdue: number }) => [t.code, t.daysOverdue]));
+      return Object.fromEntries(
+        res.body.items.map((t: { code: string; daysOverdue: number }) => [t.code, t.daysOverdue]),
+      );
     };
     const live = await days('');
     const asOf = await days(`&asOf=${new Date(Date.now()).toISOString()}`);
@@ -183,7 +263,11 @@ describe('days overdue as of a day', () => {
     expect(asOf).toEqual(live);
     // Working days are fewer than calendar days for a task overdue over a weekend.
     // (the first app counts calendar days; its as-of does too)
-    const calendarDays = Object.fromEntries((await get(`/api/tasks?overdue=true&limit=200&sort=dueDate&asOf=${new Date(Date.now()).toISOString()}`)).body.items.map((t: { code: string; daysOverdue: number }) => [t.code, t.daysOverdue]));
+    const calendarDays = Object.fromEntries(
+      (
+        await get(`/api/tasks?overdue=true&limit=200&sort=dueDate&asOf=${new Date(Date.now()).toISOString()}`)
+      ).body.items.map((t: { code: string; daysOverdue: number }) => [t.code, t.daysOverdue]),
+    );
     const [code, n] = Object.entries(live).find(([, v]) => (v as number) > 7) ?? [];
     if (code) expect(calendarDays[code]).toBeGreaterThan(n as number);
   });

@@ -10,7 +10,16 @@ import { DEFAULT_LADDER, WEEKENDS_ONLY, ladderStepDue } from '../../domain/escal
 import { issueToken } from '../../db/tokens';
 import { policyFromConfig } from '../../temporal/task-client';
 import { stateQuery, taskWorkflowId } from '../../workflows/messages';
-import { eventually, makeApp, smtpMailer, startDevWorker, startWorkflowStack, uid, vietnamTodayFor, type WorkflowStack } from '../support/harness';
+import {
+  eventually,
+  makeApp,
+  smtpMailer,
+  startDevWorker,
+  startWorkflowStack,
+  uid,
+  vietnamTodayFor,
+  type WorkflowStack,
+} from '../support/harness';
 
 // One story (issue 23): every overdue task escalates, once per step; deadlines belong to Home Affairs.
 // The real stack: PostgreSQL, the Temporal dev server, the worker with its real activities, SMTP on loopback.
@@ -43,8 +52,14 @@ const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const config = () => loadConfig({ TEMPORAL_TASK_QUEUE: stack.taskQueue, LOG_REQUESTS: 'false' });
 
 async function laddersOf(prefix: string) {
-  const rows = await stack.db.prisma.auditEvent.findMany({ where: { taskCode: { startsWith: prefix }, kind: 'ESCALATION_STEP' }, orderBy: [{ taskCode: 'asc' }, { seq: 'asc' }] });
-  return rows.map((r) => ({ code: r.taskCode, ...(r.details as { dueDate: string; step: number; recipients: string[] }) }));
+  const rows = await stack.db.prisma.auditEvent.findMany({
+    where: { taskCode: { startsWith: prefix }, kind: 'ESCALATION_STEP' },
+    orderBy: [{ taskCode: 'asc' }, { seq: 'asc' }],
+  });
+  return rows.map((r) => ({
+    code: r.taskCode,
+    ...(r.details as { dueDate: string; step: number; recipients: string[] }),
+  }));
 }
 
 describe('every overdue task escalates, once per step', () => {
@@ -56,7 +71,10 @@ describe('every overdue task escalates, once per step', () => {
     const prefix = uid('E');
     const ministries = new Set(reference.ministries.map((m) => m.code));
     // Codes get a per-run prefix: the shared dev server keeps the workflows of earlier runs.
-    const catalog = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries).tasks.map((t) => ({ ...t, code: `${prefix}-${t.code}` }));
+    const catalog = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries).tasks.map((t) => ({
+      ...t,
+      code: `${prefix}-${t.code}`,
+    }));
     expect(catalog).toHaveLength(949);
 
     const now = Date.now();
@@ -79,20 +97,36 @@ describe('every overdue task escalates, once per step', () => {
     expect(tasks.length).toBeGreaterThan(expected.size);
 
     // First start: the import as `npm start` seeds it.
-    await importTasks({ db: stack.db, temporal: stack.dev.sameConnectionClient, eagerStart: true, taskQueue: stack.taskQueue, policy, tasks, concurrency: 16, window: 64 });
+    await importTasks({
+      db: stack.db,
+      temporal: stack.dev.sameConnectionClient,
+      eagerStart: true,
+      taskQueue: stack.taskQueue,
+      policy,
+      tasks,
+      concurrency: 16,
+      window: 64,
+    });
     // The read model's own overdue count (the dashboard's figure) is the count of overdue tasks.
     const summary = await request(app).get('/api/dashboard/summary').set(auth(ha)).expect(200);
     const overdue = (summary.body.byMinistry as { overdue: number }[]).reduce((n, m) => n + m.overdue, 0);
     expect(overdue).toBe(expected.size);
 
-    await eventually(async () => (await laddersOf(prefix)).length >= expected.size, 180_000, `${expected.size} escalations`);
+    await eventually(
+      async () => (await laddersOf(prefix)).length >= expected.size,
+      180_000,
+      `${expected.size} escalations`,
+    );
     await new Promise((r) => setTimeout(r, 2_000));
     const first = await laddersOf(prefix);
     expect(first).toHaveLength(expected.size);
     expect(new Set(first.map((e) => e.code)).size).toBe(expected.size);
-    for (const e of first) expect([e.code, e.dueDate, e.step]).toEqual([e.code, expected.get(e.code)?.dueDate, expected.get(e.code)?.step]);
+    for (const e of first)
+      expect([e.code, e.dueDate, e.step]).toEqual([e.code, expected.get(e.code)?.dueDate, expected.get(e.code)?.step]);
     // The e-mails of that step: one outbox row per task, sent, keyed on task, due date and step.
-    const outbox = await stack.db.prisma.notification.findMany({ where: { taskCode: { startsWith: prefix }, kind: 'ESCALATION_STEP' } });
+    const outbox = await stack.db.prisma.notification.findMany({
+      where: { taskCode: { startsWith: prefix }, kind: 'ESCALATION_STEP' },
+    });
     expect(outbox).toHaveLength(expected.size);
     for (const n of outbox) {
       const want = expected.get(n.taskCode ?? '');
@@ -105,13 +139,24 @@ describe('every overdue task escalates, once per step', () => {
     await stack.dev.stop();
     const second = await startDevWorker({ db: stack.db, mailer: smtpMailer(stack.smtp), taskQueue: stack.taskQueue });
     restarted = second;
-    const again = await importTasks({ db: stack.db, temporal: second.client, taskQueue: stack.taskQueue, policy, tasks });
+    const again = await importTasks({
+      db: stack.db,
+      temporal: second.client,
+      taskQueue: stack.taskQueue,
+      policy,
+      tasks,
+    });
     expect(again.started).toBe(0);
     // Each overdue task's workflow is replayed on the new worker (a query needs its state).
-    for (const code of [...expected.keys()].slice(0, 40)) await second.client.workflow.getHandle(taskWorkflowId(code)).query(stateQuery);
+    for (const code of [...expected.keys()].slice(0, 40))
+      await second.client.workflow.getHandle(taskWorkflowId(code)).query(stateQuery);
     await new Promise((r) => setTimeout(r, 3_000));
     expect(await laddersOf(prefix)).toHaveLength(expected.size);
-    expect(await stack.db.prisma.notification.count({ where: { taskCode: { startsWith: prefix }, kind: 'ESCALATION_STEP' } })).toBe(expected.size);
+    expect(
+      await stack.db.prisma.notification.count({
+        where: { taskCode: { startsWith: prefix }, kind: 'ESCALATION_STEP' },
+      }),
+    ).toBe(expected.size);
     expect(stack.smtp.received.filter((m) => m.raw.includes(`<${prefix}-`)).length).toBe(expected.size);
     // The later tests use the running worker.
     stack.dev = second;
@@ -121,16 +166,40 @@ describe('every overdue task escalates, once per step', () => {
   it('when Home Affairs moves a deadline into the past, then the step due now goes out at once, once; the same date again sends nothing more', async () => {
     const today = await vietnamTodayFor(60_000);
     const code = uid('ESC-');
-    await request(app).post('/api/tasks').set(auth(ha)).send({ code, title: 'Deadline moved into the past', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT' }).expect(201);
+    await request(app)
+      .post('/api/tasks')
+      .set(auth(ha))
+      .send({
+        code,
+        title: 'Deadline moved into the past',
+        sector: 'Health',
+        status: 'REQUIRES_GUIDANCE',
+        leadMinistry: 'BYT',
+      })
+      .expect(201);
     const past = addDays(today, -30);
-    const moved = await request(app).put(`/api/tasks/${code}/deadline`).set(auth(ha)).send({ dueDate: past, reason: 'the statutory date had passed' }).expect(200);
+    const moved = await request(app)
+      .put(`/api/tasks/${code}/deadline`)
+      .set(auth(ha))
+      .send({ dueDate: past, reason: 'the statutory date had passed' })
+      .expect(200);
     const dueDate = moved.body.dueDate as string;
     const policy = policyFromConfig(config());
-    const step = ladderStepDue(dueDate, policy.escalationLadder ?? DEFAULT_LADDER, policy.calendar ?? WEEKENDS_ONLY, 0, Date.now());
+    const step = ladderStepDue(
+      dueDate,
+      policy.escalationLadder ?? DEFAULT_LADDER,
+      policy.calendar ?? WEEKENDS_ONLY,
+      0,
+      Date.now(),
+    );
     expect(step).not.toBeNull();
     await eventually(async () => (await laddersOf(code)).length === 1, 20_000, 'the escalation');
     // The same date set again: a new deadline event, but the step of that due date is recorded already.
-    await request(app).put(`/api/tasks/${code}/deadline`).set(auth(ha)).send({ dueDate: past, reason: 'confirmed' }).expect(200);
+    await request(app)
+      .put(`/api/tasks/${code}/deadline`)
+      .set(auth(ha))
+      .send({ dueDate: past, reason: 'confirmed' })
+      .expect(200);
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await laddersOf(code)).map((e) => [e.dueDate, e.step])).toEqual([[dueDate, step?.index]]);
     expect(await stack.db.prisma.notification.count({ where: { taskCode: code, kind: 'ESCALATION_STEP' } })).toBe(1);
@@ -143,20 +212,55 @@ describe('deadlines belong to Home Affairs', () => {
     const year = today.slice(0, 4);
     const code = uid('BOUNCE-');
     const dueDate = settleDueDate(policyFromConfig(config()), addDays(today, -140));
-    await request(app).post('/api/tasks').set(auth(ha)).send({ code, title: 'Overdue task bounced', sector: 'Health', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', dueDate }).expect(201);
+    await request(app)
+      .post('/api/tasks')
+      .set(auth(ha))
+      .send({
+        code,
+        title: 'Overdue task bounced',
+        sector: 'Health',
+        status: 'REQUIRES_GUIDANCE',
+        leadMinistry: 'BYT',
+        dueDate,
+      })
+      .expect(201);
 
-    const out = await request(app).post(`/api/tasks/${code}/transitions`).set(auth(byt)).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'the decree must change first' }).expect(200);
+    const out = await request(app)
+      .post(`/api/tasks/${code}/transitions`)
+      .set(auth(byt))
+      .send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'the decree must change first' })
+      .expect(200);
     expect(out.body).toMatchObject({ status: 'AUTHORITY_ADJUSTMENT', dueDate });
     // The adjusting act, registered by the ministry that issued it, then cited.
     const number = `${Number(uid('').replace(/\D/g, '').slice(0, 4)) + 1}/${year}/TT-BYT`;
-    await request(app).post('/api/documents').set(auth(byt)).send({ number, kind: 'CIRCULAR', issuer: 'BYT', title: 'Thông tư điều chỉnh', issuedOn: today, effectiveOn: today });
-    const back = await request(app).post(`/api/tasks/${code}/transitions`).set(auth(byt)).send({ to: 'REQUIRES_GUIDANCE', document: { number, issuedOn: today } }).expect(200);
+    await request(app)
+      .post('/api/documents')
+      .set(auth(byt))
+      .send({
+        number,
+        kind: 'CIRCULAR',
+        issuer: 'BYT',
+        title: 'Thông tư điều chỉnh',
+        issuedOn: today,
+        effectiveOn: today,
+      });
+    const back = await request(app)
+      .post(`/api/tasks/${code}/transitions`)
+      .set(auth(byt))
+      .send({ to: 'REQUIRES_GUIDANCE', document: { number, issuedOn: today } })
+      .expect(200);
     expect(back.body).toMatchObject({ status: 'REQUIRES_GUIDANCE', dueDate });
     expect(back.body.daysOverdue).toBeGreaterThan(0);
     // A ministry cannot name a date on an edge either.
-    const named = await request(app).post(`/api/tasks/${code}/transitions`).set(auth(byt)).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'again', dueDate: addDays(today, 90) });
+    const named = await request(app)
+      .post(`/api/tasks/${code}/transitions`)
+      .set(auth(byt))
+      .send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'again', dueDate: addDays(today, 90) });
     expect(named.status).toBe(403);
-    expect((await request(app).get(`/api/tasks/${code}`).set(auth(ha))).body).toMatchObject({ status: 'REQUIRES_GUIDANCE', dueDate });
+    expect((await request(app).get(`/api/tasks/${code}`).set(auth(ha))).body).toMatchObject({
+      status: 'REQUIRES_GUIDANCE',
+      dueDate,
+    });
     // The task's ladder kept its place across the bounce: one escalation for the due date, not one per entry.
     await eventually(async () => (await laddersOf(code)).length === 1, 20_000, 'the escalation');
     await new Promise((r) => setTimeout(r, 1_000));
@@ -165,7 +269,11 @@ describe('deadlines belong to Home Affairs', () => {
 
     // Home Affairs decides a fresh deadline, on the edge or by the deadline form.
     const fresh = addDays(today, 120);
-    const byHa = await request(app).post(`/api/tasks/${code}/transitions`).set(auth(ha)).send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'law-making programme', dueDate: fresh }).expect(200);
+    const byHa = await request(app)
+      .post(`/api/tasks/${code}/transitions`)
+      .set(auth(ha))
+      .send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'law-making programme', dueDate: fresh })
+      .expect(200);
     expect(byHa.body.dueDate >= fresh).toBe(true);
     expect(byHa.body.daysOverdue).toBe(0);
   });

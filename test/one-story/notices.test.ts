@@ -28,7 +28,11 @@ async function mails() {
       let d = decoded.get(m.raw);
       if (!d) {
         const p = await simpleParser(m.raw);
-        d = { to: m.to, subject: p.subject ?? '', text: `${p.text ?? ''}\n${typeof p.html === 'string' ? p.html : ''}` };
+        d = {
+          to: m.to,
+          subject: p.subject ?? '',
+          text: `${p.text ?? ''}\n${typeof p.html === 'string' ? p.html : ''}`,
+        };
         decoded.set(m.raw, d);
       }
       return d;
@@ -36,8 +40,10 @@ async function mails() {
   );
 }
 /** Every URL in a message, in the order written. */
-const urlsOf = (text: string) => [...text.matchAll(/https?:\/\/[^\s<>"')\]]+/g)].map((m) => m[0].replace(/&amp;/g, '&'));
-const mailsFor = async (roundId: string, what: string) => (await mails()).filter((m) => m.subject.includes(`[${roundId}]`) && m.subject.includes(what));
+const urlsOf = (text: string) =>
+  [...text.matchAll(/https?:\/\/[^\s<>"')\]]+/g)].map((m) => m[0].replace(/&amp;/g, '&'));
+const mailsFor = async (roundId: string, what: string) =>
+  (await mails()).filter((m) => m.subject.includes(`[${roundId}]`) && m.subject.includes(what));
 
 /** A browser-like session: the sign-in form's CSRF token and the cookies, then the token form. */
 async function signedIn(token: string, next: string) {
@@ -58,10 +64,14 @@ describe('notices: links open pages, rounds are announced and chased', () => {
     const dueDate = addDays(vietnamDate(Date.now()), 20);
     const res = await request(app).post('/api/rounds').set(f.as('home-affairs')).send({ id: roundId, dueDate });
     expect(res.status).toBe(201);
-    const opened = await eventually(async () => {
-      const m = await mailsFor(roundId, 'Mở đợt báo cáo');
-      return m.length === 34 ? m : null;
-    }, 60_000, '34 round-opened e-mails');
+    const opened = await eventually(
+      async () => {
+        const m = await mailsFor(roundId, 'Mở đợt báo cáo');
+        return m.length === 34 ? m : null;
+      },
+      60_000,
+      '34 round-opened e-mails',
+    );
     expect(new Set(opened.map((m) => m.to[0])).size).toBe(34);
     for (const m of opened) {
       expect(m.subject).toContain(dueDate);
@@ -72,14 +82,24 @@ describe('notices: links open pages, rounds are announced and chased', () => {
   it('when Home Affairs reminds now, then each locality that has not reported gets one e-mail; a second try the same day is refused and sends nothing', async () => {
     // Hà Nội reports first: it is not reminded.
     const task = await f.createTask();
-    await request(app).post('/api/localities/HNI/report').set(f.as('locality:HNI')).send({ cells: [{ task, state: 'WORKABLE' }] }).expect(200);
+    await request(app)
+      .post('/api/localities/HNI/report')
+      .set(f.as('locality:HNI'))
+      .send({ cells: [{ task, state: 'WORKABLE' }] })
+      .expect(200);
     const first = await request(app).post(`/api/rounds/${roundId}/reminders`).set(f.as('home-affairs')).send({});
     expect(first.status).toBe(200);
     expect(first.body.day).toBe(vietnamDate(Date.now()));
     expect(first.body.reminded).toHaveLength(33);
     expect(first.body.reminded).not.toContain('HNI');
-    await eventually(async () => (await mailsFor(roundId, 'đề nghị gửi báo cáo')).length === 33, 20_000, '33 chase e-mails');
-    const audited = await f.db.pool.query('SELECT actor, locality_code FROM round_chases WHERE round_id = $1', [roundId]);
+    await eventually(
+      async () => (await mailsFor(roundId, 'đề nghị gửi báo cáo')).length === 33,
+      20_000,
+      '33 chase e-mails',
+    );
+    const audited = await f.db.pool.query('SELECT actor, locality_code FROM round_chases WHERE round_id = $1', [
+      roundId,
+    ]);
     expect(audited.rowCount).toBe(33);
     expect(audited.rows.every((r: { actor: string }) => r.actor === 'home-affairs')).toBe(true);
 
@@ -93,14 +113,20 @@ describe('notices: links open pages, rounds are announced and chased', () => {
     expect((await f.db.pool.query('SELECT 1 FROM round_chases WHERE round_id = $1', [roundId])).rowCount).toBe(33);
 
     // Only Home Affairs chases.
-    expect((await request(app).post(`/api/rounds/${roundId}/reminders`).set(f.as('locality:HCM')).send({})).status).toBe(403);
+    expect(
+      (await request(app).post(`/api/rounds/${roundId}/reminders`).set(f.as('locality:HCM')).send({})).status,
+    ).toBe(403);
   });
 
   it('when the page is used, then the button reminds too, and a second click the same day says so beside it', async () => {
     const hnTask = await f.createTask();
     void hnTask;
     const otherRound = uid('chase-').toLowerCase();
-    await request(app).post('/api/rounds').set(f.as('home-affairs')).send({ id: otherRound, dueDate: addDays(vietnamDate(Date.now()), 25) }).expect(201);
+    await request(app)
+      .post('/api/rounds')
+      .set(f.as('home-affairs'))
+      .send({ id: otherRound, dueDate: addDays(vietnamDate(Date.now()), 25) })
+      .expect(201);
     const { agent } = await signedIn(await issueToken(f.db, 'home-affairs'), '/rounds');
     const page = await agent.get('/rounds');
     expect(page.status).toBe(200);
@@ -128,7 +154,10 @@ describe('notices: links open pages, rounds are announced and chased', () => {
       const form = await agent.get(`/sign-in?next=${encodeURIComponent(next)}`);
       expect(form.text).not.toContain('name="next"');
       const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
-      const out = await agent.post('/sign-in/token').type('form').send({ _csrf: csrf, token: await issueToken(f.db, 'locality:HCM'), next });
+      const out = await agent
+        .post('/sign-in/token')
+        .type('form')
+        .send({ _csrf: csrf, token: await issueToken(f.db, 'locality:HCM'), next });
       expect(out.headers.location).toBe('/locality');
     }
   });
@@ -138,8 +167,16 @@ describe('notices: links open pages, rounds are announced and chased', () => {
     const form = await agent.get('/sign-in?next=%2Flocality');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
     const address = 'office.hcm@localities.example';
-    await agent.post('/sign-in/email').type('form').send({ _csrf: csrf, email: address, next: '/locality' }).expect(200);
-    const mail = await eventually(async () => (await mails()).find((m) => m.to.includes(address) && m.text.includes('/sign-in/link/')), 20_000, 'the sign-in link');
+    await agent
+      .post('/sign-in/email')
+      .type('form')
+      .send({ _csrf: csrf, email: address, next: '/locality' })
+      .expect(200);
+    const mail = await eventually(
+      async () => (await mails()).find((m) => m.to.includes(address) && m.text.includes('/sign-in/link/')),
+      20_000,
+      'the sign-in link',
+    );
     const link = urlsOf(mail.text).find((u) => u.includes('/sign-in/link/')) as string;
     expect(link).toMatch(/\?next=%2Flocality$/);
     const confirm = await agent.get(link.slice(BASE.length));
@@ -155,9 +192,27 @@ describe('notices: links open pages, rounds are announced and chased', () => {
   it('when every e-mail of this run is read, then every URL in it is a page that answers 200 with HTML (after signing in where needed), none the API', async () => {
     const task = await f.createTask();
     // A closing-the-loop notice too: an obstacle, then the document that answers it.
-    await request(app).post('/api/localities/HCM/report').set(f.as('locality:HCM')).send({ cells: [{ task, state: 'OBSTACLE', category: 'LEGAL_BASIS', text: 'no circular yet' }] }).expect(200);
-    await request(app).post(`/api/tasks/${task}/transitions`).set(f.as('ministry:BGDDT')).send({ from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', document: { number: `${Math.floor(Math.random() * 900) + 10}/2026/TT-BGDĐT`, issuedOn: vietnamDate(Date.now()) } });
-    await eventually(async () => (await mails()).some((m) => m.subject.startsWith(`[${task}]`)), 20_000, 'the closing-the-loop notice').catch(() => null);
+    await request(app)
+      .post('/api/localities/HCM/report')
+      .set(f.as('locality:HCM'))
+      .send({ cells: [{ task, state: 'OBSTACLE', category: 'LEGAL_BASIS', text: 'no circular yet' }] })
+      .expect(200);
+    await request(app)
+      .post(`/api/tasks/${task}/transitions`)
+      .set(f.as('ministry:BGDDT'))
+      .send({
+        from: 'REQUIRES_GUIDANCE',
+        to: 'FEASIBLE',
+        document: {
+          number: `${Math.floor(Math.random() * 900) + 10}/2026/TT-BGDĐT`,
+          issuedOn: vietnamDate(Date.now()),
+        },
+      });
+    await eventually(
+      async () => (await mails()).some((m) => m.subject.startsWith(`[${task}]`)),
+      20_000,
+      'the closing-the-loop notice',
+    ).catch(() => null);
 
     const urls = new Set((await mails()).flatMap((m) => urlsOf(m.text)));
     expect(urls).toContain(`${BASE}/locality`);

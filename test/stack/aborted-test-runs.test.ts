@@ -18,11 +18,13 @@ async function deadPid(): Promise<number> {
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
 describe('servers left by an aborted test run', () => {
-  it('when a run\'s services process is gone, then the next setup stops its servers (the shared one and a fault test\'s) and removes its folder; a live run is left alone', async () => {
+  it("when a run's services process is gone, then the next setup stops its servers (the shared one and a fault test's) and removes its folder; a live run is left alone", async () => {
     const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'aborted-runs-'));
     const shared = fakeTemporal();
     const faultTests = fakeTemporal();

@@ -14,7 +14,6 @@ if (os.userInfo().uid === 0) fs.chmodSync(dataDir, 0o755);
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.createServer();
@@ -64,7 +63,9 @@ function alive(pid: number): boolean {
   }
 }
 
-async function startNpm(ports: Record<string, number>): Promise<{ npm: ChildProcess; output: string[]; closed: Promise<void> }> {
+async function startNpm(
+  ports: Record<string, number>,
+): Promise<{ npm: ChildProcess; output: string[]; closed: Promise<void> }> {
   const npm = spawn('npm', ['start'], {
     cwd: ROOT,
     // Its own process group, as a terminal gives it: Ctrl-C is SIGINT to that whole group.
@@ -112,26 +113,35 @@ const cases: [string, (npm: ChildProcess) => void][] = [
 ];
 
 describe('npm start', () => {
-  it.each(cases)('when it gets %s, then PostgreSQL, Temporal, the API and the worker are all gone and their ports free', async (_name, signal) => {
-    const ports = { api: await freePort(), postgres: await freePort(), temporal: await freePort(), ui: await freePort() };
-    const { npm, output, closed } = await startNpm(ports);
-    const tree = descendants(npm.pid as number);
-    const role = (re: RegExp) => tree.filter((p) => re.test(p.cmd));
-    // The four parts run as separate processes under npm start.
-    expect(role(/\bpostgres\b.*-D /).length).toBeGreaterThan(0);
-    expect(role(/temporal.* server start-dev/).length).toBe(1);
-    expect(role(/stack\/api-main\.ts/).length).toBe(1);
-    expect(role(/worker\/main\.ts/).length).toBe(1);
-    for (const port of Object.values(ports).slice(0, 3)) expect(await portIsFree(port)).toBe(false);
+  it.each(cases)(
+    'when it gets %s, then PostgreSQL, Temporal, the API and the worker are all gone and their ports free',
+    async (_name, signal) => {
+      const ports = {
+        api: await freePort(),
+        postgres: await freePort(),
+        temporal: await freePort(),
+        ui: await freePort(),
+      };
+      const { npm, output, closed } = await startNpm(ports);
+      const tree = descendants(npm.pid as number);
+      const role = (re: RegExp) => tree.filter((p) => re.test(p.cmd));
+      // The four parts run as separate processes under npm start.
+      expect(role(/\bpostgres\b.*-D /).length).toBeGreaterThan(0);
+      expect(role(/temporal.* server start-dev/).length).toBe(1);
+      expect(role(/stack\/api-main\.ts/).length).toBe(1);
+      expect(role(/worker\/main\.ts/).length).toBe(1);
+      for (const port of Object.values(ports).slice(0, 3)) expect(await portIsFree(port)).toBe(false);
 
-    signal(npm);
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline && (alive(npm.pid as number) || tree.some((p) => alive(p.pid)))) await new Promise((r) => setTimeout(r, 250));
+      signal(npm);
+      const deadline = Date.now() + 90_000;
+      while (Date.now() < deadline && (alive(npm.pid as number) || tree.some((p) => alive(p.pid))))
+        await new Promise((r) => setTimeout(r, 250));
 
-    const left = tree.filter((p) => alive(p.pid));
-    expect({ npmAlive: alive(npm.pid as number), left }).toEqual({ npmAlive: false, left: [] });
-    for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
-    await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
-    expect(output.join('')).toContain('stopped.');
-  });
+      const left = tree.filter((p) => alive(p.pid));
+      expect({ npmAlive: alive(npm.pid as number), left }).toEqual({ npmAlive: false, left: [] });
+      for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
+      expect(output.join('')).toContain('stopped.');
+    },
+  );
 });

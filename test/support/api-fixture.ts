@@ -1,9 +1,25 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { issueToken } from '../../db/tokens';
-import { FAR_DUE_DATE, makeApp, startWorkflowStack, uid, type AppOverrides, type TestDatabase, type WorkflowStack } from './harness';
+import {
+  FAR_DUE_DATE,
+  makeApp,
+  startWorkflowStack,
+  uid,
+  type AppOverrides,
+  type TestDatabase,
+  type WorkflowStack,
+} from './harness';
 
-export const PRINCIPALS = ['home-affairs', 'ministry:BGDDT', 'ministry:BNV', 'ministry:BTC', 'locality:HNI', 'locality:HCM', 'public'] as const;
+export const PRINCIPALS = [
+  'home-affairs',
+  'ministry:BGDDT',
+  'ministry:BNV',
+  'ministry:BTC',
+  'locality:HNI',
+  'locality:HCM',
+  'public',
+] as const;
 export type TestPrincipal = (typeof PRINCIPALS)[number];
 
 export interface ApiFixture {
@@ -19,7 +35,9 @@ export interface ApiFixture {
   /** Registers a task through the API (Home Affairs), lead BGDDT, coordinating BNV; returns its code. */
   createTask(overrides?: Record<string, unknown>): Promise<string>;
   /** The task's read-model row and its number of audit events, straight from PostgreSQL. */
-  snapshot(code: string): Promise<{ lastSeq: number; status: string; dueDate: Date | null; focal: string; lead: string; events: number }>;
+  snapshot(
+    code: string,
+  ): Promise<{ lastSeq: number; status: string; dueDate: Date | null; focal: string; lead: string; events: number }>;
 }
 
 /**
@@ -47,14 +65,32 @@ export function useApiFixture(queuePrefix: string): ApiFixture {
     const res = await request(f.app)
       .post('/api/tasks')
       .set(f.as('home-affairs'))
-      .send({ code, title: `Recruitment at commune public service units ${code}`, sector: 'Education', level: 'commune', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', coordinatingMinistries: ['BNV'], focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' }, dueDate: FAR_DUE_DATE, ...overrides });
+      .send({
+        code,
+        title: `Recruitment at commune public service units ${code}`,
+        sector: 'Education',
+        level: 'commune',
+        status: 'REQUIRES_GUIDANCE',
+        leadMinistry: 'BGDDT',
+        coordinatingMinistries: ['BNV'],
+        focalPoint: { name: 'Nguyen Van An', email: 'an@bgddt.test' },
+        dueDate: FAR_DUE_DATE,
+        ...overrides,
+      });
     expect(res.status).toBe(201);
     return code;
   };
   f.snapshot = async (code) => {
     const row = await f.db.prisma.task.findUniqueOrThrow({ where: { code } });
     const events = await f.db.prisma.auditEvent.count({ where: { taskCode: code } });
-    return { lastSeq: row.lastSeq, status: row.status, dueDate: row.dueDate, focal: row.focalPointEmail, lead: row.leadMinistryCode, events };
+    return {
+      lastSeq: row.lastSeq,
+      status: row.status,
+      dueDate: row.dueDate,
+      focal: row.focalPointEmail,
+      lead: row.leadMinistryCode,
+      events,
+    };
   };
   return f;
 }

@@ -7,7 +7,10 @@ function checkMailUrls() {
   const urls = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
   fs.rmSync(file, { force: true });
   const api = [...new Set(urls.filter((u) => /^https?:\/\/[^/]+\/api(\/|$|\?)/i.test(u)))];
-  if (api.length > 0) throw new Error(`${api.length} e-mail link(s) of this run open the API, not a page:\n${api.slice(0, 20).join('\n')}`);
+  if (api.length > 0)
+    throw new Error(
+      `${api.length} e-mail link(s) of this run open the API, not a page:\n${api.slice(0, 20).join('\n')}`,
+    );
   console.log(`\nE-mail links checked: ${urls.length} URL(s) in this run's e-mails, none to the API.`);
 }
 

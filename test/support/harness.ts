@@ -34,7 +34,10 @@ export function quietTemporalLogs(): void {
 
 export function env(name: string): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run the tests through jest (test/support/global-setup.mjs starts the services)`);
+  if (!v)
+    throw new Error(
+      `${name} is not set: run the tests through jest (test/support/global-setup.mjs starts the services)`,
+    );
   return v;
 }
 
@@ -124,7 +127,12 @@ export async function startDevWorker(deps: {
     connection: nativeConnection,
     namespace: 'default',
     taskQueue: deps.taskQueue,
-    deps: { db: deps.db, mailer: deps.mailer, mailFrom: 'tracker@tracker.test', ...(deps.logger ? { logger: deps.logger } : {}) },
+    deps: {
+      db: deps.db,
+      mailer: deps.mailer,
+      mailFrom: 'tracker@tracker.test',
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    },
     workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
   });
   const running = worker.run();
@@ -147,7 +155,11 @@ export function smtpMailer(smtp: LoopbackSmtpServer): Mailer {
   return createMailer({ smtpUrl: smtp.url, outboxDir: path.join(env('TEST_DATA_DIR'), 'unused-outbox') });
 }
 
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -223,11 +235,18 @@ export interface AppOverrides {
  * The API app as the tests build it, on a test file's database and worker: the one place tests call
  * createApp. `overrides` changes only what a test is about.
  */
-export function makeApp(base: { db: Db; dev: { client: Client }; taskQueue?: string }, overrides: AppOverrides = {}): Express {
+export function makeApp(
+  base: { db: Db; dev: { client: Client }; taskQueue?: string },
+  overrides: AppOverrides = {},
+): Express {
   return createHttpApp({
     db: overrides.db ?? base.db,
     temporal: base.dev.client,
-    config: loadConfig({ ...(base.taskQueue ? { TEMPORAL_TASK_QUEUE: base.taskQueue } : {}), LOG_REQUESTS: 'false', ...overrides.env }),
+    config: loadConfig({
+      ...(base.taskQueue ? { TEMPORAL_TASK_QUEUE: base.taskQueue } : {}),
+      LOG_REQUESTS: 'false',
+      ...overrides.env,
+    }),
     listCache: overrides.listCache,
     logger: overrides.logger,
     mailer: overrides.mailer,

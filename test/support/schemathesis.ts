@@ -12,7 +12,12 @@ export const SCHEMATHESIS_PACKAGE = 'schemathesis==4.32.5';
 const VENV = path.resolve(__dirname, '..', '..', '.tools', 'schemathesis');
 
 function works(executable: string): boolean {
-  return fs.existsSync(executable) && spawnSync(executable, ['--version'], { encoding: 'utf8' }).stdout.includes(SCHEMATHESIS_PACKAGE.split('==')[1] as string);
+  return (
+    fs.existsSync(executable) &&
+    spawnSync(executable, ['--version'], { encoding: 'utf8' }).stdout.includes(
+      SCHEMATHESIS_PACKAGE.split('==')[1] as string,
+    )
+  );
 }
 
 /** Path of the pinned schemathesis executable, installing it into .tools/schemathesis if needed. */
@@ -23,8 +28,15 @@ export function ensureSchemathesis(env = process.env): string {
   if (works(executable)) return executable;
   fs.mkdirSync(path.dirname(VENV), { recursive: true });
   execFileSync('python3', ['-m', 'venv', '--clear', VENV], { stdio: 'inherit' });
-  execFileSync(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', SCHEMATHESIS_PACKAGE], { stdio: 'inherit' });
-  if (!works(executable)) throw new Error(`${SCHEMATHESIS_PACKAGE} did not install into ${VENV}; set SCHEMATHESIS to an existing executable.`);
+  execFileSync(
+    path.join(VENV, 'bin', 'pip'),
+    ['install', '--quiet', '--disable-pip-version-check', SCHEMATHESIS_PACKAGE],
+    { stdio: 'inherit' },
+  );
+  if (!works(executable))
+    throw new Error(
+      `${SCHEMATHESIS_PACKAGE} did not install into ${VENV}; set SCHEMATHESIS to an existing executable.`,
+    );
   return executable;
 }
 

@@ -9,7 +9,6 @@ import { resolveTemporalCli, resolveTemporalTestServer } from '../../embedded/te
 import { startTemporalDevServer } from '../../embedded/temporal-dev-server';
 import { OWNER_PID_FILE, RUN_DIR_PREFIX, TEMPORAL_PID_FILE, stopAbortedRuns } from './aborted-runs';
 
-
 /**
  * Run as its own process by global-setup.mjs (`tsx test/support/services.ts`): prints one JSON line
  * with the services' addresses, then stops them on SIGTERM or when its parent goes away.
@@ -43,7 +42,8 @@ if (require.main === module) {
  */
 export async function startTestServices(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
   const aborted = await stopAbortedRuns();
-  if (aborted.length > 0) console.error(`stopped the servers of ${aborted.length} aborted test run(s): ${aborted.join(', ')}`);
+  if (aborted.length > 0)
+    console.error(`stopped the servers of ${aborted.length} aborted test run(s): ${aborted.join(', ')}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), RUN_DIR_PREFIX));
   if (os.userInfo().uid === 0) fs.chmodSync(dir, 0o755);
   // Lets the next run stop these servers if this process is killed before its teardown.
@@ -56,8 +56,23 @@ export async function startTestServices(): Promise<{ env: Record<string, string>
   const root = path.resolve(__dirname, '..', '..');
   const results = await Promise.allSettled([
     startEmbeddedPostgres({ dataDir: dir, port: pgPort }),
-    startTemporalDevServer({ cli, port: temporalPort, headless: true, namespace: 'default', logFile: path.join(dir, 'temporal.log'), pidFile: path.join(dir, TEMPORAL_PID_FILE) }),
-    promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'bundle-workflows.ts'), bundlePath], { cwd: root }),
+    startTemporalDevServer({
+      cli,
+      port: temporalPort,
+      headless: true,
+      namespace: 'default',
+      logFile: path.join(dir, 'temporal.log'),
+      pidFile: path.join(dir, TEMPORAL_PID_FILE),
+    }),
+    promisify(execFile)(
+      process.execPath,
+      [
+        path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        path.join(root, 'scripts', 'bundle-workflows.ts'),
+        bundlePath,
+      ],
+      { cwd: root },
+    ),
   ]);
   const [pgResult, temporalResult, bundleResult] = results;
   if (pgResult.status === 'rejected' || temporalResult.status === 'rejected' || bundleResult.status === 'rejected') {

@@ -3,7 +3,15 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { workerTaskMessenger } from '../../worker/create-worker';
 import { ensureSearchAttributes } from '../../temporal/search-attributes';
-import { TestSmtpServer, createTestDatabase, env, quietTemporalLogs, smtpMailer, uid, type TestDatabase } from './harness';
+import {
+  TestSmtpServer,
+  createTestDatabase,
+  env,
+  quietTemporalLogs,
+  smtpMailer,
+  uid,
+  type TestDatabase,
+} from './harness';
 
 export interface TimeSkippingStack {
   testEnv: TestWorkflowEnvironment;
@@ -38,13 +46,21 @@ export function useTimeSkippingStack(
     await opts.seed?.(s.db);
     s.smtp = new TestSmtpServer();
     await s.smtp.start();
-    s.testEnv = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: env('TEMPORAL_TEST_SERVER') } } });
+    s.testEnv = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: env('TEMPORAL_TEST_SERVER') } },
+    });
     await ensureSearchAttributes(s.testEnv.connection, 'default');
     worker = await Worker.create({
       connection: s.testEnv.nativeConnection,
       taskQueue: s.taskQueue,
       workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
-      activities: createActivities({ tasks: workerTaskMessenger(), ...opts.activities, db: s.db, mailer: smtpMailer(s.smtp), mailFrom: 'tracker@tracker.test' }),
+      activities: createActivities({
+        tasks: workerTaskMessenger(),
+        ...opts.activities,
+        db: s.db,
+        mailer: smtpMailer(s.smtp),
+        mailFrom: 'tracker@tracker.test',
+      }),
     });
     running = worker.run();
   });

@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { bottlenecksAsOf, effectiveAt, listAsOf, replayAsOf, summaryAsOf, taskView, type RecordedEvent } from '../../domain/as-of';
+import {
+  bottlenecksAsOf,
+  effectiveAt,
+  listAsOf,
+  replayAsOf,
+  summaryAsOf,
+  taskView,
+  type RecordedEvent,
+} from '../../domain/as-of';
 import { weeklyTrend } from '../../domain/trend';
 import { taskResponse } from '../../db/tasks';
 import { DAY_MS } from '../../domain/dates';
@@ -48,7 +56,12 @@ interface PersistInput {
 /** The (event, snapshot) pairs the workflow handed to persistEvent in a recorded Temporal history. */
 function recordedPersists(file: string): PersistInput[] {
   const history = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    events: { activityTaskScheduledEventAttributes?: { activityType: { name: string }; input: { payloads: { data: string }[] } } }[];
+    events: {
+      activityTaskScheduledEventAttributes?: {
+        activityType: { name: string };
+        input: { payloads: { data: string }[] };
+      };
+    }[];
   };
   const out: PersistInput[] = [];
   for (const e of history.events) {
@@ -61,7 +74,9 @@ function recordedPersists(file: string): PersistInput[] {
 }
 
 describe('state as of an instant, from the audit log', () => {
-  const recorded = recordedPersists(path.resolve(__dirname, '..', 'fixtures', 'histories', 'full-life-v1-remote-persist.json'));
+  const recorded = recordedPersists(
+    path.resolve(__dirname, '..', 'fixtures', 'histories', 'full-life-v1-remote-persist.json'),
+  );
 
   it('when a recorded workflow history is replayed event by event, then the task as of each event is the state the workflow persisted with it', () => {
     expect(recorded.length).toBeGreaterThanOrEqual(8);
@@ -108,10 +123,20 @@ describe('state as of an instant, from the audit log', () => {
   };
   const HA = { kind: 'home-affairs' } as const;
   const command = fc.oneof(
-    fc.record({ c: fc.constant('transition' as const), to: fc.constantFrom('REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE' as const) }),
-    fc.record({ c: fc.constant('milestone' as const), name: fc.constantFrom('DRAFTING', 'CONSULTATION', 'PROPOSAL_DRAFTED' as const) }),
+    fc.record({
+      c: fc.constant('transition' as const),
+      to: fc.constantFrom('REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE' as const),
+    }),
+    fc.record({
+      c: fc.constant('milestone' as const),
+      name: fc.constantFrom('DRAFTING', 'CONSULTATION', 'PROPOSAL_DRAFTED' as const),
+    }),
     fc.record({ c: fc.constant('deadline' as const), days: fc.integer({ min: -30, max: 400 }) }),
-    fc.record({ c: fc.constant('report' as const), locality: fc.constantFrom('HNI', 'HCM', 'DNG'), obstacle: fc.boolean() }),
+    fc.record({
+      c: fc.constant('report' as const),
+      locality: fc.constantFrom('HNI', 'HCM', 'DNG'),
+      obstacle: fc.boolean(),
+    }),
     fc.record({ c: fc.constant('assign' as const), lead: fc.constantFrom('BYT', 'BTC', 'BXD') }),
     fc.record({ c: fc.constant('title' as const), title: fc.string({ minLength: 1, maxLength: 20 }) }),
     fc.record({ c: fc.constant('notice' as const) }),
@@ -121,31 +146,79 @@ describe('state as of an instant, from the audit log', () => {
     fc.assert(
       fc.property(fc.array(command, { maxLength: 25 }), fc.integer({ min: 1, max: 5 }), (commands, stepHours) => {
         let now = Date.parse('2026-01-01T03:00:00Z');
-        let state: TaskState = { ...definition, statusSince: new Date(now).toISOString(), deadlineExtensions: 0, milestones: [], reports: {}, lastDocument: null, seq: 1, reminderCursor: now, policy };
-        const events: RecordedEvent[] = [{ taskCode: 'T-1', seq: 1, at: new Date(now).toISOString(), actor: 'home-affairs', kind: 'CREATED', details: { ...definition } }];
+        let state: TaskState = {
+          ...definition,
+          statusSince: new Date(now).toISOString(),
+          deadlineExtensions: 0,
+          milestones: [],
+          reports: {},
+          lastDocument: null,
+          seq: 1,
+          reminderCursor: now,
+          policy,
+        };
+        const events: RecordedEvent[] = [
+          {
+            taskCode: 'T-1',
+            seq: 1,
+            at: new Date(now).toISOString(),
+            actor: 'home-affairs',
+            kind: 'CREATED',
+            details: { ...definition },
+          },
+        ];
         const states: { at: number; state: TaskState }[] = [{ at: now, state }];
         for (const cmd of commands) {
           now += stepHours * 3600_000;
           let change: Change | null = null;
           if (cmd.c === 'transition') {
-            const input = { actor: HA, to: cmd.to, reason: 'r', document: { number: '1/2026/TT', issuedOn: '2026-01-01' } };
+            const input = {
+              actor: HA,
+              to: cmd.to,
+              reason: 'r',
+              document: { number: '1/2026/TT', issuedOn: '2026-01-01' },
+            };
             if (!checkTransition(state, input)) change = applyTransition(state, input, now);
           } else if (cmd.c === 'milestone') {
-            if (!checkMilestone(state, { actor: HA, name: cmd.name })) change = applyMilestone(state, { actor: HA, name: cmd.name }, now);
+            if (!checkMilestone(state, { actor: HA, name: cmd.name }))
+              change = applyMilestone(state, { actor: HA, name: cmd.name }, now);
           } else if (cmd.c === 'deadline') {
-            if (state.status !== 'FEASIBLE') change = applyDeadline(state, { actor: HA, dueDate: new Date(now + cmd.days * DAY_MS).toISOString().slice(0, 10), reason: 'r' });
+            if (state.status !== 'FEASIBLE')
+              change = applyDeadline(state, {
+                actor: HA,
+                dueDate: new Date(now + cmd.days * DAY_MS).toISOString().slice(0, 10),
+                reason: 'r',
+              });
           } else if (cmd.c === 'report') {
-            change = applyLocalityReport(state, { actor: HA, locality: cmd.locality, kind: cmd.obstacle ? 'OBSTACLE' : 'WORKABLE', description: 'd' }, now);
+            change = applyLocalityReport(
+              state,
+              { actor: HA, locality: cmd.locality, kind: cmd.obstacle ? 'OBSTACLE' : 'WORKABLE', description: 'd' },
+              now,
+            );
           } else if (cmd.c === 'assign') {
-            if (cmd.lead !== state.leadMinistry) change = applyAssignment(state, { actor: HA, leadMinistry: cmd.lead, coordinatingMinistries: [] });
+            if (cmd.lead !== state.leadMinistry)
+              change = applyAssignment(state, { actor: HA, leadMinistry: cmd.lead, coordinatingMinistries: [] });
           } else if (cmd.c === 'title') {
             change = applyDefinitionUpdate(state, { actor: HA, title: cmd.title });
           } else {
-            change = { state, kind: 'REMINDER_SENT', details: { dueDate: state.dueDate, offsetDays: 7 }, reschedule: false, resetCursor: false };
+            change = {
+              state,
+              kind: 'REMINDER_SENT',
+              details: { dueDate: state.dueDate, offsetDays: 7 },
+              reschedule: false,
+              resetCursor: false,
+            };
           }
           if (!change) continue;
           state = { ...change.state, seq: state.seq + 1 };
-          events.push({ taskCode: 'T-1', seq: state.seq, at: new Date(now).toISOString(), actor: 'home-affairs', kind: change.kind, details: JSON.parse(JSON.stringify(change.details)) as Record<string, unknown> });
+          events.push({
+            taskCode: 'T-1',
+            seq: state.seq,
+            at: new Date(now).toISOString(),
+            actor: 'home-affairs',
+            kind: change.kind,
+            details: JSON.parse(JSON.stringify(change.details)) as Record<string, unknown>,
+          });
           states.push({ at: now, state });
         }
         for (const { at, state: s } of states) {
@@ -159,20 +232,62 @@ describe('state as of an instant, from the audit log', () => {
 });
 
 describe('summary, bottlenecks and list as of an instant', () => {
-  const ev = (taskCode: string, seq: number, at: string, kind: string, details: Record<string, unknown>): RecordedEvent => ({ taskCode, seq, at, actor: 'home-affairs', kind, details });
+  const ev = (
+    taskCode: string,
+    seq: number,
+    at: string,
+    kind: string,
+    details: Record<string, unknown>,
+  ): RecordedEvent => ({ taskCode, seq, at, actor: 'home-affairs', kind, details });
   const created = (code: string, lead: string, status: string, dueDate: string | null, at = '2025-07-01T02:00:00Z') =>
-    ev(code, 1, at, 'CREATED', { title: `Task ${code}`, sector: 'S', legalBasis: '', level: 'province', status, leadMinistry: lead, coordinatingMinistries: [], focalPoint: { name: 'F', email: `f@${lead.toLowerCase()}.test` }, dueDate });
+    ev(code, 1, at, 'CREATED', {
+      title: `Task ${code}`,
+      sector: 'S',
+      legalBasis: '',
+      level: 'province',
+      status,
+      leadMinistry: lead,
+      coordinatingMinistries: [],
+      focalPoint: { name: 'F', email: `f@${lead.toLowerCase()}.test` },
+      dueDate,
+    });
   const events: RecordedEvent[] = [
     created('A-1', 'BYT', 'REQUIRES_GUIDANCE', '2025-10-01'),
     created('A-2', 'BYT', 'REQUIRES_GUIDANCE', '2025-12-31'),
     created('B-1', 'BTC', 'AUTHORITY_ADJUSTMENT', '2025-11-15'),
     created('C-1', 'BXD', 'FEASIBLE', null),
     // A-1 gets its guidance on 5 Dec 2025; B-1's deadline is extended on 10 Nov; C-1 is reopened on 1 Dec.
-    ev('A-1', 2, '2025-12-05T03:00:00Z', 'TRANSITION', { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', reason: null, document: { number: '1/2025/TT-BYT', issuedOn: '2025-12-05' }, dueDate: null }),
-    ev('B-1', 2, '2025-11-10T03:00:00Z', 'DEADLINE', { from: '2025-11-15', to: '2026-01-31', reason: 'law calendar', extension: true, extensions: 1 }),
-    ev('C-1', 2, '2025-12-01T03:00:00Z', 'TRANSITION', { from: 'FEASIBLE', to: 'REQUIRES_GUIDANCE', reason: 'obstacles', document: null, dueDate: '2026-03-01' }),
-    ev('C-1', 3, '2025-12-02T03:00:00Z', 'LOCALITY_REPORT', { locality: 'HNI', kind: 'OBSTACLE', description: 'no form' }),
-    ev('C-1', 4, '2025-12-03T03:00:00Z', 'LOCALITY_REPORT', { locality: 'HCM', kind: 'OBSTACLE', description: 'no staff' }),
+    ev('A-1', 2, '2025-12-05T03:00:00Z', 'TRANSITION', {
+      from: 'REQUIRES_GUIDANCE',
+      to: 'FEASIBLE',
+      reason: null,
+      document: { number: '1/2025/TT-BYT', issuedOn: '2025-12-05' },
+      dueDate: null,
+    }),
+    ev('B-1', 2, '2025-11-10T03:00:00Z', 'DEADLINE', {
+      from: '2025-11-15',
+      to: '2026-01-31',
+      reason: 'law calendar',
+      extension: true,
+      extensions: 1,
+    }),
+    ev('C-1', 2, '2025-12-01T03:00:00Z', 'TRANSITION', {
+      from: 'FEASIBLE',
+      to: 'REQUIRES_GUIDANCE',
+      reason: 'obstacles',
+      document: null,
+      dueDate: '2026-03-01',
+    }),
+    ev('C-1', 3, '2025-12-02T03:00:00Z', 'LOCALITY_REPORT', {
+      locality: 'HNI',
+      kind: 'OBSTACLE',
+      description: 'no form',
+    }),
+    ev('C-1', 4, '2025-12-03T03:00:00Z', 'LOCALITY_REPORT', {
+      locality: 'HCM',
+      kind: 'OBSTACLE',
+      description: 'no staff',
+    }),
   ];
   const ministries = [
     { code: 'BYT', name: 'Health', delegates: true },
@@ -230,7 +345,10 @@ describe('summary, bottlenecks and list as of an instant', () => {
   });
 
   it('when an older history recorded the ISSUED milestone, then the task it gives still fits the documented response', () => {
-    const older = [...events, ev('A-2', 2, '2025-11-20T03:00:00Z', 'MILESTONE', { track: 'GUIDANCE', name: 'ISSUED', note: null })];
+    const older = [
+      ...events,
+      ev('A-2', 2, '2025-11-20T03:00:00Z', 'MILESTONE', { track: 'GUIDANCE', name: 'ISSUED', note: null }),
+    ];
     const view = taskView(replayAsOf(older, dec6).tasks.get('A-2')!, dec6);
     expect(view.milestones.map((m) => m.name)).toEqual(['ISSUED']);
     const parsed = taskResponse.safeParse(view);
@@ -246,17 +364,29 @@ describe('summary, bottlenecks and list as of an instant', () => {
     expect(byDue.items.map((t) => t.code)).toEqual(['A-2', 'B-1']);
     const lastPage = listAsOf(tasks.values(), { sort: 'dueDate', page: 2, limit: 3 }, nov1);
     expect(lastPage.items.map((t) => t.code)).toEqual(['C-1']);
-    expect(listAsOf(tasks.values(), { ministry: 'BYT', q: 'task a-2', sort: 'code', page: 1, limit: 50 }, nov1).items.map((t) => t.code)).toEqual(['A-2']);
+    expect(
+      listAsOf(tasks.values(), { ministry: 'BYT', q: 'task a-2', sort: 'code', page: 1, limit: 50 }, nov1).items.map(
+        (t) => t.code,
+      ),
+    ).toEqual(['A-2']);
   });
 
   it('when the list as of an instant is filtered by level, sector and where tasks apply, then it keeps the level and sector the history had then', () => {
     const more: RecordedEvent[] = [
       ...events,
       // B-1 moves to both levels and another sector on 1 Dec: on 1 Nov it was still province-level in sector S.
-      ev('B-1', 3, '2025-12-01T04:00:00Z', 'DEFINITION_UPDATED', { changes: { level: { from: 'province', to: 'both' }, sector: { from: 'S', to: 'Finance' } } }),
-      { ...created('D-1', 'BYT', 'REQUIRES_GUIDANCE', null), details: { ...created('D-1', 'BYT', 'REQUIRES_GUIDANCE', null).details, level: 'commune', sector: 'Health' } },
+      ev('B-1', 3, '2025-12-01T04:00:00Z', 'DEFINITION_UPDATED', {
+        changes: { level: { from: 'province', to: 'both' }, sector: { from: 'S', to: 'Finance' } },
+      }),
+      {
+        ...created('D-1', 'BYT', 'REQUIRES_GUIDANCE', null),
+        details: { ...created('D-1', 'BYT', 'REQUIRES_GUIDANCE', null).details, level: 'commune', sector: 'Health' },
+      },
     ];
-    const codes = (asOf: number, f: object) => listAsOf(replayAsOf(more, asOf).tasks.values(), { sort: 'code', page: 1, limit: 50, ...f }, asOf).items.map((t) => t.code);
+    const codes = (asOf: number, f: object) =>
+      listAsOf(replayAsOf(more, asOf).tasks.values(), { sort: 'code', page: 1, limit: 50, ...f }, asOf).items.map(
+        (t) => t.code,
+      );
     expect(codes(nov1, { level: 'commune' })).toEqual(['D-1']);
     expect(codes(dec6, { level: 'commune' })).toEqual(['B-1', 'D-1']);
     expect(codes(nov1, { level: 'both' })).toEqual([]);
@@ -268,14 +398,31 @@ describe('summary, bottlenecks and list as of an instant', () => {
 });
 
 describe('the effective time of an event (the baseline as assessed)', () => {
-  const created = (details: Record<string, unknown>): RecordedEvent => ({ taskCode: 'E-1', seq: 1, at: '2026-12-07T01:00:00.000Z', actor: 'system', kind: 'CREATED', details: { status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', dueDate: '2025-11-30', ...details } });
-  const transition: RecordedEvent = { taskCode: 'E-1', seq: 2, at: '2026-12-08T01:00:00.000Z', actor: 'ministry:BYT', kind: 'TRANSITION', details: { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE' } };
+  const created = (details: Record<string, unknown>): RecordedEvent => ({
+    taskCode: 'E-1',
+    seq: 1,
+    at: '2026-12-07T01:00:00.000Z',
+    actor: 'system',
+    kind: 'CREATED',
+    details: { status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', dueDate: '2025-11-30', ...details },
+  });
+  const transition: RecordedEvent = {
+    taskCode: 'E-1',
+    seq: 2,
+    at: '2026-12-08T01:00:00.000Z',
+    actor: 'ministry:BYT',
+    kind: 'TRANSITION',
+    details: { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE' },
+  };
 
   it('when the first event carries effectiveAt, then as-of places it there, and later events at their recording', () => {
     const e = created({ statusSince: '2025-07-26', effectiveAt: '2025-07-25T17:00:00.000Z' });
     expect(effectiveAt(e)).toBe('2025-07-25T17:00:00.000Z');
     expect(effectiveAt(transition)).toBe(transition.at);
-    expect(replayAsOf([e, transition], Date.parse('2025-12-06T12:00:00Z')).tasks.get('E-1')).toMatchObject({ status: 'REQUIRES_GUIDANCE', statusSince: '2025-07-25T17:00:00.000Z' });
+    expect(replayAsOf([e, transition], Date.parse('2025-12-06T12:00:00Z')).tasks.get('E-1')).toMatchObject({
+      status: 'REQUIRES_GUIDANCE',
+      statusSince: '2025-07-25T17:00:00.000Z',
+    });
     expect(replayAsOf([e, transition], Date.parse('2025-07-25T16:59:59Z')).tasks.size).toBe(0);
     expect(replayAsOf([e, transition], Date.parse('2026-12-09T00:00:00Z')).tasks.get('E-1')?.status).toBe('FEASIBLE');
   });

@@ -4,9 +4,25 @@ import { backtest, TOP_N } from '../../domain/backtest';
 import { addDays } from '../../domain/dates';
 import { simulateHistory } from '../../bench/simulated-history';
 
-const ev = (taskCode: string, seq: number, at: string, kind: string, details: Record<string, unknown> = {}): RecordedEvent => ({ taskCode, seq, at, actor: 'system', kind, details });
+const ev = (
+  taskCode: string,
+  seq: number,
+  at: string,
+  kind: string,
+  details: Record<string, unknown> = {},
+): RecordedEvent => ({ taskCode, seq, at, actor: 'system', kind, details });
 const created = (code: string, lead: string, dueDate: string | null, at: string) =>
-  ev(code, 1, at, 'CREATED', { title: `Task ${code}`, sector: 'S', legalBasis: '', level: 'province', status: 'REQUIRES_GUIDANCE', leadMinistry: lead, coordinatingMinistries: [], focalPoint: { name: 'A', email: 'a@x.test' }, dueDate });
+  ev(code, 1, at, 'CREATED', {
+    title: `Task ${code}`,
+    sector: 'S',
+    legalBasis: '',
+    level: 'province',
+    status: 'REQUIRES_GUIDANCE',
+    leadMinistry: lead,
+    coordinatingMinistries: [],
+    focalPoint: { name: 'A', email: 'a@x.test' },
+    dueDate,
+  });
 
 describe('the overdue list and the at-risk ranking', () => {
   const now = Date.parse('2026-06-15T03:00:00Z');
@@ -33,7 +49,8 @@ describe('the overdue list and the at-risk ranking', () => {
       for (const ahead of [1, 14, 30, 60, 120]) {
         const code = `R-${++n}`;
         events.push(created(code, 'BTC', addDays('2026-06-15', ahead), '2026-03-01T03:00:00Z'));
-        for (let i = 0; i < notices; i++) events.push(ev(code, 2 + i, `2026-06-0${1 + (i % 9)}T03:00:00Z`, 'REMINDER_SENT', {}));
+        for (let i = 0; i < notices; i++)
+          events.push(ev(code, 2 + i, `2026-06-0${1 + (i % 9)}T03:00:00Z`, 'REMINDER_SENT', {}));
       }
     }
     const forecasts = forecastAll(replayAsOf(events, now).tasks.values(), [], now);
@@ -53,7 +70,8 @@ describe('the overdue list and the at-risk ranking', () => {
       for (const r of f.reasons.slice(1)) expect(r.en).toMatch(/about \d+ day\(s\) later$/);
     }
     // Riskiest first.
-    for (let i = 1; i < forecasts.length; i++) expect(forecasts[i - 1]!.probabilityLate).toBeGreaterThanOrEqual(forecasts[i]!.probabilityLate);
+    for (let i = 1; i < forecasts.length; i++)
+      expect(forecasts[i - 1]!.probabilityLate).toBeGreaterThanOrEqual(forecasts[i]!.probabilityLate);
   });
 
   it('when backtested, then it reports the Brier score and the late share of its top 20 beside nearest-due-first', () => {

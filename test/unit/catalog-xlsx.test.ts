@@ -13,7 +13,8 @@ const catalogText = fs.readFileSync(CATALOG_FILE, 'utf8');
 const header = CATALOG_COLUMNS.join(',');
 
 /** CSV lines as the fields of a worksheet's rows (one cell per field). */
-const fieldsOf = (lines: string[]) => parse(lines.join('\n'), { relax_column_count: true, comment: '#', comment_no_infix: true }) as string[][];
+const fieldsOf = (lines: string[]) =>
+  parse(lines.join('\n'), { relax_column_count: true, comment: '#', comment_no_infix: true }) as string[][];
 
 describe('catalog import from .xlsx', () => {
   it('when the bundled catalog is written by the export writer and read back, then it validates to exactly the tasks the CSV gives', async () => {
@@ -39,7 +40,9 @@ describe('catalog import from .xlsx', () => {
     ]);
     // The same lines as CSV: the same rows refused, on the same lines, with the same reasons and no cell names.
     const csv = validateCatalog(BAD_CATALOG_LINES.join('\n'), ministries);
-    expect(csv.errors.map((e) => [e.line, e.code, e.reason])).toEqual(errors.map((e) => [e.line, e.code, e.reason.replace(/^[A-Z]+\d+: /, '')]));
+    expect(csv.errors.map((e) => [e.line, e.code, e.reason])).toEqual(
+      errors.map((e) => [e.line, e.code, e.reason.replace(/^[A-Z]+\d+: /, '')]),
+    );
   });
 
   it('when a worksheet holds date cells, formulas, comments and a wide empty area, then they read as a CSV would hold them', async () => {
@@ -47,8 +50,29 @@ describe('catalog import from .xlsx', () => {
     const sheet = book.addWorksheet('official list');
     sheet.addRow(['# the official list']);
     sheet.addRow([...CATALOG_COLUMNS]);
-    sheet.addRow(['D-1', 'Dated', 'Health', '', 'province', 'BYT', '', 'REQUIRES_GUIDANCE', new Date(Date.UTC(2027, 2, 31)), 'Focal', 'focal@byt.test']);
-    sheet.addRow(['D-2', { formula: 'UPPER("computed")', result: 'COMPUTED' }, 'Health', '', 'commune', 'BYT', 'BTC;BNV', 'FEASIBLE']);
+    sheet.addRow([
+      'D-1',
+      'Dated',
+      'Health',
+      '',
+      'province',
+      'BYT',
+      '',
+      'REQUIRES_GUIDANCE',
+      new Date(Date.UTC(2027, 2, 31)),
+      'Focal',
+      'focal@byt.test',
+    ]);
+    sheet.addRow([
+      'D-2',
+      { formula: 'UPPER("computed")', result: 'COMPUTED' },
+      'Health',
+      '',
+      'commune',
+      'BYT',
+      'BTC;BNV',
+      'FEASIBLE',
+    ]);
     sheet.getCell('P10').value = '';
     const file = Buffer.from(await book.xlsx.writeBuffer());
     const records = await readXlsxRecords(file);
@@ -75,7 +99,12 @@ describe('catalog import from .xlsx', () => {
 
 describe('catalog import from CSV (csv-parse)', () => {
   it('when a quoted field spans lines, then the next row still gets its own line number', () => {
-    const text = [header, 'Q-1,"Two', 'lines",Health,,province,BYT,,FEASIBLE,,,', 'Q-2,,Health,,province,BYT,,FEASIBLE,,,'].join('\r\n');
+    const text = [
+      header,
+      'Q-1,"Two',
+      'lines",Health,,province,BYT,,FEASIBLE,,,',
+      'Q-2,,Health,,province,BYT,,FEASIBLE,,,',
+    ].join('\r\n');
     const { tasks, errors } = validateCatalog(text, ministries);
     expect(tasks.map((t) => [t.code, t.title])).toEqual([['Q-1', 'Two\r\nlines']]);
     expect(errors.map((e) => [e.line, e.code])).toEqual([[4, 'Q-2']]);
@@ -83,7 +112,17 @@ describe('catalog import from CSV (csv-parse)', () => {
 
   it('when quoted fields hold line breaks of every kind, then each row keeps the line it starts on', () => {
     for (const eol of ['\n', '\r\n']) {
-      const lines = [header, 'Q-1,"One', 'break",Health,,province,BYT,,FEASIBLE,,,', 'Q-2,,Health,,province,BYT,,FEASIBLE,,,', '# a comment', '', 'Q-3,"Two\r\n', 'breaks",Health,,province,BYT,,FEASIBLE,,,', 'Q-4,,Health,,province,BYT,,FEASIBLE,,,'];
+      const lines = [
+        header,
+        'Q-1,"One',
+        'break",Health,,province,BYT,,FEASIBLE,,,',
+        'Q-2,,Health,,province,BYT,,FEASIBLE,,,',
+        '# a comment',
+        '',
+        'Q-3,"Two\r\n',
+        'breaks",Health,,province,BYT,,FEASIBLE,,,',
+        'Q-4,,Health,,province,BYT,,FEASIBLE,,,',
+      ];
       const { errors } = validateCatalog(lines.join(eol), ministries);
       expect(errors.map((e) => [e.line, e.code])).toEqual([
         [4, 'Q-2'],
@@ -100,7 +139,10 @@ describe('catalog import from CSV (csv-parse)', () => {
   });
 
   it('when a quote is never closed, then the file is refused as a whole, naming where', () => {
-    const { tasks, errors } = validateCatalog([header, 'U-1,"Never closed,Health,,province,BYT,,FEASIBLE,,,'].join('\n'), ministries);
+    const { tasks, errors } = validateCatalog(
+      [header, 'U-1,"Never closed,Health,,province,BYT,,FEASIBLE,,,'].join('\n'),
+      ministries,
+    );
     expect(tasks).toEqual([]);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.reason).toMatch(/^not valid CSV: /);
@@ -124,7 +166,8 @@ describe('.xlsx import at scale', () => {
     const book = new ExcelJS.Workbook();
     const sheet = book.addWorksheet('many');
     sheet.addRow([...CATALOG_COLUMNS]);
-    for (let i = 0; i < n; i++) sheet.addRow([`M-${i}`, `Task ${i}`, 'Health', '', 'province', 'BYT', '', 'REQUIRES_GUIDANCE']);
+    for (let i = 0; i < n; i++)
+      sheet.addRow([`M-${i}`, `Task ${i}`, 'Health', '', 'province', 'BYT', '', 'REQUIRES_GUIDANCE']);
     return Buffer.from(await book.xlsx.writeBuffer());
   }
 
@@ -148,7 +191,14 @@ describe('.xlsx import at scale', () => {
   it('when a worksheet has more rows than the limit or the file is too large, then it is refused as a whole, naming the limit', async () => {
     const many = await validateCatalogXlsx(await sheetOf(MAX_XLSX_ROWS + 1), ministries);
     expect(many.tasks).toEqual([]);
-    expect(many.errors).toEqual([{ line: 1, reason: `too large: the worksheet has ${MAX_XLSX_ROWS + 2} rows; at most ${MAX_XLSX_ROWS} are read (split it)` }]);
-    await expect(readXlsxRecords(Buffer.alloc(5 * 1024 * 1024))).rejects.toThrow(/5242880 bytes; at most 4194304 are read/);
+    expect(many.errors).toEqual([
+      {
+        line: 1,
+        reason: `too large: the worksheet has ${MAX_XLSX_ROWS + 2} rows; at most ${MAX_XLSX_ROWS} are read (split it)`,
+      },
+    ]);
+    await expect(readXlsxRecords(Buffer.alloc(5 * 1024 * 1024))).rejects.toThrow(
+      /5242880 bytes; at most 4194304 are read/,
+    );
   }, 120_000);
 });

@@ -28,7 +28,8 @@ describe('onlyUnder', () => {
   });
 
   it('when the path only starts with the same letters, or is elsewhere, then the request goes on without it', async () => {
-    for (const p of ['/apis', '/apiary/x', '/docs', '/', '/x/api']) expect(await run(onlyUnder('/api', inner), p)).toBeUndefined();
+    for (const p of ['/apis', '/apiary/x', '/docs', '/', '/x/api'])
+      expect(await run(onlyUnder('/api', inner), p)).toBeUndefined();
     expect(seen).toEqual([]);
   });
 
@@ -39,17 +40,21 @@ describe('onlyUnder', () => {
   });
 
   it('when the app is walked for its routes, then the wrapped handler is seen in its stack', () => {
-    expect((onlyUnder('/api', inner) as unknown as { stack: { handle: RequestHandler }[] }).stack[0]?.handle).toBe(inner);
+    expect((onlyUnder('/api', inner) as unknown as { stack: { handle: RequestHandler }[] }).stack[0]?.handle).toBe(
+      inner,
+    );
   });
 });
 
 describe('inOrder', () => {
   it('when every handler calls next, then they run in order and the run goes on', async () => {
     const order: number[] = [];
-    const h = (n: number): RequestHandler => (_r, _s, next) => {
-      order.push(n);
-      next();
-    };
+    const h =
+      (n: number): RequestHandler =>
+      (_r, _s, next) => {
+        order.push(n);
+        next();
+      };
     expect(await run(inOrder(h(1), h(2), h(3)))).toBeUndefined();
     expect(order).toEqual([1, 2, 3]);
   });

@@ -3,13 +3,20 @@ import { VIETNAM_TIME_ZONE, vietnamDate } from '../../domain/dates';
 
 /** The date in Viet Nam straight from the tz database, without the remembered day. */
 function fromIntl(atMs: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: VIETNAM_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(atMs));
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: VIETNAM_TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(atMs));
 }
 
 describe('vietnamDate', () => {
   it('when instants are asked in any order, around midnights included, then each gets its own day in Viet Nam', () => {
     const midnight = Date.parse('2026-11-24T17:00:00Z'); // 25/11/2026 00:00 in Viet Nam
-    const near = fc.integer({ min: -3, max: 3 }).chain((days) => fc.integer({ min: -2_000, max: 2_000 }).map((ms) => midnight + days * 86_400_000 + ms));
+    const near = fc
+      .integer({ min: -3, max: 3 })
+      .chain((days) => fc.integer({ min: -2_000, max: 2_000 }).map((ms) => midnight + days * 86_400_000 + ms));
     const anywhere = fc.integer({ min: Date.parse('1976-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') });
     fc.assert(
       fc.property(fc.array(fc.oneof(near, anywhere), { minLength: 1, maxLength: 20 }), (instants) => {

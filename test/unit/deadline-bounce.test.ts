@@ -18,16 +18,33 @@ const lead: Actor = { kind: 'ministry', code: 'BYT' };
 
 function task(status: TaskStatus, dueDate: string | null): TaskState {
   return {
-    code: 'BYT-006', title: 't', sector: 's', legalBasis: 'l', level: 'province', status, leadMinistry: 'BYT', coordinatingMinistries: [],
-    focalPoint: { name: 'n', email: 'f@byt.test' }, dueDate, statusSince: new Date(NOW - 200 * DAY_MS).toISOString(), deadlineExtensions: 0,
-    milestones: [], reports: {}, lastDocument: null, seq: 1, reminderCursor: 0, policy,
+    code: 'BYT-006',
+    title: 't',
+    sector: 's',
+    legalBasis: 'l',
+    level: 'province',
+    status,
+    leadMinistry: 'BYT',
+    coordinatingMinistries: [],
+    focalPoint: { name: 'n', email: 'f@byt.test' },
+    dueDate,
+    statusSince: new Date(NOW - 200 * DAY_MS).toISOString(),
+    deadlineExtensions: 0,
+    milestones: [],
+    reports: {},
+    lastDocument: null,
+    seq: 1,
+    reminderCursor: 0,
+    policy,
   };
 }
 
 /** What a ministry may send on the edge to `to` (a reason or its own document). */
 function input(from: TaskStatus, to: TaskStatus, actor: Actor): TransitionInput {
   const edge = EDGES.find((e) => e.from === from && e.to === to);
-  return edge?.requires === 'document' ? { actor, to, document: { number: '12/2026/TT-BYT', issuedOn: '2026-05-01' } } : { actor, to, reason: 'because' };
+  return edge?.requires === 'document'
+    ? { actor, to, document: { number: '12/2026/TT-BYT', issuedOn: '2026-05-01' } }
+    : { actor, to, reason: 'because' };
 }
 
 describe('deadlines belong to Home Affairs', () => {
@@ -56,16 +73,39 @@ describe('deadlines belong to Home Affairs', () => {
     expect(checked).toBe(12);
   });
 
-  it('when Home Affairs names a date or reopens a FEASIBLE task, then the task gets that date or the status\'s default span', () => {
+  it("when Home Affairs names a date or reopens a FEASIBLE task, then the task gets that date or the status's default span", () => {
     const ha: Actor = { kind: 'home-affairs' };
-    expect(applyTransition(task('REQUIRES_GUIDANCE', '2025-12-15'), { ...input('REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', ha), dueDate: '2026-09-30' }, NOW).state.dueDate).toBe('2026-09-30');
-    expect(applyTransition(task('REQUIRES_GUIDANCE', '2025-12-15'), input('REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', ha), NOW).state.dueDate).toBe('2025-12-15');
-    expect(applyTransition(task('FEASIBLE', null), input('FEASIBLE', 'REQUIRES_GUIDANCE', ha), NOW).state.dueDate).toBe('2026-08-02');
+    expect(
+      applyTransition(
+        task('REQUIRES_GUIDANCE', '2025-12-15'),
+        { ...input('REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', ha), dueDate: '2026-09-30' },
+        NOW,
+      ).state.dueDate,
+    ).toBe('2026-09-30');
+    expect(
+      applyTransition(
+        task('REQUIRES_GUIDANCE', '2025-12-15'),
+        input('REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', ha),
+        NOW,
+      ).state.dueDate,
+    ).toBe('2025-12-15');
+    expect(applyTransition(task('FEASIBLE', null), input('FEASIBLE', 'REQUIRES_GUIDANCE', ha), NOW).state.dueDate).toBe(
+      '2026-08-02',
+    );
     // A task that had no due date gets the default span on a bounce too.
-    expect(dueDateAfterEdge(policy, { rule: 'kept', to: 'AUTHORITY_ADJUSTMENT', current: null }, NOW)).toBe('2026-10-31');
+    expect(dueDateAfterEdge(policy, { rule: 'kept', to: 'AUTHORITY_ADJUSTMENT', current: null }, NOW)).toBe(
+      '2026-10-31',
+    );
   });
 
   it('when a history recorded under the earlier rule replays (keepClock false), then a bounce takes a fresh default as it did', () => {
-    expect(applyTransition(task('REQUIRES_GUIDANCE', '2025-12-15'), input('REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', lead), NOW, false).state.dueDate).toBe('2026-10-31');
+    expect(
+      applyTransition(
+        task('REQUIRES_GUIDANCE', '2025-12-15'),
+        input('REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', lead),
+        NOW,
+        false,
+      ).state.dueDate,
+    ).toBe('2026-10-31');
   });
 });

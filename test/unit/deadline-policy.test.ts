@@ -1,5 +1,10 @@
 import { DAY_MS, daysOverdue, deadlineInstant, vietnamDate } from '../../domain/dates';
-import { defaultDueDate, nextReminder, replannedReminderCursor, type ReminderPoint } from '../../domain/deadline-policy';
+import {
+  defaultDueDate,
+  nextReminder,
+  replannedReminderCursor,
+  type ReminderPoint,
+} from '../../domain/deadline-policy';
 import { ladderSchedule, nextLadderStep, replannedLadderCursor, type LadderStep } from '../../domain/escalation-ladder';
 import type { WorkingCalendar } from '../../domain/working-days';
 import type { DeadlinePolicy, TaskStatus } from '../../domain/task';
@@ -47,7 +52,10 @@ describe('deadline policy', () => {
 
   it('when the plan starts 3 days before the deadline, then the missed reminders are skipped', () => {
     const due = deadlineInstant('2027-03-01');
-    expect(schedule('REQUIRES_GUIDANCE', '2027-03-01', due - 3 * DAY_MS, 2).map((p) => p.kind)).toEqual(['REMINDER', 'ESCALATION']);
+    expect(schedule('REQUIRES_GUIDANCE', '2027-03-01', due - 3 * DAY_MS, 2).map((p) => p.kind)).toEqual([
+      'REMINDER',
+      'ESCALATION',
+    ]);
   });
 
   it('when a task is FEASIBLE or has no due date, then there are no reminders', () => {
@@ -72,7 +80,12 @@ describe('deadline policy', () => {
 });
 
 describe('reminders re-planned on an updated calendar', () => {
-  const daysOff = (...days: string[]): WorkingCalendar => ({ firstYear: 2027, lastYear: 2027, daysOff: days, workingWeekendDays: [] });
+  const daysOff = (...days: string[]): WorkingCalendar => ({
+    firstYear: 2027,
+    lastYear: 2027,
+    daysOff: days,
+    workingWeekendDays: [],
+  });
   const task = (dueDate: string, calendar: WorkingCalendar, reminderOffsetsDays: number[]) => ({
     status: 'REQUIRES_GUIDANCE' as const,
     dueDate,
@@ -82,26 +95,51 @@ describe('reminders re-planned on an updated calendar', () => {
 
   it('when a removed day off moves the reminder already sent later, then the next point is the following reminder, not that one again', () => {
     // Due Wednesday 10/03/2027 with Monday 08/03 off: "2 working days before" went out at the end of Friday 05/03.
-    const before = { ...task('2027-03-10', daysOff('2027-03-08'), [2, 1]), reminderCursor: deadlineInstant('2027-03-05') };
+    const before = {
+      ...task('2027-03-10', daysOff('2027-03-08'), [2, 1]),
+      reminderCursor: deadlineInstant('2027-03-05'),
+    };
     const after = task('2027-03-10', daysOff(), [2, 1]);
     expect(what(nextReminder(after, before.reminderCursor))).toEqual(['REMINDER', 2, '2027-03-10', '2027-03-08']);
-    expect(what(nextReminder(after, replannedReminderCursor(before, after)))).toEqual(['REMINDER', 1, '2027-03-10', '2027-03-09']);
+    expect(what(nextReminder(after, replannedReminderCursor(before, after)))).toEqual([
+      'REMINDER',
+      1,
+      '2027-03-10',
+      '2027-03-09',
+    ]);
   });
 
   it('when added days off move the next reminder before the one already sent, then it is still the next point (due at once), not skipped', () => {
     // "5 working days before" went out at the end of Wednesday 03/03; the whole week before the due date becomes days off.
     const before = { ...task('2027-03-10', daysOff(), [5, 1]), reminderCursor: deadlineInstant('2027-03-03') };
-    const after = task('2027-03-10', daysOff('2027-03-03', '2027-03-04', '2027-03-05', '2027-03-08', '2027-03-09'), [5, 1]);
+    const after = task(
+      '2027-03-10',
+      daysOff('2027-03-03', '2027-03-04', '2027-03-05', '2027-03-08', '2027-03-09'),
+      [5, 1],
+    );
     expect(what(nextReminder(after, before.reminderCursor))?.[0]).toBe('ESCALATION');
-    expect(what(nextReminder(after, replannedReminderCursor(before, after)))).toEqual(['REMINDER', 1, '2027-03-10', '2027-03-02']);
+    expect(what(nextReminder(after, replannedReminderCursor(before, after)))).toEqual([
+      'REMINDER',
+      1,
+      '2027-03-10',
+      '2027-03-02',
+    ]);
   });
 
   it('when the calendar moves the due date, then a reminder offset already sent is not sent again for the moved date', () => {
     // Due Tuesday 09/03 with Monday 08/03 off: "2 working days before" went out on Thursday 04/03. Then Monday
     // is a working day and Tuesday a day off: due Wednesday 10/03, whose "2 working days before" is Friday 05/03.
-    const before = { ...task('2027-03-09', daysOff('2027-03-08'), [2, 1]), reminderCursor: deadlineInstant('2027-03-04') };
+    const before = {
+      ...task('2027-03-09', daysOff('2027-03-08'), [2, 1]),
+      reminderCursor: deadlineInstant('2027-03-04'),
+    };
     const after = task('2027-03-10', daysOff('2027-03-09'), [2, 1]);
-    expect(what(nextReminder(after, replannedReminderCursor(before, after)))).toEqual(['REMINDER', 1, '2027-03-10', '2027-03-08']);
+    expect(what(nextReminder(after, replannedReminderCursor(before, after)))).toEqual([
+      'REMINDER',
+      1,
+      '2027-03-10',
+      '2027-03-08',
+    ]);
   });
 
   it('when the calendar moves a due date already past, then neither the escalation nor an overdue reminder already sent is sent again', () => {
@@ -109,7 +147,12 @@ describe('reminders re-planned on an updated calendar', () => {
     const before = { ...task('2027-03-09', daysOff(), [2, 1]), reminderCursor: deadlineInstant('2027-03-16') };
     const after = task('2027-03-10', daysOff('2027-03-09'), [2, 1]);
     expect(what(nextReminder(after, before.reminderCursor))).toEqual(['OVERDUE', -7, '2027-03-10', '2027-03-17']);
-    expect(what(nextReminder(after, replannedReminderCursor(before, after)))).toEqual(['OVERDUE', -14, '2027-03-10', '2027-03-24']);
+    expect(what(nextReminder(after, replannedReminderCursor(before, after)))).toEqual([
+      'OVERDUE',
+      -14,
+      '2027-03-10',
+      '2027-03-24',
+    ]);
   });
 
   it('when an added day off moves a ladder step already sent later, then the next step is the following one; a finished ladder stays finished', () => {
@@ -123,7 +166,10 @@ describe('reminders re-planned on an updated calendar', () => {
     const sentUpTo = (index: number) => ladderSchedule(old.dueDate, steps, old.calendar)[index]!.at;
     const next = (cursor: number) => nextLadderStep(updated.dueDate, steps, updated.calendar, cursor);
     expect(next(sentUpTo(1))).toMatchObject({ index: 1, date: '2027-03-10' });
-    expect(next(replannedLadderCursor(steps, old, updated, sentUpTo(1)))).toMatchObject({ index: 2, date: '2027-03-11' });
+    expect(next(replannedLadderCursor(steps, old, updated, sentUpTo(1)))).toMatchObject({
+      index: 2,
+      date: '2027-03-11',
+    });
     expect(next(replannedLadderCursor(steps, old, updated, sentUpTo(2)))).toBeNull();
   });
 });

@@ -2,15 +2,51 @@ import { replayAsOf, type RecordedEvent } from '../../domain/as-of';
 import { forecastAll, medianStay, overdueTasks } from '../../domain/at-risk';
 import { backtest } from '../../domain/backtest';
 import { composeBottleneckDigest, composeFocalPointDigest, digestsByRecipient } from '../../domain/digest';
-import { DEFAULT_LADDER, WEEKENDS_ONLY, ladderSchedule, nextLadderStep, parseLadder } from '../../domain/escalation-ladder';
+import {
+  DEFAULT_LADDER,
+  WEEKENDS_ONLY,
+  ladderSchedule,
+  nextLadderStep,
+  parseLadder,
+} from '../../domain/escalation-ladder';
 import { trendCsv, weekStartOf, weeklyTrend } from '../../domain/trend';
 import { addWorkingDays } from '../../domain/working-days';
 import { simulateHistory } from '../../bench/simulated-history';
 
-const ev = (taskCode: string, seq: number, at: string, kind: string, details: Record<string, unknown> = {}): RecordedEvent => ({ taskCode, seq, at, actor: 'system', kind, details });
-const created = (code: string, lead: string, status: string, dueDate: string | null, at: string, email = `f@${lead.toLowerCase()}.test`) =>
-  ev(code, 1, at, 'CREATED', { title: `Task ${code}`, sector: 'S', legalBasis: '', level: 'province', status, leadMinistry: lead, coordinatingMinistries: [], focalPoint: { name: 'Nguyễn Văn A', email }, dueDate });
-const guidance = (code: string, seq: number, at: string) => ev(code, seq, at, 'TRANSITION', { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', reason: null, document: { number: '1/TT', issuedOn: at.slice(0, 10) }, dueDate: null });
+const ev = (
+  taskCode: string,
+  seq: number,
+  at: string,
+  kind: string,
+  details: Record<string, unknown> = {},
+): RecordedEvent => ({ taskCode, seq, at, actor: 'system', kind, details });
+const created = (
+  code: string,
+  lead: string,
+  status: string,
+  dueDate: string | null,
+  at: string,
+  email = `f@${lead.toLowerCase()}.test`,
+) =>
+  ev(code, 1, at, 'CREATED', {
+    title: `Task ${code}`,
+    sector: 'S',
+    legalBasis: '',
+    level: 'province',
+    status,
+    leadMinistry: lead,
+    coordinatingMinistries: [],
+    focalPoint: { name: 'Nguyễn Văn A', email },
+    dueDate,
+  });
+const guidance = (code: string, seq: number, at: string) =>
+  ev(code, seq, at, 'TRANSITION', {
+    from: 'REQUIRES_GUIDANCE',
+    to: 'FEASIBLE',
+    reason: null,
+    document: { number: '1/TT', issuedOn: at.slice(0, 10) },
+    dueDate: null,
+  });
 
 describe('weekly trend', () => {
   it('when a week is asked of a Thursday, then it starts on the Monday before, Viet Nam time', () => {
@@ -29,7 +65,16 @@ describe('weekly trend', () => {
     ];
     const now = Date.parse('2025-12-17T05:00:00Z');
     const trend = weeklyTrend(events, now);
-    expect(trend.overall.map((p) => [p.weekStart, p.total, p.byStatus.REQUIRES_GUIDANCE, p.byStatus.AUTHORITY_ADJUSTMENT, p.byStatus.FEASIBLE, p.overdue])).toEqual([
+    expect(
+      trend.overall.map((p) => [
+        p.weekStart,
+        p.total,
+        p.byStatus.REQUIRES_GUIDANCE,
+        p.byStatus.AUTHORITY_ADJUSTMENT,
+        p.byStatus.FEASIBLE,
+        p.overdue,
+      ]),
+    ).toEqual([
       ['2025-12-01', 2, 2, 0, 0, 0],
       ['2025-12-08', 2, 1, 0, 1, 1],
       ['2025-12-15', 3, 1, 1, 1, 1],
@@ -57,8 +102,14 @@ describe('at-risk forecast', () => {
     const events: RecordedEvent[] = [];
     // BYT took 100 days for each of its last three tasks; BTC took 10.
     for (let i = 1; i <= 3; i++) {
-      events.push(created(`Y-${i}`, 'BYT', 'REQUIRES_GUIDANCE', '2025-06-01', '2025-01-01T03:00:00Z'), guidance(`Y-${i}`, 2, '2025-04-11T03:00:00Z'));
-      events.push(created(`T-${i}`, 'BTC', 'REQUIRES_GUIDANCE', '2025-06-01', '2025-01-01T03:00:00Z'), guidance(`T-${i}`, 2, '2025-01-11T03:00:00Z'));
+      events.push(
+        created(`Y-${i}`, 'BYT', 'REQUIRES_GUIDANCE', '2025-06-01', '2025-01-01T03:00:00Z'),
+        guidance(`Y-${i}`, 2, '2025-04-11T03:00:00Z'),
+      );
+      events.push(
+        created(`T-${i}`, 'BTC', 'REQUIRES_GUIDANCE', '2025-06-01', '2025-01-01T03:00:00Z'),
+        guidance(`T-${i}`, 2, '2025-01-11T03:00:00Z'),
+      );
     }
     events.push(
       created('Y-9', 'BYT', 'REQUIRES_GUIDANCE', '2025-07-31', '2025-06-01T03:00:00Z'),
@@ -77,8 +128,14 @@ describe('at-risk forecast', () => {
     expect(first!.typicalDays).toBe(100);
     // BYT's pace (100 days from 1 June: 9 September) plus 9 days per ignored reminder and 6 per obstacle.
     expect(first!.expectedResolution).toBe('2025-10-03');
-    expect(first!.reasons[0]!.en).toMatch(/^expected resolution 2025-10-03 is 64 day\(s\) after the due date 2025-07-31/);
-    expect(first!.reasons.map((x) => x.code).sort()).toEqual(['EXPECTED_LATENESS', 'LOCALITY_OBSTACLES', 'NOTICES_IGNORED']);
+    expect(first!.reasons[0]!.en).toMatch(
+      /^expected resolution 2025-10-03 is 64 day\(s\) after the due date 2025-07-31/,
+    );
+    expect(first!.reasons.map((x) => x.code).sort()).toEqual([
+      'EXPECTED_LATENESS',
+      'LOCALITY_OBSTACLES',
+      'NOTICES_IGNORED',
+    ]);
     expect(first!.reasons.find((x) => x.code === 'NOTICES_IGNORED')!.en).toMatch(/^2 reminder/);
     // BTC's task has been open 55 days against a 10-day median: 45 days beyond it add about 19 days from today.
     expect(second!.code).toBe('T-9');
@@ -92,7 +149,16 @@ describe('at-risk forecast', () => {
     const now = Date.parse('2025-03-05T03:00:00Z');
     const r = replayAsOf(events, now);
     expect(forecastAll(r.tasks.values(), r.spells, now)).toEqual([]);
-    expect(overdueTasks(r.tasks.values(), now)).toEqual([{ code: 'A-1', title: 'Task A-1', leadMinistry: 'BYT', status: 'REQUIRES_GUIDANCE', dueDate: '2025-03-01', daysOverdue: 4 }]);
+    expect(overdueTasks(r.tasks.values(), now)).toEqual([
+      {
+        code: 'A-1',
+        title: 'Task A-1',
+        leadMinistry: 'BYT',
+        status: 'REQUIRES_GUIDANCE',
+        dueDate: '2025-03-01',
+        daysOverdue: 4,
+      },
+    ]);
   });
 
   it('when backtested on a simulated history, then it scores only tasks whose outcome is known and beats a coin on the Brier score', () => {
@@ -104,7 +170,13 @@ describe('at-risk forecast', () => {
     expect(result.brier).toBeLessThan(0.25);
     expect(result.accuracy).toBeGreaterThan(0.5);
     // Deterministic for a seed.
-    expect(backtest(simulateHistory({ seed: 7, tasks: 300, ministries, start: '2025-07-01T00:00:00Z', days: 400 }), start + 120 * 86_400_000, start + 400 * 86_400_000)).toEqual(result);
+    expect(
+      backtest(
+        simulateHistory({ seed: 7, tasks: 300, ministries, start: '2025-07-01T00:00:00Z', days: 400 }),
+        start + 120 * 86_400_000,
+        start + 400 * 86_400_000,
+      ),
+    ).toEqual(result);
   });
 });
 
@@ -124,8 +196,17 @@ describe('digests', () => {
     const byRecipient = digestsByRecipient(r.tasks.values(), events, { fromMs: since, toMs: now }, now);
     expect([...byRecipient.keys()].sort()).toEqual(['f@btc.test', 'focal@byt.test']);
     const byt = byRecipient.get('focal@byt.test')!;
-    const mail = composeFocalPointDigest({ recipient: byt.recipient, date: '2025-12-05', tasks: byt.tasks, baseUrl: 'http://tracker.test', language: 'vi+en', dueSoonDays: 14 })!;
-    expect(mail.subject).toBe('[Nhiệm vụ phân cấp] 2025-12-05: 1 quá hạn, 1 sắp đến hạn / [Delegated tasks] 2025-12-05: 1 overdue, 1 due soon');
+    const mail = composeFocalPointDigest({
+      recipient: byt.recipient,
+      date: '2025-12-05',
+      tasks: byt.tasks,
+      baseUrl: 'http://tracker.test',
+      language: 'vi+en',
+      dueSoonDays: 14,
+    })!;
+    expect(mail.subject).toBe(
+      '[Nhiệm vụ phân cấp] 2025-12-05: 1 quá hạn, 1 sắp đến hạn / [Delegated tasks] 2025-12-05: 1 overdue, 1 due soon',
+    );
     const lines = mail.text.split('\n');
     const vi = lines.indexOf('- A-1 Task A-1');
     const en = lines.lastIndexOf('- A-1 Task A-1');
@@ -144,14 +225,33 @@ describe('digests', () => {
   it('when nothing is due, overdue or changed, then no digest is sent', () => {
     const r = replayAsOf(events, now);
     const btc = digestsByRecipient(r.tasks.values(), events, { fromMs: since, toMs: now }, now).get('f@btc.test')!;
-    expect(composeFocalPointDigest({ recipient: btc.recipient, date: '2025-12-05', tasks: btc.tasks, baseUrl: 'http://x', language: 'vi+en', dueSoonDays: 14 })).toBeNull();
+    expect(
+      composeFocalPointDigest({
+        recipient: btc.recipient,
+        date: '2025-12-05',
+        tasks: btc.tasks,
+        baseUrl: 'http://x',
+        language: 'vi+en',
+        dueSoonDays: 14,
+      }),
+    ).toBeNull();
   });
 
   it('when the recipient prefers English, then the digest has no Vietnamese, and HTML in titles is escaped', () => {
     const mail = composeFocalPointDigest({
       recipient: { name: 'A', email: 'a@x.test' },
       date: '2025-12-05',
-      tasks: [{ code: 'X-1', title: '<script>x</script>', status: 'REQUIRES_GUIDANCE', dueDate: '2025-12-06', daysOverdue: 0, dueInDays: 1, changes: [] }],
+      tasks: [
+        {
+          code: 'X-1',
+          title: '<script>x</script>',
+          status: 'REQUIRES_GUIDANCE',
+          dueDate: '2025-12-06',
+          daysOverdue: 0,
+          dueInDays: 1,
+          changes: [],
+        },
+      ],
       baseUrl: 'http://x',
       language: 'en',
       dueSoonDays: 14,
@@ -170,7 +270,15 @@ describe('digests', () => {
       overdue: 179,
       overdueChange: 12,
       overdueByMinistry: [{ ministry: 'BYT', name: 'Ministry of Health', overdue: 40, maxDaysOverdue: 120 }],
-      atRisk: [{ code: 'BYT-001', title: 'T', leadMinistry: 'BYT', probabilityLate: 0.82, reasons: [{ vi: 'đã quá hạn', en: 'already overdue' }] }],
+      atRisk: [
+        {
+          code: 'BYT-001',
+          title: 'T',
+          leadMinistry: 'BYT',
+          probabilityLate: 0.82,
+          reasons: [{ vi: 'đã quá hạn', en: 'already overdue' }],
+        },
+      ],
       baseUrl: 'http://x',
       language: 'vi+en',
     });
@@ -198,13 +306,22 @@ describe('escalation ladder', () => {
       [1, 'ministry-leadership', '2025-12-12', '2025-12-12T17:00:00.000Z'],
       [2, 'home-affairs', '2025-12-19', '2025-12-19T17:00:00.000Z'],
     ]);
-    expect(nextLadderStep('2025-12-05', DEFAULT_LADDER, WEEKENDS_ONLY, Date.parse('2025-12-05T17:00:00Z'))!.index).toBe(1);
+    expect(nextLadderStep('2025-12-05', DEFAULT_LADDER, WEEKENDS_ONLY, Date.parse('2025-12-05T17:00:00Z'))!.index).toBe(
+      1,
+    );
     expect(nextLadderStep('2025-12-05', DEFAULT_LADDER, WEEKENDS_ONLY, Date.parse('2025-12-19T17:00:00Z'))).toBeNull();
   });
 
   it('when a holiday calendar is given, then the steps skip its days off', () => {
-    const tet = { firstYear: 2026, lastYear: 2026, daysOff: ['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20'], workingWeekendDays: [] };
-    expect(ladderSchedule('2026-02-13', [{ recipient: 'home-affairs', afterWorkingDays: 1 }], tet)[0]!.date).toBe('2026-02-23');
+    const tet = {
+      firstYear: 2026,
+      lastYear: 2026,
+      daysOff: ['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20'],
+      workingWeekendDays: [],
+    };
+    expect(ladderSchedule('2026-02-13', [{ recipient: 'home-affairs', afterWorkingDays: 1 }], tet)[0]!.date).toBe(
+      '2026-02-23',
+    );
   });
 
   it('when the ladder is configured as text, then it is parsed, and a bad step is refused with its text', () => {

@@ -11,7 +11,22 @@ describe('the layers of the code (README "How it is built")', () => {
 
   it('when a folder holds application code, then it has a layer', () => {
     const placed = new Set(LAYERS.flat());
-    for (const folder of ['api', 'activities', 'app', 'catalog', 'config', 'db', 'domain', 'embedded', 'logging', 'scripts', 'stack', 'temporal', 'worker', 'workflows']) {
+    for (const folder of [
+      'api',
+      'activities',
+      'app',
+      'catalog',
+      'config',
+      'db',
+      'domain',
+      'embedded',
+      'logging',
+      'scripts',
+      'stack',
+      'temporal',
+      'worker',
+      'workflows',
+    ]) {
       expect([folder, placed.has(folder)]).toEqual([folder, true]);
     }
   });
@@ -19,7 +34,8 @@ describe('the layers of the code (README "How it is built")', () => {
   it('when the API and the pages are read, then neither imports the other and app/ sits between them and the layers below', () => {
     expect(APART).toContainEqual(['api', 'web']);
     const floor = (folder: string) => LAYERS.findIndex((l) => l.includes(folder));
-    for (const below of ['domain', 'db', 'workflows', 'activities', 'temporal', 'catalog']) expect([below, floor(below) < floor('app')]).toEqual([below, true]);
+    for (const below of ['domain', 'db', 'workflows', 'activities', 'temporal', 'catalog'])
+      expect([below, floor(below) < floor('app')]).toEqual([below, true]);
     for (const above of ['api', 'web']) expect([above, floor(above) > floor('app')]).toEqual([above, true]);
   });
 });

@@ -1,4 +1,11 @@
-import { appliesTo, matchesLevel, validateReport, type Applicability, type LocalityReport, type ReportContext } from '../../domain/locality-cells';
+import {
+  appliesTo,
+  matchesLevel,
+  validateReport,
+  type Applicability,
+  type LocalityReport,
+  type ReportContext,
+} from '../../domain/locality-cells';
 
 const ALL: Applicability = { localities: null, level: 'province' };
 const ONLY_HNI: Applicability = { localities: ['HNI'], level: 'commune' };
@@ -75,22 +82,35 @@ describe('a locality report', () => {
     const v = validateReport(report([{ task: 'BYT-001', state: 'WORKABLE' }], 'HNI'), ctx());
     if (v.ok) throw new Error('expected a refusal');
     expect(v.refusal).toBe('FORBIDDEN');
-    expect(v.errors).toContainEqual(expect.objectContaining({ field: 'body.cells.0', cell: { task: 'BYT-001', locality: 'HNI' } }));
+    expect(v.errors).toContainEqual(
+      expect.objectContaining({ field: 'body.cells.0', cell: { task: 'BYT-001', locality: 'HNI' } }),
+    );
   });
 
   it('when Home Affairs sends it for a locality, then it is accepted; a ministry is refused', () => {
-    expect(validateReport(report([{ task: 'BYT-001', state: 'WORKABLE' }]), ctx({ actor: { kind: 'home-affairs' } })).ok).toBe(true);
-    const v = validateReport(report([{ task: 'BYT-001', state: 'WORKABLE' }]), ctx({ actor: { kind: 'ministry', code: 'BYT' } }));
+    expect(
+      validateReport(report([{ task: 'BYT-001', state: 'WORKABLE' }]), ctx({ actor: { kind: 'home-affairs' } })).ok,
+    ).toBe(true);
+    const v = validateReport(
+      report([{ task: 'BYT-001', state: 'WORKABLE' }]),
+      ctx({ actor: { kind: 'ministry', code: 'BYT' } }),
+    );
     expect(v.ok ? null : v.refusal).toBe('FORBIDDEN');
   });
 
   it('when the locality is unknown, then it is refused naming body.locality', () => {
-    const v = validateReport(report([{ task: 'BYT-001', state: 'WORKABLE' }], 'XXX'), ctx({ actor: { kind: 'home-affairs' } }));
+    const v = validateReport(
+      report([{ task: 'BYT-001', state: 'WORKABLE' }], 'XXX'),
+      ctx({ actor: { kind: 'home-affairs' } }),
+    );
     expect(v.ok ? null : [v.refusal, v.errors[0]?.field]).toEqual(['UNKNOWN_LOCALITY', 'body.locality']);
   });
 
   it('when its round is closed, then it is refused whatever the cells', () => {
-    const v = validateReport(report([{ task: 'BYT-001', state: 'WORKABLE' }]), ctx({ round: { id: 'seed-2025-12-06', status: 'CLOSED' } }));
+    const v = validateReport(
+      report([{ task: 'BYT-001', state: 'WORKABLE' }]),
+      ctx({ round: { id: 'seed-2025-12-06', status: 'CLOSED' } }),
+    );
     expect(v.ok ? null : [v.refusal, v.errors[0]?.field]).toEqual(['ROUND_CLOSED', 'body.round']);
   });
 

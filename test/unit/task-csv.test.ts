@@ -33,21 +33,76 @@ describe('tasks as CSV', () => {
   });
 
   it('when fields hold commas, quotes or line breaks, then they are quoted and csv-parse reads every task back as written', () => {
-    const tricky = { ...task('Trần, "Ba"\r\nline two'), title: 'Fees, permits; licences', sector: '@sum', dueDate: null, daysOverdue: 3 } as ApiTask;
+    const tricky = {
+      ...task('Trần, "Ba"\r\nline two'),
+      title: 'Fees, permits; licences',
+      sector: '@sum',
+      dueDate: null,
+      daysOverdue: 3,
+    } as ApiTask;
     const text = tasksCsv([tricky, task('plain')]);
     expect(text.endsWith('\r\n')).toBe(true);
     expect(text.split('\r\n')[0]).toBe(TASK_COLUMNS.join(','));
     expect(text).toContain(',"Fees, permits; licences",');
     expect(parse(text)).toEqual([
       [...TASK_COLUMNS],
-      ['BYT-001', 'Fees, permits; licences', "'@sum", 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'Trần, "Ba"\r\nline two', 'a@example.org', '', '3', '0', '0', 'Licences, practice', '', 'Điều 5 Nghị định 58/2025/NĐ-CP', 'Decree 58/2025/ND-CP, Art. 5'],
-      ['BYT-001', 'Cấp phép, hành nghề', 'health', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', 'plain', 'a@example.org', '2026-12-31', '0', '0', '0', 'Licences, practice', '', 'Điều 5 Nghị định 58/2025/NĐ-CP', 'Decree 58/2025/ND-CP, Art. 5'],
+      [
+        'BYT-001',
+        'Fees, permits; licences',
+        "'@sum",
+        'REQUIRES_GUIDANCE',
+        'BYT',
+        'BTC;BNV',
+        'Trần, "Ba"\r\nline two',
+        'a@example.org',
+        '',
+        '3',
+        '0',
+        '0',
+        'Licences, practice',
+        '',
+        'Điều 5 Nghị định 58/2025/NĐ-CP',
+        'Decree 58/2025/ND-CP, Art. 5',
+      ],
+      [
+        'BYT-001',
+        'Cấp phép, hành nghề',
+        'health',
+        'REQUIRES_GUIDANCE',
+        'BYT',
+        'BTC;BNV',
+        'plain',
+        'a@example.org',
+        '2026-12-31',
+        '0',
+        '0',
+        '0',
+        'Licences, practice',
+        '',
+        'Điều 5 Nghị định 58/2025/NĐ-CP',
+        'Decree 58/2025/ND-CP, Art. 5',
+      ],
     ]);
   });
 
   it('when the list is for the public, then the focal-point columns are left out and the rest is unchanged', () => {
     const [head, row] = parse(publicTasksCsv([task('Private Person')])) as string[][];
     expect(head).toEqual(TASK_COLUMNS.filter((c) => c !== 'focalPointName' && c !== 'focalPointEmail'));
-    expect(row).toEqual(['BYT-001', 'Cấp phép, hành nghề', 'health', 'REQUIRES_GUIDANCE', 'BYT', 'BTC;BNV', '2026-12-31', '0', '0', '0', 'Licences, practice', '', 'Điều 5 Nghị định 58/2025/NĐ-CP', 'Decree 58/2025/ND-CP, Art. 5']);
+    expect(row).toEqual([
+      'BYT-001',
+      'Cấp phép, hành nghề',
+      'health',
+      'REQUIRES_GUIDANCE',
+      'BYT',
+      'BTC;BNV',
+      '2026-12-31',
+      '0',
+      '0',
+      '0',
+      'Licences, practice',
+      '',
+      'Điều 5 Nghị định 58/2025/NĐ-CP',
+      'Decree 58/2025/ND-CP, Art. 5',
+    ]);
   });
 });

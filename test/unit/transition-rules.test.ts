@@ -19,20 +19,23 @@ function complete(from: TaskStatus, to: TaskStatus): Omit<TransitionInput, 'acto
 describe('transition table', () => {
   const pairs = TASK_STATUSES.flatMap((from) => TASK_STATUSES.map((to) => [from, to] as const));
 
-  it.each(pairs)('when a task in %s is asked to move to %s, then only a legal edge with an allowed role passes', (from, to) => {
-    const edge = EDGES.find((e) => e.from === from && e.to === to);
-    for (const [name, actor] of Object.entries(actors)) {
-      const r = checkTransition({ status: from, leadMinistry: LEAD }, { actor, ...complete(from, to) });
-      if (!edge) {
-        expect(r?.code).toBe('ILLEGAL_TRANSITION');
-        expect(r?.allowed?.every((a) => a.from === from)).toBe(true);
-        continue;
+  it.each(pairs)(
+    'when a task in %s is asked to move to %s, then only a legal edge with an allowed role passes',
+    (from, to) => {
+      const edge = EDGES.find((e) => e.from === from && e.to === to);
+      for (const [name, actor] of Object.entries(actors)) {
+        const r = checkTransition({ status: from, leadMinistry: LEAD }, { actor, ...complete(from, to) });
+        if (!edge) {
+          expect(r?.code).toBe('ILLEGAL_TRANSITION');
+          expect(r?.allowed?.every((a) => a.from === from)).toBe(true);
+          continue;
+        }
+        const allowed = name === 'home-affairs' || (name === 'lead' && edge.roles.includes('lead'));
+        if (allowed) expect(r).toBeNull();
+        else expect(r?.code).toBe('FORBIDDEN');
       }
-      const allowed = name === 'home-affairs' || (name === 'lead' && edge.roles.includes('lead'));
-      if (allowed) expect(r).toBeNull();
-      else expect(r?.code).toBe('FORBIDDEN');
-    }
-  });
+    },
+  );
 
   it('when the edges are listed, then they are exactly the six of the design', () => {
     expect(EDGES.map((e) => `${e.from}>${e.to}:${e.requires}:${e.roles.join('+')}`).sort()).toEqual(
@@ -47,21 +50,27 @@ describe('transition table', () => {
     );
   });
 
-  it.each(EDGES.map((e) => [e.from, e.to, e.requires] as const))('when %s -> %s lacks its %s, then it is refused naming the field', (from, to, requires) => {
-    const actor = actors['home-affairs'] as Actor;
-    const r = checkTransition({ status: from, leadMinistry: LEAD }, { actor, to });
-    // Into REQUIRES_GUIDANCE the need depends on where the task is (a document from AUTHORITY_ADJUSTMENT,
-    // a reason from FEASIBLE): a conflict with its current status; elsewhere an incomplete request.
-    expect(r?.code).toBe(to === 'REQUIRES_GUIDANCE' ? 'STATE_CONFLICT' : 'INVALID_INPUT');
-    expect(r?.field).toBe(requires);
-  });
+  it.each(EDGES.map((e) => [e.from, e.to, e.requires] as const))(
+    'when %s -> %s lacks its %s, then it is refused naming the field',
+    (from, to, requires) => {
+      const actor = actors['home-affairs'] as Actor;
+      const r = checkTransition({ status: from, leadMinistry: LEAD }, { actor, to });
+      // Into REQUIRES_GUIDANCE the need depends on where the task is (a document from AUTHORITY_ADJUSTMENT,
+      // a reason from FEASIBLE): a conflict with its current status; elsewhere an incomplete request.
+      expect(r?.code).toBe(to === 'REQUIRES_GUIDANCE' ? 'STATE_CONFLICT' : 'INVALID_INPUT');
+      expect(r?.field).toBe(requires);
+    },
+  );
 
   it.each([
     [{ number: '', issuedOn: '2026-11-20' }, 'document.number'],
     [{ number: '1/2026', issuedOn: '2026-02-30' }, 'document.issuedOn'],
     [{ number: '1/2026', issuedOn: '2026-11-20', effectiveOn: 'soon' }, 'document.effectiveOn'],
   ])('when the document is %j, then %s is named', (document, field) => {
-    const r = checkTransition({ status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD }, { actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document });
+    const r = checkTransition(
+      { status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD },
+      { actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document },
+    );
     expect(r).toMatchObject({ code: 'INVALID_INPUT', field });
   });
 
@@ -75,7 +84,10 @@ describe('transition table', () => {
   });
 
   it('when a due date is named for FEASIBLE, then it is refused', () => {
-    const r = checkTransition({ status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD }, { actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: doc, dueDate: '2027-01-01' });
+    const r = checkTransition(
+      { status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD },
+      { actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: doc, dueDate: '2027-01-01' },
+    );
     expect(r).toMatchObject({ code: 'INVALID_INPUT', field: 'dueDate' });
   });
 });
@@ -83,10 +95,22 @@ describe('transition table', () => {
 describe('who sets deadlines', () => {
   it('when the lead ministry names its own dueDate in a transition, then it is refused naming dueDate; Home Affairs may', () => {
     const input = { to: 'AUTHORITY_ADJUSTMENT' as const, reason: 'law change', dueDate: '2200-12-31' };
-    expect(checkTransition({ status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD }, { actor: actors.lead as Actor, ...input })).toMatchObject({ code: 'FORBIDDEN', field: 'dueDate' });
-    expect(checkTransition({ status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD }, { actor: actors['home-affairs'] as Actor, ...input })).toBeNull();
+    expect(
+      checkTransition({ status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD }, { actor: actors.lead as Actor, ...input }),
+    ).toMatchObject({ code: 'FORBIDDEN', field: 'dueDate' });
+    expect(
+      checkTransition(
+        { status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD },
+        { actor: actors['home-affairs'] as Actor, ...input },
+      ),
+    ).toBeNull();
     // Without a dueDate the lead ministry's edge stands; the policy's default applies.
     const { dueDate: _omitted, ...withoutDue } = input;
-    expect(checkTransition({ status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD }, { actor: actors.lead as Actor, ...withoutDue })).toBeNull();
+    expect(
+      checkTransition(
+        { status: 'REQUIRES_GUIDANCE', leadMinistry: LEAD },
+        { actor: actors.lead as Actor, ...withoutDue },
+      ),
+    ).toBeNull();
   });
 });

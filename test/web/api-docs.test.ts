@@ -40,15 +40,21 @@ describe('the API reference', () => {
     try {
       await page.goto(`${origin}/docs`);
       await page.waitForSelector('.opblock', { timeout: 30_000 });
-      const doc = (await (await fetch(`${origin}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-      const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-      // An operation with two tags is shown under each: compare the set. A deprecated one's path is struck through (its own class).
-      const shown = await page.locator('.opblock-summary').evaluateAll((blocks) =>
-        blocks.map(
-          (b) =>
-            `${b.querySelector('.opblock-summary-method')?.textContent ?? ''} ${b.querySelector('.opblock-summary-path, .opblock-summary-path__deprecated')?.getAttribute('data-path') ?? ''}`,
-        ),
+      const doc = (await (await fetch(`${origin}/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+        Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
       );
+      // An operation with two tags is shown under each: compare the set. A deprecated one's path is struck through (its own class).
+      const shown = await page
+        .locator('.opblock-summary')
+        .evaluateAll((blocks) =>
+          blocks.map(
+            (b) =>
+              `${b.querySelector('.opblock-summary-method')?.textContent ?? ''} ${b.querySelector('.opblock-summary-path, .opblock-summary-path__deprecated')?.getAttribute('data-path') ?? ''}`,
+          ),
+        );
       expect([...new Set(shown)].sort()).toEqual(documented.sort());
       expect(refused).toEqual([]);
       expect(elsewhere).toEqual([]);

@@ -127,7 +127,14 @@ describe('the documents page', () => {
       expect(await focusedId()).toBe(`task-${code}`);
       await page.keyboard.press('Space');
     }
-    for (let i = 0; i < 20 && (await page.evaluate(() => document.activeElement?.closest('#settle-form') !== null && document.activeElement?.tagName === 'BUTTON')) === false; i++) {
+    for (
+      let i = 0;
+      i < 20 &&
+      (await page.evaluate(
+        () => document.activeElement?.closest('#settle-form') !== null && document.activeElement?.tagName === 'BUTTON',
+      )) === false;
+      i++
+    ) {
       await page.keyboard.press('Tab');
     }
     await page.keyboard.press('Enter');
@@ -178,7 +185,9 @@ describe('the task page: extensions, hold-ups, the deadline, feasible from', () 
     await lead.page.fill('#holdUpNumber', awaited);
     await lead.page.click('#hold-up-form button[type=submit]');
     await lead.page.waitForURL(/done=1/);
-    await expect(lead.page.locator('dd.held-up').textContent()).resolves.toContain('Thông tư hướng dẫn chứng thực tại cấp xã');
+    await expect(lead.page.locator('dd.held-up').textContent()).resolves.toContain(
+      'Thông tư hướng dẫn chứng thực tại cấp xã',
+    );
     await checkAndShoot(lead.page, 'task-requests-ministry');
     await lead.context.close();
 
@@ -240,11 +249,15 @@ describe('the task page: extensions, hold-ups, the deadline, feasible from', () 
     await ha.page.fill('#taskCodes', code);
     await ha.page.click('#settle-form button[type=submit]');
     await ha.page.waitForSelector('#settlement-results');
-    await expect(ha.page.locator('#settlement-results').textContent()).resolves.toContain(`Đủ điều kiện từ ${typed(later)}`);
+    await expect(ha.page.locator('#settlement-results').textContent()).resolves.toContain(
+      `Đủ điều kiện từ ${typed(later)}`,
+    );
     await ha.page.goto(`${s.origin}/tasks/${code}`);
     await expect(ha.page.locator('.feasible-from').textContent()).resolves.toContain(`đủ điều kiện từ ${typed(later)}`);
-    await ha.page.goto(`${s.origin}/?ministry=BYT&status=REQUIRES_GUIDANCE&q=${encodeURIComponent("Y tế trường học")}`);
-    await expect(ha.page.locator(`tr:has(a[href="/tasks/${code}"])`).textContent()).resolves.toContain(`đủ điều kiện từ ${typed(later)}`);
+    await ha.page.goto(`${s.origin}/?ministry=BYT&status=REQUIRES_GUIDANCE&q=${encodeURIComponent('Y tế trường học')}`);
+    await expect(ha.page.locator(`tr:has(a[href="/tasks/${code}"])`).textContent()).resolves.toContain(
+      `đủ điều kiện từ ${typed(later)}`,
+    );
     await ha.context.close();
 
     // The public sees the documents and the date, not the reasons.
@@ -264,9 +277,16 @@ describe('the task page: a due date moved by an updated calendar', () => {
     const before = await task(code);
     const due = before.dueDate as string;
     const { calendar } = loadConfig({});
-    const lists = { firstYear: calendar.firstYear, lastYear: calendar.lastYear, daysOff: [...calendar.daysOff, due].sort(), workingWeekendDays: calendar.workingWeekendDays };
+    const lists = {
+      firstYear: calendar.firstYear,
+      lastYear: calendar.lastYear,
+      daysOff: [...calendar.daysOff, due].sort(),
+      workingWeekendDays: calendar.workingWeekendDays,
+    };
     const updated = { ...lists, version: calendarVersion(lists) };
-    const moved = await s.stack.dev.client.workflow.getHandle(taskWorkflowId(code)).executeUpdate(calendarUpdate, { args: [updated] });
+    const moved = await s.stack.dev.client.workflow
+      .getHandle(taskWorkflowId(code))
+      .executeUpdate(calendarUpdate, { args: [updated] });
     expect(moved.dueDate?.from).toBe(due);
     const to = moved.dueDate?.to as string;
     await eventually(async () => ((await task(code)).dueDate === to ? true : undefined), 20_000, 'the moved due date');
@@ -274,7 +294,9 @@ describe('the task page: a due date moved by an updated calendar', () => {
     const { context, page } = await newVisitor(browser);
     await signIn(page, s.tokens['home-affairs']);
     await page.goto(`${s.origin}/tasks/${code}`);
-    await expect(page.locator('main').textContent()).resolves.toContain(`Lịch ngày nghỉ được cập nhật (phiên bản ${updated.version})`);
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      `Lịch ngày nghỉ được cập nhật (phiên bản ${updated.version})`,
+    );
     await checkAndShoot(page, 'task-calendar-moved');
     await page.goto(`${s.origin}/language/en?next=${encodeURIComponent(`/tasks/${code}`)}`);
     await expect(page.locator('main').textContent()).resolves.toContain('Due date moved by the updated calendar');

@@ -11,7 +11,10 @@ import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../
 let stack: WorkflowStack;
 let app: Express;
 const logged: Record<string, unknown>[] = [];
-const logger = createLogger({ level: 'info', destination: { write: (line: string) => logged.push(JSON.parse(line) as Record<string, unknown>) } });
+const logger = createLogger({
+  level: 'info',
+  destination: { write: (line: string) => logged.push(JSON.parse(line) as Record<string, unknown>) },
+});
 
 beforeAll(async () => {
   stack = await startWorkflowStack('forms-');
@@ -41,20 +44,30 @@ describe('bad form bodies on the pages', () => {
   });
 
   it('when a milestone form carries a 60 KB note, then it answers 413 in the chosen language', async () => {
-    const res = await request(app).post('/tasks/BYT-001/milestone').set('Cookie', 'lang=en').type(FORM).send(`name=DRAFTING&note=${'a'.repeat(60 * 1024)}`);
+    const res = await request(app)
+      .post('/tasks/BYT-001/milestone')
+      .set('Cookie', 'lang=en')
+      .type(FORM)
+      .send(`name=DRAFTING&note=${'a'.repeat(60 * 1024)}`);
     expect(res.status).toBe(413);
     expect(res.text).toContain('too many fields');
     noStackTraces();
   });
 
   it('when a 20 KB token is posted to /sign-in/token, then it answers 413', async () => {
-    const res = await request(app).post('/sign-in/token').type(FORM).send(`token=${'t'.repeat(20 * 1024)}`);
+    const res = await request(app)
+      .post('/sign-in/token')
+      .type(FORM)
+      .send(`token=${'t'.repeat(20 * 1024)}`);
     expect(res.status).toBe(413);
     noStackTraces();
   });
 
   it('when /sign-out gets a koi8-r form, then it answers 415 naming UTF-8', async () => {
-    const res = await request(app).post('/sign-out').set('Content-Type', 'application/x-www-form-urlencoded; charset=koi8-r').send('csrf=x');
+    const res = await request(app)
+      .post('/sign-out')
+      .set('Content-Type', 'application/x-www-form-urlencoded; charset=koi8-r')
+      .send('csrf=x');
     expect(res.status).toBe(415);
     expect(res.text).toContain('UTF-8');
     noStackTraces();
@@ -92,17 +105,20 @@ describe('the refused-form page in the browser', () => {
       const { page } = await newVisitor(browser);
       await page.goto(`${origin}/sign-in`);
       const answered = page.waitForResponse((r) => r.url().endsWith('/sign-in/token'));
-      await page.evaluate((token) => {
-        const form = document.createElement('form');
-        form.method = 'post';
-        form.action = '/sign-in/token';
-        const input = document.createElement('input');
-        input.name = 'token';
-        input.value = token;
-        form.append(input);
-        document.body.append(form);
-        form.submit();
-      }, 't'.repeat(20 * 1024));
+      await page.evaluate(
+        (token) => {
+          const form = document.createElement('form');
+          form.method = 'post';
+          form.action = '/sign-in/token';
+          const input = document.createElement('input');
+          input.name = 'token';
+          input.value = token;
+          form.append(input);
+          document.body.append(form);
+          form.submit();
+        },
+        't'.repeat(20 * 1024),
+      );
       expect((await answered).status()).toBe(413);
       await page.waitForLoadState();
       expect(await page.textContent('h1')).toContain('Biểu mẫu không được nhận');

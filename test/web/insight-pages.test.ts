@@ -31,11 +31,32 @@ beforeAll(async () => {
     at: at(70),
     actor: 'home-affairs',
     kind: 'CREATED',
-    details: { title: `Nhiệm vụ có lịch sử ${code}`, sector: 'Giáo dục', status, leadMinistry: 'BGDDT', focalPoint: { name: 'Phạm Thu', email: 'thu@bgddt.test' }, dueDate },
+    details: {
+      title: `Nhiệm vụ có lịch sử ${code}`,
+      sector: 'Giáo dục',
+      status,
+      leadMinistry: 'BGDDT',
+      focalPoint: { name: 'Phạm Thu', email: 'thu@bgddt.test' },
+      dueDate,
+    },
   });
   const events: RecordedEvent[] = [
     created(resolved, 'REQUIRES_GUIDANCE', vietnamDate(now - 30 * DAY_MS)),
-    { taskCode: resolved, seq: 2, at: at(10), actor: 'ministry:BGDDT', kind: 'TRANSITION', details: { from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', document: { number: `12/${vietnamDate(now - 10 * DAY_MS).slice(0, 4)}/TT-BGDDT`, issuedOn: vietnamDate(now - 10 * DAY_MS) } } },
+    {
+      taskCode: resolved,
+      seq: 2,
+      at: at(10),
+      actor: 'ministry:BGDDT',
+      kind: 'TRANSITION',
+      details: {
+        from: 'REQUIRES_GUIDANCE',
+        to: 'FEASIBLE',
+        document: {
+          number: `12/${vietnamDate(now - 10 * DAY_MS).slice(0, 4)}/TT-BGDDT`,
+          issuedOn: vietnamDate(now - 10 * DAY_MS),
+        },
+      },
+    },
     created(open, 'AUTHORITY_ADJUSTMENT', vietnamDate(now + 20 * DAY_MS)),
   ];
   const tasks = [...replayAsOf(events, now).tasks.values()];
@@ -46,7 +67,15 @@ beforeAll(async () => {
     .set('Authorization', `Bearer ${s.tokens['locality:HNI']}`)
     .send({ cells: [{ task: open, state: 'OBSTACLE', category: 'LEGAL_BASIS', text: 'Thiếu hướng dẫn.' }] });
   if (report.status !== 200) throw new Error(`reporting: ${report.status} ${JSON.stringify(report.body)}`);
-  history = { resolved, open, days: { created: vietnamDate(now - 70 * DAY_MS), resolved: vietnamDate(now - 10 * DAY_MS), asOf: vietnamDate(now - 20 * DAY_MS) } };
+  history = {
+    resolved,
+    open,
+    days: {
+      created: vietnamDate(now - 70 * DAY_MS),
+      resolved: vietnamDate(now - 10 * DAY_MS),
+      asOf: vietnamDate(now - 20 * DAY_MS),
+    },
+  };
 });
 
 afterAll(async () => {
@@ -58,7 +87,8 @@ async function signInWithToken(page: Page, token: string): Promise<void> {
   await signIn(page, s.origin, token);
 }
 
-const figure = async (page: Page, cls: string) => (await page.locator(`.figures .${cls} .number`).textContent())?.trim();
+const figure = async (page: Page, cls: string) =>
+  (await page.locator(`.figures .${cls} .number`).textContent())?.trim();
 
 describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => {
   it('when the analyst opens the dashboard, then the weekly trend (chart, table, downloads) and the open tasks ranked by risk with their reasons are shown', async () => {
@@ -76,15 +106,25 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
     expect(weeks[0]).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
     // The newest week counts every task: the pages stack's five and the two with a history.
     const newest = await page.locator('#trend-table tbody tr').first().locator('td').allTextContents();
-    const api = await request(s.app).get('/api/dashboard/trend').set('Authorization', `Bearer ${s.tokens['home-affairs']}`);
-    const last = api.body.overall[api.body.overall.length - 1] as { byStatus: Record<string, number>; open: number; overdue: number };
+    const api = await request(s.app)
+      .get('/api/dashboard/trend')
+      .set('Authorization', `Bearer ${s.tokens['home-affairs']}`);
+    const last = api.body.overall[api.body.overall.length - 1] as {
+      byStatus: Record<string, number>;
+      open: number;
+      overdue: number;
+    };
     expect(newest).toEqual([...TASK_STATUSES.map((st) => last.byStatus[st]), last.open, last.overdue].map(String));
     expect(last.open).toBe(5);
 
     // The downloads are the API's CSV and JSON, reached with the page's session.
-    const csv = await page.request.get(`${s.origin}${await page.locator('a[href^="/dashboard/trend.csv"]').getAttribute('href')}`);
+    const csv = await page.request.get(
+      `${s.origin}${await page.locator('a[href^="/dashboard/trend.csv"]').getAttribute('href')}`,
+    );
     expect(csv.status()).toBe(200);
-    expect((await csv.text()).split('\r\n')[0]).toBe(`weekStart,asOf,ministry,total,${TASK_STATUSES.join(',')},open,overdue`);
+    expect((await csv.text()).split('\r\n')[0]).toBe(
+      `weekStart,asOf,ministry,total,${TASK_STATUSES.join(',')},open,overdue`,
+    );
     const json = await page.request.get(`${s.origin}/dashboard/trend.json`);
     expect(((await json.json()) as { overall: unknown[] }).overall.length).toBe(api.body.overall.length);
 
@@ -110,8 +150,14 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
     await expect(page.locator('#trend-table caption').textContent()).resolves.toContain('Bộ Y tế');
     const newest = await page.locator('#trend-table tbody tr').first().locator('td').allTextContents();
     // BYT leads two of the pages stack's tasks: one needing guidance, one needing authority adjusted.
-    expect(Object.fromEntries(TASK_STATUSES.map((st, i) => [st, newest[i]]))).toEqual({ REQUIRES_GUIDANCE: '1', AUTHORITY_ADJUSTMENT: '1', FEASIBLE: '0' });
-    const csv = await page.request.get(`${s.origin}${await page.locator('a[href^="/dashboard/trend.csv"]').getAttribute('href')}`);
+    expect(Object.fromEntries(TASK_STATUSES.map((st, i) => [st, newest[i]]))).toEqual({
+      REQUIRES_GUIDANCE: '1',
+      AUTHORITY_ADJUSTMENT: '1',
+      FEASIBLE: '0',
+    });
+    const csv = await page.request.get(
+      `${s.origin}${await page.locator('a[href^="/dashboard/trend.csv"]').getAttribute('href')}`,
+    );
     const rows = (await csv.text()).trim().split('\r\n').slice(1);
     expect(rows.length).toBeGreaterThan(0);
     expect(new Set(rows.map((r) => r.split(',')[2]))).toEqual(new Set(['*', 'BYT']));
@@ -144,15 +190,21 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
     expect(await figure(page, 'figure-requires-guidance')).toBe('1');
     expect(await figure(page, 'figure-authority-adjustment')).toBe('1');
     expect(await figure(page, 'figure-feasible')).toBe('0');
-    const api = await request(s.app).get(`/api/dashboard/summary?asOf=${history.days.asOf}`).set('Authorization', `Bearer ${s.tokens['home-affairs']}`);
+    const api = await request(s.app)
+      .get(`/api/dashboard/summary?asOf=${history.days.asOf}`)
+      .set('Authorization', `Bearer ${s.tokens['home-affairs']}`);
     expect(api.body.total).toBe(2);
     expect(api.body.byStatus.REQUIRES_GUIDANCE.count).toBe(1);
     // The overdue list of that day: the resolved task was then open and overdue.
-    await expect(page.locator('#overdue-table tbody tr').first().locator('td a').first().textContent()).resolves.toBe(history.resolved);
+    await expect(page.locator('#overdue-table tbody tr').first().locator('td a').first().textContent()).resolves.toBe(
+      history.resolved,
+    );
     // Figures of a past day do not link to the present list.
     expect(await page.locator('.figures a').count()).toBe(0);
     // The locality reports have no history: a sentence says so instead of a table's header with no rows.
-    await expect(page.locator('#locality-reports-present-only').textContent()).resolves.toContain('chỉ có số liệu hiện tại');
+    await expect(page.locator('#locality-reports-present-only').textContent()).resolves.toContain(
+      'chỉ có số liệu hiện tại',
+    );
     expect(await page.locator('caption', { hasText: 'Báo cáo của địa phương' }).count()).toBe(0);
     for (const img of await page.locator('img.chart').all()) {
       expect(await img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
@@ -160,7 +212,9 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
     await checkAndShoot(page, 'dashboard-as-of');
     const asOfPage = encodeURIComponent(new URL(page.url()).pathname + new URL(page.url()).search);
     await page.goto(`${s.origin}/language/en?next=${asOfPage}`);
-    await expect(page.locator('#locality-reports-present-only').textContent()).resolves.toContain('kept for the present only');
+    await expect(page.locator('#locality-reports-present-only').textContent()).resolves.toContain(
+      'kept for the present only',
+    );
     await page.goto(`${s.origin}/language/vi?next=${asOfPage}`);
 
     await page.click(`a:has-text("Xem số liệu hiện tại")`);
@@ -179,7 +233,6 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
     await context.close();
   });
 });
-
 
 describe('e-mail preferences', () => {
   it('when a focal point signs in and turns the daily digest off in English, then it is saved; a language that is not offered is refused beside the field and changes nothing', async () => {
@@ -278,7 +331,9 @@ describe('e-mail preferences', () => {
       expect(res?.status()).toBe(404);
       await expect(page.locator('h1').textContent()).resolves.toBe('Đường dẫn không hợp lệ');
     }
-    expect(await preferencesByEmail(s.stack.db, s.focalEmail)).toMatchObject({ dailyDigest: other.get(s.focalEmail)?.dailyDigest });
+    expect(await preferencesByEmail(s.stack.db, s.focalEmail)).toMatchObject({
+      dailyDigest: other.get(s.focalEmail)?.dailyDigest,
+    });
     // The preferences key itself is not an unsubscribe link, and the link is not a preferences key for the API.
     expect((await page.goto(`${s.origin}/unsubscribe/${key}`))?.status()).toBe(404);
     expect((await request(s.app).get(`/api/preferences/${unsubscribeToken(email, key)}`)).status).toBe(400);
@@ -324,7 +379,13 @@ describe('ministry leadership contacts (the escalation ladder’s second step)',
     await page.waitForURL(/saved=BYT/);
     await expect(page.locator('.notice-success').textContent()).resolves.toContain('Bộ Y tế');
     await expect(page.locator('#contact-BYT').textContent()).resolves.not.toContain('Minh hoạ');
-    expect(await leadershipContactOf(s.stack.db, 'BYT')).toMatchObject({ name: 'Trần Văn Lãnh', position: 'Thứ trưởng', email: 'thutruong@byt.test', illustrative: false, updatedBy: 'home-affairs' });
+    expect(await leadershipContactOf(s.stack.db, 'BYT')).toMatchObject({
+      name: 'Trần Văn Lãnh',
+      position: 'Thứ trưởng',
+      email: 'thutruong@byt.test',
+      illustrative: false,
+      updatedBy: 'home-affairs',
+    });
     await context.close();
   });
 
@@ -333,16 +394,36 @@ describe('ministry leadership contacts (the escalation ladder’s second step)',
     const list = await request(s.app).get('/api/ministries/leadership-contacts').set(ha);
     expect(list.status).toBe(200);
     expect((list.body.items as { ministry: string }[]).map((c) => c.ministry)).toContain('BGDDT');
-    const put = await request(s.app).put('/api/ministries/BGDDT/leadership-contact').set(ha).send({ name: 'Lê Thị Hạnh', email: 'hanh@bgddt.test' });
+    const put = await request(s.app)
+      .put('/api/ministries/BGDDT/leadership-contact')
+      .set(ha)
+      .send({ name: 'Lê Thị Hạnh', email: 'hanh@bgddt.test' });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ ministry: 'BGDDT', name: 'Lê Thị Hạnh', position: '', illustrative: false });
-    const bad = await request(s.app).put('/api/ministries/BGDDT/leadership-contact').set(ha).send({ name: '', email: 'nope' });
+    const bad = await request(s.app)
+      .put('/api/ministries/BGDDT/leadership-contact')
+      .set(ha)
+      .send({ name: '', email: 'nope' });
     expect(bad.status).toBe(400);
     expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(['body.email', 'body.name']);
-    expect((await request(s.app).put('/api/ministries/ZZZ/leadership-contact').set(ha).send({ name: 'X', email: 'x@x.test' })).status).toBe(404);
+    expect(
+      (
+        await request(s.app)
+          .put('/api/ministries/ZZZ/leadership-contact')
+          .set(ha)
+          .send({ name: 'X', email: 'x@x.test' })
+      ).status,
+    ).toBe(404);
     const ministry = { Authorization: `Bearer ${s.tokens['ministry:BYT']}` };
     expect((await request(s.app).get('/api/ministries/leadership-contacts').set(ministry)).status).toBe(403);
-    expect((await request(s.app).put('/api/ministries/BYT/leadership-contact').set(ministry).send({ name: 'X', email: 'x@x.test' })).status).toBe(403);
+    expect(
+      (
+        await request(s.app)
+          .put('/api/ministries/BYT/leadership-contact')
+          .set(ministry)
+          .send({ name: 'X', email: 'x@x.test' })
+      ).status,
+    ).toBe(403);
     expect(await leadershipContactOf(s.stack.db, 'BGDDT')).toMatchObject({ name: 'Lê Thị Hạnh' });
     const { context, page } = await newVisitor(browser);
     await signInWithToken(page, s.tokens['ministry:BYT']);

@@ -20,7 +20,10 @@ beforeAll(async () => {
   s = await startPagesStack('web-localities-');
   browser = await launchBrowser();
   roundId = uid('round-').toLowerCase();
-  const opened = await request(s.app).post('/api/rounds').set('Authorization', `Bearer ${s.tokens['home-affairs']}`).send({ id: roundId, dueDate: addDays(today, 20) });
+  const opened = await request(s.app)
+    .post('/api/rounds')
+    .set('Authorization', `Bearer ${s.tokens['home-affairs']}`)
+    .send({ id: roundId, dueDate: addDays(today, 20) });
   if (opened.status !== 201) throw new Error(`opening a round: ${opened.status} ${JSON.stringify(opened.body)}`);
 });
 
@@ -29,12 +32,18 @@ afterAll(async () => {
   await s?.stop();
 });
 
-
-
 /** What Ha Noi's cells hold, and how many events each has: what "nothing changed" is checked against. */
 async function hanoiCells() {
   const rows = await localityTasks(s.stack.db, 'HNI', 'all');
-  return Promise.all(rows.map(async (r) => ({ task: r.code, state: r.cell?.state, category: r.cell?.category, text: r.cell?.text, events: (await cellHistory(s.stack.db, r.code, 'HNI')).length })));
+  return Promise.all(
+    rows.map(async (r) => ({
+      task: r.code,
+      state: r.cell?.state,
+      category: r.cell?.category,
+      text: r.cell?.text,
+      events: (await cellHistory(s.stack.db, r.code, 'HNI')).length,
+    })),
+  );
 }
 
 const nowOf = (page: Page, task: string) => page.locator(`[id="row-${task}"] .cell-now`).textContent();
@@ -79,9 +88,15 @@ describe('a locality reports on many tasks at once', () => {
     await page.waitForLoadState();
 
     // The obstacle lacks its category and its text; the workable cell carries a category.
-    await expect(page.locator(`[id="category-${overdue}-error"]`).textContent()).resolves.toBe('Vướng mắc cần chọn nhóm vướng mắc');
-    await expect(page.locator(`[id="text-${overdue}-error"]`).textContent()).resolves.toBe('Vướng mắc cần nội dung nêu rõ vướng gì');
-    await expect(page.locator(`[id="category-${feasible}-error"]`).textContent()).resolves.toBe('Chỉ vướng mắc mới có nhóm vướng mắc');
+    await expect(page.locator(`[id="category-${overdue}-error"]`).textContent()).resolves.toBe(
+      'Vướng mắc cần chọn nhóm vướng mắc',
+    );
+    await expect(page.locator(`[id="text-${overdue}-error"]`).textContent()).resolves.toBe(
+      'Vướng mắc cần nội dung nêu rõ vướng gì',
+    );
+    await expect(page.locator(`[id="category-${feasible}-error"]`).textContent()).resolves.toBe(
+      'Chỉ vướng mắc mới có nhóm vướng mắc',
+    );
     expect(await page.locator('.error-message').count()).toBe(3);
     await expect(page.locator(`.error-summary a[href="#category-${overdue}"]`).count()).resolves.toBe(1);
     await expect(page.locator(`[id="state-${dueSoon}"]`).inputValue()).resolves.toBe('IMPLEMENTING');
@@ -103,7 +118,12 @@ describe('a locality reports on many tasks at once', () => {
     await expect(page.locator('#current-round').textContent()).resolves.toContain('Địa phương đã báo cáo ngày');
     const after = await hanoiCells();
     expect(after.find((c) => c.task === overdue)).toMatchObject({ state: 'OBSTACLE', category: 'STAFFING', events: 1 });
-    expect(after.filter((c) => c.events > 0).map((c) => c.task).sort()).toEqual([overdue, feasible, dueSoon].sort());
+    expect(
+      after
+        .filter((c) => c.events > 0)
+        .map((c) => c.task)
+        .sort(),
+    ).toEqual([overdue, feasible, dueSoon].sort());
     await context.close();
   });
 
@@ -115,10 +135,16 @@ describe('a locality reports on many tasks at once', () => {
     const before = await hanoiCells();
     const page = await agent.get('/locality');
     const formCsrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-    const none = await agent.post('/locality/report').type('form').send({ _csrf: formCsrf, [`state-${s.tasks.overdue}`]: '' });
+    const none = await agent
+      .post('/locality/report')
+      .type('form')
+      .send({ _csrf: formCsrf, [`state-${s.tasks.overdue}`]: '' });
     expect(none.status).toBe(422);
     expect(none.text).toContain('id="report-error"');
-    const forged = await agent.post('/locality/report').type('form').send({ [`state-${s.tasks.overdue}`]: 'WORKABLE' });
+    const forged = await agent
+      .post('/locality/report')
+      .type('form')
+      .send({ [`state-${s.tasks.overdue}`]: 'WORKABLE' });
     expect(forged.status).toBe(403);
     expect(await hanoiCells()).toEqual(before);
   });
@@ -164,11 +190,15 @@ describe('Home Affairs runs the rounds', () => {
     await page.fill(`[id="${ext}-reason"]`, 'Tết');
     await page.click(`form[action="/rounds/${roundId}/extension"] button[type=submit]`);
     await page.waitForLoadState();
-    await expect(page.locator(`[id="${ext}-dueDate-error"]`).textContent()).resolves.toBe('Hạn mới phải sau hạn hiện tại');
+    await expect(page.locator(`[id="${ext}-dueDate-error"]`).textContent()).resolves.toBe(
+      'Hạn mới phải sau hạn hiện tại',
+    );
     await page.fill(`[id="${ext}-dueDate"]`, ddmmyyyy(addDays(today, 40)));
     await page.click(`form[action="/rounds/${roundId}/extension"] button[type=submit]`);
     await page.waitForURL(/done=extended/);
-    await expect(page.locator(`[id="round-${roundId}"]`).textContent()).resolves.toContain(ddmmyyyy(addDays(today, 40)));
+    await expect(page.locator(`[id="round-${roundId}"]`).textContent()).resolves.toContain(
+      ddmmyyyy(addDays(today, 40)),
+    );
 
     const close = `close-${roundId}`;
     await page.click(`form[action="/rounds/${roundId}/close"] button[type=submit]`);
@@ -178,7 +208,12 @@ describe('Home Affairs runs the rounds', () => {
     await page.fill(`[id="${close}-reason"]`, 'Đủ báo cáo');
     await page.click(`form[action="/rounds/${roundId}/close"] button[type=submit]`);
     await page.waitForURL(/done=closed/);
-    expect((await listRounds(s.stack.db)).find((r) => r.id === roundId)).toMatchObject({ status: 'CLOSED', closedEarly: true, reported: 1, total: 34 });
+    expect((await listRounds(s.stack.db)).find((r) => r.id === roundId)).toMatchObject({
+      status: 'CLOSED',
+      closedEarly: true,
+      reported: 1,
+      total: 34,
+    });
     await context.close();
   });
 
@@ -188,7 +223,10 @@ describe('Home Affairs runs the rounds', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(signIn.text)?.[1] ?? '';
     await agent.post('/sign-in/token').type('form').send({ _csrf: csrf, token: s.tokens['ministry:BYT'] });
     const before = await listRounds(s.stack.db);
-    const res = await agent.post('/rounds').type('form').send({ _csrf: csrf, 'open-dueDate': ddmmyyyy(addDays(today, 30)) });
+    const res = await agent
+      .post('/rounds')
+      .type('form')
+      .send({ _csrf: csrf, 'open-dueDate': ddmmyyyy(addDays(today, 30)) });
     expect(res.status).toBe(403);
     expect(await listRounds(s.stack.db)).toEqual(before);
   });
@@ -238,7 +276,10 @@ describe('the matrix view', () => {
       INSERT INTO tasks (code, title, sector, status, status_since, lead_ministry_code, coordinating_ministries, due_date, reports_obstacle, updated_at)
       SELECT 'MTX-' || lpad(g::text, 3, '0'), 'Matrix listing task ' || g, 'Synthetic', 'REQUIRES_GUIDANCE', now(), 'BYT', '{}', NULL, 0, now()
         FROM generate_series(1, 10) g`);
-    for (const [token, lang] of [[s.tokens['home-affairs'], 'vi'], [s.tokens['ministry:BYT'], 'en']] as const) {
+    for (const [token, lang] of [
+      [s.tokens['home-affairs'], 'vi'],
+      [s.tokens['ministry:BYT'], 'en'],
+    ] as const) {
       const { context, page } = await newVisitor(browser);
       await signInWithToken(page, s.origin, token);
       if (lang === 'en') await page.goto(`${s.origin}/language/en?next=%2Fmatrix`);

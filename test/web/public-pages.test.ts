@@ -86,7 +86,9 @@ describe('the public page', () => {
     const csv = await request(s.app).get('/open-data/tasks.csv?ministry=BGDDT');
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.text.split('\r\n')[0]).toBe('code,title,sector,status,leadMinistry,coordinatingMinistries,dueDate,daysOverdue,workableReports,obstacleReports,titleEn,sectorEn,legalBasis,legalBasisEn');
+    expect(csv.text.split('\r\n')[0]).toBe(
+      'code,title,sector,status,leadMinistry,coordinatingMinistries,dueDate,daysOverdue,workableReports,obstacleReports,titleEn,sectorEn,legalBasis,legalBasisEn',
+    );
     expect(csv.text).toContain(s.tasks.overdue);
     expect(csv.text).not.toContain(s.tasks.adjustment);
     expect(csv.text).not.toContain('@');
@@ -105,7 +107,9 @@ describe('language', () => {
     await page.click('a.lang-switch');
     await page.waitForLoadState();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
-    await expect(page.locator('h1').textContent()).resolves.toBe('Progress of the tasks delegated to local authorities');
+    await expect(page.locator('h1').textContent()).resolves.toBe(
+      'Progress of the tasks delegated to local authorities',
+    );
     await expect(page.locator('.figures').textContent()).resolves.toContain('20.00%');
     await expect(page.locator('main').textContent()).resolves.toContain('Ministry of Education and Training');
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -141,37 +145,51 @@ describe('language', () => {
   });
 });
 
-describe('the catalog in the reader\'s language (issue 25)', () => {
+describe("the catalog in the reader's language (issue 25)", () => {
   const listRow = (code: string) => `table:not([id]) tbody tr:has(a:text-is("${code}")) td:nth-child(2)`;
 
   it('when a task is listed and shown on Vietnamese pages, then its title, sector and legal basis are Vietnamese; on English pages, English', async () => {
     const { context, page } = await newVisitor(browser);
     await page.goto(`${s.origin}/`);
-    await expect(page.locator(listRow(s.tasks.overdue)).textContent()).resolves.toBe('Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã');
+    await expect(page.locator(listRow(s.tasks.overdue)).textContent()).resolves.toBe(
+      'Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã',
+    );
     await page.goto(`${s.origin}/tasks/${s.tasks.overdue}`);
-    await expect(page.locator('h1').textContent()).resolves.toBe('Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã');
+    await expect(page.locator('h1').textContent()).resolves.toBe(
+      'Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã',
+    );
     let main = (await page.locator('main').textContent()) ?? '';
     expect(main).toContain('Giáo dục');
     expect(main).toContain('Điều 20 Nghị định 58/2025/NĐ-CP');
     expect(main).not.toContain('Decree 58/2025');
     // The other language is there, marked as such, for a reader who needs it.
-    await expect(page.locator('p.other-title[lang=en]').textContent()).resolves.toBe('Recruitment authority for education employees at commune public service units');
+    await expect(page.locator('p.other-title[lang=en]').textContent()).resolves.toBe(
+      'Recruitment authority for education employees at commune public service units',
+    );
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'task-bilingual');
 
     await page.goto(`${s.origin}/language/en?next=${encodeURIComponent(`/tasks/${s.tasks.overdue}`)}`);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
-    await expect(page.locator('h1').textContent()).resolves.toBe('Recruitment authority for education employees at commune public service units');
+    await expect(page.locator('h1').textContent()).resolves.toBe(
+      'Recruitment authority for education employees at commune public service units',
+    );
     main = (await page.locator('main').textContent()) ?? '';
     expect(main).toContain('Decree 58/2025/ND-CP, Art. 20');
     expect(main).toContain('Education');
-    await expect(page.locator('p.other-title[lang=vi]').textContent()).resolves.toBe('Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã');
+    await expect(page.locator('p.other-title[lang=vi]').textContent()).resolves.toBe(
+      'Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã',
+    );
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'task-bilingual');
     await page.goto(`${s.origin}/`);
-    await expect(page.locator(listRow(s.tasks.overdue)).textContent()).resolves.toBe('Recruitment authority for education employees at commune public service units');
+    await expect(page.locator(listRow(s.tasks.overdue)).textContent()).resolves.toBe(
+      'Recruitment authority for education employees at commune public service units',
+    );
     // A task the catalog gives no English for keeps its Vietnamese title.
-    await expect(page.locator(listRow(s.tasks.feasible)).textContent()).resolves.toBe('Quản lý ngân sách sự nghiệp giáo dục cấp xã');
+    await expect(page.locator(listRow(s.tasks.feasible)).textContent()).resolves.toBe(
+      'Quản lý ngân sách sự nghiệp giáo dục cấp xã',
+    );
     await context.close();
   });
 
@@ -187,38 +205,63 @@ describe('the catalog in the reader\'s language (issue 25)', () => {
   it('when the open data is downloaded, then the CSV (read with utf-8-sig) and the .xlsx give the rows of the page, in both languages', async () => {
     const { context, page } = await newVisitor(browser);
     await page.goto(`${s.origin}/?ministry=BGDDT`);
-    const pageRows = await page.locator('table:not([id]) tbody tr:has(td:first-child a[href^="/tasks/"])').evaluateAll((rows) => rows.map((r) => [r.querySelector('td a')?.textContent ?? '', r.querySelectorAll('td')[1]?.textContent ?? '']));
+    const pageRows = await page
+      .locator('table:not([id]) tbody tr:has(td:first-child a[href^="/tasks/"])')
+      .evaluateAll((rows) =>
+        rows.map((r) => [r.querySelector('td a')?.textContent ?? '', r.querySelectorAll('td')[1]?.textContent ?? '']),
+      );
     expect(pageRows.length).toBeGreaterThan(0);
     // The page links the CSV with its byte-order mark, the .xlsx, the JSON and the data dictionary.
     const csvHref = await page.locator('a[href^="/open-data/tasks.csv"]').first().getAttribute('href');
     expect(csvHref).toBe('/open-data/tasks.csv?ministry=BGDDT&bom=1');
     expect(await page.locator('a[href="/open-data/tasks.xlsx?ministry=BGDDT"]').count()).toBe(1);
     expect(await page.locator('a[href="/open-data/dictionary"]').count()).toBe(1);
-    await expect(page.locator('.data-as-of').textContent()).resolves.toMatch(/^Dữ liệu tính đến \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} · \d+\/34 tỉnh, thành phố đã báo cáo/);
+    await expect(page.locator('.data-as-of').textContent()).resolves.toMatch(
+      /^Dữ liệu tính đến \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} · \d+\/34 tỉnh, thành phố đã báo cáo/,
+    );
 
-    const csv = await request(s.app).get(csvHref as string).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const csv = await request(s.app)
+      .get(csvHref as string)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     const bytes = csv.body as Buffer;
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     // A real reader: Python's csv module with the utf-8-sig codec (what a script reading an Excel export uses).
     const read = JSON.parse(
-      execFileSync('python3', ['-c', 'import csv,io,json,sys; print(json.dumps(list(csv.DictReader(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")))))'], { input: bytes }).toString('utf8'),
+      execFileSync(
+        'python3',
+        [
+          '-c',
+          'import csv,io,json,sys; print(json.dumps(list(csv.DictReader(io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")))))',
+        ],
+        { input: bytes },
+      ).toString('utf8'),
     ) as Record<string, string>[];
     expect(read.map((r) => [r.code, r.title])).toEqual(pageRows);
     const overdue = read.find((r) => r.code === s.tasks.overdue);
-    expect(overdue).toMatchObject({ sector: 'Giáo dục', sectorEn: 'Education', legalBasis: 'Điều 20 Nghị định 58/2025/NĐ-CP', legalBasisEn: 'Decree 58/2025/ND-CP, Art. 20', titleEn: 'Recruitment authority for education employees at commune public service units' });
+    expect(overdue).toMatchObject({
+      sector: 'Giáo dục',
+      sectorEn: 'Education',
+      legalBasis: 'Điều 20 Nghị định 58/2025/NĐ-CP',
+      legalBasisEn: 'Decree 58/2025/ND-CP, Art. 20',
+      titleEn: 'Recruitment authority for education employees at commune public service units',
+    });
     expect(Object.keys(overdue ?? {})).not.toContain('focalPointEmail');
     // Without ?bom=1 the file has no mark (for programs that do not expect one).
     expect((await request(s.app).get('/open-data/tasks.csv?ministry=BGDDT')).text.startsWith('code,')).toBe(true);
 
-    const xlsx = await request(s.app).get('/open-data/tasks.xlsx?ministry=BGDDT').buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const xlsx = await request(s.app)
+      .get('/open-data/tasks.xlsx?ministry=BGDDT')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(new Uint8Array(xlsx.body as Buffer).buffer as ArrayBuffer);

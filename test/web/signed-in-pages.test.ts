@@ -31,10 +31,15 @@ async function signOut(page: Page): Promise<void> {
 
 /** The link in the last sign-in mail to `to` (quoted-printable decoded). */
 async function mailedLink(to: string, before: number): Promise<string> {
-  const decode = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  const decode = (raw: string) =>
+    raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
   const linkIn = (raw: string) => /(http:\/\/127\.0\.0\.1:\d+\/sign-in\/link\/[A-Za-z0-9_-]+)/.exec(decode(raw))?.[1];
   // The sign-in mail, not another notice to the same address (an overdue task's escalation goes to its focal point too).
-  const mail = await eventually(async () => s.stack.smtp.received.slice(before).find((m) => m.to.includes(to) && linkIn(m.raw)), 10_000, 'the sign-in mail');
+  const mail = await eventually(
+    async () => s.stack.smtp.received.slice(before).find((m) => m.to.includes(to) && linkIn(m.raw)),
+    10_000,
+    'the sign-in mail',
+  );
   const link = linkIn(mail.raw);
   if (!link) throw new Error(`no link in the mail:\n${decode(mail.raw)}`);
   return link;
@@ -141,7 +146,13 @@ describe('a ministry focal point', () => {
     const csrf = await page.getAttribute('form.sign-out input[name=_csrf]', 'value');
     const unchanged = await taskState(s.tasks.adjustment);
     const res = await page.request.post(`${s.origin}/tasks/${s.tasks.adjustment}/move`, {
-      form: { _csrf: csrf ?? '', to: 'FEASIBLE', from: 'AUTHORITY_ADJUSTMENT', 'move-feasible-documentNumber': '1/2026/ND-CP', 'move-feasible-issuedOn': '01/01/2026' },
+      form: {
+        _csrf: csrf ?? '',
+        to: 'FEASIBLE',
+        from: 'AUTHORITY_ADJUSTMENT',
+        'move-feasible-documentNumber': '1/2026/ND-CP',
+        'move-feasible-issuedOn': '01/01/2026',
+      },
       maxRedirects: 0,
     });
     expect(res.status()).toBe(403);
@@ -153,7 +164,8 @@ describe('a ministry focal point', () => {
     const { context, page } = await newVisitor(browser);
     await signInWithToken(page, s.tokens['ministry:BGDDT']);
     await page.waitForURL(/\/worklist$/);
-    const focusedText = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? '');
+    const focusedText = () =>
+      page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? '');
     const focusedId = () => page.evaluate(() => document.activeElement?.id ?? '');
     const tabTo = async (done: () => Promise<boolean>, what: string) => {
       for (let i = 0; i < 60; i++) {
@@ -201,7 +213,9 @@ describe('Home Affairs', () => {
     // A figure in the status table leads to the filtered list.
     await page.click('#status ~ table a[href*="AUTHORITY_ADJUSTMENT"]');
     await page.waitForURL(/status=AUTHORITY_ADJUSTMENT/);
-    expect(await page.locator('main table:not([id]) tbody tr td:first-child a').allTextContents()).toEqual([s.tasks.adjustment]);
+    expect(await page.locator('main table:not([id]) tbody tr td:first-child a').allTextContents()).toEqual([
+      s.tasks.adjustment,
+    ]);
 
     await page.goto(`${s.origin}/tasks/${s.tasks.feasible}`);
     expect(await page.locator('#move-requires-guidance').count()).toBe(1);
@@ -223,7 +237,9 @@ describe('a locality', () => {
     await signInWithToken(page, s.tokens['locality:HNI']);
     await page.waitForURL(/\/locality$/);
     await expect(page.locator('h1').textContent()).resolves.toBe('Nhiệm vụ tại Hà Nội');
-    await expect(page.locator(`[id="row-${s.tasks.dueSoon}"] .cell-now`).textContent()).resolves.toContain('Chưa bắt đầu');
+    await expect(page.locator(`[id="row-${s.tasks.dueSoon}"] .cell-now`).textContent()).resolves.toContain(
+      'Chưa bắt đầu',
+    );
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     await page.click(`a:text-is("${s.tasks.dueSoon}")`);
@@ -263,7 +279,10 @@ describe('sessions and forms', () => {
     const agent = request.agent(s.app);
     const page = await agent.get('/sign-in');
     const visitor = String(page.headers['set-cookie']);
-    const res = await agent.post('/sign-in/token').type('form').send({ _csrf: csrfOf(page.text), token: s.tokens['locality:HNI'] });
+    const res = await agent
+      .post('/sign-in/token')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), token: s.tokens['locality:HNI'] });
     expect(res.status).toBe(303);
     const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('dtt_session=')) ?? '';
     expect(cookie).toMatch(/HttpOnly/);
@@ -273,7 +292,8 @@ describe('sessions and forms', () => {
     // Behind https the cookies are Secure (sent back by hand: this test speaks plain http).
     const secureApp = s.makeApp({ PUBLIC_BASE_URL: 'https://tracker.example' });
     const p2 = await request(secureApp).get('/sign-in');
-    const visitorCookie = (p2.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('dtt_visitor=')) ?? '';
+    const visitorCookie =
+      (p2.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('dtt_visitor=')) ?? '';
     expect(visitorCookie).toMatch(/Secure/);
     const r2 = await request(secureApp)
       .post('/sign-in/token')
@@ -281,13 +301,18 @@ describe('sessions and forms', () => {
       .type('form')
       .send({ _csrf: csrfOf(p2.text), token: s.tokens['locality:HNI'] });
     expect(r2.status).toBe(303);
-    expect((r2.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('dtt_session='))).toMatch(/Secure/);
+    expect((r2.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('dtt_session='))).toMatch(
+      /Secure/,
+    );
   });
 
   it('when a form arrives without its CSRF token, then it is refused and nothing changes', async () => {
     const agent = request.agent(s.app);
     const page = await agent.get('/sign-in');
-    await agent.post('/sign-in/token').type('form').send({ _csrf: csrfOf(page.text), token: s.tokens['home-affairs'] });
+    await agent
+      .post('/sign-in/token')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), token: s.tokens['home-affairs'] });
     const unchanged = await taskState(s.tasks.coordinated);
     const res = await agent.post(`/tasks/${s.tasks.coordinated}/milestone`).type('form').send({ name: 'DRAFTING' });
     expect(res.status).toBe(403);
@@ -299,7 +324,10 @@ describe('sessions and forms', () => {
     const token = await issueToken(s.stack.db, 'ministry:BYT');
     const agent = request.agent(s.app);
     const page = await agent.get('/sign-in');
-    await agent.post('/sign-in/token').type('form').send({ _csrf: csrfOf(page.text), token });
+    await agent
+      .post('/sign-in/token')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), token });
     expect((await agent.get('/worklist')).status).toBe(200);
     await revokeTokens(s.stack.db, { token });
     const after = await agent.get('/worklist');
@@ -309,9 +337,14 @@ describe('sessions and forms', () => {
 
     const other = request.agent(s.app);
     const p2 = await other.get('/sign-in');
-    await other.post('/sign-in/token').type('form').send({ _csrf: csrfOf(p2.text), token: s.tokens['ministry:BYT'] });
+    await other
+      .post('/sign-in/token')
+      .type('form')
+      .send({ _csrf: csrfOf(p2.text), token: s.tokens['ministry:BYT'] });
     expect((await other.get('/worklist')).status).toBe(200);
-    await s.stack.db.sql.query(`UPDATE web_sessions SET expires_at = now() - interval '1 second' WHERE principal = 'ministry:BYT'`);
+    await s.stack.db.sql.query(
+      `UPDATE web_sessions SET expires_at = now() - interval '1 second' WHERE principal = 'ministry:BYT'`,
+    );
     expect((await other.get('/worklist')).status).toBe(303);
   });
 
@@ -319,12 +352,20 @@ describe('sessions and forms', () => {
     const before = s.stack.smtp.received.length;
     const agent = request.agent(s.app);
     let page = await agent.get('/sign-in');
-    const unknown = await agent.post('/sign-in/email').type('form').send({ _csrf: csrfOf(page.text), email: 'nobody@nowhere.test' });
+    const unknown = await agent
+      .post('/sign-in/email')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), email: 'nobody@nowhere.test' });
     page = await agent.get('/sign-in');
-    const known = await agent.post('/sign-in/email').type('form').send({ _csrf: csrfOf(page.text), email: s.focalEmail });
+    const known = await agent
+      .post('/sign-in/email')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), email: s.focalEmail });
     expect(unknown.status).toBe(200);
     expect(known.status).toBe(200);
-    expect(unknown.text.replace(/name="_csrf" value="[^"]+"/g, '')).toBe(known.text.replace(/name="_csrf" value="[^"]+"/g, ''));
+    expect(unknown.text.replace(/name="_csrf" value="[^"]+"/g, '')).toBe(
+      known.text.replace(/name="_csrf" value="[^"]+"/g, ''),
+    );
     const link = await mailedLink(s.focalEmail, before);
     expect(s.stack.smtp.received.slice(before).some((m) => m.to.includes('nobody@nowhere.test'))).toBe(false);
     await s.stack.db.sql.query(`UPDATE sign_in_links SET expires_at = now() - interval '1 second'`);
@@ -343,14 +384,30 @@ describe('sessions and forms', () => {
     const msLeft = 60_000 - (Date.now() % 60_000);
     if (msLeft < 5_000) await new Promise((r) => setTimeout(r, msLeft + 200));
     const attempt = (agent: typeof first, page: typeof p1) =>
-      agent.post('/sign-in/token').set('X-Forwarded-For', address).type('form').send({ _csrf: csrfOf(page.text), token: 'dtt_wrong' });
-    const statuses = [(await attempt(first, p1)).status, (await attempt(second, p2)).status, (await attempt(first, p1)).status];
+      agent
+        .post('/sign-in/token')
+        .set('X-Forwarded-For', address)
+        .type('form')
+        .send({ _csrf: csrfOf(page.text), token: 'dtt_wrong' });
+    const statuses = [
+      (await attempt(first, p1)).status,
+      (await attempt(second, p2)).status,
+      (await attempt(first, p1)).status,
+    ];
     const refused = await attempt(second, p2);
     expect([...statuses, refused.status]).toEqual([401, 401, 429, 429]);
     expect(refused.text).toContain('<h1');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     // Another address is not held back.
-    expect((await first.post('/sign-in/token').set('X-Forwarded-For', '198.51.100.255').type('form').send({ _csrf: csrfOf(p1.text), token: 'dtt_wrong' })).status).toBe(401);
+    expect(
+      (
+        await first
+          .post('/sign-in/token')
+          .set('X-Forwarded-For', '198.51.100.255')
+          .type('form')
+          .send({ _csrf: csrfOf(p1.text), token: 'dtt_wrong' })
+      ).status,
+    ).toBe(401);
   });
 
   it("when a locality's focal point asks for a link at the address in the catalog, then the mail arrives over SMTP and its link signs them in as that locality, once", async () => {
@@ -358,11 +415,21 @@ describe('sessions and forms', () => {
     const before = s.stack.smtp.received.length;
     const agent = request.agent(s.app);
     const page = await agent.get('/sign-in');
-    expect((await agent.post('/sign-in/email').type('form').send({ _csrf: csrfOf(page.text), email })).status).toBe(200);
+    expect(
+      (
+        await agent
+          .post('/sign-in/email')
+          .type('form')
+          .send({ _csrf: csrfOf(page.text), email })
+      ).status,
+    ).toBe(200);
     const link = new URL(await mailedLink(email, before));
     const confirm = await agent.get(link.pathname);
     expect(confirm.status).toBe(200);
-    const signedIn = await agent.post('/sign-in/link').type('form').send({ _csrf: csrfOf(confirm.text), token: link.pathname.split('/').pop() });
+    const signedIn = await agent
+      .post('/sign-in/link')
+      .type('form')
+      .send({ _csrf: csrfOf(confirm.text), token: link.pathname.split('/').pop() });
     expect(signedIn.status).toBe(303);
     expect(signedIn.headers.location).toBe('/locality');
     const home = await agent.get('/locality');

@@ -33,7 +33,10 @@ export async function startPagesStack(prefix: string): Promise<PagesStack> {
   const stack = await startWorkflowStack(prefix);
   const { db, smtp } = stack;
   const makeApp = (env: Partial<Record<keyof Env, string>>) =>
-    makeTestApp(stack, { env: { SESSION_SECRET: 'pages-test-secret-0123456789abcdef0123', SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000', ...env }, mailer: smtpMailer(smtp) });
+    makeTestApp(stack, {
+      env: { SESSION_SECRET: 'pages-test-secret-0123456789abcdef0123', SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000', ...env },
+      mailer: smtpMailer(smtp),
+    });
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -66,16 +69,51 @@ export async function startPagesStack(prefix: string): Promise<PagesStack> {
       sectorEn: 'Education',
       legalBasis: 'Điều 20 Nghị định 58/2025/NĐ-CP',
       legalBasisEn: 'Decree 58/2025/ND-CP, Art. 20',
-      status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', coordinatingMinistries: ['BNV'], focalPoint, dueDate: addDays(today, -20) }),
-    dueSoon: await register({ title: 'Hướng dẫn công nhận trường đạt chuẩn quốc gia cấp xã', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BGDDT', focalPoint, dueDate: dueSoonDate }),
-    adjustment: await register({ title: 'Cấp giấy phép hoạt động khám bệnh, chữa bệnh cho trạm y tế xã sau sắp xếp', status: 'AUTHORITY_ADJUSTMENT', leadMinistry: 'BYT', sector: 'Y tế', focalPoint: { name: 'Trần Thị Bình', email: 'binh@byt.test' } }),
-    feasible: await register({ title: 'Quản lý ngân sách sự nghiệp giáo dục cấp xã', status: 'FEASIBLE', leadMinistry: 'BTC', sector: 'Tài chính', focalPoint: { name: 'Lê Văn Cường', email: 'cuong@btc.test' } }),
-    coordinated: await register({ title: 'Y tế trường học tại cấp xã', status: 'REQUIRES_GUIDANCE', leadMinistry: 'BYT', coordinatingMinistries: ['BGDDT'], sector: 'Y tế', focalPoint: { name: 'Trần Thị Bình', email: 'binh@byt.test' }, dueDate: addDays(today, 40) }),
+      status: 'REQUIRES_GUIDANCE',
+      leadMinistry: 'BGDDT',
+      coordinatingMinistries: ['BNV'],
+      focalPoint,
+      dueDate: addDays(today, -20),
+    }),
+    dueSoon: await register({
+      title: 'Hướng dẫn công nhận trường đạt chuẩn quốc gia cấp xã',
+      status: 'REQUIRES_GUIDANCE',
+      leadMinistry: 'BGDDT',
+      focalPoint,
+      dueDate: dueSoonDate,
+    }),
+    adjustment: await register({
+      title: 'Cấp giấy phép hoạt động khám bệnh, chữa bệnh cho trạm y tế xã sau sắp xếp',
+      status: 'AUTHORITY_ADJUSTMENT',
+      leadMinistry: 'BYT',
+      sector: 'Y tế',
+      focalPoint: { name: 'Trần Thị Bình', email: 'binh@byt.test' },
+    }),
+    feasible: await register({
+      title: 'Quản lý ngân sách sự nghiệp giáo dục cấp xã',
+      status: 'FEASIBLE',
+      leadMinistry: 'BTC',
+      sector: 'Tài chính',
+      focalPoint: { name: 'Lê Văn Cường', email: 'cuong@btc.test' },
+    }),
+    coordinated: await register({
+      title: 'Y tế trường học tại cấp xã',
+      status: 'REQUIRES_GUIDANCE',
+      leadMinistry: 'BYT',
+      coordinatingMinistries: ['BGDDT'],
+      sector: 'Y tế',
+      focalPoint: { name: 'Trần Thị Bình', email: 'binh@byt.test' },
+      dueDate: addDays(today, 40),
+    }),
   };
   const report = await request(app)
     .post(`/api/tasks/${tasks.adjustment}/reports`)
     .set('Authorization', `Bearer ${tokens['home-affairs']}`)
-    .send({ locality: 'HCM', kind: 'OBSTACLE', description: 'Chưa có hướng dẫn về điều kiện nhân lực của trạm y tế xã.' });
+    .send({
+      locality: 'HCM',
+      kind: 'OBSTACLE',
+      description: 'Chưa có hướng dẫn về điều kiện nhân lực của trạm y tế xã.',
+    });
   if (report.status !== 200) throw new Error(`reporting: ${report.status}`);
   return {
     stack,

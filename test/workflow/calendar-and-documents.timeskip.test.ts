@@ -23,7 +23,10 @@ beforeAll(() => {
 function nextTetBreak(nowMs: number): { first: string; last: string } {
   const today = vietnamDate(nowMs);
   for (let year = Number(today.slice(0, 4)); ; year++) {
-    const tet = statutoryHolidays(year).filter((h) => h.name.includes('Tết Nguyên Đán')).map((h) => h.date).sort();
+    const tet = statutoryHolidays(year)
+      .filter((h) => h.name.includes('Tết Nguyên Đán'))
+      .map((h) => h.date)
+      .sort();
     const first = tet[0];
     const last = tet[tet.length - 1];
     if (first && last && first > addDays(today, 21)) return { first, last };
@@ -31,7 +34,10 @@ function nextTetBreak(nowMs: number): { first: string; last: string } {
 }
 
 async function reminderDates(code: string): Promise<string[]> {
-  const events = await db.prisma.auditEvent.findMany({ where: { taskCode: code, kind: 'REMINDER_SENT' }, orderBy: { seq: 'asc' } });
+  const events = await db.prisma.auditEvent.findMany({
+    where: { taskCode: code, kind: 'REMINDER_SENT' },
+    orderBy: { seq: 'asc' },
+  });
   // A reminder "n days before" fires at the end of that day, the instant the next day starts, and is
   // recorded moments later (after the e-mail went out): an hour back is safely inside that day.
   return events.map((e) => vietnamDate(e.at.getTime() - HOUR));
@@ -57,10 +63,18 @@ describe('working-day reminders under time skipping', () => {
       await eventually(() => db.prisma.task.findUnique({ where: { code: t.def.code } }), 20_000, 'the task row');
     }
     await sleepUntil(deadlineInstant(dueDate) - HOUR);
-    const [inWorkingDays, inCalendarDays] = await Promise.all(tasks.map((t) => eventually(async () => {
-      const dates = await reminderDates(t.def.code);
-      return dates.length === 1 ? dates : null;
-    }, 20_000, 'the reminder')));
+    const [inWorkingDays, inCalendarDays] = await Promise.all(
+      tasks.map((t) =>
+        eventually(
+          async () => {
+            const dates = await reminderDates(t.def.code);
+            return dates.length === 1 ? dates : null;
+          },
+          20_000,
+          'the reminder',
+        ),
+      ),
+    );
 
     const sent = inWorkingDays?.[0] as string;
     expect(sent < tet.first).toBe(true);
@@ -82,19 +96,33 @@ describe('effective dates under time skipping', () => {
     const handle = await testEnv.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
       taskQueue,
       workflowId: taskWorkflowId(def.code),
-      args: [{ definition: def, policy: { ...TEST_POLICY, reminderOffsetsDays: [3] }, createdBy: { kind: 'home-affairs' } }],
+      args: [
+        { definition: def, policy: { ...TEST_POLICY, reminderOffsetsDays: [3] }, createdBy: { kind: 'home-affairs' } },
+      ],
     });
     await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'the task row');
     return { def, handle, today: vietnamDate(now) };
   }
 
-  const kinds = async (code: string) => (await db.prisma.auditEvent.findMany({ where: { taskCode: code }, orderBy: { seq: 'asc' } })).map((e) => `${e.kind}:${e.actor}`);
+  const kinds = async (code: string) =>
+    (await db.prisma.auditEvent.findMany({ where: { taskCode: code }, orderBy: { seq: 'asc' } })).map(
+      (e) => `${e.kind}:${e.actor}`,
+    );
 
   it('when a settling document takes effect in 20 days, then the task records it at once, sends no reminders meanwhile and becomes FEASIBLE at the start of that day', async () => {
     const { def, handle, today } = await startTask(10);
     const effectiveOn = addDays(today, 20);
-    const document = { number: `7/${today.slice(0, 4)}/TT-BGDDT`, kind: 'CIRCULAR', issuer: 'BGDDT', title: 'Hướng dẫn', issuedOn: today, effectiveOn };
-    const view = await handle.executeUpdate(settleUpdate, { args: [{ actor: { kind: 'ministry', code: 'BGDDT' }, document }] });
+    const document = {
+      number: `7/${today.slice(0, 4)}/TT-BGDDT`,
+      kind: 'CIRCULAR',
+      issuer: 'BGDDT',
+      title: 'Hướng dẫn',
+      issuedOn: today,
+      effectiveOn,
+    };
+    const view = await handle.executeUpdate(settleUpdate, {
+      args: [{ actor: { kind: 'ministry', code: 'BGDDT' }, document }],
+    });
     expect(view).toMatchObject({ status: 'REQUIRES_GUIDANCE', feasibleFrom: effectiveOn });
 
     // Past the old due date (reminder and escalation would have come) and up to an hour before the day starts.
@@ -103,12 +131,22 @@ describe('effective dates under time skipping', () => {
     expect(await kinds(def.code)).toEqual(['CREATED:home-affairs', 'DOCUMENT_RECORDED:ministry:BGDDT']);
 
     await sleepUntil(vietnamMidnight(effectiveOn) + HOUR);
-    await eventually(async () => (await db.prisma.task.findUnique({ where: { code: def.code } }))?.status === 'FEASIBLE', 20_000, 'FEASIBLE');
+    await eventually(
+      async () => (await db.prisma.task.findUnique({ where: { code: def.code } }))?.status === 'FEASIBLE',
+      20_000,
+      'FEASIBLE',
+    );
     const state = await handle.query(stateQuery);
     expect(state).toMatchObject({ status: 'FEASIBLE', feasibleFrom: null, dueDate: null });
     expect(state.documents?.map((d) => d.number)).toEqual([document.number]);
-    expect(await kinds(def.code)).toEqual(['CREATED:home-affairs', 'DOCUMENT_RECORDED:ministry:BGDDT', 'TRANSITION:system']);
-    const transition = await db.prisma.auditEvent.findFirstOrThrow({ where: { taskCode: def.code, kind: 'TRANSITION' } });
+    expect(await kinds(def.code)).toEqual([
+      'CREATED:home-affairs',
+      'DOCUMENT_RECORDED:ministry:BGDDT',
+      'TRANSITION:system',
+    ]);
+    const transition = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { taskCode: def.code, kind: 'TRANSITION' },
+    });
     expect(transition.at.getTime()).toBeGreaterThanOrEqual(vietnamMidnight(effectiveOn));
     // Settling again with the same document changes nothing.
     await handle.executeUpdate(settleUpdate, { args: [{ actor: { kind: 'home-affairs' }, document }] });
@@ -119,12 +157,26 @@ describe('effective dates under time skipping', () => {
     const { def, handle, today } = await startTask(60);
     const effectiveOn = addDays(today, 5);
     const view = await handle.executeUpdate(transitionUpdate, {
-      args: [{ actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: { number: `8/${today.slice(0, 4)}/TT-BGDDT`, issuedOn: today, effectiveOn } }],
+      args: [
+        {
+          actor: { kind: 'home-affairs' },
+          to: 'FEASIBLE',
+          document: { number: `8/${today.slice(0, 4)}/TT-BGDDT`, issuedOn: today, effectiveOn },
+        },
+      ],
     });
     expect(view).toMatchObject({ status: 'REQUIRES_GUIDANCE', feasibleFrom: effectiveOn });
     await sleepUntil(vietnamMidnight(effectiveOn) + HOUR);
-    await eventually(async () => (await db.prisma.task.findUnique({ where: { code: def.code } }))?.status === 'FEASIBLE', 20_000, 'FEASIBLE');
-    expect(await kinds(def.code)).toEqual(['CREATED:home-affairs', 'DOCUMENT_RECORDED:home-affairs', 'TRANSITION:system']);
+    await eventually(
+      async () => (await db.prisma.task.findUnique({ where: { code: def.code } }))?.status === 'FEASIBLE',
+      20_000,
+      'FEASIBLE',
+    );
+    expect(await kinds(def.code)).toEqual([
+      'CREATED:home-affairs',
+      'DOCUMENT_RECORDED:home-affairs',
+      'TRANSITION:system',
+    ]);
   });
 });
 
@@ -136,7 +188,11 @@ describe('status since from the catalog', () => {
       workflowId: taskWorkflowId(def.code),
       args: [{ definition: def, policy: TEST_POLICY, createdBy: { kind: 'system' } }],
     });
-    const row = await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'the task row');
+    const row = await eventually(
+      () => db.prisma.task.findUnique({ where: { code: def.code } }),
+      20_000,
+      'the task row',
+    );
     expect(row?.statusSince.toISOString()).toBe('2025-09-14T17:00:00.000Z');
   });
 });

@@ -23,13 +23,22 @@ beforeAll(() => {
 /** A Wednesday at least three weeks away whose Friday before, Monday, Tuesday and Thursday are working days too. */
 function quietWednesday(nowMs: number): string {
   for (let d = addDays(vietnamDate(nowMs), 21); ; d = addDays(d, 1)) {
-    if (isoWeekday(d) === 3 && [addDays(d, -5), addDays(d, -2), addDays(d, -1), d, addDays(d, 1)].every((x) => isWorkingDay(calendar, x))) return d;
+    if (
+      isoWeekday(d) === 3 &&
+      [addDays(d, -5), addDays(d, -2), addDays(d, -1), d, addDays(d, 1)].every((x) => isWorkingDay(calendar, x))
+    )
+      return d;
   }
 }
 
 /** The shipped calendar plus one more day off, as the operator's file would give it. */
 function withDayOff(day: string): WorkingCalendar {
-  const lists = { firstYear: calendar.firstYear, lastYear: calendar.lastYear, daysOff: [...calendar.daysOff, day].sort(), workingWeekendDays: calendar.workingWeekendDays };
+  const lists = {
+    firstYear: calendar.firstYear,
+    lastYear: calendar.lastYear,
+    daysOff: [...calendar.daysOff, day].sort(),
+    workingWeekendDays: calendar.workingWeekendDays,
+  };
   return { ...lists, version: calendarVersion(lists) };
 }
 
@@ -59,7 +68,9 @@ async function sent(code: string, kind: 'REMINDER_SENT' | 'ESCALATION_STEP') {
 
 /** The e-mails (outbox rows) of a kind for a task. */
 async function outbox(code: string, kind: string) {
-  return (await db.prisma.notification.findMany({ where: { taskCode: code, kind }, orderBy: { id: 'asc' } })).map((n) => n.offsetDays);
+  return (await db.prisma.notification.findMany({ where: { taskCode: code, kind }, orderBy: { id: 'asc' } })).map(
+    (n) => n.offsetDays,
+  );
 }
 
 describe('running tasks follow an updated calendar', () => {
@@ -82,32 +93,62 @@ describe('running tasks follow an updated calendar', () => {
 
     // The government makes that Tuesday a day off; the operator applies the file to two of the tasks.
     const updated = withDayOff(tuesday);
-    const first = await applyCalendarToTasks(testEnv.client, [dueWednesday.code, dueTuesday.code], updated, { concurrency: 2 });
+    const first = await applyCalendarToTasks(testEnv.client, [dueWednesday.code, dueTuesday.code], updated, {
+      concurrency: 2,
+    });
     expect(first).toEqual({ tasks: 2, applied: 2, dueDatesMoved: 1, alreadyCurrent: 0, failed: [] });
 
     // The due date on the new day off moved to Wednesday: in the workflow, the read model and one audit event that says why.
-    expect((await testEnv.client.workflow.getHandle(taskWorkflowId(dueTuesday.code)).query(stateQuery)).dueDate).toBe(wednesday);
-    await eventually(async () => (await db.prisma.task.findUnique({ where: { code: dueTuesday.code } }))?.dueDate?.toISOString().slice(0, 10) === wednesday, 20_000, 'the moved due date');
+    expect((await testEnv.client.workflow.getHandle(taskWorkflowId(dueTuesday.code)).query(stateQuery)).dueDate).toBe(
+      wednesday,
+    );
+    await eventually(
+      async () =>
+        (await db.prisma.task.findUnique({ where: { code: dueTuesday.code } }))?.dueDate?.toISOString().slice(0, 10) ===
+        wednesday,
+      20_000,
+      'the moved due date',
+    );
     const moved = (await events(dueTuesday.code)).filter((e) => e.kind === 'DEADLINE');
     expect(moved.map((e) => [e.actor, e.details])).toEqual([
-      ['system', { from: tuesday, to: wednesday, reason: `calendar updated: ${updated.version}`, extension: false, extensions: 0, calendarVersion: updated.version }],
+      [
+        'system',
+        {
+          from: tuesday,
+          to: wednesday,
+          reason: `calendar updated: ${updated.version}`,
+          extension: false,
+          extensions: 0,
+          calendarVersion: updated.version,
+        },
+      ],
     ]);
     expect((await events(dueWednesday.code)).map((e) => e.kind)).toEqual(['CREATED']);
 
     // Applying the same file again (a re-run after a crash) changes nothing and records nothing.
-    const again = await applyCalendarToTasks(testEnv.client, [dueWednesday.code, dueTuesday.code], updated, { concurrency: 2 });
+    const again = await applyCalendarToTasks(testEnv.client, [dueWednesday.code, dueTuesday.code], updated, {
+      concurrency: 2,
+    });
     expect(again).toEqual({ tasks: 2, applied: 0, dueDatesMoved: 0, alreadyCurrent: 2, failed: [] });
-    expect(await testEnv.client.workflow.getHandle(taskWorkflowId(dueTuesday.code)).executeUpdate(calendarUpdate, { args: [updated] })).toEqual({ applied: false, dueDate: null });
+    expect(
+      await testEnv.client.workflow
+        .getHandle(taskWorkflowId(dueTuesday.code))
+        .executeUpdate(calendarUpdate, { args: [updated] }),
+    ).toEqual({ applied: false, dueDate: null });
     expect((await events(dueTuesday.code)).filter((e) => e.kind === 'DEADLINE')).toHaveLength(1);
 
     // Two working days before Wednesday: Friday on the new calendar (Tuesday is off), Monday on the old one.
     await sleepUntil(deadlineInstant(wednesday) - HOUR);
     const reminderDay = async (code: string) =>
-      eventually(async () => {
-        const sent = (await events(code)).filter((e) => e.kind === 'REMINDER_SENT');
-        // A reminder "n days before" fires the instant that day ends: an hour back is inside it.
-        return sent.length === 1 ? vietnamDate((sent[0]?.at.getTime() ?? 0) - HOUR) : null;
-      }, 20_000, 'the reminder');
+      eventually(
+        async () => {
+          const sent = (await events(code)).filter((e) => e.kind === 'REMINDER_SENT');
+          // A reminder "n days before" fires the instant that day ends: an hour back is inside it.
+          return sent.length === 1 ? vietnamDate((sent[0]?.at.getTime() ?? 0) - HOUR) : null;
+        },
+        20_000,
+        'the reminder',
+      );
     expect(await reminderDay(dueWednesday.code)).toBe(addDays(wednesday, -5));
     expect(await reminderDay(dueTuesday.code)).toBe(addDays(wednesday, -5));
     expect(await reminderDay(untold.code)).toBe(addDays(wednesday, -2));
@@ -119,7 +160,12 @@ describe('running tasks follow an updated calendar', () => {
     const [friday, monday, tuesday] = [addDays(wednesday, -5), addDays(wednesday, -2), addDays(wednesday, -1)];
     // The task starts on a calendar where that Monday is off: "2 working days before" is the Friday.
     const withMondayOff = withDayOff(monday);
-    const policy: DeadlinePolicy = { ...TEST_POLICY, reminderOffsetsDays: [2, 1], calendar: withMondayOff, reminderDaysUnit: 'working' };
+    const policy: DeadlinePolicy = {
+      ...TEST_POLICY,
+      reminderOffsetsDays: [2, 1],
+      calendar: withMondayOff,
+      reminderDaysUnit: 'working',
+    };
     const def = definition({ dueDate: wednesday });
     await startTask(def, policy);
 
@@ -182,7 +228,9 @@ describe('running tasks follow an updated calendar', () => {
       args: [{ definition: def, policy: { ...TEST_POLICY, calendar }, createdBy: { kind: 'home-affairs' } }],
     });
     const { version: _version, ...unversioned } = calendar;
-    await expect(handle.executeUpdate(calendarUpdate, { args: [unversioned] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/names its version/) } });
+    await expect(handle.executeUpdate(calendarUpdate, { args: [unversioned] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/names its version/) },
+    });
     expect((await handle.query(stateQuery)).policy.calendar?.version).toBe(calendar.version);
   });
 });

@@ -48,10 +48,18 @@ const FILE_SPAN_MS = 3 * 60_000;
 // Whatever day the suite runs on, today and the next five days are working days here, except the
 // third, so the schedule-triggered run has something to do and a day off is known (filled in by beforeAll).
 const calendar: WorkingCalendar = { firstYear: 2000, lastYear: 2100, daysOff: [], workingWeekendDays: [] };
-const settings = { homeAffairsEmail: 'moha@tracker.test', publicBaseUrl: 'http://tracker.test', calendar, dueSoonDays: 14 };
+const settings = {
+  homeAffairsEmail: 'moha@tracker.test',
+  publicBaseUrl: 'http://tracker.test',
+  calendar,
+  dueSoonDays: 14,
+};
 /** 07:00 in Viet Nam on `date`. */
 const morningOf = (date: string) => deadlineInstant(date) - DAY_MS + 7 * 3600_000;
-const focal = (name: string) => ({ name: `Focal ${name}`, email: `${name.toLowerCase()}-${taskQueue.toLowerCase()}@ministry.test` });
+const focal = (name: string) => ({
+  name: `Focal ${name}`,
+  email: `${name.toLowerCase()}-${taskQueue.toLowerCase()}@ministry.test`,
+});
 const A = focal('A');
 const B = focal('B');
 
@@ -82,13 +90,26 @@ beforeAll(async () => {
     definition({ focalPoint: A, dueDate: addDays(today, 200) }),
     definition({ focalPoint: B, dueDate: addDays(today, 300) }),
   ];
-  for (const def of tasks) await startTaskWorkflow(client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
-  for (const def of tasks) await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'task rows');
-  await client.workflow.getHandle(taskWorkflowId(tasks[2]!.code)).executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'home-affairs' }, name: 'DRAFTING' }] });
+  for (const def of tasks)
+    await startTaskWorkflow(client, {
+      taskQueue,
+      definition: def,
+      policy: TEST_POLICY,
+      createdBy: { kind: 'home-affairs' },
+    });
+  for (const def of tasks)
+    await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'task rows');
+  await client.workflow
+    .getHandle(taskWorkflowId(tasks[2]!.code))
+    .executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'home-affairs' }, name: 'DRAFTING' }] });
 }, FILE_SPAN_MS + 120_000);
 
 afterAll(async () => {
-  for (const id of Object.values(digestScheduleIds(taskQueue))) await client?.schedule.getHandle(id).delete().catch(() => undefined);
+  for (const id of Object.values(digestScheduleIds(taskQueue)))
+    await client?.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
   worker?.shutdown();
   await running;
   await nativeConnection?.close();
@@ -102,7 +123,8 @@ async function received(to: string) {
   return Promise.all(mails.map(async (m) => ({ to: m.to, messageId: m.messageId, parsed: await simpleParser(m.raw) })));
 }
 
-const activities = (mailer: Mailer = smtpMailer(smtp)) => createActivities({ db, mailer, mailFrom: 'tracker@tracker.test', digests: settings });
+const activities = (mailer: Mailer = smtpMailer(smtp)) =>
+  createActivities({ db, mailer, mailFrom: 'tracker@tracker.test', digests: settings });
 
 describe('daily digests', () => {
   it('when tomorrow’s run goes, then each focal point gets one e-mail listing all their tasks with deadlines, links and what changed since, text and HTML, Vietnamese first', async () => {
@@ -117,9 +139,13 @@ describe('daily digests', () => {
     const mails = await received(A.email);
     expect(mails).toHaveLength(1);
     const { parsed } = mails[0]!;
-    expect(parsed.subject).toBe(`[Nhiệm vụ phân cấp] ${tomorrow}: 1 quá hạn, 1 sắp đến hạn / [Delegated tasks] ${tomorrow}: 1 overdue, 1 due soon`);
+    expect(parsed.subject).toBe(
+      `[Nhiệm vụ phân cấp] ${tomorrow}: 1 quá hạn, 1 sắp đến hạn / [Delegated tasks] ${tomorrow}: 1 overdue, 1 due soon`,
+    );
     const text = parsed.text ?? '';
-    const rows = (await db.prisma.task.findMany({ where: { focalPointEmail: A.email }, orderBy: { dueDate: 'asc' } })).map((t) => t.code);
+    const rows = (
+      await db.prisma.task.findMany({ where: { focalPointEmail: A.email }, orderBy: { dueDate: 'asc' } })
+    ).map((t) => t.code);
     expect(rows).toHaveLength(3);
     for (const code of rows) {
       expect(text).toContain(`http://tracker.test/tasks/${code}`);
@@ -152,7 +178,12 @@ describe('daily digests', () => {
     };
     // A second recipient with something due, so the run has two messages to send.
     const def = definition({ focalPoint: focal('C'), dueDate: addDays(today, 1) });
-    await startTaskWorkflow(client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
+    await startTaskWorkflow(client, {
+      taskQueue,
+      definition: def,
+      policy: TEST_POLICY,
+      createdBy: { kind: 'home-affairs' },
+    });
     await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'task row');
 
     await expect(activities(dying).sendDailyDigests({ nowMs: morningOf(day) })).rejects.toThrow('worker died');
@@ -186,7 +217,9 @@ describe('daily digests', () => {
     const bad = await request(app).put(`/api/preferences/${token}`).send({ dailyDigest: 'no' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.dailyDigest']);
-    expect((await request(app).put(`/api/preferences/not-a-real-token-000000000000`).send({ dailyDigest: false })).status).toBe(404);
+    expect(
+      (await request(app).put(`/api/preferences/not-a-real-token-000000000000`).send({ dailyDigest: false })).status,
+    ).toBe(404);
     try {
       const changed = await request(app).put(`/api/preferences/${token}`).send({ dailyDigest: false, language: 'en' });
       expect(changed.status).toBe(200);
@@ -195,7 +228,10 @@ describe('daily digests', () => {
       expect(run).toMatchObject({ workingDay: true, unsubscribed: 1 });
       expect((await received(A.email)).filter((m) => m.parsed.subject?.includes(addDays(today, 4)))).toEqual([]);
       // Back on, in English only.
-      expect((await request(app).put(`/api/preferences/${token}`).send({ dailyDigest: true })).body).toMatchObject({ dailyDigest: true, language: 'en' });
+      expect((await request(app).put(`/api/preferences/${token}`).send({ dailyDigest: true })).body).toMatchObject({
+        dailyDigest: true,
+        language: 'en',
+      });
       await activities().sendDailyDigests({ nowMs: morningOf(addDays(today, 5)) });
       const [english] = (await received(A.email)).filter((m) => m.parsed.subject?.includes(addDays(today, 5)));
       expect(english!.parsed.subject).toBe(`[Delegated tasks] ${addDays(today, 5)}: 1 overdue, 1 due soon`);
@@ -232,10 +268,14 @@ describe('Temporal Schedules', () => {
     expect(daily.spec.timezone).toBe('Asia/Ho_Chi_Minh');
     expect(daily.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyDigestWorkflow', taskQueue });
     await client.schedule.getHandle(ids[0]!).trigger();
-    const rows = await eventually(async () => {
-      const r = await digestRows(db, 'DAILY', today);
-      return r.length > 0 && r.every((x) => x.status === 'SENT') ? r : null;
-    }, 30_000, 'the scheduled run');
+    const rows = await eventually(
+      async () => {
+        const r = await digestRows(db, 'DAILY', today);
+        return r.length > 0 && r.every((x) => x.status === 'SENT') ? r : null;
+      },
+      30_000,
+      'the scheduled run',
+    );
     expect(rows.map((r) => r.recipient)).toContain(A.email);
     expect((await received(A.email)).filter((m) => m.parsed.subject?.includes(today))).toHaveLength(1);
   });

@@ -27,7 +27,10 @@ beforeAll(() => {
 });
 
 /** A task due `days` from the test clock's now (negative: overdue already), or on the first Saturday from then when `onSaturday`. */
-async function startTask(days: number, { onSaturday = false, continueAsNewAfterEvents }: { onSaturday?: boolean; continueAsNewAfterEvents?: number } = {}) {
+async function startTask(
+  days: number,
+  { onSaturday = false, continueAsNewAfterEvents }: { onSaturday?: boolean; continueAsNewAfterEvents?: number } = {},
+) {
   const now = await testEnv.currentTimeMs();
   let dueDate = vietnamDate(now + days * DAY_MS);
   while (onSaturday && isoWeekday(dueDate) !== 6) dueDate = addDays(dueDate, 1);
@@ -35,17 +38,28 @@ async function startTask(days: number, { onSaturday = false, continueAsNewAfterE
   const handle = await testEnv.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
     taskQueue,
     workflowId: taskWorkflowId(def.code),
-    args: [{ definition: def, policy: LADDER_POLICY, createdBy: { kind: 'home-affairs' }, ...(continueAsNewAfterEvents ? { continueAsNewAfterEvents } : {}) }],
+    args: [
+      {
+        definition: def,
+        policy: LADDER_POLICY,
+        createdBy: { kind: 'home-affairs' },
+        ...(continueAsNewAfterEvents ? { continueAsNewAfterEvents } : {}),
+      },
+    ],
   });
   await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, 'the task row');
   return { def, handle, dueDate, due: deadlineInstant(dueDate) };
 }
 
 const steps = async (code: string) =>
-  (await db.prisma.auditEvent.findMany({ where: { taskCode: code, kind: 'ESCALATION_STEP' }, orderBy: { seq: 'asc' } })).map((e) => e.details as Record<string, unknown>);
+  (
+    await db.prisma.auditEvent.findMany({ where: { taskCode: code, kind: 'ESCALATION_STEP' }, orderBy: { seq: 'asc' } })
+  ).map((e) => e.details as Record<string, unknown>);
 /** The messages about a task, decoded (subjects in Vietnamese travel MIME-encoded). */
 async function mailsFor(code: string) {
-  const decoded = await Promise.all(smtp.received.map(async (m) => ({ to: m.to, subject: (await simpleParser(m.raw)).subject ?? '' })));
+  const decoded = await Promise.all(
+    smtp.received.map(async (m) => ({ to: m.to, subject: (await simpleParser(m.raw)).subject ?? '' })),
+  );
   return decoded.filter((m) => m.subject.includes(`[${code}]`));
 }
 
@@ -68,12 +82,22 @@ describe('escalation ladder under time skipping', () => {
       [2, 'home-affairs', 'SENT', dueDate],
     ]);
     const mails = await mailsFor(def.code);
-    expect(mails.map((m) => [...m.to].sort())).toEqual([['focal@bgddt.test'], ['focal@bgddt.test', 'lanhdao@bgddt.test'], ['focal@bgddt.test', 'moha@tracker.test']]);
+    expect(mails.map((m) => [...m.to].sort())).toEqual([
+      ['focal@bgddt.test'],
+      ['focal@bgddt.test', 'lanhdao@bgddt.test'],
+      ['focal@bgddt.test', 'moha@tracker.test'],
+    ]);
     expect(mails[0]!.subject).toContain('Đến hạn hôm nay');
     expect(mails[2]!.subject).toContain('4 working days overdue');
-    const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: def.code }, orderBy: { seq: 'asc' } })).map((e) => e.kind);
+    const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: def.code }, orderBy: { seq: 'asc' } })).map(
+      (e) => e.kind,
+    );
     expect(kinds).toEqual(['CREATED', 'ESCALATION_STEP', 'ESCALATION_STEP', 'ESCALATION_STEP']);
-    expect((await db.prisma.notification.findMany({ where: { taskCode: def.code } })).map((n) => n.kind)).toEqual(['ESCALATION_STEP', 'ESCALATION_STEP', 'ESCALATION_STEP']);
+    expect((await db.prisma.notification.findMany({ where: { taskCode: def.code } })).map((n) => n.kind)).toEqual([
+      'ESCALATION_STEP',
+      'ESCALATION_STEP',
+      'ESCALATION_STEP',
+    ]);
     expect((await verifyChain(db, def.code)).valid).toBe(true);
   });
 
@@ -89,7 +113,13 @@ describe('escalation ladder under time skipping', () => {
     await sleepUntil(plan[0]!.at + HOUR);
     await eventually(async () => (await steps(def.code)).length === 1, 20_000, 'the first step');
     await handle.executeUpdate(transitionUpdate, {
-      args: [{ actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: { number: `7/${dueDate.slice(0, 4)}/TT-BGDDT`, issuedOn: dueDate } }],
+      args: [
+        {
+          actor: { kind: 'home-affairs' },
+          to: 'FEASIBLE',
+          document: { number: `7/${dueDate.slice(0, 4)}/TT-BGDDT`, issuedOn: dueDate },
+        },
+      ],
     });
     await sleepUntil(due + 40 * DAY_MS);
     await new Promise((r) => setTimeout(r, 300));
@@ -100,7 +130,12 @@ describe('escalation ladder under time skipping', () => {
   it('when Home Affairs keeps a leadership contact for the ministry, then the leadership step goes to that person, by name; an illustrative seed is never used', async () => {
     // The reference data names no leadership: the seeded contact is illustrative, so the first test's step went to MINISTRY_LEADERSHIP_EMAILS.
     expect(await leadershipContactOf(db, 'BGDDT')).toMatchObject({ illustrative: true });
-    await setLeadershipContact(db, 'BGDDT', { name: 'Nguyễn Thị Lãnh', position: 'Thứ trưởng', email: 'thutruong@bgddt.test' }, 'home-affairs');
+    await setLeadershipContact(
+      db,
+      'BGDDT',
+      { name: 'Nguyễn Thị Lãnh', position: 'Thứ trưởng', email: 'thutruong@bgddt.test' },
+      'home-affairs',
+    );
     const { def, dueDate } = await startTask(10);
     const plan = ladderSchedule(dueDate, LADDER, WEEKENDS_ONLY);
     await sleepUntil(plan[1]!.at + HOUR);
@@ -122,7 +157,9 @@ describe('escalation ladder under time skipping', () => {
     await eventually(async () => (await steps(def.code)).length === 1, 20_000, 'the step due now');
     await sleepUntil(now + 40 * DAY_MS);
     await new Promise((r) => setTimeout(r, 300));
-    expect((await steps(def.code)).map((d) => [d.step, d.recipient, d.dueDate, d.delivery])).toEqual([[2, 'home-affairs', dueDate, 'SENT']]);
+    expect((await steps(def.code)).map((d) => [d.step, d.recipient, d.dueDate, d.delivery])).toEqual([
+      [2, 'home-affairs', dueDate, 'SENT'],
+    ]);
     const mails = await mailsFor(def.code);
     expect(mails.map((m) => [...m.to].sort())).toEqual([['focal@bgddt.test', 'moha@tracker.test']]);
   });
@@ -130,7 +167,9 @@ describe('escalation ladder under time skipping', () => {
   it('when a task starts with only its first step past, then that step goes out at once and the later ones at their working days', async () => {
     // Due a few days ago, the latest such day whose first step only is past (the weekday decides; the domain's schedule says).
     const today = await testEnv.currentTimeMs();
-    const back = [1, 2, 3, 4, 5, 6].find((d) => ladderStepDue(vietnamDate(today - d * DAY_MS), LADDER, WEEKENDS_ONLY, 0, today)?.index === 0);
+    const back = [1, 2, 3, 4, 5, 6].find(
+      (d) => ladderStepDue(vietnamDate(today - d * DAY_MS), LADDER, WEEKENDS_ONLY, 0, today)?.index === 0,
+    );
     expect(back).toBeDefined();
     const { def, dueDate } = await startTask(-back!);
     const now = await testEnv.currentTimeMs();
@@ -139,7 +178,11 @@ describe('escalation ladder under time skipping', () => {
     expect(first?.index).toBe(0);
     await eventually(async () => (await steps(def.code)).length === 1, 20_000, 'the step due now');
     await sleepUntil(plan[2]!.at + DAY_MS);
-    await eventually(async () => (await steps(def.code)).length === plan.length - first!.index, 20_000, 'the later steps');
+    await eventually(
+      async () => (await steps(def.code)).length === plan.length - first!.index,
+      20_000,
+      'the later steps',
+    );
     await sleepUntil(plan[2]!.at + 30 * DAY_MS);
     await new Promise((r) => setTimeout(r, 300));
     expect((await steps(def.code)).map((d) => d.step)).toEqual(plan.slice(first!.index).map((p) => p.index));
@@ -150,22 +193,31 @@ describe('escalation ladder under time skipping', () => {
     const now = await testEnv.currentTimeMs();
     const past = vietnamDate(now - 20 * DAY_MS);
     const ha = { kind: 'home-affairs' as const };
-    const after = await handle.executeUpdate(deadlineUpdate, { args: [{ actor: ha, dueDate: past, reason: 'the statutory date had passed' }] });
+    const after = await handle.executeUpdate(deadlineUpdate, {
+      args: [{ actor: ha, dueDate: past, reason: 'the statutory date had passed' }],
+    });
     const due = ladderStepDue(after.dueDate!, LADDER, WEEKENDS_ONLY, 0, now);
     expect(due?.index).toBe(2);
     await eventually(async () => (await steps(def.code)).length === 1, 20_000, 'the step due now');
     // The same date again resets the ladder; the step of that due date is in the audit log already.
     await handle.executeUpdate(deadlineUpdate, { args: [{ actor: ha, dueDate: past, reason: 'confirmed' }] });
     // A calendar that changes no due date re-plans the ladder, which has nothing left to send.
-    await handle.executeUpdate(calendarUpdate, { args: [{ firstYear: 2000, lastYear: 2100, daysOff: [], workingWeekendDays: [], version: 'ladder-test-1' }] });
+    await handle.executeUpdate(calendarUpdate, {
+      args: [{ firstYear: 2000, lastYear: 2100, daysOff: [], workingWeekendDays: [], version: 'ladder-test-1' }],
+    });
     // Enough events for continue-as-new: the next run carries the ladder's place.
-    for (let i = 0; i < 4; i++) await handle.executeUpdate(deadlineUpdate, { args: [{ actor: ha, dueDate: past, reason: `confirmed ${i}` }] });
+    for (let i = 0; i < 4; i++)
+      await handle.executeUpdate(deadlineUpdate, { args: [{ actor: ha, dueDate: past, reason: `confirmed ${i}` }] });
     await sleepUntil(now + 30 * DAY_MS);
     await new Promise((r) => setTimeout(r, 500));
-    const runs = await eventually(async () => {
-      const d = await testEnv.client.workflow.getHandle(taskWorkflowId(def.code)).describe();
-      return d.runId !== handle.firstExecutionRunId ? d : null;
-    }, 20_000, 'a continued run');
+    const runs = await eventually(
+      async () => {
+        const d = await testEnv.client.workflow.getHandle(taskWorkflowId(def.code)).describe();
+        return d.runId !== handle.firstExecutionRunId ? d : null;
+      },
+      20_000,
+      'a continued run',
+    );
     expect(runs.status.name).toBe('RUNNING');
     expect((await steps(def.code)).map((d) => [d.step, d.dueDate])).toEqual([[2, after.dueDate]]);
     expect(await mailsFor(def.code)).toHaveLength(1);

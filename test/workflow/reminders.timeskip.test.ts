@@ -1,6 +1,12 @@
 import { DAY_MS, deadlineInstant, vietnamDate } from '../../domain/dates';
 import { verifyChain } from '../../db/audit-chain';
-import { deadlineUpdate, milestoneUpdate, stateQuery, taskWorkflowId, transitionUpdate } from '../../workflows/messages';
+import {
+  deadlineUpdate,
+  milestoneUpdate,
+  stateQuery,
+  taskWorkflowId,
+  transitionUpdate,
+} from '../../workflows/messages';
 import type { taskWorkflow } from '../../workflows/task-workflow';
 import { TEST_POLICY, definition, eventually } from '../support/harness';
 import { useTimeSkippingStack, type TimeSkippingStack } from '../support/time-skipping';
@@ -44,7 +50,14 @@ describe('deadline reminders under time skipping', () => {
     await sleepUntil(due - 14 * DAY_MS - HOUR);
     expect(await notifications(def.code)).toEqual([]);
 
-    const expected = ['REMINDER:14:SENT', 'REMINDER:7:SENT', 'REMINDER:1:SENT', 'ESCALATION:0:SENT', 'OVERDUE:-7:SENT', 'OVERDUE:-14:SENT'];
+    const expected = [
+      'REMINDER:14:SENT',
+      'REMINDER:7:SENT',
+      'REMINDER:1:SENT',
+      'ESCALATION:0:SENT',
+      'OVERDUE:-7:SENT',
+      'OVERDUE:-14:SENT',
+    ];
     const points = [due - 14 * DAY_MS, due - 7 * DAY_MS, due - DAY_MS, due, due + 7 * DAY_MS, due + 14 * DAY_MS];
     for (const [i, at] of points.entries()) {
       await sleepUntil(at + HOUR);
@@ -57,8 +70,18 @@ describe('deadline reminders under time skipping', () => {
     expect(mails[0]?.to).toEqual(['focal@bgddt.test']);
     expect(mails[3]?.to.sort()).toEqual(['focal@bgddt.test', 'moha@tracker.test']);
     expect(mails[3]?.subject).toContain('escalated to Home Affairs');
-    const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: def.code }, orderBy: { seq: 'asc' } })).map((e) => e.kind);
-    expect(kinds).toEqual(['CREATED', 'REMINDER_SENT', 'REMINDER_SENT', 'REMINDER_SENT', 'ESCALATED', 'OVERDUE_REMINDER', 'OVERDUE_REMINDER']);
+    const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: def.code }, orderBy: { seq: 'asc' } })).map(
+      (e) => e.kind,
+    );
+    expect(kinds).toEqual([
+      'CREATED',
+      'REMINDER_SENT',
+      'REMINDER_SENT',
+      'REMINDER_SENT',
+      'ESCALATED',
+      'OVERDUE_REMINDER',
+      'OVERDUE_REMINDER',
+    ]);
     expect((await verifyChain(db, def.code)).valid).toBe(true);
   });
 
@@ -69,7 +92,9 @@ describe('deadline reminders under time skipping', () => {
 
     const newDueDate = vietnamDate(due + 30 * DAY_MS - HOUR);
     const newDue = deadlineInstant(newDueDate);
-    const view = await handle.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: newDueDate, reason: 'consultation extended' }] });
+    const view = await handle.executeUpdate(deadlineUpdate, {
+      args: [{ actor: { kind: 'home-affairs' }, dueDate: newDueDate, reason: 'consultation extended' }],
+    });
     expect(view.deadlineExtensions).toBe(1);
 
     // The old 7-day and 1-day points pass without a message.
@@ -87,7 +112,13 @@ describe('deadline reminders under time skipping', () => {
     // Issued today (the test server's clock): a document cannot be issued in the future.
     const issuedOn = vietnamDate(await testEnv.currentTimeMs());
     await handle.executeUpdate(transitionUpdate, {
-      args: [{ actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: { number: `7/${issuedOn.slice(0, 4)}/TT-BGDDT`, issuedOn } }],
+      args: [
+        {
+          actor: { kind: 'home-affairs' },
+          to: 'FEASIBLE',
+          document: { number: `7/${issuedOn.slice(0, 4)}/TT-BGDDT`, issuedOn },
+        },
+      ],
     });
     await sleepUntil(due + 60 * DAY_MS);
     // Give a wrongly scheduled reminder the chance to show up before asserting none did.
@@ -99,7 +130,16 @@ describe('deadline reminders under time skipping', () => {
   it('when the workflow continues as new, then state, sequence and reminders carry over', async () => {
     const { def, handle, due } = await startTask(40, { continueAsNewAfterEvents: 40 });
     const firstRun = (await handle.describe()).runId;
-    for (const name of ['DRAFTING', 'CONSULTATION', 'SUBMITTED', 'CONSULTATION', 'CONSULTATION', 'CONSULTATION', 'CONSULTATION', 'CONSULTATION'] as const) {
+    for (const name of [
+      'DRAFTING',
+      'CONSULTATION',
+      'SUBMITTED',
+      'CONSULTATION',
+      'CONSULTATION',
+      'CONSULTATION',
+      'CONSULTATION',
+      'CONSULTATION',
+    ] as const) {
       await handle.executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'ministry', code: 'BGDDT' }, name }] });
     }
     const latest = testEnv.client.workflow.getHandle(taskWorkflowId(def.code));
@@ -109,10 +149,16 @@ describe('deadline reminders under time skipping', () => {
     expect(state.milestones).toHaveLength(8);
     expect(state.dueDate).toBe(vietnamDate(due - HOUR));
 
-    const view = await latest.executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'home-affairs' }, name: 'CONSULTATION' }] });
+    const view = await latest.executeUpdate(milestoneUpdate, {
+      args: [{ actor: { kind: 'home-affairs' }, name: 'CONSULTATION' }],
+    });
     expect(view.seq).toBe(10);
     await sleepUntil(due - 14 * DAY_MS + HOUR);
-    await eventually(async () => (await notifications(def.code)).length === 1, 20_000, 'the reminder after continue-as-new');
+    await eventually(
+      async () => (await notifications(def.code)).length === 1,
+      20_000,
+      'the reminder after continue-as-new',
+    );
     expect(await verifyChain(db, def.code)).toEqual({ valid: true, checked: 11 });
   });
 
@@ -125,7 +171,9 @@ describe('deadline reminders under time skipping', () => {
     expect(overdue).toHaveLength(52);
     expect(new Set(overdue).size).toBe(52);
     const events = (await handle.fetchHistory()).events?.length ?? 0;
-    console.log(`history of one task after a year overdue: ${events} events (${await db.prisma.auditEvent.count({ where: { taskCode: def.code } })} audit events)`);
+    console.log(
+      `history of one task after a year overdue: ${events} events (${await db.prisma.auditEvent.count({ where: { taskCode: def.code } })} audit events)`,
+    );
     expect(events).toBeLessThan(2000);
   });
 });

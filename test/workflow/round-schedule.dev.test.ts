@@ -18,14 +18,23 @@ describe('the monthly round schedule', () => {
   it('when it is ensured twice, then one Temporal Schedule exists, and when it fires, a round opens for every locality', async () => {
     const { dev, db, taskQueue } = stack;
     const scheduleId = uid('round-schedule-');
-    const policy = { reminderWorkingDaysBefore: [5, 2, 1], closeAfterWorkingDays: 3, dueInWorkingDays: 10, homeAffairsEmail: 'moha@tracker.test', publicBaseUrl: 'http://tracker.test' };
+    const policy = {
+      reminderWorkingDaysBefore: [5, 2, 1],
+      closeAfterWorkingDays: 3,
+      dueInWorkingDays: 10,
+      homeAffairsEmail: 'moha@tracker.test',
+      publicBaseUrl: 'http://tracker.test',
+    };
     expect(await ensureMonthlyRoundSchedule(dev.client, { taskQueue, policy, dayOfMonth: 1, scheduleId })).toBe(true);
     expect(await ensureMonthlyRoundSchedule(dev.client, { taskQueue, policy, dayOfMonth: 1, scheduleId })).toBe(false);
     const schedule = dev.client.schedule.getHandle(scheduleId);
     try {
       const d = await schedule.describe();
       expect(d.spec.timezone).toBe('Asia/Ho_Chi_Minh');
-      expect(d.spec.calendars?.[0]).toMatchObject({ dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 8, end: 8, step: 1 }] });
+      expect(d.spec.calendars?.[0]).toMatchObject({
+        dayOfMonth: [{ start: 1, end: 1, step: 1 }],
+        hour: [{ start: 8, end: 8, step: 1 }],
+      });
       expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'roundWorkflow', taskQueue });
 
       // Fire it now instead of waiting for the 1st: the round it starts is this month's (taken with a
@@ -35,8 +44,14 @@ describe('the monthly round schedule', () => {
       const id = monthlyRoundId(today);
       const round = await eventually(() => getRound(db, id), 20_000, 'the monthly round');
       expect(round).toMatchObject({ kind: 'MONTHLY', status: 'OPEN', total: 34, reported: 0 });
-      const started = await eventually(async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId, 20_000, 'the started workflow');
-      const outcome = await dev.client.workflow.getHandle(started).executeUpdate(closeRoundUpdate, { args: [{ actor: { kind: 'home-affairs' }, reason: 'test over' }] });
+      const started = await eventually(
+        async () => (await schedule.describe()).info.recentActions[0]?.action.workflow.workflowId,
+        20_000,
+        'the started workflow',
+      );
+      const outcome = await dev.client.workflow
+        .getHandle(started)
+        .executeUpdate(closeRoundUpdate, { args: [{ actor: { kind: 'home-affairs' }, reason: 'test over' }] });
       expect(outcome).toMatchObject({ id, reported: 0, total: 34, closedEarly: true });
     } finally {
       await schedule.delete();

@@ -13,8 +13,27 @@ import { useTimeSkippingStack, type TimeSkippingStack } from '../support/time-sk
 // (PostgreSQL, SMTP on loopback), so the e-mails counted here were really sent.
 const TASK = uid('RT-');
 const ALL = reference.localities.map((l) => l.code);
-const POLICY: RoundPolicy = { reminderWorkingDaysBefore: [5, 2, 1], closeAfterWorkingDays: 3, dueInWorkingDays: 10, homeAffairsEmail: 'moha@tracker.test', publicBaseUrl: 'http://tracker.test' };
-const ts = useTimeSkippingStack('rounds-', { seed: (db) => db.prisma.task.create({ data: { code: TASK, title: 'Round test task', sector: 'Test', status: 'FEASIBLE', statusSince: new Date(), leadMinistryCode: 'BYT', coordinatingMinistries: [] } }) });
+const POLICY: RoundPolicy = {
+  reminderWorkingDaysBefore: [5, 2, 1],
+  closeAfterWorkingDays: 3,
+  dueInWorkingDays: 10,
+  homeAffairsEmail: 'moha@tracker.test',
+  publicBaseUrl: 'http://tracker.test',
+};
+const ts = useTimeSkippingStack('rounds-', {
+  seed: (db) =>
+    db.prisma.task.create({
+      data: {
+        code: TASK,
+        title: 'Round test task',
+        sector: 'Test',
+        status: 'FEASIBLE',
+        statusSince: new Date(),
+        leadMinistryCode: 'BYT',
+        coordinatingMinistries: [],
+      },
+    }),
+});
 const { sleepUntil, taskQueue } = ts;
 let testEnv: TimeSkippingStack['testEnv'];
 let db: TimeSkippingStack['db'];
@@ -37,7 +56,13 @@ async function startRound(daysAhead: number) {
 }
 
 function report(round: string, locality: string) {
-  return submitLocalityReport(db, { locality, round, cells: [{ task: TASK, state: 'IMPLEMENTING' }] }, { kind: 'locality', code: locality }, `locality:${locality}`, Date.now());
+  return submitLocalityReport(
+    db,
+    { locality, round, cells: [{ task: TASK, state: 'IMPLEMENTING' }] },
+    { kind: 'locality', code: locality },
+    `locality:${locality}`,
+    Date.now(),
+  );
 }
 
 /** A Subject header with its RFC 2047 encoded words decoded (the subjects are Vietnamese). */
@@ -48,17 +73,26 @@ function subjectOf(raw: string): string {
     .replace(/=\?UTF-8\?([BQ])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
       enc.toUpperCase() === 'B'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
     );
 }
 
 function roundMails(round: string) {
-  return smtp.received.map((m) => ({ ...m, subject: subjectOf(m.raw) })).filter((m) => m.subject.includes(`[${round}]`));
+  return smtp.received
+    .map((m) => ({ ...m, subject: subjectOf(m.raw) }))
+    .filter((m) => m.subject.includes(`[${round}]`));
 }
 
 /** Recipients of this round's mails of one kind, in order. */
 function mails(round: string, what: 'Nhắc gửi' | 'Đến hạn') {
-  return roundMails(round).filter((m) => m.subject.includes(what)).map((m) => m.to.join(','));
+  return roundMails(round)
+    .filter((m) => m.subject.includes(what))
+    .map((m) => m.to.join(','));
 }
 
 const contact = (code: string) => `office.${code.toLowerCase()}@localities.example`;
@@ -95,11 +129,21 @@ describe('reporting round workflow (time skipping)', () => {
 
   it('when Home Affairs extends the round, then reminders and the close follow the new due date; other callers are refused', async () => {
     const { id, handle, dueDate } = await startRound(10);
-    await expect(handle.executeUpdate(extendRoundUpdate, { args: [{ actor: { kind: 'locality', code: 'HNI' }, dueDate: vietnamDate(deadlineInstant(dueDate) + 5 * DAY_MS), reason: 'more time' }] })).rejects.toBeInstanceOf(
-      WorkflowUpdateFailedError,
-    );
+    await expect(
+      handle.executeUpdate(extendRoundUpdate, {
+        args: [
+          {
+            actor: { kind: 'locality', code: 'HNI' },
+            dueDate: vietnamDate(deadlineInstant(dueDate) + 5 * DAY_MS),
+            reason: 'more time',
+          },
+        ],
+      }),
+    ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
     const newDue = vietnamDate(deadlineInstant(dueDate) + 10 * DAY_MS);
-    const state = await handle.executeUpdate(extendRoundUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: newDue, reason: 'Tết holidays' }] });
+    const state = await handle.executeUpdate(extendRoundUpdate, {
+      args: [{ actor: { kind: 'home-affairs' }, dueDate: newDue, reason: 'Tết holidays' }],
+    });
     expect([state.dueDate, state.extensions]).toEqual([newDue, 1]);
     expect((await getRound(db, id))?.dueDate).toBe(newDue);
 
@@ -109,10 +153,22 @@ describe('reporting round workflow (time skipping)', () => {
     expect(mails(id, 'Đến hạn')).toHaveLength(0);
     // Only the 34 notices that the round opened (one per locality), no reminder yet.
     expect(roundMails(id).filter((m) => !m.subject.includes('Mở đợt báo cáo'))).toHaveLength(0);
-    expect(new Set(roundMails(id).filter((m) => m.subject.includes('Mở đợt báo cáo')).map((m) => m.to.join(','))).size).toBe(34);
+    expect(
+      new Set(
+        roundMails(id)
+          .filter((m) => m.subject.includes('Mở đợt báo cáo'))
+          .map((m) => m.to.join(',')),
+      ).size,
+    ).toBe(34);
 
     const outcome = await handle.result();
-    expect(new Set(roundMails(id).filter((m) => m.subject.includes('Nhắc gửi')).map((m) => /(\d{4}-\d{2}-\d{2})/.exec(m.subject)?.[1]))).toEqual(new Set([newDue]));
+    expect(
+      new Set(
+        roundMails(id)
+          .filter((m) => m.subject.includes('Nhắc gửi'))
+          .map((m) => /(\d{4}-\d{2}-\d{2})/.exec(m.subject)?.[1]),
+      ),
+    ).toEqual(new Set([newDue]));
     expect(outcome.reported).toBe(0);
     expect(mails(id, 'Đến hạn')).toHaveLength(1);
     expect(mails(id, 'Nhắc gửi')).toHaveLength(34 * 3);
@@ -121,10 +177,14 @@ describe('reporting round workflow (time skipping)', () => {
   it('when Home Affairs closes the round early, then it closes at once with who had reported, and a second close is refused', async () => {
     const { id, handle } = await startRound(20);
     for (const code of ALL.slice(0, 12)) expect((await report(id, code)).ok).toBe(true);
-    const outcome = await handle.executeUpdate(closeRoundUpdate, { args: [{ actor: { kind: 'home-affairs' }, reason: 'superseded by the extra round' }] });
+    const outcome = await handle.executeUpdate(closeRoundUpdate, {
+      args: [{ actor: { kind: 'home-affairs' }, reason: 'superseded by the extra round' }],
+    });
     expect([outcome.reported, outcome.total, outcome.closedEarly]).toEqual([12, 34, true]);
     await handle.result();
-    await expect(handle.executeUpdate(closeRoundUpdate, { args: [{ actor: { kind: 'home-affairs' }, reason: 'again' }] })).rejects.toThrow();
+    await expect(
+      handle.executeUpdate(closeRoundUpdate, { args: [{ actor: { kind: 'home-affairs' }, reason: 'again' }] }),
+    ).rejects.toThrow();
     const row = await getRound(db, id);
     expect([row?.status, row?.closedEarly, row?.reported]).toEqual(['CLOSED', true, 12]);
     expect(mails(id, 'Nhắc gửi')).toHaveLength(0);

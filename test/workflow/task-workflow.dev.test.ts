@@ -43,14 +43,27 @@ afterAll(async () => {
 
 async function newTask(overrides = {}) {
   const def = definition(overrides);
-  await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
-  await eventually(() => db.prisma.task.findUnique({ where: { code: def.code } }), 20_000, `task ${def.code} in PostgreSQL`);
+  await startTaskWorkflow(dev.client, {
+    taskQueue,
+    definition: def,
+    policy: TEST_POLICY,
+    createdBy: { kind: 'home-affairs' },
+  });
+  await eventually(
+    () => db.prisma.task.findUnique({ where: { code: def.code } }),
+    20_000,
+    `task ${def.code} in PostgreSQL`,
+  );
   const handle = dev.client.workflow.getHandle(taskWorkflowId(def.code));
   // The row lands before the activity's completion is recorded; wait until the workflow is idle.
-  await eventually(async () => {
-    const d = await handle.describe();
-    return (d.raw.pendingActivities ?? []).length === 0 && !d.raw.pendingWorkflowTask;
-  }, 20_000, 'an idle workflow');
+  await eventually(
+    async () => {
+      const d = await handle.describe();
+      return (d.raw.pendingActivities ?? []).length === 0 && !d.raw.pendingWorkflowTask;
+    },
+    20_000,
+    'an idle workflow',
+  );
   return { def, handle };
 }
 
@@ -78,7 +91,9 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
     const events = (await handle.fetchHistory()).events ?? [];
     // The start carried the search attributes and named the run's patches (workflows/task-patches.ts).
     expect(events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
-    const markers = events.filter((e) => e.markerRecordedEventAttributes).map((e) => e.markerRecordedEventAttributes?.markerName);
+    const markers = events
+      .filter((e) => e.markerRecordedEventAttributes)
+      .map((e) => e.markerRecordedEventAttributes?.markerName);
     expect(markers).toEqual(['core_local_activity']);
     expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
     expect(await auditCount(def.code)).toBe(1);
@@ -86,7 +101,12 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
 
   it('when the same code is started twice, then the second start is refused and nothing doubles', async () => {
     const { def } = await newTask();
-    const again = await startTaskWorkflow(dev.client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' } });
+    const again = await startTaskWorkflow(dev.client, {
+      taskQueue,
+      definition: def,
+      policy: TEST_POLICY,
+      createdBy: { kind: 'home-affairs' },
+    });
     expect(again).toBe(false);
     expect(await auditCount(def.code)).toBe(1);
   });
@@ -94,52 +114,110 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
   it('when guidance is issued by the lead ministry, then the update returns the new state after it is persisted', async () => {
     const { def, handle } = await newTask();
     const view: TaskView = await handle.executeUpdate(transitionUpdate, {
-      args: [{ actor: { kind: 'ministry', code: 'BGDDT' }, to: 'FEASIBLE', document: { number: '15/2026/TT-BGDDT', issuedOn: '2026-11-20' } }],
+      args: [
+        {
+          actor: { kind: 'ministry', code: 'BGDDT' },
+          to: 'FEASIBLE',
+          document: { number: '15/2026/TT-BGDDT', issuedOn: '2026-11-20' },
+        },
+      ],
     });
     expect(view).toMatchObject({ status: 'FEASIBLE', dueDate: null, seq: 2 });
     // Read-your-write: the update returned only after its event and the read model were written.
     const row = await db.prisma.task.findUniqueOrThrow({ where: { code: def.code } });
     expect(row).toMatchObject({ status: 'FEASIBLE', dueDate: null, lastSeq: 2 });
-    const ev = await db.prisma.auditEvent.findUniqueOrThrow({ where: { taskCode_seq: { taskCode: def.code, seq: 2 } } });
+    const ev = await db.prisma.auditEvent.findUniqueOrThrow({
+      where: { taskCode_seq: { taskCode: def.code, seq: 2 } },
+    });
     expect(ev).toMatchObject({ kind: 'TRANSITION', actor: 'ministry:BGDDT' });
-    expect(ev.details).toMatchObject({ from: 'REQUIRES_GUIDANCE', to: 'FEASIBLE', document: { number: '15/2026/TT-BGDDT' } });
+    expect(ev.details).toMatchObject({
+      from: 'REQUIRES_GUIDANCE',
+      to: 'FEASIBLE',
+      document: { number: '15/2026/TT-BGDDT' },
+    });
     expect(await verifyChain(db, def.code)).toEqual({ valid: true, checked: 2 });
   });
 
   it.each([
-    ['an illegal edge', { actor: { kind: 'home-affairs' }, to: 'REQUIRES_GUIDANCE', reason: 'x' }, 'ILLEGAL_TRANSITION'],
-    ['a locality', { actor: { kind: 'locality', code: 'HNI' }, to: 'FEASIBLE', document: { number: '1', issuedOn: '2026-01-01' } }, 'FORBIDDEN'],
-    ['another ministry', { actor: { kind: 'ministry', code: 'BTC' }, to: 'AUTHORITY_ADJUSTMENT', reason: 'x' }, 'FORBIDDEN'],
+    [
+      'an illegal edge',
+      { actor: { kind: 'home-affairs' }, to: 'REQUIRES_GUIDANCE', reason: 'x' },
+      'ILLEGAL_TRANSITION',
+    ],
+    [
+      'a locality',
+      { actor: { kind: 'locality', code: 'HNI' }, to: 'FEASIBLE', document: { number: '1', issuedOn: '2026-01-01' } },
+      'FORBIDDEN',
+    ],
+    [
+      'another ministry',
+      { actor: { kind: 'ministry', code: 'BTC' }, to: 'AUTHORITY_ADJUSTMENT', reason: 'x' },
+      'FORBIDDEN',
+    ],
     ['a missing document', { actor: { kind: 'home-affairs' }, to: 'FEASIBLE' }, 'INVALID_INPUT'],
     ['a missing reason', { actor: { kind: 'ministry', code: 'BGDDT' }, to: 'AUTHORITY_ADJUSTMENT' }, 'INVALID_INPUT'],
-    ['a stale from', { actor: { kind: 'home-affairs' }, to: 'AUTHORITY_ADJUSTMENT', reason: 'x', from: 'FEASIBLE' }, 'STALE_STATUS'],
-  ] as const)('when a transition comes with %s, then it is rejected and neither history nor database change', async (_name, input, code) => {
-    const { def, handle } = await newTask();
-    const before = await historyLength(def.code);
-    const err = await handle.executeUpdate(transitionUpdate, { args: [input as never] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect((err as WorkflowUpdateFailedError).cause).toMatchObject({ type: code });
-    expect(await historyLength(def.code)).toBe(before);
-    expect(await auditCount(def.code)).toBe(1);
-    expect((await handle.query(stateQuery)).status).toBe('REQUIRES_GUIDANCE');
-  });
+    [
+      'a stale from',
+      { actor: { kind: 'home-affairs' }, to: 'AUTHORITY_ADJUSTMENT', reason: 'x', from: 'FEASIBLE' },
+      'STALE_STATUS',
+    ],
+  ] as const)(
+    'when a transition comes with %s, then it is rejected and neither history nor database change',
+    async (_name, input, code) => {
+      const { def, handle } = await newTask();
+      const before = await historyLength(def.code);
+      const err = await handle.executeUpdate(transitionUpdate, { args: [input as never] }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((err as WorkflowUpdateFailedError).cause).toMatchObject({ type: code });
+      expect(await historyLength(def.code)).toBe(before);
+      expect(await auditCount(def.code)).toBe(1);
+      expect((await handle.query(stateQuery)).status).toBe('REQUIRES_GUIDANCE');
+    },
+  );
 
   it('when milestones, assignment, deadline and a locality report are recorded, then each is one event in order and the read model follows', async () => {
     // Far off, and the later one still within the date window every deadline has (ten years from today).
     const later = settleDueDate(TEST_POLICY, addDays(vietnamDate(Date.now()), 3000));
     const { def, handle } = await newTask({ dueDate: addDays(later, -90) });
-    await handle.executeUpdate(milestoneUpdate, { args: [{ actor: { kind: 'ministry', code: 'BNV' }, name: 'DRAFTING' }] });
-    await handle.executeUpdate(assignmentUpdate, { args: [{ actor: { kind: 'ministry', code: 'BGDDT' }, focalPoint: { name: 'Tran Thi Binh', email: 'binh@bgddt.test' } }] });
-    await handle.executeUpdate(deadlineUpdate, { args: [{ actor: { kind: 'home-affairs' }, dueDate: later, reason: 'Consultation takes longer' }] });
-    const view = await handle.executeUpdate(localityReportUpdate, {
-      args: [{ actor: { kind: 'locality', code: 'HNI' }, locality: 'HNI', kind: 'OBSTACLE', description: 'No implementing form yet' }],
+    await handle.executeUpdate(milestoneUpdate, {
+      args: [{ actor: { kind: 'ministry', code: 'BNV' }, name: 'DRAFTING' }],
     });
-    expect(view).toMatchObject({ seq: 5, dueDate: later, deadlineExtensions: 1, reportCounts: { workable: 0, obstacle: 1 } });
+    await handle.executeUpdate(assignmentUpdate, {
+      args: [
+        { actor: { kind: 'ministry', code: 'BGDDT' }, focalPoint: { name: 'Tran Thi Binh', email: 'binh@bgddt.test' } },
+      ],
+    });
+    await handle.executeUpdate(deadlineUpdate, {
+      args: [{ actor: { kind: 'home-affairs' }, dueDate: later, reason: 'Consultation takes longer' }],
+    });
+    const view = await handle.executeUpdate(localityReportUpdate, {
+      args: [
+        {
+          actor: { kind: 'locality', code: 'HNI' },
+          locality: 'HNI',
+          kind: 'OBSTACLE',
+          description: 'No implementing form yet',
+        },
+      ],
+    });
+    expect(view).toMatchObject({
+      seq: 5,
+      dueDate: later,
+      deadlineExtensions: 1,
+      reportCounts: { workable: 0, obstacle: 1 },
+    });
     const row = await db.prisma.task.findUniqueOrThrow({ where: { code: def.code } });
     // The read model counts locality reports from the matrix cells (the one store): a LOCALITY_REPORT event is history only.
-    expect(row).toMatchObject({ focalPointEmail: 'binh@bgddt.test', deadlineExtensions: 1, reportsObstacle: 0, lastSeq: 5 });
+    expect(row).toMatchObject({
+      focalPointEmail: 'binh@bgddt.test',
+      deadlineExtensions: 1,
+      reportsObstacle: 0,
+      lastSeq: 5,
+    });
     expect((row.milestones as { name: string }[]).map((m) => m.name)).toEqual(['DRAFTING']);
-    const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: def.code }, orderBy: { seq: 'asc' } })).map((e) => e.kind);
+    const kinds = (await db.prisma.auditEvent.findMany({ where: { taskCode: def.code }, orderBy: { seq: 'asc' } })).map(
+      (e) => e.kind,
+    );
     expect(kinds).toEqual(['CREATED', 'MILESTONE', 'ASSIGNMENT', 'DEADLINE', 'LOCALITY_REPORT']);
     // The old per-task report table is no longer written: the matrix cells are the one store.
     expect(await db.prisma.localityReport.count({ where: { taskCode: def.code } })).toBe(0);
@@ -158,9 +236,20 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
   it('when two conflicting transitions carry the same from, then exactly one wins', async () => {
     const { def, handle } = await newTask();
     const results = await Promise.allSettled([
-      handle.executeUpdate(transitionUpdate, { args: [{ actor: { kind: 'home-affairs' }, to: 'AUTHORITY_ADJUSTMENT', reason: 'law', from: 'REQUIRES_GUIDANCE' }] }),
       handle.executeUpdate(transitionUpdate, {
-        args: [{ actor: { kind: 'home-affairs' }, to: 'FEASIBLE', document: { number: '9/2026', issuedOn: '2026-11-01' }, from: 'REQUIRES_GUIDANCE' }],
+        args: [
+          { actor: { kind: 'home-affairs' }, to: 'AUTHORITY_ADJUSTMENT', reason: 'law', from: 'REQUIRES_GUIDANCE' },
+        ],
+      }),
+      handle.executeUpdate(transitionUpdate, {
+        args: [
+          {
+            actor: { kind: 'home-affairs' },
+            to: 'FEASIBLE',
+            document: { number: '9/2026', issuedOn: '2026-11-01' },
+            from: 'REQUIRES_GUIDANCE',
+          },
+        ],
       }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -184,7 +273,14 @@ describe('activities against real PostgreSQL and SMTP', () => {
     const { def, handle } = await newTask();
     const state = await handle.query(stateQuery);
     const acts = createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
-    const event = { taskCode: def.code, seq: 2, at: new Date().toISOString(), actor: 'home-affairs', kind: 'MILESTONE' as const, details: { name: 'DRAFTING' } };
+    const event = {
+      taskCode: def.code,
+      seq: 2,
+      at: new Date().toISOString(),
+      actor: 'home-affairs',
+      kind: 'MILESTONE' as const,
+      details: { name: 'DRAFTING' },
+    };
     const snapshot = { ...state, seq: 2 };
     expect(await acts.persistEvent({ event, snapshot })).toEqual({ duplicate: false });
     expect(await acts.persistEvent({ event, snapshot })).toEqual({ duplicate: true });
@@ -233,7 +329,9 @@ describe('activities against real PostgreSQL and SMTP', () => {
     const acts = createActivities({ db, mailer: smtpMailer(smtp), mailFrom: 'tracker@tracker.test' });
     const point = { kind: 'REMINDER' as const, at: 0, offsetDays: 1, dueDate: '2094-01-31' };
     smtp.refuseWith = 451;
-    await expect(acts.sendReminder({ point, recipients: ['focal@bgddt.test'], task })).rejects.toMatchObject({ type: 'MAIL_TRANSIENT' });
+    await expect(acts.sendReminder({ point, recipients: ['focal@bgddt.test'], task })).rejects.toMatchObject({
+      type: 'MAIL_TRANSIENT',
+    });
     smtp.refuseWith = null;
     const before = smtp.received.length;
     expect((await acts.sendReminder({ point, recipients: ['focal@bgddt.test'], task })).status).toBe('SENT');
@@ -246,17 +344,37 @@ describe('activities against real PostgreSQL and SMTP', () => {
 describe('registering a task with Update-with-Start', () => {
   it('when a task is created, then the call returns after its CREATED event is stored', async () => {
     const def = definition();
-    const view = await createTask(dev.client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' }, timeoutMs: 20_000 });
+    const view = await createTask(dev.client, {
+      taskQueue,
+      definition: def,
+      policy: TEST_POLICY,
+      createdBy: { kind: 'home-affairs' },
+      timeoutMs: 20_000,
+    });
     expect(view).toMatchObject({ code: def.code, seq: 1, status: 'REQUIRES_GUIDANCE' });
     // No waiting: the row and the event are there when the call returns.
-    expect(await db.prisma.task.findUnique({ where: { code: def.code }, select: { lastSeq: true } })).toEqual({ lastSeq: 1 });
+    expect(await db.prisma.task.findUnique({ where: { code: def.code }, select: { lastSeq: true } })).toEqual({
+      lastSeq: 1,
+    });
     expect(await auditCount(def.code)).toBe(1);
   });
 
   it('when the same code is created twice, then the second call returns null and nothing doubles', async () => {
     const def = definition();
-    const first = await createTask(dev.client, { taskQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' }, timeoutMs: 20_000 });
-    const second = await createTask(dev.client, { taskQueue, definition: { ...def, title: 'Another title' }, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' }, timeoutMs: 20_000 });
+    const first = await createTask(dev.client, {
+      taskQueue,
+      definition: def,
+      policy: TEST_POLICY,
+      createdBy: { kind: 'home-affairs' },
+      timeoutMs: 20_000,
+    });
+    const second = await createTask(dev.client, {
+      taskQueue,
+      definition: { ...def, title: 'Another title' },
+      policy: TEST_POLICY,
+      createdBy: { kind: 'home-affairs' },
+      timeoutMs: 20_000,
+    });
     expect(first?.seq).toBe(1);
     expect(second).toBeNull();
     expect(await auditCount(def.code)).toBe(1);
@@ -265,7 +383,15 @@ describe('registering a task with Update-with-Start', () => {
   it('when no worker serves the task queue, then the call fails with TaskNotPersistedError once its time is up', async () => {
     const def = definition();
     const idleQueue = uid('no-worker-');
-    await expect(createTask(dev.client, { taskQueue: idleQueue, definition: def, policy: TEST_POLICY, createdBy: { kind: 'home-affairs' }, timeoutMs: 2_000 })).rejects.toBeInstanceOf(TaskNotPersistedError);
+    await expect(
+      createTask(dev.client, {
+        taskQueue: idleQueue,
+        definition: def,
+        policy: TEST_POLICY,
+        createdBy: { kind: 'home-affairs' },
+        timeoutMs: 2_000,
+      }),
+    ).rejects.toBeInstanceOf(TaskNotPersistedError);
     expect(await db.prisma.task.findUnique({ where: { code: def.code } })).toBeNull();
     await dev.client.workflow.getHandle(taskWorkflowId(def.code)).terminate('test cleanup');
   });

@@ -30,7 +30,9 @@ export function CellStateTable(props: {
             <th scope="row">
               <StatusTag status={s} label={m.cellStates[s]} />
             </th>
-            <td class="num">{hrefFor ? <a href={hrefFor(s)}>{formatNumber(lang, counts[s])}</a> : formatNumber(lang, counts[s])}</td>
+            <td class="num">
+              {hrefFor ? <a href={hrefFor(s)}>{formatNumber(lang, counts[s])}</a> : formatNumber(lang, counts[s])}
+            </td>
           </tr>
         ))}
         {total && (

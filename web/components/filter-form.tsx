@@ -1,7 +1,14 @@
 import type { ComponentChildren } from 'preact';
 
 /** One filter of a GET form: a labelled choice, "any" first. */
-export function FilterSelect(props: { id: string; name: string; label: string; any: string; value: string | undefined; options: { value: string; label: string }[] }) {
+export function FilterSelect(props: {
+  id: string;
+  name: string;
+  label: string;
+  any: string;
+  value: string | undefined;
+  options: { value: string; label: string }[];
+}) {
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
@@ -21,7 +28,14 @@ export function FilterSelect(props: { id: string; name: string; label: string; a
  * A search form of filters (GET, so it works without JavaScript and the result has its own address):
  * the filters, then the button and the link back to the unfiltered view.
  */
-export function FilterForm(props: { action: string; label: string; submitLabel: string; clearHref: string; clearLabel: string; children: ComponentChildren }) {
+export function FilterForm(props: {
+  action: string;
+  label: string;
+  submitLabel: string;
+  clearHref: string;
+  clearLabel: string;
+  children: ComponentChildren;
+}) {
   return (
     <form method="get" action={props.action} class="filters" role="search" aria-label={props.label}>
       {props.children}

@@ -39,7 +39,14 @@ function Count(props: { lang: Lang; value: LinkedCount }) {
  * The matrix's obstacle counts by one dimension (category, lead ministry or locality): a heading, a
  * sentence when there is no obstacle, else a table of name / obstacles and, where given, tasks and localities.
  */
-export function ObstacleCountTable(props: { lang: Lang; id: string; heading: string; nameHeader: string; columns: readonly ('tasks' | 'localities')[]; rows: ObstacleCountRow[] }) {
+export function ObstacleCountTable(props: {
+  lang: Lang;
+  id: string;
+  heading: string;
+  nameHeader: string;
+  columns: readonly ('tasks' | 'localities')[];
+  rows: ObstacleCountRow[];
+}) {
   const { lang, columns, rows } = props;
   const m = localityMessages[lang];
   return (
@@ -50,7 +57,13 @@ export function ObstacleCountTable(props: { lang: Lang; id: string; heading: str
       ) : (
         <table>
           <caption class="visually-hidden">{props.heading}</caption>
-          <TableHead columns={[props.nameHeader, { label: m.obstacles, num: true }, ...columns.map((c) => ({ label: m[c], num: true }))]} />
+          <TableHead
+            columns={[
+              props.nameHeader,
+              { label: m.obstacles, num: true },
+              ...columns.map((c) => ({ label: m[c], num: true })),
+            ]}
+          />
           <tbody>
             {rows.map((row) => (
               <tr key={row.key}>

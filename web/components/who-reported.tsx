@@ -11,14 +11,21 @@ export interface WhoReportedFigures {
 
 /** The figures from the one reading of the current round's rows (db/matrix.ts localityStatuses). */
 export function whoReported(statuses: LocalityStatus[]): WhoReportedFigures {
-  return { reported: statuses.filter((l) => l.reportedAt !== null).length, total: statuses.length, round: statuses[0]?.currentRound ?? null };
+  return {
+    reported: statuses.filter((l) => l.reportedAt !== null).length,
+    total: statuses.length,
+    round: statuses[0]?.currentRound ?? null,
+  };
 }
 
 /** The line itself; `inline` puts it inside a sentence (the public page's "data as of ..." line). */
 export function WhoReportedLine(props: { lang: Lang; figures: WhoReportedFigures; inline?: boolean }) {
   const m = localityMessages[props.lang];
   const f = props.figures;
-  const text = f.round === null ? m.whoReportedNone : m.whoReported(formatNumber(props.lang, f.reported), formatNumber(props.lang, f.total));
+  const text =
+    f.round === null
+      ? m.whoReportedNone
+      : m.whoReported(formatNumber(props.lang, f.reported), formatNumber(props.lang, f.total));
   return props.inline ? (
     <span id="who-reported" data-reported={f.reported} data-total={f.total}>
       {text}

@@ -6,7 +6,8 @@ const vi = {
   navDocuments: 'Văn bản',
   // the registry
   documentsTitle: 'Văn bản quy phạm và hướng dẫn',
-  documentsLead: 'Các văn bản do các bộ, Chính phủ và Quốc hội ban hành để hướng dẫn hoặc điều chỉnh nhiệm vụ phân cấp. Văn bản pháp luật là thông tin công khai.',
+  documentsLead:
+    'Các văn bản do các bộ, Chính phủ và Quốc hội ban hành để hướng dẫn hoặc điều chỉnh nhiệm vụ phân cấp. Văn bản pháp luật là thông tin công khai.',
   search: 'Tìm văn bản',
   searchWords: 'Số hiệu hoặc từ trong trích yếu',
   issuer: 'Cơ quan ban hành',
@@ -25,7 +26,8 @@ const vi = {
   shown: (from: string, to: string, total: string) => `Hiển thị ${from}–${to} trên ${total} văn bản`,
   // register
   registerTitle: 'Đăng ký văn bản',
-  registerLead: 'Bộ đăng ký văn bản do bộ mình ban hành; Bộ Nội vụ đăng ký mọi văn bản. Việc đăng ký được ghi vào nhật ký kiểm toán; các nhiệm vụ đang chờ văn bản này được tự động giải tỏa.',
+  registerLead:
+    'Bộ đăng ký văn bản do bộ mình ban hành; Bộ Nội vụ đăng ký mọi văn bản. Việc đăng ký được ghi vào nhật ký kiểm toán; các nhiệm vụ đang chờ văn bản này được tự động giải tỏa.',
   numberHint: 'Dạng số/năm/ký hiệu, ví dụ 15/2026/TT-BYT',
   urlLabel: 'Liên kết đến văn bản (không bắt buộc)',
   effectiveHint: 'ngày/tháng/năm; để trống nếu có hiệu lực ngay ngày ban hành',
@@ -42,7 +44,8 @@ const vi = {
   errIssuerNotYours: 'Bộ chỉ đăng ký văn bản do bộ mình ban hành',
   // settle
   settleTitle: 'Một văn bản giải quyết nhiều nhiệm vụ',
-  settleLead: 'Chọn văn bản đã đăng ký và các nhiệm vụ mà văn bản giải quyết. Mọi nhiệm vụ được kiểm tra trước: chỉ cần một nhiệm vụ bị từ chối thì không nhiệm vụ nào thay đổi.',
+  settleLead:
+    'Chọn văn bản đã đăng ký và các nhiệm vụ mà văn bản giải quyết. Mọi nhiệm vụ được kiểm tra trước: chỉ cần một nhiệm vụ bị từ chối thì không nhiệm vụ nào thay đổi.',
   settleDocument: 'Số hiệu văn bản đã đăng ký',
   settleYourTasks: 'Nhiệm vụ bộ chủ trì đang chờ hướng dẫn',
   settleCodes: 'Mã nhiệm vụ khác',
@@ -129,7 +132,8 @@ export type DocumentMessages = typeof vi;
 const en: DocumentMessages = {
   navDocuments: 'Documents',
   documentsTitle: 'Legal documents and guidance',
-  documentsLead: 'The documents that ministries, the Government and the National Assembly issue to guide or adjust delegated tasks. Legal documents are public.',
+  documentsLead:
+    'The documents that ministries, the Government and the National Assembly issue to guide or adjust delegated tasks. Legal documents are public.',
   search: 'Search documents',
   searchWords: 'Number or words of the title',
   issuer: 'Issued by',
@@ -147,7 +151,8 @@ const en: DocumentMessages = {
   documentsCaption: 'Documents, newest first',
   shown: (from, to, total) => `Showing ${from}–${to} of ${total} documents`,
   registerTitle: 'Register a document',
-  registerLead: 'A ministry registers the documents it issues; Home Affairs registers any. Registration is audited; tasks waiting for this document are released by themselves.',
+  registerLead:
+    'A ministry registers the documents it issues; Home Affairs registers any. Registration is audited; tasks waiting for this document are released by themselves.',
   numberHint: 'number/year/symbol, for example 15/2026/TT-BYT',
   urlLabel: 'Link to the document (optional)',
   effectiveHint: 'day/month/year; leave empty if it takes effect on the day it is issued',
@@ -163,7 +168,8 @@ const en: DocumentMessages = {
   errUrl: 'Enter an address starting with http:// or https://',
   errIssuerNotYours: 'A ministry registers only the documents it issues',
   settleTitle: 'One document settles many tasks',
-  settleLead: 'Choose a registered document and the tasks it settles. Every task is checked first: if any one is refused, none changes.',
+  settleLead:
+    'Choose a registered document and the tasks it settles. Every task is checked first: if any one is refused, none changes.',
   settleDocument: 'Number of the registered document',
   settleYourTasks: 'Tasks your ministry leads that wait for guidance',
   settleCodes: 'Other task codes',
@@ -267,7 +273,12 @@ export function documentKindName(lang: Lang, kind: string | null): string {
 
 const CENTRAL_ISSUER_NAMES: Record<Lang, Record<string, string>> = {
   vi: { QH: 'Quốc hội', UBTVQH: 'Ủy ban Thường vụ Quốc hội', CP: 'Chính phủ', TTg: 'Thủ tướng Chính phủ' },
-  en: { QH: 'National Assembly', UBTVQH: 'Standing Committee of the National Assembly', CP: 'Government', TTg: 'Prime Minister' },
+  en: {
+    QH: 'National Assembly',
+    UBTVQH: 'Standing Committee of the National Assembly',
+    CP: 'Government',
+    TTg: 'Prime Minister',
+  },
 };
 
 /** The name of a central issuer (QH, CP, ...), or null for a ministry code. */
@@ -338,26 +349,34 @@ export function documentRuleMessage(lang: Lang, rule: string, params: Record<str
     SYMBOL_ISSUER: () => `Ký hiệu của số ${params.number ?? ''} không ghi cơ quan ban hành ${who(params.issuer)}.`,
     SYMBOL_KIND: () => 'Ký hiệu của số hiệu không khớp hoặc không cho biết loại văn bản (TT, NĐ, QĐ, ...).',
     UNKNOWN_ISSUER: () => 'Ký hiệu của số hiệu không ghi bộ, ngành hay cơ quan trung ương nào.',
-    NOT_OWN_DOCUMENT: () => `Văn bản ${params.number ?? ''} do ${who(params.issuer)} ban hành: bộ chỉ chuyển nhiệm vụ của mình bằng văn bản do bộ ban hành.`,
-    CENTRAL_DOCUMENT: () => `Văn bản ${params.number ?? ''} của ${who(params.issuer)}: chỉ Bộ Nội vụ chuyển nhiệm vụ bằng văn bản này.`,
-    REGISTERED_OTHERWISE: () => `Văn bản ${params.number ?? ''} đã được đăng ký với ngày ${d(params.issuedOn ?? params.effectiveOn)}.`,
+    NOT_OWN_DOCUMENT: () =>
+      `Văn bản ${params.number ?? ''} do ${who(params.issuer)} ban hành: bộ chỉ chuyển nhiệm vụ của mình bằng văn bản do bộ ban hành.`,
+    CENTRAL_DOCUMENT: () =>
+      `Văn bản ${params.number ?? ''} của ${who(params.issuer)}: chỉ Bộ Nội vụ chuyển nhiệm vụ bằng văn bản này.`,
+    REGISTERED_OTHERWISE: () =>
+      `Văn bản ${params.number ?? ''} đã được đăng ký với ngày ${d(params.issuedOn ?? params.effectiveOn)}.`,
     HOLDER_NOT_ISSUER: () => `Văn bản phải do ${who(params.ministry)}, bộ đang được chờ, ban hành.`,
   };
   const en: Record<string, () => string> = {
     NUMBER_FORM: () => 'The number must read number/year/SYMBOL, e.g. 15/2026/TT-BYT.',
     NOT_A_DATE: () => 'Not a valid date (dd/mm/yyyy).',
     BEFORE_EARLIEST: () => `The date must be on or after ${d(params.earliest)}.`,
-    NOT_ISSUED_YET: () => `The document is not issued yet: the issue date cannot be later than today (${d(params.today)}).`,
+    NOT_ISSUED_YET: () =>
+      `The document is not issued yet: the issue date cannot be later than today (${d(params.today)}).`,
     EFFECTIVE_BEFORE_ISSUED: () => `The effective date must be on or after the issue date (${d(params.issuedOn)}).`,
     EFFECTIVE_TOO_LATE: () => `The effective date must be within 10 years of the issue date (by ${d(params.latest)}).`,
     YEAR_OF_NUMBER: () => `The issue date must be in ${params.year ?? ''}, the year in the number.`,
     BEYOND_WINDOW: () => `The date cannot be later than ${d(params.latest)} (10 years from today).`,
     SYMBOL_ISSUER: () => `The symbol of ${params.number ?? ''} does not name the issuer ${who(params.issuer)}.`,
-    SYMBOL_KIND: () => 'The symbol of the number does not match or does not say the kind of document (TT, NĐ, QĐ, ...).',
+    SYMBOL_KIND: () =>
+      'The symbol of the number does not match or does not say the kind of document (TT, NĐ, QĐ, ...).',
     UNKNOWN_ISSUER: () => 'The symbol of the number names no ministry or central body.',
-    NOT_OWN_DOCUMENT: () => `${params.number ?? ''} was issued by ${who(params.issuer)}: a ministry moves its tasks only with documents it issued.`,
-    CENTRAL_DOCUMENT: () => `${params.number ?? ''} is a document of ${who(params.issuer)}: only Home Affairs moves tasks with it.`,
-    REGISTERED_OTHERWISE: () => `${params.number ?? ''} is registered with the date ${d(params.issuedOn ?? params.effectiveOn)}.`,
+    NOT_OWN_DOCUMENT: () =>
+      `${params.number ?? ''} was issued by ${who(params.issuer)}: a ministry moves its tasks only with documents it issued.`,
+    CENTRAL_DOCUMENT: () =>
+      `${params.number ?? ''} is a document of ${who(params.issuer)}: only Home Affairs moves tasks with it.`,
+    REGISTERED_OTHERWISE: () =>
+      `${params.number ?? ''} is registered with the date ${d(params.issuedOn ?? params.effectiveOn)}.`,
     HOLDER_NOT_ISSUER: () => `The document must be one ${who(params.ministry)}, the ministry waited for, issues.`,
   };
   return (lang === 'vi' ? vi : en)[rule]?.();

@@ -12,14 +12,17 @@ const vi = {
   asOfBanner: (date: string) => `Số liệu tính đến hết ngày ${date} (giờ Việt Nam), dựng lại từ nhật ký kiểm toán.`,
   asOfNowOnly: 'Phần này chỉ có số liệu hiện tại.',
   localitiesReportedAsOf: (n: string, total: string) => `${n} trên ${total} địa phương đã báo cáo.`,
-  localityReportsPresentOnly: 'Báo cáo vướng mắc của địa phương chỉ có số liệu hiện tại: chúng không được dựng lại theo một ngày trong quá khứ.',
+  localityReportsPresentOnly:
+    'Báo cáo vướng mắc của địa phương chỉ có số liệu hiện tại: chúng không được dựng lại theo một ngày trong quá khứ.',
   // trend
   trendTitle: 'Xu hướng theo tuần',
-  trendLead: 'Số nhiệm vụ theo trạng thái, chưa hoàn thành và quá hạn vào cuối mỗi tuần (thứ Hai đến Chủ nhật, giờ Việt Nam).',
+  trendLead:
+    'Số nhiệm vụ theo trạng thái, chưa hoàn thành và quá hạn vào cuối mỗi tuần (thứ Hai đến Chủ nhật, giờ Việt Nam).',
   trendMinistry: 'Bộ chủ trì',
   trendAll: 'Tất cả các bộ',
   trendShow: 'Xem xu hướng',
-  trendChartAlt: (who: string) => `Biểu đồ đường: số nhiệm vụ theo trạng thái, chưa hoàn thành và quá hạn vào cuối mỗi tuần, ${who}. Số liệu có trong bảng bên dưới.`,
+  trendChartAlt: (who: string) =>
+    `Biểu đồ đường: số nhiệm vụ theo trạng thái, chưa hoàn thành và quá hạn vào cuối mỗi tuần, ${who}. Số liệu có trong bảng bên dưới.`,
   trendTable: 'Bảng số liệu xu hướng theo tuần',
   weekOf: 'Tuần bắt đầu',
   openCount: 'Chưa hoàn thành',
@@ -29,7 +32,8 @@ const vi = {
   noTrend: 'Chưa có sự kiện nào được ghi nhận.',
   // at risk
   atRiskTitle: 'Nhiệm vụ có nguy cơ trễ hạn',
-  atRiskLead: 'Các nhiệm vụ chưa hoàn thành và chưa quá hạn, xếp theo khả năng trễ hạn; mỗi dự báo nêu lý do và số ngày mỗi lý do làm chậm thêm.',
+  atRiskLead:
+    'Các nhiệm vụ chưa hoàn thành và chưa quá hạn, xếp theo khả năng trễ hạn; mỗi dự báo nêu lý do và số ngày mỗi lý do làm chậm thêm.',
   atRiskTable: 'Nhiệm vụ có nguy cơ trễ hạn, nguy cơ cao nhất trước',
   atRiskShown: (shown: string, total: string) => `Hiển thị ${shown} trên ${total} nhiệm vụ chưa quá hạn.`,
   overdueTitle: 'Nhiệm vụ đã quá hạn',
@@ -48,35 +52,43 @@ const vi = {
   // preferences
   navPreferences: 'Nhận thư',
   preferencesTitle: 'Tuỳ chọn nhận thư',
-  preferencesLead: 'Chọn thư tổng hợp bạn muốn nhận và ngôn ngữ của thư. Thư cảnh báo khi quá hạn là bắt buộc và luôn được gửi.',
+  preferencesLead:
+    'Chọn thư tổng hợp bạn muốn nhận và ngôn ngữ của thư. Thư cảnh báo khi quá hạn là bắt buộc và luôn được gửi.',
   preferencesFor: (email: string) => `Địa chỉ ${email}`,
   dailyDigest: 'Thư tổng hợp hằng ngày (ngày làm việc, khi có nhiệm vụ sắp đến hạn, quá hạn hoặc thay đổi)',
   weeklyDigest: 'Thư tổng hợp điểm nghẽn hằng tuần (Bộ Nội vụ)',
   mailLanguage: 'Ngôn ngữ của thư',
-  mailLanguages: { 'vi+en': 'Tiếng Việt, tiếng Anh bên dưới', vi: 'Chỉ tiếng Việt', en: 'Chỉ tiếng Anh' } as Record<string, string>,
+  mailLanguages: { 'vi+en': 'Tiếng Việt, tiếng Anh bên dưới', vi: 'Chỉ tiếng Việt', en: 'Chỉ tiếng Anh' } as Record<
+    string,
+    string
+  >,
   mandatoryNote: 'Bắt buộc, không thể tắt: thư cảnh báo theo các bậc sau khi quá hạn.',
   savePreferences: 'Lưu tuỳ chọn',
   preferencesSaved: 'Đã lưu tuỳ chọn nhận thư.',
   noAddresses: 'Chưa có địa chỉ thư nào gắn với tài khoản này.',
   errPreferences: 'Chọn một trong các giá trị được đưa ra',
   unsubscribeTitle: 'Huỷ nhận thư tổng hợp',
-  unsubscribeLead: (email: string) => `Địa chỉ ${email} sẽ không nhận thư tổng hợp hằng ngày và hằng tuần nữa. Thư cảnh báo khi quá hạn vẫn được gửi vì là bắt buộc.`,
+  unsubscribeLead: (email: string) =>
+    `Địa chỉ ${email} sẽ không nhận thư tổng hợp hằng ngày và hằng tuần nữa. Thư cảnh báo khi quá hạn vẫn được gửi vì là bắt buộc.`,
   unsubscribeConfirm: 'Xác nhận huỷ nhận',
   unsubscribedTitle: 'Đã huỷ nhận thư tổng hợp',
-  unsubscribedBody: (email: string) => `Địa chỉ ${email} không còn nhận thư tổng hợp. Bạn có thể đăng ký lại trong trang Nhận thư sau khi đăng nhập.`,
+  unsubscribedBody: (email: string) =>
+    `Địa chỉ ${email} không còn nhận thư tổng hợp. Bạn có thể đăng ký lại trong trang Nhận thư sau khi đăng nhập.`,
   unsubscribeBadTitle: 'Đường dẫn không hợp lệ',
   unsubscribeBadBody: 'Đường dẫn huỷ nhận thư này không đúng hoặc đã bị sửa. Hãy dùng đường dẫn trong thư gần nhất.',
   // leadership contacts
   navLeadership: 'Lãnh đạo bộ',
   leadershipTitle: 'Lãnh đạo bộ nhận cảnh báo',
-  leadershipLead: (days: string) => `Bậc cảnh báo "lãnh đạo bộ" gửi tới người này khi nhiệm vụ quá hạn ${days} ngày làm việc. Khi chưa có, hoặc chỉ có liên hệ minh hoạ, cảnh báo được gửi Bộ Nội vụ.`,
+  leadershipLead: (days: string) =>
+    `Bậc cảnh báo "lãnh đạo bộ" gửi tới người này khi nhiệm vụ quá hạn ${days} ngày làm việc. Khi chưa có, hoặc chỉ có liên hệ minh hoạ, cảnh báo được gửi Bộ Nội vụ.`,
   leadershipNoStep: 'Thang cảnh báo hiện tại không có bậc "lãnh đạo bộ".',
   leadershipTable: 'Liên hệ lãnh đạo của từng bộ',
   contactName: 'Họ và tên',
   contactPosition: 'Chức vụ',
   contactEmail: 'Thư điện tử',
   illustrative: 'Minh hoạ',
-  illustrativeNote: 'Liên hệ minh hoạ (không có trong dữ liệu tham chiếu); không được dùng để gửi cảnh báo cho đến khi được sửa.',
+  illustrativeNote:
+    'Liên hệ minh hoạ (không có trong dữ liệu tham chiếu); không được dùng để gửi cảnh báo cho đến khi được sửa.',
   editContact: 'Sửa',
   editContactOf: (ministry: string) => `Sửa liên hệ lãnh đạo của ${ministry}`,
   saveContact: 'Lưu liên hệ',
@@ -97,13 +109,15 @@ const en: InsightMessages = {
   asOfBanner: (date: string) => `Figures as of the end of ${date} (Viet Nam time), rebuilt from the audit log.`,
   asOfNowOnly: 'This section has present figures only.',
   localitiesReportedAsOf: (n: string, total: string) => `${n} of ${total} localities had reported.`,
-  localityReportsPresentOnly: 'Locality obstacle reports are kept for the present only: they are not rebuilt as of a past date.',
+  localityReportsPresentOnly:
+    'Locality obstacle reports are kept for the present only: they are not rebuilt as of a past date.',
   trendTitle: 'Weekly trend',
   trendLead: 'Tasks by status, open and overdue at the end of each week (Monday to Sunday, Viet Nam time).',
   trendMinistry: 'Lead ministry',
   trendAll: 'All ministries',
   trendShow: 'Show trend',
-  trendChartAlt: (who: string) => `Line chart: tasks by status, open and overdue at the end of each week, ${who}. The figures are in the table below.`,
+  trendChartAlt: (who: string) =>
+    `Line chart: tasks by status, open and overdue at the end of each week, ${who}. The figures are in the table below.`,
   trendTable: 'Weekly trend figures',
   weekOf: 'Week starting',
   openCount: 'Open',
@@ -112,7 +126,8 @@ const en: InsightMessages = {
   trendDownloadJson: 'Download the trend (JSON)',
   noTrend: 'No event has been recorded yet.',
   atRiskTitle: 'Tasks at risk of missing their deadline',
-  atRiskLead: 'Open tasks not yet overdue, ranked by how likely they are to be late; each forecast gives its reasons and the days each adds.',
+  atRiskLead:
+    'Open tasks not yet overdue, ranked by how likely they are to be late; each forecast gives its reasons and the days each adds.',
   atRiskTable: 'Tasks at risk, riskiest first',
   atRiskShown: (shown: string, total: string) => `Showing ${shown} of ${total} tasks not yet overdue.`,
   overdueTitle: 'Overdue tasks',
@@ -130,7 +145,8 @@ const en: InsightMessages = {
   noAtRisk: 'There are no open tasks.',
   navPreferences: 'E-mails',
   preferencesTitle: 'E-mail preferences',
-  preferencesLead: 'Choose the digests you receive and their language. Escalations after a deadline are mandatory and always sent.',
+  preferencesLead:
+    'Choose the digests you receive and their language. Escalations after a deadline are mandatory and always sent.',
   preferencesFor: (email: string) => `Address ${email}`,
   dailyDigest: 'Daily digest (working days, when a task is due soon, overdue or changed)',
   weeklyDigest: 'Weekly bottleneck digest (Home Affairs)',
@@ -142,15 +158,18 @@ const en: InsightMessages = {
   noAddresses: 'No e-mail address is linked to this account yet.',
   errPreferences: 'Choose one of the values offered',
   unsubscribeTitle: 'Unsubscribe from digests',
-  unsubscribeLead: (email: string) => `${email} will no longer receive the daily and weekly digests. Escalations after a deadline are mandatory and still sent.`,
+  unsubscribeLead: (email: string) =>
+    `${email} will no longer receive the daily and weekly digests. Escalations after a deadline are mandatory and still sent.`,
   unsubscribeConfirm: 'Confirm unsubscribe',
   unsubscribedTitle: 'Unsubscribed from digests',
-  unsubscribedBody: (email: string) => `${email} no longer receives digests. You can subscribe again on the E-mails page after signing in.`,
+  unsubscribedBody: (email: string) =>
+    `${email} no longer receives digests. You can subscribe again on the E-mails page after signing in.`,
   unsubscribeBadTitle: 'This link is not valid',
   unsubscribeBadBody: 'This unsubscribe link is wrong or has been altered. Use the link in your latest e-mail.',
   navLeadership: 'Ministry leadership',
   leadershipTitle: 'Ministry leadership for escalations',
-  leadershipLead: (days: string) => `The ladder's "ministry leadership" step goes to this person when a task is ${days} working days overdue. Without one, or with an illustrative one only, it goes to Home Affairs.`,
+  leadershipLead: (days: string) =>
+    `The ladder's "ministry leadership" step goes to this person when a task is ${days} working days overdue. Without one, or with an illustrative one only, it goes to Home Affairs.`,
   leadershipNoStep: 'The present ladder has no "ministry leadership" step.',
   leadershipTable: 'Leadership contact of each ministry',
   contactName: 'Full name',

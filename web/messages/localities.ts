@@ -8,7 +8,8 @@ const vi = {
   ...formMessages.vi,
   // the locality page
   localityTitle: (l: string) => `Nhiệm vụ tại ${l}`,
-  localityLead: 'Các nhiệm vụ áp dụng tại địa phương, tình trạng của địa phương với từng nhiệm vụ, và kỳ báo cáo hiện tại.',
+  localityLead:
+    'Các nhiệm vụ áp dụng tại địa phương, tình trạng của địa phương với từng nhiệm vụ, và kỳ báo cáo hiện tại.',
   currentRound: 'Kỳ báo cáo hiện tại',
   noRound: 'Chưa có kỳ báo cáo nào.',
   roundLine: (id: string, due: string) => `Kỳ ${id}, hạn báo cáo ${due}`,
@@ -39,7 +40,8 @@ const vi = {
   changedOnBy: (at: string, by: string) => `${at}, ${by}`,
   resolvedBy: (doc: string) => `Đã ban hành văn bản ${doc}`,
   sendReport: 'Gửi báo cáo',
-  reportSent: (changed: string, unchanged: string) => `Đã nhận báo cáo: ${changed} ô thay đổi, ${unchanged} ô giữ nguyên.`,
+  reportSent: (changed: string, unchanged: string) =>
+    `Đã nhận báo cáo: ${changed} ô thay đổi, ${unchanged} ô giữ nguyên.`,
   errNothingChosen: 'Chọn tình trạng mới cho ít nhất một nhiệm vụ',
   errObstacleCategory: 'Vướng mắc cần chọn nhóm vướng mắc',
   errObstacleText: 'Vướng mắc cần nội dung nêu rõ vướng gì',
@@ -47,10 +49,16 @@ const vi = {
   errTaskNotHere: 'Nhiệm vụ này không áp dụng tại địa phương',
   errRoundClosed: 'Kỳ báo cáo đã đóng; không nhận thêm báo cáo',
   noTasksMatch: 'Không có nhiệm vụ nào khớp bộ lọc.',
-  cellStates: { NOT_STARTED: 'Chưa bắt đầu', IMPLEMENTING: 'Đang triển khai', WORKABLE: 'Thực hiện được', OBSTACLE: 'Vướng mắc' } as Record<CellState, string>,
+  cellStates: {
+    NOT_STARTED: 'Chưa bắt đầu',
+    IMPLEMENTING: 'Đang triển khai',
+    WORKABLE: 'Thực hiện được',
+    OBSTACLE: 'Vướng mắc',
+  } as Record<CellState, string>,
   // the rounds page
   roundsTitle: 'Kỳ báo cáo của địa phương',
-  roundsLead: 'Bộ Nội vụ yêu cầu 34 tỉnh, thành phố báo cáo theo kỳ. Nhắc nhở gửi tới địa phương chưa báo cáo trước hạn; đến hạn, Bộ Nội vụ nhận báo cáo tổng hợp.',
+  roundsLead:
+    'Bộ Nội vụ yêu cầu 34 tỉnh, thành phố báo cáo theo kỳ. Nhắc nhở gửi tới địa phương chưa báo cáo trước hạn; đến hạn, Bộ Nội vụ nhận báo cáo tổng hợp.',
   round: 'Kỳ',
   kind: 'Loại',
   kinds: { SEED: 'Báo cáo 06/12/2025', MONTHLY: 'Hằng tháng', EXTRA: 'Bổ sung' } as Record<string, string>,
@@ -78,7 +86,8 @@ const vi = {
   roundExtended: (id: string) => `Đã gia hạn kỳ ${id}.`,
   roundClosedDone: (id: string) => `Đã đóng kỳ ${id}.`,
   remindRound: (id: string) => `Nhắc các địa phương chưa báo cáo kỳ ${id}`,
-  remindHint: (n: string) => `${n} địa phương chưa báo cáo sẽ nhận thư nhắc ngay; mỗi địa phương nhận tối đa một thư nhắc mỗi ngày.`,
+  remindHint: (n: string) =>
+    `${n} địa phương chưa báo cáo sẽ nhận thư nhắc ngay; mỗi địa phương nhận tối đa một thư nhắc mỗi ngày.`,
   remindButton: 'Nhắc ngay',
   roundReminded: (id: string, n: string) => `Đã gửi thư nhắc tới ${n} địa phương chưa báo cáo kỳ ${id}.`,
   errRemindedToday: 'Các địa phương này đã được nhắc hôm nay; có thể nhắc lại vào ngày mai.',
@@ -117,7 +126,8 @@ const vi = {
   navRounds: 'Kỳ báo cáo',
   navMatrix: 'Ma trận',
   // who reported (one line on the public page, the matrix and the dashboard, from the same rows)
-  whoReported: (reported: string, total: string) => `${reported}/${total} tỉnh, thành phố đã báo cáo trong kỳ báo cáo gần nhất`,
+  whoReported: (reported: string, total: string) =>
+    `${reported}/${total} tỉnh, thành phố đã báo cáo trong kỳ báo cáo gần nhất`,
   whoReportedNone: 'Chưa có kỳ báo cáo nào.',
 };
 
@@ -126,7 +136,8 @@ export type LocalityMessages = typeof vi;
 const en: LocalityMessages = {
   ...formMessages.en,
   localityTitle: (l: string) => `Tasks in ${l}`,
-  localityLead: 'The tasks that apply to this locality, where the locality stands on each, and the current reporting round.',
+  localityLead:
+    'The tasks that apply to this locality, where the locality stands on each, and the current reporting round.',
   currentRound: 'Current reporting round',
   noRound: 'There is no reporting round yet.',
   roundLine: (id: string, due: string) => `Round ${id}, due ${due}`,
@@ -157,7 +168,8 @@ const en: LocalityMessages = {
   changedOnBy: (at: string, by: string) => `${at}, ${by}`,
   resolvedBy: (doc: string) => `Document ${doc} issued`,
   sendReport: 'Send the report',
-  reportSent: (changed: string, unchanged: string) => `Report received: ${changed} cells changed, ${unchanged} unchanged.`,
+  reportSent: (changed: string, unchanged: string) =>
+    `Report received: ${changed} cells changed, ${unchanged} unchanged.`,
   errNothingChosen: 'Choose a new state for at least one task',
   errObstacleCategory: 'An obstacle needs a category',
   errObstacleText: 'An obstacle needs a text saying what blocks it',
@@ -167,7 +179,8 @@ const en: LocalityMessages = {
   noTasksMatch: 'No task matches the filters.',
   cellStates: { NOT_STARTED: 'Not started', IMPLEMENTING: 'Implementing', WORKABLE: 'Workable', OBSTACLE: 'Obstacle' },
   roundsTitle: "Localities' reporting rounds",
-  roundsLead: 'Home Affairs asks the 34 provinces and cities for a report in rounds. Localities that have not reported are reminded before the due date; at the due date Home Affairs gets the list.',
+  roundsLead:
+    'Home Affairs asks the 34 provinces and cities for a report in rounds. Localities that have not reported are reminded before the due date; at the due date Home Affairs gets the list.',
   round: 'Round',
   kind: 'Kind',
   kinds: { SEED: 'Report of 06/12/2025', MONTHLY: 'Monthly', EXTRA: 'Extra' },
@@ -195,7 +208,8 @@ const en: LocalityMessages = {
   roundExtended: (id: string) => `Round ${id} extended.`,
   roundClosedDone: (id: string) => `Round ${id} closed.`,
   remindRound: (id: string) => `Remind the localities that have not reported in round ${id}`,
-  remindHint: (n: string) => `The ${n} localities that have not reported are e-mailed now; each gets at most one such reminder a day.`,
+  remindHint: (n: string) =>
+    `The ${n} localities that have not reported are e-mailed now; each gets at most one such reminder a day.`,
   remindButton: 'Remind now',
   roundReminded: (id: string, n: string) => `Reminder sent to ${n} localities that have not reported in round ${id}.`,
   errRemindedToday: 'These localities were already reminded today; they can be reminded again tomorrow.',
@@ -231,7 +245,8 @@ const en: LocalityMessages = {
   dashboardLocalitiesLead: "Follow each reporting round and the localities' obstacles.",
   navRounds: 'Rounds',
   navMatrix: 'Matrix',
-  whoReported: (reported: string, total: string) => `${reported} of ${total} provinces and cities reported in the latest round`,
+  whoReported: (reported: string, total: string) =>
+    `${reported} of ${total} provinces and cities reported in the latest round`,
   whoReportedNone: 'No reporting round yet.',
 };
 

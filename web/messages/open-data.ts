@@ -22,22 +22,44 @@ const vi = {
   meaning: 'Ý nghĩa',
   type: 'Kiểu',
   values: 'Giá trị',
-  jsonNote: 'Tệp JSON: mỗi nhiệm vụ có các trường như API (GET /api/tasks), gồm titles, sectors, legalBases dạng {vi, en}.',
+  jsonNote:
+    'Tệp JSON: mỗi nhiệm vụ có các trường như API (GET /api/tasks), gồm titles, sectors, legalBases dạng {vi, en}.',
   columns: [
     { column: 'code', meaning: 'Mã nhiệm vụ', type: 'văn bản', values: 'ví dụ BYT-005' },
     { column: 'title', meaning: 'Tên nhiệm vụ (tiếng Việt)', type: 'văn bản', values: '' },
     { column: 'sector', meaning: 'Lĩnh vực (tiếng Việt)', type: 'văn bản', values: '' },
-    { column: 'status', meaning: 'Tình trạng', type: 'mã', values: 'FEASIBLE: đủ điều kiện thực hiện; REQUIRES_GUIDANCE: cần ban hành văn bản, hướng dẫn; AUTHORITY_ADJUSTMENT: cần điều chỉnh thẩm quyền' },
+    {
+      column: 'status',
+      meaning: 'Tình trạng',
+      type: 'mã',
+      values:
+        'FEASIBLE: đủ điều kiện thực hiện; REQUIRES_GUIDANCE: cần ban hành văn bản, hướng dẫn; AUTHORITY_ADJUSTMENT: cần điều chỉnh thẩm quyền',
+    },
     { column: 'leadMinistry', meaning: 'Bộ chủ trì', type: 'mã', values: 'mã bộ, ví dụ BYT (Bộ Y tế)' },
-    { column: 'coordinatingMinistries', meaning: 'Bộ phối hợp', type: 'danh sách mã', values: 'các mã cách nhau bởi dấu ;' },
+    {
+      column: 'coordinatingMinistries',
+      meaning: 'Bộ phối hợp',
+      type: 'danh sách mã',
+      values: 'các mã cách nhau bởi dấu ;',
+    },
     { column: 'dueDate', meaning: 'Hạn hoàn thành', type: 'ngày', values: 'YYYY-MM-DD; để trống khi đã đủ điều kiện' },
     { column: 'daysOverdue', meaning: 'Số ngày quá hạn', type: 'số nguyên', values: '0 khi chưa quá hạn' },
     { column: 'workableReports', meaning: 'Số báo cáo của địa phương: thực hiện được', type: 'số nguyên', values: '' },
     { column: 'obstacleReports', meaning: 'Số báo cáo của địa phương: có vướng mắc', type: 'số nguyên', values: '' },
     { column: 'titleEn', meaning: 'Tên nhiệm vụ (tiếng Anh)', type: 'văn bản', values: 'trống khi chưa có bản dịch' },
     { column: 'sectorEn', meaning: 'Lĩnh vực (tiếng Anh)', type: 'văn bản', values: 'trống khi chưa có bản dịch' },
-    { column: 'legalBasis', meaning: 'Căn cứ pháp lý (tiếng Việt)', type: 'văn bản', values: 'ví dụ Điều 20 Nghị định 58/2025/NĐ-CP' },
-    { column: 'legalBasisEn', meaning: 'Căn cứ pháp lý (tiếng Anh)', type: 'văn bản', values: 'ví dụ Decree 58/2025/ND-CP, Art. 20' },
+    {
+      column: 'legalBasis',
+      meaning: 'Căn cứ pháp lý (tiếng Việt)',
+      type: 'văn bản',
+      values: 'ví dụ Điều 20 Nghị định 58/2025/NĐ-CP',
+    },
+    {
+      column: 'legalBasisEn',
+      meaning: 'Căn cứ pháp lý (tiếng Anh)',
+      type: 'văn bản',
+      values: 'ví dụ Decree 58/2025/ND-CP, Art. 20',
+    },
   ] as ColumnEntry[],
 };
 
@@ -54,22 +76,49 @@ const en: typeof vi = {
   meaning: 'Meaning',
   type: 'Type',
   values: 'Values',
-  jsonNote: 'The JSON file: each task has the fields of the API (GET /api/tasks), including titles, sectors and legalBases as {vi, en}.',
+  jsonNote:
+    'The JSON file: each task has the fields of the API (GET /api/tasks), including titles, sectors and legalBases as {vi, en}.',
   columns: [
     { column: 'code', meaning: 'Task code', type: 'text', values: 'e.g. BYT-005' },
     { column: 'title', meaning: 'Task title (Vietnamese)', type: 'text', values: '' },
     { column: 'sector', meaning: 'Sector (Vietnamese)', type: 'text', values: '' },
-    { column: 'status', meaning: 'Status', type: 'code', values: 'FEASIBLE: feasible as delegated; REQUIRES_GUIDANCE: needs legal documents or guidance; AUTHORITY_ADJUSTMENT: needs authority adjusted in law' },
-    { column: 'leadMinistry', meaning: 'Lead ministry', type: 'code', values: 'a ministry code, e.g. BYT (Ministry of Health)' },
-    { column: 'coordinatingMinistries', meaning: 'Coordinating ministries', type: 'list of codes', values: 'codes separated by ;' },
+    {
+      column: 'status',
+      meaning: 'Status',
+      type: 'code',
+      values:
+        'FEASIBLE: feasible as delegated; REQUIRES_GUIDANCE: needs legal documents or guidance; AUTHORITY_ADJUSTMENT: needs authority adjusted in law',
+    },
+    {
+      column: 'leadMinistry',
+      meaning: 'Lead ministry',
+      type: 'code',
+      values: 'a ministry code, e.g. BYT (Ministry of Health)',
+    },
+    {
+      column: 'coordinatingMinistries',
+      meaning: 'Coordinating ministries',
+      type: 'list of codes',
+      values: 'codes separated by ;',
+    },
     { column: 'dueDate', meaning: 'Due date', type: 'date', values: 'YYYY-MM-DD; empty once feasible' },
     { column: 'daysOverdue', meaning: 'Days overdue', type: 'integer', values: '0 when not overdue' },
     { column: 'workableReports', meaning: 'Locality reports: workable', type: 'integer', values: '' },
     { column: 'obstacleReports', meaning: 'Locality reports: obstacle', type: 'integer', values: '' },
     { column: 'titleEn', meaning: 'Task title (English)', type: 'text', values: 'empty when there is no rendering' },
     { column: 'sectorEn', meaning: 'Sector (English)', type: 'text', values: 'empty when there is no rendering' },
-    { column: 'legalBasis', meaning: 'Legal basis (Vietnamese)', type: 'text', values: 'e.g. Điều 20 Nghị định 58/2025/NĐ-CP' },
-    { column: 'legalBasisEn', meaning: 'Legal basis (English)', type: 'text', values: 'e.g. Decree 58/2025/ND-CP, Art. 20' },
+    {
+      column: 'legalBasis',
+      meaning: 'Legal basis (Vietnamese)',
+      type: 'text',
+      values: 'e.g. Điều 20 Nghị định 58/2025/NĐ-CP',
+    },
+    {
+      column: 'legalBasisEn',
+      meaning: 'Legal basis (English)',
+      type: 'text',
+      values: 'e.g. Decree 58/2025/ND-CP, Art. 20',
+    },
   ],
 };
 

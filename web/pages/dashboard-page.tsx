@@ -58,7 +58,17 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
 
       <h2 id="status">{t.statusTotals}</h2>
       <div class="chart-block">
-        <img class="chart" src={past ? `/dashboard/charts/status.svg?lang=${lang}&asOf=${insight.asOf.date}` : `/charts/status.svg?lang=${lang}`} alt={t.chartStatusAlt} width={900} height={220} />
+        <img
+          class="chart"
+          src={
+            past
+              ? `/dashboard/charts/status.svg?lang=${lang}&asOf=${insight.asOf.date}`
+              : `/charts/status.svg?lang=${lang}`
+          }
+          alt={t.chartStatusAlt}
+          width={900}
+          height={220}
+        />
       </div>
       <table>
         <caption class="visually-hidden">{t.statusTotals}</caption>
@@ -80,7 +90,11 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
                 <StatusTag status={s} label={statusName(lang, s)} />
               </th>
               <td class="num">
-                {past ? formatNumber(lang, data.totals.byStatus[s].count) : <a href={listHref('/', { status: s })}>{formatNumber(lang, data.totals.byStatus[s].count)}</a>}
+                {past ? (
+                  formatNumber(lang, data.totals.byStatus[s].count)
+                ) : (
+                  <a href={listHref('/', { status: s })}>{formatNumber(lang, data.totals.byStatus[s].count)}</a>
+                )}
               </td>
               <td class="num">{formatPercent(lang, data.totals.byStatus[s].percent)}</td>
             </tr>
@@ -90,7 +104,17 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
 
       <h2 id="bottlenecks">{t.bottlenecks}</h2>
       <div class="chart-block">
-        <img class="chart" src={past ? `/dashboard/charts/ministries.svg?lang=${lang}&asOf=${insight.asOf.date}` : `/charts/ministries.svg?lang=${lang}`} alt={t.chartMinistryAlt} width={900} height={360} />
+        <img
+          class="chart"
+          src={
+            past
+              ? `/dashboard/charts/ministries.svg?lang=${lang}&asOf=${insight.asOf.date}`
+              : `/charts/ministries.svg?lang=${lang}`
+          }
+          alt={t.chartMinistryAlt}
+          width={900}
+          height={360}
+        />
       </div>
       <div class="table-wrap">
         <table>
@@ -121,10 +145,20 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
                       <BothNames {...names} lang={lang} />
                     </th>
                     <td class="num">
-                      {past ? formatNumber(lang, m.open) : <a href={listHref('/', { ministry: m.ministry })}>{formatNumber(lang, m.open)}</a>}
+                      {past ? (
+                        formatNumber(lang, m.open)
+                      ) : (
+                        <a href={listHref('/', { ministry: m.ministry })}>{formatNumber(lang, m.open)}</a>
+                      )}
                     </td>
                     <td class="num">
-                      {m.overdue > 0 && !past ? <a href={listHref('/', { ministry: m.ministry, overdue: true })}>{formatNumber(lang, m.overdue)}</a> : formatNumber(lang, m.overdue)}
+                      {m.overdue > 0 && !past ? (
+                        <a href={listHref('/', { ministry: m.ministry, overdue: true })}>
+                          {formatNumber(lang, m.overdue)}
+                        </a>
+                      ) : (
+                        formatNumber(lang, m.overdue)
+                      )}
                     </td>
                     <td class="num">{o ? formatNumber(lang, o.maxDaysOverdue) : '—'}</td>
                   </tr>
@@ -138,7 +172,13 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
         <MinistryProgressTable ctx={ctx} rows={data.byMinistry} base="/" />
       </details>
 
-      <TrendSection ctx={ctx} asOf={insight.asOf} ministry={insight.trendMinistry} ministries={data.byMinistry.filter((x) => x.total > 0).map((x) => x.ministry)} points={insight.trend} />
+      <TrendSection
+        ctx={ctx}
+        asOf={insight.asOf}
+        ministry={insight.trendMinistry}
+        ministries={data.byMinistry.filter((x) => x.total > 0).map((x) => x.ministry)}
+        points={insight.trend}
+      />
 
       <OverdueSection ctx={ctx} tasks={insight.overdue} total={insight.overdueTotal} />
 
@@ -146,9 +186,16 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
 
       <h2 id="localities">{t.localitiesReporting}</h2>
       {insight.localitiesReportedAsOf ? (
-        <p class="lead">{im.localitiesReportedAsOf(formatNumber(lang, insight.localitiesReportedAsOf.reported), formatNumber(lang, insight.localitiesReportedAsOf.total))}</p>
+        <p class="lead">
+          {im.localitiesReportedAsOf(
+            formatNumber(lang, insight.localitiesReportedAsOf.reported),
+            formatNumber(lang, insight.localitiesReportedAsOf.total),
+          )}
+        </p>
       ) : (
-        <p class="lead">{t.localitiesReported(formatNumber(lang, reported), formatNumber(lang, data.localities.length))}</p>
+        <p class="lead">
+          {t.localitiesReported(formatNumber(lang, reported), formatNumber(lang, data.localities.length))}
+        </p>
       )}
       {past ? (
         <p class="muted">{im.asOfNowOnly}</p>
@@ -176,7 +223,11 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
       <LocalitiesLinks ctx={ctx} />
 
       <h2 id="due-soon">{t.dueSoon}</h2>
-      {data.dueSoon.length === 0 ? <p>{t.noneDueSoon}</p> : <TaskTable ctx={ctx} tasks={data.dueSoon} caption={t.dueSoon} />}
+      {data.dueSoon.length === 0 ? (
+        <p>{t.noneDueSoon}</p>
+      ) : (
+        <TaskTable ctx={ctx} tasks={data.dueSoon} caption={t.dueSoon} />
+      )}
 
       <h2 id="obstacles">{t.obstacleReports}</h2>
       {data.mostObstacles.length === 0 ? (

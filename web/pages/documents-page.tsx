@@ -58,8 +58,26 @@ function SearchForm(props: { ctx: PageContext; filters: DocumentFilters }) {
   return (
     <form method="get" action="/documents" class="filters" role="search" aria-label={m.search}>
       <TextField name="q" label={m.searchWords} value={filters.q} errors={[]} />
-      <Select name="issuer" label={m.issuer} value={filters.issuer} errors={[]} options={[{ value: '', label: m.anyIssuer }, ...issuers.map((c) => ({ value: c, label: issuerName(ctx.lang, c) }))]} />
-      <Select name="kind" label={m.kind} value={filters.kind} errors={[]} options={[{ value: '', label: m.anyKind }, ...DOCUMENT_KINDS.map((k) => ({ value: k, label: documentKindName(ctx.lang, k) }))]} />
+      <Select
+        name="issuer"
+        label={m.issuer}
+        value={filters.issuer}
+        errors={[]}
+        options={[
+          { value: '', label: m.anyIssuer },
+          ...issuers.map((c) => ({ value: c, label: issuerName(ctx.lang, c) })),
+        ]}
+      />
+      <Select
+        name="kind"
+        label={m.kind}
+        value={filters.kind}
+        errors={[]}
+        options={[
+          { value: '', label: m.anyKind },
+          ...DOCUMENT_KINDS.map((k) => ({ value: k, label: documentKindName(ctx.lang, k) })),
+        ]}
+      />
       <button type="submit" class="button">
         {m.show}
       </button>
@@ -78,24 +96,52 @@ function RegisterForm(props: { ctx: PageContext; issuers: string[]; state: Docum
       <h2 id="register-heading">{m.registerTitle}</h2>
       <p class="hint">{m.registerLead}</p>
       <Form ctx={ctx} action="/documents" id="register-form">
-        <TextField name="docNumber" label={m.number} hint={m.numberHint} value={values.docNumber} errors={errors} required />
+        <TextField
+          name="docNumber"
+          label={m.number}
+          hint={m.numberHint}
+          value={values.docNumber}
+          errors={errors}
+          required
+        />
         <Select
           name="docKind"
           label={m.kind}
           value={values.docKind}
           errors={errors}
-          options={[{ value: '', label: '—' }, ...DOCUMENT_KINDS.map((k) => ({ value: k, label: documentKindName(ctx.lang, k) }))]}
+          options={[
+            { value: '', label: '—' },
+            ...DOCUMENT_KINDS.map((k) => ({ value: k, label: documentKindName(ctx.lang, k) })),
+          ]}
         />
         <Select
           name="docIssuer"
           label={m.issuer}
           value={values.docIssuer ?? (props.issuers.length === 1 ? props.issuers[0] : undefined)}
           errors={errors}
-          options={[...(props.issuers.length === 1 ? [] : [{ value: '', label: '—' }]), ...props.issuers.map((c) => ({ value: c, label: `${issuerName(ctx.lang, c)} (${c})` }))]}
+          options={[
+            ...(props.issuers.length === 1 ? [] : [{ value: '', label: '—' }]),
+            ...props.issuers.map((c) => ({ value: c, label: `${issuerName(ctx.lang, c)} (${c})` })),
+          ]}
         />
         <TextArea name="docTitle" label={m.title} value={values.docTitle} errors={errors} required />
-        <TextField name="docIssuedOn" label={m.issuedOn} hint={t.dateHint} value={values.docIssuedOn} errors={errors} required width="short" />
-        <TextField name="docEffectiveOn" label={`${m.effectiveOn} ${t.optional}`} hint={m.effectiveHint} value={values.docEffectiveOn} errors={errors} width="short" />
+        <TextField
+          name="docIssuedOn"
+          label={m.issuedOn}
+          hint={t.dateHint}
+          value={values.docIssuedOn}
+          errors={errors}
+          required
+          width="short"
+        />
+        <TextField
+          name="docEffectiveOn"
+          label={`${m.effectiveOn} ${t.optional}`}
+          hint={m.effectiveHint}
+          value={values.docEffectiveOn}
+          errors={errors}
+          width="short"
+        />
         <TextField name="docUrl" label={m.urlLabel} value={values.docUrl} errors={errors} type="url" />
         <button type="submit" class="button">
           {m.register}
@@ -123,7 +169,9 @@ function SettleForm(props: { ctx: PageContext; yourTasks: ApiTask[]; state: Docu
             <strong>{m.refusalsTitle(formatNumber(ctx.lang, refusals.length), formatNumber(ctx.lang, total))}</strong>
           </p>
           <table>
-            <caption class="visually-hidden">{m.refusalsTitle(formatNumber(ctx.lang, refusals.length), formatNumber(ctx.lang, total))}</caption>
+            <caption class="visually-hidden">
+              {m.refusalsTitle(formatNumber(ctx.lang, refusals.length), formatNumber(ctx.lang, total))}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{m.task}</th>
@@ -142,21 +190,41 @@ function SettleForm(props: { ctx: PageContext; yourTasks: ApiTask[]; state: Docu
         </div>
       )}
       <Form ctx={ctx} action="/documents/settlements" id="settle-form">
-        <TextField name="settleDocument" label={m.settleDocument} hint={m.numberHint} value={values.settleDocument} errors={errors} required />
+        <TextField
+          name="settleDocument"
+          label={m.settleDocument}
+          hint={m.numberHint}
+          value={values.settleDocument}
+          errors={errors}
+          required
+        />
         {yourTasks.length > 0 && (
           <fieldset class="checkboxes field" id="tasks">
             <legend>{m.settleYourTasks}</legend>
             {yourTasks.map((task) => (
               <div class="checkbox" key={task.code}>
-                <input type="checkbox" id={`task-${task.code}`} name="tasks" value={task.code} checked={chosen.has(task.code)} />
+                <input
+                  type="checkbox"
+                  id={`task-${task.code}`}
+                  name="tasks"
+                  value={task.code}
+                  checked={chosen.has(task.code)}
+                />
                 <label for={`task-${task.code}`}>
-                  {task.code} · {taskTitle(ctx.lang, task)} <span class="muted">({statusName(ctx.lang, task.status)})</span>
+                  {task.code} · {taskTitle(ctx.lang, task)}{' '}
+                  <span class="muted">({statusName(ctx.lang, task.status)})</span>
                 </label>
               </div>
             ))}
           </fieldset>
         )}
-        <TextArea name="taskCodes" label={m.settleCodes} hint={m.settleCodesHint} value={values.taskCodes} errors={errors} />
+        <TextArea
+          name="taskCodes"
+          label={m.settleCodes}
+          hint={m.settleCodesHint}
+          value={values.taskCodes}
+          errors={errors}
+        />
         <button type="submit" class="button">
           {m.settle}
         </button>
@@ -216,9 +284,21 @@ export function DocumentsPage(props: { ctx: PageContext; data: DocumentsPageData
       <h1>{m.documentsTitle}</h1>
       <p class="lead">{m.documentsLead}</p>
       <SearchForm ctx={ctx} filters={data.filters} />
-      {data.list.items.length === 0 ? <p>{m.noDocumentsFound}</p> : <DocumentTable ctx={ctx} documents={data.list.items} caption={m.documentsCaption} id="documents-table" />}
+      {data.list.items.length === 0 ? (
+        <p>{m.noDocumentsFound}</p>
+      ) : (
+        <DocumentTable ctx={ctx} documents={data.list.items} caption={m.documentsCaption} id="documents-table" />
+      )}
       {data.list.total > 0 && (
-        <Pagination ctx={ctx} base="/documents" query={{ q: data.filters.q, issuer: data.filters.issuer, kind: data.filters.kind }} page={data.list.page} limit={data.list.limit} total={data.list.total} shown={m.shown} />
+        <Pagination
+          ctx={ctx}
+          base="/documents"
+          query={{ q: data.filters.q, issuer: data.filters.issuer, kind: data.filters.kind }}
+          page={data.list.page}
+          limit={data.list.limit}
+          total={data.list.total}
+          shown={m.shown}
+        />
       )}
       {data.canWrite ? (
         <div class="columns">

@@ -40,13 +40,23 @@ export function AsOfForm(props: { ctx: PageContext; asOf: AsOfState; ministry?: 
         <p id="as-of-legend" class="form-legend">
           {m.asOfLegend}
         </p>
-        <TextField name="asOf" label={m.asOfLabel} hint={m.asOfHint} value={asOf.input} errors={asOf.errors} width="short" inputmode="numeric" />
+        <TextField
+          name="asOf"
+          label={m.asOfLabel}
+          hint={m.asOfHint}
+          value={asOf.input}
+          errors={asOf.errors}
+          width="short"
+          inputmode="numeric"
+        />
         {props.ministry && <input type="hidden" name="ministry" value={props.ministry} />}
         <div>
           <button type="submit" class="button">
             {m.asOfShow}
           </button>{' '}
-          {asOf.date && <a href={`/dashboard${dashboardQuery({ ...asOf, date: null }, props.ministry)}`}>{m.asOfNow}</a>}
+          {asOf.date && (
+            <a href={`/dashboard${dashboardQuery({ ...asOf, date: null }, props.ministry)}`}>{m.asOfNow}</a>
+          )}
         </div>
       </form>
       {asOf.date && (
@@ -59,7 +69,13 @@ export function AsOfForm(props: { ctx: PageContext; asOf: AsOfState; ministry?: 
 }
 
 /** The weekly trend: chart (SVG image), the same figures as a table, the downloads; filtered by ministry. */
-export function TrendSection(props: { ctx: PageContext; asOf: AsOfState; ministry?: string; ministries: string[]; points: TrendPoint[] }) {
+export function TrendSection(props: {
+  ctx: PageContext;
+  asOf: AsOfState;
+  ministry?: string;
+  ministries: string[];
+  points: TrendPoint[];
+}) {
   const { ctx, points, ministry } = props;
   const { lang } = ctx;
   const m = insightMessages[lang];
@@ -101,7 +117,13 @@ export function TrendSection(props: { ctx: PageContext; asOf: AsOfState; ministr
       ) : (
         <>
           <div class="chart-block">
-            <img class="chart" src={`/dashboard/trend.svg?${chartQuery.toString()}`} alt={m.trendChartAlt(who)} width={900} height={360} />
+            <img
+              class="chart"
+              src={`/dashboard/trend.svg?${chartQuery.toString()}`}
+              alt={m.trendChartAlt(who)}
+              width={900}
+              height={360}
+            />
           </div>
           <p>
             <a href={`/dashboard/trend.csv${dq}`} download>
@@ -169,7 +191,8 @@ export function OverdueSection(props: { ctx: PageContext; tasks: OverdueTask[]; 
       ) : (
         <>
           <p class="muted">
-            {m.overdueShown(formatNumber(lang, tasks.length), formatNumber(lang, props.total))} <a href="/?overdue=true">{m.allOverdue}</a>
+            {m.overdueShown(formatNumber(lang, tasks.length), formatNumber(lang, props.total))}{' '}
+            <a href="/?overdue=true">{m.allOverdue}</a>
           </p>
           <div class="table-wrap">
             <table id="overdue-table">
@@ -221,13 +244,17 @@ export function AtRiskSection(props: { ctx: PageContext; forecasts: Forecast[]; 
           <div class="table-wrap">
             <table id="at-risk-table">
               <caption class="visually-hidden">{m.atRiskTable}</caption>
-              <TableHead columns={[t.code, t.status, { label: m.probability, num: true }, m.expectedResolution, m.reasons]} />
+              <TableHead
+                columns={[t.code, t.status, { label: m.probability, num: true }, m.expectedResolution, m.reasons]}
+              />
               <tbody>
                 {forecasts.map((f) => (
                   <tr key={f.code} class={`risk-${f.risk}`}>
                     <td>
                       <a href={`/tasks/${encodeURIComponent(f.code)}`}>{f.code}</a>
-                      <span class="task-title" lang={lang}>{taskTitle(lang, f)}</span>
+                      <span class="task-title" lang={lang}>
+                        {taskTitle(lang, f)}
+                      </span>
                       <span class="muted">{ministryNames(lang, f.leadMinistry).main}</span>
                     </td>
                     <td>

@@ -13,7 +13,13 @@ export interface ContactForm {
 }
 
 /** Home Affairs: each ministry's leadership contact for the escalation ladder, and the form to edit one. */
-export function LeadershipContactsPage(props: { ctx: PageContext; contacts: LeadershipContact[]; afterWorkingDays: number | null; edit: ContactForm | null; saved: string | null }) {
+export function LeadershipContactsPage(props: {
+  ctx: PageContext;
+  contacts: LeadershipContact[];
+  afterWorkingDays: number | null;
+  edit: ContactForm | null;
+  saved: string | null;
+}) {
   const { ctx, contacts, edit } = props;
   const { lang, t } = ctx;
   const m = insightMessages[lang];
@@ -26,14 +32,32 @@ export function LeadershipContactsPage(props: { ctx: PageContext; contacts: Lead
         </div>
       )}
       <h1>{m.leadershipTitle}</h1>
-      <p class="lead">{props.afterWorkingDays === null ? m.leadershipNoStep : m.leadershipLead(String(props.afterWorkingDays))}</p>
+      <p class="lead">
+        {props.afterWorkingDays === null ? m.leadershipNoStep : m.leadershipLead(String(props.afterWorkingDays))}
+      </p>
       {edit && (
         <section class="panel" aria-labelledby="edit-contact">
           <h2 id="edit-contact">{m.editContactOf(ministryNames(lang, edit.ministry).main)}</h2>
           <Form ctx={ctx} action={`/leadership-contacts/${edit.ministry}`} id="contact-form">
-            <TextField name="name" label={m.contactName} value={edit.values.name} errors={edit.errors} autocomplete="name" required />
+            <TextField
+              name="name"
+              label={m.contactName}
+              value={edit.values.name}
+              errors={edit.errors}
+              autocomplete="name"
+              required
+            />
             <TextField name="position" label={m.contactPosition} value={edit.values.position} errors={edit.errors} />
-            <TextField name="email" label={m.contactEmail} type="email" inputmode="email" autocomplete="email" value={edit.values.email} errors={edit.errors} required />
+            <TextField
+              name="email"
+              label={m.contactEmail}
+              type="email"
+              inputmode="email"
+              autocomplete="email"
+              value={edit.values.email}
+              errors={edit.errors}
+              required
+            />
             <button type="submit" class="button">
               {m.saveContact}
             </button>
@@ -48,7 +72,15 @@ export function LeadershipContactsPage(props: { ctx: PageContext; contacts: Lead
       <div class="table-wrap">
         <table id="contacts-table">
           <caption>{m.leadershipTable}</caption>
-          <TableHead columns={[t.ministry, m.contactName, m.contactEmail, m.updatedBy, { label: m.editContact, readOutOnly: true }]} />
+          <TableHead
+            columns={[
+              t.ministry,
+              m.contactName,
+              m.contactEmail,
+              m.updatedBy,
+              { label: m.editContact, readOutOnly: true },
+            ]}
+          />
           <tbody>
             {contacts.map((c) => {
               const names = ministryNames(lang, c.ministry);

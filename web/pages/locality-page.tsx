@@ -65,7 +65,8 @@ function CurrentRound(props: { ctx: PageContext; rounds: LocalityRoundRow[] }) {
     <div class={`notice${current.reportedAt ? ' notice-success' : ''}`} id="current-round">
       <h2>{m.currentRound}</h2>
       <p>
-        <strong>{m.roundLine(current.id, formatDate(ctx.lang, current.dueDate))}</strong> — {current.status === 'OPEN' ? m.roundOpen : m.roundClosed}
+        <strong>{m.roundLine(current.id, formatDate(ctx.lang, current.dueDate))}</strong> —{' '}
+        {current.status === 'OPEN' ? m.roundOpen : m.roundClosed}
       </p>
       <p>{current.reportedAt ? m.weReported(formatDate(ctx.lang, current.reportedAt)) : m.weHaveNotReported}</p>
       {earlier.length > 0 && (
@@ -74,7 +75,8 @@ function CurrentRound(props: { ctx: PageContext; rounds: LocalityRoundRow[] }) {
           <ul>
             {earlier.map((r) => (
               <li key={r.id}>
-                {m.roundLine(r.id, formatDate(ctx.lang, r.dueDate))}: {r.reportedAt ? formatDate(ctx.lang, r.reportedAt) : m.notReportedYet}
+                {m.roundLine(r.id, formatDate(ctx.lang, r.dueDate))}:{' '}
+                {r.reportedAt ? formatDate(ctx.lang, r.reportedAt) : m.notReportedYet}
               </li>
             ))}
           </ul>
@@ -89,17 +91,52 @@ function StateCounts(props: { ctx: PageContext; all: LocalityTaskRow[]; filters:
   const m = localityMessages[ctx.lang];
   const counts = Object.fromEntries(CELL_STATES.map((s) => [s, 0])) as Record<CellState, number>;
   for (const r of all) counts[(r.cell?.state ?? 'NOT_STARTED') as CellState]++;
-  return <CellStateTable lang={ctx.lang} caption={m.cellCounts} countHeader={m.tasks} counts={counts} hrefFor={(s) => `/locality${query({ ...props.filters, state: s })}#tasks`} />;
+  return (
+    <CellStateTable
+      lang={ctx.lang}
+      caption={m.cellCounts}
+      countHeader={m.tasks}
+      counts={counts}
+      hrefFor={(s) => `/locality${query({ ...props.filters, state: s })}#tasks`}
+    />
+  );
 }
 
 function Filters(props: { ctx: PageContext; filters: LocalityFilters; ministries: string[] }) {
   const { ctx, filters } = props;
   const m = localityMessages[ctx.lang];
   return (
-    <FilterForm action="/locality#tasks" label={m.filterTasks} submitLabel={m.filter} clearHref="/locality#tasks" clearLabel={m.clearFilters}>
-      <FilterSelect id="filter-ministry" name="ministry" label={m.ministry} any={m.any} value={filters.ministry} options={props.ministries.map((code) => ({ value: code, label: ministryNames(ctx.lang, code).main }))} />
-      <FilterSelect id="filter-state" name="state" label={m.cellState} any={m.any} value={filters.state} options={CELL_STATES.map((st) => ({ value: st, label: m.cellStates[st] }))} />
-      <FilterSelect id="filter-level" name="level" label={m.level} any={m.any} value={filters.level} options={(['province', 'commune', 'both'] as const).map((l) => ({ value: l, label: m.levels[l] ?? l }))} />
+    <FilterForm
+      action="/locality#tasks"
+      label={m.filterTasks}
+      submitLabel={m.filter}
+      clearHref="/locality#tasks"
+      clearLabel={m.clearFilters}
+    >
+      <FilterSelect
+        id="filter-ministry"
+        name="ministry"
+        label={m.ministry}
+        any={m.any}
+        value={filters.ministry}
+        options={props.ministries.map((code) => ({ value: code, label: ministryNames(ctx.lang, code).main }))}
+      />
+      <FilterSelect
+        id="filter-state"
+        name="state"
+        label={m.cellState}
+        any={m.any}
+        value={filters.state}
+        options={CELL_STATES.map((st) => ({ value: st, label: m.cellStates[st] }))}
+      />
+      <FilterSelect
+        id="filter-level"
+        name="level"
+        label={m.level}
+        any={m.any}
+        value={filters.level}
+        options={(['province', 'commune', 'both'] as const).map((l) => ({ value: l, label: m.levels[l] ?? l }))}
+      />
     </FilterForm>
   );
 }
@@ -115,7 +152,13 @@ export function CellNow(props: { ctx: PageContext; cell: LocalityTaskRow['cell']
       <StatusTag status={state} label={m.cellStates[state]} />
       {cell?.category && <div>{categoryName(ctx.lang, cell.category)}</div>}
       {cell?.text && <div>{cell.text}</div>}
-      {cell?.changedAt && <div class="muted">{props.showWho && cell.changedBy ? m.changedOnBy(formatDate(ctx.lang, cell.changedAt), cell.changedBy) : formatDate(ctx.lang, cell.changedAt)}</div>}
+      {cell?.changedAt && (
+        <div class="muted">
+          {props.showWho && cell.changedBy
+            ? m.changedOnBy(formatDate(ctx.lang, cell.changedAt), cell.changedBy)
+            : formatDate(ctx.lang, cell.changedAt)}
+        </div>
+      )}
       {doc?.number && <div class="verified">{m.resolvedBy(doc.number)}</div>}
     </>
   );
@@ -136,7 +179,8 @@ function ReportInputs(props: { ctx: PageContext; task: string; value: CellInput 
   const m = localityMessages[ctx.lang];
   const v = props.value ?? { state: '', category: '', text: '' };
   const ids = { state: `state-${task}`, category: `category-${task}`, text: `text-${task}` };
-  const invalid = (id: string) => (fieldError(errors, id) ? { 'aria-invalid': 'true' as const, 'aria-describedby': `${id}-error` } : {});
+  const invalid = (id: string) =>
+    fieldError(errors, id) ? { 'aria-invalid': 'true' as const, 'aria-describedby': `${id}-error` } : {};
   const cls = (id: string) => `field cell-field${fieldError(errors, id) ? ' field-error' : ''}`;
   return (
     <div class="cell-inputs">
@@ -215,7 +259,11 @@ export function LocalityPage(props: { ctx: PageContext; data: LocalityPageData }
       {data.rows.length === 0 ? (
         <p>{m.noTasksMatch}</p>
       ) : (
-        <Form ctx={ctx} action={`/locality/report${query(data.filters, data.page > 1 ? { page: String(data.page) } : {})}`} id="report-form">
+        <Form
+          ctx={ctx}
+          action={`/locality/report${query(data.filters, data.page > 1 ? { page: String(data.page) } : {})}`}
+          id="report-form"
+        >
           <p class="hint" id="report-hint">
             {m.reportHint}
           </p>
@@ -248,7 +296,12 @@ export function LocalityPage(props: { ctx: PageContext; data: LocalityPageData }
                       <CellNow ctx={ctx} cell={row.cell} showWho />
                     </td>
                     <td>
-                      <ReportInputs ctx={ctx} task={row.code} value={data.failed?.values.get(row.code)} errors={errors} />
+                      <ReportInputs
+                        ctx={ctx}
+                        task={row.code}
+                        value={data.failed?.values.get(row.code)}
+                        errors={errors}
+                      />
                     </td>
                   </tr>
                 ))}
@@ -257,13 +310,25 @@ export function LocalityPage(props: { ctx: PageContext; data: LocalityPageData }
           </div>
           <div class={`field${reportError ? ' field-error' : ''}`}>
             <ErrorText id="report" errors={errors} />
-            <button type="submit" class="button" id="report" aria-describedby={reportError ? 'report-error' : 'report-hint'}>
+            <button
+              type="submit"
+              class="button"
+              id="report"
+              aria-describedby={reportError ? 'report-error' : 'report-hint'}
+            >
               {m.sendReport}
             </button>
           </div>
         </Form>
       )}
-      <Pagination ctx={ctx} base="/locality" query={localityFilterQuery(data.filters)} page={data.page} limit={data.limit} total={data.matching} />
+      <Pagination
+        ctx={ctx}
+        base="/locality"
+        query={localityFilterQuery(data.filters)}
+        page={data.page}
+        limit={data.limit}
+        total={data.matching}
+      />
     </Layout>
   );
 }

@@ -76,11 +76,45 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
       {!data.mayReadCells && <p>{m.matrixLeadPublic}</p>}
       <WhoReportedLine lang={lang} figures={data.reporting} />
 
-      <FilterForm action="/matrix#cells" label={m.matrixTitle} submitLabel={m.filter} clearHref="/matrix" clearLabel={m.clearFilters}>
-        <FilterSelect id="filter-locality" name="locality" label={m.locality} any={m.any} value={f.locality} options={data.localities.map((code) => ({ value: code, label: localityNames(lang, code).main }))} />
-        <FilterSelect id="filter-ministry" name="ministry" label={m.ministry} any={m.any} value={f.ministry} options={data.ministries.map((code) => ({ value: code, label: ministryNames(lang, code).main }))} />
-        <FilterSelect id="filter-state" name="state" label={m.cellState} any={m.any} value={f.state} options={CELL_STATES.map((st) => ({ value: st, label: m.cellStates[st] }))} />
-        <FilterSelect id="filter-category" name="category" label={m.category} any={m.any} value={f.category} options={OBSTACLE_CATEGORIES.map((c) => ({ value: c, label: categoryName(lang, c) }))} />
+      <FilterForm
+        action="/matrix#cells"
+        label={m.matrixTitle}
+        submitLabel={m.filter}
+        clearHref="/matrix"
+        clearLabel={m.clearFilters}
+      >
+        <FilterSelect
+          id="filter-locality"
+          name="locality"
+          label={m.locality}
+          any={m.any}
+          value={f.locality}
+          options={data.localities.map((code) => ({ value: code, label: localityNames(lang, code).main }))}
+        />
+        <FilterSelect
+          id="filter-ministry"
+          name="ministry"
+          label={m.ministry}
+          any={m.any}
+          value={f.ministry}
+          options={data.ministries.map((code) => ({ value: code, label: ministryNames(lang, code).main }))}
+        />
+        <FilterSelect
+          id="filter-state"
+          name="state"
+          label={m.cellState}
+          any={m.any}
+          value={f.state}
+          options={CELL_STATES.map((st) => ({ value: st, label: m.cellStates[st] }))}
+        />
+        <FilterSelect
+          id="filter-category"
+          name="category"
+          label={m.category}
+          any={m.any}
+          value={f.category}
+          options={OBSTACLE_CATEGORIES.map((c) => ({ value: c, label: categoryName(lang, c) }))}
+        />
       </FilterForm>
 
       <h2 id="by-state">{m.byState}</h2>
@@ -103,7 +137,10 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
         rows={data.aggregates.byCategory.map((c) => ({
           key: c.category,
           name: categoryName(lang, c.category),
-          obstacles: { count: c.obstacles, href: cellsHref({ ...f, state: 'OBSTACLE', category: c.category as ObstacleCategory }) },
+          obstacles: {
+            count: c.obstacles,
+            href: cellsHref({ ...f, state: 'OBSTACLE', category: c.category as ObstacleCategory }),
+          },
           tasks: { count: c.tasks },
           localities: { count: c.localities },
         }))}
@@ -155,7 +192,8 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
             <>
               {data.cells.items.length < data.cells.total ? (
                 <p class="notice" id="cells-cut">
-                  {m.cellsCut(formatNumber(lang, data.cells.items.length), formatNumber(lang, data.cells.total))} <a href={csvHref(f)}>{m.cellsCsvAll}</a>
+                  {m.cellsCut(formatNumber(lang, data.cells.items.length), formatNumber(lang, data.cells.total))}{' '}
+                  <a href={csvHref(f)}>{m.cellsCsvAll}</a>
                 </p>
               ) : (
                 <p>{m.cellsShown(formatNumber(lang, data.cells.items.length), formatNumber(lang, data.cells.total))}</p>

@@ -22,14 +22,26 @@ function Checkbox(props: { name: string; label: string; checked: boolean; errors
           {error}
         </p>
       )}
-      <input id={props.name} name={props.name} type="checkbox" value="true" checked={props.checked} aria-describedby={error ? `${props.name}-error` : undefined} />
+      <input
+        id={props.name}
+        name={props.name}
+        type="checkbox"
+        value="true"
+        checked={props.checked}
+        aria-describedby={error ? `${props.name}-error` : undefined}
+      />
       <label for={props.name}>{props.label}</label>
     </div>
   );
 }
 
 /** A signed-in focal point's or Home Affairs' e-mail preferences: one form per address it answers for. */
-export function PreferencesPage(props: { ctx: PageContext; addresses: AddressPreferences[]; errors: FieldError[]; saved: boolean }) {
+export function PreferencesPage(props: {
+  ctx: PageContext;
+  addresses: AddressPreferences[];
+  errors: FieldError[];
+  saved: boolean;
+}) {
   const { ctx, addresses, errors } = props;
   const m = insightMessages[ctx.lang];
   return (
@@ -52,7 +64,9 @@ export function PreferencesPage(props: { ctx: PageContext; addresses: AddressPre
               <input type="hidden" name="form" value={id} />
               <input type="hidden" name="email" value={a.email} />
               <Checkbox name={`${id}-dailyDigest`} label={m.dailyDigest} checked={a.dailyDigest} errors={errors} />
-              {a.weeklyApplies && <Checkbox name={`${id}-weeklyDigest`} label={m.weeklyDigest} checked={a.weeklyDigest} errors={errors} />}
+              {a.weeklyApplies && (
+                <Checkbox name={`${id}-weeklyDigest`} label={m.weeklyDigest} checked={a.weeklyDigest} errors={errors} />
+              )}
               <Select
                 name={`${id}-language`}
                 label={m.mailLanguage}

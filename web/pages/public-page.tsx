@@ -11,7 +11,12 @@ import { BothNames } from '../components/both-names';
 import { WhoReportedLine, type WhoReportedFigures } from '../components/who-reported';
 
 /** Progress by ministry as a table (the chart's text equivalent); every figure links to the filtered list. */
-export function MinistryProgressTable(props: { ctx: PageContext; rows: MinistryProgress[]; base: string; id?: string }) {
+export function MinistryProgressTable(props: {
+  ctx: PageContext;
+  rows: MinistryProgress[];
+  base: string;
+  id?: string;
+}) {
   const { ctx } = props;
   const { lang, t } = ctx;
   return (
@@ -50,9 +55,17 @@ export function MinistryProgressTable(props: { ctx: PageContext; rows: MinistryP
                   </td>
                   <td class="num">{formatNumber(lang, r.open)}</td>
                   <td class="num">
-                    {r.overdue > 0 ? <a href={listHref(props.base, { ministry: r.ministry, overdue: true })}>{formatNumber(lang, r.overdue)}</a> : formatNumber(lang, 0)}
+                    {r.overdue > 0 ? (
+                      <a href={listHref(props.base, { ministry: r.ministry, overdue: true })}>
+                        {formatNumber(lang, r.overdue)}
+                      </a>
+                    ) : (
+                      formatNumber(lang, 0)
+                    )}
                   </td>
-                  <td class="num">{formatPercent(lang, r.total === 0 ? 0 : Math.round(((r.total - r.open) * 10000) / r.total) / 100)}</td>
+                  <td class="num">
+                    {formatPercent(lang, r.total === 0 ? 0 : Math.round(((r.total - r.open) * 10000) / r.total) / 100)}
+                  </td>
                 </tr>
               );
             })}
@@ -131,18 +144,30 @@ export function PublicPage(props: {
       <h1>{t.publicTitle}</h1>
       <p class="lead">{t.publicLead}</p>
       <p class="data-as-of">
-        {od.dataAsOf(formatDateTime(lang, props.dataAsOf))} · <WhoReportedLine lang={lang} figures={props.reporting} inline />
+        {od.dataAsOf(formatDateTime(lang, props.dataAsOf))} ·{' '}
+        <WhoReportedLine lang={lang} figures={props.reporting} inline />
       </p>
       <HeadlineFigures ctx={ctx} totals={totals} base="/" />
 
       <h2 id="ministries">{t.byMinistry}</h2>
       <div class="chart-block">
-        <img class="chart" src={`/charts/ministries.svg?lang=${lang}`} alt={t.chartMinistryAlt} width={900} height={360} />
+        <img
+          class="chart"
+          src={`/charts/ministries.svg?lang=${lang}`}
+          alt={t.chartMinistryAlt}
+          width={900}
+          height={360}
+        />
       </div>
       <MinistryProgressTable ctx={ctx} rows={props.byMinistry} base="/" />
 
       <h2 id="tasks">{t.taskList}</h2>
-      <TaskFilters ctx={ctx} filters={filters} action="/" ministries={props.byMinistry.filter((m) => m.total > 0).map((m) => m.ministry)} />
+      <TaskFilters
+        ctx={ctx}
+        filters={filters}
+        action="/"
+        ministries={props.byMinistry.filter((m) => m.total > 0).map((m) => m.ministry)}
+      />
       <p>
         <a href={`/open-data/tasks.csv${csvQuery}`} download>
           {t.downloadCsv}
@@ -162,7 +187,14 @@ export function PublicPage(props: {
         </span>
       </p>
       <TaskTable ctx={ctx} tasks={list.items} caption={t.taskList} />
-      <Pagination ctx={ctx} base="/" query={filterQuery(filters)} page={list.page} limit={list.limit} total={list.total} />
+      <Pagination
+        ctx={ctx}
+        base="/"
+        query={filterQuery(filters)}
+        page={list.page}
+        limit={list.limit}
+        total={list.total}
+      />
     </Layout>
   );
 }

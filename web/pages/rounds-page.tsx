@@ -17,7 +17,12 @@ export interface RoundFormState {
   errors: FieldError[];
 }
 
-export function RoundsPage(props: { ctx: PageContext; rounds: RoundWithLocalities[]; failed: RoundFormState | null; done: string | null }) {
+export function RoundsPage(props: {
+  ctx: PageContext;
+  rounds: RoundWithLocalities[];
+  failed: RoundFormState | null;
+  done: string | null;
+}) {
   const { ctx, rounds, failed } = props;
   const { lang } = ctx;
   const m = localityMessages[lang];
@@ -53,7 +58,10 @@ export function RoundsPage(props: { ctx: PageContext; rounds: RoundWithLocalitie
                     {r.extensions > 0 && <div class="muted">{m.extendedTimes(formatNumber(lang, r.extensions))}</div>}
                   </td>
                   <td>
-                    <StatusTag status={r.status === 'OPEN' ? 'IMPLEMENTING' : 'WORKABLE'} label={r.status === 'OPEN' ? m.roundOpen : m.roundClosed} />
+                    <StatusTag
+                      status={r.status === 'OPEN' ? 'IMPLEMENTING' : 'WORKABLE'}
+                      label={r.status === 'OPEN' ? m.roundOpen : m.roundClosed}
+                    />
                     {r.closedEarly && <div class="muted">{m.closedEarly}</div>}
                     <div>
                       <strong>{m.reportedOf(formatNumber(lang, r.reported), formatNumber(lang, r.total))}</strong>
@@ -81,8 +89,22 @@ export function RoundsPage(props: { ctx: PageContext; rounds: RoundWithLocalitie
         <section class="panel" aria-labelledby="open-round-title">
           <h2 id="open-round-title">{m.openExtraRound}</h2>
           <Form ctx={ctx} action="/rounds">
-            <TextField name="open-dueDate" label={m.dueDate} hint={m.dueDateHint} value={valueOf('open', 'open-dueDate')} errors={errorsOf('open')} width="short" required />
-            <TextField name="open-id" label={m.roundId} hint={m.roundIdHint} value={valueOf('open', 'open-id')} errors={errorsOf('open')} />
+            <TextField
+              name="open-dueDate"
+              label={m.dueDate}
+              hint={m.dueDateHint}
+              value={valueOf('open', 'open-dueDate')}
+              errors={errorsOf('open')}
+              width="short"
+              required
+            />
+            <TextField
+              name="open-id"
+              label={m.roundId}
+              hint={m.roundIdHint}
+              value={valueOf('open', 'open-id')}
+              errors={errorsOf('open')}
+            />
             <button type="submit" class="button">
               {m.openRoundButton}
             </button>
@@ -97,8 +119,22 @@ export function RoundsPage(props: { ctx: PageContext; rounds: RoundWithLocalitie
               <section class="panel" key={r.id} aria-labelledby={`${extend}-title`}>
                 <h2 id={`${extend}-title`}>{m.extendRound(r.id)}</h2>
                 <Form ctx={ctx} action={`/rounds/${encodeURIComponent(r.id)}/extension`}>
-                  <TextField name={`${extend}-dueDate`} label={m.newDueDate} hint={m.dueDateHint} value={valueOf(extend, `${extend}-dueDate`)} errors={errorsOf(extend)} width="short" required />
-                  <TextField name={`${extend}-reason`} label={m.reason} value={valueOf(extend, `${extend}-reason`)} errors={errorsOf(extend)} required />
+                  <TextField
+                    name={`${extend}-dueDate`}
+                    label={m.newDueDate}
+                    hint={m.dueDateHint}
+                    value={valueOf(extend, `${extend}-dueDate`)}
+                    errors={errorsOf(extend)}
+                    width="short"
+                    required
+                  />
+                  <TextField
+                    name={`${extend}-reason`}
+                    label={m.reason}
+                    value={valueOf(extend, `${extend}-reason`)}
+                    errors={errorsOf(extend)}
+                    required
+                  />
                   <button type="submit" class="button">
                     {m.extendButton}
                   </button>
@@ -121,7 +157,14 @@ export function RoundsPage(props: { ctx: PageContext; rounds: RoundWithLocalitie
                 )}
                 <h3 id={`${close}-title`}>{m.closeRound(r.id)}</h3>
                 <Form ctx={ctx} action={`/rounds/${encodeURIComponent(r.id)}/close`}>
-                  <TextField name={`${close}-reason`} label={m.reason} hint={m.closeHint} value={valueOf(close, `${close}-reason`)} errors={errorsOf(close)} required />
+                  <TextField
+                    name={`${close}-reason`}
+                    label={m.reason}
+                    hint={m.closeHint}
+                    value={valueOf(close, `${close}-reason`)}
+                    errors={errorsOf(close)}
+                    required
+                  />
                   <button type="submit" class="button button-secondary">
                     {m.closeButton}
                   </button>

@@ -1,7 +1,13 @@
 import { ErrorSummary, Form, Layout, TextField, type FieldError } from '../layout';
 import type { PageContext } from '../page-context';
 
-export function SignInPage(props: { ctx: PageContext; errors: FieldError[]; email?: string; notice?: string; next?: string | null }) {
+export function SignInPage(props: {
+  ctx: PageContext;
+  errors: FieldError[];
+  email?: string;
+  notice?: string;
+  next?: string | null;
+}) {
   const { ctx, errors } = props;
   const { t } = ctx;
   return (
@@ -19,7 +25,17 @@ export function SignInPage(props: { ctx: PageContext; errors: FieldError[]; emai
           <h2 id="by-link">{t.byLink}</h2>
           <Form ctx={ctx} action="/sign-in/email">
             {props.next && <input type="hidden" name="next" value={props.next} />}
-            <TextField name="email" label={t.email} hint={t.byLinkHint} type="email" autocomplete="email" inputmode="email" value={props.email} errors={errors} required />
+            <TextField
+              name="email"
+              label={t.email}
+              hint={t.byLinkHint}
+              type="email"
+              autocomplete="email"
+              inputmode="email"
+              value={props.email}
+              errors={errors}
+              required
+            />
             <button type="submit" class="button">
               {t.sendLink}
             </button>
@@ -29,7 +45,15 @@ export function SignInPage(props: { ctx: PageContext; errors: FieldError[]; emai
           <h2 id="by-token">{t.byToken}</h2>
           <Form ctx={ctx} action="/sign-in/token">
             {props.next && <input type="hidden" name="next" value={props.next} />}
-            <TextField name="token" label={t.token} hint={t.byTokenHint} type="password" autocomplete="off" errors={errors} required />
+            <TextField
+              name="token"
+              label={t.token}
+              hint={t.byTokenHint}
+              type="password"
+              autocomplete="off"
+              errors={errors}
+              required
+            />
             <button type="submit" class="button">
               {t.signInButton}
             </button>
@@ -41,7 +65,12 @@ export function SignInPage(props: { ctx: PageContext; errors: FieldError[]; emai
 }
 
 /** A page that says one thing (link sent, link expired, not found, not allowed, error). */
-export function MessagePage(props: { ctx: PageContext; title: string; body: string; children?: preact.ComponentChildren }) {
+export function MessagePage(props: {
+  ctx: PageContext;
+  title: string;
+  body: string;
+  children?: preact.ComponentChildren;
+}) {
   return (
     <Layout ctx={props.ctx} title={props.title}>
       <h1>{props.title}</h1>

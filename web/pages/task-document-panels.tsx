@@ -35,17 +35,25 @@ const taskPath = (task: ApiTask, action: string) => `/tasks/${encodeURIComponent
 /** "feasible from dd/mm/yyyy" after the status, when a recorded document takes effect later. */
 export function FeasibleFrom(props: { ctx: PageContext; task: Pick<ApiTask, 'feasibleFrom'> }) {
   if (!props.task.feasibleFrom) return null;
-  return <span class="feasible-from"> · {documentMessages[props.ctx.lang].feasibleFrom(formatDate(props.ctx.lang, props.task.feasibleFrom))}</span>;
+  return (
+    <span class="feasible-from">
+      {' '}
+      · {documentMessages[props.ctx.lang].feasibleFrom(formatDate(props.ctx.lang, props.task.feasibleFrom))}
+    </span>
+  );
 }
 
 /** "Held up by <ministry>: <document>" (the summary list's row). */
 export function HeldUpText(props: { ctx: PageContext; heldUp: NonNullable<ApiTask['heldUp']> }) {
   const { ctx, heldUp } = props;
   const m = documentMessages[ctx.lang];
-  const what = heldUp.documentNumber ? `${heldUp.description} (${m.awaitedNumber(heldUp.documentNumber)})` : heldUp.description;
+  const what = heldUp.documentNumber
+    ? `${heldUp.description} (${m.awaitedNumber(heldUp.documentNumber)})`
+    : heldUp.description;
   return (
     <>
-      {m.heldUpBy(ministryName(ctx.lang, heldUp.ministry), what)} <span class="muted">{m.heldUpSince(formatDate(ctx.lang, heldUp.since))}</span>
+      {m.heldUpBy(ministryName(ctx.lang, heldUp.ministry), what)}{' '}
+      <span class="muted">{m.heldUpSince(formatDate(ctx.lang, heldUp.since))}</span>
     </>
   );
 }
@@ -60,7 +68,13 @@ export type DocumentRow = Omit<RecordedDocument, 'recordedAt' | 'via'> & {
  * Documents as a table: number (linking to the text when the registry has it, else to the registry's
  * search), kind, issuer, title, dates, and on a task how it was recorded.
  */
-export function DocumentTable(props: { ctx: PageContext; documents: DocumentRow[]; caption: string; id?: string; recorded?: boolean }) {
+export function DocumentTable(props: {
+  ctx: PageContext;
+  documents: DocumentRow[];
+  caption: string;
+  id?: string;
+  recorded?: boolean;
+}) {
   const { ctx } = props;
   const m = documentMessages[ctx.lang];
   return (
@@ -81,7 +95,15 @@ export function DocumentTable(props: { ctx: PageContext; documents: DocumentRow[
         <tbody>
           {props.documents.map((d) => (
             <tr key={`${d.number}-${d.recorded?.at ?? ''}`}>
-              <td>{d.url ? <a href={d.url}>{d.number}</a> : props.recorded ? <a href={`/documents?q=${encodeURIComponent(d.number)}`}>{d.number}</a> : d.number}</td>
+              <td>
+                {d.url ? (
+                  <a href={d.url}>{d.number}</a>
+                ) : props.recorded ? (
+                  <a href={`/documents?q=${encodeURIComponent(d.number)}`}>{d.number}</a>
+                ) : (
+                  d.number
+                )}
+              </td>
               <td>{documentKindName(ctx.lang, d.kind)}</td>
               <td>{d.issuer ? issuerName(ctx.lang, d.issuer) : '—'}</td>
               <td>{d.title ?? '—'}</td>
@@ -89,7 +111,8 @@ export function DocumentTable(props: { ctx: PageContext; documents: DocumentRow[
               <td>{d.effectiveOn ? formatDate(ctx.lang, d.effectiveOn) : '—'}</td>
               {props.recorded && (
                 <td>
-                  {d.recorded && `${formatDate(ctx.lang, d.recorded.at)} · ${d.recorded.via === 'SETTLEMENT' ? m.viaSettlement : m.viaTransition}`}
+                  {d.recorded &&
+                    `${formatDate(ctx.lang, d.recorded.at)} · ${d.recorded.via === 'SETTLEMENT' ? m.viaSettlement : m.viaTransition}`}
                 </td>
               )}
             </tr>
@@ -103,7 +126,14 @@ export function DocumentTable(props: { ctx: PageContext; documents: DocumentRow[
 /** The task's documents, with how each was recorded. */
 export function TaskDocumentsTable(props: { ctx: PageContext; documents: TaskDocument[] }) {
   const rows = props.documents.map((d) => ({ ...d, recorded: { at: d.recordedAt, via: d.via } }));
-  return <DocumentTable ctx={props.ctx} documents={rows} caption={documentMessages[props.ctx.lang].taskDocumentsCaption} recorded />;
+  return (
+    <DocumentTable
+      ctx={props.ctx}
+      documents={rows}
+      caption={documentMessages[props.ctx.lang].taskDocumentsCaption}
+      recorded
+    />
+  );
 }
 
 /** The deadline's history: requests, decisions and deadlines set (signed-in only: reasons are not public). */
@@ -112,7 +142,12 @@ export function DeadlineHistory(props: { ctx: PageContext; rows: DeadlineHistory
   const m = documentMessages[ctx.lang];
   if (props.rows.length === 0) return <p>{m.noExtensions}</p>;
   const cal = calendarMessages[ctx.lang];
-  const name = { EXTENSION_REQUESTED: m.evRequested, EXTENSION_APPROVED: m.evApproved, EXTENSION_REFUSED: m.evRefused, DEADLINE: m.evDeadline };
+  const name = {
+    EXTENSION_REQUESTED: m.evRequested,
+    EXTENSION_APPROVED: m.evApproved,
+    EXTENSION_REFUSED: m.evRefused,
+    DEADLINE: m.evDeadline,
+  };
   return (
     <table>
       <caption class="visually-hidden">{m.extensionHistoryCaption}</caption>
@@ -147,7 +182,15 @@ export function ExtensionRequestForm(props: FormProps) {
       <h3 id="extension-request-heading">{m.extensionRequestTitle}</h3>
       <p class="hint">{m.extensionRequestLead}</p>
       <Form ctx={ctx} action={taskPath(task, 'extension-request')} id="extension-request-form">
-        <TextField name="extensionDueDate" label={m.newDueDate} hint={t.dateHint} value={values.extensionDueDate} errors={errors} required width="short" />
+        <TextField
+          name="extensionDueDate"
+          label={m.newDueDate}
+          hint={t.dateHint}
+          value={values.extensionDueDate}
+          errors={errors}
+          required
+          width="short"
+        />
         <TextArea name="extensionReason" label={m.reason} value={values.extensionReason} errors={errors} required />
         <button type="submit" class="button">
           {m.sendRequest}
@@ -165,7 +208,11 @@ export function ExtensionDecisionForm(props: FormProps) {
     <section class="panel" aria-labelledby="extension-decision-heading">
       <h3 id="extension-decision-heading">{m.decisionTitle}</h3>
       <Form ctx={ctx} action={taskPath(task, 'extension-decision')} id="extension-decision-form">
-        <fieldset class={`radios field${decisionError ? ' field-error' : ''}`} id="decision" aria-describedby={decisionError ? 'decision-error' : undefined}>
+        <fieldset
+          class={`radios field${decisionError ? ' field-error' : ''}`}
+          id="decision"
+          aria-describedby={decisionError ? 'decision-error' : undefined}
+        >
           <legend>{m.decision}</legend>
           {decisionError && (
             <p class="error-message" id="decision-error">
@@ -197,7 +244,15 @@ export function DeadlineForm(props: FormProps) {
       <h3 id="deadline-heading">{m.deadlineTitle}</h3>
       <p class="hint">{m.deadlineLead}</p>
       <Form ctx={ctx} action={taskPath(task, 'deadline')} id="deadline-form">
-        <TextField name="deadlineDueDate" label={m.dueDate} hint={t.dateHint} value={values.deadlineDueDate ?? formatDate(ctx.lang, task.dueDate)} errors={errors} required width="short" />
+        <TextField
+          name="deadlineDueDate"
+          label={m.dueDate}
+          hint={t.dateHint}
+          value={values.deadlineDueDate ?? formatDate(ctx.lang, task.dueDate)}
+          errors={errors}
+          required
+          width="short"
+        />
         <TextArea name="deadlineReason" label={m.reason} value={values.deadlineReason} errors={errors} required />
         <button type="submit" class="button">
           {m.saveDeadline}
@@ -220,10 +275,27 @@ export function HoldUpForm(props: FormProps) {
           label={m.holdUpMinistry}
           value={values.holdUpMinistry}
           errors={errors}
-          options={[{ value: '', label: '—' }, ...others.map((x) => ({ value: x.code, label: `${ministryName(ctx.lang, x.code)} (${x.code})` }))]}
+          options={[
+            { value: '', label: '—' },
+            ...others.map((x) => ({ value: x.code, label: `${ministryName(ctx.lang, x.code)} (${x.code})` })),
+          ]}
         />
-        <TextField name="holdUpDescription" label={m.holdUpDescription} hint={m.holdUpDescriptionHint} value={values.holdUpDescription} errors={errors} required />
-        <TextField name="holdUpNumber" label={m.holdUpNumber} hint={m.holdUpNumberHint} value={values.holdUpNumber} errors={errors} width="short" />
+        <TextField
+          name="holdUpDescription"
+          label={m.holdUpDescription}
+          hint={m.holdUpDescriptionHint}
+          value={values.holdUpDescription}
+          errors={errors}
+          required
+        />
+        <TextField
+          name="holdUpNumber"
+          label={m.holdUpNumber}
+          hint={m.holdUpNumberHint}
+          value={values.holdUpNumber}
+          errors={errors}
+          width="short"
+        />
         <button type="submit" class="button">
           {m.holdUpSave}
         </button>

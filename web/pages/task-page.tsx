@@ -4,7 +4,19 @@ import { ADJUSTMENT_MILESTONES, GUIDANCE_MILESTONES } from '../../domain/task';
 import type { FormValues } from '../forms';
 import { OBSTACLE_CATEGORIES } from '../../domain/locality-cells';
 import { categoryName, localityMessages } from '../messages/localities';
-import { formatDate, formatDateTime, formatNumber, localityNames, milestoneName, ministryNames, reportKindName, statusName, taskLegalBasis, taskSector, taskTitle } from '../i18n';
+import {
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  localityNames,
+  milestoneName,
+  ministryNames,
+  reportKindName,
+  statusName,
+  taskLegalBasis,
+  taskSector,
+  taskTitle,
+} from '../i18n';
 import { ErrorSummary, Form, Layout, Select, StatusTag, TextArea, TextField, type FieldError } from '../layout';
 import { documentMessages } from '../messages/documents';
 import type { PageContext } from '../page-context';
@@ -99,7 +111,13 @@ function MilestoneForm(props: { ctx: PageContext; task: ApiTask; state: FormStat
   );
 }
 
-function TransitionForm(props: { ctx: PageContext; task: ApiTask; to: string; requires: 'reason' | 'document'; state: FormState | null }) {
+function TransitionForm(props: {
+  ctx: PageContext;
+  task: ApiTask;
+  to: string;
+  requires: 'reason' | 'document';
+  state: FormState | null;
+}) {
   const { ctx, task, to } = props;
   const { t, lang } = ctx;
   const formId = `move-${to.toLowerCase().replace(/_/g, '-')}`;
@@ -116,10 +134,37 @@ function TransitionForm(props: { ctx: PageContext; task: ApiTask; to: string; re
         <input type="hidden" name="from" value={task.status} />
         {props.requires === 'document' ? (
           <>
-            <TextField name={id('documentNumber')} label={t.documentNumber} hint="15/2026/TT-BYT" value={values[id('documentNumber')]} errors={scoped} required />
-            <TextField name={id('issuedOn')} label={t.issuedOn} hint={t.dateHint} value={values[id('issuedOn')]} errors={scoped} required width="short" />
-            <TextField name={id('effectiveOn')} label={`${t.effectiveOn} ${t.optional}`} hint={t.dateHint} value={values[id('effectiveOn')]} errors={scoped} width="short" />
-            <TextArea name={id('reason')} label={`${t.reason} ${t.optional}`} value={values[id('reason')]} errors={scoped} />
+            <TextField
+              name={id('documentNumber')}
+              label={t.documentNumber}
+              hint="15/2026/TT-BYT"
+              value={values[id('documentNumber')]}
+              errors={scoped}
+              required
+            />
+            <TextField
+              name={id('issuedOn')}
+              label={t.issuedOn}
+              hint={t.dateHint}
+              value={values[id('issuedOn')]}
+              errors={scoped}
+              required
+              width="short"
+            />
+            <TextField
+              name={id('effectiveOn')}
+              label={`${t.effectiveOn} ${t.optional}`}
+              hint={t.dateHint}
+              value={values[id('effectiveOn')]}
+              errors={scoped}
+              width="short"
+            />
+            <TextArea
+              name={id('reason')}
+              label={`${t.reason} ${t.optional}`}
+              value={values[id('reason')]}
+              errors={scoped}
+            />
           </>
         ) : (
           <TextArea name={id('reason')} label={t.reason} value={values[id('reason')]} errors={scoped} required />
@@ -137,13 +182,30 @@ function FocalPointForm(props: { ctx: PageContext; task: ApiTask; state: FormSta
   const { t } = ctx;
   const mine = props.state?.form === 'focal-point';
   const errors = mine ? (props.state?.errors ?? []) : [];
-  const values = mine ? (props.state?.values ?? {}) : { focalPointName: task.focalPoint?.name ?? '', focalPointEmail: task.focalPoint?.email ?? '' };
+  const values = mine
+    ? (props.state?.values ?? {})
+    : { focalPointName: task.focalPoint?.name ?? '', focalPointEmail: task.focalPoint?.email ?? '' };
   return (
     <section class="panel" aria-labelledby="focal-heading">
       <h3 id="focal-heading">{t.changeFocalPoint}</h3>
       <Form ctx={ctx} action={`/tasks/${encodeURIComponent(task.code)}/focal-point`} id="focal-point-form">
-        <TextField name="focalPointName" label={t.focalPointName} value={values.focalPointName} errors={errors} autocomplete="off" required />
-        <TextField name="focalPointEmail" label={t.focalPointEmail} type="email" value={values.focalPointEmail} errors={errors} autocomplete="off" required />
+        <TextField
+          name="focalPointName"
+          label={t.focalPointName}
+          value={values.focalPointName}
+          errors={errors}
+          autocomplete="off"
+          required
+        />
+        <TextField
+          name="focalPointEmail"
+          label={t.focalPointEmail}
+          type="email"
+          value={values.focalPointEmail}
+          errors={errors}
+          autocomplete="off"
+          required
+        />
         <button type="submit" class="button">
           {t.save}
         </button>
@@ -163,7 +225,11 @@ function ReportForm(props: { ctx: PageContext; task: ApiTask; state: FormState |
     <section class="panel" aria-labelledby="report-heading">
       <h3 id="report-heading">{t.reportOnTask}</h3>
       <Form ctx={ctx} action={`/tasks/${encodeURIComponent(task.code)}/report`} id="report-form">
-        <fieldset class={`radios field${kindError ? ' field-error' : ''}`} id="kind" aria-describedby={kindError ? 'kind-error' : undefined}>
+        <fieldset
+          class={`radios field${kindError ? ' field-error' : ''}`}
+          id="kind"
+          aria-describedby={kindError ? 'kind-error' : undefined}
+        >
           <legend>{t.reportKind}</legend>
           {kindError && (
             <p class="error-message" id="kind-error">
@@ -181,7 +247,10 @@ function ReportForm(props: { ctx: PageContext; task: ApiTask; state: FormState |
           name="category"
           label={localityMessages[lang].category}
           hint={localityMessages[lang].categoryHint}
-          options={[{ value: '', label: localityMessages[lang].chooseCategory }, ...OBSTACLE_CATEGORIES.map((c) => ({ value: c, label: categoryName(lang, c) }))]}
+          options={[
+            { value: '', label: localityMessages[lang].chooseCategory },
+            ...OBSTACLE_CATEGORIES.map((c) => ({ value: c, label: categoryName(lang, c) })),
+          ]}
           value={values.category}
           errors={errors}
         />
@@ -232,7 +301,8 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
       <dl class="summary-list">
         <dt>{t.status}</dt>
         <dd>
-          <StatusTag status={task.status} label={statusName(lang, task.status)} /> · {t.since} {formatDate(lang, task.statusSince)}
+          <StatusTag status={task.status} label={statusName(lang, task.status)} /> · {t.since}{' '}
+          {formatDate(lang, task.statusSince)}
           <FeasibleFrom ctx={ctx} task={task} />
         </dd>
         {task.heldUp && (
@@ -246,14 +316,18 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
         <dt>{t.dueDate}</dt>
         <dd>
           {task.dueDate ? formatDate(lang, task.dueDate) : t.noDueDate}
-          {task.daysOverdue > 0 && <span class="overdue-text"> · {t.overdueDays(formatNumber(lang, task.daysOverdue))}</span>}
+          {task.daysOverdue > 0 && (
+            <span class="overdue-text"> · {t.overdueDays(formatNumber(lang, task.daysOverdue))}</span>
+          )}
           {task.deadlineExtensions > 0 && (
             <span class="muted">
               {' '}
               · {t.deadlineExtensions}: {formatNumber(lang, task.deadlineExtensions)}
             </span>
           )}
-          {task.extensionRequest && <p class="extension-pending">{m.extensionPending(formatDate(lang, task.extensionRequest.dueDate))}</p>}
+          {task.extensionRequest && (
+            <p class="extension-pending">{m.extensionPending(formatDate(lang, task.extensionRequest.dueDate))}</p>
+          )}
         </dd>
         <dt>{t.leadMinistry}</dt>
         <dd>
@@ -299,8 +373,12 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
             {actions.focalPoint && <FocalPointForm ctx={ctx} task={task} state={data.failed} />}
             {actions.reportFor && <ReportForm ctx={ctx} task={task} state={data.failed} />}
             {actions.deadline && <DeadlineForm ctx={ctx} task={task} {...stateOf(data.failed, 'deadline')} />}
-            {actions.requestExtension && <ExtensionRequestForm ctx={ctx} task={task} {...stateOf(data.failed, 'extension-request')} />}
-            {actions.decideExtension && <ExtensionDecisionForm ctx={ctx} task={task} {...stateOf(data.failed, 'extension-decision')} />}
+            {actions.requestExtension && (
+              <ExtensionRequestForm ctx={ctx} task={task} {...stateOf(data.failed, 'extension-request')} />
+            )}
+            {actions.decideExtension && (
+              <ExtensionDecisionForm ctx={ctx} task={task} {...stateOf(data.failed, 'extension-decision')} />
+            )}
             {actions.holdUp && <HoldUpForm ctx={ctx} task={task} {...stateOf(data.failed, 'hold-up')} />}
             {actions.releaseHoldUp && <ReleaseForm ctx={ctx} task={task} />}
           </div>
@@ -333,7 +411,11 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
       )}
 
       <h2>{t.documents}</h2>
-      {data.documents.length === 0 ? <p>{t.noDocuments}</p> : <TaskDocumentsTable ctx={ctx} documents={data.documents} />}
+      {data.documents.length === 0 ? (
+        <p>{t.noDocuments}</p>
+      ) : (
+        <TaskDocumentsTable ctx={ctx} documents={data.documents} />
+      )}
 
       {data.deadlineHistory && (
         <>
@@ -344,7 +426,8 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
 
       <h2>{t.localityReports}</h2>
       <p>
-        {t.workableCount}: {formatNumber(lang, task.reports.workable)} · {t.obstacleCountShort}: {formatNumber(lang, task.reports.obstacle)}
+        {t.workableCount}: {formatNumber(lang, task.reports.workable)} · {t.obstacleCountShort}:{' '}
+        {formatNumber(lang, task.reports.obstacle)}
       </p>
       {data.reports.length > 0 && (
         <table>
@@ -366,7 +449,9 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
 
       <h2>{t.timeline}</h2>
       <p class={data.verification.valid ? 'verified' : 'broken'}>
-        {data.verification.valid ? t.chainValid(formatNumber(lang, data.verification.checked)) : t.chainBroken(String(data.verification.brokenAtSeq ?? '?'))}
+        {data.verification.valid
+          ? t.chainValid(formatNumber(lang, data.verification.checked))
+          : t.chainBroken(String(data.verification.brokenAtSeq ?? '?'))}
       </p>
       {data.history && (
         <ol class="timeline">
@@ -377,7 +462,11 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
               ) : (
                 <strong>{formatDate(lang, e.effectiveAt)}</strong>
               )}{' '}
-              · {e.summary} <span class="muted">({e.actor}{e.effectiveAt === e.at ? '' : `; ${t.recordedAt(formatDateTime(lang, e.at))}`})</span>
+              · {e.summary}{' '}
+              <span class="muted">
+                ({e.actor}
+                {e.effectiveAt === e.at ? '' : `; ${t.recordedAt(formatDateTime(lang, e.at))}`})
+              </span>
             </li>
           ))}
         </ol>

@@ -2,7 +2,14 @@ import express, { Router, type Response } from 'express';
 import type { DocumentActions } from '../../app/document-actions';
 import { mayRegisterDocuments, type SettlementRefusal } from '../../app/document-actions';
 import { Refusal } from '../../domain/refusal';
-import { documentIssuer, documentNumber, registerDocumentBody, settlementBody, taskCode, text } from '../../app/schemas';
+import {
+  documentIssuer,
+  documentNumber,
+  registerDocumentBody,
+  settlementBody,
+  taskCode,
+  text,
+} from '../../app/schemas';
 import type { Db } from '../../db/client';
 import { listDocuments } from '../../db/documents';
 import { ministryWorklist } from '../../db/task-pages';
@@ -19,7 +26,13 @@ import { csrfValid, webLocals } from '../session';
 const PAGE_SIZE = 50;
 
 const registerForm = (m: DocumentMessages): FormSpec => ({
-  docNumber: { kind: 'text', path: 'number', required: true, invalid: m.errNumberForm, refused: m.errAlreadyRegistered },
+  docNumber: {
+    kind: 'text',
+    path: 'number',
+    required: true,
+    invalid: m.errNumberForm,
+    refused: m.errAlreadyRegistered,
+  },
   docKind: { kind: 'choice', path: 'kind', required: true, refused: m.errSymbol },
   docIssuer: { kind: 'choice', path: 'issuer', required: true, refused: m.errSymbol },
   docTitle: { kind: 'text', path: 'title', required: true },
@@ -47,7 +60,11 @@ function documentFilters(query: Record<string, unknown>): DocumentFilters & { pa
 function chosenTasks(body: Record<string, unknown>): string[] {
   const boxes = Array.isArray(body.tasks) ? body.tasks : typeof body.tasks === 'string' ? [body.tasks] : [];
   const typed = typeof body.taskCodes === 'string' ? body.taskCodes.split(/[\s,;]+/) : [];
-  return [...new Set([...boxes, ...typed].filter((c): c is string => typeof c === 'string' && c.trim() !== '').map((c) => c.trim()))];
+  return [
+    ...new Set(
+      [...boxes, ...typed].filter((c): c is string => typeof c === 'string' && c.trim() !== '').map((c) => c.trim()),
+    ),
+  ];
 }
 
 /** The document registry's page and its two forms; they go through the API's document actions. */
@@ -56,15 +73,28 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '100kb' });
 
-  async function show(res: Response, ctx: PageContext, query: Record<string, unknown>, extra: Partial<DocumentsPageData>, status = 200) {
+  async function show(
+    res: Response,
+    ctx: PageContext,
+    query: Record<string, unknown>,
+    extra: Partial<DocumentsPageData>,
+    status = 200,
+  ) {
     const { page, ...filters } = documentFilters(query);
     const p = ctx.principal;
     const canWrite = mayRegisterDocuments(p);
     const [list, worklist] = await Promise.all([
-      listDocuments(db, { ...filters, kind: filters.kind as (typeof DOCUMENT_KINDS)[number] | undefined, page, limit: PAGE_SIZE }),
+      listDocuments(db, {
+        ...filters,
+        kind: filters.kind as (typeof DOCUMENT_KINDS)[number] | undefined,
+        page,
+        limit: PAGE_SIZE,
+      }),
       p?.kind === 'ministry' ? ministryWorklist(db, p.code) : Promise.resolve([]),
     ]);
-    const yourTasks = worklist.filter((t) => p?.kind === 'ministry' && t.leadMinistry === p.code && t.status !== 'FEASIBLE' && !t.feasibleFrom);
+    const yourTasks = worklist.filter(
+      (t) => p?.kind === 'ministry' && t.leadMinistry === p.code && t.status !== 'FEASIBLE' && !t.feasibleFrom,
+    );
     const data: DocumentsPageData = {
       filters,
       list,
@@ -83,7 +113,10 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
   router.get('/documents', async (req, res) => {
     const { ctx } = webLocals(res);
     const number = documentNumber.safeParse(req.query.registered);
-    const released = typeof req.query.released === 'string' ? req.query.released.split(',').filter((c) => taskCode.safeParse(c).success) : [];
+    const released =
+      typeof req.query.released === 'string'
+        ? req.query.released.split(',').filter((c) => taskCode.safeParse(c).success)
+        : [];
     await show(res, ctx, req.query, { registered: number.success ? { number: number.data, released } : null });
   });
 
@@ -122,7 +155,8 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
     } catch (err) {
       const formErrors = problemErrors(ctx.t, spec, err, (rule, params) => documentRuleMessage(ctx.lang, rule, params));
       if (formErrors) return fail(formErrors);
-      if (err instanceof Refusal && err.kind === 'forbidden') return fail([{ field: 'docIssuer', message: documentMessages[ctx.lang].errIssuerNotYours }]);
+      if (err instanceof Refusal && err.kind === 'forbidden')
+        return fail([{ field: 'docIssuer', message: documentMessages[ctx.lang].errIssuerNotYours }]);
       throw err;
     }
   });
@@ -132,9 +166,13 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
     if (!mayWrite(req, res, ctx) || !ctx.principal) return;
     const m = documentMessages[ctx.lang];
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = { settleDocument: typeof body.settleDocument === 'string' ? body.settleDocument : '', taskCodes: typeof body.taskCodes === 'string' ? body.taskCodes : '' };
+    const values = {
+      settleDocument: typeof body.settleDocument === 'string' ? body.settleDocument : '',
+      taskCodes: typeof body.taskCodes === 'string' ? body.taskCodes : '',
+    };
     const chosen = chosenTasks(body);
-    const fail = (errors: FieldError[], refusals: SettlementRefusal[] = []) => show(res, ctx, {}, { settle: { values, errors, chosen, refusals } }, 422);
+    const fail = (errors: FieldError[], refusals: SettlementRefusal[] = []) =>
+      show(res, ctx, {}, { settle: { values, errors, chosen, refusals } }, 422);
 
     const errors: FieldError[] = [];
     const number = documentNumber.safeParse(values.settleDocument.trim());
@@ -153,11 +191,24 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
     } catch (err) {
       if (!(err instanceof Refusal) || err.kind === 'unavailable') throw err;
       const refusals = (err.details.refusals as SettlementRefusal[] | undefined) ?? [];
-      if (refusals.length > 0) return fail([{ field: 'taskCodes', message: m.refusalsTitle(String(refusals.length), String(chosen.length)) }], refusals);
+      if (refusals.length > 0)
+        return fail(
+          [{ field: 'taskCodes', message: m.refusalsTitle(String(refusals.length), String(chosen.length)) }],
+          refusals,
+        );
       // A document or date rule is said as on every other form; the rest in the settlement's words.
       const refused = err.errors[0]?.extra;
-      const ruled = typeof refused?.rule === 'string' ? documentRuleMessage(ctx.lang, refused.rule, (refused.params as Record<string, string> | undefined) ?? {}) : undefined;
-      const message = ruled ?? (err.kind === 'not-found' ? m.errUnknownDocument : err.kind === 'forbidden' ? m.errNotYourDocument : m.errNotIssuedYet);
+      const ruled =
+        typeof refused?.rule === 'string'
+          ? documentRuleMessage(ctx.lang, refused.rule, (refused.params as Record<string, string> | undefined) ?? {})
+          : undefined;
+      const message =
+        ruled ??
+        (err.kind === 'not-found'
+          ? m.errUnknownDocument
+          : err.kind === 'forbidden'
+            ? m.errNotYourDocument
+            : m.errNotIssuedYet);
       return fail([{ field: 'settleDocument', message }]);
     }
   });

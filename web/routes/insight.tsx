@@ -28,7 +28,8 @@ export function asOfFromQuery(req: Request, lang: Lang): AsOfState & { instant: 
   if (input === '') return { input, date: null, errors: [], instant: null };
   const iso = parseDateInput(input);
   const parsed = iso === null ? null : asOfQuery.safeParse(iso);
-  if (!iso || !parsed?.success) return { input, date: null, errors: [{ field: 'asOf', message: insightMessages[lang].errAsOf }], instant: null };
+  if (!iso || !parsed?.success)
+    return { input, date: null, errors: [{ field: 'asOf', message: insightMessages[lang].errAsOf }], instant: null };
   // Today or later: the present figures.
   if (iso >= vietnamDate(Date.now())) return { input: '', date: null, errors: [], instant: null };
   return { input, date: iso, errors: [], instant: parsed.data };
@@ -75,7 +76,10 @@ export function insightPageRoutes(db: Db, insight: Insight): Router {
 
   router.get('/dashboard/trend.csv', requireRole('home-affairs'), async (req, res) => {
     const trend = await trendFor(req, webLocals(res).ctx.lang);
-    res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="trend.csv"');
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', 'attachment; filename="trend.csv"');
     res.send(trendCsv(trend));
   });
 

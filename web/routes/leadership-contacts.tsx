@@ -26,29 +26,61 @@ export function leadershipContactPageRoutes(deps: { db: Db; config: Config }): R
 
   async function show(res: Response, edit: ContactForm | null, saved: string | null, status = 200) {
     const { ctx } = webLocals(res);
-    sendPage(res, <LeadershipContactsPage ctx={ctx} contacts={await listLeadershipContacts(db)} afterWorkingDays={step?.afterWorkingDays ?? null} edit={edit} saved={saved} />, status);
+    sendPage(
+      res,
+      <LeadershipContactsPage
+        ctx={ctx}
+        contacts={await listLeadershipContacts(db)}
+        afterWorkingDays={step?.afterWorkingDays ?? null}
+        edit={edit}
+        saved={saved}
+      />,
+      status,
+    );
   }
 
   router.get('/leadership-contacts', requireRole('home-affairs'), async (req, res) => {
     const wanted = code.safeParse(req.query.edit);
     const current = wanted.success ? await leadershipContactOf(db, wanted.data) : null;
     // An illustrative contact is offered empty: its invented values are not meant to be kept.
-    const edit = current ? { ministry: current.ministry, values: current.illustrative ? { name: '', position: '', email: '' } : { name: current.name, position: current.position, email: current.email }, errors: [] } : null;
+    const edit = current
+      ? {
+          ministry: current.ministry,
+          values: current.illustrative
+            ? { name: '', position: '', email: '' }
+            : { name: current.name, position: current.position, email: current.email },
+          errors: [],
+        }
+      : null;
     const saved = code.safeParse(req.query.saved);
     await show(res, edit, saved.success ? saved.data : null);
   });
 
   router.post('/leadership-contacts/:code', form, requireRole('home-affairs'), async (req, res) => {
     const { ctx } = webLocals(res);
-    if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+    if (!csrfValid(req, res))
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
     const ministry = code.safeParse(req.params.code);
     const current = ministry.success ? await leadershipContactOf(db, ministry.data) : null;
-    if (!current || !ctx.principal) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+    if (!current || !ctx.principal)
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
     const values = formValues(req.body, CONTACT_FORM);
     const built = formToBody(ctx.t, CONTACT_FORM, values);
-    const checked = built.errors.length > 0 ? { errors: built.errors } : schemaErrors(ctx.t, CONTACT_FORM, leadershipContactBody, built.body);
+    const checked =
+      built.errors.length > 0
+        ? { errors: built.errors }
+        : schemaErrors(ctx.t, CONTACT_FORM, leadershipContactBody, built.body);
     if (!checked.data || checked.errors.length > 0) {
-      return show(res, { ministry: current.ministry, values: { name: values.name ?? '', position: values.position ?? '', email: values.email ?? '' }, errors: checked.errors }, null, 422);
+      return show(
+        res,
+        {
+          ministry: current.ministry,
+          values: { name: values.name ?? '', position: values.position ?? '', email: values.email ?? '' },
+          errors: checked.errors,
+        },
+        null,
+        422,
+      );
     }
     await changeLeadershipContact(db, ctx.principal, current.ministry, checked.data);
     res.redirect(303, `/leadership-contacts?saved=${current.ministry}#contact-${current.ministry}`);

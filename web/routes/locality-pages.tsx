@@ -1,12 +1,26 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { LocalityActions } from '../../app/locality-actions';
-import { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody, obstacleCategory, cellState } from '../../app/locality-schemas';
+import {
+  closeRoundBody,
+  extendRoundBody,
+  localityReportBody,
+  openRoundBody,
+  obstacleCategory,
+  cellState,
+} from '../../app/locality-schemas';
 import { Refusal, locationOf, type FieldLocation } from '../../domain/refusal';
 import { localityCode, ministryCode } from '../../app/schemas';
 import { reference } from '../../catalog/reference-data';
 import type { Db } from '../../db/client';
-import { localityStatuses, localityTasks, matrixBottlenecks, matrixCsv, matrixJson, type MatrixFilter } from '../../db/matrix';
+import {
+  localityStatuses,
+  localityTasks,
+  matrixBottlenecks,
+  matrixCsv,
+  matrixJson,
+  type MatrixFilter,
+} from '../../db/matrix';
 import { listRounds, localityRounds, roundLocalities } from '../../db/reporting-rounds';
 import { DELEGATION_LEVELS } from '../../domain/task';
 import type { Principal } from '../../domain/principal';
@@ -59,7 +73,12 @@ function postedCells(body: unknown): Map<string, CellInput> {
 }
 
 /** An error about `cells.<i>.<key>` (schema or application) beside that row's field, in the page's words. */
-function cellError(m: LocalityMessages, chosen: { task: string; input: CellInput }[], at: FieldLocation, message: string): FieldError | null {
+function cellError(
+  m: LocalityMessages,
+  chosen: { task: string; input: CellInput }[],
+  at: FieldLocation,
+  message: string,
+): FieldError | null {
   const row = at.list === 'cells' && at.index !== undefined ? chosen[at.index] : undefined;
   if (!row) return null;
   const key = at.field || (message.includes('category') ? 'category' : message.includes('text') ? 'text' : 'state');
@@ -115,7 +134,8 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
       (r) =>
         (!filters.ministry || r.leadMinistry === filters.ministry) &&
         (!filters.state || (r.cell?.state ?? 'NOT_STARTED') === filters.state) &&
-        (!filters.level || (filters.level === 'both' ? r.level === 'both' : r.level === filters.level || r.level === 'both')),
+        (!filters.level ||
+          (filters.level === 'both' ? r.level === 'both' : r.level === filters.level || r.level === 'both')),
     );
     const ministries = [...new Set(all.map((r) => r.leadMinistry))].sort();
     sendPage(
@@ -156,11 +176,13 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const { ctx } = webLocals(res);
     const p = ctx.principal;
     if (p?.kind !== 'locality') return;
-    if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+    if (!csrfValid(req, res))
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
     const m = localityMessages[ctx.lang];
     const values = postedCells(req.body);
     const chosen = [...values].filter(([, v]) => v.state !== '').map(([task, input]) => ({ task, input }));
-    const fail = (errors: FieldError[]) => showLocality(req, res, p.code, { values, errors: dedupe(errors) }, null, 422);
+    const fail = (errors: FieldError[]) =>
+      showLocality(req, res, p.code, { values, errors: dedupe(errors) }, null, 422);
     if (chosen.length === 0) return fail([{ field: 'report', message: m.errNothingChosen }]);
     const body = {
       cells: chosen.map(({ task, input }) => ({
@@ -173,7 +195,13 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const checked = localityReportBody.safeParse(body);
     if (!checked.success) {
       const errors = checked.error.issues.map(
-        (i) => cellError(m, chosen, locationOf(i.path.join('.')), i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message) ?? { field: 'report', message: i.message },
+        (i) =>
+          cellError(
+            m,
+            chosen,
+            locationOf(i.path.join('.')),
+            i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message,
+          ) ?? { field: 'report', message: i.message },
       );
       return fail(errors);
     }
@@ -181,12 +209,19 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
       const result = await actions.report(p, p.code, checked.data);
       const { page, ...filters } = localityFilters(req);
       const q = new URLSearchParams();
-      for (const [k, v] of Object.entries({ ...filters, page: page > 1 ? String(page) : undefined })) if (v) q.set(k, String(v));
+      for (const [k, v] of Object.entries({ ...filters, page: page > 1 ? String(page) : undefined }))
+        if (v) q.set(k, String(v));
       q.set('sent', `${result.changed}-${result.unchanged}`);
       res.redirect(303, `/locality?${q.toString()}`);
     } catch (err) {
       if (!(err instanceof Refusal) || err.kind === 'unavailable') throw err;
-      const errors = err.errors.map((e) => cellError(m, chosen, e.location, e.message) ?? { field: 'report', message: err.code === 'ROUND_CLOSED' ? m.errRoundClosed : e.message });
+      const errors = err.errors.map(
+        (e) =>
+          cellError(m, chosen, e.location, e.message) ?? {
+            field: 'report',
+            message: err.code === 'ROUND_CLOSED' ? m.errRoundClosed : e.message,
+          },
+      );
       return fail(errors.length > 0 ? errors : [{ field: 'report', message: err.message }]);
     }
   });
@@ -195,7 +230,12 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const { ctx } = webLocals(res);
     const rounds = await listRounds(db);
     const withLocalities: RoundWithLocalities[] = await Promise.all(
-      rounds.slice(0, ROUNDS_SHOWN).map(async (r) => ({ ...r, notReported: (await roundLocalities(db, r.id)).filter((l) => l.reportedAt === null).map((l) => l.code) })),
+      rounds
+        .slice(0, ROUNDS_SHOWN)
+        .map(async (r) => ({
+          ...r,
+          notReported: (await roundLocalities(db, r.id)).filter((l) => l.reportedAt === null).map((l) => l.code),
+        })),
     );
     sendPage(res, <RoundsPage ctx={ctx} rounds={withLocalities} failed={failed} done={done} />, status);
   }
@@ -207,7 +247,15 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const done = one(req, 'done');
     const reminded = formatNumber(ctx.lang, Number(one(req, 'n') ?? '0') || 0);
     const text =
-      done === 'opened' ? m.roundOpened(id) : done === 'extended' ? m.roundExtended(id) : done === 'closed' ? m.roundClosedDone(id) : done === 'reminded' ? m.roundReminded(id, reminded) : null;
+      done === 'opened'
+        ? m.roundOpened(id)
+        : done === 'extended'
+          ? m.roundExtended(id)
+          : done === 'closed'
+            ? m.roundClosedDone(id)
+            : done === 'reminded'
+              ? m.roundReminded(id, reminded)
+              : null;
     await showRounds(res, null, text);
   });
 
@@ -221,7 +269,8 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
   ) {
     router.post(path, form, requireRole('home-affairs'), async (req, res) => {
       const { ctx } = webLocals(res);
-      if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+      if (!csrfValid(req, res))
+        return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
       const p = ctx.principal;
       if (!p) return;
       const m = localityMessages[ctx.lang];
@@ -252,7 +301,13 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
 
   roundForm(
     '/rounds',
-    () => ({ form: 'open', spec: { 'open-dueDate': { kind: 'date', path: 'dueDate', required: true }, 'open-id': { kind: 'text', path: 'id' } } }),
+    () => ({
+      form: 'open',
+      spec: {
+        'open-dueDate': { kind: 'date', path: 'dueDate', required: true },
+        'open-id': { kind: 'text', path: 'id' },
+      },
+    }),
     openRoundBody,
     async (p, _req, body) => ({ id: (await actions.openRound(p, body)).id, done: 'opened' }),
     (m, field) => (field === 'dueDate' ? m.errDueAfterToday : field === 'id' ? m.errRoundIdTaken : null),
@@ -263,7 +318,13 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     '/rounds/:id/extension',
     (req) => {
       const f = `extend-${roundIdOf(req)}`;
-      return { form: f, spec: { [`${f}-dueDate`]: { kind: 'date', path: 'dueDate', required: true }, [`${f}-reason`]: { kind: 'text', path: 'reason', required: true } } };
+      return {
+        form: f,
+        spec: {
+          [`${f}-dueDate`]: { kind: 'date', path: 'dueDate', required: true },
+          [`${f}-reason`]: { kind: 'text', path: 'reason', required: true },
+        },
+      };
     },
     extendRoundBody,
     async (p, req, body) => {
@@ -290,7 +351,8 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
   // Home Affairs reminds, now, the localities that have not reported (the API's action; once a day each).
   router.post('/rounds/:id/reminders', form, requireRole('home-affairs'), async (req, res) => {
     const { ctx } = webLocals(res);
-    if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+    if (!csrfValid(req, res))
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
     const p = ctx.principal;
     if (!p) return;
     const id = roundIdOf(req);
@@ -357,9 +419,13 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const { ctx } = webLocals(res);
     if (!ctx.principal) return res.redirect(303, signInFor(req));
     const scope = cellScope(ctx.principal);
-    if (scope === 'none') return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
+    if (scope === 'none')
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
     const body = await matrixCsv(db, readableCells(scope, matrixFilters(req)));
-    res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="matrix.csv"');
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', 'attachment; filename="matrix.csv"');
     res.send(body);
   });
 

@@ -1,5 +1,10 @@
 import express, { Router, type Request, type Response } from 'express';
-import { changePreferences, preferencesBody, preferencesOfUnsubscribeLink, unsubscribeByLink } from '../../app/mail-preferences';
+import {
+  changePreferences,
+  preferencesBody,
+  preferencesOfUnsubscribeLink,
+  unsubscribeByLink,
+} from '../../app/mail-preferences';
 import type { Config } from '../../config/env';
 import type { Db } from '../../db/client';
 import { focalPointEmailsOf, preferencesFor } from '../../db/digests';
@@ -30,17 +35,33 @@ export function preferencePageRoutes(deps: { db: Db; config: Config }): Router {
   const form = express.urlencoded({ extended: false, limit: '10kb' });
   const homeAffairsEmail = config.HOME_AFFAIRS_EMAIL.toLowerCase();
 
-  async function show(res: Response, p: Principal, errors: FieldError[], saved: boolean, typed?: { email: string; values: Partial<AddressPreferences> }) {
+  async function show(
+    res: Response,
+    p: Principal,
+    errors: FieldError[],
+    saved: boolean,
+    typed?: { email: string; values: Partial<AddressPreferences> },
+  ) {
     const { ctx } = webLocals(res);
     const emails = await addressesOf(db, config, p);
     const prefs = await preferencesFor(db, emails);
     const addresses = emails.flatMap((email) => {
       const found = prefs.get(email);
       if (!found) return [];
-      const shown: AddressPreferences = { email, language: found.language, dailyDigest: found.dailyDigest, weeklyDigest: found.weeklyDigest, weeklyApplies: email === homeAffairsEmail };
+      const shown: AddressPreferences = {
+        email,
+        language: found.language,
+        dailyDigest: found.dailyDigest,
+        weeklyDigest: found.weeklyDigest,
+        weeklyApplies: email === homeAffairsEmail,
+      };
       return [typed?.email === email ? { ...shown, ...typed.values } : shown];
     });
-    sendPage(res, <PreferencesPage ctx={ctx} addresses={addresses} errors={errors} saved={saved} />, errors.length > 0 ? 422 : 200);
+    sendPage(
+      res,
+      <PreferencesPage ctx={ctx} addresses={addresses} errors={errors} saved={saved} />,
+      errors.length > 0 ? 422 : 200,
+    );
   }
 
   const signedIn = (req: Request, res: Response): Principal | null => {
@@ -63,22 +84,36 @@ export function preferencePageRoutes(deps: { db: Db; config: Config }): Router {
 
   router.post('/preferences', form, async (req, res) => {
     const { ctx } = webLocals(res);
-    if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+    if (!csrfValid(req, res))
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
     const p = signedIn(req, res);
     if (!p) return;
     const body = req.body as Record<string, unknown>;
     const email = typeof body.email === 'string' ? body.email.toLowerCase() : '';
     const id = typeof body.form === 'string' && /^pref-\d{1,3}$/.test(body.form) ? body.form : '';
     // Only the addresses this person answers for.
-    if (!id || !(await addressesOf(db, config, p)).includes(email)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
+    if (!id || !(await addressesOf(db, config, p)).includes(email))
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
     const checked = (name: string) => body[`${id}-${name}`] === 'true';
     const language = body[`${id}-language`];
-    const change = { language, dailyDigest: checked('dailyDigest'), ...(email === homeAffairsEmail ? { weeklyDigest: checked('weeklyDigest') } : {}) };
+    const change = {
+      language,
+      dailyDigest: checked('dailyDigest'),
+      ...(email === homeAffairsEmail ? { weeklyDigest: checked('weeklyDigest') } : {}),
+    };
     const parsed = preferencesBody.safeParse(change);
     if (!parsed.success) {
       const m = insightMessages[ctx.lang];
-      const errors: FieldError[] = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'language')))].map((field) => ({ field: `${id}-${field}`, message: m.errPreferences }));
-      return show(res, p, errors, false, { email, values: { dailyDigest: change.dailyDigest, ...(change.weeklyDigest !== undefined ? { weeklyDigest: change.weeklyDigest } : {}) } });
+      const errors: FieldError[] = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? 'language')))].map(
+        (field) => ({ field: `${id}-${field}`, message: m.errPreferences }),
+      );
+      return show(res, p, errors, false, {
+        email,
+        values: {
+          dailyDigest: change.dailyDigest,
+          ...(change.weeklyDigest !== undefined ? { weeklyDigest: change.weeklyDigest } : {}),
+        },
+      });
     }
     const token = (await preferencesFor(db, [email])).get(email)?.token;
     if (token) await changePreferences(db, token, parsed.data);
@@ -102,7 +137,8 @@ export function preferencePageRoutes(deps: { db: Db; config: Config }): Router {
 
   router.post('/unsubscribe/:token', form, async (req, res) => {
     const { ctx } = webLocals(res);
-    if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+    if (!csrfValid(req, res))
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
     const p = await unsubscribeByLink(db, String(req.params.token));
     if (!p) return badLink(res);
     const m = insightMessages[ctx.lang];

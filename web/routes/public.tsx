@@ -40,7 +40,11 @@ export function publicRoutes(db: Db): Router {
   router.get('/', async (req, res) => {
     const { ctx } = webLocals(res);
     const { page, ...filters } = listFilters(req);
-    const [totals, list, statuses] = await Promise.all([summary(db), listTasks(db, { ...filters, sort: 'code', page, limit: PAGE_SIZE }), localityStatuses(db)]);
+    const [totals, list, statuses] = await Promise.all([
+      summary(db),
+      listTasks(db, { ...filters, sort: 'code', page, limit: PAGE_SIZE }),
+      localityStatuses(db),
+    ]);
     sendPage(
       res,
       <PublicPage
@@ -49,7 +53,12 @@ export function publicRoutes(db: Db): Router {
         byMinistry={totals.byMinistry}
         filters={filters}
         dataAsOf={new Date().toISOString()}
-        list={{ items: (JSON.parse(list.itemsJson) as ApiTask[]).map((t) => ({ ...t, focalPoint: { name: '', email: '' } })), total: list.total, page, limit: PAGE_SIZE }}
+        list={{
+          items: (JSON.parse(list.itemsJson) as ApiTask[]).map((t) => ({ ...t, focalPoint: { name: '', email: '' } })),
+          total: list.total,
+          page,
+          limit: PAGE_SIZE,
+        }}
         reporting={whoReported(statuses)}
       />,
     );
@@ -57,7 +66,10 @@ export function publicRoutes(db: Db): Router {
 
   router.get('/open-data/tasks.csv', async (req, res) => {
     const { page: _page, ...filters } = listFilters(req);
-    res.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .setHeader('Content-Disposition', 'attachment; filename="tasks.csv"');
     // `?bom=1`: a byte-order mark first, so Excel reads the file as UTF-8 (the public page's link has it).
     res.send(`${req.query.bom === '1' ? UTF8_BOM : ''}${publicTasksCsv(await allMatching(db, filters))}`);
   });

@@ -19,7 +19,11 @@ export function rolePageRoutes(db: Db, insight: Insight): Router {
     // ?asOf= (issue 15): the figures as they stood at the end of a past day, from the audit log, as the API's.
     const asOf = asOfFromQuery(req, ctx.lang);
     const at = asOf.instant;
-    const [trendMinistry, localities, obstacleReports] = await Promise.all([trendMinistryFromQuery(db, req), localitiesReporting(db), at === null ? recentObstacleReports(db) : []]);
+    const [trendMinistry, localities, obstacleReports] = await Promise.all([
+      trendMinistryFromQuery(db, req),
+      localitiesReporting(db),
+      at === null ? recentObstacleReports(db) : [],
+    ]);
     const [totals, b, trend, forecasts, overdue] = await Promise.all([
       at === null ? summary(db) : insight.summaryAt(at),
       at === null ? bottlenecks(db) : insight.bottlenecksAt(at),

@@ -3,7 +3,14 @@ import type { Mailer } from '../../activities/mailer';
 import type { Config } from '../../config/env';
 import type { Db } from '../../db/client';
 import { hashToken, principalForToken } from '../../db/tokens';
-import { closeSession, createSignInLink, openSession, principalForEmail, signInLinkUsable, useSignInLink } from '../../db/web-sessions';
+import {
+  closeSession,
+  createSignInLink,
+  openSession,
+  principalForEmail,
+  signInLinkUsable,
+  useSignInLink,
+} from '../../db/web-sessions';
 import { pageLink, safeNextPath } from '../../domain/page-links';
 import type { Principal } from '../../domain/principal';
 import { EMAIL_RE } from '../../domain/task-changes';
@@ -11,7 +18,6 @@ import { messages } from '../i18n';
 import { LinkConfirmPage, MessagePage, SignInPage } from '../pages/sign-in-page';
 import { sendPage } from '../render';
 import { clearSessionCookie, csrfValid, setSessionCookie, webLocals, type SessionSettings } from '../session';
-
 
 /** Where a person lands after signing in: their own page. */
 export function homeOf(p: Principal): string {
@@ -69,7 +75,15 @@ export function signInRoutes(deps: SignInDeps): Router {
 
   function csrfRefused(res: Response): boolean {
     const { ctx } = webLocals(res);
-    sendPage(res, <SignInPage ctx={ctx} next={safeNextPath(res.req.body?.next)} errors={[{ field: 'email', message: ctx.t.errCsrf }]} />, 403);
+    sendPage(
+      res,
+      <SignInPage
+        ctx={ctx}
+        next={safeNextPath(res.req.body?.next)}
+        errors={[{ field: 'email', message: ctx.t.errCsrf }]}
+      />,
+      403,
+    );
     return true;
   }
 
@@ -77,17 +91,34 @@ export function signInRoutes(deps: SignInDeps): Router {
     const { ctx } = webLocals(res);
     const next = safeNextPath(req.query.next);
     if (ctx.principal) return res.redirect(303, next ?? homeOf(ctx.principal));
-    sendPage(res, <SignInPage ctx={ctx} next={next} errors={[]} notice={req.query.signedOut === '1' ? ctx.t.signedOut : undefined} />);
+    sendPage(
+      res,
+      <SignInPage
+        ctx={ctx}
+        next={next}
+        errors={[]}
+        notice={req.query.signedOut === '1' ? ctx.t.signedOut : undefined}
+      />,
+    );
   });
 
   router.post('/sign-in/token', limiter, form, async (req, res) => {
     if (!csrfValid(req, res)) return csrfRefused(res);
     const { ctx } = webLocals(res);
     const token = typeof req.body.token === 'string' ? req.body.token.trim() : '';
-    if (token === '') return sendPage(res, <SignInPage ctx={ctx} next={nextOf(req)} errors={[{ field: 'token', message: ctx.t.errTokenEmpty }]} />, 400);
+    if (token === '')
+      return sendPage(
+        res,
+        <SignInPage ctx={ctx} next={nextOf(req)} errors={[{ field: 'token', message: ctx.t.errTokenEmpty }]} />,
+        400,
+      );
     const principal = token.length <= 200 ? await principalForToken(db, token) : null;
     if (!principal || principal.kind === 'public') {
-      return sendPage(res, <SignInPage ctx={ctx} next={nextOf(req)} errors={[{ field: 'token', message: ctx.t.errTokenUnknown }]} />, 401);
+      return sendPage(
+        res,
+        <SignInPage ctx={ctx} next={nextOf(req)} errors={[{ field: 'token', message: ctx.t.errTokenUnknown }]} />,
+        401,
+      );
     }
     await signIn(req, res, principal, hashToken(token));
   });
@@ -97,7 +128,16 @@ export function signInRoutes(deps: SignInDeps): Router {
     const { ctx } = webLocals(res);
     const email = typeof req.body.email === 'string' ? req.body.email.trim() : '';
     if (!EMAIL_RE.test(email) || email.length > 254) {
-      return sendPage(res, <SignInPage ctx={ctx} next={nextOf(req)} email={email} errors={[{ field: 'email', message: ctx.t.errEmail }]} />, 400);
+      return sendPage(
+        res,
+        <SignInPage
+          ctx={ctx}
+          next={nextOf(req)}
+          email={email}
+          errors={[{ field: 'email', message: ctx.t.errEmail }]}
+        />,
+        400,
+      );
     }
     const principal = await principalForEmail(db, email, config.HOME_AFFAIRS_EMAIL);
     if (principal && deps.mailer) {
@@ -142,7 +182,8 @@ export function signInRoutes(deps: SignInDeps): Router {
     const { ctx } = webLocals(res);
     const token = typeof req.body.token === 'string' ? req.body.token : '';
     const principal = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await useSignInLink(db, token) : null;
-    if (!principal) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.linkInvalidTitle} body={ctx.t.linkInvalidBody} />, 410);
+    if (!principal)
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.linkInvalidTitle} body={ctx.t.linkInvalidBody} />, 410);
     await signIn(req, res, principal, null);
   });
 

@@ -6,7 +6,17 @@ import type { Db } from '../../db/client';
 import { documentLinks } from '../../db/documents';
 import { latestReportsOnTask, remindersOfTask } from '../../db/task-pages';
 import { getTask } from '../../db/tasks';
-import { assignmentBody, deadlineBody, extensionDecisionBody, extensionRequestBody, holdUpBody, milestoneBody, reportBody, taskCode, transitionBody } from '../../app/schemas';
+import {
+  assignmentBody,
+  deadlineBody,
+  extensionDecisionBody,
+  extensionRequestBody,
+  holdUpBody,
+  milestoneBody,
+  reportBody,
+  taskCode,
+  transitionBody,
+} from '../../app/schemas';
 import { permittedActions, type TaskActions } from '../../app/task-actions';
 import { Refusal } from '../../domain/refusal';
 import type { Principal } from '../../domain/principal';
@@ -14,7 +24,12 @@ import { TASK_STATUSES, type TaskStatus } from '../../domain/task';
 import { EDGES } from '../../domain/transition-rules';
 import { formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
 import { eventSummary } from '../i18n';
-import { documentEventSummary, documentMessages, documentRuleMessage, type DocumentMessages } from '../messages/documents';
+import {
+  documentEventSummary,
+  documentMessages,
+  documentRuleMessage,
+  type DocumentMessages,
+} from '../messages/documents';
 import { MessagePage } from '../pages/sign-in-page';
 import type { DeadlineHistoryRow } from '../pages/task-document-panels';
 import { TaskPage, type FormState } from '../pages/task-page';
@@ -60,7 +75,12 @@ function deadlineHistory(events: { at: string; kind: string; details: unknown }[
   return events
     .filter((e) => DEADLINE_EVENTS.has(e.kind))
     .map((e) => {
-      const d = e.details as { to?: string; requested?: string; reason?: string | null; calendarVersion?: string | null };
+      const d = e.details as {
+        to?: string;
+        requested?: string;
+        reason?: string | null;
+        calendarVersion?: string | null;
+      };
       return {
         at: e.at,
         kind: e.kind as DeadlineHistoryRow['kind'],
@@ -90,7 +110,11 @@ function moveForm(to: TaskStatus, requires: 'reason' | 'document'): { id: string
  * Whose matrix cells the task page lists, as the matrix itself allows (README, "Who reads what"): Home
  * Affairs and the task's ministries every locality's, a locality its own; the public sees the counts only.
  */
-function mayReadCell(p: PageContext['principal'], task: { leadMinistry: string; coordinatingMinistries: string[] }, locality: string): boolean {
+function mayReadCell(
+  p: PageContext['principal'],
+  task: { leadMinistry: string; coordinatingMinistries: string[] },
+  locality: string,
+): boolean {
   if (p?.kind === 'home-affairs') return true;
   if (p?.kind === 'ministry') return p.code === task.leadMinistry || task.coordinatingMinistries.includes(p.code);
   if (p?.kind === 'locality') return p.code === locality;
@@ -117,7 +141,18 @@ async function taskPageData(db: Db, ctx: PageContext, code: string, failed: Form
     documents: task.documents.map((d) => ({ ...d, url: links.get(d.number) ?? null })),
     deadlineHistory: events ? deadlineHistory(events.items) : null,
     reports: reports.filter((r) => mayReadCell(ctx.principal, task, r.locality)),
-    history: events ? events.items.map((e) => ({ seq: e.seq, at: e.at, effectiveAt: e.effectiveAt, actor: e.actor, kind: e.kind, summary: documentEventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) ?? eventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) })) : null,
+    history: events
+      ? events.items.map((e) => ({
+          seq: e.seq,
+          at: e.at,
+          effectiveAt: e.effectiveAt,
+          actor: e.actor,
+          kind: e.kind,
+          summary:
+            documentEventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>) ??
+            eventSummary(ctx.lang, e.kind, e.details as Record<string, unknown>),
+        }))
+      : null,
     verification,
     reminders,
     actions: permittedActions(ctx.principal, task),
@@ -135,7 +170,8 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
   async function show(res: Response, code: string, failed: FormState | null, done: boolean, status = 200) {
     const { ctx } = webLocals(res);
     const data = taskCode.safeParse(code).success ? await taskPageData(db, ctx, code, failed, done) : null;
-    if (!data) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+    if (!data)
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
     sendPage(res, <TaskPage ctx={ctx} data={data} />, status);
   }
 
@@ -149,17 +185,22 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
    */
   function handle<S extends z.ZodType>(
     path: string,
-    pick: (req: Request, ctx: PageContext) => { form: string; spec: FormSpec; extra?: (body: Record<string, unknown>, p: Principal) => void } | null,
+    pick: (
+      req: Request,
+      ctx: PageContext,
+    ) => { form: string; spec: FormSpec; extra?: (body: Record<string, unknown>, p: Principal) => void } | null,
     schema: S,
     run: (p: Principal, code: string, body: z.output<S>) => Promise<unknown>,
   ) {
     router.post(path, form, async (req, res) => {
       const { ctx } = webLocals(res);
       const code = String(req.params.code);
-      if (!csrfValid(req, res)) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+      if (!csrfValid(req, res))
+        return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
       if (!ctx.principal) return res.redirect(303, '/sign-in');
       const chosen = pick(req, ctx);
-      if (!chosen) return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 400);
+      if (!chosen)
+        return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 400);
       const values = formValues(req.body, chosen.spec);
       const fail = (errors: FormState['errors']) => show(res, code, { form: chosen.form, values, errors }, false, 422);
       const built = formToBody(ctx.t, chosen.spec, values);
@@ -170,17 +211,26 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
       try {
         await run(ctx.principal, code, checked.data);
       } catch (err) {
-        const formErrors = problemErrors(ctx.t, chosen.spec, err, (rule, params) => documentRuleMessage(ctx.lang, rule, params));
+        const formErrors = problemErrors(ctx.t, chosen.spec, err, (rule, params) =>
+          documentRuleMessage(ctx.lang, rule, params),
+        );
         if (formErrors) return fail(formErrors);
-        if (err instanceof Refusal && err.kind === 'forbidden') return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
-        if (err instanceof Refusal && err.kind === 'not-found') return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+        if (err instanceof Refusal && err.kind === 'forbidden')
+          return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
+        if (err instanceof Refusal && err.kind === 'not-found')
+          return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
         throw err;
       }
       res.redirect(303, `/tasks/${encodeURIComponent(code)}?done=1`);
     });
   }
 
-  handle('/tasks/:code/milestone', () => ({ form: 'milestone', spec: MILESTONE_FORM }), milestoneBody, (p, code, body) => actions.milestone(p, code, body));
+  handle(
+    '/tasks/:code/milestone',
+    () => ({ form: 'milestone', spec: MILESTONE_FORM }),
+    milestoneBody,
+    (p, code, body) => actions.milestone(p, code, body),
+  );
 
   handle(
     '/tasks/:code/move',
@@ -204,7 +254,12 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
     (p, code, body) => actions.transition(p, code, body),
   );
 
-  handle('/tasks/:code/focal-point', () => ({ form: 'focal-point', spec: FOCAL_POINT_FORM }), assignmentBody, (p, code, body) => actions.assignment(p, code, body));
+  handle(
+    '/tasks/:code/focal-point',
+    () => ({ form: 'focal-point', spec: FOCAL_POINT_FORM }),
+    assignmentBody,
+    (p, code, body) => actions.assignment(p, code, body),
+  );
 
   handle(
     '/tasks/:code/report',
@@ -255,7 +310,12 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
     (p, code, body) => actions.holdUp(p, code, body),
   );
 
-  handle('/tasks/:code/held-up/release', () => ({ form: 'release', spec: {} }), z.strictObject({}), (p, code) => actions.releaseHoldUp(p, code));
+  handle(
+    '/tasks/:code/held-up/release',
+    () => ({ form: 'release', spec: {} }),
+    z.strictObject({}),
+    (p, code) => actions.releaseHoldUp(p, code),
+  );
 
   return router;
 }
