@@ -14,7 +14,6 @@ import {
 import type { createActivities } from '../activities';
 import {
   actorName,
-  reportCounts,
   type Actor,
   type TaskDefinition,
   type TaskState,
@@ -199,8 +198,11 @@ export function initialState(
   };
 }
 
+/** The state as answered: without the first version's per-task locality reports (the cells are the record). */
 function view(state: TaskState): TaskView {
-  return { ...state, reportCounts: reportCounts(state) };
+  const shown: Partial<TaskState> & TaskView = { ...state };
+  delete shown.reports;
+  return shown;
 }
 
 /**

@@ -246,20 +246,19 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
 }
 
 /**
- * The latest locality obstacle reports. They are read from the present read model and have no history
- * to rebuild, so as of a past date the page says so rather than draw an empty or misleading table.
+ * The latest locality obstacle reports: the matrix cells now, or as their history had them at the end
+ * of the past day asked for. A past day with none says so rather than draw an empty table.
  */
 function LocalityReportsTable(props: { ctx: PageContext; reports: DashboardData['obstacleReports']; past: boolean }) {
   const { ctx, reports } = props;
   const { t, lang } = ctx;
-  if (props.past) {
-    return (
-      <p class="muted" id="locality-reports-present-only">
-        {insightMessages[lang].localityReportsPresentOnly}
+  if (reports.length === 0) {
+    return props.past ? (
+      <p class="muted" id="locality-reports-none">
+        {insightMessages[lang].localityReportsNoneAsOf}
       </p>
-    );
+    ) : null;
   }
-  if (reports.length === 0) return null;
   return (
     <table>
       <caption>{t.localityReports}</caption>
