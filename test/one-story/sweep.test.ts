@@ -21,6 +21,9 @@ import { DEFAULT_LADDER, WEEKENDS_ONLY, ladderStepDue } from '../../domain/escal
 import { recentObstacleReports } from '../../db/task-pages';
 import { issueToken } from '../../db/tokens';
 import { consistencySweep, type SweepResult } from '../../scripts/consistency-sweep';
+import { asOfInstant } from '../../app/schemas';
+import { launchBrowser, newVisitor } from '../support/browser';
+import { checkAndShoot, signInWithToken } from '../web/support';
 import { policyFromConfig } from '../../temporal/task-client';
 import {
   eventually,
@@ -231,6 +234,27 @@ describe('the consistency sweep on the seeded stack', () => {
     expect(hni(now)).toHaveLength(1);
     expect(hni(await recentObstacleReports(stack.db, 20, beforeReport))).toHaveLength(0);
   });
+
+  it('when the dashboard is opened as of yesterday, then its obstacle list is the cells as their history had them then (the baseline round’s), in Vietnamese and English', async () => {
+    const yesterday = addDays(today, -1);
+    const at = asOfInstant(yesterday) as number;
+    const then = await recentObstacleReports(stack.db, 20, at);
+    expect(then).toHaveLength(20);
+    expect(then.every((r) => r.at.startsWith('2025-12-06') && r.description.includes('minh hoạ'))).toBe(true);
+    const browser = await launchBrowser();
+    try {
+      const { context, page } = await newVisitor(browser);
+      await signInWithToken(page, origin, tokens['home-affairs'] as string);
+      await page.goto(`${origin}/dashboard?asOf=${encodeURIComponent(yesterday.split('-').reverse().join('/'))}`);
+      const table = page.locator('table:has(caption:has-text("Báo cáo của địa phương"))');
+      const codes = await table.locator('tbody tr td:first-child a').allTextContents();
+      expect(codes).toEqual(then.map((r) => r.taskCode));
+      await checkAndShoot(page, 'dashboard-as-of-obstacles');
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('when a task row of the read model is altered behind the application, then the sweep reports that task’s due date as a disagreement', async () => {
     const { rows } = await stack.db.pool.query<{ code: string }>(

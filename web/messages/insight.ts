@@ -12,7 +12,6 @@ const vi = {
   asOfBanner: (date: string) => `Số liệu tính đến hết ngày ${date} (giờ Việt Nam), dựng lại từ nhật ký kiểm toán.`,
   asOfNowOnly: 'Phần này chỉ có số liệu hiện tại.',
   localitiesReportedAsOf: (n: string, total: string) => `${n} trên ${total} địa phương đã báo cáo.`,
-  localityReportsNoneAsOf: 'Đến hết ngày này, chưa có địa phương nào báo cáo vướng mắc.',
   // trend
   trendTitle: 'Xu hướng theo tuần',
   trendLead:
@@ -108,7 +107,6 @@ const en: InsightMessages = {
   asOfBanner: (date: string) => `Figures as of the end of ${date} (Viet Nam time), rebuilt from the audit log.`,
   asOfNowOnly: 'This section has present figures only.',
   localitiesReportedAsOf: (n: string, total: string) => `${n} of ${total} localities had reported.`,
-  localityReportsNoneAsOf: 'By the end of that day, no locality had reported an obstacle.',
   trendTitle: 'Weekly trend',
   trendLead: 'Tasks by status, open and overdue at the end of each week (Monday to Sunday, Viet Nam time).',
   trendMinistry: 'Lead ministry',
