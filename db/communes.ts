@@ -72,12 +72,15 @@ export async function seedProvinceCells(db: Db, locality: string): Promise<Provi
     await client.query('BEGIN');
     // A bulk load: losing it in a crash only means seeding it again (the seeds row commits with it).
     await client.query('SET LOCAL synchronous_commit = off');
+    // A province never seeded has no cells: a plain INSERT (no per-row conflict check) is the fast path.
+    const first =
+      (await client.query('SELECT 1 FROM commune_seeds WHERE locality_code = $1', [locality])).rowCount === 0;
     const r = await client.query(
       `INSERT INTO commune_cells (locality_code, commune_code, task_code)
        SELECT $1, c.code, t.code FROM communes c CROSS JOIN tasks t
         WHERE c.locality_code = $1 AND ${COMMUNE_TASKS}
         ORDER BY c.code, t.code
-       ON CONFLICT DO NOTHING`,
+       ${first ? '' : 'ON CONFLICT DO NOTHING'}`,
       [locality],
     );
     const seconds = (performance.now() - t0) / 1000;
@@ -191,9 +194,7 @@ export interface ProvinceRollup {
   obstaclesByCategory: Record<ObstacleCategory, number>;
 }
 
-const CATEGORY_SUMS = OBSTACLE_CATEGORIES.map((_c, i) => `coalesce(sum(r.by_category[${i + 1}]), 0)::int`).join(
-  ', ',
-);
+const CATEGORY_SUMS = OBSTACLE_CATEGORIES.map((_c, i) => `coalesce(sum(r.by_category[${i + 1}]), 0)::int`).join(', ');
 
 /**
  * The national roll-up by province: sums of the kept roll-up rows (34 × 434) and of the communes' rows
@@ -395,7 +396,11 @@ export async function writeCommuneCells(
       }
       if (status === 'CLOSED') {
         await client.query('ROLLBACK');
-        return { ok: false, refusal: 'ROUND_CLOSED', message: `Round ${input.round} is closed; its reports are frozen.` };
+        return {
+          ok: false,
+          refusal: 'ROUND_CLOSED',
+          message: `Round ${input.round} is closed; its reports are frozen.`,
+        };
       }
     }
     const communes = [...new Set(input.communes)].sort();
