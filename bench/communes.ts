@@ -61,9 +61,16 @@ async function main(): Promise<void> {
     seeding = false;
     await prober;
     const cells = Number((await pg.query<{ n: string }>('SELECT count(*) AS n FROM commune_cells')).rows[0]?.n);
+    const size = (
+      await pg.query<{ mb: number }>(
+        `SELECT round(sum(pg_total_relation_size(c.oid)) / 1048576.0)::int AS mb FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+          WHERE i.inhparent = 'commune_cells'::regclass`,
+      )
+    ).rows[0]?.mb;
     out.seed = {
       communes: seed?.communes,
       cells,
+      tableWithIndexMB: size,
       seconds: Math.round(seedMs / 100) / 10,
       provincePageDuringSeedMs: summary(during),
     };
