@@ -129,6 +129,14 @@ describe('a commune reports', () => {
       obstacle: 1,
       by_category: [0, 0, 1, 0, 0, 0, 0],
     });
+    const province = await request(f.app).get('/api/localities/HNI').set(f.as('locality:HNI'));
+    const rolledUp = (code: string) =>
+      province.body.tasks.find((t: { code: string }) => t.code === code)?.communes as unknown;
+    expect(rolledUp(B)).toEqual({
+      communes: hni().length,
+      byState: { NOT_STARTED: hni().length - 1, IMPLEMENTING: 0, WORKABLE: 0, OBSTACLE: 1 },
+    });
+    expect(rolledUp(P)).toBeNull();
     const list = await request(f.app).get('/api/localities/HNI/communes').query({ q: 'hoàn kiếm' }).set(f.as('public'));
     expect(list.body.items[0]).toMatchObject({ code: HOAN_KIEM, reportedAt: expect.any(String) });
   });
