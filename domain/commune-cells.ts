@@ -30,10 +30,7 @@ export function isCommuneLevel(level: string): boolean {
 export type CommuneReportChannel = 'COMMUNE' | 'ON_BEHALF' | 'UPLOAD';
 
 export type CommuneReporter =
-  | { kind: 'commune'; code: string }
-  | { kind: 'locality'; code: string }
-  | { kind: 'home-affairs' }
-  | { kind: 'other' };
+  { kind: 'commune'; code: string } | { kind: 'locality'; code: string } | { kind: 'home-affairs' } | { kind: 'other' };
 
 /**
  * Who may write a commune's cells: the commune itself, its own province (on its behalf), Home Affairs
@@ -46,7 +43,10 @@ export function reportChannel(
   if (who.kind === 'commune') {
     return who.code === commune.code
       ? { ok: true, channel: 'COMMUNE' }
-      : { ok: false, message: `Commune ${who.code} may change only its own cells, not those of commune ${commune.code}.` };
+      : {
+          ok: false,
+          message: `Commune ${who.code} may change only its own cells, not those of commune ${commune.code}.`,
+        };
   }
   if (who.kind === 'locality') {
     return who.code === commune.locality
