@@ -17,6 +17,7 @@ import { connectDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrations';
 import { hasTasks } from '../db/tasks';
 import { ensureDevTokens } from '../embedded/dev-tokens';
+import { seedCommunesInBackground } from '../embedded/commune-seed';
 import { readOrCreateSecret, startEmbeddedPostgres, type RunningPostgres } from '../embedded/embedded-postgres';
 import { runtimeFile } from '../embedded/runtime-target';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
@@ -264,6 +265,9 @@ export async function startStack(
       );
       tokensFile = t.file;
     }
+
+    // The commune level (3,321 units, about 1.44 M cells) seeds after the stack is up: pages answer meanwhile.
+    if (opts.seed !== false) stops.push(seedCommunesInBackground(db, log));
 
     const file = runtimeFile(cfg);
     fs.writeFileSync(

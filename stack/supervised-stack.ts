@@ -10,6 +10,7 @@ import { connectDb } from '../db/client';
 import { hasTasks } from '../db/tasks';
 import { prepareLocalityStore } from '../catalog/seed-round';
 import { ensureDevTokens } from '../embedded/dev-tokens';
+import { seedCommunesInBackground } from '../embedded/commune-seed';
 import { readOrCreateSecret } from '../embedded/embedded-postgres';
 import { runtimeFile } from '../embedded/runtime-target';
 import { SupervisedChild } from '../embedded/supervised-child';
@@ -114,6 +115,9 @@ export async function startSupervisedStack(
       reference.ministries.map((m) => m.code),
       reference.localities.map((l) => l.code),
     );
+
+    // The commune level (3,321 units, about 1.44 M cells) seeds after the stack is up: pages answer meanwhile.
+    if (cfg.SEED_CATALOG) stops.push(seedCommunesInBackground(db, log));
 
     const file = runtimeFile(cfg);
     fs.writeFileSync(
