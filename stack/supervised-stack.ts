@@ -107,43 +107,56 @@ export async function startSupervisedStack(
     // Stopped in reverse order: the API first (no new writes), then the worker, then Temporal and PostgreSQL.
     stops.push(() => worker.stop());
     stops.push(() => api.stop());
-    await Promise.all([worker.start(), api.start()]);
-    log(`api and worker: ready [${since()}]`);
+    // While the API and the worker load (their own processes), this one reads what it needs from
+    // PostgreSQL, checks the catalog and writes the dev tokens; both halves settle before either's failure is thrown.
+    const children = Promise.all([worker.start(), api.start()]).then(() => log(`api and worker: ready [${since()}]`));
     const apiUrl = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${cfg.PORT}`;
 
     const db = connectDb(databaseUrl, { max: 4 });
     stops.push(() => db.close());
-    await loadReferenceData(db);
-    // The seed runs behind the tracker: it is up (pages, API, sign-in) as soon as the API and worker
-    // are, and the pages say "seeding: n of 949" until the last task is in. A marker in the data folder
-    // (catalog/seed-progress.ts) makes a start after a Ctrl-C mid-seed resume it, none doubled.
+    const prepared = (async () => {
+      await loadReferenceData(db);
+      // The seed runs behind the tracker: it is up (pages, API, sign-in) as soon as the API and worker
+      // are, and the pages say "seeding: n of 949" until the last task is in. A marker in the data folder
+      // (catalog/seed-progress.ts) makes a start after a Ctrl-C mid-seed resume it, none doubled.
+      let seed: { tasks: CatalogTask[]; resumed: boolean } | null = null;
+      if (cfg.SEED_CATALOG && (seedPending(cfg.dataDir) !== null || !(await hasTasks(db)))) {
+        const ministries = new Set(reference.ministries.map((m) => m.code));
+        const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
+        if (errors.length > 0)
+          throw new Error(
+            `The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`,
+          );
+        seed = { tasks, resumed: seedPending(cfg.dataDir) !== null };
+        markSeedPending(cfg.dataDir, tasks.length);
+      } else {
+        // The cells are the one store of what localities report (adopted at every start; idempotent).
+        await prepareLocalityStore(db, { seed: cfg.SEED_CATALOG, log });
+      }
+      const tokens = await ensureDevTokens(
+        db,
+        cfg.dataDir,
+        reference.ministries.map((m) => m.code),
+        reference.localities.map((l) => l.code),
+      );
+      log(`postgres: reference data, catalog and dev tokens ready [${since()}]`);
+      return { seed, tokens };
+    })();
+    const [c, p] = await Promise.allSettled([children, prepared]);
+    if (c.status === 'rejected') throw c.reason;
+    if (p.status === 'rejected') throw p.reason;
+    const { seed, tokens } = p.value;
+
     let seeding: Promise<void> | null = null;
-    if (cfg.SEED_CATALOG && (seedPending(cfg.dataDir) !== null || !(await hasTasks(db)))) {
-      const ministries = new Set(reference.ministries.map((m) => m.code));
-      const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
-      if (errors.length > 0)
-        throw new Error(
-          `The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`,
-        );
-      const resumed = seedPending(cfg.dataDir) !== null;
-      markSeedPending(cfg.dataDir, tasks.length);
+    if (seed) {
       const abort = new AbortController();
-      seeding = seedInBackground({ cfg, db, temporalAddress, tasks, resumed, signal: abort.signal, log, since });
+      seeding = seedInBackground({ cfg, db, temporalAddress, ...seed, signal: abort.signal, log, since });
       // Stopped first (pushed last): no new start once stopping; the starts in flight complete.
       stops.push(async () => {
         abort.abort();
         await seeding;
       });
-    } else {
-      // The cells are the one store of what localities report (adopted at every start; idempotent).
-      await prepareLocalityStore(db, { seed: cfg.SEED_CATALOG, log });
     }
-    const tokens = await ensureDevTokens(
-      db,
-      cfg.dataDir,
-      reference.ministries.map((m) => m.code),
-      reference.localities.map((l) => l.code),
-    );
 
     const file = runtimeFile(cfg);
     fs.writeFileSync(
