@@ -81,6 +81,7 @@ export function webRoutes(deps: WebDeps): Router {
     // process that rendered them, so several API processes must share the variable.
     secret: config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'),
     secureByDefault: config.publicBaseUrl.startsWith('https:'),
+    dataDir: config.dataDir,
   };
   const router = Router();
   // The API answers its own paths (problem+json, also for a 404); the pages take the rest.

@@ -172,6 +172,11 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
           </div>
         </header>
         <main id="main" class="width" tabindex={-1}>
+          {ctx.seeding && (
+            <p class="notice seeding" role="status">
+              {t.seedingBanner(ctx.seeding.done, ctx.seeding.total)}
+            </p>
+          )}
           {props.children}
         </main>
         <footer class="site-footer">
