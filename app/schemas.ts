@@ -11,15 +11,9 @@ import {
 } from '../domain/storable-text';
 import reference from '../catalog/reference.json';
 import { CENTRAL_ISSUERS, DOCUMENT_KINDS, DOCUMENT_NUMBER_RE } from '../domain/legal-documents';
-import {
-  ADJUSTMENT_MILESTONES,
-  DELEGATION_LEVELS,
-  GUIDANCE_MILESTONES,
-  MILESTONE_NAMES,
-  REPORT_KINDS,
-  TASK_SORTS,
-  TASK_STATUSES,
-} from '../domain/task';
+import { DELEGATION_LEVELS, MILESTONE_NAMES, REPORT_KINDS, TASK_SORTS, TASK_STATUSES } from '../domain/task';
+import { STATUS_RULES, TRACK_MILESTONES, hasDueDate } from '../domain/statuses';
+import { INTO_RULES, missingForInto, noDueDate, ruleInto, type IntoRule } from '../domain/transition-rules';
 import { OBSTACLE_CATEGORIES } from '../domain/locality-cells';
 
 /**
@@ -79,11 +73,9 @@ export const documentRef = z.strictObject({
   number: requiredText(100).meta({ example: '15/2026/TT-BYT' }),
   issuedOn: calendarDate,
   effectiveOn: calendarDate.optional(),
-  title: requiredText(1000)
-    .optional()
-    .meta({
-      description: 'for a document registered by this step; defaults to its kind and number (Thông tư 15/2026/TT-BYT)',
-    }),
+  title: requiredText(1000).optional().meta({
+    description: 'for a document registered by this step; defaults to its kind and number (Thông tư 15/2026/TT-BYT)',
+  }),
 });
 
 export const taskCodeParams = z.strictObject({ code: taskCode });
@@ -137,22 +129,34 @@ export const createTaskBody = z
           ? { path: 'coordinatingMinistries', message: 'must not contain the lead ministry' }
           : null,
       (b) =>
-        b.status === 'FEASIBLE' && b.dueDate !== undefined
-          ? { path: 'dueDate', message: 'a FEASIBLE task has no due date' }
-          : null,
+        !hasDueDate(b.status) && b.dueDate !== undefined ? { path: 'dueDate', message: noDueDate(b.status) } : null,
     ]),
   )
   .meta({
     allOf: [
       leadNotCoordinating,
-      { if: { properties: { status: { const: 'FEASIBLE' } } }, then: { not: { required: ['dueDate'] } } },
+      ...TASK_STATUSES.filter((s) => !hasDueDate(s)).map((s) => ({
+        if: { properties: { status: { const: s } } },
+        then: { not: { required: ['dueDate'] } },
+      })),
     ],
   });
 
+const visibleReason = { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } };
+
+/** The OpenAPI hint of one status's rule (domain/transition-rules.ts INTO_RULES), as JSON Schema. */
+function intoRuleSchema(rule: IntoRule): Record<string, unknown> {
+  const needs = rule.requires.map((r) => (r === 'document' ? { required: ['document'] } : visibleReason));
+  const then: Record<string, unknown> = needs.length === 1 ? { ...needs[0] } : needs.length > 1 ? { anyOf: needs } : {};
+  if (!rule.dueDate) then.not = { required: ['dueDate'] };
+  return { if: { properties: { to: { const: rule.to } } }, then };
+}
+
 /**
- * What each target status needs whatever the current status (README's edge table): FEASIBLE a
- * document, AUTHORITY_ADJUSTMENT a reason, REQUIRES_GUIDANCE one of the two (which one depends on
- * where the task is; the other answers 409). A FEASIBLE task has no due date.
+ * What each target status needs whatever the current status: the edge table's rule into it
+ * (domain/transition-rules.ts INTO_RULES: FEASIBLE a document and no due date, AUTHORITY_ADJUSTMENT
+ * a reason, REQUIRES_GUIDANCE one of the two: which one depends on where the task is, the other
+ * answers 409). The refinement and the OpenAPI hints are both built from it.
  */
 export const transitionBody = z
   .strictObject({
@@ -165,50 +169,11 @@ export const transitionBody = z
         'Home Affairs only (anyone else: 403). Without it, a move between REQUIRES_GUIDANCE and AUTHORITY_ADJUSTMENT keeps the due date (the clock keeps running); a reopen of a FEASIBLE task takes the default span.',
     }),
   })
-  .superRefine(
-    crossField([
-      (b) =>
-        b.to === 'FEASIBLE' && !b.document
-          ? { path: 'document', message: 'moving to FEASIBLE needs the legal document (number, issuedOn)' }
-          : null,
-      (b) =>
-        b.to === 'FEASIBLE' && b.dueDate !== undefined
-          ? { path: 'dueDate', message: 'a FEASIBLE task has no due date' }
-          : null,
-      (b) =>
-        b.to === 'AUTHORITY_ADJUSTMENT' && (b.reason === undefined || isBlankText(b.reason))
-          ? { path: 'reason', message: 'moving to AUTHORITY_ADJUSTMENT needs a reason' }
-          : null,
-      (b) =>
-        b.to === 'REQUIRES_GUIDANCE' && !b.document && (b.reason === undefined || isBlankText(b.reason))
-          ? {
-              path: 'reason',
-              message: 'moving to REQUIRES_GUIDANCE needs a reason (reopen) or the adjusting legal act (document)',
-            }
-          : null,
-    ]),
-  )
-  .meta({
-    allOf: [
-      {
-        if: { properties: { to: { const: 'FEASIBLE' } } },
-        then: { required: ['document'], not: { required: ['dueDate'] } },
-      },
-      {
-        if: { properties: { to: { const: 'AUTHORITY_ADJUSTMENT' } } },
-        then: { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } },
-      },
-      {
-        if: { properties: { to: { const: 'REQUIRES_GUIDANCE' } } },
-        then: {
-          anyOf: [
-            { required: ['document'] },
-            { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } },
-          ],
-        },
-      },
-    ],
-  });
+  .superRefine((b, ctx) => {
+    for (const issue of missingForInto(ruleInto(b.to), b))
+      ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+  })
+  .meta({ allOf: INTO_RULES.map(intoRuleSchema) });
 
 export const milestoneBody = z
   .strictObject({
@@ -216,12 +181,16 @@ export const milestoneBody = z
     note: text(2000).optional(),
   })
   .meta({
-    description: `Milestones follow the task's status: in REQUIRES_GUIDANCE ${GUIDANCE_MILESTONES.join(', ')}; in AUTHORITY_ADJUSTMENT ${ADJUSTMENT_MILESTONES.join(', ')}; a FEASIBLE task has none. Another name than the status allows answers 409.`,
-    'x-milestones-by-status': {
-      REQUIRES_GUIDANCE: GUIDANCE_MILESTONES,
-      AUTHORITY_ADJUSTMENT: ADJUSTMENT_MILESTONES,
-      FEASIBLE: [],
-    },
+    description: `Milestones follow the task's status: ${TASK_STATUSES.map((s) => {
+      const track = STATUS_RULES[s].track;
+      return track ? `in ${s} ${TRACK_MILESTONES[track].join(', ')}` : `a ${s} task has none`;
+    }).join('; ')}. Another name than the status allows answers 409.`,
+    'x-milestones-by-status': Object.fromEntries(
+      TASK_STATUSES.map((s) => {
+        const track = STATUS_RULES[s].track;
+        return [s, track ? TRACK_MILESTONES[track] : []];
+      }),
+    ),
   });
 
 export const assignmentBody = z
@@ -254,12 +223,9 @@ export const reportBody = z
     locality: localityCode,
     kind: z.enum(REPORT_KINDS),
     description: text(4000).default(''),
-    category: z
-      .enum(OBSTACLE_CATEGORIES)
-      .optional()
-      .meta({
-        description: "an OBSTACLE's category in the locality's matrix cell (default OTHER); ignored for WORKABLE",
-      }),
+    category: z.enum(OBSTACLE_CATEGORIES).optional().meta({
+      description: "an OBSTACLE's category in the locality's matrix cell (default OTHER); ignored for WORKABLE",
+    }),
   })
   .superRefine(
     crossField([
@@ -330,18 +296,13 @@ export const taskListQuery = z.strictObject({
   ministry: ministryCode.optional(),
   overdue: booleanQuery.optional(),
   dueBefore: calendarDate.optional(),
-  locality: localityCode
-    .optional()
-    .meta({
-      description:
-        'tasks that apply to this locality (with asOf too, where they apply now: applicability has no history)',
-    }),
-  level: z
-    .enum(DELEGATION_LEVELS)
-    .optional()
-    .meta({
-      description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels',
-    }),
+  locality: localityCode.optional().meta({
+    description:
+      'tasks that apply to this locality (with asOf too, where they apply now: applicability has no history)',
+  }),
+  level: z.enum(DELEGATION_LEVELS).optional().meta({
+    description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels',
+  }),
   sector: text(200).optional().meta({ description: 'exact sector name, case-insensitive' }),
   sort: z.enum(TASK_SORTS).default('code'),
   page: queryInt(1, 100000, 1),
@@ -351,12 +312,10 @@ export const taskListQuery = z.strictObject({
     .enum(['0', '1'])
     .optional()
     .meta({ description: 'CSV only: 1 starts the file with a UTF-8 byte-order mark, so Excel reads Vietnamese right' }),
-  q: text(200)
-    .optional()
-    .meta({
-      description:
-        'words found (each) in the code, titles, sectors or legal bases, either language, ignoring case and Vietnamese diacritics; code matches first',
-    }),
+  q: text(200).optional().meta({
+    description:
+      'words found (each) in the code, titles, sectors or legal bases, either language, ignoring case and Vietnamese diacritics; code matches first',
+  }),
   asOf: asOfQuery.optional(),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
@@ -390,12 +349,10 @@ export const historyItem = z.object({
   }),
   actor: z.string().optional().meta({ description: 'absent for the public token' }),
   kind: z.string(),
-  details: z
-    .record(z.string(), z.unknown())
-    .meta({
-      description:
-        'for the public token, only what carries no personal data (no reasons, notes, descriptions, focal points or recipients)',
-    }),
+  details: z.record(z.string(), z.unknown()).meta({
+    description:
+      'for the public token, only what carries no personal data (no reasons, notes, descriptions, focal points or recipients)',
+  }),
   hash: z.string(),
   prevHash: z.string(),
 });
@@ -410,14 +367,10 @@ export const verifyResponse = z.object({
   checked: z.number().int(),
   brokenAtSeq: z.number().int().optional(),
   reason: z.string().optional(),
-  workflowSeq: z
-    .number()
-    .int()
-    .optional()
-    .meta({
-      description:
-        "the last event the task's workflow has recorded (absent when it could not be asked); a log that ends before it is not valid",
-    }),
+  workflowSeq: z.number().int().optional().meta({
+    description:
+      "the last event the task's workflow has recorded (absent when it could not be asked); a log that ends before it is not valid",
+  }),
 });
 
 export const summaryResponse = z.object({
@@ -433,23 +386,16 @@ export const summaryResponse = z.object({
     }),
   ),
   localities: z.object({
-    reported: z
-      .number()
-      .int()
-      .meta({
-        description:
-          'localities that reported in the current reporting round (the latest opened); GET /api/localities lists them',
-      }),
+    reported: z.number().int().meta({
+      description:
+        'localities that reported in the current reporting round (the latest opened); GET /api/localities lists them',
+    }),
     total: z.number().int(),
   }),
-  stuckTasks: z
-    .number()
-    .int()
-    .optional()
-    .meta({
-      description:
-        'tasks whose latest change could not be stored and wait for an operator (README, "Stuck tasks"); now only, absent with asOf',
-    }),
+  stuckTasks: z.number().int().optional().meta({
+    description:
+      'tasks whose latest change could not be stored and wait for an operator (README, "Stuck tasks"); now only, absent with asOf',
+  }),
 });
 
 export const bottlenecksResponse = z.object({

@@ -7,21 +7,15 @@
 import { taskView, type RecordedEvent, type TaskAsOf } from './as-of';
 import { DAY_MS, vietnamDate } from './dates';
 import type { TaskStatus } from './task';
+import { byStatus } from './statuses';
 import { pageLink } from './page-links';
 
 export const DIGEST_LANGUAGES = ['vi+en', 'vi', 'en'] as const;
 export type DigestLanguage = (typeof DIGEST_LANGUAGES)[number];
 
-export const STATUS_VI: Record<TaskStatus, string> = {
-  FEASIBLE: 'Đủ điều kiện thực hiện',
-  REQUIRES_GUIDANCE: 'Cần ban hành văn bản, hướng dẫn thực hiện',
-  AUTHORITY_ADJUSTMENT: 'Cần điều chỉnh thẩm quyền',
-};
-const STATUS_EN: Record<TaskStatus, string> = {
-  FEASIBLE: 'Feasible',
-  REQUIRES_GUIDANCE: 'Requires guidance',
-  AUTHORITY_ADJUSTMENT: 'Authority adjustment',
-};
+/** The statuses' names in e-mails (domain/statuses.ts). */
+export const STATUS_VI: Record<TaskStatus, string> = byStatus((r) => r.vi);
+const STATUS_EN: Record<TaskStatus, string> = byStatus((r) => r.enShort);
 
 export interface Bilingual {
   vi: string;

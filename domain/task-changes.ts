@@ -4,10 +4,9 @@
  * to record. The workflow only sequences these and persists the events.
  */
 import { AGENCY_CODE } from './codes';
+import { STATUS_RULES, TRACK_MILESTONES } from './statuses';
 import {
-  ADJUSTMENT_MILESTONES,
   DELEGATION_LEVELS,
-  GUIDANCE_MILESTONES,
   REPEATABLE_MILESTONES,
   REPORT_KINDS,
   actorName,
@@ -251,9 +250,7 @@ export function applyEffectiveDate(state: TaskState, nowMs: number): Change {
 }
 
 export function milestoneTrack(status: TaskState['status']): MilestoneTrack | null {
-  if (status === 'REQUIRES_GUIDANCE') return 'GUIDANCE';
-  if (status === 'AUTHORITY_ADJUSTMENT') return 'ADJUSTMENT';
-  return null;
+  return STATUS_RULES[status].track;
 }
 
 export function checkMilestone(state: TaskState, input: MilestoneInput): Rejection | null {
@@ -263,7 +260,7 @@ export function checkMilestone(state: TaskState, input: MilestoneInput): Rejecti
   }
   const track = milestoneTrack(state.status);
   if (!track) return conflictsWithState('name', 'A FEASIBLE task has no milestones to record; reopen it first.');
-  const names: readonly string[] = track === 'GUIDANCE' ? GUIDANCE_MILESTONES : ADJUSTMENT_MILESTONES;
+  const names = TRACK_MILESTONES[track];
   if (!names.includes(input.name)) {
     return conflictsWithState('name', `In ${state.status} the milestones are ${names.join(', ')}.`);
   }
