@@ -34,12 +34,9 @@ export const taskResponse = z.object({
   titles: bilingual('title'),
   sector: z.string().meta({ description: 'in Vietnamese (sectors.en: in English)' }),
   sectors: bilingual('sector'),
-  legalBasis: z
-    .string()
-    .meta({
-      description:
-        'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP" (legalBases.en: in English)',
-    }),
+  legalBasis: z.string().meta({
+    description: 'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP" (legalBases.en: in English)',
+  }),
   legalBases: bilingual('legal basis'),
   level: z.enum(DELEGATION_LEVELS),
   status: z.enum(TASK_STATUSES),
@@ -140,11 +137,21 @@ export function daysOverdueSql(calendar: WorkingCalendar | null): string {
                       WHERE (extract(isodow FROM g.d) < 6 AND NOT (g.d::date = ANY(${list(calendar.daysOff)}))) OR g.d::date = ANY(${list(calendar.workingWeekendDays)})) END`;
 }
 
-let TASK_JSON = taskJson(daysOverdueSql(null));
+const CALENDAR_DAYS_JSON = taskJson(daysOverdueSql(null));
+const WORKING_DAYS_JSON = new WeakMap<WorkingCalendar, string>();
 
-/** How this process renders `daysOverdue`: in working days of `calendar`, or (null) in calendar days. */
-export function countDaysOverdueIn(calendar: WorkingCalendar | null): void {
-  TASK_JSON = taskJson(daysOverdueSql(calendar));
+/** The task JSON expression for this handle: `daysOverdue` counted as its `overdueCalendar` says. */
+function taskJsonOf(db: Pick<Db, 'overdueCalendar'>): string {
+  const calendar = db.overdueCalendar;
+  if (!calendar) return CALENDAR_DAYS_JSON;
+  let sql = WORKING_DAYS_JSON.get(calendar);
+  if (!sql) WORKING_DAYS_JSON.set(calendar, (sql = taskJson(daysOverdueSql(calendar))));
+  return sql;
+}
+
+/** The same connection, reading `daysOverdue` in working days of `calendar` (null: calendar days). */
+export function withOverdueCalendar(db: Db, calendar: WorkingCalendar | null): Db {
+  return { ...db, overdueCalendar: calendar };
 }
 
 /** The read model's list filters: the domain's, and which tasks apply where. */
@@ -260,7 +267,7 @@ export async function listTasks(db: Db, q: TaskListFilter, nowMs = Date.now()): 
   const { rows } = await pool.query<{ items: string; total: string | null }>(
     prepared(
       `WITH page AS (
-         SELECT ${TASK_JSON} AS j, row_number() OVER (ORDER BY ${order}) AS n, count(*) OVER () AS total
+         SELECT ${taskJsonOf(db)} AS j, row_number() OVER (ORDER BY ${order}) AS n, count(*) OVER () AS total
            FROM tasks t ${where} ORDER BY ${order} LIMIT ${limit}::int OFFSET ${offset}::int)
        SELECT coalesce(json_agg(j ORDER BY n), '[]')::text AS items, max(total) AS total FROM page`,
       params,
@@ -286,7 +293,7 @@ export function taskPageJson(p: TaskPage): string {
 /** One task as the API shows it, or null. */
 export async function getTask(db: Db, code: string, nowMs = Date.now()): Promise<ApiTask | null> {
   const { rows } = await db.pool.query<{ j: ApiTask }>(
-    prepared(`SELECT ${TASK_JSON} AS j FROM tasks t WHERE t.code = $2`, [nowMs, code]),
+    prepared(`SELECT ${taskJsonOf(db)} AS j FROM tasks t WHERE t.code = $2`, [nowMs, code]),
   );
   return rows[0]?.j ?? null;
 }
@@ -298,7 +305,10 @@ export async function taskQuery(
   params: unknown[],
 ): Promise<ApiTask[]> {
   const { rows } = await db.pool.query<{ j: ApiTask }>(
-    prepared(`SELECT ${TASK_JSON} AS j FROM tasks t ${sql.where} ORDER BY ${sql.orderBy} LIMIT ${sql.limit}`, params),
+    prepared(
+      `SELECT ${taskJsonOf(db)} AS j FROM tasks t ${sql.where} ORDER BY ${sql.orderBy} LIMIT ${sql.limit}`,
+      params,
+    ),
   );
   return rows.map((r) => r.j);
 }

@@ -97,9 +97,9 @@ export function typicalDurations(spells: ResolvedSpell[], open: Iterable<TaskAsO
       (resolved ? stays.resolved : stays.running).push(days);
   };
   for (const s of spells)
-    if (s.status !== 'FEASIBLE') add(s.ministry, s.status, (s.leftAt - s.enteredAt) / DAY_MS, true);
+    if (isOpenStatus(s.status)) add(s.ministry, s.status, (s.leftAt - s.enteredAt) / DAY_MS, true);
   for (const t of open)
-    if (t.status !== 'FEASIBLE') add(t.leadMinistry, t.status, (asOfMs - Date.parse(t.statusSince)) / DAY_MS, false);
+    if (isOpenStatus(t.status)) add(t.leadMinistry, t.status, (asOfMs - Date.parse(t.statusSince)) / DAY_MS, false);
   return { byMinistry, overall };
 }
 

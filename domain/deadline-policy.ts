@@ -81,7 +81,7 @@ export function nextReminder(
   state: Pick<TaskState, 'status' | 'dueDate' | 'policy'>,
   afterMs: number,
 ): ReminderPoint | null {
-  if (state.status === 'FEASIBLE' || !state.dueDate) return null;
+  if (!isOpenStatus(state.status) || !state.dueDate) return null;
   const due = deadlineInstant(state.dueDate);
   const dueDate = state.dueDate;
   const before = [...state.policy.reminderOffsetsDays].filter((d) => d > 0).sort((a, b) => b - a);
@@ -119,6 +119,6 @@ export function replannedReminderCursor(
   after: Pick<TaskState, 'status' | 'dueDate' | 'policy'>,
 ): number {
   const next = nextReminder(before, before.reminderCursor);
-  if (!next || after.status === 'FEASIBLE' || !after.dueDate) return before.reminderCursor;
+  if (!next || !isOpenStatus(after.status) || !after.dueDate) return before.reminderCursor;
   return pointInstant({ policy: after.policy, dueDate: after.dueDate }, next.kind, next.offsetDays) - 1;
 }
