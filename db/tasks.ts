@@ -12,6 +12,7 @@ import {
 import { searchWords } from '../domain/vietnamese-text';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { Db } from './client';
+import { TASK_JSON_FIELDS } from './task-columns';
 
 /**
  * The task as clients see it (names kept stable: see the API issue's "Shapes clients can rely on").
@@ -104,19 +105,10 @@ export type ApiTask = z.infer<typeof taskResponse>;
  * the database as one string that is sent as it is. `$1` is the instant of the request in epoch
  * milliseconds. The one builder of the task's shape (`taskResponse` documents and types it).
  */
-const taskJson = (overdue: string) => `json_build_object(
-  'code', t.code, 'title', t.title, 'titles', json_build_object('vi', t.title, 'en', nullif(t.title_en, '')),
-  'sector', t.sector, 'sectors', json_build_object('vi', t.sector, 'en', nullif(t.sector_en, '')),
-  'legalBasis', t.legal_basis, 'legalBases', json_build_object('vi', t.legal_basis, 'en', nullif(t.legal_basis_en, '')), 'level', t.level,
-  'status', t.status, 'statusSince', to_char(t.status_since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'leadMinistry', t.lead_ministry_code, 'coordinatingMinistries', coalesce(t.coordinating_ministries, '{}'),
-  'focalPoint', json_build_object('name', t.focal_point_name, 'email', t.focal_point_email),
-  'dueDate', to_char(t.due_date, 'YYYY-MM-DD'),
-  'daysOverdue', ${overdue},
-  'deadlineExtensions', t.deadline_extensions, 'milestones', t.milestones,
-  'reports', json_build_object('workable', t.reports_workable, 'obstacle', t.reports_obstacle),
-  'lastSeq', t.last_seq, 'documents', t.documents, 'feasibleFrom', to_char(t.feasible_from, 'YYYY-MM-DD'),
-  'extensionRequest', t.extension_request, 'heldUp', t.held_up)`;
+const taskJson = (overdue: string) =>
+  `json_build_object(${TASK_JSON_FIELDS(overdue)
+    .map(([key, sql]) => `'${key}', ${sql}`)
+    .join(', ')})`;
 
 /**
  * `daysOverdue` as SQL over a `tasks` row (alias t) at the instant `$1` (epoch milliseconds): the
