@@ -1,5 +1,5 @@
 import type { TaskEvent, TaskState } from '../domain/task';
-import { GENESIS_HASH, canonicalContent } from './audit-chain';
+import { GENESIS_HASH, canonicalContent, chainHashSql } from './audit-chain';
 import { WRITTEN_COLUMN_NAMES, taskRow } from './task-columns';
 import type { Db } from './client';
 import { prepared } from './tasks';
@@ -13,7 +13,7 @@ const SET_EXCLUDED = WRITTEN_COLUMN_NAMES.map((c) => `${c} = EXCLUDED.${c}`).joi
 
 /**
  * One statement, so one round trip and one implicit transaction: the audit row (its hash chained to
- * the previous event's, computed by PostgreSQL over the same text `eventHash` hashes), the task's
+ * the previous event's, the one link of audit-chain.ts `chainHashSql`), the task's
  * read-model row brought up to this event (never back). (A LOCALITY_REPORT event of an old history is
  * recorded in the audit log only: what localities report is kept in their matrix cells.)
  *
@@ -38,7 +38,7 @@ task AS (
 audit AS (
   INSERT INTO audit_events (task_code, seq, at, actor, kind, details, prev_hash, hash)
   SELECT $1, $2, ($5::timestamptz AT TIME ZONE 'UTC'), $6, $7, $8::jsonb, prev.hash,
-         encode(sha256(convert_to(prev.hash || E'\\n' || $9::text, 'UTF8')), 'hex')
+         ${chainHashSql('prev.hash', '$9::text')}
     FROM prev WHERE prev.hash IS NOT NULL
   ON CONFLICT (task_code, seq) DO NOTHING
   RETURNING seq

@@ -86,6 +86,12 @@ export const TASK_STATUSES = Object.keys(STATUS_RULES) as [TaskStatus, ...TaskSt
 export type OpenStatus = { [S in TaskStatus]: (typeof STATUS_RULES)[S]['due'] extends null ? never : S }[TaskStatus];
 export const OPEN_STATUSES = TASK_STATUSES.filter((s) => STATUS_RULES[s].due !== null) as OpenStatus[];
 
+/** Each open status's default span as the table gives it (the config may override each). */
+export const DEFAULT_DUE_DAYS = Object.fromEntries(OPEN_STATUSES.map((s) => [s, STATUS_RULES[s].due.days])) as Record<
+  OpenStatus,
+  number
+>;
+
 export function statusRule(status: TaskStatus): StatusRule {
   return STATUS_RULES[status];
 }
