@@ -3,7 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { MilestoneName, TaskDefinition, TaskView } from '../domain/task';
 import { isOpenStatus } from '../domain/statuses';
-import { EDGES, checkTransition, type Edge } from '../domain/transition-rules';
+import { EDGES, checkTransition, mayTake, type Edge } from '../domain/transition-rules';
 import { vietnamDate } from '../domain/dates';
 import type { Config } from '../config/env';
 import type { Principal } from '../domain/principal';
@@ -69,9 +69,8 @@ export function permittedActions(
   const lead = p?.kind === 'ministry' && p.code === task.leadMinistry;
   const coordinator = p?.kind === 'ministry' && task.coordinatingMinistries.includes(p.code);
   return {
-    transitions: EDGES.filter(
-      (e) => e.from === task.status && ((ha && e.roles.includes('home-affairs')) || (lead && e.roles.includes('lead'))),
-    ),
+    // Only Home Affairs and ministries have an actor that may take an edge (a read-only token has none).
+    transitions: p && (ha || lead) ? EDGES.filter((e) => e.from === task.status && mayTake(e, actorOf(p), task)) : [],
     milestone: (ha || lead || coordinator) && isOpenStatus(task.status),
     focalPoint: ha || lead,
     deadline: ha && isOpenStatus(task.status),

@@ -161,6 +161,14 @@ export function isCoordinator(actor: Actor, state: Pick<TaskState, 'coordinating
   return actor.kind === 'ministry' && state.coordinatingMinistries.includes(actor.code);
 }
 
+/** Whether `actor` may take `edge` on a task led by `state.leadMinistry`: the one answer, for the validator and the pages' buttons. */
+export function mayTake(edge: Pick<Edge, 'roles'>, actor: Actor, state: Pick<TaskState, 'leadMinistry'>): boolean {
+  return (
+    (isHomeAffairs(actor) && edge.roles.includes('home-affairs')) ||
+    (isLead(actor, state) && edge.roles.includes('lead'))
+  );
+}
+
 const MAX_TEXT = 2000;
 
 /**
@@ -213,10 +221,7 @@ export function checkTransition(
       allowed,
     };
   }
-  const permitted =
-    (isHomeAffairs(input.actor) && edge.roles.includes('home-affairs')) ||
-    (isLead(input.actor, state) && edge.roles.includes('lead'));
-  if (!permitted) {
+  if (!mayTake(edge, input.actor, state)) {
     const who = edge.roles.includes('lead') ? 'the lead ministry or Home Affairs' : 'Home Affairs';
     return { code: 'FORBIDDEN', message: `Only ${who} may take the edge ${edge.from} → ${edge.to}.` };
   }
