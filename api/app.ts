@@ -5,7 +5,6 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { stuckTasks } from '../db/stuck-tasks';
-import { countDaysOverdueIn } from '../db/tasks';
 import { createLogger, type Logger } from '../logging/logger';
 import { authenticate } from './auth';
 import { inOrder, onlyUnder } from './compose-middleware';
@@ -63,8 +62,6 @@ const jsonBody = (limit: string) =>
 /** The Express app (no listening here, so tests drive it without a port race). */
 export function createApp(deps: AppDeps) {
   const { db, temporal, config, listCache } = deps;
-  // daysOverdue is rendered by PostgreSQL: in working days when the configuration counts them so.
-  countDaysOverdueIn(config.DUE_DAYS_UNIT === 'working' ? config.calendar : null);
   const logger = deps.logger ?? createLogger({ level: config.LOG_LEVEL });
   const app = express();
   // Idempotency-Key is taken on the routes that declare it (route-registry.ts), after the token check.

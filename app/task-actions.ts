@@ -1,14 +1,16 @@
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import type { MilestoneName, TaskView } from '../domain/task';
-import { EDGES, checkTransition, type Edge } from '../domain/transition-rules';
+import type { MilestoneName, TaskDefinition, TaskView } from '../domain/task';
+import { isOpenStatus } from '../domain/statuses';
+import { EDGES, checkTransition, mayTake, type Edge } from '../domain/transition-rules';
 import { vietnamDate } from '../domain/dates';
 import type { Config } from '../config/env';
 import type { Principal } from '../domain/principal';
 import type { Db } from '../db/client';
 import { knownMinistryCodes, localityExists } from '../db/reference-data';
-import { getTask, type ApiTask } from '../db/tasks';
+import { getTask, setEnglishTexts, type ApiTask } from '../db/tasks';
+import { TaskNotPersistedError, createTask, policyFromConfig } from '../temporal/task-client';
 import {
   assignmentUpdate,
   deadlineUpdate,
@@ -23,9 +25,10 @@ import type { ListCache } from './list-cache';
 import { reportCells } from './locality-actions';
 import { createDocumentActions } from './document-actions';
 import { notSeededYet } from './seeding';
-import { Refusal, conflict, fieldRefusal, forbidden, invalid, notFound } from '../domain/refusal';
+import { Refusal, conflict, fieldRefusal, forbidden, invalid, notFound, unavailable } from '../domain/refusal';
 import type {
   assignmentBody,
+  createTaskBody,
   deadlineBody,
   extensionDecisionBody,
   extensionRequestBody,
@@ -67,16 +70,15 @@ export function permittedActions(
   const lead = p?.kind === 'ministry' && p.code === task.leadMinistry;
   const coordinator = p?.kind === 'ministry' && task.coordinatingMinistries.includes(p.code);
   return {
-    transitions: EDGES.filter(
-      (e) => e.from === task.status && ((ha && e.roles.includes('home-affairs')) || (lead && e.roles.includes('lead'))),
-    ),
-    milestone: (ha || lead || coordinator) && task.status !== 'FEASIBLE',
+    // Only Home Affairs and ministries have an actor that may take an edge (a read-only token has none).
+    transitions: p && (ha || lead) ? EDGES.filter((e) => e.from === task.status && mayTake(e, actorOf(p), task)) : [],
+    milestone: (ha || lead || coordinator) && isOpenStatus(task.status),
     focalPoint: ha || lead,
-    deadline: ha && task.status !== 'FEASIBLE',
+    deadline: ha && isOpenStatus(task.status),
     reportFor: p?.kind === 'locality' ? p.code : null,
-    requestExtension: lead && task.status !== 'FEASIBLE' && task.dueDate !== null && !task.extensionRequest,
+    requestExtension: lead && isOpenStatus(task.status) && task.dueDate !== null && !task.extensionRequest,
     decideExtension: ha && task.extensionRequest !== null,
-    holdUp: (ha || lead) && task.status !== 'FEASIBLE' && !task.heldUp,
+    holdUp: (ha || lead) && isOpenStatus(task.status) && !task.heldUp,
     releaseHoldUp: (ha || lead) && task.heldUp !== null,
   };
 }
@@ -109,7 +111,7 @@ export interface TaskActionDeps {
 
 /** The writes on a task, for the API's routes and the pages alike. Each returns the task after it. */
 export function createTaskActions(deps: TaskActionDeps) {
-  const { db, temporal, listCache } = deps;
+  const { db, temporal, config, listCache } = deps;
   // A document cited by a move or a hold-up goes through the registry's own rules (one set of rules).
   const documents = createDocumentActions(deps);
 
@@ -159,6 +161,49 @@ export function createTaskActions(deps: TaskActionDeps) {
 
   return {
     existingTask,
+
+    /**
+     * Registers a new delegated task and starts its workflow (Update-with-Start: the workflow answers
+     * once its CREATED event is stored, so the task is read back without polling). The schema
+     * (createTaskBody) has already refused a lead that coordinates and a due date on a status without one.
+     */
+    async register(p: Principal, body: z.output<typeof createTaskBody>): Promise<ApiTask> {
+      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs registers delegated tasks.');
+      await knownMinistries([body.leadMinistry], 'leadMinistry');
+      await knownMinistries(body.coordinatingMinistries, 'coordinatingMinistries');
+      if (await getTask(db, body.code)) throw conflict(`Task ${body.code} already exists.`);
+      const { titleEn, sectorEn, legalBasisEn, ...fields } = body;
+      const definition: TaskDefinition = {
+        ...fields,
+        focalPoint: body.focalPoint ?? { name: '', email: '' },
+        dueDate: body.dueDate ?? null,
+      };
+      let created;
+      try {
+        created = await createTask(temporal, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          definition,
+          policy: policyFromConfig(config),
+          createdBy: actorOf(p),
+          timeoutMs: 20_000,
+        });
+      } catch (err) {
+        if (err instanceof TaskNotPersistedError)
+          throw unavailable(`Task ${body.code} was registered but is not persisted yet; is the worker running?`);
+        throw err;
+      } finally {
+        listCache?.invalidate();
+      }
+      if (!created) throw conflict(`Task ${body.code} already exists.`);
+      // The English renderings are read-model columns (as the catalog importer writes them), not audited.
+      if (titleEn || sectorEn || legalBasisEn) {
+        await setEnglishTexts(db, [
+          { code: body.code, titleEn: titleEn ?? '', sectorEn: sectorEn ?? '', legalBasisEn: legalBasisEn ?? '' },
+        ]);
+        listCache?.invalidate();
+      }
+      return existingTask(body.code);
+    },
 
     async transition(
       p: Principal,

@@ -16,6 +16,7 @@ import { loadConfig, type Env } from '../../config/env';
 import type { Logger } from '../../logging/logger';
 import { createTaskWorker } from '../../worker/create-worker';
 import { LoopbackSmtpServer } from '../../embedded/loopback-smtp';
+import { DEFAULT_DUE_DAYS } from '../../domain/statuses';
 
 /** The tests' SMTP server: a real one on loopback (embedded/loopback-smtp.ts, which the benchmarks use too). */
 export { LoopbackSmtpServer as TestSmtpServer, type CapturedMail } from '../../embedded/loopback-smtp';
@@ -83,7 +84,7 @@ export const FAR_DUE_DATE = '2094-06-30';
 export const TEST_POLICY: DeadlinePolicy = {
   reminderOffsetsDays: [14, 7, 1],
   overdueIntervalDays: 7,
-  defaultDueDays: { REQUIRES_GUIDANCE: 90, AUTHORITY_ADJUSTMENT: 180 },
+  defaultDueDays: DEFAULT_DUE_DAYS,
   homeAffairsEmail: 'moha@tracker.test',
   publicBaseUrl: 'http://tracker.test',
   // The first version's notices, which most workflow tests exercise; the ladder has its own tests.

@@ -1,3 +1,4 @@
+import { isOpenStatus } from '../../domain/statuses';
 import express, { Router, type Response } from 'express';
 import type { DocumentActions } from '../../app/document-actions';
 import { mayRegisterDocuments, type SettlementRefusal } from '../../app/document-actions';
@@ -93,7 +94,7 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
       p?.kind === 'ministry' ? ministryWorklist(db, p.code) : Promise.resolve([]),
     ]);
     const yourTasks = worklist.filter(
-      (t) => p?.kind === 'ministry' && t.leadMinistry === p.code && t.status !== 'FEASIBLE' && !t.feasibleFrom,
+      (t) => p?.kind === 'ministry' && t.leadMinistry === p.code && isOpenStatus(t.status) && !t.feasibleFrom,
     );
     const data: DocumentsPageData = {
       filters,

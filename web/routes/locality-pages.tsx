@@ -9,7 +9,7 @@ import {
   obstacleCategory,
   cellState,
 } from '../../app/locality-schemas';
-import { Refusal, locationOf, type FieldLocation } from '../../domain/refusal';
+import { Refusal, locationOfPath, type FieldLocation } from '../../domain/refusal';
 import { localityCode, ministryCode } from '../../app/schemas';
 import { reference } from '../../catalog/reference-data';
 import type { Db } from '../../db/client';
@@ -199,7 +199,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
           cellError(
             m,
             chosen,
-            locationOf(i.path.join('.')),
+            locationOfPath(i.path),
             i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message,
           ) ?? { field: 'report', message: i.message },
       );
