@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/env';
 import { vietnamDate } from '../../domain/dates';
+import { checkSaneDate } from '../../domain/legal-documents';
 import type { TaskDefinition } from '../../domain/task';
 import { verifyChain } from '../../db/audit-chain';
 import { history } from '../../db/audit-events';
@@ -167,6 +168,15 @@ export function taskRoutes(deps: {
       if (body.status === 'FEASIBLE' && body.dueDate) {
         throw unprocessable('A FEASIBLE task has no due date.', {
           errors: [{ field: 'body.dueDate', message: 'not allowed for FEASIBLE' }],
+        });
+      }
+      // Not before the earliest date of the one window (domain/legal-documents.ts): a due date in 1900 is
+      // a typo. The window's far end (ten years ahead) binds deadlines and extensions set later, not the
+      // registration of a task whose due date an older plan fixed.
+      const insane = body.dueDate ? checkSaneDate(body.dueDate, 'body.dueDate', vietnamDate(Date.now())) : null;
+      if (insane && insane.rule !== 'BEYOND_WINDOW') {
+        throw unprocessable(`The due date ${insane.message}.`, {
+          errors: [{ field: insane.field, message: insane.message, rule: insane.rule, params: insane.params }],
         });
       }
       if (await getTask(db, body.code)) throw conflict(`Task ${body.code} already exists.`);

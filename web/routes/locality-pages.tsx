@@ -1,3 +1,4 @@
+import { refuseInvalidUtf8Form } from '../../app/body-encoding';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { LocalityActions } from '../../app/locality-actions';
@@ -117,7 +118,12 @@ function cellScope(p: Principal | null): 'all' | { ministry: string } | 'none' {
 export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): Router {
   const { db, actions } = deps;
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 });
+  const form = express.urlencoded({
+    extended: false,
+    verify: refuseInvalidUtf8Form,
+    limit: '1mb',
+    parameterLimit: 2000,
+  });
 
   async function showLocality(
     req: Request,
@@ -230,12 +236,10 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const { ctx } = webLocals(res);
     const rounds = await listRounds(db);
     const withLocalities: RoundWithLocalities[] = await Promise.all(
-      rounds
-        .slice(0, ROUNDS_SHOWN)
-        .map(async (r) => ({
-          ...r,
-          notReported: (await roundLocalities(db, r.id)).filter((l) => l.reportedAt === null).map((l) => l.code),
-        })),
+      rounds.slice(0, ROUNDS_SHOWN).map(async (r) => ({
+        ...r,
+        notReported: (await roundLocalities(db, r.id)).filter((l) => l.reportedAt === null).map((l) => l.code),
+      })),
     );
     sendPage(res, <RoundsPage ctx={ctx} rounds={withLocalities} failed={failed} done={done} />, status);
   }
