@@ -1,8 +1,13 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
+import type { Browser } from 'playwright-core';
 import { localityFocalPointEmails } from '../../catalog/reference-data';
 import { issueToken } from '../../db/tokens';
 import { getTask } from '../../db/tasks';
+import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
+import { signInWithToken } from './support';
 import {
   FAR_DUE_DATE,
   eventually,
@@ -19,6 +24,9 @@ import {
 
 let stack: WorkflowStack;
 let app: Express;
+let server: http.Server;
+let origin: string;
+let browser: Browser | undefined;
 const tokens: Record<string, string> = {};
 const HOME_AFFAIRS_EMAIL = 'delegation-office@moha.localhost';
 
@@ -33,9 +41,14 @@ beforeAll(async () => {
     mailer: smtpMailer(stack.smtp),
   });
   for (const p of ['home-affairs', 'ministry:BGDDT', 'ministry:BYT']) tokens[p] = await issueToken(stack.db, p);
+  server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
   await stack?.stop();
 });
 
@@ -147,6 +160,29 @@ describe('a focal point at an address another principal answers for', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('Địa chỉ này đã là địa chỉ của Bộ Nội vụ, của một địa phương');
     expect((await getTask(stack.db, own))?.lastSeq).toBe(1);
+  });
+});
+
+describe('the focal-point form in a browser', () => {
+  it("when a ministry's focal-point form names a locality's address, then the refusal shows beside the field in both languages, axe-clean, and nothing changes", async () => {
+    const own = await createTask('BGDDT', `shot.${uid('').toLowerCase()}@bgddt.test`);
+    browser = await launchBrowser();
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, origin, tokens['ministry:BGDDT'] as string);
+    for (const lang of ['vi', 'en']) {
+      await page.goto(`${origin}/language/${lang}?next=${encodeURIComponent(`/tasks/${own}`)}`);
+      await page.fill('#focal-point-form [name=focalPointName]', 'Kẻ mạo danh');
+      await page.fill('#focal-point-form [name=focalPointEmail]', localityFocalPointEmails().get('HCM') as string);
+      await page.click('#focal-point-form button[type=submit]');
+      await page.waitForLoadState();
+      expect(await page.textContent('main')).toContain(
+        lang === 'vi' ? 'Địa chỉ này đã là địa chỉ của Bộ Nội vụ' : 'This is already the address of Home Affairs',
+      );
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, 'focal-point-address-taken');
+    }
+    expect((await getTask(stack.db, own))?.lastSeq).toBe(1);
+    await context.close();
   });
 });
 
