@@ -143,6 +143,8 @@ export const envSchema = z.object({
   /** Open-data downloads (/open-data/*: the whole catalog each) per client address and minute. */
   OPEN_DATA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  /** How long a request waits for a task's workflow to answer an update before 503 TASK_NOT_ANSWERING. */
+  UPDATE_ANSWER_SECONDS: z.coerce.number().min(1).max(300).default(30),
   LIST_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   BODY_LIMIT: z.string().min(1).default('100kb'),
   /** Signs the pages' CSRF tokens; set the same value on every API process (unset: random per process). */
