@@ -1,4 +1,3 @@
-import type { Mailer } from '../activities/mailer';
 import http from 'node:http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';
@@ -47,8 +46,6 @@ export interface AppDeps {
    * handler; `stack/http-app.ts` composes the two adapters (none: the API alone).
    */
   pages?: RequestHandler;
-  /** Sends Home Affairs' "remind now" to localities (none: that answers 503). */
-  mailer?: Mailer;
 }
 
 /** A locality's report, `/api/localities/:code/report` and below, as Express matches a mount path. */
@@ -159,7 +156,7 @@ export function createApp(deps: AppDeps) {
   app.use(leadershipContactRoutes({ db, registry }));
   app.use(documentRoutes({ db, temporal, config, registry, listCache }));
   app.use(taskRequestRoutes({ db, temporal, config, registry, listCache }));
-  const localityActions = createLocalityActions({ db, temporal, config, mailer: deps.mailer });
+  const localityActions = createLocalityActions({ db, temporal, config });
   app.use(localityRoutes({ db, registry, actions: localityActions }));
   app.use(roundRoutes({ db, registry, actions: localityActions }));
   // The pages, under / (web/, composed in by stack/http-app.ts): same app, same application code.

@@ -34,12 +34,9 @@ export const taskResponse = z.object({
   titles: bilingual('title'),
   sector: z.string().meta({ description: 'in Vietnamese (sectors.en: in English)' }),
   sectors: bilingual('sector'),
-  legalBasis: z
-    .string()
-    .meta({
-      description:
-        'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP" (legalBases.en: in English)',
-    }),
+  legalBasis: z.string().meta({
+    description: 'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP" (legalBases.en: in English)',
+  }),
   legalBases: bilingual('legal basis'),
   level: z.enum(DELEGATION_LEVELS),
   status: z.enum(TASK_STATUSES),
@@ -382,4 +379,17 @@ export async function setApplicability(db: Db, rows: { code: string; appliesTo: 
 /** Whether any task exists (the embedded stack seeds the catalog into an empty database). */
 export async function hasTasks(db: Db): Promise<boolean> {
   return (await db.prisma.task.count()) > 0;
+}
+
+/** A task's catalog texts in both languages (English empty when the catalog gives none), for e-mails. */
+export async function taskTexts(
+  db: Db,
+  code: string,
+): Promise<{ title: { vi: string; en: string }; sector: { vi: string; en: string } } | null> {
+  const { rows } = await db.pool.query<{ title: string; title_en: string; sector: string; sector_en: string }>(
+    'SELECT title, title_en, sector, sector_en FROM tasks WHERE code = $1',
+    [code],
+  );
+  const r = rows[0];
+  return r ? { title: { vi: r.title, en: r.title_en }, sector: { vi: r.sector, en: r.sector_en } } : null;
 }

@@ -8,16 +8,18 @@ import { taskView, type RecordedEvent, type TaskAsOf } from './as-of';
 import { DAY_MS, vietnamDate } from './dates';
 import type { TaskStatus } from './task';
 import { pageLink } from './page-links';
+import { MAIL_LANGUAGES, escapeHtml, languagesOf, mailDate, mailSubject, type MailLanguage } from './mail';
 
-export const DIGEST_LANGUAGES = ['vi+en', 'vi', 'en'] as const;
-export type DigestLanguage = (typeof DIGEST_LANGUAGES)[number];
+/** The digests follow the one language policy of every e-mail (domain/mail.ts). */
+export const DIGEST_LANGUAGES = MAIL_LANGUAGES;
+export type DigestLanguage = MailLanguage;
 
 export const STATUS_VI: Record<TaskStatus, string> = {
   FEASIBLE: 'Đủ điều kiện thực hiện',
   REQUIRES_GUIDANCE: 'Cần ban hành văn bản, hướng dẫn thực hiện',
   AUTHORITY_ADJUSTMENT: 'Cần điều chỉnh thẩm quyền',
 };
-const STATUS_EN: Record<TaskStatus, string> = {
+export const STATUS_EN: Record<TaskStatus, string> = {
   FEASIBLE: 'Feasible',
   REQUIRES_GUIDANCE: 'Requires guidance',
   AUTHORITY_ADJUSTMENT: 'Authority adjustment',
@@ -114,24 +116,18 @@ export interface ComposedMail {
   html: string;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
-
 /** The task's page (readable without signing in; the API's JSON needs a token). */
 const taskLink = (baseUrl: string, code: string) => pageLink(baseUrl, { page: 'task', code });
 
 function whenDue(t: DigestTask, lang: 'vi' | 'en'): string {
   if (!t.dueDate) return lang === 'vi' ? 'không có hạn' : 'no due date';
+  const due = mailDate(t.dueDate);
   if (t.daysOverdue > 0)
     return lang === 'vi'
-      ? `quá hạn ${t.daysOverdue} ngày (hạn ${t.dueDate})`
-      : `overdue by ${t.daysOverdue} day(s) (due ${t.dueDate})`;
-  if (t.dueInDays === 0) return lang === 'vi' ? `đến hạn hôm nay (${t.dueDate})` : `due today (${t.dueDate})`;
-  return lang === 'vi' ? `hạn ${t.dueDate}, còn ${t.dueInDays} ngày` : `due ${t.dueDate}, in ${t.dueInDays} day(s)`;
+      ? `quá hạn ${t.daysOverdue} ngày (hạn ${due})`
+      : `overdue by ${t.daysOverdue} day(s) (due ${due})`;
+  if (t.dueInDays === 0) return lang === 'vi' ? `đến hạn hôm nay (${due})` : `due today (${due})`;
+  return lang === 'vi' ? `hạn ${due}, còn ${t.dueInDays} ngày` : `due ${due}, in ${t.dueInDays} day(s)`;
 }
 
 /** Overdue first (most overdue first), then by due date, then by code. */
@@ -160,11 +156,12 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
     (t) => t.daysOverdue === 0 && t.dueInDays !== null && t.dueInDays <= dueSoonDays,
   ).length;
   const changed = sorted.filter((t) => t.changes.length > 0).length;
-  const langs: ('vi' | 'en')[] = input.language === 'vi+en' ? ['vi', 'en'] : [input.language];
+  const langs = languagesOf(input.language);
+  const date = mailDate(input.date);
 
   const heading: Record<'vi' | 'en', string> = {
-    vi: `Tổng hợp nhiệm vụ ngày ${input.date}: ${sorted.length} nhiệm vụ, ${overdue} quá hạn, ${dueSoon} sắp đến hạn (${dueSoonDays} ngày), ${changed} có thay đổi.`,
-    en: `Task digest for ${input.date}: ${sorted.length} task(s), ${overdue} overdue, ${dueSoon} due within ${dueSoonDays} days, ${changed} changed.`,
+    vi: `Tổng hợp nhiệm vụ ngày ${date}: ${sorted.length} nhiệm vụ, ${overdue} quá hạn, ${dueSoon} sắp đến hạn (${dueSoonDays} ngày), ${changed} có thay đổi.`,
+    en: `Task digest for ${date}: ${sorted.length} task(s), ${overdue} overdue, ${dueSoon} due within ${dueSoonDays} days, ${changed} changed.`,
   };
   const greeting: Record<'vi' | 'en', string> = {
     vi: `Kính gửi ${input.recipient.name || input.recipient.email},`,
@@ -197,10 +194,15 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
     textParts.push('', footer[lang], '', '----', '');
     htmlParts.push(`</ul><p>${escapeHtml(footer[lang])}</p></section><hr>`);
   }
-  const subjectVi = `[Nhiệm vụ phân cấp] ${input.date}: ${overdue} quá hạn, ${dueSoon} sắp đến hạn`;
-  const subjectEn = `[Delegated tasks] ${input.date}: ${overdue} overdue, ${dueSoon} due soon`;
-  const subject =
-    input.language === 'en' ? subjectEn : input.language === 'vi' ? subjectVi : `${subjectVi} / ${subjectEn}`;
+  // Tagged with the ISO-ordered day for sorting would put a raw date in the Vietnamese part: the tag names the digest.
+  const subject = mailSubject(
+    input.language === 'en' ? 'Delegated tasks' : 'Nhiệm vụ phân cấp',
+    {
+      vi: `Tổng hợp ngày ${date}: ${overdue} quá hạn, ${dueSoon} sắp đến hạn`,
+      en: `Digest ${date}: ${overdue} overdue, ${dueSoon} due soon`,
+    },
+    input.language,
+  );
   return {
     subject,
     text: textParts.join('\n'),
@@ -216,7 +218,8 @@ export interface BottleneckDigestInput {
   overdue: number;
   /** Change in the number of overdue tasks since a week earlier. */
   overdueChange: number;
-  overdueByMinistry: { ministry: string; name: string; overdue: number; maxDaysOverdue: number }[];
+  /** `names`: the ministry's name in both languages (Vietnamese in the Vietnamese part). */
+  overdueByMinistry: { ministry: string; names: Bilingual; overdue: number; maxDaysOverdue: number }[];
   atRisk: { code: string; title: string; leadMinistry: string; probabilityLate: number; reasons: Bilingual[] }[];
   baseUrl: string;
   language: DigestLanguage;
@@ -225,22 +228,23 @@ export interface BottleneckDigestInput {
 
 /** Home Affairs' weekly digest of bottlenecks. */
 export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedMail {
-  const langs: ('vi' | 'en')[] = input.language === 'vi+en' ? ['vi', 'en'] : [input.language];
+  const langs = languagesOf(input.language);
+  const week = mailDate(input.weekStart);
   const sign = (n: number) => (n > 0 ? `+${n}` : String(n));
   const L = {
     vi: {
-      head: `Điểm nghẽn tuần từ ${input.weekStart}: ${input.open} nhiệm vụ chưa hoàn thành trên ${input.total}, ${input.overdue} quá hạn (${sign(input.overdueChange)} so với tuần trước).`,
+      head: `Điểm nghẽn tuần từ ${week}: ${input.open} nhiệm vụ chưa hoàn thành trên ${input.total}, ${input.overdue} quá hạn (${sign(input.overdueChange)} so với tuần trước).`,
       byMinistry: 'Quá hạn theo bộ',
       row: (m: BottleneckDigestInput['overdueByMinistry'][number]) =>
-        `${m.ministry} ${m.name}: ${m.overdue} quá hạn, lâu nhất ${m.maxDaysOverdue} ngày`,
+        `${m.ministry} ${m.names.vi || m.names.en}: ${m.overdue} quá hạn, lâu nhất ${m.maxDaysOverdue} ngày`,
       atRisk: 'Nhiệm vụ có nguy cơ trễ hạn',
       risk: (p: number) => `nguy cơ ${Math.round(p * 100)}%`,
     },
     en: {
-      head: `Bottlenecks for the week of ${input.weekStart}: ${input.open} of ${input.total} tasks open, ${input.overdue} overdue (${sign(input.overdueChange)} on the week before).`,
+      head: `Bottlenecks for the week of ${week}: ${input.open} of ${input.total} tasks open, ${input.overdue} overdue (${sign(input.overdueChange)} on the week before).`,
       byMinistry: 'Overdue by ministry',
       row: (m: BottleneckDigestInput['overdueByMinistry'][number]) =>
-        `${m.ministry} ${m.name}: ${m.overdue} overdue, oldest ${m.maxDaysOverdue} days`,
+        `${m.ministry} ${m.names.en || m.names.vi}: ${m.overdue} overdue, oldest ${m.maxDaysOverdue} days`,
       atRisk: 'Tasks at risk of missing their deadline',
       risk: (p: number) => `${Math.round(p * 100)}% risk`,
     },
@@ -278,10 +282,14 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
     text.push('', prefs, '----', '');
     html.push(`</ul>${prefs ? `<p>${escapeHtml(prefs)}</p>` : ''}</section><hr>`);
   }
-  const subjectVi = `[Nhiệm vụ phân cấp] Điểm nghẽn tuần ${input.weekStart}: ${input.overdue} quá hạn`;
-  const subjectEn = `[Delegated tasks] Bottlenecks, week of ${input.weekStart}: ${input.overdue} overdue`;
-  const subject =
-    input.language === 'en' ? subjectEn : input.language === 'vi' ? subjectVi : `${subjectVi} / ${subjectEn}`;
+  const subject = mailSubject(
+    input.language === 'en' ? 'Delegated tasks' : 'Nhiệm vụ phân cấp',
+    {
+      vi: `Điểm nghẽn tuần ${week}: ${input.overdue} quá hạn`,
+      en: `Bottlenecks, week of ${week}: ${input.overdue} overdue`,
+    },
+    input.language,
+  );
   return {
     subject,
     text: text.join('\n'),

@@ -17,7 +17,7 @@ let app: Express;
 
 beforeAll(() => {
   // An app that can send mail (the sign-in links, "remind now"), through the test's SMTP server.
-  app = f.makeApp({ env: { PUBLIC_BASE_URL: BASE }, mailer: smtpMailer(f.stack.smtp) });
+  app = f.makeApp({ env: { PUBLIC_BASE_URL: BASE } });
 });
 
 /** Every message received so far, decoded (subject, text and HTML parts). */

@@ -228,7 +228,6 @@ export interface AppOverrides {
   db?: Db;
   listCache?: ListCache;
   logger?: Logger;
-  mailer?: Mailer;
 }
 
 /**
@@ -249,6 +248,5 @@ export function makeApp(
     }),
     listCache: overrides.listCache,
     logger: overrides.logger,
-    mailer: overrides.mailer,
   });
 }
