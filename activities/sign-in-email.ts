@@ -4,7 +4,7 @@ import { composeMail, type ComposedMail, type MailLanguage } from '../domain/mai
 export function signInLinkEmail(link: string, minutes: number, language: MailLanguage): ComposedMail {
   return composeMail(
     {
-      tag: 'Đăng nhập / Sign-in',
+      tag: language === 'en' ? 'Sign-in' : 'Đăng nhập',
       subject: { vi: 'Đường dẫn đăng nhập', en: 'Your sign-in link' },
       parts: {
         vi: [

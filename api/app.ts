@@ -46,6 +46,8 @@ export interface AppDeps {
    * handler; `stack/http-app.ts` composes the two adapters (none: the API alone).
    */
   pages?: RequestHandler;
+  /** Compresses responses (stack/compression.ts); none: responses go as they are. */
+  compression?: RequestHandler;
 }
 
 /** A locality's report, `/api/localities/:code/report` and below, as Express matches a mount path. */
@@ -68,7 +70,13 @@ export function createApp(deps: AppDeps) {
   // A client's address (rate limits) comes from X-Forwarded-For only behind a proxy named in TRUST_PROXY.
   if (config.TRUST_PROXY)
     app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
-  app.use(inOrder(securityHeaders(), requestLogging(logger, config.LOG_REQUESTS)));
+  app.use(
+    inOrder(
+      securityHeaders(),
+      requestLogging(logger, config.LOG_REQUESTS),
+      ...(deps.compression ? [deps.compression] : []),
+    ),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -8,6 +8,7 @@ import { createApp, type AppDeps } from '../api/app';
 import { addressKey, rateLimit } from '../api/rate-limit';
 import { createInsight } from '../app/insight';
 import { webRoutes } from '../web';
+import { compressResponses } from './compression';
 
 /** No mailer: the API and the pages queue their e-mails in the outbox and the worker sends them (app/queued-mail.ts). */
 export type HttpAppDeps = Omit<AppDeps, 'pages' | 'insight'>;
@@ -44,5 +45,5 @@ export function createHttpApp(deps: HttpAppDeps) {
     signInLimit,
     addressLimit,
   });
-  return createApp({ ...deps, insight, pages });
+  return createApp({ ...deps, insight, pages, compression: compressResponses() });
 }

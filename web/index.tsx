@@ -82,6 +82,10 @@ export function webRoutes(deps: WebDeps): Router {
   // The API answers its own paths (problem+json, also for a 404); the pages take the rest.
   router.use((req, _res, next) => next(req.path === '/api' || req.path.startsWith('/api/') ? 'router' : undefined));
   router.use('/assets', express.static(path.join(__dirname, 'assets'), { maxAge: '1h', fallthrough: false }));
+  // The site's icon where browsers look for it first (an SVG; the layout links it too), cached a day.
+  router.get('/favicon.ico', (_req, res) => {
+    res.sendFile(path.join(__dirname, 'assets', 'favicon.svg'), { maxAge: '1d' });
+  });
 
   router.use(pageSession(db, settings));
 

@@ -1,0 +1,100 @@
+/**
+ * What a person expects of a public site (issue 25): a favicon, compressed responses, and a print
+ * stylesheet so the dashboard and a ministry's worklist print on A4 for a meeting.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import request from 'supertest';
+import type { Browser, Page } from 'playwright-core';
+import { COMMITTED_SCREENSHOT_DIR, SCREENSHOT_DIR, launchBrowser, newVisitor } from '../support/browser';
+import { signInWithToken, startPagesStack, type PagesStack } from './support';
+
+let s: PagesStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  s = await startPagesStack('web-basics-');
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
+
+/** supertest's raw bytes, not decoded, to see what went over the wire. */
+const raw = (res: request.Response) => res.body as Buffer;
+const rawBody = (req: request.Test) =>
+  req.buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+
+describe('public-site basics', () => {
+  it('when a page and a JSON answer are asked for with gzip, then they come gzip-encoded and decode to the same content', async () => {
+    for (const url of ['/', '/openapi.json', '/open-data/tasks.csv']) {
+      const zipped = await rawBody(request(s.app).get(url).set('Accept-Encoding', 'gzip'));
+      expect([url, zipped.status, zipped.headers['content-encoding']]).toEqual([url, 200, 'gzip']);
+      expect(zipped.headers.vary).toMatch(/Accept-Encoding/i);
+      const plain = await rawBody(request(s.app).get(url).set('Accept-Encoding', 'identity'));
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      const unzipped = zlib.gunzipSync(raw(zipped)).toString('utf8');
+      // The same document (a page's CSRF token or a request id may differ between two requests).
+      expect(unzipped.slice(0, 60)).toBe(raw(plain).toString('utf8').slice(0, 60));
+      expect(raw(zipped).length).toBeLessThan(raw(plain).length);
+    }
+  });
+
+  it('when a browser asks for /favicon.ico, then it gets the SVG icon, cached for a day, and every page links it', async () => {
+    const icon = await request(s.app).get('/favicon.ico');
+    expect(icon.status).toBe(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
+    expect(icon.headers['cache-control']).toBe('public, max-age=86400');
+    const page = await request(s.app).get('/');
+    expect(page.text).toMatch(/<link rel="icon" href="\/favicon\.ico" type="image\/svg\+xml"/);
+  });
+
+  async function printed(page: Page, name: string): Promise<void> {
+    await page.emulateMedia({ media: 'print' });
+    // No navigation, no forms or buttons; tables and figures are there.
+    for (const hidden of ['.site-header nav', '.header-tools', 'main form', 'button', '.footer-links']) {
+      const all = page.locator(hidden);
+      for (let i = 0; i < (await all.count()); i++)
+        expect([hidden, await all.nth(i).isVisible()]).toEqual([hidden, false]);
+    }
+    const tables = page.locator('main table');
+    expect(await tables.count()).toBeGreaterThan(0);
+    for (let i = 0; i < (await tables.count()); i++) expect(await tables.nth(i).isVisible()).toBe(true);
+    // Links keep their text.
+    const firstLink = page.locator('main table a').first();
+    expect((await firstLink.textContent())?.trim()).not.toBe('');
+    expect(await firstLink.isVisible()).toBe(true);
+    const pdf = await page.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    // A4 pages: 595 x 842 points.
+    expect(pdf.toString('latin1')).toMatch(/\/MediaBox \[0 0 594\.9\d* 841\.9\d*\]/);
+    const image = await page.screenshot({ fullPage: true });
+    for (const dir of [SCREENSHOT_DIR, ...(process.env.UPDATE_SCREENSHOTS === '1' ? [COMMITTED_SCREENSHOT_DIR] : [])]) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `print-${name}-vi.png`), image);
+    }
+    await page.emulateMedia({ media: 'screen' });
+  }
+
+  it('when the dashboard and a ministry worklist are printed, then they print on A4 without navigation, forms or buttons, with their tables whole', async () => {
+    const { context, page } = await newVisitor(browser);
+    await page.setViewportSize({ width: 794, height: 1123 });
+    await signInWithToken(page, s.origin, s.tokens['home-affairs']);
+    await page.goto(`${s.origin}/dashboard`);
+    await printed(page, 'dashboard');
+    await context.close();
+
+    const ministry = await newVisitor(browser);
+    await ministry.page.setViewportSize({ width: 794, height: 1123 });
+    await signInWithToken(ministry.page, s.origin, s.tokens['ministry:BGDDT']);
+    await ministry.page.goto(`${s.origin}/worklist`);
+    await printed(ministry.page, 'worklist');
+    await ministry.context.close();
+  });
+});
