@@ -8,7 +8,15 @@ import { taskView, type RecordedEvent, type TaskAsOf } from './as-of';
 import { DAY_MS, vietnamDate } from './dates';
 import type { TaskStatus } from './task';
 import { pageLink } from './page-links';
-import { MAIL_LANGUAGES, escapeHtml, languagesOf, mailDate, mailSubject, type MailLanguage } from './mail';
+import {
+  MAIL_LANGUAGES,
+  escapeHtml,
+  htmlDocument,
+  languagesOf,
+  mailDate,
+  mailSubject,
+  type MailLanguage,
+} from './mail';
 
 /** The digests follow the one language policy of every e-mail (domain/mail.ts). */
 export const DIGEST_LANGUAGES = MAIL_LANGUAGES;
@@ -174,12 +182,11 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
   };
 
   const textParts: string[] = [];
-  const htmlParts: string[] = [];
+  const sections: Record<'vi' | 'en', string> = { vi: '', en: '' };
   for (const lang of langs) {
+    const htmlParts: string[] = [];
     textParts.push(greeting[lang], '', heading[lang], '');
-    htmlParts.push(
-      `<section lang="${lang}"><p>${escapeHtml(greeting[lang])}</p><p>${escapeHtml(heading[lang])}</p><ul>`,
-    );
+    htmlParts.push(`<p>${escapeHtml(greeting[lang])}</p><p>${escapeHtml(heading[lang])}</p><ul>`);
     for (const t of sorted) {
       const link = taskLink(input.baseUrl, t.code);
       textParts.push(`- ${t.code} ${t.title}`, `  ${statusName(t.status, lang)}; ${whenDue(t, lang)}`);
@@ -192,7 +199,8 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
       );
     }
     textParts.push('', footer[lang], '', '----', '');
-    htmlParts.push(`</ul><p>${escapeHtml(footer[lang])}</p></section><hr>`);
+    htmlParts.push(`</ul><p class="footer">${escapeHtml(footer[lang])}</p>`);
+    sections[lang] = htmlParts.join('');
   }
   // Tagged with the ISO-ordered day for sorting would put a raw date in the Vietnamese part: the tag names the digest.
   const subject = mailSubject(
@@ -206,7 +214,7 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
   return {
     subject,
     text: textParts.join('\n'),
-    html: `<!doctype html><html lang="${langs[0]}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${htmlParts.join('')}</body></html>`,
+    html: htmlDocument(subject, input.language, sections),
   };
 }
 
@@ -235,6 +243,7 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
     vi: {
       head: `Điểm nghẽn tuần từ ${week}: ${input.open} nhiệm vụ chưa hoàn thành trên ${input.total}, ${input.overdue} quá hạn (${sign(input.overdueChange)} so với tuần trước).`,
       byMinistry: 'Quá hạn theo bộ',
+      none: 'không có',
       row: (m: BottleneckDigestInput['overdueByMinistry'][number]) =>
         `${m.ministry} ${m.names.vi || m.names.en}: ${m.overdue} quá hạn, lâu nhất ${m.maxDaysOverdue} ngày`,
       atRisk: 'Nhiệm vụ có nguy cơ trễ hạn',
@@ -243,6 +252,7 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
     en: {
       head: `Bottlenecks for the week of ${week}: ${input.open} of ${input.total} tasks open, ${input.overdue} overdue (${sign(input.overdueChange)} on the week before).`,
       byMinistry: 'Overdue by ministry',
+      none: 'none',
       row: (m: BottleneckDigestInput['overdueByMinistry'][number]) =>
         `${m.ministry} ${m.names.en || m.names.vi}: ${m.overdue} overdue, oldest ${m.maxDaysOverdue} days`,
       atRisk: 'Tasks at risk of missing their deadline',
@@ -250,20 +260,23 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
     },
   };
   const text: string[] = [];
-  const html: string[] = [];
+  const sections: Record<'vi' | 'en', string> = { vi: '', en: '' };
   for (const lang of langs) {
+    const html: string[] = [];
     const l = L[lang];
     text.push(
       l.head,
       '',
       `${l.byMinistry}:`,
-      ...input.overdueByMinistry.map((m) => `- ${l.row(m)}`),
+      ...(input.overdueByMinistry.length > 0 ? input.overdueByMinistry.map((m) => `- ${l.row(m)}`) : [`- ${l.none}`]),
       '',
       `${l.atRisk}:`,
     );
-    html.push(`<section lang="${lang}"><p>${escapeHtml(l.head)}</p><h2>${escapeHtml(l.byMinistry)}</h2><ul>`);
+    html.push(`<p>${escapeHtml(l.head)}</p><h2>${escapeHtml(l.byMinistry)}</h2><ul>`);
     html.push(
-      ...input.overdueByMinistry.map((m) => `<li>${escapeHtml(l.row(m))}</li>`),
+      ...(input.overdueByMinistry.length > 0
+        ? input.overdueByMinistry.map((m) => `<li>${escapeHtml(l.row(m))}</li>`)
+        : [`<li>${escapeHtml(l.none)}</li>`]),
       `</ul><h2>${escapeHtml(l.atRisk)}</h2><ul>`,
     );
     for (const t of input.atRisk) {
@@ -280,7 +293,8 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
     }
     const prefs = preferencesLine(input.links, lang);
     text.push('', prefs, '----', '');
-    html.push(`</ul>${prefs ? `<p>${escapeHtml(prefs)}</p>` : ''}</section><hr>`);
+    html.push(`</ul>${prefs ? `<p class="footer">${escapeHtml(prefs)}</p>` : ''}`);
+    sections[lang] = html.join('');
   }
   const subject = mailSubject(
     input.language === 'en' ? 'Delegated tasks' : 'Nhiệm vụ phân cấp',
@@ -293,7 +307,7 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
   return {
     subject,
     text: text.join('\n'),
-    html: `<!doctype html><html lang="${langs[0]}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${html.join('')}</body></html>`,
+    html: htmlDocument(subject, input.language, sections),
   };
 }
 

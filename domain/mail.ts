@@ -118,7 +118,7 @@ function blockHtml(b: MailBlock): string {
 const STYLE =
   'body{font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#1a1a1a;max-width:42em;margin:1em auto;padding:0 1em}' +
   'h2{font-size:1.05em;margin:1.2em 0 .4em}th{text-align:left;padding:.15em 1em .15em 0;vertical-align:top;font-weight:600}' +
-  'a{color:#0b4f9c}hr{border:0;border-top:1px solid #bbb;margin:1.5em 0}section[lang=en]{color:#333}.footer{color:#555;font-size:.9em}';
+  'p,li{overflow-wrap:anywhere}a{color:#0b4f9c}hr{border:0;border-top:1px solid #bbb;margin:1.5em 0}section[lang=en]{color:#333}.footer{color:#555;font-size:.9em}';
 
 /** The HTML document around the parts (also used by the digests, which build their own sections). */
 export function htmlDocument(subject: string, language: MailLanguage, sections: Record<Lang, string>): string {

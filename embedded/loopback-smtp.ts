@@ -55,9 +55,13 @@ export class LoopbackSmtpServer {
             return;
           }
           // Unfold folded header lines (RFC 5322) so a long Subject reads as one line.
-          const raw = Buffer.concat(chunks)
-            .toString('utf8')
-            .replace(/\r?\n[ \t]+/g, ' ');
+          // Only the header: a body line may start with a space (quoted-printable, text).
+          const whole = Buffer.concat(chunks).toString('utf8');
+          const end = whole.search(/\r?\n\r?\n/);
+          const raw =
+            end < 0
+              ? whole.replace(/\r?\n[ \t]+/g, ' ')
+              : whole.slice(0, end).replace(/\r?\n[ \t]+/g, ' ') + whole.slice(end);
           const mail = {
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: decodeHeader(/^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? ''),
