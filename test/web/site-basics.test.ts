@@ -131,11 +131,11 @@ describe("every page that lists or shows tasks, in the reader's language (issue 
       await page.goto(`${s.origin}${p.path()}`);
       expect(await page.getAttribute('html', 'lang')).toBe('vi');
       const vi = (await page.locator('main').textContent()) ?? '';
-      expect([p.name, vi.includes(TITLE_VI)]).toEqual([p.name, true]);
+      expect([p.name, 'vi', vi.includes(TITLE_VI) || vi.slice(0, 3000)]).toEqual([p.name, 'vi', true]);
       await checkAndShoot(page, p.name);
       await page.goto(`${s.origin}/language/en?next=${encodeURIComponent(p.path())}`);
       const en = (await page.locator('main').textContent()) ?? '';
-      expect([p.name, en.includes(TITLE_EN)]).toEqual([p.name, true]);
+      expect([p.name, 'en', en.includes(TITLE_EN) || en.slice(0, 3000)]).toEqual([p.name, 'en', true]);
       await context.close();
     });
   }
