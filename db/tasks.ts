@@ -393,3 +393,8 @@ export async function taskTexts(
   const r = rows[0];
   return r ? { title: { vi: r.title, en: r.title_en }, sector: { vi: r.sector, en: r.sector_en } } : null;
 }
+
+/** How many tasks the read model holds. */
+export async function taskCount(db: Db): Promise<number> {
+  return db.prisma.task.count();
+}

@@ -15,6 +15,7 @@ import { isLang } from './i18n';
 import { MessagePage } from './pages/sign-in-page';
 import { sendPage } from './render';
 import { localityPageRoutes } from './routes/locality-pages';
+import { communePageRoutes } from './routes/commune-pages';
 import { documentPageRoutes } from './routes/documents';
 import { publicRoutes } from './routes/public';
 import { insightPageRoutes } from './routes/insight';
@@ -77,6 +78,7 @@ export function webRoutes(deps: WebDeps): Router {
     // process that rendered them, so several API processes must share the variable.
     secret: config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'),
     secureByDefault: config.publicBaseUrl.startsWith('https:'),
+    dataDir: config.dataDir,
   };
   const router = Router();
   // The API answers its own paths (problem+json, also for a 404); the pages take the rest.
@@ -135,6 +137,7 @@ export function webRoutes(deps: WebDeps): Router {
       actions: createLocalityActions({ db, temporal: deps.temporal, config }),
     }),
   );
+  router.use(communePageRoutes({ db }));
   router.use(preferencePageRoutes({ db, config }));
   router.use(leadershipContactPageRoutes({ db, config }));
   router.use(
