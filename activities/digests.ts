@@ -6,7 +6,6 @@
  */
 import crypto from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { recordedEvents } from '../db/audit-events';
@@ -23,8 +22,8 @@ import { listMinistries } from '../db/reference-data';
 import { bottlenecksAsOf, replayAsOf, summaryAsOf, withCellReports } from '../domain/as-of';
 import { forecastAll } from '../domain/at-risk';
 import { DAY_MS, deadlineInstant, vietnamDate } from '../domain/dates';
+import { mailLanguage } from '../domain/mail';
 import {
-  DIGEST_LANGUAGES,
   composeBottleneckDigest,
   composeFocalPointDigest,
   digestsByRecipient,
@@ -36,7 +35,8 @@ import { pageLink } from '../domain/page-links';
 import { WEEKENDS_ONLY } from '../domain/escalation-ladder';
 import { weekStartOf } from '../domain/trend';
 import { isWorkingDay, subtractWorkingDays, type WorkingCalendar } from '../domain/working-days';
-import { PermanentMailError, type Mailer } from './mailer';
+import type { Mailer } from './mailer';
+import { sendRecorded } from './outbox';
 
 export interface DigestSettings {
   homeAffairsEmail: string;
@@ -82,8 +82,7 @@ function heartbeat(): void {
   context.heartbeat();
 }
 
-const languageOf = (s: string | undefined): DigestLanguage =>
-  (DIGEST_LANGUAGES as readonly string[]).includes(s ?? '') ? (s as DigestLanguage) : 'vi+en';
+const languageOf = (s: string | undefined): DigestLanguage => mailLanguage(s);
 /** 00:00 in Viet Nam on `date`. */
 const startOfDay = (date: string) => deadlineInstant(date) - DAY_MS;
 
@@ -106,8 +105,9 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
     if (row.status === 'SENT') return 'ALREADY_SENT';
     if (row.status === 'FAILED') return 'FAILED';
     const messageId = `<digest.${crypto.createHash('sha256').update(row.key).digest('hex').slice(0, 32)}@delegated-tasks-tracker>`;
-    try {
-      await mailer.send({
+    const delivery = await sendRecorded(
+      mailer,
+      {
         from: mailFrom,
         to: [row.recipient],
         subject: row.subject,
@@ -115,18 +115,13 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
         html: row.htmlBody,
         messageId,
         ...(pref ? { listUnsubscribe: links(pref).unsubscribeUrl } : {}),
-      });
-    } catch (err) {
-      const text = (err as Error).message;
-      if (err instanceof PermanentMailError) {
-        await recordDigestFailure(db, row.key, text, true);
-        return 'FAILED';
-      }
-      await recordDigestFailure(db, row.key, text, false);
-      throw ApplicationFailure.retryable(`sending digest ${row.key} failed: ${text}`, 'MAIL_TRANSIENT');
-    }
-    await recordDigestSent(db, row.key, messageId);
-    return 'SENT';
+      },
+      {
+        failed: (error, permanent) => recordDigestFailure(db, row.key, error, permanent),
+        sent: (id) => recordDigestSent(db, row.key, id),
+      },
+    );
+    return delivery.status;
   }
 
   return {
@@ -228,7 +223,7 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
       const summary = summaryAsOf(now.tasks.values(), ministries, [], nowMs);
       const before = summaryAsOf(weekAgo.tasks.values(), ministries, [], nowMs - 7 * DAY_MS);
       const overdue = summary.byMinistry.reduce((n, m) => n + m.overdue, 0);
-      const names = new Map(ministries.map((m) => [m.code, m.name]));
+      const names = new Map(ministries.map((m) => [m.code, { vi: m.nameVi || m.name, en: m.name }]));
       const mail = composeBottleneckDigest({
         weekStart,
         total: summary.total,
@@ -237,7 +232,7 @@ export function createDigestActivities(deps: { db: Db; mailer: Mailer; mailFrom:
         overdueChange: overdue - before.byMinistry.reduce((n, m) => n + m.overdue, 0),
         overdueByMinistry: bottlenecksAsOf(now.tasks.values(), nowMs).overdueByMinistry.map((m) => ({
           ...m,
-          name: names.get(m.ministry) ?? m.ministry,
+          names: names.get(m.ministry) ?? { vi: m.ministry, en: m.ministry },
         })),
         // Not yet overdue, most likely to be: where attention still helps.
         atRisk: forecastAll(now.tasks.values(), now.spells, nowMs)

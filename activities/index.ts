@@ -11,10 +11,10 @@ import { vietnamDate } from '../domain/dates';
 import type { Actor, SettleInput, TaskEvent, TaskState, TaskView } from '../domain/task';
 import { createLogger, type Logger } from '../logging/logger';
 import type { Mailer } from './mailer';
-import { releaseEmail, reminderEmail } from './reminder-email';
-import { deliverThroughOutbox, type Delivery } from './outbox';
+import { escalationEmail, releaseEmail, reminderEmail } from './task-emails';
+import { deliverQueued, deliverThroughOutbox, type Delivery } from './outbox';
 import { createRoundActivities } from './round-activities';
-import { escalationEmail } from './escalation-email';
+import { taskMailFacts } from './mail-facts';
 import { createDigestActivities, type DigestSettings } from './digests';
 import type { LadderPoint } from '../domain/escalation-ladder';
 
@@ -111,6 +111,14 @@ export function createActivities({
     ...createRoundActivities({ db, mailer, mailFrom }),
 
     /**
+     * Sends a message the API or the pages queued in the outbox (a sign-in link, a round's "remind
+     * now"): the one mail path, from the worker, once per key however often it is retried.
+     */
+    async deliverQueuedMail({ key }: { key: string }): Promise<Delivery> {
+      return deliverQueued(db, mailer, mailFrom, key);
+    },
+
+    /**
      * Applies a document to one task through its workflow's update, with the worker's client. The
      * update id is fixed per document, and the workflow ignores a document it already holds, so a
      * retry after a crash changes nothing twice. A refusal by the task is a result, not a failure.
@@ -202,7 +210,12 @@ export function createActivities({
       if (!before.heldUp) return { task, released: false };
       const view = await messenger().releaseHoldUp(task, documentNumber, `release:${documentNumber}`);
       const recipients = view.focalPoint.email ? [view.focalPoint.email] : [view.policy.homeAffairsEmail];
-      const { subject, text } = releaseEmail(view, before.heldUp, documentNumber);
+      const { subject, text, html } = releaseEmail(
+        view,
+        before.heldUp,
+        documentNumber,
+        await taskMailFacts(db, view, recipients),
+      );
       await sendOnce({
         key: `${task}:UNBLOCKED:${documentNumber}`,
         taskCode: task,
@@ -212,6 +225,7 @@ export function createActivities({
         recipients,
         subject,
         body: text,
+        html,
       });
       return { task, released: true };
     },
@@ -221,7 +235,7 @@ export function createActivities({
      * written first; a message already sent is never sent again.
      */
     async sendReminder({ point, recipients, task }: ReminderInput): Promise<Delivery> {
-      const { subject, text } = reminderEmail(point, task);
+      const { subject, text, html } = reminderEmail(point, task, await taskMailFacts(db, task, recipients));
       return sendOnce({
         key: `${task.code}:${point.kind}:${point.dueDate}:${point.offsetDays}`,
         taskCode: task.code,
@@ -231,6 +245,7 @@ export function createActivities({
         recipients,
         subject,
         body: text,
+        html,
       });
     },
 
@@ -264,9 +279,10 @@ export function createActivities({
       const recipients = [...new Set([...target, ...focal])];
       if (recipients.length === 0) recipients.push(task.policy.homeAffairsEmail);
       const dueDate = task.dueDate ?? step.date;
-      const { subject, text } = escalationEmail(
+      const { subject, text, html } = escalationEmail(
         step,
         task,
+        await taskMailFacts(db, task, recipients),
         kept ? { name: kept.name, position: kept.position } : undefined,
       );
       const delivery = await sendOnce({
@@ -278,6 +294,7 @@ export function createActivities({
         recipients,
         subject,
         body: text,
+        html,
       });
       return { ...delivery, recipients };
     },

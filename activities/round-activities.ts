@@ -22,6 +22,8 @@ import {
 } from '../db/reporting-rounds';
 import type { Mailer } from './mailer';
 import { deliverThroughOutbox, eachLimited } from './outbox';
+import { mailFactsFor, placeMailFacts } from './mail-facts';
+import { taskTexts } from '../db/tasks';
 import { obstacleResolvedEmail, roundEscalationEmail, roundOpenedEmail, roundReminderEmail } from './round-emails';
 
 export interface RoundActivityDeps {
@@ -64,7 +66,15 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
       const missing = await unreportedLocalities(db, roundId);
       if (point.kind === 'ESCALATION') {
         const total = await roundSize(db, roundId);
-        const { subject, text } = roundEscalationEmail(roundId, point.dueDate, missing, total, input.publicBaseUrl);
+        const facts = await placeMailFacts(db, [input.homeAffairsEmail]);
+        const { subject, text, html } = roundEscalationEmail(
+          roundId,
+          point.dueDate,
+          missing,
+          total,
+          input.publicBaseUrl,
+          facts,
+        );
         const d = await deliverThroughOutbox(db, mailer, mailFrom, {
           key: `round:${roundId}:ESCALATION:${point.dueDate}`,
           kind: 'ROUND_ESCALATION',
@@ -74,6 +84,7 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
           recipients: [input.homeAffairsEmail],
           subject,
           body: text,
+          html,
         });
         return {
           notified: d.status === 'SENT' ? 1 : 0,
@@ -82,8 +93,18 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
         };
       }
       const reachable = missing.filter((l) => l.contactEmail !== '');
+      const factsOf = await mailFactsFor(
+        db,
+        reachable.map((l) => l.contactEmail),
+      );
       const results = await eachLimited(reachable, MAIL_CONCURRENCY, (l) => {
-        const { subject, text } = roundReminderEmail(roundId, point, l, input.publicBaseUrl);
+        const { subject, text, html } = roundReminderEmail(
+          roundId,
+          point,
+          l,
+          input.publicBaseUrl,
+          factsOf([l.contactEmail]),
+        );
         return deliverThroughOutbox(db, mailer, mailFrom, {
           key: `round:${roundId}:REMINDER:${point.dueDate}:${point.offsetWorkingDays}:${l.code}`,
           kind: 'ROUND_REMINDER',
@@ -94,6 +115,7 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
           recipients: [l.contactEmail],
           subject,
           body: text,
+          html,
         });
       });
       return {
@@ -113,8 +135,18 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
       publicBaseUrl: string;
     }): Promise<{ notified: number; failed: number }> {
       const asked = (await unreportedLocalities(db, input.roundId)).filter((l) => l.contactEmail !== '');
+      const factsOf = await mailFactsFor(
+        db,
+        asked.map((l) => l.contactEmail),
+      );
       const results = await eachLimited(asked, MAIL_CONCURRENCY, (l) => {
-        const { subject, text } = roundOpenedEmail(input.roundId, input.dueDate, l, input.publicBaseUrl);
+        const { subject, text, html } = roundOpenedEmail(
+          input.roundId,
+          input.dueDate,
+          l,
+          input.publicBaseUrl,
+          factsOf([l.contactEmail]),
+        );
         return deliverThroughOutbox(db, mailer, mailFrom, {
           key: `round:${input.roundId}:OPENED:${l.code}`,
           kind: 'ROUND_OPENED',
@@ -125,6 +157,7 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
           recipients: [l.contactEmail],
           subject,
           body: text,
+          html,
         });
       });
       return {
@@ -165,27 +198,36 @@ export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDep
         at: input.at,
         actor: input.actor,
       });
-      await eachLimited(
-        cells.filter((c) => c.contactEmail !== ''),
-        MAIL_CONCURRENCY,
-        async (c) => {
-          const { subject, text } = obstacleResolvedEmail(input.task, input.document, c, input.publicBaseUrl);
-          const delivery = await deliverThroughOutbox(db, mailer, mailFrom, {
-            key: `${input.task.code}:OBSTACLE_RESOLVED:${input.taskSeq}:${c.locality}`,
-            kind: 'OBSTACLE_RESOLVED',
-            taskCode: input.task.code,
-            localityCode: c.locality,
-            offsetDays: 0,
-            recipients: [c.contactEmail],
-            subject,
-            body: text,
-          });
-          // Alive after each e-mail: a killed worker's attempt is taken over once the heartbeat
-          // timeout passes (the outbox keys keep each locality to one e-mail), not after minutes.
-          heartbeat();
-          return delivery;
-        },
+      const reachable = cells.filter((c) => c.contactEmail !== '');
+      const factsOf = await mailFactsFor(
+        db,
+        reachable.map((c) => c.contactEmail),
       );
+      const texts = await taskTexts(db, input.task.code);
+      await eachLimited(reachable, MAIL_CONCURRENCY, async (c) => {
+        const { subject, text, html } = obstacleResolvedEmail(
+          { ...input.task, titleEn: texts?.title.en ?? '' },
+          input.document,
+          c,
+          input.publicBaseUrl,
+          factsOf([c.contactEmail]),
+        );
+        const delivery = await deliverThroughOutbox(db, mailer, mailFrom, {
+          key: `${input.task.code}:OBSTACLE_RESOLVED:${input.taskSeq}:${c.locality}`,
+          kind: 'OBSTACLE_RESOLVED',
+          taskCode: input.task.code,
+          localityCode: c.locality,
+          offsetDays: 0,
+          recipients: [c.contactEmail],
+          subject,
+          body: text,
+          html,
+        });
+        // Alive after each e-mail: a killed worker's attempt is taken over once the heartbeat
+        // timeout passes (the outbox keys keep each locality to one e-mail), not after minutes.
+        heartbeat();
+        return delivery;
+      });
       return { localities: cells.map((c) => c.locality) };
     },
   };

@@ -1,4 +1,3 @@
-import type { Mailer } from '../activities/mailer';
 import http from 'node:http';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';
@@ -49,8 +48,8 @@ export interface AppDeps {
    * handler; `stack/http-app.ts` composes the two adapters (none: the API alone).
    */
   pages?: RequestHandler;
-  /** Sends Home Affairs' "remind now" to localities (none: that answers 503). */
-  mailer?: Mailer;
+  /** Compresses responses (stack/compression.ts); none: responses go as they are. */
+  compression?: RequestHandler;
 }
 
 /** A locality's report, `/api/localities/:code/report` and below, as Express matches a mount path. */
@@ -71,7 +70,13 @@ export function createApp(deps: AppDeps) {
   // A client's address (rate limits) comes from X-Forwarded-For only behind a proxy named in TRUST_PROXY.
   if (config.TRUST_PROXY)
     app.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
-  app.use(inOrder(securityHeaders(), requestLogging(logger, config.LOG_REQUESTS)));
+  app.use(
+    inOrder(
+      securityHeaders(),
+      requestLogging(logger, config.LOG_REQUESTS),
+      ...(deps.compression ? [deps.compression] : []),
+    ),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -159,7 +164,7 @@ export function createApp(deps: AppDeps) {
   app.use(leadershipContactRoutes({ db, registry }));
   app.use(documentRoutes({ db, temporal, config, registry, listCache }));
   app.use(taskRequestRoutes({ db, temporal, config, registry, listCache }));
-  const localityActions = createLocalityActions({ db, temporal, config, mailer: deps.mailer });
+  const localityActions = createLocalityActions({ db, temporal, config });
   app.use(localityRoutes({ db, registry, actions: localityActions }));
   app.use(roundRoutes({ db, registry, actions: localityActions }));
   app.use(communeRoutes({ db, registry, actions: createCommuneActions({ db }) }));

@@ -3,9 +3,10 @@ import type { z } from 'zod';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { submitLocalityReport } from '../db/locality-cells';
-import type { Mailer } from '../activities/mailer';
-import { deliverThroughOutbox, eachLimited } from '../activities/outbox';
+import { mailFactsFor } from '../activities/mail-facts';
+import { eachLimited } from '../activities/outbox';
 import { roundChaseEmail } from '../activities/round-emails';
+import { queueMail } from './queued-mail';
 import { getRound, recordRoundChases, roundIdsLike, unreportedLocalities, type RoundRow } from '../db/reporting-rounds';
 import { vietnamDate } from '../domain/dates';
 import type { ReportContext } from '../domain/locality-cells';
@@ -88,7 +89,7 @@ export interface ChaseResult {
   withoutAddress: string[];
 }
 
-export function createLocalityActions(deps: { db: Db; temporal: Client; config: Config; mailer?: Mailer }) {
+export function createLocalityActions(deps: { db: Db; temporal: Client; config: Config }) {
   const { db, temporal, config } = deps;
 
   function homeAffairs(p: Principal): Actor {
@@ -182,8 +183,6 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
     async remindUnreported(p: Principal, id: string): Promise<ChaseResult> {
       if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs reminds localities to report.');
       const round = await openRoundOrFail(id);
-      const mailer = deps.mailer;
-      if (!mailer) throw unavailable('No mailer is configured: reminders cannot be sent.');
       const day = vietnamDate(Date.now());
       const missing = await unreportedLocalities(db, id);
       if (missing.length === 0)
@@ -195,6 +194,34 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
         await recordRoundChases(db, { roundId: id, day, actor: p.name, localities: reachable.map((l) => l.code) }),
       );
       const withoutAddress = missing.filter((l) => l.contactEmail === '').map((l) => l.code);
+      // Every reachable locality's message of the day is (re)queued, not only the fresh ones: a
+      // request that recorded the chases but failed before queueing their messages is made good by
+      // the next one (the outbox key keeps each to one e-mail; the worker sends it).
+      const factsOf = await mailFactsFor(
+        db,
+        reachable.map((l) => l.contactEmail),
+      );
+      await eachLimited(reachable, 8, (l) => {
+        const { subject, text, html } = roundChaseEmail(
+          id,
+          round.dueDate,
+          l,
+          config.publicBaseUrl,
+          factsOf([l.contactEmail]),
+        );
+        return queueMail(deps, {
+          key: `round:${id}:CHASE:${day}:${l.code}`,
+          kind: 'ROUND_CHASE',
+          roundId: id,
+          localityCode: l.code,
+          dueDate: round.dueDate,
+          offsetDays: 0,
+          recipients: [l.contactEmail],
+          subject,
+          body: text,
+          html,
+        });
+      });
       if (fresh.size === 0) {
         // The problem body keeps to its documented fields (code, detail): the localities are those the round lists as not reported.
         throw conflict(
@@ -204,24 +231,6 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
           },
         );
       }
-      await eachLimited(
-        reachable.filter((l) => fresh.has(l.code)),
-        8,
-        (l) => {
-          const { subject, text } = roundChaseEmail(id, round.dueDate, l, config.publicBaseUrl);
-          return deliverThroughOutbox(db, mailer, config.MAIL_FROM, {
-            key: `round:${id}:CHASE:${day}:${l.code}`,
-            kind: 'ROUND_CHASE',
-            roundId: id,
-            localityCode: l.code,
-            dueDate: round.dueDate,
-            offsetDays: 0,
-            recipients: [l.contactEmail],
-            subject,
-            body: text,
-          });
-        },
-      );
       return {
         round: id,
         day,

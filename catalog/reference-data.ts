@@ -57,12 +57,14 @@ export async function loadReferenceData(db: Db): Promise<void> {
     ministries: reference.ministries.map((m) => ({
       code: m.code,
       name: m.name,
+      nameVi: m.nameVi,
       delegates: m.delegates,
       role: 'role' in m ? (m.role ?? null) : null,
     })),
     localities: reference.localities.map((l) => ({
       code: l.code,
       name: l.name,
+      nameVi: l.nameVi,
       kind: l.kind,
       reportedAt: reported.has(l.code) ? reportedAt : null,
       contactEmail: emails.get(l.code) ?? '',

@@ -95,3 +95,14 @@ export async function focalPointEmailsOf(db: Db, ministry: string): Promise<stri
   });
   return [...new Set(rows.map((r) => r.focalPointEmail.toLowerCase()))].sort();
 }
+
+/** The language each address chose, for those that chose (read only: no preferences row is created). */
+export async function chosenLanguages(db: Db, emails: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(emails.map((e) => e.toLowerCase()))];
+  if (unique.length === 0) return new Map();
+  const rows = await db.prisma.mailPreference.findMany({
+    where: { email: { in: unique } },
+    select: { email: true, language: true },
+  });
+  return new Map(rows.map((r) => [r.email, r.language]));
+}

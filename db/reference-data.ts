@@ -4,6 +4,8 @@ import { seedIllustrativeLeadershipContacts } from './leadership-contacts';
 export interface MinistryRow {
   code: string;
   name: string;
+  /** The Vietnamese name (reference data nameVi). */
+  nameVi: string;
   delegates: boolean;
   role: string | null;
 }
@@ -11,6 +13,7 @@ export interface MinistryRow {
 export interface LocalityRow {
   code: string;
   name: string;
+  nameVi: string;
   kind: string;
   /** When it sent its assessment (set on first load only; reports filed since are kept). */
   reportedAt: Date | null;
@@ -26,10 +29,18 @@ export async function upsertReferenceData(
   const { prisma } = db;
   await prisma.$transaction([
     ...data.ministries.map((m) =>
-      prisma.ministry.upsert({ where: { code: m.code }, create: m, update: { name: m.name, delegates: m.delegates } }),
+      prisma.ministry.upsert({
+        where: { code: m.code },
+        create: m,
+        update: { name: m.name, nameVi: m.nameVi, delegates: m.delegates },
+      }),
     ),
     ...data.localities.map((l) =>
-      prisma.locality.upsert({ where: { code: l.code }, create: l, update: { name: l.name, kind: l.kind } }),
+      prisma.locality.upsert({
+        where: { code: l.code },
+        create: l,
+        update: { name: l.name, nameVi: l.nameVi, kind: l.kind },
+      }),
     ),
     ...data.localities.map((l) =>
       prisma.locality.updateMany({ where: { code: l.code, contactEmail: '' }, data: { contactEmail: l.contactEmail } }),
@@ -61,4 +72,23 @@ export async function allMinistryCodes(db: Db): Promise<Set<string>> {
 
 export async function localityExists(db: Db, code: string): Promise<boolean> {
   return (await db.prisma.locality.findUnique({ where: { code }, select: { code: true } })) !== null;
+}
+
+/** A name in both languages; `vi` is empty for a row loaded before migration 0120 until the next load. */
+export interface PlaceName {
+  vi: string;
+  en: string;
+}
+
+/** Every ministry's and locality's name in both languages, by code (two small tables), for e-mails. */
+export async function placeNames(
+  db: Db,
+): Promise<{ ministries: Map<string, PlaceName>; localities: Map<string, PlaceName> }> {
+  const [m, l] = await Promise.all([
+    db.pool.query<{ code: string; name: string; name_vi: string }>('SELECT code, name, name_vi FROM ministries'),
+    db.pool.query<{ code: string; name: string; name_vi: string }>('SELECT code, name, name_vi FROM localities'),
+  ]);
+  const byCode = (rows: { code: string; name: string; name_vi: string }[]) =>
+    new Map(rows.map((r) => [r.code, { vi: r.name_vi || r.name, en: r.name }]));
+  return { ministries: byCode(m.rows), localities: byCode(l.rows) };
 }

@@ -386,6 +386,19 @@ export async function hasTasks(db: Db): Promise<boolean> {
   return (await db.prisma.task.count()) > 0;
 }
 
+/** A task's catalog texts in both languages (English empty when the catalog gives none), for e-mails. */
+export async function taskTexts(
+  db: Db,
+  code: string,
+): Promise<{ title: { vi: string; en: string }; sector: { vi: string; en: string } } | null> {
+  const { rows } = await db.pool.query<{ title: string; title_en: string; sector: string; sector_en: string }>(
+    'SELECT title, title_en, sector, sector_en FROM tasks WHERE code = $1',
+    [code],
+  );
+  const r = rows[0];
+  return r ? { title: { vi: r.title, en: r.title_en }, sector: { vi: r.sector, en: r.sector_en } } : null;
+}
+
 /** How many tasks the read model holds. */
 export async function taskCount(db: Db): Promise<number> {
   return db.prisma.task.count();

@@ -13,7 +13,7 @@
  *   the due date. So the figure and the reasons always agree: above 50 % exactly when the expected
  *   resolution is after the due date, and every reason names the days it adds.
  */
-import { DAY_MS, daysOverdue, deadlineInstant, vietnamDate } from './dates';
+import { DAY_MS, daysOverdue, deadlineInstant, vietnamDate, vietnameseDate } from './dates';
 import { isOverdue, type ResolvedSpell, type TaskAsOf } from './as-of';
 import { reportCounts, type TaskStatus } from './task';
 import { STATUS_RULES, isOpenStatus } from './statuses';
@@ -214,21 +214,24 @@ export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: num
     z = logOdds(latenessDays);
     const pace = `at ${whose} pace (median ${fmt(typicalDays)} days)`;
     const paceVi = `theo tiến độ ${whoseVi} (trung vị ${fmt(typicalDays)} ngày)`;
+    // Dates as people read them (dd/mm/yyyy), on the pages and in the weekly digest alike.
+    const expectedOn = vietnameseDate(expectedResolution);
+    const dueOn = vietnameseDate(t.dueDate);
     reasons.push({
       code: 'EXPECTED_LATENESS',
       weight: round(logOdds(paceDays), 2),
       en:
         latenessDays > 0
-          ? `expected resolution ${expectedResolution} is ${fmt(latenessDays)} day(s) after the due date ${t.dueDate} (${pace}${addedDays > 0 ? `, plus ${fmt(addedDays)} day(s) for the signs below` : ''})`
+          ? `expected resolution ${expectedOn} is ${fmt(latenessDays)} day(s) after the due date ${dueOn} (${pace}${addedDays > 0 ? `, plus ${fmt(addedDays)} day(s) for the signs below` : ''})`
           : latenessDays < 0
-            ? `expected resolution ${expectedResolution} is ${fmt(-latenessDays)} day(s) before the due date ${t.dueDate} (${pace}${addedDays > 0 ? `, plus ${fmt(addedDays)} day(s) for the signs below` : ''})`
-            : `expected resolution ${expectedResolution} is the due date itself (${pace}${addedDays > 0 ? `, plus ${fmt(addedDays)} day(s) for the signs below` : ''})`,
+            ? `expected resolution ${expectedOn} is ${fmt(-latenessDays)} day(s) before the due date ${dueOn} (${pace}${addedDays > 0 ? `, plus ${fmt(addedDays)} day(s) for the signs below` : ''})`
+            : `expected resolution ${expectedOn} is the due date itself (${pace}${addedDays > 0 ? `, plus ${fmt(addedDays)} day(s) for the signs below` : ''})`,
       vi:
         latenessDays > 0
-          ? `dự kiến giải quyết ngày ${expectedResolution}, chậm ${fmt(latenessDays)} ngày so với hạn ${t.dueDate} (${paceVi}${addedDays > 0 ? `, cộng ${fmt(addedDays)} ngày do các dấu hiệu dưới đây` : ''})`
+          ? `dự kiến giải quyết ngày ${expectedOn}, chậm ${fmt(latenessDays)} ngày so với hạn ${dueOn} (${paceVi}${addedDays > 0 ? `, cộng ${fmt(addedDays)} ngày do các dấu hiệu dưới đây` : ''})`
           : latenessDays < 0
-            ? `dự kiến giải quyết ngày ${expectedResolution}, sớm ${fmt(-latenessDays)} ngày so với hạn ${t.dueDate} (${paceVi}${addedDays > 0 ? `, cộng ${fmt(addedDays)} ngày do các dấu hiệu dưới đây` : ''})`
-            : `dự kiến giải quyết đúng ngày hạn ${t.dueDate} (${paceVi}${addedDays > 0 ? `, cộng ${fmt(addedDays)} ngày do các dấu hiệu dưới đây` : ''})`,
+            ? `dự kiến giải quyết ngày ${expectedOn}, sớm ${fmt(-latenessDays)} ngày so với hạn ${dueOn} (${paceVi}${addedDays > 0 ? `, cộng ${fmt(addedDays)} ngày do các dấu hiệu dưới đây` : ''})`
+            : `dự kiến giải quyết đúng ngày hạn ${dueOn} (${paceVi}${addedDays > 0 ? `, cộng ${fmt(addedDays)} ngày do các dấu hiệu dưới đây` : ''})`,
     });
   } else {
     // No due date: nothing to be late against but the signs themselves.

@@ -9,13 +9,23 @@ import { DAY_MS, vietnamDate } from './dates';
 import type { TaskStatus } from './task';
 import { byStatus, isOpenStatus } from './statuses';
 import { pageLink } from './page-links';
+import {
+  MAIL_LANGUAGES,
+  escapeHtml,
+  htmlDocument,
+  languagesOf,
+  mailDate,
+  mailSubject,
+  type MailLanguage,
+} from './mail';
 
-export const DIGEST_LANGUAGES = ['vi+en', 'vi', 'en'] as const;
-export type DigestLanguage = (typeof DIGEST_LANGUAGES)[number];
+/** The digests follow the one language policy of every e-mail (domain/mail.ts). */
+export const DIGEST_LANGUAGES = MAIL_LANGUAGES;
+export type DigestLanguage = MailLanguage;
 
 /** The statuses' names in e-mails (domain/statuses.ts). */
 export const STATUS_VI: Record<TaskStatus, string> = byStatus((r) => r.vi);
-const STATUS_EN: Record<TaskStatus, string> = byStatus((r) => r.enShort);
+export const STATUS_EN: Record<TaskStatus, string> = byStatus((r) => r.enShort);
 
 export interface Bilingual {
   vi: string;
@@ -108,24 +118,18 @@ export interface ComposedMail {
   html: string;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
-
 /** The task's page (readable without signing in; the API's JSON needs a token). */
 const taskLink = (baseUrl: string, code: string) => pageLink(baseUrl, { page: 'task', code });
 
 function whenDue(t: DigestTask, lang: 'vi' | 'en'): string {
   if (!t.dueDate) return lang === 'vi' ? 'không có hạn' : 'no due date';
+  const due = mailDate(t.dueDate);
   if (t.daysOverdue > 0)
     return lang === 'vi'
-      ? `quá hạn ${t.daysOverdue} ngày (hạn ${t.dueDate})`
-      : `overdue by ${t.daysOverdue} day(s) (due ${t.dueDate})`;
-  if (t.dueInDays === 0) return lang === 'vi' ? `đến hạn hôm nay (${t.dueDate})` : `due today (${t.dueDate})`;
-  return lang === 'vi' ? `hạn ${t.dueDate}, còn ${t.dueInDays} ngày` : `due ${t.dueDate}, in ${t.dueInDays} day(s)`;
+      ? `quá hạn ${t.daysOverdue} ngày (hạn ${due})`
+      : `overdue by ${t.daysOverdue} day(s) (due ${due})`;
+  if (t.dueInDays === 0) return lang === 'vi' ? `đến hạn hôm nay (${due})` : `due today (${due})`;
+  return lang === 'vi' ? `hạn ${due}, còn ${t.dueInDays} ngày` : `due ${due}, in ${t.dueInDays} day(s)`;
 }
 
 /** Overdue first (most overdue first), then by due date, then by code. */
@@ -154,11 +158,12 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
     (t) => t.daysOverdue === 0 && t.dueInDays !== null && t.dueInDays <= dueSoonDays,
   ).length;
   const changed = sorted.filter((t) => t.changes.length > 0).length;
-  const langs: ('vi' | 'en')[] = input.language === 'vi+en' ? ['vi', 'en'] : [input.language];
+  const langs = languagesOf(input.language);
+  const date = mailDate(input.date);
 
   const heading: Record<'vi' | 'en', string> = {
-    vi: `Tổng hợp nhiệm vụ ngày ${input.date}: ${sorted.length} nhiệm vụ, ${overdue} quá hạn, ${dueSoon} sắp đến hạn (${dueSoonDays} ngày), ${changed} có thay đổi.`,
-    en: `Task digest for ${input.date}: ${sorted.length} task(s), ${overdue} overdue, ${dueSoon} due within ${dueSoonDays} days, ${changed} changed.`,
+    vi: `Tổng hợp nhiệm vụ ngày ${date}: ${sorted.length} nhiệm vụ, ${overdue} quá hạn, ${dueSoon} sắp đến hạn (${dueSoonDays} ngày), ${changed} có thay đổi.`,
+    en: `Task digest for ${date}: ${sorted.length} task(s), ${overdue} overdue, ${dueSoon} due within ${dueSoonDays} days, ${changed} changed.`,
   };
   const greeting: Record<'vi' | 'en', string> = {
     vi: `Kính gửi ${input.recipient.name || input.recipient.email},`,
@@ -171,12 +176,11 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
   };
 
   const textParts: string[] = [];
-  const htmlParts: string[] = [];
+  const sections: Record<'vi' | 'en', string> = { vi: '', en: '' };
   for (const lang of langs) {
+    const htmlParts: string[] = [];
     textParts.push(greeting[lang], '', heading[lang], '');
-    htmlParts.push(
-      `<section lang="${lang}"><p>${escapeHtml(greeting[lang])}</p><p>${escapeHtml(heading[lang])}</p><ul>`,
-    );
+    htmlParts.push(`<p>${escapeHtml(greeting[lang])}</p><p>${escapeHtml(heading[lang])}</p><ul>`);
     for (const t of sorted) {
       const link = taskLink(input.baseUrl, t.code);
       textParts.push(`- ${t.code} ${t.title}`, `  ${statusName(t.status, lang)}; ${whenDue(t, lang)}`);
@@ -189,16 +193,22 @@ export function composeFocalPointDigest(input: FocalPointDigestInput): ComposedM
       );
     }
     textParts.push('', footer[lang], '', '----', '');
-    htmlParts.push(`</ul><p>${escapeHtml(footer[lang])}</p></section><hr>`);
+    htmlParts.push(`</ul><p class="footer">${escapeHtml(footer[lang])}</p>`);
+    sections[lang] = htmlParts.join('');
   }
-  const subjectVi = `[Nhiệm vụ phân cấp] ${input.date}: ${overdue} quá hạn, ${dueSoon} sắp đến hạn`;
-  const subjectEn = `[Delegated tasks] ${input.date}: ${overdue} overdue, ${dueSoon} due soon`;
-  const subject =
-    input.language === 'en' ? subjectEn : input.language === 'vi' ? subjectVi : `${subjectVi} / ${subjectEn}`;
+  // Tagged with the ISO-ordered day for sorting would put a raw date in the Vietnamese part: the tag names the digest.
+  const subject = mailSubject(
+    input.language === 'en' ? 'Delegated tasks' : 'Nhiệm vụ phân cấp',
+    {
+      vi: `Tổng hợp ngày ${date}: ${overdue} quá hạn, ${dueSoon} sắp đến hạn`,
+      en: `Digest ${date}: ${overdue} overdue, ${dueSoon} due soon`,
+    },
+    input.language,
+  );
   return {
     subject,
     text: textParts.join('\n'),
-    html: `<!doctype html><html lang="${langs[0]}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${htmlParts.join('')}</body></html>`,
+    html: htmlDocument(subject, input.language, sections),
   };
 }
 
@@ -210,7 +220,8 @@ export interface BottleneckDigestInput {
   overdue: number;
   /** Change in the number of overdue tasks since a week earlier. */
   overdueChange: number;
-  overdueByMinistry: { ministry: string; name: string; overdue: number; maxDaysOverdue: number }[];
+  /** `names`: the ministry's name in both languages (Vietnamese in the Vietnamese part). */
+  overdueByMinistry: { ministry: string; names: Bilingual; overdue: number; maxDaysOverdue: number }[];
   atRisk: { code: string; title: string; leadMinistry: string; probabilityLate: number; reasons: Bilingual[] }[];
   baseUrl: string;
   language: DigestLanguage;
@@ -219,41 +230,47 @@ export interface BottleneckDigestInput {
 
 /** Home Affairs' weekly digest of bottlenecks. */
 export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedMail {
-  const langs: ('vi' | 'en')[] = input.language === 'vi+en' ? ['vi', 'en'] : [input.language];
+  const langs = languagesOf(input.language);
+  const week = mailDate(input.weekStart);
   const sign = (n: number) => (n > 0 ? `+${n}` : String(n));
   const L = {
     vi: {
-      head: `Điểm nghẽn tuần từ ${input.weekStart}: ${input.open} nhiệm vụ chưa hoàn thành trên ${input.total}, ${input.overdue} quá hạn (${sign(input.overdueChange)} so với tuần trước).`,
+      head: `Điểm nghẽn tuần từ ${week}: ${input.open} nhiệm vụ chưa hoàn thành trên ${input.total}, ${input.overdue} quá hạn (${sign(input.overdueChange)} so với tuần trước).`,
       byMinistry: 'Quá hạn theo bộ',
+      none: 'không có',
       row: (m: BottleneckDigestInput['overdueByMinistry'][number]) =>
-        `${m.ministry} ${m.name}: ${m.overdue} quá hạn, lâu nhất ${m.maxDaysOverdue} ngày`,
+        `${m.ministry} ${m.names.vi || m.names.en}: ${m.overdue} quá hạn, lâu nhất ${m.maxDaysOverdue} ngày`,
       atRisk: 'Nhiệm vụ có nguy cơ trễ hạn',
       risk: (p: number) => `nguy cơ ${Math.round(p * 100)}%`,
     },
     en: {
-      head: `Bottlenecks for the week of ${input.weekStart}: ${input.open} of ${input.total} tasks open, ${input.overdue} overdue (${sign(input.overdueChange)} on the week before).`,
+      head: `Bottlenecks for the week of ${week}: ${input.open} of ${input.total} tasks open, ${input.overdue} overdue (${sign(input.overdueChange)} on the week before).`,
       byMinistry: 'Overdue by ministry',
+      none: 'none',
       row: (m: BottleneckDigestInput['overdueByMinistry'][number]) =>
-        `${m.ministry} ${m.name}: ${m.overdue} overdue, oldest ${m.maxDaysOverdue} days`,
+        `${m.ministry} ${m.names.en || m.names.vi}: ${m.overdue} overdue, oldest ${m.maxDaysOverdue} days`,
       atRisk: 'Tasks at risk of missing their deadline',
       risk: (p: number) => `${Math.round(p * 100)}% risk`,
     },
   };
   const text: string[] = [];
-  const html: string[] = [];
+  const sections: Record<'vi' | 'en', string> = { vi: '', en: '' };
   for (const lang of langs) {
+    const html: string[] = [];
     const l = L[lang];
     text.push(
       l.head,
       '',
       `${l.byMinistry}:`,
-      ...input.overdueByMinistry.map((m) => `- ${l.row(m)}`),
+      ...(input.overdueByMinistry.length > 0 ? input.overdueByMinistry.map((m) => `- ${l.row(m)}`) : [`- ${l.none}`]),
       '',
       `${l.atRisk}:`,
     );
-    html.push(`<section lang="${lang}"><p>${escapeHtml(l.head)}</p><h2>${escapeHtml(l.byMinistry)}</h2><ul>`);
+    html.push(`<p>${escapeHtml(l.head)}</p><h2>${escapeHtml(l.byMinistry)}</h2><ul>`);
     html.push(
-      ...input.overdueByMinistry.map((m) => `<li>${escapeHtml(l.row(m))}</li>`),
+      ...(input.overdueByMinistry.length > 0
+        ? input.overdueByMinistry.map((m) => `<li>${escapeHtml(l.row(m))}</li>`)
+        : [`<li>${escapeHtml(l.none)}</li>`]),
       `</ul><h2>${escapeHtml(l.atRisk)}</h2><ul>`,
     );
     for (const t of input.atRisk) {
@@ -270,16 +287,21 @@ export function composeBottleneckDigest(input: BottleneckDigestInput): ComposedM
     }
     const prefs = preferencesLine(input.links, lang);
     text.push('', prefs, '----', '');
-    html.push(`</ul>${prefs ? `<p>${escapeHtml(prefs)}</p>` : ''}</section><hr>`);
+    html.push(`</ul>${prefs ? `<p class="footer">${escapeHtml(prefs)}</p>` : ''}`);
+    sections[lang] = html.join('');
   }
-  const subjectVi = `[Nhiệm vụ phân cấp] Điểm nghẽn tuần ${input.weekStart}: ${input.overdue} quá hạn`;
-  const subjectEn = `[Delegated tasks] Bottlenecks, week of ${input.weekStart}: ${input.overdue} overdue`;
-  const subject =
-    input.language === 'en' ? subjectEn : input.language === 'vi' ? subjectVi : `${subjectVi} / ${subjectEn}`;
+  const subject = mailSubject(
+    input.language === 'en' ? 'Delegated tasks' : 'Nhiệm vụ phân cấp',
+    {
+      vi: `Điểm nghẽn tuần ${week}: ${input.overdue} quá hạn`,
+      en: `Bottlenecks, week of ${week}: ${input.overdue} overdue`,
+    },
+    input.language,
+  );
   return {
     subject,
     text: text.join('\n'),
-    html: `<!doctype html><html lang="${langs[0]}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>${html.join('')}</body></html>`,
+    html: htmlDocument(subject, input.language, sections),
   };
 }
 

@@ -55,12 +55,16 @@ export class LoopbackSmtpServer {
             return;
           }
           // Unfold folded header lines (RFC 5322) so a long Subject reads as one line.
-          const raw = Buffer.concat(chunks)
-            .toString('utf8')
-            .replace(/\r?\n[ \t]+/g, ' ');
+          // Only the header: a body line may start with a space (quoted-printable, text).
+          const whole = Buffer.concat(chunks).toString('utf8');
+          const end = whole.search(/\r?\n\r?\n/);
+          const raw =
+            end < 0
+              ? whole.replace(/\r?\n[ \t]+/g, ' ')
+              : whole.slice(0, end).replace(/\r?\n[ \t]+/g, ' ') + whole.slice(end);
           const mail = {
             to: session.envelope.rcptTo.map((r) => r.address),
-            subject: /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '',
+            subject: decodeHeader(/^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? ''),
             raw,
             messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim(),
           };
@@ -98,4 +102,20 @@ export class LoopbackSmtpServer {
     this.server = null;
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
+}
+
+/** A header with its RFC 2047 encoded words decoded: the subjects are Vietnamese. */
+export function decodeHeader(header: string): string {
+  return header
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?UTF-8\?([BQ])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
+    );
 }

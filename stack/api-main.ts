@@ -3,8 +3,6 @@
  * (The embedded default, `npm start`, runs this same entry point as a child process.)
  */
 import http from 'node:http';
-import path from 'node:path';
-import { createMailer } from '../activities/mailer';
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../config/env';
 import { connectDb } from '../db/client';
@@ -31,9 +29,8 @@ async function main(): Promise<void> {
     cfg.LIST_CACHE_SECONDS > 0
       ? await new ListCache(cfg.DATABASE_URL, cfg.LIST_CACHE_SECONDS * 1000).start()
       : undefined;
-  // The pages' sign-in links go out like the reminders (SMTP_URL, else the outbox folder).
-  const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
-  const server = http.createServer(createHttpApp({ db, temporal, config: cfg, listCache, logger, mailer }));
+  // No mailer here: the API and the pages queue e-mails in the outbox; the worker sends them.
+  const server = http.createServer(createHttpApp({ db, temporal, config: cfg, listCache, logger }));
   server.listen(cfg.PORT, cfg.HOST, () => logger.info(`listening on http://${cfg.HOST}:${cfg.PORT}`));
 
   let stopping = false;

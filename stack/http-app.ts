@@ -4,24 +4,21 @@
  * (`stack/api-main.ts`, the embedded stack, the tests' harness) builds it through this function.
  */
 import type { Request, Response } from 'express';
-import type { Mailer } from '../activities/mailer';
 import { createApp, type AppDeps } from '../api/app';
 import { addressKey, rateLimit } from '../api/rate-limit';
 import { createInsight } from '../app/insight';
 import { webRoutes } from '../web';
 import { withOverdueCalendar } from '../db/tasks';
+import { compressResponses } from './compression';
 
-export interface HttpAppDeps extends Omit<AppDeps, 'pages' | 'insight'> {
-  /** Sends the pages' e-mailed sign-in links (none: the e-mail sign-in sends nothing). */
-  mailer?: Mailer;
-}
+/** No mailer: the API and the pages queue their e-mails in the outbox and the worker sends them (app/queued-mail.ts). */
+export type HttpAppDeps = Omit<AppDeps, 'pages' | 'insight'>;
 
 export function createHttpApp(given: HttpAppDeps) {
   // daysOverdue is rendered by PostgreSQL: in working days when the configuration counts them so.
   // The setting travels with the connection both adapters read through (no module-global).
   const db = withOverdueCalendar(given.db, given.config.DUE_DAYS_UNIT === 'working' ? given.config.calendar : null);
   const deps = { ...given, db };
-  const { mailer, ...api } = deps;
   // One mirror of the audit log per app: the API's as-of figures and the pages' read the same one.
   // Days overdue as of a past day are counted as the live task JSON counts them (DUE_DAYS_UNIT).
   const insight = createInsight(deps.db, undefined, {
@@ -50,9 +47,8 @@ export function createHttpApp(given: HttpAppDeps) {
     config: deps.config,
     listCache: deps.listCache,
     insight,
-    mailer,
     signInLimit,
     addressLimit,
   });
-  return createApp({ ...api, insight, pages, mailer });
+  return createApp({ ...deps, insight, pages, compression: compressResponses() });
 }

@@ -180,15 +180,12 @@ export async function startStack(
       stops.push(() => cache.stop());
       listCache = cache;
     }
-    // The pages' sign-in links go out through the same mailer (SMTP, or the outbox folder) as reminders.
-    const pageMailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
-    stops.push(async () => pageMailer.close());
     // One CSRF signing secret across restarts, kept in the data folder like the database password.
     const appConfig = {
       ...cfg,
       SESSION_SECRET: cfg.SESSION_SECRET ?? readOrCreateSecret(cfg.dataDir, 'session-secret'),
     };
-    const app = createHttpApp({ db, temporal, config: appConfig, listCache, logger, mailer: pageMailer });
+    const app = createHttpApp({ db, temporal, config: appConfig, listCache, logger });
     const server = http.createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

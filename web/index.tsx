@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Client } from '@temporalio/client';
-import type { Mailer } from '../activities/mailer';
 import type { Insight } from '../app/insight';
 import type { ListCache } from '../app/list-cache';
 import { createLocalityActions } from '../app/locality-actions';
@@ -35,8 +34,6 @@ export interface WebDeps {
   listCache?: ListCache;
   /** The as-of figures, trend and forecast (the API's). */
   insight: Insight;
-  /** Sends the sign-in links (the same mailer as the reminders); without it, links are not sent. */
-  mailer?: Mailer;
   /** The sign-in attempts' limit (see routes/sign-in.tsx). */
   signInLimit: SignInLimit;
   /**
@@ -89,6 +86,10 @@ export function webRoutes(deps: WebDeps): Router {
   // The API answers its own paths (problem+json, also for a 404); the pages take the rest.
   router.use((req, _res, next) => next(req.path === '/api' || req.path.startsWith('/api/') ? 'router' : undefined));
   router.use('/assets', express.static(path.join(__dirname, 'assets'), { maxAge: '1h', fallthrough: false }));
+  // The site's icon where browsers look for it first (an SVG; the layout links it too), cached a day.
+  router.get('/favicon.ico', (_req, res) => {
+    res.sendFile(path.join(__dirname, 'assets', 'favicon.svg'), { maxAge: '1d' });
+  });
 
   router.use(pageSession(db, settings));
 
@@ -129,13 +130,13 @@ export function webRoutes(deps: WebDeps): Router {
   });
 
   router.use(publicRoutes(db));
-  router.use(signInRoutes({ db, config, mailer: deps.mailer, settings, signInLimit: deps.signInLimit }));
+  router.use(signInRoutes({ db, config, temporal: deps.temporal, settings, signInLimit: deps.signInLimit }));
   router.use(rolePageRoutes(db, deps.insight));
   router.use(insightPageRoutes(db, deps.insight));
   router.use(
     localityPageRoutes({
       db,
-      actions: createLocalityActions({ db, temporal: deps.temporal, config, mailer: deps.mailer }),
+      actions: createLocalityActions({ db, temporal: deps.temporal, config }),
     }),
   );
   router.use(communePageRoutes({ db }));

@@ -134,6 +134,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} – ${t.serviceName}`}</title>
+        <link rel="icon" href="/favicon.ico" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/site.css" />
       </head>
       <body>

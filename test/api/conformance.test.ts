@@ -8,7 +8,7 @@ import request from 'supertest';
 import { issueToken } from '../../db/tokens';
 import { createLogger } from '../../logging/logger';
 import { ensureSchemathesis } from '../support/schemathesis';
-import { makeApp, smtpMailer, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
+import { makeApp, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
 
 // The OpenAPI document must describe the server exactly: schemathesis generates requests from
 // /openapi.json (valid and invalid ones, undeclared methods, missing auth) and checks every answer
@@ -27,11 +27,10 @@ beforeAll(async () => {
   schemathesis = ensureSchemathesis();
   stack = await startWorkflowStack('conformance-');
   // A raised rate limit: the run is one client sending thousands of requests on purpose.
-  // With a mailer, as every deployed API has one (remind-now sends its e-mails from the API).
+  // Remind-now queues its e-mails in the outbox; the stack's worker sends them.
   const app = makeApp(stack, {
     env: { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000' },
     logger: createLogger({ level: 'silent' }),
-    mailer: smtpMailer(stack.smtp),
   });
   token = await issueToken(stack.db, 'home-affairs');
   // A few tasks for generated requests to find (most generated codes name no task and get 404).

@@ -571,7 +571,10 @@ describe('held up by another ministry', () => {
       'HELD_UP:ministry:BGDDT',
       'HOLD_UP_RELEASED:system',
     ]);
-    const mails = () => stack.smtp.received.filter((m) => m.subject.includes(`[${named}] No longer held up`));
+    const mails = () =>
+      stack.smtp.received.filter(
+        (m) => m.subject.includes(`[${named}] Hết vướng`) && m.subject.includes('No longer held up'),
+      );
     for (let i = 0; i < 100 && mails().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(mails().map((m) => m.to)).toEqual([['an@bgddt.test']]);
 

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../config/env';
 import { digestRows } from '../../db/digests';
 import { nextWorkingDay } from '../../domain/working-days';
-import { DAY_MS, addDays, deadlineInstant, vietnamDate } from '../../domain/dates';
+import { DAY_MS, addDays, deadlineInstant, vietnamDate, vietnameseDate } from '../../domain/dates';
 import { digestScheduleIds } from '../../temporal/digest-schedules';
 import { startTaskWorkflow } from '../../temporal/task-client';
 import {
@@ -102,7 +102,7 @@ describe('worker killed during a digest run', () => {
         const subjects = await Promise.all(
           smtp.received.filter((m) => m.to.includes(email)).map(async (m) => (await simpleParser(m.raw)).subject ?? ''),
         );
-        expect(subjects.filter((subject) => subject.includes(day))).toHaveLength(1);
+        expect(subjects.filter((subject) => subject.includes(vietnameseDate(day)))).toHaveLength(1);
       }
     } finally {
       await worker.stop();

@@ -77,7 +77,6 @@ beforeAll(async () => {
         SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000',
         PUBLIC_BASE_URL: origin,
       },
-      mailer: smtpMailer(smtp),
     },
   );
   server.on('request', app);

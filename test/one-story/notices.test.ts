@@ -6,18 +6,18 @@
 import { simpleParser } from 'mailparser';
 import request from 'supertest';
 import type { Express } from 'express';
-import { addDays, vietnamDate } from '../../domain/dates';
+import { addDays, vietnamDate, vietnameseDate } from '../../domain/dates';
 import { issueToken } from '../../db/tokens';
 import { useApiFixture } from '../support/api-fixture';
-import { eventually, smtpMailer, uid } from '../support/harness';
+import { eventually, uid } from '../support/harness';
 
 const BASE = 'http://tracker.test';
 const f = useApiFixture('notices-');
 let app: Express;
 
 beforeAll(() => {
-  // An app that can send mail (the sign-in links, "remind now"), through the test's SMTP server.
-  app = f.makeApp({ env: { PUBLIC_BASE_URL: BASE }, mailer: smtpMailer(f.stack.smtp) });
+  // The sign-in links and "remind now" are queued in the outbox and sent by the test's worker.
+  app = f.makeApp({ env: { PUBLIC_BASE_URL: BASE } });
 });
 
 /** Every message received so far, decoded (subject, text and HTML parts). */
@@ -74,7 +74,7 @@ describe('notices: links open pages, rounds are announced and chased', () => {
     );
     expect(new Set(opened.map((m) => m.to[0])).size).toBe(34);
     for (const m of opened) {
-      expect(m.subject).toContain(dueDate);
+      expect(m.subject).toContain(vietnameseDate(dueDate));
       expect(urlsOf(m.text)).toContain(`${BASE}/locality`);
     }
   });

@@ -25,15 +25,7 @@ import { asOfInstant } from '../../app/schemas';
 import { launchBrowser, newVisitor } from '../support/browser';
 import { checkAndShoot, signInWithToken } from '../web/support';
 import { policyFromConfig } from '../../temporal/task-client';
-import {
-  eventually,
-  makeApp,
-  smtpMailer,
-  startWorkflowStack,
-  uid,
-  vietnamTodayFor,
-  type WorkflowStack,
-} from '../support/harness';
+import { eventually, makeApp, startWorkflowStack, uid, vietnamTodayFor, type WorkflowStack } from '../support/harness';
 
 const ministries = new Set(reference.ministries.map((m) => m.code));
 // Codes get a per-run prefix: the shared dev server keeps the workflows of earlier runs.
@@ -116,7 +108,6 @@ beforeAll(async () => {
       SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000',
       PUBLIC_BASE_URL: origin,
     },
-    mailer: smtpMailer(stack.smtp),
   });
   server.on('request', app);
   for (const who of ['home-affairs', 'ministry:BYT', 'locality:HNI']) tokens[who] = await issueToken(stack.db, who);

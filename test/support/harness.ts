@@ -251,7 +251,6 @@ export interface AppOverrides {
   db?: Db;
   listCache?: ListCache;
   logger?: Logger;
-  mailer?: Mailer;
 }
 
 /**
@@ -274,6 +273,5 @@ export function makeApp(
     }),
     listCache: overrides.listCache,
     logger,
-    mailer: overrides.mailer,
   });
 }

@@ -129,7 +129,7 @@ describe('at-risk forecast', () => {
     // BYT's pace (100 days from 1 June: 9 September) plus 9 days per ignored reminder and 6 per obstacle.
     expect(first!.expectedResolution).toBe('2025-10-03');
     expect(first!.reasons[0]!.en).toMatch(
-      /^expected resolution 2025-10-03 is 64 day\(s\) after the due date 2025-07-31/,
+      /^expected resolution 03\/10\/2025 is 64 day\(s\) after the due date 31\/07\/2025/,
     );
     expect(first!.reasons.map((x) => x.code).sort()).toEqual([
       'EXPECTED_LATENESS',
@@ -205,16 +205,16 @@ describe('digests', () => {
       dueSoonDays: 14,
     })!;
     expect(mail.subject).toBe(
-      '[Nhiệm vụ phân cấp] 2025-12-05: 1 quá hạn, 1 sắp đến hạn / [Delegated tasks] 2025-12-05: 1 overdue, 1 due soon',
+      '[Nhiệm vụ phân cấp] Tổng hợp ngày 05/12/2025: 1 quá hạn, 1 sắp đến hạn / Digest 05/12/2025: 1 overdue, 1 due soon',
     );
     const lines = mail.text.split('\n');
     const vi = lines.indexOf('- A-1 Task A-1');
     const en = lines.lastIndexOf('- A-1 Task A-1');
     expect(vi).toBeGreaterThan(-1);
     expect(en).toBeGreaterThan(vi);
-    expect(lines[vi + 1]).toBe('  Cần ban hành văn bản, hướng dẫn thực hiện; quá hạn 4 ngày (hạn 2025-12-01)');
-    expect(lines[en + 1]).toBe('  Requires guidance; overdue by 4 day(s) (due 2025-12-01)');
-    expect(mail.text).toContain('hạn 2025-12-15, còn 10 ngày');
+    expect(lines[vi + 1]).toBe('  Cần ban hành văn bản, hướng dẫn thực hiện; quá hạn 4 ngày (hạn 01/12/2025)');
+    expect(lines[en + 1]).toBe('  Requires guidance; overdue by 4 day(s) (due 01/12/2025)');
+    expect(mail.text).toContain('hạn 15/12/2025, còn 10 ngày');
     expect(mail.text).toContain('  * Ghi nhận tiến độ: DRAFTING');
     expect(mail.text).toContain('  * Milestone recorded: DRAFTING');
     expect(mail.text).toContain('http://tracker.test/tasks/A-3');
@@ -256,7 +256,7 @@ describe('digests', () => {
       language: 'en',
       dueSoonDays: 14,
     })!;
-    expect(mail.subject).toBe('[Delegated tasks] 2025-12-05: 0 overdue, 1 due soon');
+    expect(mail.subject).toBe('[Delegated tasks] Digest 05/12/2025: 0 overdue, 1 due soon');
     expect(mail.text).not.toMatch(/hạn/);
     expect(mail.html).toContain('&lt;script&gt;x&lt;/script&gt;');
     expect(mail.html).not.toContain('<script>');
@@ -269,7 +269,9 @@ describe('digests', () => {
       open: 365,
       overdue: 179,
       overdueChange: 12,
-      overdueByMinistry: [{ ministry: 'BYT', name: 'Ministry of Health', overdue: 40, maxDaysOverdue: 120 }],
+      overdueByMinistry: [
+        { ministry: 'BYT', names: { vi: 'Bộ Y tế', en: 'Ministry of Health' }, overdue: 40, maxDaysOverdue: 120 },
+      ],
       atRisk: [
         {
           code: 'BYT-001',
@@ -283,7 +285,7 @@ describe('digests', () => {
       language: 'vi+en',
     });
     expect(mail.subject).toContain('179 quá hạn');
-    expect(mail.text).toContain('BYT Ministry of Health: 40 quá hạn, lâu nhất 120 ngày');
+    expect(mail.text).toContain('BYT Bộ Y tế: 40 quá hạn, lâu nhất 120 ngày');
     expect(mail.text).toContain('BYT Ministry of Health: 40 overdue, oldest 120 days');
     expect(mail.text).toContain('(+12 so với tuần trước)');
     expect(mail.text).toContain('BYT-001 (BYT) T: 82% risk');

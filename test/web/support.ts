@@ -8,7 +8,7 @@ import { issueToken } from '../../db/tokens';
 import { addDays, vietnamDate } from '../../domain/dates';
 import { subtractWorkingDays } from '../../domain/working-days';
 import { screenshot, seriousAxeViolations } from '../support/browser';
-import { makeApp as makeTestApp, smtpMailer, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
+import { makeApp as makeTestApp, startWorkflowStack, uid, type WorkflowStack } from '../support/harness';
 
 export const PRINCIPALS = ['home-affairs', 'ministry:BGDDT', 'ministry:BYT', 'locality:HNI'] as const;
 export type TestPrincipal = (typeof PRINCIPALS)[number];
@@ -31,11 +31,10 @@ export interface PagesStack {
  */
 export async function startPagesStack(prefix: string): Promise<PagesStack> {
   const stack = await startWorkflowStack(prefix);
-  const { db, smtp } = stack;
+  const { db } = stack;
   const makeApp = (env: Partial<Record<keyof Env, string>>) =>
     makeTestApp(stack, {
       env: { SESSION_SECRET: 'pages-test-secret-0123456789abcdef0123', SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000', ...env },
-      mailer: smtpMailer(smtp),
     });
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -6,7 +6,7 @@ import { createActivities } from '../../activities';
 import type { Mailer } from '../../activities/mailer';
 import { digestRows, preferencesFor } from '../../db/digests';
 import { addressOfUnsubscribeToken } from '../../domain/unsubscribe-link';
-import { DAY_MS, addDays, deadlineInstant } from '../../domain/dates';
+import { DAY_MS, addDays, deadlineInstant, vietnameseDate } from '../../domain/dates';
 import type { WorkingCalendar } from '../../domain/working-days';
 import { digestScheduleIds, ensureDigestSchedules } from '../../temporal/digest-schedules';
 import { startTaskWorkflow } from '../../temporal/task-client';
@@ -140,7 +140,7 @@ describe('daily digests', () => {
     expect(mails).toHaveLength(1);
     const { parsed } = mails[0]!;
     expect(parsed.subject).toBe(
-      `[Nhiệm vụ phân cấp] ${tomorrow}: 1 quá hạn, 1 sắp đến hạn / [Delegated tasks] ${tomorrow}: 1 overdue, 1 due soon`,
+      `[Nhiệm vụ phân cấp] Tổng hợp ngày ${vietnameseDate(tomorrow)}: 1 quá hạn, 1 sắp đến hạn / Digest ${vietnameseDate(tomorrow)}: 1 overdue, 1 due soon`,
     );
     const text = parsed.text ?? '';
     const rows = (
@@ -151,8 +151,8 @@ describe('daily digests', () => {
       expect(text).toContain(`http://tracker.test/tasks/${code}`);
       expect(parsed.html).toContain(`<a href="http://tracker.test/tasks/${code}">${code}</a>`);
     }
-    expect(text).toContain(`quá hạn 4 ngày (hạn ${addDays(today, -3)})`);
-    expect(text).toContain(`hạn ${addDays(today, 5)}, còn 4 ngày`);
+    expect(text).toContain(`quá hạn 4 ngày (hạn ${vietnameseDate(addDays(today, -3))})`);
+    expect(text).toContain(`hạn ${vietnameseDate(addDays(today, 5))}, còn 4 ngày`);
     expect(text).toContain('Ghi nhận tiến độ: DRAFTING');
     expect(text.indexOf('Kính gửi')).toBeLessThan(text.indexOf('Dear'));
     expect(text).toContain('http://tracker.test/preferences');
@@ -190,11 +190,11 @@ describe('daily digests', () => {
     const retry = await activities().sendDailyDigests({ nowMs: morningOf(day) });
     expect(retry.sent + retry.alreadySent).toBe(2);
     expect(retry.nothingToSay).toBe(1);
-    expect((await received(B.email)).filter((m) => m.parsed.subject?.includes(day))).toEqual([]);
+    expect((await received(B.email)).filter((m) => m.parsed.subject?.includes(vietnameseDate(day)))).toEqual([]);
     const again = await activities().sendDailyDigests({ nowMs: morningOf(day) + 3600_000 });
     expect(again).toMatchObject({ sent: 0, alreadySent: 2 });
     for (const email of [A.email, focal('C').email]) {
-      const forDay = (await received(email)).filter((m) => m.parsed.subject?.includes(day));
+      const forDay = (await received(email)).filter((m) => m.parsed.subject?.includes(vietnameseDate(day)));
       expect(forDay).toHaveLength(1);
     }
     expect((await digestRows(db, 'DAILY', day)).map((r) => r.status)).toEqual(['SENT', 'SENT']);
@@ -226,15 +226,21 @@ describe('daily digests', () => {
       expect(changed.body).toMatchObject({ dailyDigest: false, language: 'en' });
       const run = await activities().sendDailyDigests({ nowMs: morningOf(addDays(today, 4)) });
       expect(run).toMatchObject({ workingDay: true, unsubscribed: 1 });
-      expect((await received(A.email)).filter((m) => m.parsed.subject?.includes(addDays(today, 4)))).toEqual([]);
+      expect(
+        (await received(A.email)).filter((m) => m.parsed.subject?.includes(vietnameseDate(addDays(today, 4)))),
+      ).toEqual([]);
       // Back on, in English only.
       expect((await request(app).put(`/api/preferences/${token}`).send({ dailyDigest: true })).body).toMatchObject({
         dailyDigest: true,
         language: 'en',
       });
       await activities().sendDailyDigests({ nowMs: morningOf(addDays(today, 5)) });
-      const [english] = (await received(A.email)).filter((m) => m.parsed.subject?.includes(addDays(today, 5)));
-      expect(english!.parsed.subject).toBe(`[Delegated tasks] ${addDays(today, 5)}: 1 overdue, 1 due soon`);
+      const [english] = (await received(A.email)).filter((m) =>
+        m.parsed.subject?.includes(vietnameseDate(addDays(today, 5))),
+      );
+      expect(english!.parsed.subject).toBe(
+        `[Delegated tasks] Digest ${vietnameseDate(addDays(today, 5))}: 1 overdue, 1 due soon`,
+      );
       expect(english!.parsed.text).not.toContain('Kính gửi');
     } finally {
       await request(app).put(`/api/preferences/${token}`).send({ dailyDigest: true, language: 'vi+en' });
@@ -277,6 +283,6 @@ describe('Temporal Schedules', () => {
       'the scheduled run',
     );
     expect(rows.map((r) => r.recipient)).toContain(A.email);
-    expect((await received(A.email)).filter((m) => m.parsed.subject?.includes(today))).toHaveLength(1);
+    expect((await received(A.email)).filter((m) => m.parsed.subject?.includes(vietnameseDate(today)))).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { reference } from '../../catalog/reference-data';
 import { submitLocalityReport } from '../../db/locality-cells';
 import { getRound } from '../../db/reporting-rounds';
-import { DAY_MS, deadlineInstant, vietnamDate } from '../../domain/dates';
+import { DAY_MS, deadlineInstant, vietnamDate, vietnameseDate } from '../../domain/dates';
 import { morningOf, roundWorkflowId, type RoundPolicy } from '../../domain/reporting-round';
 import { closeRoundUpdate, extendRoundUpdate, roundStateQuery } from '../../workflows/round-messages';
 import type { roundWorkflow } from '../../workflows/round-workflow';
@@ -166,9 +166,9 @@ describe('reporting round workflow (time skipping)', () => {
       new Set(
         roundMails(id)
           .filter((m) => m.subject.includes('Nhắc gửi'))
-          .map((m) => /(\d{4}-\d{2}-\d{2})/.exec(m.subject)?.[1]),
+          .map((m) => /(\d{2}\/\d{2}\/\d{4})/.exec(m.subject)?.[1]),
       ),
-    ).toEqual(new Set([newDue]));
+    ).toEqual(new Set([vietnameseDate(newDue)]));
     expect(outcome.reported).toBe(0);
     expect(mails(id, 'Đến hạn')).toHaveLength(1);
     expect(mails(id, 'Nhắc gửi')).toHaveLength(34 * 3);

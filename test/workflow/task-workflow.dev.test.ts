@@ -300,7 +300,7 @@ describe('activities against real PostgreSQL and SMTP', () => {
     expect(await acts.sendReminder({ point, recipients: ['focal@bgddt.test'], task })).toEqual({ status: 'SENT' });
     const mails = smtp.received.slice(before).filter((m) => m.subject.includes(def.code));
     expect(mails).toHaveLength(1);
-    expect(mails[0]?.subject).toContain('Due in 7 days (2094-01-31)');
+    expect(mails[0]?.subject).toContain('Due in 7 days (31/01/2094)');
     expect(mails[0]?.raw).toContain(`http://tracker.test/tasks/${def.code}`);
     const row = await db.prisma.notification.findFirstOrThrow({ where: { taskCode: def.code } });
     expect(row).toMatchObject({ status: 'SENT', attempts: 1 });

@@ -1,6 +1,8 @@
 import { refuseInvalidUtf8Form } from '../../app/body-encoding';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { Mailer } from '../../activities/mailer';
+import type { Client } from '@temporalio/client';
+import { signInLinkEmail } from '../../activities/sign-in-email';
+import { queueMail, recipientLanguage } from '../../app/queued-mail';
 import type { Config } from '../../config/env';
 import type { Db } from '../../db/client';
 import { hashToken, principalForToken } from '../../db/tokens';
@@ -15,7 +17,6 @@ import {
 import { pageLink, safeNextPath } from '../../domain/page-links';
 import type { Principal } from '../../domain/principal';
 import { EMAIL_RE } from '../../domain/task-changes';
-import { messages } from '../i18n';
 import { LinkConfirmPage, MessagePage, SignInPage } from '../pages/sign-in-page';
 import { sendPage } from '../render';
 import { clearSessionCookie, csrfValid, setSessionCookie, webLocals, type SessionSettings } from '../session';
@@ -37,7 +38,8 @@ export function homeOf(p: Principal): string {
 export interface SignInDeps {
   db: Db;
   config: Config;
-  mailer?: Mailer;
+  /** Starts the worker's sending of a queued e-mail (the sign-in link). */
+  temporal: Client;
   settings: SessionSettings;
   /**
    * The sign-in attempts' limit per client address (SIGN_IN_RATE_LIMIT_PER_MINUTE), counted as the
@@ -141,28 +143,24 @@ export function signInRoutes(deps: SignInDeps): Router {
       );
     }
     const principal = await principalForEmail(db, email, config.HOME_AFFAIRS_EMAIL);
-    if (principal && deps.mailer) {
+    if (principal) {
       const token = await createSignInLink(db, principal, email, config.SIGN_IN_LINK_MINUTES * 60_000);
       const link = pageLink(config.publicBaseUrl, { page: 'sign-in-link', token, next: nextOf(req) ?? undefined });
-      const vi = messages('vi');
-      const en = messages('en');
-      await deps.mailer.send({
-        from: config.MAIL_FROM,
-        to: [email],
-        subject: `${vi.serviceName}: đường dẫn đăng nhập / sign-in link`,
-        text: [
-          `Đường dẫn đăng nhập của bạn (dùng một lần, trong ${config.SIGN_IN_LINK_MINUTES} phút):`,
-          link,
-          '',
-          `Your sign-in link (works once, for ${config.SIGN_IN_LINK_MINUTES} minutes):`,
-          link,
-          '',
-          `${vi.serviceName} / ${en.serviceName}`,
-        ].join('\n'),
-        messageId: `<sign-in-${hashToken(token).slice(0, 24)}@tracker>`,
-      });
-    } else if (principal) {
-      req.log.warn('sign-in link not sent: no mailer configured');
+      const mail = signInLinkEmail(link, config.SIGN_IN_LINK_MINUTES, await recipientLanguage(db, email));
+      // Through the outbox and the worker, as every e-mail (the body, which holds the link, is
+      // cleared once sent).
+      await queueMail(
+        { db, temporal: deps.temporal, config },
+        {
+          key: `SIGN_IN_LINK:${hashToken(token).slice(0, 32)}`,
+          kind: 'SIGN_IN_LINK',
+          offsetDays: 0,
+          recipients: [email],
+          subject: mail.subject,
+          body: mail.text,
+          html: mail.html,
+        },
+      );
     }
     // The same answer whether or not the address is known: the form does not reveal who is.
     sendPage(res, <MessagePage ctx={ctx} title={ctx.t.linkSentTitle} body={ctx.t.linkSentBody} />);
