@@ -239,6 +239,7 @@ describe('the application database role', () => {
       const row = await db.prisma.task.findUniqueOrThrow({ where: { code } });
       const snapshot = {
         ...(await dev.client.workflow.getHandle(`task-${code}`).query(stateQuery)),
+        reports: {},
         seq: row.lastSeq + 1,
       };
       await acts.persistEvent({
