@@ -14,6 +14,7 @@ export default tseslint.config(
       'coverage/**',
       'bench/out/**',
       'test/support/*.mjs',
+      'test/workflow/fast/*.mjs',
     ],
   },
   ...tseslint.configs.recommended,

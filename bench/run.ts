@@ -28,6 +28,11 @@ import { pool, summary, timed } from './stats';
 import { pageServerTimes, signInToPages } from './page-session';
 
 const quick = process.argv.includes('--quick');
+/**
+ * `--ratios`: only the two ratios a workflow change can move (bulk start against the bare start loop, a
+ * transition against a no-op Update), printed and not written to BENCHMARKS.md; with --quick, a few minutes.
+ */
+const ratiosOnly = process.argv.includes('--ratios');
 const runsArg = process.argv.indexOf('--runs');
 /** Medians over several runs, each on a fresh stack: 3 by default for the full suite, 1 for --quick. */
 const RUNS = runsArg > 0 ? Math.max(1, Number(process.argv[runsArg + 1]) || 1) : quick ? 1 : 3;
@@ -179,6 +184,7 @@ async function runOnce(run: number): Promise<Run> {
       id: 'bulk',
       note: 'anchor: bare client.workflow.start of a no-op workflow (no persistence), same concurrency (16)',
     });
+    if (ratiosOnly) log(`bulk start: ${JSON.stringify(results[results.length - 1])}`);
 
     await mark('transition');
     // 2. Transition round trip through the API vs a no-op update.
@@ -235,113 +241,116 @@ async function runOnce(run: number): Promise<Run> {
       id: 'transition',
       note: `ms, after ${warmUp} uncounted of each; the API (npm run api) in its own process, the worker in the benchmark process: HTTP + auth + Workflow Update + audit/read-model statement + response; anchor: a no-op Workflow Update sent with the client`,
     });
+    if (ratiosOnly) log(`transition: ${JSON.stringify(results[results.length - 1])}`);
 
-    await mark('list');
-    // 3. List throughput vs an Express hello-world. Both servers run in their own process, as
-    // `npm run api` does in production, so the load generator (here) does not share their event loop.
-    const duration = quick ? 3 : 10;
-    log(`3. list throughput, 50 connections for ${duration} s each`);
-    const listPath = '/api/tasks?status=REQUIRES_GUIDANCE&limit=50';
-    const cannon = (url: string, h: Record<string, string> = {}) =>
-      autocannon({ url, connections: 50, duration, headers: h });
-    const measure = async (
-      script: string,
-      env: NodeJS.ProcessEnv,
-      ready: RegExp,
-      path: string,
-      h: Record<string, string> = {},
-    ) => {
-      const proc = await runTs(script, [], env, ready);
-      try {
-        // The API logs JSON lines now (pino): the URL ends at the closing quote.
-        const base = (/https?:\/\/[^/\s"]+/.exec(proc.readyLine) as RegExpExecArray)[0];
-        await cannon(`${base}${path}`, h); // warm-up (JIT, prepared statements, caches)
-        const run = await cannon(`${base}${path}`, h);
-        if (run.non2xx > 0) throw new Error(`${script} answered ${run.non2xx} non-2xx`);
-        return run;
-      } finally {
-        await proc.stop();
-      }
-    };
-    const auth = { Authorization: `Bearer ${token}` };
-    const list = await measure(
-      'stack/api-main.ts',
-      { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) },
-      /listening on http/,
-      listPath,
-      auth,
-    );
-    const uncached = await measure(
-      'stack/api-main.ts',
-      { ...apiEnv(0), PORT: String(await freePort()) },
-      /listening on http/,
-      listPath,
-      auth,
-    );
-    const helloRun = await measure('bench/hello-server.ts', {}, /hello: listening/, '/');
-    results.push({
-      name: `list GET ${listPath}`,
-      figure: {
-        reqPerSec: round(list.requests.average),
-        p99: list.latency.p99,
-        uncachedReqPerSec: round(uncached.requests.average),
-        uncachedP99: uncached.latency.p99,
-        uncachedRatio: round(uncached.requests.average / helloRun.requests.average),
-      },
-      anchor: { reqPerSec: round(helloRun.requests.average), p99: helloRun.latency.p99 },
-      ratio: round(list.requests.average / helloRun.requests.average),
-      target: '>= 50% of the hello-world req/s and p99 < 50 ms',
-      id: 'list',
-      note: `autocannon in the benchmark process, 50 connections, loopback; the API (npm run api) and the hello-world each in their own process, warmed up for one round first; reqPerSec/p99 as deployed (page cache on, LIST_CACHE_SECONDS=${cfg.LIST_CACHE_SECONDS}), uncached* with LIST_CACHE_SECONDS=0 (every request reads PostgreSQL)`,
-    });
-
-    await mark('dashboard');
-    // 4. Dashboards at the seeded size and at 100,000 tasks.
-    const reps = quick ? 50 : 200;
-    const dash = async () => {
-      const out: Record<string, number> = {};
-      for (const p of ['summary', 'bottlenecks']) {
-        const ms: number[] = [];
-        for (let i = 0; i < reps; i++) {
-          const [res, t] = await timed(() => fetch(`${stack.apiUrl}/api/dashboard/${p}`, { headers }));
-          await res.arrayBuffer();
-          ms.push(t);
+    rest: {
+      if (ratiosOnly) break rest;
+      await mark('list');
+      // 3. List throughput vs an Express hello-world. Both servers run in their own process, as
+      // `npm run api` does in production, so the load generator (here) does not share their event loop.
+      const duration = quick ? 3 : 10;
+      log(`3. list throughput, 50 connections for ${duration} s each`);
+      const listPath = '/api/tasks?status=REQUIRES_GUIDANCE&limit=50';
+      const cannon = (url: string, h: Record<string, string> = {}) =>
+        autocannon({ url, connections: 50, duration, headers: h });
+      const measure = async (
+        script: string,
+        env: NodeJS.ProcessEnv,
+        ready: RegExp,
+        path: string,
+        h: Record<string, string> = {},
+      ) => {
+        const proc = await runTs(script, [], env, ready);
+        try {
+          // The API logs JSON lines now (pino): the URL ends at the closing quote.
+          const base = (/https?:\/\/[^/\s"]+/.exec(proc.readyLine) as RegExpExecArray)[0];
+          await cannon(`${base}${path}`, h); // warm-up (JIT, prepared statements, caches)
+          const run = await cannon(`${base}${path}`, h);
+          if (run.non2xx > 0) throw new Error(`${script} answered ${run.non2xx} non-2xx`);
+          return run;
+        } finally {
+          await proc.stop();
         }
-        const s = summary(ms);
-        out[`${p}P50`] = s.p50;
-        out[`${p}P95`] = s.p95;
-      }
-      return out;
-    };
-    log(`4. dashboards at ${tasks.length} tasks`);
-    const small = await dash();
-    await settle();
-    // 4b. Pages, server-rendered, at the seeded size: the public page and the Home Affairs dashboard
-    // (signed in with a session, as a person is), beside the API's summary from the same stack.
-    log(`4b. pages at ${tasks.length} tasks`);
-    // The stack's own API (the transitions' API process has stopped by now), as the dashboards above.
-    const { visitor, session } = await signInToPages(stack.apiUrl, token);
-    const publicPage = await pageServerTimes(stack.apiUrl, '/', visitor, reps);
-    const dashboardPage = await pageServerTimes(stack.apiUrl, '/dashboard', session, reps);
-    results.push({
-      name: `pages at ${tasks.length} tasks (public page, Home Affairs dashboard)`,
-      figure: {
-        publicP50: publicPage.p50,
-        publicP95: publicPage.p95,
-        dashboardP50: dashboardPage.p50,
-        dashboardP95: dashboardPage.p95,
-      },
-      anchor: { apiSummaryP50: small.summaryP50 as number, apiBottlenecksP50: small.bottlenecksP50 as number },
-      ratio: round(dashboardPage.p50 / ((small.summaryP50 as number) + (small.bottlenecksP50 as number))),
-      target: 'p50 < 50 ms for both pages',
-      id: 'pages',
-      note: `ms over ${reps} sequential requests each, loopback, rendered on the server (what a first load transfers: npm run bench:pages, Lighthouse); anchor: the API's summary and bottlenecks p50 (the dashboard reads both); ratio = dashboard p50 / their sum`,
-    });
+      };
+      const auth = { Authorization: `Bearer ${token}` };
+      const list = await measure(
+        'stack/api-main.ts',
+        { ...apiEnv(cfg.LIST_CACHE_SECONDS), PORT: String(await freePort()) },
+        /listening on http/,
+        listPath,
+        auth,
+      );
+      const uncached = await measure(
+        'stack/api-main.ts',
+        { ...apiEnv(0), PORT: String(await freePort()) },
+        /listening on http/,
+        listPath,
+        auth,
+      );
+      const helloRun = await measure('bench/hello-server.ts', {}, /hello: listening/, '/');
+      results.push({
+        name: `list GET ${listPath}`,
+        figure: {
+          reqPerSec: round(list.requests.average),
+          p99: list.latency.p99,
+          uncachedReqPerSec: round(uncached.requests.average),
+          uncachedP99: uncached.latency.p99,
+          uncachedRatio: round(uncached.requests.average / helloRun.requests.average),
+        },
+        anchor: { reqPerSec: round(helloRun.requests.average), p99: helloRun.latency.p99 },
+        ratio: round(list.requests.average / helloRun.requests.average),
+        target: '>= 50% of the hello-world req/s and p99 < 50 ms',
+        id: 'list',
+        note: `autocannon in the benchmark process, 50 connections, loopback; the API (npm run api) and the hello-world each in their own process, warmed up for one round first; reqPerSec/p99 as deployed (page cache on, LIST_CACHE_SECONDS=${cfg.LIST_CACHE_SECONDS}), uncached* with LIST_CACHE_SECONDS=0 (every request reads PostgreSQL)`,
+      });
 
-    const synthetic = quick ? 10_000 : 100_000;
-    log(`4. inserting ${synthetic} synthetic read-model rows`);
-    const ministries = reference.ministries.filter((m) => m.delegates).map((m) => m.code);
-    await stack.db.prisma.$executeRawUnsafe(`
+      await mark('dashboard');
+      // 4. Dashboards at the seeded size and at 100,000 tasks.
+      const reps = quick ? 50 : 200;
+      const dash = async () => {
+        const out: Record<string, number> = {};
+        for (const p of ['summary', 'bottlenecks']) {
+          const ms: number[] = [];
+          for (let i = 0; i < reps; i++) {
+            const [res, t] = await timed(() => fetch(`${stack.apiUrl}/api/dashboard/${p}`, { headers }));
+            await res.arrayBuffer();
+            ms.push(t);
+          }
+          const s = summary(ms);
+          out[`${p}P50`] = s.p50;
+          out[`${p}P95`] = s.p95;
+        }
+        return out;
+      };
+      log(`4. dashboards at ${tasks.length} tasks`);
+      const small = await dash();
+      await settle();
+      // 4b. Pages, server-rendered, at the seeded size: the public page and the Home Affairs dashboard
+      // (signed in with a session, as a person is), beside the API's summary from the same stack.
+      log(`4b. pages at ${tasks.length} tasks`);
+      // The stack's own API (the transitions' API process has stopped by now), as the dashboards above.
+      const { visitor, session } = await signInToPages(stack.apiUrl, token);
+      const publicPage = await pageServerTimes(stack.apiUrl, '/', visitor, reps);
+      const dashboardPage = await pageServerTimes(stack.apiUrl, '/dashboard', session, reps);
+      results.push({
+        name: `pages at ${tasks.length} tasks (public page, Home Affairs dashboard)`,
+        figure: {
+          publicP50: publicPage.p50,
+          publicP95: publicPage.p95,
+          dashboardP50: dashboardPage.p50,
+          dashboardP95: dashboardPage.p95,
+        },
+        anchor: { apiSummaryP50: small.summaryP50 as number, apiBottlenecksP50: small.bottlenecksP50 as number },
+        ratio: round(dashboardPage.p50 / ((small.summaryP50 as number) + (small.bottlenecksP50 as number))),
+        target: 'p50 < 50 ms for both pages',
+        id: 'pages',
+        note: `ms over ${reps} sequential requests each, loopback, rendered on the server (what a first load transfers: npm run bench:pages, Lighthouse); anchor: the API's summary and bottlenecks p50 (the dashboard reads both); ratio = dashboard p50 / their sum`,
+      });
+
+      const synthetic = quick ? 10_000 : 100_000;
+      log(`4. inserting ${synthetic} synthetic read-model rows`);
+      const ministries = reference.ministries.filter((m) => m.delegates).map((m) => m.code);
+      await stack.db.prisma.$executeRawUnsafe(`
       INSERT INTO tasks (code, title, sector, status, status_since, lead_ministry_code, coordinating_ministries, due_date, reports_obstacle, updated_at)
       SELECT 'SYN-' || lpad(g::text, 6, '0'), 'Synthetic task ' || g, 'Synthetic',
              (ARRAY['FEASIBLE','FEASIBLE','REQUIRES_GUIDANCE','AUTHORITY_ADJUSTMENT'])[1 + g % 4]::"TaskStatus",
@@ -349,130 +358,131 @@ async function runOnce(run: number): Promise<Run> {
              (ARRAY[${ministries.map((m) => `'${m}'`).join(',')}])[1 + g % ${ministries.length}],
              '{}', CASE WHEN g % 4 = 0 OR g % 4 = 1 THEN NULL ELSE current_date + (g % 600 - 300) END, g % 5, now()
         FROM generate_series(1, ${synthetic}) g`);
-    await stack.db.prisma.$executeRawUnsafe('ANALYZE tasks');
-    const large = await dash();
-    results.push({
-      name: `dashboard at ${tasks.length} vs ${tasks.length + synthetic} tasks`,
-      figure: { tasks: tasks.length + synthetic, ...large },
-      anchor: { tasks: tasks.length, ...small },
-      ratio: round((large.summaryP50 as number) / (small.summaryP50 as number)),
-      target: 'summary p50 < 10 ms at 949 and < 100 ms at 100,000',
-      id: 'dashboard',
-      note: `ms over ${reps} sequential requests each; ratio = growth of the summary p50`,
-    });
-    await stack.db.prisma.$executeRawUnsafe(`DELETE FROM tasks WHERE code LIKE 'SYN-%'`);
+      await stack.db.prisma.$executeRawUnsafe('ANALYZE tasks');
+      const large = await dash();
+      results.push({
+        name: `dashboard at ${tasks.length} vs ${tasks.length + synthetic} tasks`,
+        figure: { tasks: tasks.length + synthetic, ...large },
+        anchor: { tasks: tasks.length, ...small },
+        ratio: round((large.summaryP50 as number) / (small.summaryP50 as number)),
+        target: 'summary p50 < 10 ms at 949 and < 100 ms at 100,000',
+        id: 'dashboard',
+        note: `ms over ${reps} sequential requests each; ratio = growth of the summary p50`,
+      });
+      await stack.db.prisma.$executeRawUnsafe(`DELETE FROM tasks WHERE code LIKE 'SYN-%'`);
 
-    await mark('storm');
-    // 5. Deadline storm: every reminder falls due at the same instant.
-    const stormN = quick ? 100 : 949;
-    const leadSeconds = quick ? 25 : 60;
-    const dueAt = Date.now() + leadSeconds * 1000;
-    let dueDate = vietnamDate(dueAt);
-    if (deadlineInstant(dueDate) - dueAt < 60_000) dueDate = addDays(dueDate, 1);
-    // Deadlines are whole days; a fractional offset puts the reminder at exactly `dueAt`.
-    const policy = {
-      ...policyFromConfig(cfg),
-      perTaskReminders: true,
-      reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS],
-    };
-    log(`5. deadline storm: ${stormN} reminders due at ${new Date(dueAt).toISOString()}`);
-    const stormTasks: TaskDefinition[] = Array.from({ length: stormN }, (_, i) => ({
-      ...(tasks[i % tasks.length] as TaskDefinition),
-      code: `STORM-${String(i).padStart(4, '0')}`,
-      status: 'REQUIRES_GUIDANCE',
-      dueDate,
-      focalPoint: { name: 'Focal point', email: `focal${i}@ministries.example` },
-    }));
-    await pool(stormTasks, 16, async (t) => {
-      await startTaskWorkflow(stack.temporal, {
-        taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-        definition: t,
-        policy,
-        createdBy: { kind: 'system' },
+      await mark('storm');
+      // 5. Deadline storm: every reminder falls due at the same instant.
+      const stormN = quick ? 100 : 949;
+      const leadSeconds = quick ? 25 : 60;
+      const dueAt = Date.now() + leadSeconds * 1000;
+      let dueDate = vietnamDate(dueAt);
+      if (deadlineInstant(dueDate) - dueAt < 60_000) dueDate = addDays(dueDate, 1);
+      // Deadlines are whole days; a fractional offset puts the reminder at exactly `dueAt`.
+      const policy = {
+        ...policyFromConfig(cfg),
+        perTaskReminders: true,
+        reminderOffsetsDays: [(deadlineInstant(dueDate) - dueAt) / DAY_MS],
+      };
+      log(`5. deadline storm: ${stormN} reminders due at ${new Date(dueAt).toISOString()}`);
+      const stormTasks: TaskDefinition[] = Array.from({ length: stormN }, (_, i) => ({
+        ...(tasks[i % tasks.length] as TaskDefinition),
+        code: `STORM-${String(i).padStart(4, '0')}`,
+        status: 'REQUIRES_GUIDANCE',
+        dueDate,
+        focalPoint: { name: 'Focal point', email: `focal${i}@ministries.example` },
+      }));
+      await pool(stormTasks, 16, async (t) => {
+        await startTaskWorkflow(stack.temporal, {
+          taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+          definition: t,
+          policy,
+          createdBy: { kind: 'system' },
+        });
       });
-    });
-    if (Date.now() > dueAt)
-      throw new Error('the storm tasks were not all started before their reminders fell due; raise leadSeconds');
-    const deadline = dueAt + 180_000;
-    let sent: { sentAt: Date | null }[] = [];
-    while (Date.now() < deadline) {
-      sent = await stack.db.prisma.notification.findMany({
-        where: { taskCode: { startsWith: 'STORM-' }, status: 'SENT' },
-        select: { sentAt: true },
+      if (Date.now() > dueAt)
+        throw new Error('the storm tasks were not all started before their reminders fell due; raise leadSeconds');
+      const deadline = dueAt + 180_000;
+      let sent: { sentAt: Date | null }[] = [];
+      while (Date.now() < deadline) {
+        sent = await stack.db.prisma.notification.findMany({
+          where: { taskCode: { startsWith: 'STORM-' }, status: 'SENT' },
+          select: { sentAt: true },
+        });
+        if (sent.length >= stormN) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const rows = await stack.db.prisma.notification.count({ where: { taskCode: { startsWith: 'STORM-' } } });
+      const files = fs.readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.startsWith('STORM-')).length;
+      const lags = sent.map((s) => ((s.sentAt as Date).getTime() - dueAt) / 1000);
+      const ls = summary(lags);
+      results.push({
+        name: `deadline storm (${stormN} reminders due at once)`,
+        figure: {
+          reminders: stormN,
+          sent: sent.length,
+          notificationRows: rows,
+          outboxFiles: files,
+          lagP50s: ls.p50,
+          lagP99s: ls.p99,
+          drainSeconds: ls.max,
+        },
+        anchor: null,
+        ratio: null,
+        target: 'every reminder sent once, p99 lag < 20 s, in every run',
+        id: 'storm',
+        note: 'embedded default e-mail (outbox folder); lag = sent time - due time',
       });
-      if (sent.length >= stormN) break;
-      await new Promise((r) => setTimeout(r, 250));
+
+      await settle();
+      // 7. The localities' half: a whole report, the matrix, its CSV, a round's reminder storm.
+      results.push(...localityResults(await benchLocalities(stack, cfg, dataDir, quick, log)));
+
+      await settle();
+      // 8. One document settles many tasks (one request, a batch workflow).
+      results.push(...settlementResults(await benchSettlement(stack, cfg, quick ? 50 : 100, log)));
+
+      await mark('mixedLoad');
+      // 9. Fifty clients at once, reads and writes mixed (issue 28's load), with what the p99 waits on.
+      const seconds = quick ? 10 : 30;
+      const mixed = await mixedLoad({
+        apiEnv: fresh.apiEnv(),
+        db: stack.db,
+        token,
+        // Past the tasks step 2 moved, so each mover starts from REQUIRES_GUIDANCE.
+        codes: movableCodes(tasks, 50, 25),
+        clients: 50,
+        seconds,
+        log,
+      });
+      results.push({
+        name: `mixed load (50 clients, ${seconds} s: lists and transitions)`,
+        figure: { ...mixed },
+        anchor: null,
+        ratio: null,
+        target: 'list p99 < 100 ms and transition p99 < 2 s at 50 clients, every answer 200',
+        id: 'mixedLoad',
+        note: 'half the clients read task lists, half move their own task back and forth (REQUIRES_GUIDANCE <-> AUTHORITY_ADJUSTMENT, with a document back); the API in its own process; apiLoop* is its event-loop delay, workerLoop* the benchmark process (worker and load generator), lockWait* PostgreSQL sessions waiting on a lock (sampled every 100 ms)',
+      });
+
+      // 6. Memory with every workflow cached.
+      const open2 = tasks.length + stormN + tasks.length;
+      const rss = process.memoryUsage().rss / 2 ** 20;
+      results.push({
+        name: 'worker memory',
+        figure: {
+          rssMiBWithTasksCached: round(rssAfterImport),
+          tasks: tasks.length,
+          rssMiBAtEnd: round(rss),
+          workflowsAtEnd: open2,
+        },
+        anchor: { rssMiBBeforeImport: round(rssBeforeImport) },
+        ratio: null,
+        target: '< 1 GB RSS with 949 cached',
+        id: 'memory',
+        note: 'RSS of the one process that runs the worker, the API and the benchmark client (an upper bound for the worker); at the end it also caches the storm and no-op workflows',
+      });
     }
-    const rows = await stack.db.prisma.notification.count({ where: { taskCode: { startsWith: 'STORM-' } } });
-    const files = fs.readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.startsWith('STORM-')).length;
-    const lags = sent.map((s) => ((s.sentAt as Date).getTime() - dueAt) / 1000);
-    const ls = summary(lags);
-    results.push({
-      name: `deadline storm (${stormN} reminders due at once)`,
-      figure: {
-        reminders: stormN,
-        sent: sent.length,
-        notificationRows: rows,
-        outboxFiles: files,
-        lagP50s: ls.p50,
-        lagP99s: ls.p99,
-        drainSeconds: ls.max,
-      },
-      anchor: null,
-      ratio: null,
-      target: 'every reminder sent once, p99 lag < 20 s, in every run',
-      id: 'storm',
-      note: 'embedded default e-mail (outbox folder); lag = sent time - due time',
-    });
-
-    await settle();
-    // 7. The localities' half: a whole report, the matrix, its CSV, a round's reminder storm.
-    results.push(...localityResults(await benchLocalities(stack, cfg, dataDir, quick, log)));
-
-    await settle();
-    // 8. One document settles many tasks (one request, a batch workflow).
-    results.push(...settlementResults(await benchSettlement(stack, cfg, quick ? 50 : 100, log)));
-
-    await mark('mixedLoad');
-    // 9. Fifty clients at once, reads and writes mixed (issue 28's load), with what the p99 waits on.
-    const seconds = quick ? 10 : 30;
-    const mixed = await mixedLoad({
-      apiEnv: fresh.apiEnv(),
-      db: stack.db,
-      token,
-      // Past the tasks step 2 moved, so each mover starts from REQUIRES_GUIDANCE.
-      codes: movableCodes(tasks, 50, 25),
-      clients: 50,
-      seconds,
-      log,
-    });
-    results.push({
-      name: `mixed load (50 clients, ${seconds} s: lists and transitions)`,
-      figure: { ...mixed },
-      anchor: null,
-      ratio: null,
-      target: 'list p99 < 100 ms and transition p99 < 2 s at 50 clients, every answer 200',
-      id: 'mixedLoad',
-      note: 'half the clients read task lists, half move their own task back and forth (REQUIRES_GUIDANCE <-> AUTHORITY_ADJUSTMENT, with a document back); the API in its own process; apiLoop* is its event-loop delay, workerLoop* the benchmark process (worker and load generator), lockWait* PostgreSQL sessions waiting on a lock (sampled every 100 ms)',
-    });
-
-    // 6. Memory with every workflow cached.
-    const open2 = tasks.length + stormN + tasks.length;
-    const rss = process.memoryUsage().rss / 2 ** 20;
-    results.push({
-      name: 'worker memory',
-      figure: {
-        rssMiBWithTasksCached: round(rssAfterImport),
-        tasks: tasks.length,
-        rssMiBAtEnd: round(rss),
-        workflowsAtEnd: open2,
-      },
-      anchor: { rssMiBBeforeImport: round(rssBeforeImport) },
-      ratio: null,
-      target: '< 1 GB RSS with 949 cached',
-      id: 'memory',
-      note: 'RSS of the one process that runs the worker, the API and the benchmark client (an upper bound for the worker); at the end it also caches the storm and no-op workflows',
-    });
   } finally {
     noopWorker.shutdown();
     await noopRunning;
@@ -509,6 +519,7 @@ async function main(): Promise<void> {
         'tsx',
         __filename,
         ...(quick ? ['--quick'] : []),
+        ...(ratiosOnly ? ['--ratios'] : []),
         '--runs',
         String(RUNS),
         '--child',
@@ -523,6 +534,14 @@ async function main(): Promise<void> {
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+  if (ratiosOnly) {
+    for (const [n, run] of runs.entries())
+      for (const r of run.results)
+        console.log(
+          `run ${n + 1}: ${r.name}: ratio ${r.ratio} (figure ${JSON.stringify(r.figure)}, anchor ${JSON.stringify(r.anchor)})`,
+        );
+    return;
   }
   writeResults(runs, quick);
   // `--skip-insight`: the figures above only (the insight step takes minutes of its own).

@@ -1,27 +1,26 @@
 /**
  * Any figure "as of" a past instant, rebuilt from the audit log alone: the events of every task are
  * folded, in sequence order, up to the instant, into the task as it stood then. Pure: the API loads
- * the events, these functions decide what they meant. The rules mirror the workflow's own
- * (domain/task-changes.ts), which wrote the events in the first place.
+ * the events, these functions decide what they meant. Each event is applied by the same pure
+ * reducer as the workflow's (domain/task-events.ts over domain/task-changes.ts), which wrote the
+ * events in the first place: the past and the present cannot disagree.
  */
 import { foldVietnamese, holdsWord, searchWords } from './vietnamese-text';
 import { DAY_MS, addDays, deadlineInstant, isCalendarDate, vietnamDate, vietnamMidnight } from './dates';
 import { overdueDays } from './deadline-policy';
+import { applyEvent, stateFromCreated, type RecordedEvent } from './task-events';
 import {
-  DELEGATION_LEVELS,
   TASK_STATUSES,
   reportCounts,
   type DelegationLevel,
-  type EventKind,
   type ExtensionRequest,
   type HeldUp,
   type TaskDocument,
-  type FocalPoint,
-  type Milestone,
   type ReportKind,
   type TaskStatus,
   type TaskFilter,
   type DeadlinePolicy,
+  type TaskState,
 } from './task';
 
 /**
@@ -30,18 +29,7 @@ import {
  */
 export type OverdueRules = Pick<DeadlinePolicy, 'calendar' | 'dueDaysUnit'>;
 
-/** An audit event as the replay needs it (the audit row without its hashes). */
-export interface RecordedEvent {
-  taskCode: string;
-  seq: number;
-  /** ISO instant it was recorded. */
-  at: string;
-  actor: string;
-  kind: EventKind | string;
-  details: Record<string, unknown>;
-  /** Set by `onEffectiveTime` when `at` was moved to the effective time: the instant it was recorded. */
-  recordedAt?: string;
-}
+export type { RecordedEvent };
 
 /** Reminders, escalations and ladder steps: notices the task's owners received. */
 export const NOTICE_KINDS: ReadonlySet<string> = new Set([
@@ -85,39 +73,21 @@ export function onEffectiveTime(events: Iterable<RecordedEvent>): RecordedEvent[
   return out;
 }
 
-/** One task as it stood at an instant. */
-export interface TaskAsOf {
-  code: string;
-  title: string;
-  sector: string;
-  legalBasis: string;
-  level: DelegationLevel;
-  status: TaskStatus;
-  /** ISO instant the task entered its status. */
-  statusSince: string;
-  leadMinistry: string;
-  coordinatingMinistries: string[];
-  focalPoint: FocalPoint;
-  dueDate: string | null;
-  deadlineExtensions: number;
-  milestones: Milestone[];
-  /** Latest report per locality. */
-  reports: Record<string, { kind: ReportKind; at: string }>;
+/**
+ * One task as it stood at an instant: the state the reducer folded (the workflow's own state shape,
+ * domain/task-events.ts), with the optional parts made explicit and what only the replay keeps.
+ */
+export interface TaskAsOf extends TaskState {
+  documents: TaskDocument[];
+  feasibleFrom: string | null;
+  extensionRequest: ExtensionRequest | null;
+  heldUp: HeldUp | null;
   lastSeq: number;
   /** ISO instant of the task's first and latest event. */
   createdAt: string;
   lastEventAt: string;
   /** Notices received since the owners last acted (a milestone or a transition). */
   noticesSinceAction: number;
-  documents: TaskDocument[];
-  feasibleFrom: string | null;
-  extensionRequest: ExtensionRequest | null;
-  heldUp: HeldUp | null;
-  /**
-   * The localities the task applied to (sorted codes), null for all of them; undefined when its
-   * history does not say (tasks registered before applicability was recorded in their events).
-   */
-  appliesTo: string[] | null | undefined;
 }
 
 /** A stay in a non-feasible status that ended: how long the lead ministry took, and whether in time. */
@@ -136,168 +106,44 @@ export interface Replay {
   spells: ResolvedSpell[];
 }
 
-const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
-const isStatus = (v: unknown): v is TaskStatus =>
-  typeof v === 'string' && (TASK_STATUSES as readonly string[]).includes(v);
-const isLevel = (v: unknown): v is DelegationLevel =>
-  typeof v === 'string' && (DELEGATION_LEVELS as readonly string[]).includes(v);
-const dateOrNull = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-function focal(v: unknown, fallback: FocalPoint): FocalPoint {
-  if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return { name: str(o.name, ''), email: str(o.email, '') };
-  }
-  return fallback;
-}
-
-const localities = (v: unknown): string[] | null | undefined =>
-  v === null ? null : Array.isArray(v) ? (v.length === 0 ? null : v.map(String).sort()) : undefined;
-
-/** The task as its CREATED event registered it. */
-export function taskFromCreated(e: RecordedEvent): TaskAsOf {
-  const d = e.details;
+/** The replay's view of a folded state: the optional parts made explicit, the bookkeeping carried. */
+function asOf(state: TaskState, book: Pick<TaskAsOf, 'createdAt' | 'lastEventAt' | 'noticesSinceAction'>): TaskAsOf {
   return {
-    code: e.taskCode,
-    title: str(d.title, ''),
-    sector: str(d.sector, ''),
-    legalBasis: str(d.legalBasis, ''),
-    level: isLevel(d.level) ? d.level : 'province',
-    status: isStatus(d.status) ? d.status : 'REQUIRES_GUIDANCE',
-    statusSince:
-      typeof d.statusSince === 'string' && isCalendarDate(d.statusSince)
-        ? new Date(vietnamMidnight(d.statusSince)).toISOString()
-        : e.at,
-    leadMinistry: str(d.leadMinistry, ''),
-    coordinatingMinistries: Array.isArray(d.coordinatingMinistries) ? d.coordinatingMinistries.map(String) : [],
-    focalPoint: focal(d.focalPoint, { name: '', email: '' }),
-    dueDate: dateOrNull(d.dueDate),
-    deadlineExtensions: 0,
-    milestones: [],
-    reports: {},
-    lastSeq: e.seq,
-    createdAt: e.at,
-    lastEventAt: e.at,
-    noticesSinceAction: 0,
-    documents: [],
-    feasibleFrom: null,
-    extensionRequest: null,
-    heldUp: null,
-    appliesTo: 'appliesTo' in d ? localities(d.appliesTo) : undefined,
+    ...state,
+    documents: state.documents ?? [],
+    feasibleFrom: state.feasibleFrom ?? null,
+    extensionRequest: state.extensionRequest ?? null,
+    heldUp: state.heldUp ?? null,
+    lastSeq: state.seq,
+    ...book,
   };
 }
 
-/** `docs` with the recorded document of an event added (once per number). */
-function withRecorded(docs: TaskDocument[], v: unknown): TaskDocument[] {
-  if (!v || typeof v !== 'object') return docs;
-  const doc = v as TaskDocument;
-  return typeof doc.number !== 'string' || docs.some((x) => x.number === doc.number) ? docs : [...docs, doc];
+/** The task as its CREATED event registered it. */
+export function taskFromCreated(e: RecordedEvent): TaskAsOf {
+  return asOf(stateFromCreated(e), { createdAt: e.at, lastEventAt: e.at, noticesSinceAction: 0 });
 }
 
-/** The task after one more event (events of other kinds only move its sequence number). */
+/** The task after one more event, by the workflow's reducer (`applyEvent`); `spells` collects the stays a transition ends. */
 export function applyRecordedEvent(t: TaskAsOf, e: RecordedEvent, spells?: ResolvedSpell[]): TaskAsOf {
-  const d = e.details;
-  const next: TaskAsOf = { ...t, lastSeq: e.seq, lastEventAt: e.at };
-  switch (e.kind) {
-    case 'TRANSITION': {
-      const to = isStatus(d.to) ? d.to : t.status;
-      spells?.push({
-        taskCode: t.code,
-        ministry: t.leadMinistry,
-        status: t.status,
-        to,
-        enteredAt: Date.parse(t.statusSince),
-        leftAt: Date.parse(e.at),
-        dueDate: t.dueDate,
-      });
-      next.status = to;
-      next.statusSince = e.at;
-      next.dueDate = to === 'FEASIBLE' ? null : dateOrNull(d.dueDate);
-      next.noticesSinceAction = 0;
-      next.documents = withRecorded(t.documents, d.recordedDocument);
-      next.feasibleFrom = null;
-      next.extensionRequest = null;
-      if (to === 'FEASIBLE') next.heldUp = null;
-      break;
-    }
-    case 'DOCUMENT_RECORDED':
-      next.documents = withRecorded(t.documents, d.document);
-      next.feasibleFrom = dateOrNull(d.feasibleFrom);
-      break;
-    case 'EXTENSION_REQUESTED':
-      next.extensionRequest = {
-        dueDate: str(d.to, ''),
-        reason: str(d.reason, ''),
-        requestedBy: e.actor,
-        requestedAt: e.at,
-      };
-      break;
-    case 'EXTENSION_APPROVED':
-      next.dueDate = dateOrNull(d.to);
-      next.deadlineExtensions = typeof d.extensions === 'number' ? d.extensions : t.deadlineExtensions + 1;
-      next.extensionRequest = null;
-      break;
-    case 'EXTENSION_REFUSED':
-      next.extensionRequest = null;
-      break;
-    case 'HELD_UP':
-      next.heldUp = {
-        ministry: str(d.ministry, ''),
-        description: str(d.description, ''),
-        documentNumber: dateOrNull(d.documentNumber),
-        since: str(d.since, e.at),
-        recordedBy: str(d.recordedBy, e.actor),
-      };
-      break;
-    case 'HOLD_UP_RELEASED':
-      next.heldUp = null;
-      break;
-    case 'MILESTONE':
-      next.milestones = [
-        ...t.milestones,
-        {
-          track: d.track === 'ADJUSTMENT' ? 'ADJUSTMENT' : 'GUIDANCE',
-          name: str(d.name, '') as Milestone['name'],
-          at: e.at,
-          actor: e.actor,
-          ...(typeof d.note === 'string' && d.note ? { note: d.note } : {}),
-        },
-      ];
-      next.noticesSinceAction = 0;
-      break;
-    case 'ASSIGNMENT': {
-      const after = (d.after ?? {}) as Record<string, unknown>;
-      next.leadMinistry = str(after.leadMinistry, t.leadMinistry);
-      next.coordinatingMinistries = Array.isArray(after.coordinatingMinistries)
-        ? after.coordinatingMinistries.map(String)
-        : t.coordinatingMinistries;
-      next.focalPoint = focal(after.focalPoint, t.focalPoint);
-      break;
-    }
-    case 'DEADLINE':
-      next.dueDate = dateOrNull(d.to);
-      next.deadlineExtensions =
-        typeof d.extensions === 'number' ? d.extensions : t.deadlineExtensions + (d.extension === true ? 1 : 0);
-      break;
-    case 'LOCALITY_REPORT':
-      next.reports = {
-        ...t.reports,
-        [str(d.locality, '?')]: { kind: d.kind === 'OBSTACLE' ? 'OBSTACLE' : 'WORKABLE', at: e.at },
-      };
-      break;
-    case 'DEFINITION_UPDATED': {
-      const changes = (d.changes ?? {}) as Record<string, { to?: unknown }>;
-      if (typeof changes.title?.to === 'string') next.title = changes.title.to;
-      if (typeof changes.sector?.to === 'string') next.sector = changes.sector.to;
-      if (typeof changes.legalBasis?.to === 'string') next.legalBasis = changes.legalBasis.to;
-      if (isLevel(changes.level?.to)) next.level = changes.level.to;
-      if (changes.appliesTo && 'to' in changes.appliesTo) next.appliesTo = localities(changes.appliesTo.to);
-      break;
-    }
-    default:
-      if (NOTICE_KINDS.has(e.kind)) next.noticesSinceAction = t.noticesSinceAction + 1;
+  const next = applyEvent(t, e);
+  if (e.kind === 'TRANSITION') {
+    spells?.push({
+      taskCode: t.code,
+      ministry: t.leadMinistry,
+      status: t.status,
+      to: next.status,
+      enteredAt: Date.parse(t.statusSince),
+      leftAt: Date.parse(e.at),
+      dueDate: t.dueDate,
+    });
   }
-  return next;
+  const acted = e.kind === 'TRANSITION' || e.kind === 'MILESTONE';
+  return asOf(next, {
+    createdAt: t.createdAt,
+    lastEventAt: e.at,
+    noticesSinceAction: acted ? 0 : t.noticesSinceAction + (NOTICE_KINDS.has(e.kind) ? 1 : 0),
+  });
 }
 
 /**
@@ -336,12 +182,12 @@ export function withCellReports(
   tasks: Map<string, TaskAsOf>,
   cells: Iterable<{ task: string; locality: string; state: string; at: string }>,
 ): Map<string, TaskAsOf> {
-  const byTask = new Map<string, Record<string, { kind: ReportKind; at: string }>>();
+  const byTask = new Map<string, Record<string, { kind: ReportKind; description: string; at: string }>>();
   for (const c of cells) {
     if (c.state !== 'WORKABLE' && c.state !== 'OBSTACLE') continue;
     let r = byTask.get(c.task);
     if (!r) byTask.set(c.task, (r = {}));
-    r[c.locality] = { kind: c.state, at: c.at };
+    r[c.locality] = { kind: c.state, description: '', at: c.at };
   }
   const out = new Map<string, TaskAsOf>();
   for (const [code, t] of tasks) out.set(code, { ...t, reports: byTask.get(code) ?? {} });

@@ -3,11 +3,11 @@
  * (task-persistence.ts, task-timers.ts, task-updates.ts), decided once at the run's start.
  */
 import { ApplicationFailure, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { type TaskDefinition, type TaskState, type TaskView, type TaskWorkflowInput } from '../domain/task';
+import type { TaskState, TaskView, TaskWorkflowInput } from '../domain/task';
 import type { Rejection } from '../domain/transition-rules';
 import type { Change } from '../domain/task-changes';
-import { defaultDueDate, settleDueDate } from '../domain/deadline-policy';
-import { deadlineInstant, vietnamMidnight } from '../domain/dates';
+import { initialState } from '../domain/task-state';
+import { deadlineInstant } from '../domain/dates';
 import type { DocumentRef } from '../domain/task';
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from './search-attributes';
 import { CLOCK_FROM_RUN_START, ESCALATION_CATCH_UP, ESCALATION_LADDER } from './task-patches';
@@ -40,30 +40,7 @@ export interface TaskRun {
   readonly notices: Promise<unknown>[];
 }
 
-export function initialState(
-  definition: TaskDefinition,
-  policy: TaskWorkflowInput['policy'],
-  nowMs: number,
-): TaskState {
-  return {
-    ...definition,
-    dueDate:
-      definition.status === 'FEASIBLE'
-        ? null
-        : definition.dueDate
-          ? settleDueDate(policy, definition.dueDate)
-          : defaultDueDate(policy, definition.status, nowMs),
-    // The catalog's date when it has one, so "oldest open" and time in status mean something.
-    statusSince: new Date(definition.statusSince ? vietnamMidnight(definition.statusSince) : nowMs).toISOString(),
-    deadlineExtensions: 0,
-    milestones: [],
-    reports: {},
-    lastDocument: null,
-    seq: 0,
-    reminderCursor: nowMs,
-    policy,
-  };
-}
+export { initialState };
 
 /** The run's state and the patches it takes, from its input (a definition, or a carried state). */
 export function startRun(input: TaskWorkflowInput): TaskRun {

@@ -33,7 +33,6 @@ function expectedView(s: TaskState, nowMs: number) {
     {
       ...s,
       lastSeq: s.seq,
-      reports: Object.fromEntries(Object.entries(s.reports).map(([k, r]) => [k, { kind: r.kind, at: r.at }])),
       createdAt: '',
       lastEventAt: '',
       noticesSinceAction: 0,
