@@ -261,7 +261,13 @@ export function createActivities({
       // Once per (task, due date, step), across runs too: a run that starts again on a kept due
       // date (a reset ladder, a state carried from before the catch-up) finds the step recorded and
       // neither sends it nor records it again. The outbox key below is the same triple.
-      if (task.dueDate && (await ladderStepRecorded(db, task.code, task.dueDate, step.index)))
+      // Only a step among the events this run already knows (seq <= task.seq) counts: one stored past
+      // them was stored by an attempt whose results this run lost (a workflow task retried, a run
+      // started again from its CREATED event). Skipping it would leave the run a number behind the
+      // log, and its next change (a transition answered 200) would land on that number as a
+      // "duplicate": neither in the audit log nor in the read model. So the step is recorded again at
+      // the same number (a duplicate, as stored) and the e-mail is not sent twice (the outbox key).
+      if (task.dueDate && (await ladderStepRecorded(db, task.code, task.dueDate, step.index, task.seq)))
         return { status: 'SENT', recipients: [], alreadyRecorded: true };
       const focal = task.focalPoint.email ? [task.focalPoint.email] : [];
       // The ministry's leadership contact as Home Affairs keeps it (an illustrative seed is not

@@ -78,14 +78,21 @@ export async function storedSeq(db: Db, taskCode: string): Promise<number> {
 }
 
 /**
- * Whether the task's audit log already holds this ladder step of this due date: a step is recorded
- * once per (task, due date, step), whichever run of the workflow climbs it.
+ * Whether the task's audit log already holds this ladder step of this due date among its first
+ * `upToSeq` events (those the asking run knows): a step is recorded once per (task, due date, step),
+ * whichever run of the workflow climbs it.
  */
-export async function ladderStepRecorded(db: Db, taskCode: string, dueDate: string, step: number): Promise<boolean> {
+export async function ladderStepRecorded(
+  db: Db,
+  taskCode: string,
+  dueDate: string,
+  step: number,
+  upToSeq: number,
+): Promise<boolean> {
   const { rows } = await db.pool.query({
-    name: 'ladder-step-recorded',
-    text: `SELECT 1 FROM audit_events WHERE task_code = $1 AND kind = 'ESCALATION_STEP' AND details->>'dueDate' = $2 AND (details->>'step')::int = $3 LIMIT 1`,
-    values: [taskCode, dueDate, step],
+    name: 'ladder-step-recorded-up-to',
+    text: `SELECT 1 FROM audit_events WHERE task_code = $1 AND kind = 'ESCALATION_STEP' AND details->>'dueDate' = $2 AND (details->>'step')::int = $3 AND seq <= $4 LIMIT 1`,
+    values: [taskCode, dueDate, step, upToSeq],
   });
   return rows.length > 0;
 }
