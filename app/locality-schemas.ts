@@ -123,12 +123,10 @@ export const localityStatusResponse = z.object({
 
 export const localityDetailResponse = z.object({
   locality: localityStatusResponse,
-  cellsVisible: z
-    .enum(['all', 'own-tasks', 'none'])
-    .meta({
-      description:
-        'which cells this caller may read: all, those of tasks its ministry leads or coordinates, or none (aggregates only)',
-    }),
+  cellsVisible: z.enum(['all', 'own-tasks', 'none']).meta({
+    description:
+      'which cells this caller may read: all, those of tasks its ministry leads or coordinates, or none (aggregates only)',
+  }),
   counts: z.object({ tasks: z.number().int(), byState: matrixBottlenecksResponse.shape.byState }),
   tasks: z.array(
     z.object({

@@ -79,11 +79,9 @@ export const documentRef = z.strictObject({
   number: requiredText(100).meta({ example: '15/2026/TT-BYT' }),
   issuedOn: calendarDate,
   effectiveOn: calendarDate.optional(),
-  title: requiredText(1000)
-    .optional()
-    .meta({
-      description: 'for a document registered by this step; defaults to its kind and number (Thông tư 15/2026/TT-BYT)',
-    }),
+  title: requiredText(1000).optional().meta({
+    description: 'for a document registered by this step; defaults to its kind and number (Thông tư 15/2026/TT-BYT)',
+  }),
 });
 
 export const taskCodeParams = z.strictObject({ code: taskCode });
@@ -254,12 +252,9 @@ export const reportBody = z
     locality: localityCode,
     kind: z.enum(REPORT_KINDS),
     description: text(4000).default(''),
-    category: z
-      .enum(OBSTACLE_CATEGORIES)
-      .optional()
-      .meta({
-        description: "an OBSTACLE's category in the locality's matrix cell (default OTHER); ignored for WORKABLE",
-      }),
+    category: z.enum(OBSTACLE_CATEGORIES).optional().meta({
+      description: "an OBSTACLE's category in the locality's matrix cell (default OTHER); ignored for WORKABLE",
+    }),
   })
   .superRefine(
     crossField([
@@ -330,18 +325,13 @@ export const taskListQuery = z.strictObject({
   ministry: ministryCode.optional(),
   overdue: booleanQuery.optional(),
   dueBefore: calendarDate.optional(),
-  locality: localityCode
-    .optional()
-    .meta({
-      description:
-        'tasks that apply to this locality (with asOf too, where they apply now: applicability has no history)',
-    }),
-  level: z
-    .enum(DELEGATION_LEVELS)
-    .optional()
-    .meta({
-      description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels',
-    }),
+  locality: localityCode.optional().meta({
+    description:
+      'tasks that apply to this locality (with asOf too, where they apply now: applicability has no history)',
+  }),
+  level: z.enum(DELEGATION_LEVELS).optional().meta({
+    description: 'province: tasks at province level or both; commune likewise; both: only tasks at both levels',
+  }),
   sector: text(200).optional().meta({ description: 'exact sector name, case-insensitive' }),
   sort: z.enum(TASK_SORTS).default('code'),
   page: queryInt(1, 100000, 1),
@@ -351,12 +341,10 @@ export const taskListQuery = z.strictObject({
     .enum(['0', '1'])
     .optional()
     .meta({ description: 'CSV only: 1 starts the file with a UTF-8 byte-order mark, so Excel reads Vietnamese right' }),
-  q: text(200)
-    .optional()
-    .meta({
-      description:
-        'words found (each) in the code, titles, sectors or legal bases, either language, ignoring case and Vietnamese diacritics; code matches first',
-    }),
+  q: text(200).optional().meta({
+    description:
+      'words found (each) in the code, titles, sectors or legal bases, either language, ignoring case and Vietnamese diacritics; code matches first',
+  }),
   asOf: asOfQuery.optional(),
 });
 export type TaskListQuery = z.infer<typeof taskListQuery>;
@@ -390,12 +378,10 @@ export const historyItem = z.object({
   }),
   actor: z.string().optional().meta({ description: 'absent for the public token' }),
   kind: z.string(),
-  details: z
-    .record(z.string(), z.unknown())
-    .meta({
-      description:
-        'for the public token, only what carries no personal data (no reasons, notes, descriptions, focal points or recipients)',
-    }),
+  details: z.record(z.string(), z.unknown()).meta({
+    description:
+      'for the public token, only what carries no personal data (no reasons, notes, descriptions, focal points or recipients)',
+  }),
   hash: z.string(),
   prevHash: z.string(),
 });
@@ -410,14 +396,10 @@ export const verifyResponse = z.object({
   checked: z.number().int(),
   brokenAtSeq: z.number().int().optional(),
   reason: z.string().optional(),
-  workflowSeq: z
-    .number()
-    .int()
-    .optional()
-    .meta({
-      description:
-        "the last event the task's workflow has recorded (absent when it could not be asked); a log that ends before it is not valid",
-    }),
+  workflowSeq: z.number().int().optional().meta({
+    description:
+      "the last event the task's workflow has recorded (absent when it could not be asked); a log that ends before it is not valid",
+  }),
 });
 
 export const summaryResponse = z.object({
@@ -433,23 +415,16 @@ export const summaryResponse = z.object({
     }),
   ),
   localities: z.object({
-    reported: z
-      .number()
-      .int()
-      .meta({
-        description:
-          'localities that reported in the current reporting round (the latest opened); GET /api/localities lists them',
-      }),
+    reported: z.number().int().meta({
+      description:
+        'localities that reported in the current reporting round (the latest opened); GET /api/localities lists them',
+    }),
     total: z.number().int(),
   }),
-  stuckTasks: z
-    .number()
-    .int()
-    .optional()
-    .meta({
-      description:
-        'tasks whose latest change could not be stored and wait for an operator (README, "Stuck tasks"); now only, absent with asOf',
-    }),
+  stuckTasks: z.number().int().optional().meta({
+    description:
+      'tasks whose latest change could not be stored and wait for an operator (README, "Stuck tasks"); now only, absent with asOf',
+  }),
 });
 
 export const bottlenecksResponse = z.object({

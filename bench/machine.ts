@@ -3,15 +3,13 @@ import os from 'node:os';
 /** Share of both cores busy over `ms` (0..1), from the kernel's counters: how noisy the machine is. */
 export async function busyShare(ms = 1000): Promise<number> {
   const sample = () =>
-    os
-      .cpus()
-      .reduce(
-        (acc, c) => ({
-          idle: acc.idle + c.times.idle,
-          total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0),
-        }),
-        { idle: 0, total: 0 },
-      );
+    os.cpus().reduce(
+      (acc, c) => ({
+        idle: acc.idle + c.times.idle,
+        total: acc.total + Object.values(c.times).reduce((a, b) => a + b, 0),
+      }),
+      { idle: 0, total: 0 },
+    );
   const a = sample();
   await new Promise((r) => setTimeout(r, ms));
   const b = sample();

@@ -34,12 +34,9 @@ export const taskResponse = z.object({
   titles: bilingual('title'),
   sector: z.string().meta({ description: 'in Vietnamese (sectors.en: in English)' }),
   sectors: bilingual('sector'),
-  legalBasis: z
-    .string()
-    .meta({
-      description:
-        'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP" (legalBases.en: in English)',
-    }),
+  legalBasis: z.string().meta({
+    description: 'in the Vietnamese citation form, e.g. "Điều 20 Nghị định 58/2025/NĐ-CP" (legalBases.en: in English)',
+  }),
   legalBases: bilingual('legal basis'),
   level: z.enum(DELEGATION_LEVELS),
   status: z.enum(TASK_STATUSES),

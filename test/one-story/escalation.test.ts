@@ -233,17 +233,14 @@ describe('deadlines belong to Home Affairs', () => {
     expect(out.body).toMatchObject({ status: 'AUTHORITY_ADJUSTMENT', dueDate });
     // The adjusting act, registered by the ministry that issued it, then cited.
     const number = `${Number(uid('').replace(/\D/g, '').slice(0, 4)) + 1}/${year}/TT-BYT`;
-    await request(app)
-      .post('/api/documents')
-      .set(auth(byt))
-      .send({
-        number,
-        kind: 'CIRCULAR',
-        issuer: 'BYT',
-        title: 'Thông tư điều chỉnh',
-        issuedOn: today,
-        effectiveOn: today,
-      });
+    await request(app).post('/api/documents').set(auth(byt)).send({
+      number,
+      kind: 'CIRCULAR',
+      issuer: 'BYT',
+      title: 'Thông tư điều chỉnh',
+      issuedOn: today,
+      effectiveOn: today,
+    });
     const back = await request(app)
       .post(`/api/tasks/${code}/transitions`)
       .set(auth(byt))

@@ -230,12 +230,10 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const { ctx } = webLocals(res);
     const rounds = await listRounds(db);
     const withLocalities: RoundWithLocalities[] = await Promise.all(
-      rounds
-        .slice(0, ROUNDS_SHOWN)
-        .map(async (r) => ({
-          ...r,
-          notReported: (await roundLocalities(db, r.id)).filter((l) => l.reportedAt === null).map((l) => l.code),
-        })),
+      rounds.slice(0, ROUNDS_SHOWN).map(async (r) => ({
+        ...r,
+        notReported: (await roundLocalities(db, r.id)).filter((l) => l.reportedAt === null).map((l) => l.code),
+      })),
     );
     sendPage(res, <RoundsPage ctx={ctx} rounds={withLocalities} failed={failed} done={done} />, status);
   }
