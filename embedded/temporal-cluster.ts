@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
@@ -21,7 +22,7 @@ export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
 export const MAX_CLUSTER_PORT = 32767;
 
 /** Ports from `base` (the frontend's gRPC port, what clients dial) upwards: 9 in all. */
-export function clusterPorts(base: number): Record<string, number> {
+export function clusterPorts(base: number) {
   const ports = {
     TEMPORAL_FRONTEND_GRPC_PORT: base,
     TEMPORAL_FRONTEND_MEMBERSHIP_PORT: base + 1,
@@ -205,7 +206,11 @@ export async function startTemporalCluster(opts: {
   };
   const address = `127.0.0.1:${ports.TEMPORAL_FRONTEND_GRPC_PORT}`;
   try {
-    for (const s of ['history', 'matching', 'frontend', 'worker'] as const) services[s].start();
+    // History first, alone: on a fresh database each service would otherwise race to write the
+    // cluster metadata ("SaveClusterMetadata encountered version mismatch") and the losers exit.
+    services.history.start();
+    await waitForPort(ports.TEMPORAL_HISTORY_GRPC_PORT, 90_000);
+    for (const s of ['matching', 'frontend', 'worker'] as const) services[s].start();
     await waitForFrontend(address, 90_000, services);
     await ensureNamespace(opts.cli, address, opts.namespace, opts.log);
     await ensureClusterSearchAttributes(opts.cli, address, opts.namespace, opts.log);
@@ -243,6 +248,24 @@ async function stopStaleService(pidFile: string): Promise<void> {
     return;
   }
   if (cmd.includes('--service')) await stopProcess(pid, 'SIGTERM', 10_000);
+}
+
+/** Until something listens on 127.0.0.1:`port`. */
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs / 1000} s.`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 async function waitForFrontend(
@@ -336,8 +359,14 @@ async function ensureClusterSearchAttributes(
   if (missing.length > 0) {
     const args = ['operator', 'search-attribute', 'create', '--address', address, '-n', namespace];
     for (const [name, type] of missing) args.push('--name', name, '--type', type);
-    const r = await cliOut(cli, args);
-    if (!r.ok && !/already exists/i.test(r.out)) throw new Error(`could not create the search attributes: ${r.out}`);
+    // A namespace just created is served once the frontend's namespace cache has refreshed (seconds).
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const r = await cliOut(cli, args);
+      if (r.ok || /already exists/i.test(r.out)) break;
+      if (Date.now() > deadline) throw new Error(`could not create the search attributes: ${r.out}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
     log(`temporal: created search attributes ${missing.map(([n]) => n).join(', ')} in ${namespace}`);
   }
   const query = Object.keys(SEARCH_ATTRIBUTE_TYPES)
