@@ -129,13 +129,25 @@ export class TemporalServiceProcess {
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = null;
       if (this.stopping) return;
-      const wait = Math.max(1_000, this.heldUntil - Date.now());
+      const wait = Math.max(1_000, this.heldUntil - Date.now(), this.holdFileUntil() - Date.now());
       this.log(`temporal ${this.service}: exited (${signal ?? code}); restarting in ${Math.round(wait / 1000)} s`);
       this.restartTimer = setTimeout(() => {
         this.restartTimer = null;
         if (!this.stopping) this.start();
       }, wait);
     });
+  }
+
+  /**
+   * `<service>.hold-until` beside the pid file (epoch ms; an operator's or a fault test's): a service
+   * that exits is not started again before then.
+   */
+  private holdFileUntil(): number {
+    try {
+      return Number(fs.readFileSync(this.pidFile.replace(/\.pid$/, '.hold-until'), 'utf8').trim()) || 0;
+    } catch {
+      return 0;
+    }
   }
 
   /** SIGKILL now; started again after `downMs`. */

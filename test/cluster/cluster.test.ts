@@ -7,10 +7,8 @@ import { connectDb, type Db } from '../../db/client';
 import { issueToken } from '../../db/tokens';
 import { freePort } from '../../embedded/ports';
 import { runtimeFile } from '../../embedded/runtime-target';
-import type { RunningTemporalCluster } from '../../embedded/temporal-cluster';
+import { runTs, type Proc } from '../../embedded/run-ts';
 import { findTemporalServer } from '../../embedded/temporal-server-binaries';
-import { startClusterServices } from '../../stack/cluster-services';
-import { startSupervisedStack, type SupervisedStack } from '../../stack/supervised-stack';
 import { startTaskWorkflow } from '../../temporal/task-client';
 import { stateQuery, taskWorkflowId } from '../../workflows/messages';
 import { TEST_POLICY, TestSmtpServer, definition, env, eventually, reminderSoon, uid } from '../support/harness';
@@ -25,35 +23,28 @@ import { TEST_POLICY, TestSmtpServer, definition, env, eventually, reminderSoon,
 const DOWN_MS = 25_000;
 
 let cfg: Config;
-let stack: SupervisedStack;
-let cluster: RunningTemporalCluster;
+let stack: Proc & { readyLine: string };
+let apiUrl: string;
 let smtp: TestSmtpServer;
 let db: Db;
 let connection: Connection;
 let client: Client;
 let token: string;
-const logLines: string[] = [];
+let vars: Record<string, string>;
 /** Every task this file created, checked against its workflow at the end. */
 const created: string[] = [];
 
+/** `npm run start:cluster` as a child process (as a user runs it), until it says it is up. */
 async function startCluster(): Promise<void> {
-  const basePort = 20_000 + Math.floor(Math.random() * 12_000);
-  stack = await startSupervisedStack(cfg, {
-    log: (l) => logLines.push(l),
-    apis: 2,
-    workers: 2,
-    services: (stops) =>
-      startClusterServices(
-        cfg,
-        { basePort },
-        (l) => logLines.push(l),
-        stops,
-        (c) => (cluster = c),
-      ),
-  });
-  const runtime = JSON.parse(fs.readFileSync(runtimeFile(cfg), 'utf8')) as { ownerDatabaseUrl: string };
+  stack = await runTs('scripts/start-cluster.ts', [], vars, /is up on a Temporal cluster/, 400_000);
+  const pages = stack.output.map((l) => /Pages:\s+(http:\/\/\S+?)\/\s/.exec(l)?.[1]).find(Boolean);
+  apiUrl = pages as string;
+  const runtime = JSON.parse(fs.readFileSync(runtimeFile(cfg), 'utf8')) as {
+    ownerDatabaseUrl: string;
+    temporalAddress: string;
+  };
   db = connectDb(runtime.ownerDatabaseUrl, { max: 4 });
-  connection = await Connection.connect({ address: stack.temporalAddress });
+  connection = await Connection.connect({ address: runtime.temporalAddress });
   client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
 }
 
@@ -63,16 +54,30 @@ async function stopCluster(): Promise<void> {
   await stack?.stop();
 }
 
+/** SIGKILLs a Temporal service and keeps it down for `ms` (its hold file), as a crashed host would be. */
+function crashService(service: 'history' | 'matching', ms: number): void {
+  const dir = path.join(cfg.dataDir, 'temporal-cluster');
+  fs.writeFileSync(path.join(dir, `${service}.hold-until`), String(Date.now() + ms));
+  process.kill(Number(fs.readFileSync(path.join(dir, `${service}.pid`), 'utf8')), 'SIGKILL');
+}
+
+/** The pids of the worker processes, from the start-up summary. */
+function workerPids(): number[] {
+  const line = stack.output.find((l) => /Processes:.*worker/.test(l)) as string;
+  return ((/worker ([\d ]+)/.exec(line) as RegExpExecArray)[1] as string).trim().split(/\s+/).map(Number);
+}
+
 beforeAll(async () => {
   // Fails (never skips) when the server is not provisioned: .ci/run builds it before the tests.
   findTemporalServer();
   smtp = new TestSmtpServer();
   await smtp.start();
-  const vars = {
+  vars = {
     DATA_DIR: path.join(env('TEST_DATA_DIR'), uid('cluster-')),
     EMBEDDED_PG_PORT: String(await freePort()),
+    TEMPORAL_CLUSTER_PORT: String(20_000 + Math.floor(Math.random() * 12_000)),
     HOST: '127.0.0.1',
-    PORT: '0',
+    PORT: String(await freePort()),
     SEED_CATALOG: 'false',
     SMTP_URL: smtp.url,
     TEMPORAL_TASK_QUEUE: uid('cluster-'),
@@ -80,19 +85,15 @@ beforeAll(async () => {
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000',
     LOG_REQUESTS: 'false',
-    LOG_LEVEL: 'warn',
   };
-  // The API and worker processes read their settings from the environment they inherit.
-  Object.assign(process.env, vars);
-  cfg = loadConfig(process.env);
+  cfg = loadConfig({ ...process.env, ...vars });
   await startCluster();
   token = await issueToken(db, 'home-affairs', 'cluster test');
-}, 240_000);
+}, 420_000);
 
 afterAll(async () => {
   await stopCluster();
   await smtp?.stop();
-  if (process.env.CLUSTER_TEST_LOG) fs.writeFileSync(process.env.CLUSTER_TEST_LOG, logLines.join('\n'));
 }, 120_000);
 
 /** One transition through the cluster's one address, retried with the same Idempotency-Key until it answers 200. */
@@ -104,7 +105,7 @@ async function transition(code: string, from: string, key: string): Promise<numb
   const deadline = Date.now() + 180_000;
   for (let attempt = 1; ; attempt++) {
     try {
-      const res = await fetch(`${stack.apiUrl}/api/tasks/${code}/transitions`, {
+      const res = await fetch(`${apiUrl}/api/tasks/${code}/transitions`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
         body: JSON.stringify(body),
@@ -207,7 +208,7 @@ describe('the Temporal cluster (four services on PostgreSQL, two APIs, two worke
       'the import under way',
     );
     const killedAt = Date.now();
-    cluster.services.history.crash(DOWN_MS);
+    crashService('history', DOWN_MS);
     const result = await importing;
     expect(Date.now() - killedAt).toBeGreaterThan(DOWN_MS);
     expect(result.started + result.existing).toBe(codes.length);
@@ -222,7 +223,7 @@ describe('the Temporal cluster (four services on PostgreSQL, two APIs, two worke
   it('when the matching service is SIGKILLed for longer than the SDK retries during transitions through both APIs, then each transition is applied exactly once', async () => {
     const codes = await startTasks(Array.from({ length: 12 }, () => definition({ code: uid('CM-') })));
     const rounds = 3;
-    const status = await moveUnderLoad(codes, rounds, () => cluster.services.matching.crash(DOWN_MS));
+    const status = await moveUnderLoad(codes, rounds, () => crashService('matching', DOWN_MS));
     await expectTransitions(status, rounds);
     await expectReadModelsEqualWorkflows(codes);
   }, 300_000);
@@ -237,8 +238,8 @@ describe('the Temporal cluster (four services on PostgreSQL, two APIs, two worke
       policy,
     );
     const rounds = 3;
-    const victim = stack.pids.workers[0];
-    expect(victim).toBeDefined();
+    const victim = workerPids()[0];
+    expect(victim).toBeGreaterThan(0);
     const status = await moveUnderLoad(moving, rounds, () => process.kill(victim as number, 'SIGKILL'));
     await expectTransitions(status, rounds);
     await eventually(
