@@ -29,6 +29,8 @@ import { taskRequestRoutes } from './routes/task-requests';
 import { createLocalityActions } from '../app/locality-actions';
 import { localityRoutes } from './routes/localities';
 import { roundRoutes } from './routes/rounds';
+import { communeRoutes } from './routes/communes';
+import { createCommuneActions } from '../app/commune-actions';
 import { taskRoutes } from './routes/tasks';
 import { isUnavailable, Refusal } from '../domain/refusal';
 
@@ -52,7 +54,7 @@ export interface AppDeps {
 }
 
 /** A locality's report, `/api/localities/:code/report` and below, as Express matches a mount path. */
-const LOCALITY_REPORT_PATH = /^\/api\/localities\/[^/]+\/report(?:\/|$)/i;
+const LOCALITY_REPORT_PATH = /^\/api\/(?:localities|communes)\/[^/]+\/report(?:\/|$)/i;
 
 /** A JSON body up to `limit` (strict: an object or an array at the top). */
 const jsonBody = (limit: string) =>
@@ -162,6 +164,7 @@ export function createApp(deps: AppDeps) {
   const localityActions = createLocalityActions({ db, temporal, config, mailer: deps.mailer });
   app.use(localityRoutes({ db, registry, actions: localityActions }));
   app.use(roundRoutes({ db, registry, actions: localityActions }));
+  app.use(communeRoutes({ db, registry, actions: createCommuneActions({ db }) }));
   // The pages, under / (web/, composed in by stack/http-app.ts): same app, same application code.
   if (deps.pages) app.use(deps.pages);
 

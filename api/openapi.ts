@@ -131,6 +131,11 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
     };
     if (r.body)
       op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } };
+    if (r.upload)
+      op.requestBody = {
+        required: true,
+        content: Object.fromEntries(Object.entries(r.upload).map(([type, schema]) => [type, { schema: tidy(schema) }])),
+      };
     if (r.access !== 'anyone') op.security = [{ bearer: [] }];
     paths[openApiPath(r.path)] = { ...(paths[openApiPath(r.path)] ?? {}), [r.method]: op };
   }

@@ -18,6 +18,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /** A file body instead of JSON: its accepted media types (OpenAPI `requestBody`), read by a `before` parser. */
+  upload?: Record<string, Record<string, unknown>>;
   responses: Record<
     number,
     {

@@ -145,6 +145,14 @@ export const localityDetailResponse = z.object({
       coordinatingMinistries: z.array(z.string()),
       dueDate: z.string().nullable(),
       cell: cellResponse.omit({ task: true, locality: true }).nullable(),
+      communes: z
+        .object({ communes: z.number().int(), byState: matrixBottlenecksResponse.shape.byState })
+        .nullable()
+        .optional()
+        .meta({
+          description:
+            "for a commune-level task, the roll-up of the province's communes' cells (its cell at province level); null: a province-level task or communes not seeded",
+        }),
     }),
   ),
   rounds: z.array(

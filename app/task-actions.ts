@@ -22,6 +22,7 @@ import { actorOf } from './actor';
 import type { ListCache } from './list-cache';
 import { reportCells } from './locality-actions';
 import { createDocumentActions } from './document-actions';
+import { notSeededYet } from './seeding';
 import { Refusal, conflict, fieldRefusal, forbidden, invalid, notFound } from '../domain/refusal';
 import type {
   assignmentBody,
@@ -114,7 +115,7 @@ export function createTaskActions(deps: TaskActionDeps) {
 
   async function existingTask(code: string): Promise<ApiTask> {
     const row = await getTask(db, code);
-    if (!row) throw notFound(`There is no task ${code}.`);
+    if (!row) throw (await notSeededYet(db, deps.config.dataDir, code)) ?? notFound(`There is no task ${code}.`);
     return row;
   }
 

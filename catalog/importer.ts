@@ -295,6 +295,8 @@ export interface ImportResult {
   existing: number;
   updated: number;
   seconds: number;
+  /** `signal` was aborted: the starts stopped part-way (a re-run finishes them, none twice). */
+  interrupted?: boolean;
 }
 
 /**
@@ -323,6 +325,8 @@ export async function importTasks(opts: {
   /** How long one start is tried again while Temporal is unavailable (default 300 s). */
   retryForMs?: number;
   onProgress?: (p: ImportProgress) => void;
+  /** Stops the import between two starts (a start in flight completes); nothing after the starts runs. */
+  signal?: AbortSignal;
 }): Promise<ImportResult> {
   const t0 = Date.now();
   const { db, temporal, tasks } = opts;
@@ -353,9 +357,9 @@ export async function importTasks(opts: {
     let next = 0;
     const starters = Array.from({ length: Math.max(1, opts.concurrency ?? 16) }, async () => {
       for (;;) {
-        await arrivals.whenFewerThan(window);
+        await aborted(arrivals.whenFewerThan(window), opts.signal);
         // Taken after the wait: another starter may have taken the last one meanwhile.
-        if (next >= todo.length) break;
+        if (next >= todo.length || opts.signal?.aborted) break;
         // Where it applies is part of the baseline: recorded in its CREATED event (null: all 34).
         const { english: _english, ...row } = todo[next++] as CatalogTask;
         const task = { ...row, appliesTo: row.appliesTo ?? null };
@@ -382,7 +386,15 @@ export async function importTasks(opts: {
       }
     });
     await Promise.all(starters);
-    await arrivals.whenFewerThan(1);
+    if (opts.signal?.aborted) {
+      result.interrupted = true;
+      return result;
+    }
+    await aborted(arrivals.whenFewerThan(1), opts.signal);
+    if (opts.signal?.aborted) {
+      result.interrupted = true;
+      return result;
+    }
 
     const whereOf = (t: CatalogTask) => (t.appliesTo && t.appliesTo.length > 0 ? t.appliesTo : null);
     const sameWhere = (a: string[] | null, b: readonly string[] | null | undefined) =>
@@ -446,4 +458,24 @@ export async function importTasks(opts: {
   report();
   result.seconds = (Date.now() - t0) / 1000;
   return result;
+}
+
+/** `p`, or sooner once `signal` aborts (what `p` waited for is then not needed any more). */
+function aborted(p: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }

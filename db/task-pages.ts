@@ -46,11 +46,36 @@ export async function latestReportsOnTask(db: Db, taskCode: string): Promise<Loc
   return rows;
 }
 
-/** The most recent obstacles in the matrix (the dashboard's list), newest first. */
-export async function recentObstacleReports(db: Db, limit = 20): Promise<LocalityReportRow[]> {
+/**
+ * The most recent obstacles in the matrix (the dashboard's list), newest first: now, the cells; as of
+ * a past instant, each cell as its history had it then (its latest event up to the instant that set
+ * its content), so the dashboard of a past day lists what was reported by that day.
+ */
+export async function recentObstacleReports(
+  db: Db,
+  limit = 20,
+  asOfMs: number | null = null,
+): Promise<LocalityReportRow[]> {
+  if (asOfMs === null) {
+    const { rows } = await db.pool.query<LocalityReportRow>(
+      `SELECT ${REPORT_ROW} FROM locality_cells c WHERE c.state = 'OBSTACLE' ORDER BY c.changed_at DESC, c.task_code, c.locality_code LIMIT $1`,
+      [limit],
+    );
+    return rows;
+  }
   const { rows } = await db.pool.query<LocalityReportRow>(
-    `SELECT ${REPORT_ROW} FROM locality_cells c WHERE c.state = 'OBSTACLE' ORDER BY c.changed_at DESC, c.task_code, c.locality_code LIMIT $1`,
-    [limit],
+    `SELECT "taskCode", locality, kind, category, description, at FROM (
+       SELECT DISTINCT ON (e.task_code, e.locality_code) e.task_code AS "taskCode", e.locality_code AS locality,
+              e.details ->> 'state' AS kind, e.details ->> 'category' AS category,
+              coalesce(e.details ->> 'text', '') AS description,
+              to_char(e.at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.at AS sort_at
+         FROM cell_events e
+        WHERE e.at <= ($1::timestamptz AT TIME ZONE 'UTC') AND e.details ? 'state'
+        ORDER BY e.task_code, e.locality_code, e.seq DESC) latest
+      WHERE kind = 'OBSTACLE'
+      ORDER BY sort_at DESC, "taskCode", locality
+      LIMIT $2`,
+    [new Date(asOfMs).toISOString(), limit],
   );
   return rows;
 }

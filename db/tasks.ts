@@ -380,3 +380,8 @@ export async function setApplicability(db: Db, rows: { code: string; appliesTo: 
 export async function hasTasks(db: Db): Promise<boolean> {
   return (await db.prisma.task.count()) > 0;
 }
+
+/** How many tasks the read model holds. */
+export async function taskCount(db: Db): Promise<number> {
+  return db.prisma.task.count();
+}

@@ -9,7 +9,9 @@ export function hashToken(token: string): string {
 /** Issues a new token for a principal; only its hash is stored. */
 export async function issueToken(db: Db, principal: PrincipalName, label = ''): Promise<string> {
   if (!parsePrincipal(principal))
-    throw new Error(`Unknown principal "${principal}" (home-affairs, ministry:<CODE>, locality:<CODE>, public).`);
+    throw new Error(
+      `Unknown principal "${principal}" (home-affairs, ministry:<CODE>, locality:<CODE>, commune:<5-digit code>, public).`,
+    );
   const token = `dtt_${crypto.randomBytes(24).toString('base64url')}`;
   await db.prisma.apiToken.create({ data: { principal, tokenHash: hashToken(token), label } });
   return token;

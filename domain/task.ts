@@ -260,9 +260,13 @@ export interface TaskState extends TaskDefinition {
   policy: DeadlinePolicy;
 }
 
-export interface TaskView extends TaskState {
-  reportCounts: { workable: number; obstacle: number };
-}
+/**
+ * What the workflow answers (its query, its updates, the task its reminders describe): its state
+ * without `reports`, the per-task locality reports of the first version. Those are kept in the state
+ * only so old histories replay; what localities report is their matrix cells (README, "One store"),
+ * counted by the read model, so the workflow shows no second count that could disagree.
+ */
+export type TaskView = Omit<TaskState, 'reports'>;
 
 /**
  * How many localities report a task workable and how many meet an obstacle: the one count of locality

@@ -7,11 +7,19 @@
  * the CSV export, the open data CSV, the public task page, and its matrix cells counted by state.
  * For all localities: whether it reported in the current round in GET /api/localities, the round's own
  * list (GET /api/rounds/{id}), and the count on the dashboard (API and page), /rounds, /matrix and the
- * public page. Uses the running embedded stack (or API_URL) and the Home Affairs token of
+ * public page. The e-mails the stack sent (the `.eml` files of its outbox folder, `--mailbox DIR`, or
+ * the messages a test's loopback SMTP server received): each task e-mail's status and due date against
+ * the task as of the moment it was sent (`asOf`), an escalation's step and due date against the task's
+ * ESCALATION_STEP event, a closing-the-loop notice's document against the document register and the
+ * locality's cell, and each round e-mail's due date and addressee against the round (every locality
+ * that must report told once; a locality chased only while it had not reported). E-mails are compared
+ * for the sampled tasks, for `mailTasks` more tasks picked at random among those the e-mails name, and
+ * for every locality. Uses the running embedded stack (or API_URL) and the Home Affairs token of
  * `.data/dev-tokens.json` (or SWEEP_TOKEN).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { parseCsv } from '../catalog/csv';
 import { vietnamDate } from '../domain/dates';
 import { runtimeFile } from '../embedded/runtime-target';
@@ -22,6 +30,10 @@ export interface SweepOptions {
   token: string;
   tasks?: number;
   seed?: number;
+  /** The e-mails the stack sent, as raw RFC 5322 messages (none: e-mails are not compared). */
+  mails?: string[];
+  /** Tasks named in the e-mails whose e-mails are compared besides the sampled tasks' (default 10). */
+  mailTasks?: number;
   log?: (line: string) => void;
 }
 
@@ -35,6 +47,11 @@ export interface SweepResult {
   tasks: string[];
   localities: number;
   comparisons: number;
+  /** Of `comparisons`, those of a figure an e-mail states. */
+  mailComparisons: number;
+  /** The e-mails read, and the tasks whose e-mails were compared. */
+  mails: number;
+  mailTasks: string[];
   disagreements: Disagreement[];
 }
 
@@ -79,6 +96,53 @@ function taskPageFigures(html: string): Figures {
 function whoReportedLine(html: string): string {
   const m = /id="who-reported" data-reported="(\d+)" data-total="(\d+)"/.exec(html);
   return m ? `${m[1]}/${m[2]}` : '?';
+}
+
+/** An e-mail as the sweep reads it: addressees, subject, plain text and when it was sent. */
+interface SentMail {
+  to: string[];
+  subject: string;
+  text: string;
+  /** The Date header (ms); the end of its second, since the header drops the milliseconds. */
+  at: number;
+}
+
+async function readMails(raw: string[]): Promise<SentMail[]> {
+  const out: SentMail[] = [];
+  for (const r of raw) {
+    const p = await simpleParser(r);
+    const to = (Array.isArray(p.to) ? p.to : p.to ? [p.to] : []).flatMap((a) =>
+      a.value.map((v) => (v.address ?? '').toLowerCase()),
+    );
+    out.push({ to, subject: p.subject ?? '', text: p.text ?? '', at: (p.date?.getTime() ?? Date.now()) + 999 });
+  }
+  return out;
+}
+
+/** The `.eml` files of a mailbox folder (the embedded stack's outbox), oldest name first. */
+export function mailboxFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort()
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+}
+
+const ROUND_MAIL = /^\[([a-z0-9][a-z0-9-]*)\] /;
+const TASK_MAIL = /^\[([A-Z0-9][A-Za-z0-9._-]*)\] /;
+const ISO_DATE = /(\d{4}-\d{2}-\d{2})/;
+
+/** Status and due date as a task e-mail states them (reminders, escalation steps, releases). */
+function taskMailFigures(m: SentMail): { status?: string; dueDate?: string } {
+  const status = /^Status:\s+([A-Z_]+)\s*$/m.exec(m.text)?.[1];
+  const due =
+    /^Due date:\s+(\d{4}-\d{2}-\d{2}|\(none\))/m.exec(m.text)?.[1] ??
+    /its deadline \((\d{4}-\d{2}-\d{2})\)/.exec(m.text)?.[1];
+  return {
+    ...(status ? { status } : {}),
+    ...(due ? { dueDate: due === '(none)' ? '' : due } : {}),
+  };
 }
 
 export async function consistencySweep(opts: SweepOptions): Promise<SweepResult> {
@@ -187,9 +251,9 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
   }
 
   // ---- localities: who reported in the current round ----
-  const statuses = await getJson<{ items: { code: string; reportedAt: string | null; currentRound: string | null }[] }>(
-    '/api/localities',
-  );
+  const statuses = await getJson<{
+    items: { code: string; name: string; reportedAt: string | null; currentRound: string | null }[];
+  }>('/api/localities');
   const round = statuses.items[0]?.currentRound ?? null;
   const roundJson = round
     ? await getJson<{ reported: number; total: number; localities: { code: string; reportedAt: string | null }[] }>(
@@ -222,8 +286,159 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
     'public page': whoReportedLine(await getText('/')),
   });
 
+  // ---- e-mails: each figure an e-mail states, against the API ----
+  const mails = await readMails(opts.mails ?? []);
+  let mailComparisons = 0;
+  const compareMail = (subject: string, figure: string, values: Record<string, string>) => {
+    mailComparisons++;
+    compare(subject, figure, values);
+  };
+  const taskMails = new Map<string, SentMail[]>();
+  const roundMails = new Map<string, SentMail[]>();
+  for (const m of mails) {
+    const round = ROUND_MAIL.exec(m.subject)?.[1];
+    const task = round ? undefined : TASK_MAIL.exec(m.subject)?.[1];
+    if (round) roundMails.set(round, [...(roundMails.get(round) ?? []), m]);
+    else if (task) taskMails.set(task, [...(taskMails.get(task) ?? []), m]);
+  }
+  // The sampled tasks' e-mails, and those of `mailTasks` more tasks the e-mails name.
+  const named = [...taskMails.keys()].filter((c) => !sample.includes(c)).sort();
+  const mailed: string[] = sample.filter((c) => taskMails.has(c));
+  for (let n = Math.min(opts.mailTasks ?? 10, named.length); n > 0; n--) {
+    const [code] = named.splice(Math.floor(random() * named.length), 1);
+    if (code) mailed.push(code);
+  }
+  const localityByName = new Map(statuses.items.map((l) => [l.name, l.code]));
+  const documents = new Map<string, { issuedOn: string } | null>();
+  const documentOf = async (number: string) => {
+    if (!documents.has(number)) {
+      const res = await fetch(`${base}/api/documents/${encodeURIComponent(number)}`, { headers: auth });
+      documents.set(number, res.status === 200 ? ((await res.json()) as { issuedOn: string }) : null);
+    }
+    return documents.get(number) ?? null;
+  };
+  for (const code of mailed) {
+    const enc = encodeURIComponent(code);
+    const events: { kind: string; details?: Record<string, unknown> }[] = [];
+    for (let page = 1; ; page++) {
+      const h = await getJson<{ items: typeof events; total: number }>(
+        `/api/tasks/${enc}/history?page=${page}&limit=100`,
+      );
+      events.push(...h.items);
+      if (events.length >= h.total || h.items.length === 0) break;
+    }
+    const steps = events
+      .filter((e) => e.kind === 'ESCALATION_STEP')
+      .map(
+        (e) =>
+          `step ${Number(e.details?.step) + 1} after ${String(e.details?.afterWorkingDays)} working days, due ${String(e.details?.dueDate)}`,
+      );
+    for (const m of taskMails.get(code) ?? []) {
+      if (/Đã ban hành văn bản/.test(m.subject)) continue; // a closing-the-loop notice: compared with its locality below
+      const stated = taskMailFigures(m);
+      const figures = Object.keys(stated) as ('status' | 'dueDate')[];
+      if (figures.length > 0) {
+        const asOf = await getJson<{ status: string; dueDate: string | null }>(
+          `/api/tasks/${enc}?asOf=${encodeURIComponent(new Date(m.at).toISOString())}`,
+        );
+        const api = { status: asOf.status, dueDate: asOf.dueDate ?? '' };
+        for (const f of figures)
+          compareMail(code, `${f} in the e-mail "${m.subject.slice(0, 60)}"`, {
+            'e-mail': stated[f] ?? '',
+            'api asOf when sent': api[f],
+          });
+      }
+      // An escalation step: its step and due date are the ESCALATION_STEP event the task's history holds.
+      const step =
+        /Cảnh báo bậc (\d+): quá hạn (\d+) ngày làm việc/.exec(m.subject) ??
+        (/Đến hạn hôm nay/.test(m.subject) ? ['', '1', '0'] : null);
+      if (step) {
+        const due = /\(hạn (\d{4}-\d{2}-\d{2})\)|đã đến hạn \((\d{4}-\d{2}-\d{2})\)/.exec(m.text);
+        const said = `step ${step[1]} after ${step[2]} working days, due ${due?.[1] ?? due?.[2] ?? '?'}`;
+        compareMail(code, 'escalation step', {
+          'e-mail': said,
+          'api history': steps.includes(said) ? said : steps.join('; ') || 'no escalation step',
+        });
+      }
+    }
+  }
+
+  // Closing-the-loop notices (to a locality): the document is the register's, the locality's cell names it.
+  for (const [code, list] of taskMails) {
+    for (const m of list) {
+      const doc = /Đã ban hành văn bản (\S+) \//.exec(m.subject)?.[1];
+      if (!doc) continue;
+      const localityName = /^Kính gửi (.+),\s*$/m.exec(m.text)?.[1] ?? '';
+      const locality = localityByName.get(localityName) ?? `?${localityName}`;
+      const issued = /\(ban hành (\d{4}-\d{2}-\d{2})\)/.exec(m.text)?.[1] ?? '?';
+      const registered = await documentOf(doc);
+      compareMail(`${code} · ${locality}`, `issue date of ${doc}`, {
+        'e-mail': issued,
+        'api documents': registered?.issuedOn ?? 'not registered',
+      });
+      const cell = await getJson<{ items: { resolvedBy: { number?: string } | null }[] }>(
+        `/api/matrix?task=${encodeURIComponent(code)}&locality=${encodeURIComponent(locality)}`,
+      ).catch(() => ({ items: [] }));
+      compareMail(`${code} · ${locality}`, 'document that resolved the obstacle', {
+        'e-mail': doc,
+        'api matrix cell': cell.items[0]?.resolvedBy?.number ?? 'none',
+      });
+    }
+  }
+
+  // Round e-mails: every locality that must report told once; chased or reminded only while it had not reported.
+  for (const [roundId, list] of roundMails) {
+    const res = await fetch(`${base}/api/rounds/${encodeURIComponent(roundId)}`, { headers: auth });
+    if (res.status !== 200) {
+      compareMail(roundId, 'round', { 'e-mails': 'sent', 'api round': `GET ${res.status}` });
+      continue;
+    }
+    const r = (await res.json()) as {
+      dueDate: string;
+      extensions: number;
+      total: number;
+      localities: { code: string; name: string; reportedAt: string | null }[];
+    };
+    const byName = new Map(r.localities.map((l) => [l.name, l]));
+    const opened = list.filter((m) => /Mở đợt báo cáo/.test(m.subject));
+    if (opened.length > 0) {
+      const told = new Map<string, number>();
+      for (const m of opened) {
+        const name = /^Kính gửi (.+),\s*$/m.exec(m.text)?.[1] ?? '?';
+        told.set(name, (told.get(name) ?? 0) + 1);
+      }
+      compareMail(roundId, 'localities told the round opened', {
+        'e-mails': `${told.size} localities, ${opened.length} e-mails`,
+        'api round': `${r.total} localities, ${r.total} e-mails`,
+      });
+      // A due date moved by an extension is the round's later answer; the opening e-mail told the first one.
+      if (r.extensions === 0)
+        compareMail(roundId, 'due date in the opening e-mails', {
+          'e-mails': [...new Set(opened.map((m) => ISO_DATE.exec(m.subject)?.[1] ?? '?'))].join(','),
+          'api round': r.dueDate,
+        });
+    }
+    for (const m of list.filter((x) => /đề nghị gửi báo cáo|Nhắc gửi báo cáo/.test(x.subject))) {
+      const name = /^Kính gửi (.+),\s*$/m.exec(m.text)?.[1] ?? '?';
+      const l = byName.get(name);
+      compareMail(`${roundId} · ${l?.code ?? name}`, 'had not reported when asked', {
+        'e-mail': 'not reported',
+        'api round': !l
+          ? 'not in the round'
+          : l.reportedAt === null || Date.parse(l.reportedAt) > m.at
+            ? 'not reported'
+            : `reported ${l.reportedAt}`,
+      });
+      if (r.extensions === 0)
+        compareMail(`${roundId} · ${l?.code ?? name}`, 'due date in the e-mail', {
+          'e-mail': ISO_DATE.exec(m.subject)?.[1] ?? '?',
+          'api round': r.dueDate,
+        });
+    }
+  }
+
   log(
-    `consistency sweep: ${sample.length} task(s), ${statuses.items.length} localities, ${comparisons} comparisons, ${disagreements.length} disagreement(s)`,
+    `consistency sweep: ${sample.length} task(s), ${statuses.items.length} localities, ${mails.length} e-mail(s) of ${mailed.length} task(s) and ${roundMails.size} round(s), ${comparisons} comparisons (${mailComparisons} of e-mails), ${disagreements.length} disagreement(s)`,
   );
   for (const d of disagreements)
     log(
@@ -231,7 +446,15 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
         .map(([k, v]) => `${k}=${v}`)
         .join(', ')}`,
     );
-  return { tasks: sample, localities: statuses.items.length, comparisons, disagreements };
+  return {
+    tasks: sample,
+    localities: statuses.items.length,
+    comparisons,
+    mailComparisons,
+    mails: mails.length,
+    mailTasks: mailed,
+    disagreements,
+  };
 }
 
 async function main(): Promise<void> {
@@ -255,6 +478,9 @@ async function main(): Promise<void> {
     token,
     tasks: Number(arg('tasks') ?? 20),
     seed: arg('seed') ? Number(arg('seed')) : undefined,
+    // The e-mails the stack wrote to its outbox folder (no SMTP_URL), or a folder of `.eml` files given.
+    mails: mailboxFiles(arg('mailbox') ?? path.join(cfg.dataDir, 'outbox')),
+    mailTasks: arg('mail-tasks') ? Number(arg('mail-tasks')) : undefined,
   });
   if (r.disagreements.length > 0) process.exitCode = 1;
 }

@@ -60,6 +60,11 @@ function main(): void {
           `  Dev tokens:      ${stack.tokensFile ?? '(not created)'}`,
           `  Outbox (e-mail): ${cfg.SMTP_URL ? 'SMTP_URL' : `${cfg.dataDir}/outbox`}`,
           `  Processes:       supervisor ${process.pid}, api ${stack.pids.api}, worker ${stack.pids.worker}`,
+          ...(stack.seeding
+            ? [
+                '  Seeding:         the catalog goes on in the background (the pages show how far); "seed: done" when in',
+              ]
+            : []),
           'Press Ctrl-C to stop.',
         ].join('\n'),
       );

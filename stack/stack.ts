@@ -17,6 +17,7 @@ import { connectDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrations';
 import { hasTasks } from '../db/tasks';
 import { ensureDevTokens } from '../embedded/dev-tokens';
+import { seedCommunesInBackground } from '../embedded/commune-seed';
 import { readOrCreateSecret, startEmbeddedPostgres, type RunningPostgres } from '../embedded/embedded-postgres';
 import { runtimeFile } from '../embedded/runtime-target';
 import { resolveTemporalCli } from '../embedded/temporal-binaries';
@@ -80,25 +81,34 @@ export async function startServices(
     stops.push(async () => release());
   }
 
-  let ownerUrl = cfg.DATABASE_URL;
-  if (!ownerUrl) {
-    const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: cfg.dataDir, port: cfg.EMBEDDED_PG_PORT });
-    stops.push(() => pg.stop());
-    ownerUrl = pg.url;
-    log(
-      `postgres: embedded PostgreSQL on 127.0.0.1:${cfg.EMBEDDED_PG_PORT} (data in ${path.join(cfg.dataDir, 'postgres')})`,
-    );
-  }
-  const migrations = await applyMigrations(ownerUrl);
-  if (migrations.applied.length > 0) log(`postgres: applied migrations ${migrations.applied.join(', ')}`);
-  // The embedded default runs the API and worker as a restricted role (no UPDATE/DELETE on the
-  // audit log); with DATABASE_URL the operator chooses the role (README, Production).
-  const databaseUrl =
-    cfg.DATABASE_URL ?? (await ensureAppRole(ownerUrl, readOrCreateSecret(cfg.dataDir, 'postgres-app-password')));
-
-  let temporalAddress = cfg.TEMPORAL_ADDRESS;
-  let temporalUiUrl: string | null = null;
-  if (!temporalAddress) {
+  // PostgreSQL (then its migrations and role) and the Temporal dev server do not depend on each other:
+  // both start at once. Each one's stop is pushed in a fixed order once both have settled (Temporal
+  // stops before PostgreSQL, as before), and a failure of either still stops the other.
+  const t0 = Date.now();
+  const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  let pgStop: (() => Promise<void>) | undefined;
+  let temporalStop: (() => Promise<void>) | undefined;
+  const database = (async () => {
+    let ownerUrl = cfg.DATABASE_URL;
+    if (!ownerUrl) {
+      const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: cfg.dataDir, port: cfg.EMBEDDED_PG_PORT });
+      pgStop = () => pg.stop();
+      ownerUrl = pg.url;
+      log(
+        `postgres: embedded PostgreSQL on 127.0.0.1:${cfg.EMBEDDED_PG_PORT} (data in ${path.join(cfg.dataDir, 'postgres')}) [${since()}]`,
+      );
+    }
+    const migrations = await applyMigrations(ownerUrl);
+    if (migrations.applied.length > 0)
+      log(`postgres: applied migrations ${migrations.applied.join(', ')} [${since()}]`);
+    // The embedded default runs the API and worker as a restricted role (no UPDATE/DELETE on the
+    // audit log); with DATABASE_URL the operator chooses the role (README, Production).
+    const databaseUrl =
+      cfg.DATABASE_URL ?? (await ensureAppRole(ownerUrl, readOrCreateSecret(cfg.dataDir, 'postgres-app-password')));
+    return { ownerUrl, databaseUrl };
+  })();
+  const temporal = (async () => {
+    if (cfg.TEMPORAL_ADDRESS) return { temporalAddress: cfg.TEMPORAL_ADDRESS, temporalUiUrl: null };
     const cli = resolveTemporalCli();
     const t: RunningTemporal = await startTemporalDevServer({
       cli,
@@ -108,12 +118,18 @@ export async function startServices(
       namespace: cfg.TEMPORAL_NAMESPACE,
       logFile: path.join(cfg.dataDir, 'temporal', 'server.log'),
     });
-    stops.push(() => t.stop());
-    temporalAddress = t.address;
-    temporalUiUrl = t.uiUrl;
-    log(`temporal: dev server on ${t.address} (state in ${path.join(cfg.dataDir, 'temporal', 'temporal.sqlite')})`);
-  }
-  return { ownerUrl, databaseUrl, temporalAddress, temporalUiUrl };
+    temporalStop = () => t.stop();
+    log(
+      `temporal: dev server on ${t.address} (state in ${path.join(cfg.dataDir, 'temporal', 'temporal.sqlite')}) [${since()}]`,
+    );
+    return { temporalAddress: t.address, temporalUiUrl: t.uiUrl };
+  })();
+  const [db, tp] = await Promise.allSettled([database, temporal]);
+  if (pgStop) stops.push(pgStop);
+  if (temporalStop) stops.push(temporalStop);
+  if (db.status === 'rejected') throw db.reason;
+  if (tp.status === 'rejected') throw tp.reason;
+  return { ...db.value, ...tp.value };
 }
 
 /** Runs `stops` in reverse order, logging (not throwing) what fails, and empties the list. */
@@ -264,6 +280,9 @@ export async function startStack(
       );
       tokensFile = t.file;
     }
+
+    // The commune level (3,321 units, about 1.44 M cells) seeds after the stack is up: pages answer meanwhile.
+    if (opts.seed !== false) stops.push(seedCommunesInBackground(db, log));
 
     const file = runtimeFile(cfg);
     fs.writeFileSync(

@@ -5,11 +5,14 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Config } from '../config/env';
 import { loadReferenceData, reference } from '../catalog/reference-data';
-import { CATALOG_FILE, importTasks, validateCatalog } from '../catalog/importer';
+import { CATALOG_FILE, importTasks, validateCatalog, type CatalogTask } from '../catalog/importer';
 import { connectDb } from '../db/client';
 import { hasTasks } from '../db/tasks';
 import { prepareLocalityStore } from '../catalog/seed-round';
+import { clearSeedPending, markSeedPending, seedPending } from '../catalog/seed-progress';
+import type { Db } from '../db/client';
 import { ensureDevTokens } from '../embedded/dev-tokens';
+import { seedCommunesInBackground } from '../embedded/commune-seed';
 import { readOrCreateSecret } from '../embedded/embedded-postgres';
 import { runtimeFile } from '../embedded/runtime-target';
 import { SupervisedChild } from '../embedded/supervised-child';
@@ -24,6 +27,8 @@ export interface SupervisedStack {
   temporalAddress: string;
   temporalUiUrl: string | null;
   tokensFile: string | null;
+  /** The catalog's seed going on behind the running tracker (null: none was needed); never rejects. */
+  seeding: Promise<void> | null;
   /** Process ids of what runs under this process (for operators and the signal test); `apis`/`workers` list every one. */
   pids: { api?: number; worker?: number; apis: (number | undefined)[]; workers: (number | undefined)[] };
   stop(): Promise<void>;
@@ -52,14 +57,40 @@ export async function startSupervisedStack(
   const stops: (() => Promise<void>)[] = [];
   const stopAll = stopper(stops, log);
   try {
-    const { ownerUrl, databaseUrl, temporalAddress, temporalUiUrl } = await (opts.services
-      ? opts.services(stops)
-      : startServices(cfg, log, stops));
-    // The worker loads a bundle built here once per start (as production loads a prebuilt one), so a
-    // restarted worker is polling again within a second or two.
+    const t0 = Date.now();
+    const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+    // The worker loads a prebuilt bundle (as production does), so a restarted worker is polling again
+    // within a second or two. It is kept in the data folder under the hash of what goes into it: a
+    // warm start with the same workflow code reuses it; otherwise it is built while PostgreSQL and
+    // Temporal start (held in memory until the data folder is claimed).
     const bundle = path.join(cfg.dataDir, 'workflow-bundle.js');
+    const bundleKeyFile = path.join(cfg.dataDir, 'workflow-bundle.key');
+    const key = workflowBundleKey();
+    const cached = fs.existsSync(bundle) && readOr(bundleKeyFile, '') === key;
     const quiet = { info() {}, warn: log, error: log, debug() {}, trace() {}, log() {} };
-    fs.writeFileSync(bundle, (await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quiet as never })).code);
+    const building = cached
+      ? Promise.resolve(null)
+      : bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quiet as never }).then((b) => b.code);
+    // Settled before anything throws, so a failed start leaves no bundling behind.
+    const built = building.then(
+      (code) => ({ code, err: undefined }),
+      (err: unknown) => ({ code: null, err }),
+    );
+    const services = await (opts.services ? opts.services(stops) : startServices(cfg, log, stops)).catch(
+      async (err: unknown) => {
+        await built;
+        throw err;
+      },
+    );
+    const { ownerUrl, databaseUrl, temporalAddress, temporalUiUrl } = services;
+    const b = await built;
+    if (b.err) throw b.err;
+    if (b.code !== null) {
+      fs.writeFileSync(`${bundle}.tmp`, b.code);
+      fs.renameSync(`${bundle}.tmp`, bundle);
+      fs.writeFileSync(bundleKeyFile, `${key}\n`);
+      log(`worker: workflow bundle built [${since()}]`);
+    } else log(`worker: workflow bundle unchanged, reused from ${path.relative(process.cwd(), bundle)} [${since()}]`);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: cfg.dataDir,
@@ -107,7 +138,6 @@ export async function startSupervisedStack(
     // Stopped in reverse order: the API first (no new writes), then the worker, then Temporal and PostgreSQL.
     for (const w of workers) stops.push(() => w.stop());
     for (const a of apis) stops.push(() => a.stop());
-    await Promise.all([...workers.map((w) => w.start()), ...apis.map((a) => a.start())]);
     let port = cfg.PORT;
     if (apiCount > 1) {
       const host = cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST;
@@ -120,42 +150,61 @@ export async function startSupervisedStack(
       port = proxy.port;
       log(`proxy: ${cfg.HOST}:${port} round-robin over the APIs on ports ${apiPorts.join(', ')}`);
     }
+    // While the API and the worker load (their own processes), this one reads what it needs from
+    // PostgreSQL, checks the catalog and writes the dev tokens; both halves settle before either's failure is thrown.
+    const children = Promise.all([...workers.map((w) => w.start()), ...apis.map((a) => a.start())]).then(() =>
+      log(`api and worker: ready [${since()}]`),
+    );
     const apiUrl = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${port}`;
 
     const db = connectDb(databaseUrl, { max: 4 });
     stops.push(() => db.close());
-    await loadReferenceData(db);
-    if (cfg.SEED_CATALOG && !(await hasTasks(db))) {
-      const ministries = new Set(reference.ministries.map((m) => m.code));
-      const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
-      if (errors.length > 0)
-        throw new Error(
-          `The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`,
-        );
-      log(`seed: importing ${tasks.length} tasks from ${path.relative(process.cwd(), CATALOG_FILE)} ...`);
-      const connection = await Connection.connect({ address: temporalAddress });
-      try {
-        const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-        const r = await importTasks({
-          db,
-          temporal,
-          taskQueue: cfg.TEMPORAL_TASK_QUEUE,
-          policy: policyFromConfig(cfg),
-          tasks,
-        });
-        log(`seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s`);
-      } finally {
-        await connection.close();
+    const prepared = (async () => {
+      await loadReferenceData(db);
+      // The seed runs behind the tracker: it is up (pages, API, sign-in) as soon as the API and worker
+      // are, and the pages say "seeding: n of 949" until the last task is in. A marker in the data folder
+      // (catalog/seed-progress.ts) makes a start after a Ctrl-C mid-seed resume it, none doubled.
+      let seed: { tasks: CatalogTask[]; resumed: boolean } | null = null;
+      if (cfg.SEED_CATALOG && (seedPending(cfg.dataDir) !== null || !(await hasTasks(db)))) {
+        const ministries = new Set(reference.ministries.map((m) => m.code));
+        const { tasks, errors } = validateCatalog(fs.readFileSync(CATALOG_FILE, 'utf8'), ministries);
+        if (errors.length > 0)
+          throw new Error(
+            `The bundled catalog is invalid: ${errors.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`,
+          );
+        seed = { tasks, resumed: seedPending(cfg.dataDir) !== null };
+        markSeedPending(cfg.dataDir, tasks.length);
+      } else {
+        // The cells are the one store of what localities report (adopted at every start; idempotent).
+        await prepareLocalityStore(db, { seed: cfg.SEED_CATALOG, log });
       }
+      const tokens = await ensureDevTokens(
+        db,
+        cfg.dataDir,
+        reference.ministries.map((m) => m.code),
+        reference.localities.map((l) => l.code),
+      );
+      log(`postgres: reference data, catalog and dev tokens ready [${since()}]`);
+      return { seed, tokens };
+    })();
+    const [c, p] = await Promise.allSettled([children, prepared]);
+    if (c.status === 'rejected') throw c.reason;
+    if (p.status === 'rejected') throw p.reason;
+    const { seed, tokens } = p.value;
+
+    let seeding: Promise<void> | null = null;
+    if (seed) {
+      const abort = new AbortController();
+      seeding = seedInBackground({ cfg, db, temporalAddress, ...seed, signal: abort.signal, log, since });
+      // Stopped first (pushed last): no new start once stopping; the starts in flight complete.
+      stops.push(async () => {
+        abort.abort();
+        await seeding;
+      });
     }
-    // The cells are the one store of what localities report; the seed round's 30 reporters' cells (once).
-    await prepareLocalityStore(db, { seed: cfg.SEED_CATALOG, log });
-    const tokens = await ensureDevTokens(
-      db,
-      cfg.dataDir,
-      reference.ministries.map((m) => m.code),
-      reference.localities.map((l) => l.code),
-    );
+
+    // The commune level (3,321 units, about 1.44 M cells) seeds after the stack is up: pages answer meanwhile.
+    if (cfg.SEED_CATALOG) stops.push(seedCommunesInBackground(db, log));
 
     const file = runtimeFile(cfg);
     fs.writeFileSync(
@@ -170,6 +219,7 @@ export async function startSupervisedStack(
       temporalAddress,
       temporalUiUrl,
       tokensFile: tokens.file,
+      seeding,
       get pids() {
         return {
           api: apis[0]?.pid,
@@ -183,5 +233,94 @@ export async function startSupervisedStack(
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+function readOr(file: string, fallback: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * What the workflow bundle is made of, hashed: every file of workflows/ and domain/ (all the bundle
+ * imports from this repository), the bundling options' file, the lock file (the SDK's and the libraries'
+ * versions) and Node's version. A change to any of them builds the bundle again.
+ */
+export function workflowBundleKey(): string {
+  const root = path.resolve(__dirname, '..');
+  const hash = crypto.createHash('sha256');
+  const add = (rel: string) => {
+    hash.update(rel).update('\0');
+    hash.update(fs.readFileSync(path.join(root, rel))).update('\0');
+  };
+  for (const dir of ['workflows', 'domain']) {
+    const walk = (d: string) => {
+      for (const e of fs
+        .readdirSync(path.join(root, d), { withFileTypes: true })
+        .sort((a, b) => (a.name < b.name ? -1 : 1)))
+        if (e.isDirectory()) walk(path.posix.join(d, e.name));
+        else add(path.posix.join(d, e.name));
+    };
+    walk(dir);
+  }
+  for (const f of ['worker/create-worker.ts', 'package-lock.json']) if (fs.existsSync(path.join(root, f))) add(f);
+  hash.update(process.version);
+  return hash.digest('hex');
+}
+
+/**
+ * The catalog's workflows started (16 at a time, each task's first event awaited in PostgreSQL), then
+ * the seed round's cells, then the marker removed. Interrupted by `signal` (a stop) it leaves the
+ * marker for the next start. A failure is logged, not thrown: the tracker keeps running and the next
+ * start resumes the seed.
+ */
+async function seedInBackground(opts: {
+  cfg: Config;
+  db: Db;
+  temporalAddress: string;
+  tasks: CatalogTask[];
+  resumed: boolean;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  since: () => string;
+}): Promise<void> {
+  const { cfg, db, log, since } = opts;
+  log(
+    `seed: ${opts.resumed ? 'resuming the import of' : 'importing'} ${opts.tasks.length} tasks from ${path.relative(process.cwd(), CATALOG_FILE)} in the background (the pages say how far it is) ...`,
+  );
+  try {
+    const connection = await Connection.connect({ address: opts.temporalAddress });
+    try {
+      const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+      const r = await importTasks({
+        db,
+        temporal,
+        taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+        policy: policyFromConfig(cfg),
+        tasks: opts.tasks,
+        signal: opts.signal,
+      });
+      if (r.interrupted) {
+        log(`seed: stopped part-way (${r.started} started this time); the next npm start finishes it`);
+        return;
+      }
+      log(
+        `seed: ${r.started} task workflows started and persisted in ${r.seconds.toFixed(1)} s${r.existing > 0 ? ` (${r.existing} already there)` : ''} [${since()}]`,
+      );
+    } finally {
+      await connection.close();
+    }
+    // The seed round's 30 reporters' cells (once), from the tasks' seeded statuses.
+    await prepareLocalityStore(db, { seed: true, log });
+    clearSeedPending(cfg.dataDir);
+    log(`seed: done, all ${opts.tasks.length} tasks in [${since()}]`);
+  } catch (err) {
+    if (opts.signal.aborted) return;
+    log(
+      `seed: failed (${err instanceof Error ? err.message : String(err)}); the tracker runs on, and the next npm start resumes the seed`,
+    );
   }
 }

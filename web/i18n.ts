@@ -135,6 +135,8 @@ export function reportKindName(lang: Lang, kind: string): string {
 const vi = {
   ...formMessages.vi,
   serviceName: 'Theo dõi nhiệm vụ phân cấp',
+  seedingBanner: (done: number, total: number) =>
+    `Đang nạp danh mục: ${done} trên ${total} nhiệm vụ. Các số liệu sẽ đầy đủ khi nạp xong; tải lại trang để xem tiến độ.`,
   skipToContent: 'Bỏ qua để đến nội dung chính',
   switchTo: 'English',
   switchToLabel: 'Switch to English',
@@ -314,6 +316,8 @@ export type Messages = typeof vi;
 const en: Messages = {
   ...formMessages.en,
   serviceName: 'Delegated-tasks tracker',
+  seedingBanner: (done: number, total: number) =>
+    `Seeding the catalog: ${done} of ${total} tasks in. The figures are complete once it is done; reload the page to see how far it is.`,
   skipToContent: 'Skip to main content',
   switchTo: 'Tiếng Việt',
   switchToLabel: 'Chuyển sang tiếng Việt',

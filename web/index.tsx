@@ -16,6 +16,7 @@ import { isLang } from './i18n';
 import { MessagePage } from './pages/sign-in-page';
 import { sendPage } from './render';
 import { localityPageRoutes } from './routes/locality-pages';
+import { communePageRoutes } from './routes/commune-pages';
 import { documentPageRoutes } from './routes/documents';
 import { publicRoutes } from './routes/public';
 import { insightPageRoutes } from './routes/insight';
@@ -80,6 +81,7 @@ export function webRoutes(deps: WebDeps): Router {
     // process that rendered them, so several API processes must share the variable.
     secret: config.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'),
     secureByDefault: config.publicBaseUrl.startsWith('https:'),
+    dataDir: config.dataDir,
   };
   const router = Router();
   // The API answers its own paths (problem+json, also for a 404); the pages take the rest.
@@ -134,6 +136,7 @@ export function webRoutes(deps: WebDeps): Router {
       actions: createLocalityActions({ db, temporal: deps.temporal, config, mailer: deps.mailer }),
     }),
   );
+  router.use(communePageRoutes({ db }));
   router.use(preferencePageRoutes({ db, config }));
   router.use(leadershipContactPageRoutes({ db, config }));
   router.use(

@@ -3,6 +3,7 @@ import type { Principal } from '../domain/principal';
 import { insightMessages } from './messages/insight';
 import type { PageContext } from './page-context';
 import { localityName, ministryName } from './i18n';
+import { communeMessages } from './messages/communes';
 import { localityMessages } from './messages/localities';
 import { documentMessages } from './messages/documents';
 
@@ -72,6 +73,7 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   },
   { href: '/locality', label: (ctx) => ctx.t.navLocality, place: 'header', audience: ['locality'] },
   { href: '/matrix', label: (ctx) => localityMessages[ctx.lang].navMatrix, place: 'header', audience: ['everyone'] },
+  { href: '/communes', label: (ctx) => communeMessages[ctx.lang].navCommunes, place: 'header', audience: ['everyone'] },
   {
     href: '/leadership-contacts',
     label: (ctx) => insightMessages[ctx.lang].navLeadership,
@@ -170,6 +172,11 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
           </div>
         </header>
         <main id="main" class="width" tabindex={-1}>
+          {ctx.seeding && (
+            <p class="notice seeding" role="status">
+              {t.seedingBanner(ctx.seeding.done, ctx.seeding.total)}
+            </p>
+          )}
           {props.children}
         </main>
         <footer class="site-footer">

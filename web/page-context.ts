@@ -11,4 +11,6 @@ export interface PageContext {
   csrfToken: string;
   /** The request path with its query, for the language switch's way back. */
   path: string;
+  /** `npm start`'s seed of the catalog under way behind the pages (null: none). */
+  seeding?: { done: number; total: number } | null;
 }

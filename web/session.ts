@@ -6,6 +6,7 @@ import { sessionPrincipal } from '../db/web-sessions';
 import type { Principal } from '../domain/principal';
 import { messages, negotiateLang } from './i18n';
 import type { PageContext } from './page-context';
+import { seedingProgress } from '../app/seeding';
 
 export const SESSION_COOKIE = 'dtt_session';
 /** Identifies a visitor who is not signed in, only so the sign-in forms carry a CSRF token. */
@@ -29,6 +30,8 @@ export interface SessionSettings {
   secret: string;
   /** Secure cookies: behind https (PUBLIC_BASE_URL https, or the request arrived over https). */
   secureByDefault: boolean;
+  /** The data folder, where a seed under way leaves its marker (app/seeding.ts). */
+  dataDir?: string;
 }
 
 function cookieOptions(req: Request, settings: SessionSettings, maxAgeSeconds?: number): SerializeOptions {
@@ -110,7 +113,14 @@ export function pageSession(db: Db, settings: SessionSettings) {
         if (cookies[VISITOR_COOKIE] !== csrfId) setCookie(res, VISITOR_COOKIE, csrfId, cookieOptions(req, settings));
       }
       const csrfExpected = csrfFor(settings.secret, csrfId);
-      const ctx: PageContext = { lang, t: messages(lang), principal, csrfToken: csrfExpected, path: req.originalUrl };
+      const ctx: PageContext = {
+        lang,
+        t: messages(lang),
+        principal,
+        csrfToken: csrfExpected,
+        path: req.originalUrl,
+        seeding: await seedingProgress(db, settings.dataDir),
+      };
       res.locals.web = { ctx, sessionId, csrfExpected } satisfies WebLocals;
       // The request log names who asked, as it does for the API.
       if (principal) res.locals.principal = principal;

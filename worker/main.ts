@@ -23,12 +23,21 @@ async function main(): Promise<void> {
     logger.fatal('npm run worker needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default).');
     process.exit(2);
   }
-  await applyMigrations(cfg.DATABASE_URL);
   const db = connectDb(cfg.DATABASE_URL);
   const mailer = createMailer({ smtpUrl: cfg.SMTP_URL, outboxDir: path.join(cfg.dataDir, 'outbox') });
-  await registerSearchAttributes(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, logger);
-  await ensureRoundSchedule(cfg.TEMPORAL_ADDRESS, logger);
-  const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  // Independent start-up steps run at once (each is a round trip or two); all are done before the worker
+  // polls: the schema and the search attributes are in place before any workflow or activity runs.
+  const connecting = NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const steps = await Promise.allSettled([
+    applyMigrations(cfg.DATABASE_URL),
+    registerSearchAttributes(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, logger),
+    ensureRoundSchedule(cfg.TEMPORAL_ADDRESS, logger),
+    ensureSchedules(cfg.TEMPORAL_ADDRESS, logger),
+    connecting,
+  ]);
+  const failed = steps.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const connection = await connecting;
   const worker = await createTaskWorker({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
@@ -44,7 +53,6 @@ async function main(): Promise<void> {
     tuning: workerTuning(cfg),
     ...(cfg.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: cfg.WORKFLOW_BUNDLE } } : {}),
   });
-  await ensureSchedules(cfg.TEMPORAL_ADDRESS, logger);
   logger.info(`polling task queue ${cfg.TEMPORAL_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS}`);
   exitWithSupervisor(cfg.SUPERVISOR_PID, (message) => logger.warn(message));
   // Worker.run() ends after SIGINT/SIGTERM once in-flight tasks are done (the SDK installs the handlers).

@@ -3,13 +3,7 @@
  * (task-persistence.ts, task-timers.ts, task-updates.ts), decided once at the run's start.
  */
 import { ApplicationFailure, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import {
-  reportCounts,
-  type TaskDefinition,
-  type TaskState,
-  type TaskView,
-  type TaskWorkflowInput,
-} from '../domain/task';
+import { type TaskDefinition, type TaskState, type TaskView, type TaskWorkflowInput } from '../domain/task';
 import type { Rejection } from '../domain/transition-rules';
 import type { Change } from '../domain/task-changes';
 import { defaultDueDate, settleDueDate } from '../domain/deadline-policy';
@@ -113,8 +107,11 @@ export function startRun(input: TaskWorkflowInput): TaskRun {
   };
 }
 
+/** The state as answered: without the first version's per-task locality reports (the cells are the record). */
 export function view(state: TaskState): TaskView {
-  return { ...state, reportCounts: reportCounts(state) };
+  const shown: Partial<TaskState> & TaskView = { ...state };
+  delete shown.reports;
+  return shown;
 }
 
 /** A change that records an event and leaves the task as it is (a notice sent, the task created). */

@@ -13,6 +13,7 @@ import {
 } from '../../db/matrix';
 import { MatrixCache } from '../matrix-cache';
 import { localityExists } from '../../db/reference-data';
+import { provinceTaskRollups } from '../../db/communes';
 import { localityRounds } from '../../db/reporting-rounds';
 import { getTask } from '../../db/tasks';
 import { OBSTACLE_CATEGORY_LABELS, type ObstacleCategory } from '../../domain/locality-cells';
@@ -111,16 +112,21 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
       const status = (await localityStatuses(db)).find((l) => l.code === params.code);
       if (!status) throw notFound(`There is no locality ${params.code}.`);
       const visible = cellsVisibleTo(principalOf(res), params.code);
-      const [tasks, aggregates, rounds] = await Promise.all([
+      const [tasks, aggregates, rounds, rollups] = await Promise.all([
         localityTasks(db, params.code, visible),
         matrixBottlenecks(db, { locality: params.code }),
         localityRounds(db, params.code),
+        provinceTaskRollups(db, params.code),
       ]);
       res.json({
         locality: status,
         cellsVisible: visible === 'all' ? 'all' : visible === 'none' ? 'none' : 'own-tasks',
         counts: { tasks: tasks.length, byState: aggregates.byState },
-        tasks,
+        // A commune-level task's province cell as its communes' roll-up (commune_rollups, kept with the cells).
+        tasks: tasks.map((t) => {
+          const r = rollups.get(t.code);
+          return { ...t, communes: r ? { communes: r.communes, byState: r.byState } : null };
+        }),
         rounds,
       });
     },

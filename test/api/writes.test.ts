@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createActivities } from '../../activities';
@@ -5,6 +8,7 @@ import { ensureAppRole } from '../../db/app-role';
 import { connectDb, openPool } from '../../db/client';
 import { stateQuery } from '../../workflows/messages';
 import { taskResponse } from '../../db/tasks';
+import { clearSeedPending, markSeedPending } from '../../catalog/seed-progress';
 import { smtpMailer, uid } from '../support/harness';
 import { useApiFixture } from '../support/api-fixture';
 
@@ -222,6 +226,58 @@ describe('writes', () => {
   });
 });
 
+describe('while npm start seeds the catalog in the background', () => {
+  // The marker npm start leaves in its data folder while it seeds (catalog/seed-progress.ts).
+  let dataDir: string;
+  let seedingApp: Express;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'seeding-'));
+    seedingApp = f.makeApp({ env: { DATA_DIR: dataDir } });
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('when a write names a task not in yet, then 503 SEEDING with Retry-After and how far the seed is, nothing written; once done, a 404', async () => {
+    const code = uid('NOT-YET-');
+    const send = () =>
+      request(seedingApp)
+        .post(`/api/tasks/${code}/transitions`)
+        .set(as('home-affairs'))
+        .send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'needs a law change' });
+    markSeedPending(dataDir, 100000);
+    const rows = await db.prisma.task.count();
+    const during = await send();
+    expect(during.status).toBe(503);
+    expect(during.headers['content-type']).toContain('application/problem+json');
+    expect(during.headers['retry-after']).toMatch(/^[0-9]+$/);
+    expect(during.body).toMatchObject({ status: 503, code: 'SEEDING', seeded: rows, total: 100000 });
+    expect(during.body.detail).toContain(code);
+    expect(await db.prisma.task.count({ where: { code } })).toBe(0);
+    // A task that is in is written as usual while the seed goes on.
+    const existing = await createTask();
+    const moved = await request(seedingApp)
+      .post(`/api/tasks/${existing}/transitions`)
+      .set(as('ministry:BGDDT'))
+      .send({ to: 'AUTHORITY_ADJUSTMENT', reason: 'needs a law change' });
+    expect(moved.status).toBe(200);
+    clearSeedPending(dataDir);
+    const after = await send();
+    expect(after.status).toBe(404);
+  });
+
+  it('when a page is opened, then it says how many tasks are in of how many, in Vietnamese and in English; none once done', async () => {
+    markSeedPending(dataDir, 100000);
+    const rows = await db.prisma.task.count();
+    const vi = await request(seedingApp).get('/');
+    expect(vi.status).toBe(200);
+    expect(vi.text).toContain(`Đang nạp danh mục: ${rows} trên 100000 nhiệm vụ`);
+    const en = await request(seedingApp).get('/').set('Accept-Language', 'en');
+    expect(en.text).toContain(`Seeding the catalog: ${rows} of 100000 tasks in`);
+    clearSeedPending(dataDir);
+    const done = await request(seedingApp).get('/');
+    expect(done.text).not.toContain('Đang nạp danh mục');
+  });
+});
+
 describe('the application database role', () => {
   it('when the API and worker connect as the application role, then they write events but cannot change or delete them', async () => {
     const code = await createTask();
@@ -239,6 +295,7 @@ describe('the application database role', () => {
       const row = await db.prisma.task.findUniqueOrThrow({ where: { code } });
       const snapshot = {
         ...(await dev.client.workflow.getHandle(`task-${code}`).query(stateQuery)),
+        reports: {},
         seq: row.lastSeq + 1,
       };
       await acts.persistEvent({

@@ -62,6 +62,13 @@ async function laddersOf(prefix: string) {
   }));
 }
 
+/** Each (task, recipient) of the ladder e-mails of the tasks under `prefix` (the Message-ID names the task). */
+function ladderMails(prefix: string): string[] {
+  return stack.smtp.received
+    .filter((m) => m.raw.includes(`<${prefix}-`))
+    .flatMap((m) => m.to.map((to) => `${/^<([^.]+)\.LADDER\./.exec(m.messageId ?? '')?.[1] ?? '?'}|${to}`));
+}
+
 describe('every overdue task escalates, once per step', () => {
   it('when the seeded catalog starts, then each overdue task gets exactly one escalation (the step due now) and its e-mail, and a second start adds none', async () => {
     // A whole import inside one Viet Nam day: the step due "now" is the same for the test and the workers.
@@ -134,6 +141,10 @@ describe('every overdue task escalates, once per step', () => {
     }
     const mailed = stack.smtp.received.filter((m) => m.raw.includes(`<${prefix}-`)).length;
     expect(mailed).toBe(expected.size);
+    // Each recipient the step names gets it once: one message per task, to exactly the event's recipients.
+    const firstPairs = ladderMails(prefix);
+    expect(new Set(firstPairs).size).toBe(firstPairs.length);
+    expect(firstPairs.sort()).toEqual(first.flatMap((e) => e.recipients.map((r) => `${e.code}|${r}`)).sort());
 
     // Second start: a new worker (its cache empty, so every workflow replays) and the seed again, which finds the tasks.
     await stack.dev.stop();
@@ -158,6 +169,7 @@ describe('every overdue task escalates, once per step', () => {
       }),
     ).toBe(expected.size);
     expect(stack.smtp.received.filter((m) => m.raw.includes(`<${prefix}-`)).length).toBe(expected.size);
+    expect(ladderMails(prefix).sort()).toEqual(firstPairs);
     // The later tests use the running worker.
     stack.dev = second;
     app = makeApp(stack);

@@ -107,8 +107,9 @@ describe('a start that fails after the port check', () => {
       }
     }
     try {
+      const ports = await freshPorts();
       const { code, output } = await start({
-        ...(await freshPorts()),
+        ...ports,
         DATA_DIR: dataDir,
         HOST: '127.0.0.1',
         DATABASE_URL: '',
@@ -119,7 +120,13 @@ describe('a start that fails after the port check', () => {
         /npm start failed: PostgreSQL did not start \(port \d+, data in .*\): FATAL: database files are incompatible with server DETAIL: The data directory was initialized by PostgreSQL version 9\.6, /,
       );
       expect(output).not.toMatch(/undefined|unknown error|without saying why/);
-      expect(fs.existsSync(path.join(dataDir, 'temporal'))).toBe(false);
+      // The Temporal dev server starts beside PostgreSQL (not after it): whatever of it started is stopped
+      // again, its ports free, and no API or worker was started.
+      for (const port of [ports.TEMPORAL_DEV_PORT, ports.TEMPORAL_UI_PORT, ports.PORT]) {
+        const holder = await listen(Number(port));
+        await new Promise((r) => holder.close(r));
+      }
+      expect(output).not.toMatch(/api and worker: ready|Delegated-tasks tracker is up/);
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

@@ -38,21 +38,28 @@ describe('the site navigation: one list for the header and the footer', () => {
   );
 
   it('when someone is signed in, then they see their own area and no sign-in link; the public sees only the sign-in link', () => {
-    expect(navEntriesFor(null, 'header').map((e) => e.href)).toEqual(['/', '/documents', '/matrix', '/sign-in']);
+    expect(navEntriesFor(null, 'header').map((e) => e.href)).toEqual([
+      '/',
+      '/documents',
+      '/matrix',
+      '/communes',
+      '/sign-in',
+    ]);
     expect(navEntriesFor({ kind: 'home-affairs', name: 'home-affairs' }, 'header').map((e) => e.href)).toEqual([
       '/',
       '/documents',
       '/dashboard',
       '/rounds',
       '/matrix',
+      '/communes',
       '/leadership-contacts',
       '/preferences',
     ]);
     expect(navEntriesFor({ kind: 'ministry', code: 'BYT', name: 'ministry:BYT' }, 'header').map((e) => e.href)).toEqual(
-      ['/', '/documents', '/worklist', '/matrix', '/preferences'],
+      ['/', '/documents', '/worklist', '/matrix', '/communes', '/preferences'],
     );
     expect(navEntriesFor({ kind: 'locality', code: 'HNI', name: 'locality:HNI' }, 'header').map((e) => e.href)).toEqual(
-      ['/', '/documents', '/locality', '/matrix'],
+      ['/', '/documents', '/locality', '/matrix', '/communes'],
     );
   });
 

@@ -201,9 +201,10 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
     );
     // Figures of a past day do not link to the present list.
     expect(await page.locator('.figures a').count()).toBe(0);
-    // The locality reports have no history: a sentence says so instead of a table's header with no rows.
-    await expect(page.locator('#locality-reports-present-only').textContent()).resolves.toContain(
-      'chỉ có số liệu hiện tại',
+    // The locality reports as the cells' history had them that day: HNI's obstacle came later, so none yet;
+    // the section says so once, and no table's header stands with no rows.
+    await expect(page.locator('#obstacles + p').textContent()).resolves.toBe(
+      'Chưa có địa phương nào báo cáo vướng mắc.',
     );
     expect(await page.locator('caption', { hasText: 'Báo cáo của địa phương' }).count()).toBe(0);
     for (const img of await page.locator('img.chart').all()) {
@@ -212,9 +213,10 @@ describe('the Home Affairs dashboard: trend, at-risk list, as of a date', () => 
     await checkAndShoot(page, 'dashboard-as-of');
     const asOfPage = encodeURIComponent(new URL(page.url()).pathname + new URL(page.url()).search);
     await page.goto(`${s.origin}/language/en?next=${asOfPage}`);
-    await expect(page.locator('#locality-reports-present-only').textContent()).resolves.toContain(
-      'kept for the present only',
+    await expect(page.locator('#obstacles + p').textContent()).resolves.toBe(
+      'No locality has reported an obstacle yet.',
     );
+    expect(await page.locator('caption', { hasText: 'Locality reports' }).count()).toBe(0);
     await page.goto(`${s.origin}/language/vi?next=${asOfPage}`);
 
     await page.click(`a:has-text("Xem số liệu hiện tại")`);

@@ -175,7 +175,7 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
     },
   );
 
-  it('when milestones, assignment, deadline and a locality report are recorded, then each is one event in order and the read model follows', async () => {
+  it('when milestones, assignment, deadline and an old-style locality report are recorded, then each is one event in order, the read model follows, and the workflow shows no report count of its own', async () => {
     // Far off, and the later one still within the date window every deadline has (ten years from today).
     const later = settleDueDate(TEST_POLICY, addDays(vietnamDate(Date.now()), 3000));
     const { def, handle } = await newTask({ dueDate: addDays(later, -90) });
@@ -204,8 +204,11 @@ describe('task workflow on the Temporal dev server with PostgreSQL', () => {
       seq: 5,
       dueDate: later,
       deadlineExtensions: 1,
-      reportCounts: { workable: 0, obstacle: 1 },
     });
+    // The workflow shows no count of its own: what localities report is their matrix cells (the one store).
+    expect(view).not.toHaveProperty('reports');
+    expect(view).not.toHaveProperty('reportCounts');
+    expect(await handle.query(stateQuery)).not.toHaveProperty('reports');
     const row = await db.prisma.task.findUniqueOrThrow({ where: { code: def.code } });
     // The read model counts locality reports from the matrix cells (the one store): a LOCALITY_REPORT event is history only.
     expect(row).toMatchObject({
@@ -281,7 +284,7 @@ describe('activities against real PostgreSQL and SMTP', () => {
       kind: 'MILESTONE' as const,
       details: { name: 'DRAFTING' },
     };
-    const snapshot = { ...state, seq: 2 };
+    const snapshot = { ...state, reports: {}, seq: 2 };
     expect(await acts.persistEvent({ event, snapshot })).toEqual({ duplicate: false });
     expect(await acts.persistEvent({ event, snapshot })).toEqual({ duplicate: true });
     expect(await auditCount(def.code)).toBe(2);

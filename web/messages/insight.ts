@@ -12,8 +12,6 @@ const vi = {
   asOfBanner: (date: string) => `Số liệu tính đến hết ngày ${date} (giờ Việt Nam), dựng lại từ nhật ký kiểm toán.`,
   asOfNowOnly: 'Phần này chỉ có số liệu hiện tại.',
   localitiesReportedAsOf: (n: string, total: string) => `${n} trên ${total} địa phương đã báo cáo.`,
-  localityReportsPresentOnly:
-    'Báo cáo vướng mắc của địa phương chỉ có số liệu hiện tại: chúng không được dựng lại theo một ngày trong quá khứ.',
   // trend
   trendTitle: 'Xu hướng theo tuần',
   trendLead:
@@ -109,8 +107,6 @@ const en: InsightMessages = {
   asOfBanner: (date: string) => `Figures as of the end of ${date} (Viet Nam time), rebuilt from the audit log.`,
   asOfNowOnly: 'This section has present figures only.',
   localitiesReportedAsOf: (n: string, total: string) => `${n} of ${total} localities had reported.`,
-  localityReportsPresentOnly:
-    'Locality obstacle reports are kept for the present only: they are not rebuilt as of a past date.',
   trendTitle: 'Weekly trend',
   trendLead: 'Tasks by status, open and overdue at the end of each week (Monday to Sunday, Viet Nam time).',
   trendMinistry: 'Lead ministry',

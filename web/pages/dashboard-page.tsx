@@ -22,7 +22,7 @@ export interface DashboardData {
   localities: { code: string; reported: boolean }[];
   dueSoon: ApiTask[];
   mostObstacles: ApiTask[];
-  /** The latest obstacle reports of localities (present only: they are not rebuilt as of a past date). */
+  /** The latest obstacle reports of localities: the cells now, or as their history had them at a past date. */
   obstacleReports: { taskCode: string; locality: string; description: string; at: string }[];
   /** Issue 15: the day the figures are of (null: now), the weekly trend, the at-risk forecast. */
   insight: {
@@ -240,25 +240,19 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
           extra={{ header: t.obstacleCount, cell: (task) => formatNumber(lang, task.reports.obstacle) }}
         />
       )}
-      <LocalityReportsTable ctx={ctx} reports={data.obstacleReports} past={past} />
+      <LocalityReportsTable ctx={ctx} reports={data.obstacleReports} />
     </Layout>
   );
 }
 
 /**
- * The latest locality obstacle reports. They are read from the present read model and have no history
- * to rebuild, so as of a past date the page says so rather than draw an empty or misleading table.
+ * The latest locality obstacle reports: the matrix cells now, or as their history had them at the end
+ * of the past day asked for. None: nothing (the section's sentence above already says no locality has
+ * reported an obstacle, from the same cells).
  */
-function LocalityReportsTable(props: { ctx: PageContext; reports: DashboardData['obstacleReports']; past: boolean }) {
+function LocalityReportsTable(props: { ctx: PageContext; reports: DashboardData['obstacleReports'] }) {
   const { ctx, reports } = props;
   const { t, lang } = ctx;
-  if (props.past) {
-    return (
-      <p class="muted" id="locality-reports-present-only">
-        {insightMessages[lang].localityReportsPresentOnly}
-      </p>
-    );
-  }
   if (reports.length === 0) return null;
   return (
     <table>

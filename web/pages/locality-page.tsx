@@ -4,6 +4,7 @@ import type { TaskStatus } from '../../domain/task';
 import { formatDate, formatNumber, localityNames, ministryNames, statusName, taskTitle } from '../i18n';
 import { ErrorSummary, fieldError, Form, Layout, StatusTag, type FieldError } from '../layout';
 import { categoryName, localityMessages } from '../messages/localities';
+import { communeMessages } from '../messages/communes';
 import type { PageContext } from '../page-context';
 import { Pagination } from '../task-table';
 import { CellStateTable } from '../components/cell-state-table';
@@ -249,6 +250,9 @@ export function LocalityPage(props: { ctx: PageContext; data: LocalityPageData }
         {names.main} <span lang={lang === 'vi' ? 'en' : 'vi'}>({names.other})</span>
       </span>
       <h1>{m.localityTitle(names.main)}</h1>
+      <p>
+        <a href={`/localities/${data.locality}/communes`}>{communeMessages[lang].communesOf(names.main)}</a>
+      </p>
       <p class="lead">{m.localityLead}</p>
       <CurrentRound ctx={ctx} rounds={data.rounds} />
       <p>{m.tasksApplying(formatNumber(lang, data.all.length))}</p>

@@ -6,6 +6,7 @@ import { FilterForm, FilterSelect } from '../components/filter-form';
 import { ObstacleCountTable } from '../components/obstacle-count-table';
 import { Layout, StatusTag } from '../layout';
 import { categoryName, localityMessages } from '../messages/localities';
+import { communeMessages } from '../messages/communes';
 import type { PageContext } from '../page-context';
 import { listHref } from '../filters';
 import { TableHead } from '../components/table-head';
@@ -75,6 +76,9 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
       <p class="lead">{m.matrixLead}</p>
       {!data.mayReadCells && <p>{m.matrixLeadPublic}</p>}
       <WhoReportedLine lang={lang} figures={data.reporting} />
+      <p>
+        <a href="/communes">{communeMessages[lang].rollupTitle}</a>
+      </p>
 
       <FilterForm
         action="/matrix#cells"

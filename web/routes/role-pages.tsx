@@ -22,7 +22,7 @@ export function rolePageRoutes(db: Db, insight: Insight): Router {
     const [trendMinistry, localities, obstacleReports] = await Promise.all([
       trendMinistryFromQuery(db, req),
       localitiesReporting(db),
-      at === null ? recentObstacleReports(db) : [],
+      recentObstacleReports(db, 20, at),
     ]);
     const [totals, b, trend, forecasts, overdue] = await Promise.all([
       at === null ? summary(db) : insight.summaryAt(at),
