@@ -91,6 +91,11 @@ async function main(): Promise<void> {
           `  Dev tokens:      ${stack.tokensFile ?? '(not created)'}`,
           `  Outbox (e-mail): ${cfg.SMTP_URL ? 'SMTP_URL' : `${cfg.dataDir}/outbox`}`,
           `  Processes:       supervisor ${process.pid}, api ${stack.pids.apis.join(' ')}, worker ${stack.pids.workers.join(' ')}`,
+          ...(stack.seeding
+            ? [
+                '  Seeding:         the catalog goes on in the background (the pages show how far); "seed: done" when in',
+              ]
+            : []),
           'Press Ctrl-C to stop.',
         ].join('\n'),
       );
