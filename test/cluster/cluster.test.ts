@@ -111,9 +111,11 @@ async function transition(code: string, from: string, key: string): Promise<numb
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(40_000),
       });
-      await res.arrayBuffer();
+      const text = await res.text();
       if (res.status === 200) return attempt;
-      if (res.status < 500) throw new Error(`transition ${code} (${key}) answered ${res.status}`);
+      // The same key still in progress (the first try is still being retried by an API): documented as "try again".
+      const inUse = res.status === 409 && text.includes('IDEMPOTENCY_KEY_IN_USE');
+      if (res.status < 500 && !inUse) throw new Error(`transition ${code} (${key}) answered ${res.status}`);
     } catch (err) {
       if (err instanceof Error && err.message.startsWith('transition ')) throw err;
     }
