@@ -1,6 +1,6 @@
 import { pageLink } from '../domain/page-links';
 import type { LadderPoint } from '../domain/escalation-ladder';
-import { STATUS_VI } from '../domain/digest';
+import { STATUS_RULES } from '../domain/statuses';
 import type { TaskView } from '../domain/task';
 
 const ROLE: Record<LadderPoint['recipient'], { vi: string; en: string }> = {
@@ -35,7 +35,7 @@ export function escalationEmail(
       ? `Nhiệm vụ ${task.code} đã đến hạn (${due}) nhưng chưa được giải quyết. Thông báo gửi ${ROLE[step.recipient].vi}.`
       : `Nhiệm vụ ${task.code} đã quá hạn ${late} ngày làm việc (hạn ${due}). Cảnh báo bậc ${step.index + 1} gửi ${ROLE[step.recipient].vi}.`,
     `Nhiệm vụ: ${task.code} - ${task.title}`,
-    `Trạng thái: ${STATUS_VI[task.status]}`,
+    `Trạng thái: ${STATUS_RULES[task.status].vi}`,
     `Bộ chủ trì: ${task.leadMinistry}`,
     `Chi tiết: ${link}`,
     '',

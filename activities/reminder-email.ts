@@ -1,14 +1,13 @@
 import { pageLink } from '../domain/page-links';
 import type { ReminderPoint } from '../domain/deadline-policy';
 import type { HeldUp, TaskView } from '../domain/task';
+import { STATUS_RULES } from '../domain/statuses';
 
 /** Subject and text of a reminder, escalation or overdue notice: which task, what is due, when, and where to look. */
 export function reminderEmail(point: ReminderPoint, task: TaskView): { subject: string; text: string } {
   const link = pageLink(task.policy.publicBaseUrl, { page: 'task', code: task.code });
-  const what =
-    task.status === 'REQUIRES_GUIDANCE'
-      ? 'issue the legal document or implementation guidance'
-      : 'complete the adjustment of authority in law';
+  // What the status asks of its lead ministry (domain/statuses.ts); a task with nothing due gets no reminder.
+  const what = STATUS_RULES[task.status].asks?.en ?? 'act on the task';
   let subject: string;
   let opening: string;
   if (point.kind === 'REMINDER') {

@@ -5,7 +5,6 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import { stuckTasks } from '../db/stuck-tasks';
-import { countDaysOverdueIn } from '../db/tasks';
 import { createLogger, type Logger } from '../logging/logger';
 import { authenticate } from './auth';
 import { inOrder, onlyUnder } from './compose-middleware';
@@ -33,6 +32,7 @@ import { communeRoutes } from './routes/communes';
 import { createCommuneActions } from '../app/commune-actions';
 import { taskRoutes } from './routes/tasks';
 import { isUnavailable, Refusal } from '../domain/refusal';
+import { INVALID_UTF8, refuseInvalidUtf8 } from '../app/body-encoding';
 
 export interface AppDeps {
   db: Db;
@@ -58,13 +58,11 @@ const LOCALITY_REPORT_PATH = /^\/api\/(?:localities|communes)\/[^/]+\/report(?:\
 
 /** A JSON body up to `limit` (strict: an object or an array at the top). */
 const jsonBody = (limit: string) =>
-  express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+  express.json({ limit, strict: true, type: ['application/json', 'application/*+json'], verify: refuseInvalidUtf8 });
 
 /** The Express app (no listening here, so tests drive it without a port race). */
 export function createApp(deps: AppDeps) {
   const { db, temporal, config, listCache } = deps;
-  // daysOverdue is rendered by PostgreSQL: in working days when the configuration counts them so.
-  countDaysOverdueIn(config.DUE_DAYS_UNIT === 'working' ? config.calendar : null);
   const logger = deps.logger ?? createLogger({ level: config.LOG_LEVEL });
   const app = express();
   // Idempotency-Key is taken on the routes that declare it (route-registry.ts), after the token check.
@@ -171,7 +169,8 @@ export function createApp(deps: AppDeps) {
   // A known path asked with a method it does not serve (TRACE, DELETE, ...): 405 naming the ones it does.
   const known = [...registry.methodsByPath()].map(([path, methods]) => ({
     path,
-    pattern: new RegExp(`^${path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`),
+    // Case-insensitive, as Express routes: DELETE /API/TASKS/X is the same known path as /api/tasks/X.
+    pattern: new RegExp(`^${path.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`, 'i'),
     allow: [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', '),
   }));
   app.use((req, res, next) => {
@@ -201,7 +200,11 @@ export function createApp(deps: AppDeps) {
         'Content Too Large',
         `The body is larger than ${LOCALITY_REPORT_PATH.test(req.path) ? config.REPORT_BODY_LIMIT : config.BODY_LIMIT}.`,
       );
-    else if (e?.type === 'entity.parse.failed') {
+    else if (e?.type === INVALID_UTF8) {
+      problem = new HttpProblem(400, 'Bad Request', 'The body is not valid UTF-8.', {
+        errors: [{ field: 'body', message: 'not valid UTF-8 (bytes that encode no character)' }],
+      });
+    } else if (e?.type === 'entity.parse.failed') {
       problem = new HttpProblem(400, 'Bad Request', 'The body is not valid JSON.', {
         errors: [{ field: 'body', message: 'malformed JSON' }],
       });

@@ -122,8 +122,17 @@ export async function respond(
   const held = res.locals.idempotency as HeldKey | undefined;
   if (held) {
     res.locals.idempotency = undefined;
-    if (status < 500) await completeReservation(db, held.principal, held.key, held.requestHash, { status, body });
-    else await releaseReservation(db, held.principal, held.key, held.requestHash);
+    if (status >= 500) await releaseReservation(db, held.principal, held.key, held.requestHash);
+    else {
+      try {
+        await completeReservation(db, held.principal, held.key, held.requestHash, { status, body });
+      } catch (err) {
+        // An answer PostgreSQL cannot keep (a 400 naming a JSON key with a lone surrogate) is not kept:
+        // the key is given back, so a retry is answered afresh (the same 400), not 409 for the lease.
+        await releaseReservation(db, held.principal, held.key, held.requestHash).catch(() => undefined);
+        throw err;
+      }
+    }
   }
   res.status(status).type(contentType).send(JSON.stringify(body));
 }

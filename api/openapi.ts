@@ -13,10 +13,29 @@ function portablePattern(pattern: string): string {
     : pattern;
 }
 
+/**
+ * Every name a schema `required` also under its `properties` (Redocly's no-required-schema-properties-undefined),
+ * which changes nothing it accepts: a record keyed by status (`required` from its keys) gets its value
+ * schema under each key; an `if`/`then`/`anyOf` branch that only says "present" gets the empty schema.
+ */
+function definedRequired(node: Record<string, unknown>): Record<string, unknown> {
+  const required = node.required;
+  if (!Array.isArray(required)) return node;
+  const properties = (node.properties ?? {}) as Record<string, unknown>;
+  const missing = required.filter((k): k is string => typeof k === 'string' && !(k in properties));
+  if (missing.length === 0) return node;
+  const value =
+    node.additionalProperties !== null && typeof node.additionalProperties === 'object'
+      ? node.additionalProperties
+      : {};
+  return { ...node, properties: { ...properties, ...Object.fromEntries(missing.map((k) => [k, value])) } };
+}
+
 /** Patterns made portable; a pattern on a non-string (a query integer parsed from digits) dropped; e-mail by pattern only. */
 function tidy(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(tidy);
   if (node === null || typeof node !== 'object') return node;
+  node = definedRequired(node as Record<string, unknown>);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
     // An e-mail is what its pattern says (the server's rule); `format: email` means more or less
@@ -63,7 +82,7 @@ function edgeResponses(
   if (r.body) {
     out['413'] = { description: 'the body is larger than BODY_LIMIT', content: problemContent() };
     out['415'] = {
-      description: 'the body is in a charset or encoding the server does not read',
+      description: 'the body is not JSON (another Content-Type), or in a charset or encoding the server does not read',
       content: problemContent(),
     };
   }
@@ -136,7 +155,8 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
         required: true,
         content: Object.fromEntries(Object.entries(r.upload).map(([type, schema]) => [type, { schema: tidy(schema) }])),
       };
-    if (r.access !== 'anyone') op.security = [{ bearer: [] }];
+    // An operation anyone may call says so (`security: []`), rather than leaving it unsaid.
+    op.security = r.access !== 'anyone' ? [{ bearer: [] }] : [];
     paths[openApiPath(r.path)] = { ...(paths[openApiPath(r.path)] ?? {}), [r.method]: op };
   }
   return {
@@ -144,6 +164,7 @@ export function buildOpenApi(registry: RouteRegistry, serverUrl: string): Record
     info: {
       title: 'Delegated-tasks tracker API',
       version: '0.1.0',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       description:
         "Tracks the tasks delegated to local authorities under the two-tier local government model. Writes go to each task's Temporal workflow; reads come from the PostgreSQL read model. Errors are application/problem+json.",
     },

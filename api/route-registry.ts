@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { takesIdempotencyKey } from './idempotency';
-import { badRequest } from './problem';
+import { badRequest, HttpProblem } from './problem';
 
 type Method = 'get' | 'post' | 'put';
 
@@ -86,7 +86,17 @@ export class RouteRegistry {
         const query = parse(spec.query, req.query, 'query');
         let body: unknown;
         if (spec.body) {
-          if (!req.is('application/json') && req.headers['content-length'] !== '0' && req.body === undefined) {
+          const sent = req.headers['content-length'] !== '0' && req.body === undefined;
+          if (sent && req.headers['content-type'] !== undefined && !req.is('application/json')) {
+            // A body in another media type (text/plain, a form) is not read as JSON: 415, as RFC 9110 says.
+            throw new HttpProblem(
+              415,
+              'Unsupported Media Type',
+              `The body must be JSON (Content-Type: application/json), not ${req.headers['content-type']}.`,
+              { errors: [{ field: 'body', message: 'must be a JSON document (Content-Type: application/json)' }] },
+            );
+          }
+          if (!req.is('application/json') && sent) {
             errors.push({ field: 'body', message: 'must be a JSON document (Content-Type: application/json)' });
           } else {
             body = parse(spec.body, req.body ?? {}, 'body');

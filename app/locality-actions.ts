@@ -14,16 +14,7 @@ import type { Actor } from '../domain/task';
 import { roundPolicyFromConfig, runRoundUpdate, startRound } from '../temporal/round-client';
 import { closeRoundUpdate, extendRoundUpdate } from '../workflows/round-messages';
 import type { closeRoundBody, extendRoundBody, localityReportBody, openRoundBody } from './locality-schemas';
-import {
-  Refusal,
-  conflict,
-  fieldRefusal,
-  forbidden,
-  locationOf,
-  notFound,
-  unavailable,
-  type RefusalKind,
-} from '../domain/refusal';
+import { Refusal, conflict, fieldRefusal, forbidden, notFound, unavailable, type RefusalKind } from '../domain/refusal';
 
 /**
  * The writes of the localities' half — a locality's report on many cells, and Home Affairs opening,
@@ -74,8 +65,11 @@ export async function reportCells(
   );
   if (!outcome.ok) {
     // The locality is the path's (`/api/localities/:code/report`), the rest the body's.
-    const errors = outcome.errors.map(({ field, message, ...extra }) => ({
-      location: field === 'body.locality' ? { in: 'params' as const, field: 'code' } : locationOf(field),
+    const errors = outcome.errors.map(({ location, message, ...extra }) => ({
+      location:
+        location.list === undefined && location.field === 'locality'
+          ? { in: 'params' as const, field: 'code' }
+          : { in: 'body' as const, ...location },
       message,
       ...(Object.keys(extra).length > 0 ? { extra } : {}),
     }));

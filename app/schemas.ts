@@ -11,15 +11,9 @@ import {
 } from '../domain/storable-text';
 import reference from '../catalog/reference.json';
 import { CENTRAL_ISSUERS, DOCUMENT_KINDS, DOCUMENT_NUMBER_RE } from '../domain/legal-documents';
-import {
-  ADJUSTMENT_MILESTONES,
-  DELEGATION_LEVELS,
-  GUIDANCE_MILESTONES,
-  MILESTONE_NAMES,
-  REPORT_KINDS,
-  TASK_SORTS,
-  TASK_STATUSES,
-} from '../domain/task';
+import { DELEGATION_LEVELS, MILESTONE_NAMES, REPORT_KINDS, TASK_SORTS, TASK_STATUSES } from '../domain/task';
+import { STATUS_RULES, TRACK_MILESTONES, hasDueDate } from '../domain/statuses';
+import { INTO_RULES, missingForInto, noDueDate, ruleInto, type IntoRule } from '../domain/transition-rules';
 import { OBSTACLE_CATEGORIES } from '../domain/locality-cells';
 
 /**
@@ -135,22 +129,34 @@ export const createTaskBody = z
           ? { path: 'coordinatingMinistries', message: 'must not contain the lead ministry' }
           : null,
       (b) =>
-        b.status === 'FEASIBLE' && b.dueDate !== undefined
-          ? { path: 'dueDate', message: 'a FEASIBLE task has no due date' }
-          : null,
+        !hasDueDate(b.status) && b.dueDate !== undefined ? { path: 'dueDate', message: noDueDate(b.status) } : null,
     ]),
   )
   .meta({
     allOf: [
       leadNotCoordinating,
-      { if: { properties: { status: { const: 'FEASIBLE' } } }, then: { not: { required: ['dueDate'] } } },
+      ...TASK_STATUSES.filter((s) => !hasDueDate(s)).map((s) => ({
+        if: { properties: { status: { const: s } } },
+        then: { not: { required: ['dueDate'] } },
+      })),
     ],
   });
 
+const visibleReason = { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } };
+
+/** The OpenAPI hint of one status's rule (domain/transition-rules.ts INTO_RULES), as JSON Schema. */
+function intoRuleSchema(rule: IntoRule): Record<string, unknown> {
+  const needs = rule.requires.map((r) => (r === 'document' ? { required: ['document'] } : visibleReason));
+  const then: Record<string, unknown> = needs.length === 1 ? { ...needs[0] } : needs.length > 1 ? { anyOf: needs } : {};
+  if (!rule.dueDate) then.not = { required: ['dueDate'] };
+  return { if: { properties: { to: { const: rule.to } } }, then };
+}
+
 /**
- * What each target status needs whatever the current status (README's edge table): FEASIBLE a
- * document, AUTHORITY_ADJUSTMENT a reason, REQUIRES_GUIDANCE one of the two (which one depends on
- * where the task is; the other answers 409). A FEASIBLE task has no due date.
+ * What each target status needs whatever the current status: the edge table's rule into it
+ * (domain/transition-rules.ts INTO_RULES: FEASIBLE a document and no due date, AUTHORITY_ADJUSTMENT
+ * a reason, REQUIRES_GUIDANCE one of the two: which one depends on where the task is, the other
+ * answers 409). The refinement and the OpenAPI hints are both built from it.
  */
 export const transitionBody = z
   .strictObject({
@@ -163,50 +169,11 @@ export const transitionBody = z
         'Home Affairs only (anyone else: 403). Without it, a move between REQUIRES_GUIDANCE and AUTHORITY_ADJUSTMENT keeps the due date (the clock keeps running); a reopen of a FEASIBLE task takes the default span.',
     }),
   })
-  .superRefine(
-    crossField([
-      (b) =>
-        b.to === 'FEASIBLE' && !b.document
-          ? { path: 'document', message: 'moving to FEASIBLE needs the legal document (number, issuedOn)' }
-          : null,
-      (b) =>
-        b.to === 'FEASIBLE' && b.dueDate !== undefined
-          ? { path: 'dueDate', message: 'a FEASIBLE task has no due date' }
-          : null,
-      (b) =>
-        b.to === 'AUTHORITY_ADJUSTMENT' && (b.reason === undefined || isBlankText(b.reason))
-          ? { path: 'reason', message: 'moving to AUTHORITY_ADJUSTMENT needs a reason' }
-          : null,
-      (b) =>
-        b.to === 'REQUIRES_GUIDANCE' && !b.document && (b.reason === undefined || isBlankText(b.reason))
-          ? {
-              path: 'reason',
-              message: 'moving to REQUIRES_GUIDANCE needs a reason (reopen) or the adjusting legal act (document)',
-            }
-          : null,
-    ]),
-  )
-  .meta({
-    allOf: [
-      {
-        if: { properties: { to: { const: 'FEASIBLE' } } },
-        then: { required: ['document'], not: { required: ['dueDate'] } },
-      },
-      {
-        if: { properties: { to: { const: 'AUTHORITY_ADJUSTMENT' } } },
-        then: { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } },
-      },
-      {
-        if: { properties: { to: { const: 'REQUIRES_GUIDANCE' } } },
-        then: {
-          anyOf: [
-            { required: ['document'] },
-            { required: ['reason'], properties: { reason: { pattern: VISIBLE_TEXT_PATTERN } } },
-          ],
-        },
-      },
-    ],
-  });
+  .superRefine((b, ctx) => {
+    for (const issue of missingForInto(ruleInto(b.to), b))
+      ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message });
+  })
+  .meta({ allOf: INTO_RULES.map(intoRuleSchema) });
 
 export const milestoneBody = z
   .strictObject({
@@ -214,12 +181,16 @@ export const milestoneBody = z
     note: text(2000).optional(),
   })
   .meta({
-    description: `Milestones follow the task's status: in REQUIRES_GUIDANCE ${GUIDANCE_MILESTONES.join(', ')}; in AUTHORITY_ADJUSTMENT ${ADJUSTMENT_MILESTONES.join(', ')}; a FEASIBLE task has none. Another name than the status allows answers 409.`,
-    'x-milestones-by-status': {
-      REQUIRES_GUIDANCE: GUIDANCE_MILESTONES,
-      AUTHORITY_ADJUSTMENT: ADJUSTMENT_MILESTONES,
-      FEASIBLE: [],
-    },
+    description: `Milestones follow the task's status: ${TASK_STATUSES.map((s) => {
+      const track = STATUS_RULES[s].track;
+      return track ? `in ${s} ${TRACK_MILESTONES[track].join(', ')}` : `a ${s} task has none`;
+    }).join('; ')}. Another name than the status allows answers 409.`,
+    'x-milestones-by-status': Object.fromEntries(
+      TASK_STATUSES.map((s) => {
+        const track = STATUS_RULES[s].track;
+        return [s, track ? TRACK_MILESTONES[track] : []];
+      }),
+    ),
   });
 
 export const assignmentBody = z

@@ -1,14 +1,18 @@
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import type { MilestoneName, TaskView } from '../domain/task';
-import { EDGES, checkTransition, type Edge } from '../domain/transition-rules';
+import type { MilestoneName, TaskDefinition, TaskView } from '../domain/task';
+import { isOpenStatus } from '../domain/statuses';
+import { EDGES, checkTransition, mayTake, type Edge } from '../domain/transition-rules';
 import { vietnamDate } from '../domain/dates';
+import { checkSaneDate } from '../domain/legal-documents';
 import type { Config } from '../config/env';
 import type { Principal } from '../domain/principal';
 import type { Db } from '../db/client';
 import { knownMinistryCodes, localityExists } from '../db/reference-data';
-import { getTask, type ApiTask } from '../db/tasks';
+import { getTask, setEnglishTexts, type ApiTask } from '../db/tasks';
+import { TaskNotPersistedError, createTask, policyFromConfig } from '../temporal/task-client';
+import { otherPrincipalForEmail } from '../db/web-sessions';
 import {
   assignmentUpdate,
   deadlineUpdate,
@@ -23,9 +27,10 @@ import type { ListCache } from './list-cache';
 import { reportCells } from './locality-actions';
 import { createDocumentActions } from './document-actions';
 import { notSeededYet } from './seeding';
-import { Refusal, conflict, fieldRefusal, forbidden, invalid, notFound } from '../domain/refusal';
+import { Refusal, conflict, fieldRefusal, forbidden, invalid, notFound, unavailable } from '../domain/refusal';
 import type {
   assignmentBody,
+  createTaskBody,
   deadlineBody,
   extensionDecisionBody,
   extensionRequestBody,
@@ -67,18 +72,55 @@ export function permittedActions(
   const lead = p?.kind === 'ministry' && p.code === task.leadMinistry;
   const coordinator = p?.kind === 'ministry' && task.coordinatingMinistries.includes(p.code);
   return {
-    transitions: EDGES.filter(
-      (e) => e.from === task.status && ((ha && e.roles.includes('home-affairs')) || (lead && e.roles.includes('lead'))),
-    ),
-    milestone: (ha || lead || coordinator) && task.status !== 'FEASIBLE',
+    // Only Home Affairs and ministries have an actor that may take an edge (a read-only token has none).
+    transitions: p && (ha || lead) ? EDGES.filter((e) => e.from === task.status && mayTake(e, actorOf(p), task)) : [],
+    milestone: (ha || lead || coordinator) && isOpenStatus(task.status),
     focalPoint: ha || lead,
-    deadline: ha && task.status !== 'FEASIBLE',
+    deadline: ha && isOpenStatus(task.status),
     reportFor: p?.kind === 'locality' ? p.code : null,
-    requestExtension: lead && task.status !== 'FEASIBLE' && task.dueDate !== null && !task.extensionRequest,
+    requestExtension: lead && isOpenStatus(task.status) && task.dueDate !== null && !task.extensionRequest,
     decideExtension: ha && task.extensionRequest !== null,
-    holdUp: (ha || lead) && task.status !== 'FEASIBLE' && !task.heldUp,
+    holdUp: (ha || lead) && isOpenStatus(task.status) && !task.heldUp,
     releaseHoldUp: (ha || lead) && task.heldUp !== null,
   };
+}
+
+/** The writes on a task, by the name the pages' forms and the actions below share. */
+export type TaskWrite =
+  | 'transition'
+  | 'milestone'
+  | 'assignment'
+  | 'deadline'
+  | 'report'
+  | 'requestExtension'
+  | 'decideExtension'
+  | 'holdUp'
+  | 'releaseHoldUp';
+
+/**
+ * Whether a principal may ask for a write on a task at all, by role alone (403 otherwise): the
+ * task's state decides the rest (409/422). The actions below refuse with it, and the pages ask it
+ * before reading a form, so another ministry's POST gets 403, not the form's "field required".
+ */
+export function mayAsk(p: Principal, task: Pick<ApiTask, 'leadMinistry' | 'coordinatingMinistries'>, write: TaskWrite) {
+  const ha = p.kind === 'home-affairs';
+  const lead = p.kind === 'ministry' && p.code === task.leadMinistry;
+  switch (write) {
+    case 'milestone':
+      return ha || lead || (p.kind === 'ministry' && task.coordinatingMinistries.includes(p.code));
+    case 'transition':
+    case 'assignment':
+    case 'holdUp':
+    case 'releaseHoldUp':
+      return ha || lead;
+    case 'deadline':
+    case 'decideExtension':
+      return ha;
+    case 'requestExtension':
+      return lead;
+    case 'report':
+      return ha || p.kind === 'locality';
+  }
 }
 
 /** A one-cell report's fields, named as the per-task report's own: the task is the path's, the rest the body's. */
@@ -109,7 +151,7 @@ export interface TaskActionDeps {
 
 /** The writes on a task, for the API's routes and the pages alike. Each returns the task after it. */
 export function createTaskActions(deps: TaskActionDeps) {
-  const { db, temporal, listCache } = deps;
+  const { db, temporal, config, listCache } = deps;
   // A document cited by a move or a hold-up goes through the registry's own rules (one set of rules).
   const documents = createDocumentActions(deps);
 
@@ -131,7 +173,7 @@ export function createTaskActions(deps: TaskActionDeps) {
     updateId?: string,
   ): Promise<ApiTask> {
     try {
-      await runTaskUpdate(temporal, code, def, arg, updateId);
+      await runTaskUpdate(temporal, code, def, arg, updateId, deps.config.UPDATE_ANSWER_SECONDS * 1000);
     } finally {
       listCache?.invalidate();
     }
@@ -160,6 +202,58 @@ export function createTaskActions(deps: TaskActionDeps) {
   return {
     existingTask,
 
+    /**
+     * Registers a new delegated task and starts its workflow (Update-with-Start: the workflow answers
+     * once its CREATED event is stored, so the task is read back without polling). The schema
+     * (createTaskBody) has already refused a lead that coordinates and a due date on a status without one.
+     */
+    async register(p: Principal, body: z.output<typeof createTaskBody>): Promise<ApiTask> {
+      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs registers delegated tasks.');
+      await knownMinistries([body.leadMinistry], 'leadMinistry');
+      await knownMinistries(body.coordinatingMinistries, 'coordinatingMinistries');
+      // Not before the earliest date of the one window (domain/legal-documents.ts): a due date in 1900 is
+      // a typo. The window's far end (ten years ahead) binds deadlines and extensions set later, not the
+      // registration of a task whose due date an older plan fixed.
+      const insane = body.dueDate ? checkSaneDate(body.dueDate, 'dueDate', vietnamDate(Date.now())) : null;
+      if (insane && insane.rule !== 'BEYOND_WINDOW') {
+        throw invalid(`The due date ${insane.message}.`, undefined, [
+          { ...fieldRefusal('dueDate', insane.message), extra: { rule: insane.rule, params: insane.params } },
+        ]);
+      }
+      if (await getTask(db, body.code)) throw conflict(`Task ${body.code} already exists.`);
+      const { titleEn, sectorEn, legalBasisEn, ...fields } = body;
+      const definition: TaskDefinition = {
+        ...fields,
+        focalPoint: body.focalPoint ?? { name: '', email: '' },
+        dueDate: body.dueDate ?? null,
+      };
+      let created;
+      try {
+        created = await createTask(temporal, {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          definition,
+          policy: policyFromConfig(config),
+          createdBy: actorOf(p),
+          timeoutMs: 20_000,
+        });
+      } catch (err) {
+        if (err instanceof TaskNotPersistedError)
+          throw unavailable(`Task ${body.code} was registered but is not persisted yet; is the worker running?`);
+        throw err;
+      } finally {
+        listCache?.invalidate();
+      }
+      if (!created) throw conflict(`Task ${body.code} already exists.`);
+      // The English renderings are read-model columns (as the catalog importer writes them), not audited.
+      if (titleEn || sectorEn || legalBasisEn) {
+        await setEnglishTexts(db, [
+          { code: body.code, titleEn: titleEn ?? '', sectorEn: sectorEn ?? '', legalBasisEn: legalBasisEn ?? '' },
+        ]);
+        listCache?.invalidate();
+      }
+      return existingTask(body.code);
+    },
+
     async transition(
       p: Principal,
       code: string,
@@ -170,7 +264,7 @@ export function createTaskActions(deps: TaskActionDeps) {
       // update the workflow accepts and then holds until the database is back.
       const row = await existingTask(code);
       // Home Affairs or the lead ministry may ask; the workflow's validator decides the edge.
-      if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) refuse(p, row, false);
+      if (!mayAsk(p, row, 'transition')) refuse(p, row, false);
       const input = { actor: actorOf(p), ...body };
       if (!body.document) return update(code, transitionUpdate, input, updateId);
       // The edge, the role and a stale status are refused first (the workflow's own check), so a
@@ -196,9 +290,7 @@ export function createTaskActions(deps: TaskActionDeps) {
       updateId?: string,
     ): Promise<ApiTask> {
       const row = await existingTask(code);
-      const lead = p.kind === 'ministry' && p.code === row.leadMinistry;
-      const coordinator = p.kind === 'ministry' && row.coordinatingMinistries.includes(p.code);
-      if (!(p.kind === 'home-affairs' || lead || coordinator)) refuse(p, row, true);
+      if (!mayAsk(p, row, 'milestone')) refuse(p, row, true);
       return update(
         code,
         milestoneUpdate,
@@ -214,9 +306,22 @@ export function createTaskActions(deps: TaskActionDeps) {
       updateId?: string,
     ): Promise<ApiTask> {
       const row = await existingTask(code);
-      if (!permittedActions(p, row).focalPoint) refuse(p, row, false);
+      if (!mayAsk(p, row, 'assignment')) refuse(p, row, false);
       if (body.leadMinistry) await knownMinistries([body.leadMinistry], 'leadMinistry');
       if (body.coordinatingMinistries) await knownMinistries(body.coordinatingMinistries, 'coordinatingMinistries');
+      if (body.focalPoint) {
+        // An address another principal answers for would become ambiguous, and its owner's sign-in by
+        // e-mail would stop sending links (db/web-sessions.ts principalForEmail): refused, nothing changes.
+        const lead = body.leadMinistry ?? row.leadMinistry;
+        const other = await otherPrincipalForEmail(db, body.focalPoint.email, lead, deps.config.HOME_AFFAIRS_EMAIL);
+        if (other) {
+          throw conflict(
+            `${body.focalPoint.email} is the address of ${other}; the focal point of a task led by ${lead} must have an address of ${lead}'s own.`,
+            { code: 'ADDRESS_OF_ANOTHER_PRINCIPAL' },
+            [fieldRefusal('focalPoint.email', `already the address of ${other}`)],
+          );
+        }
+      }
       return update(code, assignmentUpdate, { actor: actorOf(p), ...body }, updateId);
     },
 
@@ -226,8 +331,8 @@ export function createTaskActions(deps: TaskActionDeps) {
       body: z.output<typeof deadlineBody>,
       updateId?: string,
     ): Promise<ApiTask> {
-      await existingTask(code);
-      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs sets deadlines.');
+      const row = await existingTask(code);
+      if (!mayAsk(p, row, 'deadline')) throw forbidden('Only Home Affairs sets deadlines.');
       return update(code, deadlineUpdate, { actor: actorOf(p), ...body }, updateId);
     },
 
@@ -272,7 +377,7 @@ export function createTaskActions(deps: TaskActionDeps) {
       updateId?: string,
     ): Promise<ApiTask> {
       const row = await existingTask(code);
-      if (!(p.kind === 'ministry' && p.code === row.leadMinistry)) {
+      if (!mayAsk(p, row, 'requestExtension')) {
         throw forbidden(
           `Only the lead ministry (${row.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`,
         );
@@ -286,8 +391,8 @@ export function createTaskActions(deps: TaskActionDeps) {
       body: z.output<typeof extensionDecisionBody>,
       updateId?: string,
     ): Promise<ApiTask> {
-      await existingTask(code);
-      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs decides extension requests.');
+      const row = await existingTask(code);
+      if (!mayAsk(p, row, 'decideExtension')) throw forbidden('Only Home Affairs decides extension requests.');
       return update(code, extensionDecisionUpdate, { actor: actorOf(p), ...body }, updateId);
     },
 
@@ -298,7 +403,7 @@ export function createTaskActions(deps: TaskActionDeps) {
      */
     async holdUp(p: Principal, code: string, body: z.output<typeof holdUpBody>, updateId?: string): Promise<ApiTask> {
       const row = await existingTask(code);
-      if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) {
+      if (!mayAsk(p, row, 'holdUp')) {
         throw forbidden(`Only Home Affairs or the lead ministry (${row.leadMinistry}) records what holds a task up.`);
       }
       await knownMinistries([body.ministry], 'ministry');
@@ -321,7 +426,7 @@ export function createTaskActions(deps: TaskActionDeps) {
 
     async releaseHoldUp(p: Principal, code: string, updateId?: string): Promise<ApiTask> {
       const row = await existingTask(code);
-      if (!(p.kind === 'home-affairs' || (p.kind === 'ministry' && p.code === row.leadMinistry))) {
+      if (!mayAsk(p, row, 'releaseHoldUp')) {
         throw forbidden(`Only Home Affairs or the lead ministry (${row.leadMinistry}) releases a hold-up.`);
       }
       return update(code, holdUpUpdate, { actor: actorOf(p), ministry: null }, updateId);

@@ -22,6 +22,7 @@ import { runTs } from '../embedded/run-ts';
 import { noopUpdate } from './workflows/noop';
 import { benchSettlement, settlementResults } from './documents';
 import { benchLocalities, localityResults } from './localities';
+import { mixedLoad, movableCodes } from './mixed-load';
 import { settle } from './machine';
 import { pool, summary, timed } from './stats';
 import { pageServerTimes, signInToPages } from './page-session';
@@ -87,6 +88,10 @@ const CHECKS = {
   },
   roundMemory: { everyRun: false, met: (f: Figures) => (f.rssMB as number) < 1024 },
   settlement: { everyRun: false, met: (f: Figures) => (f.allFeasibleSeconds as number) < 10 },
+  mixedLoad: {
+    everyRun: false,
+    met: (f: Figures) => f.failures === 0 && (f.listP99 as number) < 100 && (f.transitionP99 as number) < 2000,
+  },
 };
 
 interface Run {
@@ -427,6 +432,29 @@ async function runOnce(run: number): Promise<Run> {
     await settle();
     // 8. One document settles many tasks (one request, a batch workflow).
     results.push(...settlementResults(await benchSettlement(stack, cfg, quick ? 50 : 100, log)));
+
+    await mark('mixedLoad');
+    // 9. Fifty clients at once, reads and writes mixed (issue 28's load), with what the p99 waits on.
+    const seconds = quick ? 10 : 30;
+    const mixed = await mixedLoad({
+      apiEnv: fresh.apiEnv(),
+      db: stack.db,
+      token,
+      // Past the tasks step 2 moved, so each mover starts from REQUIRES_GUIDANCE.
+      codes: movableCodes(tasks, 50, 25),
+      clients: 50,
+      seconds,
+      log,
+    });
+    results.push({
+      name: `mixed load (50 clients, ${seconds} s: lists and transitions)`,
+      figure: { ...mixed },
+      anchor: null,
+      ratio: null,
+      target: 'list p99 < 100 ms and transition p99 < 2 s at 50 clients, every answer 200',
+      id: 'mixedLoad',
+      note: 'half the clients read task lists, half move their own task back and forth (REQUIRES_GUIDANCE <-> AUTHORITY_ADJUSTMENT, with a document back); the API in its own process; apiLoop* is its event-loop delay, workerLoop* the benchmark process (worker and load generator), lockWait* PostgreSQL sessions waiting on a lock (sampled every 100 ms)',
+    });
 
     // 6. Memory with every workflow cached.
     const open2 = tasks.length + stormN + tasks.length;

@@ -6,6 +6,7 @@ import { AGENCY_CODE, unanchored } from '../domain/codes';
 import { vietnamDate } from '../domain/dates';
 import { CalendarFileError, buildVietnamCalendar, parseCalendarAdjustments } from '../domain/vietnam-calendar';
 import type { WorkingCalendar } from '../domain/working-days';
+import { OPEN_STATUSES, STATUS_RULES, type OpenStatus } from '../domain/statuses';
 import { DEFAULT_LADDER, parseLadder, type LadderStep } from '../domain/escalation-ladder';
 
 const dayList = z
@@ -42,6 +43,16 @@ const contactMap = z
         .map((p) => p.split('=') as [string, string]),
     ),
   );
+
+/** One variable per open status (domain/statuses.ts `due.env`), defaulting to the status's span. */
+function dueDaysEnv(): Record<string, z.ZodDefault<z.ZodCoercedNumber<unknown>>> {
+  return Object.fromEntries(
+    OPEN_STATUSES.map((s) => [
+      STATUS_RULES[s].due.env,
+      z.coerce.number().int().min(1).max(3650).default(STATUS_RULES[s].due.days),
+    ]),
+  );
+}
 
 /**
  * Every environment variable the tracker reads, parsed once. `.env.example` lists the same names.
@@ -103,8 +114,8 @@ export const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((s) => s === 'true'),
-  DEFAULT_DUE_DAYS_REQUIRES_GUIDANCE: z.coerce.number().int().min(1).max(3650).default(90),
-  DEFAULT_DUE_DAYS_AUTHORITY_ADJUSTMENT: z.coerce.number().int().min(1).max(3650).default(180),
+  // DEFAULT_DUE_DAYS_<status> for each open status: dueDaysEnv below, from domain/statuses.ts.
+  ...dueDaysEnv(),
   /** Unit of the default due days and of days overdue: every day, or Viet Nam's working days. */
   DUE_DAYS_UNIT: z.enum(['calendar', 'working']).default('calendar'),
   /** Unit of REMINDER_OFFSETS_DAYS. */
@@ -132,6 +143,8 @@ export const envSchema = z.object({
   /** Open-data downloads (/open-data/*: the whole catalog each) per client address and minute. */
   OPEN_DATA_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  /** How long a request waits for a task's workflow to answer an update before 503 TASK_NOT_ANSWERING. */
+  UPDATE_ANSWER_SECONDS: z.coerce.number().min(1).max(300).default(30),
   LIST_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   BODY_LIMIT: z.string().min(1).default('100kb'),
   /** Signs the pages' CSRF tokens; set the same value on every API process (unset: random per process). */
@@ -153,6 +166,8 @@ export interface Config extends Env {
   publicBaseUrl: string;
   /** Viet Nam's working days from last year to four years ahead, with the adjustments of CALENDAR_FILE. */
   calendar: WorkingCalendar;
+  /** Each open status's default span (DEFAULT_DUE_DAYS_<status>). */
+  defaultDueDays: Record<OpenStatus, number>;
 }
 
 /** Years around today that the working-day calendar covers (beyond them only weekends are rest days). */
@@ -211,6 +226,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     calendar: loadWorkingCalendar(path.resolve(e.CALENDAR_FILE)),
+    defaultDueDays: Object.fromEntries(
+      OPEN_STATUSES.map((s) => [s, (e as Record<string, unknown>)[STATUS_RULES[s].due.env] as number]),
+    ) as Record<OpenStatus, number>,
   };
 }
 

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import type pg from 'pg';
 import { canonicalJson } from '../domain/canonical-json';
 import type { Db } from './client';
 
@@ -20,9 +20,29 @@ export function canonicalContent(content: HashedContent): string {
   return canonicalJson({ taskCode, seq, at: new Date(at).toISOString(), actor, kind, details });
 }
 
-/** sha256(prevHash + "\n" + canonicalContent), hex. PostgreSQL computes the same when an event is stored. */
-export function eventHash(prevHash: string, content: HashedContent): string {
-  return crypto.createHash('sha256').update(prevHash).update('\n').update(canonicalContent(content)).digest('hex');
+/**
+ * The one hash-chain link, for both chains (a task's audit events, a matrix cell's events):
+ * sha256(prevHash + "\n" + canonical content), hex, computed by PostgreSQL. The text is built by
+ * `canonicalJson` (domain/canonical-json.ts) on this side; the hash only ever on that side, when an
+ * event is stored (PERSIST_EVENT_SQL, the cells' writes) and when a chain is verified.
+ */
+export const chainHashSql = (prevHash: string, content: string) =>
+  `encode(sha256(convert_to(${prevHash} || E'\\n' || ${content}, 'UTF8')), 'hex')`;
+
+/** Anything that runs a query: the pool, or a transaction's client. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+/** The links of many (prevHash, content) pairs, in their order, in one statement. */
+export async function chainHashes(q: Queryable, links: readonly (readonly [string, string])[]): Promise<string[]> {
+  if (links.length === 0) return [];
+  const { rows } = await q.query<{ hashes: string[] }>(
+    `SELECT array_agg(${chainHashSql('x.p', 'x.c')} ORDER BY x.n) AS hashes
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(p, c, n)`,
+    [links.map(([p]) => p), links.map(([, c]) => c)],
+  );
+  return rows[0]?.hashes ?? [];
 }
 
 export interface VerifyResult {
@@ -47,6 +67,20 @@ export async function verifyChain(
     db.prisma.auditEvent.findMany({ where: { taskCode }, orderBy: { seq: 'asc' } }),
     db.prisma.task.findUnique({ where: { code: taskCode }, select: { lastSeq: true } }),
   ]);
+  const expected = await chainHashes(
+    db.pool,
+    rows.map((row) => [
+      row.prevHash,
+      canonicalContent({
+        taskCode,
+        seq: row.seq,
+        at: row.at.toISOString(),
+        actor: row.actor,
+        kind: row.kind,
+        details: row.details,
+      }),
+    ]),
+  );
   let prev = GENESIS_HASH;
   let checked = 0;
   for (const [i, row] of rows.entries()) {
@@ -54,15 +88,7 @@ export async function verifyChain(
     if (row.seq !== expectedSeq) return { valid: false, checked, brokenAtSeq: expectedSeq, reason: 'missing event' };
     if (row.prevHash !== prev)
       return { valid: false, checked, brokenAtSeq: row.seq, reason: 'prevHash does not match the previous event' };
-    const hash = eventHash(prev, {
-      taskCode,
-      seq: row.seq,
-      at: row.at.toISOString(),
-      actor: row.actor,
-      kind: row.kind,
-      details: row.details,
-    });
-    if (hash !== row.hash)
+    if (expected[i] !== row.hash)
       return { valid: false, checked, brokenAtSeq: row.seq, reason: 'content does not match its hash' };
     prev = row.hash;
     checked++;

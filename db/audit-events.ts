@@ -1,40 +1,19 @@
 import type { TaskEvent, TaskState } from '../domain/task';
-import { GENESIS_HASH, canonicalContent } from './audit-chain';
+import { GENESIS_HASH, canonicalContent, chainHashSql } from './audit-chain';
+import { WRITTEN_COLUMN_NAMES, taskRow } from './task-columns';
 import type { Db } from './client';
 import { prepared } from './tasks';
 import { effectiveAt, type RecordedEvent } from '../domain/as-of';
 
-/** The `tasks` read-model row for a workflow state, keyed by column (for jsonb_populate_record). */
-export function taskRow(s: TaskState) {
-  return {
-    title: s.title,
-    sector: s.sector,
-    legal_basis: s.legalBasis,
-    level: s.level,
-    status: s.status,
-    status_since: new Date(s.statusSince).toISOString(),
-    lead_ministry_code: s.leadMinistry,
-    coordinating_ministries: s.coordinatingMinistries,
-    focal_point_name: s.focalPoint.name,
-    focal_point_email: s.focalPoint.email,
-    due_date: s.dueDate,
-    deadline_extensions: s.deadlineExtensions,
-    milestones: s.milestones,
-    // Counted by PostgreSQL from the locality's matrix cells whenever the row is written (migration 0030:
-    // one store for what localities report); what is passed here is ignored.
-    reports_workable: 0,
-    reports_obstacle: 0,
-    last_seq: s.seq,
-    documents: s.documents ?? [],
-    feasible_from: s.feasibleFrom ?? null,
-    extension_request: s.extensionRequest ?? null,
-    held_up: s.heldUp ?? null,
-  };
-}
+// The row a state writes (taskRow) and the column lists below come from the one column map (task-columns.ts).
+
+const COLUMNS = WRITTEN_COLUMN_NAMES.join(', ');
+const FROM_R = WRITTEN_COLUMN_NAMES.map((c) => `r.${c}`).join(', ');
+const SET_EXCLUDED = WRITTEN_COLUMN_NAMES.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 
 /**
  * One statement, so one round trip and one implicit transaction: the audit row (its hash chained to
- * the previous event's, computed by PostgreSQL over the same text `eventHash` hashes), the task's
+ * the previous event's, the one link of audit-chain.ts `chainHashSql`), the task's
  * read-model row brought up to this event (never back). (A LOCALITY_REPORT event of an old history is
  * recorded in the audit log only: what localities report is kept in their matrix cells.)
  *
@@ -50,28 +29,16 @@ WITH prev AS (
 ),
 r AS (SELECT * FROM jsonb_populate_record(NULL::tasks, $4::jsonb)),
 task AS (
-  INSERT INTO tasks (code, title, sector, legal_basis, level, status, status_since, lead_ministry_code,
-                     coordinating_ministries, focal_point_name, focal_point_email, due_date, deadline_extensions,
-                     milestones, reports_workable, reports_obstacle, last_seq, documents, feasible_from, extension_request, held_up, created_at, updated_at)
-  SELECT $1, r.title, r.sector, r.legal_basis, r.level, r.status, r.status_since, r.lead_ministry_code,
-         r.coordinating_ministries, r.focal_point_name, r.focal_point_email, r.due_date, r.deadline_extensions,
-         r.milestones, r.reports_workable, r.reports_obstacle, r.last_seq, r.documents, r.feasible_from, r.extension_request, r.held_up, now(), now()
+  INSERT INTO tasks (code, ${COLUMNS}, created_at, updated_at)
+  SELECT $1, ${FROM_R}, now(), now()
     FROM r, prev WHERE prev.hash IS NOT NULL
-  ON CONFLICT (code) DO UPDATE SET
-    title = EXCLUDED.title, sector = EXCLUDED.sector, legal_basis = EXCLUDED.legal_basis, level = EXCLUDED.level,
-    status = EXCLUDED.status, status_since = EXCLUDED.status_since, lead_ministry_code = EXCLUDED.lead_ministry_code,
-    coordinating_ministries = EXCLUDED.coordinating_ministries, focal_point_name = EXCLUDED.focal_point_name,
-    focal_point_email = EXCLUDED.focal_point_email, due_date = EXCLUDED.due_date,
-    deadline_extensions = EXCLUDED.deadline_extensions, milestones = EXCLUDED.milestones,
-    reports_workable = EXCLUDED.reports_workable, reports_obstacle = EXCLUDED.reports_obstacle,
-    last_seq = EXCLUDED.last_seq, documents = EXCLUDED.documents, feasible_from = EXCLUDED.feasible_from,
-    extension_request = EXCLUDED.extension_request, held_up = EXCLUDED.held_up, updated_at = now()
+  ON CONFLICT (code) DO UPDATE SET ${SET_EXCLUDED}, updated_at = now()
   WHERE tasks.last_seq < EXCLUDED.last_seq
 ),
 audit AS (
   INSERT INTO audit_events (task_code, seq, at, actor, kind, details, prev_hash, hash)
   SELECT $1, $2, ($5::timestamptz AT TIME ZONE 'UTC'), $6, $7, $8::jsonb, prev.hash,
-         encode(sha256(convert_to(prev.hash || E'\\n' || $9::text, 'UTF8')), 'hex')
+         ${chainHashSql('prev.hash', '$9::text')}
     FROM prev WHERE prev.hash IS NOT NULL
   ON CONFLICT (task_code, seq) DO NOTHING
   RETURNING seq

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
 import pg from 'pg';
+import type { WorkingCalendar } from '../domain/working-days';
 
 export type { PrismaClient };
 /** A node-postgres pool, for callers outside db/ that hold one (tests' checks around the application). */
@@ -15,6 +16,12 @@ export interface Db {
   prisma: PrismaClient;
   pool: pg.Pool;
   close(): Promise<void>;
+  /**
+   * How the task JSON read through this handle counts days overdue: in working days of this calendar,
+   * or (null or absent) in calendar days. Set by the composition root from DUE_DAYS_UNIT
+   * (db/tasks.ts `withOverdueCalendar`), not by a module-global set at start-up.
+   */
+  readonly overdueCalendar?: WorkingCalendar | null;
 }
 
 /**

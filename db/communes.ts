@@ -1,6 +1,6 @@
 import { CELL_STATES, OBSTACLE_CATEGORIES, type CellState, type ObstacleCategory } from '../domain/locality-cells';
 import type { CommuneReportChannel } from '../domain/commune-cells';
-import { GENESIS_HASH, eventHash } from './audit-chain';
+import { GENESIS_HASH, canonicalContent, chainHashes } from './audit-chain';
 import type { Db } from './client';
 import { prepared } from './tasks';
 
@@ -443,7 +443,7 @@ export async function writeCommuneCells(
       at,
       input.actor,
     ]);
-    const reports = last.map((l) => {
+    const drafts = last.map((l) => {
       const seq = (l.seq ?? 0) + 1;
       const cells = (byCommune.get(l.code) ?? []).map((c) => ({
         task: c.task,
@@ -452,7 +452,8 @@ export async function writeCommuneCells(
         ...(c.text ? { text: c.text } : {}),
       }));
       const details = { channel: input.channel, round: input.round ?? null, changed: cells.length, cells };
-      const hash = eventHash(l.hash ?? GENESIS_HASH, {
+      const prev = l.hash ?? GENESIS_HASH;
+      const content = canonicalContent({
         taskCode: `commune:${l.code}`,
         seq,
         at: at.toISOString(),
@@ -460,8 +461,14 @@ export async function writeCommuneCells(
         kind: input.channel,
         details,
       });
-      return { commune: l.code, seq, prev: l.hash ?? GENESIS_HASH, hash, changed: cells.length, details };
+      return { commune: l.code, seq, prev, content, changed: cells.length, details };
     });
+    // The one hash-chain link (db/audit-chain.ts), computed by PostgreSQL for all communes at once.
+    const hashes = await chainHashes(
+      client,
+      drafts.map((d) => [d.prev, d.content] as const),
+    );
+    const reports = drafts.map((d, i) => ({ ...d, hash: hashes[i] as string }));
     await client.query(
       `INSERT INTO commune_reports (commune_code, locality_code, seq, at, actor, channel, round_id, changed, details, prev_hash, hash)
        SELECT u.commune, $1, u.seq, $2, $3, $4, $5, u.changed, u.details, u.prev, u.hash

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { Db } from './client';
 import {
@@ -17,7 +16,7 @@ import {
 } from '../domain/locality-cells';
 import type { DocumentRef, TaskStatus } from '../domain/task';
 import { canonicalJson } from '../domain/canonical-json';
-import { GENESIS_HASH } from './audit-chain';
+import { GENESIS_HASH, chainHashes } from './audit-chain';
 
 /**
  * The localities × tasks matrix in PostgreSQL: cells (one row per written cell), their
@@ -35,8 +34,8 @@ export interface CellEventContent {
 }
 
 /** The text a cell event's hash covers, after the previous hash and a newline (as for task events). */
-export function cellEventHash(prevHash: string, e: CellEventContent): string {
-  const content = canonicalJson({
+export function cellEventContent(e: CellEventContent): string {
+  return canonicalJson({
     taskCode: e.taskCode,
     localityCode: e.localityCode,
     seq: e.seq,
@@ -45,7 +44,6 @@ export function cellEventHash(prevHash: string, e: CellEventContent): string {
     kind: e.kind,
     details: e.details,
   });
-  return crypto.createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
 
 interface StoredCell extends CellContent {
@@ -60,7 +58,8 @@ interface NewEvent extends CellEventContent {
 }
 
 /** Events for the cells whose content changes; cells already holding that content get none. */
-function eventsFor(
+async function eventsFor(
+  client: pg.PoolClient,
   locality: string,
   entries: { task: string; content: CellContent }[],
   stored: Map<string, StoredCell>,
@@ -68,7 +67,7 @@ function eventsFor(
   actor: string,
   kind: string,
   details: (content: CellContent, task: string) => Record<string, unknown>,
-): { events: NewEvent[]; cells: (CellContent & { task: string; seq: number; hash: string })[] } {
+): Promise<{ events: NewEvent[]; cells: (CellContent & { task: string; seq: number; hash: string })[] }> {
   const events: NewEvent[] = [];
   const cells: (CellContent & { task: string; seq: number; hash: string })[] = [];
   for (const { task, content } of entries) {
@@ -77,10 +76,18 @@ function eventsFor(
     const seq = (prev?.lastSeq ?? 0) + 1;
     const prevHash = prev?.lastHash ?? GENESIS_HASH;
     const e = { taskCode: task, localityCode: locality, seq, at, actor, kind, details: details(content, task) };
-    const hash = cellEventHash(prevHash, e);
-    events.push({ ...e, prevHash, hash });
-    cells.push({ ...content, task, seq, hash });
+    events.push({ ...e, prevHash, hash: '' });
+    cells.push({ ...content, task, seq, hash: '' });
   }
+  // Each cell has one new event at most, so the links are independent: one statement hashes them all.
+  const hashes = await chainHashes(
+    client,
+    events.map((e) => [e.prevHash, cellEventContent(e)]),
+  );
+  hashes.forEach((hash, i) => {
+    (events[i] as NewEvent).hash = hash;
+    (cells[i] as { hash: string }).hash = hash;
+  });
   return { events, cells };
 }
 
@@ -226,7 +233,8 @@ export async function submitLocalityReport(
     const at = new Date(nowMs).toISOString();
     const roundIds = rounds.rows.map((r) => r.id);
     const stored = await storedCells(client, report.locality, taskCodes);
-    const { events, cells } = eventsFor(
+    const { events, cells } = await eventsFor(
+      client,
       report.locality,
       report.cells.map((c) => ({ task: c.task, content: contentOf(c) })),
       stored,
@@ -320,7 +328,7 @@ export async function markObstaclesResolved(
         kind: 'DOCUMENT_ISSUED',
         details: { document: input.document, taskSeq: input.taskSeq },
       };
-      const hash = cellEventHash(row.last_hash, e);
+      const [hash = ''] = await chainHashes(client, [[row.last_hash, cellEventContent(e)]]);
       await client.query(INSERT_EVENTS_SQL, [JSON.stringify([{ ...e, prevHash: row.last_hash, hash }])]);
       const rendered = cellJsonSql({
         task: 'task_code',
@@ -387,14 +395,11 @@ export async function verifyCellChain(
   locality: string,
 ): Promise<{ valid: boolean; checked: number; brokenAtSeq?: number; reason?: string }> {
   const events = await cellHistory(db, taskCode, locality);
-  let prev = GENESIS_HASH;
-  let checked = 0;
-  for (const [i, e] of events.entries()) {
-    if (e.seq !== i + 1) return { valid: false, checked, brokenAtSeq: i + 1, reason: 'missing event' };
-    if (e.prevHash !== prev)
-      return { valid: false, checked, brokenAtSeq: e.seq, reason: 'prevHash does not match the previous event' };
-    if (
-      cellEventHash(prev, {
+  const expected = await chainHashes(
+    db.pool,
+    events.map((e) => [
+      e.prevHash,
+      cellEventContent({
         taskCode,
         localityCode: locality,
         seq: e.seq,
@@ -402,8 +407,16 @@ export async function verifyCellChain(
         actor: e.actor,
         kind: e.kind,
         details: e.details,
-      }) !== e.hash
-    ) {
+      }),
+    ]),
+  );
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  for (const [i, e] of events.entries()) {
+    if (e.seq !== i + 1) return { valid: false, checked, brokenAtSeq: i + 1, reason: 'missing event' };
+    if (e.prevHash !== prev)
+      return { valid: false, checked, brokenAtSeq: e.seq, reason: 'prevHash does not match the previous event' };
+    if (expected[i] !== e.hash) {
       return { valid: false, checked, brokenAtSeq: e.seq, reason: 'content does not match its hash' };
     }
     prev = e.hash;
@@ -432,7 +445,8 @@ export async function seedLocalityCells(
       input.locality,
     ]);
     if (rows.length > 0) return false;
-    const { events, cells } = eventsFor(
+    const { events, cells } = await eventsFor(
+      client,
       input.locality,
       input.cells,
       new Map(),
@@ -505,7 +519,8 @@ export async function adoptLegacyReports(db: Db): Promise<number> {
       if (newer.length > 0) return false;
       const stored = await storedCells(client, r.locality, [r.task]);
       const actor = `locality:${r.locality}`;
-      const { events, cells } = eventsFor(
+      const { events, cells } = await eventsFor(
+        client,
         r.locality,
         [{ task: r.task, content }],
         stored,

@@ -1,3 +1,4 @@
+import { FORMULA_LEAD_CLASS, QUOTED_CLASS } from '../domain/csv';
 import type { Db } from './client';
 import { prepared } from './tasks';
 
@@ -62,11 +63,12 @@ export async function matrixJson(db: Db, f: MatrixFilter): Promise<{ itemsJson: 
 
 export const MATRIX_CSV_HEADER = 'task,locality,state,category,text,changedAt,changedBy,resolvedByDocument';
 
-/** Text a spreadsheet would run as a formula gets a leading quote. */
-const defused = (e: string) => `(CASE WHEN ${e} ~ '^[=+\\-@\\t\\r]' THEN '''' || ${e} ELSE coalesce(${e}, '') END)`;
-/** A CSV field, quoted when it holds a quote, either separator (',' or ';', by locale) or a line break. */
+/** Text a spreadsheet would run as a formula gets a leading quote: the guard of domain/csv.ts, in SQL. */
+const defused = (e: string) =>
+  `(CASE WHEN ${e} ~ '^${FORMULA_LEAD_CLASS}' THEN '''' || ${e} ELSE coalesce(${e}, '') END)`;
+/** A CSV field, quoted when it holds a quote or what domain/csv.ts quotes (either separator, a line break). */
 const quoted = (e: string) =>
-  `(CASE WHEN ${e} ~ '[",;\\r\\n]' THEN '"' || replace(${e}, '"', '""') || '"' ELSE ${e} END)`;
+  `(CASE WHEN ${e} ~ '"|${QUOTED_CLASS}' THEN '"' || replace(${e}, '"', '""') || '"' ELSE ${e} END)`;
 
 /** The matching cells as CSV (header included), built by PostgreSQL. */
 export async function matrixCsv(db: Db, f: MatrixFilter): Promise<string> {

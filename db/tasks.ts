@@ -12,6 +12,7 @@ import {
 import { searchWords } from '../domain/vietnamese-text';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { Db } from './client';
+import { TASK_JSON_FIELDS } from './task-columns';
 
 /**
  * The task as clients see it (names kept stable: see the API issue's "Shapes clients can rely on").
@@ -104,19 +105,10 @@ export type ApiTask = z.infer<typeof taskResponse>;
  * the database as one string that is sent as it is. `$1` is the instant of the request in epoch
  * milliseconds. The one builder of the task's shape (`taskResponse` documents and types it).
  */
-const taskJson = (overdue: string) => `json_build_object(
-  'code', t.code, 'title', t.title, 'titles', json_build_object('vi', t.title, 'en', nullif(t.title_en, '')),
-  'sector', t.sector, 'sectors', json_build_object('vi', t.sector, 'en', nullif(t.sector_en, '')),
-  'legalBasis', t.legal_basis, 'legalBases', json_build_object('vi', t.legal_basis, 'en', nullif(t.legal_basis_en, '')), 'level', t.level,
-  'status', t.status, 'statusSince', to_char(t.status_since, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'leadMinistry', t.lead_ministry_code, 'coordinatingMinistries', coalesce(t.coordinating_ministries, '{}'),
-  'focalPoint', json_build_object('name', t.focal_point_name, 'email', t.focal_point_email),
-  'dueDate', to_char(t.due_date, 'YYYY-MM-DD'),
-  'daysOverdue', ${overdue},
-  'deadlineExtensions', t.deadline_extensions, 'milestones', t.milestones,
-  'reports', json_build_object('workable', t.reports_workable, 'obstacle', t.reports_obstacle),
-  'lastSeq', t.last_seq, 'documents', t.documents, 'feasibleFrom', to_char(t.feasible_from, 'YYYY-MM-DD'),
-  'extensionRequest', t.extension_request, 'heldUp', t.held_up)`;
+const taskJson = (overdue: string) =>
+  `json_build_object(${TASK_JSON_FIELDS(overdue)
+    .map(([key, sql]) => `'${key}', ${sql}`)
+    .join(', ')})`;
 
 /**
  * `daysOverdue` as SQL over a `tasks` row (alias t) at the instant `$1` (epoch milliseconds): the
@@ -137,11 +129,21 @@ export function daysOverdueSql(calendar: WorkingCalendar | null): string {
                       WHERE (extract(isodow FROM g.d) < 6 AND NOT (g.d::date = ANY(${list(calendar.daysOff)}))) OR g.d::date = ANY(${list(calendar.workingWeekendDays)})) END`;
 }
 
-let TASK_JSON = taskJson(daysOverdueSql(null));
+const CALENDAR_DAYS_JSON = taskJson(daysOverdueSql(null));
+const WORKING_DAYS_JSON = new WeakMap<WorkingCalendar, string>();
 
-/** How this process renders `daysOverdue`: in working days of `calendar`, or (null) in calendar days. */
-export function countDaysOverdueIn(calendar: WorkingCalendar | null): void {
-  TASK_JSON = taskJson(daysOverdueSql(calendar));
+/** The task JSON expression for this handle: `daysOverdue` counted as its `overdueCalendar` says. */
+function taskJsonOf(db: Pick<Db, 'overdueCalendar'>): string {
+  const calendar = db.overdueCalendar;
+  if (!calendar) return CALENDAR_DAYS_JSON;
+  let sql = WORKING_DAYS_JSON.get(calendar);
+  if (!sql) WORKING_DAYS_JSON.set(calendar, (sql = taskJson(daysOverdueSql(calendar))));
+  return sql;
+}
+
+/** The same connection, reading `daysOverdue` in working days of `calendar` (null: calendar days). */
+export function withOverdueCalendar(db: Db, calendar: WorkingCalendar | null): Db {
+  return { ...db, overdueCalendar: calendar };
 }
 
 /** The read model's list filters: the domain's, and which tasks apply where. */
@@ -257,7 +259,7 @@ export async function listTasks(db: Db, q: TaskListFilter, nowMs = Date.now()): 
   const { rows } = await pool.query<{ items: string; total: string | null }>(
     prepared(
       `WITH page AS (
-         SELECT ${TASK_JSON} AS j, row_number() OVER (ORDER BY ${order}) AS n, count(*) OVER () AS total
+         SELECT ${taskJsonOf(db)} AS j, row_number() OVER (ORDER BY ${order}) AS n, count(*) OVER () AS total
            FROM tasks t ${where} ORDER BY ${order} LIMIT ${limit}::int OFFSET ${offset}::int)
        SELECT coalesce(json_agg(j ORDER BY n), '[]')::text AS items, max(total) AS total FROM page`,
       params,
@@ -283,7 +285,7 @@ export function taskPageJson(p: TaskPage): string {
 /** One task as the API shows it, or null. */
 export async function getTask(db: Db, code: string, nowMs = Date.now()): Promise<ApiTask | null> {
   const { rows } = await db.pool.query<{ j: ApiTask }>(
-    prepared(`SELECT ${TASK_JSON} AS j FROM tasks t WHERE t.code = $2`, [nowMs, code]),
+    prepared(`SELECT ${taskJsonOf(db)} AS j FROM tasks t WHERE t.code = $2`, [nowMs, code]),
   );
   return rows[0]?.j ?? null;
 }
@@ -295,7 +297,10 @@ export async function taskQuery(
   params: unknown[],
 ): Promise<ApiTask[]> {
   const { rows } = await db.pool.query<{ j: ApiTask }>(
-    prepared(`SELECT ${TASK_JSON} AS j FROM tasks t ${sql.where} ORDER BY ${sql.orderBy} LIMIT ${sql.limit}`, params),
+    prepared(
+      `SELECT ${taskJsonOf(db)} AS j FROM tasks t ${sql.where} ORDER BY ${sql.orderBy} LIMIT ${sql.limit}`,
+      params,
+    ),
   );
   return rows.map((r) => r.j);
 }

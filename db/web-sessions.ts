@@ -86,19 +86,49 @@ export async function useSignInLink(db: Db, token: string): Promise<Principal | 
 }
 
 /**
- * Who an e-mail address belongs to: Home Affairs' address, a focal point named on tasks (the
- * ministry leading them), or a locality's focal point (its contact address, from the catalog
- * catalog/locality-focal-points.csv). Null for an unknown address, or one that belongs to more than
- * one ministry or locality (ambiguous: that person signs in with a token).
+ * Who an e-mail address belongs to: Home Affairs' address, a locality's focal point (its contact
+ * address, from the catalog catalog/locality-focal-points.csv), or a focal point named on tasks (the
+ * ministry leading them), in that order. Null for an unknown address, or one that belongs
+ * to more than one ministry, or more than one locality (ambiguous: that person signs in with a token).
  */
 export async function principalForEmail(db: Db, email: string, homeAffairsEmail: string): Promise<Principal | null> {
   const address = email.trim().toLowerCase();
   if (address === homeAffairsEmail.toLowerCase()) return parsePrincipal('home-affairs');
+  // A locality's contact address (the catalog's) answers before focal points named on tasks: a task
+  // naming it (before such names were refused, or by Home Affairs) does not lock the locality out.
+  const { rows: localities } = await db.pool.query<{ principal: string }>(
+    `SELECT 'locality:' || code AS principal FROM localities WHERE lower(contact_email) = $1`,
+    [address],
+  );
+  if (localities.length > 0) return localities.length === 1 ? parsePrincipal(localities[0]?.principal as string) : null;
   const { rows } = await db.pool.query<{ principal: string }>(
-    `SELECT DISTINCT 'ministry:' || lead_ministry_code AS principal FROM tasks WHERE lower(focal_point_email) = $1
-     UNION SELECT 'locality:' || code FROM localities WHERE lower(contact_email) = $1`,
+    `SELECT DISTINCT 'ministry:' || lead_ministry_code AS principal FROM tasks WHERE lower(focal_point_email) = $1`,
     [address],
   );
   if (rows.length !== 1) return null;
   return parsePrincipal(rows[0]?.principal as string);
+}
+
+/**
+ * Who other than ministry `ministry` answers for an e-mail address: Home Affairs, a locality (its
+ * contact address) or another ministry (a focal point on a task it leads). A ministry may name as its
+ * focal point only an address nobody else answers for: otherwise principalForEmail finds the address
+ * ambiguous and that person's sign-in by e-mail stops sending links. Null when nobody else does.
+ */
+export async function otherPrincipalForEmail(
+  db: Db,
+  email: string,
+  ministry: string,
+  homeAffairsEmail: string,
+): Promise<string | null> {
+  const address = email.trim().toLowerCase();
+  if (address === homeAffairsEmail.toLowerCase()) return 'home-affairs';
+  const { rows } = await db.pool.query<{ principal: string }>(
+    `SELECT 'locality:' || code AS principal FROM localities WHERE lower(contact_email) = $1
+     UNION SELECT DISTINCT 'ministry:' || lead_ministry_code FROM tasks
+      WHERE lower(focal_point_email) = $1 AND lead_ministry_code <> $2
+     ORDER BY 1 LIMIT 1`,
+    [address, ministry],
+  );
+  return rows[0]?.principal ?? null;
 }

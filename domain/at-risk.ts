@@ -16,6 +16,7 @@
 import { DAY_MS, daysOverdue, deadlineInstant, vietnamDate } from './dates';
 import { isOverdue, type ResolvedSpell, type TaskAsOf } from './as-of';
 import { reportCounts, type TaskStatus } from './task';
+import { STATUS_RULES, isOpenStatus } from './statuses';
 
 export const MIN_SAMPLES = 3;
 
@@ -96,9 +97,9 @@ export function typicalDurations(spells: ResolvedSpell[], open: Iterable<TaskAsO
       (resolved ? stays.resolved : stays.running).push(days);
   };
   for (const s of spells)
-    if (s.status !== 'FEASIBLE') add(s.ministry, s.status, (s.leftAt - s.enteredAt) / DAY_MS, true);
+    if (isOpenStatus(s.status)) add(s.ministry, s.status, (s.leftAt - s.enteredAt) / DAY_MS, true);
   for (const t of open)
-    if (t.status !== 'FEASIBLE') add(t.leadMinistry, t.status, (asOfMs - Date.parse(t.statusSince)) / DAY_MS, false);
+    if (isOpenStatus(t.status)) add(t.leadMinistry, t.status, (asOfMs - Date.parse(t.statusSince)) / DAY_MS, false);
   return { byMinistry, overall };
 }
 
@@ -123,10 +124,6 @@ export function medianStay(stays: Stays): number | null {
   return null;
 }
 
-const DEFAULT_SPAN_DAYS: Record<Exclude<TaskStatus, 'FEASIBLE'>, number> = {
-  REQUIRES_GUIDANCE: 90,
-  AUTHORITY_ADJUSTMENT: 180,
-};
 const round = (n: number, digits = 0) => Math.round(n * 10 ** digits) / 10 ** digits;
 const fmt = (n: number) => round(n).toString();
 
@@ -134,7 +131,7 @@ const logOdds = (days: number) => (WEIGHTS.logOddsPer30DaysLate * days) / 30;
 
 /** The forecast of an open task not yet overdue; null for a FEASIBLE or an overdue task. */
 export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: number): Forecast | null {
-  if (t.status === 'FEASIBLE' || isOverdue(t, asOfMs)) return null;
+  if (!isOpenStatus(t.status) || isOverdue(t, asOfMs)) return null;
   const sinceMs = Date.parse(t.statusSince);
   const daysInStatus = Math.max(0, (asOfMs - sinceMs) / DAY_MS);
   const usable = (stays: Stays | undefined) =>
@@ -146,7 +143,7 @@ export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: num
       ? [mine, 'ministry']
       : all !== null
         ? [all, 'all ministries']
-        : [DEFAULT_SPAN_DAYS[t.status], 'default deadline'];
+        : [STATUS_RULES[t.status].due.days, 'default deadline'];
   // At the pace of the median; a task already past it is not expected before today.
   const paceMs = Math.max(sinceMs + typicalDays * DAY_MS, asOfMs);
   const whose =

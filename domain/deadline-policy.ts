@@ -1,4 +1,5 @@
 import type { DeadlinePolicy, TaskState, TaskStatus } from './task';
+import { isOpenStatus } from './statuses';
 import { DAY_MS, addDays, daysOverdue, deadlineInstant, vietnamDate } from './dates';
 import { addWorkingDays, nextWorkingDay, subtractWorkingDays, workingDaysBetween } from './working-days';
 
@@ -13,7 +14,7 @@ export function settleDueDate(policy: CalendarRules, date: string | null): strin
 
 /** The due date a task gets on entering `status` at `nowMs`, unless the caller names one. */
 export function defaultDueDate(policy: DeadlinePolicy, status: TaskStatus, nowMs: number): string | null {
-  if (status === 'FEASIBLE') return null;
+  if (!isOpenStatus(status)) return null;
   const today = vietnamDate(nowMs);
   const days = policy.defaultDueDays[status];
   if (policy.calendar && policy.dueDaysUnit === 'working') return addWorkingDays(policy.calendar, today, days);
@@ -36,7 +37,7 @@ export function dueDateAfterEdge(
   nowMs: number,
   keepClock = true,
 ): string | null {
-  if (edge.rule === 'none' || edge.to === 'FEASIBLE') return null;
+  if (edge.rule === 'none' || !isOpenStatus(edge.to)) return null;
   if (edge.named) return settleDueDate(policy, edge.named);
   if (keepClock && edge.rule === 'kept' && edge.current) return edge.current;
   return defaultDueDate(policy, edge.to, nowMs);
@@ -80,7 +81,7 @@ export function nextReminder(
   state: Pick<TaskState, 'status' | 'dueDate' | 'policy'>,
   afterMs: number,
 ): ReminderPoint | null {
-  if (state.status === 'FEASIBLE' || !state.dueDate) return null;
+  if (!isOpenStatus(state.status) || !state.dueDate) return null;
   const due = deadlineInstant(state.dueDate);
   const dueDate = state.dueDate;
   const before = [...state.policy.reminderOffsetsDays].filter((d) => d > 0).sort((a, b) => b - a);
@@ -118,6 +119,6 @@ export function replannedReminderCursor(
   after: Pick<TaskState, 'status' | 'dueDate' | 'policy'>,
 ): number {
   const next = nextReminder(before, before.reminderCursor);
-  if (!next || after.status === 'FEASIBLE' || !after.dueDate) return before.reminderCursor;
+  if (!next || !isOpenStatus(after.status) || !after.dueDate) return before.reminderCursor;
   return pointInstant({ policy: after.policy, dueDate: after.dueDate }, next.kind, next.offsetDays) - 1;
 }

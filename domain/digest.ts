@@ -7,21 +7,15 @@
 import { taskView, type RecordedEvent, type TaskAsOf } from './as-of';
 import { DAY_MS, vietnamDate } from './dates';
 import type { TaskStatus } from './task';
+import { byStatus, isOpenStatus } from './statuses';
 import { pageLink } from './page-links';
 
 export const DIGEST_LANGUAGES = ['vi+en', 'vi', 'en'] as const;
 export type DigestLanguage = (typeof DIGEST_LANGUAGES)[number];
 
-export const STATUS_VI: Record<TaskStatus, string> = {
-  FEASIBLE: 'Đủ điều kiện thực hiện',
-  REQUIRES_GUIDANCE: 'Cần ban hành văn bản, hướng dẫn thực hiện',
-  AUTHORITY_ADJUSTMENT: 'Cần điều chỉnh thẩm quyền',
-};
-const STATUS_EN: Record<TaskStatus, string> = {
-  FEASIBLE: 'Feasible',
-  REQUIRES_GUIDANCE: 'Requires guidance',
-  AUTHORITY_ADJUSTMENT: 'Authority adjustment',
-};
+/** The statuses' names in e-mails (domain/statuses.ts). */
+export const STATUS_VI: Record<TaskStatus, string> = byStatus((r) => r.vi);
+const STATUS_EN: Record<TaskStatus, string> = byStatus((r) => r.enShort);
 
 export interface Bilingual {
   vi: string;
@@ -320,7 +314,7 @@ export function digestsByRecipient(
   for (const t of tasks) {
     const email = t.focalPoint.email.toLowerCase();
     const changed = changes.get(t.code) ?? [];
-    if (!email || (t.status === 'FEASIBLE' && changed.length === 0)) continue;
+    if (!email || (!isOpenStatus(t.status) && changed.length === 0)) continue;
     const v = taskView(t, nowMs);
     let entry = out.get(email);
     if (!entry) out.set(email, (entry = { recipient: { name: t.focalPoint.name, email }, tasks: [] }));
@@ -328,10 +322,10 @@ export function digestsByRecipient(
       code: t.code,
       title: t.title,
       status: t.status,
-      dueDate: t.status === 'FEASIBLE' ? null : t.dueDate,
+      dueDate: isOpenStatus(t.status) ? t.dueDate : null,
       daysOverdue: v.daysOverdue,
       dueInDays:
-        t.status === 'FEASIBLE' || !t.dueDate
+        !isOpenStatus(t.status) || !t.dueDate
           ? null
           : Math.round((Date.parse(`${t.dueDate}T00:00:00Z`) - today) / DAY_MS),
       changes: changed,

@@ -2,6 +2,7 @@
  * The localities × tasks matrix: which tasks apply where, and what each locality says about each
  * task (one cell). Pure rules shared by the API, the activities and the seed.
  */
+import type { FieldLocation } from './refusal';
 
 export const CELL_STATES = ['NOT_STARTED', 'IMPLEMENTING', 'WORKABLE', 'OBSTACLE'] as const;
 export type CellState = (typeof CELL_STATES)[number];
@@ -94,8 +95,12 @@ export interface ReportContext {
 }
 
 export interface CellError {
-  /** Path in the request body, e.g. `body.cells.3.task`. */
-  field: string;
+  /**
+   * Where in the report: `{ field: 'locality' }`, `{ field: 'round' }`, or a cell's field
+   * `{ list: 'cells', index: 3, field: 'task' }` (empty field: the cell as a whole). Each adapter
+   * says it its way (the API as `body.cells.3.task`, the page beside the cell's row).
+   */
+  location: FieldLocation;
   /** The cell concerned, when the error is about one. */
   cell?: { task: string; locality: string };
   message: string;
@@ -119,10 +124,10 @@ export function validateReport(report: LocalityReport, ctx: ReportContext): Repo
         ? `Locality ${a.code} may change only its own cells, not those of ${loc}.`
         : 'Only a locality (or Home Affairs) sends a locality report.';
     const first = report.cells[0];
-    const errors: CellError[] = [{ field: 'body.locality', message }];
+    const errors: CellError[] = [{ location: { field: 'locality' }, message }];
     if (first)
       errors.push({
-        field: 'body.cells.0',
+        location: { list: 'cells', index: 0, field: '' },
         cell: { task: first.task, locality: loc },
         message: `cell (${first.task}, ${loc}) is not yours to change`,
       });
@@ -133,7 +138,7 @@ export function validateReport(report: LocalityReport, ctx: ReportContext): Repo
       ok: false,
       refusal: 'UNKNOWN_LOCALITY',
       message: `There is no locality ${loc}.`,
-      errors: [{ field: 'body.locality', message: `unknown locality ${loc}` }],
+      errors: [{ location: { field: 'locality' }, message: `unknown locality ${loc}` }],
     };
   }
   if (ctx.roundMissing) {
@@ -141,7 +146,7 @@ export function validateReport(report: LocalityReport, ctx: ReportContext): Repo
       ok: false,
       refusal: 'UNKNOWN_ROUND',
       message: `There is no round ${report.round}.`,
-      errors: [{ field: 'body.round', message: `unknown round ${report.round}` }],
+      errors: [{ location: { field: 'round' }, message: `unknown round ${report.round}` }],
     };
   }
   if (ctx.round && ctx.round.status === 'CLOSED') {
@@ -150,34 +155,42 @@ export function validateReport(report: LocalityReport, ctx: ReportContext): Repo
       ok: false,
       refusal: 'ROUND_CLOSED',
       message,
-      errors: [{ field: 'body.round', message: `round ${ctx.round.id} is closed` }],
+      errors: [{ location: { field: 'round' }, message: `round ${ctx.round.id} is closed` }],
     };
   }
   const errors: CellError[] = [];
   const seen = new Map<string, number>();
   report.cells.forEach((c, i) => {
     const cell = { task: c.task, locality: loc };
-    const at = `body.cells.${i}`;
+    const at = (field: string): FieldLocation => ({ list: 'cells', index: i, field });
     const applicability = ctx.tasks.get(c.task);
     if (!applicability) {
-      errors.push({ field: `${at}.task`, cell, message: `unknown task ${c.task}` });
+      errors.push({ location: at('task'), cell, message: `unknown task ${c.task}` });
     } else if (!appliesTo(applicability, loc)) {
-      errors.push({ field: `${at}.task`, cell, message: `task ${c.task} does not apply to ${loc}` });
+      errors.push({ location: at('task'), cell, message: `task ${c.task} does not apply to ${loc}` });
     }
     const first = seen.get(c.task);
     if (first !== undefined)
-      errors.push({ field: `${at}.task`, cell, message: `task ${c.task} appears twice (also at body.cells.${first})` });
+      errors.push({
+        location: at('task'),
+        cell,
+        message: `task ${c.task} appears twice (also at body.cells.${first})`,
+      });
     else seen.set(c.task, i);
     const text = c.text ?? '';
     if (c.state === 'OBSTACLE') {
-      if (!c.category) errors.push({ field: `${at}.category`, cell, message: 'an OBSTACLE needs a category' });
+      if (!c.category) errors.push({ location: at('category'), cell, message: 'an OBSTACLE needs a category' });
       if (text.trim() === '')
-        errors.push({ field: `${at}.text`, cell, message: 'an OBSTACLE needs a text saying what blocks it' });
+        errors.push({ location: at('text'), cell, message: 'an OBSTACLE needs a text saying what blocks it' });
     } else if (c.category) {
-      errors.push({ field: `${at}.category`, cell, message: `a category belongs only to an OBSTACLE, not ${c.state}` });
+      errors.push({
+        location: at('category'),
+        cell,
+        message: `a category belongs only to an OBSTACLE, not ${c.state}`,
+      });
     }
     if (text.length > CELL_TEXT_MAX)
-      errors.push({ field: `${at}.text`, cell, message: `at most ${CELL_TEXT_MAX} characters` });
+      errors.push({ location: at('text'), cell, message: `at most ${CELL_TEXT_MAX} characters` });
   });
   if (errors.length > 0) {
     return {

@@ -61,6 +61,18 @@ export function locationOf(path: string): FieldLocation {
   return { ...at, field: parts.join('.') };
 }
 
+/**
+ * A location from a path given as its segments (a zod issue's `path`: `['cells', 3, 'text']`): the
+ * first number is the item's index, what comes before it the list, after it the field. No text is parsed.
+ */
+export function locationOfPath(path: readonly PropertyKey[], where?: FieldLocation['in']): FieldLocation {
+  const at: Pick<FieldLocation, 'in'> = where ? { in: where } : {};
+  const i = path.findIndex((s) => typeof s === 'number');
+  const names = (segments: readonly PropertyKey[]) => segments.map(String).join('.');
+  if (i > 0) return { ...at, list: names(path.slice(0, i)), index: path[i] as number, field: names(path.slice(i + 1)) };
+  return { ...at, field: names(path) };
+}
+
 /** The dotted path of a location, as the API names fields (`body.cells.3.text`). */
 export function pathOf(l: FieldLocation): string {
   return [

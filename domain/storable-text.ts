@@ -9,12 +9,17 @@
  *   and UTF-8 cannot encode it at all.
  * Other C0 controls (except tab, line feed, carriage return) and DEL are stored, but are refused
  * too: nobody types them, and they break CSV, e-mail and terminals downstream.
+ * The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) are refused as
+ * well (not neutralised: what is stored is what was sent): Vietnamese text never needs them, and one
+ * shown in a note or a reason reorders what a reader sees ("gdp.exe\u202Efdp.txt" reads "gdp.exetxt.pdf").
+ * The implicit marks (U+200E, U+200F, U+061C) change no order of what follows and stay allowed.
  */
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 /**
  * Characters that show nothing: Unicode white space and the invisible format characters of the
  * Basic Multilingual Plane (zero-width space and joiners, BOM, bidi marks, soft hyphen...). Written
@@ -24,7 +29,7 @@ const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const INVISIBLE_CLASS =
   '\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u00AD\\u0600-\\u0605\\u061C\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u1680\\u180E' +
   '\\u2000-\\u200F\\u2028-\\u202F\\u205F-\\u2064\\u2066-\\u206F\\u3000\\uFEFF\\uFFF9-\\uFFFB';
-const CONTROL_CLASS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F';
+const CONTROL_CLASS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F\\u202A-\\u202E\\u2066-\\u2069';
 const INVISIBLE = new RegExp(`^[${INVISIBLE_CLASS}]*$`);
 
 /** Pattern of storable text, for the OpenAPI document (lone surrogates cannot be said in it). */
@@ -43,6 +48,8 @@ export function textLength(s: string): number {
 export function unstorableReason(s: string): string | null {
   if (LONE_SURROGATE.test(s)) return 'must be well-formed Unicode (no lone surrogate)';
   if (CONTROL.test(s)) return 'must not contain control characters';
+  if (BIDI_CONTROL.test(s))
+    return 'must not contain bidirectional override, embedding or isolate characters (U+202A-U+202E, U+2066-U+2069)';
   return null;
 }
 
@@ -56,7 +63,7 @@ export function isBlankText(s: string): boolean {
 }
 
 /**
- * `s` made storable: lone surrogates become U+FFFD, control characters are dropped. Used only by
+ * `s` made storable: lone surrogates become U+FFFD, control characters (bidirectional ones too) are dropped. Used only by
  * the operator's repair of a task whose event PostgreSQL refused (README, "Stuck tasks").
  */
 export function storableText(s: string): string {

@@ -4,10 +4,9 @@
  * to record. The workflow only sequences these and persists the events.
  */
 import { AGENCY_CODE } from './codes';
+import { STATUS_RULES, TRACK_MILESTONES, isOpenStatus } from './statuses';
 import {
-  ADJUSTMENT_MILESTONES,
   DELEGATION_LEVELS,
-  GUIDANCE_MILESTONES,
   REPEATABLE_MILESTONES,
   REPORT_KINDS,
   actorName,
@@ -251,9 +250,7 @@ export function applyEffectiveDate(state: TaskState, nowMs: number): Change {
 }
 
 export function milestoneTrack(status: TaskState['status']): MilestoneTrack | null {
-  if (status === 'REQUIRES_GUIDANCE') return 'GUIDANCE';
-  if (status === 'AUTHORITY_ADJUSTMENT') return 'ADJUSTMENT';
-  return null;
+  return STATUS_RULES[status].track;
 }
 
 export function checkMilestone(state: TaskState, input: MilestoneInput): Rejection | null {
@@ -263,7 +260,7 @@ export function checkMilestone(state: TaskState, input: MilestoneInput): Rejecti
   }
   const track = milestoneTrack(state.status);
   if (!track) return conflictsWithState('name', 'A FEASIBLE task has no milestones to record; reopen it first.');
-  const names: readonly string[] = track === 'GUIDANCE' ? GUIDANCE_MILESTONES : ADJUSTMENT_MILESTONES;
+  const names = TRACK_MILESTONES[track];
   if (!names.includes(input.name)) {
     return conflictsWithState('name', `In ${state.status} the milestones are ${names.join(', ')}.`);
   }
@@ -365,7 +362,7 @@ export function applyAssignment(state: TaskState, input: AssignmentInput): Chang
 /** `today` (Viet Nam's date) bounds the date by the one sanity window (domain/legal-documents.ts); without it only the form is checked. */
 export function checkDeadline(state: TaskState, input: DeadlineInput, today?: string): Rejection | null {
   if (!isHomeAffairs(input.actor)) return forbidden('Only Home Affairs may set or extend deadlines.');
-  if (state.status === 'FEASIBLE') return conflictsWithState('dueDate', 'A FEASIBLE task has no due date.');
+  if (!isOpenStatus(state.status)) return conflictsWithState('dueDate', `A ${state.status} task has no due date.`);
   const bad = checkDate(input.dueDate, 'dueDate');
   if (bad) return bad;
   const insane = today ? checkSaneDate(input.dueDate, 'dueDate', today) : null;
@@ -448,7 +445,7 @@ export function applyCalendarChange(
 function replannedCursor(before: TaskState, after: TaskState, climbsLadder: boolean): number {
   if (!climbsLadder) return replannedReminderCursor(before, after);
   // As the workflow plans the ladder: none for a FEASIBLE task or one without a due date.
-  if (before.status === 'FEASIBLE' || !before.dueDate || !after.dueDate) return before.reminderCursor;
+  if (!isOpenStatus(before.status) || !before.dueDate || !after.dueDate) return before.reminderCursor;
   const steps = before.policy.escalationLadder ?? DEFAULT_LADDER;
   const on = (s: TaskState, dueDate: string) => ({ dueDate, calendar: s.policy.calendar ?? WEEKENDS_ONLY });
   return replannedLadderCursor(steps, on(before, before.dueDate), on(after, after.dueDate), before.reminderCursor);
@@ -460,7 +457,7 @@ export function checkExtensionRequest(state: TaskState, input: ExtensionRequestI
     return forbidden(
       `Only the lead ministry (${state.leadMinistry}) asks for an extension; Home Affairs sets deadlines directly.`,
     );
-  if (state.status === 'FEASIBLE' || !state.dueDate)
+  if (!isOpenStatus(state.status) || !state.dueDate)
     return conflictsWithState('dueDate', 'The task has no due date to extend.');
   if (state.extensionRequest) {
     return {
@@ -553,7 +550,8 @@ export function checkHoldUp(state: TaskState, input: HoldUpInput): Rejection | n
   }
   if (input.ministry === null)
     return state.heldUp ? null : { code: 'ILLEGAL_TRANSITION', field: 'ministry', message: 'The task is not held up.' };
-  if (state.status === 'FEASIBLE') return conflictsWithState('ministry', 'A FEASIBLE task is not held up by anyone.');
+  if (!isOpenStatus(state.status))
+    return conflictsWithState('ministry', `A ${state.status} task is not held up by anyone.`);
   // Not replaced silently: release the hold-up first (validators do not run on replay, so histories
   // that replaced one still replay).
   if (state.heldUp)

@@ -5,8 +5,17 @@
 import type { WorkingCalendar } from './working-days';
 import type { LadderStep } from './escalation-ladder';
 
-export const TASK_STATUSES = ['REQUIRES_GUIDANCE', 'AUTHORITY_ADJUSTMENT', 'FEASIBLE'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+import {
+  ADJUSTMENT_MILESTONES,
+  GUIDANCE_MILESTONES,
+  type MilestoneTrack,
+  type OpenStatus,
+  type TaskStatus,
+} from './statuses';
+
+// The statuses and their milestone tracks are defined once, in domain/statuses.ts.
+export { ADJUSTMENT_MILESTONES, GUIDANCE_MILESTONES, TASK_STATUSES } from './statuses';
+export type { MilestoneTrack, OpenStatus, TaskStatus } from './statuses';
 
 /** How a list of tasks may be ordered (a leading "-": descending). */
 export const TASK_SORTS = [
@@ -36,10 +45,6 @@ export interface TaskFilter {
   limit: number;
 }
 
-// ISSUED is no longer a milestone: issuing the document is the transition (or a settlement) that
-// carries it. Histories that recorded ISSUED keep it; new requests cannot.
-export const GUIDANCE_MILESTONES = ['DRAFTING', 'CONSULTATION', 'SUBMITTED'] as const;
-export const ADJUSTMENT_MILESTONES = ['PROPOSAL_DRAFTED', 'SUBMITTED', 'APPROVED'] as const;
 export type MilestoneName = (typeof GUIDANCE_MILESTONES)[number] | (typeof ADJUSTMENT_MILESTONES)[number] | 'ISSUED';
 /** The names a milestone may be given now (either track; ISSUED is no longer one). */
 export const MILESTONE_NAMES = [...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMENT_MILESTONES])] as [
@@ -50,7 +55,6 @@ export const MILESTONE_NAMES = [...new Set([...GUIDANCE_MILESTONES, ...ADJUSTMEN
 export const RECORDED_MILESTONE_NAMES = [...MILESTONE_NAMES, 'ISSUED'] as [string, ...string[]];
 /** Milestones meant to repeat while a task stays in its status (a draft may go out for comments several times). */
 export const REPEATABLE_MILESTONES: readonly MilestoneName[] = ['CONSULTATION'];
-export type MilestoneTrack = 'GUIDANCE' | 'ADJUSTMENT';
 
 export const REPORT_KINDS = ['WORKABLE', 'OBSTACLE'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -185,7 +189,8 @@ export type DayUnit = (typeof DAY_UNITS)[number];
 export interface DeadlinePolicy {
   reminderOffsetsDays: number[];
   overdueIntervalDays: number;
-  defaultDueDays: { REQUIRES_GUIDANCE: number; AUTHORITY_ADJUSTMENT: number };
+  /** Each open status's default span (domain/statuses.ts `due`, overridden by the config). */
+  defaultDueDays: Record<OpenStatus, number>;
   homeAffairsEmail: string;
   publicBaseUrl: string;
   /**

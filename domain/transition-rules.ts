@@ -2,6 +2,7 @@ import { checkDocumentDates, checkSaneDate, type DocumentRule } from './legal-do
 import type { Actor, TaskState, TaskStatus, TransitionInput } from './task';
 import { isCalendarDate } from './dates';
 import { isBlankText, textLength, unstorableReason } from './storable-text';
+import { TASK_STATUSES, hasDueDate } from './statuses';
 
 /** What an edge needs beyond the target status. */
 export type EdgeRequirement = 'reason' | 'document';
@@ -74,6 +75,57 @@ export const EDGES: readonly Edge[] = [
   },
 ];
 
+/**
+ * What a request to move into `to` must carry whatever the task's current status: one of the
+ * requirements of the edges into it (FEASIBLE: a document; AUTHORITY_ADJUSTMENT: a reason;
+ * REQUIRES_GUIDANCE: either, and `checkTransition` says which by the current status), and whether
+ * it may name a due date (a status without one, FEASIBLE, may not). The request schemas
+ * (app/schemas.ts: zod refinements and their OpenAPI hints) and `checkTransition` read it here.
+ */
+export interface IntoRule {
+  to: TaskStatus;
+  /** Any one of these (empty: no edge leads there). */
+  requires: EdgeRequirement[];
+  dueDate: boolean;
+}
+
+export function ruleInto(to: TaskStatus): IntoRule {
+  const requires = [...new Set(EDGES.filter((e) => e.to === to).map((e) => e.requires))].sort();
+  return { to, requires, dueDate: hasDueDate(to) };
+}
+
+export const INTO_RULES: readonly IntoRule[] = TASK_STATUSES.map(ruleInto);
+
+const DOCUMENT_NEEDED = 'the legal document (number, issuedOn)';
+
+/** What is missing from a request into `to` by its rule, as the field to name and the message (null: nothing). */
+export function missingForInto(
+  rule: IntoRule,
+  body: { reason?: string; document?: unknown; dueDate?: string },
+): { path: 'reason' | 'document' | 'dueDate'; message: string }[] {
+  const out: { path: 'reason' | 'document' | 'dueDate'; message: string }[] = [];
+  const hasReason = body.reason !== undefined && !isBlankText(body.reason);
+  const has = (r: EdgeRequirement) => (r === 'reason' ? hasReason : body.document !== undefined);
+  if (rule.requires.length > 0 && !rule.requires.some(has)) {
+    const [only] = rule.requires;
+    out.push(
+      rule.requires.length > 1
+        ? {
+            path: 'reason',
+            message: `moving to ${rule.to} needs a reason or ${DOCUMENT_NEEDED}, depending on the status it leaves`,
+          }
+        : only === 'document'
+          ? { path: 'document', message: `moving to ${rule.to} needs ${DOCUMENT_NEEDED}` }
+          : { path: 'reason', message: `moving to ${rule.to} needs a reason` },
+    );
+  }
+  if (!rule.dueDate && body.dueDate !== undefined) out.push({ path: 'dueDate', message: noDueDate(rule.to) });
+  return out;
+}
+
+/** The one wording of "a status without a due date may not be given one". */
+export const noDueDate = (status: TaskStatus) => `a ${status} task has no due date`;
+
 /** Why a request is refused; the API maps each to an HTTP status. */
 export type RejectionCode =
   | 'ILLEGAL_TRANSITION' // 409
@@ -107,6 +159,14 @@ export function isLead(actor: Actor, state: Pick<TaskState, 'leadMinistry'>): bo
 
 export function isCoordinator(actor: Actor, state: Pick<TaskState, 'coordinatingMinistries'>): boolean {
   return actor.kind === 'ministry' && state.coordinatingMinistries.includes(actor.code);
+}
+
+/** Whether `actor` may take `edge` on a task led by `state.leadMinistry`: the one answer, for the validator and the pages' buttons. */
+export function mayTake(edge: Pick<Edge, 'roles'>, actor: Actor, state: Pick<TaskState, 'leadMinistry'>): boolean {
+  return (
+    (isHomeAffairs(actor) && edge.roles.includes('home-affairs')) ||
+    (isLead(actor, state) && edge.roles.includes('lead'))
+  );
 }
 
 const MAX_TEXT = 2000;
@@ -161,10 +221,7 @@ export function checkTransition(
       allowed,
     };
   }
-  const permitted =
-    (isHomeAffairs(input.actor) && edge.roles.includes('home-affairs')) ||
-    (isLead(input.actor, state) && edge.roles.includes('lead'));
-  if (!permitted) {
+  if (!mayTake(edge, input.actor, state)) {
     const who = edge.roles.includes('lead') ? 'the lead ministry or Home Affairs' : 'Home Affairs';
     return { code: 'FORBIDDEN', message: `Only ${who} may take the edge ${edge.from} → ${edge.to}.` };
   }
@@ -203,8 +260,8 @@ export function checkTransition(
     // Deadlines are Home Affairs' to set (PUT .../deadline); a ministry cannot pick its own.
     if (!isHomeAffairs(input.actor))
       return { code: 'FORBIDDEN', field: 'dueDate', message: 'Only Home Affairs sets deadlines; leave dueDate out.' };
-    if (input.to === 'FEASIBLE')
-      return { code: 'INVALID_INPUT', field: 'dueDate', message: 'A FEASIBLE task has no due date.' };
+    if (!hasDueDate(input.to))
+      return { code: 'INVALID_INPUT', field: 'dueDate', message: `A${noDueDate(input.to).slice(1)}.` };
     const bad = checkDate(input.dueDate, 'dueDate');
     if (bad) return bad;
     const insane = today ? checkSaneDate(input.dueDate, 'dueDate', today) : null;

@@ -9,13 +9,18 @@ import { createApp, type AppDeps } from '../api/app';
 import { addressKey, rateLimit } from '../api/rate-limit';
 import { createInsight } from '../app/insight';
 import { webRoutes } from '../web';
+import { withOverdueCalendar } from '../db/tasks';
 
 export interface HttpAppDeps extends Omit<AppDeps, 'pages' | 'insight'> {
   /** Sends the pages' e-mailed sign-in links (none: the e-mail sign-in sends nothing). */
   mailer?: Mailer;
 }
 
-export function createHttpApp(deps: HttpAppDeps) {
+export function createHttpApp(given: HttpAppDeps) {
+  // daysOverdue is rendered by PostgreSQL: in working days when the configuration counts them so.
+  // The setting travels with the connection both adapters read through (no module-global).
+  const db = withOverdueCalendar(given.db, given.config.DUE_DAYS_UNIT === 'working' ? given.config.calendar : null);
+  const deps = { ...given, db };
   const { mailer, ...api } = deps;
   // One mirror of the audit log per app: the API's as-of figures and the pages' read the same one.
   // Days overdue as of a past day are counted as the live task JSON counts them (DUE_DAYS_UNIT).

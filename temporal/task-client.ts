@@ -9,6 +9,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Config } from '../config/env';
 import { deadlineInstant } from '../domain/dates';
 import { defaultDueDate, settleDueDate } from '../domain/deadline-policy';
+import { isOpenStatus } from '../domain/statuses';
 import type { Actor, DeadlinePolicy, TaskDefinition, TaskView } from '../domain/task';
 import { createdUpdate, stateQuery, taskWorkflowId } from '../workflows/messages';
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from '../workflows/search-attributes';
@@ -20,10 +21,7 @@ export function policyFromConfig(cfg: Config): DeadlinePolicy {
   return {
     reminderOffsetsDays: cfg.REMINDER_OFFSETS_DAYS,
     overdueIntervalDays: cfg.OVERDUE_INTERVAL_DAYS,
-    defaultDueDays: {
-      REQUIRES_GUIDANCE: cfg.DEFAULT_DUE_DAYS_REQUIRES_GUIDANCE,
-      AUTHORITY_ADJUSTMENT: cfg.DEFAULT_DUE_DAYS_AUTHORITY_ADJUSTMENT,
-    },
+    defaultDueDays: cfg.defaultDueDays,
     homeAffairsEmail: cfg.HOME_AFFAIRS_EMAIL,
     publicBaseUrl: cfg.publicBaseUrl,
     calendar: cfg.calendar,
@@ -49,12 +47,11 @@ function startOptions(
   const d = opts.definition;
   // The due date the workflow will hold (its initialState): a start that carries it needs no
   // search-attribute upsert in the first workflow task (a default or a day off moved otherwise cost one).
-  const due =
-    d.status === 'FEASIBLE'
-      ? null
-      : d.dueDate
-        ? settleDueDate(opts.policy, d.dueDate)
-        : defaultDueDate(opts.policy, d.status, Date.now());
+  const due = !isOpenStatus(d.status)
+    ? null
+    : d.dueDate
+      ? settleDueDate(opts.policy, d.dueDate)
+      : defaultDueDate(opts.policy, d.status, Date.now());
   return {
     taskQueue: opts.taskQueue,
     workflowId: taskWorkflowId(d.code),

@@ -1,5 +1,6 @@
 import * as echarts from 'echarts';
 import { TASK_STATUSES } from '../domain/task';
+import { STATUS_RULES } from '../domain/statuses';
 import type { TrendPoint } from '../domain/trend';
 import { formatDate, formatNumber, messages, ministryName, statusName, type Lang } from './i18n';
 import type { MinistryProgress, StatusTotals } from './headline-figures';
@@ -24,8 +25,6 @@ function renderSvg(option: echarts.EChartsOption, width: number, height: number)
   }
 }
 
-const STATUS_COLOURS = { FEASIBLE: '#00703c', REQUIRES_GUIDANCE: '#b58800', AUTHORITY_ADJUSTMENT: '#d4351c' } as const;
-
 export function statusChartSvg(lang: Lang, totals: StatusTotals): string {
   return renderSvg(
     {
@@ -46,7 +45,7 @@ export function statusChartSvg(lang: Lang, totals: StatusTotals): string {
           type: 'bar',
           data: TASK_STATUSES.map((s) => ({
             value: totals.byStatus[s].count,
-            itemStyle: { color: STATUS_COLOURS[s] },
+            itemStyle: { color: STATUS_RULES[s].colour },
           })),
           label: { show: true, position: 'right', fontSize: 15, formatter: (p) => formatNumber(lang, Number(p.value)) },
         },
@@ -111,7 +110,7 @@ export function trendChartSvg(lang: Lang, points: TrendPoint[]): string {
           name: statusName(lang, s),
           type: 'line' as const,
           data: points.map((p) => p.byStatus[s]),
-          itemStyle: { color: STATUS_COLOURS[s] },
+          itemStyle: { color: STATUS_RULES[s].colour },
           lineStyle: { width: 3 },
           symbol: 'circle',
           symbolSize: 6,

@@ -3,6 +3,7 @@ import { reference } from '../catalog/reference-data';
 import { vietnamDate, vietnamOffsetMs } from '../domain/dates';
 import { formMessages } from './messages/forms';
 import type { MilestoneName, ReportKind, TaskStatus } from '../domain/task';
+import { STATUS_RULES } from '../domain/statuses';
 import { LANGS, type Lang } from './lang';
 
 export { LANGS, type Lang };
@@ -84,12 +85,6 @@ export function localityNames(lang: Lang, code: string): { main: string; other: 
   return lang === 'vi' ? { main: l.nameVi, other: l.name } : { main: l.name, other: l.nameVi };
 }
 
-const STATUS_EN: Record<TaskStatus, string> = {
-  FEASIBLE: 'Feasible',
-  REQUIRES_GUIDANCE: 'Requires legal documents or guidance',
-  AUTHORITY_ADJUSTMENT: 'Requires authority adjustment',
-};
-
 /** A catalog text in the page's language: the Vietnamese, or on an English page its English rendering when the catalog gives one. */
 type Bilingual = { vi: string; en: string | null };
 const inLang = (lang: Lang, vi: string, both: Bilingual | undefined): string =>
@@ -107,7 +102,7 @@ export function taskLegalBasis(lang: Lang, task: { legalBasis: string; legalBase
 }
 
 export function statusName(lang: Lang, status: TaskStatus): string {
-  return lang === 'vi' ? reference.statusNamesVi[status] : STATUS_EN[status];
+  return STATUS_RULES[status][lang];
 }
 
 const MILESTONES: Record<MilestoneName, Record<Lang, string>> = {

@@ -9,6 +9,7 @@ import { createLocalityActions } from '../app/locality-actions';
 import { createDocumentActions } from '../app/document-actions';
 import { createTaskActions } from '../app/task-actions';
 import { isUnavailable } from '../domain/refusal';
+import { INVALID_UTF8 } from '../app/body-encoding';
 import { loggablePath } from '../logging/redact';
 import type { Config } from '../config/env';
 import type { Db } from '../db/client';
@@ -59,6 +60,7 @@ function formRefusal(err: unknown): { status: number; reason: 'size' | 'encoding
   if (!e || typeof e.status !== 'number' || e.status < 400 || e.status > 499 || typeof e.type !== 'string') return null;
   if (e.type === 'entity.too.large' || e.type === 'parameters.too.many') return { status: 413, reason: 'size' };
   if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') return { status: 415, reason: 'encoding' };
+  if (e.type === INVALID_UTF8) return { status: 400, reason: 'encoding' };
   return { status: 400, reason: 'malformed' };
 }
 

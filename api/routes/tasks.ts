@@ -2,19 +2,17 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../config/env';
 import { vietnamDate } from '../../domain/dates';
-import type { TaskDefinition } from '../../domain/task';
 import { verifyChain } from '../../db/audit-chain';
 import { history } from '../../db/audit-events';
 import type { Db } from '../../db/client';
-import { knownMinistryCodes, localityExists } from '../../db/reference-data';
-import { getTask, listTasks, setEnglishTexts, taskPageJson, type ApiTask } from '../../db/tasks';
-import { TaskNotPersistedError, createTask, policyFromConfig, recordedSeq } from '../../temporal/task-client';
+import { localityExists } from '../../db/reference-data';
+import { getTask, listTasks, taskPageJson, type ApiTask } from '../../db/tasks';
+import { recordedSeq } from '../../temporal/task-client';
 import { principalOf } from '../auth';
-import { actorOf } from '../../app/actor';
 import { respond, updateIdFor } from '../idempotency';
 import { isPublic, publicHistoryItem, publicPageJson, publicTask } from '../public-view';
 import { renderedPage, type ListCache } from '../../app/list-cache';
-import { conflict, forbidden, notFound, unavailable, unprocessable } from '../problem';
+import { notFound, unprocessable } from '../problem';
 import type { RouteRegistry } from '../route-registry';
 import { UTF8_BOM, tasksCsv } from '../../app/task-csv';
 import { XLSX_TYPE, tasksXlsx } from '../../app/task-xlsx';
@@ -57,17 +55,6 @@ export function taskRoutes(deps: {
 
   const actions = createTaskActions({ db, temporal, config, listCache });
   const { existingTask } = actions;
-
-  async function knownMinistries(codes: string[], field: string): Promise<void> {
-    if (codes.length === 0) return;
-    const found = await knownMinistryCodes(db, codes);
-    const missing = codes.filter((c) => !found.has(c));
-    if (missing.length > 0) {
-      throw unprocessable(`Unknown ministry ${missing.join(', ')}.`, {
-        errors: [{ field, message: `unknown ministry ${missing.join(', ')}` }],
-      });
-    }
-  }
 
   registry.register(router, {
     method: 'get',
@@ -155,55 +142,9 @@ export function taskRoutes(deps: {
     body: createTaskBody,
     responses: { 201: { description: 'created', schema: taskResponse }, ...problems(400, 401, 403, 409, 422, 503) },
     handler: async ({ body }, _req, res) => {
-      const p = principalOf(res);
-      if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs registers delegated tasks.');
-      await knownMinistries([body.leadMinistry], 'body.leadMinistry');
-      await knownMinistries(body.coordinatingMinistries, 'body.coordinatingMinistries');
-      if (body.coordinatingMinistries.includes(body.leadMinistry)) {
-        throw unprocessable('The lead ministry cannot also coordinate.', {
-          errors: [{ field: 'body.coordinatingMinistries', message: 'contains the lead ministry' }],
-        });
-      }
-      if (body.status === 'FEASIBLE' && body.dueDate) {
-        throw unprocessable('A FEASIBLE task has no due date.', {
-          errors: [{ field: 'body.dueDate', message: 'not allowed for FEASIBLE' }],
-        });
-      }
-      if (await getTask(db, body.code)) throw conflict(`Task ${body.code} already exists.`);
-      const { titleEn, sectorEn, legalBasisEn, ...fields } = body;
-      const definition: TaskDefinition = {
-        ...fields,
-        focalPoint: body.focalPoint ?? { name: '', email: '' },
-        dueDate: body.dueDate ?? null,
-      };
-      // Update-with-Start: the workflow answers once its CREATED event is stored, so the task is
-      // read back (through the one builder of its shape) without polling.
-      let created;
-      try {
-        created = await createTask(temporal, {
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          definition,
-          policy: policyFromConfig(config),
-          createdBy: actorOf(p),
-          timeoutMs: 20_000,
-        });
-      } catch (err) {
-        if (err instanceof TaskNotPersistedError)
-          throw unavailable(`Task ${body.code} was registered but is not persisted yet; is the worker running?`);
-        throw err;
-      } finally {
-        listCache?.invalidate();
-      }
-      if (!created) throw conflict(`Task ${body.code} already exists.`);
-      // The English renderings are read-model columns (as the catalog importer writes them), not audited.
-      if (titleEn || sectorEn || legalBasisEn) {
-        await setEnglishTexts(db, [
-          { code: body.code, titleEn: titleEn ?? '', sectorEn: sectorEn ?? '', legalBasisEn: legalBasisEn ?? '' },
-        ]);
-        listCache?.invalidate();
-      }
+      const created = await actions.register(principalOf(res), body);
       res.setHeader('Location', `/api/tasks/${body.code}`);
-      await respond(db, res, 201, await existingTask(body.code));
+      await respond(db, res, 201, created);
     },
   });
 

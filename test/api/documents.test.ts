@@ -587,9 +587,9 @@ describe('held up by another ministry', () => {
 
 describe('days overdue in working days', () => {
   it('when PostgreSQL counts working days, then the Tết break is not overdue time, as the domain rule says', async () => {
-    const { countDaysOverdueIn, getTask } = await import('../../db/tasks');
+    const { withOverdueCalendar, getTask } = await import('../../db/tasks');
     const { overdueDays } = await import('../../domain/deadline-policy');
-    const { deadlineInstant } = await import('../../domain/dates');
+    const { daysOverdue, deadlineInstant } = await import('../../domain/dates');
     // The calendar as built in 2026 (last year to four years ahead): loadConfig's covers the years
     // around the day the test runs, and from 2028 on it would no longer know Tết 2026.
     const calendar = loadWorkingCalendar(
@@ -609,8 +609,8 @@ describe('days overdue in working days', () => {
         dueDate: '2026-02-13',
       })
       .expect(201);
-    countDaysOverdueIn(calendar);
-    try {
+    const working = withOverdueCalendar(db, calendar);
+    {
       const policy = { calendar, dueDaysUnit: 'working' as const };
       const at = [
         deadlineInstant('2026-02-13') - 1,
@@ -620,11 +620,12 @@ describe('days overdue in working days', () => {
         deadlineInstant('2026-03-02'),
       ];
       const fromSql = [];
-      for (const nowMs of at) fromSql.push((await getTask(db, code, nowMs))?.daysOverdue);
+      for (const nowMs of at) fromSql.push((await getTask(working, code, nowMs))?.daysOverdue);
       expect(fromSql).toEqual([0, 0, 0, 1, 7]);
       expect(at.map((nowMs) => overdueDays(policy, '2026-02-13', nowMs))).toEqual(fromSql);
-    } finally {
-      countDaysOverdueIn(null);
+      // The handle without the calendar still counts calendar days (nothing global changed).
+      const march = deadlineInstant('2026-03-02');
+      expect((await getTask(db, code, march))?.daysOverdue).toBe(daysOverdue('2026-02-13', march));
     }
   });
 });

@@ -26,5 +26,9 @@ export default async function globalSetup() {
   // teardown fails the run if one of them is the API (issue 23: every link a person gets opens a page).
   process.env.MAIL_URL_LOG = path.join(os.tmpdir(), `tracker-mail-urls-${process.pid}.txt`);
   fs.writeFileSync(process.env.MAIL_URL_LOG, '');
+  // Every line the API and worker log in this run (test/support/harness.ts copies them here, request
+  // lines too); the teardown fails the run if one of them holds a token (test/support/log-secrets.mjs).
+  process.env.TEST_LOG_COPY = path.join(os.tmpdir(), `tracker-logs-${process.pid}.jsonl`);
+  fs.writeFileSync(process.env.TEST_LOG_COPY, '');
   globalThis.__TRACKER_SERVICES__ = child;
 }

@@ -1,4 +1,16 @@
 import fs from 'node:fs';
+import { checkLogFile } from './log-secrets.mjs';
+
+/** No log line of the whole run holds a token (sign-in link, bearer, unsubscribe or preference). */
+function checkLogs() {
+  const file = process.env.TEST_LOG_COPY;
+  try {
+    const lines = checkLogFile(file, process.env.MAIL_URL_LOG);
+    if (lines !== null) console.log(`\nLogs checked: ${lines} API and worker line(s) of this run, no token in them.`);
+  } finally {
+    if (file) fs.rmSync(file, { force: true });
+  }
+}
 
 /** No e-mail of the whole run linked to the API (the URLs are logged by embedded/loopback-smtp.ts). */
 function checkMailUrls() {
@@ -16,7 +28,11 @@ function checkMailUrls() {
 
 export default async function globalTeardown() {
   try {
-    checkMailUrls();
+    try {
+      checkLogs();
+    } finally {
+      checkMailUrls();
+    }
   } finally {
     await stopServices();
   }

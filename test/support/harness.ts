@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
@@ -13,9 +14,10 @@ import type { Express } from 'express';
 import { createHttpApp } from '../../stack/http-app';
 import type { ListCache } from '../../app/list-cache';
 import { loadConfig, type Env } from '../../config/env';
-import type { Logger } from '../../logging/logger';
+import { createLogger, type Logger } from '../../logging/logger';
 import { createTaskWorker } from '../../worker/create-worker';
 import { LoopbackSmtpServer } from '../../embedded/loopback-smtp';
+import { DEFAULT_DUE_DAYS } from '../../domain/statuses';
 
 /** The tests' SMTP server: a real one on loopback (embedded/loopback-smtp.ts, which the benchmarks use too). */
 export { LoopbackSmtpServer as TestSmtpServer, type CapturedMail } from '../../embedded/loopback-smtp';
@@ -30,6 +32,26 @@ export function quietTemporalLogs(): void {
   } catch {
     // Already installed by an earlier file in this process.
   }
+}
+
+/**
+ * The logger of an API or worker the harness makes when the test gives none: every line also goes to
+ * the run's TEST_LOG_COPY file, which the global teardown scans for tokens (test/support/log-secrets.mjs).
+ * Request lines go only there, so test output stays as quiet as with LOG_REQUESTS=false. Null outside jest.
+ */
+function copiedLogger(): Logger | null {
+  const copy = process.env.TEST_LOG_COPY;
+  if (!copy) return null;
+  return createLogger({
+    level: 'info',
+    destination: {
+      write(line: string) {
+        fs.appendFileSync(copy, line);
+        // A request line (api/request-logging.ts) has a route and a duration; read as text, not parsed.
+        if (!(line.includes('"route":') && line.includes('"ms":'))) process.stdout.write(line);
+      },
+    },
+  });
 }
 
 export function env(name: string): string {
@@ -83,7 +105,7 @@ export const FAR_DUE_DATE = '2094-06-30';
 export const TEST_POLICY: DeadlinePolicy = {
   reminderOffsetsDays: [14, 7, 1],
   overdueIntervalDays: 7,
-  defaultDueDays: { REQUIRES_GUIDANCE: 90, AUTHORITY_ADJUSTMENT: 180 },
+  defaultDueDays: DEFAULT_DUE_DAYS,
   homeAffairsEmail: 'moha@tracker.test',
   publicBaseUrl: 'http://tracker.test',
   // The first version's notices, which most workflow tests exercise; the ladder has its own tests.
@@ -123,6 +145,7 @@ export async function startDevWorker(deps: {
   quietTemporalLogs();
   const address = deps.address ?? env('TEST_TEMPORAL_ADDRESS');
   const nativeConnection = await NativeConnection.connect({ address });
+  const workerLogger = deps.logger ?? copiedLogger();
   const worker = await createTaskWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -131,7 +154,7 @@ export async function startDevWorker(deps: {
       db: deps.db,
       mailer: deps.mailer,
       mailFrom: 'tracker@tracker.test',
-      ...(deps.logger ? { logger: deps.logger } : {}),
+      ...(workerLogger ? { logger: workerLogger } : {}),
     },
     workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
   });
@@ -239,16 +262,18 @@ export function makeApp(
   base: { db: Db; dev: { client: Client }; taskQueue?: string },
   overrides: AppOverrides = {},
 ): Express {
+  // Without a logger of the test's own, request lines are logged too, into the run's copy only.
+  const logger = overrides.logger ?? copiedLogger() ?? undefined;
   return createHttpApp({
     db: overrides.db ?? base.db,
     temporal: base.dev.client,
     config: loadConfig({
       ...(base.taskQueue ? { TEMPORAL_TASK_QUEUE: base.taskQueue } : {}),
-      LOG_REQUESTS: 'false',
+      LOG_REQUESTS: !overrides.logger && logger ? 'true' : 'false',
       ...overrides.env,
     }),
     listCache: overrides.listCache,
-    logger: overrides.logger,
+    logger,
     mailer: overrides.mailer,
   });
 }

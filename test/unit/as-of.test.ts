@@ -25,6 +25,7 @@ import {
   checkTransition,
   type Change,
 } from '../../domain/task-changes';
+import { DEFAULT_DUE_DAYS } from '../../domain/statuses';
 
 /** What the read model shows for a workflow state (the API's task shape), at `nowMs`. */
 function expectedView(s: TaskState, nowMs: number) {
@@ -105,7 +106,7 @@ describe('state as of an instant, from the audit log', () => {
   const policy: DeadlinePolicy = {
     reminderOffsetsDays: [14, 7, 1],
     overdueIntervalDays: 7,
-    defaultDueDays: { REQUIRES_GUIDANCE: 90, AUTHORITY_ADJUSTMENT: 180 },
+    defaultDueDays: DEFAULT_DUE_DAYS,
     homeAffairsEmail: 'moha@test',
     publicBaseUrl: 'http://x',
   };

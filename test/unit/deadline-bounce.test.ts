@@ -3,13 +3,14 @@ import { dueDateAfterEdge } from '../../domain/deadline-policy';
 import { applyTransition, checkTransition } from '../../domain/task-changes';
 import { EDGES } from '../../domain/transition-rules';
 import type { Actor, DeadlinePolicy, TaskState, TaskStatus, TransitionInput } from '../../domain/task';
+import { DEFAULT_DUE_DAYS } from '../../domain/statuses';
 
 // Deadlines belong to Home Affairs (issue 23 point 5): whatever edges a ministry takes, its due date never moves later.
 
 const policy: DeadlinePolicy = {
   reminderOffsetsDays: [14, 7, 1],
   overdueIntervalDays: 7,
-  defaultDueDays: { REQUIRES_GUIDANCE: 90, AUTHORITY_ADJUSTMENT: 180 },
+  defaultDueDays: DEFAULT_DUE_DAYS,
   homeAffairsEmail: 'moha@test',
   publicBaseUrl: 'http://x',
 };

@@ -8,11 +8,12 @@ import {
 import { ladderSchedule, nextLadderStep, replannedLadderCursor, type LadderStep } from '../../domain/escalation-ladder';
 import type { WorkingCalendar } from '../../domain/working-days';
 import type { DeadlinePolicy, TaskStatus } from '../../domain/task';
+import { DEFAULT_DUE_DAYS } from '../../domain/statuses';
 
 const policy: DeadlinePolicy = {
   reminderOffsetsDays: [14, 7, 1],
   overdueIntervalDays: 7,
-  defaultDueDays: { REQUIRES_GUIDANCE: 90, AUTHORITY_ADJUSTMENT: 180 },
+  defaultDueDays: DEFAULT_DUE_DAYS,
   homeAffairsEmail: 'moha@test',
   publicBaseUrl: 'http://x',
 };

@@ -3,9 +3,14 @@ import {
   matchesLevel,
   validateReport,
   type Applicability,
+  type CellError,
   type LocalityReport,
   type ReportContext,
 } from '../../domain/locality-cells';
+import { pathOf } from '../../domain/refusal';
+
+/** A cell error's location as the API names it (the domain returns it structured). */
+const at = (e: CellError) => pathOf({ in: 'body', ...e.location });
 
 const ALL: Applicability = { localities: null, level: 'province' };
 const ONLY_HNI: Applicability = { localities: ['HNI'], level: 'commune' };
@@ -67,7 +72,7 @@ describe('a locality report', () => {
     );
     if (v.ok) throw new Error('expected a refusal');
     expect(v.refusal).toBe('INVALID_CELLS');
-    expect(v.errors.map((e) => [e.field, e.cell?.task, e.cell?.locality])).toEqual([
+    expect(v.errors.map((e) => [at(e), e.cell?.task, e.cell?.locality])).toEqual([
       ['body.cells.0.task', 'NOPE-1', 'HCM'],
       ['body.cells.1.task', 'BTP-001', 'HCM'],
       ['body.cells.2.category', 'BYT-001', 'HCM'],
@@ -83,7 +88,10 @@ describe('a locality report', () => {
     if (v.ok) throw new Error('expected a refusal');
     expect(v.refusal).toBe('FORBIDDEN');
     expect(v.errors).toContainEqual(
-      expect.objectContaining({ field: 'body.cells.0', cell: { task: 'BYT-001', locality: 'HNI' } }),
+      expect.objectContaining({
+        location: { list: 'cells', index: 0, field: '' },
+        cell: { task: 'BYT-001', locality: 'HNI' },
+      }),
     );
   });
 
@@ -103,7 +111,7 @@ describe('a locality report', () => {
       report([{ task: 'BYT-001', state: 'WORKABLE' }], 'XXX'),
       ctx({ actor: { kind: 'home-affairs' } }),
     );
-    expect(v.ok ? null : [v.refusal, v.errors[0]?.field]).toEqual(['UNKNOWN_LOCALITY', 'body.locality']);
+    expect(v.ok ? null : [v.refusal, v.errors[0] && at(v.errors[0])]).toEqual(['UNKNOWN_LOCALITY', 'body.locality']);
   });
 
   it('when its round is closed, then it is refused whatever the cells', () => {
@@ -111,7 +119,7 @@ describe('a locality report', () => {
       report([{ task: 'BYT-001', state: 'WORKABLE' }]),
       ctx({ round: { id: 'seed-2025-12-06', status: 'CLOSED' } }),
     );
-    expect(v.ok ? null : [v.refusal, v.errors[0]?.field]).toEqual(['ROUND_CLOSED', 'body.round']);
+    expect(v.ok ? null : [v.refusal, v.errors[0] && at(v.errors[0])]).toEqual(['ROUND_CLOSED', 'body.round']);
   });
 
   it('when its round does not exist, then it is refused naming body.round', () => {
@@ -121,6 +129,6 @@ describe('a locality report', () => {
 
   it('when a text is too long, then the cell is named', () => {
     const v = validateReport(report([{ task: 'BYT-001', state: 'IMPLEMENTING', text: 'x'.repeat(4001) }]), ctx());
-    expect(v.ok ? null : v.errors.map((e) => e.field)).toEqual(['body.cells.0.text']);
+    expect(v.ok ? null : v.errors.map(at)).toEqual(['body.cells.0.text']);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '../../domain/working-days';
 import { scheduledRoundOpening } from '../../domain/reporting-round';
 import { workingDaysOf } from '../../domain/round-days';
+import { DEFAULT_DUE_DAYS } from '../../domain/statuses';
 
 const SHIPPED_FILE = path.resolve('catalog/vn-calendar-adjustments.csv');
 const calendar = loadWorkingCalendar(SHIPPED_FILE, Date.parse('2026-06-01T00:00:00Z'));
@@ -159,7 +160,7 @@ describe("Viet Nam's working-day calendar", () => {
     const policy: DeadlinePolicy = {
       reminderOffsetsDays: [3, 1],
       overdueIntervalDays: 7,
-      defaultDueDays: { REQUIRES_GUIDANCE: 5, AUTHORITY_ADJUSTMENT: 10 },
+      defaultDueDays: { ...DEFAULT_DUE_DAYS, REQUIRES_GUIDANCE: 5, AUTHORITY_ADJUSTMENT: 10 },
       homeAffairsEmail: 'moha@test',
       publicBaseUrl: 'http://x',
       calendar,

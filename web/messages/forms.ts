@@ -18,6 +18,8 @@ const vi = {
   errTooLong: 'Nội dung quá dài',
   errChoose: 'Hãy chọn một mục',
   errEmailField: 'Nhập địa chỉ thư điện tử đúng dạng',
+  errAddressTaken:
+    'Địa chỉ này đã là địa chỉ của Bộ Nội vụ, của một địa phương hoặc của đầu mối một bộ khác; hãy nhập địa chỉ của chính bộ mình',
 };
 
 export type FormMessages = typeof vi;
@@ -34,6 +36,8 @@ const en: FormMessages = {
   errTooLong: 'The text is too long',
   errChoose: 'Choose one option',
   errEmailField: 'Enter an e-mail address in the right format',
+  errAddressTaken:
+    "This is already the address of Home Affairs, of a locality or of another ministry's focal point; enter an address of your own ministry",
 };
 
 export const formMessages: Record<Lang, FormMessages> = { vi, en };

@@ -1,4 +1,9 @@
 import type { Lang } from '../i18n';
+import { STATUS_RULES, TASK_STATUSES } from '../../domain/statuses';
+
+/** The status codes and their names (domain/statuses.ts), as the open-data column's values. */
+const statusValues = (lang: Lang) =>
+  TASK_STATUSES.map((s) => `${s}: ${STATUS_RULES[s][lang].replace(/^./, (c) => c.toLowerCase())}`).join('; ');
 
 /** One column of the open data: its meaning, type and values, in the reader's language. */
 export interface ColumnEntry {
@@ -32,8 +37,7 @@ const vi = {
       column: 'status',
       meaning: 'Tình trạng',
       type: 'mã',
-      values:
-        'FEASIBLE: đủ điều kiện thực hiện; REQUIRES_GUIDANCE: cần ban hành văn bản, hướng dẫn; AUTHORITY_ADJUSTMENT: cần điều chỉnh thẩm quyền',
+      values: statusValues('vi'),
     },
     { column: 'leadMinistry', meaning: 'Bộ chủ trì', type: 'mã', values: 'mã bộ, ví dụ BYT (Bộ Y tế)' },
     {
@@ -86,8 +90,7 @@ const en: typeof vi = {
       column: 'status',
       meaning: 'Status',
       type: 'code',
-      values:
-        'FEASIBLE: feasible as delegated; REQUIRES_GUIDANCE: needs legal documents or guidance; AUTHORITY_ADJUSTMENT: needs authority adjusted in law',
+      values: statusValues('en'),
     },
     {
       column: 'leadMinistry',

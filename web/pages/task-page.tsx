@@ -1,6 +1,7 @@
 import type { ApiTask } from '../../db/tasks';
 import type { PermittedActions } from '../../app/task-actions';
-import { ADJUSTMENT_MILESTONES, GUIDANCE_MILESTONES } from '../../domain/task';
+import { STATUS_RULES, TRACK_MILESTONES } from '../../domain/statuses';
+import type { MilestoneName } from '../../domain/task';
 import type { FormValues } from '../forms';
 import { OBSTACLE_CATEGORIES } from '../../domain/locality-cells';
 import { categoryName, localityMessages } from '../messages/localities';
@@ -90,7 +91,8 @@ function MilestoneForm(props: { ctx: PageContext; task: ApiTask; state: FormStat
   const { t, lang } = ctx;
   const errors = props.state?.form === 'milestone' ? props.state.errors : [];
   const values = props.state?.form === 'milestone' ? props.state.values : {};
-  const names = task.status === 'AUTHORITY_ADJUSTMENT' ? ADJUSTMENT_MILESTONES : GUIDANCE_MILESTONES;
+  const track = STATUS_RULES[task.status].track;
+  const names = track ? (TRACK_MILESTONES[track] as MilestoneName[]) : [];
   return (
     <section class="panel" aria-labelledby="milestone-heading">
       <h3 id="milestone-heading">{t.recordMilestone}</h3>

@@ -1,3 +1,5 @@
+import { isOpenStatus } from '../../domain/statuses';
+import { refuseInvalidUtf8Form } from '../../app/body-encoding';
 import express, { Router, type Response } from 'express';
 import type { DocumentActions } from '../../app/document-actions';
 import { mayRegisterDocuments, type SettlementRefusal } from '../../app/document-actions';
@@ -71,7 +73,7 @@ function chosenTasks(body: Record<string, unknown>): string[] {
 export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): Router {
   const { db, actions } = deps;
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '100kb' });
+  const form = express.urlencoded({ extended: false, verify: refuseInvalidUtf8Form, limit: '100kb' });
 
   async function show(
     res: Response,
@@ -93,7 +95,7 @@ export function documentPageRoutes(deps: { db: Db; actions: DocumentActions }): 
       p?.kind === 'ministry' ? ministryWorklist(db, p.code) : Promise.resolve([]),
     ]);
     const yourTasks = worklist.filter(
-      (t) => p?.kind === 'ministry' && t.leadMinistry === p.code && t.status !== 'FEASIBLE' && !t.feasibleFrom,
+      (t) => p?.kind === 'ministry' && t.leadMinistry === p.code && isOpenStatus(t.status) && !t.feasibleFrom,
     );
     const data: DocumentsPageData = {
       filters,

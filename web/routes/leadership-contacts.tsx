@@ -1,3 +1,4 @@
+import { refuseInvalidUtf8Form } from '../../app/body-encoding';
 import express, { Router, type Response } from 'express';
 import { changeLeadershipContact, leadershipContactBody } from '../../app/leadership-contacts';
 import { code } from '../../app/schemas';
@@ -21,7 +22,7 @@ const CONTACT_FORM: FormSpec = {
 export function leadershipContactPageRoutes(deps: { db: Db; config: Config }): Router {
   const { db, config } = deps;
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '10kb' });
+  const form = express.urlencoded({ extended: false, verify: refuseInvalidUtf8Form, limit: '10kb' });
   const step = config.ESCALATION_LADDER.find((s) => s.recipient === 'ministry-leadership');
 
   async function show(res: Response, edit: ContactForm | null, saved: string | null, status = 200) {

@@ -1,3 +1,4 @@
+import { refuseInvalidUtf8Form } from '../../app/body-encoding';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { LocalityActions } from '../../app/locality-actions';
@@ -9,7 +10,7 @@ import {
   obstacleCategory,
   cellState,
 } from '../../app/locality-schemas';
-import { Refusal, locationOf, type FieldLocation } from '../../domain/refusal';
+import { Refusal, locationOfPath, type FieldLocation } from '../../domain/refusal';
 import { localityCode, ministryCode } from '../../app/schemas';
 import { reference } from '../../catalog/reference-data';
 import type { Db } from '../../db/client';
@@ -117,7 +118,12 @@ function cellScope(p: Principal | null): 'all' | { ministry: string } | 'none' {
 export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): Router {
   const { db, actions } = deps;
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 });
+  const form = express.urlencoded({
+    extended: false,
+    verify: refuseInvalidUtf8Form,
+    limit: '1mb',
+    parameterLimit: 2000,
+  });
 
   async function showLocality(
     req: Request,
@@ -199,7 +205,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
           cellError(
             m,
             chosen,
-            locationOf(i.path.join('.')),
+            locationOfPath(i.path),
             i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message,
           ) ?? { field: 'report', message: i.message },
       );

@@ -1,3 +1,4 @@
+import { refuseInvalidUtf8Form } from '../../app/body-encoding';
 import express, { Router, type Request, type Response } from 'express';
 import {
   changePreferences,
@@ -32,7 +33,7 @@ async function addressesOf(db: Db, config: Config, p: Principal): Promise<string
 export function preferencePageRoutes(deps: { db: Db; config: Config }): Router {
   const { db, config } = deps;
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '10kb' });
+  const form = express.urlencoded({ extended: false, verify: refuseInvalidUtf8Form, limit: '10kb' });
   const homeAffairsEmail = config.HOME_AFFAIRS_EMAIL.toLowerCase();
 
   async function show(

@@ -1,3 +1,4 @@
+import { refuseInvalidUtf8Form } from '../../app/body-encoding';
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Mailer } from '../../activities/mailer';
 import type { Config } from '../../config/env';
@@ -51,7 +52,7 @@ export type SignInLimit = (tooMany: (req: Request, res: Response) => void) => Re
 export function signInRoutes(deps: SignInDeps): Router {
   const { db, config, settings } = deps;
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '10kb' });
+  const form = express.urlencoded({ extended: false, verify: refuseInvalidUtf8Form, limit: '10kb' });
   const lifetimeMs = config.SESSION_HOURS * 3600_000;
 
   // Sign-in attempts per client address: guessing tokens, or flooding someone's inbox with links.

@@ -1,3 +1,4 @@
+import { refuseInvalidUtf8Form } from '../../app/body-encoding';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { history } from '../../db/audit-events';
@@ -17,13 +18,13 @@ import {
   taskCode,
   transitionBody,
 } from '../../app/schemas';
-import { permittedActions, type TaskActions } from '../../app/task-actions';
+import { mayAsk, permittedActions, type TaskActions, type TaskWrite } from '../../app/task-actions';
 import { Refusal } from '../../domain/refusal';
 import type { Principal } from '../../domain/principal';
 import { TASK_STATUSES, type TaskStatus } from '../../domain/task';
 import { EDGES } from '../../domain/transition-rules';
 import { formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
-import { eventSummary } from '../i18n';
+import { eventSummary, type Messages } from '../i18n';
 import {
   documentEventSummary,
   documentMessages,
@@ -41,10 +42,10 @@ const MILESTONE_FORM: FormSpec = {
   name: { kind: 'choice', path: 'name', required: true },
   note: { kind: 'text', path: 'note' },
 };
-const FOCAL_POINT_FORM: FormSpec = {
+const focalPointForm = (t: Messages): FormSpec => ({
   focalPointName: { kind: 'text', path: 'focalPoint.name', required: true },
-  focalPointEmail: { kind: 'email', path: 'focalPoint.email', required: true },
-};
+  focalPointEmail: { kind: 'email', path: 'focalPoint.email', required: true, refused: t.errAddressTaken },
+});
 const REPORT_FORM: FormSpec = {
   kind: { kind: 'choice', path: 'kind', required: true },
   category: { kind: 'choice', path: 'category' },
@@ -165,7 +166,7 @@ async function taskPageData(db: Db, ctx: PageContext, code: string, failed: Form
 export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
   const { db, actions } = deps;
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '50kb' });
+  const form = express.urlencoded({ extended: false, verify: refuseInvalidUtf8Form, limit: '50kb' });
 
   async function show(res: Response, code: string, failed: FormState | null, done: boolean, status = 200) {
     const { ctx } = webLocals(res);
@@ -185,6 +186,7 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
    */
   function handle<S extends z.ZodType>(
     path: string,
+    write: TaskWrite,
     pick: (
       req: Request,
       ctx: PageContext,
@@ -198,6 +200,12 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
       if (!csrfValid(req, res))
         return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
       if (!ctx.principal) return res.redirect(303, '/sign-in');
+      // Who may ask at all comes before the form's fields: another ministry's POST is a 403, whatever it holds.
+      const task = taskCode.safeParse(code).success ? await getTask(db, code) : null;
+      if (!task)
+        return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+      if (!mayAsk(ctx.principal, task, write))
+        return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
       const chosen = pick(req, ctx);
       if (!chosen)
         return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 400);
@@ -227,6 +235,7 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
 
   handle(
     '/tasks/:code/milestone',
+    'milestone',
     () => ({ form: 'milestone', spec: MILESTONE_FORM }),
     milestoneBody,
     (p, code, body) => actions.milestone(p, code, body),
@@ -234,6 +243,7 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
 
   handle(
     '/tasks/:code/move',
+    'transition',
     (req) => {
       const to = req.body?.to;
       if (!(TASK_STATUSES as readonly string[]).includes(to)) return null;
@@ -256,13 +266,15 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
 
   handle(
     '/tasks/:code/focal-point',
-    () => ({ form: 'focal-point', spec: FOCAL_POINT_FORM }),
+    'assignment',
+    (_req, ctx) => ({ form: 'focal-point', spec: focalPointForm(ctx.t) }),
     assignmentBody,
     (p, code, body) => actions.assignment(p, code, body),
   );
 
   handle(
     '/tasks/:code/report',
+    'report',
     () => ({
       form: 'report',
       spec: REPORT_FORM,
@@ -276,6 +288,7 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
 
   handle(
     '/tasks/:code/deadline',
+    'deadline',
     (_req, ctx) => ({ form: 'deadline', spec: deadlineForm(documentMessages[ctx.lang]) }),
     deadlineBody,
     (p, code, body) => actions.deadline(p, code, body),
@@ -283,6 +296,7 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
 
   handle(
     '/tasks/:code/extension-request',
+    'requestExtension',
     (_req, ctx) => ({ form: 'extension-request', spec: extensionRequestForm(documentMessages[ctx.lang]) }),
     extensionRequestBody,
     (p, code, body) => actions.requestExtension(p, code, body),
@@ -290,6 +304,7 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
 
   handle(
     '/tasks/:code/extension-decision',
+    'decideExtension',
     (_req, ctx) => ({
       form: 'extension-decision',
       spec: extensionDecisionForm(documentMessages[ctx.lang]),
@@ -305,6 +320,7 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
 
   handle(
     '/tasks/:code/held-up',
+    'holdUp',
     (_req, ctx) => ({ form: 'hold-up', spec: holdUpForm(documentMessages[ctx.lang]) }),
     holdUpBody,
     (p, code, body) => actions.holdUp(p, code, body),
@@ -312,6 +328,7 @@ export function taskPageRoutes(deps: { db: Db; actions: TaskActions }): Router {
 
   handle(
     '/tasks/:code/held-up/release',
+    'releaseHoldUp',
     () => ({ form: 'release', spec: {} }),
     z.strictObject({}),
     (p, code) => actions.releaseHoldUp(p, code),
