@@ -10,6 +10,7 @@ import type { Db } from '../db/client';
 import { TaskArrivals } from '../db/task-arrivals';
 import { catalogFieldsOf, setApplicability, setEnglishTexts } from '../db/tasks';
 import { startTaskWorkflow } from '../temporal/task-client';
+import { retryTransient } from '../temporal/transient-retry';
 import { definitionUpdate, taskWorkflowId } from '../workflows/messages';
 import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv';
 import { reference } from './reference-data';
@@ -321,6 +322,8 @@ export async function importTasks(opts: {
   eagerStart?: boolean;
   /** No task stored for this long while some are awaited: no worker is running (default 120 s). */
   stallMs?: number;
+  /** How long one start is tried again while Temporal is unavailable (default 300 s). */
+  retryForMs?: number;
   onProgress?: (p: ImportProgress) => void;
   /** Stops the import between two starts (a start in flight completes); nothing after the starts runs. */
   signal?: AbortSignal;
@@ -360,14 +363,23 @@ export async function importTasks(opts: {
         // Where it applies is part of the baseline: recorded in its CREATED event (null: all 34).
         const { english: _english, ...row } = todo[next++] as CatalogTask;
         const task = { ...row, appliesTo: row.appliesTo ?? null };
-        const started = await startTaskWorkflow(temporal, {
-          taskQueue: opts.taskQueue,
-          definition: task,
-          policy: opts.policy,
-          createdBy: { kind: 'system' },
-          eager: opts.eagerStart,
-        });
-        if (started) result.started++;
+        // A start the SDK gave up on (a cluster service down longer than its ~20 s of retries) is sent
+        // again, same workflow id, for up to `retryForMs`: a retry that finds the workflow already
+        // there (the lost answer's start) is this import's start, so nothing is lost or doubled.
+        let retried = false;
+        const started = await retryTransient(
+          () =>
+            startTaskWorkflow(temporal, {
+              taskQueue: opts.taskQueue,
+              definition: task,
+              policy: opts.policy,
+              createdBy: { kind: 'system' },
+              eager: opts.eagerStart,
+            }),
+          Date.now() + (opts.retryForMs ?? 300_000),
+          () => (retried = true),
+        );
+        if (started || retried) result.started++;
         else result.existing++;
         arrivals.expect([task.code]);
         handed++;

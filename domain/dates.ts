@@ -108,6 +108,17 @@ export function vietnameseDate(date: string): string {
   return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 }
 
+/** A dd/mm/yyyy date inside a text, as a RegExp source with one group (the way vietnameseDate writes it). */
+export const VIETNAMESE_DATE_PATTERN = '(\\d{2}/\\d{2}/\\d{4})';
+
+/** The calendar date (YYYY-MM-DD) a dd/mm/yyyy date names: vietnameseDate's inverse; null if it names none. */
+export function parseVietnameseDate(s: string): string | null {
+  const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(s.trim());
+  if (!m) return null;
+  const date = `${m[3]}-${m[2]}-${m[1]}`;
+  return isCalendarDate(date) ? date : null;
+}
+
 /** Whole days past the deadline at `nowMs` (0 when not overdue or no due date). */
 export function daysOverdue(dueDate: string | null, nowMs: number): number {
   if (!dueDate) return 0;

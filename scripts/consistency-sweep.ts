@@ -21,7 +21,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { parseCsv } from '../catalog/csv';
-import { vietnamDate } from '../domain/dates';
+import { reference } from '../catalog/reference-data';
+import { VIETNAMESE_DATE_PATTERN, parseVietnameseDate, vietnamDate } from '../domain/dates';
+import { STATUS_EN, STATUS_VI } from '../domain/digest';
+import { TASK_STATUSES, type TaskStatus } from '../domain/statuses';
 import { runtimeFile } from '../embedded/runtime-target';
 
 export interface SweepOptions {
@@ -99,7 +102,7 @@ function whoReportedLine(html: string): string {
 }
 
 /** An e-mail as the sweep reads it: addressees, subject, plain text and when it was sent. */
-interface SentMail {
+export interface SentMail {
   to: string[];
   subject: string;
   text: string;
@@ -131,18 +134,84 @@ export function mailboxFiles(dir: string): string[] {
 
 const ROUND_MAIL = /^\[([a-z0-9][a-z0-9-]*)\] /;
 const TASK_MAIL = /^\[([A-Z0-9][A-Za-z0-9._-]*)\] /;
-const ISO_DATE = /(\d{4}-\d{2}-\d{2})/;
+/** A dd/mm/yyyy date in an e-mail (domain/mail.ts mailDate writes them so). */
+const DATE = VIETNAMESE_DATE_PATTERN;
 
-/** Status and due date as a task e-mail states them (reminders, escalation steps, releases). */
-function taskMailFigures(m: SentMail): { status?: string; dueDate?: string } {
-  const status = /^Status:\s+([A-Z_]+)\s*$/m.exec(m.text)?.[1];
+/** The first dd/mm/yyyy date a text states, as YYYY-MM-DD (undefined: none; the raw text if it names no day). */
+function dateIn(text: string | undefined): string | undefined {
+  const written = text === undefined ? undefined : new RegExp(DATE).exec(text)?.[1];
+  return written === undefined ? undefined : (parseVietnameseDate(written) ?? written);
+}
+
+/** A status as an e-mail names it (Vietnamese or English, the status table's names) back to its code. */
+const STATUS_BY_NAME = new Map<string, TaskStatus>(
+  TASK_STATUSES.flatMap((s) => [
+    [STATUS_VI[s], s],
+    [STATUS_EN[s], s],
+  ]),
+);
+
+/** The value of a `Label:  value` line of an e-mail's fields (the first part's: Vietnamese first). */
+function mailField(text: string, ...labels: string[]): string | undefined {
+  for (const label of labels) {
+    const v = new RegExp(`^${label}:[ \\t]+(.+?)[ \\t]*$`, 'm').exec(text)?.[1];
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** Status and due date as a task e-mail's fields state them (reminders, escalation steps, releases). */
+export function taskMailFigures(m: SentMail): { status?: string; dueDate?: string } {
+  const statusName = mailField(m.text, 'Trạng thái', 'Status');
+  const dueText = mailField(m.text, 'Hạn', 'Due date');
+  const status = statusName === undefined ? undefined : (STATUS_BY_NAME.get(statusName) ?? statusName);
+  // No due date: the field says so in words ("không có" / "none"), without a date.
   const due =
-    /^Due date:\s+(\d{4}-\d{2}-\d{2}|\(none\))/m.exec(m.text)?.[1] ??
-    /its deadline \((\d{4}-\d{2}-\d{2})\)/.exec(m.text)?.[1];
+    dueText === undefined ? undefined : (dateIn(dueText) ?? (/^(không có|none)$/.test(dueText) ? '' : dueText));
   return {
-    ...(status ? { status } : {}),
-    ...(due ? { dueDate: due === '(none)' ? '' : due } : {}),
+    ...(status !== undefined ? { status } : {}),
+    ...(due !== undefined ? { dueDate: due } : {}),
   };
+}
+
+/**
+ * The step of the escalation ladder an e-mail is, as the ESCALATION_STEP event would say it
+ * ("step 2 after 5 working days, due 2026-11-20"), or null if it is none. The reminder at the
+ * deadline ("Đến hạn hôm nay (…), đã báo Bộ Nội vụ") is not a step of the ladder.
+ */
+export function escalationStepStated(m: SentMail): string | null {
+  const step =
+    /Cảnh báo bậc (\d+): quá hạn (\d+) ngày làm việc/.exec(m.subject) ??
+    /(?:\] |\/ )Escalation step (\d+): (\d+) working days overdue/.exec(m.subject) ??
+    (new RegExp(`Đến hạn hôm nay \\(${DATE}\\)(?!,)|(?:\\] |/ )Deadline reached \\(${DATE}\\)`).test(m.subject)
+      ? ['', '1', '0']
+      : null);
+  if (!step) return null;
+  const due = new RegExp(
+    `\\(hạn ${DATE}\\)|đã đến hạn \\(${DATE}\\)|past its deadline \\(${DATE}\\)|reached its deadline \\(${DATE}\\)`,
+  ).exec(m.text);
+  return `step ${step[1]} after ${step[2]} working days, due ${dateIn(due?.[0]) ?? '?'}`;
+}
+
+/** A closing-the-loop notice's document number (subject), or undefined for any other e-mail. */
+export function closingDocument(m: SentMail): string | undefined {
+  return (
+    /Đã ban hành văn bản (\S+?): /.exec(m.subject)?.[1] ?? /(?:\] |\/ )Document (\S+) issued: /.exec(m.subject)?.[1]
+  );
+}
+
+/** Localities by the names e-mails greet them with: Vietnamese (nameVi) and English, from the reference data. */
+const LOCALITY_BY_NAME = new Map<string, string>(
+  reference.localities.flatMap((l) => [
+    [l.nameVi, l.code],
+    [l.name, l.code],
+  ]),
+);
+
+/** The code of the locality an e-mail greets (Vietnamese part first); `?name` for a name no locality has. */
+export function greetedLocality(m: SentMail): string {
+  const name = /^Kính gửi (.+),\s*$/m.exec(m.text)?.[1] ?? /^To (.+),\s*$/m.exec(m.text)?.[1] ?? '';
+  return LOCALITY_BY_NAME.get(name) ?? `?${name}`;
 }
 
 export async function consistencySweep(opts: SweepOptions): Promise<SweepResult> {
@@ -191,6 +260,7 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
     pool.push(...list.items.map((t) => t.code));
     if (pool.length >= list.total || list.items.length === 0) break;
   }
+  const known = new Set(pool);
   const sample: string[] = [];
   const wanted = Math.min(opts.tasks ?? 20, pool.length);
   while (sample.length < wanted) {
@@ -299,7 +369,7 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
     const round = ROUND_MAIL.exec(m.subject)?.[1];
     const task = round ? undefined : TASK_MAIL.exec(m.subject)?.[1];
     if (round) roundMails.set(round, [...(roundMails.get(round) ?? []), m]);
-    else if (task) taskMails.set(task, [...(taskMails.get(task) ?? []), m]);
+    else if (task && known.has(task)) taskMails.set(task, [...(taskMails.get(task) ?? []), m]);
   }
   // The sampled tasks' e-mails, and those of `mailTasks` more tasks the e-mails name.
   const named = [...taskMails.keys()].filter((c) => !sample.includes(c)).sort();
@@ -308,7 +378,6 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
     const [code] = named.splice(Math.floor(random() * named.length), 1);
     if (code) mailed.push(code);
   }
-  const localityByName = new Map(statuses.items.map((l) => [l.name, l.code]));
   const documents = new Map<string, { issuedOn: string } | null>();
   const documentOf = async (number: string) => {
     if (!documents.has(number)) {
@@ -334,7 +403,7 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
           `step ${Number(e.details?.step) + 1} after ${String(e.details?.afterWorkingDays)} working days, due ${String(e.details?.dueDate)}`,
       );
     for (const m of taskMails.get(code) ?? []) {
-      if (/Đã ban hành văn bản/.test(m.subject)) continue; // a closing-the-loop notice: compared with its locality below
+      if (closingDocument(m) !== undefined) continue; // a closing-the-loop notice: compared with its locality below
       const stated = taskMailFigures(m);
       const figures = Object.keys(stated) as ('status' | 'dueDate')[];
       if (figures.length > 0) {
@@ -349,12 +418,8 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
           });
       }
       // An escalation step: its step and due date are the ESCALATION_STEP event the task's history holds.
-      const step =
-        /Cảnh báo bậc (\d+): quá hạn (\d+) ngày làm việc/.exec(m.subject) ??
-        (/Đến hạn hôm nay/.test(m.subject) ? ['', '1', '0'] : null);
-      if (step) {
-        const due = /\(hạn (\d{4}-\d{2}-\d{2})\)|đã đến hạn \((\d{4}-\d{2}-\d{2})\)/.exec(m.text);
-        const said = `step ${step[1]} after ${step[2]} working days, due ${due?.[1] ?? due?.[2] ?? '?'}`;
+      const said = escalationStepStated(m);
+      if (said) {
         compareMail(code, 'escalation step', {
           'e-mail': said,
           'api history': steps.includes(said) ? said : steps.join('; ') || 'no escalation step',
@@ -366,11 +431,10 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
   // Closing-the-loop notices (to a locality): the document is the register's, the locality's cell names it.
   for (const [code, list] of taskMails) {
     for (const m of list) {
-      const doc = /Đã ban hành văn bản (\S+) \//.exec(m.subject)?.[1];
+      const doc = closingDocument(m);
       if (!doc) continue;
-      const localityName = /^Kính gửi (.+),\s*$/m.exec(m.text)?.[1] ?? '';
-      const locality = localityByName.get(localityName) ?? `?${localityName}`;
-      const issued = /\(ban hành (\d{4}-\d{2}-\d{2})\)/.exec(m.text)?.[1] ?? '?';
+      const locality = greetedLocality(m);
+      const issued = dateIn(new RegExp(`ban hành ngày ${DATE}|issued ${DATE}`).exec(m.text)?.[0]) ?? '?';
       const registered = await documentOf(doc);
       compareMail(`${code} · ${locality}`, `issue date of ${doc}`, {
         'e-mail': issued,
@@ -399,13 +463,13 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
       total: number;
       localities: { code: string; name: string; reportedAt: string | null }[];
     };
-    const byName = new Map(r.localities.map((l) => [l.name, l]));
-    const opened = list.filter((m) => /Mở đợt báo cáo/.test(m.subject));
+    const inRoundByCode = new Map(r.localities.map((l) => [l.code, l]));
+    const opened = list.filter((m) => /Mở đợt báo cáo|(?:\] |\/ )Reporting round opened/.test(m.subject));
     if (opened.length > 0) {
       const told = new Map<string, number>();
       for (const m of opened) {
-        const name = /^Kính gửi (.+),\s*$/m.exec(m.text)?.[1] ?? '?';
-        told.set(name, (told.get(name) ?? 0) + 1);
+        const code = greetedLocality(m);
+        told.set(code, (told.get(code) ?? 0) + 1);
       }
       compareMail(roundId, 'localities told the round opened', {
         'e-mails': `${told.size} localities, ${opened.length} e-mails`,
@@ -414,14 +478,15 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
       // A due date moved by an extension is the round's later answer; the opening e-mail told the first one.
       if (r.extensions === 0)
         compareMail(roundId, 'due date in the opening e-mails', {
-          'e-mails': [...new Set(opened.map((m) => ISO_DATE.exec(m.subject)?.[1] ?? '?'))].join(','),
+          'e-mails': [...new Set(opened.map((m) => dateIn(m.subject) ?? '?'))].join(','),
           'api round': r.dueDate,
         });
     }
-    for (const m of list.filter((x) => /đề nghị gửi báo cáo|Nhắc gửi báo cáo/.test(x.subject))) {
-      const name = /^Kính gửi (.+),\s*$/m.exec(m.text)?.[1] ?? '?';
-      const l = byName.get(name);
-      compareMail(`${roundId} · ${l?.code ?? name}`, 'had not reported when asked', {
+    const asked = /đề nghị gửi báo cáo|Nhắc gửi báo cáo|(?:\] |\/ )(?:Home Affairs asks for your report|Report due)/;
+    for (const m of list.filter((x) => asked.test(x.subject))) {
+      const code = greetedLocality(m);
+      const l = inRoundByCode.get(code);
+      compareMail(`${roundId} · ${code}`, 'had not reported when asked', {
         'e-mail': 'not reported',
         'api round': !l
           ? 'not in the round'
@@ -430,8 +495,8 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
             : `reported ${l.reportedAt}`,
       });
       if (r.extensions === 0)
-        compareMail(`${roundId} · ${l?.code ?? name}`, 'due date in the e-mail', {
-          'e-mail': ISO_DATE.exec(m.subject)?.[1] ?? '?',
+        compareMail(`${roundId} · ${code}`, 'due date in the e-mail', {
+          'e-mail': dateIn(m.subject) ?? '?',
           'api round': r.dueDate,
         });
     }

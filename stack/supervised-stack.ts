@@ -18,7 +18,9 @@ import { runtimeFile } from '../embedded/runtime-target';
 import { SupervisedChild } from '../embedded/supervised-child';
 import { policyFromConfig } from '../temporal/task-client';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../worker/create-worker';
-import { startServices, stopper } from './stack';
+import { startRoundRobinProxy } from '../embedded/round-robin-proxy';
+import { freePort } from '../embedded/ports';
+import { startServices, stopper, type Services } from './stack';
 
 export interface SupervisedStack {
   apiUrl: string;
@@ -27,8 +29,8 @@ export interface SupervisedStack {
   tokensFile: string | null;
   /** The catalog's seed going on behind the running tracker (null: none was needed); never rejects. */
   seeding: Promise<void> | null;
-  /** Process ids of what runs under this process (for operators and the signal test). */
-  pids: { api?: number; worker?: number };
+  /** Process ids of what runs under this process (for operators and the signal test); `apis`/`workers` list every one. */
+  pids: { api?: number; worker?: number; apis: (number | undefined)[]; workers: (number | undefined)[] };
   stop(): Promise<void>;
 }
 
@@ -41,7 +43,15 @@ export interface SupervisedStack {
  */
 export async function startSupervisedStack(
   cfg: Config,
-  opts: { log?: (line: string) => void } = {},
+  opts: {
+    log?: (line: string) => void;
+    /** What provides PostgreSQL and Temporal (default: startServices, the embedded default); pushes its stops. */
+    services?: (stops: (() => Promise<void>)[]) => Promise<Services>;
+    /** API processes (default 1). With more than one, each listens on a port of its own and a round-robin proxy on PORT hands out the connections. */
+    apis?: number;
+    /** Worker processes (default 1). */
+    workers?: number;
+  } = {},
 ): Promise<SupervisedStack> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const stops: (() => Promise<void>)[] = [];
@@ -66,10 +76,12 @@ export async function startSupervisedStack(
       (code) => ({ code, err: undefined }),
       (err: unknown) => ({ code: null, err }),
     );
-    const services = await startServices(cfg, log, stops).catch(async (err: unknown) => {
-      await built;
-      throw err;
-    });
+    const services = await (opts.services ? opts.services(stops) : startServices(cfg, log, stops)).catch(
+      async (err: unknown) => {
+        await built;
+        throw err;
+      },
+    );
     const { ownerUrl, databaseUrl, temporalAddress, temporalUiUrl } = services;
     const b = await built;
     if (b.err) throw b.err;
@@ -97,21 +109,53 @@ export async function startSupervisedStack(
         cfg.SESSION_SECRET ??
         crypto.createHash('sha256').update(readOrCreateSecret(cfg.dataDir, 'session-secret')).digest('hex'),
     };
-    const worker = new SupervisedChild({
-      name: 'worker',
-      script: 'worker/main.ts',
-      env,
-      ready: /polling task queue/,
-      log,
-    });
-    const api = new SupervisedChild({ name: 'api', script: 'stack/api-main.ts', env, ready: /listening on http/, log });
+    const apiCount = Math.max(1, opts.apis ?? 1);
+    const workerCount = Math.max(1, opts.workers ?? 1);
+    const named = (kind: string, i: number, n: number) => (n === 1 ? kind : `${kind}-${i + 1}`);
+    const workers = Array.from(
+      { length: workerCount },
+      (_, i) =>
+        new SupervisedChild({
+          name: named('worker', i, workerCount),
+          script: 'worker/main.ts',
+          env,
+          ready: /polling task queue/,
+          log,
+        }),
+    );
+    const apiPorts =
+      apiCount === 1 ? [cfg.PORT] : await Promise.all(Array.from({ length: apiCount }, () => freePort()));
+    const apis = apiPorts.map(
+      (port, i) =>
+        new SupervisedChild({
+          name: named('api', i, apiCount),
+          script: 'stack/api-main.ts',
+          env: { ...env, PORT: String(port) },
+          ready: /listening on http/,
+          log,
+        }),
+    );
     // Stopped in reverse order: the API first (no new writes), then the worker, then Temporal and PostgreSQL.
-    stops.push(() => worker.stop());
-    stops.push(() => api.stop());
+    for (const w of workers) stops.push(() => w.stop());
+    for (const a of apis) stops.push(() => a.stop());
+    let port = cfg.PORT;
+    if (apiCount > 1) {
+      const host = cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST;
+      const proxy = await startRoundRobinProxy({
+        host: cfg.HOST,
+        port: cfg.PORT,
+        backends: () => apiPorts.map((port) => ({ host, port })),
+      });
+      stops.push(() => proxy.stop());
+      port = proxy.port;
+      log(`proxy: ${cfg.HOST}:${port} round-robin over the APIs on ports ${apiPorts.join(', ')}`);
+    }
     // While the API and the worker load (their own processes), this one reads what it needs from
     // PostgreSQL, checks the catalog and writes the dev tokens; both halves settle before either's failure is thrown.
-    const children = Promise.all([worker.start(), api.start()]).then(() => log(`api and worker: ready [${since()}]`));
-    const apiUrl = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${cfg.PORT}`;
+    const children = Promise.all([...workers.map((w) => w.start()), ...apis.map((a) => a.start())]).then(() =>
+      log(`api and worker: ready [${since()}]`),
+    );
+    const apiUrl = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${port}`;
 
     const db = connectDb(databaseUrl, { max: 4 });
     stops.push(() => db.close());
@@ -177,7 +221,12 @@ export async function startSupervisedStack(
       tokensFile: tokens.file,
       seeding,
       get pids() {
-        return { api: api.pid, worker: worker.pid };
+        return {
+          api: apis[0]?.pid,
+          worker: workers[0]?.pid,
+          apis: apis.map((a) => a.pid),
+          workers: workers.map((w) => w.pid),
+        };
       },
       stop: stopAll,
     };

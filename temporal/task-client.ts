@@ -15,6 +15,7 @@ import { createdUpdate, stateQuery, taskWorkflowId } from '../workflows/messages
 import { DueDateKey, LeadMinistryKey, TaskStatusKey } from '../workflows/search-attributes';
 import { TASK_WORKFLOW_PATCHES } from '../workflows/task-patches';
 import type { taskWorkflow } from '../workflows/task-workflow';
+import { retryTransient } from './transient-retry';
 
 export function policyFromConfig(cfg: Config): DeadlinePolicy {
   return {
@@ -84,17 +85,35 @@ export class TaskNotPersistedError extends Error {}
  * workflow started but did not store its first event within `timeoutMs` (no worker running?).
  */
 export async function createTask(client: Client, opts: TaskStart & { timeoutMs: number }): Promise<TaskView | null> {
-  const start = new WithStartWorkflowOperation<typeof taskWorkflow>('taskWorkflow', startOptions(opts));
+  const deadline = Date.now() + opts.timeoutMs;
+  const workflowId = taskWorkflowId(opts.definition.code);
+  // What the SDK gives up on (a cluster service down for longer than its retries) is tried again until
+  // the deadline. A try after one whose answer was lost may find the workflow already started by it:
+  // that is this task (the code is the workflow id), answered with its state, not a duplicate.
+  let retried = false;
   try {
-    return await client.withDeadline(Date.now() + opts.timeoutMs, () =>
-      client.workflow.executeUpdateWithStart(createdUpdate, { startWorkflowOperation: start }),
+    return await retryTransient(
+      async () => {
+        const start = new WithStartWorkflowOperation<typeof taskWorkflow>('taskWorkflow', startOptions(opts));
+        try {
+          return await client.withDeadline(deadline, () =>
+            client.workflow.executeUpdateWithStart(createdUpdate, { startWorkflowOperation: start }),
+          );
+        } catch (err) {
+          if (retried && err instanceof WorkflowExecutionAlreadyStartedError)
+            return await client.withDeadline(deadline, () => client.workflow.getHandle(workflowId).query(stateQuery));
+          throw err;
+        }
+      },
+      deadline,
+      () => (retried = true),
     );
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
     // The server answers the start only once the update is accepted, so a call cut short by its
     // deadline does not say whether the workflow started: ask.
     const started = await client.workflow
-      .getHandle(taskWorkflowId(opts.definition.code))
+      .getHandle(workflowId)
       .describe()
       .then(
         () => true,

@@ -1,5 +1,6 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import crypto from 'node:crypto';
 import type { Rejection } from '../domain/transition-rules';
 import type { TaskView } from '../domain/task';
 import type { SettleInput } from '../domain/task';
@@ -14,6 +15,7 @@ import {
   unavailable,
   type Refusal,
 } from '../domain/refusal';
+import { retryTransient } from './transient-retry';
 
 /** A refusal from the workflow's validator, as the application's refusal. */
 export function rejectionRefusal(r: Rejection): Refusal {
@@ -65,7 +67,9 @@ function isDeadlineExceeded(err: unknown): boolean {
 /**
  * Sends one Update to a task's workflow and returns the new state. The update id makes a retried
  * request (same Idempotency-Key) one event: Temporal answers a repeated id with the first result.
- * The caller waits at most `boundMs` (gRPC deadline on every call the update makes).
+ * The caller waits at most `boundMs` (gRPC deadline on every call the update makes). Within that
+ * bound, what the SDK gives up on (a cluster service down longer than its own retries) is sent again
+ * with the same update id (one is drawn when the request brought none), so it is applied once.
  */
 export async function runTaskUpdate<Arg>(
   temporal: Client,
@@ -76,9 +80,12 @@ export async function runTaskUpdate<Arg>(
   boundMs = UPDATE_ANSWER_BOUND_MS,
 ): Promise<TaskView> {
   const handle = temporal.workflow.getHandle(taskWorkflowId(code));
+  const deadline = Date.now() + boundMs;
+  const id = updateId ?? crypto.randomUUID();
   try {
-    return await temporal.withDeadline(Date.now() + boundMs, () =>
-      handle.executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) }),
+    return await retryTransient(
+      () => temporal.withDeadline(deadline, () => handle.executeUpdate(update, { args: [arg], updateId: id })),
+      deadline,
     );
   } catch (err) {
     if (isDeadlineExceeded(err)) throw noAnswer(code, boundMs);

@@ -22,6 +22,9 @@ import { recentObstacleReports } from '../../db/task-pages';
 import { issueToken } from '../../db/tokens';
 import { consistencySweep, type SweepResult } from '../../scripts/consistency-sweep';
 import { asOfInstant } from '../../app/schemas';
+import { STATUS_EN, STATUS_VI } from '../../domain/digest';
+import { mailDate } from '../../domain/mail';
+import type { TaskStatus } from '../../domain/statuses';
 import { launchBrowser, newVisitor } from '../support/browser';
 import { checkAndShoot, signInWithToken } from '../web/support';
 import { policyFromConfig } from '../../temporal/task-client';
@@ -289,7 +292,8 @@ describe('the consistency sweep on the seeded stack', () => {
         Buffer.from(text, 'utf8').toString('base64'),
         '',
       ].join('\r\n');
-    const due = addDays(today, 20);
+    // Written as the tracker writes its e-mails (domain/mail.ts): dd/mm/yyyy, statuses by their names.
+    const due = mailDate(addDays(today, 20));
     const chasedHanoi = message(
       `[${roundId}] Bộ Nội vụ đề nghị gửi báo cáo (hạn ${due}) / Home Affairs asks for your report (due ${due})`,
       `Kính gửi ${hanoi ?? '?'},\nBộ Nội vụ chưa nhận được báo cáo của địa phương trong đợt ${roundId} (hạn ${due}).`,
@@ -299,10 +303,13 @@ describe('the consistency sweep on the seeded stack', () => {
       status: string;
       dueDate: string | null;
     };
-    const otherStatus = json.status === 'FEASIBLE' ? 'REQUIRES_GUIDANCE' : 'FEASIBLE';
+    const otherStatus: TaskStatus = json.status === 'FEASIBLE' ? 'REQUIRES_GUIDANCE' : 'FEASIBLE';
+    const dueVi = json.dueDate ? `${mailDate(json.dueDate)} (hết ngày, giờ Việt Nam)` : 'không có';
+    const dueEn = json.dueDate ? `${mailDate(json.dueDate)} (end of day, Viet Nam time)` : 'none';
     const wrongStatus = message(
-      `[${task}] Due in 3 days (${json.dueDate ?? ''}): a task`,
-      `This is a reminder.\n\nStatus:          ${otherStatus}\nDue date:        ${json.dueDate ?? '(none)'} (end of day, Viet Nam time)\n`,
+      `[${task}] Còn 3 ngày đến hạn ${mailDate(json.dueDate)} / Due in 3 days (${mailDate(json.dueDate)})`,
+      `Nhắc việc: nhiệm vụ ${task}.\n\nTrạng thái:   ${STATUS_VI[otherStatus]}\nHạn:          ${dueVi}\n\n----\n\n` +
+        `This is a reminder.\n\nStatus:        ${STATUS_EN[otherStatus]}\nDue date:      ${dueEn}\n`,
     );
     const r = await consistencySweep({
       apiUrl: origin,

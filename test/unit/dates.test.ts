@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { VIETNAM_TIME_ZONE, vietnamDate } from '../../domain/dates';
+import { VIETNAM_TIME_ZONE, parseVietnameseDate, vietnamDate, vietnameseDate } from '../../domain/dates';
 
 /** The date in Viet Nam straight from the tz database, without the remembered day. */
 function fromIntl(atMs: number): string {
@@ -25,5 +25,22 @@ describe('vietnamDate', () => {
     );
     expect(vietnamDate(midnight - 1)).toBe('2026-11-24');
     expect(vietnamDate(midnight)).toBe('2026-11-25');
+  });
+});
+
+describe('parseVietnameseDate', () => {
+  it('when a calendar date is written dd/mm/yyyy, then it reads back as the same date; a date that does not exist reads as none', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-12-31T00:00:00Z'), noInvalidDate: true }),
+        (d) => {
+          const date = d.toISOString().slice(0, 10);
+          expect(parseVietnameseDate(vietnameseDate(date))).toBe(date);
+        },
+      ),
+    );
+    expect(parseVietnameseDate('31/02/2026')).toBeNull();
+    expect(parseVietnameseDate('2026-02-03')).toBeNull();
+    expect(parseVietnameseDate('')).toBeNull();
   });
 });
