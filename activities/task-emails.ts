@@ -67,7 +67,10 @@ export function reminderEmail(point: ReminderPoint, task: TaskView, facts: TaskM
     point.kind === 'REMINDER'
       ? { vi: `Còn ${point.offsetDays} ngày đến hạn ${due}`, en: `Due in ${point.offsetDays} days (${due})` }
       : point.kind === 'ESCALATION'
-        ? { vi: `Đến hạn hôm nay (${due}), đã báo Bộ Nội vụ`, en: `Deadline reached today (${due}), escalated` }
+        ? {
+            vi: `Đến hạn hôm nay (${due}), đã báo Bộ Nội vụ`,
+            en: `Deadline reached today (${due}), escalated to Home Affairs`,
+          }
         : { vi: `Quá hạn ${late} ngày (hạn ${due})`, en: `Overdue by ${late} days (due ${due})` };
   const opening =
     point.kind === 'REMINDER'

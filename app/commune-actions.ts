@@ -183,15 +183,16 @@ export function createCommuneActions(deps: { db: Db }) {
       const header = records[0];
       const headerText = header?.fields.map((f) => f.trim().toLowerCase()) ?? [];
       if (!header || UPLOAD_COLUMNS.some((c, i) => headerText[i] !== c))
+        // A well-formed file whose content is wrong: 422, as for a bad row (400 is for a body that cannot be read).
         throw new Refusal(
-          'bad-request',
+          'invalid',
           `The first row must name the columns ${UPLOAD_COLUMNS.join(',')}.`,
           { code: 'BAD_HEADER' },
           [{ location: { in: 'body', list: 'rows', index: header?.line ?? 1, field: '' }, message: 'bad header' }],
         );
       const rows = records.slice(1);
       if (rows.length === 0)
-        throw new Refusal('bad-request', 'The file has no rows after its header.', { code: 'EMPTY_FILE' }, [
+        throw new Refusal('invalid', 'The file has no rows after its header.', { code: 'EMPTY_FILE' }, [
           { location: { in: 'body', field: '' }, message: 'no rows' },
         ]);
       if (rows.length > UPLOAD_MAX_ROWS)

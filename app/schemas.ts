@@ -410,6 +410,7 @@ export const bottlenecksResponse = z.object({
 export const ministryResponse = z.object({
   code: z.string(),
   name: z.string(),
+  nameVi: z.string().meta({ description: 'the name in Vietnamese, as e-mails and the Vietnamese pages give it' }),
   delegates: z.boolean(),
   role: z.string().nullable(),
 });
