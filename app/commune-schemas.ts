@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CELL_STATES, OBSTACLE_CATEGORIES } from '../domain/locality-cells';
-import { cellEntry, roundId } from './locality-schemas';
-import { code, text } from './schemas';
+import { cellEntry, communeRollupCell, countsByState as byState, roundId } from './locality-schemas';
+import { code, taskCode, text } from './schemas';
 
 /** Request and response shapes of the commune level (issue 26). */
 
@@ -15,6 +15,10 @@ export const provinceCommunesQuery = z.strictObject({
   q: text(100)
     .optional()
     .meta({ description: 'part of the name, with or without diacritics ("hoan kiem" finds "Phường Hoàn Kiếm")' }),
+  task: taskCode.optional().meta({
+    description:
+      "a commune-level task: the drill-down from the province's cell (its roll-up) to that task's cell in each commune",
+  }),
 });
 export const provinceCodeParams = z.strictObject({ code });
 
@@ -22,13 +26,6 @@ export const provinceCodeParams = z.strictObject({ code });
 export const communeReportBody = z.strictObject({
   round: roundId.optional().meta({ description: 'the round this report answers (it must be open)' }),
   cells: z.array(cellEntry).min(1).max(2000),
-});
-
-const byState = z.object({
-  NOT_STARTED: z.number().int(),
-  IMPLEMENTING: z.number().int(),
-  WORKABLE: z.number().int(),
-  OBSTACLE: z.number().int(),
 });
 
 export const communeSummary = z.object({
@@ -42,11 +39,34 @@ export const communeSummary = z.object({
   reportedAt: z.string().nullable(),
 });
 
+/** One task's cell in a commune, as the drill-down lists it. */
+export const communeTaskCell = z.object({
+  state: z.enum(CELL_STATES),
+  category: z.enum(OBSTACLE_CATEGORIES).nullable(),
+});
+
 export const provinceCommunesResponse = z.object({
   locality: z.string(),
+  task: z
+    .object({
+      code: z.string(),
+      communes: communeRollupCell,
+      cellsVisible: z
+        .boolean()
+        .meta({ description: "whether this caller reads each commune's cell of the task (else the roll-up only)" }),
+    })
+    .optional()
+    .meta({ description: 'with ?task=: the province cell of that task (the roll-up) the list drills down from' }),
   seeded: z.boolean().meta({ description: 'false while the commune level is still being prepared (first start)' }),
   total: z.number().int().meta({ description: "the province's communes (before the search)" }),
-  items: z.array(communeSummary),
+  items: z.array(
+    communeSummary.extend({
+      taskCell: communeTaskCell
+        .nullable()
+        .optional()
+        .meta({ description: "with ?task=: the commune's cell of that task (null: the caller reads aggregates only)" }),
+    }),
+  ),
 });
 
 export const communeReportResponse = z.object({

@@ -70,7 +70,32 @@ export const matrixQuery = z.strictObject({
 });
 export type MatrixQuery = z.infer<typeof matrixQuery>;
 
-export const matrixResponse = z.object({ items: z.array(cellResponse), total: z.number().int() });
+/** Cells by state: a count for each of the four states. */
+export const countsByState = z.object({
+  NOT_STARTED: z.number().int(),
+  IMPLEMENTING: z.number().int(),
+  WORKABLE: z.number().int(),
+  OBSTACLE: z.number().int(),
+});
+
+/** A commune-level task's province cell: the roll-up of the province's communes' cells for the task. */
+export const communeRollupCell = z
+  .object({
+    communes: z.number().int().meta({ description: 'the communes of the province that carry the task' }),
+    byState: countsByState.meta({ description: 'their cells by state' }),
+    obstaclesByCategory: z.record(obstacleCategory, z.number().int()),
+  })
+  .meta({
+    description:
+      "for a commune-level task in a province whose communes are seeded, the province's cell as the roll-up of its communes' cells (commune_rollups, the rows GET /api/communes/rollup sums); null elsewhere",
+  });
+
+export const matrixCellResponse = cellResponse.extend({
+  state: cellState.meta({ description: "the province's own report on the task as a whole (NOT_STARTED: none)" }),
+  communes: communeRollupCell.nullable(),
+});
+
+export const matrixResponse = z.object({ items: z.array(matrixCellResponse), total: z.number().int() });
 
 export const bottleneckQuery = z.strictObject({
   locality: localityCode.optional(),
@@ -81,12 +106,7 @@ export const bottleneckQuery = z.strictObject({
 
 export const matrixBottlenecksResponse = z.object({
   cells: z.number().int(),
-  byState: z.object({
-    NOT_STARTED: z.number().int(),
-    IMPLEMENTING: z.number().int(),
-    WORKABLE: z.number().int(),
-    OBSTACLE: z.number().int(),
-  }),
+  byState: countsByState,
   byCategory: z.array(
     z.object({
       category: obstacleCategory,
@@ -127,7 +147,7 @@ export const localityDetailResponse = z.object({
     description:
       'which cells this caller may read: all, those of tasks its ministry leads or coordinates, or none (aggregates only)',
   }),
-  counts: z.object({ tasks: z.number().int(), byState: matrixBottlenecksResponse.shape.byState }),
+  counts: z.object({ tasks: z.number().int(), byState: countsByState }),
   tasks: z.array(
     z.object({
       code: z.string(),
@@ -145,14 +165,7 @@ export const localityDetailResponse = z.object({
       coordinatingMinistries: z.array(z.string()),
       dueDate: z.string().nullable(),
       cell: cellResponse.omit({ task: true, locality: true }).nullable(),
-      communes: z
-        .object({ communes: z.number().int(), byState: matrixBottlenecksResponse.shape.byState })
-        .nullable()
-        .optional()
-        .meta({
-          description:
-            "for a commune-level task, the roll-up of the province's communes' cells (its cell at province level); null: a province-level task or communes not seeded",
-        }),
+      communes: communeRollupCell.nullable(),
     }),
   ),
   rounds: z.array(

@@ -184,6 +184,29 @@ export async function provinceCommunes(db: Db, locality: string, q?: string): Pr
   return rows.map(communeRow);
 }
 
+/** One task's cell in each of a province's communes: the drill-down from the province cell (its roll-up) to its communes. */
+export async function provinceTaskCells(
+  db: Db,
+  locality: string,
+  task: string,
+): Promise<Map<string, { state: CellState; category: ObstacleCategory | null }>> {
+  const { rows } = await db.pool.query<{ commune: string; s: number; c: number | null }>({
+    name: 'commune-province-task-cells',
+    text: `SELECT commune_code AS commune, state AS s, category AS c FROM commune_cells
+            WHERE locality_code = $1 AND task_code = $2`,
+    values: [locality, task],
+  });
+  return new Map(
+    rows.map((r) => [
+      r.commune,
+      {
+        state: CELL_STATES[r.s] as CellState,
+        category: r.c === null ? null : (OBSTACLE_CATEGORIES[r.c] as ObstacleCategory),
+      },
+    ]),
+  );
+}
+
 export interface ProvinceRollup {
   locality: string;
   communes: number;
@@ -237,39 +260,6 @@ export async function nationalRollup(db: Db): Promise<ProvinceRollup[]> {
       number
     >,
   }));
-}
-
-export interface TaskRollup {
-  task: string;
-  communes: number;
-  byState: Record<CellState, number>;
-}
-
-/** A province's cells of commune-level tasks, as roll-ups of its communes (one row per task). */
-export async function provinceTaskRollups(db: Db, locality: string): Promise<Map<string, TaskRollup>> {
-  const { rows } = await db.pool.query<{
-    task: string;
-    communes: number;
-    ns: number;
-    im: number;
-    wo: number;
-    ob: number;
-  }>({
-    name: 'commune-province-task-rollups',
-    text: `SELECT task_code AS task, communes, not_started AS ns, implementing AS im, workable AS wo, obstacle AS ob
-             FROM commune_rollups WHERE locality_code = $1`,
-    values: [locality],
-  });
-  return new Map(
-    rows.map((r) => [
-      r.task,
-      {
-        task: r.task,
-        communes: r.communes,
-        byState: { NOT_STARTED: r.ns, IMPLEMENTING: r.im, WORKABLE: r.wo, OBSTACLE: r.ob },
-      },
-    ]),
-  );
 }
 
 export interface CommuneCell {

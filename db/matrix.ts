@@ -1,4 +1,5 @@
 import { FORMULA_LEAD_CLASS, QUOTED_CLASS } from '../domain/csv';
+import { OBSTACLE_CATEGORIES } from '../domain/locality-cells';
 import type { Db } from './client';
 import { prepared } from './tasks';
 
@@ -22,10 +23,25 @@ export interface MatrixFilter {
   visibleToMinistry?: string;
 }
 
+/**
+ * Over aliases t (task), l (locality), c (the province's own cell) and r (the roll-up of its communes'
+ * cells, `commune_rollups`, kept by the commune cells' trigger: present where the task has commune cells
+ * in that province, that is a commune-level task whose province's communes are seeded).
+ */
 const CELLS_FROM = `
   FROM tasks t
   JOIN localities l ON (t.applies_to IS NULL OR l.code = ANY(t.applies_to))
-  LEFT JOIN locality_cells c ON c.locality_code = l.code AND c.task_code = t.code`;
+  LEFT JOIN locality_cells c ON c.locality_code = l.code AND c.task_code = t.code
+  LEFT JOIN commune_rollups r ON r.locality_code = l.code AND r.task_code = t.code`;
+
+/**
+ * The province cell of a commune-level task as its communes' roll-up (JSON, or NULL where it has no commune
+ * cells): how many communes, their cells by state, their obstacles by category. Read from the same
+ * `commune_rollups` row as GET /api/communes/rollup sums, so the two cannot disagree.
+ */
+const ROLLUP_JSON = `CASE WHEN r.task_code IS NULL THEN NULL ELSE json_build_object('communes', r.communes,
+  'byState', json_build_object('NOT_STARTED', r.not_started, 'IMPLEMENTING', r.implementing, 'WORKABLE', r.workable, 'OBSTACLE', r.obstacle),
+  'obstaclesByCategory', json_build_object(${OBSTACLE_CATEGORIES.map((c, i) => `'${c}', r.by_category[${i + 1}]`).join(', ')})) END`;
 
 /** WHERE over aliases t (task), l (locality), c (cell); values numbered after what `params` holds. */
 export function matrixConditions(f: MatrixFilter, params: unknown[]): string {
@@ -48,20 +64,32 @@ export function matrixConditions(f: MatrixFilter, params: unknown[]): string {
 /** A cell nobody has written, as JSON text (task and locality codes are plain A-Z, 0-9, ".", "_", "-"). */
 const NOT_STARTED_JSON = `'{"task":"' || t.code || '","locality":"' || l.code || '","state":"NOT_STARTED","category":null,"text":"","changedAt":null,"changedBy":null,"resolvedBy":null}'`;
 
-/** The matching cells as a JSON array (text) and their count; each written cell's JSON is stored with it. */
+/**
+ * The matching cells as a JSON array (text) and their count; each written cell's JSON is stored with it,
+ * and gets `communes`: the roll-up of the province's communes for a commune-level task (null elsewhere).
+ */
 export async function matrixJson(db: Db, f: MatrixFilter): Promise<{ itemsJson: string; total: number }> {
   const params: unknown[] = [];
   const where = matrixConditions(f, params);
   const { rows } = await db.pool.query<{ items: string | null; total: number }>(
     prepared(
-      `SELECT string_agg(coalesce(c.rendered, ${NOT_STARTED_JSON}), ',' ORDER BY t.code, l.code) AS items, count(*)::int AS total ${CELLS_FROM} ${where}`,
+      `SELECT string_agg(left(coalesce(c.rendered, ${NOT_STARTED_JSON}), -1) || ',"communes":' || coalesce((${ROLLUP_JSON})::text, 'null') || '}', ',' ORDER BY t.code, l.code) AS items,
+              count(*)::int AS total ${CELLS_FROM} ${where}`,
       params,
     ),
   );
   return { itemsJson: `[${rows[0]?.items ?? ''}]`, total: rows[0]?.total ?? 0 };
 }
 
-export const MATRIX_CSV_HEADER = 'task,locality,state,category,text,changedAt,changedBy,resolvedByDocument';
+/**
+ * The province's own cell, then (for a commune-level task whose communes are seeded; empty elsewhere) the
+ * roll-up of its communes' cells: how many communes, their cells by state, their obstacles by category.
+ */
+export const MATRIX_CSV_HEADER = [
+  'task,locality,state,category,text,changedAt,changedBy,resolvedByDocument',
+  'communes,communesNotStarted,communesImplementing,communesWorkable,communesObstacle',
+  ...OBSTACLE_CATEGORIES.map((c) => `communesObstacle_${c}`),
+].join(',');
 
 /** Text a spreadsheet would run as a formula gets a leading quote: the guard of domain/csv.ts, in SQL. */
 const defused = (e: string) =>
@@ -83,6 +111,10 @@ export async function matrixCsv(db: Db, f: MatrixFilter): Promise<string> {
     `coalesce(to_char(c.changed_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), '')`,
     `coalesce(c.changed_by, '')`,
     quoted('z.doc'),
+    ...['r.communes', 'r.not_started', 'r.implementing', 'r.workable', 'r.obstacle'].map(
+      (e) => `coalesce(${e}::text, '')`,
+    ),
+    ...OBSTACLE_CATEGORIES.map((_c, i) => `coalesce(r.by_category[${i + 1}]::text, '')`),
   ].join(` || ',' || `);
   const { rows } = await db.pool.query<{ body: string | null }>(
     prepared(
@@ -137,6 +169,17 @@ export async function matrixBottlenecks(db: Db, f: MatrixFilter = {}) {
   };
 }
 
+/** One (province, task)'s roll-up of its communes' cells (null: the task has no commune cells there). */
+export async function communeRollupOf(db: Db, locality: string, task: string): Promise<CommuneRollupCell | null> {
+  const { rows } = await db.pool.query<{ j: CommuneRollupCell | null }>(
+    prepared(`SELECT ${ROLLUP_JSON} AS j FROM commune_rollups r WHERE r.locality_code = $1 AND r.task_code = $2`, [
+      locality,
+      task,
+    ]),
+  );
+  return rows[0]?.j ?? null;
+}
+
 export interface LocalityTaskRow {
   code: string;
   title: string;
@@ -156,6 +199,15 @@ export interface LocalityTaskRow {
     changedBy: string | null;
     resolvedBy: unknown;
   } | null;
+  /** A commune-level task's province cell as its communes' roll-up (null: no commune cells here). */
+  communes: CommuneRollupCell | null;
+}
+
+/** The roll-up of one (province, task)'s commune cells, as ROLLUP_JSON renders it. */
+export interface CommuneRollupCell {
+  communes: number;
+  byState: CountByState;
+  obstaclesByCategory: Record<string, number>;
 }
 
 /**
@@ -182,7 +234,8 @@ export async function localityTasks(
          'sector', t.sector, 'sectors', json_build_object('vi', t.sector, 'en', nullif(t.sector_en, '')), 'level', t.level, 'status', t.status,
          'leadMinistry', t.lead_ministry_code, 'coordinatingMinistries', coalesce(t.coordinating_ministries, '{}'), 'dueDate', to_char(t.due_date, 'YYYY-MM-DD'),
          'cell', CASE WHEN ${visible} THEN json_build_object('state', coalesce(c.state, 'NOT_STARTED'), 'category', c.category, 'text', coalesce(c.text, ''),
-           'changedAt', to_char(c.changed_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'changedBy', c.changed_by, 'resolvedBy', c.resolved_by - 'taskSeq') END
+           'changedAt', to_char(c.changed_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'changedBy', c.changed_by, 'resolvedBy', c.resolved_by - 'taskSeq') END,
+         'communes', ${ROLLUP_JSON}
        ) ORDER BY t.code), '[]')::text AS items
        ${CELLS_FROM} WHERE l.code = $1`,
       params,
@@ -225,12 +278,14 @@ export async function localityStatuses(db: Db): Promise<LocalityStatus[]> {
 
 /**
  * Changes whenever what the matrix shows may have changed: every cell write appends a cell event,
- * and task changes (lead ministry, status) move `tasks.updated_at`. Two index-or-tiny reads.
+ * every write of commune cells a `commune_reports` row (the roll-ups move with it), a seed a
+ * `commune_seeds` row, and task changes (lead ministry, status) move `tasks.updated_at`. Index-or-tiny reads.
  */
 export async function matrixGeneration(db: Db): Promise<string> {
   const { rows } = await db.pool.query<{ g: string }>(
     prepared(
-      `SELECT (SELECT coalesce(max(id), 0) FROM cell_events)::text || ':' || (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM tasks) AS g`,
+      `SELECT (SELECT coalesce(max(id), 0) FROM cell_events)::text || ':' || (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '') FROM tasks)
+              || ':' || (SELECT coalesce(max(id), 0) FROM commune_reports)::text || ':' || (SELECT coalesce(sum(cells), 0) || ':' || coalesce(max(seeded_at)::text, '') FROM commune_seeds) AS g`,
       [],
     ),
   );

@@ -12,7 +12,8 @@ import {
 } from '../../db/communes';
 import { localityExists } from '../../db/reference-data';
 import { reference } from '../../catalog/reference-data';
-import type { Principal } from '../../domain/principal';
+import { cellScopeOf, cellsVisibleName, scopeReadsTask } from '../../app/cell-visibility';
+import { taskDrillDown } from '../../app/commune-drill-down';
 import type { CommuneActions } from '../../app/commune-actions';
 import { XLSX_TYPE } from '../../app/task-xlsx';
 import {
@@ -39,18 +40,6 @@ const problems = (...codes: number[]) =>
   );
 
 const UPLOAD_LIMIT = '32mb';
-
-/** Which of a commune's cells a caller reads: the commune, its province and Home Affairs all; a ministry its tasks'; the public none. */
-export function communeCellsVisibleTo(
-  p: Principal,
-  commune: { code: string; locality: string },
-): 'all' | 'none' | { ministry: string } {
-  if (p.kind === 'home-affairs') return 'all';
-  if (p.kind === 'commune' && p.code === commune.code) return 'all';
-  if (p.kind === 'locality' && p.code === commune.locality) return 'all';
-  if (p.kind === 'ministry') return { ministry: p.code };
-  return 'none';
-}
 
 const nameOf = new Map(reference.localities.map((l) => [l.code, l.nameVi]));
 
@@ -147,20 +136,15 @@ export function communeRoutes(deps: { db: Db; registry: RouteRegistry; actions: 
       const commune = await getCommune(db, params.code);
       if (!commune) throw notFound(`There is no commune ${params.code}.`);
       const p = principalOf(res);
-      const visible = communeCellsVisibleTo(p, commune);
+      const visible = cellScopeOf(p, { locality: commune.locality, commune: commune.code });
       const [cells, reports] = await Promise.all([
         visible === 'none' ? Promise.resolve([]) : communeCells(db, commune.locality, commune.code),
         communeReports(db, commune.code),
       ]);
-      const shown =
-        visible === 'all' || visible === 'none'
-          ? cells
-          : cells.filter(
-              (c) => c.leadMinistry === visible.ministry || c.coordinatingMinistries.includes(visible.ministry),
-            );
+      const shown = cells.filter((c) => scopeReadsTask(visible, c));
       res.json({
         commune,
-        cellsVisible: visible === 'all' ? 'all' : visible === 'none' ? 'none' : 'own-tasks',
+        cellsVisible: cellsVisibleName(visible),
         cells: shown.map(({ leadMinistry: _l, coordinatingMinistries: _c, ...c }) => c),
         // Who wrote is a person's office: shown to those who may read the cells, not to the public.
         reports: reports.map((r) => ({ ...r, actor: visible === 'none' ? null : r.actor })),
@@ -189,20 +173,34 @@ export function communeRoutes(deps: { db: Db; registry: RouteRegistry; actions: 
   registry.register(router, {
     method: 'get',
     path: '/api/localities/:code/communes',
-    summary: "One province's communes with their counts by state; ?q= searches the names with or without diacritics",
+    summary:
+      "One province's communes with their counts by state; ?q= searches the names with or without diacritics; ?task= drills down from the province's cell of a commune-level task (its roll-up) to that task's cell in each commune",
     tags: ['communes', 'localities'],
-    access: 'any token (aggregates only)',
+    access:
+      "any token (aggregates); with ?task=, each commune's cell for Home Affairs, the province and a ministry of the task",
     params: provinceCodeParams,
     query: provinceCommunesQuery,
-    responses: { 200: { description: 'communes', schema: provinceCommunesResponse }, ...problems(400, 401, 404) },
+    responses: {
+      200: { description: 'communes', schema: provinceCommunesResponse },
+      ...problems(400, 401, 404, 422),
+    },
     handler: async ({ params, query }, _req, res) => {
       if (!(await localityExists(db, params.code))) throw notFound(`There is no locality ${params.code}.`);
+      const drill = query.task ? await taskDrillDown(db, principalOf(res), params.code, query.task) : null;
       const [all, items, seeded] = await Promise.all([
         query.q ? provinceCommunes(db, params.code) : Promise.resolve(null),
         provinceCommunes(db, params.code, query.q),
         actions.seeded(),
       ]);
-      res.json({ locality: params.code, seeded, total: (all ?? items).length, items });
+      res.json({
+        locality: params.code,
+        ...(drill
+          ? { task: { code: drill.task, communes: drill.communes, cellsVisible: drill.cells !== null } }
+          : {}),
+        seeded,
+        total: (all ?? items).length,
+        items: drill ? items.map((c) => ({ ...c, taskCell: drill.cells?.get(c.code) ?? null })) : items,
+      });
     },
   });
 

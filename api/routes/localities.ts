@@ -13,7 +13,6 @@ import {
 } from '../../db/matrix';
 import { MatrixCache } from '../matrix-cache';
 import { localityExists } from '../../db/reference-data';
-import { provinceTaskRollups } from '../../db/communes';
 import { localityRounds } from '../../db/reporting-rounds';
 import { getTask } from '../../db/tasks';
 import { OBSTACLE_CATEGORY_LABELS, type ObstacleCategory } from '../../domain/locality-cells';
@@ -21,6 +20,7 @@ import type { Principal } from '../../domain/principal';
 import { principalOf } from '../auth';
 import { respond } from '../idempotency';
 import type { LocalityActions } from '../../app/locality-actions';
+import { cellScopeOf, cellsVisibleName, scopeReadsTask } from '../../app/cell-visibility';
 import {
   bottleneckQuery,
   cellHistoryResponse,
@@ -42,13 +42,6 @@ const problems = (...codes: number[]) =>
   Object.fromEntries(
     codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
   );
-
-/** Which cells of `locality` a caller reads: its own locality and Home Affairs all, a ministry those of its tasks, others none. */
-export function cellsVisibleTo(p: Principal, locality: string): 'all' | 'none' | { ministry: string } {
-  if (p.kind === 'home-affairs' || (p.kind === 'locality' && p.code === locality)) return 'all';
-  if (p.kind === 'ministry') return { ministry: p.code };
-  return 'none';
-}
 
 /** The matrix filter a caller may use: localities only their own, ministries only their tasks, the public none. */
 function scopedFilter(p: Principal, q: MatrixFilter): MatrixFilter {
@@ -111,22 +104,18 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
     handler: async ({ params }, _req, res) => {
       const status = (await localityStatuses(db)).find((l) => l.code === params.code);
       if (!status) throw notFound(`There is no locality ${params.code}.`);
-      const visible = cellsVisibleTo(principalOf(res), params.code);
-      const [tasks, aggregates, rounds, rollups] = await Promise.all([
+      const visible = cellScopeOf(principalOf(res), { locality: params.code });
+      const [tasks, aggregates, rounds] = await Promise.all([
         localityTasks(db, params.code, visible),
         matrixBottlenecks(db, { locality: params.code }),
         localityRounds(db, params.code),
-        provinceTaskRollups(db, params.code),
       ]);
       res.json({
         locality: status,
-        cellsVisible: visible === 'all' ? 'all' : visible === 'none' ? 'none' : 'own-tasks',
+        cellsVisible: cellsVisibleName(visible),
         counts: { tasks: tasks.length, byState: aggregates.byState },
-        // A commune-level task's province cell as its communes' roll-up (commune_rollups, kept with the cells).
-        tasks: tasks.map((t) => {
-          const r = rollups.get(t.code);
-          return { ...t, communes: r ? { communes: r.communes, byState: r.byState } : null };
-        }),
+        // A commune-level task's `communes`: its province cell as its communes' roll-up (aggregates: anyone reads them).
+        tasks,
         rounds,
       });
     },
@@ -163,12 +152,7 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
       await existingLocality(params.code);
       const task = await getTask(db, params.task);
       if (!task) throw notFound(`There is no task ${params.task}.`);
-      const visible = cellsVisibleTo(principalOf(res), params.code);
-      const mine =
-        visible === 'all' ||
-        (visible !== 'none' &&
-          (task.leadMinistry === visible.ministry || task.coordinatingMinistries.includes(visible.ministry)));
-      if (!mine) throw forbidden(`This token may not read the cell (${params.task}, ${params.code}).`);
+      if (!scopeReadsTask(cellScopeOf(principalOf(res), { locality: params.code }), task)) throw forbidden(`This token may not read the cell (${params.task}, ${params.code}).`);
       const [items, verification] = await Promise.all([
         cellHistory(db, params.task, params.code),
         verifyCellChain(db, params.task, params.code),
