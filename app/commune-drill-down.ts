@@ -7,12 +7,18 @@ import type { Principal } from '../domain/principal';
 import { Refusal } from '../domain/refusal';
 import { cellScopeOf, scopeReadsTask } from './cell-visibility';
 
+/** One task's cell in one commune, as the drill-down lists it. */
+export interface CommuneTaskCell {
+  state: CellState;
+  category: ObstacleCategory | null;
+}
+
 export interface TaskDrillDown {
   task: string;
   /** The province cell of the task: the roll-up of its communes' cells (the row the matrix shows). */
   communes: CommuneRollupCell;
   /** Each commune's cell of the task, by commune code; null when the caller reads aggregates only. */
-  cells: Map<string, { state: CellState; category: ObstacleCategory | null }> | null;
+  cells: Map<string, CommuneTaskCell> | null;
 }
 
 /**

@@ -194,9 +194,7 @@ export function communeRoutes(deps: { db: Db; registry: RouteRegistry; actions: 
       ]);
       res.json({
         locality: params.code,
-        ...(drill
-          ? { task: { code: drill.task, communes: drill.communes, cellsVisible: drill.cells !== null } }
-          : {}),
+        ...(drill ? { task: { code: drill.task, communes: drill.communes, cellsVisible: drill.cells !== null } } : {}),
         seeded,
         total: (all ?? items).length,
         items: drill ? items.map((c) => ({ ...c, taskCell: drill.cells?.get(c.code) ?? null })) : items,

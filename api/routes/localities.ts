@@ -152,7 +152,8 @@ export function localityRoutes(deps: { db: Db; registry: RouteRegistry; actions:
       await existingLocality(params.code);
       const task = await getTask(db, params.task);
       if (!task) throw notFound(`There is no task ${params.task}.`);
-      if (!scopeReadsTask(cellScopeOf(principalOf(res), { locality: params.code }), task)) throw forbidden(`This token may not read the cell (${params.task}, ${params.code}).`);
+      if (!scopeReadsTask(cellScopeOf(principalOf(res), { locality: params.code }), task))
+        throw forbidden(`This token may not read the cell (${params.task}, ${params.code}).`);
       const [items, verification] = await Promise.all([
         cellHistory(db, params.task, params.code),
         verifyCellChain(db, params.task, params.code),

@@ -48,6 +48,18 @@ const vi = {
   backToRollup: 'Tổng hợp cấp xã cả nước',
   drillDown: 'Xem theo xã',
   communesOf: (p: string) => `Xem các xã của ${p}`,
+  // a commune-level task's province cell: the roll-up of its communes' cells
+  rollupOf: (n: string) => `${n} xã:`,
+  rollupByCategory: 'Vướng mắc theo nhóm:',
+  provinceOwnView: 'Tỉnh tự đánh giá:',
+  drillDownTask: 'Xem từng xã',
+  taskDrillTitle: (task: string, p: string) => `Nhiệm vụ ${task} tại các xã của ${p}`,
+  taskDrillLead:
+    'Ô của tỉnh với nhiệm vụ cấp xã là tổng hợp từ ô của các xã (cùng số liệu với ma trận và bảng tổng hợp cấp xã).',
+  taskState: (task: string) => `Nhiệm vụ ${task}`,
+  taskCellsHidden:
+    'Tình trạng của từng xã với nhiệm vụ này chỉ hiển thị cho tỉnh, Bộ Nội vụ và bộ chủ trì hoặc phối hợp; công chúng xem số liệu tổng hợp.',
+  allTasksOfCommunes: 'Tất cả nhiệm vụ của các xã',
 };
 
 const en: typeof vi = {
@@ -99,6 +111,17 @@ const en: typeof vi = {
   backToRollup: 'Commune level, whole country',
   drillDown: 'By commune',
   communesOf: (p: string) => `See the communes of ${p}`,
+  rollupOf: (n: string) => `${n} communes:`,
+  rollupByCategory: 'Obstacles by category:',
+  provinceOwnView: "The province's own assessment:",
+  drillDownTask: 'By commune',
+  taskDrillTitle: (task: string, p: string) => `Task ${task} in the communes of ${p}`,
+  taskDrillLead:
+    "A province's cell for a commune-level task is the roll-up of its communes' cells (the same figures as the matrix and the commune roll-up).",
+  taskState: (task: string) => `Task ${task}`,
+  taskCellsHidden:
+    "Each commune's state for this task is shown to the province, Home Affairs and the lead or coordinating ministry; the public sees the aggregates.",
+  allTasksOfCommunes: "All the communes' tasks",
 };
 
 export const communeMessages: Record<Lang, typeof vi> = { vi, en };

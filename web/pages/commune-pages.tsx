@@ -1,9 +1,12 @@
 import type { CommuneCell, CommuneReportRow, CommuneRow, ProvinceRollup } from '../../db/communes';
-import { CELL_STATES } from '../../domain/locality-cells';
-import { formatDateTime, formatNumber, localityName, localityNames } from '../i18n';
+import { CELL_STATES, type CellState } from '../../domain/locality-cells';
+import type { CommuneTaskCell, TaskDrillDown } from '../../app/commune-drill-down';
+import { formatDateTime, formatNumber, localityName, localityNames, type Lang } from '../i18n';
 import { CellStateTable } from '../components/cell-state-table';
 import { TableHead } from '../components/table-head';
 import { BothNames } from '../components/both-names';
+import { CommuneRollup } from '../components/commune-rollup';
+import { StateCountCells, stateCountHeadings } from '../components/state-counts';
 import { Layout, StatusTag } from '../layout';
 import { communeMessages } from '../messages/communes';
 import { categoryName, localityMessages } from '../messages/localities';
@@ -14,7 +17,6 @@ export function CommuneRollupPage(props: { ctx: PageContext; items: ProvinceRoll
   const { ctx, items, seeded } = props;
   const { lang } = ctx;
   const c = communeMessages[lang];
-  const m = localityMessages[lang];
   const sum = (f: (r: ProvinceRollup) => number) => items.reduce((n, r) => n + f(r), 0);
   return (
     <Layout ctx={ctx} title={c.rollupTitle}>
@@ -33,7 +35,7 @@ export function CommuneRollupPage(props: { ctx: PageContext; items: ProvinceRoll
             { label: c.communes, num: true },
             { label: c.communesReported, num: true },
             { label: c.tasks, num: true },
-            ...CELL_STATES.map((s) => ({ label: m.cellStates[s], num: true })),
+            ...stateCountHeadings(lang),
           ]}
         />
         <tbody>
@@ -47,11 +49,7 @@ export function CommuneRollupPage(props: { ctx: PageContext; items: ProvinceRoll
               <td class="num">{formatNumber(lang, r.communes)}</td>
               <td class="num">{formatNumber(lang, r.communesReported)}</td>
               <td class="num">{formatNumber(lang, r.tasks)}</td>
-              {CELL_STATES.map((s) => (
-                <td key={s} class="num">
-                  {formatNumber(lang, r.byState[s])}
-                </td>
-              ))}
+              <StateCountCells lang={lang} counts={r.byState} />
             </tr>
           ))}
           <tr>
@@ -69,14 +67,12 @@ export function CommuneRollupPage(props: { ctx: PageContext; items: ProvinceRoll
               )}
             </td>
             <td class="num"></td>
-            {CELL_STATES.map((s) => (
-              <td key={s} class="num">
-                {formatNumber(
-                  lang,
-                  sum((r) => r.byState[s]),
-                )}
-              </td>
-            ))}
+            <StateCountCells
+              lang={lang}
+              counts={
+                Object.fromEntries(CELL_STATES.map((s) => [s, sum((r) => r.byState[s])])) as Record<CellState, number>
+              }
+            />
           </tr>
         </tbody>
       </table>
@@ -84,7 +80,11 @@ export function CommuneRollupPage(props: { ctx: PageContext; items: ProvinceRoll
   );
 }
 
-/** One province's communes, searchable by name with or without diacritics (a GET form: no script needed). */
+/**
+ * One province's communes, searchable by name with or without diacritics (a GET form: no script needed);
+ * with a task (`drill`), the drill-down from the province's cell of that commune-level task (its roll-up)
+ * to the task's cell in each commune, for those who read the cells.
+ */
 export function ProvinceCommunesPage(props: {
   ctx: PageContext;
   locality: string;
@@ -92,19 +92,37 @@ export function ProvinceCommunesPage(props: {
   total: number;
   items: CommuneRow[];
   seeded: boolean;
+  drill?: TaskDrillDown;
 }) {
-  const { ctx, locality, q, total, items, seeded } = props;
+  const { ctx, locality, q, total, items, seeded, drill } = props;
   const { lang } = ctx;
   const c = communeMessages[lang];
-  const m = localityMessages[lang];
   const province = localityName(lang, locality);
+  const title = drill ? c.taskDrillTitle(drill.task, province) : c.provinceTitle(province);
+  const taskCells = drill?.cells ?? null;
   return (
-    <Layout ctx={ctx} title={c.provinceTitle(province)}>
+    <Layout ctx={ctx} title={title}>
       <p class="caption">
         <a href="/communes">{c.backToRollup}</a>
+        {drill && (
+          <>
+            {' '}
+            › <a href={`/localities/${locality}/communes`}>{c.backToProvince(province)}</a>
+          </>
+        )}
       </p>
-      <h1>{c.provinceTitle(province)}</h1>
+      <h1>{title}</h1>
       <p class="lead">{c.provinceLead(formatNumber(lang, total))}</p>
+      {drill && (
+        <section aria-labelledby="task-rollup" id="task-drill-down">
+          <h2 id="task-rollup">
+            <a href={`/tasks/${encodeURIComponent(drill.task)}`}>{c.taskState(drill.task)}</a>
+          </h2>
+          <p>{c.taskDrillLead}</p>
+          <CommuneRollup lang={lang} rollup={drill.communes} />
+          {taskCells === null && <p>{c.taskCellsHidden}</p>}
+        </section>
+      )}
       {!seeded && (
         <p class="notice" role="status">
           {c.seeding}
@@ -113,6 +131,7 @@ export function ProvinceCommunesPage(props: {
       <form method="get" action={`/localities/${locality}/communes`} role="search" class="filters">
         <label for="commune-q">{c.search}</label>
         <input id="commune-q" type="search" name="q" value={q} maxLength={100} />
+        {drill && <input type="hidden" name="task" value={drill.task} />}
         <button type="submit">{c.searchButton}</button>
       </form>
       {q && (
@@ -122,13 +141,14 @@ export function ProvinceCommunesPage(props: {
       )}
       {items.length > 0 && (
         <table>
-          <caption class="visually-hidden">{c.provinceTitle(province)}</caption>
+          <caption class="visually-hidden">{title}</caption>
           <TableHead
             columns={[
               c.code,
               c.name,
               c.kind,
-              ...CELL_STATES.map((s) => ({ label: m.cellStates[s], num: true })),
+              ...(taskCells ? [c.taskState(drill?.task ?? '')] : []),
+              ...stateCountHeadings(lang),
               c.reportedAt,
             ]}
           />
@@ -142,11 +162,8 @@ export function ProvinceCommunesPage(props: {
                   </a>
                 </th>
                 <td>{c.kinds[r.kind] ?? r.kind}</td>
-                {CELL_STATES.map((s) => (
-                  <td key={s} class="num">
-                    {formatNumber(lang, r.byState[s])}
-                  </td>
-                ))}
+                {taskCells && <TaskCellState lang={lang} cell={taskCells.get(r.code)} />}
+                <StateCountCells lang={lang} counts={r.byState} />
                 <td>{r.reportedAt ? formatDateTime(lang, r.reportedAt) : c.notReported}</td>
               </tr>
             ))}
@@ -154,6 +171,19 @@ export function ProvinceCommunesPage(props: {
         </table>
       )}
     </Layout>
+  );
+}
+
+/** A commune's cell of the drill-down's task: its state and, for an obstacle, the category. */
+function TaskCellState(props: { lang: Lang; cell: CommuneTaskCell | undefined }) {
+  const { lang, cell } = props;
+  const m = localityMessages[lang];
+  if (!cell) return <td></td>;
+  return (
+    <td class="task-cell" data-state={cell.state}>
+      <StatusTag status={cell.state} label={m.cellStates[cell.state]} />
+      {cell.category && <div>{categoryName(lang, cell.category)}</div>}
+    </td>
   );
 }
 

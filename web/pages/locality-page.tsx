@@ -9,6 +9,7 @@ import type { PageContext } from '../page-context';
 import { Pagination } from '../task-table';
 import { CellStateTable } from '../components/cell-state-table';
 import { FilterForm, FilterSelect } from '../components/filter-form';
+import { CommuneRollup } from '../components/commune-rollup';
 
 export interface LocalityFilters {
   ministry?: string;
@@ -297,6 +298,16 @@ export function LocalityPage(props: { ctx: PageContext; data: LocalityPageData }
                       <StatusTag status={row.status} label={statusName(lang, row.status as TaskStatus)} />
                     </td>
                     <td class="cell-now">
+                      {row.communes && (
+                        <>
+                          <CommuneRollup
+                            lang={lang}
+                            rollup={row.communes}
+                            drillDown={{ locality: data.locality, task: row.code }}
+                          />
+                          <span class="muted">{communeMessages[lang].provinceOwnView} </span>
+                        </>
+                      )}
                       <CellNow ctx={ctx} cell={row.cell} showWho />
                     </td>
                     <td>

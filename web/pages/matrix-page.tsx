@@ -1,4 +1,4 @@
-import type { CountByState } from '../../db/matrix';
+import type { CommuneRollupCell, CountByState } from '../../db/matrix';
 import { CELL_STATES, OBSTACLE_CATEGORIES, type CellState, type ObstacleCategory } from '../../domain/locality-cells';
 import { formatDate, formatNumber, localityNames, ministryNames } from '../i18n';
 import { CellStateTable } from '../components/cell-state-table';
@@ -12,6 +12,7 @@ import { listHref } from '../filters';
 import { TableHead } from '../components/table-head';
 import { BothNames } from '../components/both-names';
 import { WhoReportedLine, type WhoReportedFigures } from '../components/who-reported';
+import { CommuneRollup } from '../components/commune-rollup';
 
 export interface MatrixPageFilters {
   locality?: string;
@@ -28,6 +29,8 @@ export interface MatrixCellRow {
   text: string;
   changedAt: string | null;
   changedBy: string | null;
+  /** A commune-level task: the province cell as its communes' roll-up (null elsewhere). */
+  communes: CommuneRollupCell | null;
 }
 
 export interface MatrixPageData {
@@ -214,6 +217,14 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
                         </td>
                         <td>{localityNames(lang, c.locality).main}</td>
                         <td>
+                          {c.communes && (
+                            <CommuneRollup
+                              lang={lang}
+                              rollup={c.communes}
+                              drillDown={{ locality: c.locality, task: c.task }}
+                            />
+                          )}
+                          {c.communes && <span class="muted">{communeMessages[lang].provinceOwnView} </span>}
                           <StatusTag status={c.state} label={m.cellStates[c.state]} />
                           {c.category && <div>{categoryName(lang, c.category)}</div>}
                         </td>

@@ -9,7 +9,10 @@ import {
   provinceCommunes,
 } from '../../db/communes';
 import { localityExists } from '../../db/reference-data';
-import type { Principal } from '../../domain/principal';
+import { cellScopeOf, scopeReadsTask } from '../../app/cell-visibility';
+import { taskDrillDown, type TaskDrillDown } from '../../app/commune-drill-down';
+import { taskCode } from '../../app/schemas';
+import { Refusal } from '../../domain/refusal';
 import { CommunePage, CommuneRollupPage, ProvinceCommunesPage } from '../pages/commune-pages';
 import { MessagePage } from '../pages/sign-in-page';
 import { sendPage } from '../render';
@@ -20,16 +23,6 @@ const one = (req: Request, k: string) => (typeof req.query[k] === 'string' ? (re
 async function seeded(db: Db): Promise<boolean> {
   const s = await communeSeedStatus(db);
   return s.provinces > 0 && s.seededProvinces >= s.provinces;
-}
-
-/** Who reads a commune's cells on its page: the commune itself, its province and Home Affairs (the public: aggregates). */
-function readsCells(p: Principal | null, commune: { code: string; locality: string }): boolean {
-  if (!p) return false;
-  return (
-    p.kind === 'home-affairs' ||
-    (p.kind === 'commune' && p.code === commune.code) ||
-    (p.kind === 'locality' && p.code === commune.locality)
-  );
 }
 
 /**
@@ -53,6 +46,19 @@ export function communePageRoutes(deps: { db: Db }): Router {
     if (!/^[A-Z][A-Z0-9]{1,15}$/.test(code) || !(await localityExists(db, code)))
       return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
     const q = one(req, 'q').slice(0, 100);
+    // ?task=: the drill-down from the province's cell of that commune-level task (the same use case as the API's).
+    const task = one(req, 'task');
+    let drill: TaskDrillDown | undefined;
+    if (task) {
+      if (!taskCode.safeParse(task).success)
+        return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+      try {
+        drill = await taskDrillDown(db, ctx.principal, code, task);
+      } catch (err) {
+        if (!(err instanceof Refusal) || (err.kind !== 'not-found' && err.kind !== 'invalid')) throw err;
+        return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+      }
+    }
     const [all, items, done] = await Promise.all([
       provinceCommunes(db, code),
       q.trim() ? provinceCommunes(db, code, q) : Promise.resolve(null),
@@ -60,7 +66,15 @@ export function communePageRoutes(deps: { db: Db }): Router {
     ]);
     sendPage(
       res,
-      <ProvinceCommunesPage ctx={ctx} locality={code} q={q} total={all.length} items={items ?? all} seeded={done} />,
+      <ProvinceCommunesPage
+        ctx={ctx}
+        locality={code}
+        q={q}
+        total={all.length}
+        items={items ?? all}
+        seeded={done}
+        drill={drill}
+      />,
     );
   });
 
@@ -70,9 +84,12 @@ export function communePageRoutes(deps: { db: Db }): Router {
     const commune = /^[0-9]{5}$/.test(code) ? await getCommune(db, code) : null;
     if (!commune)
       return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
-    const mayRead = readsCells(ctx.principal, commune);
+    // As GET /api/communes/{code}: the commune, its province and Home Affairs read every cell, a ministry its tasks'.
+    const scope = cellScopeOf(ctx.principal, { locality: commune.locality, commune: commune.code });
     const [cells, reports] = await Promise.all([
-      mayRead ? communeCells(db, commune.locality, commune.code) : Promise.resolve(null),
+      scope === 'none'
+        ? Promise.resolve(null)
+        : communeCells(db, commune.locality, commune.code).then((all) => all.filter((c) => scopeReadsTask(scope, c))),
       communeReports(db, commune.code),
     ]);
     sendPage(res, <CommunePage ctx={ctx} commune={commune} cells={cells} reports={reports} />);
