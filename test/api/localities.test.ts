@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { issueToken } from '../../db/tokens';
+import { MATRIX_CSV_HEADER } from '../../db/matrix';
 import {
   FAR_DUE_DATE,
   makeApp,
@@ -208,6 +209,7 @@ describe('reading the matrix', () => {
         changedAt: null,
         changedBy: null,
         resolvedBy: null,
+        communes: null,
       },
     ]);
     expect((await request(app).get('/api/matrix?ministry=BGDDT').set(as('ministry:BTC'))).status).toBe(403);
@@ -244,9 +246,14 @@ describe('reading the matrix', () => {
     const res = await request(app).get(`/api/matrix?format=csv&locality=HCM`).set(as('home-affairs'));
     expect(res.headers['content-type']).toContain('text/csv');
     const lines = res.text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('task,locality,state,category,text,changedAt,changedBy,resolvedByDocument');
+    expect(lines[0]).toBe(MATRIX_CSV_HEADER);
+    expect(
+      MATRIX_CSV_HEADER.startsWith(
+        'task,locality,state,category,text,changedAt,changedBy,resolvedByDocument,communes,',
+      ),
+    ).toBe(true);
     expect(lines).toContain(
-      `${B},HCM,OBSTACLE,STAFFING,Thiếu 3 cán bộ y tế,${lines.find((l) => l.startsWith(`${B},`))?.split(',')[5]},locality:HCM,`,
+      `${B},HCM,OBSTACLE,STAFFING,Thiếu 3 cán bộ y tế,${lines.find((l) => l.startsWith(`${B},`))?.split(',')[5]},locality:HCM,${','.repeat(12)}`,
     );
     expect(lines.some((l) => l.startsWith(`${ONLY_HNI},`))).toBe(false);
   });
