@@ -135,6 +135,15 @@ describe('a commune reports', () => {
     expect(rolledUp(B)).toEqual({
       communes: hni().length,
       byState: { NOT_STARTED: hni().length - 1, IMPLEMENTING: 0, WORKABLE: 0, OBSTACLE: 1 },
+      obstaclesByCategory: {
+        LEGAL_BASIS: 0,
+        AUTHORITY: 0,
+        STAFFING: 1,
+        FACILITIES: 0,
+        IT_DATA: 0,
+        FINANCE: 0,
+        OTHER: 0,
+      },
     });
     expect(rolledUp(P)).toBeNull();
     const list = await request(f.app).get('/api/localities/HNI/communes').query({ q: 'hoàn kiếm' }).set(f.as('public'));

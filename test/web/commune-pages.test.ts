@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import request from 'supertest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { parseCommunes } from '../../catalog/communes';
 import { resolveCommuneDataFile } from '../../embedded/commune-reference';
 import { seedCommunes } from '../../embedded/commune-seed';
@@ -13,16 +13,17 @@ import { checkAndShoot, signInWithToken, startPagesStack, type PagesStack } from
 let s: PagesStack;
 let browser: Browser;
 const HOAN_KIEM = '00070';
+let communeToken = '';
 
 beforeAll(async () => {
   s = await startPagesStack('web-communes-');
   browser = await launchBrowser();
   const communes = parseCommunes(fs.readFileSync(resolveCommuneDataFile(), 'utf8'));
   await seedCommunes(s.stack.db, { communes, localities: ['HNI'] });
-  const token = await issueToken(s.stack.db, `commune:${HOAN_KIEM}`);
+  communeToken = await issueToken(s.stack.db, `commune:${HOAN_KIEM}`);
   const res = await request(s.app)
     .post(`/api/communes/${HOAN_KIEM}/report`)
-    .set('Authorization', `Bearer ${token}`)
+    .set('Authorization', `Bearer ${communeToken}`)
     .send({
       cells: [
         { task: s.tasks.overdue, state: 'OBSTACLE', category: 'STAFFING', text: 'Thiếu viên chức phụ trách giáo dục' },
@@ -87,6 +88,102 @@ describe('the commune pages', () => {
     const cells = page.locator('#cells + table');
     expect(await cells.textContent()).toContain('Thiếu viên chức phụ trách giáo dục');
     await checkAndShoot(page, 'commune-province-officer');
+    await context.close();
+  });
+
+  /** The roll-up a page draws (data attributes of the one component), as the API's `communes` object counts it. */
+  const drawn = async (locator: Locator) => ({
+    communes: Number(await locator.getAttribute('data-communes')),
+    byState: {
+      NOT_STARTED: Number(await locator.getAttribute('data-not-started')),
+      IMPLEMENTING: Number(await locator.getAttribute('data-implementing')),
+      WORKABLE: Number(await locator.getAttribute('data-workable')),
+      OBSTACLE: Number(await locator.getAttribute('data-obstacle')),
+    },
+  });
+  const apiRollup = async (task: string) => {
+    const res = await request(s.app)
+      .get(`/api/matrix?locality=HNI&task=${task}`)
+      .set('Authorization', `Bearer ${s.tokens['home-affairs']}`)
+      .expect(200);
+    const { communes, byState } = res.body.items[0].communes as { communes: number; byState: unknown };
+    return { communes, byState };
+  };
+
+  it('when Home Affairs opens the matrix for Hà Nội, then a commune-level task’s cell is its communes’ roll-up as the API gives it, and it drills down to that task in each commune', async () => {
+    const task = s.tasks.overdue;
+    const api = await apiRollup(task);
+    expect(api).toEqual({
+      communes: 126,
+      byState: { NOT_STARTED: 125, IMPLEMENTING: 0, WORKABLE: 0, OBSTACLE: 1 },
+    });
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.origin, s.tokens['home-affairs']);
+    await page.goto(`${s.origin}/matrix?locality=HNI`);
+    const row = page.locator('#cells ~ .table-wrap tr', { has: page.locator(`a[href="/tasks/${task}"]`) });
+    expect(await drawn(row.locator('.commune-rollup'))).toEqual(api);
+    expect(await row.locator('.commune-rollup').textContent()).toContain('126 xã:');
+    expect(await row.locator('.commune-rollup').textContent()).toContain('Nhân lực 1');
+    await checkAndShoot(page, 'matrix-commune-rollup');
+    await row.locator('.commune-rollup a').click();
+    await page.waitForURL(/\/localities\/HNI\/communes\?task=/);
+    expect(await drawn(page.locator('#task-drill-down .commune-rollup'))).toEqual(api);
+    const states = await page
+      .locator('td.task-cell')
+      .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-state')));
+    expect(states).toHaveLength(126);
+    expect(states.filter((x) => x === 'OBSTACLE')).toHaveLength(1);
+    expect(states.filter((x) => x === 'NOT_STARTED')).toHaveLength(125);
+    await checkAndShoot(page, 'communes-task-drill-down');
+    await context.close();
+  });
+
+  it('when Hà Nội’s officer opens its locality page, then a commune-level task shows its communes’ roll-up beside the province’s own assessment', async () => {
+    const task = s.tasks.feasible;
+    const api = await apiRollup(task);
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.origin, s.tokens['locality:HNI']);
+    await page.goto(`${s.origin}/locality?level=commune`);
+    const cell = page.locator(`#row-${task} .cell-now`);
+    expect(await drawn(cell.locator('.commune-rollup'))).toEqual(api);
+    expect(api.byState).toMatchObject({ WORKABLE: 1 });
+    expect(await cell.textContent()).toContain('Tỉnh tự đánh giá:');
+    await checkAndShoot(page, 'locality-commune-rollup');
+    await context.close();
+  });
+
+  it('when the public drills down from a province cell, then it reads the roll-up but no commune’s state', async () => {
+    const { context, page } = await newVisitor(browser);
+    await page.goto(`${s.origin}/localities/HNI/communes?task=${s.tasks.overdue}`);
+    expect(await drawn(page.locator('#task-drill-down .commune-rollup'))).toEqual(await apiRollup(s.tasks.overdue));
+    expect(await page.locator('td.task-cell').count()).toBe(0);
+    expect(await page.locator('#task-drill-down').textContent()).toContain('công chúng xem số liệu tổng hợp');
+    await context.close();
+  });
+
+  it('when the commune’s focal point signs in, then it lands on its commune and reads all its cells', async () => {
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.origin, communeToken);
+    expect(new URL(page.url()).pathname).toBe(`/communes/${HOAN_KIEM}`);
+    const cells = page.locator('#cells + table');
+    expect(await cells.textContent()).toContain('Thiếu viên chức phụ trách giáo dục');
+    await checkAndShoot(page, 'commune-focal-point');
+    await context.close();
+  });
+
+  it('when a ministry opens a commune, then it reads the cells of the tasks it leads or coordinates only, as the API gives them', async () => {
+    const api = await request(s.app)
+      .get(`/api/communes/${HOAN_KIEM}`)
+      .set('Authorization', `Bearer ${s.tokens['ministry:BGDDT']}`)
+      .expect(200);
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.origin, s.tokens['ministry:BGDDT']);
+    await page.goto(`${s.origin}/communes/${HOAN_KIEM}`);
+    const shown = await page.locator('#cells + table tbody th a').allTextContents();
+    expect(shown).toEqual((api.body.cells as { task: string }[]).map((c) => c.task));
+    expect(shown).toContain(s.tasks.overdue);
+    expect(shown).not.toContain(s.tasks.feasible);
+    await checkAndShoot(page, 'commune-ministry');
     await context.close();
   });
 

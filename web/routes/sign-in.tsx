@@ -30,6 +30,8 @@ export function homeOf(p: Principal): string {
       return '/worklist';
     case 'locality':
       return '/locality';
+    case 'commune':
+      return `/communes/${p.code}`;
     default:
       return '/';
   }
