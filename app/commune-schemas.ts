@@ -114,6 +114,16 @@ export const communeDetailResponse = z.object({
       hash: z.string(),
     }),
   ),
+  verification: z
+    .object({
+      valid: z.boolean(),
+      checked: z.number().int(),
+      brokenAtSeq: z.number().int().optional(),
+      reason: z.string().optional(),
+    })
+    .meta({
+      description: "its reports' hash chain recomputed from the first: valid, or the first report that does not fit",
+    }),
 });
 
 export const nationalRollupResponse = z.object({

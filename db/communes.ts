@@ -515,6 +515,55 @@ export async function communeReports(db: Db, commune: string, limit = 20): Promi
   return rows;
 }
 
+/**
+ * Recomputes a commune's `commune_reports` hash chain from its first report (the one link of
+ * db/audit-chain.ts) and names the first report that does not fit.
+ */
+export async function verifyCommuneChain(
+  db: Db,
+  commune: string,
+): Promise<{ valid: boolean; checked: number; brokenAtSeq?: number; reason?: string }> {
+  const { rows } = await db.pool.query<{
+    seq: number;
+    at: Date;
+    actor: string;
+    channel: string;
+    details: unknown;
+    prev_hash: string;
+    hash: string;
+  }>({
+    name: 'commune-chain',
+    text: 'SELECT seq, at, actor, channel, details, prev_hash, hash FROM commune_reports WHERE commune_code = $1 ORDER BY seq',
+    values: [commune],
+  });
+  const expected = await chainHashes(
+    db.pool,
+    rows.map((r) => [
+      r.prev_hash,
+      canonicalContent({
+        taskCode: `commune:${commune}`,
+        seq: r.seq,
+        at: r.at.toISOString(),
+        actor: r.actor,
+        kind: r.channel,
+        details: r.details,
+      }),
+    ]),
+  );
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  for (const [i, r] of rows.entries()) {
+    if (r.seq !== i + 1) return { valid: false, checked, brokenAtSeq: i + 1, reason: 'missing report' };
+    if (r.prev_hash !== prev)
+      return { valid: false, checked, brokenAtSeq: r.seq, reason: 'prevHash does not match the previous report' };
+    if (expected[i] !== r.hash)
+      return { valid: false, checked, brokenAtSeq: r.seq, reason: 'content does not match its hash' };
+    prev = r.hash;
+    checked++;
+  }
+  return { valid: true, checked };
+}
+
 export const COMMUNE_CELLS_CSV_HEADER = 'province,commune_code,commune_name,task,state,category,text,changed_at';
 
 /** Text a spreadsheet would run as a formula gets a leading quote; a field with a separator is quoted. */

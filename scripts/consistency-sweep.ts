@@ -14,7 +14,11 @@
  * locality's cell, and each round e-mail's due date and addressee against the round (every locality
  * that must report told once; a locality chased only while it had not reported). E-mails are compared
  * for the sampled tasks, for `mailTasks` more tasks picked at random among those the e-mails name, and
- * for every locality. Uses the running embedded stack (or API_URL) and the Home Affairs token of
+ * for every locality. The commune level, for every province whose communes are seeded: each
+ * commune-level task's province cell (the roll-up) against the commune cells in the matrix (JSON, CSV)
+ * and the locality, a few of them on the matrix and drill-down pages, the province's totals in the
+ * national roll-up (API and page) and its communes' counts, and every reported commune's report chain.
+ * Uses the running embedded stack (or API_URL) and the Home Affairs token of
  * `.data/dev-tokens.json` (or SWEEP_TOKEN).
  */
 import fs from 'node:fs';
@@ -37,6 +41,8 @@ export interface SweepOptions {
   mails?: string[];
   /** Tasks named in the e-mails whose e-mails are compared besides the sampled tasks' (default 10). */
   mailTasks?: number;
+  /** Commune-level tasks per seeded province whose pages (matrix, drill-down) are read too (default 5). */
+  communePages?: number;
   log?: (line: string) => void;
 }
 
@@ -52,6 +58,9 @@ export interface SweepResult {
   comparisons: number;
   /** Of `comparisons`, those of a figure an e-mail states. */
   mailComparisons: number;
+  /** Of `comparisons`, those of the commune level: the seeded provinces, their (province, task) roll-ups, report chains. */
+  communeComparisons: number;
+  communes: { provinces: string[]; rollups: number; chains: number };
   /** The e-mails read, and the tasks whose e-mails were compared. */
   mails: number;
   mailTasks: string[];
@@ -99,6 +108,56 @@ function taskPageFigures(html: string): Figures {
 function whoReportedLine(html: string): string {
   const m = /id="who-reported" data-reported="(\d+)" data-total="(\d+)"/.exec(html);
   return m ? `${m[1]}/${m[2]}` : '?';
+}
+
+/** A province cell of a commune-level task as every source states it: communes and cells by state. */
+interface RollupFigures {
+  communes: number;
+  byState: Record<string, number>;
+  obstaclesByCategory?: Record<string, number>;
+}
+const STATE_NAMES = ['NOT_STARTED', 'IMPLEMENTING', 'WORKABLE', 'OBSTACLE'] as const;
+const statesText = (r: RollupFigures | null | undefined) =>
+  r ? `${r.communes} communes: ${STATE_NAMES.map((s) => `${s} ${r.byState[s] ?? 0}`).join(', ')}` : 'none';
+const categoriesText = (r: RollupFigures | null | undefined) =>
+  r
+    ? Object.entries(r.obstaclesByCategory ?? {})
+        .filter(([, n]) => n > 0)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none'
+    : 'none';
+
+/** The roll-up a page draws (the data attributes of web/components/commune-rollup.tsx), null if none. */
+export function pageRollup(html: string): RollupFigures | null {
+  const m =
+    /class="commune-rollup" data-communes="(\d+)" data-not-started="(\d+)" data-implementing="(\d+)" data-workable="(\d+)" data-obstacle="(\d+)"/.exec(
+      html,
+    );
+  if (!m) return null;
+  const [, communes, ...states] = m.map(Number);
+  return {
+    communes: communes ?? 0,
+    byState: Object.fromEntries(STATE_NAMES.map((s, i) => [s, states[i] ?? 0])),
+  };
+}
+
+/** The table row (`<tr>…</tr>`) of a page that holds a text, or '' if none does. */
+function rowOf(html: string, text: string): string {
+  const at = html.indexOf(text);
+  if (at < 0) return '';
+  const start = html.lastIndexOf('<tr', at);
+  const end = html.indexOf('</tr>', at);
+  return start < 0 || end < 0 ? '' : html.slice(start, end + '</tr>'.length);
+}
+
+/** The drill-down page's cells, counted by their state (`<td class="task-cell" data-state>`). */
+function drillDownPageCells(html: string): RollupFigures {
+  const states = [...html.matchAll(/class="task-cell" data-state="([A-Z_]+)"/g)].map((m) => m[1]);
+  return {
+    communes: states.length,
+    byState: Object.fromEntries(STATE_NAMES.map((s) => [s, states.filter((x) => x === s).length])),
+  };
 }
 
 /** An e-mail as the sweep reads it: addressees, subject, plain text and when it was sent. */
@@ -356,6 +415,147 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
     'public page': whoReportedLine(await getText('/')),
   });
 
+  // ---- the commune level: every seeded province's roll-ups against the commune cells ----
+  const communeStart = comparisons;
+  const nationalRollup = await getJson<{
+    items: (RollupFigures & { locality: string; communesReported: number; tasks: number })[];
+  }>('/api/communes/rollup');
+  const seededProvinces = nationalRollup.items.filter((i) => i.communes > 0 && i.tasks > 0);
+  const communesPage = await getText('/communes');
+  let rollups = 0;
+  let chains = 0;
+  for (const province of seededProvinces) {
+    const L = province.locality;
+    const enc = encodeURIComponent(L);
+    // The commune cells themselves, as the file of a province's commune cells gives them.
+    const counted = new Map<string, RollupFigures>();
+    for (const r of csvRecords(await getText(`/api/communes/cells?locality=${enc}`, auth))) {
+      const t = counted.get(r.task ?? '') ?? { communes: 0, byState: {}, obstaclesByCategory: {} };
+      t.communes++;
+      t.byState[r.state ?? '?'] = (t.byState[r.state ?? '?'] ?? 0) + 1;
+      if (r.category) t.obstaclesByCategory![r.category] = (t.obstaclesByCategory![r.category] ?? 0) + 1;
+      counted.set(r.task ?? '', t);
+    }
+    const matrix = await getJson<{ items: { task: string; communes: RollupFigures | null }[] }>(
+      `/api/matrix?locality=${enc}`,
+    );
+    const matrixCsv = new Map(
+      csvRecords(await getText(`/api/matrix?locality=${enc}&format=csv`, auth)).map((r) => [r.task ?? '', r]),
+    );
+    const locality = await getJson<{ tasks: { code: string; leadMinistry: string; communes: RollupFigures | null }[] }>(
+      `/api/localities/${enc}`,
+    );
+    const fromLocality = new Map(locality.tasks.map((t) => [t.code, t.communes]));
+    const fromCsv = (r: Record<string, string> | undefined): RollupFigures | null =>
+      r && r.communes
+        ? {
+            communes: Number(r.communes),
+            byState: {
+              NOT_STARTED: Number(r.communesNotStarted),
+              IMPLEMENTING: Number(r.communesImplementing),
+              WORKABLE: Number(r.communesWorkable),
+              OBSTACLE: Number(r.communesObstacle),
+            },
+            obstaclesByCategory: Object.fromEntries(
+              Object.entries(r)
+                .filter(([k]) => k.startsWith('communesObstacle_'))
+                .map(([k, v]) => [k.slice('communesObstacle_'.length), Number(v)]),
+            ),
+          }
+        : null;
+    // Every commune-level task of the province: the matrix cell, its CSV and the locality are the commune cells' roll-up.
+    const tasksOf = new Set([...counted.keys(), ...matrix.items.filter((i) => i.communes).map((i) => i.task)]);
+    const total: RollupFigures = { communes: 0, byState: {}, obstaclesByCategory: {} };
+    for (const task of [...tasksOf].sort()) {
+      const cells = counted.get(task);
+      const sources = {
+        'commune cells': cells,
+        'api matrix': matrix.items.find((i) => i.task === task)?.communes,
+        'matrix csv': fromCsv(matrixCsv.get(task)),
+        'api locality': fromLocality.get(task),
+      };
+      compare(
+        `${L} · ${task}`,
+        'commune roll-up by state',
+        Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, statesText(v)])),
+      );
+      compare(
+        `${L} · ${task}`,
+        'commune obstacles by category',
+        Object.fromEntries(Object.entries(sources).map(([k, v]) => [k, categoriesText(v)])),
+      );
+      rollups++;
+      for (const s of STATE_NAMES) total.byState[s] = (total.byState[s] ?? 0) + (cells?.byState[s] ?? 0);
+      for (const [k, n] of Object.entries(cells?.obstaclesByCategory ?? {}))
+        total.obstaclesByCategory![k] = (total.obstaclesByCategory![k] ?? 0) + n;
+      total.communes += cells?.communes ?? 0;
+    }
+    // A few tasks on the pages too: the sampled ones first, then others of the province at random.
+    const others = [...tasksOf].filter((t) => !sample.includes(t)).sort();
+    const paged = sample.filter((t) => tasksOf.has(t));
+    while (others.length > 0) paged.push(...others.splice(Math.floor(random() * others.length), 1));
+    for (const task of paged.slice(0, opts.communePages ?? 5)) {
+      // The matrix page lists a province's cells of one lead ministry (fewer than its 300 rows): the task's row.
+      const ministry = locality.tasks.find((t) => t.code === task)?.leadMinistry ?? '';
+      const matrixPage = await getText(`/matrix?locality=${enc}&ministry=${encodeURIComponent(ministry)}`, asPerson);
+      const drill = await getJson<{
+        task: { communes: RollupFigures | null };
+        items: { taskCell: { state: string } | null }[];
+      }>(`/api/localities/${enc}/communes?task=${encodeURIComponent(task)}`);
+      const drillPage = await getText(`/localities/${enc}/communes?task=${encodeURIComponent(task)}`, asPerson);
+      compare(`${L} · ${task}`, 'commune roll-up on the pages', {
+        'commune cells': statesText(counted.get(task)),
+        'matrix page': statesText(pageRollup(rowOf(matrixPage, `href="/tasks/${encodeURIComponent(task)}"`))),
+        'api drill-down': statesText(drill.task.communes),
+        'drill-down page': statesText(pageRollup(drillPage)),
+        'drill-down cells (api)': statesText({
+          communes: drill.items.length,
+          byState: Object.fromEntries(
+            STATE_NAMES.map((s) => [s, drill.items.filter((c) => c.taskCell?.state === s).length]),
+          ),
+        }),
+        'drill-down cells (page)': statesText(drillDownPageCells(drillPage)),
+      });
+    }
+    // The province as a whole: the national roll-up, its page, and its communes' own counts.
+    const list = await getJson<{
+      items: { code: string; byState: Record<string, number>; reportedAt: string | null }[];
+    }>(`/api/localities/${enc}/communes`);
+    const row = rowOf(communesPage, `href="/localities/${L}/communes"`);
+    const nums = [...row.matchAll(/<td class="num">([\d.]*)<\/td>/g)].map((m) =>
+      Number((m[1] ?? '').replace(/\./g, '')),
+    );
+    const reportedCommunes = list.items.filter((c) => c.reportedAt !== null);
+    compare(L, 'communes, reported and cells by state', {
+      'commune cells': `${list.items.length}, ${reportedCommunes.length}; ${statesText(total)}`,
+      'api communes rollup': `${province.communes}, ${province.communesReported}; ${statesText({ ...province, communes: total.communes })}`,
+      '/communes page': `${nums[0]}, ${nums[1]}; ${statesText({ communes: total.communes, byState: Object.fromEntries(STATE_NAMES.map((s, i) => [s, nums[3 + i] ?? -1])) })}`,
+      "communes' own counts": `${list.items.length}, ${reportedCommunes.length}; ${statesText({
+        communes: total.communes,
+        byState: Object.fromEntries(
+          STATE_NAMES.map((s) => [s, list.items.reduce((n, c) => n + (c.byState[s] ?? 0), 0)]),
+        ),
+      })}`,
+    });
+    compare(L, 'commune obstacles by category', {
+      'commune cells': categoriesText(total),
+      'api communes rollup': categoriesText(province),
+    });
+    // Each commune that reported: its report chain recomputes from the first report.
+    for (const c of reportedCommunes) {
+      const detail = await getJson<{ verification: { valid: boolean; brokenAtSeq?: number; reason?: string } }>(
+        `/api/communes/${encodeURIComponent(c.code)}`,
+      );
+      const v = detail.verification;
+      compare(`${L} · ${c.code}`, 'commune report chain', {
+        'commune_reports recomputed': v.valid ? 'valid' : `broken at ${v.brokenAtSeq}: ${v.reason}`,
+        expected: 'valid',
+      });
+      chains++;
+    }
+  }
+  const communeComparisons = comparisons - communeStart;
+
   // ---- e-mails: each figure an e-mail states, against the API ----
   const mails = await readMails(opts.mails ?? []);
   let mailComparisons = 0;
@@ -503,7 +703,7 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
   }
 
   log(
-    `consistency sweep: ${sample.length} task(s), ${statuses.items.length} localities, ${mails.length} e-mail(s) of ${mailed.length} task(s) and ${roundMails.size} round(s), ${comparisons} comparisons (${mailComparisons} of e-mails), ${disagreements.length} disagreement(s)`,
+    `consistency sweep: ${sample.length} task(s), ${statuses.items.length} localities, ${seededProvinces.length} province(s) with communes (${rollups} roll-ups, ${chains} report chains), ${mails.length} e-mail(s) of ${mailed.length} task(s) and ${roundMails.size} round(s), ${comparisons} comparisons (${mailComparisons} of e-mails), ${disagreements.length} disagreement(s)`,
   );
   for (const d of disagreements)
     log(
@@ -515,6 +715,8 @@ export async function consistencySweep(opts: SweepOptions): Promise<SweepResult>
     tasks: sample,
     localities: statuses.items.length,
     comparisons,
+    communeComparisons,
+    communes: { provinces: seededProvinces.map((p) => p.locality), rollups, chains },
     mailComparisons,
     mails: mails.length,
     mailTasks: mailed,
@@ -546,6 +748,7 @@ async function main(): Promise<void> {
     // The e-mails the stack wrote to its outbox folder (no SMTP_URL), or a folder of `.eml` files given.
     mails: mailboxFiles(arg('mailbox') ?? path.join(cfg.dataDir, 'outbox')),
     mailTasks: arg('mail-tasks') ? Number(arg('mail-tasks')) : undefined,
+    communePages: arg('commune-pages') ? Number(arg('commune-pages')) : undefined,
   });
   if (r.disagreements.length > 0) process.exitCode = 1;
 }

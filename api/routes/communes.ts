@@ -9,6 +9,7 @@ import {
   provinceCommuneCellsCsv,
   provinceCommunes,
   provincesWithCommunes,
+  verifyCommuneChain,
 } from '../../db/communes';
 import { localityExists } from '../../db/reference-data';
 import { reference } from '../../catalog/reference-data';
@@ -137,9 +138,10 @@ export function communeRoutes(deps: { db: Db; registry: RouteRegistry; actions: 
       if (!commune) throw notFound(`There is no commune ${params.code}.`);
       const p = principalOf(res);
       const visible = cellScopeOf(p, { locality: commune.locality, commune: commune.code });
-      const [cells, reports] = await Promise.all([
+      const [cells, reports, verification] = await Promise.all([
         visible === 'none' ? Promise.resolve([]) : communeCells(db, commune.locality, commune.code),
         communeReports(db, commune.code),
+        verifyCommuneChain(db, commune.code),
       ]);
       const shown = cells.filter((c) => scopeReadsTask(visible, c));
       res.json({
@@ -148,6 +150,7 @@ export function communeRoutes(deps: { db: Db; registry: RouteRegistry; actions: 
         cells: shown.map(({ leadMinistry: _l, coordinatingMinistries: _c, ...c }) => c),
         // Who wrote is a person's office: shown to those who may read the cells, not to the public.
         reports: reports.map((r) => ({ ...r, actor: visible === 'none' ? null : r.actor })),
+        verification,
       });
     },
   });

@@ -18,6 +18,9 @@ import { loadConfig } from '../../config/env';
 import { addDays, deadlineInstant } from '../../domain/dates';
 import { settleDueDate } from '../../domain/deadline-policy';
 import { DEFAULT_LADDER, WEEKENDS_ONLY, ladderStepDue } from '../../domain/escalation-ladder';
+import { parseCommunes } from '../../catalog/communes';
+import { resolveCommuneDataFile } from '../../embedded/commune-reference';
+import { seedCommunes } from '../../embedded/commune-seed';
 import { recentObstacleReports } from '../../db/task-pages';
 import { issueToken } from '../../db/tokens';
 import { consistencySweep, type SweepResult } from '../../scripts/consistency-sweep';
@@ -44,6 +47,9 @@ let origin = '';
 let app: ReturnType<typeof makeApp>;
 const tokens: Record<string, string> = {};
 const roundId = uid('sweep-').toLowerCase();
+const HOAN_KIEM = '00070';
+/** Two commune-level tasks Hà Nội's communes reported on. */
+const communeTasks: string[] = [];
 let today = '';
 /** When the bulk report was sent: the dashboard of a moment before it does not list its obstacle. */
 let beforeReport = 0;
@@ -113,7 +119,31 @@ beforeAll(async () => {
     },
   });
   server.on('request', app);
-  for (const who of ['home-affairs', 'ministry:BYT', 'locality:HNI']) tokens[who] = await issueToken(stack.db, who);
+  for (const who of ['home-affairs', 'ministry:BYT', 'locality:HNI', `commune:${HOAN_KIEM}`])
+    tokens[who] = await issueToken(stack.db, who);
+
+  // The commune level: Hà Nội's 126 communes seeded with a cell per commune-level task, two of them reporting
+  // (one itself, one through its province on its behalf), so the sweep has roll-ups and report chains to read.
+  const communes = parseCommunes(fs.readFileSync(resolveCommuneDataFile(), 'utf8'));
+  expect(await seedCommunes(stack.db, { communes, localities: ['HNI'] })).not.toBeNull();
+  const hoanKiem = await request(app).get(`/api/communes/${HOAN_KIEM}`).set(auth('home-affairs')).expect(200);
+  const [t1, t2] = (hoanKiem.body.cells as { task: string }[]).map((c) => c.task);
+  communeTasks.push(t1 as string, t2 as string);
+  const other = communes.find((c) => c.locality === 'HNI' && c.code !== HOAN_KIEM)?.code as string;
+  for (const [who, commune, cells] of [
+    [
+      `commune:${HOAN_KIEM}`,
+      HOAN_KIEM,
+      [
+        { task: t1, state: 'OBSTACLE', category: 'STAFFING', text: 'Thiếu viên chức phụ trách' },
+        { task: t2, state: 'WORKABLE' },
+      ],
+    ],
+    ['locality:HNI', other, [{ task: t1, state: 'IMPLEMENTING' }]],
+  ] as const) {
+    const res = await request(app).post(`/api/communes/${commune}/report`).set(auth(who)).send({ cells });
+    expect(res.status).toBe(200);
+  }
 }, 900_000);
 
 afterAll(async () => {
@@ -212,8 +242,15 @@ describe('the consistency sweep on the seeded stack', () => {
     expect(result.tasks).toHaveLength(20);
     expect(result.localities).toBe(34);
     expect(result.mails).toBe(mails.length);
-    // Five figures of each task in up to six places, who reported in each locality, and the e-mails.
-    expect(result.comparisons).toBe(20 * 5 + 34 + 1 + result.mailComparisons);
+    // Hà Nội's commune level: every commune-level task's roll-up (by state, by category) in four places,
+    // five of them on the pages, the province as a whole (two figures), and the two communes' report chains.
+    const communeLevel = catalog.filter((t) => t.level !== 'province').length;
+    expect(result.communes).toEqual({ provinces: ['HNI'], rollups: expect.any(Number), chains: 2 });
+    expect(result.communes.rollups).toBeGreaterThan(communeLevel / 2);
+    expect(result.communes.rollups).toBeLessThanOrEqual(communeLevel);
+    expect(result.communeComparisons).toBe(result.communes.rollups * 2 + 5 + 2 + 2);
+    // Five figures of each task in up to six places, who reported in each locality, the communes, and the e-mails.
+    expect(result.comparisons).toBe(20 * 5 + 34 + 1 + result.communeComparisons + result.mailComparisons);
     // Round e-mails (34 opened, 33 chased, due dates), closing-the-loop notices, and the e-mailed tasks' escalations.
     expect(result.mailComparisons).toBeGreaterThan(34 + 33 * 2);
     expect(result.mailTasks.length).toBeGreaterThanOrEqual(10);
@@ -272,6 +309,53 @@ describe('the consistency sweep on the seeded stack', () => {
       );
     } finally {
       await stack.db.pool.query(`UPDATE tasks SET due_date = due_date - 1 WHERE code = $1`, [code]);
+    }
+  }, 120_000);
+
+  it('when a province’s roll-up row and a commune’s report are altered behind the application, then the sweep reports the roll-up and the broken chain', async () => {
+    const [task] = communeTasks as [string];
+    const c = await stack.db.sql.connect();
+    const alter = async (sign: 1 | -1) => {
+      await c.query(`SET session_replication_role = replica`);
+      await c.query(
+        `UPDATE commune_rollups SET workable = workable + $3, not_started = not_started - $3 WHERE locality_code = $1 AND task_code = $2`,
+        ['HNI', task, sign],
+      );
+      await c.query(
+        sign > 0
+          ? `UPDATE commune_reports SET details = details || '{"changed": 0}' WHERE commune_code = $1 AND seq = 1`
+          : `UPDATE commune_reports SET details = details || '{"changed": 2}' WHERE commune_code = $1 AND seq = 1`,
+        [HOAN_KIEM],
+      );
+      await c.query(`SET session_replication_role = origin`);
+    };
+    try {
+      await alter(1);
+      const r = await consistencySweep({
+        apiUrl: origin,
+        token: tokens['home-affairs'] as string,
+        tasks: 20,
+        seed: 23,
+        log: () => undefined,
+      });
+      expect(r.disagreements).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            subject: `HNI · ${task}`,
+            figure: 'commune roll-up by state',
+            values: expect.objectContaining({ 'api locality': expect.stringContaining('WORKABLE 1,') }),
+          }),
+          expect.objectContaining({ subject: 'HNI', figure: 'communes, reported and cells by state' }),
+          expect.objectContaining({
+            subject: `HNI · ${HOAN_KIEM}`,
+            figure: 'commune report chain',
+            values: { 'commune_reports recomputed': 'broken at 1: content does not match its hash', expected: 'valid' },
+          }),
+        ]),
+      );
+    } finally {
+      await alter(-1);
+      c.release();
     }
   }, 120_000);
 
