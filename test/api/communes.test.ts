@@ -173,13 +173,16 @@ describe('a commune reports', () => {
     expect(rows).toEqual([{ actor: 'locality:HNI', channel: 'ON_BEHALF', changed: 1 }]);
   });
 
-  it('when the public reads a commune, then it sees the counts but no cells and no names of who reported', async () => {
+  it('when the public reads a commune, then it sees the counts and its verified report chain but no cells and no names of who reported', async () => {
     const res = await request(f.app).get(`/api/communes/${HOAN_KIEM}`).set(f.as('public'));
     expect(res.status).toBe(200);
     expect(res.body.cellsVisible).toBe('none');
     expect(res.body.cells).toEqual([]);
     expect(res.body.reports.every((r: { actor: unknown }) => r.actor === null)).toBe(true);
     expect(res.body.commune.byState.WORKABLE).toBe(1);
+    // Its report chain, recomputed from the first report: as many links as reports, all fitting.
+    expect(res.body.verification).toEqual({ valid: true, checked: res.body.reports.length });
+    expect(res.body.reports.length).toBeGreaterThanOrEqual(2);
   });
 });
 
