@@ -134,6 +134,12 @@ describe('the commune pages', () => {
     expect(states).toHaveLength(126);
     expect(states.filter((x) => x === 'OBSTACLE')).toHaveLength(1);
     expect(states.filter((x) => x === 'NOT_STARTED')).toHaveLength(125);
+    // Searched for a few communes (a shorter screenshot): the roll-up is still the province's.
+    await page.fill('#commune-q', 'hoan');
+    await page.click('form[role=search] button[type=submit]');
+    await page.waitForURL(/q=hoan/);
+    expect(await drawn(page.locator('#task-drill-down .commune-rollup'))).toEqual(api);
+    expect(await page.locator('td.task-cell[data-state="OBSTACLE"]').count()).toBe(1);
     await checkAndShoot(page, 'communes-task-drill-down');
     await context.close();
   });
