@@ -12,6 +12,7 @@ import {
   verifyCommuneChain,
 } from '../../db/communes';
 import { localityExists } from '../../db/reference-data';
+import { provinceCommuneRound } from '../../db/reporting-rounds';
 import { reference } from '../../catalog/reference-data';
 import { cellScopeOf, cellsVisibleName, scopeReadsTask } from '../../app/cell-visibility';
 import { taskDrillDown } from '../../app/commune-drill-down';
@@ -190,10 +191,11 @@ export function communeRoutes(deps: { db: Db; registry: RouteRegistry; actions: 
     handler: async ({ params, query }, _req, res) => {
       if (!(await localityExists(db, params.code))) throw notFound(`There is no locality ${params.code}.`);
       const drill = query.task ? await taskDrillDown(db, principalOf(res), params.code, query.task) : null;
-      const [all, items, seeded] = await Promise.all([
+      const [all, items, seeded, round] = await Promise.all([
         query.q ? provinceCommunes(db, params.code) : Promise.resolve(null),
         provinceCommunes(db, params.code, query.q),
         actions.seeded(),
+        provinceCommuneRound(db, params.code),
       ]);
       res.json({
         locality: params.code,
@@ -201,6 +203,7 @@ export function communeRoutes(deps: { db: Db; registry: RouteRegistry; actions: 
         seeded,
         total: (all ?? items).length,
         items: drill ? items.map((c) => ({ ...c, taskCell: drill.cells?.get(c.code) ?? null })) : items,
+        round,
       });
     },
   });

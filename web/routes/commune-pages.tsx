@@ -13,6 +13,7 @@ import { cellScopeOf, scopeReadsTask } from '../../app/cell-visibility';
 import { taskDrillDown, type TaskDrillDown } from '../../app/commune-drill-down';
 import { taskCode } from '../../app/schemas';
 import { Refusal } from '../../domain/refusal';
+import { provinceCommuneRound } from '../../db/reporting-rounds';
 import { CommunePage, CommuneRollupPage, ProvinceCommunesPage } from '../pages/commune-pages';
 import { MessagePage } from '../pages/sign-in-page';
 import { sendPage } from '../render';
@@ -59,10 +60,11 @@ export function communePageRoutes(deps: { db: Db }): Router {
         return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
       }
     }
-    const [all, items, done] = await Promise.all([
+    const [all, items, done, round] = await Promise.all([
       provinceCommunes(db, code),
       q.trim() ? provinceCommunes(db, code, q) : Promise.resolve(null),
       seeded(db),
+      provinceCommuneRound(db, code),
     ]);
     sendPage(
       res,
@@ -74,6 +76,8 @@ export function communePageRoutes(deps: { db: Db }): Router {
         items={items ?? all}
         seeded={done}
         drill={drill}
+        round={round}
+        names={new Map(all.map((c) => [c.code, c.name]))}
       />,
     );
   });
