@@ -33,6 +33,7 @@ import type { releaseHoldUpsWorkflow, settlementWorkflow } from '../workflows/se
 import { actorOf } from './actor';
 import type { ListCache } from './list-cache';
 import { Refusal, conflict, fieldRefusal, forbidden, invalid, notFound, type FieldLocation } from '../domain/refusal';
+import { isSettled } from '../domain/statuses';
 import type { registerDocumentBody, settlementBody } from './schemas';
 
 type RegisteredDocumentInput = LegalDocument;
@@ -357,7 +358,7 @@ export function createDocumentActions(deps: DocumentActionDeps) {
             message: `Task ${task} is led by ${t.leadMinistry}, not ${p.code}.`,
           });
         } else if (t.documentKeys.includes(documentNumberKey(doc.number))) continue;
-        else if (t.status === 'FEASIBLE')
+        else if (isSettled(t.status))
           refusals.push({
             task,
             code: 'ILLEGAL_TRANSITION',

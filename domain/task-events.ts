@@ -20,6 +20,7 @@ import {
   type TaskStatus,
 } from './task';
 import { isCalendarDate } from './dates';
+import { SETTLED_STATUS, hasDueDate } from './statuses';
 import { initialState } from './task-state';
 import {
   applyAssignment,
@@ -142,7 +143,7 @@ export function applyEvent(state: TaskState, e: RecordedEvent): TaskState {
     case 'TRANSITION': {
       const to = isStatus(d.to) ? d.to : state.status;
       const document = documentRef(d.document);
-      const dueDate = to === 'FEASIBLE' ? null : dateOrNull(d.dueDate);
+      const dueDate = hasDueDate(to) ? dateOrNull(d.dueDate) : null;
       const change = applyTransition(
         state,
         { actor, to, ...(document ? { document } : {}), ...(dueDate ? { dueDate } : {}) },
@@ -160,7 +161,7 @@ export function applyEvent(state: TaskState, e: RecordedEvent): TaskState {
     case 'DOCUMENT_RECORDED': {
       const document = documentRef(d.document);
       if (!document) break;
-      const change = applyDeferredTransition(state, { actor, to: 'FEASIBLE', document }, at);
+      const change = applyDeferredTransition(state, { actor, to: SETTLED_STATUS, document }, at);
       next = {
         ...change.state,
         documents: withRecorded(state.documents, d.document),
