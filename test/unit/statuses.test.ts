@@ -1,6 +1,14 @@
 import reference from '../../catalog/reference.json';
 import { transitionBody, createTaskBody } from '../../app/schemas';
-import { OPEN_STATUSES, STATUS_RULES, TASK_STATUSES, hasDueDate } from '../../domain/statuses';
+import {
+  CLOSED_STATUSES,
+  OPEN_STATUSES,
+  SETTLED_STATUS,
+  STATUS_RULES,
+  TASK_STATUSES,
+  hasDueDate,
+} from '../../domain/statuses';
+import { closedStatusSql, openStatusSql } from '../../db/status-sql';
 import { EDGES, INTO_RULES, ruleInto } from '../../domain/transition-rules';
 import { loadConfig } from '../../config/env';
 
@@ -18,6 +26,20 @@ describe('the status table', () => {
       const r = STATUS_RULES[s];
       expect([r.track !== null, r.asks !== null]).toEqual([hasDueDate(s), hasDueDate(s)]);
     }
+  });
+
+  it('when the table says which status a document settles a task into, then it is one status, with no due date, that edges with a document lead into', () => {
+    expect(TASK_STATUSES.filter((s) => STATUS_RULES[s].settled)).toEqual([SETTLED_STATUS]);
+    expect(hasDueDate(SETTLED_STATUS)).toBe(false);
+    const into = EDGES.filter((e) => e.to === SETTLED_STATUS);
+    expect(into.length).toBeGreaterThan(0);
+    expect(into.every((e) => e.requires === 'document')).toBe(true);
+  });
+
+  it('when SQL asks for open or closed tasks, then it is built from the statuses with and without a due date', () => {
+    expect(CLOSED_STATUSES).toEqual(TASK_STATUSES.filter((s) => !hasDueDate(s)));
+    expect(openStatusSql('t.status')).toBe(`t.status NOT IN (${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+    expect(closedStatusSql('status')).toBe(`status IN (${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`);
   });
 
   it('when the environment names no default spans, then the config takes each open status default from the table', () => {
