@@ -8,7 +8,7 @@ import { createDocumentActions } from '../../app/document-actions';
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import type { ListCache } from '../../app/list-cache';
-import type { RouteRegistry } from '../route-registry';
+import { type RouteRegistry, problems } from '../route-registry';
 import {
   documentListQuery,
   documentListResponse,
@@ -20,11 +20,6 @@ import {
   settlementResponse,
   emptyQuery,
 } from '../../app/schemas';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
 
 const documentHistoryResponse = z.object({
   items: z.array(

@@ -7,7 +7,7 @@ import { holdUpRanking } from '../../db/hold-ups';
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import type { ListCache } from '../../app/list-cache';
-import type { RouteRegistry } from '../route-registry';
+import { type RouteRegistry, problems } from '../route-registry';
 import {
   emptyBody,
   emptyQuery,
@@ -19,11 +19,6 @@ import {
   taskResponse,
 } from '../../app/schemas';
 import { createTaskActions } from '../../app/task-actions';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
 
 const holdUpRankingResponse = z.object({
   items: z.array(

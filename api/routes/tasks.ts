@@ -13,7 +13,7 @@ import { respond, updateIdFor } from '../idempotency';
 import { isPublic, publicHistoryItem, publicPageJson, publicTask } from '../public-view';
 import { renderedPage, type ListCache } from '../../app/list-cache';
 import { notFound, unprocessable } from '../problem';
-import type { RouteRegistry } from '../route-registry';
+import { type RouteRegistry, problems } from '../route-registry';
 import { UTF8_BOM, tasksCsv } from '../../app/task-csv';
 import { XLSX_TYPE, tasksXlsx } from '../../app/task-xlsx';
 import type { Insight } from '../../app/insight';
@@ -36,11 +36,6 @@ import {
   emptyQuery,
 } from '../../app/schemas';
 import { createTaskActions } from '../../app/task-actions';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
 
 export function taskRoutes(deps: {
   db: Db;
