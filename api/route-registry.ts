@@ -39,11 +39,15 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   ) => Promise<void> | void;
 }
 
-/** The problem answers a route may give, by status, as its `responses` entries (application/problem+json). */
-export const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
+/** One problem answer (application/problem+json) as a `responses` entry, saying when a route gives it. */
+export const problem = (description: string) => ({
+  description,
+  schema: problemResponse,
+  contentType: 'application/problem+json',
+});
+
+/** The problem answers a route may give, by status, as its `responses` entries. */
+export const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, problem('problem')]));
 
 /** Every route the app serves through `register`, kept so /openapi.json is built from the same definitions. */
 export class RouteRegistry {
