@@ -20,7 +20,7 @@ import {
   type TaskStatus,
 } from './task';
 import { isCalendarDate } from './dates';
-import { SETTLED_STATUS, hasDueDate } from './statuses';
+import { OPEN_STATUSES, SETTLED_STATUS, hasDueDate, type OpenStatus } from './statuses';
 import { initialState } from './task-state';
 import {
   applyAssignment,
@@ -55,7 +55,7 @@ export interface RecordedEvent {
 export const REPLAY_POLICY: DeadlinePolicy = {
   reminderOffsetsDays: [],
   overdueIntervalDays: 0,
-  defaultDueDays: { REQUIRES_GUIDANCE: 0, AUTHORITY_ADJUSTMENT: 0 },
+  defaultDueDays: Object.fromEntries(OPEN_STATUSES.map((s) => [s, 0])) as Record<OpenStatus, number>,
   homeAffairsEmail: '',
   publicBaseUrl: '',
 };

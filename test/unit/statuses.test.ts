@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import reference from '../../catalog/reference.json';
 import { transitionBody, createTaskBody } from '../../app/schemas';
 import {
@@ -40,6 +42,24 @@ describe('the status table', () => {
     expect(CLOSED_STATUSES).toEqual(TASK_STATUSES.filter((s) => !hasDueDate(s)));
     expect(openStatusSql('t.status')).toBe(`t.status NOT IN (${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`);
     expect(closedStatusSql('status')).toBe(`status IN (${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+  });
+
+  it('when a status is in the table, then an edge of domain/transition-rules.ts leads into it and one out of it', () => {
+    for (const s of TASK_STATUSES) {
+      expect([s, EDGES.some((e) => e.to === s), EDGES.some((e) => e.from === s)]).toEqual([s, true, true]);
+    }
+  });
+
+  it('when PostgreSQL stores a status, then the TaskStatus enum of prisma/schema.prisma lists the statuses of the table', () => {
+    const schema = fs.readFileSync(path.join(__dirname, '../../prisma/schema.prisma'), 'utf8');
+    const body = /^enum TaskStatus \{([^}]*)\}/m.exec(schema)?.[1] ?? '';
+    expect(body.split(/\s+/).filter(Boolean).sort()).toEqual([...TASK_STATUSES].sort());
+  });
+
+  it('when a page tags a status, then the style sheet has its .tag-<status> rule', () => {
+    const css = fs.readFileSync(path.join(__dirname, '../../web/assets/site.css'), 'utf8');
+    const missing = TASK_STATUSES.filter((s) => !css.includes(`.tag-${s.toLowerCase().replace(/_/g, '-')} {`));
+    expect(missing).toEqual([]);
   });
 
   it('when the environment names no default spans, then the config takes each open status default from the table', () => {

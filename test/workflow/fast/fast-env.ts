@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ensureSearchAttributes } from '../../../temporal/search-attributes';
 import type { TaskDefinition, TaskWorkflowInput } from '../../../domain/task';
 import type { DeadlinePolicy } from '../../../domain/task';
+import { DEFAULT_DUE_DAYS } from '../../../domain/statuses';
 import { taskWorkflowId } from '../../../workflows/messages';
 import type { taskWorkflow } from '../../../workflows/task-workflow';
 import { FakeActivities } from './fake-activities';
@@ -12,7 +13,7 @@ import { FakeActivities } from './fake-activities';
 export const POLICY: DeadlinePolicy = {
   reminderOffsetsDays: [14, 7, 1],
   overdueIntervalDays: 7,
-  defaultDueDays: { REQUIRES_GUIDANCE: 90, AUTHORITY_ADJUSTMENT: 180 },
+  defaultDueDays: DEFAULT_DUE_DAYS,
   homeAffairsEmail: 'moha@tracker.test',
   publicBaseUrl: 'http://tracker.test',
   perTaskReminders: true,
