@@ -8,6 +8,7 @@ import { clearStuck, markStuck } from '../db/stuck-tasks';
 import type { ReminderPoint } from '../domain/deadline-policy';
 import type { SettlementResult } from '../domain/settlement';
 import { vietnamDate } from '../domain/dates';
+import { SETTLED_STATUS } from '../domain/statuses';
 import type { Actor, SettleInput, TaskEvent, TaskState, TaskView } from '../domain/task';
 import { createLogger, type Logger } from '../logging/logger';
 import type { Mailer } from './mailer';
@@ -132,7 +133,7 @@ export function createActivities({
       const pending = settled.view.feasibleFrom ?? null;
       return {
         task,
-        outcome: pending ? 'FEASIBLE_FROM' : 'FEASIBLE',
+        outcome: pending ? `${SETTLED_STATUS}_FROM` : SETTLED_STATUS,
         status: settled.view.status,
         feasibleFrom: pending,
         message: null,

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { takesIdempotencyKey } from './idempotency';
+import { problemResponse } from '../app/schemas';
 import { badRequest, HttpProblem } from './problem';
 
 type Method = 'get' | 'post' | 'put';
@@ -37,6 +38,16 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
     res: Response,
   ) => Promise<void> | void;
 }
+
+/** One problem answer (application/problem+json) as a `responses` entry, saying when a route gives it. */
+export const problem = (description: string) => ({
+  description,
+  schema: problemResponse,
+  contentType: 'application/problem+json',
+});
+
+/** The problem answers a route may give, by status, as its `responses` entries. */
+export const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, problem('problem')]));
 
 /** Every route the app serves through `register`, kept so /openapi.json is built from the same definitions. */
 export class RouteRegistry {

@@ -24,7 +24,7 @@ import {
   type ObstacleCategory,
 } from '../domain/locality-cells';
 import type { Principal } from '../domain/principal';
-import { Refusal, conflict, forbidden, notFound, type FieldRefusal } from '../domain/refusal';
+import { Refusal, conflict, forbidden, notFound, type FieldLocation, type FieldRefusal } from '../domain/refusal';
 import { foldVietnamese } from '../domain/vietnamese-text';
 import type { communeReportBody } from './commune-schemas';
 
@@ -106,22 +106,15 @@ export function createCommuneActions(deps: { db: Db }) {
       const mine = await communeTaskCodes(db, commune.locality, code);
       const unknown = body.cells.map((c) => c.task).filter((t) => !mine.has(t));
       const levels = await taskLevels(db, unknown);
-      const errors = checkCommuneEntries(code, body.cells, mine, levels, (i, column) => ({
-        field: `body.cells.${i}.${column}`,
+      const errors = checkCommuneEntries(code, body.cells, mine, levels, (index, field) => ({
+        location: { in: 'body', list: 'cells', index, field } satisfies FieldLocation,
       }));
       if (errors.length > 0)
         throw new Refusal(
           'invalid',
           `${errors.length} problem(s) in the report of commune ${code}; nothing was changed.`,
           { code: 'INVALID_CELLS' },
-          errors.map((e) => {
-            const [, , index, field] = e.field.split('.');
-            return {
-              location: { in: 'body', list: 'cells', index: Number(index), field: field ?? '' },
-              message: e.message,
-              extra: { cell: e.cell },
-            } satisfies FieldRefusal;
-          }),
+          errors.map((e): FieldRefusal => ({ location: e.location, message: e.message, extra: { cell: e.cell } })),
         );
       const outcome = await writeCommuneCells(db, {
         locality: commune.locality,

@@ -32,7 +32,8 @@ import { settlementWorkflowId, type SettlementResult } from '../domain/settlemen
 import type { releaseHoldUpsWorkflow, settlementWorkflow } from '../workflows/settlement-workflow';
 import { actorOf } from './actor';
 import type { ListCache } from './list-cache';
-import { Refusal, conflict, fieldRefusal, forbidden, invalid, locationOf, notFound } from '../domain/refusal';
+import { Refusal, conflict, fieldRefusal, forbidden, invalid, notFound, type FieldLocation } from '../domain/refusal';
+import { isSettled } from '../domain/statuses';
 import type { registerDocumentBody, settlementBody } from './schemas';
 
 type RegisteredDocumentInput = LegalDocument;
@@ -68,17 +69,32 @@ export interface CitedDocument {
 }
 
 /**
+ * Where a document sits in a request: `in` the body or the path, its fields under `within` (a
+ * transition's `document`) or at the top (a registration), or one field that stands for the document
+ * `whole` (a settlement's `number` in the path). Each adapter renders the location its way.
+ */
+export interface DocumentPlace {
+  in: 'body' | 'params';
+  within?: string;
+  whole?: string;
+}
+
+/** The location of the document's field `name` at `at`. */
+function placed(at: DocumentPlace, name: string): FieldLocation {
+  return { in: at.in, field: at.whole ?? (at.within ? `${at.within}.${name}` : name) };
+}
+
+/**
  * A refusal of a document by its rules, with the same status and words wherever it is asked: 403 when
  * the principal may not use the document, 422 for everything else (a bad number, untrue dates, a number
- * already registered with other dates). `at` is where the document sits in the request
- * (`body.`, `body.document.`), or `whole` names the one field that stands for the document (a
- * settlement's `params.number`); the detail names the bare field, so it reads the same everywhere.
+ * already registered with other dates). `at` is where the document sits in the request; the detail
+ * names the bare field, so it reads the same everywhere.
  */
-export function documentProblem(bad: FieldError, at: string, whole?: string): Refusal {
+export function documentProblem(bad: FieldError, at: DocumentPlace): Refusal {
   const name = bad.field.replace(/^.*\./, '');
   const errors = [
     {
-      location: locationOf(whole ?? `${at}${name}`),
+      location: placed(at, name),
       message: bad.message,
       ...(bad.rule ? { extra: { rule: bad.rule, params: bad.params ?? {} } } : {}),
     },
@@ -140,9 +156,9 @@ export function createDocumentActions(deps: DocumentActionDeps) {
   }
 
   /** A registered document's dates must still be true (rows from before the rules): the same answer as at registration. */
-  function checkStoredDates(doc: RegisteredDocument, at: string, whole?: string): void {
+  function checkStoredDates(doc: RegisteredDocument, at: DocumentPlace): void {
     const bad = checkDocumentDates(doc, vietnamDate(Date.now()));
-    if (bad) throw documentProblem(bad, at, whole);
+    if (bad) throw documentProblem(bad, at);
   }
 
   /**
@@ -155,7 +171,7 @@ export function createDocumentActions(deps: DocumentActionDeps) {
   async function cite(
     p: Principal,
     ref: CitedDocument,
-    at: string,
+    at: DocumentPlace,
     context: Record<string, unknown>,
   ): Promise<RegisteredDocument> {
     const badNumber = checkDocumentNumber(ref.number);
@@ -227,13 +243,13 @@ export function createDocumentActions(deps: DocumentActionDeps) {
    * A hold-up names the document the holding ministry is to issue: its symbol (or its registration)
    * must name that ministry as the issuer, or its registration could never release the task.
    */
-  async function checkAwaited(ministry: string, number: string, at: string): Promise<string> {
+  async function checkAwaited(ministry: string, number: string, at: DocumentPlace): Promise<string> {
     const stored = await getDocument(db, number);
     if (stored && stored.issuer === ministry) {
       throw conflict(
         `Document ${stored.number} is already registered (issued ${stored.issuedOn}): the task no longer waits for it; move the task with it instead.`,
         {},
-        [{ location: locationOf(`${at}documentNumber`), message: 'already registered' }],
+        [{ location: placed(at, 'documentNumber'), message: 'already registered' }],
       );
     }
     const issuers = stored ? [stored.issuer] : issuersOfNumber(number, await issuerCodes());
@@ -284,7 +300,7 @@ export function createDocumentActions(deps: DocumentActionDeps) {
       // The number, kind, issuer and dates disagree with each other or with today: invalid input
       // (422), the same answer a transition or a settlement gives for the same document.
       const bad = checkDocumentSymbol(doc) ?? checkDocumentDates(doc, vietnamDate(Date.now()));
-      if (bad) throw documentProblem(bad, 'body.');
+      if (bad) throw documentProblem(bad, { in: 'body' });
       const strangers = await notHeldUpBy(db, doc.issuer, releases);
       if (strangers.length > 0) {
         throw invalid(
@@ -323,8 +339,10 @@ export function createDocumentActions(deps: DocumentActionDeps) {
         throw forbidden('Only Home Affairs and ministries settle tasks.');
       // The rules of a transition that cites the document: the same right, the same date answers.
       const right = checkCitingRight(p, doc.issuer, doc.number, 'number');
-      if (right) throw documentProblem(right, 'params.');
-      checkStoredDates(doc, 'params.', 'params.number');
+      // The document is the path's `number`: every refusal of it names that field.
+      const inPath = { in: 'params', whole: 'number' } as const;
+      if (right) throw documentProblem(right, inPath);
+      checkStoredDates(doc, inPath);
 
       const targets = await settlementTargets(db, body.tasks);
       const refusals: SettlementRefusal[] = [];
@@ -340,7 +358,7 @@ export function createDocumentActions(deps: DocumentActionDeps) {
             message: `Task ${task} is led by ${t.leadMinistry}, not ${p.code}.`,
           });
         } else if (t.documentKeys.includes(documentNumberKey(doc.number))) continue;
-        else if (t.status === 'FEASIBLE')
+        else if (isSettled(t.status))
           refusals.push({
             task,
             code: 'ILLEGAL_TRANSITION',

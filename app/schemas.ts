@@ -11,6 +11,7 @@ import {
 } from '../domain/storable-text';
 import reference from '../catalog/reference.json';
 import { CENTRAL_ISSUERS, DOCUMENT_KINDS, DOCUMENT_NUMBER_RE } from '../domain/legal-documents';
+import { SETTLEMENT_OUTCOMES } from '../domain/settlement';
 import { DELEGATION_LEVELS, MILESTONE_NAMES, REPORT_KINDS, TASK_SORTS, TASK_STATUSES } from '../domain/task';
 import { STATUS_RULES, TRACK_MILESTONES, hasDueDate } from '../domain/statuses';
 import { INTO_RULES, missingForInto, noDueDate, ruleInto, type IntoRule } from '../domain/transition-rules';
@@ -596,7 +597,7 @@ export const settlementResponse = z.object({
   results: z.array(
     z.object({
       task: z.string(),
-      outcome: z.enum(['FEASIBLE', 'FEASIBLE_FROM', 'REFUSED']),
+      outcome: z.enum(SETTLEMENT_OUTCOMES),
       status: status.nullable(),
       feasibleFrom: z.string().nullable(),
       message: z.string().nullable().meta({ description: 'why the task refused (it changed after the check)' }),

@@ -273,7 +273,12 @@ export function createTaskActions(deps: TaskActionDeps) {
       if (early && !early.field?.startsWith('document')) throw rejectionRefusal(early);
       // The registered document (or the one registered now from its symbol) is what the task records,
       // exactly as a settlement with it would: its number as registered, both dates, kind, issuer, title.
-      const doc = await documents.cite(p, body.document, 'body.document.', { via: 'TRANSITION', task: code });
+      const doc = await documents.cite(
+        p,
+        body.document,
+        { in: 'body', within: 'document' },
+        { via: 'TRANSITION', task: code },
+      );
       const document = { number: doc.number, issuedOn: doc.issuedOn, effectiveOn: doc.effectiveOn };
       return update(
         code,
@@ -415,7 +420,7 @@ export function createTaskActions(deps: TaskActionDeps) {
       const documentNumber =
         body.documentNumber === undefined
           ? undefined
-          : await documents.checkAwaited(body.ministry, body.documentNumber, 'body.');
+          : await documents.checkAwaited(body.ministry, body.documentNumber, { in: 'body' });
       return update(
         code,
         holdUpUpdate,

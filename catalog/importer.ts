@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { AGENCY_CODE, TASK_CODE } from '../domain/codes';
 import { isCalendarDate, vietnamDate } from '../domain/dates';
+import { hasDueDate } from '../domain/statuses';
 import { checkSaneDate } from '../domain/legal-documents';
 import { isBlankText, unstorableReason } from '../domain/storable-text';
 import { DELEGATION_LEVELS, TASK_STATUSES, type DeadlinePolicy, type TaskDefinition } from '../domain/task';
@@ -237,8 +238,8 @@ function validateRecords(
       if (!knownMinistries.has(c)) problems.push(at('coordinating_ministries', `unknown coordinating ministry ${c}`));
     if (r.coordinating_ministries.includes(r.lead_ministry))
       problems.push(at('coordinating_ministries', 'the lead ministry is also listed as coordinating'));
-    if (r.initial_status === 'FEASIBLE' && r.initial_due_date !== '')
-      problems.push(at('initial_due_date', 'a FEASIBLE task has no initial_due_date'));
+    if (!hasDueDate(r.initial_status) && r.initial_due_date !== '')
+      problems.push(at('initial_due_date', `a ${r.initial_status} task has no initial_due_date`));
     if (r.status_since && r.status_since > vietnamDate(Date.now()))
       problems.push(at('status_since', `status_since ${r.status_since} is later than today`));
     if (r.status_since && r.status_since < EARLIEST_STATUS_SINCE)

@@ -52,6 +52,37 @@ export interface VerifyResult {
   reason?: string;
 }
 
+/** One stored event of a chain: its number, the hashes it was stored with, the text its hash covers. */
+export interface ChainLink {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  content: string;
+}
+
+/**
+ * Walks a chain of events numbered from 1 (a task's, a matrix cell's) and names the first that does
+ * not fit: a number missing, a prevHash that is not the previous hash, a hash its content does not give.
+ */
+export async function walkChain(q: Queryable, links: readonly ChainLink[]): Promise<VerifyResult> {
+  const expected = await chainHashes(
+    q,
+    links.map((l) => [l.prevHash, l.content] as const),
+  );
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  for (const [i, l] of links.entries()) {
+    if (l.seq !== i + 1) return { valid: false, checked, brokenAtSeq: i + 1, reason: 'missing event' };
+    if (l.prevHash !== prev)
+      return { valid: false, checked, brokenAtSeq: l.seq, reason: 'prevHash does not match the previous event' };
+    if (expected[i] !== l.hash)
+      return { valid: false, checked, brokenAtSeq: l.seq, reason: 'content does not match its hash' };
+    prev = l.hash;
+    checked++;
+  }
+  return { valid: true, checked };
+}
+
 /**
  * Recomputes a task's hash chain from its first event and names the first event that does not fit.
  * `workflowSeq`, when given, is the last event the task's workflow has recorded: a chain that ends
@@ -67,11 +98,13 @@ export async function verifyChain(
     db.prisma.auditEvent.findMany({ where: { taskCode }, orderBy: { seq: 'asc' } }),
     db.prisma.task.findUnique({ where: { code: taskCode }, select: { lastSeq: true } }),
   ]);
-  const expected = await chainHashes(
+  const walked = await walkChain(
     db.pool,
-    rows.map((row) => [
-      row.prevHash,
-      canonicalContent({
+    rows.map((row) => ({
+      seq: row.seq,
+      prevHash: row.prevHash,
+      hash: row.hash,
+      content: canonicalContent({
         taskCode,
         seq: row.seq,
         at: row.at.toISOString(),
@@ -79,20 +112,10 @@ export async function verifyChain(
         kind: row.kind,
         details: row.details,
       }),
-    ]),
+    })),
   );
-  let prev = GENESIS_HASH;
-  let checked = 0;
-  for (const [i, row] of rows.entries()) {
-    const expectedSeq = i + 1;
-    if (row.seq !== expectedSeq) return { valid: false, checked, brokenAtSeq: expectedSeq, reason: 'missing event' };
-    if (row.prevHash !== prev)
-      return { valid: false, checked, brokenAtSeq: row.seq, reason: 'prevHash does not match the previous event' };
-    if (expected[i] !== row.hash)
-      return { valid: false, checked, brokenAtSeq: row.seq, reason: 'content does not match its hash' };
-    prev = row.hash;
-    checked++;
-  }
+  if (!walked.valid) return walked;
+  const { checked } = walked;
   // The read model names the last event it was brought up to: a chain that ends before it lost its tail.
   if (task && task.lastSeq > checked)
     return {

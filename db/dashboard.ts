@@ -1,6 +1,8 @@
 import { addDays, daysOverdue, vietnamDate } from '../domain/dates';
 import { TASK_STATUSES, type TaskStatus } from '../domain/task';
+import { Prisma } from '@prisma/client';
 import type { Db } from './client';
+import { openStatusSql } from './status-sql';
 import { localityStatuses } from './matrix';
 import { taskQuery } from './tasks';
 
@@ -8,6 +10,10 @@ import { taskQuery } from './tasks';
 function today(nowMs: number): Date {
   return new Date(`${vietnamDate(nowMs)}T00:00:00Z`);
 }
+
+/** Open tasks (their status has a due date), as SQL fragments for the tagged queries below. */
+const OPEN_T = Prisma.raw(openStatusSql('t.status'));
+const OPEN = Prisma.raw(openStatusSql('status'));
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -20,8 +26,8 @@ export async function summary(db: Db, nowMs = Date.now()) {
     db.prisma.$queryRaw<{ ministry: string; name: string; total: bigint; open: bigint; overdue: bigint }[]>`
       SELECT m.code AS ministry, m.name,
              count(t.code) AS total,
-             count(t.code) FILTER (WHERE t.status <> 'FEASIBLE') AS open,
-             count(t.code) FILTER (WHERE t.status <> 'FEASIBLE' AND t.due_date < ${todayDate}) AS overdue
+             count(t.code) FILTER (WHERE ${OPEN_T}) AS open,
+             count(t.code) FILTER (WHERE ${OPEN_T} AND t.due_date < ${todayDate}) AS overdue
         FROM ministries m LEFT JOIN tasks t ON t.lead_ministry_code = m.code
        GROUP BY m.code, m.name
       HAVING count(t.code) > 0 OR bool_or(m.delegates)
@@ -57,16 +63,18 @@ export async function bottlenecks(db: Db, nowMs = Date.now(), limit = 10) {
   const [overdueRows, oldestOpen, mostObstacles, dueSoon] = await Promise.all([
     db.prisma.$queryRaw<{ ministry: string; overdue: bigint; oldest_due: Date }[]>`
       SELECT lead_ministry_code AS ministry, count(*) AS overdue, min(due_date) AS oldest_due
-        FROM tasks WHERE status <> 'FEASIBLE' AND due_date < ${todayDate}
+        FROM tasks WHERE ${OPEN} AND due_date < ${todayDate}
        GROUP BY lead_ministry_code ORDER BY overdue DESC, oldest_due ASC`,
-    taskQuery(db, { where: `WHERE t.status <> 'FEASIBLE'`, orderBy: 't.status_since ASC, t.code ASC', limit }, [nowMs]),
+    taskQuery(db, { where: `WHERE ${openStatusSql('t.status')}`, orderBy: 't.status_since ASC, t.code ASC', limit }, [
+      nowMs,
+    ]),
     taskQuery(db, { where: 'WHERE t.reports_obstacle > 0', orderBy: 't.reports_obstacle DESC, t.code ASC', limit }, [
       nowMs,
     ]),
     taskQuery(
       db,
       {
-        where: `WHERE t.status <> 'FEASIBLE' AND t.due_date BETWEEN $2::date AND $3::date`,
+        where: `WHERE ${openStatusSql('t.status')} AND t.due_date BETWEEN $2::date AND $3::date`,
         orderBy: 't.due_date ASC, t.code ASC',
         limit: 50,
       },

@@ -1,5 +1,8 @@
 import { documentNumberKey } from '../domain/legal-documents';
 import type { Db } from './client';
+import { openStatusSql } from './status-sql';
+
+const OPEN = openStatusSql('status');
 
 /**
  * Open tasks held up by `issuer` that the registration of document `number` releases: those that
@@ -8,7 +11,7 @@ import type { Db } from './client';
 export async function tasksReleasedBy(db: Db, issuer: string, number: string, codes: string[]): Promise<string[]> {
   const { rows } = await db.pool.query<{ code: string }>(
     `SELECT code FROM tasks
-      WHERE held_up IS NOT NULL AND held_up ->> 'ministry' = $1 AND status <> 'FEASIBLE'
+      WHERE held_up IS NOT NULL AND held_up ->> 'ministry' = $1 AND ${OPEN}
         AND (upper(translate(normalize(held_up ->> 'documentNumber', NFC), 'đ', 'Đ')) = $2 OR code = ANY($3::text[]))
       ORDER BY code`,
     [issuer, documentNumberKey(number), codes],
@@ -21,7 +24,7 @@ export async function notHeldUpBy(db: Db, issuer: string, codes: string[]): Prom
   if (codes.length === 0) return [];
   const { rows } = await db.pool.query<{ code: string }>(
     `SELECT c AS code FROM unnest($2::text[]) AS c
-      WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.code = c AND t.held_up ->> 'ministry' = $1 AND t.status <> 'FEASIBLE')`,
+      WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.code = c AND t.held_up ->> 'ministry' = $1 AND ${openStatusSql('t.status')})`,
     [issuer, codes],
   );
   return rows.map((r) => r.code);
@@ -43,7 +46,7 @@ export async function holdUpRanking(db: Db): Promise<HoldUpRank[]> {
     `SELECT held_up ->> 'ministry' AS ministry, count(*) AS tasks, count(DISTINCT lead_ministry_code) AS ministries,
             min(held_up ->> 'since') AS oldest
        FROM tasks
-      WHERE held_up IS NOT NULL AND status <> 'FEASIBLE' AND held_up ->> 'ministry' <> lead_ministry_code
+      WHERE held_up IS NOT NULL AND ${OPEN} AND held_up ->> 'ministry' <> lead_ministry_code
       GROUP BY 1 ORDER BY count(*) DESC, count(DISTINCT lead_ministry_code) DESC, 1`,
   );
   return rows.map((r) => ({

@@ -16,7 +16,7 @@ import {
 } from '../domain/locality-cells';
 import type { DocumentRef, TaskStatus } from '../domain/task';
 import { canonicalJson } from '../domain/canonical-json';
-import { GENESIS_HASH, chainHashes } from './audit-chain';
+import { GENESIS_HASH, chainHashes, walkChain } from './audit-chain';
 
 /**
  * The localities × tasks matrix in PostgreSQL: cells (one row per written cell), their
@@ -396,11 +396,13 @@ export async function verifyCellChain(
   locality: string,
 ): Promise<{ valid: boolean; checked: number; brokenAtSeq?: number; reason?: string }> {
   const events = await cellHistory(db, taskCode, locality);
-  const expected = await chainHashes(
+  return walkChain(
     db.pool,
-    events.map((e) => [
-      e.prevHash,
-      cellEventContent({
+    events.map((e) => ({
+      seq: e.seq,
+      prevHash: e.prevHash,
+      hash: e.hash,
+      content: cellEventContent({
         taskCode,
         localityCode: locality,
         seq: e.seq,
@@ -409,21 +411,8 @@ export async function verifyCellChain(
         kind: e.kind,
         details: e.details,
       }),
-    ]),
+    })),
   );
-  let prev = GENESIS_HASH;
-  let checked = 0;
-  for (const [i, e] of events.entries()) {
-    if (e.seq !== i + 1) return { valid: false, checked, brokenAtSeq: i + 1, reason: 'missing event' };
-    if (e.prevHash !== prev)
-      return { valid: false, checked, brokenAtSeq: e.seq, reason: 'prevHash does not match the previous event' };
-    if (expected[i] !== e.hash) {
-      return { valid: false, checked, brokenAtSeq: e.seq, reason: 'content does not match its hash' };
-    }
-    prev = e.hash;
-    checked++;
-  }
-  return { valid: true, checked };
 }
 
 /**

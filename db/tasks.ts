@@ -12,6 +12,7 @@ import {
 import { searchWords } from '../domain/vietnamese-text';
 import type { WorkingCalendar } from '../domain/working-days';
 import type { Db } from './client';
+import { closedStatusSql, openStatusSql } from './status-sql';
 import { TASK_JSON_FIELDS } from './task-columns';
 
 /**
@@ -113,14 +114,14 @@ const taskJson = (overdue: string) =>
 /**
  * `daysOverdue` as SQL over a `tasks` row (alias t) at the instant `$1` (epoch milliseconds): the
  * rule of domain/dates.ts `daysOverdue` (calendar days) or domain/deadline-policy.ts `overdueDays`
- * (working days of `calendar`). 0 for a FEASIBLE task, one waiting for its document to take effect,
+ * (working days of `calendar`). 0 for a task with no due date by its status (FEASIBLE), one waiting for its document to take effect,
  * or no due date; 0 until the end of the due date in Viet Nam (the next day's midnight in
  * VIETNAM_TIME_ZONE, from PostgreSQL's own tz database); then the days after the due date, the first
  * late day counting 1. Tests hold it equal to the domain rule at every boundary.
  */
 export function daysOverdueSql(calendar: WorkingCalendar | null): string {
   const deadline = `(extract(epoch FROM ((t.due_date + 1)::timestamp AT TIME ZONE '${VIETNAM_TIME_ZONE}')) * 1000)::bigint`;
-  const notYet = `t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.feasible_from IS NOT NULL OR $1::bigint < ${deadline}`;
+  const notYet = `${closedStatusSql('t.status')} OR t.due_date IS NULL OR t.feasible_from IS NOT NULL OR $1::bigint < ${deadline}`;
   if (!calendar) return `CASE WHEN ${notYet} THEN 0 ELSE ($1::bigint - ${deadline}) / ${DAY_MS} + 1 END`;
   // The calendar's dates are validated YYYY-MM-DD strings, written into the statement as constants.
   const list = (dates: string[]) => `'{${dates.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).join(',')}}'::date[]`;
@@ -183,8 +184,8 @@ function taskConditions(
     const day = p(vietnamDate(nowMs));
     conds.push(
       q.overdue
-        ? `t.status <> 'FEASIBLE' AND t.due_date < ${day}::date`
-        : `(t.status = 'FEASIBLE' OR t.due_date IS NULL OR t.due_date >= ${day}::date)`,
+        ? `${openStatusSql('t.status')} AND t.due_date < ${day}::date`
+        : `(${closedStatusSql('t.status')} OR t.due_date IS NULL OR t.due_date >= ${day}::date)`,
     );
   }
   if (q.dueBefore) conds.push(`t.due_date < ${p(q.dueBefore)}::date`);

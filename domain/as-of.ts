@@ -8,6 +8,7 @@
 import { foldVietnamese, holdsWord, searchWords } from './vietnamese-text';
 import { DAY_MS, addDays, deadlineInstant, isCalendarDate, vietnamDate, vietnamMidnight } from './dates';
 import { overdueDays } from './deadline-policy';
+import { hasDueDate, isOpenStatus } from './statuses';
 import { applyEvent, stateFromCreated, type RecordedEvent } from './task-events';
 import {
   TASK_STATUSES,
@@ -212,7 +213,7 @@ export function taskView(t: TaskAsOf, asOfMs: number, rules?: OverdueRules) {
     coordinatingMinistries: t.coordinatingMinistries,
     focalPoint: t.focalPoint,
     dueDate: t.dueDate,
-    daysOverdue: t.status === 'FEASIBLE' || t.feasibleFrom ? 0 : overdueDays(rules, t.dueDate, asOfMs),
+    daysOverdue: !hasDueDate(t.status) || t.feasibleFrom ? 0 : overdueDays(rules, t.dueDate, asOfMs),
     deadlineExtensions: t.deadlineExtensions,
     milestones: t.milestones,
     reports: reportCounts(t),
@@ -227,7 +228,7 @@ export type TaskViewAsOf = ReturnType<typeof taskView>;
 
 /** Overdue at `asOfMs`: still open and past the end of its due date (Viet Nam time). */
 export function isOverdue(t: Pick<TaskAsOf, 'status' | 'dueDate'>, asOfMs: number): boolean {
-  return t.status !== 'FEASIBLE' && t.dueDate !== null && t.dueDate < vietnamDate(asOfMs);
+  return isOpenStatus(t.status) && t.dueDate !== null && t.dueDate < vietnamDate(asOfMs);
 }
 
 export interface MinistryRef {
@@ -258,7 +259,7 @@ export function summaryAsOf(
     let m = perMinistry.get(t.leadMinistry);
     if (!m) perMinistry.set(t.leadMinistry, (m = { total: 0, open: 0, overdue: 0 }));
     m.total++;
-    if (t.status !== 'FEASIBLE') m.open++;
+    if (isOpenStatus(t.status)) m.open++;
     if (isOverdue(t, asOfMs)) m.overdue++;
   }
   const total = TASK_STATUSES.reduce((a, s) => a + counts[s], 0);
@@ -283,7 +284,7 @@ const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? 
 /** The bottlenecks as they stood at `asOfMs`: same shape and rules as the live ones. */
 export function bottlenecksAsOf(tasks: Iterable<TaskAsOf>, asOfMs: number, limit = 10, rules?: OverdueRules) {
   const all = [...tasks];
-  const open = all.filter((t) => t.status !== 'FEASIBLE');
+  const open = all.filter((t) => isOpenStatus(t.status));
   const today = vietnamDate(asOfMs);
   const horizon = addDays(today, 14);
   const overdue = new Map<string, { overdue: number; oldestDue: string }>();

@@ -60,12 +60,9 @@ export function reportChannel(
   return { ok: false, message: 'Only the commune, its province or Home Affairs reports on a commune’s cells.' };
 }
 
+/** What is wrong with one entry; where it is, the caller's `at` says. */
 export interface CommuneCellError {
-  /** Where: `body.cells.3.task`, or for a file `row 12, column task`. */
-  field: string;
-  row?: number;
-  column?: string;
-  cell?: { task: string; commune: string };
+  cell: { task: string; commune: string };
   message: string;
 }
 
@@ -73,16 +70,17 @@ export interface CommuneCellError {
  * Checks each entry of a commune's report against the tasks whose cells the commune has (`communeTasks`)
  * and the other known tasks with their level (`taskLevels`): an unknown task, a province-level task, a
  * task that does not apply to its province, a task twice. Every bad cell is listed; nothing is written
- * unless the list is empty. `at(i)` names entry i (a body path or a file row).
+ * unless the list is empty. `at(i, column)` says where entry i is, as the caller places it (a request's
+ * structured location, a file's row).
  */
-export function checkCommuneEntries(
+export function checkCommuneEntries<Where extends object>(
   commune: string,
   entries: ReadonlyArray<CellReportEntry>,
   communeTasks: ReadonlySet<string>,
   taskLevels: ReadonlyMap<string, string>,
-  at: (i: number, column: string) => Pick<CommuneCellError, 'field' | 'row' | 'column'>,
-): CommuneCellError[] {
-  const errors: CommuneCellError[] = [];
+  at: (i: number, column: string) => Where,
+): (Where & CommuneCellError)[] {
+  const errors: (Where & CommuneCellError)[] = [];
   const seen = new Map<string, number>();
   entries.forEach((e, i) => {
     const cell = { task: e.task, commune };

@@ -47,21 +47,6 @@ export class Refusal extends Error {
 }
 
 /**
- * A location from the dotted path the lower layers still write (`body.cells.3.text`,
- * `params.code`, `body.releases.0`): the one place such a path is read.
- */
-export function locationOf(path: string): FieldLocation {
-  const [where, ...rest] = path.split('.');
-  const prefixed = where === 'params' || where === 'query' || where === 'body';
-  const at: Pick<FieldLocation, 'in'> = prefixed ? { in: where as FieldLocation['in'] } : {};
-  const parts = prefixed ? rest : [where as string, ...rest];
-  const i = parts.findIndex((s) => /^\d+$/.test(s));
-  if (i > 0)
-    return { ...at, list: parts.slice(0, i).join('.'), index: Number(parts[i]), field: parts.slice(i + 1).join('.') };
-  return { ...at, field: parts.join('.') };
-}
-
-/**
  * A location from a path given as its segments (a zod issue's `path`: `['cells', 3, 'text']`): the
  * first number is the item's index, what comes before it the list, after it the field. No text is parsed.
  */

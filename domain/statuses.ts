@@ -41,6 +41,11 @@ export interface StatusRule {
   due: DuePolicy | null;
   /** What the lead ministry must do to leave it (reminders); null: nothing is due. */
   asks: { vi: string; en: string } | null;
+  /**
+   * Whether it is the status a document settles a task into (a transition citing it, a settlement, a
+   * pending document's effective date); entering it closes the loop with the localities. One status.
+   */
+  settled: boolean;
 }
 
 export const STATUS_RULES = {
@@ -55,6 +60,7 @@ export const STATUS_RULES = {
       vi: 'ban hành văn bản quy phạm pháp luật hoặc hướng dẫn thực hiện',
       en: 'issue the legal document or implementation guidance',
     },
+    settled: false,
   },
   AUTHORITY_ADJUSTMENT: {
     vi: 'Cần điều chỉnh thẩm quyền',
@@ -67,6 +73,7 @@ export const STATUS_RULES = {
       vi: 'hoàn thành việc điều chỉnh thẩm quyền trong văn bản luật',
       en: 'complete the adjustment of authority in law',
     },
+    settled: false,
   },
   FEASIBLE: {
     vi: 'Đủ điều kiện thực hiện',
@@ -76,6 +83,7 @@ export const STATUS_RULES = {
     track: null,
     due: null,
     asks: null,
+    settled: true,
   },
 } as const satisfies Record<string, StatusRule>;
 
@@ -103,6 +111,20 @@ export function isOpenStatus(status: TaskStatus): status is OpenStatus {
 
 /** Whether a task in `status` carries a due date (FEASIBLE: none). */
 export const hasDueDate = isOpenStatus;
+
+/** The statuses a task is not open in (no due date): their names for SQL built from the table (db/status-sql.ts). */
+export const CLOSED_STATUSES = TASK_STATUSES.filter((s) => !isOpenStatus(s));
+
+/** The status a document settles a task into (the table's `settled` row). */
+export type SettledStatus = {
+  [S in TaskStatus]: (typeof STATUS_RULES)[S]['settled'] extends true ? S : never;
+}[TaskStatus];
+export const SETTLED_STATUS = TASK_STATUSES.find((s) => STATUS_RULES[s].settled) as SettledStatus;
+
+/** Whether `status` is the one a document settles a task into. */
+export function isSettled(status: string): status is SettledStatus {
+  return status === SETTLED_STATUS;
+}
 
 /** One value per status, from the table: `byStatus((r) => r.colour)`. */
 export function byStatus<T>(f: (rule: StatusRule, status: TaskStatus) => T): Record<TaskStatus, T> {

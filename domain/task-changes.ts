@@ -4,7 +4,7 @@
  * to record. The workflow only sequences these and persists the events.
  */
 import { AGENCY_CODE } from './codes';
-import { STATUS_RULES, TRACK_MILESTONES, isOpenStatus } from './statuses';
+import { SETTLED_STATUS, STATUS_RULES, TRACK_MILESTONES, isOpenStatus, isSettled } from './statuses';
 import {
   DELEGATION_LEVELS,
   REPEATABLE_MILESTONES,
@@ -123,7 +123,7 @@ export function applyTransition(state: TaskState, input: TransitionInput, nowMs:
       ...(recorded || state.documents ? { documents: withDocument(state, recorded) } : {}),
       ...(state.feasibleFrom !== undefined ? { feasibleFrom: null } : {}),
       ...(state.extensionRequest ? { extensionRequest: null } : {}),
-      ...(state.heldUp && input.to === 'FEASIBLE' ? { heldUp: null } : {}),
+      ...(state.heldUp && isSettled(input.to) ? { heldUp: null } : {}),
     },
     kind: 'TRANSITION',
     details: {
@@ -183,7 +183,7 @@ export function checkSettle(state: TaskState, input: SettleInput, today: string)
     return forbidden(`Only Home Affairs or the lead ministry (${state.leadMinistry}) may settle task ${state.code}.`);
   }
   if (hasDocument(state, input.document.number)) return null;
-  if (state.status === 'FEASIBLE')
+  if (isSettled(state.status))
     return { code: 'ILLEGAL_TRANSITION', field: 'tasks', message: `Task ${state.code} is already FEASIBLE.` };
   if (state.feasibleFrom) {
     return {
@@ -213,7 +213,7 @@ export function applySettle(state: TaskState, input: SettleInput, nowMs: number)
     state,
     {
       actor: input.actor,
-      to: 'FEASIBLE',
+      to: SETTLED_STATUS,
       document: { number: d.number, issuedOn: d.issuedOn, effectiveOn: d.effectiveOn },
     },
     nowMs,
@@ -239,7 +239,7 @@ export function applyEffectiveDate(state: TaskState, nowMs: number): Change {
     state,
     {
       actor: { kind: 'system' },
-      to: 'FEASIBLE',
+      to: SETTLED_STATUS,
       ...(document ? { document } : {}),
       reason: 'the document took effect',
     },

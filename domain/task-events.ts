@@ -20,6 +20,7 @@ import {
   type TaskStatus,
 } from './task';
 import { isCalendarDate } from './dates';
+import { OPEN_STATUSES, SETTLED_STATUS, hasDueDate, type OpenStatus } from './statuses';
 import { initialState } from './task-state';
 import {
   applyAssignment,
@@ -54,7 +55,7 @@ export interface RecordedEvent {
 export const REPLAY_POLICY: DeadlinePolicy = {
   reminderOffsetsDays: [],
   overdueIntervalDays: 0,
-  defaultDueDays: { REQUIRES_GUIDANCE: 0, AUTHORITY_ADJUSTMENT: 0 },
+  defaultDueDays: Object.fromEntries(OPEN_STATUSES.map((s) => [s, 0])) as Record<OpenStatus, number>,
   homeAffairsEmail: '',
   publicBaseUrl: '',
 };
@@ -142,7 +143,7 @@ export function applyEvent(state: TaskState, e: RecordedEvent): TaskState {
     case 'TRANSITION': {
       const to = isStatus(d.to) ? d.to : state.status;
       const document = documentRef(d.document);
-      const dueDate = to === 'FEASIBLE' ? null : dateOrNull(d.dueDate);
+      const dueDate = hasDueDate(to) ? dateOrNull(d.dueDate) : null;
       const change = applyTransition(
         state,
         { actor, to, ...(document ? { document } : {}), ...(dueDate ? { dueDate } : {}) },
@@ -160,7 +161,7 @@ export function applyEvent(state: TaskState, e: RecordedEvent): TaskState {
     case 'DOCUMENT_RECORDED': {
       const document = documentRef(d.document);
       if (!document) break;
-      const change = applyDeferredTransition(state, { actor, to: 'FEASIBLE', document }, at);
+      const change = applyDeferredTransition(state, { actor, to: SETTLED_STATUS, document }, at);
       next = {
         ...change.state,
         documents: withRecorded(state.documents, d.document),

@@ -1,6 +1,7 @@
 /** A new task's state, the same for the workflow (a run's start) and the audit log's replay (as-of). */
 import { defaultDueDate, settleDueDate } from './deadline-policy';
 import { vietnamMidnight } from './dates';
+import { hasDueDate } from './statuses';
 import type { TaskDefinition, TaskState, TaskWorkflowInput } from './task';
 
 export function initialState(
@@ -10,12 +11,11 @@ export function initialState(
 ): TaskState {
   return {
     ...definition,
-    dueDate:
-      definition.status === 'FEASIBLE'
-        ? null
-        : definition.dueDate
-          ? settleDueDate(policy, definition.dueDate)
-          : defaultDueDate(policy, definition.status, nowMs),
+    dueDate: !hasDueDate(definition.status)
+      ? null
+      : definition.dueDate
+        ? settleDueDate(policy, definition.dueDate)
+        : defaultDueDate(policy, definition.status, nowMs),
     // The catalog's date when it has one, so "oldest open" and time in status mean something.
     statusSince: new Date(definition.statusSince ? vietnamMidnight(definition.statusSince) : nowMs).toISOString(),
     deadlineExtensions: 0,

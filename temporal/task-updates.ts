@@ -5,16 +5,7 @@ import type { Rejection } from '../domain/transition-rules';
 import type { TaskView } from '../domain/task';
 import type { SettleInput } from '../domain/task';
 import { holdUpUpdate, settleUpdate, stateQuery, taskWorkflowId } from '../workflows/messages';
-import {
-  conflict,
-  forbidden,
-  invalid,
-  isUnavailable,
-  locationOf,
-  notFound,
-  unavailable,
-  type Refusal,
-} from '../domain/refusal';
+import { conflict, forbidden, invalid, isUnavailable, notFound, unavailable, type Refusal } from '../domain/refusal';
 import { retryTransient } from './transient-retry';
 
 /** A refusal from the workflow's validator, as the application's refusal. */
@@ -23,7 +14,8 @@ export function rejectionRefusal(r: Rejection): Refusal {
   const errors = r.field
     ? [
         {
-          location: locationOf(r.field),
+          // The validator's bare field name (`dueDate`, `document.number`): each adapter places it.
+          location: { field: r.field },
           message: r.message,
           ...(r.rule ? { extra: { rule: r.rule, params: r.params ?? {} } } : {}),
         },

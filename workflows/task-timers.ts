@@ -15,6 +15,7 @@ import {
 } from '../domain/escalation-ladder';
 import { applyEffectiveDate } from '../domain/task-changes';
 import { vietnamMidnight } from '../domain/dates';
+import { isOpenStatus, isSettled } from '../domain/statuses';
 import { DOCUMENTS_CLOSE_THE_LOOP, NOTICES_AS_LOCAL_ACTIVITIES } from './task-patches';
 import {
   sendEscalationStepLocal,
@@ -34,7 +35,7 @@ export async function runTimers(run: TaskRun, persistence: Persistence): Promise
   async function takeEffect(): Promise<void> {
     const after = await commit(applyEffectiveDate(run.state, Date.now()), 'system');
     const document = after.lastDocument;
-    if (after.status === 'FEASIBLE' && document && applies(DOCUMENTS_CLOSE_THE_LOOP)) {
+    if (isSettled(after.status) && document && applies(DOCUMENTS_CLOSE_THE_LOOP)) {
       const recorded = (after.documents ?? []).find((d) => d.number === document.number);
       closeTheLoop(
         run,
@@ -71,10 +72,10 @@ export async function runTimers(run: TaskRun, persistence: Persistence): Promise
     );
   }
 
-  /** The next ladder step of the current deadline; none for a FEASIBLE task (leaving the status ends the ladder). */
+  /** The next ladder step of the current deadline; none in a status without a due date (leaving the status ends the ladder). */
   function nextStep(afterMs: number): LadderPoint | null {
     const { state } = run;
-    if (state.status === 'FEASIBLE' || !state.dueDate) return null;
+    if (!isOpenStatus(state.status) || !state.dueDate) return null;
     return nextLadderStep(
       state.dueDate,
       state.policy.escalationLadder ?? DEFAULT_LADDER,
@@ -86,7 +87,7 @@ export async function runTimers(run: TaskRun, persistence: Persistence): Promise
   /** The step of the current deadline whose time has come since `afterMs` (the last of them), if any. */
   function stepDueNow(afterMs: number): LadderPoint | null {
     const { state } = run;
-    if (state.status === 'FEASIBLE' || !state.dueDate) return null;
+    if (!isOpenStatus(state.status) || !state.dueDate) return null;
     return ladderStepDue(
       state.dueDate,
       state.policy.escalationLadder ?? DEFAULT_LADDER,

@@ -37,6 +37,7 @@ import {
   keepsDueDate,
 } from '../domain/task-changes';
 import { vietnamDate } from '../domain/dates';
+import { isSettled } from '../domain/statuses';
 import {
   assignmentUpdate,
   calendarUpdate,
@@ -115,7 +116,7 @@ export function taskUpdates(run: TaskRun, persistence: Persistence): TaskUpdate[
       apply: async (i) => {
         const now = Date.now();
         const before = s().status;
-        const later = i.to === 'FEASIBLE' && !!i.document?.effectiveOn && i.document.effectiveOn > vietnamDate(now);
+        const later = isSettled(i.to) && !!i.document?.effectiveOn && i.document.effectiveOn > vietnamDate(now);
         // Asked only on the new path, so a history without the marker replays the old behaviour.
         // A bounce keeps the due date (deadlines are Home Affairs'); asked only on such an edge, so a
         // history recorded before, where the bounce took a fresh default, replays as recorded.
@@ -125,12 +126,7 @@ export function taskUpdates(run: TaskRun, persistence: Persistence): TaskUpdate[
             ? applyDeferredTransition(s(), i, now)
             : applyTransition(s(), i, now, keepClock);
         const after = await commitUpdate(change, actorName(i.actor));
-        if (
-          before !== 'FEASIBLE' &&
-          after.status === 'FEASIBLE' &&
-          i.document &&
-          applies(NOTIFY_LOCALITIES_WHEN_FEASIBLE)
-        ) {
+        if (!isSettled(before) && isSettled(after.status) && i.document && applies(NOTIFY_LOCALITIES_WHEN_FEASIBLE)) {
           closeTheLoop(run, after, i.document, actorName(i.actor));
         }
         return after;
@@ -166,7 +162,7 @@ export function taskUpdates(run: TaskRun, persistence: Persistence): TaskUpdate[
         const d = i.document;
         return commitUpdate(applySettle(s(), i, Date.now()), actorName(i.actor)).then((after) => {
           // The same close of the loop as a transition with this document (asked only when the task moved).
-          if (before !== 'FEASIBLE' && after.status === 'FEASIBLE' && applies(DOCUMENTS_CLOSE_THE_LOOP)) {
+          if (!isSettled(before) && isSettled(after.status) && applies(DOCUMENTS_CLOSE_THE_LOOP)) {
             closeTheLoop(
               run,
               after,

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { bottlenecks, summary } from '../../db/dashboard';
 import { listMinistries } from '../../db/reference-data';
 import { isPublic, publicTask } from '../public-view';
-import type { RouteRegistry } from '../route-registry';
+import { type RouteRegistry, problems } from '../route-registry';
 import {
   asOfOnlyQuery,
   atRiskQuery,
@@ -13,7 +13,6 @@ import {
   overdueResponse,
   bottlenecksResponse,
   ministryResponse,
-  problemResponse,
   summaryResponse,
   trendQuery,
   trendResponse,
@@ -21,11 +20,6 @@ import {
 } from '../../app/schemas';
 import type { Insight } from '../../app/insight';
 import { trendCsv } from '../../domain/trend';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
 
 export function dashboardRoutes(deps: { db: Db; registry: RouteRegistry; insight: Insight }): Router {
   const { db, registry, insight } = deps;

@@ -8,23 +8,17 @@ import { createDocumentActions } from '../../app/document-actions';
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import type { ListCache } from '../../app/list-cache';
-import type { RouteRegistry } from '../route-registry';
+import { type RouteRegistry, problem, problems } from '../route-registry';
 import {
   documentListQuery,
   documentListResponse,
   documentNumberParams,
   documentResponse,
-  problemResponse,
   registerDocumentBody,
   settlementBody,
   settlementResponse,
   emptyQuery,
 } from '../../app/schemas';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
 
 const documentHistoryResponse = z.object({
   items: z.array(
@@ -56,17 +50,10 @@ export function documentRoutes(deps: {
     responses: {
       201: { description: 'registered', schema: documentResponse },
       ...problems(400, 401, 403, 503),
-      409: {
-        description: 'the number is already registered, in any letter case (42/2026/tt-BYT is 42/2026/TT-BYT)',
-        schema: problemResponse,
-        contentType: 'application/problem+json',
-      },
-      422: {
-        description:
-          'the number, kind, issuer and dates disagree with each other or with today (an effective date before the issue date, an issue date after today, ...): the same answer a transition citing the document or a settlement gives; nothing changed',
-        schema: problemResponse,
-        contentType: 'application/problem+json',
-      },
+      409: problem('the number is already registered, in any letter case (42/2026/tt-BYT is 42/2026/TT-BYT)'),
+      422: problem(
+        'the number, kind, issuer and dates disagree with each other or with today (an effective date before the issue date, an issue date after today, ...): the same answer a transition citing the document or a settlement gives; nothing changed',
+      ),
     },
     handler: async ({ body }, _req, res) => {
       const stored = await actions.register(principalOf(res), body);

@@ -9,13 +9,8 @@ import {
   leadershipContactResponse,
   requireHomeAffairs,
 } from '../../app/leadership-contacts';
-import type { RouteRegistry } from '../route-registry';
-import { code, emptyQuery, problemResponse } from '../../app/schemas';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
+import { type RouteRegistry, problems } from '../route-registry';
+import { code, emptyQuery } from '../../app/schemas';
 
 /** The ministries' leadership contacts (the escalation ladder's "ministry-leadership" step): Home Affairs only. */
 export function leadershipContactRoutes(deps: { db: Db; registry: RouteRegistry }): Router {

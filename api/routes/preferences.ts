@@ -5,13 +5,8 @@ import { preferencesByToken } from '../../db/digests';
 import { changePreferences, preferencesBody, showPreferences } from '../../app/mail-preferences';
 import { DIGEST_LANGUAGES } from '../../domain/digest';
 import { notFound } from '../problem';
-import type { RouteRegistry } from '../route-registry';
-import { emptyQuery, problemResponse } from '../../app/schemas';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
+import { type RouteRegistry, problems } from '../route-registry';
+import { emptyQuery } from '../../app/schemas';
 
 const tokenParams = z.strictObject({
   token: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'must be the token of a preferences link'),

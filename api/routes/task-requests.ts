@@ -7,23 +7,17 @@ import { holdUpRanking } from '../../db/hold-ups';
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import type { ListCache } from '../../app/list-cache';
-import type { RouteRegistry } from '../route-registry';
+import { type RouteRegistry, problem, problems } from '../route-registry';
 import {
   emptyBody,
   emptyQuery,
   extensionDecisionBody,
   extensionRequestBody,
   holdUpBody,
-  problemResponse,
   taskCodeParams,
   taskResponse,
 } from '../../app/schemas';
 import { createTaskActions } from '../../app/task-actions';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
 
 const holdUpRankingResponse = z.object({
   items: z.array(
@@ -102,18 +96,12 @@ export function taskRequestRoutes(deps: {
     responses: {
       200: { description: 'the task', schema: taskResponse },
       ...problems(400, 401, 403, 404, 422, 503),
-      409: {
-        description:
-          'the task is already held up (a hold-up is never replaced: release it first, then record the new one), it is FEASIBLE, the ministry is the lead, or the named document is already registered; nothing changed',
-        schema: problemResponse,
-        contentType: 'application/problem+json',
-      },
-      422: {
-        description:
-          '`documentNumber` is not a document of `ministry` (its symbol or its registration names another issuer), or another field is invalid; nothing changed',
-        schema: problemResponse,
-        contentType: 'application/problem+json',
-      },
+      409: problem(
+        'the task is already held up (a hold-up is never replaced: release it first, then record the new one), it is FEASIBLE, the ministry is the lead, or the named document is already registered; nothing changed',
+      ),
+      422: problem(
+        '`documentNumber` is not a document of `ministry` (its symbol or its registration names another issuer), or another field is invalid; nothing changed',
+      ),
     },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.holdUp(principalOf(res), params.code, body, updateIdFor(res)));

@@ -13,7 +13,7 @@ import { respond, updateIdFor } from '../idempotency';
 import { isPublic, publicHistoryItem, publicPageJson, publicTask } from '../public-view';
 import { renderedPage, type ListCache } from '../../app/list-cache';
 import { notFound, unprocessable } from '../problem';
-import type { RouteRegistry } from '../route-registry';
+import { type RouteRegistry, problem, problems } from '../route-registry';
 import { UTF8_BOM, tasksCsv } from '../../app/task-csv';
 import { XLSX_TYPE, tasksXlsx } from '../../app/task-xlsx';
 import type { Insight } from '../../app/insight';
@@ -25,7 +25,6 @@ import {
   historyResponse,
   milestoneBody,
   pageQuery,
-  problemResponse,
   reportBody,
   taskCodeParams,
   taskListQuery,
@@ -36,11 +35,6 @@ import {
   emptyQuery,
 } from '../../app/schemas';
 import { createTaskActions } from '../../app/task-actions';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
 
 export function taskRoutes(deps: {
   db: Db;
@@ -223,18 +217,12 @@ export function taskRoutes(deps: {
     responses: {
       200: { description: 'the task after the transition', schema: taskResponse },
       ...problems(400, 401, 404, 409, 503),
-      403: {
-        description:
-          'not the lead ministry nor Home Affairs, or the cited document may not move this task: a ministry moves its tasks only with documents it issued, a central document (QH, UBTVQH, CP, TTg) only Home Affairs (`errors[0].field` is `body.document.number`); nothing changed',
-        schema: problemResponse,
-        contentType: 'application/problem+json',
-      },
-      422: {
-        description:
-          'invalid input, including the cited document: a number not in the form number/year/SYMBOL, a symbol that names no issuer or kind, untrue dates (the same answer as `POST /api/documents` and settlement give: an effective date before the issue date is 422), or dates other than those registered for that number; nothing changed',
-        schema: problemResponse,
-        contentType: 'application/problem+json',
-      },
+      403: problem(
+        'not the lead ministry nor Home Affairs, or the cited document may not move this task: a ministry moves its tasks only with documents it issued, a central document (QH, UBTVQH, CP, TTg) only Home Affairs (`errors[0].field` is `body.document.number`); nothing changed',
+      ),
+      422: problem(
+        'invalid input, including the cited document: a number not in the form number/year/SYMBOL, a symbol that names no issuer or kind, untrue dates (the same answer as `POST /api/documents` and settlement give: an effective date before the issue date is 422), or dates other than those registered for that number; nothing changed',
+      ),
     },
     handler: async ({ params, body }, _req, res) => {
       await respond(db, res, 200, await actions.transition(principalOf(res), params.code, body, updateIdFor(res)));

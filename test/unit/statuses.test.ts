@@ -1,6 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import reference from '../../catalog/reference.json';
 import { transitionBody, createTaskBody } from '../../app/schemas';
-import { OPEN_STATUSES, STATUS_RULES, TASK_STATUSES, hasDueDate } from '../../domain/statuses';
+import {
+  CLOSED_STATUSES,
+  OPEN_STATUSES,
+  SETTLED_STATUS,
+  STATUS_RULES,
+  TASK_STATUSES,
+  hasDueDate,
+} from '../../domain/statuses';
+import { closedStatusSql, openStatusSql } from '../../db/status-sql';
 import { EDGES, INTO_RULES, ruleInto } from '../../domain/transition-rules';
 import { loadConfig } from '../../config/env';
 
@@ -18,6 +28,38 @@ describe('the status table', () => {
       const r = STATUS_RULES[s];
       expect([r.track !== null, r.asks !== null]).toEqual([hasDueDate(s), hasDueDate(s)]);
     }
+  });
+
+  it('when the table says which status a document settles a task into, then it is one status, with no due date, that edges with a document lead into', () => {
+    expect(TASK_STATUSES.filter((s) => STATUS_RULES[s].settled)).toEqual([SETTLED_STATUS]);
+    expect(hasDueDate(SETTLED_STATUS)).toBe(false);
+    const into = EDGES.filter((e) => e.to === SETTLED_STATUS);
+    expect(into.length).toBeGreaterThan(0);
+    expect(into.every((e) => e.requires === 'document')).toBe(true);
+  });
+
+  it('when SQL asks for open or closed tasks, then it is built from the statuses with and without a due date', () => {
+    expect(CLOSED_STATUSES).toEqual(TASK_STATUSES.filter((s) => !hasDueDate(s)));
+    expect(openStatusSql('t.status')).toBe(`t.status NOT IN (${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+    expect(closedStatusSql('status')).toBe(`status IN (${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+  });
+
+  it('when a status is in the table, then an edge of domain/transition-rules.ts leads into it and one out of it', () => {
+    for (const s of TASK_STATUSES) {
+      expect([s, EDGES.some((e) => e.to === s), EDGES.some((e) => e.from === s)]).toEqual([s, true, true]);
+    }
+  });
+
+  it('when PostgreSQL stores a status, then the TaskStatus enum of prisma/schema.prisma lists the statuses of the table', () => {
+    const schema = fs.readFileSync(path.join(__dirname, '../../prisma/schema.prisma'), 'utf8');
+    const body = /^enum TaskStatus \{([^}]*)\}/m.exec(schema)?.[1] ?? '';
+    expect(body.split(/\s+/).filter(Boolean).sort()).toEqual([...TASK_STATUSES].sort());
+  });
+
+  it('when a page tags a status, then the style sheet has its .tag-<status> rule', () => {
+    const css = fs.readFileSync(path.join(__dirname, '../../web/assets/site.css'), 'utf8');
+    const missing = TASK_STATUSES.filter((s) => !css.includes(`.tag-${s.toLowerCase().replace(/_/g, '-')} {`));
+    expect(missing).toEqual([]);
   });
 
   it('when the environment names no default spans, then the config takes each open status default from the table', () => {

@@ -65,27 +65,9 @@ function report(round: string, locality: string) {
   );
 }
 
-/** A Subject header with its RFC 2047 encoded words decoded (the subjects are Vietnamese). */
-function subjectOf(raw: string): string {
-  const header = /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '';
-  return header
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?UTF-8\?([BQ])\?([^?]*)\?=/gi, (_m, enc: string, text: string) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(
-            text
-              .replace(/_/g, ' ')
-              .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
-            'latin1',
-          ).toString('utf8'),
-    );
-}
-
 function roundMails(round: string) {
-  return smtp.received
-    .map((m) => ({ ...m, subject: subjectOf(m.raw) }))
-    .filter((m) => m.subject.includes(`[${round}]`));
+  // The loopback server decodes each Subject (embedded/loopback-smtp.ts decodeHeader).
+  return smtp.received.filter((m) => m.subject.includes(`[${round}]`));
 }
 
 /** Recipients of this round's mails of one kind, in order. */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { startTimeSkippingWorker, type TimeSkippingWorker } from '../../support/time-skipping-worker';
 import type { TaskDefinition, TaskWorkflowInput } from '../../../domain/task';
 import type { DeadlinePolicy } from '../../../domain/task';
+import { DEFAULT_DUE_DAYS } from '../../../domain/statuses';
 import { taskWorkflowId } from '../../../workflows/messages';
 import type { taskWorkflow } from '../../../workflows/task-workflow';
 import { FakeActivities } from './fake-activities';
@@ -11,7 +12,7 @@ import { FakeActivities } from './fake-activities';
 export const POLICY: DeadlinePolicy = {
   reminderOffsetsDays: [14, 7, 1],
   overdueIntervalDays: 7,
-  defaultDueDays: { REQUIRES_GUIDANCE: 90, AUTHORITY_ADJUSTMENT: 180 },
+  defaultDueDays: DEFAULT_DUE_DAYS,
   homeAffairsEmail: 'moha@tracker.test',
   publicBaseUrl: 'http://tracker.test',
   perTaskReminders: true,
