@@ -8,15 +8,73 @@ import zlib from 'node:zlib';
 import http from 'node:http';
 import request from 'supertest';
 import type { Browser, Page } from 'playwright-core';
-import { COMMITTED_SCREENSHOT_DIR, SCREENSHOT_DIR, launchBrowser, newVisitor } from '../support/browser';
+import { loadSyntheticHistory } from '../../db/bench-data';
+import { setEnglishTexts } from '../../db/tasks';
+import { replayAsOf, type RecordedEvent } from '../../domain/as-of';
+import { DAY_MS, vietnamDate } from '../../domain/dates';
+import { COMMITTED_SCREENSHOT_DIR, SCREENSHOT_DIR, launchBrowser, newVisitor, screenshot } from '../support/browser';
+import { uid } from '../support/harness';
 import { checkAndShoot, signInWithToken, startPagesStack, type PagesStack } from './support';
 
 let s: PagesStack;
 let browser: Browser;
 
+/**
+ * Two tasks whose history was recorded when the catalog was English (their CREATED events hold the
+ * English title) and whose row now holds the Vietnamese catalog text with its English rendering:
+ * one overdue since 30 days ago, one open and due in 20 days (at risk).
+ */
+const OLD = {
+  late: { vi: 'Cấp giấy chứng nhận đủ điều kiện kinh doanh dịch vụ cầm đồ', en: 'Licensing pawn-shop businesses' },
+  open: { vi: 'Phê duyệt quy hoạch mạng lưới chợ cấp xã', en: 'Approving the commune market network plan' },
+};
+let old: { late: string; open: string; asOf: string };
+
 beforeAll(async () => {
   s = await startPagesStack('web-basics-');
   browser = await launchBrowser();
+  const now = Date.now();
+  const late = uid('OLD-');
+  const open = uid('OLD-');
+  const created = (code: string, title: string, dueDate: string): RecordedEvent => ({
+    taskCode: code,
+    seq: 1,
+    at: new Date(now - 70 * DAY_MS).toISOString(),
+    actor: 'home-affairs',
+    kind: 'CREATED',
+    details: {
+      title,
+      sector: 'Industry and Trade',
+      status: 'REQUIRES_GUIDANCE',
+      leadMinistry: 'BCT',
+      focalPoint: { name: 'Đỗ Minh Khoa', email: 'khoa@bct.test' },
+      dueDate,
+    },
+  });
+  const events = [
+    created(late, OLD.late.en, vietnamDate(now - 30 * DAY_MS)),
+    created(open, OLD.open.en, vietnamDate(now + 20 * DAY_MS)),
+  ];
+  await loadSyntheticHistory(s.stack.db, [...replayAsOf(events, now).tasks.values()], events);
+  // The catalog, loaded again in Vietnamese: the row's text, the history unchanged.
+  for (const [code, text] of [
+    [late, OLD.late],
+    [open, OLD.open],
+  ] as const)
+    await s.stack.db.pool.query("UPDATE tasks SET title = $2, sector = 'Công Thương' WHERE code = $1", [code, text.vi]);
+  await setEnglishTexts(
+    s.stack.db,
+    [
+      [late, OLD.late],
+      [open, OLD.open],
+    ].map(([code, text]) => ({
+      code: code as string,
+      titleEn: (text as { en: string }).en,
+      sectorEn: 'Industry and Trade',
+      legalBasisEn: '',
+    })),
+  );
+  old = { late, open, asOf: vietnamDate(now - 20 * DAY_MS) };
 });
 afterAll(async () => {
   await browser?.close();
@@ -113,13 +171,11 @@ describe('public-site basics', () => {
 describe("every page that lists or shows tasks, in the reader's language (issue 25)", () => {
   const TITLE_VI = 'Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã';
   const TITLE_EN = 'Recruitment authority for education employees at commune public service units';
-  // `en: false`: the English page still shows the Vietnamese title (the dashboard's overdue and at-risk
-  // lists come from the as-of replay of the audit log, which holds the Vietnamese title only): left open.
   type Who = 'home-affairs' | 'ministry:BGDDT' | 'locality:HNI' | null;
-  const pages: { name: string; who: Who; path: () => string; en?: false }[] = [
+  const pages: { name: string; who: Who; path: () => string }[] = [
     { name: 'catalog-public', who: null, path: () => '/' },
     { name: 'catalog-task', who: null, path: () => `/tasks/${s.tasks.overdue}` },
-    { name: 'catalog-dashboard', who: 'home-affairs', path: () => '/dashboard', en: false },
+    { name: 'catalog-dashboard', who: 'home-affairs', path: () => '/dashboard' },
     { name: 'catalog-worklist', who: 'ministry:BGDDT', path: () => '/worklist' },
     { name: 'catalog-locality', who: 'locality:HNI', path: () => '/locality' },
     { name: 'catalog-documents', who: 'ministry:BGDDT', path: () => '/documents' },
@@ -136,9 +192,61 @@ describe("every page that lists or shows tasks, in the reader's language (issue 
       await checkAndShoot(page, p.name);
       await page.goto(`${s.origin}/language/en?next=${encodeURIComponent(p.path())}`);
       const en = (await page.locator('main').textContent()) ?? '';
-      if (p.en !== false)
-        expect([p.name, 'en', en.includes(TITLE_EN) || en.slice(0, 3000)]).toEqual([p.name, 'en', true]);
+      expect([p.name, 'en', en.includes(TITLE_EN) || en.slice(0, 3000)]).toEqual([p.name, 'en', true]);
       await context.close();
     });
   }
+
+  /** The text of each row of a table, by task code (the code is the row's first link). */
+  async function rowsByCode(page: Page, table: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const row of await page.locator(`${table} tbody tr`).all())
+      out.set(((await row.locator('a').first().textContent()) ?? '').trim(), (await row.textContent()) ?? '');
+    return out;
+  }
+
+  it("when the dashboard's overdue and at-risk lists are read in English, then they name the tasks in English from the task row; in Vietnamese, in Vietnamese (also as of a past day)", async () => {
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.origin, s.tokens['home-affairs']);
+    const dmy = old.asOf.split('-').reverse().join('/');
+    for (const [path, name] of [
+      ['/dashboard', 'dashboard-lists'],
+      [`/dashboard?asOf=${encodeURIComponent(dmy)}`, 'dashboard-as-of-lists'],
+    ] as const) {
+      for (const lang of ['vi', 'en'] as const) {
+        await page.goto(`${s.origin}/language/${lang}?next=${encodeURIComponent(path)}`);
+        expect(await page.getAttribute('html', 'lang')).toBe(lang);
+        const other = lang === 'vi' ? 'en' : 'vi';
+        const overdue = await rowsByCode(page, '#overdue-table');
+        const atRisk = await rowsByCode(page, '#at-risk-table');
+        const cases: [string, Map<string, string>, string, { vi: string; en: string }][] = [
+          ['overdue (history in English)', overdue, old.late, OLD.late],
+          ['at risk (history in English)', atRisk, old.open, OLD.open],
+        ];
+        // The task registered today through the API (its history is Vietnamese) is overdue at present only.
+        if (path === '/dashboard')
+          cases.push(['overdue (today)', overdue, s.tasks.overdue, { vi: TITLE_VI, en: TITLE_EN }]);
+        for (const [what, rows, code, text] of cases) {
+          const row = rows.get(code) ?? `no row ${code} in ${[...rows.keys()].join(' ')}`;
+          expect([path, lang, what, row.includes(text[lang]), row.includes(text[other])]).toEqual([
+            path,
+            lang,
+            what,
+            true,
+            false,
+          ]);
+        }
+        await screenshot(page, name);
+      }
+    }
+    // The API gives both, from the same row.
+    const api = await request(s.app)
+      .get('/api/dashboard/overdue')
+      .set('Authorization', `Bearer ${s.tokens['home-affairs']}`);
+    const item = (api.body.items as { code: string; title: string; titles: unknown }[]).find(
+      (i) => i.code === old.late,
+    );
+    expect(item && { title: item.title, titles: item.titles }).toEqual({ title: OLD.late.vi, titles: OLD.late });
+    await context.close();
+  });
 });
