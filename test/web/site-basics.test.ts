@@ -123,6 +123,9 @@ describe('public-site basics', () => {
     expect(page.text).toMatch(/<link rel="icon" href="\/favicon\.ico" type="image\/svg\+xml"/);
   });
 
+  /** A4's printable area at the print stylesheet's margins (210 - 2 x 12 mm by 297 - 2 x 15 mm) in CSS pixels. */
+  const A4_PRINTABLE = { width: Math.floor((186 / 25.4) * 96), height: Math.floor((267 / 25.4) * 96) };
+
   async function printed(page: Page, name: string): Promise<void> {
     await page.emulateMedia({ media: 'print' });
     // No navigation, no forms or buttons; tables and figures are there.
@@ -131,10 +134,38 @@ describe('public-site basics', () => {
       for (let i = 0; i < (await all.count()); i++)
         expect([hidden, await all.nth(i).isVisible()]).toEqual([hidden, false]);
     }
-    // Every table but those folded away in a closed <details> (print what the reader opened).
-    const tables = page.locator('main table:not(details:not([open]) table)');
+    // Every table, those folded in a closed <details> too (paper cannot be opened), whole: none wider
+    // than the printable width (the viewport is set to it), none cut by a scrolling box.
+    const tables = page.locator('main table');
     expect(await tables.count()).toBeGreaterThan(0);
-    for (let i = 0; i < (await tables.count()); i++) expect(await tables.nth(i).isVisible()).toBe(true);
+    const folded = page.locator('main details:not([open]) table');
+    if (name === 'dashboard') expect(await folded.count()).toBeGreaterThan(0);
+    for (let i = 0; i < (await tables.count()); i++) {
+      const table = tables.nth(i);
+      expect([name, i, await table.isVisible()]).toEqual([name, i, true]);
+      const fits = await table.evaluate((el) => {
+        const right = el.getBoundingClientRect().right;
+        const clippedBy = (e: Element | null): boolean =>
+          e !== null &&
+          e !== document.body &&
+          (getComputedStyle(e).overflowX !== 'visible' || clippedBy(e.parentElement));
+        return { inside: right <= document.documentElement.clientWidth + 1, clipped: clippedBy(el.parentElement) };
+      });
+      expect([name, i, fits]).toEqual([name, i, { inside: true, clipped: false }]);
+    }
+    // The folded table's rows are laid out (a closed <details> hides its content from print otherwise).
+    for (let i = 0; i < (await folded.count()); i++) {
+      const box = await folded.nth(i).boundingBox();
+      expect(box && box.height).toBeGreaterThan(40);
+      expect(await folded.nth(i).locator('tbody tr').first().isVisible()).toBe(true);
+    }
+    // Charts are printed whole, inside the page.
+    for (const chart of await page.locator('main img.chart').all()) {
+      expect(await chart.isVisible()).toBe(true);
+      expect(
+        await chart.evaluate((el) => el.getBoundingClientRect().right <= document.documentElement.clientWidth + 1),
+      ).toBe(true);
+    }
     // Links keep their text.
     const firstLink = page.locator('main table a').first();
     expect((await firstLink.textContent())?.trim()).not.toBe('');
@@ -151,16 +182,16 @@ describe('public-site basics', () => {
     await page.emulateMedia({ media: 'screen' });
   }
 
-  it('when the dashboard and a ministry worklist are printed, then they print on A4 without navigation, forms or buttons, with their tables whole', async () => {
+  it('when the dashboard and a ministry worklist are printed, then they print on A4 without navigation, forms or buttons, with every table (a folded one too) and chart whole', async () => {
     const { context, page } = await newVisitor(browser);
-    await page.setViewportSize({ width: 794, height: 1123 });
+    await page.setViewportSize(A4_PRINTABLE);
     await signInWithToken(page, s.origin, s.tokens['home-affairs']);
     await page.goto(`${s.origin}/dashboard`);
     await printed(page, 'dashboard');
     await context.close();
 
     const ministry = await newVisitor(browser);
-    await ministry.page.setViewportSize({ width: 794, height: 1123 });
+    await ministry.page.setViewportSize(A4_PRINTABLE);
     await signInWithToken(ministry.page, s.origin, s.tokens['ministry:BGDDT']);
     await ministry.page.goto(`${s.origin}/worklist`);
     await printed(ministry.page, 'worklist');
