@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { busyShare } from './machine';
 import { startFreshStack } from './fresh-stack';
 import { pageServerTimes, signInToPages } from './page-session';
@@ -78,6 +80,23 @@ async function main() {
             throw new Error(`Lighthouse failed on ${url}: ${runtimeError.code} ${runtimeError.message}`);
           // A lost session would send the dashboard to the sign-in page, and audit that page instead.
           if (finalDisplayedUrl !== url) throw new Error(`Lighthouse audited ${finalDisplayedUrl}, not ${url}`);
+          // What costs performance: each scored metric and each opportunity or diagnostic that is not passed.
+          if (i === 0)
+            for (const ref of categories.performance?.auditRefs ?? []) {
+              const audit = lh[ref.id];
+              if (audit && audit.score !== null && audit.score < 0.9)
+                console.log(
+                  `${page} (${preset}) performance: ${ref.id}${ref.weight > 0 ? ` (weight ${ref.weight})` : ''}: ${audit.displayValue ?? ''} score ${audit.score}`,
+                );
+            }
+          if (i === 0 && process.env.LIGHTHOUSE_JSON_DIR) {
+            const file = path.join(
+              process.env.LIGHTHOUSE_JSON_DIR,
+              `${new URL(url).pathname.replace(/\W/g, '') || 'public'}-${preset}.json`,
+            );
+            fs.mkdirSync(process.env.LIGHTHOUSE_JSON_DIR, { recursive: true });
+            fs.writeFileSync(file, JSON.stringify(result.lhr, null, 1));
+          }
           for (const category of ['best-practices', 'accessibility'] as const) {
             for (const ref of categories[category]?.auditRefs ?? []) {
               const audit = lh[ref.id];
