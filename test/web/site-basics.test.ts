@@ -2,6 +2,7 @@
  * What a person expects of a public site (issue 25): a favicon, compressed responses, and a print
  * stylesheet so the dashboard and a ministry's worklist print on A4 for a meeting.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -121,6 +122,29 @@ describe('public-site basics', () => {
     expect(icon.headers['cache-control']).toBe('public, max-age=86400');
     const page = await request(s.app).get('/');
     expect(page.text).toMatch(/<link rel="icon" href="\/favicon\.ico" type="image\/svg\+xml"/);
+  });
+
+  it('when a page is loaded, then its stylesheet comes inline, allowed by its hash in the CSP, and Chromium applies it with nothing refused', async () => {
+    const res = await request(s.app).get('/');
+    const css = /<style>([\s\S]*?)<\/style>/.exec(res.text)?.[1] ?? '';
+    expect(css.length).toBeGreaterThan(1000);
+    expect(res.text).not.toMatch(/<link rel="stylesheet"/);
+    const hash = `'sha256-${crypto.createHash('sha256').update(css, 'utf8').digest('base64')}'`;
+    const csp = res.headers['content-security-policy'] as string;
+    expect(csp).toMatch(new RegExp(`style-src 'self' ${hash.replace(/[+/]/g, '\\$&')}(;|$)`));
+    expect(csp).not.toContain('unsafe-inline');
+    const { context, page } = await newVisitor(browser);
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused/i.test(m.text())) refused.push(m.text());
+    });
+    await page.goto(`${s.origin}/`);
+    // The header's dark band is the stylesheet's (unstyled, it would be transparent).
+    expect(await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(
+      'rgba(0, 0, 0, 0)',
+    );
+    expect(refused).toEqual([]);
+    await context.close();
   });
 
   /** A4's printable area at the print stylesheet's margins (210 - 2 x 12 mm by 297 - 2 x 15 mm) in CSS pixels. */

@@ -68,6 +68,7 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
           alt={t.chartStatusAlt}
           width={900}
           height={220}
+          fetchpriority="high"
         />
       </div>
       <table>

@@ -157,6 +157,7 @@ export function PublicPage(props: {
           alt={t.chartMinistryAlt}
           width={900}
           height={360}
+          fetchpriority="high"
         />
       </div>
       <MinistryProgressTable ctx={ctx} rows={props.byMinistry} base="/" />
