@@ -252,6 +252,33 @@ describe("every page that lists or shows tasks, in the reader's language (issue 
     });
   }
 
+  it("when the task page is read in Vietnamese, then its sector and legal basis are the Vietnamese catalog's (the citation form); in English, the English rendering, and neither shows the other's", async () => {
+    const SECTOR = { vi: 'Giáo dục', en: 'Education' };
+    const LEGAL_BASIS = { vi: 'Điều 20 Nghị định 58/2025/NĐ-CP', en: 'Decree 58/2025/ND-CP, Art. 20' };
+    const { context, page } = await newVisitor(browser);
+    const path = `/tasks/${s.tasks.overdue}`;
+    for (const lang of ['vi', 'en'] as const) {
+      await page.goto(`${s.origin}/language/${lang}?next=${encodeURIComponent(path)}`);
+      expect(await page.getAttribute('html', 'lang')).toBe(lang);
+      // The task's facts: each term with its value, as the page lays them out.
+      const facts = await page
+        .locator('main dl')
+        .first()
+        .evaluate((dl) =>
+          [...dl.querySelectorAll('dt')].map((dt) => [
+            dt.textContent?.trim() ?? '',
+            dt.nextElementSibling?.textContent?.trim() ?? '',
+          ]),
+        );
+      const values = facts.map(([, v]) => v);
+      const other = lang === 'vi' ? 'en' : 'vi';
+      expect([lang, values.includes(SECTOR[lang]), values.includes(LEGAL_BASIS[lang])]).toEqual([lang, true, true]);
+      const main = (await page.locator('main').textContent()) ?? '';
+      expect([lang, main.includes(LEGAL_BASIS[other]), values.includes(SECTOR[other])]).toEqual([lang, false, false]);
+    }
+    await context.close();
+  });
+
   /** The text of each row of a table, by task code (the code is the row's first link). */
   async function rowsByCode(page: Page, table: string): Promise<Map<string, string>> {
     const out = new Map<string, string>();
