@@ -16,6 +16,11 @@ import { pageServerTimes, signInToPages } from './page-session';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
+/**
+ * The pages' language (`--lang vi|en`, Vietnamese by default: the users' language). Chromium asks for
+ * English, so without the language cookie Lighthouse would audit the English pages.
+ */
+const LANG = process.argv.includes('--lang') && process.argv[process.argv.indexOf('--lang') + 1] === 'en' ? 'en' : 'vi';
 
 interface PageAudit {
   page: string;
@@ -49,9 +54,10 @@ async function main() {
     const { total } = (await summary.json()) as { total: number };
     console.log(`tasks seeded: ${total}`);
     const pages = [
-      { page: 'public page /', url: `${base}/`, cookie: visitor },
-      { page: 'Home Affairs dashboard /dashboard', url: `${base}/dashboard`, cookie: session },
+      { page: 'public page /', url: `${base}/`, cookie: `${visitor}; lang=${LANG}` },
+      { page: 'Home Affairs dashboard /dashboard', url: `${base}/dashboard`, cookie: `${session}; lang=${LANG}` },
     ];
+    console.log(`pages in ${LANG === 'vi' ? 'Vietnamese' : 'English'} (--lang ${LANG})`);
     console.log(
       `load average before: ${os
         .loadavg()
@@ -60,6 +66,9 @@ async function main() {
     );
     const audits: PageAudit[] = [];
     for (const { page, url, cookie } of pages) {
+      // The page answers in the language asked for (the cookie Lighthouse sends is the same).
+      const html = await (await fetch(url, { headers: { Cookie: cookie } })).text();
+      if (!html.includes(`<html lang="${LANG}"`)) throw new Error(`${url} is not in ${LANG} with the cookie`);
       for (const preset of ['desktop', 'mobile'] as const) {
         const runs: PageAudit[] = [];
         for (let i = 0; i < RUNS; i++) {
