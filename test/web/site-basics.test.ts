@@ -265,7 +265,7 @@ describe("every page that lists or shows tasks, in the reader's language (issue 
         .locator('main dl')
         .first()
         .evaluate((dl) =>
-          [...dl.querySelectorAll('dt')].map((dt) => [
+          Array.from(dl.querySelectorAll('dt')).map((dt) => [
             dt.textContent?.trim() ?? '',
             dt.nextElementSibling?.textContent?.trim() ?? '',
           ]),
