@@ -15,13 +15,14 @@ export const VISITOR_COOKIE = 'dtt_visitor';
 
 /**
  * The pages' CSP: nothing inline (no scripts, no style attributes) but the site's own stylesheet,
- * allowed by its hash (web/stylesheet.ts); nothing from elsewhere.
+ * allowed by its hash (web/stylesheet.ts), and images from data: URLs (a chart that comes with its
+ * page, web/charts.ts svgDataUrl); nothing from elsewhere.
  */
 export const PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   `style-src 'self' ${SITE_CSS_SOURCE}`,
-  "img-src 'self'",
+  "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",

@@ -124,7 +124,7 @@ describe('public-site basics', () => {
     expect(page.text).toMatch(/<link rel="icon" href="\/favicon\.ico" type="image\/svg\+xml"/);
   });
 
-  it('when a page is loaded, then its stylesheet comes inline, allowed by its hash in the CSP, and Chromium applies it with nothing refused', async () => {
+  it('when a page is loaded, then its stylesheet comes inline, allowed by its hash in the CSP, its first chart as a data: image, and Chromium applies both with nothing refused', async () => {
     const res = await request(s.app).get('/');
     const css = /<style>([\s\S]*?)<\/style>/.exec(res.text)?.[1] ?? '';
     expect(css.length).toBeGreaterThan(1000);
@@ -133,6 +133,7 @@ describe('public-site basics', () => {
     const csp = res.headers['content-security-policy'] as string;
     expect(csp).toMatch(new RegExp(`style-src 'self' ${hash.replace(/[+/]/g, '\\$&')}(;|$)`));
     expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toMatch(/img-src 'self' data:(;|$)/);
     const { context, page } = await newVisitor(browser);
     const refused: string[] = [];
     page.on('console', (m) => {
@@ -143,6 +144,19 @@ describe('public-site basics', () => {
     expect(await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(
       'rgba(0, 0, 0, 0)',
     );
+    // The chart that is the page's largest paint comes with the page (a data: URL the CSP allows for
+    // images), drawn; so does the dashboard's, of the present and of a past day.
+    await signInWithToken(page, s.origin, s.tokens['home-affairs']);
+    const dmy = old.asOf.split('-').reverse().join('/');
+    for (const url of ['/', '/dashboard', `/dashboard?asOf=${encodeURIComponent(dmy)}`]) {
+      await page.goto(`${s.origin}${url}`);
+      const chart = page.locator('main img.chart').first();
+      expect([url, (await chart.getAttribute('src'))?.slice(0, 26)]).toEqual([url, 'data:image/svg+xml;charset']);
+      expect([url, await chart.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)]).toEqual([
+        url,
+        true,
+      ]);
+    }
     expect(refused).toEqual([]);
     await context.close();
   });
