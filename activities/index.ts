@@ -14,6 +14,7 @@ import type { Mailer } from './mailer';
 import { escalationEmail, releaseEmail, reminderEmail } from './task-emails';
 import { deliverQueued, deliverThroughOutbox, type Delivery } from './outbox';
 import { createRoundActivities } from './round-activities';
+import { createCommuneRoundActivities } from './commune-round-activities';
 import { taskMailFacts } from './mail-facts';
 import { createDigestActivities, type DigestSettings } from './digests';
 import type { LadderPoint } from '../domain/escalation-ladder';
@@ -109,6 +110,7 @@ export function createActivities({
       settings: digests ?? { homeAffairsEmail: '', publicBaseUrl: '', dueSoonDays: 14 },
     }),
     ...createRoundActivities({ db, mailer, mailFrom }),
+    ...createCommuneRoundActivities({ db, mailer, mailFrom }),
 
     /**
      * Sends a message the API or the pages queued in the outbox (a sign-in link, a round's "remind

@@ -9,7 +9,7 @@ function heartbeat(): void {
     // Not inside an activity: nobody to tell.
   }
 }
-import type { RoundKind, RoundPoint } from '../domain/reporting-round';
+import type { RoundKind, RoundLevel, RoundPoint } from '../domain/reporting-round';
 import type { DocumentRef } from '../domain/task';
 import { markObstaclesResolved } from '../db/locality-cells';
 import {
@@ -37,10 +37,11 @@ const MAIL_CONCURRENCY = 8;
 
 export function createRoundActivities({ db, mailer, mailFrom }: RoundActivityDeps) {
   return {
-    /** Idempotent: the round and one row per locality asked. */
+    /** Idempotent: the round and one row per locality (or, for a commune round, per commune) asked. */
     async openReportingRound(r: {
       id: string;
       kind: RoundKind;
+      level?: RoundLevel;
       openedOn: string;
       dueDate: string;
       closesOn: string;

@@ -47,6 +47,20 @@ export const provinceCommunesResponse = z.object({
   seeded: z.boolean().meta({ description: 'false while the commune level is still being prepared (first start)' }),
   total: z.number().int().meta({ description: "the province's communes (before the search)" }),
   items: z.array(communeSummary),
+  round: z
+    .object({
+      round: z.string(),
+      dueDate: z.string(),
+      status: z.enum(['OPEN', 'CLOSED']),
+      reported: z.number().int(),
+      total: z.number().int(),
+      notReported: z.array(z.string()).meta({ description: 'codes of its communes that have not reported in it' }),
+    })
+    .nullable()
+    .meta({
+      description:
+        "the province's communes in the latest commune-level round (open, else the latest closed): n of N reported, who has not; null: no commune round asked them",
+    }),
 });
 
 export const communeReportResponse = z.object({

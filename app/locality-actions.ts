@@ -7,6 +7,7 @@ import { mailFactsFor } from '../activities/mail-facts';
 import { eachLimited } from '../activities/outbox';
 import { roundChaseEmail } from '../activities/round-emails';
 import { queueMail } from './queued-mail';
+import { communeSeedStatus } from '../db/communes';
 import { getRound, recordRoundChases, roundIdsLike, unreportedLocalities, type RoundRow } from '../db/reporting-rounds';
 import { vietnamDate } from '../domain/dates';
 import type { ReportContext } from '../domain/locality-cells';
@@ -128,9 +129,19 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
       }
       const taken = () => conflict(`Round ${id} already exists.`, {}, [fieldRefusal('id', 'already exists')]);
       if (await getRound(db, id)) throw taken();
+      if (body.level === 'commune' && (await communeSeedStatus(db)).communes === 0)
+        throw conflict('The commune level is not seeded yet: there are no communes to ask.', {}, [
+          fieldRefusal('level', 'no communes yet'),
+        ]);
       const started = await startRound(temporal, {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        input: { kind: 'EXTRA', id, dueDate: body.dueDate, policy: roundPolicyFromConfig(config) },
+        input: {
+          kind: 'EXTRA',
+          id,
+          dueDate: body.dueDate,
+          policy: roundPolicyFromConfig(config),
+          ...(body.level === 'commune' ? { level: 'commune' as const } : {}),
+        },
       });
       if (!started) throw taken();
       const deadline = Date.now() + 20_000;
@@ -183,6 +194,11 @@ export function createLocalityActions(deps: { db: Db; temporal: Client; config: 
     async remindUnreported(p: Principal, id: string): Promise<ChaseResult> {
       if (p.kind !== 'home-affairs') throw forbidden('Only Home Affairs reminds localities to report.');
       const round = await openRoundOrFail(id);
+      if (round.level === 'commune')
+        throw conflict(
+          `Round ${id} asks the communes: they are chased province by province on the round's schedule, not by "remind now".`,
+          { code: 'COMMUNE_ROUND' },
+        );
       const day = vietnamDate(Date.now());
       const missing = await unreportedLocalities(db, id);
       if (missing.length === 0)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CELL_STATES, CELL_TEXT_MAX, OBSTACLE_CATEGORIES } from '../domain/locality-cells';
-import { ROUND_KINDS, ROUND_STATUSES } from '../domain/reporting-round';
+import { ROUND_KINDS, ROUND_LEVELS, ROUND_STATUSES } from '../domain/reporting-round';
 import { DELEGATION_LEVELS, TASK_STATUSES } from '../domain/task';
 import { calendarDate, code, localityCode, ministryCode, requiredText, taskCode, text } from './schemas';
 
@@ -188,6 +188,9 @@ export const cellHistoryResponse = z.object({
 export const roundResponse = z.object({
   id: z.string(),
   kind: z.enum(ROUND_KINDS),
+  level: z.enum(ROUND_LEVELS).meta({
+    description: 'who reports: the 34 provinces, or the commune-level units (reported and total count communes)',
+  }),
   openedOn: z.string(),
   dueDate: z.string(),
   closesOn: z.string(),
@@ -196,7 +199,10 @@ export const roundResponse = z.object({
   closedAt: z.string().nullable(),
   closedEarly: z.boolean(),
   closeReason: z.string().nullable(),
-  reported: z.number().int().meta({ description: 'localities that reported (frozen at close)' }),
+  reported: z
+    .number()
+    .int()
+    .meta({ description: 'localities (in a commune round: communes) that reported (frozen at close)' }),
   total: z.number().int(),
   note: z.string(),
 });
@@ -211,6 +217,10 @@ export const roundDetailResponse = roundResponse.extend({
       cellsReported: z.number().int(),
     }),
   ),
+  provinces: z
+    .array(z.object({ locality: z.string(), reported: z.number().int(), total: z.number().int() }))
+    .optional()
+    .meta({ description: 'a commune round: each province, how many of its communes reported of how many asked' }),
 });
 
 export const roundListQuery = z.strictObject({ status: z.enum(ROUND_STATUSES).optional() });
@@ -219,6 +229,10 @@ export const roundListResponse = z.object({ items: z.array(roundResponse) });
 export const openRoundBody = z.strictObject({
   dueDate: calendarDate,
   id: roundId.optional().meta({ description: 'default: extra-<today>-<n>' }),
+  level: z
+    .enum(ROUND_LEVELS)
+    .optional()
+    .meta({ description: 'who reports: province (default, the 34) or commune (the 3,321 commune-level units)' }),
 });
 export const extendRoundBody = z.strictObject({ dueDate: calendarDate, reason: requiredText(2000) });
 export const closeRoundBody = z.strictObject({ reason: requiredText(2000) });

@@ -5,6 +5,10 @@
  * the seed (and the province page answering while it runs), a commune's report, a province upload, the
  * national roll-up, a province's communes, the full cell CSV streamed (with this process's RSS, which
  * holds the API), and prints EXPLAIN (ANALYZE, BUFFERS) of the hot queries. COMMUNES_BENCH_QUICK=1: 3 provinces.
+ * Then a commune-level round over every seeded commune (issue 26): an API process opens it, a worker
+ * process chases them, and is SIGKILLed a third of the way through; every commune must end with exactly
+ * one e-mail at the loopback SMTP server, and the two processes' RSS is sampled all along.
+ * COMMUNES_BENCH_ONLY=round: the seed of the units (no tasks, so no cells) and the round only.
  */
 import fs from 'node:fs';
 import { parseCommunes } from '../catalog/communes';
@@ -13,13 +17,18 @@ import { resolveCommuneDataFile } from '../embedded/commune-reference';
 import { seedCommunes } from '../embedded/commune-seed';
 import { OBSTACLE_CATEGORIES } from '../domain/locality-cells';
 import { issueToken } from '../db/tokens';
-import { startFreshStack } from './fresh-stack';
+import { DAY_MS, vietnamDate } from '../domain/dates';
+import { LoopbackSmtpServer } from '../embedded/loopback-smtp';
+import { freePort } from '../embedded/ports';
+import { runTs, type Proc } from '../embedded/run-ts';
+import { startFreshStack, type FreshStack } from './fresh-stack';
 import { summary, timed } from './stats';
 
 const COMMUNE_TASKS = 434;
 
 async function main(): Promise<void> {
   const quick = process.env.COMMUNES_BENCH_QUICK === '1';
+  const roundOnly = process.env.COMMUNES_BENCH_ONLY === 'round';
   const communes = parseCommunes(fs.readFileSync(resolveCommuneDataFile(), 'utf8'));
   const fresh = await startFreshStack(
     'communes-bench-',
@@ -33,13 +42,14 @@ async function main(): Promise<void> {
   const out: Record<string, unknown> = {};
   try {
     const ministries = reference.ministries.filter((m) => m.delegates).map((m) => m.code);
-    await pg.query(
-      `INSERT INTO tasks (code, title, sector, status, status_since, lead_ministry_code, coordinating_ministries, updated_at, level)
+    if (!roundOnly)
+      await pg.query(
+        `INSERT INTO tasks (code, title, sector, status, status_since, lead_ministry_code, coordinating_ministries, updated_at, level)
        SELECT 'CB-' || lpad(g::text, 4, '0'), 'Nhiệm vụ thử ' || g, 'Bench', 'FEASIBLE'::"TaskStatus", now(),
               (ARRAY[${ministries.map((m) => `'${m}'`).join(',')}])[1 + g % ${ministries.length}], '{}', now(),
               CASE WHEN g <= ${COMMUNE_TASKS} THEN 'commune' ELSE 'province' END
          FROM generate_series(1, 949) g`,
-    );
+      );
     const tasks = (
       await pg.query<{ code: string }>(`SELECT code FROM tasks WHERE level = 'commune' ORDER BY code`)
     ).rows.map((r) => r.code);
@@ -78,6 +88,14 @@ async function main(): Promise<void> {
     await pg.query('VACUUM ANALYZE commune_cells');
     await pg.query('VACUUM ANALYZE commune_rollups');
     await pg.query('VACUUM ANALYZE communes');
+    if (roundOnly) {
+      out.round = await communeRound(
+        fresh,
+        localities ? communes.filter((c) => localities.includes(c.locality)).length : communes.length,
+      );
+      console.log(`\n${JSON.stringify(out, null, 2)}`);
+      return;
+    }
 
     // A commune's report: all its cells (434), by the commune's own token.
     const hni = communes.filter((c) => c.locality === 'HNI');
@@ -190,6 +208,11 @@ async function main(): Promise<void> {
     };
     console.log('csv', JSON.stringify(out.csv));
 
+    out.round = await communeRound(
+      fresh,
+      localities ? communes.filter((c) => localities.includes(c.locality)).length : communes.length,
+    );
+
     // The hot queries' plans.
     const client = await pg.connect();
     const explain = async (label: string, sql: string, values: unknown[] = []) => {
@@ -225,6 +248,137 @@ async function main(): Promise<void> {
     console.log(`\n${JSON.stringify(out, null, 2)}`);
   } finally {
     await fresh.stop();
+  }
+}
+
+/** The resident set of a process, MB (Linux /proc). */
+function rssMB(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : 0;
+  } catch {
+    return 0; // gone (the killed worker)
+  }
+}
+
+/**
+ * A commune-level round over every seeded commune, on its own task queue: an API process (the deployed
+ * entry point) opens it, a worker process runs its chase (34 province batches). A third of the way through
+ * the SMTP server holds every message, the worker is SIGKILLed with its messages unanswered (they are
+ * refused: never delivered), and a new worker takes the batches over. Measures the time until every
+ * commune's notice is recorded SENT, the e-mails per commune at the server (none lost, none twice), and
+ * the RSS of the API and worker processes, sampled every 200 ms.
+ */
+async function communeRound(fresh: FreshStack, asked: number) {
+  const { stack } = fresh;
+  const smtp = new LoopbackSmtpServer();
+  await smtp.start();
+  const taskQueue = 'communes-round-bench';
+  const workerEnv = {
+    ...fresh.apiEnv(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SMTP_URL: smtp.url,
+    ROUND_DAY_OF_MONTH: '0',
+    PUBLIC_BASE_URL: 'http://tracker.test',
+    LOG_REQUESTS: 'false',
+  };
+  const startWorker = () => runTs('worker/main.ts', [], workerEnv, /polling task queue/, 300_000);
+  const peaks = { apiMB: 0, workerMB: 0 };
+  let worker: Proc & { child: { pid?: number } } = await startWorker();
+  const api = await runTs(
+    'stack/api-main.ts',
+    [],
+    { ...workerEnv, PORT: String(await freePort()) },
+    /listening on http/,
+    120_000,
+  );
+  const sampler = setInterval(() => {
+    peaks.apiMB = Math.max(peaks.apiMB, rssMB(api.child.pid));
+    peaks.workerMB = Math.max(peaks.workerMB, rssMB(worker.child.pid));
+  }, 200);
+  const base = (/https?:\/\/[^/\s"]+/.exec(api.readyLine) as RegExpExecArray)[0];
+  const id = 'bench-communes';
+  const sent = async () =>
+    (
+      await stack.db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM notifications WHERE round_id = $1 AND kind = 'COMMUNE_ROUND_OPENED' AND status = 'SENT'`,
+        [id],
+      )
+    ).rows[0]?.n ?? 0;
+  const waitFor = async (what: string, ok: () => Promise<boolean> | boolean, ms: number) => {
+    const until = Date.now() + ms;
+    while (!(await ok())) {
+      if (Date.now() > until) throw new Error(`round bench: ${what} not within ${ms} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  try {
+    // A third through, every message is held: the worker dies with its messages unanswered.
+    const push = smtp.received.push.bind(smtp.received);
+    const holdAfter = Math.floor(asked / 3);
+    smtp.received.push = (...mails) => {
+      const n = push(...mails);
+      if (n >= holdAfter) smtp.hold = true;
+      return n;
+    };
+    const t0 = Date.now();
+    const res = await fetch(`${base}/api/rounds`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${fresh.tokenOf('home-affairs')}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id, level: 'commune', dueDate: vietnamDate(Date.now() + 30 * DAY_MS) }),
+    });
+    const opened = (await res.json()) as { total?: number };
+    if (res.status !== 201) throw new Error(`open: ${res.status} ${JSON.stringify(opened)}`);
+    const openMs = Date.now() - t0;
+    await waitFor('messages held', () => smtp.heldCount > 0, 120_000);
+    let seen = -1;
+    await waitFor(
+      'the held count to settle',
+      async () => {
+        const still = smtp.heldCount === seen;
+        seen = smtp.heldCount;
+        if (!still) await new Promise((r) => setTimeout(r, 700));
+        return still;
+      },
+      60_000,
+    );
+    const beforeKill = { received: smtp.received.length, held: smtp.heldCount, sentRecorded: await sent() };
+    const killedAt = Date.now();
+    await worker.kill();
+    smtp.releaseHeldAsRefused();
+    smtp.received.push = push;
+    worker = await startWorker();
+    const workerDownMs = Date.now() - killedAt;
+    await waitFor('every commune e-mailed', async () => (await sent()) >= asked, 600_000);
+    const allSentMs = Date.now() - t0;
+    await new Promise((r) => setTimeout(r, 2_000)); // anything late would show as a second e-mail
+    const counts = new Map<string, number>();
+    for (const m of smtp.received.filter((x) => x.subject.includes(`[${id}]`)))
+      for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
+    const round = (await (
+      await fetch(`${base}/api/rounds/${id}`, { headers: { Authorization: `Bearer ${fresh.tokenOf('home-affairs')}` } })
+    ).json()) as { total: number; reported: number };
+    const figures = {
+      communes: asked,
+      roundTotal: round.total,
+      openRequestMs: openMs,
+      beforeKill,
+      workerDownMs,
+      allSentSeconds: Math.round(allSentMs / 100) / 10,
+      emailedCommunes: counts.size,
+      lost: asked - counts.size,
+      twice: [...counts.values()].filter((n) => n > 1).length,
+      peakRssMB: { ...peaks },
+      loadAverage: (await import('node:os')).loadavg().map((x) => Math.round(x * 10) / 10),
+    };
+    console.log('round', JSON.stringify(figures));
+    return figures;
+  } finally {
+    clearInterval(sampler);
+    await api.stop();
+    await worker.stop();
+    await smtp.stop();
   }
 }
 

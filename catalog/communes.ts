@@ -19,6 +19,18 @@ export interface Commune {
   provinceCode: string;
   nameVi: string;
   kind: CommuneKind;
+  /** Its focal point's address: ILLUSTRATIVE (communeFocalPointEmail), for round notices and sign-in links. */
+  contactEmail: string;
+}
+
+/**
+ * A commune's focal-point address. ILLUSTRATIVE: the official list and the report of 6 December 2025
+ * publish no addresses, so each unit gets a placeholder under the reserved .example domain, as the
+ * localities do (catalog/locality-focal-points.csv). A deployment sets real ones in `communes.contact_email`;
+ * later loads keep an address that is set.
+ */
+export function communeFocalPointEmail(code: string): string {
+  return `office.${code}@communes.example`;
 }
 
 const KINDS: Record<string, CommuneKind> = { xã: 'xa', phường: 'phuong', 'đặc khu': 'dac-khu' };
@@ -88,7 +100,14 @@ export function parseCommunes(
       const code = String(ward.code).padStart(5, '0');
       if (seen.has(code)) throw new CommuneDataError(`unit code ${code} appears twice`);
       seen.add(code);
-      communes.push({ code, locality, provinceCode, nameVi: ward.name.normalize('NFC'), kind });
+      communes.push({
+        code,
+        locality,
+        provinceCode,
+        nameVi: ward.name.normalize('NFC'),
+        kind,
+        contactEmail: communeFocalPointEmail(code),
+      });
     }
   }
   const missing = localities.filter((l) => !matched.has(l.code)).map((l) => l.code);

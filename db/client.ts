@@ -30,7 +30,13 @@ export interface Db {
  */
 export function connectDb(databaseUrl: string, opts: { max?: number } = {}): Db {
   const pool = openPool(databaseUrl, opts.max ?? 20);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+    // Prisma's defaults (2 s to get a connection, 5 s for the whole transaction) failed the start-up's
+    // reference-data batch (about 80 upserts) on a 2-core machine at load average 24; a transaction
+    // here is short and bounded, so a slow machine may take longer rather than fail the start.
+    transactionOptions: { maxWait: 10_000, timeout: 30_000 },
+  });
   return { prisma, pool, close: () => prisma.$disconnect() };
 }
 

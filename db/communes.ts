@@ -17,24 +17,32 @@ export interface CommuneInput {
   provinceCode: string;
   nameVi: string;
   kind: string;
+  /** Where round notices go (illustrative placeholders: catalog/communes.ts); absent: none. */
+  contactEmail?: string;
 }
 
 /** Which tasks have commune cells: those carried out at commune level (or both), where they apply. */
 const COMMUNE_TASKS = `t.level IN ('commune', 'both') AND (t.applies_to IS NULL OR $1 = ANY(t.applies_to))`;
 
-/** Writes the official list (3,321 units): new units are added, names and kinds kept up to date. */
+/**
+ * Writes the official list (3,321 units): new units are added, names and kinds kept up to date; a
+ * contact address is set only where there is none (a deployment's own address is kept).
+ */
 export async function upsertCommunes(db: Db, communes: ReadonlyArray<CommuneInput>): Promise<number> {
   const r = await db.pool.query(
-    `INSERT INTO communes (code, locality_code, province_gso, name_vi, kind)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-     ON CONFLICT (code) DO UPDATE SET name_vi = EXCLUDED.name_vi, kind = EXCLUDED.kind
-       WHERE (communes.name_vi, communes.kind) IS DISTINCT FROM (EXCLUDED.name_vi, EXCLUDED.kind)`,
+    `INSERT INTO communes (code, locality_code, province_gso, name_vi, kind, contact_email)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+     ON CONFLICT (code) DO UPDATE SET name_vi = EXCLUDED.name_vi, kind = EXCLUDED.kind,
+         contact_email = CASE WHEN communes.contact_email = '' THEN EXCLUDED.contact_email ELSE communes.contact_email END
+       WHERE (communes.name_vi, communes.kind) IS DISTINCT FROM (EXCLUDED.name_vi, EXCLUDED.kind)
+          OR (communes.contact_email = '' AND EXCLUDED.contact_email <> '')`,
     [
       communes.map((c) => c.code),
       communes.map((c) => c.locality),
       communes.map((c) => c.provinceCode),
       communes.map((c) => c.nameVi),
       communes.map((c) => c.kind),
+      communes.map((c) => c.contactEmail ?? ''),
     ],
   );
   return r.rowCount ?? 0;
@@ -384,6 +392,8 @@ export async function writeCommuneCells(
   const client = await db.pool.connect();
   try {
     await client.query('BEGIN');
+    // The rounds this report counts for: the one it names, or every open commune-level round.
+    let roundIds: string[];
     if (input.round) {
       const { rows } = await client.query<{ status: string }>(
         'SELECT status FROM reporting_rounds WHERE id = $1 FOR SHARE',
@@ -402,6 +412,13 @@ export async function writeCommuneCells(
           message: `Round ${input.round} is closed; its reports are frozen.`,
         };
       }
+      roundIds = [input.round];
+    } else {
+      // Held FOR SHARE like a named round: a round closing meanwhile waits for this report.
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT id FROM reporting_rounds WHERE status = 'OPEN' AND level = 'commune' ORDER BY id FOR SHARE`,
+      );
+      roundIds = rows.map((r) => r.id);
     }
     const communes = [...new Set(input.communes)].sort();
     // One writer per commune at a time (its report chain), taken in code order: no deadlock between uploads.
@@ -443,6 +460,13 @@ export async function writeCommuneCells(
       at,
       input.actor,
     ]);
+    // Who reported in a commune round: the first report of each commune in it (a province round has no rows here).
+    if (roundIds.length > 0)
+      await client.query(
+        `UPDATE round_communes SET reported_at = $3
+          WHERE round_id = ANY($1::text[]) AND commune_code = ANY($2::text[]) AND reported_at IS NULL`,
+        [roundIds, communes, at],
+      );
     const drafts = last.map((l) => {
       const seq = (l.seq ?? 0) + 1;
       const cells = (byCommune.get(l.code) ?? []).map((c) => ({

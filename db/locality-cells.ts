@@ -215,7 +215,8 @@ export async function submitLocalityReport(
           [report.round],
         )
       : await client.query<{ id: string; status: 'OPEN' | 'CLOSED' }>(
-          `SELECT id, status FROM reporting_rounds WHERE status = 'OPEN' ORDER BY id FOR SHARE`,
+          // A commune round counts communes' reports, not the province's own (issue 26).
+          `SELECT id, status FROM reporting_rounds WHERE status = 'OPEN' AND level = 'province' ORDER BY id FOR SHARE`,
         );
     const named = report.round ? (rounds.rows[0] ?? null) : null;
     const ctx: ReportContext = {

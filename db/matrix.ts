@@ -204,13 +204,13 @@ export interface LocalityStatus {
 }
 
 /**
- * Every locality's reporting status against the current round (the latest opened). GET /api/localities
+ * Every locality's reporting status against the current round (the latest opened province-level one). GET /api/localities
  * and the dashboard's "N of 34 reported" both read this, so they cannot disagree.
  */
 export async function localityStatuses(db: Db): Promise<LocalityStatus[]> {
   const { rows } = await db.pool.query<LocalityStatus>(
     prepared(
-      `WITH cur AS (SELECT id FROM reporting_rounds ORDER BY opened_on DESC, created_at DESC, id DESC LIMIT 1)
+      `WITH cur AS (SELECT id FROM reporting_rounds WHERE level = 'province' ORDER BY opened_on DESC, created_at DESC, id DESC LIMIT 1)
        SELECT l.code, l.name, l.kind,
               to_char(rl.reported_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "reportedAt",
               to_char((SELECT max(coalesce(x.last_report_at, x.reported_at)) FROM round_localities x WHERE x.locality_code = l.code), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "lastReportedAt",
@@ -246,7 +246,7 @@ export async function localityReportsAsOf(
   asOfMs: number,
 ): Promise<{ code: string; reportedAt: string | null }[]> {
   const { rows } = await db.pool.query<{ code: string; reportedAt: string | null }>(
-    `WITH cur AS (SELECT id FROM reporting_rounds WHERE created_at <= ($1::timestamptz AT TIME ZONE 'UTC') OR kind = 'SEED'
+    `WITH cur AS (SELECT id FROM reporting_rounds WHERE level = 'province' AND (created_at <= ($1::timestamptz AT TIME ZONE 'UTC') OR kind = 'SEED')
                    ORDER BY opened_on DESC, created_at DESC, id DESC LIMIT 1)
      SELECT l.code, to_char((rl.reported_at AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') AS "reportedAt"
        FROM localities l

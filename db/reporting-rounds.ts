@@ -1,11 +1,13 @@
 import type { Db } from './client';
-import type { RoundKind, RoundStatus } from '../domain/reporting-round';
+import type { RoundKind, RoundLevel, RoundStatus } from '../domain/reporting-round';
 
 /** Reporting rounds in PostgreSQL: the round, who was asked, who reported, and the frozen count at close. */
 
 export interface RoundRow {
   id: string;
   kind: RoundKind;
+  /** Who reports: the provinces or the communes. */
+  level: RoundLevel;
   openedOn: string;
   dueDate: string;
   closesOn: string;
@@ -19,27 +21,127 @@ export interface RoundRow {
   note: string;
 }
 
+/** Who was asked in a round and who of them reported: its localities, or for a commune round its communes. */
+const ASKED = (reported: boolean) => `CASE WHEN r.level = 'commune'
+    THEN (SELECT count(*) FROM round_communes x WHERE x.round_id = r.id${reported ? ' AND x.reported_at IS NOT NULL' : ''})
+    ELSE (SELECT count(*) FROM round_localities x WHERE x.round_id = r.id${reported ? ' AND x.reported_at IS NOT NULL' : ''}) END`;
+
 const ROUND_COLUMNS = `
-  r.id, r.kind, to_char(r.opened_on, 'YYYY-MM-DD') AS "openedOn", to_char(r.due_date, 'YYYY-MM-DD') AS "dueDate",
+  r.id, r.kind, r.level, to_char(r.opened_on, 'YYYY-MM-DD') AS "openedOn", to_char(r.due_date, 'YYYY-MM-DD') AS "dueDate",
   to_char(r.closes_on, 'YYYY-MM-DD') AS "closesOn", r.status, r.extensions,
   to_char(r.closed_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "closedAt", r.closed_early AS "closedEarly", r.close_reason AS "closeReason",
-  COALESCE(r.reported_count, (SELECT count(*) FROM round_localities x WHERE x.round_id = r.id AND x.reported_at IS NOT NULL))::int AS reported,
-  COALESCE(r.total_count, (SELECT count(*) FROM round_localities x WHERE x.round_id = r.id))::int AS total,
+  COALESCE(r.reported_count, ${ASKED(true)})::int AS reported,
+  COALESCE(r.total_count, ${ASKED(false)})::int AS total,
   r.note`;
 
-/** Opens a round (idempotent): the round row and one row per locality asked. */
+/**
+ * Opens a round (idempotent): the round row and one row per locality asked, or for a commune round one
+ * row per commune (3,321), in one statement.
+ */
 export async function openRound(
   db: Db,
-  r: { id: string; kind: RoundKind; openedOn: string; dueDate: string; closesOn: string; note?: string },
+  r: {
+    id: string;
+    kind: RoundKind;
+    level?: RoundLevel;
+    openedOn: string;
+    dueDate: string;
+    closesOn: string;
+    note?: string;
+  },
 ): Promise<void> {
+  const level = r.level ?? 'province';
   await db.pool.query(
-    `WITH round AS (
-       INSERT INTO reporting_rounds (id, kind, opened_on, due_date, closes_on, note) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (id) DO NOTHING RETURNING id)
-     INSERT INTO round_localities (round_id, locality_code) SELECT round.id, l.code FROM round, localities l
-     ON CONFLICT DO NOTHING`,
+    level === 'commune'
+      ? `WITH round AS (
+           INSERT INTO reporting_rounds (id, kind, level, opened_on, due_date, closes_on, note) VALUES ($1, $2, 'commune', $3, $4, $5, $6)
+           ON CONFLICT (id) DO NOTHING RETURNING id)
+         INSERT INTO round_communes (round_id, commune_code, locality_code)
+         SELECT round.id, c.code, c.locality_code FROM round, communes c ORDER BY c.code
+         ON CONFLICT DO NOTHING`
+      : `WITH round AS (
+           INSERT INTO reporting_rounds (id, kind, opened_on, due_date, closes_on, note) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (id) DO NOTHING RETURNING id)
+         INSERT INTO round_localities (round_id, locality_code) SELECT round.id, l.code FROM round, localities l
+         ON CONFLICT DO NOTHING`,
     [r.id, r.kind, r.openedOn, r.dueDate, r.closesOn, r.note ?? ''],
   );
+}
+
+export interface CommuneContact {
+  code: string;
+  name: string;
+  locality: string;
+  contactEmail: string;
+}
+
+/**
+ * One province's communes asked in a commune round that have not reported in it, by code: the batch a
+ * chase activity e-mails (its partition of round_communes' index: one province, at most 168 rows).
+ */
+export async function unreportedCommunesOf(db: Db, roundId: string, locality: string): Promise<CommuneContact[]> {
+  const { rows } = await db.pool.query<CommuneContact>({
+    name: 'round-unreported-communes',
+    text: `SELECT c.code, c.name_vi AS name, c.locality_code AS locality, c.contact_email AS "contactEmail"
+             FROM round_communes rc JOIN communes c ON c.code = rc.commune_code
+            WHERE rc.round_id = $1 AND rc.locality_code = $2 AND rc.reported_at IS NULL ORDER BY rc.commune_code`,
+    values: [roundId, locality],
+  });
+  return rows;
+}
+
+/** The provinces whose communes a commune round asked, by code (the chase's batches). */
+export async function roundProvinces(db: Db, roundId: string): Promise<string[]> {
+  const { rows } = await db.pool.query<{ code: string }>(
+    'SELECT DISTINCT locality_code AS code FROM round_communes WHERE round_id = $1 ORDER BY 1',
+    [roundId],
+  );
+  return rows.map((r) => r.code);
+}
+
+export interface ProvinceRoundProgress {
+  round: string;
+  dueDate: string;
+  status: RoundStatus;
+  /** Its communes asked in the round, and how many of them reported. */
+  reported: number;
+  total: number;
+  /** Codes of its communes that have not reported in the round. */
+  notReported: string[];
+}
+
+/**
+ * A province's communes in the latest commune round (open, else the latest closed): how many reported and
+ * who has not. Null when no commune round asked its communes. The counts come from round_communes, the
+ * rows the round's own "n of N" sums.
+ */
+export async function provinceCommuneRound(db: Db, locality: string): Promise<ProvinceRoundProgress | null> {
+  const { rows } = await db.pool.query<ProvinceRoundProgress>({
+    name: 'province-commune-round',
+    text: `SELECT r.id AS round, to_char(r.due_date, 'YYYY-MM-DD') AS "dueDate", r.status,
+                  count(rc.reported_at)::int AS reported, count(*)::int AS total,
+                  coalesce(array_agg(rc.commune_code ORDER BY rc.commune_code) FILTER (WHERE rc.reported_at IS NULL), '{}') AS "notReported"
+             FROM (SELECT * FROM reporting_rounds WHERE level = 'commune'
+                     AND EXISTS (SELECT 1 FROM round_communes x WHERE x.round_id = reporting_rounds.id AND x.locality_code = $1)
+                    ORDER BY status = 'OPEN' DESC, opened_on DESC, created_at DESC, id DESC LIMIT 1) r
+             JOIN round_communes rc ON rc.round_id = r.id AND rc.locality_code = $1
+            GROUP BY r.id, r.due_date, r.status`,
+    values: [locality],
+  });
+  return rows[0] ?? null;
+}
+
+/** A commune round's progress by province: communes asked and reported (each province's "n of N"). */
+export async function roundCommuneProgress(
+  db: Db,
+  roundId: string,
+): Promise<{ locality: string; reported: number; total: number }[]> {
+  const { rows } = await db.pool.query<{ locality: string; reported: number; total: number }>(
+    `SELECT locality_code AS locality, count(reported_at)::int AS reported, count(*)::int AS total
+       FROM round_communes WHERE round_id = $1 GROUP BY 1 ORDER BY 1`,
+    [roundId],
+  );
+  return rows;
 }
 
 export async function setRoundDueDate(
@@ -88,8 +190,8 @@ export async function closeRound(
 ): Promise<RoundRow | null> {
   await db.pool.query(
     `UPDATE reporting_rounds r SET status = 'CLOSED', closed_at = ($2::timestamptz AT TIME ZONE 'UTC'), closed_early = $3, close_reason = $4,
-            reported_count = (SELECT count(*) FROM round_localities x WHERE x.round_id = r.id AND x.reported_at IS NOT NULL),
-            total_count = (SELECT count(*) FROM round_localities x WHERE x.round_id = r.id)
+            reported_count = ${ASKED(true)},
+            total_count = ${ASKED(false)}
       WHERE r.id = $1 AND r.status = 'OPEN'`,
     [r.id, r.at, r.early, r.reason],
   );
@@ -129,10 +231,13 @@ export async function roundLocalities(db: Db, id: string): Promise<RoundLocality
   return rows;
 }
 
-/** The round the dashboard counts "N of 34 reported" in: the latest opened (open or closed). */
+/**
+ * The round the dashboard counts "N of 34 reported" in: the latest opened province-level round (open or
+ * closed); a commune round counts communes, shown on /rounds and the province's communes page.
+ */
 export async function currentRound(db: Db): Promise<RoundRow | null> {
   const { rows } = await db.pool.query<RoundRow>(
-    `SELECT ${ROUND_COLUMNS} FROM reporting_rounds r ORDER BY r.opened_on DESC, r.created_at DESC, r.id DESC LIMIT 1`,
+    `SELECT ${ROUND_COLUMNS} FROM reporting_rounds r WHERE r.level = 'province' ORDER BY r.opened_on DESC, r.created_at DESC, r.id DESC LIMIT 1`,
   );
   return rows[0] ?? null;
 }

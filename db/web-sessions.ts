@@ -87,7 +87,7 @@ export async function useSignInLink(db: Db, token: string): Promise<Principal | 
 
 /**
  * Who an e-mail address belongs to: Home Affairs' address, a locality's focal point (its contact
- * address, from the catalog catalog/locality-focal-points.csv), or a focal point named on tasks (the
+ * address, from the catalog catalog/locality-focal-points.csv), a commune's (communes.contact_email), or a focal point named on tasks (the
  * ministry leading them), in that order. Null for an unknown address, or one that belongs
  * to more than one ministry, or more than one locality (ambiguous: that person signs in with a token).
  */
@@ -101,6 +101,12 @@ export async function principalForEmail(db: Db, email: string, homeAffairsEmail:
     [address],
   );
   if (localities.length > 0) return localities.length === 1 ? parsePrincipal(localities[0]?.principal as string) : null;
+  // A commune's focal point (its contact address; commune rounds e-mail it a link to its page).
+  const { rows: communes } = await db.pool.query<{ principal: string }>(
+    `SELECT 'commune:' || code AS principal FROM communes WHERE lower(contact_email) = $1`,
+    [address],
+  );
+  if (communes.length > 0) return communes.length === 1 ? parsePrincipal(communes[0]?.principal as string) : null;
   const { rows } = await db.pool.query<{ principal: string }>(
     `SELECT DISTINCT 'ministry:' || lead_ministry_code AS principal FROM tasks WHERE lower(focal_point_email) = $1`,
     [address],

@@ -15,7 +15,9 @@ export type PageTarget =
   | { page: 'worklist' }
   | { page: 'preferences' }
   | { page: 'unsubscribe'; token: string }
-  | { page: 'sign-in-link'; token: string; next?: string };
+  | { page: 'sign-in-link'; token: string; next?: string }
+  /** A commune's page, through sign-in: a signed-in visitor goes straight there (issue 26, commune rounds). */
+  | { page: 'commune-sign-in'; code: string };
 
 function pathOf(target: PageTarget): string {
   switch (target.page) {
@@ -33,6 +35,8 @@ function pathOf(target: PageTarget): string {
       return '/preferences';
     case 'unsubscribe':
       return `/unsubscribe/${encodeURIComponent(target.token)}`;
+    case 'commune-sign-in':
+      return signInPath(`/communes/${encodeURIComponent(target.code)}`);
     case 'sign-in-link': {
       const next = target.next ? safeNextPath(target.next) : null;
       return `/sign-in/link/${encodeURIComponent(target.token)}${next ? `?next=${encodeURIComponent(next)}` : ''}`;

@@ -11,6 +11,12 @@ import type { WorkingCalendar } from './working-days';
 export const ROUND_KINDS = ['SEED', 'MONTHLY', 'EXTRA'] as const;
 export type RoundKind = (typeof ROUND_KINDS)[number];
 export const ROUND_STATUSES = ['OPEN', 'CLOSED'] as const;
+/**
+ * Who reports in a round: the 34 provinces (every round before issue 26, the default) or the 3,321
+ * commune-level units, chased province by province.
+ */
+export const ROUND_LEVELS = ['province', 'commune'] as const;
+export type RoundLevel = (typeof ROUND_LEVELS)[number];
 export type RoundStatus = (typeof ROUND_STATUSES)[number];
 
 export interface RoundPolicy {

@@ -79,6 +79,16 @@ export class SupervisedChild {
     return readyLine;
   }
 
+  /**
+   * Restarts it no more, leaving it running until stop(): a shutdown holds every child first, so one
+   * that exits on the same Ctrl-C (the terminal signals the whole process group) is not started again.
+   */
+  hold(): void {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
   /** Ends it (SIGTERM, then SIGKILL after `graceMs`) and stops restarting it. */
   async stop(graceMs = 20_000): Promise<void> {
     this.stopping = true;

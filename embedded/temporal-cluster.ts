@@ -156,6 +156,13 @@ export class TemporalServiceProcess {
     this.child?.kill('SIGKILL');
   }
 
+  /** Restarts it no more, leaving it running until stop() (SupervisedChild.hold says why). */
+  hold(): void {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
@@ -173,6 +180,8 @@ export class TemporalServiceProcess {
 export interface RunningTemporalCluster {
   address: string;
   services: Record<TemporalService, TemporalServiceProcess>;
+  /** No service is restarted from now on (the first step of a shutdown). */
+  hold(): void;
   stop(): Promise<void>;
 }
 
@@ -235,7 +244,10 @@ export async function startTemporalCluster(opts: {
       cause: err,
     });
   }
-  return { address, services, stop };
+  const hold = () => {
+    for (const s of TEMPORAL_SERVICES) services[s].hold();
+  };
+  return { address, services, hold, stop };
 }
 
 /** The last error line a service wrote (its log is JSON lines), for a start-failure message. */

@@ -32,7 +32,7 @@ if (!clusterEnv.success) {
 
 async function main(): Promise<void> {
   const { config } = await import('../config/env');
-  const { describeStartFailure } = await import('../stack/start-failure');
+  const { runSupervisor } = await import('../stack/run-supervisor');
   const { startSupervisedStack } = await import('../stack/supervised-stack');
   const { startClusterServices } = await import('../stack/cluster-services');
   const opts = clusterEnv.data as NonNullable<typeof clusterEnv.data>;
@@ -51,69 +51,23 @@ async function main(): Promise<void> {
         stops,
       ),
   });
-  let stopping = false;
-  let stoppingSince = 0;
-
-  const shutdown = async (reason: string) => {
-    if (stopping) {
-      // Ctrl-C arrives twice (the terminal's process group, and npm forwarding it): only a second one later means now.
-      if (Date.now() - stoppingSince < 2_000) return;
-      console.log(`${reason} again: exiting now`);
-      process.exit(130);
-    }
-    stopping = true;
-    stoppingSince = Date.now();
-    console.log(`${reason}: shutting down (APIs, workers, Temporal services, PostgreSQL) ...`);
-    const stack = await starting.catch(() => undefined);
-    await stack?.stop();
-    console.log('stopped.');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent && !stopping) void shutdown('parent exited');
-  }, 1_000).unref();
-
-  let settled = false;
-  starting.then(
-    (stack) => {
-      settled = true;
-      if (stopping) return;
-      console.log(
-        [
-          '',
-          `Delegated-tasks tracker is up on a Temporal cluster (${((Date.now() - t0) / 1000).toFixed(1)} s).`,
-          `  Pages:           ${stack.apiUrl}/   (round-robin over ${opts.CLUSTER_APIS} API processes)`,
-          `  API:             ${stack.apiUrl}/api/tasks   (docs ${stack.apiUrl}/docs)`,
-          `  Temporal:        gRPC ${stack.temporalAddress} (frontend; history, matching and worker services beside it)`,
-          `  Dev tokens:      ${stack.tokensFile ?? '(not created)'}`,
-          `  Outbox (e-mail): ${cfg.SMTP_URL ? 'SMTP_URL' : `${cfg.dataDir}/outbox`}`,
-          `  Processes:       supervisor ${process.pid}, api ${stack.pids.apis.join(' ')}, worker ${stack.pids.workers.join(' ')}`,
-          ...(stack.seeding
-            ? [
-                '  Seeding:         the catalog goes on in the background (the pages show how far); "seed: done" when in',
-              ]
-            : []),
-          'Press Ctrl-C to stop.',
-        ].join('\n'),
-      );
-    },
-    (err: unknown) => {
-      settled = true;
-      console.error(`npm run start:cluster failed: ${describeStartFailure(err)}`);
-      process.exit(1);
-    },
-  );
-  process.on('beforeExit', () => {
-    if (stopping) return;
-    console.error(
-      settled
-        ? 'npm run start:cluster stopped: nothing is running any more; see the lines above.'
-        : 'npm run start:cluster failed: start-up stopped halfway with nothing left to wait for; see the lines above.',
-    );
-    process.exit(1);
+  runSupervisor(starting, {
+    command: 'npm run start:cluster',
+    stops: 'APIs, workers, Temporal services, PostgreSQL',
+    upLines: (stack) => [
+      '',
+      `Delegated-tasks tracker is up on a Temporal cluster (${((Date.now() - t0) / 1000).toFixed(1)} s).`,
+      `  Pages:           ${stack.apiUrl}/   (round-robin over ${opts.CLUSTER_APIS} API processes)`,
+      `  API:             ${stack.apiUrl}/api/tasks   (docs ${stack.apiUrl}/docs)`,
+      `  Temporal:        gRPC ${stack.temporalAddress} (frontend; history, matching and worker services beside it)`,
+      `  Dev tokens:      ${stack.tokensFile ?? '(not created)'}`,
+      `  Outbox (e-mail): ${cfg.SMTP_URL ? 'SMTP_URL' : `${cfg.dataDir}/outbox`}`,
+      `  Processes:       supervisor ${process.pid}, api ${stack.pids.apis.join(' ')}, worker ${stack.pids.workers.join(' ')}`,
+      ...(stack.seeding
+        ? ['  Seeding:         the catalog goes on in the background (the pages show how far); "seed: done" when in']
+        : []),
+      'Press Ctrl-C to stop.',
+    ],
   });
 }
 

@@ -89,5 +89,11 @@ export async function startClusterServices(
       .map((s) => s.pid)
       .join(', ')}; logs in ${path.join(cfg.dataDir, 'temporal-cluster')})`,
   );
-  return { ownerUrl, databaseUrl, temporalAddress: running.address, temporalUiUrl: null };
+  return {
+    ownerUrl,
+    databaseUrl,
+    temporalAddress: running.address,
+    temporalUiUrl: null,
+    holdRestarts: () => running.hold(),
+  };
 }

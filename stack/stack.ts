@@ -52,6 +52,8 @@ export interface Services {
   databaseUrl: string;
   temporalAddress: string;
   temporalUiUrl: string | null;
+  /** Restart none of the processes these services supervise any more: the first step of a shutdown. */
+  holdRestarts?: () => void;
 }
 
 /**

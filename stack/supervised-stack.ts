@@ -55,7 +55,13 @@ export async function startSupervisedStack(
 ): Promise<SupervisedStack> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const stops: (() => Promise<void>)[] = [];
-  const stopAll = stopper(stops, log);
+  const stopInOrder = stopper(stops, log);
+  /** What stops the restarts of a child that exits (a Ctrl-C reaches every child at once): asked before the stops. */
+  const holds: (() => void)[] = [];
+  const stopAll = async () => {
+    for (const hold of holds) hold();
+    await stopInOrder();
+  };
   try {
     const t0 = Date.now();
     const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -83,6 +89,7 @@ export async function startSupervisedStack(
       },
     );
     const { ownerUrl, databaseUrl, temporalAddress, temporalUiUrl } = services;
+    if (services.holdRestarts) holds.push(services.holdRestarts);
     const b = await built;
     if (b.err) throw b.err;
     if (b.code !== null) {
@@ -135,6 +142,7 @@ export async function startSupervisedStack(
           log,
         }),
     );
+    for (const child of [...workers, ...apis]) holds.push(() => child.hold());
     // Stopped in reverse order: the API first (no new writes), then the worker, then Temporal and PostgreSQL.
     for (const w of workers) stops.push(() => w.stop());
     for (const a of apis) stops.push(() => a.stop());

@@ -19,6 +19,8 @@ import {
   scheduledRoundOpening,
   type CloseRoundInput,
   type RoundKind,
+  type RoundLevel,
+  type RoundPoint,
   type RoundPolicy,
   type RoundRefusal,
   type RoundState,
@@ -34,6 +36,11 @@ type Activities = ReturnType<typeof createActivities>;
 export const ROUND_OPENED_NOTICES = 'round-opened-notices';
 /** A scheduled round that falls on a day off opens at 08:00 on the next working day (issue 23). */
 export const SCHEDULED_ROUND_ON_WORKING_DAY = 'scheduled-round-on-working-day';
+/**
+ * A commune-level round asks the 3,321 communes: its notices go out as one chase activity per province
+ * batch (issue 26). Only runs with `level: 'commune'` take it; province rounds issue the same commands.
+ */
+export const COMMUNE_ROUNDS = 'commune-rounds';
 
 // Database writes retry until they succeed (each is idempotent); mail retries with backoff, and
 // its outbox keys keep a retried batch from sending any message twice.
@@ -45,6 +52,14 @@ const { sendRoundNotices, sendRoundOpenedNotices } = proxyActivities<Activities>
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
+// A province's batch of a commune chase (up to 168 e-mails). It heartbeats after each few messages, so a
+// killed worker's attempt is retried after 15 s and goes on from its last heartbeat; the outbox keys keep
+// each commune to one e-mail per chase whatever is retried.
+const { communeRoundProvinces, chaseCommuneBatch, sendCommuneRoundEscalation } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
 
 export interface RoundWorkflowInput {
   kind: RoundKind;
@@ -53,6 +68,8 @@ export interface RoundWorkflowInput {
   /** YYYY-MM-DD; absent: `policy.dueInWorkingDays` working days after the round opens. */
   dueDate?: string;
   policy: RoundPolicy;
+  /** Who reports: 'province' (absent: every round before issue 26) or 'commune'. */
+  level?: RoundLevel;
 }
 
 function reject(refusal: RoundRefusal | null): void {
@@ -133,9 +150,40 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
     },
   );
 
-  await openReportingRound({ id, kind: input.kind, openedOn: today, dueDate: state.dueDate, closesOn: state.closesOn });
+  // Province rounds (and every run recorded before commune rounds) never call patched(COMMUNE_ROUNDS).
+  const communes = input.level === 'commune' && patched(COMMUNE_ROUNDS);
+
+  /**
+   * A commune round's chase: one activity per province batch, all at once (the worker's activity slots
+   * bound how many run). The workflow holds only the schedule; who has not reported is read by each batch.
+   */
+  async function chaseCommunes(point: RoundPoint | null): Promise<void> {
+    const provinces = await communeRoundProvinces({ roundId: id });
+    await Promise.all(
+      provinces.map((locality) =>
+        chaseCommuneBatch({
+          roundId: id,
+          locality,
+          dueDate: state.dueDate,
+          chase: point ? { kind: 'REMINDER', offsetWorkingDays: point.offsetWorkingDays } : { kind: 'OPENED' },
+          chaseKey: point ? point.key : 'OPENED',
+          publicBaseUrl: state.policy.publicBaseUrl,
+        }),
+      ),
+    );
+  }
+
+  await openReportingRound({
+    id,
+    kind: input.kind,
+    ...(communes ? { level: 'commune' as const } : {}),
+    openedOn: today,
+    dueDate: state.dueDate,
+    closesOn: state.closesOn,
+  });
+  if (communes) await chaseCommunes(null);
   // Every locality that must report is told the round has opened (runs recorded before did not).
-  if (patched(ROUND_OPENED_NOTICES))
+  else if (patched(ROUND_OPENED_NOTICES))
     await sendRoundOpenedNotices({ roundId: id, dueDate: state.dueDate, publicBaseUrl: state.policy.publicBaseUrl });
 
   async function close(early: boolean, reason: string | null): Promise<void> {
@@ -161,12 +209,21 @@ export async function roundWorkflow(input: RoundWorkflowInput): Promise<RoundOut
       await close(false, null);
       break;
     }
-    await sendRoundNotices({
-      roundId: id,
-      point,
-      homeAffairsEmail: state.policy.homeAffairsEmail,
-      publicBaseUrl: state.policy.publicBaseUrl,
-    });
+    if (communes && point.kind === 'REMINDER') await chaseCommunes(point);
+    else if (communes)
+      await sendCommuneRoundEscalation({
+        roundId: id,
+        dueDate: point.dueDate,
+        homeAffairsEmail: state.policy.homeAffairsEmail,
+        publicBaseUrl: state.policy.publicBaseUrl,
+      });
+    else
+      await sendRoundNotices({
+        roundId: id,
+        point,
+        homeAffairsEmail: state.policy.homeAffairsEmail,
+        publicBaseUrl: state.policy.publicBaseUrl,
+      });
     state = { ...state, done: [...state.done, point.key] };
   }
 

@@ -11,6 +11,7 @@ import {
   provincesWithCommunes,
 } from '../../db/communes';
 import { localityExists } from '../../db/reference-data';
+import { provinceCommuneRound } from '../../db/reporting-rounds';
 import { reference } from '../../catalog/reference-data';
 import type { Principal } from '../../domain/principal';
 import type { CommuneActions } from '../../app/commune-actions';
@@ -197,12 +198,13 @@ export function communeRoutes(deps: { db: Db; registry: RouteRegistry; actions: 
     responses: { 200: { description: 'communes', schema: provinceCommunesResponse }, ...problems(400, 401, 404) },
     handler: async ({ params, query }, _req, res) => {
       if (!(await localityExists(db, params.code))) throw notFound(`There is no locality ${params.code}.`);
-      const [all, items, seeded] = await Promise.all([
+      const [all, items, seeded, round] = await Promise.all([
         query.q ? provinceCommunes(db, params.code) : Promise.resolve(null),
         provinceCommunes(db, params.code, query.q),
         actions.seeded(),
+        provinceCommuneRound(db, params.code),
       ]);
-      res.json({ locality: params.code, seeded, total: (all ?? items).length, items });
+      res.json({ locality: params.code, seeded, total: (all ?? items).length, items, round });
     },
   });
 

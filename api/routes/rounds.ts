@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Db } from '../../db/client';
-import { getRound, listRounds, roundLocalities } from '../../db/reporting-rounds';
+import { getRound, listRounds, roundCommuneProgress, roundLocalities } from '../../db/reporting-rounds';
 import { principalOf } from '../auth';
 import { respond, updateIdFor } from '../idempotency';
 import {
@@ -53,14 +53,19 @@ export function roundRoutes(deps: { db: Db; registry: RouteRegistry; actions: Lo
     handler: async ({ params }, _req, res) => {
       const round = await getRound(db, params.id);
       if (!round) throw notFound(`There is no round ${params.id}.`);
-      res.json({ ...round, localities: await roundLocalities(db, params.id) });
+      res.json({
+        ...round,
+        localities: await roundLocalities(db, params.id),
+        ...(round.level === 'commune' ? { provinces: await roundCommuneProgress(db, params.id) } : {}),
+      });
     },
   });
 
   registry.register(router, {
     method: 'post',
     path: '/api/rounds',
-    summary: 'Open an extra reporting round (a round workflow: reminders, escalation, close)',
+    summary:
+      'Open an extra reporting round (a round workflow: reminders, escalation, close); level commune asks the 3,321 commune-level units',
     tags: ['rounds'],
     access: 'home-affairs',
     body: openRoundBody,

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createMailer, type Mailer } from '../../activities/mailer';
 import { loadReferenceData } from '../../catalog/reference-data';
 import { databaseUrlFor, dropDatabase, ensureDatabase } from '../../db/admin';
@@ -18,20 +18,14 @@ import { createLogger, type Logger } from '../../logging/logger';
 import { createTaskWorker } from '../../worker/create-worker';
 import { LoopbackSmtpServer } from '../../embedded/loopback-smtp';
 import { DEFAULT_DUE_DAYS } from '../../domain/statuses';
+import { installTestRuntime } from './time-skipping-worker';
 
 /** The tests' SMTP server: a real one on loopback (embedded/loopback-smtp.ts, which the benchmarks use too). */
 export { LoopbackSmtpServer as TestSmtpServer, type CapturedMail } from '../../embedded/loopback-smtp';
 
-let runtimeInstalled = false;
 /** Keeps the SDK's INFO lines out of test output. */
 export function quietTemporalLogs(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // Already installed by an earlier file in this process.
-  }
+  installTestRuntime('WARN');
 }
 
 /**

@@ -1,17 +1,8 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
 import { workerTaskMessenger } from '../../worker/create-worker';
-import { ensureSearchAttributes } from '../../temporal/search-attributes';
-import {
-  TestSmtpServer,
-  createTestDatabase,
-  env,
-  quietTemporalLogs,
-  smtpMailer,
-  uid,
-  type TestDatabase,
-} from './harness';
+import { TestSmtpServer, createTestDatabase, env, smtpMailer, uid, type TestDatabase } from './harness';
+import { startTimeSkippingWorker, type TimeSkippingWorker } from './time-skipping-worker';
 
 export interface TimeSkippingStack {
   testEnv: TestWorkflowEnvironment;
@@ -38,22 +29,17 @@ export function useTimeSkippingStack(
   } = {},
 ): TimeSkippingStack {
   const s = { taskQueue: uid(queuePrefix) } as TimeSkippingStack;
-  let worker: Worker | undefined;
-  let running: Promise<void> | undefined;
+  let server: TimeSkippingWorker | undefined;
   beforeAll(async () => {
-    quietTemporalLogs();
     s.db = await createTestDatabase();
     await opts.seed?.(s.db);
     s.smtp = new TestSmtpServer();
     await s.smtp.start();
-    s.testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: env('TEMPORAL_TEST_SERVER') } },
-    });
-    await ensureSearchAttributes(s.testEnv.connection, 'default');
-    worker = await Worker.create({
-      connection: s.testEnv.nativeConnection,
+    server = await startTimeSkippingWorker({
+      serverPath: env('TEMPORAL_TEST_SERVER'),
+      bundlePath: env('TEST_WORKFLOW_BUNDLE'),
       taskQueue: s.taskQueue,
-      workflowBundle: { codePath: env('TEST_WORKFLOW_BUNDLE') },
+      logLevel: 'WARN',
       activities: createActivities({
         tasks: workerTaskMessenger(),
         ...opts.activities,
@@ -62,18 +48,13 @@ export function useTimeSkippingStack(
         mailFrom: 'tracker@tracker.test',
       }),
     });
-    running = worker.run();
+    s.testEnv = server.testEnv;
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await s.testEnv?.teardown();
+    await server?.stop();
     await s.smtp?.stop();
     await s.db?.drop();
   });
-  s.sleepUntil = async (instant) => {
-    const now = await s.testEnv.currentTimeMs();
-    if (instant > now) await s.testEnv.sleep(instant - now);
-  };
+  s.sleepUntil = (instant) => (server as TimeSkippingWorker).sleepUntil(instant);
   return s;
 }

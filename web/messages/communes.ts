@@ -48,6 +48,19 @@ const vi = {
   backToRollup: 'Tổng hợp cấp xã cả nước',
   drillDown: 'Xem theo xã',
   communesOf: (p: string) => `Xem các xã của ${p}`,
+  // Commune-level rounds (issue 26)
+  roundLevel: 'Cấp báo cáo',
+  roundLevelHint: 'Cấp tỉnh: 34 tỉnh, thành phố báo cáo. Cấp xã: các xã, phường, đặc khu báo cáo, nhắc theo từng tỉnh.',
+  roundLevels: { province: 'Cấp tỉnh', commune: 'Cấp xã' } as Record<string, string>,
+  errRoundLevel: 'Chọn cấp tỉnh hoặc cấp xã.',
+  errNoCommunes: 'Chưa có dữ liệu cấp xã: chưa thể mở đợt báo cáo cấp xã.',
+  communesReportedOf: (n: string, total: string) => `${n} trên ${total} xã/phường đã báo cáo`,
+  provincesLagging: 'Chưa báo cáo, theo tỉnh',
+  roundOfProvince: (id: string, due: string) => `Đợt báo cáo cấp xã ${id} (hạn ${due})`,
+  roundOfProvinceClosed: (id: string) => `Đợt báo cáo cấp xã ${id} (đã kết thúc)`,
+  notReportedInRound: 'Các đơn vị chưa báo cáo trong đợt',
+  allCommunesReported: 'Tất cả các đơn vị đã báo cáo.',
+  communeChaseNote: 'Các xã chưa báo cáo được nhắc qua thư điện tử theo lịch của đợt.',
 };
 
 const en: typeof vi = {
@@ -99,6 +112,19 @@ const en: typeof vi = {
   backToRollup: 'Commune level, whole country',
   drillDown: 'By commune',
   communesOf: (p: string) => `See the communes of ${p}`,
+  roundLevel: 'Who reports',
+  roundLevelHint:
+    'Province: the 34 provinces and cities report. Commune: the communes, wards and special zones report, chased province by province.',
+  roundLevels: { province: 'Provinces', commune: 'Communes' },
+  errRoundLevel: 'Choose provinces or communes.',
+  errNoCommunes: 'The commune level is not prepared yet: a commune round cannot be opened.',
+  communesReportedOf: (n: string, total: string) => `${n} of ${total} communes reported`,
+  provincesLagging: 'Not reported, by province',
+  roundOfProvince: (id: string, due: string) => `Commune reporting round ${id} (due ${due})`,
+  roundOfProvinceClosed: (id: string) => `Commune reporting round ${id} (closed)`,
+  notReportedInRound: 'Units that have not reported in the round',
+  allCommunesReported: 'Every unit has reported.',
+  communeChaseNote: "The communes that have not reported are reminded by e-mail on the round's schedule.",
 };
 
 export const communeMessages: Record<Lang, typeof vi> = { vi, en };

@@ -1,6 +1,7 @@
 import type { CommuneCell, CommuneReportRow, CommuneRow, ProvinceRollup } from '../../db/communes';
+import type { ProvinceRoundProgress } from '../../db/reporting-rounds';
 import { CELL_STATES } from '../../domain/locality-cells';
-import { formatDateTime, formatNumber, localityName, localityNames } from '../i18n';
+import { formatDate, formatDateTime, formatNumber, localityName, localityNames } from '../i18n';
 import { CellStateTable } from '../components/cell-state-table';
 import { TableHead } from '../components/table-head';
 import { BothNames } from '../components/both-names';
@@ -92,8 +93,11 @@ export function ProvinceCommunesPage(props: {
   total: number;
   items: CommuneRow[];
   seeded: boolean;
+  /** Its communes in the latest commune round, and the names of all its communes (for who has not reported). */
+  round?: ProvinceRoundProgress | null;
+  names?: Map<string, string>;
 }) {
-  const { ctx, locality, q, total, items, seeded } = props;
+  const { ctx, locality, q, total, items, seeded, round } = props;
   const { lang } = ctx;
   const c = communeMessages[lang];
   const m = localityMessages[lang];
@@ -110,6 +114,7 @@ export function ProvinceCommunesPage(props: {
           {c.seeding}
         </p>
       )}
+      {round && <ProvinceRound ctx={ctx} round={round} names={props.names ?? new Map()} />}
       <form method="get" action={`/localities/${locality}/communes`} role="search" class="filters">
         <label for="commune-q">{c.search}</label>
         <input id="commune-q" type="search" name="q" value={q} maxLength={100} />
@@ -154,6 +159,49 @@ export function ProvinceCommunesPage(props: {
         </table>
       )}
     </Layout>
+  );
+}
+
+/**
+ * The province's communes in the latest commune round: "n trên N xã/phường đã báo cáo" (the rows the
+ * round's own figure sums, as the API's `round` says) and who has not reported yet, linked to their pages.
+ */
+function ProvinceRound(props: { ctx: PageContext; round: ProvinceRoundProgress; names: Map<string, string> }) {
+  const { ctx, round, names } = props;
+  const { lang } = ctx;
+  const c = communeMessages[lang];
+  return (
+    <section class="panel" aria-labelledby="commune-round-title" id="commune-round">
+      <h2 id="commune-round-title">
+        {round.status === 'OPEN'
+          ? c.roundOfProvince(round.round, formatDate(lang, round.dueDate))
+          : c.roundOfProvinceClosed(round.round)}
+      </h2>
+      <p>
+        <strong id="commune-round-figure">
+          {c.communesReportedOf(formatNumber(lang, round.reported), formatNumber(lang, round.total))}
+        </strong>
+      </p>
+      {round.notReported.length === 0 ? (
+        <p>{c.allCommunesReported}</p>
+      ) : (
+        <details open={round.notReported.length <= 12}>
+          <summary>
+            {c.notReportedInRound} ({formatNumber(lang, round.notReported.length)})
+          </summary>
+          <ul class="compact-list" id="commune-round-not-reported">
+            {round.notReported.map((code) => (
+              <li key={code}>
+                <a href={`/communes/${code}`} lang="vi">
+                  {names.get(code) ?? code}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {round.status === 'OPEN' && <p class="hint">{c.communeChaseNote}</p>}
+    </section>
   );
 }
 

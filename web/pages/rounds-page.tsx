@@ -1,13 +1,16 @@
 import type { RoundRow } from '../../db/reporting-rounds';
 import { formatDate, formatNumber, localityNames } from '../i18n';
-import { ErrorSummary, Form, Layout, StatusTag, TextField, type FieldError } from '../layout';
+import { ErrorSummary, Form, Layout, Select, StatusTag, TextField, type FieldError } from '../layout';
 import { localityMessages } from '../messages/localities';
+import { communeMessages } from '../messages/communes';
 import type { PageContext } from '../page-context';
 import { TableHead } from '../components/table-head';
 
 export interface RoundWithLocalities extends RoundRow {
   /** Codes of the localities asked in the round that have not reported in it. */
   notReported: string[];
+  /** A commune round: each province's communes asked and reported (the rows its "n of N" sums). */
+  provinces?: { locality: string; reported: number; total: number }[];
 }
 
 /** A refused form on the page: which one, what was typed, and the errors beside its fields. */
@@ -26,6 +29,7 @@ export function RoundsPage(props: {
   const { ctx, rounds, failed } = props;
   const { lang } = ctx;
   const m = localityMessages[lang];
+  const c = communeMessages[lang];
   const errorsOf = (form: string) => (failed?.form === form ? failed.errors : []);
   const valueOf = (form: string, field: string) => (failed?.form === form ? failed.values[field] : undefined);
   return (
@@ -51,6 +55,9 @@ export function RoundsPage(props: {
                   <th scope="row">
                     {r.id}
                     <div class="muted">{m.kinds[r.kind] ?? r.kind}</div>
+                    <div class="muted">
+                      {c.roundLevel}: {c.roundLevels[r.level] ?? r.level}
+                    </div>
                   </th>
                   <td>{formatDate(lang, r.openedOn)}</td>
                   <td>
@@ -64,11 +71,17 @@ export function RoundsPage(props: {
                     />
                     {r.closedEarly && <div class="muted">{m.closedEarly}</div>}
                     <div>
-                      <strong>{m.reportedOf(formatNumber(lang, r.reported), formatNumber(lang, r.total))}</strong>
+                      <strong>
+                        {r.level === 'commune'
+                          ? c.communesReportedOf(formatNumber(lang, r.reported), formatNumber(lang, r.total))
+                          : m.reportedOf(formatNumber(lang, r.reported), formatNumber(lang, r.total))}
+                      </strong>
                     </div>
                   </td>
                   <td>
-                    {r.notReported.length === 0 ? (
+                    {r.level === 'commune' ? (
+                      <CommuneProgress lang={lang} provinces={r.provinces ?? []} />
+                    ) : r.notReported.length === 0 ? (
                       m.allReported
                     ) : (
                       <ul class="compact-list">
@@ -105,6 +118,17 @@ export function RoundsPage(props: {
               value={valueOf('open', 'open-id')}
               errors={errorsOf('open')}
             />
+            <Select
+              name="open-level"
+              label={c.roundLevel}
+              hint={c.roundLevelHint}
+              options={[
+                { value: 'province', label: c.roundLevels.province ?? 'province' },
+                { value: 'commune', label: c.roundLevels.commune ?? 'commune' },
+              ]}
+              value={valueOf('open', 'open-level')}
+              errors={errorsOf('open')}
+            />
             <button type="submit" class="button">
               {m.openRoundButton}
             </button>
@@ -139,7 +163,8 @@ export function RoundsPage(props: {
                     {m.extendButton}
                   </button>
                 </Form>
-                {r.notReported.length > 0 && (
+                {r.level === 'commune' && <p class="hint">{c.communeChaseNote}</p>}
+                {r.level !== 'commune' && r.notReported.length > 0 && (
                   <>
                     <h3 id={`remind-${r.id}-title`}>{m.remindRound(r.id)}</h3>
                     <Form ctx={ctx} action={`/rounds/${encodeURIComponent(r.id)}/reminders`}>
@@ -174,5 +199,31 @@ export function RoundsPage(props: {
           })}
       </div>
     </Layout>
+  );
+}
+
+/** A commune round's "not reported" cell: each province with communes yet to report, n/N, linked to its communes. */
+function CommuneProgress(props: {
+  lang: PageContext['lang'];
+  provinces: { locality: string; reported: number; total: number }[];
+}) {
+  const { lang } = props;
+  const c = communeMessages[lang];
+  const lagging = props.provinces.filter((p) => p.reported < p.total);
+  if (lagging.length === 0) return <>{c.allCommunesReported}</>;
+  return (
+    <details>
+      <summary>
+        {c.provincesLagging} ({formatNumber(lang, lagging.length)})
+      </summary>
+      <ul class="compact-list">
+        {lagging.map((p) => (
+          <li key={p.locality}>
+            <a href={`/localities/${p.locality}/communes`}>{localityNames(lang, p.locality).main}</a>:{' '}
+            {formatNumber(lang, p.total - p.reported)}/{formatNumber(lang, p.total)}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }

@@ -9,6 +9,7 @@ import {
   provinceCommunes,
 } from '../../db/communes';
 import { localityExists } from '../../db/reference-data';
+import { provinceCommuneRound } from '../../db/reporting-rounds';
 import type { Principal } from '../../domain/principal';
 import { CommunePage, CommuneRollupPage, ProvinceCommunesPage } from '../pages/commune-pages';
 import { MessagePage } from '../pages/sign-in-page';
@@ -53,14 +54,24 @@ export function communePageRoutes(deps: { db: Db }): Router {
     if (!/^[A-Z][A-Z0-9]{1,15}$/.test(code) || !(await localityExists(db, code)))
       return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
     const q = one(req, 'q').slice(0, 100);
-    const [all, items, done] = await Promise.all([
+    const [all, items, done, round] = await Promise.all([
       provinceCommunes(db, code),
       q.trim() ? provinceCommunes(db, code, q) : Promise.resolve(null),
       seeded(db),
+      provinceCommuneRound(db, code),
     ]);
     sendPage(
       res,
-      <ProvinceCommunesPage ctx={ctx} locality={code} q={q} total={all.length} items={items ?? all} seeded={done} />,
+      <ProvinceCommunesPage
+        ctx={ctx}
+        locality={code}
+        q={q}
+        total={all.length}
+        items={items ?? all}
+        seeded={done}
+        round={round}
+        names={new Map(all.map((c) => [c.code, c.name]))}
+      />,
     );
   });
 

@@ -22,7 +22,7 @@ import {
   matrixJson,
   type MatrixFilter,
 } from '../../db/matrix';
-import { listRounds, localityRounds, roundLocalities } from '../../db/reporting-rounds';
+import { listRounds, localityRounds, roundCommuneProgress, roundLocalities } from '../../db/reporting-rounds';
 import { DELEGATION_LEVELS } from '../../domain/task';
 import type { Principal } from '../../domain/principal';
 import { bodyPathOf, formToBody, formValues, problemErrors, schemaErrors, type FormSpec } from '../forms';
@@ -30,6 +30,8 @@ import { requireRole, signInFor } from '../guards';
 import type { FieldError } from '../layout';
 import { formatNumber } from '../i18n';
 import { localityMessages, type LocalityMessages } from '../messages/localities';
+import { communeMessages } from '../messages/communes';
+import type { Lang } from '../lang';
 import { LocalityPage, type CellInput, type LocalityFilters } from '../pages/locality-page';
 import { MatrixPage, type MatrixCellRow, type MatrixPageFilters } from '../pages/matrix-page';
 import { RoundsPage, type RoundFormState, type RoundWithLocalities } from '../pages/rounds-page';
@@ -239,6 +241,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
       rounds.slice(0, ROUNDS_SHOWN).map(async (r) => ({
         ...r,
         notReported: (await roundLocalities(db, r.id)).filter((l) => l.reportedAt === null).map((l) => l.code),
+        ...(r.level === 'commune' ? { provinces: await roundCommuneProgress(db, r.id) } : {}),
       })),
     );
     sendPage(res, <RoundsPage ctx={ctx} rounds={withLocalities} failed={failed} done={done} />, status);
@@ -266,10 +269,10 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
   /** A round form: CSRF, the API's schema, then the shared action; a refusal goes beside its field. */
   function roundForm<S extends z.ZodType>(
     path: string,
-    pick: (req: Request) => { form: string; spec: FormSpec },
+    pick: (req: Request, lang: Lang) => { form: string; spec: FormSpec },
     schema: S,
     run: (p: Principal, req: Request, body: z.output<S>) => Promise<{ id: string; done: string }>,
-    refusalText: (m: LocalityMessages, field: string) => string | null,
+    refusalText: (m: LocalityMessages, field: string, lang: Lang) => string | null,
   ) {
     router.post(path, form, requireRole('home-affairs'), async (req, res) => {
       const { ctx } = webLocals(res);
@@ -278,7 +281,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
       const p = ctx.principal;
       if (!p) return;
       const m = localityMessages[ctx.lang];
-      const chosen = pick(req);
+      const chosen = pick(req, ctx.lang);
       const values = formValues(req.body, chosen.spec);
       const fail = (errors: FieldError[]) => showRounds(res, { form: chosen.form, values, errors }, null, 422);
       const built = formToBody(ctx.t, chosen.spec, values);
@@ -295,7 +298,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
         // The application's refusal, in the page's words where it names a field.
         for (const e of formErrors) {
           const field = Object.entries(chosen.spec).find(([name]) => name === e.field)?.[1].path;
-          const own = field && listed.includes(field) ? refusalText(m, field) : null;
+          const own = field && listed.includes(field) ? refusalText(m, field, ctx.lang) : null;
           if (own) e.message = own;
         }
         return fail(formErrors);
@@ -305,16 +308,24 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
 
   roundForm(
     '/rounds',
-    () => ({
+    (_req, lang) => ({
       form: 'open',
       spec: {
         'open-dueDate': { kind: 'date', path: 'dueDate', required: true },
         'open-id': { kind: 'text', path: 'id' },
+        'open-level': { kind: 'choice', path: 'level', invalid: communeMessages[lang].errRoundLevel },
       },
     }),
     openRoundBody,
     async (p, _req, body) => ({ id: (await actions.openRound(p, body)).id, done: 'opened' }),
-    (m, field) => (field === 'dueDate' ? m.errDueAfterToday : field === 'id' ? m.errRoundIdTaken : null),
+    (m, field, lang) =>
+      field === 'dueDate'
+        ? m.errDueAfterToday
+        : field === 'id'
+          ? m.errRoundIdTaken
+          : field === 'level'
+            ? communeMessages[lang].errNoCommunes
+            : null,
   );
 
   const roundIdOf = (req: Request) => String(req.params.id);

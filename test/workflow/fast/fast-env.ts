@@ -1,8 +1,7 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { ensureSearchAttributes } from '../../../temporal/search-attributes';
+import { startTimeSkippingWorker, type TimeSkippingWorker } from '../../support/time-skipping-worker';
 import type { TaskDefinition, TaskWorkflowInput } from '../../../domain/task';
 import type { DeadlinePolicy } from '../../../domain/task';
 import { taskWorkflowId } from '../../../workflows/messages';
@@ -52,30 +51,19 @@ export interface FastEnv {
 export function useFastEnv(): FastEnv {
   const s = { fakes: new FakeActivities() } as FastEnv;
   const taskQueue = `fast-${randomUUID()}`;
-  let worker: Worker | undefined;
-  let running: Promise<void> | undefined;
+  let server: TimeSkippingWorker | undefined;
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('ERROR') });
-    } catch {
-      // Already installed by an earlier file in this process.
-    }
-    s.testEnv = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: need('TEMPORAL_TEST_SERVER') } },
-    });
-    await ensureSearchAttributes(s.testEnv.connection, 'default');
-    worker = await Worker.create({
-      connection: s.testEnv.nativeConnection,
+    server = await startTimeSkippingWorker({
+      serverPath: need('TEMPORAL_TEST_SERVER'),
+      bundlePath: need('TEST_WORKFLOW_BUNDLE'),
       taskQueue,
-      workflowBundle: { codePath: need('TEST_WORKFLOW_BUNDLE') },
+      logLevel: 'ERROR',
       activities: s.fakes.activities(),
     });
-    running = worker.run();
+    s.testEnv = server.testEnv;
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await s.testEnv?.teardown();
+    await server?.stop();
   });
   s.start = async (def, extra = {}) => {
     const handle = await s.testEnv.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
@@ -86,10 +74,7 @@ export function useFastEnv(): FastEnv {
     await s.until(() => s.fakes.eventsOf(def.code).length > 0, `${def.code} CREATED`);
     return handle;
   };
-  s.sleepUntil = async (instant) => {
-    const now = await s.testEnv.currentTimeMs();
-    if (instant > now) await s.testEnv.sleep(instant - now);
-  };
+  s.sleepUntil = (instant) => (server as TimeSkippingWorker).sleepUntil(instant);
   s.until = async (check, what) => {
     const deadline = Date.now() + 20_000;
     while (!check()) {
