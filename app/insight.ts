@@ -5,7 +5,7 @@
 import type { Db } from '../db/client';
 import { eventsAfter } from '../db/audit-events';
 import { cellGeneration, cellReportsAt, localityReportsAsOf } from '../db/matrix';
-import { englishTextsOf, tasksNotApplyingTo, type TaskListFilter } from '../db/tasks';
+import { catalogTextsOf, tasksNotApplyingTo, type CatalogText, type TaskListFilter } from '../db/tasks';
 import { listMinistries } from '../db/reference-data';
 import {
   bottlenecksAsOf,
@@ -99,21 +99,37 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
     const [events, cells] = await Promise.all([mirror.current(), cellsAt(asOfMs)]);
     return replayWithCells(events, cells, asOfMs);
   };
-  // The history holds the Vietnamese text; the English renderings are the catalog's present ones.
-  const withEnglish = async <T extends TaskViewAsOf>(items: T[]): Promise<T[]> => {
-    if (items.length === 0) return items;
-    const en = await englishTextsOf(
+  // A task's name (title, sector, legal basis, both languages) is read from its row, the one record
+  // every page names it from: the history keeps the text it was registered with (English on a
+  // catalog loaded before it was Vietnamese), and the English renderings only live in the row.
+  const named = async <T extends { code: string; title: string }>(
+    items: T[],
+  ): Promise<(T & { titles: CatalogText })[]> => {
+    const texts = await catalogTextsOf(
       db,
       items.map((t) => t.code),
     );
-    const or = (s: string | undefined) => (s ? s : null);
     return items.map((t) => {
-      const e = en.get(t.code);
+      const titles = texts.get(t.code)?.titles ?? { vi: t.title, en: null };
+      return { ...t, title: titles.vi, titles };
+    });
+  };
+  const withCatalogTexts = async <T extends TaskViewAsOf>(items: T[]): Promise<T[]> => {
+    const texts = await catalogTextsOf(
+      db,
+      items.map((t) => t.code),
+    );
+    return items.map((t) => {
+      const row = texts.get(t.code);
+      if (!row) return t;
       return {
         ...t,
-        titles: { vi: t.title, en: or(e?.title) },
-        sectors: { vi: t.sector, en: or(e?.sector) },
-        legalBases: { vi: t.legalBasis, en: or(e?.legalBasis) },
+        title: row.titles.vi,
+        titles: row.titles,
+        sector: row.sectors.vi,
+        sectors: row.sectors,
+        legalBasis: row.legalBases.vi,
+        legalBases: row.legalBases,
       };
     });
   };
@@ -133,9 +149,9 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
       const b = bottlenecksAsOf((await replay(asOfMs)).tasks.values(), asOfMs, 10, rules);
       return {
         ...b,
-        oldestOpen: await withEnglish(b.oldestOpen),
-        mostObstacles: await withEnglish(b.mostObstacles),
-        dueSoon: await withEnglish(b.dueSoon),
+        oldestOpen: await withCatalogTexts(b.oldestOpen),
+        mostObstacles: await withCatalogTexts(b.mostObstacles),
+        dueSoon: await withCatalogTexts(b.dueSoon),
       };
     },
 
@@ -152,7 +168,7 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
         asOfMs,
         rules,
       );
-      return { ...page, items: await withEnglish(page.items) };
+      return { ...page, items: await withCatalogTexts(page.items) };
     },
 
     /** One task as it stood, or null when it did not exist yet. */
@@ -164,7 +180,7 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
         cells.filter((c) => c.task === code),
         asOfMs,
       ).tasks.get(code);
-      return t ? ((await withEnglish([taskView(t, asOfMs, rules)]))[0] ?? null) : null;
+      return t ? ((await withCatalogTexts([taskView(t, asOfMs, rules)]))[0] ?? null) : null;
     },
 
     async trend(nowMs: number, ministry?: string): Promise<Trend> {
@@ -175,9 +191,10 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
     /** The overdue tasks, most overdue first: a list of their own, not part of the forecast. */
     async overdue(asOfMs: number): Promise<OverdueTask[]> {
       const events = await mirror.current();
-      return derived.get(events, asOfMs, 'overdue', () =>
+      const overdue = await derived.get(events, asOfMs, 'overdue', () =>
         overdueTasks(replayAsOf(events, asOfMs).tasks.values(), asOfMs),
       );
+      return named(overdue);
     },
 
     async atRisk(asOfMs: number): Promise<Forecast[]> {
@@ -186,11 +203,7 @@ export function createInsight(db: Db, mirror = new AuditLogMirror(db), rules?: O
         const { tasks, spells } = replayWithCells(events, await cellsAt(asOfMs), asOfMs);
         return forecastAll(tasks.values(), spells, asOfMs);
       });
-      const en = await englishTextsOf(
-        db,
-        forecasts.map((f) => f.code),
-      );
-      return forecasts.map((f) => ({ ...f, titles: { vi: f.title, en: en.get(f.code)?.title || null } }));
+      return named(forecasts);
     },
   };
 }

@@ -514,7 +514,11 @@ export const overdueResponse = z.object({
   items: z.array(
     z.object({
       code: z.string(),
-      title: z.string(),
+      title: z.string().meta({ description: 'in Vietnamese' }),
+      titles: z
+        .object({ vi: z.string(), en: z.string().nullable() })
+        .optional()
+        .meta({ description: 'the title in Vietnamese and in English (null: none given)' }),
       leadMinistry: z.string(),
       status,
       dueDate: z.string(),

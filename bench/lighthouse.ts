@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { busyShare } from './machine';
 import { startFreshStack } from './fresh-stack';
 import { pageServerTimes, signInToPages } from './page-session';
@@ -14,6 +16,11 @@ import { pageServerTimes, signInToPages } from './page-session';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 3;
+/**
+ * The pages' language (`--lang vi|en`, Vietnamese by default: the users' language). Chromium asks for
+ * English, so without the language cookie Lighthouse would audit the English pages.
+ */
+const LANG = process.argv.includes('--lang') && process.argv[process.argv.indexOf('--lang') + 1] === 'en' ? 'en' : 'vi';
 
 interface PageAudit {
   page: string;
@@ -47,9 +54,10 @@ async function main() {
     const { total } = (await summary.json()) as { total: number };
     console.log(`tasks seeded: ${total}`);
     const pages = [
-      { page: 'public page /', url: `${base}/`, cookie: visitor },
-      { page: 'Home Affairs dashboard /dashboard', url: `${base}/dashboard`, cookie: session },
+      { page: 'public page /', url: `${base}/`, cookie: `${visitor}; lang=${LANG}` },
+      { page: 'Home Affairs dashboard /dashboard', url: `${base}/dashboard`, cookie: `${session}; lang=${LANG}` },
     ];
+    console.log(`pages in ${LANG === 'vi' ? 'Vietnamese' : 'English'} (--lang ${LANG})`);
     console.log(
       `load average before: ${os
         .loadavg()
@@ -58,6 +66,9 @@ async function main() {
     );
     const audits: PageAudit[] = [];
     for (const { page, url, cookie } of pages) {
+      // The page answers in the language asked for (the cookie Lighthouse sends is the same).
+      const html = await (await fetch(url, { headers: { Cookie: cookie } })).text();
+      if (!html.includes(`<html lang="${LANG}"`)) throw new Error(`${url} is not in ${LANG} with the cookie`);
       for (const preset of ['desktop', 'mobile'] as const) {
         const runs: PageAudit[] = [];
         for (let i = 0; i < RUNS; i++) {
@@ -78,6 +89,23 @@ async function main() {
             throw new Error(`Lighthouse failed on ${url}: ${runtimeError.code} ${runtimeError.message}`);
           // A lost session would send the dashboard to the sign-in page, and audit that page instead.
           if (finalDisplayedUrl !== url) throw new Error(`Lighthouse audited ${finalDisplayedUrl}, not ${url}`);
+          // What costs performance: each scored metric and each opportunity or diagnostic that is not passed.
+          if (i === 0)
+            for (const ref of categories.performance?.auditRefs ?? []) {
+              const audit = lh[ref.id];
+              if (audit && audit.score !== null && audit.score < 0.9)
+                console.log(
+                  `${page} (${preset}) performance: ${ref.id}${ref.weight > 0 ? ` (weight ${ref.weight})` : ''}: ${audit.displayValue ?? ''} score ${audit.score}`,
+                );
+            }
+          if (i === 0 && process.env.LIGHTHOUSE_JSON_DIR) {
+            const file = path.join(
+              process.env.LIGHTHOUSE_JSON_DIR,
+              `${new URL(url).pathname.replace(/\W/g, '') || 'public'}-${preset}.json`,
+            );
+            fs.mkdirSync(process.env.LIGHTHOUSE_JSON_DIR, { recursive: true });
+            fs.writeFileSync(file, JSON.stringify(result.lhr, null, 1));
+          }
           for (const category of ['best-practices', 'accessibility'] as const) {
             for (const ref of categories[category]?.auditRefs ?? []) {
               const audit = lh[ref.id];

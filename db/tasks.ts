@@ -329,16 +329,46 @@ export async function catalogFieldsOf(db: Db, codes: string[]) {
   });
 }
 
-/** The English renderings of the tasks among `codes` (present ones: the read model keeps no history of them). */
-export async function englishTextsOf(
+/** A catalog text in both languages, as the task row holds it (en: null when the catalog gives none). */
+export interface CatalogText {
+  vi: string;
+  en: string | null;
+}
+
+/**
+ * The catalog texts (title, sector, legal basis) of the tasks among `codes`, in both languages, from
+ * the task row: the one record every page reads a task's name from. The audit log keeps the text a
+ * task was registered with, which may predate the Vietnamese catalog; lists built from its replay
+ * (as-of, overdue, at-risk) name their tasks from here.
+ */
+export async function catalogTextsOf(
   db: Db,
   codes: string[],
-): Promise<Map<string, { title: string; sector: string; legalBasis: string }>> {
-  const { rows } = await db.pool.query<{ code: string; title_en: string; sector_en: string; legal_basis_en: string }>(
-    'SELECT code, title_en, sector_en, legal_basis_en FROM tasks WHERE code = ANY($1::text[])',
+): Promise<Map<string, { titles: CatalogText; sectors: CatalogText; legalBases: CatalogText }>> {
+  if (codes.length === 0) return new Map();
+  const { rows } = await db.pool.query<{
+    code: string;
+    title: string;
+    title_en: string;
+    sector: string;
+    sector_en: string;
+    legal_basis: string;
+    legal_basis_en: string;
+  }>(
+    'SELECT code, title, title_en, sector, sector_en, legal_basis, legal_basis_en FROM tasks WHERE code = ANY($1::text[])',
     [codes],
   );
-  return new Map(rows.map((r) => [r.code, { title: r.title_en, sector: r.sector_en, legalBasis: r.legal_basis_en }]));
+  const or = (s: string | null) => (s ? s : null);
+  return new Map(
+    rows.map((r) => [
+      r.code,
+      {
+        titles: { vi: r.title, en: or(r.title_en) },
+        sectors: { vi: r.sector, en: or(r.sector_en) },
+        legalBases: { vi: r.legal_basis, en: or(r.legal_basis_en) },
+      },
+    ]),
+  );
 }
 
 /** The English renderings of tasks' catalog text (read-model columns, not audited); only rows that change are written. */

@@ -200,7 +200,7 @@ export function taskView(t: TaskAsOf, asOfMs: number, rules?: OverdueRules) {
   return {
     code: t.code,
     title: t.title,
-    // The history holds the Vietnamese text; English renderings live in the read model only (app/insight.ts adds them).
+    // The history holds the text the task was registered with; app/insight.ts names it from the task row (both languages).
     titles: { vi: t.title, en: null as string | null },
     sector: t.sector,
     sectors: { vi: t.sector, en: null as string | null },

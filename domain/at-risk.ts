@@ -48,9 +48,9 @@ export interface Reason {
 
 export interface Forecast {
   code: string;
-  /** In Vietnamese, as the audit log holds it. */
+  /** In Vietnamese: as the audit log holds it here; app/insight.ts names the task from its row (one record). */
   title: string;
-  /** Both languages; the English rendering is the catalog's, added where the read model is at hand (app/insight.ts). */
+  /** Both languages, from the task row (app/insight.ts). */
   titles?: { vi: string; en: string | null };
   leadMinistry: string;
   status: TaskStatus;
@@ -251,7 +251,10 @@ export function forecastTask(t: TaskAsOf, typical: TypicalDurations, asOfMs: num
 /** An overdue task: it has missed its deadline, by this many days. */
 export interface OverdueTask {
   code: string;
+  /** In Vietnamese: as the audit log holds it here; app/insight.ts names the task from its row (one record). */
   title: string;
+  /** Both languages, from the task row (app/insight.ts). */
+  titles?: { vi: string; en: string | null };
   leadMinistry: string;
   status: TaskStatus;
   dueDate: string;

@@ -3,6 +3,7 @@ import type { Principal } from '../domain/principal';
 import { insightMessages } from './messages/insight';
 import type { PageContext } from './page-context';
 import { localityName, ministryName } from './i18n';
+import { SITE_CSS } from './stylesheet';
 import { communeMessages } from './messages/communes';
 import { localityMessages } from './messages/localities';
 import { documentMessages } from './messages/documents';
@@ -135,7 +136,8 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} – ${t.serviceName}`}</title>
         <link rel="icon" href="/favicon.ico" type="image/svg+xml" />
-        <link rel="stylesheet" href="/assets/site.css" />
+        {/* Inlined: no round trip before the first paint (web/stylesheet.ts; the CSP allows it by its hash). */}
+        <style dangerouslySetInnerHTML={{ __html: SITE_CSS }} />
       </head>
       <body>
         <a class="skip-link" href="#main">

@@ -7,17 +7,22 @@ import type { Principal } from '../domain/principal';
 import { messages, negotiateLang } from './i18n';
 import type { PageContext } from './page-context';
 import { seedingProgress } from '../app/seeding';
+import { SITE_CSS_SOURCE } from './stylesheet';
 
 export const SESSION_COOKIE = 'dtt_session';
 /** Identifies a visitor who is not signed in, only so the sign-in forms carry a CSRF token. */
 export const VISITOR_COOKIE = 'dtt_visitor';
 
-/** The pages' CSP: nothing inline (no scripts, no style attributes), nothing from elsewhere. */
+/**
+ * The pages' CSP: nothing inline (no scripts, no style attributes) but the site's own stylesheet,
+ * allowed by its hash (web/stylesheet.ts), and images from data: URLs (a chart that comes with its
+ * page, web/charts.ts svgDataUrl); nothing from elsewhere.
+ */
 export const PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self'",
+  `style-src 'self' ${SITE_CSS_SOURCE}`,
+  "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",

@@ -81,13 +81,20 @@ describe('the commune pages', () => {
     await context.close();
   });
 
-  it('when its province’s officer opens the commune, then the cells are there with their texts', async () => {
+  it('when its province’s officer opens the commune, then the cells are there with their texts, each task titled in the page’s language', async () => {
     const { context, page } = await newVisitor(browser);
     await signInWithToken(page, s.origin, s.tokens['locality:HNI']);
     await page.goto(`${s.origin}/communes/${HOAN_KIEM}`);
     const cells = page.locator('#cells + table');
     expect(await cells.textContent()).toContain('Thiếu viên chức phụ trách giáo dục');
+    // Each cell's task by its title in the page's language (issue 25), read from the task row.
+    const row = page.locator('#cells + table tr', { has: page.locator(`a[href="/tasks/${s.tasks.overdue}"]`) });
+    expect(await row.textContent()).toContain('Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã');
     await checkAndShoot(page, 'commune-province-officer');
+    await page.goto(`${s.origin}/language/en?next=${encodeURIComponent(`/communes/${HOAN_KIEM}`)}`);
+    const en = (await row.textContent()) ?? '';
+    expect(en).toContain('Recruitment authority for education employees at commune public service units');
+    expect(en).not.toContain('Thẩm quyền tuyển dụng');
     await context.close();
   });
 

@@ -14,6 +14,7 @@ import type { TrendPoint } from '../../domain/trend';
 import { LocalitiesLinks } from './matrix-page';
 import { TableHead } from '../components/table-head';
 import { BothNames } from '../components/both-names';
+import { statusChartSvg, svgDataUrl } from '../charts';
 
 export interface DashboardData {
   totals: StatusTotals;
@@ -60,14 +61,11 @@ export function DashboardPage(props: { ctx: PageContext; data: DashboardData }) 
       <div class="chart-block">
         <img
           class="chart"
-          src={
-            past
-              ? `/dashboard/charts/status.svg?lang=${lang}&asOf=${insight.asOf.date}`
-              : `/charts/status.svg?lang=${lang}`
-          }
+          src={svgDataUrl(statusChartSvg(lang, data.totals))}
           alt={t.chartStatusAlt}
           width={900}
           height={220}
+          fetchpriority="high"
         />
       </div>
       <table>

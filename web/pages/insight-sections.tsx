@@ -203,7 +203,9 @@ export function OverdueSection(props: { ctx: PageContext; tasks: OverdueTask[]; 
                   <tr key={o.code}>
                     <td>
                       <a href={`/tasks/${encodeURIComponent(o.code)}`}>{o.code}</a>
-                      <span class="task-title">{o.title}</span>
+                      <span class="task-title" lang={lang}>
+                        {taskTitle(lang, o)}
+                      </span>
                       <span class="muted">{ministryNames(lang, o.leadMinistry).main}</span>
                     </td>
                     <td>

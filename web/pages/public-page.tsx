@@ -9,6 +9,7 @@ import type { PageContext } from '../page-context';
 import { Pagination, TaskTable } from '../task-table';
 import { BothNames } from '../components/both-names';
 import { WhoReportedLine, type WhoReportedFigures } from '../components/who-reported';
+import { ministryChartSvg, svgDataUrl } from '../charts';
 
 /** Progress by ministry as a table (the chart's text equivalent); every figure links to the filtered list. */
 export function MinistryProgressTable(props: {
@@ -153,10 +154,11 @@ export function PublicPage(props: {
       <div class="chart-block">
         <img
           class="chart"
-          src={`/charts/ministries.svg?lang=${lang}`}
+          src={svgDataUrl(ministryChartSvg(lang, props.byMinistry))}
           alt={t.chartMinistryAlt}
           width={900}
           height={360}
+          fetchpriority="high"
         />
       </div>
       <MinistryProgressTable ctx={ctx} rows={props.byMinistry} base="/" />
