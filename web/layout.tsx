@@ -19,6 +19,8 @@ export function principalLabel(ctx: PageContext): string {
       return ministryName(ctx.lang, p.code);
     case 'locality':
       return localityName(ctx.lang, p.code);
+    case 'commune':
+      return communeMessages[ctx.lang].signedInCommune(p.code);
     default:
       return p.name;
   }

@@ -61,6 +61,7 @@ const vi = {
     'Tình trạng của từng xã với nhiệm vụ này chỉ hiển thị cho tỉnh, Bộ Nội vụ và bộ chủ trì hoặc phối hợp; công chúng xem số liệu tổng hợp.',
   allTasksOfCommunes: 'Tất cả nhiệm vụ của các xã',
   // Commune-level rounds (issue 26)
+  signedInCommune: (code: string) => `Đơn vị cấp xã mã ${code}`,
   roundLevel: 'Cấp báo cáo',
   roundLevelHint: 'Cấp tỉnh: 34 tỉnh, thành phố báo cáo. Cấp xã: các xã, phường, đặc khu báo cáo, nhắc theo từng tỉnh.',
   roundLevels: { province: 'Cấp tỉnh', commune: 'Cấp xã' } as Record<string, string>,
@@ -135,6 +136,7 @@ const en: typeof vi = {
   taskCellsHidden:
     "Each commune's state for this task is shown to the province, Home Affairs and the lead or coordinating ministry; the public sees the aggregates.",
   allTasksOfCommunes: "All the communes' tasks",
+  signedInCommune: (code: string) => `Commune-level unit ${code}`,
   roundLevel: 'Who reports',
   roundLevelHint:
     'Province: the 34 provinces and cities report. Commune: the communes, wards and special zones report, chased province by province.',

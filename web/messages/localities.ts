@@ -101,6 +101,8 @@ const vi = {
   matrixLeadPublic: 'Số liệu tổng hợp: không có tên người báo cáo.',
   cells: 'Số ô',
   byState: 'Các ô theo tình trạng',
+  aggregatesOwnView:
+    'Các bảng dưới đây đếm ô của tỉnh, thành phố (tỉnh tự đánh giá). Số liệu của các xã cho nhiệm vụ cấp xã có ở trang Cấp xã.',
   byCategory: 'Vướng mắc theo nhóm',
   byMinistry: 'Vướng mắc theo bộ chủ trì',
   byLocality: 'Vướng mắc theo địa phương',
@@ -222,6 +224,8 @@ const en: LocalityMessages = {
   matrixLeadPublic: 'Aggregate figures: no names of the people who reported.',
   cells: 'Cells',
   byState: 'Cells by state',
+  aggregatesOwnView:
+    "The tables below count the provinces' and cities' own cells (their own assessment). The communes' figures for commune-level tasks are on the commune-level page.",
   byCategory: 'Obstacles by category',
   byMinistry: 'Obstacles by lead ministry',
   byLocality: 'Obstacles by locality',

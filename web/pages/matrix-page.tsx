@@ -125,6 +125,9 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
       </FilterForm>
 
       <h2 id="by-state">{m.byState}</h2>
+      <p class="hint" id="aggregates-own-view">
+        {m.aggregatesOwnView}
+      </p>
       <CellStateTable
         lang={lang}
         caption={m.byState}
