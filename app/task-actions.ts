@@ -39,7 +39,7 @@ import type {
   reportBody,
   transitionBody,
 } from './schemas';
-import { rejectionRefusal, runTaskUpdate } from '../temporal/task-updates';
+import { rejectionRefusal, runTaskUpdate, updateAlreadyTaken } from '../temporal/task-updates';
 
 /**
  * What a principal may do to a task. The API refuses through these same checks, the pages show
@@ -270,7 +270,14 @@ export function createTaskActions(deps: TaskActionDeps) {
       // The edge, the role and a stale status are refused first (the workflow's own check), so a
       // refused move registers no document; the document's own refusals come from the registry's rules.
       const early = checkTransition(row, input, vietnamDate(Date.now()));
-      if (early && !early.field?.startsWith('document')) throw rejectionRefusal(early);
+      if (early && !early.field?.startsWith('document')) {
+        // A retry (same Idempotency-Key, so the same update id) of a move its first try already made
+        // finds the status moved: Temporal answers the update id with that first try's result instead.
+        if (updateId && (await updateAlreadyTaken(temporal, code, updateId))) {
+          return update(code, transitionUpdate, input, updateId);
+        }
+        throw rejectionRefusal(early);
+      }
       // The registered document (or the one registered now from its symbol) is what the task records,
       // exactly as a settlement with it would: its number as registered, both dates, kind, issuer, title.
       const doc = await documents.cite(

@@ -94,6 +94,29 @@ export async function runTaskUpdate<Arg>(
 }
 
 /**
+ * Whether the task's workflow already has an Update with this id (taken, or refused by its
+ * validator after acceptance): a retried request whose first try was applied while its answer was
+ * lost (the API's bound, a cluster service down) must get that first answer, not a check of its
+ * own against a read model the first try has already moved. Waits at most `boundMs`; an unknown id,
+ * or no answer within the bound, is "no".
+ */
+export async function updateAlreadyTaken(
+  temporal: Client,
+  code: string,
+  updateId: string,
+  boundMs = 5_000,
+): Promise<boolean> {
+  const handle = temporal.workflow.getHandle(taskWorkflowId(code)).getUpdateHandle<TaskView>(updateId);
+  try {
+    await temporal.withDeadline(Date.now() + boundMs, () => handle.result());
+    return true;
+  } catch (err) {
+    // Completed with a failure: the workflow took it and answered; the retry gets that answer too.
+    return err instanceof WorkflowUpdateFailedError;
+  }
+}
+
+/**
  * The Updates and the Query the activities send to task workflows (activities/index.ts
  * TaskMessenger), with the client `clientOf` gives (the worker's: `Context.current().client`).
  */

@@ -129,6 +129,44 @@ describe('writes', () => {
     expect((await snapshot(code)).events).toBe(2);
   });
 
+  it('when a move with a document is retried with its Idempotency-Key after its first try was applied but its answer lost, then the retry answers 200 and the move is one event', async () => {
+    const code = await createTask();
+    const send = (body: object) =>
+      request(app)
+        .post(`/api/tasks/${code}/transitions`)
+        .set(as('home-affairs'))
+        .set('Idempotency-Key', 'lost-1')
+        .send(body);
+    const moved = await request(app)
+      .post(`/api/tasks/${code}/transitions`)
+      .set(as('home-affairs'))
+      .send({ to: 'AUTHORITY_ADJUSTMENT', from: 'REQUIRES_GUIDANCE', reason: 'needs a law change' });
+    expect(moved.status).toBe(200);
+    const body = {
+      from: 'AUTHORITY_ADJUSTMENT',
+      to: 'REQUIRES_GUIDANCE',
+      document: { number: '77/2026/ND-CP', issuedOn: '2026-11-20' },
+    };
+    const first = await send(body);
+    expect(first.status).toBe(200);
+    const events = (await snapshot(code)).events;
+    // What a first try whose answer never came leaves (the API's bound ran out, or a cluster service
+    // was down, while the workflow took the update): a 5xx, so the key was given back for a retry.
+    await db.sql.query(`DELETE FROM idempotency_records WHERE key = 'lost-1'`);
+    const retry = await send(body);
+    expect(retry.status).toBe(200);
+    expect(retry.body.status).toBe('REQUIRES_GUIDANCE');
+    expect((await snapshot(code)).events).toBe(events);
+    // A new key with the same stale 'from' is still refused: only the same update id is the same move.
+    const stale = await request(app)
+      .post(`/api/tasks/${code}/transitions`)
+      .set(as('home-affairs'))
+      .set('Idempotency-Key', 'lost-2')
+      .send(body);
+    expect(stale.status).toBe(409);
+    expect((await snapshot(code)).events).toBe(events);
+  });
+
   it('when requests sharing an Idempotency-Key race with different bodies, then exactly one goes through and the key keeps its body', async () => {
     const code = await createTask();
     const notes = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];

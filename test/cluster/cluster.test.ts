@@ -115,7 +115,8 @@ async function transition(code: string, from: string, key: string): Promise<numb
       if (res.status === 200) return attempt;
       // The same key still in progress (the first try is still being retried by an API): documented as "try again".
       const inUse = res.status === 409 && text.includes('IDEMPOTENCY_KEY_IN_USE');
-      if (res.status < 500 && !inUse) throw new Error(`transition ${code} (${key}) answered ${res.status}`);
+      if (res.status < 500 && !inUse)
+        throw new Error(`transition ${code} (${key}) answered ${res.status}: ${text.slice(0, 300)}`);
     } catch (err) {
       if (err instanceof Error && err.message.startsWith('transition ')) throw err;
     }
