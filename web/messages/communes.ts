@@ -60,8 +60,9 @@ const vi = {
   taskCellsHidden:
     'Tình trạng của từng xã với nhiệm vụ này chỉ hiển thị cho tỉnh, Bộ Nội vụ và bộ chủ trì hoặc phối hợp; công chúng xem số liệu tổng hợp.',
   allTasksOfCommunes: 'Tất cả nhiệm vụ của các xã',
-  // Commune-level rounds (issue 26)
+  // The header's "signed in" for a commune focal point (its unit code: the name needs a database read)
   signedInCommune: (code: string) => `Đơn vị cấp xã mã ${code}`,
+  // Commune-level rounds (issue 26)
   roundLevel: 'Cấp báo cáo',
   roundLevelHint: 'Cấp tỉnh: 34 tỉnh, thành phố báo cáo. Cấp xã: các xã, phường, đặc khu báo cáo, nhắc theo từng tỉnh.',
   roundLevels: { province: 'Cấp tỉnh', commune: 'Cấp xã' } as Record<string, string>,
