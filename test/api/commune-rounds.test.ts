@@ -89,10 +89,17 @@ describe('opening a commune-level round', () => {
         .sort(),
     );
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
-    const outbox = await f.db.sql.query<{ n: string }>(
-      `SELECT count(*) AS n FROM notifications WHERE round_id = 'communes-open' AND kind = 'COMMUNE_ROUND_OPENED' AND status = 'SENT'`,
-    );
-    expect(Number(outbox.rows[0]?.n)).toBe(asked().length);
+    // The outbox row is marked SENT just after the SMTP server has the message: wait for the last marks.
+    const sentRows = async () =>
+      Number(
+        (
+          await f.db.sql.query<{ n: string }>(
+            `SELECT count(*) AS n FROM notifications WHERE round_id = 'communes-open' AND kind = 'COMMUNE_ROUND_OPENED' AND status = 'SENT'`,
+          )
+        ).rows[0]?.n,
+      );
+    await eventually(async () => (await sentRows()) >= asked().length, 30_000, 'every outbox row marked sent');
+    expect(await sentRows()).toBe(asked().length);
 
     const one = asked().find((c) => c.locality === 'LCU')!;
     const mail = f.stack.smtp.received.find((m) => m.to.includes(`office.${one.code}@communes.example`))!;
