@@ -1,87 +1,136 @@
-// npm test's jest part. One set of shared services (run-services.mjs) for two jest phases:
-//   1. every suite but the few that must run alone, in parallel jest workers (TEST_WORKERS, 3 by
-//      default: most suites wait on the database, Temporal, timers and Chromium, not on the CPU);
-//   2. the suites that must run alone, one at a time (ALONE below, and why).
-// Then the run's logs and e-mail links are checked once for both phases, the services stopped, and
-// each phase's time printed. Arguments (e.g. a path, or --json --outputFile=F) go to both phases.
+// npm test: the static checks and jest against one set of shared services (run-services.mjs), in
+// three lanes that run at the same time, because none of them keeps both cores busy on its own:
+//   checks   the type check, Prettier and eslint (each in turn);
+//   parallel every suite but the few that must run alone, in parallel jest workers (TEST_WORKERS,
+//            2 by default: most suites wait on the database, Temporal, timers and Chromium);
+//   alone    the suites that must not share a jest worker (ALONE below, and why), one at a time.
+// Then the run's logs and e-mail links are checked once for every lane, the services stopped, and
+// each lane's time printed. TEST_LANES=sequential runs the lanes one after the other (checks first:
+// a type error stops the run before jest starts). Arguments (e.g. a path, or --json
+// --outputFile=F) go to both jest lanes; with a path, or TEST_CHECKS=0 (npm run test:jest), the
+// checks lane is left out.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import readline from 'node:readline';
 import { checkRunFiles, startRunServices, stopRunServices } from './run-services.mjs';
 
 /**
- * Suites that run after the parallel phase, one at a time. They SIGKILL and restart processes and
+ * Suites that run one at a time, in a lane of their own. They SIGKILL and restart processes and
  * hold services down for a set time (fault tests: the SDK's ~20 s retry window), start whole stacks
  * of their own (`npm start`, the Temporal cluster: several processes each) or race for ports on
- * purpose (second-start): on a 2-core machine a busy neighbour stretches their time windows.
+ * purpose (second-start). Each has its own PostgreSQL or Temporal wherever it stops one; they use
+ * less than one core between them, so they run beside the parallel lane, not after it.
  */
 export const ALONE = ['test/cluster/', 'test/faults/', 'test/stack/'];
 const ALONE_PATTERN = `/(${ALONE.map((d) => d.replace(/\//g, '\\/')).join('|')})`;
-/** Every path outside ALONE (for the alone phase's ignore list, which narrows as the caller's paths do). */
+/** Every path outside ALONE (for the alone lane's ignore list, which narrows as the caller's paths do). */
 const NOT_ALONE_PATTERN = `^(?!.*${ALONE_PATTERN})`;
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const jestBin = path.join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+const bin = (...p) => path.join(root, 'node_modules', ...p);
 
-function jest(args) {
+/** Runs a command; with a label, each line of its output is printed behind `label│`, so lanes stay readable. */
+function run(label, file, args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [jestBin, ...args], { cwd: root, stdio: 'inherit' });
-    current = child;
-    child.once('exit', (code, signal) => {
-      current = null;
+    const child = spawn(file, args, { cwd: root, stdio: label ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    children.add(child);
+    if (label)
+      for (const stream of [child.stdout, child.stderr])
+        readline.createInterface({ input: stream }).on('line', (line) => console.log(`${label}│ ${line}`));
+    child.once('close', (code, signal) => {
+      children.delete(child);
       resolve(code ?? (signal ? 1 : 0));
     });
   });
 }
 
-let current = null;
+const children = new Set();
 let services = null;
 let stopped = false;
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => {
     stopped = true;
-    current?.kill(sig);
+    for (const child of children) child.kill(sig);
     void stopRunServices(services).finally(() => process.exit(130));
   });
 }
 
 const extra = process.argv.slice(2);
-const workers = process.env.TEST_WORKERS ?? '3';
-/** `--outputFile=F` is written once per phase: F with -parallel / -alone before its extension. */
-function perPhase(args, phase) {
-  return args.map((a) => (a.startsWith('--outputFile=') ? a.replace(/(\.[a-z]+)?$/i, (ext) => `-${phase}${ext}`) : a));
+const workers = process.env.TEST_WORKERS ?? '2';
+const sequential = process.env.TEST_LANES === 'sequential';
+/** `--outputFile=F` is written once per jest lane: F with -parallel / -alone before its extension. */
+function perLane(args, lane) {
+  return args.map((a) => (a.startsWith('--outputFile=') ? a.replace(/(\.[a-z]+)?$/i, (ext) => `-${lane}${ext}`) : a));
 }
-// Narrowed to paths of the caller's, a phase may find none of its suites there.
+// Narrowed to paths of the caller's, a lane may find none of its suites there.
 const narrowed = extra.some((a) => !a.startsWith('-'));
-const phases = [
-  {
-    name: `jest, in parallel (${workers} workers)`,
-    args: [`--maxWorkers=${workers}`, `--testPathIgnorePatterns=${ALONE_PATTERN}`],
-  },
-  {
-    name: `jest, alone (one at a time: ${ALONE.join(', ')})`,
-    args: ['--maxWorkers=1', `--testPathIgnorePatterns=${NOT_ALONE_PATTERN}`],
-  },
-].map((p, i) => ({
-  ...p,
+const jestLane = (name, lane, args) => ({
+  name,
   // The caller's arguments first: jest's array options (the ignore patterns) take the words after them.
-  args: [...perPhase(extra, i === 0 ? 'parallel' : 'alone'), ...(narrowed ? ['--passWithNoTests'] : []), ...p.args],
-}));
+  steps: [
+    [bin('jest', 'bin', 'jest.js'), [...perLane(extra, lane), ...(narrowed ? ['--passWithNoTests'] : []), ...args]],
+  ],
+});
+const lanes = [
+  ...(narrowed || process.env.TEST_CHECKS === '0'
+    ? []
+    : [
+        {
+          name: 'checks (tsc, prettier, eslint)',
+          label: 'checks',
+          steps: [
+            [bin('typescript', 'bin', 'tsc'), ['--noEmit', '-p', '.']],
+            [bin('prettier', 'bin', 'prettier.cjs'), ['--check', '.']],
+            [bin('eslint', 'bin', 'eslint.js'), ['.']],
+          ],
+        },
+      ]),
+  jestLane(`jest, in parallel (${workers} workers)`, 'parallel', [
+    `--maxWorkers=${workers}`,
+    `--testPathIgnorePatterns=${ALONE_PATTERN}`,
+  ]),
+  {
+    ...jestLane(`jest, alone (one at a time: ${ALONE.join(', ')})`, 'alone', [
+      '--maxWorkers=1',
+      `--testPathIgnorePatterns=${NOT_ALONE_PATTERN}`,
+    ]),
+    label: 'alone',
+  },
+];
+
+/** A lane's steps in turn, stopping at the first that fails; prints the lane's time. */
+async function runLane(lane) {
+  const t = Date.now();
+  let code = 0;
+  for (const [file, args] of lane.steps) {
+    if (stopped) break;
+    code = await run(sequential ? undefined : lane.label, process.execPath, [file, ...args]);
+    if (code !== 0) break;
+  }
+  console.log(`== [time] ${lane.name}: ${Math.round((Date.now() - t) / 1000)} s (exit ${code})`);
+  return code;
+}
 
 const t0 = Date.now();
 let failed = false;
 try {
-  let t = Date.now();
+  const checks = lanes[0]?.label === 'checks' ? lanes.shift() : undefined;
+  // The checks need no services: at once they start with them (sequentially, a failure stops the run).
+  const checked = checks ? runLane(checks) : Promise.resolve(0);
+  if (sequential && (await checked) !== 0) throw new Error('the checks failed: jest not run');
+  const t = Date.now();
   services = await startRunServices();
   process.env.TEST_SERVICES_OWNER = 'run-tests';
   console.log(`== [time] test services: ${Math.round((Date.now() - t) / 1000)} s`);
-  for (const phase of phases) {
-    if (stopped) break;
-    t = Date.now();
-    console.log(`== ${phase.name}`);
-    const code = await jest(phase.args);
-    if (code !== 0) failed = true;
-    console.log(`== [time] ${phase.name}: ${Math.round((Date.now() - t) / 1000)} s (exit ${code})`);
-  }
+  const codes = [];
+  if (sequential) for (const lane of lanes) codes.push(await runLane(lane));
+  else codes.push(...(await Promise.all(lanes.map(runLane))));
+  codes.push(await checked);
+  if (checks) lanes.push(checks);
+  failed = codes.some((c) => c !== 0);
+  lanes.forEach((lane, i) => {
+    if (codes[i] !== 0) console.log(`== failed: ${lane.name} (exit ${codes[i]})`);
+  });
   checkRunFiles();
 } catch (err) {
   failed = true;
@@ -89,5 +138,5 @@ try {
 } finally {
   await stopRunServices(services);
 }
-console.log(`== [time] jest in all: ${Math.round((Date.now() - t0) / 1000)} s${failed ? ' (failed)' : ''}`);
+console.log(`== [time] tests in all: ${Math.round((Date.now() - t0) / 1000)} s${failed ? ' (failed)' : ''}`);
 process.exit(failed ? 1 : 0);
