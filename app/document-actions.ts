@@ -6,7 +6,7 @@ import type { Config } from '../config/env';
 import type { Db } from '../db/client';
 import {
   getDocument,
-  recordDocumentEvent,
+  recordSettlementStarted,
   registerDocument,
   settlementTargets,
   type RegisteredDocument,
@@ -384,17 +384,15 @@ export function createDocumentActions(deps: DocumentActionDeps) {
       }
 
       // The same request (document, tasks, key) reaches the same workflow: a retry while it runs
-      // waits for it, a retry after it finds every task already settled.
+      // waits for it, a retry after it finds every task already settled; either way the document's
+      // history says once that this settlement started.
       const digest = crypto
         .createHash('sha256')
         .update(`${doc.number}\n${[...body.tasks].sort().join(',')}\n${requestKey ?? ''}`)
         .digest('hex')
         .slice(0, 24);
       const workflowId = settlementWorkflowId(doc.number, digest);
-      await recordDocumentEvent(db, doc.number, p.name, 'SETTLEMENT_STARTED', {
-        settlement: workflowId,
-        tasks: body.tasks,
-      });
+      await recordSettlementStarted(db, doc.number, p.name, workflowId, body.tasks);
       const handle = await temporal.workflow.start<typeof settlementWorkflow>('settlementWorkflow', {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         workflowId,

@@ -125,17 +125,40 @@ export async function listDocuments(
   return { items: rows.map(fromRow), total, page: query.page, limit: query.limit };
 }
 
-/** Appends to the document's audit log (settlements started, and their outcome). */
-export async function recordDocumentEvent(
+/**
+ * The document's SETTLEMENT_STARTED event for the settlement workflow `settlement`, once: a retried
+ * or repeated request that reaches the same workflow (the same document, tasks and key) adds no
+ * second event. Two at once are serialised by a lock on the settlement's id.
+ */
+export async function recordSettlementStarted(
   db: Db,
   number: string,
   actor: string,
-  kind: string,
-  details: Record<string, unknown>,
+  settlement: string,
+  tasks: string[],
   nowMs = Date.now(),
-): Promise<void> {
-  await db.prisma.documentEvent.create({
-    data: { documentNumber: number, at: new Date(nowMs), actor, kind, details: details as object },
+): Promise<boolean> {
+  return db.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('settlement-started'), hashtext(${settlement}))`;
+    const seen = await tx.documentEvent.findFirst({
+      where: {
+        documentNumber: number,
+        kind: 'SETTLEMENT_STARTED',
+        details: { path: ['settlement'], equals: settlement },
+      },
+      select: { id: true },
+    });
+    if (seen) return false;
+    await tx.documentEvent.create({
+      data: {
+        documentNumber: number,
+        at: new Date(nowMs),
+        actor,
+        kind: 'SETTLEMENT_STARTED',
+        details: { settlement, tasks },
+      },
+    });
+    return true;
   });
 }
 

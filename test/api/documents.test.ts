@@ -230,23 +230,30 @@ describe('one document settles many tasks', () => {
         expect.objectContaining({ number: body.number, kind: 'CIRCULAR', issuer: 'BGDDT', via: 'SETTLEMENT' }),
       ]);
     }
-    // The same request again changes nothing and answers the same.
+    // The same request again, twice at once, changes nothing and answers the same.
     const seqs = await Promise.all(codes.map(async (c) => (await taskTrace(c)).lastSeq));
-    const again = await request(app)
-      .post(`${path(body.number)}/settlements`)
-      .set(as('ministry:BGDDT'))
-      .send({ tasks: codes });
-    expect(again.status).toBe(200);
-    expect(again.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['FEASIBLE', 'FEASIBLE', 'FEASIBLE']);
+    const agains = await Promise.all(
+      [1, 2].map(() =>
+        request(app)
+          .post(`${path(body.number)}/settlements`)
+          .set(as('ministry:BGDDT'))
+          .send({ tasks: codes }),
+      ),
+    );
+    for (const again of agains) {
+      expect(again.status).toBe(200);
+      expect(again.body.results.map((r: { outcome: string }) => r.outcome)).toEqual([
+        'FEASIBLE',
+        'FEASIBLE',
+        'FEASIBLE',
+      ]);
+    }
     expect(await Promise.all(codes.map(async (c) => (await taskTrace(c)).lastSeq))).toEqual(seqs);
     const history = await request(app)
       .get(`${path(body.number)}/history`)
       .set(as('public'));
-    expect(history.body.items.map((i: { kind: string }) => i.kind)).toEqual([
-      'REGISTERED',
-      'SETTLEMENT_STARTED',
-      'SETTLEMENT_STARTED',
-    ]);
+    // The same request reaches the same settlement: its start is in the document's history once.
+    expect(history.body.items.map((i: { kind: string }) => i.kind)).toEqual(['REGISTERED', 'SETTLEMENT_STARTED']);
   });
 
   it('when the document takes effect later, then the tasks record it now and show "feasible from" that date', async () => {
