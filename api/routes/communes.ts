@@ -30,16 +30,11 @@ import {
   provinceCommunesQuery,
   provinceCommunesResponse,
 } from '../../app/commune-schemas';
-import { emptyQuery, problemResponse } from '../../app/schemas';
+import { emptyQuery } from '../../app/schemas';
 import { principalOf } from '../auth';
 import { respond } from '../idempotency';
 import { HttpProblem, forbidden, notFound } from '../problem';
-import type { RouteRegistry } from '../route-registry';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
+import { problems, type RouteRegistry } from '../route-registry';
 
 const UPLOAD_LIMIT = '32mb';
 

@@ -35,13 +35,8 @@ import {
   reportResponse,
 } from '../../app/locality-schemas';
 import { HttpProblem, forbidden, notFound } from '../problem';
-import type { RouteRegistry } from '../route-registry';
-import { emptyQuery, problemResponse } from '../../app/schemas';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
+import { problems, type RouteRegistry } from '../route-registry';
+import { emptyQuery } from '../../app/schemas';
 
 /** The matrix filter a caller may use: localities only their own, ministries only their tasks, the public none. */
 function scopedFilter(p: Principal, q: MatrixFilter): MatrixFilter {

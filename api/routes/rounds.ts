@@ -16,13 +16,8 @@ import {
 } from '../../app/locality-schemas';
 import type { LocalityActions } from '../../app/locality-actions';
 import { notFound } from '../problem';
-import type { RouteRegistry } from '../route-registry';
-import { emptyBody, emptyQuery, problemResponse } from '../../app/schemas';
-
-const problems = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [c, { description: 'problem', schema: problemResponse, contentType: 'application/problem+json' }]),
-  );
+import { problems, type RouteRegistry } from '../route-registry';
+import { emptyBody, emptyQuery } from '../../app/schemas';
 
 export function roundRoutes(deps: { db: Db; registry: RouteRegistry; actions: LocalityActions }): Router {
   const { db, registry, actions } = deps;

@@ -1,16 +1,15 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { parseCommunes, type Commune } from '../../catalog/communes';
 import { getRound } from '../../db/reporting-rounds';
 import { resolveCommuneDataFile } from '../../embedded/commune-reference';
 import { seedCommunes } from '../../embedded/commune-seed';
-import { runTs } from '../../embedded/run-ts';
 import { DAY_MS, vietnamDate } from '../../domain/dates';
 import { roundWorkflowId, type RoundPolicy } from '../../domain/reporting-round';
 import type { roundWorkflow } from '../../workflows/round-workflow';
 import { closeRoundUpdate } from '../../workflows/round-messages';
 import { TestSmtpServer, createTestDatabase, env, eventually, uid, type TestDatabase } from '../support/harness';
+import { workerProcess } from '../support/worker-process';
 
 // A worker process is SIGKILLed in the middle of a commune round's chase (issue 26): the SMTP server holds
 // the messages in flight, the worker dies, they are refused, and a new worker takes the batches over from
@@ -43,22 +42,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function workerProcess(taskQueue: string, smtpUrl: string) {
-  return runTs(
-    'worker/main.ts',
-    [],
-    {
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKFLOW_BUNDLE: env('TEST_WORKFLOW_BUNDLE'),
-      SMTP_URL: smtpUrl,
-      DATA_DIR: path.join(env('TEST_DATA_DIR'), uid('w-')),
-    },
-    /polling task queue/,
-  );
-}
-
 describe('worker killed during a commune round', () => {
   it('when the worker is SIGKILLed in the middle of the opening chase, then after a restart every commune has exactly one e-mail and the batches went on from their heartbeats', async () => {
     const smtp = new TestSmtpServer();
@@ -72,7 +55,7 @@ describe('worker killed during a commune round', () => {
       return n;
     };
     const taskQueue = uid('ckill-');
-    let worker = await workerProcess(taskQueue, smtp.url);
+    let worker = await workerProcess({ databaseUrl: db.url, taskQueue, smtpUrl: smtp.url });
     const id = uid('ck-').toLowerCase();
     try {
       const handle = await client.workflow.start<typeof roundWorkflow>('roundWorkflow', {
@@ -101,7 +84,7 @@ describe('worker killed during a commune round', () => {
       // The dead sender's messages were never acknowledged: they do not count as delivered.
       smtp.releaseHeldAsRefused();
       smtp.received.push = push;
-      worker = await workerProcess(taskQueue, smtp.url);
+      worker = await workerProcess({ databaseUrl: db.url, taskQueue, smtpUrl: smtp.url });
 
       const sent = async () =>
         (

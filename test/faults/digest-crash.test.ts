@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../config/env';
@@ -17,7 +16,7 @@ import {
   uid,
   type TestDatabase,
 } from '../support/harness';
-import { runTs } from '../../embedded/run-ts';
+import { workerProcess } from '../support/worker-process';
 
 // A real crash: the worker process is SIGKILLed while a digest is on the wire; a new worker process
 // finishes the run. Every recipient must get exactly one digest for the day.
@@ -36,23 +35,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function workerProcess(taskQueue: string, smtpUrl: string) {
-  return runTs(
-    'worker/main.ts',
-    [],
-    {
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKFLOW_BUNDLE: env('TEST_WORKFLOW_BUNDLE'),
-      SMTP_URL: smtpUrl,
-      PUBLIC_BASE_URL: 'http://tracker.test',
-      DATA_DIR: path.join(env('TEST_DATA_DIR'), uid('w-')),
-    },
-    /polling task queue/,
-  );
-}
-
 /** Tomorrow or the first working day after it, in the calendar the worker process loads. */
 function nextWorkingDayAfterToday(): string {
   return nextWorkingDay(loadConfig({}).calendar, addDays(vietnamDate(Date.now()), 1));
@@ -63,7 +45,12 @@ describe('worker killed during a digest run', () => {
     const smtp = new TestSmtpServer();
     await smtp.start();
     const taskQueue = uid('killdigest-');
-    let worker = await workerProcess(taskQueue, smtp.url);
+    let worker = await workerProcess({
+      databaseUrl: db.url,
+      taskQueue,
+      smtpUrl: smtp.url,
+      extra: { PUBLIC_BASE_URL: 'http://tracker.test' },
+    });
     const day = nextWorkingDayAfterToday();
     const emails = ['a', 'b', 'c'].map((x) => `${x}-${taskQueue.toLowerCase()}@ministry.test`);
     try {
@@ -87,7 +74,12 @@ describe('worker killed during a digest run', () => {
       await worker.kill();
       // The dead sender's message was never acknowledged: it does not count as delivered.
       smtp.releaseHeldAsRefused();
-      worker = await workerProcess(taskQueue, smtp.url);
+      worker = await workerProcess({
+        databaseUrl: db.url,
+        taskQueue,
+        smtpUrl: smtp.url,
+        extra: { PUBLIC_BASE_URL: 'http://tracker.test' },
+      });
       const rows = await eventually(
         async () => {
           const r = (await digestRows(db, 'DAILY', day)).filter((x) => emails.includes(x.recipient));

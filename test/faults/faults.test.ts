@@ -27,6 +27,7 @@ import {
   type TestDatabase,
 } from '../support/harness';
 import { runTs } from '../../embedded/run-ts';
+import { workerProcess } from '../support/worker-process';
 
 // Faults are real: processes are SIGKILLed, servers stopped and restarted, all on loopback.
 // Each test is bounded by its own timeout.
@@ -46,22 +47,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function workerProcess(taskQueue: string, smtpUrl: string) {
-  return runTs(
-    'worker/main.ts',
-    [],
-    {
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKFLOW_BUNDLE: env('TEST_WORKFLOW_BUNDLE'),
-      SMTP_URL: smtpUrl,
-      DATA_DIR: path.join(env('TEST_DATA_DIR'), uid('w-')),
-    },
-    /polling task queue/,
-  );
-}
-
 async function sentFor(code: string) {
   return db.prisma.notification.findMany({ where: { taskCode: code } });
 }
@@ -71,7 +56,7 @@ describe('worker killed', () => {
     const smtp = new TestSmtpServer();
     await smtp.start();
     const taskQueue = uid('kill-');
-    let worker = await workerProcess(taskQueue, smtp.url);
+    let worker = await workerProcess({ databaseUrl: db.url, taskQueue, smtpUrl: smtp.url });
     const def = definition();
     try {
       await startTaskWorkflow(client, {
@@ -104,7 +89,7 @@ describe('worker killed', () => {
       await lock.query('ROLLBACK');
       lock.release();
 
-      worker = await workerProcess(taskQueue, smtp.url);
+      worker = await workerProcess({ databaseUrl: db.url, taskQueue, smtpUrl: smtp.url });
       const view = await update;
       expect(view).toMatchObject({ status: 'AUTHORITY_ADJUSTMENT', seq: 2 });
       const events = await db.prisma.auditEvent.findMany({ where: { taskCode: def.code }, orderBy: { seq: 'asc' } });
@@ -127,7 +112,7 @@ describe('worker killed', () => {
     await smtp.start();
     smtp.hold = true;
     const taskQueue = uid('killmail-');
-    let worker = await workerProcess(taskQueue, smtp.url);
+    let worker = await workerProcess({ databaseUrl: db.url, taskQueue, smtpUrl: smtp.url });
     const { dueDate, policy } = reminderSoon(3);
     const def = definition({ dueDate });
     try {
@@ -136,7 +121,7 @@ describe('worker killed', () => {
       await worker.kill();
       // The dead sender's message was never acknowledged: it does not count as delivered.
       smtp.releaseHeldAsRefused();
-      worker = await workerProcess(taskQueue, smtp.url);
+      worker = await workerProcess({ databaseUrl: db.url, taskQueue, smtpUrl: smtp.url });
       await eventually(
         async () => (await sentFor(def.code))[0]?.status === 'SENT',
         75_000,

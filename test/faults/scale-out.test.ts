@@ -15,6 +15,7 @@ import {
   type TestDatabase,
 } from '../support/harness';
 import { runTs, type Proc } from '../../embedded/run-ts';
+import { workerProcess } from '../support/worker-process';
 
 // The production layout on one machine: two API processes and two workers (each `npm run api` /
 // `npm run worker`) against one Temporal server and one PostgreSQL, with a real SMTP server.
@@ -27,22 +28,6 @@ let taskQueue: string;
 let token: string;
 const workers: Proc[] = [];
 const apis: (Proc & { url: string })[] = [];
-
-function workerProcess() {
-  return runTs(
-    'worker/main.ts',
-    [],
-    {
-      DATABASE_URL: db.url,
-      TEMPORAL_ADDRESS: env('TEST_TEMPORAL_ADDRESS'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      WORKFLOW_BUNDLE: env('TEST_WORKFLOW_BUNDLE'),
-      SMTP_URL: smtp.url,
-      DATA_DIR: path.join(env('TEST_DATA_DIR'), uid('w-')),
-    },
-    /polling task queue/,
-  );
-}
 
 async function apiProcess() {
   const port = await freePort();
@@ -74,7 +59,12 @@ beforeAll(async () => {
   client = new Client({ connection });
   taskQueue = uid('scale-');
   token = await issueToken(db, 'home-affairs', 'scale-out test');
-  const started = await Promise.all([workerProcess(), workerProcess(), apiProcess(), apiProcess()]);
+  const started = await Promise.all([
+    workerProcess({ databaseUrl: db.url, taskQueue, smtpUrl: smtp.url }),
+    workerProcess({ databaseUrl: db.url, taskQueue, smtpUrl: smtp.url }),
+    apiProcess(),
+    apiProcess(),
+  ]);
   workers.push(started[0], started[1]);
   apis.push(started[2], started[3]);
 }, 180_000);
