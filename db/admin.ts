@@ -4,6 +4,8 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
+  // PostgreSQL going away between statements fails the next one, not the process (db/client.ts).
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await fn(client);

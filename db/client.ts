@@ -51,6 +51,11 @@ export function openPool(databaseUrl: string, max = 2): pg.Pool {
   // An idle client that loses its connection (PostgreSQL restarted) must not crash the process;
   // the next query gets a fresh connection or a clear error.
   pool.on('error', () => undefined);
+  // Nor a checked-out one: the pool drops its own listener while a client is lent (a transaction
+  // between two statements, say), and PostgreSQL shutting down then ("terminating connection due to
+  // administrator command") would be an unhandled 'error' event. The holder's next statement fails
+  // with the error instead, and the client is discarded when released with it.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -174,6 +174,16 @@ export async function getCommune(db: Db, code: string): Promise<CommuneRow | nul
   return rows[0] ? communeRow(rows[0]) : null;
 }
 
+/** A commune's name (null: no such commune), for the header of its focal point's pages. */
+export async function communeName(db: Db, code: string): Promise<string | null> {
+  const { rows } = await db.pool.query<{ name_vi: string }>({
+    name: 'commune-name',
+    text: 'SELECT name_vi FROM communes WHERE code = $1',
+    values: [code],
+  });
+  return rows[0]?.name_vi ?? null;
+}
+
 /** Escapes LIKE's wildcards so a search for "50%" looks for "50%". */
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 

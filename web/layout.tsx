@@ -20,7 +20,7 @@ export function principalLabel(ctx: PageContext): string {
     case 'locality':
       return localityName(ctx.lang, p.code);
     case 'commune':
-      return communeMessages[ctx.lang].signedInCommune(p.code);
+      return communeMessages[ctx.lang].signedInCommune(p.code, ctx.communeName);
     default:
       return p.name;
   }

@@ -11,6 +11,8 @@ export interface PageContext {
   csrfToken: string;
   /** The request path with its query, for the language switch's way back. */
   path: string;
+  /** The signed-in commune's name, read with the session (its code alone if the commune is not loaded). */
+  communeName?: string | null;
   /** `npm start`'s seed of the catalog under way behind the pages (null: none). */
   seeding?: { done: number; total: number } | null;
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { parse as parseCookies, serialize as serializeCookie, type SerializeOptions } from 'cookie';
 import type { Db } from '../db/client';
+import { communeName } from '../db/communes';
 import { sessionPrincipal } from '../db/web-sessions';
 import type { Principal } from '../domain/principal';
 import { messages, negotiateLang } from './i18n';
@@ -125,6 +126,7 @@ export function pageSession(db: Db, settings: SessionSettings) {
         csrfToken: csrfExpected,
         path: req.originalUrl,
         seeding: await seedingProgress(db, settings.dataDir),
+        communeName: principal?.kind === 'commune' ? await communeName(db, principal.code) : undefined,
       };
       res.locals.web = { ctx, sessionId, csrfExpected } satisfies WebLocals;
       // The request log names who asked, as it does for the API.

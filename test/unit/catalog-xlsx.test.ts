@@ -171,21 +171,21 @@ describe('.xlsx import at scale', () => {
     return Buffer.from(await book.xlsx.writeBuffer());
   }
 
-  async function msToRead(file: Buffer): Promise<number> {
+  /** The rows read from `file`, and how long reading took. */
+  async function timedRead(file: Buffer): Promise<{ rows: number; ms: number }> {
     const started = performance.now();
     const records = await readXlsxRecords(file, { maxRows: 60_000 });
-    expect(records.length).toBeGreaterThan(0);
-    return performance.now() - started;
+    return { rows: records.length, ms: performance.now() - started };
   }
 
   it('when a worksheet has 50,000 rows, then it is read in time linear in its rows (five times 10,000 rows, not twenty-five)', async () => {
     const [small, large] = [await sheetOf(10_000), await sheetOf(50_000)];
-    const t10k = await msToRead(small);
-    const t50k = await msToRead(large);
+    const r10k = await timedRead(small);
+    const r50k = await timedRead(large);
     // Quadratic reading (sheet.columnCount per row) took 9.4 s for 10k and over 300 s for 50k rows.
-    expect(t50k).toBeLessThan(60_000);
-    expect(t50k / t10k).toBeLessThan(12);
-    expect((await readXlsxRecords(large, { maxRows: 60_000 })).length).toBe(50_001);
+    expect(r50k.ms).toBeLessThan(60_000);
+    expect(r50k.ms / r10k.ms).toBeLessThan(12);
+    expect([r10k.rows, r50k.rows]).toEqual([10_001, 50_001]);
   }, 240_000);
 
   it('when a worksheet has more rows than the limit or the file is too large, then it is refused as a whole, naming the limit', async () => {

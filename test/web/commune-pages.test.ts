@@ -180,6 +180,11 @@ describe('the commune pages', () => {
     expect(new URL(page.url()).pathname).toBe(`/communes/${HOAN_KIEM}`);
     const cells = page.locator('#cells + table');
     expect(await cells.textContent()).toContain('Thiếu viên chức phụ trách giáo dục');
+    // The header names who is signed in by the commune's name, as the API stores it, with its code.
+    const { body } = await request(s.app)
+      .get(`/api/communes/${HOAN_KIEM}`)
+      .set('Authorization', `Bearer ${communeToken}`);
+    expect(await page.locator('header strong').first().textContent()).toBe(`${body.commune.name} (mã ${HOAN_KIEM})`);
     await checkAndShoot(page, 'commune-focal-point');
     await context.close();
   });

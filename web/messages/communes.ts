@@ -60,8 +60,8 @@ const vi = {
   taskCellsHidden:
     'Tình trạng của từng xã với nhiệm vụ này chỉ hiển thị cho tỉnh, Bộ Nội vụ và bộ chủ trì hoặc phối hợp; công chúng xem số liệu tổng hợp.',
   allTasksOfCommunes: 'Tất cả nhiệm vụ của các xã',
-  // The header's "signed in" for a commune focal point (its unit code: the name needs a database read)
-  signedInCommune: (code: string) => `Đơn vị cấp xã mã ${code}`,
+  // The header's "signed in" for a commune focal point: its name and code (the code alone if not loaded)
+  signedInCommune: (code: string, name?: string | null) => (name ? `${name} (mã ${code})` : `Đơn vị cấp xã mã ${code}`),
   // Commune-level rounds (issue 26)
   roundLevel: 'Cấp báo cáo',
   roundLevelHint: 'Cấp tỉnh: 34 tỉnh, thành phố báo cáo. Cấp xã: các xã, phường, đặc khu báo cáo, nhắc theo từng tỉnh.',
@@ -137,7 +137,8 @@ const en: typeof vi = {
   taskCellsHidden:
     "Each commune's state for this task is shown to the province, Home Affairs and the lead or coordinating ministry; the public sees the aggregates.",
   allTasksOfCommunes: "All the communes' tasks",
-  signedInCommune: (code: string) => `Commune-level unit ${code}`,
+  signedInCommune: (code: string, name?: string | null) =>
+    name ? `${name} (code ${code})` : `Commune-level unit ${code}`,
   roundLevel: 'Who reports',
   roundLevelHint:
     'Province: the 34 provinces and cities report. Commune: the communes, wards and special zones report, chased province by province.',
