@@ -17,6 +17,7 @@ import { MessagePage } from './pages/sign-in-page';
 import { sendPage } from './render';
 import { localityPageRoutes } from './routes/locality-pages';
 import { communePageRoutes } from './routes/commune-pages';
+import { createCommuneActions } from '../app/commune-actions';
 import { documentPageRoutes } from './routes/documents';
 import { publicRoutes } from './routes/public';
 import { insightPageRoutes } from './routes/insight';
@@ -139,7 +140,7 @@ export function webRoutes(deps: WebDeps): Router {
       actions: createLocalityActions({ db, temporal: deps.temporal, config }),
     }),
   );
-  router.use(communePageRoutes({ db }));
+  router.use(communePageRoutes({ db, actions: createCommuneActions({ db }) }));
   router.use(preferencePageRoutes({ db, config }));
   router.use(leadershipContactPageRoutes({ db, config }));
   router.use(

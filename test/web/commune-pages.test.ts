@@ -85,10 +85,10 @@ describe('the commune pages', () => {
     const { context, page } = await newVisitor(browser);
     await signInWithToken(page, s.origin, s.tokens['locality:HNI']);
     await page.goto(`${s.origin}/communes/${HOAN_KIEM}`);
-    const cells = page.locator('#cells + table');
+    const cells = page.locator('#commune-cells');
     expect(await cells.textContent()).toContain('Thiếu viên chức phụ trách giáo dục');
     // Each cell's task by its title in the page's language (issue 25), read from the task row.
-    const row = page.locator('#cells + table tr', { has: page.locator(`a[href="/tasks/${s.tasks.overdue}"]`) });
+    const row = page.locator('#commune-cells tr', { has: page.locator(`a[href="/tasks/${s.tasks.overdue}"]`) });
     expect(await row.textContent()).toContain('Thẩm quyền tuyển dụng viên chức giáo dục tại đơn vị sự nghiệp cấp xã');
     await checkAndShoot(page, 'commune-province-officer');
     await page.goto(`${s.origin}/language/en?next=${encodeURIComponent(`/communes/${HOAN_KIEM}`)}`);
@@ -178,7 +178,7 @@ describe('the commune pages', () => {
     const { context, page } = await newVisitor(browser);
     await signInWithToken(page, s.origin, communeToken);
     expect(new URL(page.url()).pathname).toBe(`/communes/${HOAN_KIEM}`);
-    const cells = page.locator('#cells + table');
+    const cells = page.locator('#commune-cells');
     expect(await cells.textContent()).toContain('Thiếu viên chức phụ trách giáo dục');
     // The header names who is signed in by the commune's name, as the API stores it, with its code.
     const { body } = await request(s.app)
@@ -189,6 +189,75 @@ describe('the commune pages', () => {
     await context.close();
   });
 
+  it('when the commune’s focal point reports on its page, then a bad cell is refused beside its field with nothing changed, and a good report is taken as the API records it', async () => {
+    const api = () =>
+      request(s.app).get(`/api/communes/${HOAN_KIEM}`).set('Authorization', `Bearer ${communeToken}`).expect(200);
+    const before = (await api()).body;
+    // Two of its cells not started yet (the cells the API lists for the commune).
+    const [a, b] = (before.cells as { task: string; state: string }[])
+      .filter((c) => c.state === 'NOT_STARTED')
+      .map((c) => c.task);
+    expect(b).toBeDefined();
+    const { context, page } = await newVisitor(browser);
+    await signInWithToken(page, s.origin, communeToken);
+    expect(await page.locator('#report-form').count()).toBe(1);
+    // An obstacle without its category and text: refused beside those fields, no cell changed.
+    await page.selectOption(`#state-${a}`, 'OBSTACLE');
+    await page.click('#report');
+    expect(await page.locator(`#category-${a}-error`).textContent()).toBe('Vướng mắc cần chọn nhóm vướng mắc');
+    expect(await page.locator(`#text-${a}-error`).textContent()).toBe('Vướng mắc cần nội dung nêu rõ vướng gì');
+    expect(await page.inputValue(`#state-${a}`)).toBe('OBSTACLE');
+    await checkAndShoot(page, 'commune-report-refused');
+    expect((await api()).body.cells).toEqual(before.cells);
+    expect((await api()).body.reports).toHaveLength(before.reports.length);
+
+    // The same obstacle with its category and text, and another task workable: one report, taken.
+    await page.goto(`${s.origin}/communes/${HOAN_KIEM}`);
+    await page.selectOption(`#state-${a}`, 'OBSTACLE');
+    await page.selectOption(`#category-${a}`, 'FINANCE');
+    await page.fill(`#text-${a}`, 'Chưa có kinh phí cho trạm y tế');
+    await page.selectOption(`#state-${b}`, 'IMPLEMENTING');
+    await page.click('#report');
+    expect(new URL(page.url()).search).toBe('?sent=2-0');
+    expect(await page.locator('[role=status]').textContent()).toContain('2');
+    const after = (await api()).body;
+    const cell = (task: string) => (after.cells as { task: string; state: string }[]).find((c) => c.task === task);
+    expect(cell(a as string)).toMatchObject({
+      state: 'OBSTACLE',
+      category: 'FINANCE',
+      text: 'Chưa có kinh phí cho trạm y tế',
+    });
+    expect(cell(b as string)).toMatchObject({ state: 'IMPLEMENTING' });
+    expect(after.reports).toHaveLength(before.reports.length + 1);
+    expect(after.reports.at(-1)).toMatchObject({ channel: 'COMMUNE', changed: 2 });
+    // The page shows what the API holds: each row's state tag is the cell's state.
+    for (const c of after.cells as { task: string; state: string }[]) {
+      const row = page.locator(`#row-${c.task}`);
+      expect(await row.locator('.tag').first().getAttribute('class')).toContain(
+        `tag-${c.state.toLowerCase().replace(/_/g, '-')}`,
+      );
+    }
+    await checkAndShoot(page, 'commune-report-sent');
+    await context.close();
+  });
+
+  it('when the public or a ministry opens a commune, then there is no report form', async () => {
+    for (const token of [null, s.tokens['ministry:BGDDT']]) {
+      const { context, page } = await newVisitor(browser);
+      if (token) await signInWithToken(page, s.origin, token);
+      await page.goto(`${s.origin}/communes/${HOAN_KIEM}`);
+      expect(await page.locator('#report-form').count()).toBe(0);
+      await context.close();
+    }
+    // And a post without a session changes nothing: it is sent to sign in.
+    const res = await request(s.app)
+      .post(`/communes/${HOAN_KIEM}/report`)
+      .type('form')
+      .send({ [`state-${s.tasks.overdue}`]: 'WORKABLE' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(/^\/sign-in/);
+  });
+
   it('when a ministry opens a commune, then it reads the cells of the tasks it leads or coordinates only, as the API gives them', async () => {
     const api = await request(s.app)
       .get(`/api/communes/${HOAN_KIEM}`)
@@ -197,7 +266,7 @@ describe('the commune pages', () => {
     const { context, page } = await newVisitor(browser);
     await signInWithToken(page, s.origin, s.tokens['ministry:BGDDT']);
     await page.goto(`${s.origin}/communes/${HOAN_KIEM}`);
-    const shown = await page.locator('#cells + table tbody th a').allTextContents();
+    const shown = await page.locator('#commune-cells tbody th a').allTextContents();
     expect(shown).toEqual((api.body.cells as { task: string }[]).map((c) => c.task));
     expect(shown).toContain(s.tasks.overdue);
     expect(shown).not.toContain(s.tasks.feasible);

@@ -8,7 +8,8 @@ import { TableHead } from '../components/table-head';
 import { BothNames } from '../components/both-names';
 import { CommuneRollup } from '../components/commune-rollup';
 import { StateCountCells, stateCountHeadings } from '../components/state-counts';
-import { Layout, StatusTag } from '../layout';
+import { ErrorSummary, fieldError, Form, Layout, StatusTag, type FieldError } from '../layout';
+import { ErrorText, ReportInputs, type CellInput } from '../components/cell-report-inputs';
 import { communeMessages } from '../messages/communes';
 import { categoryName, localityMessages } from '../messages/localities';
 import type { PageContext } from '../page-context';
@@ -236,19 +237,65 @@ function ProvinceRound(props: { ctx: PageContext; round: ProvinceRoundProgress; 
 }
 
 /** One commune: its counts, its reports (who, for whom), and its cells for those who may read them. */
+/** The commune's report form: shown to whoever may report for it (the commune, its province, Home Affairs). */
+export interface CommuneReportForm {
+  /** A refused report: what was sent, and the errors (`state-<task>`, `category-<task>`, `text-<task>`, `report`). */
+  failed: { values: Map<string, CellInput>; errors: FieldError[] } | null;
+  /** The report just taken: cells changed and unchanged. */
+  sent: { changed: number; unchanged: number } | null;
+}
+
 export function CommunePage(props: {
   ctx: PageContext;
   commune: CommuneRow;
   cells: CommuneCell[] | null;
   reports: CommuneReportRow[];
+  /** Present when the signed-in person may report for this commune. */
+  form?: CommuneReportForm;
 }) {
-  const { ctx, commune, cells, reports } = props;
+  const { ctx, commune, cells, reports, form } = props;
   const { lang } = ctx;
   const c = communeMessages[lang];
   const m = localityMessages[lang];
   const province = localityName(lang, commune.locality);
+  const errors = form?.failed?.errors ?? [];
+  const reportError = fieldError(errors, 'report');
+  const table = cells && (
+    <table id="commune-cells" class={form ? 'cells-table' : undefined}>
+      <caption class="visually-hidden">{c.cellsTitle}</caption>
+      <TableHead columns={[c.task, c.state, c.category, c.text, ...(form ? [m.newReport] : [])]} />
+      <tbody>
+        {cells.map((cell) => (
+          <tr key={cell.task} id={`row-${cell.task}`}>
+            <th scope="row">
+              <a href={`/tasks/${cell.task}`}>{cell.task}</a>{' '}
+              <span lang={lang === 'en' && cell.titleEn ? 'en' : 'vi'}>
+                {lang === 'en' && cell.titleEn ? cell.titleEn : cell.title}
+              </span>
+            </th>
+            <td>
+              <StatusTag status={cell.state} label={m.cellStates[cell.state]} />
+            </td>
+            <td>{cell.category ? categoryName(lang, cell.category) : ''}</td>
+            <td lang="vi">{cell.text}</td>
+            {form && (
+              <td>
+                <ReportInputs ctx={ctx} task={cell.task} value={form.failed?.values.get(cell.task)} errors={errors} />
+              </td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
   return (
     <Layout ctx={ctx} title={commune.name}>
+      <ErrorSummary ctx={ctx} errors={errors} />
+      {form?.sent && (
+        <div class="notice notice-success" role="status">
+          {m.reportSent(formatNumber(lang, form.sent.changed), formatNumber(lang, form.sent.unchanged))}
+        </div>
+      )}
       <p class="caption">
         <a href="/communes">{c.backToRollup}</a> ›{' '}
         <a href={`/localities/${commune.locality}/communes`}>{c.backToProvince(province)}</a>
@@ -285,28 +332,26 @@ export function CommunePage(props: {
       <h2 id="cells">{c.cellsTitle}</h2>
       {cells === null ? (
         <p>{c.cellsHidden}</p>
+      ) : form && cells.length > 0 ? (
+        <Form ctx={ctx} action={`/communes/${commune.code}/report`} id="report-form">
+          <p class="hint" id="report-hint">
+            {m.reportHint}
+          </p>
+          <div class="table-wrap">{table}</div>
+          <div class={`field${reportError ? ' field-error' : ''}`}>
+            <ErrorText id="report" errors={errors} />
+            <button
+              type="submit"
+              class="button"
+              id="report"
+              aria-describedby={reportError ? 'report-error' : 'report-hint'}
+            >
+              {m.sendReport}
+            </button>
+          </div>
+        </Form>
       ) : (
-        <table>
-          <caption class="visually-hidden">{c.cellsTitle}</caption>
-          <TableHead columns={[c.task, c.state, c.category, c.text]} />
-          <tbody>
-            {cells.map((cell) => (
-              <tr key={cell.task}>
-                <th scope="row">
-                  <a href={`/tasks/${cell.task}`}>{cell.task}</a>{' '}
-                  <span lang={lang === 'en' && cell.titleEn ? 'en' : 'vi'}>
-                    {lang === 'en' && cell.titleEn ? cell.titleEn : cell.title}
-                  </span>
-                </th>
-                <td>
-                  <StatusTag status={cell.state} label={m.cellStates[cell.state]} />
-                </td>
-                <td>{cell.category ? categoryName(lang, cell.category) : ''}</td>
-                <td lang="vi">{cell.text}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        table
       )}
     </Layout>
   );

@@ -1,4 +1,12 @@
-import { Router, type Request } from 'express';
+import express, { Router, type Request, type Response } from 'express';
+import { refuseInvalidUtf8Form } from '../../app/body-encoding';
+import { communeReporter, type CommuneActions } from '../../app/commune-actions';
+import { communeReportBody } from '../../app/commune-schemas';
+import { reportChannel } from '../../domain/commune-cells';
+import { locationOfPath } from '../../domain/refusal';
+import { cellError, chosenCells, dedupe, postedCells } from '../cell-report-form';
+import type { FieldError } from '../layout';
+import { localityMessages } from '../messages/localities';
 import type { Db } from '../../db/client';
 import {
   communeCells,
@@ -14,10 +22,10 @@ import { taskDrillDown, type TaskDrillDown } from '../../app/commune-drill-down'
 import { taskCode } from '../../app/schemas';
 import { Refusal } from '../../domain/refusal';
 import { provinceCommuneRound } from '../../db/reporting-rounds';
-import { CommunePage, CommuneRollupPage, ProvinceCommunesPage } from '../pages/commune-pages';
+import { CommunePage, CommuneRollupPage, ProvinceCommunesPage, type CommuneReportForm } from '../pages/commune-pages';
 import { MessagePage } from '../pages/sign-in-page';
 import { sendPage } from '../render';
-import { webLocals } from '../session';
+import { csrfValid, webLocals } from '../session';
 
 const one = (req: Request, k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : '');
 
@@ -28,12 +36,20 @@ async function seeded(db: Db): Promise<boolean> {
 
 /**
  * The commune pages: the national roll-up by province (/communes), a province's communes with a search
- * by name with or without diacritics (/localities/:code/communes), one commune (/communes/:code). The same
- * db reads as the API's routes, so the figures agree; anyone may read the aggregates.
+ * by name with or without diacritics (/localities/:code/communes), one commune (/communes/:code), and
+ * on it the commune's report form for whoever may report for it. The same db reads as the API's
+ * routes, so the figures agree; anyone may read the aggregates; a report goes through the same
+ * application code as POST /api/communes/{code}/report.
  */
-export function communePageRoutes(deps: { db: Db }): Router {
-  const { db } = deps;
+export function communePageRoutes(deps: { db: Db; actions: CommuneActions }): Router {
+  const { db, actions } = deps;
   const router = Router();
+  const form = express.urlencoded({
+    extended: false,
+    verify: refuseInvalidUtf8Form,
+    limit: '1mb',
+    parameterLimit: 2000,
+  });
 
   router.get('/communes', async (_req, res) => {
     const { ctx } = webLocals(res);
@@ -82,12 +98,20 @@ export function communePageRoutes(deps: { db: Db }): Router {
     );
   });
 
-  router.get('/communes/:code', async (req, res) => {
+  const notFoundPage = (res: Response) => {
     const { ctx } = webLocals(res);
-    const code = String(req.params.code);
+    sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+  };
+
+  async function showCommune(
+    res: Response,
+    code: string,
+    report: Omit<CommuneReportForm, 'failed'> & Pick<Partial<CommuneReportForm>, 'failed'>,
+    status = 200,
+  ) {
+    const { ctx } = webLocals(res);
     const commune = /^[0-9]{5}$/.test(code) ? await getCommune(db, code) : null;
-    if (!commune)
-      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
+    if (!commune) return notFoundPage(res);
     // As GET /api/communes/{code}: the commune, its province and Home Affairs read every cell, a ministry its tasks'.
     const scope = cellScopeOf(ctx.principal, { locality: commune.locality, commune: commune.code });
     const [cells, reports] = await Promise.all([
@@ -96,7 +120,71 @@ export function communePageRoutes(deps: { db: Db }): Router {
         : communeCells(db, commune.locality, commune.code).then((all) => all.filter((c) => scopeReadsTask(scope, c))),
       communeReports(db, commune.code),
     ]);
-    sendPage(res, <CommunePage ctx={ctx} commune={commune} cells={cells} reports={reports} />);
+    // The form for whoever the API lets report for this commune (the commune, its province, Home Affairs).
+    const mayReport =
+      ctx.principal !== null && reportChannel(communeReporter(ctx.principal), commune).ok && scope === 'all';
+    const formState = mayReport ? { failed: report.failed ?? null, sent: report.sent } : undefined;
+    sendPage(res, <CommunePage ctx={ctx} commune={commune} cells={cells} reports={reports} form={formState} />, status);
+  }
+
+  router.get('/communes/:code', async (req, res) => {
+    const sent = /^(\d+)-(\d+)$/.exec(one(req, 'sent'));
+    await showCommune(res, String(req.params.code), {
+      sent: sent ? { changed: Number(sent[1]), unchanged: Number(sent[2]) } : null,
+    });
+  });
+
+  /**
+   * The commune's report from its page: the rows with a new state become the cells of one report,
+   * checked by the API's schema and then by the same all-or-nothing report as the API. Any error
+   * re-renders the page (422) with each error beside its cell; nothing is changed.
+   */
+  router.post('/communes/:code/report', form, async (req, res) => {
+    const { ctx } = webLocals(res);
+    const code = String(req.params.code);
+    const p = ctx.principal;
+    if (!p) return res.redirect(303, `/sign-in?next=${encodeURIComponent(`/communes/${code}`)}`);
+    if (!csrfValid(req, res))
+      return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
+    const m = localityMessages[ctx.lang];
+    const values = postedCells(req.body);
+    const { chosen, body } = chosenCells(values);
+    const fail = (errors: FieldError[], status = 422) =>
+      showCommune(res, code, { failed: { values, errors: dedupe(errors) }, sent: null }, status);
+    if (chosen.length === 0) return fail([{ field: 'report', message: m.errNothingChosen }]);
+    const checked = communeReportBody.safeParse(body);
+    if (!checked.success)
+      return fail(
+        checked.error.issues.map(
+          (i) =>
+            cellError(
+              m,
+              chosen,
+              locationOfPath(i.path),
+              i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message,
+            ) ?? {
+              field: 'report',
+              message: i.message,
+            },
+        ),
+      );
+    try {
+      const result = await actions.report(p, code, checked.data);
+      res.redirect(303, `/communes/${code}?sent=${result.changed}-${result.unchanged}`);
+    } catch (err) {
+      if (!(err instanceof Refusal) || err.kind === 'unavailable') throw err;
+      if (err.kind === 'not-found') return notFoundPage(res);
+      if (err.kind === 'forbidden')
+        return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={err.message} />, 403);
+      const errors = err.errors.map(
+        (e) =>
+          cellError(m, chosen, e.location, e.message) ?? {
+            field: 'report',
+            message: err.code === 'ROUND_CLOSED' ? m.errRoundClosed : e.message,
+          },
+      );
+      return fail(errors.length > 0 ? errors : [{ field: 'report', message: err.message }]);
+    }
   });
 
   return router;

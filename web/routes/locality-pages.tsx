@@ -10,7 +10,7 @@ import {
   obstacleCategory,
   cellState,
 } from '../../app/locality-schemas';
-import { Refusal, locationOfPath, type FieldLocation } from '../../domain/refusal';
+import { Refusal, locationOfPath } from '../../domain/refusal';
 import { localityCode, ministryCode } from '../../app/schemas';
 import { reference } from '../../catalog/reference-data';
 import type { Db } from '../../db/client';
@@ -32,7 +32,9 @@ import { formatNumber } from '../i18n';
 import { localityMessages, type LocalityMessages } from '../messages/localities';
 import { communeMessages } from '../messages/communes';
 import type { Lang } from '../lang';
-import { LocalityPage, type CellInput, type LocalityFilters } from '../pages/locality-page';
+import { LocalityPage, type LocalityFilters } from '../pages/locality-page';
+import { cellError, chosenCells, dedupe, postedCells } from '../cell-report-form';
+import type { CellInput } from '../components/cell-report-inputs';
 import { MatrixPage, type MatrixCellRow, type MatrixPageFilters } from '../pages/matrix-page';
 import { RoundsPage, type RoundFormState, type RoundWithLocalities } from '../pages/rounds-page';
 import { MessagePage } from '../pages/sign-in-page';
@@ -60,49 +62,6 @@ function localityFilters(req: Request): LocalityFilters & { page: number } {
     level: parsed(z.enum(DELEGATION_LEVELS), one(req, 'level')),
     page: Number.isInteger(page) && page >= 1 && page <= 1000 ? page : 1,
   };
-}
-
-/** The rows of one row's inputs in a posted report form, by task, in the order they came. */
-function postedCells(body: unknown): Map<string, CellInput> {
-  const b = (body ?? {}) as Record<string, unknown>;
-  const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
-  const out = new Map<string, CellInput>();
-  for (const key of Object.keys(b)) {
-    if (!key.startsWith('state-')) continue;
-    const task = key.slice('state-'.length);
-    out.set(task, { state: str(key), category: str(`category-${task}`), text: str(`text-${task}`) });
-  }
-  return out;
-}
-
-/** An error about `cells.<i>.<key>` (schema or application) beside that row's field, in the page's words. */
-function cellError(
-  m: LocalityMessages,
-  chosen: { task: string; input: CellInput }[],
-  at: FieldLocation,
-  message: string,
-): FieldError | null {
-  const row = at.list === 'cells' && at.index !== undefined ? chosen[at.index] : undefined;
-  if (!row) return null;
-  const key = at.field || (message.includes('category') ? 'category' : message.includes('text') ? 'text' : 'state');
-  const obstacle = row.input.state === 'OBSTACLE';
-  const text =
-    key === 'category'
-      ? obstacle
-        ? m.errObstacleCategory
-        : m.errCategoryOnlyObstacle
-      : key === 'text'
-        ? obstacle && row.input.text.trim() !== ''
-          ? m.errTooLong
-          : m.errObstacleText
-        : key === 'task'
-          ? m.errTaskNotHere
-          : message;
-  return { field: `${key === 'task' ? 'state' : key}-${row.task}`, message: text };
-}
-
-function dedupe(errors: FieldError[]): FieldError[] {
-  return errors.filter((e, i) => errors.findIndex((x) => x.field === e.field) === i);
 }
 
 /** Which cells of the matrix a person may read on the page: Home Affairs all, a ministry those of its tasks, others none. */
@@ -188,18 +147,10 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
       return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.errCsrf} />, 403);
     const m = localityMessages[ctx.lang];
     const values = postedCells(req.body);
-    const chosen = [...values].filter(([, v]) => v.state !== '').map(([task, input]) => ({ task, input }));
+    const { chosen, body } = chosenCells(values);
     const fail = (errors: FieldError[]) =>
       showLocality(req, res, p.code, { values, errors: dedupe(errors) }, null, 422);
     if (chosen.length === 0) return fail([{ field: 'report', message: m.errNothingChosen }]);
-    const body = {
-      cells: chosen.map(({ task, input }) => ({
-        task,
-        state: input.state,
-        ...(input.category ? { category: input.category } : {}),
-        ...(input.text.trim() ? { text: input.text } : {}),
-      })),
-    };
     const checked = localityReportBody.safeParse(body);
     if (!checked.success) {
       const errors = checked.error.issues.map(
