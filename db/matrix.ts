@@ -170,6 +170,20 @@ export async function matrixBottlenecks(db: Db, f: MatrixFilter = {}) {
 }
 
 /** One (province, task)'s roll-up of its communes' cells (null: the task has no commune cells there). */
+/** The titles of `codes` (Vietnamese, and English where written), for pages that list tasks by code. */
+export async function taskTitles(
+  db: Db,
+  codes: readonly string[],
+): Promise<Map<string, { title: string; titles: { vi: string; en: string | null } }>> {
+  if (codes.length === 0) return new Map();
+  const { rows } = await db.pool.query<{ code: string; title: string; title_en: string | null }>({
+    name: 'task-titles',
+    text: 'SELECT code, title, title_en FROM tasks WHERE code = ANY($1::text[])',
+    values: [[...new Set(codes)]],
+  });
+  return new Map(rows.map((r) => [r.code, { title: r.title, titles: { vi: r.title, en: r.title_en || null } }]));
+}
+
 export async function communeRollupOf(db: Db, locality: string, task: string): Promise<CommuneRollupCell | null> {
   const { rows } = await db.pool.query<{ j: CommuneRollupCell | null }>(
     prepared(`SELECT ${ROLLUP_JSON} AS j FROM commune_rollups r WHERE r.locality_code = $1 AND r.task_code = $2`, [

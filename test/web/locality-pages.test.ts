@@ -243,6 +243,12 @@ describe('the matrix view', () => {
     const cells = await page.locator('#cells ~ div table').textContent();
     expect(cells).toContain(s.tasks.overdue);
     expect(cells).toContain('locality:HNI');
+    // Each cell's task is named by its title as the API gives it, not by its code alone.
+    const task = await request(s.app)
+      .get(`/api/tasks/${s.tasks.overdue}`)
+      .set('Authorization', `Bearer ${s.tokens['home-affairs']}`);
+    const row = page.locator('#cells ~ div tbody tr', { has: page.locator(`a[href="/tasks/${s.tasks.overdue}"]`) });
+    expect(await row.locator('td').first().textContent()).toBe(`${s.tasks.overdue}${task.body.title}`);
     await checkAndShoot(page, 'matrix');
     await context.close();
   });
@@ -251,7 +257,7 @@ describe('the matrix view', () => {
     const { context, page } = await newVisitor(browser);
     await signInWithToken(page, s.origin, s.tokens['ministry:BYT']);
     await page.goto(`${s.origin}/matrix?locality=HNI`);
-    const tasks = await page.locator('#cells ~ div tbody tr td:first-child').allTextContents();
+    const tasks = await page.locator('#cells ~ div tbody tr td:first-child a').allTextContents();
     expect(tasks.sort()).toEqual([s.tasks.adjustment, s.tasks.coordinated].sort());
     await context.close();
   });

@@ -1,6 +1,6 @@
 import type { CommuneRollupCell, CountByState } from '../../db/matrix';
 import { CELL_STATES, OBSTACLE_CATEGORIES, type CellState, type ObstacleCategory } from '../../domain/locality-cells';
-import { formatDate, formatNumber, localityNames, ministryNames } from '../i18n';
+import { formatDate, formatNumber, localityNames, ministryNames, taskTitle } from '../i18n';
 import { CellStateTable } from '../components/cell-state-table';
 import { FilterForm, FilterSelect } from '../components/filter-form';
 import { ObstacleCountTable } from '../components/obstacle-count-table';
@@ -31,6 +31,8 @@ export interface MatrixCellRow {
   changedBy: string | null;
   /** A commune-level task: the province cell as its communes' roll-up (null elsewhere). */
   communes: CommuneRollupCell | null;
+  /** The task's title (read beside the cells: the matrix's JSON has codes only). */
+  taskTitle?: { title: string; titles: { vi: string; en: string | null } };
 }
 
 export interface MatrixPageData {
@@ -217,6 +219,7 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
                       <tr key={`${c.task}-${c.locality}`}>
                         <td>
                           <a href={`/tasks/${encodeURIComponent(c.task)}`}>{c.task}</a>
+                          {c.taskTitle && <div>{taskTitle(lang, c.taskTitle)}</div>}
                         </td>
                         <td>{localityNames(lang, c.locality).main}</td>
                         <td>

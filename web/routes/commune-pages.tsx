@@ -103,12 +103,7 @@ export function communePageRoutes(deps: { db: Db; actions: CommuneActions }): Ro
     sendPage(res, <MessagePage ctx={ctx} title={ctx.t.notFoundTitle} body={ctx.t.notFoundBody} />, 404);
   };
 
-  async function showCommune(
-    res: Response,
-    code: string,
-    report: Omit<CommuneReportForm, 'failed'> & Pick<Partial<CommuneReportForm>, 'failed'>,
-    status = 200,
-  ) {
+  async function showCommune(res: Response, code: string, report: Partial<CommuneReportForm>, status = 200) {
     const { ctx } = webLocals(res);
     const commune = /^[0-9]{5}$/.test(code) ? await getCommune(db, code) : null;
     if (!commune) return notFoundPage(res);
@@ -123,7 +118,7 @@ export function communePageRoutes(deps: { db: Db; actions: CommuneActions }): Ro
     // The form for whoever the API lets report for this commune (the commune, its province, Home Affairs).
     const mayReport =
       ctx.principal !== null && reportChannel(communeReporter(ctx.principal), commune).ok && scope === 'all';
-    const formState = mayReport ? { failed: report.failed ?? null, sent: report.sent } : undefined;
+    const formState = mayReport ? { failed: report.failed ?? null, sent: report.sent ?? null } : undefined;
     sendPage(res, <CommunePage ctx={ctx} commune={commune} cells={cells} reports={reports} form={formState} />, status);
   }
 
@@ -149,8 +144,7 @@ export function communePageRoutes(deps: { db: Db; actions: CommuneActions }): Ro
     const m = localityMessages[ctx.lang];
     const values = postedCells(req.body);
     const { chosen, body } = chosenCells(values);
-    const fail = (errors: FieldError[], status = 422) =>
-      showCommune(res, code, { failed: { values, errors: dedupe(errors) }, sent: null }, status);
+    const fail = (errors: FieldError[]) => showCommune(res, code, { failed: { values, errors: dedupe(errors) } }, 422);
     if (chosen.length === 0) return fail([{ field: 'report', message: m.errNothingChosen }]);
     const checked = communeReportBody.safeParse(body);
     if (!checked.success)
@@ -175,7 +169,7 @@ export function communePageRoutes(deps: { db: Db; actions: CommuneActions }): Ro
       if (!(err instanceof Refusal) || err.kind === 'unavailable') throw err;
       if (err.kind === 'not-found') return notFoundPage(res);
       if (err.kind === 'forbidden')
-        return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={err.message} />, 403);
+        return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
       const errors = err.errors.map(
         (e) =>
           cellError(m, chosen, e.location, e.message) ?? {

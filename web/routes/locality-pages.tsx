@@ -20,6 +20,7 @@ import {
   matrixBottlenecks,
   matrixCsv,
   matrixJson,
+  taskTitles,
   type MatrixFilter,
 } from '../../db/matrix';
 import { listRounds, localityRounds, roundCommuneProgress, roundLocalities } from '../../db/reporting-rounds';
@@ -356,10 +357,14 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
     const [aggregates, cells, statuses] = await Promise.all([
       matrixBottlenecks(db, aggregateFilter),
       scope !== 'none' && (narrowed || scope !== 'all')
-        ? matrixJson(db, readableCells(scope, filters)).then((r) => ({
-            items: (JSON.parse(r.itemsJson) as MatrixCellRow[]).slice(0, CELLS_SHOWN),
-            total: r.total,
-          }))
+        ? matrixJson(db, readableCells(scope, filters)).then(async (r) => {
+            const items = (JSON.parse(r.itemsJson) as MatrixCellRow[]).slice(0, CELLS_SHOWN);
+            const titles = await taskTitles(
+              db,
+              items.map((c) => c.task),
+            );
+            return { items: items.map((c) => ({ ...c, taskTitle: titles.get(c.task) })), total: r.total };
+          })
         : Promise.resolve(null),
       localityStatuses(db),
     ]);
