@@ -1,4 +1,5 @@
-import type { FieldLocation } from '../domain/refusal';
+import type { ZodError } from 'zod';
+import { locationOfPath, type Refusal, type FieldLocation } from '../domain/refusal';
 import type { CellInput } from './components/cell-report-inputs';
 import type { FieldError } from './layout';
 import type { LocalityMessages } from './messages/localities';
@@ -61,4 +62,29 @@ export function chosenCells(values: Map<string, CellInput>) {
     })),
   };
   return { chosen, body };
+}
+
+type Chosen = { task: string; input: CellInput }[];
+
+/** The report schema's refusals, each beside its row's field (or on the report as a whole). */
+export function schemaCellErrors(m: LocalityMessages, chosen: Chosen, error: ZodError): FieldError[] {
+  return error.issues.map(
+    (i) =>
+      cellError(m, chosen, locationOfPath(i.path), i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message) ?? {
+        field: 'report',
+        message: i.message,
+      },
+  );
+}
+
+/** The application's refusal of a report (bad cells, a closed round), each beside its row's field. */
+export function refusalCellErrors(m: LocalityMessages, chosen: Chosen, err: Refusal): FieldError[] {
+  const errors = err.errors.map(
+    (e) =>
+      cellError(m, chosen, e.location, e.message) ?? {
+        field: 'report',
+        message: err.code === 'ROUND_CLOSED' ? m.errRoundClosed : e.message,
+      },
+  );
+  return errors.length > 0 ? errors : [{ field: 'report', message: err.message }];
 }

@@ -79,3 +79,16 @@ export function ReportInputs(props: {
     </div>
   );
 }
+
+/** The report's send button, with the error that concerns the report as a whole beside it. */
+export function ReportSubmit(props: { ctx: PageContext; errors: FieldError[] }) {
+  const reportError = fieldError(props.errors, 'report');
+  return (
+    <div class={`field${reportError ? ' field-error' : ''}`}>
+      <ErrorText id="report" errors={props.errors} />
+      <button type="submit" class="button" id="report" aria-describedby={reportError ? 'report-error' : 'report-hint'}>
+        {localityMessages[props.ctx.lang].sendReport}
+      </button>
+    </div>
+  );
+}

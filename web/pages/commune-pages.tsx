@@ -8,8 +8,8 @@ import { TableHead } from '../components/table-head';
 import { BothNames } from '../components/both-names';
 import { CommuneRollup } from '../components/commune-rollup';
 import { StateCountCells, stateCountHeadings } from '../components/state-counts';
-import { ErrorSummary, fieldError, Form, Layout, StatusTag, type FieldError } from '../layout';
-import { ErrorText, ReportInputs, type CellInput } from '../components/cell-report-inputs';
+import { ErrorSummary, Form, Layout, StatusTag, type FieldError } from '../layout';
+import { ReportInputs, ReportSubmit, type CellInput } from '../components/cell-report-inputs';
 import { communeMessages } from '../messages/communes';
 import { categoryName, localityMessages } from '../messages/localities';
 import type { PageContext } from '../page-context';
@@ -259,7 +259,6 @@ export function CommunePage(props: {
   const m = localityMessages[lang];
   const province = localityName(lang, commune.locality);
   const errors = form?.failed?.errors ?? [];
-  const reportError = fieldError(errors, 'report');
   const table = cells && (
     <table id="commune-cells" class={form ? 'cells-table' : undefined}>
       <caption class="visually-hidden">{c.cellsTitle}</caption>
@@ -338,17 +337,7 @@ export function CommunePage(props: {
             {m.reportHint}
           </p>
           <div class="table-wrap">{table}</div>
-          <div class={`field${reportError ? ' field-error' : ''}`}>
-            <ErrorText id="report" errors={errors} />
-            <button
-              type="submit"
-              class="button"
-              id="report"
-              aria-describedby={reportError ? 'report-error' : 'report-hint'}
-            >
-              {m.sendReport}
-            </button>
-          </div>
+          <ReportSubmit ctx={ctx} errors={errors} />
         </Form>
       ) : (
         table

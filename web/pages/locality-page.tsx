@@ -2,10 +2,10 @@ import type { LocalityTaskRow } from '../../db/matrix';
 import { CELL_STATES, type CellState } from '../../domain/locality-cells';
 import type { TaskStatus } from '../../domain/task';
 import { formatDate, formatNumber, localityNames, ministryNames, statusName, taskTitle } from '../i18n';
-import { ErrorSummary, fieldError, Form, Layout, StatusTag, type FieldError } from '../layout';
+import { ErrorSummary, Form, Layout, StatusTag, type FieldError } from '../layout';
 import { categoryName, localityMessages } from '../messages/localities';
 import { communeMessages } from '../messages/communes';
-import { ErrorText, ReportInputs, type CellInput } from '../components/cell-report-inputs';
+import { ReportInputs, ReportSubmit, type CellInput } from '../components/cell-report-inputs';
 import type { PageContext } from '../page-context';
 import { Pagination } from '../task-table';
 import { CellStateTable } from '../components/cell-state-table';
@@ -171,7 +171,6 @@ export function LocalityPage(props: { ctx: PageContext; data: LocalityPageData }
   const m = localityMessages[lang];
   const names = localityNames(lang, data.locality);
   const errors = data.failed?.errors ?? [];
-  const reportError = fieldError(errors, 'report');
   return (
     <Layout ctx={ctx} title={m.localityTitle(names.main)}>
       <ErrorSummary ctx={ctx} errors={errors} />
@@ -256,17 +255,7 @@ export function LocalityPage(props: { ctx: PageContext; data: LocalityPageData }
               </tbody>
             </table>
           </div>
-          <div class={`field${reportError ? ' field-error' : ''}`}>
-            <ErrorText id="report" errors={errors} />
-            <button
-              type="submit"
-              class="button"
-              id="report"
-              aria-describedby={reportError ? 'report-error' : 'report-hint'}
-            >
-              {m.sendReport}
-            </button>
-          </div>
+          <ReportSubmit ctx={ctx} errors={errors} />
         </Form>
       )}
       <Pagination

@@ -3,8 +3,7 @@ import { refuseInvalidUtf8Form } from '../../app/body-encoding';
 import { communeReporter, type CommuneActions } from '../../app/commune-actions';
 import { communeReportBody } from '../../app/commune-schemas';
 import { reportChannel } from '../../domain/commune-cells';
-import { locationOfPath } from '../../domain/refusal';
-import { cellError, chosenCells, dedupe, postedCells } from '../cell-report-form';
+import { chosenCells, dedupe, postedCells, refusalCellErrors, schemaCellErrors } from '../cell-report-form';
 import type { FieldError } from '../layout';
 import { localityMessages } from '../messages/localities';
 import type { Db } from '../../db/client';
@@ -147,21 +146,7 @@ export function communePageRoutes(deps: { db: Db; actions: CommuneActions }): Ro
     const fail = (errors: FieldError[]) => showCommune(res, code, { failed: { values, errors: dedupe(errors) } }, 422);
     if (chosen.length === 0) return fail([{ field: 'report', message: m.errNothingChosen }]);
     const checked = communeReportBody.safeParse(body);
-    if (!checked.success)
-      return fail(
-        checked.error.issues.map(
-          (i) =>
-            cellError(
-              m,
-              chosen,
-              locationOfPath(i.path),
-              i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message,
-            ) ?? {
-              field: 'report',
-              message: i.message,
-            },
-        ),
-      );
+    if (!checked.success) return fail(schemaCellErrors(m, chosen, checked.error));
     try {
       const result = await actions.report(p, code, checked.data);
       res.redirect(303, `/communes/${code}?sent=${result.changed}-${result.unchanged}`);
@@ -170,14 +155,7 @@ export function communePageRoutes(deps: { db: Db; actions: CommuneActions }): Ro
       if (err.kind === 'not-found') return notFoundPage(res);
       if (err.kind === 'forbidden')
         return sendPage(res, <MessagePage ctx={ctx} title={ctx.t.forbiddenTitle} body={ctx.t.forbiddenBody} />, 403);
-      const errors = err.errors.map(
-        (e) =>
-          cellError(m, chosen, e.location, e.message) ?? {
-            field: 'report',
-            message: err.code === 'ROUND_CLOSED' ? m.errRoundClosed : e.message,
-          },
-      );
-      return fail(errors.length > 0 ? errors : [{ field: 'report', message: err.message }]);
+      return fail(refusalCellErrors(m, chosen, err));
     }
   });
 

@@ -10,7 +10,7 @@ import {
   obstacleCategory,
   cellState,
 } from '../../app/locality-schemas';
-import { Refusal, locationOfPath } from '../../domain/refusal';
+import { Refusal } from '../../domain/refusal';
 import { localityCode, ministryCode } from '../../app/schemas';
 import { reference } from '../../catalog/reference-data';
 import type { Db } from '../../db/client';
@@ -34,7 +34,7 @@ import { localityMessages, type LocalityMessages } from '../messages/localities'
 import { communeMessages } from '../messages/communes';
 import type { Lang } from '../lang';
 import { LocalityPage, type LocalityFilters } from '../pages/locality-page';
-import { cellError, chosenCells, dedupe, postedCells } from '../cell-report-form';
+import { chosenCells, dedupe, postedCells, refusalCellErrors, schemaCellErrors } from '../cell-report-form';
 import type { CellInput } from '../components/cell-report-inputs';
 import { MatrixPage, type MatrixCellRow, type MatrixPageFilters } from '../pages/matrix-page';
 import { RoundsPage, type RoundFormState, type RoundWithLocalities } from '../pages/rounds-page';
@@ -153,18 +153,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
       showLocality(req, res, p.code, { values, errors: dedupe(errors) }, null, 422);
     if (chosen.length === 0) return fail([{ field: 'report', message: m.errNothingChosen }]);
     const checked = localityReportBody.safeParse(body);
-    if (!checked.success) {
-      const errors = checked.error.issues.map(
-        (i) =>
-          cellError(
-            m,
-            chosen,
-            locationOfPath(i.path),
-            i.code === 'unrecognized_keys' ? i.keys.join(',') : i.message,
-          ) ?? { field: 'report', message: i.message },
-      );
-      return fail(errors);
-    }
+    if (!checked.success) return fail(schemaCellErrors(m, chosen, checked.error));
     try {
       const result = await actions.report(p, p.code, checked.data);
       const { page, ...filters } = localityFilters(req);
@@ -175,14 +164,7 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
       res.redirect(303, `/locality?${q.toString()}`);
     } catch (err) {
       if (!(err instanceof Refusal) || err.kind === 'unavailable') throw err;
-      const errors = err.errors.map(
-        (e) =>
-          cellError(m, chosen, e.location, e.message) ?? {
-            field: 'report',
-            message: err.code === 'ROUND_CLOSED' ? m.errRoundClosed : e.message,
-          },
-      );
-      return fail(errors.length > 0 ? errors : [{ field: 'report', message: err.message }]);
+      return fail(refusalCellErrors(m, chosen, err));
     }
   });
 
