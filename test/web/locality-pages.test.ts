@@ -232,6 +232,14 @@ describe('Home Affairs runs the rounds', () => {
   });
 });
 
+describe('the report form’s address', () => {
+  it('when it is opened as a page (the language switch of a refused report, a reload), then it leads to the locality’s page', async () => {
+    const res = await request(s.app).get('/locality/report');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/locality');
+  });
+});
+
 describe('the matrix view', () => {
   it('when Home Affairs reads it, then obstacles show by category, ministry and locality, and a locality filter lists its cells with who changed them', async () => {
     const { context, page } = await newVisitor(browser);

@@ -128,6 +128,11 @@ export function communePageRoutes(deps: { db: Db; actions: CommuneActions }): Ro
     });
   });
 
+  // The form's address opened as a page (the language switch of a refused report, a reload): the commune's page.
+  router.get('/communes/:code/report', (req, res) => {
+    res.redirect(303, `/communes/${encodeURIComponent(String(req.params.code))}`);
+  });
+
   /**
    * The commune's report from its page: the rows with a new state become the cells of one report,
    * checked by the API's schema and then by the same all-or-nothing report as the API. Any error

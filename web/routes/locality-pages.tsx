@@ -140,6 +140,9 @@ export function localityPageRoutes(deps: { db: Db; actions: LocalityActions }): 
    * API's schema and then by the same all-or-nothing report as POST /api/localities/{code}/report.
    * Any error re-renders the page (422) with each error beside its cell; nothing is changed.
    */
+  // The form's address opened as a page (the language switch of a refused report, a reload): the locality's page.
+  router.get('/locality/report', (_req, res) => res.redirect(303, '/locality'));
+
   router.post('/locality/report', form, requireRole('locality'), async (req, res) => {
     const { ctx } = webLocals(res);
     const p = ctx.principal;
