@@ -29,14 +29,20 @@ const NOT_ALONE_PATTERN = `^(?!.*${ALONE_PATTERN})`;
 const root = path.resolve(import.meta.dirname, '..', '..');
 const bin = (...p) => path.join(root, 'node_modules', ...p);
 
-/** Runs a command; with a label, each line of its output is printed behind `label│`, so lanes stay readable. */
-function run(label, file, args) {
+/**
+ * Runs a command; with a label, each line of its output is printed behind `label│`, so lanes stay
+ * readable, and kept in `lines` (for the digest of what failed, printed again at the end).
+ */
+function run(label, file, args, lines) {
   return new Promise((resolve) => {
     const child = spawn(file, args, { cwd: root, stdio: label ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
     children.add(child);
     if (label)
       for (const stream of [child.stdout, child.stderr])
-        readline.createInterface({ input: stream }).on('line', (line) => console.log(`${label}│ ${line}`));
+        readline.createInterface({ input: stream }).on('line', (line) => {
+          console.log(`${label}│ ${line}`);
+          lines?.push(line);
+        });
     child.once('close', (code, signal) => {
       children.delete(child);
       resolve(code ?? (signal ? 1 : 0));
@@ -98,13 +104,34 @@ const lanes = [
   },
 ];
 
+/**
+ * What failed in a lane's output: jest's FAIL lines and each failing test's block (its ● title and
+ * the lines under it), or the output's last lines when it has neither (a type error, Prettier).
+ * A lane's lines are interleaved with the others' while they run; a CI log is often read from its
+ * end, so this is printed again there.
+ */
+function failureDigest(lines, max = 200) {
+  const out = [];
+  let inBlock = 0;
+  for (const line of lines) {
+    if (/^\s*● /.test(line)) inBlock = /● Console/.test(line) ? 0 : 30;
+    if (/^FAIL /.test(line) || inBlock > 0) out.push(line);
+    if (inBlock > 0) inBlock -= 1;
+  }
+  const digest = out.length > 0 ? out : lines.slice(-40);
+  return digest.length > max
+    ? [...digest.slice(0, max), `… (${digest.length - max} more line(s) above in the log)`]
+    : digest;
+}
+
 /** A lane's steps in turn, stopping at the first that fails; prints the lane's time. */
 async function runLane(lane) {
   const t = Date.now();
   let code = 0;
+  lane.lines = [];
   for (const [file, args] of lane.steps) {
     if (stopped) break;
-    code = await run(sequential ? undefined : lane.label, process.execPath, [file, ...args]);
+    code = await run(sequential ? undefined : lane.label, process.execPath, [file, ...args], lane.lines);
     if (code !== 0) break;
   }
   console.log(`== [time] ${lane.name}: ${Math.round((Date.now() - t) / 1000)} s (exit ${code})`);
@@ -129,7 +156,11 @@ try {
   if (checks) lanes.push(checks);
   failed = codes.some((c) => c !== 0);
   lanes.forEach((lane, i) => {
-    if (codes[i] !== 0) console.log(`== failed: ${lane.name} (exit ${codes[i]})`);
+    if (codes[i] === 0) return;
+    console.log(`== failed: ${lane.name} (exit ${codes[i]})`);
+    // The parallel lane prints straight to the terminal (jest's own summary ends it); the others are digested.
+    if (lane.label && lane.lines.length > 0)
+      for (const line of failureDigest(lane.lines)) console.log(`${lane.label}✕ ${line}`);
   });
   checkRunFiles();
 } catch (err) {
