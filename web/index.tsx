@@ -26,7 +26,7 @@ import { preferencePageRoutes } from './routes/preferences';
 import { rolePageRoutes } from './routes/role-pages';
 import { signInRoutes, type SignInLimit } from './routes/sign-in';
 import { taskPageRoutes } from './routes/task';
-import { pageSession, setLangCookie, webLocals, type SessionSettings } from './session';
+import { localPath, pageSession, setLangCookie, webLocals, type SessionSettings } from './session';
 
 export interface WebDeps {
   db: Db;
@@ -60,13 +60,6 @@ function formRefusal(err: unknown): { status: number; reason: 'size' | 'encoding
   if (e.type === 'charset.unsupported' || e.type === 'encoding.unsupported') return { status: 415, reason: 'encoding' };
   if (e.type === INVALID_UTF8) return { status: 400, reason: 'encoding' };
   return { status: 400, reason: 'malformed' };
-}
-
-/** A local path to go back to after the language switch (never another site). */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
-    ? next
-    : '/';
 }
 
 /**
@@ -127,7 +120,7 @@ export function webRoutes(deps: WebDeps): Router {
 
   router.get('/language/:lang', (req, res) => {
     if (isLang(req.params.lang)) setLangCookie(req, res, settings, req.params.lang);
-    res.redirect(303, safeNext(req.query.next));
+    res.redirect(303, localPath(req.query.next) ?? '/');
   });
 
   router.use(publicRoutes(db));

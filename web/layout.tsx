@@ -26,7 +26,10 @@ export function principalLabel(ctx: PageContext): string {
   }
 }
 
-/** A form posting to this app, with its CSRF field. */
+/**
+ * A form posting to this app, with its CSRF field and the page it is on (`_from`: a page re-rendered
+ * for the post links back there, session.ts csrfValid).
+ */
 export function Form(props: {
   ctx: PageContext;
   action: string;
@@ -37,6 +40,7 @@ export function Form(props: {
   return (
     <form method="post" action={props.action} class={props.class} id={props.id} novalidate>
       <input type="hidden" name="_csrf" value={props.ctx.csrfToken} />
+      <input type="hidden" name="_from" value={props.ctx.path} />
       {props.children}
     </form>
   );

@@ -140,8 +140,22 @@ export function pageSession(db: Db, settings: SessionSettings) {
   };
 }
 
-/** A form post's CSRF field matches the session's (or visitor's) token. */
+/** A path on this site (never another site's address), or null. */
+export function localPath(value: unknown): string | null {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\')
+    ? value
+    : null;
+}
+
+/**
+ * A form post's CSRF field matches the session's (or visitor's) token. Every form post passes here
+ * first, so here the page also learns where the form was (its `_from` field, layout.tsx `Form`): a
+ * page re-rendered for the post (a refusal, a result) is at the form's address, which only takes
+ * POST, so its language switch and its navigation go back to the form's page instead.
+ */
 export function csrfValid(req: Request, res: Response): boolean {
+  const from = localPath(req.body?._from);
+  if (from) webLocals(res).ctx.path = from;
   const sent = typeof req.body?._csrf === 'string' ? (req.body._csrf as string) : '';
   const expected = webLocals(res).csrfExpected;
   const a = Buffer.from(sent);

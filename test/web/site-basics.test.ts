@@ -15,7 +15,7 @@ import { replayAsOf, type RecordedEvent } from '../../domain/as-of';
 import { DAY_MS, vietnamDate } from '../../domain/dates';
 import { COMMITTED_SCREENSHOT_DIR, SCREENSHOT_DIR, launchBrowser, newVisitor, screenshot } from '../support/browser';
 import { uid } from '../support/harness';
-import { checkAndShoot, signInWithToken, startPagesStack, type PagesStack } from './support';
+import { checkAndShoot, signInWithToken, startPagesStack, switchLanguage, type PagesStack } from './support';
 
 let s: PagesStack;
 let browser: Browser;
@@ -344,5 +344,53 @@ describe("every page that lists or shows tasks, in the reader's language (issue 
     );
     expect(item && { title: item.title, titles: item.titles }).toEqual({ title: OLD.late.vi, titles: OLD.late });
     await context.close();
+  });
+});
+
+describe('a page shown for a refused form post', () => {
+  type Who = 'home-affairs' | 'ministry:BGDDT' | null;
+  // Each form sent empty: refused, and the refusal shown at the form's address, which only takes POST.
+  const forms: { who: Who; page: () => string; action: () => string; status?: number }[] = [
+    { who: null, page: () => '/sign-in', action: () => '/sign-in/token', status: 400 },
+    { who: null, page: () => '/sign-in', action: () => '/sign-in/email', status: 400 },
+    { who: 'ministry:BGDDT', page: () => '/documents', action: () => '/documents' },
+    { who: 'ministry:BGDDT', page: () => '/documents', action: () => '/documents/settlements' },
+    {
+      who: 'ministry:BGDDT',
+      page: () => `/tasks/${s.tasks.overdue}`,
+      action: () => `/tasks/${s.tasks.overdue}/milestone`,
+    },
+    { who: 'home-affairs', page: () => '/rounds', action: () => '/rounds' },
+    { who: 'home-affairs', page: () => '/leadership-contacts?edit=BGDDT', action: () => '/leadership-contacts/BGDDT' },
+  ];
+
+  it("when its language switch is followed, then it opens the form's page in the other language (not the form's address), for every form", async () => {
+    let visitor = await newVisitor(browser);
+    let signedIn: Who = null;
+    const seen: string[] = [];
+    for (const f of forms) {
+      if (f.who !== signedIn) {
+        await visitor.context.close();
+        visitor = await newVisitor(browser);
+        if (f.who) await signInWithToken(visitor.page, s.origin, s.tokens[f.who]);
+        signedIn = f.who;
+      }
+      const { page } = visitor;
+      await page.goto(`${s.origin}${f.page()}`);
+      const [refused] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.frame() === page.mainFrame()),
+        page.click(`form[method=post][action="${f.action()}"] [type=submit]`),
+      ]).catch((err: Error) => {
+        throw new Error(`sending ${f.action()} from ${f.page()}: ${err.message}`);
+      });
+      await page.waitForLoadState();
+      const at = new URL(page.url());
+      await switchLanguage(page, 'en');
+      const back = new URL(page.url());
+      seen.push(`${f.action()} ${refused.status()} at ${at.pathname} → ${back.pathname}${back.search}`);
+      await switchLanguage(page, 'vi');
+    }
+    expect(seen).toEqual(forms.map((f) => `${f.action()} ${f.status ?? 422} at ${f.action()} → ${f.page()}`));
+    await visitor.context.close();
   });
 });

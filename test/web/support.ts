@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Page } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import { loadConfig, type Env } from '../../config/env';
 import { issueToken } from '../../db/tokens';
 import { addDays, vietnamDate } from '../../domain/dates';
@@ -132,16 +132,37 @@ export async function startPagesStack(prefix: string): Promise<PagesStack> {
   };
 }
 
-/** Checks the page with axe and saves it in Vietnamese, then in English, and comes back to Vietnamese. */
+/**
+ * Follows the page's own language switch, as a person would, and checks where it leads: a page (not
+ * an error, e.g. a form's POST-only address) in that language.
+ */
+export async function switchLanguage(page: Page, lang: 'vi' | 'en'): Promise<void> {
+  const statuses: number[] = [];
+  const onResponse = (r: Response) => {
+    if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) statuses.push(r.status());
+  };
+  page.on('response', onResponse);
+  try {
+    await page.click('a.lang-switch');
+    await page.waitForLoadState();
+  } finally {
+    page.off('response', onResponse);
+  }
+  if (statuses.at(-1) !== 200) throw new Error(`the language switch led to ${page.url()}, answered ${statuses.at(-1)}`);
+  expect(await page.getAttribute('html', 'lang')).toBe(lang);
+}
+
+/**
+ * Checks the page with axe and saves it in Vietnamese, then (through its language switch) in
+ * English, and comes back to Vietnamese the same way.
+ */
 export async function checkAndShoot(page: Page, name: string): Promise<void> {
   expect(await seriousAxeViolations(page)).toEqual([]);
   await screenshot(page, name);
-  const back = new URL(page.url());
-  await page.goto(`${back.origin}/language/en?next=${encodeURIComponent(back.pathname + back.search)}`);
-  expect(await page.getAttribute('html', 'lang')).toBe('en');
+  await switchLanguage(page, 'en');
   expect(await seriousAxeViolations(page)).toEqual([]);
   await screenshot(page, name);
-  await page.goto(`${back.origin}/language/vi?next=${encodeURIComponent(back.pathname + back.search)}`);
+  await switchLanguage(page, 'vi');
 }
 
 /** Signs in on the sign-in page by pasting an API token. */
