@@ -3,23 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.tsx?$': [
-      'ts-jest',
-      {
-        tsconfig: {
-          isolatedModules: true,
-          module: 'commonjs',
-          moduleResolution: 'node',
-          verbatimModuleSyntax: false,
-          resolveJsonModule: true,
-          esModuleInterop: true,
-          jsx: 'react-jsx',
-          jsxImportSource: 'preact',
-        },
-      },
-    ],
-  },
+  // esbuild strips the types, one file at a time (the type check is tsc's, in npm test's checks lane).
+  transform: { '^.+\\.tsx?$': '<rootDir>/test/support/esbuild-transform.mjs' },
   // Real PostgreSQL and a real Temporal dev server, started once for the whole run (by
   // test/support/run-tests.mjs when `npm test` runs it, which runs most suites in parallel workers
   // and the few that must run alone after them).
