@@ -85,20 +85,31 @@ export function localityNames(lang: Lang, code: string): { main: string; other: 
   return lang === 'vi' ? { main: l.nameVi, other: l.name } : { main: l.name, other: l.nameVi };
 }
 
-/** A catalog text in the page's language: the Vietnamese, or on an English page its English rendering when the catalog gives one. */
 type Bilingual = { vi: string; en: string | null };
-const inLang = (lang: Lang, vi: string, both: Bilingual | undefined): string =>
-  lang === 'en' && both?.en ? both.en : vi;
+/** A text and the language it is in (a page marks it so: components/lang-text.tsx). */
+export interface LangText {
+  text: string;
+  lang: Lang;
+}
+
+/**
+ * A catalog text in the page's language: the Vietnamese, or on an English page its English
+ * rendering when the catalog gives one. Without one an English page shows the Vietnamese, which
+ * is then marked as Vietnamese (a screen reader reads it so).
+ */
+export function catalogText(lang: Lang, vi: string, en: string | null | undefined): LangText {
+  return lang === 'en' && en ? { text: en, lang: 'en' } : { text: vi, lang: 'vi' };
+}
 
 /** The task's title, sector and legal basis as the page's reader reads them (db/tasks.ts: titles, sectors, legalBases). */
-export function taskTitle(lang: Lang, task: { title: string; titles?: Bilingual }): string {
-  return inLang(lang, task.title, task.titles);
+export function taskTitle(lang: Lang, task: { title: string; titles?: Bilingual }): LangText {
+  return catalogText(lang, task.title, task.titles?.en);
 }
-export function taskSector(lang: Lang, task: { sector: string; sectors?: Bilingual }): string {
-  return inLang(lang, task.sector, task.sectors);
+export function taskSector(lang: Lang, task: { sector: string; sectors?: Bilingual }): LangText {
+  return catalogText(lang, task.sector, task.sectors?.en);
 }
-export function taskLegalBasis(lang: Lang, task: { legalBasis: string; legalBases?: Bilingual }): string {
-  return inLang(lang, task.legalBasis, task.legalBases);
+export function taskLegalBasis(lang: Lang, task: { legalBasis: string; legalBases?: Bilingual }): LangText {
+  return catalogText(lang, task.legalBasis, task.legalBases?.en);
 }
 
 export function statusName(lang: Lang, status: TaskStatus): string {

@@ -1,3 +1,4 @@
+import { InLang } from './components/lang-text';
 import type { ApiTask } from '../db/tasks';
 import { formatDate, formatNumber, ministryName, statusName, taskTitle } from './i18n';
 import { StatusTag } from './layout';
@@ -34,7 +35,9 @@ export function TaskTable(props: {
               <td>
                 <a href={`/tasks/${encodeURIComponent(task.code)}`}>{task.code}</a>
               </td>
-              <td lang={lang}>{taskTitle(lang, task)}</td>
+              <td>
+                <InLang text={taskTitle(lang, task)} />
+              </td>
               <td>{ministryName(lang, task.leadMinistry)}</td>
               <td>
                 <StatusTag status={task.status} label={statusName(lang, task.status)} />

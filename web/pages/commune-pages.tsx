@@ -1,8 +1,9 @@
+import { InLang } from '../components/lang-text';
 import type { CommuneCell, CommuneReportRow, CommuneRow, ProvinceRollup } from '../../db/communes';
 import type { ProvinceRoundProgress } from '../../db/reporting-rounds';
 import { CELL_STATES, type CellState } from '../../domain/locality-cells';
 import type { CommuneTaskCell, TaskDrillDown } from '../../app/commune-drill-down';
-import { formatDate, formatDateTime, formatNumber, localityName, localityNames, type Lang } from '../i18n';
+import { catalogText, formatDate, formatDateTime, formatNumber, localityName, localityNames, type Lang } from '../i18n';
 import { CellStateTable } from '../components/cell-state-table';
 import { TableHead } from '../components/table-head';
 import { BothNames } from '../components/both-names';
@@ -268,9 +269,7 @@ export function CommunePage(props: {
           <tr key={cell.task} id={`row-${cell.task}`}>
             <th scope="row">
               <a href={`/tasks/${cell.task}`}>{cell.task}</a>{' '}
-              <span lang={lang === 'en' && cell.titleEn ? 'en' : 'vi'}>
-                {lang === 'en' && cell.titleEn ? cell.titleEn : cell.title}
-              </span>
+              <InLang text={catalogText(lang, cell.title, cell.titleEn)} />
             </th>
             <td>
               <StatusTag status={cell.state} label={m.cellStates[cell.state]} />

@@ -1,3 +1,4 @@
+import { InLang } from '../components/lang-text';
 import type { RegisteredDocument } from '../../db/documents';
 import type { ApiTask } from '../../db/tasks';
 import type { SettlementAnswer, SettlementRefusal } from '../../app/document-actions';
@@ -211,7 +212,7 @@ function SettleForm(props: { ctx: PageContext; yourTasks: ApiTask[]; state: Docu
                   checked={chosen.has(task.code)}
                 />
                 <label for={`task-${task.code}`}>
-                  {task.code} · {taskTitle(ctx.lang, task)}{' '}
+                  {task.code} · <InLang text={taskTitle(ctx.lang, task)} />{' '}
                   <span class="muted">({statusName(ctx.lang, task.status)})</span>
                 </label>
               </div>

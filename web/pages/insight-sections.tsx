@@ -3,6 +3,7 @@
  * table, downloads) and the at-risk list. Kept apart from the rest of the dashboard so other
  * sections can grow beside them.
  */
+import { InLang } from '../components/lang-text';
 import type { Forecast, OverdueTask } from '../../domain/at-risk';
 import type { TrendPoint } from '../../domain/trend';
 import { TASK_STATUSES } from '../../domain/task';
@@ -203,9 +204,7 @@ export function OverdueSection(props: { ctx: PageContext; tasks: OverdueTask[]; 
                   <tr key={o.code}>
                     <td>
                       <a href={`/tasks/${encodeURIComponent(o.code)}`}>{o.code}</a>
-                      <span class="task-title" lang={lang}>
-                        {taskTitle(lang, o)}
-                      </span>
+                      <InLang class="task-title" text={taskTitle(lang, o)} />
                       <span class="muted">{ministryNames(lang, o.leadMinistry).main}</span>
                     </td>
                     <td>
@@ -254,9 +253,7 @@ export function AtRiskSection(props: { ctx: PageContext; forecasts: Forecast[]; 
                   <tr key={f.code} class={`risk-${f.risk}`}>
                     <td>
                       <a href={`/tasks/${encodeURIComponent(f.code)}`}>{f.code}</a>
-                      <span class="task-title" lang={lang}>
-                        {taskTitle(lang, f)}
-                      </span>
+                      <InLang class="task-title" text={taskTitle(lang, f)} />
                       <span class="muted">{ministryNames(lang, f.leadMinistry).main}</span>
                     </td>
                     <td>

@@ -1,3 +1,4 @@
+import { InLang } from '../components/lang-text';
 import type { LocalityTaskRow } from '../../db/matrix';
 import { CELL_STATES, type CellState } from '../../domain/locality-cells';
 import type { TaskStatus } from '../../domain/task';
@@ -220,7 +221,7 @@ export function LocalityPage(props: { ctx: PageContext; data: LocalityPageData }
                   <tr key={row.code} id={`row-${row.code}`}>
                     <td>
                       <a href={`/tasks/${encodeURIComponent(row.code)}`}>{row.code}</a>
-                      <div lang={lang}>{taskTitle(lang, row)}</div>
+                      <InLang block text={taskTitle(lang, row)} />
                       <div class="muted">
                         {ministryNames(lang, row.leadMinistry).main} · {m.levels[row.level] ?? row.level}
                         {row.dueDate ? ` · ${formatDate(lang, row.dueDate)}` : ''}

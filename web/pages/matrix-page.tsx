@@ -1,3 +1,4 @@
+import { InLang } from '../components/lang-text';
 import type { CommuneRollupCell, CountByState } from '../../db/matrix';
 import { CELL_STATES, OBSTACLE_CATEGORIES, type CellState, type ObstacleCategory } from '../../domain/locality-cells';
 import { formatDate, formatNumber, localityNames, ministryNames, taskTitle } from '../i18n';
@@ -219,7 +220,7 @@ export function MatrixPage(props: { ctx: PageContext; data: MatrixPageData }) {
                       <tr key={`${c.task}-${c.locality}`}>
                         <td>
                           <a href={`/tasks/${encodeURIComponent(c.task)}`}>{c.task}</a>
-                          {c.taskTitle && <div>{taskTitle(lang, c.taskTitle)}</div>}
+                          {c.taskTitle && <InLang block text={taskTitle(lang, c.taskTitle)} />}
                         </td>
                         <td>{localityNames(lang, c.locality).main}</td>
                         <td>

@@ -1,3 +1,4 @@
+import { InLang } from '../components/lang-text';
 import type { ApiTask } from '../../db/tasks';
 import type { PermittedActions } from '../../app/task-actions';
 import { STATUS_RULES, TRACK_MILESTONES } from '../../domain/statuses';
@@ -283,6 +284,7 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
     actions.decideExtension ||
     actions.holdUp ||
     actions.releaseHoldUp;
+  const title = taskTitle(lang, task);
   const otherTitle = taskTitle(lang === 'vi' ? 'en' : 'vi', task);
   return (
     <Layout ctx={ctx} title={t.taskTitle(task.code)}>
@@ -293,11 +295,11 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
         </div>
       )}
       <span class="caption">{t.taskTitle(task.code)}</span>
-      <h1>{taskTitle(lang, task)}</h1>
+      <h1 lang={title.lang}>{title.text}</h1>
       {/* The catalog's other language, marked as such (Vietnamese first: on an English page, the Vietnamese title). */}
-      {otherTitle && otherTitle !== taskTitle(lang, task) && (
-        <p class="other-title" lang={lang === 'vi' ? 'en' : 'vi'}>
-          {otherTitle}
+      {otherTitle.text !== title.text && (
+        <p class="other-title" lang={otherTitle.lang}>
+          {otherTitle.text}
         </p>
       )}
       <dl class="summary-list">
@@ -352,13 +354,17 @@ export function TaskPage(props: { ctx: PageContext; data: TaskPageData }) {
           </>
         )}
         <dt>{t.sector}</dt>
-        <dd>{taskSector(lang, task)}</dd>
+        <dd>
+          <InLang text={taskSector(lang, task)} />
+        </dd>
         <dt>{t.level}</dt>
         <dd>{task.level === 'commune' ? t.levelCommune : t.levelProvince}</dd>
         {task.legalBasis && (
           <>
             <dt>{t.legalBasis}</dt>
-            <dd>{taskLegalBasis(lang, task)}</dd>
+            <dd>
+              <InLang text={taskLegalBasis(lang, task)} />
+            </dd>
           </>
         )}
       </dl>
