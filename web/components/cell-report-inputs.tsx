@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { CELL_STATES, OBSTACLE_CATEGORIES } from '../../domain/locality-cells';
 import { fieldError, type FieldError } from '../layout';
 import { categoryName, localityMessages } from '../messages/localities';
@@ -23,6 +24,31 @@ export function ErrorText(props: { id: string; errors: FieldError[] }) {
   ) : null;
 }
 
+/** One field of a row: its label (read by screen readers), its error, the control, marked invalid with its error. */
+function CellField(props: {
+  id: string;
+  label: string;
+  errors: FieldError[];
+  control: (attrs: {
+    id: string;
+    name: string;
+    'aria-invalid'?: 'true';
+    'aria-describedby'?: string;
+  }) => ComponentChildren;
+}) {
+  const { id, errors } = props;
+  const error = fieldError(errors, id);
+  return (
+    <div class={`field cell-field${error ? ' field-error' : ''}`}>
+      <label for={id} class="visually-hidden">
+        {props.label}
+      </label>
+      <ErrorText id={id} errors={errors} />
+      {props.control({ id, name: id, ...(error ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {}) })}
+    </div>
+  );
+}
+
 /** One row's inputs: the new state, the obstacle's category and text, each with its error beside it. */
 export function ReportInputs(props: {
   ctx: PageContext;
@@ -33,49 +59,48 @@ export function ReportInputs(props: {
   const { ctx, task, errors } = props;
   const m = localityMessages[ctx.lang];
   const v = props.value ?? { state: '', category: '', text: '' };
-  const ids = { state: `state-${task}`, category: `category-${task}`, text: `text-${task}` };
-  const invalid = (id: string) =>
-    fieldError(errors, id) ? { 'aria-invalid': 'true' as const, 'aria-describedby': `${id}-error` } : {};
-  const cls = (id: string) => `field cell-field${fieldError(errors, id) ? ' field-error' : ''}`;
   return (
     <div class="cell-inputs">
-      <div class={cls(ids.state)}>
-        <label for={ids.state} class="visually-hidden">
-          {m.newStateFor(task)}
-        </label>
-        <ErrorText id={ids.state} errors={errors} />
-        <select id={ids.state} name={ids.state} {...invalid(ids.state)}>
-          <option value="">{m.noChange}</option>
-          {CELL_STATES.map((s) => (
-            <option key={s} value={s} selected={v.state === s}>
-              {m.cellStates[s]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class={cls(ids.category)}>
-        <label for={ids.category} class="visually-hidden">
-          {m.categoryFor(task)}
-        </label>
-        <ErrorText id={ids.category} errors={errors} />
-        <select id={ids.category} name={ids.category} {...invalid(ids.category)}>
-          <option value="">{m.chooseCategory}</option>
-          {OBSTACLE_CATEGORIES.map((c) => (
-            <option key={c} value={c} selected={v.category === c}>
-              {categoryName(ctx.lang, c)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class={cls(ids.text)}>
-        <label for={ids.text} class="visually-hidden">
-          {m.textFor(task)}
-        </label>
-        <ErrorText id={ids.text} errors={errors} />
-        <textarea id={ids.text} name={ids.text} rows={2} {...invalid(ids.text)}>
-          {v.text}
-        </textarea>
-      </div>
+      <CellField
+        id={`state-${task}`}
+        label={m.newStateFor(task)}
+        errors={errors}
+        control={(attrs) => (
+          <select {...attrs}>
+            <option value="">{m.noChange}</option>
+            {CELL_STATES.map((s) => (
+              <option key={s} value={s} selected={v.state === s}>
+                {m.cellStates[s]}
+              </option>
+            ))}
+          </select>
+        )}
+      />
+      <CellField
+        id={`category-${task}`}
+        label={m.categoryFor(task)}
+        errors={errors}
+        control={(attrs) => (
+          <select {...attrs}>
+            <option value="">{m.chooseCategory}</option>
+            {OBSTACLE_CATEGORIES.map((c) => (
+              <option key={c} value={c} selected={v.category === c}>
+                {categoryName(ctx.lang, c)}
+              </option>
+            ))}
+          </select>
+        )}
+      />
+      <CellField
+        id={`text-${task}`}
+        label={m.textFor(task)}
+        errors={errors}
+        control={(attrs) => (
+          <textarea {...attrs} rows={2}>
+            {v.text}
+          </textarea>
+        )}
+      />
     </div>
   );
 }
