@@ -137,8 +137,8 @@ export async function recordSettlementStarted(
   settlement: string,
   tasks: string[],
   nowMs = Date.now(),
-): Promise<boolean> {
-  return db.prisma.$transaction(async (tx) => {
+): Promise<void> {
+  await db.prisma.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('settlement-started'), hashtext(${settlement}))`;
     const seen = await tx.documentEvent.findFirst({
       where: {
@@ -148,7 +148,7 @@ export async function recordSettlementStarted(
       },
       select: { id: true },
     });
-    if (seen) return false;
+    if (seen) return;
     await tx.documentEvent.create({
       data: {
         documentNumber: number,
@@ -158,7 +158,6 @@ export async function recordSettlementStarted(
         details: { settlement, tasks },
       },
     });
-    return true;
   });
 }
 
