@@ -50,17 +50,26 @@ export function pageLink(baseUrl: string, target: PageTarget): string {
 }
 
 /**
- * A path on this site to go to after signing in (or switching language), or null: it must start with
- * one `/` (not `//` or `/\`, which browsers read as another host), hold no control characters or
- * backslashes, and not be the API (a person is sent to pages, never to JSON).
+ * A path on this site, or null: it must start with one `/` (not `//` or `/\`, which browsers read
+ * as another host) and hold no control characters or backslashes. Where a page leads back to (the
+ * language switch, a form's page: web/session.ts).
+ */
+export function sitePath(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2000) return null;
+  if (!value.startsWith('/') || value.startsWith('//')) return null;
+  if (/[\\\u0000-\u001f\u007f]/.test(value)) return null;
+  return value;
+}
+
+/**
+ * A path on this site to go to after signing in, or null: a site path (above) that is neither the
+ * API (a person is sent to pages, never to JSON) nor the sign-in pages themselves.
  */
 export function safeNextPath(next: unknown): string | null {
-  if (typeof next !== 'string' || next.length === 0 || next.length > 2000) return null;
-  if (!next.startsWith('/') || next.startsWith('//')) return null;
-  if (/[\\\u0000-\u001f\u007f]/.test(next)) return null;
-  const path = next.split(/[?#]/, 1)[0] ?? '';
+  const path = sitePath(next)?.split(/[?#]/, 1)[0];
+  if (path === undefined) return null;
   if (/^\/api(\/|$)/i.test(path) || /^\/sign-(in|out)(\/|$)/i.test(path)) return null;
-  return next;
+  return next as string;
 }
 
 /** Where a page that needs a session sends a person who has none: sign in, then back to `from`. */

@@ -8,6 +8,7 @@ import { createLocalityActions } from '../app/locality-actions';
 import { createDocumentActions } from '../app/document-actions';
 import { createTaskActions } from '../app/task-actions';
 import { isUnavailable } from '../domain/refusal';
+import { sitePath } from '../domain/page-links';
 import { INVALID_UTF8 } from '../app/body-encoding';
 import { loggablePath } from '../logging/redact';
 import type { Config } from '../config/env';
@@ -26,7 +27,7 @@ import { preferencePageRoutes } from './routes/preferences';
 import { rolePageRoutes } from './routes/role-pages';
 import { signInRoutes, type SignInLimit } from './routes/sign-in';
 import { taskPageRoutes } from './routes/task';
-import { localPath, pageSession, setLangCookie, webLocals, type SessionSettings } from './session';
+import { pageSession, setLangCookie, webLocals, type SessionSettings } from './session';
 
 export interface WebDeps {
   db: Db;
@@ -120,7 +121,7 @@ export function webRoutes(deps: WebDeps): Router {
 
   router.get('/language/:lang', (req, res) => {
     if (isLang(req.params.lang)) setLangCookie(req, res, settings, req.params.lang);
-    res.redirect(303, localPath(req.query.next) ?? '/');
+    res.redirect(303, sitePath(req.query.next) ?? '/');
   });
 
   router.use(publicRoutes(db));

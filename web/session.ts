@@ -4,6 +4,7 @@ import { parse as parseCookies, serialize as serializeCookie, type SerializeOpti
 import type { Db } from '../db/client';
 import { communeName } from '../db/communes';
 import { sessionPrincipal } from '../db/web-sessions';
+import { sitePath } from '../domain/page-links';
 import type { Principal } from '../domain/principal';
 import { messages, negotiateLang } from './i18n';
 import type { PageContext } from './page-context';
@@ -140,13 +141,6 @@ export function pageSession(db: Db, settings: SessionSettings) {
   };
 }
 
-/** A path on this site (never another site's address), or null. */
-export function localPath(value: unknown): string | null {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\')
-    ? value
-    : null;
-}
-
 /**
  * A form post's CSRF field matches the session's (or visitor's) token. Every form post passes here
  * first, so here the page also learns where the form was (its `_from` field, layout.tsx `Form`): a
@@ -154,7 +148,7 @@ export function localPath(value: unknown): string | null {
  * POST, so its language switch and its navigation go back to the form's page instead.
  */
 export function csrfValid(req: Request, res: Response): boolean {
-  const from = localPath(req.body?._from);
+  const from = sitePath(req.body?._from);
   if (from) webLocals(res).ctx.path = from;
   const sent = typeof req.body?._csrf === 'string' ? (req.body._csrf as string) : '';
   const expected = webLocals(res).csrfExpected;
