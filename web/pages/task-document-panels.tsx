@@ -1,3 +1,4 @@
+import { InLang } from '../components/lang-text';
 import type { ApiTask } from '../../db/tasks';
 import type { TaskDocument as RecordedDocument } from '../../domain/task';
 import { reference } from '../../catalog/reference-data';
@@ -106,7 +107,8 @@ export function DocumentTable(props: {
               </td>
               <td>{documentKindName(ctx.lang, d.kind)}</td>
               <td>{d.issuer ? issuerName(ctx.lang, d.issuer) : '—'}</td>
-              <td>{d.title ?? '—'}</td>
+              {/* A document's title as the document gives it: Vietnamese, on an English page too. */}
+              <td>{d.title ? <InLang text={{ text: d.title, lang: 'vi' }} /> : '—'}</td>
               <td>{formatDate(ctx.lang, d.issuedOn)}</td>
               <td>{d.effectiveOn ? formatDate(ctx.lang, d.effectiveOn) : '—'}</td>
               {props.recorded && (
