@@ -67,7 +67,10 @@ function start(ports: Record<string, number>): Running {
 
 async function ctrlC(r: Running): Promise<void> {
   process.kill(-(r.proc.pid as number), 'SIGINT');
-  const code = await Promise.race([r.closed, new Promise<string>((res) => setTimeout(() => res('timeout'), 120_000))]);
+  const code = await Promise.race([
+    r.closed,
+    new Promise<string>((res) => setTimeout(() => res('timeout'), 120_000).unref()),
+  ]);
   // What it printed is the only clue to a shutdown that did not end with 0: show it with the failure.
   if (code !== 0) throw new Error(`Ctrl-C: npm start ended with ${code}, not 0:\n${r.output().slice(-6_000)}`);
   expect(r.output()).toContain('stopped.');

@@ -140,7 +140,7 @@ describe('npm start', () => {
       const left = tree.filter((p) => alive(p.pid));
       expect({ npmAlive: alive(npm.pid as number), left }).toEqual({ npmAlive: false, left: [] });
       for (const port of Object.values(ports)) expect(await portIsFree(port)).toBe(true);
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000))]);
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 10_000).unref())]);
       expect(output.join('')).toContain('stopped.');
     },
   );
