@@ -6,7 +6,7 @@ import { calendarUpdate, taskWorkflowId } from '../../workflows/messages';
 import { addDays, vietnamDate } from '../../domain/dates';
 import { launchBrowser, newVisitor, screenshot, seriousAxeViolations } from '../support/browser';
 import { eventually, vietnamTodayFor } from '../support/harness';
-import { checkAndShoot, signInWithToken, startPagesStack, type PagesStack } from './support';
+import { checkAndShoot, signInWithToken, startPagesStack, switchLanguage, type PagesStack } from './support';
 
 let s: PagesStack;
 let browser: Browser;
@@ -142,7 +142,13 @@ describe('the documents page', () => {
     const results = await page.locator('#settlement-results tbody tr').allTextContents();
     expect(results).toHaveLength(2);
     for (const r of results) expect(r).toContain('Đủ điều kiện thực hiện');
-    await checkAndShoot(page, 'documents-settled');
+    // The result is shown at the form's address: screenshot in Vietnamese, and its language switch
+    // leads to the documents page (in English), not to that address.
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, 'documents-settled');
+    await switchLanguage(page, 'en');
+    expect(new URL(page.url()).pathname).toBe('/documents');
+    await switchLanguage(page, 'vi');
     expect((await task(s.tasks.overdue)).status).toBe('FEASIBLE');
     expect((await task(s.tasks.dueSoon)).status).toBe('FEASIBLE');
 
