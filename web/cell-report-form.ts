@@ -20,13 +20,11 @@ export function postedCells(body: unknown): Map<string, CellInput> {
   return out;
 }
 
+/** The rows sent with a new state, in the order they came (the report's `cells`, by index). */
+type Chosen = { task: string; input: CellInput }[];
+
 /** An error about `cells.<i>.<key>` (schema or application) beside that row's field, in the page's words. */
-export function cellError(
-  m: LocalityMessages,
-  chosen: { task: string; input: CellInput }[],
-  at: FieldLocation,
-  message: string,
-): FieldError | null {
+export function cellError(m: LocalityMessages, chosen: Chosen, at: FieldLocation, message: string): FieldError | null {
   const row = at.list === 'cells' && at.index !== undefined ? chosen[at.index] : undefined;
   if (!row) return null;
   const key = at.field || (message.includes('category') ? 'category' : message.includes('text') ? 'text' : 'state');
@@ -63,8 +61,6 @@ export function chosenCells(values: Map<string, CellInput>) {
   };
   return { chosen, body };
 }
-
-type Chosen = { task: string; input: CellInput }[];
 
 /** The report schema's refusals, each beside its row's field (or on the report as a whole). */
 export function schemaCellErrors(m: LocalityMessages, chosen: Chosen, error: ZodError): FieldError[] {

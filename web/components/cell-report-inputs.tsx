@@ -24,17 +24,15 @@ export function ErrorText(props: { id: string; errors: FieldError[] }) {
   ) : null;
 }
 
+/** A field control's attributes: its name (the form's key) and, with an error, what marks it invalid. */
+type FieldAttrs = { id: string; name: string; 'aria-invalid'?: 'true'; 'aria-describedby'?: string };
+
 /** One field of a row: its label (read by screen readers), its error, the control, marked invalid with its error. */
 function CellField(props: {
   id: string;
   label: string;
   errors: FieldError[];
-  control: (attrs: {
-    id: string;
-    name: string;
-    'aria-invalid'?: 'true';
-    'aria-describedby'?: string;
-  }) => ComponentChildren;
+  control: (attrs: FieldAttrs) => ComponentChildren;
 }) {
   const { id, errors } = props;
   const error = fieldError(errors, id);
@@ -46,6 +44,20 @@ function CellField(props: {
       <ErrorText id={id} errors={errors} />
       {props.control({ id, name: id, ...(error ? { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } : {}) })}
     </div>
+  );
+}
+
+/** A select of `options` ([value, words]) after a blank first choice, the chosen one selected. */
+function choices(blank: string, options: [string, string][], chosen: string) {
+  return (attrs: FieldAttrs) => (
+    <select {...attrs}>
+      <option value="">{blank}</option>
+      {options.map(([value, words]) => (
+        <option key={value} value={value} selected={chosen === value}>
+          {words}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -65,30 +77,20 @@ export function ReportInputs(props: {
         id={`state-${task}`}
         label={m.newStateFor(task)}
         errors={errors}
-        control={(attrs) => (
-          <select {...attrs}>
-            <option value="">{m.noChange}</option>
-            {CELL_STATES.map((s) => (
-              <option key={s} value={s} selected={v.state === s}>
-                {m.cellStates[s]}
-              </option>
-            ))}
-          </select>
+        control={choices(
+          m.noChange,
+          CELL_STATES.map((s) => [s, m.cellStates[s]]),
+          v.state,
         )}
       />
       <CellField
         id={`category-${task}`}
         label={m.categoryFor(task)}
         errors={errors}
-        control={(attrs) => (
-          <select {...attrs}>
-            <option value="">{m.chooseCategory}</option>
-            {OBSTACLE_CATEGORIES.map((c) => (
-              <option key={c} value={c} selected={v.category === c}>
-                {categoryName(ctx.lang, c)}
-              </option>
-            ))}
-          </select>
+        control={choices(
+          m.chooseCategory,
+          OBSTACLE_CATEGORIES.map((c) => [c, categoryName(ctx.lang, c)]),
+          v.category,
         )}
       />
       <CellField
