@@ -14,7 +14,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../embedded/ports';
-import { ROOT, runTs } from '../embedded/run-ts';
+import { runTs } from '../embedded/run-ts';
+import { ROOT } from '../embedded/ts-process';
 import { startFreshStack } from './fresh-stack';
 
 function arg(name: string): string | undefined {

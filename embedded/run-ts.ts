@@ -1,9 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
-
-/** The repository (scripts are named relative to it). */
-export const ROOT = path.resolve(__dirname, '..');
+import { ROOT, spawnTs } from './ts-process';
 
 export interface Proc {
   child: ChildProcess;
@@ -29,13 +26,7 @@ export async function runTs(
   /** Node options before the script (e.g. --cpu-prof). */
   nodeArgs: string[] = [],
 ): Promise<Proc & { readyLine: string }> {
-  // `node --import tsx` runs the script in this very process (the tsx CLI would add a parent
-  // process, and a SIGKILL would then miss the real one).
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, script), ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawnTs(script, args, { env: { ...process.env, ...env }, stdin: 'pipe' }, nodeArgs, root);
   const output: string[] = [];
   const readyLine = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(

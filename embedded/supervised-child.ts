@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
-
-const ROOT = path.resolve(__dirname, '..');
+import { spawnTs } from './ts-process';
 
 export interface ChildSpec {
   /** Prefix of its output lines, e.g. `api`. */
@@ -38,11 +36,7 @@ export class SupervisedChild {
   /** Spawns it and resolves with its ready line; rejects if it exits or times out first. */
   async start(): Promise<string> {
     const { spec } = this;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, spec.script)], {
-      cwd: ROOT,
-      env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnTs(spec.script, [], { env: spec.env, stdin: 'ignore' });
     this.child = child;
     const startedAt = Date.now();
     const readyLine = new Promise<string>((resolve, reject) => {

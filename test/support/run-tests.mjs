@@ -28,6 +28,10 @@ const NOT_ALONE_PATTERN = `^(?!.*${ALONE_PATTERN})`;
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const bin = (...p) => path.join(root, 'node_modules', ...p);
+// Every Node process of the run (jest, tsc, the API and worker processes tests start, `npm start`)
+// keeps the code it compiled in Node's compile cache, the folder embedded/ts-process.ts gives the
+// application's own child processes, so the next one to load a module does not compile it again.
+process.env.NODE_COMPILE_CACHE ??= path.join(root, 'node_modules', '.cache', 'node-compile-cache');
 
 /**
  * Runs a command; with a label, each line of its output is printed behind `label│`, so lanes stay
