@@ -2,7 +2,8 @@
 // three lanes that run at the same time, because none of them keeps both cores busy on its own:
 //   checks   the type check, Prettier and eslint (each in turn);
 //   parallel every suite but the few that must run alone, in parallel jest workers (TEST_WORKERS,
-//            2 by default: most suites wait on the database, Temporal, timers and Chromium);
+//            by default one per core, 2 to 8: most suites wait on the database, Temporal,
+//            timers and Chromium);
 //   alone    the suites that must not share a jest worker (ALONE below, and why), one at a time.
 // Then the run's logs and e-mail links are checked once for every lane, the services stopped, and
 // each lane's time printed. TEST_LANES=sequential runs the lanes one after the other (checks first:
@@ -10,6 +11,7 @@
 // --outputFile=F) go to both jest lanes; with a path, or TEST_CHECKS=0 (npm run test:jest), the
 // checks lane is left out.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { checkRunFiles, startRunServices, stopRunServices } from './run-services.mjs';
@@ -66,7 +68,8 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 const extra = process.argv.slice(2);
-const workers = process.env.TEST_WORKERS ?? '2';
+// At most 8: each suite's Chromium, worker and stack take a few hundred MB.
+const workers = process.env.TEST_WORKERS ?? String(Math.min(8, Math.max(2, os.availableParallelism())));
 const sequential = process.env.TEST_LANES === 'sequential';
 /** `--outputFile=F` is written once per jest lane: F with -parallel / -alone before its extension. */
 function perLane(args, lane) {
