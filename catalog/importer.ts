@@ -326,7 +326,7 @@ export async function importTasks(opts: {
   /** How long one start is tried again while Temporal is unavailable (default 300 s). */
   retryForMs?: number;
   onProgress?: (p: ImportProgress) => void;
-  /** Stops the import between two starts (a start in flight completes); nothing after the starts runs. */
+  /** Stops the import between two starts (a start in flight completes, but a failed one is not tried again); nothing after the starts runs. */
   signal?: AbortSignal;
 }): Promise<ImportResult> {
   const t0 = Date.now();
@@ -368,18 +368,29 @@ export async function importTasks(opts: {
         // again, same workflow id, for up to `retryForMs`: a retry that finds the workflow already
         // there (the lost answer's start) is this import's start, so nothing is lost or doubled.
         let retried = false;
-        const started = await retryTransient(
-          () =>
-            startTaskWorkflow(temporal, {
-              taskQueue: opts.taskQueue,
-              definition: task,
-              policy: opts.policy,
-              createdBy: { kind: 'system' },
-              eager: opts.eagerStart,
-            }),
-          Date.now() + (opts.retryForMs ?? 300_000),
-          () => (retried = true),
-        );
+        const start = () =>
+          startTaskWorkflow(temporal, {
+            taskQueue: opts.taskQueue,
+            definition: task,
+            policy: opts.policy,
+            createdBy: { kind: 'system' },
+            eager: opts.eagerStart,
+          });
+        let started: boolean;
+        try {
+          started = await retryTransient(
+            start,
+            Date.now() + (opts.retryForMs ?? 300_000),
+            () => (retried = true),
+            opts.signal,
+          );
+        } catch (err) {
+          // Stopped while this start failed (Temporal going down with the stack): it is not tried again
+          // but left to the next run, which starts it under the same workflow id, or finds it started
+          // and waits for its first event. Nothing lost, nothing doubled.
+          if (opts.signal?.aborted) break;
+          throw err;
+        }
         if (started || retried) result.started++;
         else result.existing++;
         arrivals.expect([task.code]);

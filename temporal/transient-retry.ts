@@ -21,21 +21,36 @@ export function isTransientTemporalError(err: unknown): boolean {
  * Runs `attempt` again while it fails with a transient Temporal error and `deadline` (epoch ms) is
  * not reached, pausing 0.5 s doubling to 5 s between tries; then throws the last error. `attempt`
  * gets its try number (1, 2, ...) and must be idempotent: the same workflow id, the same update id.
+ * Once `signal` aborts (a stop), it is not tried again: the last error is thrown at once.
  */
 export async function retryTransient<T>(
   attempt: (n: number) => Promise<T>,
   deadline: number,
   onRetry?: (err: unknown, n: number) => void,
+  signal?: AbortSignal,
 ): Promise<T> {
   let pause = 500;
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
     } catch (err) {
-      if (!isTransientTemporalError(err) || Date.now() + pause >= deadline) throw err;
+      if (!isTransientTemporalError(err) || Date.now() + pause >= deadline || signal?.aborted) throw err;
       onRetry?.(err, n);
-      await new Promise((r) => setTimeout(r, pause));
+      await pauseUnlessAborted(pause, signal);
+      if (signal?.aborted) throw err;
       pause = Math.min(pause * 2, 5_000);
     }
   }
+}
+
+function pauseUnlessAborted(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -3,9 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { CATALOG_FILE, importTasks, validateCatalog } from '../../catalog/importer';
 import { localityFocalPointEmails, reference } from '../../catalog/reference-data';
 import { issueToken } from '../../db/tokens';
+import { freePort } from '../../embedded/ports';
 import { BAD_CATALOG_LINES, csvLinesAsXlsx } from '../support/catalog-files';
 import {
   TEST_POLICY,
@@ -371,6 +373,37 @@ describe('importing the whole catalog', () => {
     } finally {
       await late.stop();
     }
+  });
+
+  it('when the import is stopped while Temporal does not answer (npm start stopping with it), then it ends at once, interrupted, with nothing stored', async () => {
+    // A connection to a port nobody listens on: every start fails UNAVAILABLE, after two tries of the
+    // SDK's (its default ~20 s of them would only make the test longer; the importer then tries again).
+    const down = new Client({
+      connection: Connection.lazy({
+        address: `127.0.0.1:${await freePort()}`,
+        interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 2 }))],
+      }),
+    });
+    const prefix = uid('S');
+    const tasks = validateCatalog(catalogText, ministries)
+      .tasks.slice(0, 20)
+      .map((t) => ({ ...t, code: `${prefix}-${t.code}` }));
+    const stop = new AbortController();
+    const t0 = Date.now();
+    const importing = importTasks({
+      db,
+      temporal: down,
+      taskQueue: uid('cat-down-'),
+      policy: TEST_POLICY,
+      tasks,
+      signal: stop.signal,
+    });
+    setTimeout(() => stop.abort(), 1_000);
+    // Before, a failed start went on being tried again after the stop (for up to 300 s).
+    await expect(importing).resolves.toMatchObject({ interrupted: true, started: 0 });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await db.prisma.task.count({ where: { code: { startsWith: prefix } } })).toBe(0);
+    await down.connection.close();
   });
 });
 

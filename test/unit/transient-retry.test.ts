@@ -42,6 +42,31 @@ describe('what the importer and the API send again when the SDK gives up', () =>
     await expect(retryTransient(async () => Promise.reject(down), Date.now() + 100)).rejects.toBe(down);
   });
 
+  it('when the signal aborts while it waits to try again, then the last error is thrown at once and nothing more is tried', async () => {
+    const down = Object.assign(new Error('UNAVAILABLE'), { code: 14 });
+    const stop = new AbortController();
+    let tries = 0;
+    const t0 = Date.now();
+    const retrying = retryTransient(
+      async () => {
+        tries++;
+        if (tries === 3) stop.abort();
+        throw down;
+      },
+      Date.now() + 60_000,
+      undefined,
+      stop.signal,
+    );
+    await expect(retrying).rejects.toBe(down);
+    // Tries 1 and 2 waited 0.5 s and 1 s; the third aborted, and no fourth came after it.
+    expect(tries).toBe(3);
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    const aborted = AbortSignal.abort();
+    await expect(
+      retryTransient(async () => Promise.reject(down), Date.now() + 60_000, undefined, aborted),
+    ).rejects.toBe(down);
+  });
+
   it('when the cluster base port leaves a service port above 32767, then it is refused with the reason', () => {
     expect(Math.max(...Object.values(clusterPorts(17233)))).toBe(17241);
     expect(() => clusterPorts(MAX_CLUSTER_PORT - 3)).toThrow(/SMALLINT/);
