@@ -121,7 +121,7 @@ function failureDigest(lines, max = 200) {
   const out = [];
   let inBlock = 0;
   for (const line of lines) {
-    if (/^\s*● /.test(line)) inBlock = /● Console/.test(line) ? 0 : 30;
+    if (/^\s*● /.test(line)) inBlock = /● Console/.test(line) ? 0 : 100;
     if (/^FAIL /.test(line) || inBlock > 0) out.push(line);
     if (inBlock > 0) inBlock -= 1;
   }
