@@ -399,11 +399,14 @@ describe('importing the whole catalog', () => {
       signal: stop.signal,
     });
     setTimeout(() => stop.abort(), 1_000);
-    // Before, a failed start went on being tried again after the stop (for up to 300 s).
-    await expect(importing).resolves.toMatchObject({ interrupted: true, started: 0 });
-    expect(Date.now() - t0).toBeLessThan(10_000);
-    expect(await db.prisma.task.count({ where: { code: { startsWith: prefix } } })).toBe(0);
-    await down.connection.close();
+    try {
+      // Before, a failed start went on being tried again after the stop (for up to 300 s).
+      await expect(importing).resolves.toMatchObject({ interrupted: true, started: 0 });
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(await db.prisma.task.count({ where: { code: { startsWith: prefix } } })).toBe(0);
+    } finally {
+      await down.connection.close();
+    }
   });
 });
 
