@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { excel } from '../catalog/xlsx';
 import type { ApiTask } from '../db/tasks';
 import type { TableCell } from '../domain/csv';
 import { taskTable } from '../app/task-csv';
@@ -15,7 +15,7 @@ export async function toXlsx(
   header: readonly string[],
   rows: readonly (readonly TableCell[])[],
 ): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await excel()).Workbook();
   const sheet = book.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.addRow([...header]).font = { bold: true };
   for (const r of rows) sheet.addRow(r.map((c) => c ?? null));

@@ -1,5 +1,16 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { CsvRecord } from './csv';
+
+let loaded: Promise<typeof ExcelJS> | undefined;
+/**
+ * exceljs, loaded the first time a workbook is read or written: it is about 170 modules, which the
+ * API's and the worker's start (and every test file that builds the app) would otherwise load for
+ * the few requests that import or export a spreadsheet.
+ */
+export function excel(): Promise<typeof ExcelJS> {
+  loaded ??= import('exceljs').then((m) => m.default);
+  return loaded;
+}
 
 /** A-Z, AA... for a 0-based column index: how a spreadsheet names the column of a cell. */
 export function columnLetter(index: number): string {
@@ -37,7 +48,7 @@ export async function readXlsxRecords(
   const maxRows = limits.maxRows ?? MAX_XLSX_ROWS;
   if (file.length > maxBytes)
     throw new XlsxTooLargeError(`the file has ${file.length} bytes; at most ${maxBytes} are read (split it)`);
-  const book = new ExcelJS.Workbook();
+  const book = new (await excel()).Workbook();
   await book.xlsx.load(new Uint8Array(file).buffer as ArrayBuffer);
   const sheet = book.worksheets[0];
   if (!sheet) return [];

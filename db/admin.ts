@@ -23,6 +23,17 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
   });
 }
 
+/**
+ * Creates database `name` as a copy of database `template` (PostgreSQL's CREATE DATABASE ... TEMPLATE:
+ * its tables, rows and migrations' record, block by block). No session may be connected to the
+ * template while it is copied.
+ */
+export async function createDatabaseFrom(adminUrl: string, name: string, template: string): Promise<void> {
+  if (!IDENTIFIER.test(name)) throw new Error(`invalid database name ${name}`);
+  if (!IDENTIFIER.test(template)) throw new Error(`invalid database name ${template}`);
+  await withClient(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+}
+
 /** Drops database `name` (closing its connections) on the server of `adminUrl`. */
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
   if (!IDENTIFIER.test(name)) throw new Error(`invalid database name ${name}`);

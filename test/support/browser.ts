@@ -2,8 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium (installed by .ci/run); Playwright's own browser download is not reachable here. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * The browser the page tests drive (Playwright's own browser download is not reachable here): Debian's
+ * `chromium-headless-shell`, Chromium's engine without the desktop browser around it, as Playwright
+ * itself runs headless Chromium; a page suite costs about a third less CPU in it than in the full
+ * `chromium` (test/web/commune-pages.test.ts: 27 against 41 CPU-s). Debian's `chromium` when the shell is
+ * not installed; CHROMIUM_PATH names another. .ci/run installs both (Lighthouse, `npm run bench:pages`,
+ * needs the full browser).
+ */
+const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
+export const CHROMIUM =
+  process.env.CHROMIUM_PATH ?? (fs.existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : '/usr/bin/chromium');
 
 /**
  * Where every run saves a screenshot of every page, in each language (git ignores it). With

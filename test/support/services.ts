@@ -3,6 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { loadReferenceData } from '../../catalog/reference-data';
+import { databaseUrlFor, ensureDatabase } from '../../db/admin';
+import { connectDb } from '../../db/client';
+import { applyMigrations } from '../../db/migrations';
 import { startEmbeddedPostgres } from '../../embedded/embedded-postgres';
 import { freePort } from '../../embedded/ports';
 import { resolveTemporalCli, resolveTemporalTestServer } from '../../embedded/temporal-binaries';
@@ -35,10 +39,27 @@ if (require.main === module) {
   );
 }
 
+/** The database every test file's own is copied from (createTestDatabase in harness.ts). */
+export const TEMPLATE_DATABASE = 't_template';
+
+/** Migrates database `name` and loads the reference data, as the application's start does. */
+async function prepareTemplate(adminUrl: string, name: string): Promise<void> {
+  await ensureDatabase(adminUrl, name);
+  const url = databaseUrlFor(adminUrl, name);
+  await applyMigrations(url);
+  const db = connectDb(url, { max: 1 });
+  try {
+    await loadReferenceData(db);
+  } finally {
+    // A template must have no session left when it is copied.
+    await db.close();
+  }
+}
+
 /**
  * Starts what every test file shares: one real PostgreSQL server (each file makes its own database
- * on it), one Temporal dev server in memory, and the workflow bundle. Exported to the test files
- * through environment variables.
+ * on it, a copy of the template database made here), one Temporal dev server in memory, and the
+ * workflow bundle. Exported to the test files through environment variables.
  */
 export async function startTestServices(): Promise<{ env: Record<string, string>; stop(): Promise<void> }> {
   const aborted = await stopAbortedRuns();
@@ -55,7 +76,15 @@ export async function startTestServices(): Promise<{ env: Record<string, string>
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   const root = path.resolve(__dirname, '..', '..');
   const results = await Promise.allSettled([
-    startEmbeddedPostgres({ dataDir: dir, port: pgPort }),
+    startEmbeddedPostgres({ dataDir: dir, port: pgPort }).then(async (pg) => {
+      try {
+        await prepareTemplate(pg.url, TEMPLATE_DATABASE);
+      } catch (err) {
+        await pg.stop();
+        throw err;
+      }
+      return pg;
+    }),
     startTemporalDevServer({
       cli,
       port: temporalPort,
@@ -87,6 +116,7 @@ export async function startTestServices(): Promise<{ env: Record<string, string>
   return {
     env: {
       TEST_PG_ADMIN_URL: pg.url,
+      TEST_PG_TEMPLATE: TEMPLATE_DATABASE,
       TEST_TEMPORAL_ADDRESS: temporal.address,
       TEST_WORKFLOW_BUNDLE: bundlePath,
       TEMPORAL_TEST_SERVER: testServer,
