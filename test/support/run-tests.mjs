@@ -1,14 +1,15 @@
 // npm test: the static checks and jest against one set of shared services (run-services.mjs), in
-// three lanes that run at the same time, because none of them keeps both cores busy on its own:
+// lanes that run at the same time, because none of them keeps both cores busy on its own:
 //   checks   the type check, Prettier and eslint (each in turn);
 //   parallel every suite but the few that must run alone, in parallel jest workers (TEST_WORKERS,
 //            by default one per core, 2 to 8: most suites wait on the database, Temporal,
 //            timers and Chromium);
-//   alone    the suites that must not share a jest worker (ALONE below, and why), one at a time.
+//   stacks   the suites that must not share a jest worker (ALONE_LANES below, and why), one at a
+//   faults   time in each of these two lanes.
 // Then the run's logs and e-mail links are checked once for every lane, the services stopped, and
 // each lane's time printed. TEST_LANES=sequential runs the lanes one after the other (checks first:
 // a type error stops the run before jest starts). Arguments (e.g. a path, or --json
-// --outputFile=F) go to both jest lanes; with a path, or TEST_CHECKS=0 (npm run test:jest), the
+// --outputFile=F) go to every jest lane; with a path, or TEST_CHECKS=0 (npm run test:jest), the
 // checks lane is left out.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -17,16 +18,21 @@ import readline from 'node:readline';
 import { checkRunFiles, startRunServices, stopRunServices } from './run-services.mjs';
 
 /**
- * Suites that run one at a time, in a lane of their own. They SIGKILL and restart processes and
+ * Suites that run one at a time, in two lanes of their own. They SIGKILL and restart processes and
  * hold services down for a set time (fault tests: the SDK's ~20 s retry window), start whole stacks
  * of their own (`npm start`, the Temporal cluster: several processes each) or race for ports on
- * purpose (second-start). Each has its own PostgreSQL or Temporal wherever it stops one; they use
- * less than one core between them, so they run beside the parallel lane, not after it.
+ * purpose (second-start), so two of them never share a jest worker. Each has its own PostgreSQL or
+ * Temporal wherever it stops or kills one, and kills only processes it started, so a suite of one
+ * lane runs beside a suite of the other: they wait through most of their time (a service held down,
+ * a restart), which the two lanes together fill, instead of one lane idling the run's last minutes.
  */
-export const ALONE = ['test/cluster/', 'test/faults/', 'test/stack/'];
-const ALONE_PATTERN = `/(${ALONE.map((d) => d.replace(/\//g, '\\/')).join('|')})`;
-/** Every path outside ALONE (for the alone lane's ignore list, which narrows as the caller's paths do). */
-const NOT_ALONE_PATTERN = `^(?!.*${ALONE_PATTERN})`;
+export const ALONE_LANES = [
+  { label: 'stacks', dirs: ['test/cluster/', 'test/stack/'] },
+  { label: 'faults', dirs: ['test/faults/'] },
+];
+/** A path pattern matching the suites of these folders. */
+const inDirs = (dirs) => `/(${dirs.map((d) => d.replace(/\//g, '\\/')).join('|')})`;
+const ALONE_PATTERN = inDirs(ALONE_LANES.flatMap((l) => l.dirs));
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const bin = (...p) => path.join(root, 'node_modules', ...p);
@@ -71,7 +77,7 @@ const extra = process.argv.slice(2);
 // At most 8: each suite's Chromium, worker and stack take a few hundred MB.
 const workers = process.env.TEST_WORKERS ?? String(Math.min(8, Math.max(2, os.availableParallelism())));
 const sequential = process.env.TEST_LANES === 'sequential';
-/** `--outputFile=F` is written once per jest lane: F with -parallel / -alone before its extension. */
+/** `--outputFile=F` is written once per jest lane: F with the lane's name (-parallel, -stacks, -faults) before its extension. */
 function perLane(args, lane) {
   return args.map((a) => (a.startsWith('--outputFile=') ? a.replace(/(\.[a-z]+)?$/i, (ext) => `-${lane}${ext}`) : a));
 }
@@ -102,13 +108,14 @@ const lanes = [
     `--maxWorkers=${workers}`,
     `--testPathIgnorePatterns=${ALONE_PATTERN}`,
   ]),
-  {
-    ...jestLane(`jest, alone (one at a time: ${ALONE.join(', ')})`, 'alone', [
+  ...ALONE_LANES.map(({ label, dirs }) => ({
+    // Every path outside the lane's folders is ignored (a list that narrows as the caller's paths do).
+    ...jestLane(`jest, ${label} (one at a time: ${dirs.join(', ')})`, label, [
       '--maxWorkers=1',
-      `--testPathIgnorePatterns=${NOT_ALONE_PATTERN}`,
+      `--testPathIgnorePatterns=^(?!.*${inDirs(dirs)})`,
     ]),
-    label: 'alone',
-  },
+    label,
+  })),
 ];
 
 /**
