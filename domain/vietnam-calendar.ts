@@ -4,15 +4,18 @@
  *
  * - Public holidays under the Labour Code (2019, art. 112): New Year (1/1), Tết (lunar, five days
  *   around the lunar new year), Hùng Kings' day (10th of the 3rd lunar month), 30/4 and 1/5,
- *   National Day 2/9 and the day next to it. The lunar dates come from `date-holidays`
- *   (its "public" holidays for VN, computed offline from its rules).
+ *   National Day 2/9 and the day next to it. The lunar dates come from `date-holidays` (its
+ *   "public" holidays for VN), computed once for 2000 to 2100 into statutory-holidays.json by
+ *   `npm run generate:holidays`: the library's astronomy (about 0.2 s of CPU at every process start,
+ *   1.6 s in a jest file) is not run at start-up, and test/unit/working-days.test.ts checks the
+ *   table against the library, year by year.
  * - A holiday that falls on a Saturday or Sunday gives a substitute day off on the next working
  *   day (art. 112(3)).
  * - The government's yearly decisions (which day next to 2/9, day swaps, a substitute day moved
  *   elsewhere) come from the operator's adjustments file, which wins over the rules above.
  */
-import Holidays from 'date-holidays';
 import { addDays, isCalendarDate, isoWeekday, vietnamDate } from './dates';
+import table from './statutory-holidays.json';
 import type { WorkingCalendar } from './working-days';
 
 export const CALENDAR_ADJUSTMENT_KINDS = ['off', 'work', 'national-day-adjacent'] as const;
@@ -28,9 +31,12 @@ export interface CalendarAdjustment {
 
 export class CalendarFileError extends Error {}
 
-/** Plausible years for a calendar adjustment: the tracker's own lifetime, with room either side. */
-const MIN_YEAR = 2000;
-const MAX_YEAR = 2100;
+/**
+ * Plausible years for a calendar adjustment, and the years of the statutory-holiday table: the
+ * tracker's own lifetime, with room either side.
+ */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
 
 /**
  * Parses the adjustments file: one `date,kind,note` per line (`#` comments and blank lines
@@ -67,19 +73,36 @@ export function parseCalendarAdjustments(text: string, fileName: string): Calend
   return out;
 }
 
-let holidayLibrary: Holidays | undefined;
+/** A holiday as the library gives it: the instants it starts and ends (the start of the day after it). */
+export interface LibraryHoliday {
+  start: Date;
+  end: Date;
+  name: string;
+  type: string;
+}
 
-/** The Labour Code's public holidays of `year` as the library computes them, one entry per day. */
-export function statutoryHolidays(year: number): { date: string; name: string }[] {
-  holidayLibrary ??= new Holidays('VN');
+/** The library's public holidays of a year as days off, one entry per day (Tết spans five). */
+export function publicHolidayDays(holidays: readonly LibraryHoliday[]): { date: string; name: string }[] {
   const out: { date: string; name: string }[] = [];
-  for (const h of holidayLibrary.getHolidays(year)) {
+  for (const h of holidays) {
     if (h.type !== 'public') continue;
-    // start/end are instants; a multi-day holiday (Tết) ends at the start of the day after it.
     const last = vietnamDate(h.end.getTime() - 1);
     for (let d = vietnamDate(h.start.getTime()); d <= last; d = addDays(d, 1)) out.push({ date: d, name: h.name });
   }
   return out;
+}
+
+/** Year → its days as [date, name] pairs. */
+const TABLE: Record<string, string[][]> = table.years;
+
+/** The Labour Code's public holidays of `year` (MIN_YEAR to MAX_YEAR), one entry per day, from the table. */
+export function statutoryHolidays(year: number): { date: string; name: string }[] {
+  const days = TABLE[String(year)];
+  if (!days)
+    throw new RangeError(
+      `no statutory holidays for ${year}: domain/statutory-holidays.json covers ${MIN_YEAR} to ${MAX_YEAR}`,
+    );
+  return days.map(([date = '', name = '']) => ({ date, name }));
 }
 
 const isWeekend = (date: string) => isoWeekday(date) >= 6;

@@ -5,7 +5,14 @@ import { ConfigError, loadConfig, loadWorkingCalendar } from '../../config/env';
 import { DAY_MS, deadlineInstant, vietnamDate, vietnamOffsetMs } from '../../domain/dates';
 import { defaultDueDate, nextReminder, overdueDays, settleDueDate } from '../../domain/deadline-policy';
 import type { DeadlinePolicy } from '../../domain/task';
-import { buildVietnamCalendar, parseCalendarAdjustments, statutoryHolidays } from '../../domain/vietnam-calendar';
+import {
+  MAX_YEAR,
+  MIN_YEAR,
+  buildVietnamCalendar,
+  parseCalendarAdjustments,
+  statutoryHolidays,
+} from '../../domain/vietnam-calendar';
+import { TABLE_FILE, holidayTable, libraryHolidays } from '../../scripts/generate-statutory-holidays';
 import {
   addWorkingDays,
   isWorkingDay,
@@ -29,6 +36,13 @@ function daysOffBetween(from: string, to: string): string[] {
 }
 
 describe("Viet Nam's working-day calendar", () => {
+  it('when the statutory-holiday table is compared with the library, then every year from 2000 to 2100 is what the library computes, and the file is what the generator writes', () => {
+    for (let year = MIN_YEAR; year <= MAX_YEAR; year++)
+      expect([year, statutoryHolidays(year)]).toEqual([year, libraryHolidays(year)]);
+    expect(fs.readFileSync(TABLE_FILE, 'utf8')).toBe(holidayTable());
+    expect(() => statutoryHolidays(MAX_YEAR + 1)).toThrow(/covers 2000 to 2100/);
+  });
+
   it("when the library computes 2026, then Tết day is 17 February and Hùng Kings' day 26 April (the published dates)", () => {
     const holidays = statutoryHolidays(2026);
     expect(holidays.filter((h) => h.name === 'Tết Nguyên Đán').map((h) => h.date)).toEqual(['2026-02-17']);
