@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
+import { STARTUP_GATE } from './startup-gate';
 import { spawnTs } from './ts-process';
 
 export interface ChildSpec {
@@ -26,6 +27,10 @@ export class SupervisedChild {
   private stopping = false;
   private backoffMs = 1_000;
   private restartTimer: NodeJS.Timeout | null = null;
+  /** The part of its environment that came after it was spawned (start's `late`), for its restarts. */
+  private lateEnv: NodeJS.ProcessEnv = {};
+  /** start's `late` while it has not come: a restart before then waits for it too. */
+  private pendingLate: Promise<NodeJS.ProcessEnv> | undefined;
 
   constructor(private readonly spec: ChildSpec) {}
 
@@ -33,11 +38,36 @@ export class SupervisedChild {
     return this.child?.pid;
   }
 
-  /** Spawns it and resolves with its ready line; rejects if it exits or times out first. */
-  async start(): Promise<string> {
+  /**
+   * Spawns it and resolves with its ready line; rejects if it exits or times out first. With `late`, it
+   * is spawned at once, loads its code, and gets the rest of its environment as one line on its stdin
+   * when `late` resolves (embedded/startup-gate.ts); its restarts get it in their environment.
+   */
+  async start(late?: Promise<NodeJS.ProcessEnv>): Promise<string> {
     const { spec } = this;
-    const child = spawnTs(spec.script, [], { env: spec.env, stdin: 'ignore' });
+    const child = late
+      ? spawnTs(spec.script, [], { env: { ...spec.env, [STARTUP_GATE]: 'stdin' }, stdin: 'pipe' })
+      : spawnTs(spec.script, [], { env: { ...spec.env, ...this.lateEnv }, stdin: 'ignore' });
     this.child = child;
+    this.pendingLate = late;
+    if (late && child.stdin) {
+      const stdin = child.stdin;
+      // A child that died meanwhile closed its end: its exit is reported below, not as a write error here.
+      stdin.on('error', () => undefined);
+      late.then(
+        (env) => {
+          this.lateEnv = env;
+          if (this.pendingLate === late) this.pendingLate = undefined;
+          stdin.end(`${JSON.stringify(env)}\n`);
+        },
+        // No environment will come (the services did not start): the child ends at the end of its
+        // input, and is not started again.
+        () => {
+          this.hold();
+          stdin.end();
+        },
+      );
+    }
     const startedAt = Date.now();
     const readyLine = new Promise<string>((resolve, reject) => {
       const timer = setTimeout(
@@ -66,7 +96,7 @@ export class SupervisedChild {
       this.restartTimer = setTimeout(() => {
         this.restartTimer = null;
         if (this.stopping) return;
-        this.start().catch((err: unknown) => spec.log(`${spec.name}: ${String(err)}`));
+        this.start(this.pendingLate).catch((err: unknown) => spec.log(`${spec.name}: ${String(err)}`));
       }, this.backoffMs);
       this.backoffMs = Math.min(this.backoffMs * 2, 30_000);
     });

@@ -4,18 +4,16 @@
  */
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { config } from '../config/env';
+import { config, type Config } from '../config/env';
 import { connectDb } from '../db/client';
 import { applyMigrations } from '../db/migrations';
-import { createLogger } from '../logging/logger';
+import { createLogger, type Logger } from '../logging/logger';
 import { createHttpApp } from './http-app';
 import { ListCache } from '../app/list-cache';
 import { exitWithSupervisor } from '../embedded/supervisor-watch';
+import { startupGate } from '../embedded/startup-gate';
 
-const cfg = config();
-const logger = createLogger({ level: cfg.LOG_LEVEL }).child({ component: 'api' });
-
-async function main(): Promise<void> {
+async function main(cfg: Config, logger: Logger): Promise<void> {
   if (!cfg.DATABASE_URL || !cfg.TEMPORAL_ADDRESS) {
     logger.fatal('npm run api needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default).');
     process.exit(2);
@@ -52,7 +50,12 @@ async function main(): Promise<void> {
   exitWithSupervisor(cfg.SUPERVISOR_PID, (message) => logger.warn(message));
 }
 
-main().catch((err: unknown) => {
-  logger.fatal({ err }, 'the API stopped');
-  process.exit(1);
+// The code is loaded by now; under `npm start` the rest of the environment may still be on its way.
+void startupGate().then(() => {
+  const cfg = config();
+  const logger = createLogger({ level: cfg.LOG_LEVEL }).child({ component: 'api' });
+  return main(cfg, logger).catch((err: unknown) => {
+    logger.fatal({ err }, 'the API stopped');
+    process.exit(1);
+  });
 });

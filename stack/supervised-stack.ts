@@ -62,6 +62,8 @@ export async function startSupervisedStack(
     for (const hold of holds) hold();
     await stopInOrder();
   };
+  /** The API and worker processes until their stops are in `stops` (after the services', so they stop first). */
+  let stopEarlyChildren: (() => Promise<void>) | null = null;
   try {
     const t0 = Date.now();
     const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
@@ -82,27 +84,11 @@ export async function startSupervisedStack(
       (code) => ({ code, err: undefined }),
       (err: unknown) => ({ code: null, err }),
     );
-    const services = await (opts.services ? opts.services(stops) : startServices(cfg, log, stops)).catch(
-      async (err: unknown) => {
-        await built;
-        throw err;
-      },
-    );
-    const { ownerUrl, databaseUrl, temporalAddress, temporalUiUrl } = services;
-    if (services.holdRestarts) holds.push(services.holdRestarts);
-    const b = await built;
-    if (b.err) throw b.err;
-    if (b.code !== null) {
-      fs.writeFileSync(`${bundle}.tmp`, b.code);
-      fs.renameSync(`${bundle}.tmp`, bundle);
-      fs.writeFileSync(bundleKeyFile, `${key}\n`);
-      log(`worker: workflow bundle built [${since()}]`);
-    } else log(`worker: workflow bundle unchanged, reused from ${path.relative(process.cwd(), bundle)} [${since()}]`);
+    // The API and the worker are spawned now, while PostgreSQL and Temporal start, and load their code
+    // meanwhile; what only the started services can tell them follows on their stdin (`late`).
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: cfg.dataDir,
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: cfg.TEMPORAL_NAMESPACE,
       TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE,
       HOST: cfg.HOST,
@@ -110,11 +96,6 @@ export async function startSupervisedStack(
       PUBLIC_BASE_URL: cfg.publicBaseUrl,
       SUPERVISOR_PID: String(process.pid),
       WORKFLOW_BUNDLE: bundle,
-      // Page sessions survive a restarted API child (and `npm start` restarts) with one kept secret.
-      // (The kept secret is 24 characters; the environment's schema wants 32 or more: its SHA-256 in hex.)
-      SESSION_SECRET:
-        cfg.SESSION_SECRET ??
-        crypto.createHash('sha256').update(readOrCreateSecret(cfg.dataDir, 'session-secret')).digest('hex'),
     };
     const apiCount = Math.max(1, opts.apis ?? 1);
     const workerCount = Math.max(1, opts.workers ?? 1);
@@ -142,10 +123,51 @@ export async function startSupervisedStack(
           log,
         }),
     );
+    let sendLate: (env: NodeJS.ProcessEnv) => void = () => undefined;
+    let withholdLate: (err: unknown) => void = () => undefined;
+    const late = new Promise<NodeJS.ProcessEnv>((resolve, reject) => {
+      sendLate = resolve;
+      withholdLate = reject;
+    });
+    const children = Promise.all([...workers.map((w) => w.start(late)), ...apis.map((a) => a.start(late))]).then(() =>
+      log(`api and worker: ready [${since()}]`),
+    );
+    // Awaited below once the services are up; a start that fails before that stops them (stopEarlyChildren).
+    children.catch(() => undefined);
+    stopEarlyChildren = async () => {
+      await Promise.all([...workers, ...apis].map((c) => c.stop()));
+      withholdLate(new Error('start-up failed'));
+    };
+    const services = await (opts.services ? opts.services(stops) : startServices(cfg, log, stops)).catch(
+      async (err: unknown) => {
+        await built;
+        throw err;
+      },
+    );
+    const { ownerUrl, databaseUrl, temporalAddress, temporalUiUrl } = services;
+    if (services.holdRestarts) holds.push(services.holdRestarts);
+    const b = await built;
+    if (b.err) throw b.err;
+    if (b.code !== null) {
+      fs.writeFileSync(`${bundle}.tmp`, b.code);
+      fs.renameSync(`${bundle}.tmp`, bundle);
+      fs.writeFileSync(bundleKeyFile, `${key}\n`);
+      log(`worker: workflow bundle built [${since()}]`);
+    } else log(`worker: workflow bundle unchanged, reused from ${path.relative(process.cwd(), bundle)} [${since()}]`);
+    sendLate({
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      // Page sessions survive a restarted API child (and `npm start` restarts) with one kept secret.
+      // (The kept secret is 24 characters; the environment's schema wants 32 or more: its SHA-256 in hex.)
+      SESSION_SECRET:
+        cfg.SESSION_SECRET ??
+        crypto.createHash('sha256').update(readOrCreateSecret(cfg.dataDir, 'session-secret')).digest('hex'),
+    });
     for (const child of [...workers, ...apis]) holds.push(() => child.hold());
     // Stopped in reverse order: the API first (no new writes), then the worker, then Temporal and PostgreSQL.
     for (const w of workers) stops.push(() => w.stop());
     for (const a of apis) stops.push(() => a.stop());
+    stopEarlyChildren = null;
     let port = cfg.PORT;
     if (apiCount > 1) {
       const host = cfg.HOST === '0.0.0.0' ? '127.0.0.1' : cfg.HOST;
@@ -160,9 +182,6 @@ export async function startSupervisedStack(
     }
     // While the API and the worker load (their own processes), this one reads what it needs from
     // PostgreSQL, checks the catalog and writes the dev tokens; both halves settle before either's failure is thrown.
-    const children = Promise.all([...workers.map((w) => w.start()), ...apis.map((a) => a.start())]).then(() =>
-      log(`api and worker: ready [${since()}]`),
-    );
     const apiUrl = `http://${cfg.HOST === '0.0.0.0' ? 'localhost' : cfg.HOST}:${port}`;
 
     const db = connectDb(databaseUrl, { max: 4 });
@@ -239,6 +258,7 @@ export async function startSupervisedStack(
       stop: stopAll,
     };
   } catch (err) {
+    await stopEarlyChildren?.();
     await stopAll();
     throw err;
   }

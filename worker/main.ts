@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ensureMonthlyRoundSchedule, roundPolicyFromConfig } from '../temporal/round-client';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { config } from '../config/env';
+import { config, type Config } from '../config/env';
 import { connectDb } from '../db/client';
 import { applyMigrations } from '../db/migrations';
 import { createLogger, type Logger } from '../logging/logger';
@@ -13,12 +13,10 @@ import { ensureDigestSchedules } from '../temporal/digest-schedules';
 import { createTaskWorker } from './create-worker';
 import { workerTuning } from './tuning';
 import { exitWithSupervisor } from '../embedded/supervisor-watch';
+import { startupGate } from '../embedded/startup-gate';
 
 /** Production entry point: `npm run worker` with DATABASE_URL and TEMPORAL_ADDRESS set. */
-const cfg = config();
-const logger = createLogger({ level: cfg.LOG_LEVEL }).child({ component: 'worker' });
-
-async function main(): Promise<void> {
+async function main(cfg: Config, logger: Logger): Promise<void> {
   if (!cfg.DATABASE_URL || !cfg.TEMPORAL_ADDRESS) {
     logger.fatal('npm run worker needs DATABASE_URL and TEMPORAL_ADDRESS (use `npm start` for the embedded default).');
     process.exit(2);
@@ -31,8 +29,8 @@ async function main(): Promise<void> {
   const steps = await Promise.allSettled([
     applyMigrations(cfg.DATABASE_URL),
     registerSearchAttributes(cfg.TEMPORAL_ADDRESS, cfg.TEMPORAL_NAMESPACE, logger),
-    ensureRoundSchedule(cfg.TEMPORAL_ADDRESS, logger),
-    ensureSchedules(cfg.TEMPORAL_ADDRESS, logger),
+    ensureRoundSchedule(cfg, logger),
+    ensureSchedules(cfg, logger),
     connecting,
   ]);
   const failed = steps.find((r) => r.status === 'rejected');
@@ -63,8 +61,8 @@ async function main(): Promise<void> {
 }
 
 /** The digest schedules, created or brought up to date at every start (idempotent). */
-async function ensureSchedules(address: string, log: Logger): Promise<void> {
-  const connection = await Connection.connect({ address });
+async function ensureSchedules(cfg: Config, log: Logger): Promise<void> {
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   try {
     const ids = await ensureDigestSchedules(new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }), {
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
@@ -93,9 +91,9 @@ async function registerSearchAttributes(address: string, namespace: string, log:
 }
 
 /** The Temporal Schedule that opens the monthly reporting round: created if missing (any worker may). */
-async function ensureRoundSchedule(address: string, log: Logger): Promise<void> {
+async function ensureRoundSchedule(cfg: Config, log: Logger): Promise<void> {
   if (cfg.ROUND_DAY_OF_MONTH === 0) return;
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   try {
     const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
     const created = await ensureMonthlyRoundSchedule(client, {
@@ -115,7 +113,12 @@ async function ensureRoundSchedule(address: string, log: Logger): Promise<void> 
   }
 }
 
-main().catch((err: unknown) => {
-  logger.fatal({ err }, 'the worker stopped');
-  process.exit(1);
+// The code is loaded by now; under `npm start` the rest of the environment may still be on its way.
+void startupGate().then(() => {
+  const cfg = config();
+  const logger = createLogger({ level: cfg.LOG_LEVEL }).child({ component: 'worker' });
+  return main(cfg, logger).catch((err: unknown) => {
+    logger.fatal({ err }, 'the worker stopped');
+    process.exit(1);
+  });
 });
