@@ -1,4 +1,6 @@
 import readline from 'node:readline';
+import { config, type Config } from '../config/env';
+import { createLogger, type Logger } from '../logging/logger';
 
 /** The variable that tells a child of `npm start` to wait for the rest of its environment on stdin. */
 export const STARTUP_GATE = 'STARTUP_GATE';
@@ -22,4 +24,24 @@ export async function startupGate(): Promise<void> {
   if (line === null) process.exit(0);
   Object.assign(process.env, JSON.parse(line) as Record<string, string>);
   delete process.env[STARTUP_GATE];
+}
+
+/**
+ * How the API's and the worker's entry points run: their code is loaded by the time this is called;
+ * once the gate has passed, `main` gets the configuration and a logger for `component`, and a failure
+ * is logged ("<what> stopped") with exit status 1.
+ */
+export function runAfterGate(
+  component: string,
+  what: string,
+  main: (cfg: Config, logger: Logger) => Promise<void>,
+): void {
+  void startupGate().then(() => {
+    const cfg = config();
+    const logger = createLogger({ level: cfg.LOG_LEVEL }).child({ component });
+    return main(cfg, logger).catch((err: unknown) => {
+      logger.fatal({ err }, `${what} stopped`);
+      process.exit(1);
+    });
+  });
 }

@@ -4,14 +4,14 @@
  */
 import http from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { config, type Config } from '../config/env';
+import type { Config } from '../config/env';
 import { connectDb } from '../db/client';
 import { applyMigrations } from '../db/migrations';
-import { createLogger, type Logger } from '../logging/logger';
+import type { Logger } from '../logging/logger';
 import { createHttpApp } from './http-app';
 import { ListCache } from '../app/list-cache';
 import { exitWithSupervisor } from '../embedded/supervisor-watch';
-import { startupGate } from '../embedded/startup-gate';
+import { runAfterGate } from '../embedded/startup-gate';
 
 async function main(cfg: Config, logger: Logger): Promise<void> {
   if (!cfg.DATABASE_URL || !cfg.TEMPORAL_ADDRESS) {
@@ -50,12 +50,4 @@ async function main(cfg: Config, logger: Logger): Promise<void> {
   exitWithSupervisor(cfg.SUPERVISOR_PID, (message) => logger.warn(message));
 }
 
-// The code is loaded by now; under `npm start` the rest of the environment may still be on its way.
-void startupGate().then(() => {
-  const cfg = config();
-  const logger = createLogger({ level: cfg.LOG_LEVEL }).child({ component: 'api' });
-  return main(cfg, logger).catch((err: unknown) => {
-    logger.fatal({ err }, 'the API stopped');
-    process.exit(1);
-  });
-});
+runAfterGate('api', 'the API', main);

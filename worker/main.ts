@@ -3,17 +3,17 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ensureMonthlyRoundSchedule, roundPolicyFromConfig } from '../temporal/round-client';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { config, type Config } from '../config/env';
+import type { Config } from '../config/env';
 import { connectDb } from '../db/client';
 import { applyMigrations } from '../db/migrations';
-import { createLogger, type Logger } from '../logging/logger';
+import type { Logger } from '../logging/logger';
 import { createMailer } from '../activities/mailer';
 import { digestSettingsFromConfig } from '../activities/digests';
 import { ensureDigestSchedules } from '../temporal/digest-schedules';
 import { createTaskWorker } from './create-worker';
 import { workerTuning } from './tuning';
 import { exitWithSupervisor } from '../embedded/supervisor-watch';
-import { startupGate } from '../embedded/startup-gate';
+import { runAfterGate } from '../embedded/startup-gate';
 
 /** Production entry point: `npm run worker` with DATABASE_URL and TEMPORAL_ADDRESS set. */
 async function main(cfg: Config, logger: Logger): Promise<void> {
@@ -113,12 +113,4 @@ async function ensureRoundSchedule(cfg: Config, log: Logger): Promise<void> {
   }
 }
 
-// The code is loaded by now; under `npm start` the rest of the environment may still be on its way.
-void startupGate().then(() => {
-  const cfg = config();
-  const logger = createLogger({ level: cfg.LOG_LEVEL }).child({ component: 'worker' });
-  return main(cfg, logger).catch((err: unknown) => {
-    logger.fatal({ err }, 'the worker stopped');
-    process.exit(1);
-  });
-});
+runAfterGate('worker', 'the worker', main);
