@@ -35,9 +35,10 @@ export interface SupervisedStack {
 }
 
 /**
- * `npm start`: PostgreSQL and the Temporal dev server (as stack.ts starts them), then the worker
+ * `npm start`: PostgreSQL and the Temporal dev server (as stack.ts starts them), and the worker
  * (`worker/main.ts`) and the API (`stack/api-main.ts`) as separate child processes, each on its own event
- * loop and so on its own core, restarted if they exit on their own. Seeds the catalog on first run and
+ * loop and so on its own core, restarted if they exit on their own; the children are spawned first and
+ * load their code while the services start (embedded/startup-gate.ts). Seeds the catalog on first run and
  * writes the dev tokens. stop() ends the API and the worker first (each finishes what it has in hand),
  * then Temporal, then PostgreSQL.
  */
