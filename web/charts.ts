@@ -103,7 +103,9 @@ function drawMinistryChart(lang: Lang, shown: Pick<MinistryProgress, 'ministry' 
   return renderSvg(
     {
       legend: { top: 0, data: [t.open, t.overdue], textStyle: { fontSize: 15 } },
-      grid: { left: 260, right: 40, top: 36, bottom: 30 },
+      // The labels are cut at 250 px as ECharts measures them (Arial's widths); a browser without
+      // Arial draws them in a wider font (DejaVu Sans, about a tenth wider), so the margin leaves room.
+      grid: { left: 300, right: 40, top: 36, bottom: 30 },
       xAxis: {
         type: 'value',
         minInterval: 1,
