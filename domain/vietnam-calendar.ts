@@ -14,7 +14,7 @@
  * - The government's yearly decisions (which day next to 2/9, day swaps, a substitute day moved
  *   elsewhere) come from the operator's adjustments file, which wins over the rules above.
  */
-import { addDays, isCalendarDate, isoWeekday, vietnamDate } from './dates';
+import { addDays, isCalendarDate, isoWeekday } from './dates';
 import table from './statutory-holidays.json';
 import type { WorkingCalendar } from './working-days';
 
@@ -70,25 +70,6 @@ export function parseCalendarAdjustments(text: string, fileName: string): Calend
     seen.set(date, line);
     out.push({ date, kind: kind as CalendarAdjustmentKind, note: rest.join(',').trim(), line });
   });
-  return out;
-}
-
-/** A holiday as the library gives it: the instants it starts and ends (the start of the day after it). */
-export interface LibraryHoliday {
-  start: Date;
-  end: Date;
-  name: string;
-  type: string;
-}
-
-/** The library's public holidays of a year as days off, one entry per day (Tết spans five). */
-export function publicHolidayDays(holidays: readonly LibraryHoliday[]): { date: string; name: string }[] {
-  const out: { date: string; name: string }[] = [];
-  for (const h of holidays) {
-    if (h.type !== 'public') continue;
-    const last = vietnamDate(h.end.getTime() - 1);
-    for (let d = vietnamDate(h.start.getTime()); d <= last; d = addDays(d, 1)) out.push({ date: d, name: h.name });
-  }
   return out;
 }
 

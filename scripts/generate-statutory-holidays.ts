@@ -7,12 +7,25 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Holidays from 'date-holidays';
-import { MAX_YEAR, MIN_YEAR, publicHolidayDays } from '../domain/vietnam-calendar';
+import Holidays, { type HolidaysTypes } from 'date-holidays';
+import { addDays, vietnamDate } from '../domain/dates';
+import { MAX_YEAR, MIN_YEAR } from '../domain/vietnam-calendar';
 
 export const TABLE_FILE = path.resolve(__dirname, '..', 'domain', 'statutory-holidays.json');
 
 let library: Holidays | undefined;
+
+/** The library's public holidays of a year as days off, one entry per day (Tết spans five). */
+function publicHolidayDays(holidays: readonly HolidaysTypes.Holiday[]): { date: string; name: string }[] {
+  const out: { date: string; name: string }[] = [];
+  for (const h of holidays) {
+    if (h.type !== 'public') continue;
+    // start and end are instants: a holiday ends at the start of the day after it.
+    const last = vietnamDate(h.end.getTime() - 1);
+    for (let d = vietnamDate(h.start.getTime()); d <= last; d = addDays(d, 1)) out.push({ date: d, name: h.name });
+  }
+  return out;
+}
 
 /** The library's public holidays of `year` for Viet Nam, one entry per day. */
 export function libraryHolidays(year: number): { date: string; name: string }[] {

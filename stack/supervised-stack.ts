@@ -124,8 +124,8 @@ export async function startSupervisedStack(
           log,
         }),
     );
-    let sendLate: (env: NodeJS.ProcessEnv) => void = () => undefined;
-    let withholdLate: (err: unknown) => void = () => undefined;
+    let sendLate!: (env: NodeJS.ProcessEnv) => void;
+    let withholdLate!: (err: unknown) => void;
     const late = new Promise<NodeJS.ProcessEnv>((resolve, reject) => {
       sendLate = resolve;
       withholdLate = reject;

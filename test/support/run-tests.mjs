@@ -24,7 +24,8 @@ import { checkRunFiles, startRunServices, stopRunServices } from './run-services
  * purpose (second-start), so two of them never share a jest worker. Each has its own PostgreSQL or
  * Temporal wherever it stops or kills one, and kills only processes it started, so a suite of one
  * lane runs beside a suite of the other: they wait through most of their time (a service held down,
- * a restart), which the two lanes together fill, instead of one lane idling the run's last minutes.
+ * a restart). On two cores the run is no shorter for it (the parallel lane is the longest, and all
+ * of it CPU); with more cores one lane of them all would be the longest.
  */
 export const ALONE_LANES = [
   { label: 'stacks', dirs: ['test/cluster/', 'test/stack/'] },

@@ -40,7 +40,7 @@ if (require.main === module) {
 }
 
 /** The database every test file's own is copied from (createTestDatabase in harness.ts). */
-export const TEMPLATE_DATABASE = 't_template';
+const TEMPLATE_DATABASE = 't_template';
 
 /** Migrates database `name` and loads the reference data, as the application's start does. */
 async function prepareTemplate(adminUrl: string, name: string): Promise<void> {
